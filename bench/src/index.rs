@@ -1,0 +1,436 @@
+//! `corevec-bench index`: HNSW build and search, one JSON line per (shards, ef[, deleted
+//! fraction]).
+//!
+//! - `shards = 1`: the library level ([`corevec_engine::hnsw::Hnsw`] over a
+//!   [`corevec_engine::vectors::Vectors`] arena), built on one thread and searched one query
+//!   at a time on one thread, as `bench/peers/ann_peers.py` measures hnswlib, usearch and
+//!   faiss (`"mode":"library"`).
+//! - `shards > 1`: the multi-core [`corevec_engine::Engine`] (upsert, `wait_indexed`, then
+//!   searches from one client thread per core, `"mode":"engine"`).
+//!
+//! Data: a TEXMEX directory (`--data DIR`: base.fvecs, query.fvecs, groundtruth.ivecs) or
+//! `--synthetic N,DIM,CLUSTERS,SEED` (ground truth by brute force over the queries, on all
+//! cores). `--delete-fraction 0.1,0.5` adds lines with that fraction of the base tombstoned
+//! (seeded choice), recall measured against the exact top-k of the surviving points.
+
+use std::path::PathBuf;
+use std::time::Instant;
+
+use corevec_engine::distance::Metric;
+use corevec_engine::hnsw::{Hnsw, HnswConfig, VisitedSet};
+use corevec_engine::vectors::Vectors;
+use rand::seq::SliceRandom;
+use rand::SeedableRng;
+use serde_json::json;
+
+use crate::dataset::{self, Matrix, Synthetic};
+use crate::report::{print_json, round, Latencies};
+
+/// Arguments of `corevec-bench index`.
+#[derive(clap::Args)]
+pub struct IndexArgs {
+    /// TEXMEX directory with base.fvecs, query.fvecs and (optionally) groundtruth.ivecs.
+    #[arg(long, required_unless_present = "synthetic")]
+    data: Option<PathBuf>,
+    /// Generate the base instead: `N,DIM,CLUSTERS,SEED` (CLUSTERS 0 = uniform).
+    #[arg(long, conflicts_with = "data")]
+    synthetic: Option<String>,
+    /// Queries to generate with `--synthetic` (drawn from the same distribution).
+    #[arg(long, default_value_t = 1000)]
+    queries: usize,
+    /// Cluster spread (per-component standard deviation) of `--synthetic`.
+    #[arg(long, default_value_t = 0.1)]
+    spread: f32,
+    /// L2-normalise `--synthetic` vectors.
+    #[arg(long)]
+    normalize: bool,
+    /// Use only the first N base vectors (ground truth is then recomputed).
+    #[arg(long)]
+    limit: Option<usize>,
+    /// Connectivity (`M`).
+    #[arg(long, default_value_t = 16)]
+    m: usize,
+    /// Beam width while building (`ef_construction`).
+    #[arg(long, default_value_t = 200)]
+    ef_construction: usize,
+    /// Beam widths to search with.
+    #[arg(long, value_delimiter = ',', default_value = "16,32,64,128,256")]
+    ef: Vec<usize>,
+    /// Results per query.
+    #[arg(long, default_value_t = 10)]
+    k: usize,
+    /// Shard counts (1 = library level, one thread; more = the multi-core engine).
+    #[arg(long, value_delimiter = ',', default_value = "1")]
+    shards: Vec<u32>,
+    /// Metric: l2, cosine or dot.
+    #[arg(long, default_value = "dot")]
+    metric: Metric,
+    /// Fractions of the base to tombstone for extra recall lines (library level).
+    #[arg(long, value_delimiter = ',')]
+    delete_fraction: Vec<f64>,
+    /// Timed passes over the queries per ef; the median pass is reported.
+    #[arg(long, default_value_t = 3)]
+    reps: usize,
+    /// Seed of the level generator and of the deletion sample.
+    #[arg(long, default_value_t = 42)]
+    seed: u64,
+    /// Queries per engine request (engine mode).
+    #[arg(long, default_value_t = 1)]
+    engine_batch: usize,
+    /// Client threads (engine mode); 0 = one per core.
+    #[arg(long, default_value_t = 0)]
+    clients: usize,
+    /// JSON lines on stdout (the only output format; accepted for symmetry with the peers).
+    #[arg(long)]
+    json: bool,
+}
+
+struct Data {
+    name: String,
+    base: Matrix<f32>,
+    queries: Matrix<f32>,
+    /// Best-first base rows per query (at least k of them).
+    truth: Vec<Vec<u32>>,
+}
+
+fn threads() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get())
+}
+
+fn load(args: &IndexArgs) -> Result<Data, Box<dyn std::error::Error>> {
+    let (name, mut base, queries, file_truth) = if let Some(dir) = &args.data {
+        let texmex = dataset::load_texmex(dir)?;
+        let name = dir.file_name().map_or_else(|| dir.display().to_string(), |n| n.to_string_lossy().into_owned());
+        (name, texmex.base, texmex.queries, texmex.groundtruth)
+    } else {
+        let spec = args.synthetic.as_deref().unwrap_or_default();
+        let fields: Vec<u64> = spec
+            .split(',')
+            .map(|f| f.trim().parse::<u64>())
+            .collect::<Result<_, _>>()
+            .map_err(|e| format!("--synthetic {spec:?}: {e}"))?;
+        let [count, dim, clusters, seed] = fields[..] else {
+            return Err(format!("--synthetic {spec:?}: expected N,DIM,CLUSTERS,SEED").into());
+        };
+        let params = Synthetic {
+            count: count as usize + args.queries,
+            dim: dim as usize,
+            clusters: clusters as usize,
+            spread: args.spread,
+            normalize: args.normalize,
+            seed,
+        };
+        if params.dim == 0 || count == 0 {
+            return Err("--synthetic needs N > 0 and DIM > 0".into());
+        }
+        let all = params.generate();
+        let split = count as usize * params.dim;
+        let base = Matrix { dim: params.dim, data: all.data[..split].to_vec() };
+        let queries = Matrix { dim: params.dim, data: all.data[split..].to_vec() };
+        (format!("synthetic-{count}x{dim}c{clusters}s{seed}"), base, queries, None)
+    };
+    let mut file_truth = file_truth;
+    if let Some(limit) = args.limit {
+        if limit < base.rows() {
+            base.truncate(limit);
+            file_truth = None;
+        }
+    }
+    let truth = match file_truth {
+        Some(gt) if gt.dim >= args.k => {
+            gt.iter().map(|row| row.iter().take(args.k).map(|&id| id as u32).collect()).collect()
+        }
+        _ => {
+            let started = Instant::now();
+            let truth = dataset::ground_truth(&base, &queries, args.metric, args.k, &|_| false, threads());
+            eprintln!("ground truth by brute force: {:.1}s", started.elapsed().as_secs_f64());
+            truth
+        }
+    };
+    Ok(Data { name, base, queries, truth })
+}
+
+/// Mean fraction of each query's true top-k found.
+fn recall(found: &[Vec<u32>], truth: &[Vec<u32>]) -> f64 {
+    let mut hits = 0usize;
+    let mut total = 0usize;
+    for (f, t) in found.iter().zip(truth) {
+        hits += f.iter().filter(|id| t.contains(id)).count();
+        total += t.len();
+    }
+    if total == 0 {
+        1.0
+    } else {
+        hits as f64 / total as f64
+    }
+}
+
+struct Pass {
+    qps: f64,
+    latencies: Latencies,
+}
+
+/// Runs `reps` timed passes (after one warm-up pass) of `one(query_index)` and keeps the
+/// median pass by QPS.
+fn timed_passes(queries: usize, reps: usize, mut one: impl FnMut(usize)) -> Pass {
+    for q in 0..queries {
+        one(q);
+    }
+    let mut passes: Vec<Pass> = (0..reps.max(1))
+        .map(|_| {
+            let mut latencies = Latencies::new();
+            let started = Instant::now();
+            for q in 0..queries {
+                let t = Instant::now();
+                one(q);
+                latencies.record(t.elapsed());
+            }
+            let qps = queries as f64 / started.elapsed().as_secs_f64();
+            Pass { qps, latencies }
+        })
+        .collect();
+    passes.sort_by(|a, b| a.qps.total_cmp(&b.qps));
+    let middle = passes.len() / 2;
+    passes.swap_remove(middle)
+}
+
+pub fn run(args: &IndexArgs) -> Result<(), Box<dyn std::error::Error>> {
+    if args.k == 0 || args.ef.is_empty() || args.shards.is_empty() {
+        return Err("--k, --ef and --shards must be non-empty and positive".into());
+    }
+    let data = load(args)?;
+    eprintln!(
+        "dataset {}: {} x {} base, {} queries, metric {}",
+        data.name,
+        data.base.rows(),
+        data.base.dim,
+        data.queries.rows(),
+        args.metric
+    );
+    for &shards in &args.shards {
+        if shards <= 1 {
+            run_library(args, &data)?;
+        } else {
+            run_engine(args, &data, shards)?;
+        }
+    }
+    Ok(())
+}
+
+fn common(args: &IndexArgs, data: &Data) -> serde_json::Map<String, serde_json::Value> {
+    let value = json!({
+        "bench": "index",
+        "engine": "corevec",
+        "dataset": data.name,
+        "n": data.base.rows(),
+        "dim": data.base.dim,
+        "queries": data.queries.rows(),
+        "metric": args.metric.as_str(),
+        "m": args.m,
+        "ef_construction": args.ef_construction,
+        "k": args.k,
+        "threads": 1,
+    });
+    match value {
+        serde_json::Value::Object(map) => map,
+        _ => unreachable!("json! of an object literal is an object"),
+    }
+}
+
+fn run_library(args: &IndexArgs, data: &Data) -> Result<(), Box<dyn std::error::Error>> {
+    let n = data.base.rows();
+    let config = HnswConfig { connectivity: args.m, expansion_add: args.ef_construction, seed: args.seed };
+    let started = Instant::now();
+    let mut vectors = Vectors::with_capacity(data.base.dim, n)?;
+    for row in data.base.iter() {
+        vectors.push(row)?;
+    }
+    let mut hnsw = Hnsw::new(config, args.metric);
+    hnsw.reserve(n);
+    let mut visited = VisitedSet::with_capacity(n);
+    for _ in 0..n {
+        hnsw.insert(&vectors, &mut visited);
+    }
+    let build = started.elapsed();
+    let invariants = hnsw.check_invariants();
+    if let Err(e) = &invariants {
+        eprintln!("graph invariant violated: {e}");
+    }
+    let graph_bytes = hnsw.memory_bytes();
+    let vector_bytes = vectors.mapped_bytes();
+    eprintln!(
+        "built {n} in {:.2}s ({:.0} v/s), graph {:.1} MB, vectors {:.1} MB",
+        build.as_secs_f64(),
+        n as f64 / build.as_secs_f64(),
+        graph_bytes as f64 / 1e6,
+        vector_bytes as f64 / 1e6
+    );
+
+    let mut fractions = vec![0.0];
+    fractions.extend(args.delete_fraction.iter().copied().filter(|f| *f > 0.0 && *f < 1.0));
+    for fraction in fractions {
+        let mut deleted = vec![false; n];
+        let truth = if fraction == 0.0 {
+            data.truth.clone()
+        } else {
+            let mut slots: Vec<u32> = (0..n as u32).collect();
+            slots.shuffle(&mut rand::rngs::StdRng::seed_from_u64(args.seed ^ fraction.to_bits()));
+            for &slot in &slots[..(n as f64 * fraction).round() as usize] {
+                deleted[slot as usize] = true;
+            }
+            let skip = |slot: u32| deleted[slot as usize];
+            dataset::ground_truth(&data.base, &data.queries, args.metric, args.k, &skip, threads())
+        };
+        for &ef in &args.ef {
+            let mut found = vec![Vec::new(); data.queries.rows()];
+            let mut out = Vec::with_capacity(ef.max(args.k));
+            let pass = timed_passes(data.queries.rows(), args.reps, |q| {
+                hnsw.search(
+                    &vectors,
+                    data.queries.row(q),
+                    args.k,
+                    ef,
+                    &mut visited,
+                    |slot| deleted[slot as usize],
+                    &mut out,
+                );
+                if found[q].is_empty() {
+                    found[q] = out.iter().map(|&(_, slot)| slot).collect();
+                }
+            });
+            let mut line = common(args, data);
+            line.extend(
+                json!({
+                    "mode": "library",
+                    "shards": 1,
+                    "ef": ef,
+                    "deleted_fraction": fraction,
+                    "build_s": round(build.as_secs_f64(), 3),
+                    "build_vps": round(n as f64 / build.as_secs_f64(), 1),
+                    format!("recall_at_{}", args.k): round(recall(&found, &truth), 4),
+                    "qps": round(pass.qps, 1),
+                    "p50_us": round(pass.latencies.p50_us(), 1),
+                    "p99_us": round(pass.latencies.p99_us(), 1),
+                    "index_bytes": graph_bytes + vector_bytes,
+                    "graph_bytes": graph_bytes,
+                    "vector_bytes": vector_bytes,
+                    "invariants_ok": invariants.is_ok(),
+                })
+                .as_object()
+                .cloned()
+                .unwrap_or_default(),
+            );
+            print_json(&serde_json::Value::Object(line));
+        }
+    }
+    Ok(())
+}
+
+fn run_engine(args: &IndexArgs, data: &Data, shards: u32) -> Result<(), Box<dyn std::error::Error>> {
+    use corevec_engine::collection::IndexParams;
+    use corevec_engine::{CollectionSpec, Engine, EngineConfig, SearchRequest};
+
+    let n = data.base.rows();
+    let dim = data.base.dim;
+    let engine = Engine::start(EngineConfig::default())?;
+    let name = format!("bench_index_{shards}");
+    let spec = CollectionSpec::new(name.clone(), dim, args.metric)
+        .with_shards(shards)
+        .with_index(IndexParams { connectivity: args.m, expansion_add: args.ef_construction });
+    engine.create_collection(spec)?;
+    let started = Instant::now();
+    const UPSERT_BATCH: usize = 1_000;
+    for start in (0..n).step_by(UPSERT_BATCH) {
+        let end = (start + UPSERT_BATCH).min(n);
+        let ids: Vec<u64> = (start as u64..end as u64).collect();
+        engine.upsert(&name, &ids, &data.base.data[start * dim..end * dim])?;
+    }
+    engine.wait_indexed(&name)?;
+    let build = started.elapsed();
+    let index_bytes = engine.describe(&name)?.bytes();
+    let clients = if args.clients == 0 { engine.cores() } else { args.clients };
+    let batch = args.engine_batch.max(1);
+    let nq = data.queries.rows();
+    eprintln!("engine: {shards} shards on {} cores, built in {:.2}s", engine.cores(), build.as_secs_f64());
+
+    for &ef in &args.ef {
+        let search_range = |range: std::ops::Range<usize>| -> Result<Vec<Vec<u32>>, String> {
+            let request = SearchRequest {
+                queries: data.queries.data[range.start * dim..range.end * dim].to_vec(),
+                k: args.k,
+                ef,
+                exact: false,
+            };
+            let results = engine.search(&name, request).map_err(|e| e.to_string())?;
+            Ok(results.iter().map(|r| r.iter().map(|hit| hit.id as u32).collect()).collect())
+        };
+        let mut found = vec![Vec::new(); nq];
+        // Warm-up, and the results for recall.
+        for start in (0..nq).step_by(batch) {
+            let end = (start + batch).min(nq);
+            for (q, hits) in (start..end).zip(search_range(start..end)?) {
+                found[q] = hits;
+            }
+        }
+        let mut passes: Vec<(f64, Latencies)> = Vec::new();
+        for _ in 0..args.reps.max(1) {
+            let started = Instant::now();
+            let per_client: Vec<Result<Latencies, String>> = std::thread::scope(|scope| {
+                let handles: Vec<_> = (0..clients)
+                    .map(|c| {
+                        let search_range = &search_range;
+                        scope.spawn(move || {
+                            let mut latencies = Latencies::new();
+                            let mut start = c * batch;
+                            while start < nq {
+                                let end = (start + batch).min(nq);
+                                let t = Instant::now();
+                                search_range(start..end)?;
+                                let elapsed = t.elapsed();
+                                for _ in start..end {
+                                    latencies.record(elapsed / (end - start) as u32);
+                                }
+                                start += clients * batch;
+                            }
+                            Ok(latencies)
+                        })
+                    })
+                    .collect();
+                handles.into_iter().map(|h| h.join().unwrap_or_else(|_| Err("client panicked".into()))).collect()
+            });
+            let qps = nq as f64 / started.elapsed().as_secs_f64();
+            let mut all = Latencies::new();
+            for latencies in per_client {
+                all.merge(&latencies?);
+            }
+            passes.push((qps, all));
+        }
+        passes.sort_by(|a, b| a.0.total_cmp(&b.0));
+        let (qps, latencies) = passes.swap_remove(passes.len() / 2);
+        let mut line = common(args, data);
+        line.extend(
+            json!({
+                "mode": "engine",
+                "shards": shards,
+                "threads": engine.cores(),
+                "clients": clients,
+                "batch": batch,
+                "ef": ef,
+                "deleted_fraction": 0.0,
+                "build_s": round(build.as_secs_f64(), 3),
+                "build_vps": round(n as f64 / build.as_secs_f64(), 1),
+                format!("recall_at_{}", args.k): round(recall(&found, &data.truth), 4),
+                "qps": round(qps, 1),
+                "p50_us": round(latencies.p50_us(), 1),
+                "p99_us": round(latencies.p99_us(), 1),
+                "index_bytes": index_bytes,
+            })
+            .as_object()
+            .cloned()
+            .unwrap_or_default(),
+        );
+        print_json(&serde_json::Value::Object(line));
+    }
+    engine.shutdown()?;
+    Ok(())
+}

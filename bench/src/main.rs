@@ -1,0 +1,36 @@
+//! `corevec-bench`: benchmarks that print one JSON line per configuration.
+//!
+//! Each subcommand lives in its own module; results and the commands that produced them are
+//! recorded in `bench/RESULTS.md`.
+
+mod dataset;
+mod exact;
+mod index;
+mod report;
+
+use clap::{Parser, Subcommand};
+
+#[derive(Parser)]
+#[command(name = "corevec-bench", version, about = "corevec benchmarks (JSON lines on stdout)")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Exact (brute-force) search fanned out over 1..N shards.
+    Exact(exact::ExactArgs),
+    /// HNSW build and search on a TEXMEX dataset (base/query/groundtruth).
+    Index(index::IndexArgs),
+}
+
+fn main() -> Result<(), Box<dyn std::error::Error>> {
+    tracing_subscriber::fmt().with_writer(std::io::stderr).with_env_filter(
+        tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "warn".into()),
+    ).init();
+    match Cli::parse().command {
+        Command::Exact(args) => exact::run(&args),
+        Command::Index(args) => index::run(&args),
+    }
+}

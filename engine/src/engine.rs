@@ -1,0 +1,335 @@
+//! `Engine`: starts one pinned executor per selected core and is the handle ordinary threads
+//! (tests, benchmarks, the CLI) use to reach them.
+//!
+//! Calls cross into the cores through bounded `flume` channels (the only way a non-glommio
+//! thread can wake an executor); each call is served by one core, round-robin, which then
+//! coordinates the other cores over the mesh. The handle is `Send + Sync`; everything it
+//! reaches stays on its core.
+
+use std::future::Future;
+use std::rc::Rc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+
+use crate::collection::CollectionSpec;
+use crate::error::{Error, Result};
+use crate::local::{CollectionInfo, LocalEngine, SearchRequest};
+use crate::mesh::{MeshMessage, MeshPort, MESH_CREDITS_DEFAULT};
+use crate::rt::{self, MeshBuilder};
+use crate::topk::Neighbor;
+use crate::topology::{CoreSelection, MachineTopology, PhysicalCore};
+
+/// Calls queued per core from ordinary threads before callers block.
+const INBOX_CAPACITY: usize = 4096;
+/// How long executors may take to start and join the mesh.
+const START_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// How to start the engine.
+#[derive(Clone, Debug)]
+pub struct EngineConfig {
+    /// Which physical cores to run on.
+    pub cores: CoreSelection,
+    /// Shards of a new collection when its spec says 0; `None` means one per core.
+    pub default_shards: Option<u32>,
+    /// Requests a core may have outstanding towards each peer (see `mesh.rs`).
+    pub mesh_credits: usize,
+    /// Executor threads are named `{thread_prefix}-{ordinal}` (Linux keeps 15 bytes).
+    pub thread_prefix: String,
+}
+
+impl Default for EngineConfig {
+    fn default() -> Self {
+        Self {
+            cores: CoreSelection::All,
+            default_shards: None,
+            mesh_credits: MESH_CREDITS_DEFAULT,
+            thread_prefix: "corevec-core".into(),
+        }
+    }
+}
+
+/// Where one executor runs.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CorePlacement {
+    /// The executor's ordinal (shard `s` of a collection lives on ordinal `s % cores`).
+    pub ordinal: usize,
+    /// The physical core.
+    pub core: PhysicalCore,
+}
+
+/// Work shipped to a core: given the core's engine, it spawns what it needs there.
+type CoreJob = Box<dyn FnOnce(&Rc<LocalEngine>) + Send>;
+
+enum Command {
+    Run(CoreJob),
+    /// Reject new requests; acknowledge once done.
+    Quiesce(flume::Sender<()>),
+    /// Leave the executor.
+    Exit,
+}
+
+/// The running engine.
+pub struct Engine {
+    inboxes: Vec<flume::Sender<Command>>,
+    threads: Vec<rt::ExecutorJoinHandle<()>>,
+    placement: Vec<CorePlacement>,
+    next_core: AtomicUsize,
+}
+
+impl Engine {
+    /// Starts the engine.
+    ///
+    /// # Errors
+    /// Fails when topology discovery, core selection or executor start fails.
+    pub fn start(config: EngineConfig) -> Result<Self> {
+        Self::start_with(config, |_| {})
+    }
+
+    /// Starts the engine and runs `on_core` on every core once its `LocalEngine` is up (the
+    /// server uses it to open its listener on each core).
+    ///
+    /// # Errors
+    /// Fails when topology discovery, core selection or executor start fails.
+    pub fn start_with(
+        config: EngineConfig,
+        on_core: impl Fn(&Rc<LocalEngine>) + Send + Sync + 'static,
+    ) -> Result<Self> {
+        let topology = MachineTopology::discover()?;
+        let selected = topology.select(&config.cores)?;
+        let cores = selected.len();
+        let default_shards = config.default_shards.unwrap_or(cores as u32);
+        if config.mesh_credits == 0 {
+            return Err(Error::InvalidArgument("mesh_credits must be at least 1".into()));
+        }
+        let mesh = MeshBuilder::<MeshMessage, _>::full(cores, 2 * config.mesh_credits);
+        let on_core = Arc::new(on_core);
+        let (started_tx, started_rx) = flume::unbounded::<(usize, usize)>();
+        let mut engine = Self {
+            inboxes: Vec::with_capacity(cores),
+            threads: Vec::with_capacity(cores),
+            placement: Vec::new(),
+            next_core: AtomicUsize::new(0),
+        };
+        for (i, core) in selected.iter().enumerate() {
+            let (inbox_tx, inbox_rx) = flume::bounded::<Command>(INBOX_CAPACITY);
+            let (mesh, on_core, started_tx) = (mesh.clone(), Arc::clone(&on_core), started_tx.clone());
+            let credits = config.mesh_credits;
+            let cpu = core.pinned_cpu();
+            let thread = rt::start_pinned(&format!("{}-{i}", config.thread_prefix), cpu, move || async move {
+                let Some(Ok((senders, mut receivers))) = rt::timeout(START_TIMEOUT, mesh.join()).await else {
+                    tracing::error!(cpu, "executor could not join the core mesh");
+                    return;
+                };
+                let port = MeshPort::new(senders, credits);
+                let local = LocalEngine::start(port, &mut receivers, default_shards);
+                on_core(&local);
+                let _ = started_tx.send((local.core(), i));
+                serve_inbox(&local, &inbox_rx).await;
+                local.close_mesh();
+            })?;
+            engine.inboxes.push(inbox_tx);
+            engine.threads.push(thread);
+        }
+        drop(started_tx);
+        let mut placement = Vec::with_capacity(cores);
+        for _ in 0..cores {
+            match started_rx.recv_timeout(START_TIMEOUT) {
+                Ok((ordinal, i)) => placement.push(CorePlacement { ordinal, core: selected[i].clone() }),
+                Err(_) => return Err(Error::Placement("an executor failed to start; see the log".into())),
+            }
+        }
+        placement.sort_by_key(|p| p.ordinal);
+        for p in &placement {
+            tracing::info!(
+                ordinal = p.ordinal,
+                physical_core = p.core.core_index,
+                cpu = p.core.pinned_cpu(),
+                smt_siblings = ?p.core.cpus,
+                numa_node = p.core.numa_node,
+                "executor pinned"
+            );
+        }
+        tracing::info!(cores, numa_nodes = topology.numa_nodes, default_shards, "engine started");
+        engine.placement = placement;
+        Ok(engine)
+    }
+
+    /// Where each executor runs, by ordinal.
+    pub fn placement(&self) -> &[CorePlacement] {
+        &self.placement
+    }
+
+    /// Number of cores (executors).
+    pub fn cores(&self) -> usize {
+        self.inboxes.len()
+    }
+
+    /// Runs `call` on one core (round-robin) and waits for its result.
+    ///
+    /// # Errors
+    /// `ShuttingDown` when the engine is stopping, or the call's own error.
+    pub fn call<T, F, Fut>(&self, call: F) -> Result<T>
+    where
+        T: Send + 'static,
+        F: FnOnce(Rc<LocalEngine>) -> Fut + Send + 'static,
+        Fut: Future<Output = Result<T>> + 'static,
+    {
+        let core = self.next_core.fetch_add(1, Ordering::Relaxed) % self.inboxes.len();
+        self.call_on(core, call)
+    }
+
+    /// Runs `call` on the executor with inbox index `core` and waits for its result.
+    ///
+    /// # Errors
+    /// `ShuttingDown` when the engine is stopping, or the call's own error.
+    pub fn call_on<T, F, Fut>(&self, core: usize, call: F) -> Result<T>
+    where
+        T: Send + 'static,
+        F: FnOnce(Rc<LocalEngine>) -> Fut + Send + 'static,
+        Fut: Future<Output = Result<T>> + 'static,
+    {
+        let (reply_tx, reply_rx) = flume::bounded(1);
+        let job: CoreJob = Box::new(move |local: &Rc<LocalEngine>| {
+            let local = Rc::clone(local);
+            rt::spawn_into(local.queues().foreground, async move {
+                let _ = reply_tx.send(call(local).await);
+            });
+        });
+        self.inboxes[core].send(Command::Run(job)).map_err(|_| Error::ShuttingDown)?;
+        reply_rx.recv().map_err(|_| Error::ShuttingDown)?
+    }
+
+    /// Creates a collection; returns its spec with defaults filled in.
+    ///
+    /// # Errors
+    /// See [`LocalEngine::create_collection`].
+    pub fn create_collection(&self, spec: CollectionSpec) -> Result<CollectionSpec> {
+        self.call(move |local| async move { local.create_collection(spec).await })
+    }
+
+    /// Drops a collection.
+    ///
+    /// # Errors
+    /// See [`LocalEngine::drop_collection`].
+    pub fn drop_collection(&self, name: &str) -> Result<()> {
+        let name = name.to_owned();
+        self.call(move |local| async move { local.drop_collection(&name).await })
+    }
+
+    /// Lists collections.
+    ///
+    /// # Errors
+    /// `ShuttingDown`.
+    pub fn list_collections(&self) -> Result<Vec<CollectionSpec>> {
+        self.call(|local| async move { Ok(local.list_collections()) })
+    }
+
+    /// Describes a collection.
+    ///
+    /// # Errors
+    /// See [`LocalEngine::describe`].
+    pub fn describe(&self, name: &str) -> Result<CollectionInfo> {
+        let name = name.to_owned();
+        self.call(move |local| async move { local.describe(&name).await })
+    }
+
+    /// Upserts a batch.
+    ///
+    /// # Errors
+    /// See [`LocalEngine::upsert`].
+    pub fn upsert(&self, name: &str, ids: &[u64], vectors: &[f32]) -> Result<u64> {
+        let (name, ids, vectors) = (name.to_owned(), ids.to_vec(), vectors.to_vec());
+        self.call(move |local| async move { local.upsert(&name, &ids, &vectors).await })
+    }
+
+    /// Deletes ids.
+    ///
+    /// # Errors
+    /// See [`LocalEngine::delete`].
+    pub fn delete(&self, name: &str, ids: &[u64]) -> Result<u64> {
+        let (name, ids) = (name.to_owned(), ids.to_vec());
+        self.call(move |local| async move { local.delete(&name, &ids).await })
+    }
+
+    /// Fetches vectors by id.
+    ///
+    /// # Errors
+    /// See [`LocalEngine::get`].
+    pub fn get(&self, name: &str, ids: &[u64]) -> Result<Vec<Option<Vec<f32>>>> {
+        let (name, ids) = (name.to_owned(), ids.to_vec());
+        self.call(move |local| async move { local.get(&name, &ids).await })
+    }
+
+    /// Searches (one or more queries).
+    ///
+    /// # Errors
+    /// See [`LocalEngine::search`].
+    pub fn search(&self, name: &str, request: SearchRequest) -> Result<Vec<Vec<Neighbor>>> {
+        let name = name.to_owned();
+        self.call(move |local| async move { local.search(&name, request).await })
+    }
+
+    /// Waits until every shard of the collection has indexed all it holds.
+    ///
+    /// # Errors
+    /// See [`LocalEngine::wait_indexed`].
+    pub fn wait_indexed(&self, name: &str) -> Result<()> {
+        let name = name.to_owned();
+        self.call(move |local| async move { local.wait_indexed(&name).await })
+    }
+
+    /// Stops every core: new requests are refused, then executors exit and are joined.
+    ///
+    /// # Errors
+    /// Never yet; reserved for flushing storage on the way out.
+    pub fn shutdown(mut self) -> Result<()> {
+        self.stop();
+        Ok(())
+    }
+
+    fn stop(&mut self) {
+        let acks: Vec<_> = self
+            .inboxes
+            .iter()
+            .filter_map(|inbox| {
+                let (tx, rx) = flume::bounded(1);
+                inbox.send(Command::Quiesce(tx)).ok().map(|()| rx)
+            })
+            .collect();
+        for ack in acks {
+            let _ = ack.recv();
+        }
+        for inbox in &self.inboxes {
+            let _ = inbox.send(Command::Exit);
+        }
+        self.inboxes.clear();
+        for thread in self.threads.drain(..) {
+            if thread.join().is_err() {
+                tracing::error!("an executor thread panicked");
+            }
+        }
+    }
+}
+
+impl Drop for Engine {
+    fn drop(&mut self) {
+        if !self.threads.is_empty() {
+            self.stop();
+        }
+    }
+}
+
+async fn serve_inbox(local: &Rc<LocalEngine>, inbox: &flume::Receiver<Command>) {
+    while let Ok(command) = inbox.recv_async().await {
+        match command {
+            Command::Run(job) => job(local),
+            Command::Quiesce(ack) => {
+                local.begin_shutdown();
+                local.drained().await;
+                let _ = ack.send(());
+            }
+            Command::Exit => break,
+        }
+    }
+}

@@ -1,0 +1,78 @@
+//! The engine's error type, grouped by how a caller reacts.
+
+use std::path::PathBuf;
+
+/// Result with the engine's [`Error`].
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// Everything the engine can refuse or fail at.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    // --- The request is wrong: fix it and retry. ---
+    /// A vector's length differs from the collection's dimension.
+    #[error("dimension mismatch: collection has {expected} dimensions, vector has {received}")]
+    DimensionMismatch {
+        /// The collection's dimension.
+        expected: usize,
+        /// The vector's length.
+        received: usize,
+    },
+    /// A vector holds NaN or an infinity.
+    #[error("vector for id {id} has a non-finite component at index {index}")]
+    InvalidVector {
+        /// The id whose vector is invalid (0 for queries).
+        id: u64,
+        /// The first offending component.
+        index: usize,
+    },
+    /// An argument is out of range or inconsistent (the message says which).
+    #[error("invalid argument: {0}")]
+    InvalidArgument(String),
+    /// No collection has this name.
+    #[error("collection {0:?} not found")]
+    CollectionNotFound(String),
+    /// A collection with this name already exists.
+    #[error("collection {0:?} already exists")]
+    CollectionExists(String),
+
+    // --- The engine is saturated or stopping: back off and retry later. ---
+    /// Too much work in flight between cores; nothing was done.
+    #[error("busy: {0}")]
+    Busy(&'static str),
+    /// The engine is shutting down.
+    #[error("engine is shutting down")]
+    ShuttingDown,
+    /// A core did not answer in time.
+    #[error("timed out waiting for core {core}")]
+    Timeout {
+        /// The core that did not answer.
+        core: usize,
+    },
+
+    // --- The machine or its files failed: operator attention. ---
+    /// Topology discovery or core placement failed.
+    #[error("placement: {0}")]
+    Placement(String),
+    /// Memory or an executor could not be obtained, or a file outside storage failed.
+    #[error("{context}: {source}")]
+    System {
+        /// What was being done.
+        context: String,
+        /// The underlying error.
+        source: std::io::Error,
+    },
+    /// A collection's catalog file is unreadable.
+    #[error("catalog file {path}: {reason}")]
+    Catalog {
+        /// The file.
+        path: PathBuf,
+        /// What is wrong with it.
+        reason: String,
+    },
+}
+
+impl Error {
+    pub(crate) fn system(context: impl Into<String>, source: std::io::Error) -> Self {
+        Error::System { context: context.into(), source }
+    }
+}

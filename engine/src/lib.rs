@@ -1,0 +1,33 @@
+//! corevec-engine: the shards and the cores that own them.
+//!
+//! Owns: placement of one glommio executor per physical core (`topology`, `engine`), each
+//! core's shards and their vectors (`shard`, `vectors`), distances (`distance`), top-k
+//! selection (`topk`), the HNSW index (`hnsw`), the messages between cores (`mesh`) and the
+//! coordination of a request across cores (`local`). Durability is delegated to
+//! `corevec_storage`; the runtime is reached only through `rt`.
+//!
+//! Must never: share mutable state between cores (no locks: cross-core data moves by
+//! message), block an executor on another core, or know about the network protocol.
+
+#![deny(unsafe_op_in_unsafe_fn, clippy::missing_safety_doc, clippy::undocumented_unsafe_blocks)]
+
+pub mod collection;
+pub mod distance;
+pub mod engine;
+pub mod error;
+pub mod hnsw;
+pub mod local;
+pub mod mesh;
+pub mod rt;
+pub mod shard;
+pub mod topk;
+pub mod topology;
+pub mod vectors;
+
+pub use collection::{CollectionSpec, IndexParams};
+pub use distance::Metric;
+pub use engine::{CorePlacement, Engine, EngineConfig};
+pub use error::{Error, Result};
+pub use local::{CollectionInfo, LocalEngine, SearchRequest};
+pub use topk::Neighbor;
+pub use topology::CoreSelection;

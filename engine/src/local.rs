@@ -1,0 +1,535 @@
+//! `LocalEngine`: the engine as seen from one core.
+//!
+//! Each core owns a `LocalEngine` (behind an `Rc`, never shared with another thread) that
+//! holds the core's shards and its end of the mesh. A request arriving on any core — from the
+//! network server on that core or from an ordinary thread through [`crate::Engine`] — is
+//! coordinated here: split by owning shard (writes) or fanned out to every core holding a
+//! shard of the collection (searches), with the local part done directly and the remote parts
+//! sent as messages, then merged.
+//!
+//! Catalog changes (create, drop) are serialised on core 0, which then tells every core to
+//! create or drop its local shards.
+
+use std::cell::{Cell, RefCell};
+use std::collections::HashMap;
+use std::rc::Rc;
+use std::sync::Arc;
+
+use crate::collection::{self, CollectionSpec, EF_MAX, K_MAX};
+use crate::error::{Error, Result};
+use crate::mesh::{MeshMessage, MeshPort, QueryBatch, ShardRequest, ShardResponse};
+use crate::rt::{self, Receivers, Semaphore, TaskQueues};
+use crate::shard::{Shard, ShardStats};
+use crate::topk::{self, Neighbor};
+
+/// Most vectors in one upsert, get or delete call.
+pub const BATCH_MAX: usize = 65_536;
+/// Most query vectors in one search call.
+pub const QUERIES_MAX: usize = 4096;
+/// `ef` used when a search does not say (raised to `k` when smaller).
+pub const EF_DEFAULT: usize = 64;
+const CATALOG_CORE: usize = 0;
+
+/// A collection and the counters of all its shards.
+#[derive(Clone, Debug)]
+pub struct CollectionInfo {
+    /// Its definition.
+    pub spec: CollectionSpec,
+    /// One entry per shard, ordered by shard number.
+    pub shards: Vec<ShardStats>,
+}
+
+impl CollectionInfo {
+    /// Live vectors over all shards.
+    pub fn vectors(&self) -> u64 {
+        self.shards.iter().map(|s| s.vectors).sum()
+    }
+
+    /// Vector and index bytes over all shards.
+    pub fn bytes(&self) -> u64 {
+        self.shards.iter().map(|s| s.vector_bytes + s.index_bytes).sum()
+    }
+}
+
+/// A search over one collection.
+#[derive(Clone, Debug)]
+pub struct SearchRequest {
+    /// `nq * dim` components: one or more query vectors.
+    pub queries: Vec<f32>,
+    /// Results per query, 1..=1024.
+    pub k: usize,
+    /// Search breadth; 0 picks `max(k, 64)`.
+    pub ef: usize,
+    /// Scan exhaustively instead of using the index.
+    pub exact: bool,
+}
+
+/// The shards of one collection that live on this core.
+struct LocalCollection {
+    spec: CollectionSpec,
+    /// `(shard number, shard)` for every shard `s` with `s % cores == core`.
+    shards: Vec<(u32, RefCell<Shard>)>,
+}
+
+impl LocalCollection {
+    fn shard_mut(&self, shard: u32) -> std::cell::RefMut<'_, Shard> {
+        let (_, cell) = self
+            .shards
+            .iter()
+            .find(|(s, _)| *s == shard)
+            .unwrap_or_else(|| panic!("shard {shard} of {} is not on this core", self.spec.name));
+        cell.borrow_mut()
+    }
+}
+
+/// The engine on one core.
+pub struct LocalEngine {
+    mesh: MeshPort,
+    queues: TaskQueues,
+    default_shards: u32,
+    collections: RefCell<HashMap<String, Rc<LocalCollection>>>,
+    /// Serialises catalog changes; only used on core 0.
+    catalog_gate: Semaphore,
+    shutting_down: Cell<bool>,
+    in_flight: Cell<usize>,
+}
+
+/// Counts one admitted client request until dropped.
+struct InFlight<'a>(&'a Cell<usize>);
+
+impl Drop for InFlight<'_> {
+    fn drop(&mut self) {
+        self.0.set(self.0.get() - 1);
+    }
+}
+
+impl LocalEngine {
+    /// Builds this core's engine around its mesh port and starts serving peers' requests.
+    pub(crate) fn start(
+        mesh: MeshPort,
+        receivers: &mut Receivers<MeshMessage>,
+        default_shards: u32,
+    ) -> Rc<Self> {
+        let engine = Rc::new(Self {
+            mesh,
+            queues: TaskQueues::create(),
+            default_shards,
+            collections: RefCell::new(HashMap::new()),
+            catalog_gate: Semaphore::new(1),
+            shutting_down: Cell::new(false),
+            in_flight: Cell::new(0),
+        });
+        for (peer, receiver) in receivers.streams() {
+            let engine = Rc::clone(&engine);
+            rt::spawn_into(engine.queues.foreground, async move {
+                while let Some(message) = receiver.recv().await {
+                    match message {
+                        MeshMessage::Request { token, request } => {
+                            let worker = Rc::clone(&engine);
+                            rt::spawn_into(engine.queues.foreground, async move {
+                                let result = worker.serve_peer(request).await;
+                                worker.mesh.reply(peer, token, result);
+                            });
+                        }
+                        MeshMessage::Reply { token, result } => engine.mesh.complete(peer, token, result),
+                    }
+                }
+            });
+        }
+        engine
+    }
+
+    /// This core's ordinal (0-based).
+    pub fn core(&self) -> usize {
+        self.mesh.core()
+    }
+
+    /// Number of cores the engine runs on.
+    pub fn cores(&self) -> usize {
+        self.mesh.cores()
+    }
+
+    /// This core's task queues (the server spawns connection tasks into `foreground`).
+    pub fn queues(&self) -> TaskQueues {
+        self.queues
+    }
+
+    /// From now on new requests fail with `ShuttingDown`; peers' requests are still served.
+    pub fn begin_shutdown(&self) {
+        self.shutting_down.set(true);
+    }
+
+    /// Closes this core's mesh senders (last step of shutdown).
+    pub(crate) fn close_mesh(&self) {
+        self.mesh.close();
+    }
+
+    /// Admits a client request unless shutting down; the guard counts it as in flight.
+    fn enter(&self) -> Result<InFlight<'_>> {
+        if self.shutting_down.get() {
+            return Err(Error::ShuttingDown);
+        }
+        self.in_flight.set(self.in_flight.get() + 1);
+        Ok(InFlight(&self.in_flight))
+    }
+
+    /// Resolves once no client request admitted on this core is still running.
+    pub async fn drained(&self) {
+        while self.in_flight.get() > 0 {
+            rt::sleep(std::time::Duration::from_millis(1)).await;
+        }
+    }
+
+    fn collection(&self, name: &str) -> Result<Rc<LocalCollection>> {
+        self.collections
+            .borrow()
+            .get(name)
+            .cloned()
+            .ok_or_else(|| Error::CollectionNotFound(name.to_owned()))
+    }
+
+    fn core_of_shard(&self, shard: u32) -> usize {
+        shard as usize % self.cores()
+    }
+
+    /// Cores holding at least one shard of a collection with `shards` shards.
+    fn cores_of(&self, shards: u32) -> std::ops::Range<usize> {
+        0..self.cores().min(shards as usize)
+    }
+
+    // ----- Requests a client can make (on any core). -----
+
+    /// Creates a collection on every core. `spec.shards == 0` picks the default.
+    ///
+    /// # Errors
+    /// `InvalidArgument`, `CollectionExists`, or a core's failure.
+    pub async fn create_collection(self: &Rc<Self>, mut spec: CollectionSpec) -> Result<CollectionSpec> {
+        let _in_flight = self.enter()?;
+        if spec.shards == 0 {
+            spec.shards = self.default_shards;
+        }
+        spec.validate()?;
+        if self.core() == CATALOG_CORE {
+            self.create_coordinated(spec.clone()).await?;
+        } else {
+            let pending = self.mesh.send(CATALOG_CORE, ShardRequest::CreateCoordinated(spec.clone()))?;
+            MeshPort::wait(CATALOG_CORE, pending).await?;
+        }
+        Ok(spec)
+    }
+
+    /// Drops a collection on every core.
+    ///
+    /// # Errors
+    /// `CollectionNotFound`, or a core's failure.
+    pub async fn drop_collection(self: &Rc<Self>, name: &str) -> Result<()> {
+        let _in_flight = self.enter()?;
+        collection::validate_name(name)?;
+        if self.core() == CATALOG_CORE {
+            self.drop_coordinated(name.to_owned()).await
+        } else {
+            let pending = self.mesh.send(CATALOG_CORE, ShardRequest::DropCoordinated(name.to_owned()))?;
+            MeshPort::wait(CATALOG_CORE, pending).await.map(|_| ())
+        }
+    }
+
+    /// The collections this core knows, sorted by name.
+    pub fn list_collections(&self) -> Vec<CollectionSpec> {
+        let mut specs: Vec<CollectionSpec> =
+            self.collections.borrow().values().map(|c| c.spec.clone()).collect();
+        specs.sort_by(|a, b| a.name.cmp(&b.name));
+        specs
+    }
+
+    /// A collection's definition and the counters of every shard.
+    ///
+    /// # Errors
+    /// `CollectionNotFound`, or a core's failure.
+    pub async fn describe(self: &Rc<Self>, name: &str) -> Result<CollectionInfo> {
+        let _in_flight = self.enter()?;
+        let collection = self.collection(name)?;
+        let requests =
+            self.cores_of(collection.spec.shards).map(|core| (core, ShardRequest::Stats(name.to_owned())));
+        let mut shards = Vec::new();
+        for response in self.fan_out(requests.collect()).await? {
+            if let ShardResponse::Stats(stats) = response {
+                shards.extend(stats);
+            }
+        }
+        shards.sort_by_key(|s| s.shard);
+        Ok(CollectionInfo { spec: collection.spec.clone(), shards })
+    }
+
+    /// Inserts or replaces vectors; `vectors` holds `ids.len() * dim` components.
+    ///
+    /// A batch is applied shard by shard; if a shard fails the call fails and the other
+    /// shards' parts may already be applied (retrying is safe: upserts are idempotent).
+    ///
+    /// # Errors
+    /// `DimensionMismatch`, `InvalidVector`, `InvalidArgument` (batch too large),
+    /// `CollectionNotFound`, `Busy`, or a core's failure.
+    pub async fn upsert(self: &Rc<Self>, name: &str, ids: &[u64], vectors: &[f32]) -> Result<u64> {
+        let _in_flight = self.enter()?;
+        let collection = self.collection(name)?;
+        check_batch(ids.len())?;
+        collection::validate_vectors(ids, vectors, collection.spec.dim)?;
+        let dim = collection.spec.dim;
+        let mut per_core: Vec<(Vec<u64>, Vec<f32>)> = vec![(Vec::new(), Vec::new()); self.cores()];
+        for (id, vector) in ids.iter().zip(vectors.chunks_exact(dim)) {
+            let core = self.core_of_shard(collection.spec.shard_of(*id));
+            per_core[core].0.push(*id);
+            per_core[core].1.extend_from_slice(vector);
+        }
+        let requests = per_core
+            .into_iter()
+            .enumerate()
+            .filter(|(_, (ids, _))| !ids.is_empty())
+            .map(|(core, (ids, vectors))| {
+                (core, ShardRequest::Upsert { collection: name.to_owned(), ids, vectors })
+            })
+            .collect();
+        self.fan_out(requests).await?;
+        Ok(ids.len() as u64)
+    }
+
+    /// Deletes ids; returns how many were live.
+    ///
+    /// # Errors
+    /// `CollectionNotFound`, `InvalidArgument` (batch too large), `Busy`, or a core's failure.
+    pub async fn delete(self: &Rc<Self>, name: &str, ids: &[u64]) -> Result<u64> {
+        let _in_flight = self.enter()?;
+        let collection = self.collection(name)?;
+        check_batch(ids.len())?;
+        let requests = self
+            .split_ids(&collection.spec, ids)
+            .map(|(core, ids)| (core, ShardRequest::Delete { collection: name.to_owned(), ids }))
+            .collect();
+        let mut deleted = 0;
+        for response in self.fan_out(requests).await? {
+            if let ShardResponse::Count(n) = response {
+                deleted += n;
+            }
+        }
+        Ok(deleted)
+    }
+
+    /// The vectors of `ids`, in order; `None` for absent ids.
+    ///
+    /// # Errors
+    /// `CollectionNotFound`, `InvalidArgument` (batch too large), `Busy`, or a core's failure.
+    pub async fn get(self: &Rc<Self>, name: &str, ids: &[u64]) -> Result<Vec<Option<Vec<f32>>>> {
+        let _in_flight = self.enter()?;
+        let collection = self.collection(name)?;
+        check_batch(ids.len())?;
+        let requests = self
+            .split_ids(&collection.spec, ids)
+            .map(|(core, ids)| (core, ShardRequest::Get { collection: name.to_owned(), ids }))
+            .collect();
+        let mut found: HashMap<u64, Vec<f32>> = HashMap::new();
+        for response in self.fan_out(requests).await? {
+            if let ShardResponse::Vectors(pairs) = response {
+                found.extend(pairs.into_iter().filter_map(|(id, v)| v.map(|v| (id, v))));
+            }
+        }
+        Ok(ids.iter().map(|id| found.get(id).cloned()).collect())
+    }
+
+    /// Searches every shard and merges: per query, the `k` nearest live vectors, best first,
+    /// ties broken by id.
+    ///
+    /// # Errors
+    /// `DimensionMismatch`, `InvalidVector`, `InvalidArgument`, `CollectionNotFound`, `Busy`.
+    pub async fn search(self: &Rc<Self>, name: &str, request: SearchRequest) -> Result<Vec<Vec<Neighbor>>> {
+        let _in_flight = self.enter()?;
+        let collection = self.collection(name)?;
+        let nq = collection::validate_queries(&request.queries, collection.spec.dim)?;
+        if nq > QUERIES_MAX {
+            return Err(Error::InvalidArgument(format!("{nq} queries in one call; at most {QUERIES_MAX}")));
+        }
+        if request.k == 0 || request.k > K_MAX {
+            return Err(Error::InvalidArgument(format!("k {} out of range 1..={K_MAX}", request.k)));
+        }
+        if request.ef > EF_MAX {
+            return Err(Error::InvalidArgument(format!("ef {} out of range 0..={EF_MAX}", request.ef)));
+        }
+        let k = request.k;
+        let batch = Arc::new(QueryBatch {
+            collection: name.to_owned(),
+            queries: request.queries,
+            k,
+            ef: if request.ef == 0 { EF_DEFAULT.max(k) } else { request.ef.max(k) },
+            exact: request.exact,
+        });
+        let requests =
+            self.cores_of(collection.spec.shards).map(|core| (core, ShardRequest::Search(Arc::clone(&batch))));
+        let mut per_query: Vec<Vec<Vec<Neighbor>>> = (0..nq).map(|_| Vec::new()).collect();
+        for response in self.fan_out(requests.collect()).await? {
+            if let ShardResponse::Neighbors(lists) = response {
+                for (q, list) in lists.into_iter().enumerate() {
+                    per_query[q].push(list);
+                }
+            }
+        }
+        Ok(per_query.into_iter().map(|partials| topk::merge(partials, k)).collect())
+    }
+
+    /// Resolves once every shard of the collection has indexed everything it holds.
+    ///
+    /// # Errors
+    /// `CollectionNotFound`, `Busy`, or a core's failure.
+    pub async fn wait_indexed(self: &Rc<Self>, name: &str) -> Result<()> {
+        let _in_flight = self.enter()?;
+        let collection = self.collection(name)?;
+        let requests = self
+            .cores_of(collection.spec.shards)
+            .map(|core| (core, ShardRequest::WaitIndexed(name.to_owned())))
+            .collect();
+        self.fan_out(requests).await.map(|_| ())
+    }
+
+    // ----- Coordination. -----
+
+    fn split_ids(&self, spec: &CollectionSpec, ids: &[u64]) -> impl Iterator<Item = (usize, Vec<u64>)> {
+        let mut per_core: Vec<Vec<u64>> = vec![Vec::new(); self.cores()];
+        for &id in ids {
+            per_core[self.core_of_shard(spec.shard_of(id))].push(id);
+        }
+        per_core.into_iter().enumerate().filter(|(_, ids)| !ids.is_empty())
+    }
+
+    /// Sends each request to its core (the local one runs here), then gathers the answers in
+    /// request order. Remote requests are all sent before the local work starts so that the
+    /// cores work in parallel.
+    async fn fan_out(self: &Rc<Self>, requests: Vec<(usize, ShardRequest)>) -> Result<Vec<ShardResponse>> {
+        let mut pending = Vec::with_capacity(requests.len());
+        let mut local = None;
+        for (core, request) in requests {
+            if core == self.core() {
+                local = Some(request);
+            } else {
+                pending.push((core, self.mesh.send(core, request)?));
+            }
+        }
+        let mut responses = Vec::with_capacity(pending.len() + 1);
+        if let Some(request) = local {
+            responses.push(self.serve_local(request).await?);
+        }
+        for (core, reply) in pending {
+            responses.push(MeshPort::wait(core, reply).await?);
+        }
+        Ok(responses)
+    }
+
+    async fn create_coordinated(self: &Rc<Self>, spec: CollectionSpec) -> Result<()> {
+        debug_assert_eq!(self.core(), CATALOG_CORE);
+        let _permit = self.catalog_gate.acquire_permit(1).await.map_err(|_| Error::ShuttingDown)?;
+        if self.collections.borrow().contains_key(&spec.name) {
+            return Err(Error::CollectionExists(spec.name));
+        }
+        // Every core learns the collection, including cores that hold none of its shards.
+        let requests = (0..self.cores()).map(|core| (core, ShardRequest::CreateLocal(spec.clone())));
+        self.fan_out(requests.collect()).await.map(|_| ())
+    }
+
+    async fn drop_coordinated(self: &Rc<Self>, name: String) -> Result<()> {
+        debug_assert_eq!(self.core(), CATALOG_CORE);
+        let _permit = self.catalog_gate.acquire_permit(1).await.map_err(|_| Error::ShuttingDown)?;
+        if !self.collections.borrow().contains_key(&name) {
+            return Err(Error::CollectionNotFound(name));
+        }
+        let requests = (0..self.cores()).map(|core| (core, ShardRequest::DropLocal(name.clone())));
+        self.fan_out(requests.collect()).await.map(|_| ())
+    }
+
+    // ----- Work on this core's own shards. -----
+
+    /// Serves a request from a peer core.
+    async fn serve_peer(self: &Rc<Self>, request: ShardRequest) -> Result<ShardResponse> {
+        match request {
+            ShardRequest::CreateCoordinated(spec) => self.create_coordinated(spec).await.map(|()| ShardResponse::Done),
+            ShardRequest::DropCoordinated(name) => self.drop_coordinated(name).await.map(|()| ShardResponse::Done),
+            request => self.serve_local(request).await,
+        }
+    }
+
+    /// Does `request` on this core's shards.
+    async fn serve_local(self: &Rc<Self>, request: ShardRequest) -> Result<ShardResponse> {
+        match request {
+            ShardRequest::CreateCoordinated(_) | ShardRequest::DropCoordinated(_) => {
+                unreachable!("coordination requests are served by serve_peer")
+            }
+            ShardRequest::CreateLocal(spec) => {
+                let shards = (0..spec.shards)
+                    .filter(|&s| self.core_of_shard(s) == self.core())
+                    .map(|s| Shard::new(&spec, s).map(|shard| (s, RefCell::new(shard))))
+                    .collect::<Result<Vec<_>>>()?;
+                let name = spec.name.clone();
+                self.collections.borrow_mut().insert(name, Rc::new(LocalCollection { spec, shards }));
+                Ok(ShardResponse::Done)
+            }
+            ShardRequest::DropLocal(name) => {
+                self.collections.borrow_mut().remove(&name);
+                Ok(ShardResponse::Done)
+            }
+            ShardRequest::Upsert { collection, ids, vectors } => {
+                let collection = self.collection(&collection)?;
+                let dim = collection.spec.dim;
+                for (id, vector) in ids.iter().zip(vectors.chunks_exact(dim)) {
+                    collection.shard_mut(collection.spec.shard_of(*id)).upsert(*id, vector)?;
+                }
+                Ok(ShardResponse::Count(ids.len() as u64))
+            }
+            ShardRequest::Delete { collection, ids } => {
+                let collection = self.collection(&collection)?;
+                let deleted = ids
+                    .iter()
+                    .filter(|&&id| collection.shard_mut(collection.spec.shard_of(id)).delete(id))
+                    .count();
+                Ok(ShardResponse::Count(deleted as u64))
+            }
+            ShardRequest::Get { collection, ids } => {
+                let collection = self.collection(&collection)?;
+                let found = ids
+                    .into_iter()
+                    .map(|id| {
+                        let shard = collection.shard_mut(collection.spec.shard_of(id));
+                        (id, shard.get(id).map(<[f32]>::to_vec))
+                    })
+                    .collect();
+                Ok(ShardResponse::Vectors(found))
+            }
+            ShardRequest::Search(batch) => {
+                let collection = self.collection(&batch.collection)?;
+                Ok(ShardResponse::Neighbors(search_local(&collection, &batch)))
+            }
+            ShardRequest::Stats(name) => {
+                let collection = self.collection(&name)?;
+                Ok(ShardResponse::Stats(collection.shards.iter().map(|(_, s)| s.borrow().stats()).collect()))
+            }
+            ShardRequest::WaitIndexed(name) => {
+                self.collection(&name)?;
+                Ok(ShardResponse::Done)
+            }
+        }
+    }
+}
+
+fn check_batch(len: usize) -> Result<()> {
+    if len > BATCH_MAX {
+        return Err(Error::InvalidArgument(format!("batch of {len} ids; at most {BATCH_MAX}")));
+    }
+    Ok(())
+}
+
+/// Per query, the top-k over this core's shards of the collection.
+fn search_local(collection: &LocalCollection, batch: &QueryBatch) -> Vec<Vec<Neighbor>> {
+    let nq = batch.queries.len() / collection.spec.dim;
+    let mut per_query: Vec<Vec<Vec<Neighbor>>> = (0..nq).map(|_| Vec::new()).collect();
+    for (_, shard) in &collection.shards {
+        let lists = shard.borrow().search_exact_batch(&batch.queries, batch.k);
+        for (q, list) in lists.into_iter().enumerate() {
+            per_query[q].push(list);
+        }
+    }
+    per_query.into_iter().map(|partials| topk::merge(partials, batch.k)).collect()
+}

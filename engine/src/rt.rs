@@ -1,0 +1,109 @@
+//! The runtime seam: every use of glommio's executors, channels, task queues and timers by
+//! the engine and the server goes through here (files go through `corevec_storage`'s
+//! `DmaDirectory`). Keeping it in one place makes the runtime replaceable and puts its
+//! known quirks next to their workarounds:
+//!
+//! - glommio #555: the bounded `channel_mesh` can deadlock under heavy contention when
+//!   senders block on full queues. We never block on the mesh: senders hold a credit per
+//!   message and use `try_send_to` (see `mesh.rs`), so a full queue is impossible by
+//!   construction and "no credit" is answered with `Busy`.
+//! - A listener and a client on the same executor deadlock if one task does both; the server
+//!   tests spawn clients as separate tasks or processes.
+
+use std::future::Future;
+use std::time::Duration;
+
+pub use glommio::channels::channel_mesh::{Full, MeshBuilder, Receivers, Senders};
+pub use glommio::net::{TcpListener, TcpStream};
+pub use glommio::sync::Semaphore;
+pub use glommio::{ExecutorJoinHandle, Latency, Shares, Task, TaskQueueHandle};
+
+use crate::error::{Error, Result};
+
+/// Starts an executor thread pinned to `cpu` running `body`; returns its join handle.
+///
+/// # Errors
+/// Fails when the thread or the io_uring rings cannot be created (often `RLIMIT_MEMLOCK`).
+pub fn start_pinned<G, F, T>(name: &str, cpu: usize, body: G) -> Result<ExecutorJoinHandle<T>>
+where
+    G: FnOnce() -> F + Send + 'static,
+    F: Future<Output = T> + 'static,
+    T: Send + 'static,
+{
+    let handle = glommio::LocalExecutorBuilder::new(glommio::Placement::Fixed(cpu))
+        .name(name)
+        // Latency-sensitive queues ask for preemption at this period at most.
+        .preempt_timer(Duration::from_millis(5))
+        .spawn(body)
+        .map_err(|e| {
+            Error::system(
+                format!("starting executor {name} on cpu {cpu} (check `ulimit -l` for io_uring)"),
+                std::io::Error::other(e.to_string()),
+            )
+        })?;
+    Ok(handle)
+}
+
+/// The task queues of one core.
+#[derive(Clone, Copy, Debug)]
+pub struct TaskQueues {
+    /// Requests: searches, upserts, control messages. Latency matters.
+    pub foreground: TaskQueueHandle,
+    /// Index building: yields often, gets a small share when the core is busy.
+    pub background: TaskQueueHandle,
+}
+
+impl TaskQueues {
+    /// Creates the queues on the current executor.
+    pub fn create() -> Self {
+        let ex = glommio::executor();
+        Self {
+            foreground: ex.create_task_queue(
+                Shares::Static(1000),
+                Latency::Matters(Duration::from_millis(2)),
+                "foreground",
+            ),
+            background: ex.create_task_queue(Shares::Static(100), Latency::NotImportant, "background"),
+        }
+    }
+}
+
+/// Spawns a detached task on the current executor's `queue`.
+pub fn spawn_into(queue: TaskQueueHandle, future: impl Future<Output = ()> + 'static) {
+    match glommio::spawn_local_into(future, queue) {
+        Ok(task) => {
+            task.detach();
+        }
+        // Only fails for an unknown queue handle, which is a programming error.
+        Err(e) => panic!("spawning into task queue: {e}"),
+    }
+}
+
+/// Spawns a task on the current executor's default queue.
+pub fn spawn<T: 'static>(future: impl Future<Output = T> + 'static) -> Task<T> {
+    glommio::spawn_local(future)
+}
+
+/// Sleeps on the current executor.
+pub async fn sleep(duration: Duration) {
+    glommio::timer::sleep(duration).await;
+}
+
+/// Yields to other tasks if the scheduler wants the CPU back.
+pub async fn yield_if_needed() {
+    glommio::yield_if_needed().await;
+}
+
+/// Yields unconditionally.
+pub async fn yield_now() {
+    futures_lite::future::yield_now().await;
+}
+
+/// Runs `future` for at most `duration`; `None` on timeout.
+pub async fn timeout<T>(duration: Duration, future: impl Future<Output = T>) -> Option<T> {
+    futures_lite::future::or(async { Some(future.await) }, async {
+        sleep(duration).await;
+        None
+    })
+    .await
+}

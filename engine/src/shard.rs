@@ -1,0 +1,217 @@
+//! `Shard`: one shard's vectors, id map, tombstones and index, owned by exactly one core.
+//!
+//! The shard's logic is synchronous and free of I/O: the core's tasks (see `local.rs`) do
+//! durability and messaging around it, so everything here is testable without an executor.
+//! A `Shard` is `!Send` on purpose: it lives and dies on its core.
+
+use std::collections::HashMap;
+use std::marker::PhantomData;
+
+use crate::collection::CollectionSpec;
+use crate::distance::Metric;
+use crate::error::{Error, Result};
+use crate::topk::{Neighbor, TopK};
+use crate::vectors::Vectors;
+
+/// Counters of one shard.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ShardStats {
+    /// Shard number within its collection.
+    pub shard: u32,
+    /// Live vectors.
+    pub vectors: u64,
+    /// Slots holding replaced or deleted vectors (reclaimed by compaction, later).
+    pub tombstones: u64,
+    /// Bytes of vector data in use (aligned slots).
+    pub vector_bytes: u64,
+    /// Bytes of index structures.
+    pub index_bytes: u64,
+    /// Slots not yet in the index (searched exactly until indexed).
+    pub unindexed: u64,
+}
+
+/// One shard of one collection.
+///
+/// ```compile_fail
+/// fn assert_send<T: Send>() {}
+/// assert_send::<corevec_engine::shard::Shard>();
+/// ```
+pub struct Shard {
+    shard: u32,
+    metric: Metric,
+    vectors: Vectors,
+    /// Slot → id, for every slot ever used.
+    ids: Vec<u64>,
+    /// Id → slot, for live ids only.
+    slots: HashMap<u64, u32>,
+    /// Slot tombstones (replaced or deleted), one bit per slot.
+    tombstones: Vec<u64>,
+    tombstone_count: u64,
+    _not_send: PhantomData<*const ()>,
+}
+
+impl Shard {
+    /// An empty shard number `shard` of the collection `spec`.
+    ///
+    /// # Errors
+    /// Fails when the vector arena cannot be mapped.
+    pub fn new(spec: &CollectionSpec, shard: u32) -> Result<Self> {
+        assert!(shard < spec.shards);
+        let vectors =
+            Vectors::new(spec.dim).map_err(|e| Error::system("mapping the vector arena", e))?;
+        Ok(Self {
+            shard,
+            metric: spec.metric,
+            vectors,
+            ids: Vec::new(),
+            slots: HashMap::new(),
+            tombstones: Vec::new(),
+            tombstone_count: 0,
+            _not_send: PhantomData,
+        })
+    }
+
+    /// Live vectors.
+    pub fn len(&self) -> usize {
+        self.slots.len()
+    }
+
+    /// True when the shard holds no live vector.
+    pub fn is_empty(&self) -> bool {
+        self.slots.is_empty()
+    }
+
+    /// Inserts or replaces `id`. A replaced vector's slot becomes a tombstone.
+    ///
+    /// The caller has validated the dimension and finiteness.
+    ///
+    /// # Errors
+    /// Fails when the arena cannot grow.
+    pub fn upsert(&mut self, id: u64, vector: &[f32]) -> Result<()> {
+        debug_assert!(vector.iter().all(|x| x.is_finite()));
+        let slot = self.vectors.push(vector).map_err(|e| Error::system("growing the vector arena", e))?;
+        debug_assert_eq!(slot as usize, self.ids.len());
+        self.ids.push(id);
+        if self.tombstones.len() * 64 <= slot as usize {
+            self.tombstones.push(0);
+        }
+        if let Some(old) = self.slots.insert(id, slot) {
+            self.set_tombstone(old);
+        }
+        Ok(())
+    }
+
+    /// Deletes `id`; returns whether it was live.
+    pub fn delete(&mut self, id: u64) -> bool {
+        match self.slots.remove(&id) {
+            Some(slot) => {
+                self.set_tombstone(slot);
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// The live vector of `id`.
+    pub fn get(&self, id: u64) -> Option<&[f32]> {
+        self.slots.get(&id).map(|&slot| self.vectors.get(slot))
+    }
+
+    fn set_tombstone(&mut self, slot: u32) {
+        let (word, bit) = (slot as usize / 64, slot % 64);
+        debug_assert_eq!(self.tombstones[word] & (1 << bit), 0, "slot {slot} tombstoned twice");
+        self.tombstones[word] |= 1 << bit;
+        self.tombstone_count += 1;
+    }
+
+    /// True when `slot` holds a replaced or deleted vector.
+    #[inline]
+    pub fn is_tombstone(&self, slot: u32) -> bool {
+        self.tombstones[slot as usize / 64] & (1 << (slot % 64)) != 0
+    }
+
+    /// The `k` nearest live vectors to `query`, best first, by exhaustive scan.
+    pub fn search_exact(&self, query: &[f32], k: usize) -> Vec<Neighbor> {
+        let mut top = TopK::new(k);
+        self.scan_slots(query, 0, &mut top);
+        top.into_sorted_vec()
+    }
+
+    /// Exhaustive search for a batch of queries (`nq * dim` components), best first per query.
+    ///
+    /// The scan is blocked: a block of vectors small enough to stay in L2 is compared with
+    /// every query before moving on, so each vector is read from memory once per batch
+    /// instead of once per query (a single-query scan is memory-bound).
+    pub fn search_exact_batch(&self, queries: &[f32], k: usize) -> Vec<Vec<Neighbor>> {
+        const BLOCK_BYTES: usize = 128 * 1024;
+        let dim = self.vectors.dim();
+        let mut tops: Vec<TopK> = queries.chunks_exact(dim).map(|_| TopK::new(k)).collect();
+        let block_slots = (BLOCK_BYTES / (dim * 4)).max(1) as u32;
+        let len = self.vectors.len() as u32;
+        let mut start = 0u32;
+        while start < len {
+            let end = start.saturating_add(block_slots).min(len);
+            for (query, top) in queries.chunks_exact(dim).zip(tops.iter_mut()) {
+                self.scan_range(query, start..end, top);
+            }
+            start = end;
+        }
+        tops.into_iter().map(TopK::into_sorted_vec).collect()
+    }
+
+    /// Scans the live slots from `first_slot` on into `top`.
+    fn scan_slots(&self, query: &[f32], first_slot: u32, top: &mut TopK) {
+        self.scan_range(query, first_slot..self.vectors.len() as u32, top);
+    }
+
+    /// Scans the live slots in `slots` into `top`.
+    fn scan_range(&self, query: &[f32], slots: std::ops::Range<u32>, top: &mut TopK) {
+        for slot in slots {
+            if self.is_tombstone(slot) {
+                continue;
+            }
+            let distance = self.metric.distance(query, self.vectors.get(slot));
+            if distance <= top.threshold() {
+                top.push(Neighbor { id: self.ids[slot as usize], distance });
+            }
+        }
+    }
+
+    /// Counters.
+    pub fn stats(&self) -> ShardStats {
+        ShardStats {
+            shard: self.shard,
+            vectors: self.slots.len() as u64,
+            tombstones: self.tombstone_count,
+            vector_bytes: self.vectors.used_bytes() as u64,
+            index_bytes: 0,
+            unindexed: 0,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn shard(dim: usize, metric: Metric) -> Shard {
+        Shard::new(&CollectionSpec::new("t", dim, metric).with_shards(1), 0).unwrap()
+    }
+
+    #[test]
+    fn upsert_replaces_and_delete_hides() {
+        let mut s = shard(2, Metric::L2);
+        s.upsert(7, &[0.0, 0.0]).unwrap();
+        s.upsert(8, &[5.0, 5.0]).unwrap();
+        s.upsert(7, &[10.0, 10.0]).unwrap();
+        assert_eq!(s.get(7), Some(&[10.0, 10.0][..]));
+        assert_eq!(s.len(), 2);
+        let hits = s.search_exact(&[0.0, 0.0], 10);
+        assert_eq!(hits.iter().map(|n| n.id).collect::<Vec<_>>(), vec![8, 7]);
+        assert!(s.delete(8));
+        assert!(!s.delete(8));
+        assert_eq!(s.search_exact(&[0.0, 0.0], 10).iter().map(|n| n.id).collect::<Vec<_>>(), vec![7]);
+        assert_eq!(s.stats().tombstones, 2);
+        assert_eq!(s.get(8), None);
+    }
+}

@@ -1,0 +1,411 @@
+//! # corevec-client: blocking Rust client for the corevec wire protocol
+//!
+//! **Owns:** connecting, HELLO (version + auth), pipelining many requests per connection
+//! (a reader thread routes responses by request id; they may arrive out of order), per-request
+//! timeouts, retries of idempotent reads after connection errors, and a small [`Pool`].
+//!
+//! **Must never:** depend on glommio, the engine, storage or any async runtime (it is std plus
+//! `corevec-proto` only, so tools, benches and users can link it cheaply); retry a write
+//! (UPSERT, DELETE, CREATE, DROP, SNAPSHOT) on its own; allocate more than one maximal frame
+//! per response because of what a server sent.
+//!
+//! ```no_run
+//! use corevec_client::{Client, ClientConfig, SearchOptions};
+//! use corevec_proto::{CreateCollection, Metric};
+//!
+//! let client = Client::connect("127.0.0.1:7700", ClientConfig::default())?;
+//! client.create_collection(&CreateCollection {
+//!     name: "docs", dim: 3, metric: Metric::Cosine, shards: 0, connectivity: 0, expansion_add: 0,
+//! })?;
+//! client.upsert("docs", &[1, 2], &[0.1, 0.2, 0.3, 0.4, 0.5, 0.6])?;
+//! let hits = client.search("docs", &[0.1, 0.2, 0.3], 10, SearchOptions::default())?;
+//! // Pipelining: submit many, then wait.
+//! let tickets: Vec<_> = (0..100)
+//!     .map(|_| client.submit(&corevec_proto::Request::Ping))
+//!     .collect::<Result<_, _>>()?;
+//! for t in tickets { t.wait()?; }
+//! # Ok::<(), corevec_client::ClientError>(())
+//! ```
+
+mod connection;
+mod error;
+
+use std::net::{SocketAddr, ToSocketAddrs};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::Duration;
+
+pub use connection::{Connection, ResponseFrame, Ticket};
+pub use corevec_proto as proto;
+use corevec_proto::{
+    CollectionInfo, CreateCollection, Hit, IdsRef, IdsRequest, Request, Response, Search,
+    SearchFlags, SearchResponse, Stat, Upsert, VectorsRef, WriteAck,
+};
+pub use error::ClientError;
+
+/// Connection settings.
+#[derive(Clone, Debug)]
+pub struct ClientConfig {
+    /// Sent in HELLO; `None` for servers without auth.
+    pub auth_token: Option<Vec<u8>>,
+    /// TCP connect plus HELLO round trip.
+    pub connect_timeout: Duration,
+    /// Default per-request timeout (also the socket write timeout).
+    pub request_timeout: Duration,
+    /// Extra attempts for idempotent reads (PING, LIST, DESCRIBE, GET, SEARCH, STATS) after a
+    /// connection error; each attempt reconnects. Writes are never retried.
+    pub retries: u32,
+    /// Sleep before the first retry, doubled for each further one.
+    pub retry_backoff: Duration,
+}
+
+impl Default for ClientConfig {
+    fn default() -> Self {
+        ClientConfig {
+            auth_token: None,
+            connect_timeout: Duration::from_secs(5),
+            request_timeout: Duration::from_secs(30),
+            retries: 2,
+            retry_backoff: Duration::from_millis(50),
+        }
+    }
+}
+
+/// Search knobs besides `k`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct SearchOptions {
+    /// HNSW `ef`; 0 = server default.
+    #[doc(alias = "ef")]
+    pub expansion_search: u32,
+    /// Brute-force exact search.
+    pub exact: bool,
+    /// Accept results from the reachable part of a cluster (sets `partial` in the result).
+    pub allow_partial: bool,
+}
+
+/// The answer to a single-query search.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SearchResult {
+    /// Closest first.
+    pub hits: Vec<Hit>,
+    /// Some shards or nodes did not answer (only with `allow_partial`).
+    pub partial: bool,
+}
+
+/// A client over one pipelined connection, reconnecting on demand. `Sync`: share it between
+/// threads (`Arc<Client>`) to keep many requests in flight.
+#[derive(Debug)]
+pub struct Client {
+    addrs: Vec<SocketAddr>,
+    config: ClientConfig,
+    connection: Mutex<Option<Arc<Connection>>>,
+}
+
+impl Client {
+    /// Resolve `addr`, connect and say HELLO.
+    pub fn connect(addr: impl ToSocketAddrs, config: ClientConfig) -> Result<Client, ClientError> {
+        let addrs: Vec<SocketAddr> = addr.to_socket_addrs()?.collect();
+        if addrs.is_empty() {
+            return Err(ClientError::Io(std::io::Error::new(
+                std::io::ErrorKind::InvalidInput,
+                "address resolved to nothing",
+            )));
+        }
+        let client = Client {
+            addrs,
+            config,
+            connection: Mutex::new(None),
+        };
+        client.connection()?;
+        Ok(client)
+    }
+
+    /// The live connection, reconnecting if the previous one failed.
+    pub fn connection(&self) -> Result<Arc<Connection>, ClientError> {
+        let mut slot = self
+            .connection
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        if let Some(conn) = slot.as_ref().filter(|c| c.is_open()) {
+            return Ok(Arc::clone(conn));
+        }
+        *slot = None;
+        let mut last = None;
+        for addr in &self.addrs {
+            match Connection::connect(*addr, &self.config) {
+                Ok(conn) => {
+                    let conn = Arc::new(conn);
+                    *slot = Some(Arc::clone(&conn));
+                    return Ok(conn);
+                }
+                Err(e) => last = Some(e),
+            }
+        }
+        Err(last.unwrap_or(ClientError::Timeout))
+    }
+
+    /// Send a request without waiting (pipelining). Never retried.
+    pub fn submit(&self, request: &Request<'_>) -> Result<Ticket, ClientError> {
+        self.connection()?.submit(request)
+    }
+
+    /// Send a request with its own timeout, without waiting.
+    pub fn submit_with_timeout(
+        &self,
+        request: &Request<'_>,
+        timeout: Duration,
+    ) -> Result<Ticket, ClientError> {
+        self.connection()?.submit_with_timeout(request, timeout)
+    }
+
+    /// Send and wait, retrying idempotent reads after connection errors.
+    pub fn execute(&self, request: &Request<'_>) -> Result<ResponseFrame, ClientError> {
+        self.execute_with_timeout(request, self.config.request_timeout)
+    }
+
+    /// [`Client::execute`] with an explicit timeout per attempt.
+    pub fn execute_with_timeout(
+        &self,
+        request: &Request<'_>,
+        timeout: Duration,
+    ) -> Result<ResponseFrame, ClientError> {
+        let attempts = if request.opcode().is_idempotent_read() {
+            1 + self.config.retries
+        } else {
+            1
+        };
+        let mut backoff = self.config.retry_backoff;
+        let mut attempt = 1;
+        loop {
+            let result = self
+                .connection()
+                .and_then(|conn| conn.submit_with_timeout(request, timeout))
+                .and_then(Ticket::wait);
+            match result {
+                Err(e) if e.is_connection_error() && attempt < attempts => {
+                    std::thread::sleep(backoff);
+                    backoff = backoff.saturating_mul(2);
+                    attempt += 1;
+                }
+                other => return other,
+            }
+        }
+    }
+
+    /// PING.
+    pub fn ping(&self) -> Result<(), ClientError> {
+        self.execute(&Request::Ping).map(drop)
+    }
+
+    /// CREATE_COLLECTION.
+    pub fn create_collection(&self, spec: &CreateCollection<'_>) -> Result<(), ClientError> {
+        self.execute(&Request::CreateCollection(*spec)).map(drop)
+    }
+
+    /// DROP_COLLECTION.
+    pub fn drop_collection(&self, name: &str) -> Result<(), ClientError> {
+        self.execute(&Request::DropCollection { name }).map(drop)
+    }
+
+    /// LIST_COLLECTIONS.
+    pub fn list_collections(&self) -> Result<Vec<CollectionInfo>, ClientError> {
+        match self.execute(&Request::ListCollections)?.response()? {
+            Response::ListCollections(infos) => Ok(infos),
+            other => Err(unexpected(&other)),
+        }
+    }
+
+    /// DESCRIBE_COLLECTION.
+    pub fn describe_collection(&self, name: &str) -> Result<CollectionInfo, ClientError> {
+        match self
+            .execute(&Request::DescribeCollection { name })?
+            .response()?
+        {
+            Response::DescribeCollection(info) => Ok(info),
+            other => Err(unexpected(&other)),
+        }
+    }
+
+    /// UPSERT `ids.len()` vectors; `vectors` is row-major, `ids.len() * dim` floats.
+    pub fn upsert(
+        &self,
+        collection: &str,
+        ids: &[u64],
+        vectors: &[f32],
+    ) -> Result<WriteAck, ClientError> {
+        let dim = dim_of(vectors.len(), ids.len())?;
+        let request = Request::Upsert(Upsert {
+            collection,
+            ids: IdsRef::new(ids),
+            vectors: VectorsRef::new(vectors, dim),
+        });
+        match self.execute(&request)?.response()? {
+            Response::Upsert(ack) => Ok(ack),
+            other => Err(unexpected(&other)),
+        }
+    }
+
+    /// GET: for each id, its vector or `None`.
+    pub fn get(&self, collection: &str, ids: &[u64]) -> Result<Vec<Option<Vec<f32>>>, ClientError> {
+        let request = Request::Get(IdsRequest {
+            collection,
+            ids: IdsRef::new(ids),
+        });
+        match self.execute(&request)?.response()? {
+            Response::Get(g) => {
+                if g.found.len() != ids.len() {
+                    return Err(ClientError::Protocol(
+                        "GET answered a different number of ids".into(),
+                    ));
+                }
+                Ok(g.iter().map(|v| v.map(|v| v.to_vec())).collect())
+            }
+            other => Err(unexpected(&other)),
+        }
+    }
+
+    /// DELETE; `count` in the ack is how many ids existed.
+    pub fn delete(&self, collection: &str, ids: &[u64]) -> Result<WriteAck, ClientError> {
+        let request = Request::Delete(IdsRequest {
+            collection,
+            ids: IdsRef::new(ids),
+        });
+        match self.execute(&request)?.response()? {
+            Response::Delete(ack) => Ok(ack),
+            other => Err(unexpected(&other)),
+        }
+    }
+
+    /// SEARCH with one query.
+    pub fn search(
+        &self,
+        collection: &str,
+        query: &[f32],
+        k: u32,
+        options: SearchOptions,
+    ) -> Result<SearchResult, ClientError> {
+        let dim = u32::try_from(query.len()).unwrap_or(u32::MAX);
+        let mut response = self.search_batch(collection, query, dim, k, options)?;
+        let hits = response.results.pop().unwrap_or_default();
+        if !response.results.is_empty() {
+            return Err(ClientError::Protocol(
+                "SEARCH answered more than one query".into(),
+            ));
+        }
+        Ok(SearchResult {
+            hits,
+            partial: response.partial,
+        })
+    }
+
+    /// SEARCH with `queries.len() / dim` queries (row-major).
+    pub fn search_batch(
+        &self,
+        collection: &str,
+        queries: &[f32],
+        dim: u32,
+        k: u32,
+        options: SearchOptions,
+    ) -> Result<SearchResponse, ClientError> {
+        let nq = queries.len() / (dim.max(1) as usize);
+        if dim == 0 || queries.len() % dim as usize != 0 {
+            return Err(invalid("queries length must be a non-zero multiple of dim"));
+        }
+        let request = Request::Search(Search {
+            collection,
+            k,
+            expansion_search: options.expansion_search,
+            flags: SearchFlags {
+                exact: options.exact,
+                allow_partial: options.allow_partial,
+            },
+            queries: VectorsRef::new(queries, dim),
+        });
+        match self.execute(&request)?.response()? {
+            Response::Search(s) if s.results.len() == nq => Ok(s),
+            Response::Search(_) => Err(ClientError::Protocol(
+                "SEARCH answered a different number of queries".into(),
+            )),
+            other => Err(unexpected(&other)),
+        }
+    }
+
+    /// STATS as `(name, value)` pairs.
+    pub fn stats(&self) -> Result<Vec<Stat>, ClientError> {
+        match self.execute(&Request::Stats)?.response()? {
+            Response::Stats(stats) => Ok(stats),
+            other => Err(unexpected(&other)),
+        }
+    }
+
+    /// SNAPSHOT one collection, or all with `None`.
+    pub fn snapshot(&self, collection: Option<&str>) -> Result<(), ClientError> {
+        self.execute(&Request::Snapshot {
+            name: collection.unwrap_or(""),
+        })
+        .map(drop)
+    }
+}
+
+fn invalid(what: &'static str) -> ClientError {
+    ClientError::InvalidRequest(corevec_proto::Error::InvalidArgument(what))
+}
+
+fn dim_of(floats: usize, count: usize) -> Result<u32, ClientError> {
+    if count == 0 || floats == 0 || floats % count != 0 {
+        return Err(invalid(
+            "need at least one id and exactly ids.len() * dim floats",
+        ));
+    }
+    u32::try_from(floats / count).map_err(|_| invalid("dim too large"))
+}
+
+fn unexpected(response: &Response<'_>) -> ClientError {
+    ClientError::Protocol(format!("unexpected response {:?}", response.opcode()))
+}
+
+/// A fixed set of [`Client`]s to one server, handed out round-robin. Each client is already
+/// pipelined; several connections spread load over the server's cores (connections, not
+/// requests, are what SO_REUSEPORT distributes).
+#[derive(Debug)]
+pub struct Pool {
+    clients: Vec<Client>,
+    next: AtomicUsize,
+}
+
+impl Pool {
+    /// Open `size` (at least 1) connections.
+    pub fn connect(
+        addr: impl ToSocketAddrs,
+        config: &ClientConfig,
+        size: usize,
+    ) -> Result<Pool, ClientError> {
+        let addrs: Vec<SocketAddr> = addr.to_socket_addrs()?.collect();
+        let clients = (0..size.max(1))
+            .map(|_| Client::connect(addrs.as_slice(), config.clone()))
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(Pool {
+            clients,
+            next: AtomicUsize::new(0),
+        })
+    }
+
+    /// The next client, round-robin.
+    #[must_use]
+    pub fn get(&self) -> &Client {
+        let i = self.next.fetch_add(1, Ordering::Relaxed) % self.clients.len();
+        &self.clients[i]
+    }
+
+    /// Number of connections.
+    #[must_use]
+    pub fn len(&self) -> usize {
+        self.clients.len()
+    }
+
+    /// Always false (a pool has at least one client).
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        self.clients.is_empty()
+    }
+}

@@ -1,0 +1,257 @@
+//! End-to-end tests of the Rust client against the in-memory reference server.
+
+mod support;
+
+use std::sync::atomic::Ordering;
+use std::time::{Duration, Instant};
+
+use corevec_client::{Client, ClientConfig, ClientError, Pool, SearchOptions};
+use corevec_proto::{CreateCollection, ErrorCode, Metric, Request, Response};
+use support::mock_server::MockServer;
+
+fn create(client: &Client, name: &str, dim: u32) {
+    client
+        .create_collection(&CreateCollection {
+            name,
+            dim,
+            metric: Metric::L2,
+            shards: 0,
+            connectivity: 0,
+            expansion_add: 0,
+        })
+        .expect("create");
+}
+
+#[test]
+fn every_opcode_round_trips() {
+    let server = MockServer::start(None);
+    let client = Client::connect(server.addr, ClientConfig::default()).expect("connect");
+    assert_eq!(client.connection().expect("conn").hello().version, 1);
+    client.ping().expect("ping");
+    create(&client, "docs", 2);
+    let e = client
+        .create_collection(&CreateCollection {
+            name: "docs",
+            dim: 2,
+            metric: Metric::L2,
+            shards: 0,
+            connectivity: 0,
+            expansion_add: 0,
+        })
+        .expect_err("exists");
+    assert_eq!(e.code(), Some(ErrorCode::CollectionExists));
+
+    let ack = client
+        .upsert("docs", &[1, 2, 3], &[0.0, 0.0, 1.0, 0.0, 5.0, 5.0])
+        .expect("upsert");
+    assert_eq!(ack.count, 3);
+    assert!(ack.lsn.is_some());
+    assert_eq!(
+        client.get("docs", &[2, 9, 1]).expect("get"),
+        vec![Some(vec![1.0, 0.0]), None, Some(vec![0.0, 0.0])]
+    );
+    let result = client
+        .search("docs", &[0.9, 0.0], 2, SearchOptions::default())
+        .expect("search");
+    assert_eq!(
+        result.hits.iter().map(|h| h.id).collect::<Vec<_>>(),
+        vec![2, 1]
+    );
+    assert!(!result.partial);
+    let batch = client
+        .search_batch(
+            "docs",
+            &[0.0, 0.0, 5.0, 5.0],
+            2,
+            1,
+            SearchOptions {
+                exact: true,
+                ..Default::default()
+            },
+        )
+        .expect("batch");
+    assert_eq!(batch.results.len(), 2);
+    assert_eq!(batch.results[1][0].id, 3);
+
+    let info = client.describe_collection("docs").expect("describe");
+    assert_eq!(
+        (info.dim, info.vectors_count, info.connectivity),
+        (2, 3, 16)
+    );
+    assert_eq!(client.list_collections().expect("list").len(), 1);
+    assert_eq!(client.delete("docs", &[1, 42]).expect("delete").count, 1);
+    let stats = client.stats().expect("stats");
+    assert!(stats.iter().any(|s| s.name == "vectors" && s.value == 2));
+    client.snapshot(None).expect("snapshot all");
+    client.snapshot(Some("docs")).expect("snapshot one");
+    client.drop_collection("docs").expect("drop");
+    let e = client.describe_collection("docs").expect_err("gone");
+    assert_eq!(e.code(), Some(ErrorCode::CollectionNotFound));
+    // Server-side per-request errors keep the connection usable.
+    let e = client.upsert("nope", &[1], &[1.0]).expect_err("missing");
+    assert!(matches!(
+        e,
+        ClientError::Server {
+            code: ErrorCode::CollectionNotFound,
+            ..
+        }
+    ));
+    client.ping().expect("still open");
+}
+
+#[test]
+fn local_validation_sends_nothing() {
+    let server = MockServer::start(None);
+    let client = Client::connect(server.addr, ClientConfig::default()).expect("connect");
+    let bad = client
+        .search("bad name!", &[1.0], 1, SearchOptions::default())
+        .expect_err("name");
+    assert!(matches!(bad, ClientError::InvalidRequest(_)));
+    let bad = client
+        .search("ok", &[1.0], 0, SearchOptions::default())
+        .expect_err("k");
+    assert!(matches!(bad, ClientError::InvalidRequest(_)));
+    let bad = client
+        .upsert("ok", &[1, 2], &[1.0, 2.0, 3.0])
+        .expect_err("shape");
+    assert!(matches!(bad, ClientError::InvalidRequest(_)));
+    client.ping().expect("still open");
+}
+
+#[test]
+fn pipelined_responses_arrive_out_of_order() {
+    let server = MockServer::start(None);
+    let client = Client::connect(server.addr, ClientConfig::default()).expect("connect");
+    create(&client, "slow", 1);
+    create(&client, "fast", 1);
+    client.upsert("slow", &[1], &[1.0]).expect("upsert");
+    let query = [1.0f32];
+    let slow = client
+        .submit(&Request::Search(corevec_proto::Search {
+            collection: "slow",
+            k: 1,
+            expansion_search: 0,
+            flags: Default::default(),
+            queries: corevec_proto::VectorsRef::new(&query, 1),
+        }))
+        .expect("submit slow");
+    let started = Instant::now();
+    let pings: Vec<_> = (0..200)
+        .map(|_| client.submit(&Request::Ping).expect("submit"))
+        .collect();
+    for ticket in pings {
+        let frame = ticket.wait().expect("ping");
+        assert_eq!(frame.response().expect("decode"), Response::Ping);
+    }
+    // All 200 pings completed while the slow search (1 s) was still in flight.
+    assert!(
+        started.elapsed() < Duration::from_millis(1000),
+        "{:?}",
+        started.elapsed()
+    );
+    let frame = slow.wait().expect("slow search");
+    let Response::Search(s) = frame.response().expect("decode") else {
+        panic!("not a search")
+    };
+    assert_eq!(s.results[0][0].id, 1);
+}
+
+#[test]
+fn per_request_timeout_keeps_connection() {
+    let server = MockServer::start(None);
+    let client = Client::connect(server.addr, ClientConfig::default()).expect("connect");
+    create(&client, "slow", 1);
+    let query = [1.0f32];
+    let request = Request::Search(corevec_proto::Search {
+        collection: "slow",
+        k: 1,
+        expansion_search: 0,
+        flags: Default::default(),
+        queries: corevec_proto::VectorsRef::new(&query, 1),
+    });
+    let ticket = client
+        .submit_with_timeout(&request, Duration::from_millis(50))
+        .expect("submit");
+    assert!(matches!(ticket.wait(), Err(ClientError::Timeout)));
+    client
+        .ping()
+        .expect("connection still usable; the late response is dropped");
+    std::thread::sleep(Duration::from_millis(1100));
+    client.ping().expect("after the late response arrived");
+}
+
+#[test]
+fn idempotent_reads_are_retried_writes_are_not() {
+    let server = MockServer::start(None);
+    let client = Client::connect(server.addr, ClientConfig::default()).expect("connect");
+    create(&client, "docs", 1);
+    client.upsert("docs", &[7], &[3.0]).expect("upsert");
+
+    server.state.drop_next.store(1, Ordering::SeqCst);
+    assert_eq!(
+        client.get("docs", &[7]).expect("retried get"),
+        vec![Some(vec![3.0])]
+    );
+
+    server.state.drop_next.store(1, Ordering::SeqCst);
+    let e = client
+        .upsert("docs", &[8], &[4.0])
+        .expect_err("write not retried");
+    assert!(matches!(e, ClientError::Io(_)), "{e:?}");
+    client
+        .upsert("docs", &[8], &[4.0])
+        .expect("reconnects on the next call");
+}
+
+#[test]
+fn auth() {
+    let server = MockServer::start(Some(b"secret"));
+    let e = Client::connect(server.addr, ClientConfig::default()).expect_err("no token");
+    assert_eq!(e.code(), Some(ErrorCode::AuthRequired));
+    let config = ClientConfig {
+        auth_token: Some(b"wrong".to_vec()),
+        ..ClientConfig::default()
+    };
+    let e = Client::connect(server.addr, config).expect_err("bad token");
+    assert_eq!(e.code(), Some(ErrorCode::AuthFailed));
+    let config = ClientConfig {
+        auth_token: Some(b"secret".to_vec()),
+        ..ClientConfig::default()
+    };
+    Client::connect(server.addr, config)
+        .expect("good token")
+        .ping()
+        .expect("ping");
+}
+
+#[test]
+fn pool_spreads_over_connections_and_threads() {
+    let server = MockServer::start(None);
+    let pool = Pool::connect(server.addr, &ClientConfig::default(), 3).expect("pool");
+    assert_eq!(pool.len(), 3);
+    create(pool.get(), "docs", 4);
+    std::thread::scope(|s| {
+        for t in 0..4u64 {
+            let pool = &pool;
+            s.spawn(move || {
+                for i in 0..50u64 {
+                    let id = t * 1000 + i;
+                    let v = [id as f32, 0.0, 0.0, 1.0];
+                    pool.get().upsert("docs", &[id], &v).expect("upsert");
+                    assert_eq!(
+                        pool.get().get("docs", &[id]).expect("get"),
+                        vec![Some(v.to_vec())]
+                    );
+                }
+            });
+        }
+    });
+    assert_eq!(
+        pool.get()
+            .describe_collection("docs")
+            .expect("describe")
+            .vectors_count,
+        200
+    );
+    assert!(server.state.connections.load(Ordering::Relaxed) >= 3);
+}

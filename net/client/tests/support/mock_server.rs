@@ -1,0 +1,429 @@
+//! A small in-memory corevec server over std threads, for client tests and the Python client's
+//! end-to-end test. It is a *reference* for the protocol rules (HELLO first, auth, per-request
+//! vs fatal errors, out-of-order responses), not the real server: brute-force search, no
+//! persistence, a thread per request.
+//!
+//! Test hooks: requests on a collection named `slow...` are answered after 1 s (so later
+//! requests overtake them); `drop_next` makes the server close the connection instead of
+//! answering the next N requests.
+
+#![allow(dead_code)]
+
+use std::collections::{BTreeMap, HashMap};
+use std::io::{Read, Write};
+use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use corevec_proto::{
+    encode_error, CollectionInfo, Error, ErrorCode, Frame, GetResponse, HelloAck, Hit, Metric,
+    Opcode, Request, RequestId, Response, SearchResponse, ShardInfo, Stat, VectorsRef, WriteAck,
+    FRAME_BODY_BYTES_MAX, VERSION_MAX, VERSION_MIN,
+};
+
+struct Collection {
+    dim: u32,
+    metric: Metric,
+    connectivity: u16,
+    expansion_add: u32,
+    vectors: BTreeMap<u64, Vec<f32>>,
+}
+
+#[derive(Default)]
+pub struct State {
+    collections: Mutex<HashMap<String, Collection>>,
+    pub token: Option<Vec<u8>>,
+    pub drop_next: AtomicUsize,
+    pub connections: AtomicUsize,
+    lsn: AtomicUsize,
+    started: Option<Instant>,
+}
+
+pub struct MockServer {
+    pub addr: SocketAddr,
+    pub state: Arc<State>,
+}
+
+impl MockServer {
+    pub fn start(token: Option<&[u8]>) -> MockServer {
+        Self::start_on("127.0.0.1:0", token)
+    }
+
+    pub fn start_on(addr: &str, token: Option<&[u8]>) -> MockServer {
+        let listener = TcpListener::bind(addr).expect("bind");
+        let addr = listener.local_addr().expect("addr");
+        let state = Arc::new(State {
+            token: token.map(<[u8]>::to_vec),
+            started: Some(Instant::now()),
+            ..State::default()
+        });
+        let accept_state = Arc::clone(&state);
+        std::thread::spawn(move || {
+            for stream in listener.incoming().flatten() {
+                let state = Arc::clone(&accept_state);
+                std::thread::spawn(move || serve(stream, &state));
+            }
+        });
+        MockServer { addr, state }
+    }
+}
+
+fn send(writer: &Mutex<TcpStream>, bytes: &[u8]) {
+    let mut w = writer
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    let _ = w.write_all(bytes);
+}
+
+fn serve(stream: TcpStream, state: &Arc<State>) {
+    state.connections.fetch_add(1, Ordering::Relaxed);
+    let writer = Arc::new(Mutex::new(stream.try_clone().expect("clone")));
+    let mut reader = stream;
+    let mut buffer = Vec::new();
+    let mut chunk = vec![0u8; 64 * 1024];
+    let mut hello_done = false;
+    'conn: loop {
+        loop {
+            let n = match Frame::check(&buffer) {
+                Ok(n) => n,
+                Err(Error::Incomplete) => break,
+                Err(fatal) => {
+                    // Stream unparseable: one ERROR frame with request id 0, then close.
+                    let mut out = Vec::new();
+                    let _ = encode_error(
+                        &mut out,
+                        RequestId::CONNECTION,
+                        0,
+                        fatal.code(),
+                        &fatal.to_string(),
+                    );
+                    send(&writer, &out);
+                    break 'conn;
+                }
+            };
+            let frame_bytes: Vec<u8> = buffer.drain(..n).collect();
+            let Ok(frame) = Frame::parse(&frame_bytes) else {
+                break 'conn;
+            };
+            let (id, op) = (frame.header.request_id, frame.header.opcode);
+            let request = match Request::decode_frame(&frame) {
+                Ok(r) => r,
+                Err(e) => {
+                    let mut out = Vec::new();
+                    let _ = encode_error(&mut out, id, op, e.code(), &e.to_string());
+                    send(&writer, &out);
+                    if !hello_done {
+                        break 'conn;
+                    }
+                    continue;
+                }
+            };
+            if !hello_done {
+                let mut out = Vec::new();
+                let fatal = match &request {
+                    Request::Hello(h) => {
+                        if h.version_max < VERSION_MIN || h.version_min > VERSION_MAX {
+                            Some((
+                                ErrorCode::UnsupportedVersion,
+                                "no common version".to_owned(),
+                            ))
+                        } else if let Some(token) = &state.token {
+                            if h.token.is_empty() {
+                                Some((ErrorCode::AuthRequired, "token required".to_owned()))
+                            } else if h.token != token.as_slice() {
+                                Some((ErrorCode::AuthFailed, "bad token".to_owned()))
+                            } else {
+                                None
+                            }
+                        } else {
+                            None
+                        }
+                    }
+                    _ => Some((ErrorCode::NotHello, "first frame must be HELLO".to_owned())),
+                };
+                if let Some((code, message)) = fatal {
+                    let _ = encode_error(&mut out, id, op, code, &message);
+                    send(&writer, &out);
+                    break 'conn;
+                }
+                let ack = Response::Hello(HelloAck {
+                    version: VERSION_MAX,
+                    in_flight_max: 1024,
+                    features: 0,
+                    frame_body_bytes_max: FRAME_BODY_BYTES_MAX,
+                });
+                ack.encode(id, op, &mut out).expect("encode hello ack");
+                send(&writer, &out);
+                hello_done = true;
+                continue;
+            }
+            if state
+                .drop_next
+                .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1))
+                .is_ok()
+            {
+                break 'conn;
+            }
+            // Each request on its own thread, so slow ones are overtaken (out-of-order replies).
+            let state = Arc::clone(state);
+            let writer = Arc::clone(&writer);
+            std::thread::spawn(move || {
+                let Ok(frame) = Frame::parse(&frame_bytes) else {
+                    return;
+                };
+                let Ok(request) = Request::decode_frame(&frame) else {
+                    return;
+                };
+                let mut out = Vec::new();
+                match execute(&state, &request, &mut out, id) {
+                    Ok(()) => {}
+                    Err((code, message)) => {
+                        out.clear();
+                        let _ = encode_error(&mut out, id, op, code, &message);
+                    }
+                }
+                send(&writer, &out);
+            });
+        }
+        match reader.read(&mut chunk) {
+            Ok(0) | Err(_) => break,
+            Ok(n) => buffer.extend_from_slice(&chunk[..n]),
+        }
+    }
+    let w = writer
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    let _ = w.shutdown(Shutdown::Both);
+    state.connections.fetch_sub(1, Ordering::Relaxed);
+}
+
+type Failure = (ErrorCode, String);
+
+fn not_found(name: &str) -> Failure {
+    (
+        ErrorCode::CollectionNotFound,
+        format!("no collection {name}"),
+    )
+}
+
+fn info(name: &str, c: &Collection) -> CollectionInfo {
+    let bytes = (c.vectors.len() * (8 + c.dim as usize * 4)) as u64;
+    CollectionInfo {
+        name: name.to_owned(),
+        dim: c.dim,
+        metric: c.metric,
+        shards: 1,
+        connectivity: c.connectivity,
+        expansion_add: c.expansion_add,
+        vectors_count: c.vectors.len() as u64,
+        bytes,
+        shard_infos: vec![ShardInfo {
+            shard: 0,
+            vectors_count: c.vectors.len() as u64,
+            deleted_count: 0,
+            bytes,
+        }],
+    }
+}
+
+fn distance(metric: Metric, a: &[f32], b: &[f32]) -> f32 {
+    let dot: f32 = a.iter().zip(b).map(|(x, y)| x * y).sum();
+    match metric {
+        Metric::L2 => a.iter().zip(b).map(|(x, y)| (x - y) * (x - y)).sum(),
+        Metric::Dot => -dot,
+        Metric::Cosine => {
+            let na: f32 = a.iter().map(|x| x * x).sum::<f32>().sqrt();
+            let nb: f32 = b.iter().map(|x| x * x).sum::<f32>().sqrt();
+            1.0 - dot / (na * nb).max(f32::MIN_POSITIVE)
+        }
+    }
+}
+
+fn execute(
+    state: &State,
+    request: &Request<'_>,
+    out: &mut Vec<u8>,
+    id: RequestId,
+) -> Result<(), Failure> {
+    let op = request.opcode();
+    let lsn = || Some(state.lsn.fetch_add(1, Ordering::Relaxed) as u64 + 1);
+    let name_of = |r: &Request<'_>| match r {
+        Request::Search(s) => s.collection.to_owned(),
+        Request::Get(g) => g.collection.to_owned(),
+        _ => String::new(),
+    };
+    if name_of(request).starts_with("slow") {
+        std::thread::sleep(Duration::from_millis(1000));
+    }
+    let mut collections = state
+        .collections
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    let response = match request {
+        Request::Hello(_) => return Err((ErrorCode::InvalidArgument, "HELLO already done".into())),
+        Request::Ping => Response::Ping,
+        Request::CreateCollection(c) => {
+            if collections.contains_key(c.name) {
+                return Err((
+                    ErrorCode::CollectionExists,
+                    format!("collection {} exists", c.name),
+                ));
+            }
+            collections.insert(
+                c.name.to_owned(),
+                Collection {
+                    dim: c.dim,
+                    metric: c.metric,
+                    connectivity: if c.connectivity == 0 {
+                        16
+                    } else {
+                        c.connectivity
+                    },
+                    expansion_add: if c.expansion_add == 0 {
+                        200
+                    } else {
+                        c.expansion_add
+                    },
+                    vectors: BTreeMap::new(),
+                },
+            );
+            Response::CreateCollection
+        }
+        Request::DropCollection { name } => {
+            collections.remove(*name).ok_or_else(|| not_found(name))?;
+            Response::DropCollection
+        }
+        Request::ListCollections => {
+            let mut all: Vec<_> = collections.iter().map(|(n, c)| info(n, c)).collect();
+            all.sort_by(|a, b| a.name.cmp(&b.name));
+            Response::ListCollections(all)
+        }
+        Request::DescribeCollection { name } => Response::DescribeCollection(info(
+            name,
+            collections.get(*name).ok_or_else(|| not_found(name))?,
+        )),
+        Request::Upsert(u) => {
+            let c = collections
+                .get_mut(u.collection)
+                .ok_or_else(|| not_found(u.collection))?;
+            if u.vectors.dim() != c.dim {
+                return Err((
+                    ErrorCode::DimensionMismatch,
+                    format!("expected {}, received {}", c.dim, u.vectors.dim()),
+                ));
+            }
+            for (i, vid) in u.ids.iter().enumerate() {
+                let v = u.vectors.vector(i).map(|v| v.to_vec()).unwrap_or_default();
+                c.vectors.insert(vid, v);
+            }
+            Response::Upsert(WriteAck {
+                count: u.ids.len() as u32,
+                lsn: lsn(),
+            })
+        }
+        Request::Get(g) => {
+            let c = collections
+                .get(g.collection)
+                .ok_or_else(|| not_found(g.collection))?;
+            let mut found = Vec::new();
+            let mut flat = Vec::new();
+            for vid in g.ids.iter() {
+                match c.vectors.get(&vid) {
+                    Some(v) => {
+                        found.push(true);
+                        flat.extend_from_slice(v);
+                    }
+                    None => found.push(false),
+                }
+            }
+            let vectors = if flat.is_empty() {
+                VectorsRef::empty(c.dim)
+            } else {
+                VectorsRef::new(&flat, c.dim)
+            };
+            return Response::Get(GetResponse { found, vectors })
+                .encode(id, op.as_u8(), out)
+                .map_err(|e| (e.code(), e.to_string()));
+        }
+        Request::Delete(d) => {
+            let c = collections
+                .get_mut(d.collection)
+                .ok_or_else(|| not_found(d.collection))?;
+            let count = d
+                .ids
+                .iter()
+                .filter(|vid| c.vectors.remove(vid).is_some())
+                .count();
+            Response::Delete(WriteAck {
+                count: count as u32,
+                lsn: lsn(),
+            })
+        }
+        Request::Search(s) => {
+            let c = collections
+                .get(s.collection)
+                .ok_or_else(|| not_found(s.collection))?;
+            if s.queries.dim() != c.dim {
+                return Err((
+                    ErrorCode::DimensionMismatch,
+                    format!("expected {}, received {}", c.dim, s.queries.dim()),
+                ));
+            }
+            let mut results = Vec::new();
+            for q in 0..s.queries.count() {
+                let query = s.queries.vector(q).map(|v| v.to_vec()).unwrap_or_default();
+                let mut hits: Vec<Hit> = c
+                    .vectors
+                    .iter()
+                    .map(|(&id, v)| Hit {
+                        id,
+                        distance: distance(c.metric, &query, v),
+                    })
+                    .collect();
+                hits.sort_by(|a, b| a.distance.total_cmp(&b.distance).then(a.id.cmp(&b.id)));
+                hits.truncate(s.k as usize);
+                results.push(hits);
+            }
+            Response::Search(SearchResponse {
+                partial: false,
+                results,
+            })
+        }
+        Request::Stats => {
+            let vectors: usize = collections.values().map(|c| c.vectors.len()).sum();
+            let uptime = state.started.map_or(0, |s| s.elapsed().as_secs());
+            Response::Stats(vec![
+                Stat {
+                    name: "collections".into(),
+                    value: collections.len() as u64,
+                },
+                Stat {
+                    name: "vectors".into(),
+                    value: vectors as u64,
+                },
+                Stat {
+                    name: "connections".into(),
+                    value: state.connections.load(Ordering::Relaxed) as u64,
+                },
+                Stat {
+                    name: "uptime_s".into(),
+                    value: uptime,
+                },
+            ])
+        }
+        Request::Snapshot { name } => {
+            if !name.is_empty() && !collections.contains_key(*name) {
+                return Err(not_found(name));
+            }
+            Response::Snapshot
+        }
+    };
+    response
+        .encode(id, op.as_u8(), out)
+        .map_err(|e| (e.code(), e.to_string()))
+}
+
+pub fn opcode_name(op: Opcode) -> &'static str {
+    op.name()
+}

@@ -1,0 +1,42 @@
+"""corevec: pure-Python client for the corevec wire protocol (see net/proto/PROTOCOL.md)."""
+
+from .protocol import (
+    ErrorCode,
+    Opcode,
+    Metric,
+    CollectionInfo,
+    ShardInfo,
+    WriteAck,
+    HelloAck,
+    crc32c,
+    PROTOCOL_VERSION,
+)
+from .errors import (
+    CorevecError,
+    ServerError,
+    ProtocolError,
+    CorevecTimeout,
+    CorevecConnectionError,
+    error_class,
+)
+from .errors import *  # noqa: F401,F403  (one exception class per error code)
+from .client import Client
+
+__all__ = [
+    "Client",
+    "ErrorCode",
+    "Opcode",
+    "Metric",
+    "CollectionInfo",
+    "ShardInfo",
+    "WriteAck",
+    "HelloAck",
+    "crc32c",
+    "PROTOCOL_VERSION",
+    "CorevecError",
+    "ServerError",
+    "ProtocolError",
+    "CorevecTimeout",
+    "CorevecConnectionError",
+    "error_class",
+]

@@ -1,0 +1,347 @@
+"""Blocking, thread-safe, pipelined client.
+
+Every request gets a request id; a reader thread per connection routes response frames to
+waiting slots by id, so many requests can be in flight and answers may arrive in any order.
+``submit_*`` methods return a request id at once; :meth:`Client.result` waits for it. The plain
+methods (``search``, ``upsert``, ...) do both, and retry idempotent reads (PING, LIST, DESCRIBE,
+GET, SEARCH, STATS) on a new connection after a connection error. Writes are never retried.
+"""
+
+import itertools
+import socket
+import threading
+import time
+
+from . import protocol as p
+from .errors import CorevecConnectionError, CorevecTimeout, ProtocolError, server_error
+from .protocol import CodecError, Opcode
+
+
+class _Slot:
+    __slots__ = ("opcode", "post", "event", "header", "body", "error")
+
+    def __init__(self, opcode, post):
+        self.opcode = opcode
+        self.post = post
+        self.event = threading.Event()
+        self.header = None
+        self.body = None
+        self.error = None
+
+
+class _Connection:
+    def __init__(self, host, port, token, connect_timeout, timeout):
+        self.sock = socket.create_connection((host, port), timeout=connect_timeout)
+        self.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        self.send_lock = threading.Lock()
+        self.pending = {}
+        self.pending_lock = threading.Lock()
+        self.closed = None  # exception once the connection is dead
+        self.hello = self._hello(token)
+        self.sock.settimeout(None)
+        self.reader = threading.Thread(target=self._read_loop, name="corevec-reader", daemon=True)
+        self.reader.start()
+
+    def _hello(self, token):
+        self.sock.sendall(p.encode_hello(1, token or b""))
+        buf = bytearray()
+        while True:
+            try:
+                n = p.check_frame(buf)
+            except CodecError as e:
+                raise ProtocolError(str(e))
+            if n is not None:
+                break
+            try:
+                chunk = self.sock.recv(65536)
+            except socket.timeout:
+                self.sock.close()
+                raise CorevecTimeout("no HELLO answer")
+            if not chunk:
+                self.sock.close()
+                raise CorevecConnectionError("connection closed during HELLO")
+            buf += chunk
+        header, body = p.split_frame(bytes(buf[:n]))
+        if header.flags & p.FLAG_ERROR:
+            self.sock.close()
+            raise server_error(*p.decode_error(body))
+        ack = p.decode_response(Opcode.HELLO, body)
+        if not p.VERSION_MIN <= ack.version <= p.VERSION_MAX:
+            self.sock.close()
+            raise ProtocolError("server chose version %d" % ack.version)
+        return ack
+
+    def send(self, request_id, slot, frame):
+        with self.pending_lock:
+            if self.closed is not None:
+                raise self.closed
+            self.pending[request_id] = slot
+        try:
+            with self.send_lock:
+                self.sock.sendall(frame)
+        except OSError as e:
+            self.fail(CorevecConnectionError("send failed: %s" % e))
+            raise CorevecConnectionError("send failed: %s" % e)
+
+    def forget(self, request_id):
+        with self.pending_lock:
+            self.pending.pop(request_id, None)
+
+    def fail(self, error):
+        with self.pending_lock:
+            if self.closed is None:
+                self.closed = error
+            slots, self.pending = list(self.pending.values()), {}
+        try:
+            self.sock.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
+        for slot in slots:
+            slot.error = error
+            slot.event.set()
+
+    def _read_loop(self):
+        buf = bytearray()
+        error = None
+        try:
+            while error is None:
+                chunk = self.sock.recv(262144)
+                if not chunk:
+                    error = CorevecConnectionError("connection closed by server")
+                    break
+                buf += chunk
+                while True:
+                    n = p.check_frame(buf)
+                    if n is None:
+                        break
+                    frame = bytes(buf[:n])
+                    del buf[:n]
+                    header = p.decode_header(frame[:p.FRAME_HEADER_SIZE])
+                    if header.request_id == 0:
+                        try:
+                            code, message = p.decode_error(memoryview(frame)[p.FRAME_HEADER_SIZE:])
+                            error = server_error(code, message)
+                        except CodecError as e:
+                            error = ProtocolError(str(e))
+                        break
+                    with self.pending_lock:
+                        slot = self.pending.pop(header.request_id, None)
+                    if slot is None:
+                        continue  # timed out earlier; drop the late answer
+                    try:
+                        slot.header, slot.body = p.split_frame(frame)
+                    except CodecError as e:
+                        slot.error = ProtocolError(str(e))
+                    slot.event.set()
+        except CodecError as e:
+            error = ProtocolError(str(e))
+        except OSError as e:
+            error = CorevecConnectionError(str(e))
+        self.fail(error)
+
+    def close(self):
+        self.fail(CorevecConnectionError("client closed"))
+        try:
+            self.sock.close()
+        except OSError:
+            pass
+
+
+class Client:
+    """A pipelined connection to one corevec server.
+
+    ``Client(host, port, token=None, timeout=30.0)``; ``timeout`` is the default per-request
+    timeout in seconds. Thread-safe. Use as a context manager or call :meth:`close`.
+    """
+
+    def __init__(self, host, port, token=None, timeout=30.0, connect_timeout=5.0, retries=2, retry_backoff=0.05):
+        self.host, self.port, self.token = host, port, token
+        self.timeout = timeout
+        self.connect_timeout = connect_timeout
+        self.retries = retries
+        self.retry_backoff = retry_backoff
+        self._ids = itertools.count(2)
+        self._slots = {}
+        self._lock = threading.Lock()
+        self._conn = None
+        self._connection()
+
+    # ---- connection management ----
+
+    def _connection(self):
+        with self._lock:
+            if self._conn is None or self._conn.closed is not None:
+                try:
+                    self._conn = _Connection(self.host, self.port, self.token, self.connect_timeout, self.timeout)
+                except OSError as e:
+                    raise CorevecConnectionError(str(e))
+            return self._conn
+
+    @property
+    def hello(self):
+        """The server's HELLO answer (version, in_flight_max, features, frame_body_bytes_max)."""
+        return self._connection().hello
+
+    def close(self):
+        with self._lock:
+            if self._conn is not None:
+                self._conn.close()
+                self._conn = None
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    # ---- pipelining ----
+
+    def _submit(self, opcode, build, post=None):
+        request_id = next(self._ids)
+        frame = build(request_id)
+        conn = self._connection()
+        slot = _Slot(opcode, post)
+        with self._lock:
+            self._slots[request_id] = (slot, conn)
+        try:
+            conn.send(request_id, slot, frame)
+        except Exception:
+            with self._lock:
+                self._slots.pop(request_id, None)
+            raise
+        return request_id
+
+    def result(self, request_id, timeout=None):
+        """Wait for the response to ``request_id`` and return its decoded value; raises a
+        :class:`ServerError` subclass for ERROR responses, :class:`CorevecTimeout` after
+        ``timeout`` seconds (default: the client's timeout)."""
+        with self._lock:
+            entry = self._slots.pop(request_id, None)
+        if entry is None:
+            raise KeyError("unknown or already collected request id %r" % (request_id,))
+        slot, conn = entry
+        if not slot.event.wait(self.timeout if timeout is None else timeout):
+            conn.forget(request_id)
+            if not slot.event.is_set():
+                raise CorevecTimeout("request %d timed out" % request_id)
+        if slot.error is not None:
+            raise slot.error
+        if slot.header.flags & p.FLAG_ERROR:
+            raise server_error(*p.decode_error(slot.body))
+        if slot.header.opcode != slot.opcode:
+            raise ProtocolError("response opcode 0x%02x for request 0x%02x" % (slot.header.opcode, slot.opcode))
+        try:
+            value = p.decode_response(slot.opcode, slot.body)
+        except CodecError as e:
+            raise ProtocolError(str(e))
+        return slot.post(value) if slot.post else value
+
+    def _call(self, opcode, build, post=None, timeout=None):
+        attempts = 1 + self.retries if opcode in p.IDEMPOTENT_READS else 1
+        backoff = self.retry_backoff
+        for attempt in range(attempts):
+            try:
+                return self.result(self._submit(opcode, build, post), timeout)
+            except CorevecConnectionError:
+                if attempt + 1 == attempts:
+                    raise
+                time.sleep(backoff)
+                backoff *= 2
+
+    # ---- submit_* (return a request id) ----
+
+    def submit_ping(self):
+        return self._submit(Opcode.PING, lambda rid: p.encode_empty(Opcode.PING, rid))
+
+    def submit_search(self, collection, query, k=10, ef=0, exact=False, allow_partial=False):
+        """One query; result() gives ``(hits, partial)`` with hits ``[(id, distance)]``."""
+        return self._submit(Opcode.SEARCH, *self._search_args(collection, query, k, ef, exact, allow_partial, True))
+
+    def submit_search_batch(self, collection, queries, k=10, ef=0, exact=False, allow_partial=False, dim=None):
+        """Many queries; result() gives ``(results, partial)``, one hit list per query."""
+        return self._submit(
+            Opcode.SEARCH, *self._search_args(collection, queries, k, ef, exact, allow_partial, False, dim)
+        )
+
+    def submit_upsert(self, collection, ids, vectors):
+        return self._submit(Opcode.UPSERT, lambda rid: p.encode_upsert(rid, collection, ids, vectors))
+
+    def submit_get(self, collection, ids):
+        return self._submit(Opcode.GET, lambda rid: p.encode_ids_request(Opcode.GET, rid, collection, ids))
+
+    # ---- typed blocking methods ----
+
+    def ping(self):
+        self._call(Opcode.PING, lambda rid: p.encode_empty(Opcode.PING, rid))
+
+    def create_collection(self, name, dim, metric="l2", shards=0, m=0, ef_construction=0):
+        self._call(
+            Opcode.CREATE_COLLECTION,
+            lambda rid: p.encode_create(rid, name, dim, metric, shards, m, ef_construction),
+        )
+
+    def drop_collection(self, name):
+        self._call(Opcode.DROP_COLLECTION, lambda rid: p.encode_name_request(Opcode.DROP_COLLECTION, rid, name))
+
+    def list_collections(self):
+        """List of :class:`CollectionInfo`."""
+        return self._call(Opcode.LIST_COLLECTIONS, lambda rid: p.encode_empty(Opcode.LIST_COLLECTIONS, rid))
+
+    def describe_collection(self, name):
+        """:class:`CollectionInfo` (name, dim, metric, shards, connectivity, expansion_add,
+        vectors_count, bytes, shard_infos)."""
+        return self._call(
+            Opcode.DESCRIBE_COLLECTION, lambda rid: p.encode_name_request(Opcode.DESCRIBE_COLLECTION, rid, name)
+        )
+
+    def upsert(self, collection, ids, vectors):
+        """Insert or replace; ``vectors`` is a list of lists, a flat list, or a numpy array.
+        Returns :class:`WriteAck` (count, lsn or None)."""
+        return self._call(Opcode.UPSERT, lambda rid: p.encode_upsert(rid, collection, ids, vectors))
+
+    def get(self, collection, ids):
+        """For each id, its vector (list of floats) or None."""
+        return self._call(Opcode.GET, lambda rid: p.encode_ids_request(Opcode.GET, rid, collection, ids))
+
+    def delete(self, collection, ids):
+        """Returns :class:`WriteAck`; ``count`` is how many ids existed."""
+        return self._call(Opcode.DELETE, lambda rid: p.encode_ids_request(Opcode.DELETE, rid, collection, ids))
+
+    def search(self, collection, query, k=10, ef=0, exact=False, allow_partial=False, timeout=None):
+        """Returns ``(hits, partial)`` with hits ``[(id, distance)]``, closest first."""
+        return self._call(Opcode.SEARCH, *self._search_args(collection, query, k, ef, exact, allow_partial, True), timeout=timeout)
+
+    def search_batch(self, collection, queries, k=10, ef=0, exact=False, allow_partial=False, dim=None, timeout=None):
+        """Returns ``(results, partial)``: one ``[(id, distance)]`` list per query."""
+        return self._call(
+            Opcode.SEARCH,
+            *self._search_args(collection, queries, k, ef, exact, allow_partial, False, dim),
+            timeout=timeout
+        )
+
+    def stats(self):
+        """Dict of node statistics (name -> int)."""
+        return self._call(Opcode.STATS, lambda rid: p.encode_empty(Opcode.STATS, rid), dict)
+
+    def snapshot(self, collection=None):
+        self._call(Opcode.SNAPSHOT, lambda rid: p.encode_name_request(Opcode.SNAPSHOT, rid, collection or "", True))
+
+    @staticmethod
+    def _search_args(collection, queries, k, ef, exact, allow_partial, single, dim=None):
+        if single:
+            count, dim, _ = p.matrix(queries)
+            if count != 1:
+                raise CodecError("search() takes one query; use search_batch()")
+
+        def build(rid):
+            return p.encode_search(rid, collection, queries, k, ef, exact, allow_partial, dim)
+
+        def post(value):
+            results, partial = value
+            if single:
+                if len(results) != 1:
+                    raise ProtocolError("SEARCH answered %d queries" % len(results))
+                return results[0], partial
+            return results, partial
+
+        return build, post

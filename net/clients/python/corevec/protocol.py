@@ -1,0 +1,481 @@
+"""Pure-Python codec for corevec wire protocol version 1 (net/proto/PROTOCOL.md).
+
+Encoders return ``bytes`` for a whole frame; decoders take a body (``bytes``/``memoryview``)
+and return plain Python values. Everything is little-endian and checked against the limits
+before anything is allocated.
+"""
+
+import enum
+import struct
+import sys
+from array import array
+from collections import namedtuple
+
+MAGIC = b"CVEC"
+PROTOCOL_VERSION = 1
+VERSION_MIN = 1
+VERSION_MAX = 1
+FRAME_HEADER_SIZE = 32
+FLAG_RESPONSE = 0x01
+FLAG_ERROR = 0x02
+
+FRAME_BODY_BYTES_MAX = 64 * 1024 * 1024
+DIMENSIONS_MAX = 4096
+BATCH_VECTORS_MAX = 65536
+BATCH_IDS_MAX = 65536
+BATCH_QUERIES_MAX = 4096
+K_MAX = 1024
+EXPANSION_MAX = 65536
+CONNECTIVITY_MAX = 256
+SHARDS_MAX = 4096
+COLLECTION_NAME_BYTES_MAX = 64
+STAT_NAME_BYTES_MAX = 64
+STATS_ENTRIES_MAX = 4096
+COLLECTIONS_MAX = 65536
+AUTH_TOKEN_BYTES_MAX = 1024
+ERROR_MESSAGE_BYTES_MAX = 4096
+
+SEARCH_EXACT = 1
+SEARCH_ALLOW_PARTIAL = 2
+SEARCH_PARTIAL = 1
+WRITE_HAS_LSN = 1
+
+
+class Opcode(enum.IntEnum):
+    HELLO = 0x01
+    PING = 0x02
+    CREATE_COLLECTION = 0x10
+    DROP_COLLECTION = 0x11
+    LIST_COLLECTIONS = 0x12
+    DESCRIBE_COLLECTION = 0x13
+    UPSERT = 0x20
+    GET = 0x21
+    DELETE = 0x22
+    SEARCH = 0x30
+    STATS = 0x40
+    SNAPSHOT = 0x41
+
+
+IDEMPOTENT_READS = frozenset(
+    [Opcode.PING, Opcode.LIST_COLLECTIONS, Opcode.DESCRIBE_COLLECTION, Opcode.GET, Opcode.SEARCH, Opcode.STATS]
+)
+
+
+class ErrorCode(enum.IntEnum):
+    OK = 0
+    MALFORMED_FRAME = 1
+    UNSUPPORTED_VERSION = 2
+    UNKNOWN_OPCODE = 3
+    CHECKSUM_MISMATCH = 4
+    FRAME_TOO_LARGE = 5
+    AUTH_REQUIRED = 6
+    AUTH_FAILED = 7
+    NOT_HELLO = 8
+    BUSY = 9
+    INVALID_ARGUMENT = 10
+    DIMENSION_MISMATCH = 11
+    INVALID_VECTOR = 12
+    COLLECTION_NOT_FOUND = 13
+    COLLECTION_EXISTS = 14
+    BATCH_TOO_LARGE = 15
+    STORAGE = 16
+    NO_SPACE = 17
+    SHUTTING_DOWN = 18
+    TIMEOUT = 19
+    UNAVAILABLE = 20
+    PARTIAL = 21
+    INTERNAL = 22
+    UNKNOWN = 0xFFFF  # receiver-side only
+
+
+class Metric(enum.IntEnum):
+    L2 = 0
+    COSINE = 1
+    DOT = 2
+
+
+HelloAck = namedtuple("HelloAck", "version in_flight_max features frame_body_bytes_max")
+ShardInfo = namedtuple("ShardInfo", "shard vectors_count deleted_count bytes")
+CollectionInfo = namedtuple(
+    "CollectionInfo",
+    "name dim metric shards connectivity expansion_add vectors_count bytes shard_infos",
+)
+WriteAck = namedtuple("WriteAck", "count lsn")
+Header = namedtuple("Header", "version opcode flags request_id body_bytes body_crc")
+
+
+class CodecError(ValueError):
+    """Bytes that do not follow the protocol, or a value that breaks a limit."""
+
+    def __init__(self, message, fatal=False):
+        super().__init__(message)
+        self.fatal = fatal
+
+
+# ---- CRC32C (Castagnoli), table-driven; zlib.crc32 is a different polynomial ----
+
+def _make_table():
+    table = []
+    for i in range(256):
+        crc = i
+        for _ in range(8):
+            crc = (crc >> 1) ^ 0x82F63B78 if crc & 1 else crc >> 1
+        table.append(crc)
+    return tuple(table)
+
+
+_CRC_TABLE = _make_table()
+
+
+def crc32c(data, crc=0):
+    """CRC32C of ``data``; ``crc32c(b"123456789") == 0xE3069283``."""
+    table = _CRC_TABLE
+    crc ^= 0xFFFFFFFF
+    for b in bytes(data):
+        crc = table[(crc ^ b) & 0xFF] ^ (crc >> 8)
+    return crc ^ 0xFFFFFFFF
+
+
+# ---- frame header ----
+
+_HEADER = struct.Struct("<4sHBBQII4sI")
+
+
+def encode_frame(opcode, flags, request_id, body):
+    body = bytes(body)
+    if len(body) > FRAME_BODY_BYTES_MAX:
+        raise CodecError("frame body of %d bytes exceeds %d" % (len(body), FRAME_BODY_BYTES_MAX))
+    head = struct.pack("<4sHBBQII4s", MAGIC, PROTOCOL_VERSION, opcode, flags, request_id, len(body), crc32c(body), b"\0" * 4)
+    return head + struct.pack("<I", crc32c(head)) + body
+
+
+def check_frame(buffer):
+    """Length of the whole frame at the start of ``buffer``, or ``None`` if more bytes are
+    needed. Raises a fatal :class:`CodecError` if the stream is unparseable."""
+    if len(buffer) >= 4 and bytes(buffer[:4]) != MAGIC:
+        raise CodecError("bad magic", fatal=True)
+    if len(buffer) < FRAME_HEADER_SIZE:
+        return None
+    header = decode_header(buffer[:FRAME_HEADER_SIZE])
+    total = FRAME_HEADER_SIZE + header.body_bytes
+    return total if len(buffer) >= total else None
+
+
+def decode_header(data):
+    magic, version, opcode, flags, request_id, body_bytes, body_crc, reserved, header_crc = _HEADER.unpack(bytes(data))
+    if magic != MAGIC:
+        raise CodecError("bad magic", fatal=True)
+    if crc32c(bytes(data[:28])) != header_crc:
+        raise CodecError("header checksum mismatch", fatal=True)
+    if not VERSION_MIN <= version <= VERSION_MAX:
+        raise CodecError("unsupported version %d" % version, fatal=True)
+    if body_bytes > FRAME_BODY_BYTES_MAX:
+        raise CodecError("frame too large: %d" % body_bytes, fatal=True)
+    if flags & ~(FLAG_RESPONSE | FLAG_ERROR) or reserved != b"\0\0\0\0":
+        raise CodecError("reserved header bits set")
+    return Header(version, opcode, flags, request_id, body_bytes, body_crc)
+
+
+def split_frame(frame):
+    """(header, body memoryview) of one complete frame; verifies the body CRC."""
+    frame = memoryview(frame)
+    header = decode_header(frame[:FRAME_HEADER_SIZE])
+    body = frame[FRAME_HEADER_SIZE:FRAME_HEADER_SIZE + header.body_bytes]
+    if len(body) != header.body_bytes:
+        raise CodecError("truncated frame")
+    if crc32c(body) != header.body_crc:
+        raise CodecError("body checksum mismatch")
+    return header, body
+
+
+# ---- body helpers ----
+
+def _pad8(out):
+    out.extend(b"\0" * (-len(out) % 8))
+
+
+def _name(out, name, allow_empty=False):
+    raw = name.encode("utf-8") if isinstance(name, str) else bytes(name)
+    if not (allow_empty and raw == b""):
+        if not 1 <= len(raw) <= COLLECTION_NAME_BYTES_MAX or not all(
+            c in b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-" for c in raw
+        ):
+            raise CodecError("collection name must be 1..=64 bytes of [A-Za-z0-9_-]: %r" % (name,))
+    out.append(len(raw))
+    out.extend(raw)
+    _pad8(out)
+
+
+def _floats_le(values):
+    """Flat little-endian f32 bytes from a flat sequence of numbers or a numpy array."""
+    if hasattr(values, "astype") and hasattr(values, "tobytes"):
+        return values.astype("<f4").tobytes()
+    a = array("f", values)
+    if sys.byteorder == "big":
+        a.byteswap()
+    return a.tobytes()
+
+
+def _ids_le(ids):
+    if hasattr(ids, "astype") and hasattr(ids, "tobytes"):
+        return ids.astype("<u8").tobytes()
+    a = array("Q", ids)
+    if sys.byteorder == "big":
+        a.byteswap()
+    return a.tobytes()
+
+
+def _check(cond, message):
+    if not cond:
+        raise CodecError(message)
+
+
+def _is_flat(vectors):
+    if hasattr(vectors, "ndim"):
+        return vectors.ndim == 1
+    return len(vectors) == 0 or not hasattr(vectors[0], "__len__")
+
+
+def matrix(vectors, dim=None):
+    """Normalise vectors to (count, dim, little-endian f32 bytes). Accepts a numpy array
+    (1-D = one vector, or rows of ``dim``; 2-D = rows), a list of lists, or a flat list (one
+    vector, or rows of ``dim``)."""
+    if hasattr(vectors, "shape") and hasattr(vectors, "astype"):
+        if vectors.ndim == 1:
+            d = len(vectors) if dim is None else dim
+            _check(d >= 1 and len(vectors) % d == 0, "flat vectors are not a multiple of dim")
+            return len(vectors) // d, d, _floats_le(vectors)
+        _check(vectors.ndim == 2, "vectors must be 1-D or 2-D")
+        return vectors.shape[0], vectors.shape[1], _floats_le(vectors.reshape(-1))
+    if not isinstance(vectors, (list, tuple)):
+        vectors = list(vectors)
+    if _is_flat(vectors):
+        d = len(vectors) if dim is None else dim
+        _check(d >= 1 and len(vectors) % d == 0, "flat vectors are not a multiple of dim")
+        return len(vectors) // d, d, _floats_le(vectors)
+    d = len(vectors[0])
+    flat = []
+    for row in vectors:
+        _check(len(row) == d, "all vectors must have the same dim")
+        flat.extend(row)
+    return len(vectors), d, _floats_le(flat)
+
+
+# ---- request encoders (whole frames) ----
+
+def encode_hello(request_id, token=b"", version_min=VERSION_MIN, version_max=VERSION_MAX, features=0):
+    token = token.encode("utf-8") if isinstance(token, str) else bytes(token or b"")
+    _check(len(token) <= AUTH_TOKEN_BYTES_MAX, "auth token too long")
+    body = struct.pack("<HHHHQ", version_min, version_max, len(token), 0, features) + token
+    return encode_frame(Opcode.HELLO, 0, request_id, body)
+
+
+def encode_empty(opcode, request_id):
+    return encode_frame(opcode, 0, request_id, b"")
+
+
+def encode_name_request(opcode, request_id, name, allow_empty=False):
+    out = bytearray()
+    _name(out, name, allow_empty)
+    return encode_frame(opcode, 0, request_id, out)
+
+
+def encode_create(request_id, name, dim, metric=Metric.L2, shards=0, connectivity=0, expansion_add=0):
+    if isinstance(metric, str):
+        metric = Metric[metric.upper()]
+    _check(1 <= dim <= DIMENSIONS_MAX, "dim must be 1..=4096")
+    _check(0 <= shards <= SHARDS_MAX, "shards out of range")
+    _check(connectivity == 0 or 2 <= connectivity <= CONNECTIVITY_MAX, "connectivity must be 0 or 2..=256")
+    _check(0 <= expansion_add <= EXPANSION_MAX, "expansion_add out of range")
+    out = bytearray(struct.pack("<IHBBHHI", dim, shards, int(metric), 0, connectivity, 0, expansion_add))
+    _name(out, name)
+    return encode_frame(Opcode.CREATE_COLLECTION, 0, request_id, out)
+
+
+def encode_upsert(request_id, collection, ids, vectors):
+    ids_bytes = _ids_le(ids)
+    count = len(ids_bytes) // 8
+    _check(count >= 1, "upsert needs at least one id")
+    if not isinstance(vectors, (list, tuple)) and not hasattr(vectors, "shape"):
+        vectors = list(vectors)
+    dim = None
+    if _is_flat(vectors):
+        size = len(vectors)
+        _check(size % count == 0, "flat vectors are not ids * dim long")
+        dim = size // count
+    n, dim, floats = matrix(vectors, dim)
+    _check(n == count, "upsert needs exactly one vector per id (%d ids, %d vectors)" % (count, n))
+    _check(count <= BATCH_VECTORS_MAX, "batch of %d exceeds %d" % (count, BATCH_VECTORS_MAX))
+    _check(1 <= dim <= DIMENSIONS_MAX, "dim must be 1..=4096")
+    out = bytearray(struct.pack("<II", count, dim))
+    _name(out, collection)
+    out += ids_bytes
+    out += floats
+    return encode_frame(Opcode.UPSERT, 0, request_id, out)
+
+
+def encode_ids_request(opcode, request_id, collection, ids):
+    ids_bytes = _ids_le(ids)
+    count = len(ids_bytes) // 8
+    _check(count <= BATCH_IDS_MAX, "batch of %d exceeds %d" % (count, BATCH_IDS_MAX))
+    out = bytearray(struct.pack("<II", count, 0))
+    _name(out, collection)
+    out += ids_bytes
+    return encode_frame(opcode, 0, request_id, out)
+
+
+def encode_search(request_id, collection, queries, k, ef=0, exact=False, allow_partial=False, dim=None):
+    count, dim, floats = matrix(queries, dim)
+    _check(1 <= k <= K_MAX, "k must be 1..=1024")
+    _check(0 <= ef <= EXPANSION_MAX, "ef out of range")
+    _check(1 <= count <= BATCH_QUERIES_MAX, "1..=4096 queries per search")
+    _check(1 <= dim <= DIMENSIONS_MAX, "dim must be 1..=4096")
+    flags = (SEARCH_EXACT if exact else 0) | (SEARCH_ALLOW_PARTIAL if allow_partial else 0)
+    out = bytearray(struct.pack("<IIIIII", k, ef, flags, count, dim, 0))
+    _name(out, collection)
+    out += floats
+    return encode_frame(Opcode.SEARCH, 0, request_id, out)
+
+
+# ---- response decoders ----
+
+class _Reader:
+    def __init__(self, body):
+        self.body = memoryview(body)
+        self.pos = 0
+
+    def take(self, n):
+        _check(0 <= n <= len(self.body) - self.pos, "truncated body")
+        out = self.body[self.pos:self.pos + n]
+        self.pos += n
+        return out
+
+    def unpack(self, fmt):
+        s = struct.Struct("<" + fmt)
+        return s.unpack(self.take(s.size))
+
+    def zero(self, n):
+        _check(not any(self.take(n)), "non-zero reserved bytes or padding")
+
+    def pad8(self):
+        self.zero(-self.pos % 8)
+
+    def short_str(self, limit):
+        (n,) = self.unpack("B")
+        _check(n <= limit, "string too long")
+        raw = bytes(self.take(n))
+        self.pad8()
+        try:
+            return raw.decode("utf-8")
+        except UnicodeDecodeError:
+            raise CodecError("string is not UTF-8")
+
+    def remaining(self):
+        return len(self.body) - self.pos
+
+    def finish(self):
+        _check(self.remaining() == 0, "trailing bytes after body")
+
+
+def _floats_from(mv):
+    a = array("f")
+    a.frombytes(bytes(mv))
+    if sys.byteorder == "big":
+        a.byteswap()
+    return a
+
+
+def decode_error(body):
+    r = _Reader(body)
+    code, n = r.unpack("HH")
+    r.zero(4)
+    _check(n <= ERROR_MESSAGE_BYTES_MAX, "error message too long")
+    message = bytes(r.take(n)).decode("utf-8", errors="replace")
+    r.finish()
+    try:
+        code = ErrorCode(code)
+    except ValueError:
+        code = ErrorCode.UNKNOWN
+    return code, message
+
+
+def _collection_info(r):
+    dim, shards, metric, _ = r.unpack("IHBB")
+    _check(_ == 0, "reserved")
+    connectivity, _ = r.unpack("HH")
+    _check(_ == 0, "reserved")
+    (expansion_add, vectors_count, nbytes, shard_count) = r.unpack("IQQI")
+    r.zero(4)
+    name = r.short_str(COLLECTION_NAME_BYTES_MAX)
+    _check(shard_count <= SHARDS_MAX and shard_count * 32 <= r.remaining(), "bad shard count")
+    shard_infos = []
+    for _i in range(shard_count):
+        shard, _r, v, d, b = r.unpack("IIQQQ")
+        _check(_r == 0, "reserved")
+        shard_infos.append(ShardInfo(shard, v, d, b))
+    return CollectionInfo(name, dim, Metric(metric), shards, connectivity, expansion_add, vectors_count, nbytes, shard_infos)
+
+
+def decode_response(opcode, body):
+    """Decode a success body for ``opcode`` into Python values."""
+    r = _Reader(body)
+    if opcode == Opcode.HELLO:
+        version, _r, in_flight_max, features, body_max, _r2 = r.unpack("HHIQII")
+        _check(_r == 0 and _r2 == 0, "reserved")
+        out = HelloAck(version, in_flight_max, features, body_max)
+    elif opcode in (Opcode.PING, Opcode.CREATE_COLLECTION, Opcode.DROP_COLLECTION, Opcode.SNAPSHOT):
+        out = None
+    elif opcode == Opcode.LIST_COLLECTIONS:
+        count, _r = r.unpack("II")
+        _check(count <= COLLECTIONS_MAX and count * 48 <= r.remaining(), "bad collection count")
+        out = [_collection_info(r) for _i in range(count)]
+    elif opcode == Opcode.DESCRIBE_COLLECTION:
+        out = _collection_info(r)
+    elif opcode in (Opcode.UPSERT, Opcode.DELETE):
+        count, flags, lsn = r.unpack("IIQ")
+        _check(flags in (0, WRITE_HAS_LSN), "bad write ack flags")
+        out = WriteAck(count, lsn if flags & WRITE_HAS_LSN else None)
+    elif opcode == Opcode.GET:
+        count, dim = r.unpack("II")
+        _check(count <= BATCH_IDS_MAX and dim <= DIMENSIONS_MAX, "bad get header")
+        found = bytes(r.take(count))
+        r.pad8()
+        _check(all(f in (0, 1) for f in found), "found flag not 0/1")
+        nfound = sum(found)
+        floats = _floats_from(r.take(4 * nfound * dim))
+        out, j = [], 0
+        for f in found:
+            if f:
+                out.append(list(floats[j * dim:(j + 1) * dim]))
+                j += 1
+            else:
+                out.append(None)
+    elif opcode == Opcode.SEARCH:
+        count, flags = r.unpack("II")
+        _check(count <= BATCH_QUERIES_MAX and flags & ~SEARCH_PARTIAL == 0, "bad search header")
+        hits = r.unpack("%dI" % count) if count else ()
+        r.pad8()
+        _check(all(h <= K_MAX for h in hits), "hit count over K_MAX")
+        total = sum(hits)
+        _check(total * 12 == r.remaining(), "hits do not match counts")
+        ids = array("Q")
+        ids.frombytes(bytes(r.take(8 * total)))
+        if sys.byteorder == "big":
+            ids.byteswap()
+        dists = _floats_from(r.take(4 * total))
+        results, at = [], 0
+        for h in hits:
+            results.append([(ids[i], dists[i]) for i in range(at, at + h)])
+            at += h
+        out = (results, bool(flags & SEARCH_PARTIAL))
+    elif opcode == Opcode.STATS:
+        count, _r = r.unpack("II")
+        _check(count <= STATS_ENTRIES_MAX and count * 16 <= r.remaining(), "bad stats count")
+        out = []
+        for _i in range(count):
+            (value,) = r.unpack("Q")
+            out.append((r.short_str(STAT_NAME_BYTES_MAX), value))
+    else:
+        raise CodecError("unknown opcode 0x%02x" % opcode)
+    r.finish()
+    return out

@@ -1,0 +1,90 @@
+"""End-to-end tests against a running server. Set COREVEC_TEST_ADDR=host:port, e.g. with the
+Rust reference server: `cargo run -p corevec-client --example mock_server -- 127.0.0.1:7700`.
+Skipped when the variable is unset."""
+
+import os
+import sys
+import threading
+import unittest
+
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
+
+import corevec  # noqa: E402
+
+ADDR = os.environ.get("COREVEC_TEST_ADDR")
+
+
+@unittest.skipUnless(ADDR, "COREVEC_TEST_ADDR not set")
+class ClientTest(unittest.TestCase):
+    def setUp(self):
+        host, port = ADDR.rsplit(":", 1)
+        self.client = corevec.Client(host, int(port), timeout=10.0)
+        self.name = "py_%d_%s" % (os.getpid(), self._testMethodName[-20:])
+        self.client.create_collection(self.name, dim=3, metric="l2")
+
+    def tearDown(self):
+        try:
+            self.client.drop_collection(self.name)
+        finally:
+            self.client.close()
+
+    def test_every_opcode(self):
+        c, name = self.client, self.name
+        c.ping()
+        self.assertEqual(c.hello.version, 1)
+        with self.assertRaises(corevec.CollectionExists) as e:
+            c.create_collection(name, dim=3)
+        self.assertEqual(e.exception.code, corevec.ErrorCode.COLLECTION_EXISTS)
+        ack = c.upsert(name, [1, 2, 3], [[0, 0, 0], [1, 0, 0], [5, 5, 5]])
+        self.assertEqual(ack.count, 3)
+        self.assertEqual(c.get(name, [2, 99]), [[1.0, 0.0, 0.0], None])
+        hits, partial = c.search(name, [0.9, 0, 0], k=2)
+        self.assertEqual([h[0] for h in hits], [2, 1])
+        self.assertFalse(partial)
+        results, _ = c.search_batch(name, [[0, 0, 0], [5, 5, 5]], k=1, exact=True)
+        self.assertEqual([r[0][0] for r in results], [1, 3])
+        info = c.describe_collection(name)
+        self.assertEqual((info.dim, info.vectors_count), (3, 3))
+        self.assertIn(name, [i.name for i in c.list_collections()])
+        self.assertEqual(c.delete(name, [1, 42]).count, 1)
+        self.assertIn("vectors", c.stats())
+        c.snapshot()
+        c.snapshot(name)
+        with self.assertRaises(corevec.DimensionMismatch):
+            c.upsert(name, [7], [1.0, 2.0])
+        with self.assertRaises(corevec.CollectionNotFound):
+            c.describe_collection("missing_collection")
+        c.ping()
+
+    def test_pipelining(self):
+        c, name = self.client, self.name
+        c.upsert(name, list(range(10)), [[float(i), 0, 0] for i in range(10)])
+        ids = [c.submit_search(name, [float(i), 0, 0], k=1) for i in range(10)]
+        ids += [c.submit_ping() for _ in range(50)]
+        results = [c.result(i) for i in ids]
+        self.assertEqual([r[0][0][0] for r in results[:10]], list(range(10)))
+
+    def test_threads(self):
+        c, name = self.client, self.name
+        errors = []
+
+        def work(t):
+            try:
+                for i in range(20):
+                    vid = t * 100 + i
+                    c.upsert(name, [vid], [[float(vid), 1, 2]])
+                    self.assertEqual(c.get(name, [vid]), [[float(vid), 1.0, 2.0]])
+            except Exception as e:  # noqa: BLE001
+                errors.append(e)
+
+        threads = [threading.Thread(target=work, args=(t,)) for t in range(4)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        self.assertEqual(errors, [])
+        self.assertEqual(c.describe_collection(name).vectors_count, 80)
+
+
+if __name__ == "__main__":
+    unittest.main()

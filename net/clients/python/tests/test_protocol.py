@@ -1,0 +1,153 @@
+"""Golden frames shared with the Rust codec (net/proto/src/golden_hex.rs): both sides must
+produce and accept the same bytes. If the Rust test `golden_frames_match` prints new values,
+paste them here too."""
+
+import os
+import sys
+import unittest
+
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
+
+from corevec import protocol as p  # noqa: E402
+from corevec.protocol import Opcode, Metric, CollectionInfo, ShardInfo, WriteAck, HelloAck  # noqa: E402
+
+GOLDEN = {
+    "hello_request": "43564543010001000100000000000000160000001152469d000000000d340dfb01000100060000000000000000000000736563726574",
+    "hello_response": "4356454301000101010000000000000018000000db0d9a00000000009ce86768010000008000000000000000000000000000000400000000",
+    "ping_request": "43564543010002000200000000000000000000000000000000000000274d9498",
+    "ping_response": "43564543010002010200000000000000000000000000000000000000ca309e95",
+    "create_request": "435645430100100003000000000000001800000076f6a24800000000aa7dde98030000000000010010000000c800000004646f6373000000",
+    "upsert_request": "4356454301002000040000000000000038000000b711e6190000000057a566aa020000000300000004646f6373000000010000000000000002000000000000000000003f000080bf0000004000004040000080400000a040",
+    "upsert_response": "4356454301002001040000000000000010000000150ab15e000000006137310d02000000010000006300000000000000",
+    "get_request": "4356454301002100050000000000000020000000274d9009000000008d628a46020000000000000004646f637300000001000000000000000700000000000000",
+    "get_response": "435645430100210105000000000000001c000000a547346000000000e5158be9020000000300000001000000000000000000003f000080bf00000040",
+    "search_request": "435645430100300006000000000000002c000000eb0cdfba000000001cab3ede02000000400000000200000001000000030000000000000004646f63730000000000003f000080bf00000040",
+    "search_response": "4356454301003001060000000000000028000000760c399600000000038f954c0100000000000000020000000000000001000000000000000200000000000000000000000000da41",
+    "delete_request": "43564543010022000700000000000000180000008751aa0300000000107a8b6c010000000000000004646f63730000000200000000000000",
+    "delete_response": "435645430100220107000000000000001000000014977cb00000000061a78d7701000000000000000000000000000000",
+    "describe_request": "435645430100130008000000000000000800000040c489b1000000003dbbaa2904646f6373000000",
+    "describe_response": "4356454301001301080000000000000050000000c71f061c000000005fa8c06e030000000100010010000000c800000002000000000000000010000000000000010000000000000004646f63730000000000000000000000020000000000000001000000000000000010000000000000",
+    "list_request": "435645430100120009000000000000000000000000000000000000008cd8a0ad",
+    "list_response": "435645430100120109000000000000005800000028124f31000000004b0cf0140100000000000000030000000100010010000000c800000002000000000000000010000000000000010000000000000004646f63730000000000000000000000020000000000000001000000000000000010000000000000",
+    "stats_request": "43564543010040000a0000000000000000000000000000000000000091d975dd",
+    "stats_response": "43564543010040010a00000000000000300000009fb39afb00000000d7bfd8380200000000000000020000000000000007766563746f7273050000000000000008757074696d655f7300000000000000",
+    "snapshot_request": "43564543010041000b00000000000000080000008ab2288c00000000893f19f60000000000000000",
+    "drop_request": "43564543010011000c000000000000000800000040c489b100000000a1b88e4c04646f6373000000",
+    "error_response": "43564543010013030d000000000000001a000000f91c9e1000000000cb2ab34f0d001200000000006e6f20636f6c6c656374696f6e20646f6373",
+}
+
+
+def golden(name):
+    return bytes.fromhex(GOLDEN[name])
+
+
+def body_of(name):
+    header, body = p.split_frame(golden(name))
+    return header, bytes(body)
+
+
+class CrcTest(unittest.TestCase):
+    def test_check_value(self):
+        self.assertEqual(p.crc32c(b"123456789"), 0xE3069283)
+        self.assertEqual(p.crc32c(b""), 0)
+
+
+class EncodeRequestsTest(unittest.TestCase):
+    def test_requests_match_rust_bytes(self):
+        cases = {
+            "hello_request": p.encode_hello(1, b"secret"),
+            "ping_request": p.encode_empty(Opcode.PING, 2),
+            "create_request": p.encode_create(3, "docs", 3, "cosine", 0, 16, 200),
+            "upsert_request": p.encode_upsert(4, "docs", [1, 2], [[0.5, -1.0, 2.0], [3.0, 4.0, 5.0]]),
+            "get_request": p.encode_ids_request(Opcode.GET, 5, "docs", [1, 7]),
+            "search_request": p.encode_search(6, "docs", [0.5, -1.0, 2.0], 2, 64, False, True),
+            "delete_request": p.encode_ids_request(Opcode.DELETE, 7, "docs", [2]),
+            "describe_request": p.encode_name_request(Opcode.DESCRIBE_COLLECTION, 8, "docs"),
+            "list_request": p.encode_empty(Opcode.LIST_COLLECTIONS, 9),
+            "stats_request": p.encode_empty(Opcode.STATS, 10),
+            "snapshot_request": p.encode_name_request(Opcode.SNAPSHOT, 11, "", True),
+            "drop_request": p.encode_name_request(Opcode.DROP_COLLECTION, 12, "docs"),
+        }
+        for name, frame in cases.items():
+            with self.subTest(name=name):
+                self.assertEqual(frame.hex(), GOLDEN[name])
+
+    def test_flat_list_upsert_is_the_same(self):
+        self.assertEqual(
+            p.encode_upsert(4, "docs", [1, 2], [0.5, -1.0, 2.0, 3.0, 4.0, 5.0]).hex(), GOLDEN["upsert_request"]
+        )
+
+    def test_numpy_when_available(self):
+        try:
+            import numpy as np
+        except ImportError:
+            self.skipTest("numpy not installed")
+        vectors = np.array([[0.5, -1.0, 2.0], [3.0, 4.0, 5.0]], dtype=np.float64)
+        self.assertEqual(p.encode_upsert(4, "docs", np.array([1, 2]), vectors).hex(), GOLDEN["upsert_request"])
+        self.assertEqual(
+            p.encode_search(6, "docs", np.array([0.5, -1.0, 2.0]), 2, 64, False, True).hex(), GOLDEN["search_request"]
+        )
+
+    def test_local_validation(self):
+        with self.assertRaises(p.CodecError):
+            p.encode_search(1, "docs", [1.0], 0)
+        with self.assertRaises(p.CodecError):
+            p.encode_name_request(Opcode.DROP_COLLECTION, 1, "bad name")
+        with self.assertRaises(p.CodecError):
+            p.encode_upsert(1, "docs", [1, 2], [1.0, 2.0, 3.0])
+
+
+class DecodeResponsesTest(unittest.TestCase):
+    def decode(self, name):
+        header, body = body_of(name)
+        self.assertTrue(header.flags & p.FLAG_RESPONSE)
+        return header, p.decode_response(header.opcode, body)
+
+    def test_responses_match_rust_values(self):
+        info = CollectionInfo("docs", 3, Metric.COSINE, 1, 16, 200, 2, 4096, [ShardInfo(0, 2, 1, 4096)])
+        self.assertEqual(self.decode("hello_response")[1], HelloAck(1, 128, 0, p.FRAME_BODY_BYTES_MAX))
+        self.assertIsNone(self.decode("ping_response")[1])
+        self.assertEqual(self.decode("upsert_response")[1], WriteAck(2, 99))
+        self.assertEqual(self.decode("delete_response")[1], WriteAck(1, None))
+        self.assertEqual(self.decode("get_response")[1], [[0.5, -1.0, 2.0], None])
+        self.assertEqual(self.decode("search_response")[1], ([[(1, 0.0), (2, 27.25)]], False))
+        self.assertEqual(self.decode("describe_response")[1], info)
+        self.assertEqual(self.decode("list_response")[1], [info])
+        self.assertEqual(self.decode("stats_response")[1], [("vectors", 2), ("uptime_s", 5)])
+
+    def test_error_response(self):
+        header, body = body_of("error_response")
+        self.assertEqual(header.flags, p.FLAG_RESPONSE | p.FLAG_ERROR)
+        self.assertEqual(header.request_id, 13)
+        self.assertEqual(p.decode_error(body), (p.ErrorCode.COLLECTION_NOT_FOUND, "no collection docs"))
+
+    def test_frame_checks(self):
+        frame = golden("ping_request")
+        self.assertIsNone(p.check_frame(frame[:31]))
+        self.assertEqual(p.check_frame(frame + frame), len(frame))
+        with self.assertRaises(p.CodecError) as e:
+            p.check_frame(b"GET / HTTP/1.1")
+        self.assertTrue(e.exception.fatal)
+        bad = bytearray(frame)
+        bad[9] ^= 1
+        with self.assertRaises(p.CodecError) as e:
+            p.check_frame(bytes(bad))
+        self.assertTrue(e.exception.fatal)
+        bad_body = bytearray(golden("describe_request"))
+        bad_body[-1] ^= 1
+        with self.assertRaises(p.CodecError) as e:
+            p.split_frame(bytes(bad_body))
+        self.assertFalse(e.exception.fatal)
+
+    def test_malformed_bodies(self):
+        _, body = body_of("search_response")
+        with self.assertRaises(p.CodecError):
+            p.decode_response(Opcode.SEARCH, body + b"\0")
+        with self.assertRaises(p.CodecError):
+            p.decode_response(Opcode.SEARCH, body[:-1])
+        with self.assertRaises(p.CodecError):
+            p.decode_response(Opcode.LIST_COLLECTIONS, b"\xff\xff\x00\x00\x00\x00\x00\x00")
+
+
+if __name__ == "__main__":
+    unittest.main()

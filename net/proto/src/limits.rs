@@ -1,0 +1,79 @@
+//! Protocol limits. Every decoder checks these *before* it allocates, so a peer can never make
+//! us allocate more than the frame it already sent (and that frame is bounded by
+//! [`FRAME_BODY_BYTES_MAX`]).
+//!
+//! Changing any value here is a protocol change: update `PROTOCOL.md` section "Limits" and the
+//! Python client (`net/clients/python/corevec/protocol.py`).
+
+/// Size of the fixed frame header in bytes.
+pub const FRAME_HEADER_SIZE: usize = 32;
+
+/// Largest frame body accepted or produced (64 MiB). A header announcing more is fatal.
+pub const FRAME_BODY_BYTES_MAX: u32 = 64 * 1024 * 1024;
+
+/// Largest vector dimension.
+pub const DIMENSIONS_MAX: u32 = 4096;
+
+/// Most vectors in one UPSERT (the frame body limit may bind first for large dims).
+pub const BATCH_VECTORS_MAX: u32 = 65_536;
+
+/// Most ids in one GET or DELETE.
+pub const BATCH_IDS_MAX: u32 = 65_536;
+
+/// Most query vectors in one SEARCH.
+pub const BATCH_QUERIES_MAX: u32 = 4096;
+
+/// Largest `k` in a SEARCH.
+pub const K_MAX: u32 = 1024;
+
+/// Largest `expansion_search` (`ef`) and `expansion_add` (`ef_construction`).
+pub const EXPANSION_MAX: u32 = 65_536;
+
+/// Largest HNSW `connectivity` (`m`).
+pub const CONNECTIVITY_MAX: u16 = 256;
+
+/// Most shards in a collection (CREATE `shards`, DESCRIBE per-shard list).
+pub const SHARDS_MAX: u32 = 4096;
+
+/// Longest collection name in bytes (names are 1..=64 bytes of `[A-Za-z0-9_-]`).
+pub const COLLECTION_NAME_BYTES_MAX: usize = 64;
+
+/// Longest STATS entry name in bytes.
+pub const STAT_NAME_BYTES_MAX: usize = 64;
+
+/// Most entries in a STATS response.
+pub const STATS_ENTRIES_MAX: u32 = 4096;
+
+/// Most collections in a LIST response.
+pub const COLLECTIONS_MAX: u32 = 65_536;
+
+/// Longest HELLO auth token in bytes.
+pub const AUTH_TOKEN_BYTES_MAX: usize = 1024;
+
+/// Longest ERROR message in bytes; encoders truncate longer messages at a UTF-8 boundary.
+pub const ERROR_MESSAGE_BYTES_MAX: usize = 4096;
+
+// The limits must fit together: a maximal SEARCH response (every query returns K_MAX hits,
+// 12 bytes per hit, plus the 8-byte prefix and 4-byte per-query counts padded to 8) must fit
+// in one frame, so a server never has to refuse a request the decoder accepted.
+const _: () = assert!(
+    8 + (4 * BATCH_QUERIES_MAX as u64).div_ceil(8) * 8
+        + BATCH_QUERIES_MAX as u64 * K_MAX as u64 * 12
+        <= FRAME_BODY_BYTES_MAX as u64
+);
+// A single query of maximal dimension fits in a SEARCH request.
+const _: () = assert!(64 + DIMENSIONS_MAX as u64 * 4 <= FRAME_BODY_BYTES_MAX as u64);
+// A maximal batch of ids fits in a GET/DELETE request.
+const _: () = assert!(8 + 72 + BATCH_IDS_MAX as u64 * 8 <= FRAME_BODY_BYTES_MAX as u64);
+// A maximal UPSERT batch fits for small dims (up to 128); for larger dims the body limit binds.
+const _: () =
+    assert!(8 + 72 + BATCH_VECTORS_MAX as u64 * (8 + 128 * 4) <= FRAME_BODY_BYTES_MAX as u64);
+// Lengths are carried in u8/u16 fields.
+const _: () = assert!(COLLECTION_NAME_BYTES_MAX <= u8::MAX as usize);
+const _: () = assert!(STAT_NAME_BYTES_MAX <= u8::MAX as usize);
+const _: () = assert!(AUTH_TOKEN_BYTES_MAX <= u16::MAX as usize);
+const _: () = assert!(ERROR_MESSAGE_BYTES_MAX <= u16::MAX as usize);
+const _: () = assert!(SHARDS_MAX <= u16::MAX as u32);
+// Body lengths are u32 on the wire and must index memory on every supported target.
+const _: () = assert!(FRAME_BODY_BYTES_MAX as u64 <= u32::MAX as u64);
+const _: () = assert!(FRAME_BODY_BYTES_MAX as u64 <= usize::MAX as u64);

@@ -1,0 +1,530 @@
+//! Request bodies: the typed [`Request`] enum, its decoder and encoder.
+//!
+//! Every decoder checks counts against limits and against the remaining body length before
+//! it slices or allocates, and requires the body to be consumed exactly.
+
+use crate::error::Error;
+use crate::frame::{encode_frame_with, Frame, Opcode, RequestId, FLAG_RESPONSE};
+use crate::limits::{
+    AUTH_TOKEN_BYTES_MAX, BATCH_IDS_MAX, BATCH_QUERIES_MAX, BATCH_VECTORS_MAX,
+    COLLECTION_NAME_BYTES_MAX, CONNECTIVITY_MAX, DIMENSIONS_MAX, EXPANSION_MAX, K_MAX, SHARDS_MAX,
+};
+use crate::vectors::{IdsRef, VectorsRef};
+use crate::wire::{
+    is_valid_collection_name, put_short_str, put_u16, put_u32, put_u64, put_u8, put_zero, u32_from,
+    usize_from, Reader,
+};
+
+/// Distance metric of a collection.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[repr(u8)]
+pub enum Metric {
+    /// Squared Euclidean distance.
+    L2 = 0,
+    /// `1 - cosine similarity`.
+    Cosine = 1,
+    /// Negative inner product (smaller is closer).
+    Dot = 2,
+}
+
+impl Metric {
+    /// The wire value.
+    #[must_use]
+    pub const fn as_u8(self) -> u8 {
+        self as u8
+    }
+
+    /// Decode a wire value.
+    pub fn from_u8(value: u8) -> Result<Metric, Error> {
+        match value {
+            0 => Ok(Metric::L2),
+            1 => Ok(Metric::Cosine),
+            2 => Ok(Metric::Dot),
+            _ => Err(Error::InvalidArgument("unknown metric")),
+        }
+    }
+}
+
+/// HELLO: version negotiation and optional authentication. Must be the first frame.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Hello<'a> {
+    /// Lowest protocol version the client speaks.
+    pub version_min: u16,
+    /// Highest protocol version the client speaks.
+    pub version_max: u16,
+    /// Feature bits the client would like (none defined in version 1).
+    pub features: u64,
+    /// Opaque auth token; empty means "no token".
+    pub token: &'a [u8],
+}
+
+/// CREATE_COLLECTION.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct CreateCollection<'a> {
+    /// 1..=64 bytes of `[A-Za-z0-9_-]`.
+    pub name: &'a str,
+    /// 1..=`DIMENSIONS_MAX`.
+    pub dim: u32,
+    /// Distance metric.
+    pub metric: Metric,
+    /// Shard count; 0 = server default.
+    pub shards: u16,
+    /// HNSW connectivity; 0 = server default (16), else 2..=`CONNECTIVITY_MAX`.
+    #[doc(alias = "m")]
+    pub connectivity: u16,
+    /// HNSW build-time candidate list size; 0 = server default (200).
+    #[doc(alias = "ef_construction")]
+    pub expansion_add: u32,
+}
+
+/// UPSERT: insert or replace `ids.len()` vectors.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Upsert<'a> {
+    /// Target collection.
+    pub collection: &'a str,
+    /// One id per vector.
+    pub ids: IdsRef<'a>,
+    /// `ids.len() * vectors.dim()` floats.
+    pub vectors: VectorsRef<'a>,
+}
+
+/// GET or DELETE by ids.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct IdsRequest<'a> {
+    /// Target collection.
+    pub collection: &'a str,
+    /// At most `BATCH_IDS_MAX` ids.
+    pub ids: IdsRef<'a>,
+}
+
+/// SEARCH flags (u32 on the wire).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct SearchFlags {
+    /// Brute-force exact search instead of HNSW.
+    pub exact: bool,
+    /// Router: if some nodes are down, answer from the rest and set `partial` in the response
+    /// instead of failing with UNAVAILABLE.
+    pub allow_partial: bool,
+}
+
+impl SearchFlags {
+    /// Wire bit for `exact`.
+    pub const EXACT: u32 = 1;
+    /// Wire bit for `allow_partial`.
+    pub const ALLOW_PARTIAL: u32 = 2;
+
+    /// Encode as wire bits.
+    #[must_use]
+    pub const fn bits(self) -> u32 {
+        (if self.exact { Self::EXACT } else { 0 })
+            | (if self.allow_partial {
+                Self::ALLOW_PARTIAL
+            } else {
+                0
+            })
+    }
+
+    /// Decode wire bits; unknown bits are an error.
+    pub fn from_bits(bits: u32) -> Result<SearchFlags, Error> {
+        if bits & !(Self::EXACT | Self::ALLOW_PARTIAL) != 0 {
+            return Err(Error::InvalidArgument("reserved search flag bits set"));
+        }
+        Ok(SearchFlags {
+            exact: bits & Self::EXACT != 0,
+            allow_partial: bits & Self::ALLOW_PARTIAL != 0,
+        })
+    }
+}
+
+/// SEARCH: `queries.count()` queries (1 = single search), `k` nearest each.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Search<'a> {
+    /// Target collection.
+    pub collection: &'a str,
+    /// 1..=`K_MAX`.
+    pub k: u32,
+    /// HNSW search-time candidate list size; 0 = server default. Ignored when `exact`.
+    #[doc(alias = "ef")]
+    pub expansion_search: u32,
+    /// Exact / allow_partial.
+    pub flags: SearchFlags,
+    /// 1..=`BATCH_QUERIES_MAX` query vectors of `queries.dim()` floats.
+    pub queries: VectorsRef<'a>,
+}
+
+/// A request, borrowing names, ids and vectors from the body it was decoded from (or from the
+/// caller, when built for encoding).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Request<'a> {
+    /// [`Opcode::Hello`].
+    Hello(Hello<'a>),
+    /// [`Opcode::Ping`]. Empty body.
+    Ping,
+    /// [`Opcode::CreateCollection`].
+    CreateCollection(CreateCollection<'a>),
+    /// [`Opcode::DropCollection`].
+    DropCollection {
+        /// Collection to drop.
+        name: &'a str,
+    },
+    /// [`Opcode::ListCollections`]. Empty body.
+    ListCollections,
+    /// [`Opcode::DescribeCollection`].
+    DescribeCollection {
+        /// Collection to describe.
+        name: &'a str,
+    },
+    /// [`Opcode::Upsert`].
+    Upsert(Upsert<'a>),
+    /// [`Opcode::Get`].
+    Get(IdsRequest<'a>),
+    /// [`Opcode::Delete`].
+    Delete(IdsRequest<'a>),
+    /// [`Opcode::Search`].
+    Search(Search<'a>),
+    /// [`Opcode::Stats`]. Empty body.
+    Stats,
+    /// [`Opcode::Snapshot`].
+    Snapshot {
+        /// Collection to snapshot; `""` = all collections.
+        name: &'a str,
+    },
+}
+
+fn check_name(name: &str) -> Result<(), Error> {
+    if is_valid_collection_name(name) {
+        Ok(())
+    } else {
+        Err(Error::InvalidArgument(
+            "collection name must be 1..=64 bytes of [A-Za-z0-9_-]",
+        ))
+    }
+}
+
+fn check_dim(dim: u32) -> Result<(), Error> {
+    if (1..=DIMENSIONS_MAX).contains(&dim) {
+        Ok(())
+    } else {
+        Err(Error::InvalidArgument("dim must be 1..=4096"))
+    }
+}
+
+fn check_count(count: usize, max: u32) -> Result<u32, Error> {
+    let count = u32::try_from(count).unwrap_or(u32::MAX);
+    if count > max {
+        return Err(Error::BatchTooLarge { count, max });
+    }
+    Ok(count)
+}
+
+fn check_finite(vectors: &VectorsRef<'_>) -> Result<(), Error> {
+    match vectors.first_non_finite() {
+        Some(index) => Err(Error::InvalidVector {
+            vector_index: u32_from(index),
+        }),
+        None => Ok(()),
+    }
+}
+
+impl CreateCollection<'_> {
+    fn validate(&self) -> Result<(), Error> {
+        check_name(self.name)?;
+        check_dim(self.dim)?;
+        if u32::from(self.shards) > SHARDS_MAX {
+            return Err(Error::InvalidArgument("shards exceeds SHARDS_MAX"));
+        }
+        if self.connectivity == 1 || self.connectivity > CONNECTIVITY_MAX {
+            return Err(Error::InvalidArgument(
+                "connectivity (m) must be 0 or 2..=256",
+            ));
+        }
+        if self.expansion_add > EXPANSION_MAX {
+            return Err(Error::InvalidArgument(
+                "expansion_add (ef_construction) exceeds EXPANSION_MAX",
+            ));
+        }
+        Ok(())
+    }
+}
+
+impl Hello<'_> {
+    fn validate(&self) -> Result<(), Error> {
+        if self.version_min > self.version_max {
+            return Err(Error::InvalidArgument("version_min > version_max"));
+        }
+        if self.token.len() > AUTH_TOKEN_BYTES_MAX {
+            return Err(Error::InvalidArgument(
+                "auth token exceeds AUTH_TOKEN_BYTES_MAX",
+            ));
+        }
+        Ok(())
+    }
+}
+
+impl Search<'_> {
+    fn validate_scalars(&self) -> Result<(), Error> {
+        check_name(self.collection)?;
+        if !(1..=K_MAX).contains(&self.k) {
+            return Err(Error::InvalidArgument("k must be 1..=1024"));
+        }
+        if self.expansion_search > EXPANSION_MAX {
+            return Err(Error::InvalidArgument(
+                "expansion_search (ef) exceeds EXPANSION_MAX",
+            ));
+        }
+        check_dim(self.queries.dim())?;
+        if self.queries.count() == 0 {
+            return Err(Error::InvalidArgument("a search needs at least one query"));
+        }
+        check_count(self.queries.count(), BATCH_QUERIES_MAX)?;
+        Ok(())
+    }
+}
+
+impl Upsert<'_> {
+    fn validate_scalars(&self) -> Result<(), Error> {
+        check_name(self.collection)?;
+        check_dim(self.vectors.dim())?;
+        check_count(self.ids.len(), BATCH_VECTORS_MAX)?;
+        if self.vectors.count() != self.ids.len() {
+            return Err(Error::InvalidArgument(
+                "upsert needs exactly one vector per id",
+            ));
+        }
+        Ok(())
+    }
+}
+
+impl<'a> Request<'a> {
+    /// The opcode this request is sent with.
+    #[must_use]
+    pub const fn opcode(&self) -> Opcode {
+        match self {
+            Request::Hello(_) => Opcode::Hello,
+            Request::Ping => Opcode::Ping,
+            Request::CreateCollection(_) => Opcode::CreateCollection,
+            Request::DropCollection { .. } => Opcode::DropCollection,
+            Request::ListCollections => Opcode::ListCollections,
+            Request::DescribeCollection { .. } => Opcode::DescribeCollection,
+            Request::Upsert(_) => Opcode::Upsert,
+            Request::Get(_) => Opcode::Get,
+            Request::Delete(_) => Opcode::Delete,
+            Request::Search(_) => Opcode::Search,
+            Request::Stats => Opcode::Stats,
+            Request::Snapshot { .. } => Opcode::Snapshot,
+        }
+    }
+
+    /// Decode a request frame completely: reserved header bits, the response flag (must be
+    /// clear), the body CRC, the opcode and the body. Every error is per-request (not fatal):
+    /// answer `frame.header.request_id` with an ERROR frame carrying [`Error::code`].
+    pub fn decode_frame(frame: &Frame<'a>) -> Result<Request<'a>, Error> {
+        frame.header.check_reserved()?;
+        if frame.header.flags & FLAG_RESPONSE != 0 {
+            return Err(Error::Malformed("response flag set on a request"));
+        }
+        frame.verify_body()?;
+        let opcode = Opcode::try_from(frame.header.opcode)?;
+        Request::decode(opcode, frame.body)
+    }
+
+    /// Decode a request body for `opcode`. Never panics, never allocates; the result borrows
+    /// from `body`. Vectors are checked to be finite (NaN/inf → [`Error::InvalidVector`]).
+    pub fn decode(opcode: Opcode, body: &'a [u8]) -> Result<Request<'a>, Error> {
+        let mut r = Reader::new(body);
+        let request = match opcode {
+            Opcode::Hello => {
+                let version_min = r.u16("hello")?;
+                let version_max = r.u16("hello")?;
+                let token_len = usize::from(r.u16("hello")?);
+                r.zero(2, "hello reserved")?;
+                let features = r.u64("hello")?;
+                if token_len > AUTH_TOKEN_BYTES_MAX {
+                    return Err(Error::InvalidArgument(
+                        "auth token exceeds AUTH_TOKEN_BYTES_MAX",
+                    ));
+                }
+                let token = r.bytes(token_len, "hello token")?;
+                let hello = Hello {
+                    version_min,
+                    version_max,
+                    features,
+                    token,
+                };
+                hello.validate()?;
+                Request::Hello(hello)
+            }
+            Opcode::Ping => Request::Ping,
+            Opcode::ListCollections => Request::ListCollections,
+            Opcode::Stats => Request::Stats,
+            Opcode::CreateCollection => {
+                let dim = r.u32("create")?;
+                let shards = r.u16("create")?;
+                let metric = Metric::from_u8(r.u8("create")?)?;
+                r.zero(1, "create reserved")?;
+                let connectivity = r.u16("create")?;
+                r.zero(2, "create reserved")?;
+                let expansion_add = r.u32("create")?;
+                let name = r.collection_name(false)?;
+                let create = CreateCollection {
+                    name,
+                    dim,
+                    metric,
+                    shards,
+                    connectivity,
+                    expansion_add,
+                };
+                create.validate()?;
+                Request::CreateCollection(create)
+            }
+            Opcode::DropCollection => Request::DropCollection {
+                name: r.collection_name(false)?,
+            },
+            Opcode::DescribeCollection => Request::DescribeCollection {
+                name: r.collection_name(false)?,
+            },
+            Opcode::Snapshot => Request::Snapshot {
+                name: r.collection_name(true)?,
+            },
+            Opcode::Upsert => {
+                let count = r.u32("upsert")?;
+                let dim = r.u32("upsert")?;
+                check_count(usize_from(count), BATCH_VECTORS_MAX)?;
+                check_dim(dim)?;
+                let collection = r.collection_name(false)?;
+                let count = usize_from(count);
+                let ids = IdsRef::from_le_bytes(r.bytes(count * 8, "upsert ids")?);
+                // count <= 65_536 and dim <= 4096: the product fits in usize on 32-bit targets.
+                let floats = r.bytes(count * usize_from(dim) * 4, "upsert vectors")?;
+                let vectors = VectorsRef::from_le_bytes(floats, dim);
+                check_finite(&vectors)?;
+                Request::Upsert(Upsert {
+                    collection,
+                    ids,
+                    vectors,
+                })
+            }
+            Opcode::Get | Opcode::Delete => {
+                let count = r.u32("ids")?;
+                r.zero(4, "ids reserved")?;
+                check_count(usize_from(count), BATCH_IDS_MAX)?;
+                let collection = r.collection_name(false)?;
+                let ids = IdsRef::from_le_bytes(r.bytes(usize_from(count) * 8, "ids")?);
+                let ids = IdsRequest { collection, ids };
+                if opcode == Opcode::Get {
+                    Request::Get(ids)
+                } else {
+                    Request::Delete(ids)
+                }
+            }
+            Opcode::Search => {
+                let k = r.u32("search")?;
+                let expansion_search = r.u32("search")?;
+                let flags = SearchFlags::from_bits(r.u32("search")?)?;
+                let count = r.u32("search")?;
+                let dim = r.u32("search")?;
+                r.zero(4, "search reserved")?;
+                check_count(usize_from(count), BATCH_QUERIES_MAX)?;
+                check_dim(dim)?;
+                let collection = r.collection_name(false)?;
+                let floats = r.bytes(usize_from(count) * usize_from(dim) * 4, "search queries")?;
+                let search = Search {
+                    collection,
+                    k,
+                    expansion_search,
+                    flags,
+                    queries: VectorsRef::from_le_bytes(floats, dim),
+                };
+                search.validate_scalars()?;
+                check_finite(&search.queries)?;
+                Request::Search(search)
+            }
+        };
+        r.finish()?;
+        Ok(request)
+    }
+
+    /// Append a complete request frame (header + body) to `out`. Validates every limit the
+    /// decoder checks except vector finiteness (the server reports that as INVALID_VECTOR).
+    /// On error `out` is left unchanged.
+    pub fn encode(&self, request_id: RequestId, out: &mut Vec<u8>) -> Result<(), Error> {
+        encode_frame_with(
+            out,
+            self.opcode().as_u8(),
+            0,
+            request_id,
+            |out, body_start| self.write_body(out, body_start),
+        )
+    }
+
+    /// Append just the body to `out` (offsets for padding are relative to `out.len()` on
+    /// entry). On error `out` may hold a partial body.
+    pub fn encode_body(&self, out: &mut Vec<u8>) -> Result<(), Error> {
+        let body_start = out.len();
+        self.write_body(out, body_start)
+    }
+
+    fn write_body(&self, out: &mut Vec<u8>, body_start: usize) -> Result<(), Error> {
+        match self {
+            Request::Hello(hello) => {
+                hello.validate()?;
+                put_u16(out, hello.version_min);
+                put_u16(out, hello.version_max);
+                put_u16(out, u16::try_from(hello.token.len()).unwrap_or(u16::MAX));
+                put_zero(out, 2);
+                put_u64(out, hello.features);
+                out.extend_from_slice(hello.token);
+            }
+            Request::Ping | Request::ListCollections | Request::Stats => {}
+            Request::CreateCollection(c) => {
+                c.validate()?;
+                put_u32(out, c.dim);
+                put_u16(out, c.shards);
+                put_u8(out, c.metric.as_u8());
+                put_zero(out, 1);
+                put_u16(out, c.connectivity);
+                put_zero(out, 2);
+                put_u32(out, c.expansion_add);
+                put_short_str(out, body_start, c.name, COLLECTION_NAME_BYTES_MAX);
+            }
+            Request::DropCollection { name } | Request::DescribeCollection { name } => {
+                check_name(name)?;
+                put_short_str(out, body_start, name, COLLECTION_NAME_BYTES_MAX);
+            }
+            Request::Snapshot { name } => {
+                if !name.is_empty() {
+                    check_name(name)?;
+                }
+                put_short_str(out, body_start, name, COLLECTION_NAME_BYTES_MAX);
+            }
+            Request::Upsert(u) => {
+                u.validate_scalars()?;
+                put_u32(out, u32_from(u.ids.len()));
+                put_u32(out, u.vectors.dim());
+                put_short_str(out, body_start, u.collection, COLLECTION_NAME_BYTES_MAX);
+                u.ids.encode(out);
+                u.vectors.encode(out);
+            }
+            Request::Get(g) | Request::Delete(g) => {
+                check_name(g.collection)?;
+                let count = check_count(g.ids.len(), BATCH_IDS_MAX)?;
+                put_u32(out, count);
+                put_zero(out, 4);
+                put_short_str(out, body_start, g.collection, COLLECTION_NAME_BYTES_MAX);
+                g.ids.encode(out);
+            }
+            Request::Search(s) => {
+                s.validate_scalars()?;
+                put_u32(out, s.k);
+                put_u32(out, s.expansion_search);
+                put_u32(out, s.flags.bits());
+                put_u32(out, u32_from(s.queries.count()));
+                put_u32(out, s.queries.dim());
+                put_zero(out, 4);
+                put_short_str(out, body_start, s.collection, COLLECTION_NAME_BYTES_MAX);
+                s.queries.encode(out);
+            }
+        }
+        Ok(())
+    }
+}

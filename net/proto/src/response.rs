@@ -1,0 +1,672 @@
+//! Response bodies: the typed [`Response`] enum, its decoder and encoder.
+
+use crate::error::{Error, ErrorCode};
+use crate::frame::{encode_frame_with, Frame, Opcode, RequestId, FLAG_ERROR, FLAG_RESPONSE};
+use crate::limits::{
+    BATCH_IDS_MAX, BATCH_QUERIES_MAX, COLLECTIONS_MAX, COLLECTION_NAME_BYTES_MAX, DIMENSIONS_MAX,
+    ERROR_MESSAGE_BYTES_MAX, K_MAX, SHARDS_MAX, STATS_ENTRIES_MAX, STAT_NAME_BYTES_MAX,
+};
+use crate::request::Metric;
+use crate::vectors::{IdsRef, VectorsRef};
+use crate::wire::{
+    is_valid_collection_name, put_f32, put_pad8, put_short_str, put_u16, put_u32, put_u64, put_u8,
+    put_zero, u32_from, usize_from, Reader,
+};
+
+/// HELLO response: the negotiated session parameters.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct HelloAck {
+    /// The protocol version chosen by the server (highest common version).
+    pub version: u16,
+    /// Requests this connection may have in flight before the server answers BUSY.
+    pub in_flight_max: u32,
+    /// Feature bits enabled for this connection (subset of those requested).
+    pub features: u64,
+    /// The server's frame body limit (at most `FRAME_BODY_BYTES_MAX`).
+    pub frame_body_bytes_max: u32,
+}
+
+/// Per-shard figures in a [`CollectionInfo`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ShardInfo {
+    /// 0-based shard index.
+    pub shard: u32,
+    /// Live vectors.
+    pub vectors_count: u64,
+    /// Deleted (tombstoned, not yet compacted) vectors.
+    pub deleted_count: u64,
+    /// Bytes used (memory + disk as the server accounts them).
+    pub bytes: u64,
+}
+
+/// One collection as LIST and DESCRIBE report it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CollectionInfo {
+    /// Collection name.
+    pub name: String,
+    /// Vector dimension.
+    pub dim: u32,
+    /// Distance metric.
+    pub metric: Metric,
+    /// Configured shard count.
+    pub shards: u16,
+    /// HNSW connectivity in effect.
+    #[doc(alias = "m")]
+    pub connectivity: u16,
+    /// HNSW build-time expansion in effect.
+    #[doc(alias = "ef_construction")]
+    pub expansion_add: u32,
+    /// Live vectors across shards.
+    pub vectors_count: u64,
+    /// Bytes used across shards.
+    pub bytes: u64,
+    /// Per-shard figures (may be shorter than `shards` if a router could not reach a node).
+    pub shard_infos: Vec<ShardInfo>,
+}
+
+/// UPSERT and DELETE acknowledgement.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct WriteAck {
+    /// Vectors written (UPSERT) or actually deleted (DELETE).
+    pub count: u32,
+    /// Log sequence number of the write, when the server exposes one.
+    pub lsn: Option<u64>,
+}
+
+/// GET response: for each requested id (in request order) whether it was found; the vectors of
+/// the found ids, in the same order, packed.
+#[derive(Clone, Debug, PartialEq)]
+pub struct GetResponse<'a> {
+    /// One flag per requested id.
+    pub found: Vec<bool>,
+    /// `found.iter().filter(|f| **f).count()` vectors of the collection's dim.
+    pub vectors: VectorsRef<'a>,
+}
+
+impl<'a> GetResponse<'a> {
+    /// For each requested id, its vector or `None`.
+    pub fn iter(&self) -> impl Iterator<Item = Option<VectorsRef<'a>>> + '_ {
+        let mut next = 0usize;
+        self.found.iter().map(move |&found| {
+            if !found {
+                return None;
+            }
+            let v = self.vectors.vector(next);
+            next += 1;
+            v
+        })
+    }
+}
+
+/// One search hit.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Hit {
+    /// Vector id.
+    pub id: u64,
+    /// Distance under the collection's metric (smaller is closer).
+    pub distance: f32,
+}
+
+/// SEARCH response.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SearchResponse {
+    /// Some shards or nodes did not answer (only with `allow_partial`).
+    pub partial: bool,
+    /// Per query, up to `k` hits, closest first.
+    pub results: Vec<Vec<Hit>>,
+}
+
+impl SearchResponse {
+    /// Wire bit for `partial`.
+    pub const PARTIAL: u32 = 1;
+}
+
+/// One STATS entry.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Stat {
+    /// 1..=64 bytes of UTF-8, e.g. `vectors`, `uptime_s`.
+    pub name: String,
+    /// The value.
+    pub value: u64,
+}
+
+/// ERROR response body.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ErrorResponse {
+    /// Stable code.
+    pub code: ErrorCode,
+    /// Human-readable detail (not part of the contract).
+    pub message: String,
+}
+
+/// A response, as decoded by a client or built by a server.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Response<'a> {
+    /// HELLO succeeded.
+    Hello(HelloAck),
+    /// PING answer. Empty body.
+    Ping,
+    /// Collection created. Empty body.
+    CreateCollection,
+    /// Collection dropped. Empty body.
+    DropCollection,
+    /// All collections.
+    ListCollections(Vec<CollectionInfo>),
+    /// One collection.
+    DescribeCollection(CollectionInfo),
+    /// Upsert acknowledged.
+    Upsert(WriteAck),
+    /// Vectors found.
+    Get(GetResponse<'a>),
+    /// Delete acknowledged.
+    Delete(WriteAck),
+    /// Search results.
+    Search(SearchResponse),
+    /// Node statistics.
+    Stats(Vec<Stat>),
+    /// Snapshot taken. Empty body.
+    Snapshot,
+    /// The request failed (frame flags RESPONSE | ERROR).
+    Error(ErrorResponse),
+}
+
+/// Size of a CollectionInfo before its name.
+const COLLECTION_INFO_FIXED: usize = 40;
+/// Smallest encoded CollectionInfo: fixed part + 8-byte name field, no shards.
+const COLLECTION_INFO_MIN: usize = COLLECTION_INFO_FIXED + 8;
+const SHARD_INFO_SIZE: usize = 32;
+const STAT_MIN: usize = 16;
+const HIT_SIZE: usize = 12;
+
+fn decode_collection_info(r: &mut Reader<'_>) -> Result<CollectionInfo, Error> {
+    let dim = r.u32("collection info")?;
+    let shards = r.u16("collection info")?;
+    let metric = Metric::from_u8(r.u8("collection info")?)?;
+    r.zero(1, "collection info reserved")?;
+    let connectivity = r.u16("collection info")?;
+    r.zero(2, "collection info reserved")?;
+    let expansion_add = r.u32("collection info")?;
+    let vectors_count = r.u64("collection info")?;
+    let bytes = r.u64("collection info")?;
+    let shard_count = r.u32("collection info")?;
+    r.zero(4, "collection info reserved")?;
+    let name = r.collection_name(false)?;
+    if shard_count > SHARDS_MAX {
+        return Err(Error::Malformed("shard count exceeds SHARDS_MAX"));
+    }
+    let shard_count = usize_from(shard_count);
+    if shard_count * SHARD_INFO_SIZE > r.remaining() {
+        return Err(Error::Malformed("shard infos truncated"));
+    }
+    let mut shard_infos = Vec::with_capacity(shard_count);
+    for _ in 0..shard_count {
+        let shard = r.u32("shard info")?;
+        r.zero(4, "shard info reserved")?;
+        shard_infos.push(ShardInfo {
+            shard,
+            vectors_count: r.u64("shard info")?,
+            deleted_count: r.u64("shard info")?,
+            bytes: r.u64("shard info")?,
+        });
+    }
+    Ok(CollectionInfo {
+        name: name.to_owned(),
+        dim,
+        metric,
+        shards,
+        connectivity,
+        expansion_add,
+        vectors_count,
+        bytes,
+        shard_infos,
+    })
+}
+
+fn encode_collection_info(
+    out: &mut Vec<u8>,
+    body_start: usize,
+    info: &CollectionInfo,
+) -> Result<(), Error> {
+    if !is_valid_collection_name(&info.name) {
+        return Err(Error::InvalidArgument(
+            "collection name must be 1..=64 bytes of [A-Za-z0-9_-]",
+        ));
+    }
+    let shard_count = u32::try_from(info.shard_infos.len()).unwrap_or(u32::MAX);
+    if shard_count > SHARDS_MAX {
+        return Err(Error::InvalidArgument("shard count exceeds SHARDS_MAX"));
+    }
+    put_u32(out, info.dim);
+    put_u16(out, info.shards);
+    put_u8(out, info.metric.as_u8());
+    put_zero(out, 1);
+    put_u16(out, info.connectivity);
+    put_zero(out, 2);
+    put_u32(out, info.expansion_add);
+    put_u64(out, info.vectors_count);
+    put_u64(out, info.bytes);
+    put_u32(out, shard_count);
+    put_zero(out, 4);
+    put_short_str(out, body_start, &info.name, COLLECTION_NAME_BYTES_MAX);
+    for s in &info.shard_infos {
+        put_u32(out, s.shard);
+        put_zero(out, 4);
+        put_u64(out, s.vectors_count);
+        put_u64(out, s.deleted_count);
+        put_u64(out, s.bytes);
+    }
+    Ok(())
+}
+
+fn decode_write_ack(r: &mut Reader<'_>) -> Result<WriteAck, Error> {
+    let count = r.u32("write ack")?;
+    let flags = r.u32("write ack")?;
+    let lsn = r.u64("write ack")?;
+    match flags {
+        0 if lsn == 0 => Ok(WriteAck { count, lsn: None }),
+        1 => Ok(WriteAck {
+            count,
+            lsn: Some(lsn),
+        }),
+        _ => Err(Error::Malformed("write ack flags")),
+    }
+}
+
+fn encode_write_ack(out: &mut Vec<u8>, ack: &WriteAck) {
+    put_u32(out, ack.count);
+    put_u32(out, u32::from(ack.lsn.is_some()));
+    put_u64(out, ack.lsn.unwrap_or(0));
+}
+
+/// Truncate `message` to at most `ERROR_MESSAGE_BYTES_MAX` bytes on a char boundary.
+fn truncate_message(message: &str) -> &str {
+    if message.len() <= ERROR_MESSAGE_BYTES_MAX {
+        return message;
+    }
+    let mut end = ERROR_MESSAGE_BYTES_MAX;
+    while !message.is_char_boundary(end) {
+        end -= 1;
+    }
+    &message[..end]
+}
+
+fn write_error_body(out: &mut Vec<u8>, code: ErrorCode, message: &str) -> Result<(), Error> {
+    if code == ErrorCode::Unknown || code == ErrorCode::Ok {
+        return Err(Error::InvalidArgument(
+            "OK and UNKNOWN are never sent as error codes",
+        ));
+    }
+    let message = truncate_message(message);
+    put_u16(out, code.as_u16());
+    put_u16(out, u16::try_from(message.len()).unwrap_or(u16::MAX));
+    put_zero(out, 4);
+    out.extend_from_slice(message.as_bytes());
+    Ok(())
+}
+
+/// Append an ERROR response frame for `request_id` (use [`RequestId::CONNECTION`] for
+/// connection-level errors). `opcode` echoes the request's raw opcode (0 if unknown). The
+/// message is truncated to `ERROR_MESSAGE_BYTES_MAX` bytes. Fails only for `Ok`/`Unknown`.
+pub fn encode_error(
+    out: &mut Vec<u8>,
+    request_id: RequestId,
+    opcode: u8,
+    code: ErrorCode,
+    message: &str,
+) -> Result<(), Error> {
+    encode_frame_with(
+        out,
+        opcode,
+        FLAG_RESPONSE | FLAG_ERROR,
+        request_id,
+        |out, _| write_error_body(out, code, message),
+    )
+}
+
+impl<'a> Response<'a> {
+    /// The opcode of the request this answers (`None` for [`Response::Error`], which echoes
+    /// whatever the request carried).
+    #[must_use]
+    pub const fn opcode(&self) -> Option<Opcode> {
+        Some(match self {
+            Response::Hello(_) => Opcode::Hello,
+            Response::Ping => Opcode::Ping,
+            Response::CreateCollection => Opcode::CreateCollection,
+            Response::DropCollection => Opcode::DropCollection,
+            Response::ListCollections(_) => Opcode::ListCollections,
+            Response::DescribeCollection(_) => Opcode::DescribeCollection,
+            Response::Upsert(_) => Opcode::Upsert,
+            Response::Get(_) => Opcode::Get,
+            Response::Delete(_) => Opcode::Delete,
+            Response::Search(_) => Opcode::Search,
+            Response::Stats(_) => Opcode::Stats,
+            Response::Snapshot => Opcode::Snapshot,
+            Response::Error(_) => return None,
+        })
+    }
+
+    /// Decode a response frame completely: reserved bits, the response flag (must be set), the
+    /// body CRC, then an ERROR body if the ERROR flag is set, else the body for the opcode.
+    pub fn decode_frame(frame: &Frame<'a>) -> Result<Response<'a>, Error> {
+        frame.header.check_reserved()?;
+        if !frame.header.is_response() {
+            return Err(Error::Malformed("response flag missing on a response"));
+        }
+        frame.verify_body()?;
+        if frame.header.is_error() {
+            return Response::decode_error(frame.body);
+        }
+        Response::decode(Opcode::try_from(frame.header.opcode)?, frame.body)
+    }
+
+    /// Decode an ERROR body.
+    pub fn decode_error(body: &'a [u8]) -> Result<Response<'a>, Error> {
+        let mut r = Reader::new(body);
+        let code = ErrorCode::from_u16(r.u16("error")?);
+        let len = usize::from(r.u16("error")?);
+        r.zero(4, "error reserved")?;
+        if len > ERROR_MESSAGE_BYTES_MAX {
+            return Err(Error::Malformed(
+                "error message exceeds ERROR_MESSAGE_BYTES_MAX",
+            ));
+        }
+        let message = std::str::from_utf8(r.bytes(len, "error message")?)
+            .map_err(|_| Error::Malformed("error message is not UTF-8"))?;
+        r.finish()?;
+        if code == ErrorCode::Ok {
+            return Err(Error::Malformed("error body with code OK"));
+        }
+        Ok(Response::Error(ErrorResponse {
+            code,
+            message: message.to_owned(),
+        }))
+    }
+
+    /// Decode a success body for `opcode`. Never panics; allocates at most a small multiple of
+    /// `body.len()`. GET vectors borrow from `body`.
+    pub fn decode(opcode: Opcode, body: &'a [u8]) -> Result<Response<'a>, Error> {
+        let mut r = Reader::new(body);
+        let response = match opcode {
+            Opcode::Hello => {
+                let version = r.u16("hello ack")?;
+                r.zero(2, "hello ack reserved")?;
+                let in_flight_max = r.u32("hello ack")?;
+                let features = r.u64("hello ack")?;
+                let frame_body_bytes_max = r.u32("hello ack")?;
+                r.zero(4, "hello ack reserved")?;
+                Response::Hello(HelloAck {
+                    version,
+                    in_flight_max,
+                    features,
+                    frame_body_bytes_max,
+                })
+            }
+            Opcode::Ping => Response::Ping,
+            Opcode::CreateCollection => Response::CreateCollection,
+            Opcode::DropCollection => Response::DropCollection,
+            Opcode::Snapshot => Response::Snapshot,
+            Opcode::ListCollections => {
+                let count = r.u32("list")?;
+                r.zero(4, "list reserved")?;
+                if count > COLLECTIONS_MAX {
+                    return Err(Error::Malformed("collection count exceeds COLLECTIONS_MAX"));
+                }
+                let count = usize_from(count);
+                if count * COLLECTION_INFO_MIN > r.remaining() {
+                    return Err(Error::Malformed("collection infos truncated"));
+                }
+                let mut infos = Vec::with_capacity(count);
+                for _ in 0..count {
+                    infos.push(decode_collection_info(&mut r)?);
+                }
+                Response::ListCollections(infos)
+            }
+            Opcode::DescribeCollection => {
+                Response::DescribeCollection(decode_collection_info(&mut r)?)
+            }
+            Opcode::Upsert => Response::Upsert(decode_write_ack(&mut r)?),
+            Opcode::Delete => Response::Delete(decode_write_ack(&mut r)?),
+            Opcode::Get => {
+                let count = r.u32("get")?;
+                let dim = r.u32("get")?;
+                if count > BATCH_IDS_MAX {
+                    return Err(Error::Malformed("get count exceeds BATCH_IDS_MAX"));
+                }
+                if dim > DIMENSIONS_MAX {
+                    return Err(Error::Malformed("get dim exceeds DIMENSIONS_MAX"));
+                }
+                let flags = r.bytes(usize_from(count), "get found flags")?;
+                r.pad8()?;
+                let mut found = Vec::with_capacity(flags.len());
+                for &flag in flags {
+                    match flag {
+                        0 => found.push(false),
+                        1 => found.push(true),
+                        _ => return Err(Error::Malformed("get found flag is not 0 or 1")),
+                    }
+                }
+                let found_count = found.iter().filter(|f| **f).count();
+                let vectors = if found_count == 0 {
+                    VectorsRef::empty(dim)
+                } else {
+                    if dim == 0 {
+                        return Err(Error::Malformed("get dim is 0 with vectors found"));
+                    }
+                    let floats = r.bytes(found_count * usize_from(dim) * 4, "get vectors")?;
+                    VectorsRef::from_le_bytes(floats, dim)
+                };
+                Response::Get(GetResponse { found, vectors })
+            }
+            Opcode::Search => {
+                let count = r.u32("search")?;
+                let flags = r.u32("search")?;
+                if count > BATCH_QUERIES_MAX {
+                    return Err(Error::Malformed("search count exceeds BATCH_QUERIES_MAX"));
+                }
+                if flags & !SearchResponse::PARTIAL != 0 {
+                    return Err(Error::Malformed("reserved search response flags"));
+                }
+                let counts = r.bytes(usize_from(count) * 4, "search hit counts")?;
+                r.pad8()?;
+                let mut total = 0usize;
+                for c in counts.chunks_exact(4) {
+                    let c = u32::from_le_bytes([c[0], c[1], c[2], c[3]]);
+                    if c > K_MAX {
+                        return Err(Error::Malformed("search hit count exceeds K_MAX"));
+                    }
+                    total += usize_from(c);
+                }
+                if total * HIT_SIZE != r.remaining() {
+                    return Err(Error::Malformed("search hits do not match counts"));
+                }
+                let ids = IdsRef::from_le_bytes(r.bytes(total * 8, "search ids")?);
+                let distances = r.bytes(total * 4, "search distances")?;
+                let mut ids = ids.iter();
+                let mut distances = distances
+                    .chunks_exact(4)
+                    .map(|c| f32::from_le_bytes([c[0], c[1], c[2], c[3]]));
+                let mut results = Vec::with_capacity(usize_from(count));
+                for c in counts.chunks_exact(4) {
+                    let c = usize_from(u32::from_le_bytes([c[0], c[1], c[2], c[3]]));
+                    let hits: Vec<Hit> = ids
+                        .by_ref()
+                        .zip(distances.by_ref())
+                        .take(c)
+                        .map(|(id, distance)| Hit { id, distance })
+                        .collect();
+                    results.push(hits);
+                }
+                Response::Search(SearchResponse {
+                    partial: flags & SearchResponse::PARTIAL != 0,
+                    results,
+                })
+            }
+            Opcode::Stats => {
+                let count = r.u32("stats")?;
+                r.zero(4, "stats reserved")?;
+                if count > STATS_ENTRIES_MAX {
+                    return Err(Error::Malformed("stats count exceeds STATS_ENTRIES_MAX"));
+                }
+                let count = usize_from(count);
+                if count * STAT_MIN > r.remaining() {
+                    return Err(Error::Malformed("stats truncated"));
+                }
+                let mut stats = Vec::with_capacity(count);
+                for _ in 0..count {
+                    let value = r.u64("stat")?;
+                    let name = r.short_str(STAT_NAME_BYTES_MAX, "stat name")?;
+                    if name.is_empty() {
+                        return Err(Error::Malformed("empty stat name"));
+                    }
+                    stats.push(Stat {
+                        name: name.to_owned(),
+                        value,
+                    });
+                }
+                Response::Stats(stats)
+            }
+        };
+        r.finish()?;
+        Ok(response)
+    }
+
+    /// Append a complete response frame for `request_id` to `out`. `request_opcode` is the raw
+    /// opcode of the request being answered; for a non-error response it must match the
+    /// variant (else `Err(InvalidArgument)`). Validates limits; on error `out` is unchanged.
+    pub fn encode(
+        &self,
+        request_id: RequestId,
+        request_opcode: u8,
+        out: &mut Vec<u8>,
+    ) -> Result<(), Error> {
+        let flags = match self {
+            Response::Error(_) => FLAG_RESPONSE | FLAG_ERROR,
+            _ => FLAG_RESPONSE,
+        };
+        if let Some(op) = self.opcode() {
+            if op.as_u8() != request_opcode {
+                return Err(Error::InvalidArgument(
+                    "response variant does not match the opcode",
+                ));
+            }
+        }
+        encode_frame_with(out, request_opcode, flags, request_id, |out, body_start| {
+            self.write_body(out, body_start)
+        })
+    }
+
+    /// Append just the body to `out`. On error `out` may hold a partial body.
+    pub fn encode_body(&self, out: &mut Vec<u8>) -> Result<(), Error> {
+        let body_start = out.len();
+        self.write_body(out, body_start)
+    }
+
+    fn write_body(&self, out: &mut Vec<u8>, body_start: usize) -> Result<(), Error> {
+        match self {
+            Response::Hello(ack) => {
+                put_u16(out, ack.version);
+                put_zero(out, 2);
+                put_u32(out, ack.in_flight_max);
+                put_u64(out, ack.features);
+                put_u32(out, ack.frame_body_bytes_max);
+                put_zero(out, 4);
+            }
+            Response::Ping
+            | Response::CreateCollection
+            | Response::DropCollection
+            | Response::Snapshot => {}
+            Response::ListCollections(infos) => {
+                let count = u32::try_from(infos.len()).unwrap_or(u32::MAX);
+                if count > COLLECTIONS_MAX {
+                    return Err(Error::BatchTooLarge {
+                        count,
+                        max: COLLECTIONS_MAX,
+                    });
+                }
+                put_u32(out, count);
+                put_zero(out, 4);
+                for info in infos {
+                    encode_collection_info(out, body_start, info)?;
+                }
+            }
+            Response::DescribeCollection(info) => encode_collection_info(out, body_start, info)?,
+            Response::Upsert(ack) | Response::Delete(ack) => encode_write_ack(out, ack),
+            Response::Get(g) => {
+                let count = u32::try_from(g.found.len()).unwrap_or(u32::MAX);
+                if count > BATCH_IDS_MAX {
+                    return Err(Error::BatchTooLarge {
+                        count,
+                        max: BATCH_IDS_MAX,
+                    });
+                }
+                let found_count = g.found.iter().filter(|f| **f).count();
+                if g.vectors.dim() > DIMENSIONS_MAX
+                    || (found_count > 0 && g.vectors.dim() == 0)
+                    || g.vectors.count() != found_count
+                {
+                    return Err(Error::InvalidArgument(
+                        "get: one vector of dim 1..=4096 per found id",
+                    ));
+                }
+                put_u32(out, count);
+                put_u32(out, g.vectors.dim());
+                for &f in &g.found {
+                    put_u8(out, u8::from(f));
+                }
+                put_pad8(out, body_start);
+                g.vectors.encode(out);
+            }
+            Response::Search(s) => {
+                let count = u32::try_from(s.results.len()).unwrap_or(u32::MAX);
+                if count > BATCH_QUERIES_MAX {
+                    return Err(Error::BatchTooLarge {
+                        count,
+                        max: BATCH_QUERIES_MAX,
+                    });
+                }
+                if s.results.iter().any(|hits| hits.len() > usize_from(K_MAX)) {
+                    return Err(Error::InvalidArgument("more than K_MAX hits for one query"));
+                }
+                put_u32(out, count);
+                put_u32(
+                    out,
+                    if s.partial {
+                        SearchResponse::PARTIAL
+                    } else {
+                        0
+                    },
+                );
+                for hits in &s.results {
+                    put_u32(out, u32_from(hits.len()));
+                }
+                put_pad8(out, body_start);
+                for hit in s.results.iter().flatten() {
+                    put_u64(out, hit.id);
+                }
+                for hit in s.results.iter().flatten() {
+                    put_f32(out, hit.distance);
+                }
+            }
+            Response::Stats(stats) => {
+                let count = u32::try_from(stats.len()).unwrap_or(u32::MAX);
+                if count > STATS_ENTRIES_MAX {
+                    return Err(Error::BatchTooLarge {
+                        count,
+                        max: STATS_ENTRIES_MAX,
+                    });
+                }
+                put_u32(out, count);
+                put_zero(out, 4);
+                for stat in stats {
+                    if stat.name.is_empty() || stat.name.len() > STAT_NAME_BYTES_MAX {
+                        return Err(Error::InvalidArgument("stat name must be 1..=64 bytes"));
+                    }
+                    put_u64(out, stat.value);
+                    put_short_str(out, body_start, &stat.name, STAT_NAME_BYTES_MAX);
+                }
+            }
+            Response::Error(e) => write_error_body(out, e.code, &e.message)?,
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,953 @@
+//! Cross-module tests: golden frames shared with the Python client, malformed-input cases,
+//! and property tests (round trip of every body; decoders never panic).
+
+use crate::*;
+use proptest::prelude::*;
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn request_frame(request_id: u64, request: &Request<'_>) -> Vec<u8> {
+    let mut out = Vec::new();
+    request
+        .encode(RequestId(request_id), &mut out)
+        .expect("valid request");
+    out
+}
+
+fn response_frame(request_id: u64, response: &Response<'_>, opcode: Opcode) -> Vec<u8> {
+    let mut out = Vec::new();
+    response
+        .encode(RequestId(request_id), opcode.as_u8(), &mut out)
+        .expect("valid response");
+    out
+}
+
+fn decode_request(bytes: &[u8]) -> Result<Request<'_>, Error> {
+    let n = Frame::check(bytes)?;
+    assert_eq!(n, bytes.len());
+    Request::decode_frame(&Frame::parse(bytes)?)
+}
+
+fn decode_response(bytes: &[u8]) -> Result<Response<'_>, Error> {
+    let n = Frame::check(bytes)?;
+    assert_eq!(n, bytes.len());
+    Response::decode_frame(&Frame::parse(bytes)?)
+}
+
+const QUERY: [f32; 3] = [0.5, -1.0, 2.0];
+const UPSERT_VECTORS: [f32; 6] = [0.5, -1.0, 2.0, 3.0, 4.0, 5.0];
+
+/// The golden frames. The same names and hex strings are pasted into
+/// `net/clients/python/tests/test_protocol.py`; both suites must agree byte for byte.
+fn golden_frames() -> Vec<(&'static str, Vec<u8>)> {
+    let collection_info = CollectionInfo {
+        name: "docs".into(),
+        dim: 3,
+        metric: Metric::Cosine,
+        shards: 1,
+        connectivity: 16,
+        expansion_add: 200,
+        vectors_count: 2,
+        bytes: 4096,
+        shard_infos: vec![ShardInfo {
+            shard: 0,
+            vectors_count: 2,
+            deleted_count: 1,
+            bytes: 4096,
+        }],
+    };
+    vec![
+        (
+            "hello_request",
+            request_frame(
+                1,
+                &Request::Hello(Hello {
+                    version_min: 1,
+                    version_max: 1,
+                    features: 0,
+                    token: b"secret",
+                }),
+            ),
+        ),
+        (
+            "hello_response",
+            response_frame(
+                1,
+                &Response::Hello(HelloAck {
+                    version: 1,
+                    in_flight_max: 128,
+                    features: 0,
+                    frame_body_bytes_max: FRAME_BODY_BYTES_MAX,
+                }),
+                Opcode::Hello,
+            ),
+        ),
+        ("ping_request", request_frame(2, &Request::Ping)),
+        (
+            "ping_response",
+            response_frame(2, &Response::Ping, Opcode::Ping),
+        ),
+        (
+            "create_request",
+            request_frame(
+                3,
+                &Request::CreateCollection(CreateCollection {
+                    name: "docs",
+                    dim: 3,
+                    metric: Metric::Cosine,
+                    shards: 0,
+                    connectivity: 16,
+                    expansion_add: 200,
+                }),
+            ),
+        ),
+        (
+            "upsert_request",
+            request_frame(
+                4,
+                &Request::Upsert(Upsert {
+                    collection: "docs",
+                    ids: IdsRef::new(&[1, 2]),
+                    vectors: VectorsRef::new(&UPSERT_VECTORS, 3),
+                }),
+            ),
+        ),
+        (
+            "upsert_response",
+            response_frame(
+                4,
+                &Response::Upsert(WriteAck {
+                    count: 2,
+                    lsn: Some(99),
+                }),
+                Opcode::Upsert,
+            ),
+        ),
+        (
+            "get_request",
+            request_frame(
+                5,
+                &Request::Get(IdsRequest {
+                    collection: "docs",
+                    ids: IdsRef::new(&[1, 7]),
+                }),
+            ),
+        ),
+        (
+            "get_response",
+            response_frame(
+                5,
+                &Response::Get(GetResponse {
+                    found: vec![true, false],
+                    vectors: VectorsRef::new(&QUERY, 3),
+                }),
+                Opcode::Get,
+            ),
+        ),
+        (
+            "search_request",
+            request_frame(
+                6,
+                &Request::Search(Search {
+                    collection: "docs",
+                    k: 2,
+                    expansion_search: 64,
+                    flags: SearchFlags {
+                        exact: false,
+                        allow_partial: true,
+                    },
+                    queries: VectorsRef::new(&QUERY, 3),
+                }),
+            ),
+        ),
+        (
+            "search_response",
+            response_frame(
+                6,
+                &Response::Search(SearchResponse {
+                    partial: false,
+                    results: vec![vec![
+                        Hit {
+                            id: 1,
+                            distance: 0.0,
+                        },
+                        Hit {
+                            id: 2,
+                            distance: 27.25,
+                        },
+                    ]],
+                }),
+                Opcode::Search,
+            ),
+        ),
+        (
+            "delete_request",
+            request_frame(
+                7,
+                &Request::Delete(IdsRequest {
+                    collection: "docs",
+                    ids: IdsRef::new(&[2]),
+                }),
+            ),
+        ),
+        (
+            "delete_response",
+            response_frame(
+                7,
+                &Response::Delete(WriteAck {
+                    count: 1,
+                    lsn: None,
+                }),
+                Opcode::Delete,
+            ),
+        ),
+        (
+            "describe_request",
+            request_frame(8, &Request::DescribeCollection { name: "docs" }),
+        ),
+        (
+            "describe_response",
+            response_frame(
+                8,
+                &Response::DescribeCollection(collection_info.clone()),
+                Opcode::DescribeCollection,
+            ),
+        ),
+        ("list_request", request_frame(9, &Request::ListCollections)),
+        (
+            "list_response",
+            response_frame(
+                9,
+                &Response::ListCollections(vec![collection_info]),
+                Opcode::ListCollections,
+            ),
+        ),
+        ("stats_request", request_frame(10, &Request::Stats)),
+        (
+            "stats_response",
+            response_frame(
+                10,
+                &Response::Stats(vec![
+                    Stat {
+                        name: "vectors".into(),
+                        value: 2,
+                    },
+                    Stat {
+                        name: "uptime_s".into(),
+                        value: 5,
+                    },
+                ]),
+                Opcode::Stats,
+            ),
+        ),
+        (
+            "snapshot_request",
+            request_frame(11, &Request::Snapshot { name: "" }),
+        ),
+        (
+            "drop_request",
+            request_frame(12, &Request::DropCollection { name: "docs" }),
+        ),
+        (
+            "error_response",
+            response_frame(
+                13,
+                &Response::Error(ErrorResponse {
+                    code: ErrorCode::CollectionNotFound,
+                    message: "no collection docs".into(),
+                }),
+                Opcode::DescribeCollection,
+            ),
+        ),
+    ]
+}
+
+include!("golden_hex.rs");
+
+#[test]
+fn golden_frames_match() {
+    let frames = golden_frames();
+    let mut mismatches = Vec::new();
+    for (name, bytes) in &frames {
+        let expected = GOLDEN_HEX.iter().find(|(n, _)| n == name).map(|(_, h)| *h);
+        if expected != Some(hex(bytes).as_str()) {
+            mismatches.push(format!("    (\"{name}\", \"{}\"),", hex(bytes)));
+        }
+        // Every golden frame decodes back to what produced it.
+        let header = Frame::parse(bytes).expect("golden frame parses").header;
+        if header.is_response() {
+            let response = decode_response(bytes).expect("golden response decodes");
+            let mut again = Vec::new();
+            response
+                .encode(header.request_id, header.opcode, &mut again)
+                .expect("re-encode");
+            assert_eq!(&again, bytes, "{name}");
+        } else {
+            let request = decode_request(bytes).expect("golden request decodes");
+            assert_eq!(
+                request_frame(header.request_id.0, &request),
+                *bytes,
+                "{name}"
+            );
+        }
+    }
+    assert!(
+        mismatches.is_empty(),
+        "golden frames changed; new values:\n{}",
+        mismatches.join("\n")
+    );
+    assert_eq!(GOLDEN_HEX.len(), frames.len());
+}
+
+#[test]
+fn error_frame_for_unknown_opcode_round_trips() {
+    let mut out = Vec::new();
+    encode_error(
+        &mut out,
+        RequestId(5),
+        0xEE,
+        ErrorCode::UnknownOpcode,
+        "unknown opcode 0xee",
+    )
+    .expect("encode");
+    let frame = Frame::parse(&out).expect("parse");
+    assert_eq!(frame.header.opcode, 0xEE);
+    assert_eq!(
+        Response::decode_frame(&frame),
+        Ok(Response::Error(ErrorResponse {
+            code: ErrorCode::UnknownOpcode,
+            message: "unknown opcode 0xee".into()
+        }))
+    );
+}
+
+#[test]
+fn long_error_messages_are_truncated_on_a_char_boundary() {
+    let message = "é".repeat(ERROR_MESSAGE_BYTES_MAX); // 2 bytes each
+    let mut out = Vec::new();
+    encode_error(&mut out, RequestId(1), 1, ErrorCode::Internal, &message).expect("encode");
+    let Ok(Response::Error(e)) = decode_response(&out) else {
+        panic!("not an error")
+    };
+    assert_eq!(e.message.len(), ERROR_MESSAGE_BYTES_MAX);
+    assert!(encode_error(&mut out, RequestId(1), 1, ErrorCode::Ok, "").is_err());
+}
+
+#[test]
+fn error_codes_are_stable() {
+    for (value, code) in ErrorCode::ALL.iter().enumerate() {
+        assert_eq!(usize::from(code.as_u16()), value);
+        assert_eq!(ErrorCode::from_u16(code.as_u16()), *code);
+    }
+    assert_eq!(ErrorCode::Busy.as_u16(), 9);
+    assert_eq!(ErrorCode::Internal.as_u16(), 22);
+    assert_eq!(ErrorCode::from_u16(999), ErrorCode::Unknown);
+}
+
+/// Build a request frame with an arbitrary body (valid CRCs).
+fn raw_frame(opcode: u8, flags: u8, body: &[u8]) -> Vec<u8> {
+    let mut out = Vec::new();
+    Frame::encode_into(&mut out, opcode, flags, RequestId(1), body).expect("small");
+    out
+}
+
+fn upsert_body(count: u32, dim: u32, name: &str, tail: &[u8]) -> Vec<u8> {
+    let mut b = Vec::new();
+    b.extend_from_slice(&count.to_le_bytes());
+    b.extend_from_slice(&dim.to_le_bytes());
+    b.push(u8::try_from(name.len()).expect("short"));
+    b.extend_from_slice(name.as_bytes());
+    while b.len() % 8 != 0 {
+        b.push(0);
+    }
+    b.extend_from_slice(tail);
+    b
+}
+
+#[test]
+fn malformed_bodies_are_typed_errors() {
+    let op = Opcode::Upsert;
+    let one = [0u8; 8 + 4]; // id + one f32 (dim 1)
+    assert!(matches!(
+        Request::decode(op, &upsert_body(1, 1, "docs", &one)),
+        Ok(Request::Upsert(_))
+    ));
+    // Trailing bytes.
+    let mut long = one.to_vec();
+    long.push(0);
+    assert_eq!(
+        Request::decode(op, &upsert_body(1, 1, "docs", &long)),
+        Err(Error::Malformed("trailing bytes after body"))
+    );
+    // Count does not match length (truncated).
+    assert!(matches!(
+        Request::decode(op, &upsert_body(2, 1, "docs", &one)),
+        Err(Error::Malformed(_))
+    ));
+    // Absurd count: rejected before any slicing or allocation.
+    assert_eq!(
+        Request::decode(op, &upsert_body(u32::MAX, 1, "docs", &one)),
+        Err(Error::BatchTooLarge {
+            count: u32::MAX,
+            max: BATCH_VECTORS_MAX
+        })
+    );
+    // Absurd dim.
+    assert!(matches!(
+        Request::decode(op, &upsert_body(1, 5000, "docs", &one)),
+        Err(Error::InvalidArgument(_))
+    ));
+    assert!(matches!(
+        Request::decode(op, &upsert_body(1, 0, "docs", &one)),
+        Err(Error::InvalidArgument(_))
+    ));
+    // Bad names.
+    assert!(matches!(
+        Request::decode(op, &upsert_body(1, 1, "a b", &one)),
+        Err(Error::InvalidArgument(_))
+    ));
+    assert!(matches!(
+        Request::decode(op, &upsert_body(1, 1, "", &one)),
+        Err(Error::InvalidArgument(_))
+    ));
+    // Non-zero padding after the name.
+    let mut bad_pad = upsert_body(1, 1, "docs", &one);
+    bad_pad[14] = 1;
+    assert!(matches!(
+        Request::decode(op, &bad_pad),
+        Err(Error::Malformed(_))
+    ));
+    // NaN.
+    let mut nan = [0u8; 12];
+    nan[8..].copy_from_slice(&f32::NAN.to_le_bytes());
+    assert_eq!(
+        Request::decode(op, &upsert_body(1, 1, "docs", &nan)),
+        Err(Error::InvalidVector { vector_index: 0 })
+    );
+    // Empty bodies where fields are expected, and bytes where none are.
+    for op in Opcode::ALL {
+        let r = Request::decode(op, &[]);
+        let empty_ok = matches!(op, Opcode::Ping | Opcode::ListCollections | Opcode::Stats);
+        assert_eq!(r.is_ok(), empty_ok, "{op:?}");
+        if empty_ok {
+            assert_eq!(
+                Request::decode(op, &[0]),
+                Err(Error::Malformed("trailing bytes after body"))
+            );
+        }
+    }
+}
+
+#[test]
+fn search_limits() {
+    let mut buf = Vec::new();
+    let search = |k: u32, count: usize| Search {
+        collection: "c",
+        k,
+        expansion_search: 0,
+        flags: SearchFlags::default(),
+        queries: VectorsRef::new(&[0.0f32; 8][..count], 1),
+    };
+    assert_eq!(
+        Request::Search(search(0, 1)).encode(RequestId(1), &mut buf),
+        Err(Error::InvalidArgument("k must be 1..=1024"))
+    );
+    assert!(buf.is_empty(), "failed encode leaves the buffer unchanged");
+    assert!(Request::Search(search(K_MAX + 1, 1))
+        .encode(RequestId(1), &mut buf)
+        .is_err());
+    assert!(Request::Search(search(1, 0))
+        .encode(RequestId(1), &mut buf)
+        .is_err());
+    assert!(Request::Search(search(K_MAX, 8))
+        .encode(RequestId(1), &mut buf)
+        .is_ok());
+    // Reserved search flags.
+    let mut frame = buf.clone();
+    frame[32 + 8] = 0x80;
+    let body = frame[32..].to_vec();
+    assert_eq!(
+        Request::decode(Opcode::Search, &body),
+        Err(Error::InvalidArgument("reserved search flag bits set"))
+    );
+}
+
+#[test]
+fn frame_level_request_errors_are_not_fatal() {
+    let unknown = raw_frame(0xEE, 0, b"");
+    let e = decode_request(&unknown).expect_err("unknown opcode");
+    assert_eq!(e, Error::UnknownOpcode(0xEE));
+    assert!(!e.is_fatal());
+    assert_eq!(e.code(), ErrorCode::UnknownOpcode);
+
+    let response_flag = raw_frame(Opcode::Ping.as_u8(), FLAG_RESPONSE, b"");
+    assert!(matches!(
+        decode_request(&response_flag),
+        Err(Error::Malformed(_))
+    ));
+    let reserved = raw_frame(Opcode::Ping.as_u8(), 0x10, b"");
+    assert_eq!(decode_request(&reserved), Err(Error::ReservedBits));
+    assert!(matches!(
+        decode_response(&raw_frame(Opcode::Ping.as_u8(), 0, b"")),
+        Err(Error::Malformed(_))
+    ));
+}
+
+#[test]
+fn response_decoders_bound_allocation() {
+    // LIST announcing 65,536 collections in a 16-byte body: refused before Vec::with_capacity.
+    let mut body = 65_536u32.to_le_bytes().to_vec();
+    body.extend_from_slice(&[0; 12]);
+    assert!(matches!(
+        Response::decode(Opcode::ListCollections, &body),
+        Err(Error::Malformed(_))
+    ));
+    let mut body = u32::MAX.to_le_bytes().to_vec();
+    body.extend_from_slice(&[0; 4]);
+    assert!(matches!(
+        Response::decode(Opcode::Stats, &body),
+        Err(Error::Malformed(_))
+    ));
+    // SEARCH counts that disagree with the hit bytes.
+    let mut body = Vec::new();
+    body.extend_from_slice(&1u32.to_le_bytes());
+    body.extend_from_slice(&0u32.to_le_bytes());
+    body.extend_from_slice(&3u32.to_le_bytes());
+    body.extend_from_slice(&[0; 4]);
+    body.extend_from_slice(&[0; 24]); // 2 hits, not 3
+    assert!(matches!(
+        Response::decode(Opcode::Search, &body),
+        Err(Error::Malformed(_))
+    ));
+}
+
+#[test]
+fn get_response_iterates_in_request_order() {
+    let floats = [1.0f32, 2.0, 3.0, 4.0];
+    let g = GetResponse {
+        found: vec![false, true, false, true],
+        vectors: VectorsRef::new(&floats, 2),
+    };
+    let got: Vec<Option<Vec<f32>>> = g.iter().map(|v| v.map(|v| v.to_vec())).collect();
+    assert_eq!(
+        got,
+        vec![None, Some(vec![1.0, 2.0]), None, Some(vec![3.0, 4.0])]
+    );
+}
+
+#[test]
+fn zero_copy_vectors_when_aligned() {
+    let floats: Vec<f32> = (0..64u16).map(f32::from).collect();
+    let frame = request_frame(
+        1,
+        &Request::Search(Search {
+            collection: "c",
+            k: 1,
+            expansion_search: 0,
+            flags: SearchFlags::default(),
+            queries: VectorsRef::new(&floats, 64),
+        }),
+    );
+    // Copy into an 8-aligned buffer (a Vec<u64>'s allocation, viewed through to_ne_bytes).
+    let words: Vec<u64> = frame
+        .chunks(8)
+        .map(|c| {
+            let mut w = [0u8; 8];
+            w[..c.len()].copy_from_slice(c);
+            u64::from_ne_bytes(w)
+        })
+        .collect();
+    let mut aligned: Vec<u8> = Vec::with_capacity(words.len() * 8);
+    for w in &words {
+        aligned.extend_from_slice(&w.to_ne_bytes());
+    }
+    aligned.truncate(frame.len());
+    let Ok(Request::Search(s)) = decode_request(&aligned) else {
+        panic!("decode")
+    };
+    assert_eq!(s.queries.to_vec(), floats);
+    if (aligned.as_ptr() as usize) % 4 == 0 {
+        assert_eq!(s.queries.as_f32_slice(), Some(floats.as_slice()));
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Property tests
+// ---------------------------------------------------------------------------------------------
+
+#[derive(Clone, Debug)]
+enum OwnedRequest {
+    Hello(u16, u16, u64, Vec<u8>),
+    Ping,
+    Create(String, u32, Metric, u16, u16, u32),
+    Drop(String),
+    List,
+    Describe(String),
+    Upsert(String, Vec<u64>, Vec<f32>, u32),
+    Get(String, Vec<u64>),
+    Delete(String, Vec<u64>),
+    Search(String, u32, u32, SearchFlags, Vec<f32>, u32),
+    Stats,
+    Snapshot(String),
+}
+
+impl OwnedRequest {
+    fn as_request(&self) -> Request<'_> {
+        match self {
+            OwnedRequest::Hello(a, b, f, t) => Request::Hello(Hello {
+                version_min: *a,
+                version_max: *b,
+                features: *f,
+                token: t,
+            }),
+            OwnedRequest::Ping => Request::Ping,
+            OwnedRequest::Create(name, dim, metric, shards, m, ef) => {
+                Request::CreateCollection(CreateCollection {
+                    name,
+                    dim: *dim,
+                    metric: *metric,
+                    shards: *shards,
+                    connectivity: *m,
+                    expansion_add: *ef,
+                })
+            }
+            OwnedRequest::Drop(name) => Request::DropCollection { name },
+            OwnedRequest::List => Request::ListCollections,
+            OwnedRequest::Describe(name) => Request::DescribeCollection { name },
+            OwnedRequest::Upsert(name, ids, vectors, dim) => Request::Upsert(Upsert {
+                collection: name,
+                ids: IdsRef::new(ids),
+                vectors: VectorsRef::new(vectors, *dim),
+            }),
+            OwnedRequest::Get(name, ids) => Request::Get(IdsRequest {
+                collection: name,
+                ids: IdsRef::new(ids),
+            }),
+            OwnedRequest::Delete(name, ids) => Request::Delete(IdsRequest {
+                collection: name,
+                ids: IdsRef::new(ids),
+            }),
+            OwnedRequest::Search(name, k, ef, flags, queries, dim) => Request::Search(Search {
+                collection: name,
+                k: *k,
+                expansion_search: *ef,
+                flags: *flags,
+                queries: VectorsRef::new(queries, *dim),
+            }),
+            OwnedRequest::Stats => Request::Stats,
+            OwnedRequest::Snapshot(name) => Request::Snapshot { name },
+        }
+    }
+}
+
+fn name() -> impl Strategy<Value = String> {
+    "[A-Za-z0-9_-]{1,64}"
+}
+
+fn metric() -> impl Strategy<Value = Metric> {
+    prop_oneof![Just(Metric::L2), Just(Metric::Cosine), Just(Metric::Dot)]
+}
+
+fn finite() -> impl Strategy<Value = f32> {
+    any::<f32>().prop_filter("finite", |v| v.is_finite())
+}
+
+/// `(flat floats, dim)` with `count` vectors, count in `counts`.
+fn vectors(counts: std::ops::Range<usize>) -> impl Strategy<Value = (Vec<f32>, u32)> {
+    (1u32..=16, counts).prop_flat_map(|(dim, count)| {
+        (
+            proptest::collection::vec(finite(), count * dim as usize),
+            Just(dim),
+        )
+    })
+}
+
+fn owned_request() -> impl Strategy<Value = OwnedRequest> {
+    prop_oneof![
+        (
+            0u16..4,
+            0u16..4,
+            any::<u64>(),
+            proptest::collection::vec(any::<u8>(), 0..64)
+        )
+            .prop_map(|(a, b, f, t)| OwnedRequest::Hello(a.min(b), a.max(b), f, t)),
+        Just(OwnedRequest::Ping),
+        (
+            name(),
+            1u32..=DIMENSIONS_MAX,
+            metric(),
+            0u16..=64,
+            prop_oneof![Just(0u16), 2u16..=256],
+            0u32..=EXPANSION_MAX
+        )
+            .prop_map(|(n, d, m, s, c, e)| OwnedRequest::Create(n, d, m, s, c, e)),
+        name().prop_map(OwnedRequest::Drop),
+        Just(OwnedRequest::List),
+        name().prop_map(OwnedRequest::Describe),
+        (name(), vectors(0..20)).prop_flat_map(|(n, (v, dim))| {
+            let count = v.len() / dim as usize;
+            (
+                Just(n),
+                proptest::collection::vec(any::<u64>(), count),
+                Just(v),
+                Just(dim),
+            )
+                .prop_map(|(n, ids, v, dim)| OwnedRequest::Upsert(n, ids, v, dim))
+        }),
+        (name(), proptest::collection::vec(any::<u64>(), 0..50))
+            .prop_map(|(n, i)| OwnedRequest::Get(n, i)),
+        (name(), proptest::collection::vec(any::<u64>(), 0..50))
+            .prop_map(|(n, i)| OwnedRequest::Delete(n, i)),
+        (
+            name(),
+            1u32..=K_MAX,
+            0u32..=EXPANSION_MAX,
+            any::<bool>(),
+            any::<bool>(),
+            vectors(1..10)
+        )
+            .prop_map(|(n, k, ef, exact, allow_partial, (q, dim))| {
+                OwnedRequest::Search(
+                    n,
+                    k,
+                    ef,
+                    SearchFlags {
+                        exact,
+                        allow_partial,
+                    },
+                    q,
+                    dim,
+                )
+            }),
+        Just(OwnedRequest::Stats),
+        prop_oneof![Just(String::new()), name()].prop_map(OwnedRequest::Snapshot),
+    ]
+}
+
+#[derive(Clone, Debug)]
+enum OwnedResponse {
+    Plain(Response<'static>),
+    Get(Vec<bool>, Vec<f32>, u32),
+}
+
+fn collection_info() -> impl Strategy<Value = CollectionInfo> {
+    (
+        name(),
+        (
+            1u32..=DIMENSIONS_MAX,
+            metric(),
+            any::<u16>(),
+            any::<u16>(),
+            any::<u32>(),
+        ),
+        (any::<u64>(), any::<u64>()),
+        proptest::collection::vec(
+            (any::<u32>(), any::<u64>(), any::<u64>(), any::<u64>()).prop_map(
+                |(shard, v, d, b)| ShardInfo {
+                    shard,
+                    vectors_count: v,
+                    deleted_count: d,
+                    bytes: b,
+                },
+            ),
+            0..5,
+        ),
+    )
+        .prop_map(
+            |(name, (dim, metric, shards, connectivity, expansion_add), (v, b), shard_infos)| {
+                CollectionInfo {
+                    name,
+                    dim,
+                    metric,
+                    shards,
+                    connectivity,
+                    expansion_add,
+                    vectors_count: v,
+                    bytes: b,
+                    shard_infos,
+                }
+            },
+        )
+}
+
+fn owned_response() -> impl Strategy<Value = (Opcode, OwnedResponse)> {
+    let plain = |op: Opcode, r: Response<'static>| (op, OwnedResponse::Plain(r));
+    let code = proptest::sample::select(ErrorCode::ALL[1..].to_vec());
+    prop_oneof![
+        (any::<u16>(), any::<u32>(), any::<u64>(), any::<u32>()).prop_map(move |(v, i, f, m)| {
+            plain(
+                Opcode::Hello,
+                Response::Hello(HelloAck {
+                    version: v,
+                    in_flight_max: i,
+                    features: f,
+                    frame_body_bytes_max: m,
+                }),
+            )
+        }),
+        Just(plain(Opcode::Ping, Response::Ping)),
+        Just(plain(Opcode::CreateCollection, Response::CreateCollection)),
+        Just(plain(Opcode::DropCollection, Response::DropCollection)),
+        Just(plain(Opcode::Snapshot, Response::Snapshot)),
+        proptest::collection::vec(collection_info(), 0..4)
+            .prop_map(move |v| plain(Opcode::ListCollections, Response::ListCollections(v))),
+        collection_info()
+            .prop_map(move |c| plain(Opcode::DescribeCollection, Response::DescribeCollection(c))),
+        (
+            any::<u32>(),
+            proptest::option::of(any::<u64>()),
+            any::<bool>()
+        )
+            .prop_map(move |(count, lsn, up)| {
+                let ack = WriteAck { count, lsn };
+                if up {
+                    plain(Opcode::Upsert, Response::Upsert(ack))
+                } else {
+                    plain(Opcode::Delete, Response::Delete(ack))
+                }
+            }),
+        (proptest::collection::vec(any::<bool>(), 0..30), 1u32..=16).prop_flat_map(
+            |(found, dim)| {
+                let n = found.iter().filter(|f| **f).count() * dim as usize;
+                (
+                    Just(found),
+                    proptest::collection::vec(any::<f32>(), n),
+                    Just(dim),
+                )
+                    .prop_map(|(f, v, d)| (Opcode::Get, OwnedResponse::Get(f, v, d)))
+            }
+        ),
+        (
+            any::<bool>(),
+            proptest::collection::vec(
+                proptest::collection::vec(
+                    (any::<u64>(), finite()).prop_map(|(id, distance)| Hit { id, distance }),
+                    0..20
+                ),
+                0..10
+            )
+        )
+            .prop_map(move |(partial, results)| plain(
+                Opcode::Search,
+                Response::Search(SearchResponse { partial, results })
+            )),
+        proptest::collection::vec(
+            ("[a-z_.]{1,64}", any::<u64>()).prop_map(|(name, value)| Stat { name, value }),
+            0..10
+        )
+        .prop_map(move |s| plain(Opcode::Stats, Response::Stats(s))),
+        (code, "\\PC{0,100}").prop_map(move |(code, message)| plain(
+            Opcode::Search,
+            Response::Error(ErrorResponse { code, message })
+        )),
+    ]
+}
+
+fn flip_and_fix(frame: &mut [u8], positions: &[(usize, u8)]) {
+    // Mutate body bytes, then fix both CRCs so the mutation reaches the body decoders.
+    if frame.len() <= FRAME_HEADER_SIZE {
+        return;
+    }
+    let body_len = frame.len() - FRAME_HEADER_SIZE;
+    for &(at, xor) in positions {
+        frame[FRAME_HEADER_SIZE + at % body_len] ^= xor;
+    }
+    let body_crc = crc32c::crc32c(&frame[FRAME_HEADER_SIZE..]);
+    frame[20..24].copy_from_slice(&body_crc.to_le_bytes());
+    let header_crc = crc32c::crc32c(&frame[..28]);
+    frame[28..32].copy_from_slice(&header_crc.to_le_bytes());
+}
+
+fn decode_everything(bytes: &[u8]) {
+    let _ = Frame::check(bytes);
+    if let Ok(frame) = Frame::parse(bytes) {
+        let _ = frame.verify_body();
+        let _ = Request::decode_frame(&frame);
+        let _ = Response::decode_frame(&frame);
+    }
+    for op in Opcode::ALL {
+        let _ = Request::decode(op, bytes);
+        let _ = Response::decode(op, bytes);
+    }
+    let _ = Response::decode_error(bytes);
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 512, ..ProptestConfig::default() })]
+
+    #[test]
+    fn request_round_trip(owned in owned_request(), id in any::<u64>()) {
+        let request = owned.as_request();
+        let mut frame = Vec::new();
+        request.encode(RequestId(id), &mut frame).expect("strategy builds valid requests");
+        prop_assert_eq!(Frame::check(&frame), Ok(frame.len()));
+        let parsed = Frame::parse(&frame).expect("parse");
+        prop_assert_eq!(parsed.header.request_id, RequestId(id));
+        prop_assert_eq!(Request::decode_frame(&parsed).expect("decode"), request);
+        let mut body = Vec::new();
+        request.encode_body(&mut body).expect("body");
+        prop_assert_eq!(&body[..], parsed.body);
+    }
+
+    #[test]
+    fn response_round_trip((opcode, owned) in owned_response(), id in any::<u64>()) {
+        let response = match &owned {
+            OwnedResponse::Plain(r) => r.clone(),
+            OwnedResponse::Get(found, floats, dim) => Response::Get(GetResponse {
+                found: found.clone(),
+                vectors: if floats.is_empty() { VectorsRef::empty(*dim) } else { VectorsRef::new(floats, *dim) },
+            }),
+        };
+        let mut frame = Vec::new();
+        response.encode(RequestId(id), opcode.as_u8(), &mut frame).expect("strategy builds valid responses");
+        prop_assert_eq!(Frame::check(&frame), Ok(frame.len()));
+        let parsed = Frame::parse(&frame).expect("parse");
+        prop_assert_eq!(Response::decode_frame(&parsed).expect("decode"), response);
+    }
+
+    #[test]
+    fn decoders_never_panic_on_arbitrary_bytes(bytes in proptest::collection::vec(any::<u8>(), 0..512)) {
+        decode_everything(&bytes);
+        // The same bytes behind a valid header reach the body decoders through decode_frame.
+        for op in Opcode::ALL {
+            for flags in [0, FLAG_RESPONSE, FLAG_RESPONSE | FLAG_ERROR] {
+                decode_everything(&raw_frame(op.as_u8(), flags, &bytes));
+            }
+        }
+    }
+
+    #[test]
+    fn decoders_never_panic_on_mutated_frames(
+        owned in owned_request(),
+        positions in proptest::collection::vec((any::<usize>(), 1u8..), 1..4),
+    ) {
+        let mut frame = Vec::new();
+        owned.as_request().encode(RequestId(1), &mut frame).expect("valid");
+        flip_and_fix(&mut frame, &positions);
+        decode_everything(&frame);
+        // Truncations at every length are Incomplete, never a panic.
+        for cut in [0, 3, 4, 31, 32, frame.len().saturating_sub(1)] {
+            let cut = cut.min(frame.len());
+            let r = Frame::check(&frame[..cut]);
+            prop_assert!(cut == frame.len() || r == Err(Error::Incomplete), "cut {} gave {:?}", cut, r);
+        }
+    }
+
+    #[test]
+    fn decoders_never_panic_on_mutated_responses(
+        (opcode, owned) in owned_response(),
+        positions in proptest::collection::vec((any::<usize>(), 1u8..), 1..4),
+    ) {
+        let response = match &owned {
+            OwnedResponse::Plain(r) => r.clone(),
+            OwnedResponse::Get(..) => Response::Ping,
+        };
+        let opcode = if matches!(owned, OwnedResponse::Get(..)) { Opcode::Ping } else { opcode };
+        let mut frame = Vec::new();
+        response.encode(RequestId(1), opcode.as_u8(), &mut frame).expect("valid");
+        flip_and_fix(&mut frame, &positions);
+        decode_everything(&frame);
+    }
+}

@@ -1,0 +1,376 @@
+//! `ShardStore`: the WAL segments and snapshots of one shard directory, and recovery.
+//!
+//! Recovery rules (FORMAT.md has the full table):
+//! 1. The newest complete snapshot whose manifest and blob CRCs verify is loaded; damaged
+//!    ones are skipped (logged, reported); `.tmp` directories are removed.
+//! 2. WAL segments, sorted by first LSN, must continue the snapshot without gaps. Each
+//!    non-last segment must hold every record up to the next segment's first LSN minus one;
+//!    anything wrong before that point is [`Error::Corrupted`]. Bytes after that point are
+//!    a tail abandoned by an earlier crash and are ignored.
+//! 3. In the last segment, a zero header or end of file is the clean end; an invalid record
+//!    is a torn tail (it was never acknowledged): logged, reported, and logically truncated
+//!    (the next append starts a new segment at that LSN).
+//! 4. Records with LSN `<=` the snapshot's are skipped; segments entirely covered by the
+//!    snapshot are deleted.
+
+use std::{
+    cell::Cell,
+    path::{Path, PathBuf},
+    time::Instant,
+};
+
+use crate::{
+    disk::{Directory, DmaDirectory, File},
+    error::{Error, Result},
+    snapshot::{self, parse_snapshot_dir_name, LoadedSnapshot},
+    wal::{
+        record::{Lsn, WalRecord},
+        segment::{parse_segment_name, scan_segment, ScanEnd},
+        SegmentInfo, Wal, WalConfig, WalStats,
+    },
+};
+
+/// A torn tail found (and logically truncated) in the last WAL segment.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TornTail {
+    /// The segment.
+    pub file: PathBuf,
+    /// Offset of the first invalid record.
+    pub offset: u64,
+    /// Why it is invalid.
+    pub reason: String,
+}
+
+/// A snapshot directory that recovery did not use.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IgnoredSnapshot {
+    /// The file that failed validation (or the `.tmp` directory).
+    pub path: PathBuf,
+    /// Why it was ignored.
+    pub reason: String,
+}
+
+/// What recovery found besides the data.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RecoveryReport {
+    /// A torn tail truncated from the last segment.
+    pub torn_tail: Option<TornTail>,
+    /// Incomplete or damaged snapshots that were skipped.
+    pub ignored_snapshots: Vec<IgnoredSnapshot>,
+    /// Segments deleted because the snapshot covers them.
+    pub removed_segments: Vec<String>,
+    /// LSN the next appended record gets.
+    pub next_lsn: Lsn,
+}
+
+/// The shard's state as found on disk.
+#[derive(Debug)]
+pub struct Recovered {
+    /// The newest valid snapshot, if any.
+    pub snapshot: Option<LoadedSnapshot>,
+    /// WAL records after the snapshot, in LSN order; apply them on top of it.
+    pub records: Vec<(Lsn, WalRecord)>,
+    /// Torn tail, skipped snapshots, removed segments.
+    pub report: RecoveryReport,
+}
+
+/// Segments (first LSN, name) and snapshot directories (LSN, name, is_temporary) of a root.
+pub(crate) struct Listing {
+    pub(crate) segments: Vec<(Lsn, String)>,
+    pub(crate) snapshots: Vec<(Lsn, String, bool)>,
+}
+
+pub(crate) async fn list_root<D: Directory>(dir: &D) -> Result<Listing> {
+    let mut listing = Listing {
+        segments: Vec::new(),
+        snapshots: Vec::new(),
+    };
+    for entry in dir.list_dir("").await? {
+        if let (Some(lsn), false) = (parse_segment_name(&entry.name), entry.is_dir) {
+            listing.segments.push((lsn, entry.name));
+        } else if let (Some((lsn, temporary)), true) =
+            (parse_snapshot_dir_name(&entry.name), entry.is_dir)
+        {
+            listing.snapshots.push((lsn, entry.name, temporary));
+        }
+    }
+    listing.segments.sort();
+    listing.snapshots.sort();
+    Ok(listing)
+}
+
+/// The durable bytes of one shard: WAL segments plus snapshots in one directory.
+///
+/// All methods take `&self` and may be called from many tasks on the same core; appends are
+/// batched by group commit. Not `Send`: it lives and dies on its core.
+///
+/// ```compile_fail
+/// fn must_be_send<T: Send>() {}
+/// must_be_send::<corevec_storage::ShardStore<corevec_storage::MemDirectory>>();
+/// ```
+#[derive(Debug)]
+pub struct ShardStore<D: Directory> {
+    dir: D,
+    wal: Wal<D::File>,
+    newest_snapshot: Cell<Option<Lsn>>,
+    snapshot_running: Cell<bool>,
+}
+
+impl ShardStore<DmaDirectory> {
+    /// Opens (creating if needed) the shard directory `path` with O_DIRECT files, after
+    /// [`crate::prime_device`].
+    pub async fn open_dir(path: &Path, config: WalConfig) -> Result<(Self, Recovered)> {
+        Self::open(DmaDirectory::open(path).await?, config).await
+    }
+}
+
+impl<D: Directory> ShardStore<D> {
+    /// Recovers the shard in `dir` (see the module docs for the rules).
+    ///
+    /// # Errors
+    /// [`Error::Corrupted`] when data that was (or may have been) acknowledged is damaged;
+    /// I/O errors as they happen.
+    pub async fn open(dir: D, config: WalConfig) -> Result<(Self, Recovered)> {
+        let listing = list_root(&dir).await?;
+        let mut report = RecoveryReport::default();
+        let mut snapshot = None;
+        for (lsn, name, temporary) in listing.snapshots.iter().rev() {
+            if *temporary {
+                tracing::warn!(snapshot = %name, "removing incomplete snapshot");
+                dir.remove_dir_all(name).await?;
+                let reason = "incomplete (temporary directory), removed".to_owned();
+                report.ignored_snapshots.push(IgnoredSnapshot {
+                    path: dir.full_path(name),
+                    reason,
+                });
+            } else if snapshot.is_none() {
+                match snapshot::load_snapshot(&dir, name, *lsn).await? {
+                    Ok(loaded) => snapshot = Some(loaded),
+                    Err(damage) => {
+                        tracing::warn!(file = %damage.file.display(), offset = damage.offset, reason = %damage.reason, "ignoring damaged snapshot");
+                        report.ignored_snapshots.push(IgnoredSnapshot {
+                            path: damage.file,
+                            reason: damage.reason,
+                        });
+                    }
+                }
+            }
+        }
+        let snapshot_lsn = snapshot.as_ref().map_or(Lsn(0), |s| s.lsn);
+        let (records, segments, wal_end) =
+            replay(&dir, &listing.segments, snapshot_lsn, &mut report).await?;
+        for name in &report.removed_segments {
+            dir.remove_file(name).await?;
+        }
+        if !report.removed_segments.is_empty() || !report.ignored_snapshots.is_empty() {
+            dir.sync_dir("").await?;
+        }
+        report.next_lsn = Lsn(wal_end.0.max(snapshot_lsn.0) + 1);
+        tracing::info!(
+            snapshot = ?snapshot.as_ref().map(|s| s.lsn.0),
+            records = records.len(),
+            next_lsn = report.next_lsn.0,
+            "shard storage recovered"
+        );
+        let wal = Wal::new(config, segments, report.next_lsn);
+        let store = ShardStore {
+            dir,
+            wal,
+            newest_snapshot: Cell::new(snapshot.as_ref().map(|s| s.lsn)),
+            snapshot_running: Cell::new(false),
+        };
+        Ok((
+            store,
+            Recovered {
+                snapshot,
+                records,
+                report,
+            },
+        ))
+    }
+
+    /// Appends `records` and resolves when they are acknowledged per [`WalConfig::durability`]
+    /// (for [`crate::Durability::Sync`]: written and `fdatasync`ed). Returns the LSN of the
+    /// last record; an empty slice returns the last LSN handed out so far, once that is
+    /// acknowledged (a barrier).
+    ///
+    /// # Errors
+    /// [`Error::RecordTooLarge`] (nothing queued, WAL still healthy); [`Error::Io`] /
+    /// [`Error::NoSpace`] if the flush carrying these records failed (they are not
+    /// acknowledged and may or may not be found after reopen); [`Error::Failed`] once the WAL
+    /// has failed.
+    pub async fn append(&self, records: &[WalRecord]) -> Result<Lsn> {
+        self.wal.append(&self.dir, records).await
+    }
+
+    /// Flushes and `fdatasync`s everything appended so far, whatever the durability mode.
+    /// Returns the last durable LSN.
+    pub async fn sync(&self) -> Result<Lsn> {
+        self.wal.sync(&self.dir).await
+    }
+
+    /// With [`crate::Durability::Interval`], when the owner should call [`Self::sync`] next
+    /// (`None` when nothing is waiting for a sync or in the other modes).
+    pub fn sync_deadline(&self) -> Option<Instant> {
+        self.wal.sync_deadline()
+    }
+
+    /// Encoded WAL record bytes appended since the last snapshot started (since open if none
+    /// in this process): the engine's "time to snapshot" signal.
+    pub fn wal_bytes_since_snapshot(&self) -> u64 {
+        self.wal.bytes_since_snapshot()
+    }
+
+    /// LSN of the last record handed to [`Self::append`] (acknowledged or not yet); the
+    /// recovered end of the log right after open.
+    pub fn last_lsn(&self) -> Lsn {
+        self.wal.last_lsn()
+    }
+
+    /// LSN of the newest durable snapshot.
+    pub fn snapshot_lsn(&self) -> Option<Lsn> {
+        self.newest_snapshot.get()
+    }
+
+    /// Writes the engine's blobs as the snapshot at `lsn` (every record `<= lsn` must be
+    /// reflected in them), then deletes older snapshots and WAL segments it covers.
+    ///
+    /// Syncs the WAL first. Blob names: 1 to 64 of `[A-Za-z0-9_.-]`, not `MANIFEST`, unique.
+    /// A snapshot at the LSN of the newest one is a no-op. A failure leaves the previous
+    /// snapshot and the WAL intact (the WAL stays usable unless its own sync failed).
+    ///
+    /// # Panics
+    /// If `lsn` is beyond the last appended record, older than the newest snapshot, or a
+    /// snapshot is already being written (programmer errors).
+    pub async fn write_snapshot(&self, lsn: Lsn, files: &[(&str, &[u8])]) -> Result<()> {
+        assert!(
+            lsn <= self.wal.last_lsn(),
+            "snapshot at {lsn} is beyond the last record {}",
+            self.wal.last_lsn()
+        );
+        let newest = self.newest_snapshot.get();
+        assert!(
+            newest.is_none_or(|newest| lsn >= newest),
+            "snapshot at {lsn} is older than {newest:?}"
+        );
+        if newest == Some(lsn) {
+            return Ok(());
+        }
+        assert!(
+            !self.snapshot_running.replace(true),
+            "concurrent write_snapshot"
+        );
+        let result = self.write_snapshot_inner(lsn, files).await;
+        self.snapshot_running.set(false);
+        result
+    }
+
+    async fn write_snapshot_inner(&self, lsn: Lsn, files: &[(&str, &[u8])]) -> Result<()> {
+        self.wal.sync(&self.dir).await?;
+        let baseline = self.wal.stats().record_bytes;
+        snapshot::write_snapshot(&self.dir, lsn, files).await?;
+        self.newest_snapshot.set(Some(lsn));
+        self.wal.mark_snapshot_baseline(baseline);
+        let keep = snapshot::snapshot_dir_name(lsn);
+        for name in self.wal.take_obsolete_segments(lsn) {
+            self.dir.remove_file(&name).await?;
+        }
+        for (_, name, _) in list_root(&self.dir).await?.snapshots {
+            if name != keep {
+                self.dir.remove_dir_all(&name).await?;
+            }
+        }
+        self.dir.sync_dir("").await
+    }
+
+    /// Counters since open.
+    pub fn stats(&self) -> WalStats {
+        self.wal.stats()
+    }
+
+    /// The directory (for tests and tools).
+    pub fn directory(&self) -> &D {
+        &self.dir
+    }
+
+    /// Flushes, syncs and closes.
+    pub async fn close(self) -> Result<()> {
+        self.wal.close(&self.dir).await
+    }
+}
+
+/// Replays the WAL after `snapshot_lsn`: returns the records, the segments still needed, and
+/// the LSN of the last record found (or the position the log is known to have reached).
+async fn replay<D: Directory>(
+    dir: &D,
+    segments: &[(Lsn, String)],
+    snapshot_lsn: Lsn,
+    report: &mut RecoveryReport,
+) -> Result<(Vec<(Lsn, WalRecord)>, Vec<SegmentInfo>, Lsn)> {
+    let mut records = Vec::new();
+    let mut kept = Vec::new();
+    let mut wal_end = snapshot_lsn;
+    for (index, (first_lsn, name)) in segments.iter().enumerate() {
+        let is_last = index + 1 == segments.len();
+        let bound = segments.get(index + 1).map(|(next, _)| Lsn(next.0 - 1));
+        if bound.is_some_and(|bound| bound <= snapshot_lsn) {
+            report.removed_segments.push(name.clone());
+            continue;
+        }
+        let path = dir.full_path(name);
+        if kept.is_empty() && first_lsn.0 > snapshot_lsn.0 + 1 {
+            let reason = format!("WAL gap: the snapshot covers LSN {snapshot_lsn} but this first segment starts at {first_lsn}");
+            return Err(Error::corrupted(path, 0, reason));
+        }
+        let file = dir.open_file(name).await?;
+        let scan = scan_segment(&file, *first_lsn, bound, Some(snapshot_lsn)).await?;
+        match scan.end {
+            ScanEnd::ReachedBound => {}
+            ScanEnd::Clean { .. } if is_last => {}
+            ScanEnd::Clean { offset } => {
+                let reason = format!(
+                    "segment ends after LSN {:?} but the next segment starts at LSN {}",
+                    scan.last_lsn.map(|l| l.0),
+                    bound.map_or(0, |b| b.0 + 1)
+                );
+                return Err(Error::corrupted(path, offset, reason));
+            }
+            ScanEnd::Invalid { offset, reason } if is_last => {
+                tracing::warn!(file = %path.display(), offset, %reason, "truncating torn tail of the WAL (never acknowledged)");
+                report.torn_tail = Some(TornTail {
+                    file: path,
+                    offset,
+                    reason,
+                });
+            }
+            ScanEnd::Invalid { offset, reason } => {
+                return Err(Error::corrupted(path, offset, reason))
+            }
+            ScanEnd::BadHeader {
+                reason,
+                unused: true,
+            } if is_last => {
+                tracing::warn!(file = %path.display(), %reason, "last WAL segment was never written to; ignoring its header");
+                report.torn_tail = Some(TornTail {
+                    file: path,
+                    offset: 0,
+                    reason,
+                });
+            }
+            ScanEnd::BadHeader { reason, .. } => return Err(Error::corrupted(path, 0, reason)),
+        }
+        if is_last {
+            // The tail we are about to build on may have been written by a process that
+            // crashed before syncing it; make it durable before anything follows it.
+            file.sync().await?;
+        }
+        file.close().await?;
+        wal_end = wal_end.max(scan.last_lsn.unwrap_or(Lsn(first_lsn.0 - 1)));
+        records.extend(scan.records);
+        kept.push(SegmentInfo {
+            name: name.clone(),
+            first_lsn: *first_lsn,
+        });
+    }
+    Ok((records, kept, wal_end))
+}

@@ -1,0 +1,325 @@
+//! WAL segment files: naming, the header block, and the scanner used by recovery and by
+//! `check_dir`.
+//!
+//! A segment is `wal-<first_lsn, 20 digits>.log`, preallocated to the configured size. Block
+//! 0 (4096 bytes) is the header; records are packed back to back from offset 4096, spanning
+//! 4 KiB blocks freely. Header layout (little-endian; rest of the block zero):
+//!
+//! | offset | size | field                                            |
+//! |--------|------|--------------------------------------------------|
+//! | 0      | 8    | magic `b"CVWALSEG"`                              |
+//! | 8      | 4    | format version (1)                               |
+//! | 12     | 4    | `crc32c` of bytes 0..12 followed by bytes 16..32 |
+//! | 16     | 8    | `first_lsn`                                      |
+//! | 24     | 8    | preallocated bytes when created                  |
+
+use crate::{
+    disk::{align_down, align_up, File, BLOCK_BYTES},
+    error::Result,
+    wal::record::{decode_record, Decoded, Lsn, WalRecord},
+};
+
+/// Segment header magic.
+pub const SEGMENT_MAGIC: [u8; 8] = *b"CVWALSEG";
+/// Current segment format version.
+pub const SEGMENT_VERSION: u32 = 1;
+/// Records start here.
+pub const SEGMENT_HEADER_BYTES: u64 = BLOCK_BYTES as u64;
+const HEADER_USED_BYTES: usize = 32;
+/// Bytes read per I/O when scanning.
+const SCAN_CHUNK_BYTES: usize = 1 << 20;
+
+/// File name of the segment whose first record has `first_lsn`.
+pub fn segment_name(first_lsn: Lsn) -> String {
+    format!("wal-{:020}.log", first_lsn.0)
+}
+
+/// Parses a segment file name.
+pub fn parse_segment_name(name: &str) -> Option<Lsn> {
+    let digits = name.strip_prefix("wal-")?.strip_suffix(".log")?;
+    if digits.len() != 20 || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    digits.parse().ok().map(Lsn)
+}
+
+/// The header block of a new segment.
+pub fn encode_header(first_lsn: Lsn, preallocated_bytes: u64) -> Vec<u8> {
+    let mut block = vec![0u8; BLOCK_BYTES];
+    block[0..8].copy_from_slice(&SEGMENT_MAGIC);
+    block[8..12].copy_from_slice(&SEGMENT_VERSION.to_le_bytes());
+    block[16..24].copy_from_slice(&first_lsn.0.to_le_bytes());
+    block[24..32].copy_from_slice(&preallocated_bytes.to_le_bytes());
+    let crc = header_crc(&block);
+    block[12..16].copy_from_slice(&crc.to_le_bytes());
+    block
+}
+
+fn header_crc(block: &[u8]) -> u32 {
+    crc32c::crc32c_append(crc32c::crc32c(&block[0..12]), &block[16..HEADER_USED_BYTES])
+}
+
+/// Validates a header block and returns its first LSN.
+pub fn decode_header(block: &[u8]) -> Result<Lsn, String> {
+    if block.len() < BLOCK_BYTES {
+        return Err(format!("header block is {} bytes", block.len()));
+    }
+    if block[0..8] != SEGMENT_MAGIC {
+        return Err("bad segment magic".into());
+    }
+    let stored = u32::from_le_bytes([block[12], block[13], block[14], block[15]]);
+    if stored != header_crc(block) {
+        return Err("segment header CRC mismatch".into());
+    }
+    let version = u32::from_le_bytes([block[8], block[9], block[10], block[11]]);
+    if version != SEGMENT_VERSION {
+        return Err(format!("unsupported segment version {version}"));
+    }
+    let mut lsn = [0; 8];
+    lsn.copy_from_slice(&block[16..24]);
+    Ok(Lsn(u64::from_le_bytes(lsn)))
+}
+
+/// How a segment scan ended.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ScanEnd {
+    /// The record with LSN `stop_after` was read (the next segment takes over).
+    ReachedBound,
+    /// A zero header or end of file at `offset`: the clean end of the log.
+    Clean {
+        /// Offset where the next record would go.
+        offset: u64,
+    },
+    /// Bytes at `offset` are not the expected record.
+    Invalid {
+        /// Offset of the bad record.
+        offset: u64,
+        /// What is wrong.
+        reason: String,
+    },
+    /// The header block is bad.
+    BadHeader {
+        /// What is wrong.
+        reason: String,
+        /// Whether the first record block is all zeros, i.e. no record was ever written
+        /// (a segment whose creation was interrupted).
+        unused: bool,
+    },
+}
+
+/// What a scan found.
+#[derive(Debug)]
+pub struct SegmentScan {
+    /// Records with LSN greater than `keep_after`, if collecting.
+    pub records: Vec<(Lsn, WalRecord)>,
+    /// Number of valid records read.
+    pub records_count: u64,
+    /// LSN of the last valid record read, if any.
+    pub last_lsn: Option<Lsn>,
+    /// How the scan ended.
+    pub end: ScanEnd,
+}
+
+/// Sequential aligned reader over a file.
+struct Reader<'f, F> {
+    file: &'f F,
+    len: u64,
+    start: u64,
+    buffer: Vec<u8>,
+    eof: bool,
+}
+
+impl<F: File> Reader<'_, F> {
+    /// Makes `[pos, end)` available (clamped to the file length); returns the bytes from `pos`.
+    async fn window(&mut self, pos: u64, end: u64) -> Result<&[u8]> {
+        let end = end.min(self.len);
+        if self.start + (self.buffer.len() as u64) < end && !self.eof {
+            let keep_from = align_down(pos).max(self.start);
+            self.buffer.drain(..(keep_from - self.start) as usize);
+            self.start = keep_from;
+            while self.start + (self.buffer.len() as u64) < end && !self.eof {
+                let at = self.start + self.buffer.len() as u64;
+                let want = (align_up(end - at) as usize).max(SCAN_CHUNK_BYTES);
+                let data = self.file.read_at(at, want).await?;
+                self.eof = data.len() < want;
+                self.buffer.extend_from_slice(&data);
+            }
+        }
+        let from = (pos - self.start) as usize;
+        let to = ((end - self.start) as usize).min(self.buffer.len());
+        Ok(&self.buffer[from.min(to)..to])
+    }
+}
+
+/// Scans a segment: checks the header names `first_lsn`, then reads records in LSN order
+/// starting at `first_lsn` until `stop_after` (inclusive), a clean end, or an invalid record.
+/// Records with LSN `> keep_after` are collected when `keep_after` is `Some`.
+pub async fn scan_segment<F: File>(
+    file: &F,
+    first_lsn: Lsn,
+    stop_after: Option<Lsn>,
+    keep_after: Option<Lsn>,
+) -> Result<SegmentScan> {
+    let len = file.size().await?;
+    let mut reader = Reader {
+        file,
+        len,
+        start: 0,
+        buffer: Vec::new(),
+        eof: false,
+    };
+    let mut scan = SegmentScan {
+        records: Vec::new(),
+        records_count: 0,
+        last_lsn: None,
+        end: ScanEnd::ReachedBound,
+    };
+    let header = reader.window(0, SEGMENT_HEADER_BYTES).await?.to_vec();
+    let header_error = match decode_header(&header) {
+        Ok(lsn) if lsn == first_lsn => None,
+        Ok(lsn) => Some(format!(
+            "header names first LSN {lsn}, file name says {first_lsn}"
+        )),
+        Err(reason) => Some(reason),
+    };
+    if let Some(reason) = header_error {
+        let first_block = reader
+            .window(SEGMENT_HEADER_BYTES, 2 * SEGMENT_HEADER_BYTES)
+            .await?;
+        let unused = first_block.iter().all(|b| *b == 0);
+        scan.end = ScanEnd::BadHeader { reason, unused };
+        return Ok(scan);
+    }
+    let mut pos = SEGMENT_HEADER_BYTES;
+    let mut expected = first_lsn;
+    let mut want = SCAN_CHUNK_BYTES as u64;
+    scan.end = loop {
+        if stop_after.is_some_and(|stop| expected > stop) {
+            break ScanEnd::ReachedBound;
+        }
+        let window = reader.window(pos, pos + want).await?;
+        match decode_record(window) {
+            Decoded::End => break ScanEnd::Clean { offset: pos },
+            Decoded::Truncated { needed } if pos + needed as u64 > len => {
+                break ScanEnd::Invalid {
+                    offset: pos,
+                    reason: "record extends past the end of the file".into(),
+                };
+            }
+            Decoded::Truncated { needed } if want >= needed as u64 => {
+                break ScanEnd::Invalid {
+                    offset: pos,
+                    reason: "file ended early (short read)".into(),
+                };
+            }
+            Decoded::Truncated { needed } => want = needed as u64,
+            Decoded::Invalid(reason) => {
+                break ScanEnd::Invalid {
+                    offset: pos,
+                    reason,
+                }
+            }
+            Decoded::Record(lsn, _, _) if lsn != expected => {
+                break ScanEnd::Invalid {
+                    offset: pos,
+                    reason: format!("record has LSN {lsn}, expected {expected}"),
+                };
+            }
+            Decoded::Record(lsn, record, bytes) => {
+                if keep_after.is_some_and(|keep| lsn > keep) {
+                    scan.records.push((lsn, record));
+                }
+                scan.records_count += 1;
+                scan.last_lsn = Some(lsn);
+                expected = Lsn(lsn.0 + 1);
+                pos += bytes as u64;
+                want = SCAN_CHUNK_BYTES as u64;
+            }
+        }
+    };
+    Ok(scan)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{
+        block_on,
+        disk::{Directory, MemDirectory},
+    };
+
+    #[test]
+    fn names_roundtrip_and_sort_by_lsn() {
+        assert_eq!(parse_segment_name(&segment_name(Lsn(42))), Some(Lsn(42)));
+        assert!(segment_name(Lsn(9)) < segment_name(Lsn(10)));
+        assert_eq!(parse_segment_name("wal-12.log"), None);
+        assert_eq!(parse_segment_name("snap-00000000000000000001"), None);
+    }
+
+    #[test]
+    fn header_roundtrip_and_damage() {
+        let mut block = encode_header(Lsn(5), 1 << 20);
+        assert_eq!(decode_header(&block), Ok(Lsn(5)));
+        block[20] ^= 1;
+        assert!(decode_header(&block).is_err());
+        assert!(decode_header(&[0; 4096]).is_err());
+    }
+
+    fn write_segment(records: &[WalRecord], first: u64, tail: &[u8]) -> (MemDirectory, Vec<u8>) {
+        let mut bytes = encode_header(Lsn(first), 3 * 4096);
+        for (i, r) in records.iter().enumerate() {
+            r.encode_into(Lsn(first + i as u64), &mut bytes);
+        }
+        bytes.extend_from_slice(tail);
+        bytes.resize(align_up(bytes.len() as u64) as usize, 0);
+        let dir = MemDirectory::new();
+        block_on(async {
+            let f = dir.create_file("s").await.unwrap();
+            f.write_at(0, &bytes).await.unwrap();
+        });
+        (dir, bytes)
+    }
+
+    #[test]
+    fn scan_spans_blocks_and_stops_at_zero_or_bound() {
+        // Records larger than a block must span block boundaries.
+        let records: Vec<WalRecord> = (0..10)
+            .map(|i| WalRecord::Upsert {
+                id: i,
+                vector: vec![i as f32; 700],
+            })
+            .collect();
+        let (dir, _) = write_segment(&records, 100, &[]);
+        block_on(async {
+            let f = dir.open_file("s").await.unwrap();
+            let scan = scan_segment(&f, Lsn(100), None, Some(Lsn(104)))
+                .await
+                .unwrap();
+            assert!(matches!(scan.end, ScanEnd::Clean { .. }));
+            assert_eq!(scan.records_count, 10);
+            assert_eq!(scan.records.len(), 5);
+            assert_eq!(scan.records[0].0, Lsn(105));
+            let scan = scan_segment(&f, Lsn(100), Some(Lsn(102)), None)
+                .await
+                .unwrap();
+            assert_eq!(
+                (scan.end, scan.last_lsn),
+                (ScanEnd::ReachedBound, Some(Lsn(102)))
+            );
+            let scan = scan_segment(&f, Lsn(99), None, None).await.unwrap();
+            assert!(matches!(scan.end, ScanEnd::BadHeader { unused: false, .. }));
+        });
+    }
+
+    #[test]
+    fn scan_reports_garbage_after_records() {
+        let records = vec![WalRecord::Delete { id: 1 }, WalRecord::Delete { id: 2 }];
+        let (dir, _) = write_segment(&records, 1, &[0xFF; 24]);
+        block_on(async {
+            let f = dir.open_file("s").await.unwrap();
+            let scan = scan_segment(&f, Lsn(1), None, Some(Lsn(0))).await.unwrap();
+            assert_eq!(scan.records.len(), 2);
+            assert!(matches!(scan.end, ScanEnd::Invalid { offset, .. } if offset == 4096 + 64));
+        });
+    }
+}

@@ -1,0 +1,585 @@
+//! Crash and fault tests on `FaultyDirectory<MemDirectory>`: a seeded model check plus
+//! targeted EIO/ENOSPC, corruption, torn-tail, snapshot and group-commit cases.
+//!
+//! Replay one seed of the model check: `SEED=123 cargo test -p corevec-storage --test model`.
+
+mod support;
+
+use std::time::Duration;
+
+use corevec_storage::{
+    block_on, check_directory, Directory, Durability, Error, FaultConfig, FaultKind,
+    FaultyDirectory, Lsn, MemDirectory, ShardStore, WalConfig, WalRecord,
+};
+use rand::{rngs::StdRng, Rng, SeedableRng};
+use support::{encode_state, join_all, rebuild, state_at};
+
+type Store = ShardStore<FaultyDirectory<MemDirectory>>;
+
+fn random_record(rng: &mut StdRng) -> WalRecord {
+    let id = rng.gen_range(0..24);
+    if rng.gen_bool(0.25) {
+        WalRecord::Delete { id }
+    } else {
+        // Mostly small vectors; sometimes one larger than a small segment.
+        let dims = if rng.gen_bool(0.03) {
+            rng.gen_range(1000..3000)
+        } else {
+            rng.gen_range(1..64)
+        };
+        WalRecord::Upsert {
+            id,
+            vector: (0..dims).map(|_| rng.gen::<f32>()).collect(),
+        }
+    }
+}
+
+/// Opens `mem` behind `fault` and checks recovery against the model. Returns the store (if
+/// open succeeded) and the recovered last LSN.
+fn open_and_verify(
+    mem: &MemDirectory,
+    fault: FaultConfig,
+    config: WalConfig,
+    history: &mut Vec<WalRecord>,
+    must_have: u64,
+) -> Option<(Store, FaultyDirectory<MemDirectory>)> {
+    let dir = FaultyDirectory::new(mem.clone(), fault);
+    match block_on(ShardStore::open(dir.clone(), config)) {
+        Ok((store, recovered)) => {
+            let (state, last) = rebuild(&recovered);
+            assert!(
+                last >= must_have,
+                "recovered up to {last} but LSN {must_have} was acknowledged"
+            );
+            assert!(
+                last as usize <= history.len(),
+                "recovered LSN {last} was never appended"
+            );
+            assert_eq!(
+                state,
+                state_at(history, last),
+                "state at LSN {last} differs from the model"
+            );
+            history.truncate(last as usize);
+            Some((store, dir))
+        }
+        Err(error) => {
+            assert!(
+                fault.crash_at.is_some() || fault.fail_at.is_some(),
+                "open failed without faults: {error}"
+            );
+            assert!(
+                !matches!(error, Error::Corrupted { .. }),
+                "a fault made open report corruption: {error}"
+            );
+            None
+        }
+    }
+}
+
+fn run_seed(seed: u64) {
+    let mut rng = StdRng::seed_from_u64(seed);
+    let config = WalConfig {
+        segment_bytes: [8192, 16384, 65536][rng.gen_range(0..3)],
+        durability: Durability::Sync,
+    };
+    let mut mem = MemDirectory::new();
+    let mut history: Vec<WalRecord> = Vec::new();
+    let mut acked = 0u64;
+    for _life in 0..3 {
+        let fault = match rng.gen_range(0..10) {
+            0..=5 => FaultConfig {
+                seed: rng.gen(),
+                crash_at: Some(rng.gen_range(0..200)),
+                fail_at: None,
+            },
+            6 | 7 => FaultConfig {
+                seed: rng.gen(),
+                crash_at: None,
+                fail_at: Some((rng.gen_range(0..200), FaultKind::Eio)),
+            },
+            8 => FaultConfig {
+                seed: rng.gen(),
+                crash_at: None,
+                fail_at: Some((rng.gen_range(0..200), FaultKind::NoSpace)),
+            },
+            _ => FaultConfig::default(),
+        };
+        if let Some((store, dir)) = open_and_verify(&mem, fault, config, &mut history, acked) {
+            acked = acked.max(store.last_lsn().0);
+            let mut failed = false;
+            for _step in 0..rng.gen_range(5..40) {
+                if rng.gen_bool(0.1) {
+                    let lsn = store.last_lsn();
+                    let state = encode_state(&state_at(&history, lsn.0));
+                    let pad = vec![0xAB; rng.gen_range(0..20_000)];
+                    if block_on(store.write_snapshot(lsn, &[("state", &state), ("pad", &pad)]))
+                        .is_err()
+                    {
+                        failed = true;
+                        break;
+                    }
+                    continue;
+                }
+                let batches: Vec<Vec<WalRecord>> = (0..rng.gen_range(1..5))
+                    .map(|_| {
+                        (0..rng.gen_range(1..4))
+                            .map(|_| random_record(&mut rng))
+                            .collect()
+                    })
+                    .collect();
+                let before = store.last_lsn().0;
+                let results = block_on(join_all(batches.iter().map(|b| store.append(b)).collect()));
+                // Appends that got LSNs did so in order; the rest were rejected up front.
+                let assigned = (store.last_lsn().0 - before) as usize;
+                let flat: Vec<WalRecord> = batches.iter().flatten().cloned().collect();
+                history.extend_from_slice(&flat[..assigned]);
+                for result in &results {
+                    match result {
+                        Ok(lsn) => acked = acked.max(lsn.0),
+                        Err(Error::Io { .. } | Error::NoSpace { .. } | Error::Failed { .. }) => {
+                            failed = true
+                        }
+                        Err(other) => panic!("unexpected append error {other}"),
+                    }
+                }
+                if failed {
+                    if fault.fail_at.is_some() && !dir.crashed() {
+                        // The WAL stays failed until reopened.
+                        let again = block_on(store.append(&[WalRecord::Delete { id: 1 }]));
+                        assert!(matches!(again, Err(Error::Failed { .. })), "{again:?}");
+                    }
+                    break;
+                }
+            }
+            if !failed && rng.gen_bool(0.5) {
+                block_on(store.close()).expect("close without faults");
+            }
+        }
+        // Next life: the real crash image (un-synced writes partly kept, maybe torn), or a
+        // plain restart on the live tree.
+        mem = if fault.crash_at.is_some() || rng.gen_bool(0.5) {
+            mem.crash_image(rng.gen())
+        } else {
+            mem
+        };
+    }
+    let (store, _) = open_and_verify(&mem, FaultConfig::default(), config, &mut history, acked)
+        .expect("final open");
+    drop(store);
+    let report = block_on(check_directory(&mem)).expect("check");
+    assert!(report.is_clean(), "check found damage:\n{report}");
+}
+
+#[test]
+fn crash_model_check() {
+    let seeds: Vec<u64> = match std::env::var("SEED") {
+        Ok(seed) => vec![seed.parse().expect("SEED must be a number")],
+        Err(_) => (0..1500).collect(),
+    };
+    for seed in seeds {
+        if let Err(panic) = std::panic::catch_unwind(|| run_seed(seed)) {
+            eprintln!("model check failed: SEED={seed} (replay: SEED={seed} cargo test -p corevec-storage --test model crash_model_check)");
+            std::panic::resume_unwind(panic);
+        }
+    }
+}
+
+fn vector_record(id: u64, dims: usize) -> WalRecord {
+    WalRecord::Upsert {
+        id,
+        vector: (0..dims).map(|i| (id * 1000 + i as u64) as f32).collect(),
+    }
+}
+
+fn small_config() -> WalConfig {
+    WalConfig {
+        segment_bytes: 8192,
+        durability: Durability::Sync,
+    }
+}
+
+fn open(
+    mem: &MemDirectory,
+    config: WalConfig,
+) -> (ShardStore<MemDirectory>, corevec_storage::Recovered) {
+    block_on(ShardStore::open(mem.clone(), config)).expect("open")
+}
+
+#[test]
+fn injected_enospc_and_eio_are_typed_and_lose_nothing_acknowledged() {
+    for (kind, skip) in [
+        (FaultKind::NoSpace, 0),
+        (FaultKind::Eio, 0),
+        (FaultKind::Eio, 1),
+    ] {
+        let mem = MemDirectory::new();
+        let dir = FaultyDirectory::new(mem.clone(), FaultConfig::default());
+        block_on(async {
+            let (store, _) = ShardStore::open(dir.clone(), small_config()).await.unwrap();
+            for id in 0..5 {
+                store.append(&[vector_record(id, 8)]).await.unwrap();
+            }
+            // skip 0 fails the write, skip 1 the fdatasync after it.
+            dir.set_config(FaultConfig {
+                seed: 9,
+                crash_at: None,
+                fail_at: Some((dir.ops_count() + skip, kind)),
+            });
+            let error = store.append(&[vector_record(99, 8)]).await.unwrap_err();
+            match (kind, &error) {
+                (FaultKind::NoSpace, Error::NoSpace { .. }) => {}
+                (FaultKind::Eio, Error::Io { source, .. }) => {
+                    assert_eq!(source.raw_os_error(), Some(libc_eio()))
+                }
+                _ => panic!("{kind:?} gave {error:?}"),
+            }
+            let again = store.append(&[vector_record(100, 8)]).await.unwrap_err();
+            assert!(matches!(again, Error::Failed { .. }), "{again:?}");
+            assert!(again.to_string().contains("reopen"));
+        });
+        for image in [mem.clone(), mem.durable_image()] {
+            let (_, recovered) = open(&image, small_config());
+            let ids: Vec<u64> = recovered
+                .records
+                .iter()
+                .map(|(_, r)| match r {
+                    WalRecord::Upsert { id, .. } | WalRecord::Delete { id } => *id,
+                })
+                .collect();
+            assert!(
+                ids.starts_with(&[0, 1, 2, 3, 4]) && ids.len() <= 6,
+                "{kind:?}: {ids:?}"
+            );
+        }
+    }
+}
+
+fn libc_eio() -> i32 {
+    5
+}
+
+#[test]
+fn segments_rotate_and_snapshot_drops_covered_ones() {
+    let mem = MemDirectory::new();
+    block_on(async {
+        let (store, _) = ShardStore::open(mem.clone(), small_config()).await.unwrap();
+        // 160-byte records, 25 per 8 KiB segment (one header block, one record block).
+        for id in 0..120 {
+            store.append(&[vector_record(id, 30)]).await.unwrap();
+        }
+        let stats = store.stats();
+        assert_eq!(stats.segments_created, 5, "{stats:?}");
+        assert_eq!(stats.records_count, 120);
+        let segments = |names: Vec<corevec_storage::DirEntry>| {
+            names
+                .into_iter()
+                .filter(|e| e.name.starts_with("wal-"))
+                .count()
+        };
+        let before = segments(mem.list_dir("").await.unwrap());
+        assert_eq!(before as u64, stats.segments_created);
+        assert_eq!(store.wal_bytes_since_snapshot(), 120 * 160);
+        store
+            .write_snapshot(Lsn(120), &[("state", b"x")])
+            .await
+            .unwrap();
+        assert_eq!(store.wal_bytes_since_snapshot(), 0);
+        assert_eq!(
+            segments(mem.list_dir("").await.unwrap()),
+            1,
+            "only the active segment remains"
+        );
+        store.append(&[vector_record(121, 4)]).await.unwrap();
+        store.close().await.unwrap();
+    });
+    let (_, recovered) = open(&mem, small_config());
+    assert_eq!(recovered.snapshot.as_ref().map(|s| s.lsn), Some(Lsn(120)));
+    assert_eq!(recovered.records.len(), 1);
+    assert_eq!(recovered.records[0].0, Lsn(121));
+}
+
+/// Writes 4 segments of 160-byte records (25 per segment, LSN 1..=80) and closes.
+fn four_segments() -> MemDirectory {
+    let mem = MemDirectory::new();
+    block_on(async {
+        let (store, _) = ShardStore::open(mem.clone(), small_config()).await.unwrap();
+        for id in 0..80 {
+            store.append(&[vector_record(id, 30)]).await.unwrap();
+        }
+        store.close().await.unwrap();
+    });
+    mem
+}
+
+fn segment_names(mem: &MemDirectory) -> Vec<String> {
+    let entries = block_on(mem.list_dir("")).unwrap();
+    entries
+        .into_iter()
+        .map(|e| e.name)
+        .filter(|n| n.starts_with("wal-"))
+        .collect()
+}
+
+#[test]
+fn corruption_in_a_non_last_segment_names_file_and_offset() {
+    let mem = four_segments();
+    let names = segment_names(&mem);
+    assert_eq!(names.len(), 4);
+    // Second record of the second segment: 4096 + one record of 24 + 16 + 120 = 160 bytes.
+    let offset = 4096 + 160;
+    mem.corrupt(&names[1], offset + 30, &[0x5A]);
+    let error = block_on(ShardStore::open(mem.clone(), small_config())).unwrap_err();
+    match &error {
+        Error::Corrupted {
+            file,
+            offset: at,
+            reason,
+        } => {
+            assert!(file.ends_with(&names[1]), "{error}");
+            assert_eq!(*at, offset, "{error}");
+            assert!(reason.contains("CRC"), "{error}");
+        }
+        other => panic!("expected Corrupted, got {other:?}"),
+    }
+    let report = block_on(check_directory(&mem)).unwrap();
+    assert_eq!(report.damage.len(), 1, "{report}");
+    assert!(
+        report.damage[0].file.ends_with(&names[1]) && report.damage[0].offset == offset,
+        "{report}"
+    );
+}
+
+#[test]
+fn a_missing_middle_segment_is_corruption() {
+    let mem = four_segments();
+    let names = segment_names(&mem);
+    block_on(mem.remove_file(&names[1])).unwrap();
+    let error = block_on(ShardStore::open(mem.clone(), small_config())).unwrap_err();
+    assert!(
+        matches!(&error, Error::Corrupted { file, .. } if file.ends_with(&names[0])),
+        "{error}"
+    );
+}
+
+#[test]
+fn torn_tail_is_truncated_and_the_log_continues() {
+    let mem = four_segments();
+    let names = segment_names(&mem);
+    let last = names.last().unwrap().clone();
+    let live = mem.read_live(&last).unwrap();
+    // Tear the last record: zero its second half, as an unfinished write would leave it.
+    let end = 4096
+        + live[4096..]
+            .chunks(8)
+            .position(|c| c.iter().all(|b| *b == 0))
+            .unwrap()
+            * 8;
+    mem.corrupt(&last, (end - 40) as u64, &[0; 40]);
+    let (store, recovered) = open(&mem, small_config());
+    let torn = recovered
+        .report
+        .torn_tail
+        .clone()
+        .expect("torn tail reported");
+    assert!(
+        torn.file.ends_with(&last) && torn.offset == (end - 160) as u64,
+        "{torn:?}"
+    );
+    assert_eq!(recovered.records.len(), 79);
+    assert_eq!(store.last_lsn(), Lsn(79));
+    block_on(async {
+        assert_eq!(
+            store.append(&[vector_record(500, 3)]).await.unwrap(),
+            Lsn(80)
+        );
+        store.close().await.unwrap();
+    });
+    let (_, recovered) = open(&mem, small_config());
+    assert!(
+        recovered.report.torn_tail.is_none(),
+        "the abandoned tail is behind a newer segment now"
+    );
+    assert_eq!(recovered.records.len(), 80);
+    assert_eq!(recovered.records[79].1, vector_record(500, 3));
+    assert!(block_on(check_directory(&mem)).unwrap().is_clean());
+}
+
+/// Crash at the first removal after a snapshot became durable: both snapshots exist.
+#[test]
+fn damaged_newest_snapshot_falls_back_to_previous_snapshot_and_wal() {
+    let workload = |dir: FaultyDirectory<MemDirectory>| {
+        block_on(async {
+            let (store, _) = ShardStore::open(dir.clone(), small_config()).await?;
+            for id in 0..10 {
+                store.append(&[vector_record(id, 30)]).await?;
+            }
+            store.write_snapshot(Lsn(10), &[("state", b"ten")]).await?;
+            for id in 10..20 {
+                store.append(&[vector_record(id, 30)]).await?;
+            }
+            let start = dir.ops_count();
+            store
+                .write_snapshot(Lsn(20), &[("state", b"twenty")])
+                .await?;
+            Ok::<_, Error>(start)
+        })
+    };
+    let dry = FaultyDirectory::new(MemDirectory::new(), FaultConfig::default());
+    let start = workload(dry.clone()).unwrap();
+    let log = dry.op_log();
+    let crash_at = (start as usize..log.len())
+        .find(|i| log[*i].0.starts_with("remove"))
+        .unwrap() as u64;
+    let mem = MemDirectory::new();
+    let crashing = FaultyDirectory::new(
+        mem.clone(),
+        FaultConfig {
+            seed: 1,
+            crash_at: Some(crash_at),
+            fail_at: None,
+        },
+    );
+    assert!(workload(crashing).is_err());
+    let mem = mem.crash_image(7);
+    let (_, recovered) = open(&mem.crash_image(1), small_config());
+    assert_eq!(recovered.snapshot.as_ref().map(|s| s.lsn), Some(Lsn(20)));
+    // Damage the newest snapshot: recovery uses the older one plus the WAL.
+    mem.corrupt("snap-00000000000000000020/state", 0, b"X");
+    let (_, recovered) = open(&mem, small_config());
+    let snapshot = recovered.snapshot.as_ref().expect("older snapshot");
+    assert_eq!(
+        (snapshot.lsn, snapshot.file("state")),
+        (Lsn(10), Some(&b"ten"[..]))
+    );
+    assert_eq!(recovered.records.len(), 10);
+    assert_eq!(recovered.report.ignored_snapshots.len(), 1);
+    assert!(recovered.report.ignored_snapshots[0].reason.contains("CRC"));
+}
+
+#[test]
+fn half_written_snapshot_is_ignored() {
+    // Crash at every operation of a snapshot write: recovery always finds the data.
+    let mut crash_points = 0;
+    for crash_at in 0.. {
+        let mem = MemDirectory::new();
+        let dir = FaultyDirectory::new(
+            mem.clone(),
+            FaultConfig {
+                seed: crash_at,
+                crash_at: Some(crash_at),
+                fail_at: None,
+            },
+        );
+        let (snapshot_started, done) = block_on(async {
+            let Ok((store, _)) = ShardStore::open(dir.clone(), small_config()).await else {
+                return (false, false);
+            };
+            for id in 0..5 {
+                if store.append(&[vector_record(id, 30)]).await.is_err() {
+                    return (false, false);
+                }
+            }
+            let big = vec![7u8; 3 * 4096 + 100];
+            (
+                true,
+                store
+                    .write_snapshot(Lsn(5), &[("state", b"five"), ("big", &big)])
+                    .await
+                    .is_ok(),
+            )
+        });
+        if !snapshot_started {
+            continue;
+        }
+        crash_points += 1;
+        let (_, recovered) = open(&mem.crash_image(crash_at), small_config());
+        let covered = recovered.snapshot.as_ref().map_or(0, |s| s.lsn.0);
+        assert_eq!(
+            covered + recovered.records.len() as u64,
+            5,
+            "crash at op {crash_at}"
+        );
+        if done {
+            break;
+        }
+    }
+    assert!(crash_points > 10);
+}
+
+#[test]
+fn group_commit_batches_concurrent_appends() {
+    let mem = MemDirectory::new();
+    let config = WalConfig {
+        segment_bytes: 1 << 20,
+        durability: Durability::Sync,
+    };
+    block_on(async {
+        let (store, _) = ShardStore::open(mem.clone(), config).await.unwrap();
+        let batches: Vec<Vec<WalRecord>> = (0..64).map(|id| vec![vector_record(id, 16)]).collect();
+        let lsns: Vec<Lsn> = join_all(batches.iter().map(|b| store.append(b)).collect())
+            .await
+            .into_iter()
+            .map(|r| r.unwrap())
+            .collect();
+        assert_eq!(lsns, (1..=64).map(Lsn).collect::<Vec<_>>());
+        let stats = store.stats();
+        assert_eq!(stats.group_appends_sum, 64);
+        assert!(
+            stats.groups_count <= 3 && stats.fsyncs_count <= 4,
+            "no batching: {stats:?}"
+        );
+        // Everything acknowledged is in the durable image.
+        let (_, recovered) = ShardStore::open(mem.durable_image(), config).await.unwrap();
+        assert_eq!(recovered.records.len(), 64);
+    });
+}
+
+#[test]
+fn interval_and_none_ack_at_write_and_sync_makes_durable() {
+    for durability in [
+        Durability::Interval(Duration::from_secs(3600)),
+        Durability::None,
+    ] {
+        let mem = MemDirectory::new();
+        let config = WalConfig {
+            segment_bytes: 1 << 20,
+            durability,
+        };
+        block_on(async {
+            let (store, _) = ShardStore::open(mem.clone(), config).await.unwrap();
+            store.append(&[vector_record(1, 4)]).await.unwrap();
+            // Segment creation syncs the (empty) segment; the record itself is not synced.
+            let fsyncs = store.stats().fsyncs_count;
+            store.append(&[vector_record(2, 4)]).await.unwrap();
+            assert_eq!(store.stats().fsyncs_count, fsyncs);
+            assert_eq!(
+                store.sync_deadline().is_some(),
+                matches!(durability, Durability::Interval(_))
+            );
+            assert!(open(&mem.durable_image(), config).1.records.is_empty());
+            assert_eq!(store.sync().await.unwrap(), Lsn(2));
+            assert_eq!(store.sync_deadline(), None);
+            assert_eq!(open(&mem.durable_image(), config).1.records.len(), 2);
+        });
+    }
+}
+
+#[test]
+fn oversized_record_is_rejected_without_failing_the_wal() {
+    let mem = MemDirectory::new();
+    block_on(async {
+        let (store, _) = ShardStore::open(mem.clone(), small_config()).await.unwrap();
+        let huge = WalRecord::Upsert {
+            id: 1,
+            vector: vec![0.0; corevec_storage::RECORD_PAYLOAD_BYTES_MAX / 4 + 1],
+        };
+        assert!(matches!(
+            store.append(&[huge]).await,
+            Err(Error::RecordTooLarge { .. })
+        ));
+        assert_eq!(store.append(&[vector_record(2, 2)]).await.unwrap(), Lsn(1));
+        // An empty append is a barrier returning the last LSN.
+        assert_eq!(store.append(&[]).await.unwrap(), Lsn(1));
+    });
+}

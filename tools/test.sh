@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# Runs every corevec test: installs build dependencies, checks formatting and lints, then runs
+# the whole workspace's tests (unit, property, integration with real processes on loopback).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash tools/setup.sh
+# glommio registers io_uring buffers; give the tests locked memory where we are allowed to.
+ulimit -l unlimited 2>/dev/null || ulimit -l 65536 2>/dev/null || true
+cargo fmt --all -- --check
+cargo clippy --workspace --all-targets --locked -- -D warnings
+cargo test --workspace --locked
