@@ -25,13 +25,29 @@ use rand_distr::{Distribution, Normal};
 #[derive(Debug)]
 pub enum DatasetError {
     /// Reading or writing failed.
-    Io { path: PathBuf, source: std::io::Error },
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
     /// The file ends inside a record.
-    Truncated { path: PathBuf, record: usize, offset: usize },
+    Truncated {
+        path: PathBuf,
+        record: usize,
+        offset: usize,
+    },
     /// A record's dimension differs from the first record's.
-    InconsistentDim { path: PathBuf, record: usize, expected: usize, found: i64 },
+    InconsistentDim {
+        path: PathBuf,
+        record: usize,
+        expected: usize,
+        found: i64,
+    },
     /// A dimension that is zero or negative.
-    InvalidDim { path: PathBuf, record: usize, found: i64 },
+    InvalidDim {
+        path: PathBuf,
+        record: usize,
+        found: i64,
+    },
     /// Anything else (wrong combination of files, bad parameters).
     Invalid(String),
 }
@@ -40,18 +56,35 @@ impl fmt::Display for DatasetError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Self::Io { path, source } => write!(f, "{}: {source}", path.display()),
-            Self::Truncated { path, record, offset } => write!(
+            Self::Truncated {
+                path,
+                record,
+                offset,
+            } => write!(
                 f,
                 "{}: truncated: record {record} at byte {offset} ends past the end of the file",
                 path.display()
             ),
-            Self::InconsistentDim { path, record, expected, found } => write!(
+            Self::InconsistentDim {
+                path,
+                record,
+                expected,
+                found,
+            } => write!(
                 f,
                 "{}: record {record} has dimension {found}, the first record has {expected}",
                 path.display()
             ),
-            Self::InvalidDim { path, record, found } => {
-                write!(f, "{}: record {record} has invalid dimension {found}", path.display())
+            Self::InvalidDim {
+                path,
+                record,
+                found,
+            } => {
+                write!(
+                    f,
+                    "{}: record {record} has invalid dimension {found}",
+                    path.display()
+                )
             }
             Self::Invalid(message) => f.write_str(message),
         }
@@ -79,11 +112,7 @@ pub struct Matrix<T> {
 impl<T> Matrix<T> {
     /// Number of rows.
     pub fn rows(&self) -> usize {
-        if self.dim == 0 {
-            0
-        } else {
-            self.data.len() / self.dim
-        }
+        self.data.len().checked_div(self.dim).unwrap_or(0)
     }
 
     /// Row `i`.
@@ -136,11 +165,19 @@ fn parse<T: Component>(bytes: &[u8], path: &Path) -> Result<Matrix<T>, DatasetEr
     let mut offset = 0usize;
     let mut record = 0usize;
     while offset < bytes.len() {
-        let truncated = || DatasetError::Truncated { path: path.to_owned(), record, offset };
+        let truncated = || DatasetError::Truncated {
+            path: path.to_owned(),
+            record,
+            offset,
+        };
         let header = bytes.get(offset..offset + 4).ok_or_else(truncated)?;
         let found = i64::from(<i32 as Component>::read_le(header));
         if found <= 0 {
-            return Err(DatasetError::InvalidDim { path: path.to_owned(), record, found });
+            return Err(DatasetError::InvalidDim {
+                path: path.to_owned(),
+                record,
+                found,
+            });
         }
         let found_dim = found as usize;
         if record == 0 {
@@ -148,9 +185,16 @@ fn parse<T: Component>(bytes: &[u8], path: &Path) -> Result<Matrix<T>, DatasetEr
             let records = bytes.len() / (4 + dim * T::SIZE);
             data.reserve_exact(records * dim);
         } else if found_dim != dim {
-            return Err(DatasetError::InconsistentDim { path: path.to_owned(), record, expected: dim, found });
+            return Err(DatasetError::InconsistentDim {
+                path: path.to_owned(),
+                record,
+                expected: dim,
+                found,
+            });
         }
-        let body = bytes.get(offset + 4..offset + 4 + dim * T::SIZE).ok_or_else(truncated)?;
+        let body = bytes
+            .get(offset + 4..offset + 4 + dim * T::SIZE)
+            .ok_or_else(truncated)?;
         data.extend(body.chunks_exact(T::SIZE).map(T::read_le));
         offset += 4 + dim * T::SIZE;
         record += 1;
@@ -159,7 +203,10 @@ fn parse<T: Component>(bytes: &[u8], path: &Path) -> Result<Matrix<T>, DatasetEr
 }
 
 fn read_bytes(path: &Path) -> Result<Vec<u8>, DatasetError> {
-    std::fs::read(path).map_err(|source| DatasetError::Io { path: path.to_owned(), source })
+    std::fs::read(path).map_err(|source| DatasetError::Io {
+        path: path.to_owned(),
+        source,
+    })
 }
 
 /// Reads an `.fvecs` file.
@@ -182,7 +229,10 @@ fn write_records<T: Copy>(
     matrix: &Matrix<T>,
     to_le: impl Fn(T) -> [u8; 4],
 ) -> Result<(), DatasetError> {
-    let io = |source| DatasetError::Io { path: path.to_owned(), source };
+    let io = |source| DatasetError::Io {
+        path: path.to_owned(),
+        source,
+    };
     let dim = i32::try_from(matrix.dim)
         .ok()
         .filter(|&d| d > 0)
@@ -238,7 +288,11 @@ pub fn load_texmex(dir: &Path) -> Result<Texmex, DatasetError> {
                 queries.rows()
             )));
         }
-        if let Some(bad) = gt.data.iter().find(|&&id| id < 0 || id as usize >= base.rows()) {
+        if let Some(bad) = gt
+            .data
+            .iter()
+            .find(|&&id| id < 0 || id as usize >= base.rows())
+        {
             return Err(DatasetError::Invalid(format!(
                 "{}: id {bad} is not a base row (0..{})",
                 gt_path.display(),
@@ -249,7 +303,11 @@ pub fn load_texmex(dir: &Path) -> Result<Texmex, DatasetError> {
     } else {
         None
     };
-    Ok(Texmex { base, queries, groundtruth })
+    Ok(Texmex {
+        base,
+        queries,
+        groundtruth,
+    })
 }
 
 /// Parameters of a synthetic dataset.
@@ -276,8 +334,9 @@ impl Synthetic {
                 data.push(rng.gen_range(-1.0f32..1.0));
             }
         } else {
-            let centres: Vec<f32> =
-                (0..self.clusters * self.dim).map(|_| rng.gen_range(-1.0f32..1.0)).collect();
+            let centres: Vec<f32> = (0..self.clusters * self.dim)
+                .map(|_| rng.gen_range(-1.0f32..1.0))
+                .collect();
             let noise = Normal::new(0.0f32, self.spread.max(0.0)).unwrap_or_else(|_| {
                 Normal::new(0.0, 0.0).expect("a zero standard deviation is valid")
             });
@@ -287,7 +346,10 @@ impl Synthetic {
                 data.extend(centre.iter().map(|&x| x + noise.sample(&mut rng)));
             }
         }
-        let mut matrix = Matrix { dim: self.dim, data };
+        let mut matrix = Matrix {
+            dim: self.dim,
+            data,
+        };
         if self.normalize {
             normalize(&mut matrix);
         }
@@ -356,8 +418,14 @@ mod tests {
 
     #[test]
     fn fvecs_and_ivecs_round_trip() {
-        let f = Matrix { dim: 3, data: vec![1.0f32, -2.5, 3.25, 0.0, 1e-7, f32::MAX] };
-        let i = Matrix { dim: 2, data: vec![0i32, -1, i32::MAX, 7] };
+        let f = Matrix {
+            dim: 3,
+            data: vec![1.0f32, -2.5, 3.25, 0.0, 1e-7, f32::MAX],
+        };
+        let i = Matrix {
+            dim: 2,
+            data: vec![0i32, -1, i32::MAX, 7],
+        };
         let (fp, ip) = (temp("a.fvecs"), temp("a.ivecs"));
         write_fvecs(&fp, &f).unwrap();
         write_ivecs(&ip, &i).unwrap();
@@ -372,7 +440,13 @@ mod tests {
     fn bvecs_parse() {
         let bytes = [2u8, 0, 0, 0, 10, 20, 2, 0, 0, 0, 30, 40];
         let m: Matrix<u8> = parse(&bytes, Path::new("x.bvecs")).unwrap();
-        assert_eq!(m, Matrix { dim: 2, data: vec![10, 20, 30, 40] });
+        assert_eq!(
+            m,
+            Matrix {
+                dim: 2,
+                data: vec![10, 20, 30, 40]
+            }
+        );
     }
 
     #[test]
@@ -388,7 +462,10 @@ mod tests {
         let mut bytes = 2i32.to_le_bytes().to_vec();
         bytes.extend(1.0f32.to_le_bytes());
         let err = parse::<f32>(&bytes, p).unwrap_err();
-        assert!(matches!(err, DatasetError::Truncated { record: 0, .. }), "{err}");
+        assert!(
+            matches!(err, DatasetError::Truncated { record: 0, .. }),
+            "{err}"
+        );
         // Truncated header.
         let err = parse::<f32>(&[1, 0], p).unwrap_err();
         assert!(matches!(err, DatasetError::Truncated { .. }), "{err}");
@@ -398,18 +475,36 @@ mod tests {
         bytes.extend(2i32.to_le_bytes());
         bytes.extend([0u8; 8]);
         let err = parse::<f32>(&bytes, p).unwrap_err();
-        assert!(matches!(err, DatasetError::InconsistentDim { record: 1, expected: 1, found: 2, .. }));
+        assert!(matches!(
+            err,
+            DatasetError::InconsistentDim {
+                record: 1,
+                expected: 1,
+                found: 2,
+                ..
+            }
+        ));
         // Negative dimension.
         let err = parse::<i32>(&(-3i32).to_le_bytes(), p).unwrap_err();
         assert!(matches!(err, DatasetError::InvalidDim { found: -3, .. }));
         assert!(err.to_string().contains("bad.fvecs"));
         // Missing file.
-        assert!(matches!(read_fvecs(Path::new("/nonexistent/x.fvecs")), Err(DatasetError::Io { .. })));
+        assert!(matches!(
+            read_fvecs(Path::new("/nonexistent/x.fvecs")),
+            Err(DatasetError::Io { .. })
+        ));
     }
 
     #[test]
     fn synthetic_is_seeded_and_normalised() {
-        let params = Synthetic { count: 100, dim: 8, clusters: 4, spread: 0.1, normalize: true, seed: 3 };
+        let params = Synthetic {
+            count: 100,
+            dim: 8,
+            clusters: 4,
+            spread: 0.1,
+            normalize: true,
+            seed: 3,
+        };
         let a = params.generate();
         assert_eq!(a, params.generate());
         assert_eq!(a.rows(), 100);
@@ -418,15 +513,32 @@ mod tests {
             let norm: f32 = row.iter().map(|x| x * x).sum();
             assert!((norm - 1.0).abs() < 1e-4);
         }
-        let uniform = Synthetic { clusters: 0, normalize: false, ..params }.generate();
+        let uniform = Synthetic {
+            clusters: 0,
+            normalize: false,
+            ..params
+        }
+        .generate();
         assert!(uniform.data.iter().all(|x| (-1.0..1.0).contains(x)));
     }
 
     #[test]
     fn ground_truth_matches_a_sort() {
-        let params = Synthetic { count: 300, dim: 4, clusters: 0, spread: 0.0, normalize: false, seed: 1 };
+        let params = Synthetic {
+            count: 300,
+            dim: 4,
+            clusters: 0,
+            spread: 0.0,
+            normalize: false,
+            seed: 1,
+        };
         let base = params.generate();
-        let queries = Synthetic { count: 7, seed: 2, ..params }.generate();
+        let queries = Synthetic {
+            count: 7,
+            seed: 2,
+            ..params
+        }
+        .generate();
         let skip = |row: u32| row % 3 == 0;
         let gt = ground_truth(&base, &queries, Metric::L2, 5, &skip, 3);
         for (q, found) in queries.iter().zip(&gt) {

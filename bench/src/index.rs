@@ -100,7 +100,10 @@ fn threads() -> usize {
 fn load(args: &IndexArgs) -> Result<Data, Box<dyn std::error::Error>> {
     let (name, mut base, queries, file_truth) = if let Some(dir) = &args.data {
         let texmex = dataset::load_texmex(dir)?;
-        let name = dir.file_name().map_or_else(|| dir.display().to_string(), |n| n.to_string_lossy().into_owned());
+        let name = dir.file_name().map_or_else(
+            || dir.display().to_string(),
+            |n| n.to_string_lossy().into_owned(),
+        );
         (name, texmex.base, texmex.queries, texmex.groundtruth)
     } else {
         let spec = args.synthetic.as_deref().unwrap_or_default();
@@ -125,9 +128,20 @@ fn load(args: &IndexArgs) -> Result<Data, Box<dyn std::error::Error>> {
         }
         let all = params.generate();
         let split = count as usize * params.dim;
-        let base = Matrix { dim: params.dim, data: all.data[..split].to_vec() };
-        let queries = Matrix { dim: params.dim, data: all.data[split..].to_vec() };
-        (format!("synthetic-{count}x{dim}c{clusters}s{seed}"), base, queries, None)
+        let base = Matrix {
+            dim: params.dim,
+            data: all.data[..split].to_vec(),
+        };
+        let queries = Matrix {
+            dim: params.dim,
+            data: all.data[split..].to_vec(),
+        };
+        (
+            format!("synthetic-{count}x{dim}c{clusters}s{seed}"),
+            base,
+            queries,
+            None,
+        )
     };
     let mut file_truth = file_truth;
     if let Some(limit) = args.limit {
@@ -137,17 +151,27 @@ fn load(args: &IndexArgs) -> Result<Data, Box<dyn std::error::Error>> {
         }
     }
     let truth = match file_truth {
-        Some(gt) if gt.dim >= args.k => {
-            gt.iter().map(|row| row.iter().take(args.k).map(|&id| id as u32).collect()).collect()
-        }
+        Some(gt) if gt.dim >= args.k => gt
+            .iter()
+            .map(|row| row.iter().take(args.k).map(|&id| id as u32).collect())
+            .collect(),
         _ => {
             let started = Instant::now();
-            let truth = dataset::ground_truth(&base, &queries, args.metric, args.k, &|_| false, threads());
-            eprintln!("ground truth by brute force: {:.1}s", started.elapsed().as_secs_f64());
+            let truth =
+                dataset::ground_truth(&base, &queries, args.metric, args.k, &|_| false, threads());
+            eprintln!(
+                "ground truth by brute force: {:.1}s",
+                started.elapsed().as_secs_f64()
+            );
             truth
         }
     };
-    Ok(Data { name, base, queries, truth })
+    Ok(Data {
+        name,
+        base,
+        queries,
+        truth,
+    })
 }
 
 /// Mean fraction of each query's true top-k found.
@@ -239,7 +263,11 @@ fn common(args: &IndexArgs, data: &Data) -> serde_json::Map<String, serde_json::
 
 fn run_library(args: &IndexArgs, data: &Data) -> Result<(), Box<dyn std::error::Error>> {
     let n = data.base.rows();
-    let config = HnswConfig { connectivity: args.m, expansion_add: args.ef_construction, seed: args.seed };
+    let config = HnswConfig {
+        connectivity: args.m,
+        expansion_add: args.ef_construction,
+        seed: args.seed,
+    };
     let started = Instant::now();
     let mut vectors = Vectors::with_capacity(data.base.dim, n)?;
     for row in data.base.iter() {
@@ -267,19 +295,33 @@ fn run_library(args: &IndexArgs, data: &Data) -> Result<(), Box<dyn std::error::
     );
 
     let mut fractions = vec![0.0];
-    fractions.extend(args.delete_fraction.iter().copied().filter(|f| *f > 0.0 && *f < 1.0));
+    fractions.extend(
+        args.delete_fraction
+            .iter()
+            .copied()
+            .filter(|f| *f > 0.0 && *f < 1.0),
+    );
     for fraction in fractions {
         let mut deleted = vec![false; n];
         let truth = if fraction == 0.0 {
             data.truth.clone()
         } else {
             let mut slots: Vec<u32> = (0..n as u32).collect();
-            slots.shuffle(&mut rand::rngs::StdRng::seed_from_u64(args.seed ^ fraction.to_bits()));
+            slots.shuffle(&mut rand::rngs::StdRng::seed_from_u64(
+                args.seed ^ fraction.to_bits(),
+            ));
             for &slot in &slots[..(n as f64 * fraction).round() as usize] {
                 deleted[slot as usize] = true;
             }
             let skip = |slot: u32| deleted[slot as usize];
-            dataset::ground_truth(&data.base, &data.queries, args.metric, args.k, &skip, threads())
+            dataset::ground_truth(
+                &data.base,
+                &data.queries,
+                args.metric,
+                args.k,
+                &skip,
+                threads(),
+            )
         };
         for &ef in &args.ef {
             let mut found = vec![Vec::new(); data.queries.rows()];
@@ -326,7 +368,11 @@ fn run_library(args: &IndexArgs, data: &Data) -> Result<(), Box<dyn std::error::
     Ok(())
 }
 
-fn run_engine(args: &IndexArgs, data: &Data, shards: u32) -> Result<(), Box<dyn std::error::Error>> {
+fn run_engine(
+    args: &IndexArgs,
+    data: &Data,
+    shards: u32,
+) -> Result<(), Box<dyn std::error::Error>> {
     use corevec_engine::collection::IndexParams;
     use corevec_engine::{CollectionSpec, Engine, EngineConfig, SearchRequest};
 
@@ -336,7 +382,10 @@ fn run_engine(args: &IndexArgs, data: &Data, shards: u32) -> Result<(), Box<dyn 
     let name = format!("bench_index_{shards}");
     let spec = CollectionSpec::new(name.clone(), dim, args.metric)
         .with_shards(shards)
-        .with_index(IndexParams { connectivity: args.m, expansion_add: args.ef_construction });
+        .with_index(IndexParams {
+            connectivity: args.m,
+            expansion_add: args.ef_construction,
+        });
     engine.create_collection(spec)?;
     let started = Instant::now();
     const UPSERT_BATCH: usize = 1_000;
@@ -348,10 +397,18 @@ fn run_engine(args: &IndexArgs, data: &Data, shards: u32) -> Result<(), Box<dyn 
     engine.wait_indexed(&name)?;
     let build = started.elapsed();
     let index_bytes = engine.describe(&name)?.bytes();
-    let clients = if args.clients == 0 { engine.cores() } else { args.clients };
+    let clients = if args.clients == 0 {
+        engine.cores()
+    } else {
+        args.clients
+    };
     let batch = args.engine_batch.max(1);
     let nq = data.queries.rows();
-    eprintln!("engine: {shards} shards on {} cores, built in {:.2}s", engine.cores(), build.as_secs_f64());
+    eprintln!(
+        "engine: {shards} shards on {} cores, built in {:.2}s",
+        engine.cores(),
+        build.as_secs_f64()
+    );
 
     for &ef in &args.ef {
         let search_range = |range: std::ops::Range<usize>| -> Result<Vec<Vec<u32>>, String> {
@@ -362,7 +419,10 @@ fn run_engine(args: &IndexArgs, data: &Data, shards: u32) -> Result<(), Box<dyn 
                 exact: false,
             };
             let results = engine.search(&name, request).map_err(|e| e.to_string())?;
-            Ok(results.iter().map(|r| r.iter().map(|hit| hit.id as u32).collect()).collect())
+            Ok(results
+                .iter()
+                .map(|r| r.iter().map(|hit| hit.id as u32).collect())
+                .collect())
         };
         let mut found = vec![Vec::new(); nq];
         // Warm-up, and the results for recall.
@@ -396,7 +456,10 @@ fn run_engine(args: &IndexArgs, data: &Data, shards: u32) -> Result<(), Box<dyn 
                         })
                     })
                     .collect();
-                handles.into_iter().map(|h| h.join().unwrap_or_else(|_| Err("client panicked".into()))).collect()
+                handles
+                    .into_iter()
+                    .map(|h| h.join().unwrap_or_else(|_| Err("client panicked".into())))
+                    .collect()
             });
             let qps = nq as f64 / started.elapsed().as_secs_f64();
             let mut all = Latencies::new();

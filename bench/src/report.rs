@@ -90,8 +90,16 @@ mod tests {
             latencies.record(Duration::from_micros(us));
         }
         assert_eq!(latencies.count(), 100);
-        assert!((latencies.p50_us() - 50.0).abs() < 0.1, "{}", latencies.p50_us());
-        assert!((latencies.p99_us() - 99.0).abs() < 0.1, "{}", latencies.p99_us());
+        assert!(
+            (latencies.p50_us() - 50.0).abs() < 0.1,
+            "{}",
+            latencies.p50_us()
+        );
+        assert!(
+            (latencies.p99_us() - 99.0).abs() < 0.1,
+            "{}",
+            latencies.p99_us()
+        );
         let mut other = Latencies::new();
         other.record(Duration::from_secs(1));
         latencies.merge(&other);

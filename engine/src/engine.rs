@@ -12,9 +12,13 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
+use std::path::PathBuf;
+
+use corevec_storage::WalConfig;
+
 use crate::collection::CollectionSpec;
 use crate::error::{Error, Result};
-use crate::local::{CollectionInfo, LocalEngine, SearchRequest};
+use crate::local::{CollectionInfo, Durable, LocalEngine, SearchRequest};
 use crate::mesh::{MeshMessage, MeshPort, MESH_CREDITS_DEFAULT};
 use crate::rt::{self, MeshBuilder};
 use crate::topk::Neighbor;
@@ -36,7 +40,17 @@ pub struct EngineConfig {
     pub mesh_credits: usize,
     /// Executor threads are named `{thread_prefix}-{ordinal}` (Linux keeps 15 bytes).
     pub thread_prefix: String,
+    /// Where shards keep their WAL and snapshots; `None` runs in memory (nothing survives
+    /// a restart).
+    pub data_dir: Option<PathBuf>,
+    /// WAL segment size and durability mode (used with `data_dir`).
+    pub wal: WalConfig,
+    /// A shard snapshots itself after this many WAL bytes (used with `data_dir`).
+    pub snapshot_wal_bytes: u64,
 }
+
+/// Default automatic-snapshot threshold: 256 MiB of WAL per shard.
+pub const SNAPSHOT_WAL_BYTES_DEFAULT: u64 = 256 << 20;
 
 impl Default for EngineConfig {
     fn default() -> Self {
@@ -45,6 +59,9 @@ impl Default for EngineConfig {
             default_shards: None,
             mesh_credits: MESH_CREDITS_DEFAULT,
             thread_prefix: "corevec-core".into(),
+            data_dir: None,
+            wal: WalConfig::default(),
+            snapshot_wal_bytes: SNAPSHOT_WAL_BYTES_DEFAULT,
         }
     }
 }
@@ -63,8 +80,8 @@ type CoreJob = Box<dyn FnOnce(&Rc<LocalEngine>) + Send>;
 
 enum Command {
     Run(CoreJob),
-    /// Reject new requests; acknowledge once done.
-    Quiesce(flume::Sender<()>),
+    /// Reject new requests, drain, sync every WAL; acknowledge with the outcome.
+    Quiesce(flume::Sender<Result<()>>),
     /// Leave the executor.
     Exit,
 }
@@ -104,7 +121,19 @@ impl Engine {
         }
         let mesh = MeshBuilder::<MeshMessage, _>::full(cores, 2 * config.mesh_credits);
         let on_core = Arc::new(on_core);
-        let (started_tx, started_rx) = flume::unbounded::<(usize, usize)>();
+        let durable = config.data_dir.as_ref().map(|data_dir| Durable {
+            data_dir: data_dir.clone(),
+            wal: config.wal.clone(),
+            snapshot_wal_bytes: config.snapshot_wal_bytes,
+        });
+        if let Some(durable) = &durable {
+            std::fs::create_dir_all(&durable.data_dir)
+                .map_err(|e| Error::system(format!("creating data directory {}", durable.data_dir.display()), e))?;
+            if durable.wal.durability == corevec_storage::Durability::None {
+                tracing::warn!("durability=none: acknowledged writes are NOT durable (benchmarks only)");
+            }
+        }
+        let (started_tx, started_rx) = flume::unbounded::<Result<(usize, usize)>>();
         let mut engine = Self {
             inboxes: Vec::with_capacity(cores),
             threads: Vec::with_capacity(cores),
@@ -115,16 +144,30 @@ impl Engine {
             let (inbox_tx, inbox_rx) = flume::bounded::<Command>(INBOX_CAPACITY);
             let (mesh, on_core, started_tx) = (mesh.clone(), Arc::clone(&on_core), started_tx.clone());
             let credits = config.mesh_credits;
+            let durable = durable.clone();
             let cpu = core.pinned_cpu();
             let thread = rt::start_pinned(&format!("{}-{i}", config.thread_prefix), cpu, move || async move {
                 let Some(Ok((senders, mut receivers))) = rt::timeout(START_TIMEOUT, mesh.join()).await else {
-                    tracing::error!(cpu, "executor could not join the core mesh");
+                    let _ = started_tx.send(Err(Error::Placement(format!("executor on cpu {cpu} could not join the core mesh"))));
                     return;
                 };
+                if let Some(durable) = &durable {
+                    // Before any other O_DIRECT file on this executor: see storage's prime_device.
+                    if let Err(e) = corevec_storage::prime_device(&durable.data_dir).await {
+                        let _ = started_tx.send(Err(e.into()));
+                        return;
+                    }
+                }
                 let port = MeshPort::new(senders, credits);
-                let local = LocalEngine::start(port, &mut receivers, default_shards);
+                let local = match LocalEngine::start(port, &mut receivers, default_shards, durable).await {
+                    Ok(local) => local,
+                    Err(e) => {
+                        let _ = started_tx.send(Err(e));
+                        return;
+                    }
+                };
                 on_core(&local);
-                let _ = started_tx.send((local.core(), i));
+                let _ = started_tx.send(Ok((local.core(), i)));
                 serve_inbox(&local, &inbox_rx).await;
                 local.close_mesh();
             })?;
@@ -134,9 +177,11 @@ impl Engine {
         drop(started_tx);
         let mut placement = Vec::with_capacity(cores);
         for _ in 0..cores {
-            match started_rx.recv_timeout(START_TIMEOUT) {
-                Ok((ordinal, i)) => placement.push(CorePlacement { ordinal, core: selected[i].clone() }),
-                Err(_) => return Err(Error::Placement("an executor failed to start; see the log".into())),
+            match started_rx.recv_timeout(START_TIMEOUT * 4) {
+                Ok(Ok((ordinal, i))) => placement.push(CorePlacement { ordinal, core: selected[i].clone() }),
+                // Dropping `engine` stops the executors that did start.
+                Ok(Err(e)) => return Err(e),
+                Err(_) => return Err(Error::Placement("an executor failed to start in time; see the log".into())),
             }
         }
         placement.sort_by_key(|p| p.ordinal);
@@ -270,6 +315,15 @@ impl Engine {
         self.call(move |local| async move { local.search(&name, request).await })
     }
 
+    /// Snapshots one collection (or all) on every core.
+    ///
+    /// # Errors
+    /// See [`LocalEngine::snapshot`].
+    pub fn snapshot(&self, name: Option<&str>) -> Result<()> {
+        let name = name.map(str::to_owned);
+        self.call(move |local| async move { local.snapshot(name.as_deref()).await })
+    }
+
     /// Waits until every shard of the collection has indexed all it holds.
     ///
     /// # Errors
@@ -279,16 +333,17 @@ impl Engine {
         self.call(move |local| async move { local.wait_indexed(&name).await })
     }
 
-    /// Stops every core: new requests are refused, then executors exit and are joined.
+    /// Stops every core: new requests are refused, requests in flight finish, every WAL is
+    /// made durable, then executors exit and are joined.
     ///
     /// # Errors
-    /// Never yet; reserved for flushing storage on the way out.
+    /// The first core whose WAL could not be synced (its acknowledged writes were already
+    /// durable in `sync` mode; in `interval` mode the last window may be lost).
     pub fn shutdown(mut self) -> Result<()> {
-        self.stop();
-        Ok(())
+        self.stop()
     }
 
-    fn stop(&mut self) {
+    fn stop(&mut self) -> Result<()> {
         let acks: Vec<_> = self
             .inboxes
             .iter()
@@ -297,8 +352,14 @@ impl Engine {
                 inbox.send(Command::Quiesce(tx)).ok().map(|()| rx)
             })
             .collect();
+        let mut outcome = Ok(());
         for ack in acks {
-            let _ = ack.recv();
+            if let Ok(Err(e)) = ack.recv() {
+                tracing::error!(error = %e, "a core failed to make its WAL durable at shutdown");
+                if outcome.is_ok() {
+                    outcome = Err(e);
+                }
+            }
         }
         for inbox in &self.inboxes {
             let _ = inbox.send(Command::Exit);
@@ -309,13 +370,14 @@ impl Engine {
                 tracing::error!("an executor thread panicked");
             }
         }
+        outcome
     }
 }
 
 impl Drop for Engine {
     fn drop(&mut self) {
         if !self.threads.is_empty() {
-            self.stop();
+            let _ = self.stop();
         }
     }
 }
@@ -327,7 +389,7 @@ async fn serve_inbox(local: &Rc<LocalEngine>, inbox: &flume::Receiver<Command>) 
             Command::Quiesce(ack) => {
                 local.begin_shutdown();
                 local.drained().await;
-                let _ = ack.send(());
+                let _ = ack.send(local.sync_all().await);
             }
             Command::Exit => break,
         }

@@ -50,6 +50,9 @@ pub enum Error {
     },
 
     // --- The machine or its files failed: operator attention. ---
+    /// Durable storage failed (I/O error, full disk, corruption).
+    #[error(transparent)]
+    Storage(#[from] corevec_storage::Error),
     /// Topology discovery or core placement failed.
     #[error("placement: {0}")]
     Placement(String),

@@ -29,7 +29,7 @@ mod visited;
 pub use parts::HnswParts;
 pub use visited::VisitedSet;
 
-use search::{key, key_distance, key_node, prefetch, with_space, Space};
+use search::{key, key_distance, key_node, prefetch_vector, with_space, Space};
 
 use crate::distance::Metric;
 use crate::vectors::Vectors;
@@ -60,7 +60,11 @@ pub struct HnswConfig {
 
 impl Default for HnswConfig {
     fn default() -> Self {
-        Self { connectivity: 16, expansion_add: 200, seed: 0x5eed_c0de }
+        Self {
+            connectivity: 16,
+            expansion_add: 200,
+            seed: 0x5eed_c0de,
+        }
     }
 }
 
@@ -197,7 +201,11 @@ impl Hnsw {
     #[inline(always)]
     fn links(&self, node: u32, level: usize) -> &[u32] {
         let row = self.row(node, level);
-        let words = if level == 0 { &self.level0 } else { &self.upper };
+        let words = if level == 0 {
+            &self.level0
+        } else {
+            &self.upper
+        };
         let count = words[row] as usize;
         &words[row + 1..row + 1 + count]
     }
@@ -206,7 +214,9 @@ impl Hnsw {
     #[inline(always)]
     fn links_ptr(&self, node: u32, level: usize) -> *const u32 {
         if level == 0 {
-            self.level0.as_ptr().wrapping_add(node as usize * (self.m0 + 1))
+            self.level0
+                .as_ptr()
+                .wrapping_add(node as usize * (self.m0 + 1))
         } else {
             self.upper.as_ptr().wrapping_add(self.row(node, level))
         }
@@ -215,7 +225,11 @@ impl Hnsw {
     /// Replaces `node`'s neighbours on `level` with the nodes of `keys`.
     fn set_links(&mut self, node: u32, level: usize, keys: &[u64]) {
         let row = self.row(node, level);
-        let words = if level == 0 { &mut self.level0 } else { &mut self.upper };
+        let words = if level == 0 {
+            &mut self.level0
+        } else {
+            &mut self.upper
+        };
         words[row] = keys.len() as u32;
         for (slot, &k) in words[row + 1..row + 1 + keys.len()].iter_mut().zip(keys) {
             *slot = key_node(k);
@@ -229,7 +243,11 @@ impl Hnsw {
     /// When `vectors` has no slot `self.len()`.
     pub fn insert(&mut self, vectors: &Vectors, visited: &mut VisitedSet) {
         let node = self.len();
-        assert!(vectors.len() > node, "slot {node} is not in the arena ({})", vectors.len());
+        assert!(
+            vectors.len() > node,
+            "slot {node} is not in the arena ({})",
+            vectors.len()
+        );
         assert!(node < NONE as usize, "node ids exhausted");
         with_space!(self.metric, S => self.insert_impl::<S>(vectors, node as u32, visited));
     }
@@ -245,7 +263,10 @@ impl Hnsw {
             self.upper_offsets.push(NONE);
         } else {
             let offset = self.upper.len();
-            assert!(offset + level * (self.m + 1) < NONE as usize, "upper levels exhausted");
+            assert!(
+                offset + level * (self.m + 1) < NONE as usize,
+                "upper levels exhausted"
+            );
             self.upper_offsets.push(offset as u32);
             self.upper.resize(offset + level * (self.m + 1), 0);
         }
@@ -259,7 +280,8 @@ impl Hnsw {
         let mut entry = self.entry_point;
         let mut entry_distance = S::distance(query, vectors.get(entry));
         for upper in (level + 1..=self.max_level).rev() {
-            (entry, entry_distance) = self.greedy::<S>(vectors, query, entry, entry_distance, upper);
+            (entry, entry_distance) =
+                self.greedy::<S>(vectors, query, entry, entry_distance, upper);
         }
         let not_deleted = |_: u32| false;
         for layer in (0..=level.min(self.max_level)).rev() {
@@ -275,7 +297,15 @@ impl Hnsw {
                 scratch,
                 &not_deleted,
             );
-            let VisitedSet { results, sorted, selected, pruned, kept, batch, .. } = &mut *scratch;
+            let VisitedSet {
+                results,
+                sorted,
+                selected,
+                pruned,
+                kept,
+                batch,
+                ..
+            } = &mut *scratch;
             sorted.clear();
             sorted.extend(results.drain());
             sorted.sort_unstable();
@@ -297,7 +327,16 @@ impl Hnsw {
             self.set_links(node, layer, selected);
             let cap = if layer == 0 { self.m0 } else { self.m };
             for &chosen in selected.iter() {
-                self.link_back::<S>(vectors, key_node(chosen), node, key_distance(chosen), layer, cap, pruned, kept);
+                self.link_back::<S>(
+                    vectors,
+                    key_node(chosen),
+                    node,
+                    key_distance(chosen),
+                    layer,
+                    cap,
+                    pruned,
+                    kept,
+                );
             }
         }
         if level > self.max_level {
@@ -321,7 +360,11 @@ impl Hnsw {
         kept: &mut Vec<u64>,
     ) {
         let row = self.row(target, level);
-        let words = if level == 0 { &mut self.level0 } else { &mut self.upper };
+        let words = if level == 0 {
+            &mut self.level0
+        } else {
+            &mut self.upper
+        };
         let count = words[row] as usize;
         if count < cap {
             words[row + 1 + count] = node;
@@ -331,10 +374,14 @@ impl Hnsw {
         let target_vector = vectors.get(target);
         pruned.clear();
         pruned.push(key(distance, node));
-        for &other in &words[row + 1..row + 1 + count] {
-            prefetch(vectors.as_ptr(other));
+        let members = &words[row + 1..row + 1 + count];
+        for &other in members.iter().take(search::PREFETCH_DISTANCE) {
+            prefetch_vector(vectors, other, 0, usize::MAX);
         }
-        for &other in &words[row + 1..row + 1 + count] {
+        for (j, &other) in members.iter().enumerate() {
+            if let Some(&ahead) = members.get(j + search::PREFETCH_DISTANCE) {
+                prefetch_vector(vectors, ahead, 0, usize::MAX);
+            }
             pruned.push(key(S::distance(target_vector, vectors.get(other)), other));
         }
         pruned.sort_unstable();
@@ -369,7 +416,10 @@ impl Hnsw {
 
     /// Tree edges in `node`'s level-0 list.
     fn tree_degree(&self, node: u32) -> usize {
-        self.links(node, 0).iter().filter(|&&other| self.is_tree_edge(node, other)).count()
+        self.links(node, 0)
+            .iter()
+            .filter(|&&other| self.is_tree_edge(node, other))
+            .count()
     }
 
     /// The new node's spanning-tree parent: the closest selected neighbour, else the closest
@@ -378,7 +428,11 @@ impl Hnsw {
     /// (a leaf always has room, so the walk ends).
     fn choose_parent(&self, sorted: &[u64], selected: &[u64], queue: &mut Vec<u32>) -> u32 {
         let has_room = |node: u32| self.tree_degree(node) < self.m0;
-        if let Some(&k) = selected.iter().chain(sorted).find(|&&k| has_room(key_node(k))) {
+        if let Some(&k) = selected
+            .iter()
+            .chain(sorted)
+            .find(|&&k| has_room(key_node(k)))
+        {
             return key_node(k);
         }
         let start = key_node(sorted[0]);
@@ -444,15 +498,32 @@ impl Hnsw {
         let mut entry = self.entry_point;
         let mut entry_distance = S::distance(query, vectors.get(entry));
         for level in (1..=self.max_level).rev() {
-            (entry, entry_distance) = self.greedy::<S>(vectors, query, entry, entry_distance, level);
+            (entry, entry_distance) =
+                self.greedy::<S>(vectors, query, entry, entry_distance, level);
         }
         scratch.begin(self.len());
-        self.search_layer::<S, D>(vectors, query, entry, entry_distance, 0, ef, scratch, is_deleted);
-        let VisitedSet { results, sorted, .. } = scratch;
+        self.search_layer::<S, D>(
+            vectors,
+            query,
+            entry,
+            entry_distance,
+            0,
+            ef,
+            scratch,
+            is_deleted,
+        );
+        let VisitedSet {
+            results, sorted, ..
+        } = scratch;
         sorted.clear();
         sorted.extend(results.drain());
         sorted.sort_unstable();
-        out.extend(sorted.iter().take(k).map(|&k| (key_distance(k), key_node(k))));
+        out.extend(
+            sorted
+                .iter()
+                .take(k)
+                .map(|&k| (key_distance(k), key_node(k))),
+        );
     }
 }
 

@@ -18,6 +18,7 @@ pub mod error;
 pub mod hnsw;
 pub mod local;
 pub mod mesh;
+pub mod persist;
 pub mod rt;
 pub mod shard;
 pub mod topk;

@@ -12,12 +12,19 @@
 
 use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
+use std::future::Future;
+use std::path::PathBuf;
+use std::pin::Pin;
 use std::rc::Rc;
 use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use corevec_storage::{DmaDirectory, Durability, ShardStore, WalConfig, WalRecord};
 
 use crate::collection::{self, CollectionSpec, EF_MAX, K_MAX};
 use crate::error::{Error, Result};
 use crate::mesh::{MeshMessage, MeshPort, QueryBatch, ShardRequest, ShardResponse};
+use crate::persist;
 use crate::rt::{self, Receivers, Semaphore, TaskQueues};
 use crate::shard::{Shard, ShardStats};
 use crate::topk::{self, Neighbor};
@@ -64,28 +71,50 @@ pub struct SearchRequest {
     pub exact: bool,
 }
 
+/// Where and how shards keep their data; `None` in [`LocalEngine`] means in memory only.
+#[derive(Clone, Debug)]
+pub struct Durable {
+    /// The node's data directory.
+    pub data_dir: PathBuf,
+    /// WAL segment size and durability mode.
+    pub wal: WalConfig,
+    /// A shard snapshots itself once this many WAL bytes were written since its last one.
+    pub snapshot_wal_bytes: u64,
+}
+
+/// One shard on this core, with its store when the engine is durable.
+struct LocalShard {
+    number: u32,
+    shard: RefCell<Shard>,
+    store: Option<ShardStore<DmaDirectory>>,
+    snapshotting: Cell<bool>,
+}
+
 /// The shards of one collection that live on this core.
 struct LocalCollection {
     spec: CollectionSpec,
-    /// `(shard number, shard)` for every shard `s` with `s % cores == core`.
-    shards: Vec<(u32, RefCell<Shard>)>,
+    /// Every shard `s` with `s % cores == core`, ascending.
+    shards: Vec<LocalShard>,
 }
 
 impl LocalCollection {
-    fn shard_mut(&self, shard: u32) -> std::cell::RefMut<'_, Shard> {
-        let (_, cell) = self
-            .shards
+    fn local_index(&self, shard: u32) -> usize {
+        self.shards
             .iter()
-            .find(|(s, _)| *s == shard)
-            .unwrap_or_else(|| panic!("shard {shard} of {} is not on this core", self.spec.name));
-        cell.borrow_mut()
+            .position(|s| s.number == shard)
+            .unwrap_or_else(|| panic!("shard {shard} of {} is not on this core", self.spec.name))
     }
 }
+
+type BoxedAppend<'a> = Pin<Box<dyn Future<Output = corevec_storage::Result<corevec_storage::Lsn>> + 'a>>;
 
 /// The engine on one core.
 pub struct LocalEngine {
     mesh: MeshPort,
     queues: TaskQueues,
+    durable: Option<Durable>,
+    /// Wakes the index builder after writes.
+    index_kick: (flume::Sender<()>, flume::Receiver<()>),
     default_shards: u32,
     collections: RefCell<HashMap<String, Rc<LocalCollection>>>,
     /// Serialises catalog changes; only used on core 0.
@@ -104,15 +133,22 @@ impl Drop for InFlight<'_> {
 }
 
 impl LocalEngine {
-    /// Builds this core's engine around its mesh port and starts serving peers' requests.
-    pub(crate) fn start(
+    /// Builds this core's engine around its mesh port: recovers the core's shards from the
+    /// data directory (if durable), then starts serving peers' requests and building indexes.
+    ///
+    /// # Errors
+    /// A shard that cannot be recovered (corruption, I/O) stops the start, naming the file.
+    pub(crate) async fn start(
         mesh: MeshPort,
         receivers: &mut Receivers<MeshMessage>,
         default_shards: u32,
-    ) -> Rc<Self> {
+        durable: Option<Durable>,
+    ) -> Result<Rc<Self>> {
         let engine = Rc::new(Self {
             mesh,
             queues: TaskQueues::create(),
+            durable,
+            index_kick: flume::bounded(1),
             default_shards,
             collections: RefCell::new(HashMap::new()),
             catalog_gate: Semaphore::new(1),
@@ -136,7 +172,132 @@ impl LocalEngine {
                 }
             });
         }
-        engine
+        engine.recover().await?;
+        let builder = Rc::clone(&engine);
+        rt::spawn_into(engine.queues.background, async move { builder.build_indexes().await });
+        if let Some(Durability::Interval(period)) = engine.durable.as_ref().map(|d| d.wal.durability) {
+            let syncer = Rc::clone(&engine);
+            rt::spawn_into(engine.queues.background, async move { syncer.sync_periodically(period).await });
+        }
+        Ok(engine)
+    }
+
+    /// Opens every collection of the catalog and this core's shards of it.
+    async fn recover(self: &Rc<Self>) -> Result<()> {
+        let Some(durable) = &self.durable else { return Ok(()) };
+        for spec in persist::read_catalog(&durable.data_dir)? {
+            let started = Instant::now();
+            let collection = self.open_collection(spec).await?;
+            let vectors: usize = collection.shards.iter().map(|s| s.shard.borrow().len()).sum();
+            tracing::info!(
+                core = self.core(),
+                collection = %collection.spec.name,
+                shards = collection.shards.len(),
+                vectors,
+                elapsed_ms = started.elapsed().as_millis() as u64,
+                "recovered"
+            );
+            self.collections.borrow_mut().insert(collection.spec.name.clone(), collection);
+        }
+        Ok(())
+    }
+
+    /// Creates (or recovers) this core's shards of `spec`.
+    async fn open_collection(&self, spec: CollectionSpec) -> Result<Rc<LocalCollection>> {
+        let mut shards = Vec::new();
+        for number in (0..spec.shards).filter(|&s| self.core_of_shard(s) == self.core()) {
+            let (shard, store) = match &self.durable {
+                None => (Shard::new(&spec, number)?, None),
+                Some(durable) => {
+                    let dir = persist::shard_dir(&durable.data_dir, &spec.name, number);
+                    std::fs::create_dir_all(&dir)
+                        .map_err(|e| Error::system(format!("creating {}", dir.display()), e))?;
+                    let (store, recovered) = ShardStore::open_dir(&dir, durable.wal.clone()).await?;
+                    if let Some(torn) = &recovered.report.torn_tail {
+                        tracing::warn!(file = %torn.file.display(), offset = torn.offset, reason = %torn.reason,
+                            "truncated a torn WAL tail (never acknowledged)");
+                    }
+                    for ignored in &recovered.report.ignored_snapshots {
+                        tracing::warn!(path = %ignored.path.display(), reason = %ignored.reason, "ignored an incomplete snapshot");
+                    }
+                    let mut shard = match &recovered.snapshot {
+                        Some(snapshot) => persist::decode_shard(snapshot, &spec, number, &dir)?,
+                        None => Shard::new(&spec, number)?,
+                    };
+                    for (_, record) in &recovered.records {
+                        shard.apply(record)?;
+                    }
+                    (shard, Some(store))
+                }
+            };
+            shards.push(LocalShard { number, shard: RefCell::new(shard), store, snapshotting: Cell::new(false) });
+        }
+        self.kick_indexer();
+        Ok(Rc::new(LocalCollection { spec, shards }))
+    }
+
+    fn kick_indexer(&self) {
+        let _ = self.index_kick.0.try_send(());
+    }
+
+    /// Background task: inserts unindexed slots into their shard's index, yielding often so
+    /// that requests on this core keep their latency.
+    async fn build_indexes(self: Rc<Self>) {
+        const INSERTS_PER_TURN: usize = 32;
+        loop {
+            if self.shutting_down.get() {
+                return;
+            }
+            let collections: Vec<Rc<LocalCollection>> = self.collections.borrow().values().cloned().collect();
+            let mut worked = false;
+            for collection in collections {
+                for local in &collection.shards {
+                    loop {
+                        let inserted =
+                            (0..INSERTS_PER_TURN).take_while(|_| local.shard.borrow_mut().index_next()).count();
+                        worked |= inserted > 0;
+                        rt::yield_if_needed().await;
+                        if inserted < INSERTS_PER_TURN {
+                            break;
+                        }
+                    }
+                }
+            }
+            if !worked {
+                let _ = self.index_kick.1.recv_async().await;
+            }
+        }
+    }
+
+    /// Background task for `Durability::Interval`: syncs stores whose deadline passed.
+    async fn sync_periodically(self: Rc<Self>, period: Duration) {
+        while !self.shutting_down.get() {
+            rt::sleep(period).await;
+            let collections: Vec<Rc<LocalCollection>> = self.collections.borrow().values().cloned().collect();
+            for collection in collections {
+                for store in collection.shards.iter().filter_map(|s| s.store.as_ref()) {
+                    if store.sync_deadline().is_some_and(|deadline| deadline <= Instant::now()) {
+                        if let Err(e) = store.sync().await {
+                            tracing::error!(collection = %collection.spec.name, error = %e, "periodic WAL sync failed");
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// Makes every store durable (shutdown). Call after [`Self::drained`].
+    ///
+    /// # Errors
+    /// The first store that fails to sync.
+    pub async fn sync_all(&self) -> Result<()> {
+        let collections: Vec<Rc<LocalCollection>> = self.collections.borrow().values().cloned().collect();
+        for collection in collections {
+            for store in collection.shards.iter().filter_map(|s| s.store.as_ref()) {
+                store.sync().await?;
+            }
+        }
+        Ok(())
     }
 
     /// This core's ordinal (0-based).
@@ -387,6 +548,23 @@ impl LocalEngine {
         self.fan_out(requests).await.map(|_| ())
     }
 
+    /// Snapshots every shard of `name` (or of every collection when `None`) on every core.
+    ///
+    /// # Errors
+    /// `InvalidArgument` when the engine runs in memory, `CollectionNotFound`, or a storage
+    /// failure.
+    pub async fn snapshot(self: &Rc<Self>, name: Option<&str>) -> Result<()> {
+        let _in_flight = self.enter()?;
+        if self.durable.is_none() {
+            return Err(Error::InvalidArgument("snapshots need a data directory; this engine runs in memory".into()));
+        }
+        if let Some(name) = name {
+            self.collection(name)?;
+        }
+        let requests = (0..self.cores()).map(|core| (core, ShardRequest::Snapshot(name.map(str::to_owned))));
+        self.fan_out(requests.collect()).await.map(|_| ())
+    }
+
     // ----- Coordination. -----
 
     fn split_ids(&self, spec: &CollectionSpec, ids: &[u64]) -> impl Iterator<Item = (usize, Vec<u64>)> {
@@ -426,6 +604,9 @@ impl LocalEngine {
         if self.collections.borrow().contains_key(&spec.name) {
             return Err(Error::CollectionExists(spec.name));
         }
+        if let Some(durable) = &self.durable {
+            persist::write_catalog(&durable.data_dir, &spec)?;
+        }
         // Every core learns the collection, including cores that hold none of its shards.
         let requests = (0..self.cores()).map(|core| (core, ShardRequest::CreateLocal(spec.clone())));
         self.fan_out(requests.collect()).await.map(|_| ())
@@ -438,7 +619,11 @@ impl LocalEngine {
             return Err(Error::CollectionNotFound(name));
         }
         let requests = (0..self.cores()).map(|core| (core, ShardRequest::DropLocal(name.clone())));
-        self.fan_out(requests.collect()).await.map(|_| ())
+        self.fan_out(requests.collect()).await?;
+        if let Some(durable) = &self.durable {
+            persist::remove_collection(&durable.data_dir, &name)?;
+        }
+        Ok(())
     }
 
     // ----- Work on this core's own shards. -----
@@ -459,12 +644,8 @@ impl LocalEngine {
                 unreachable!("coordination requests are served by serve_peer")
             }
             ShardRequest::CreateLocal(spec) => {
-                let shards = (0..spec.shards)
-                    .filter(|&s| self.core_of_shard(s) == self.core())
-                    .map(|s| Shard::new(&spec, s).map(|shard| (s, RefCell::new(shard))))
-                    .collect::<Result<Vec<_>>>()?;
-                let name = spec.name.clone();
-                self.collections.borrow_mut().insert(name, Rc::new(LocalCollection { spec, shards }));
+                let collection = self.open_collection(spec).await?;
+                self.collections.borrow_mut().insert(collection.spec.name.clone(), collection);
                 Ok(ShardResponse::Done)
             }
             ShardRequest::DropLocal(name) => {
@@ -474,26 +655,48 @@ impl LocalEngine {
             ShardRequest::Upsert { collection, ids, vectors } => {
                 let collection = self.collection(&collection)?;
                 let dim = collection.spec.dim;
+                let mut groups: Vec<Vec<WalRecord>> = (0..collection.shards.len()).map(|_| Vec::new()).collect();
                 for (id, vector) in ids.iter().zip(vectors.chunks_exact(dim)) {
-                    collection.shard_mut(collection.spec.shard_of(*id)).upsert(*id, vector)?;
+                    groups[collection.local_index(collection.spec.shard_of(*id))]
+                        .push(WalRecord::Upsert { id: *id, vector: vector.to_vec() });
                 }
+                self.apply_and_log(&collection, &groups).await?;
+                self.kick_indexer();
                 Ok(ShardResponse::Count(ids.len() as u64))
             }
             ShardRequest::Delete { collection, ids } => {
                 let collection = self.collection(&collection)?;
-                let deleted = ids
-                    .iter()
-                    .filter(|&&id| collection.shard_mut(collection.spec.shard_of(id)).delete(id))
-                    .count();
+                let mut groups: Vec<Vec<WalRecord>> = (0..collection.shards.len()).map(|_| Vec::new()).collect();
+                for id in ids {
+                    let index = collection.local_index(collection.spec.shard_of(id));
+                    if collection.shards[index].shard.borrow().get(id).is_some() {
+                        groups[index].push(WalRecord::Delete { id });
+                    }
+                }
+                let deleted = groups.iter().map(Vec::len).sum::<usize>();
+                self.apply_and_log(&collection, &groups).await?;
                 Ok(ShardResponse::Count(deleted as u64))
+            }
+            ShardRequest::Snapshot(name) => {
+                let collections: Vec<Rc<LocalCollection>> = match name {
+                    Some(name) => vec![self.collection(&name)?],
+                    None => self.collections.borrow().values().cloned().collect(),
+                };
+                for collection in collections {
+                    for index in 0..collection.shards.len() {
+                        snapshot_shard(&collection, index).await?;
+                    }
+                }
+                Ok(ShardResponse::Done)
             }
             ShardRequest::Get { collection, ids } => {
                 let collection = self.collection(&collection)?;
                 let found = ids
                     .into_iter()
                     .map(|id| {
-                        let shard = collection.shard_mut(collection.spec.shard_of(id));
-                        (id, shard.get(id).map(<[f32]>::to_vec))
+                        let local = &collection.shards[collection.local_index(collection.spec.shard_of(id))];
+                        let vector = local.shard.borrow().get(id).map(<[f32]>::to_vec);
+                        (id, vector)
                     })
                     .collect();
                 Ok(ShardResponse::Vectors(found))
@@ -504,14 +707,96 @@ impl LocalEngine {
             }
             ShardRequest::Stats(name) => {
                 let collection = self.collection(&name)?;
-                Ok(ShardResponse::Stats(collection.shards.iter().map(|(_, s)| s.borrow().stats()).collect()))
+                Ok(ShardResponse::Stats(collection.shards.iter().map(|s| s.shard.borrow().stats()).collect()))
             }
             ShardRequest::WaitIndexed(name) => {
-                self.collection(&name)?;
+                let collection = self.collection(&name)?;
+                while collection.shards.iter().any(|s| s.shard.borrow().unindexed() > 0) {
+                    self.kick_indexer();
+                    rt::sleep(Duration::from_millis(2)).await;
+                }
                 Ok(ShardResponse::Done)
             }
         }
     }
+}
+
+impl LocalEngine {
+    /// Applies each shard's records to memory, then appends them to that shard's WAL and
+    /// waits until they are durable (per the durability mode).
+    ///
+    /// Every append is started (and its LSNs assigned) in the same synchronous stretch as
+    /// its application, so memory and log order agree even with concurrent writers. Readers
+    /// may see a write before it is durable; a write whose append fails is reported to the
+    /// client as failed (it may still be visible until restart, and is gone after it).
+    async fn apply_and_log(&self, collection: &Rc<LocalCollection>, groups: &[Vec<WalRecord>]) -> Result<()> {
+        let mut appends: Vec<BoxedAppend<'_>> = Vec::new();
+        for (local, records) in collection.shards.iter().zip(groups) {
+            if records.is_empty() {
+                continue;
+            }
+            {
+                let mut shard = local.shard.borrow_mut();
+                for record in records {
+                    shard.apply(record)?;
+                }
+            }
+            if let Some(store) = &local.store {
+                let mut append: BoxedAppend<'_> = Box::pin(store.append(records));
+                // First poll now: this assigns the LSNs before any other task can apply.
+                match futures_lite::future::poll_once(&mut append).await {
+                    Some(result) => {
+                        result?;
+                    }
+                    None => appends.push(append),
+                }
+            }
+        }
+        for append in appends {
+            append.await?;
+        }
+        if let Some(durable) = &self.durable {
+            for (index, local) in collection.shards.iter().enumerate() {
+                let due = local.store.as_ref().is_some_and(|s| s.wal_bytes_since_snapshot() >= durable.snapshot_wal_bytes);
+                if due && !local.snapshotting.get() {
+                    let collection = Rc::clone(collection);
+                    rt::spawn_into(self.queues.background, async move {
+                        if let Err(e) = snapshot_shard(&collection, index).await {
+                            tracing::error!(collection = %collection.spec.name, error = %e, "automatic snapshot failed");
+                        }
+                    });
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Writes a snapshot of one local shard (no-op when one is already being written or the
+/// engine is in memory).
+async fn snapshot_shard(collection: &Rc<LocalCollection>, index: usize) -> Result<()> {
+    let local = &collection.shards[index];
+    let Some(store) = &local.store else { return Ok(()) };
+    if local.snapshotting.replace(true) {
+        return Ok(());
+    }
+    let started = Instant::now();
+    // Encoding and the LSN are taken in one synchronous stretch: the blobs reflect exactly
+    // the records up to `lsn`.
+    let encoded = {
+        let shard = local.shard.borrow();
+        persist::encode_shard(&shard, &collection.spec).map(|blobs| (store.last_lsn(), blobs))
+    };
+    let result = match encoded {
+        Ok((lsn, blobs)) => store.write_snapshot(lsn, &blobs.files()).await.map_err(Error::from),
+        Err(e) => Err(e),
+    };
+    local.snapshotting.set(false);
+    if result.is_ok() {
+        tracing::info!(collection = %collection.spec.name, shard = local.number,
+            elapsed_ms = started.elapsed().as_millis() as u64, "snapshot written");
+    }
+    result
 }
 
 fn check_batch(len: usize) -> Result<()> {
@@ -523,10 +808,16 @@ fn check_batch(len: usize) -> Result<()> {
 
 /// Per query, the top-k over this core's shards of the collection.
 fn search_local(collection: &LocalCollection, batch: &QueryBatch) -> Vec<Vec<Neighbor>> {
-    let nq = batch.queries.len() / collection.spec.dim;
+    let dim = collection.spec.dim;
+    let nq = batch.queries.len() / dim;
     let mut per_query: Vec<Vec<Vec<Neighbor>>> = (0..nq).map(|_| Vec::new()).collect();
-    for (_, shard) in &collection.shards {
-        let lists = shard.borrow().search_exact_batch(&batch.queries, batch.k);
+    for local in &collection.shards {
+        let mut shard = local.shard.borrow_mut();
+        let lists = if batch.exact {
+            shard.search_exact_batch(&batch.queries, batch.k)
+        } else {
+            batch.queries.chunks_exact(dim).map(|q| shard.search(q, batch.k, batch.ef)).collect()
+        };
         for (q, list) in lists.into_iter().enumerate() {
             per_query[q].push(list);
         }

@@ -80,6 +80,8 @@ pub enum ShardRequest {
     Stats(String),
     /// Resolve once every local shard of the collection has indexed all it holds.
     WaitIndexed(String),
+    /// Snapshot the local shards of one collection, or of all when `None`.
+    Snapshot(Option<String>),
 }
 
 /// A core's answer.

@@ -7,11 +7,21 @@
 use std::collections::HashMap;
 use std::marker::PhantomData;
 
+use corevec_storage::WalRecord;
+
 use crate::collection::CollectionSpec;
 use crate::distance::Metric;
 use crate::error::{Error, Result};
+use crate::hnsw::{Hnsw, HnswConfig, VisitedSet};
 use crate::topk::{Neighbor, TopK};
 use crate::vectors::Vectors;
+
+/// Shards holding at most this many slots are always searched exhaustively: below it a scan
+/// is as fast as a graph walk at recall 1.0 (measured: see bench/RESULTS.md, HNSW section).
+pub const EXACT_SEARCH_SLOTS_MAX: usize = 2048;
+/// Seed of every index's level generator: fixed so that a shard rebuilt from the same
+/// insertion order gets the same graph.
+pub const INDEX_SEED: u64 = 0x636f_7265_7665_6321;
 
 /// Counters of one shard.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -47,6 +57,11 @@ pub struct Shard {
     /// Slot tombstones (replaced or deleted), one bit per slot.
     tombstones: Vec<u64>,
     tombstone_count: u64,
+    /// The graph over slots `0..index.len()`; later slots are scanned exactly until the
+    /// background builder reaches them.
+    index: Hnsw,
+    visited: VisitedSet,
+    hits: Vec<(f32, u32)>,
     _not_send: PhantomData<*const ()>,
 }
 
@@ -59,16 +74,121 @@ impl Shard {
         assert!(shard < spec.shards);
         let vectors =
             Vectors::new(spec.dim).map_err(|e| Error::system("mapping the vector arena", e))?;
-        Ok(Self {
+        Ok(Self::from_parts(shard, spec, vectors, Vec::new(), Vec::new(), Hnsw::new(index_config(spec), spec.metric)))
+    }
+
+    /// Reassembles a shard from restored parts (a snapshot); `tombstones` has one bit per slot.
+    pub(crate) fn from_parts(
+        shard: u32,
+        spec: &CollectionSpec,
+        vectors: Vectors,
+        ids: Vec<u64>,
+        mut tombstones: Vec<u64>,
+        index: Hnsw,
+    ) -> Self {
+        assert_eq!(vectors.len(), ids.len());
+        assert!(index.len() <= ids.len());
+        tombstones.resize(ids.len().div_ceil(64).max(tombstones.len()), 0);
+        let is_tombstone = |slot: usize| tombstones[slot / 64] & (1 << (slot % 64)) != 0;
+        let slots: HashMap<u64, u32> = ids
+            .iter()
+            .enumerate()
+            .filter(|(slot, _)| !is_tombstone(*slot))
+            .map(|(slot, id)| (*id, slot as u32))
+            .collect();
+        let tombstone_count = (ids.len() - slots.len()) as u64;
+        Self {
             shard,
             metric: spec.metric,
             vectors,
-            ids: Vec::new(),
-            slots: HashMap::new(),
-            tombstones: Vec::new(),
-            tombstone_count: 0,
+            ids,
+            slots,
+            tombstones,
+            tombstone_count,
+            visited: VisitedSet::with_capacity(index.len()),
+            index,
+            hits: Vec::new(),
             _not_send: PhantomData,
-        })
+        }
+    }
+
+    /// Applies a WAL record (replay at start, or the live write path).
+    ///
+    /// # Errors
+    /// Fails when the arena cannot grow.
+    pub fn apply(&mut self, record: &WalRecord) -> Result<()> {
+        match record {
+            WalRecord::Upsert { id, vector } => self.upsert(*id, vector),
+            WalRecord::Delete { id } => {
+                self.delete(*id);
+                Ok(())
+            }
+        }
+    }
+
+    /// Slots the index has not reached yet.
+    pub fn unindexed(&self) -> usize {
+        self.vectors.len() - self.index.len()
+    }
+
+    /// Adds the next unindexed slot to the index (one bounded unit of work). Returns false
+    /// when there was nothing left to index.
+    pub fn index_next(&mut self) -> bool {
+        if self.index.len() == self.vectors.len() {
+            return false;
+        }
+        self.index.insert(&self.vectors, &mut self.visited);
+        true
+    }
+
+    /// The `k` nearest live vectors to `query`, best first: through the index with beam
+    /// width `ef`, plus an exact scan of the slots not indexed yet. Small shards are
+    /// scanned exhaustively.
+    pub fn search(&mut self, query: &[f32], k: usize, ef: usize) -> Vec<Neighbor> {
+        if self.vectors.len() <= EXACT_SEARCH_SLOTS_MAX || self.index.is_empty() {
+            return self.search_exact(query, k);
+        }
+        let tombstones = &self.tombstones;
+        self.index.search(
+            &self.vectors,
+            query,
+            k,
+            ef,
+            &mut self.visited,
+            |slot| tombstones[slot as usize / 64] & (1 << (slot % 64)) != 0,
+            &mut self.hits,
+        );
+        let mut top = TopK::new(k);
+        for &(distance, slot) in &self.hits {
+            top.push(Neighbor { id: self.ids[slot as usize], distance });
+        }
+        self.scan_slots(query, self.index.len() as u32, &mut top);
+        top.into_sorted_vec()
+    }
+
+    /// The vectors arena (for snapshots).
+    pub(crate) fn vectors(&self) -> &Vectors {
+        &self.vectors
+    }
+
+    /// Slot → id for every slot (for snapshots).
+    pub(crate) fn slot_ids(&self) -> &[u64] {
+        &self.ids
+    }
+
+    /// Tombstone bits (for snapshots).
+    pub(crate) fn tombstone_words(&self) -> &[u64] {
+        &self.tombstones
+    }
+
+    /// The index (for snapshots).
+    pub(crate) fn index(&self) -> &Hnsw {
+        &self.index
+    }
+
+    /// This shard's number in its collection.
+    pub fn number(&self) -> u32 {
+        self.shard
     }
 
     /// Live vectors.
@@ -184,9 +304,18 @@ impl Shard {
             vectors: self.slots.len() as u64,
             tombstones: self.tombstone_count,
             vector_bytes: self.vectors.used_bytes() as u64,
-            index_bytes: 0,
-            unindexed: 0,
+            index_bytes: self.index.memory_bytes() as u64,
+            unindexed: self.unindexed() as u64,
         }
+    }
+}
+
+/// The index parameters of a collection's shards.
+pub(crate) fn index_config(spec: &CollectionSpec) -> HnswConfig {
+    HnswConfig {
+        connectivity: spec.index.connectivity,
+        expansion_add: spec.index.expansion_add,
+        seed: INDEX_SEED,
     }
 }
 
@@ -213,5 +342,31 @@ mod tests {
         assert_eq!(s.search_exact(&[0.0, 0.0], 10).iter().map(|n| n.id).collect::<Vec<_>>(), vec![7]);
         assert_eq!(s.stats().tombstones, 2);
         assert_eq!(s.get(8), None);
+    }
+
+    #[test]
+    fn indexed_search_sees_unindexed_slots_and_skips_tombstones() {
+        use rand::{Rng, SeedableRng};
+        let mut rng = rand::rngs::StdRng::seed_from_u64(5);
+        let mut s = shard(8, Metric::L2);
+        let n = EXACT_SEARCH_SLOTS_MAX as u64 + 500;
+        for id in 0..n {
+            let v: Vec<f32> = (0..8).map(|_| rng.gen_range(-1.0..1.0)).collect();
+            s.upsert(id, &v).unwrap();
+        }
+        // Index only half: the rest must still be found by the exact tail scan.
+        for _ in 0..n / 2 {
+            s.index_next();
+        }
+        assert_eq!(s.unindexed() as u64, n - n / 2);
+        let target = s.get(n - 1).unwrap().to_vec();
+        assert_eq!(s.search(&target, 1, 64)[0].id, n - 1);
+        let indexed_target = s.get(3).unwrap().to_vec();
+        assert_eq!(s.search(&indexed_target, 1, 64)[0].id, 3);
+        s.delete(3);
+        assert!(s.search(&indexed_target, 10, 64).iter().all(|n| n.id != 3));
+        while s.index_next() {}
+        assert_eq!(s.unindexed(), 0);
+        assert!(s.search(&indexed_target, 10, 64).iter().all(|n| n.id != 3));
     }
 }

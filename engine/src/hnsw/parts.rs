@@ -53,7 +53,11 @@ impl Hnsw {
     ///
     /// # Errors
     /// A description of the first inconsistency found.
-    pub fn from_parts(parts: HnswParts, config: HnswConfig, metric: Metric) -> Result<Self, String> {
+    pub fn from_parts(
+        parts: HnswParts,
+        config: HnswConfig,
+        metric: Metric,
+    ) -> Result<Self, String> {
         if parts.connectivity as usize != config.connectivity {
             return Err(format!(
                 "graph built with connectivity {} but configured with {}",
@@ -73,7 +77,10 @@ impl Hnsw {
             ));
         }
         if parts.upper_offsets.len() != n {
-            return Err(format!("{} upper offsets for {n} nodes", parts.upper_offsets.len()));
+            return Err(format!(
+                "{} upper offsets for {n} nodes",
+                parts.upper_offsets.len()
+            ));
         }
         let max_level = if n == 0 {
             if parts.entry_point != NONE {
@@ -105,7 +112,9 @@ impl Hnsw {
                 continue;
             }
             if offset as usize != expected_offset {
-                return Err(format!("node {node}: upper rows at {offset}, expected {expected_offset}"));
+                return Err(format!(
+                    "node {node}: upper rows at {offset}, expected {expected_offset}"
+                ));
             }
             expected_offset += usize::from(level) * (hnsw.m + 1);
         }
@@ -119,7 +128,11 @@ impl Hnsw {
             return Err(format!("{} parents for {n} nodes", parts.parents.len()));
         }
         for (node, &parent) in parts.parents.iter().enumerate() {
-            let valid = if node == 0 { parent == NONE } else { (parent as usize) < node };
+            let valid = if node == 0 {
+                parent == NONE
+            } else {
+                (parent as usize) < node
+            };
             if !valid {
                 return Err(format!("node {node} has parent {parent}"));
             }
@@ -151,12 +164,25 @@ impl Hnsw {
             return Err("array sizes disagree with the node count".into());
         }
         if n == 0 {
-            return if self.entry_point == NONE { Ok(()) } else { Err("empty graph with an entry point".into()) };
+            return if self.entry_point == NONE {
+                Ok(())
+            } else {
+                Err("empty graph with an entry point".into())
+            };
         }
-        if self.entry_point as usize >= n || usize::from(self.levels[self.entry_point as usize]) != self.max_level {
-            return Err(format!("entry point {} is not on the top level {}", self.entry_point, self.max_level));
+        if self.entry_point as usize >= n
+            || usize::from(self.levels[self.entry_point as usize]) != self.max_level
+        {
+            return Err(format!(
+                "entry point {} is not on the top level {}",
+                self.entry_point, self.max_level
+            ));
         }
-        if let Some(node) = self.levels.iter().position(|&l| usize::from(l) > self.max_level) {
+        if let Some(node) = self
+            .levels
+            .iter()
+            .position(|&l| usize::from(l) > self.max_level)
+        {
             return Err(format!("node {node} is above the entry point's level"));
         }
         self.check_rows()?;
@@ -185,7 +211,10 @@ impl Hnsw {
         }
         if reached != n {
             let missing = seen.iter().position(|&s| !s).unwrap_or(0);
-            return Err(format!("{} of {n} nodes unreachable on level 0 (first: {missing})", n - reached));
+            return Err(format!(
+                "{} of {n} nodes unreachable on level 0 (first: {missing})",
+                n - reached
+            ));
         }
         Ok(())
     }
@@ -197,25 +226,37 @@ impl Hnsw {
         let mut stamp = 0u32;
         for node in 0..n as u32 {
             for level in 0..=usize::from(self.levels[node as usize]) {
-                let (words, cap) = if level == 0 { (&self.level0, self.m0) } else { (&self.upper, self.m) };
+                let (words, cap) = if level == 0 {
+                    (&self.level0, self.m0)
+                } else {
+                    (&self.upper, self.m)
+                };
                 let row = self.row(node, level);
                 let count = words[row] as usize;
                 if count > cap {
-                    return Err(format!("node {node} level {level}: {count} neighbours, cap {cap}"));
+                    return Err(format!(
+                        "node {node} level {level}: {count} neighbours, cap {cap}"
+                    ));
                 }
                 stamp += 1;
                 for &next in &words[row + 1..row + 1 + count] {
                     if next as usize >= n {
-                        return Err(format!("node {node} level {level}: neighbour {next} out of {n}"));
+                        return Err(format!(
+                            "node {node} level {level}: neighbour {next} out of {n}"
+                        ));
                     }
                     if next == node {
                         return Err(format!("node {node} level {level}: self loop"));
                     }
                     if usize::from(self.levels[next as usize]) < level {
-                        return Err(format!("node {node} level {level}: neighbour {next} is not on that level"));
+                        return Err(format!(
+                            "node {node} level {level}: neighbour {next} is not on that level"
+                        ));
                     }
                     if seen[next as usize] == stamp {
-                        return Err(format!("node {node} level {level}: duplicate neighbour {next}"));
+                        return Err(format!(
+                            "node {node} level {level}: duplicate neighbour {next}"
+                        ));
                     }
                     seen[next as usize] = stamp;
                 }

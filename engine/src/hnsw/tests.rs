@@ -12,12 +12,16 @@ use super::*;
 /// per-component standard deviation `spread`).
 fn clustered(count: usize, dim: usize, clusters: usize, spread: f32, seed: u64) -> Vec<Vec<f32>> {
     let mut rng = StdRng::seed_from_u64(seed);
-    let centres: Vec<Vec<f32>> =
-        (0..clusters).map(|_| (0..dim).map(|_| rng.gen_range(-1.0..1.0)).collect()).collect();
+    let centres: Vec<Vec<f32>> = (0..clusters)
+        .map(|_| (0..dim).map(|_| rng.gen_range(-1.0..1.0)).collect())
+        .collect();
     (0..count)
         .map(|_| {
             let centre = &centres[rng.gen_range(0..clusters)];
-            centre.iter().map(|&c| c + spread * gaussian(&mut rng)).collect()
+            centre
+                .iter()
+                .map(|&c| c + spread * gaussian(&mut rng))
+                .collect()
         })
         .collect()
 }
@@ -95,9 +99,17 @@ fn fixture() -> &'static Fixture {
     FIXTURE.get_or_init(|| {
         let data = clustered(20_200, 64, 50, 0.25, 42);
         let vectors = arena(&data[..20_000]);
-        let config = HnswConfig { connectivity: 16, expansion_add: 100, seed: 7 };
+        let config = HnswConfig {
+            connectivity: 16,
+            expansion_add: 100,
+            seed: 7,
+        };
         let hnsw = build(&vectors, config, Metric::L2);
-        Fixture { vectors, queries: data[20_000..].to_vec(), hnsw }
+        Fixture {
+            vectors,
+            queries: data[20_000..].to_vec(),
+            hnsw,
+        }
     })
 }
 
@@ -126,7 +138,8 @@ fn deleted_nodes_are_never_returned_and_recall_holds() {
     let mut visited = VisitedSet::new();
     let mut out = Vec::new();
     for q in &f.queries {
-        f.hnsw.search(&f.vectors, q, 10, 64, &mut visited, deleted, &mut out);
+        f.hnsw
+            .search(&f.vectors, q, 10, 64, &mut visited, deleted, &mut out);
         assert_eq!(out.len(), 10);
         assert!(out.iter().all(|&(_, slot)| !deleted(slot)));
     }
@@ -140,7 +153,8 @@ fn results_are_sorted_best_first_and_distances_are_exact() {
     let mut visited = VisitedSet::new();
     let mut out = Vec::new();
     for q in &f.queries[..20] {
-        f.hnsw.search(&f.vectors, q, 10, 32, &mut visited, |_| false, &mut out);
+        f.hnsw
+            .search(&f.vectors, q, 10, 32, &mut visited, |_| false, &mut out);
         assert!(out.windows(2).all(|w| (w[0].0, w[0].1) < (w[1].0, w[1].1)));
         for &(d, slot) in &out {
             assert_eq!(d, Metric::L2.distance(q, f.vectors.get(slot)));
@@ -152,12 +166,27 @@ fn results_are_sorted_best_first_and_distances_are_exact() {
 fn same_seed_and_order_give_identical_graph_and_results() {
     let data = clustered(3_000, 24, 10, 0.3, 3);
     let vectors = arena(&data);
-    let config = HnswConfig { connectivity: 8, expansion_add: 64, seed: 99 };
+    let config = HnswConfig {
+        connectivity: 8,
+        expansion_add: 64,
+        seed: 99,
+    };
     let a = build(&vectors, config, Metric::Cosine);
     let b = build(&vectors, config, Metric::Cosine);
     assert_eq!(a.to_parts(), b.to_parts());
-    let other = build(&vectors, HnswConfig { seed: 100, ..config }, Metric::Cosine);
-    assert_ne!(a.to_parts().levels, other.to_parts().levels, "the seed drives the levels");
+    let other = build(
+        &vectors,
+        HnswConfig {
+            seed: 100,
+            ..config
+        },
+        Metric::Cosine,
+    );
+    assert_ne!(
+        a.to_parts().levels,
+        other.to_parts().levels,
+        "the seed drives the levels"
+    );
     let (mut va, mut vb) = (VisitedSet::new(), VisitedSet::new());
     let (mut ra, mut rb) = (Vec::new(), Vec::new());
     for q in data.iter().step_by(97) {
@@ -172,7 +201,15 @@ fn all_metrics_reach_high_recall() {
     let data = clustered(4_100, 32, 20, 0.3, 11);
     let vectors = arena(&data[..4_000]);
     for metric in Metric::ALL {
-        let hnsw = build(&vectors, HnswConfig { connectivity: 12, expansion_add: 100, seed: 1 }, metric);
+        let hnsw = build(
+            &vectors,
+            HnswConfig {
+                connectivity: 12,
+                expansion_add: 100,
+                seed: 1,
+            },
+            metric,
+        );
         hnsw.check_invariants().unwrap();
         let r = recall(&hnsw, &vectors, &data[4_000..], 64, |_| false);
         assert!(r >= 0.9, "{metric}: recall@10 {r}");
@@ -183,7 +220,11 @@ fn all_metrics_reach_high_recall() {
 fn parts_round_trip_and_the_restored_graph_keeps_growing_identically() {
     let data = clustered(2_000, 16, 8, 0.3, 5);
     let vectors = arena(&data);
-    let config = HnswConfig { connectivity: 6, expansion_add: 50, seed: 4 };
+    let config = HnswConfig {
+        connectivity: 6,
+        expansion_add: 50,
+        seed: 4,
+    };
     let full = build(&vectors, config, Metric::L2);
 
     let mut half = Hnsw::new(config, Metric::L2);
@@ -205,26 +246,44 @@ fn parts_round_trip_and_the_restored_graph_keeps_growing_identically() {
 fn from_parts_rejects_corrupt_arrays() {
     let data = clustered(300, 8, 4, 0.3, 6);
     let vectors = arena(&data);
-    let config = HnswConfig { connectivity: 4, expansion_add: 20, seed: 1 };
+    let config = HnswConfig {
+        connectivity: 4,
+        expansion_add: 20,
+        seed: 1,
+    };
     let hnsw = build(&vectors, config, Metric::L2);
     let good = hnsw.to_parts();
     assert!(Hnsw::from_parts(good.clone(), config, Metric::L2).is_ok());
-    assert!(Hnsw::from_parts(good.clone(), HnswConfig { connectivity: 5, ..config }, Metric::L2).is_err());
+    assert!(Hnsw::from_parts(
+        good.clone(),
+        HnswConfig {
+            connectivity: 5,
+            ..config
+        },
+        Metric::L2
+    )
+    .is_err());
 
     let row = 9; // words per level-0 row with m = 4
     let mut bad = good.clone();
     bad.level0[row + 1] = 300; // neighbour id out of range
-    assert!(Hnsw::from_parts(bad, config, Metric::L2).unwrap_err().contains("out of"));
+    assert!(Hnsw::from_parts(bad, config, Metric::L2)
+        .unwrap_err()
+        .contains("out of"));
     let mut bad = good.clone();
     bad.level0[row] = 9; // count above 2m
-    assert!(Hnsw::from_parts(bad, config, Metric::L2).unwrap_err().contains("cap"));
+    assert!(Hnsw::from_parts(bad, config, Metric::L2)
+        .unwrap_err()
+        .contains("cap"));
     let mut bad = good.clone();
     bad.level0.pop();
     assert!(Hnsw::from_parts(bad, config, Metric::L2).is_err());
     let mut bad = good.clone();
     bad.level0[row + 1] = 1; // node 1 linked to itself
     bad.level0[row] = bad.level0[row].max(1);
-    assert!(Hnsw::from_parts(bad, config, Metric::L2).unwrap_err().contains("self loop"));
+    assert!(Hnsw::from_parts(bad, config, Metric::L2)
+        .unwrap_err()
+        .contains("self loop"));
     let mut bad = good.clone();
     bad.entry_point = 300;
     assert!(Hnsw::from_parts(bad, config, Metric::L2).is_err());
@@ -232,14 +291,24 @@ fn from_parts_rejects_corrupt_arrays() {
     bad.upper.push(0);
     assert!(Hnsw::from_parts(bad, config, Metric::L2).is_err());
     let empty = Hnsw::new(config, Metric::L2).to_parts();
-    assert_eq!(Hnsw::from_parts(empty, config, Metric::L2).unwrap().len(), 0);
+    assert_eq!(
+        Hnsw::from_parts(empty, config, Metric::L2).unwrap().len(),
+        0
+    );
 }
 
 #[test]
 fn search_works_while_the_index_lags_the_arena() {
     let data = clustered(1_000, 8, 4, 0.3, 8);
     let vectors = arena(&data);
-    let mut hnsw = Hnsw::new(HnswConfig { connectivity: 8, expansion_add: 40, seed: 2 }, Metric::L2);
+    let mut hnsw = Hnsw::new(
+        HnswConfig {
+            connectivity: 8,
+            expansion_add: 40,
+            seed: 2,
+        },
+        Metric::L2,
+    );
     let mut visited = VisitedSet::new();
     let mut out = Vec::new();
     hnsw.search(&vectors, &data[0], 5, 10, &mut visited, |_| false, &mut out);
@@ -250,7 +319,10 @@ fn search_works_while_the_index_lags_the_arena() {
     for q in &data[500..600] {
         hnsw.search(&vectors, q, 5, 10, &mut visited, |_| false, &mut out);
         assert_eq!(out.len(), 5);
-        assert!(out.iter().all(|&(_, slot)| slot < 500), "only indexed slots are returned");
+        assert!(
+            out.iter().all(|&(_, slot)| slot < 500),
+            "only indexed slots are returned"
+        );
     }
     hnsw.search(&vectors, &data[0], 0, 10, &mut visited, |_| false, &mut out);
     assert!(out.is_empty(), "k = 0");
@@ -268,7 +340,14 @@ fn insert_past_the_arena_panics() {
 
 #[test]
 fn levels_follow_the_geometric_distribution() {
-    let hnsw = Hnsw::new(HnswConfig { connectivity: 4, expansion_add: 10, seed: 123 }, Metric::L2);
+    let hnsw = Hnsw::new(
+        HnswConfig {
+            connectivity: 4,
+            expansion_add: 10,
+            seed: 123,
+        },
+        Metric::L2,
+    );
     let n = 100_000u32;
     let mut at_least = [0usize; 4];
     for slot in 0..n {
@@ -282,7 +361,10 @@ fn levels_follow_the_geometric_distribution() {
     // P(level >= l) = 4^-l: 1, 0.25, 0.0625, 0.0156.
     for (l, &count) in at_least.iter().enumerate() {
         let expected = f64::from(n) / 4f64.powi(l as i32);
-        assert!((count as f64 - expected).abs() < expected * 0.05 + 30.0, "level {l}: {count} vs {expected}");
+        assert!(
+            (count as f64 - expected).abs() < expected * 0.05 + 30.0,
+            "level {l}: {count} vs {expected}"
+        );
     }
 }
 

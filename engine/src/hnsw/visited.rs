@@ -76,7 +76,6 @@ impl VisitedSet {
         self.candidates.clear();
         self.results.clear();
     }
-
 }
 
 #[cfg(test)]

@@ -50,7 +50,7 @@ fn read_error(op: &'static str, path: &Path, err: GlommioError<()>) -> Error {
 /// Makes glommio's per-device iopoll probe see a non-empty file, on the current executor.
 ///
 /// Creates `data_dir` if needed, writes one [`BLOCK_BYTES`] block to
-/// `data_dir/`[`PROBE_FILE_NAME`] with `std::fs` and syncs it, then opens it read-write as a
+/// `data_dir/`[`PROBE_FILE_NAME`]`-PID-N` (removed afterwards) with `std::fs` and syncs it, then opens it read-write as a
 /// `DmaFile` (this open runs glommio's probe if it has not run for the device yet) and reads
 /// it back with O_DIRECT. Call it on each executor before any other `DmaFile` is opened on
 /// the device. Idempotent and cheap.
@@ -63,7 +63,11 @@ pub async fn prime_device(data_dir: &Path) -> Result<()> {
     use std::io::Write as _;
 
     std::fs::create_dir_all(data_dir).map_err(|e| Error::io("create_dir", data_dir, e))?;
-    let path = data_dir.join(PROBE_FILE_NAME);
+    // One probe file per call: executors prime the same directory concurrently, and a file
+    // shared between them could be truncated by one while another reads it back.
+    static PROBES: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    let probe = PROBES.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let path = data_dir.join(format!("{PROBE_FILE_NAME}-{}-{probe}", std::process::id()));
     let pattern = [0xA5u8; BLOCK_BYTES];
     {
         let mut file = std::fs::File::create(&path).map_err(|e| Error::io("create", &path, e))?;
@@ -79,6 +83,8 @@ pub async fn prime_device(data_dir: &Path) -> Result<()> {
         .map_err(|e| Error::io("open", &path, os_error(e)))?;
     let read = file.read_at_aligned(0, BLOCK_BYTES).await;
     let closed = file.close().await;
+    // The probe holds no data; a leftover from a killed process is harmless.
+    let _ = std::fs::remove_file(&path);
     let read = read.map_err(|e| read_error("read", &path, e))?;
     closed.map_err(|e| Error::io("close", &path, os_error(e)))?;
     if read[..] != pattern[..] {

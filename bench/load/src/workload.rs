@@ -1,0 +1,250 @@
+//! What each request is (PING, SEARCH, or a SEARCH/UPSERT mix) and how its response is checked.
+//!
+//! Request bytes come from `corevec_proto::Request::encode`; responses are validated with
+//! `corevec_proto::Response::decode_frame` (header flags, body CRC, body layout), so a server that
+//! answers garbage is counted as errors, not as fast successes.
+
+use std::sync::Arc;
+
+use corevec_proto::{
+    ErrorCode, Frame, IdsRef, Opcode, Request, RequestId, Response, Search, SearchFlags, Upsert,
+    VectorsRef,
+};
+
+use crate::datasets::{unit_hash, IdMatrix, Vectors};
+use crate::truth::recall_at_k;
+
+/// Read or write, for per-kind latency in mixed runs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Kind {
+    /// PING or SEARCH.
+    Read,
+    /// UPSERT.
+    Write,
+}
+
+/// Searches: one query per request, queries used round-robin.
+#[derive(Clone, Debug)]
+pub struct SearchSpec {
+    /// Collection name.
+    pub collection: String,
+    /// Query vectors.
+    pub queries: Arc<Vectors>,
+    /// Neighbours requested.
+    pub k: u32,
+    /// HNSW `ef` (0 = server default).
+    pub ef: u32,
+    /// EXACT / ALLOW_PARTIAL.
+    pub flags: SearchFlags,
+    /// Ground truth for recall (row i = query i), at least `k` wide.
+    pub truth: Option<Arc<IdMatrix>>,
+}
+
+/// Writes: UPSERT batches of rows of `data`, each row with id `id_offset + row`.
+#[derive(Clone, Debug)]
+pub struct WriteSpec {
+    /// Collection name.
+    pub collection: String,
+    /// Source rows.
+    pub data: Arc<Vectors>,
+    /// Vectors per UPSERT.
+    pub batch: usize,
+    /// Added to the row index to form the id.
+    pub id_offset: u64,
+}
+
+/// The request mix of a run.
+#[derive(Clone, Debug)]
+pub enum Workload {
+    /// PING only: protocol and transport overhead.
+    Ping,
+    /// SEARCH only.
+    Query(SearchSpec),
+    /// SEARCH, with a fraction `write_ratio` of UPSERTs.
+    Mixed {
+        /// Reads.
+        search: SearchSpec,
+        /// Writes.
+        write: WriteSpec,
+        /// Fraction of requests that are writes, 0..=1.
+        write_ratio: f64,
+    },
+}
+
+/// Per-connection request counters, so connections spread over queries and rows.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Cursor {
+    /// Requests issued on this connection.
+    pub seq: u64,
+    /// Reads issued.
+    pub reads: u64,
+    /// Writes issued.
+    pub writes: u64,
+}
+
+/// What was sent, kept until the response arrives.
+#[derive(Clone, Copy, Debug)]
+pub struct Sent {
+    /// Read or write.
+    pub kind: Kind,
+    /// Opcode expected in the response.
+    pub opcode: Opcode,
+    /// Query row (searches) or first data row (writes).
+    pub row: u32,
+}
+
+/// The checked outcome of one response.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Outcome {
+    /// A well-formed success; `recall` when ground truth is known.
+    Ok {
+        /// recall@k of this answer.
+        recall: Option<f64>,
+    },
+    /// An ERROR frame from the server.
+    ServerError(ErrorCode),
+    /// A response that violates the protocol or does not answer the request.
+    Bad(String),
+}
+
+impl Workload {
+    /// `ping`, `query` or `mixed`.
+    #[must_use]
+    pub fn mode(&self) -> &'static str {
+        match self {
+            Workload::Ping => "ping",
+            Workload::Query(_) => "query",
+            Workload::Mixed { .. } => "mixed",
+        }
+    }
+
+    /// The search spec, if any.
+    #[must_use]
+    pub fn search(&self) -> Option<&SearchSpec> {
+        match self {
+            Workload::Ping => None,
+            Workload::Query(s) | Workload::Mixed { search: s, .. } => Some(s),
+        }
+    }
+
+    /// Append the next request of connection `conn` (of `conns`) to `out`.
+    pub fn encode(
+        &self,
+        conn: usize,
+        conns: usize,
+        cursor: &mut Cursor,
+        id: RequestId,
+        out: &mut Vec<u8>,
+    ) -> Result<Sent, corevec_proto::Error> {
+        let seq = cursor.seq;
+        cursor.seq += 1;
+        let (search, write) = match self {
+            Workload::Ping => {
+                Request::Ping.encode(id, out)?;
+                return Ok(Sent {
+                    kind: Kind::Read,
+                    opcode: Opcode::Ping,
+                    row: 0,
+                });
+            }
+            Workload::Query(s) => (s, None),
+            Workload::Mixed {
+                search,
+                write,
+                write_ratio,
+            } => {
+                let is_write = unit_hash(0x5EED, conn as u64, seq) < *write_ratio;
+                (search, is_write.then_some(write))
+            }
+        };
+        if let Some(w) = write {
+            let rows = w.data.rows();
+            let batch = w.batch.clamp(1, rows);
+            // Batches walk the data; connections interleave so they do not write the same rows.
+            let slots = (rows / batch).max(1);
+            let slot = (cursor.writes * conns as u64 + conn as u64) % slots as u64;
+            cursor.writes += 1;
+            let start = slot as usize * batch;
+            let ids: Vec<u64> = (start..start + batch)
+                .map(|r| w.id_offset + r as u64)
+                .collect();
+            Request::Upsert(Upsert {
+                collection: &w.collection,
+                ids: IdsRef::new(&ids),
+                vectors: VectorsRef::new(
+                    w.data.rows_slice(start, start + batch),
+                    u32::try_from(w.data.dim()).unwrap_or(u32::MAX),
+                ),
+            })
+            .encode(id, out)?;
+            return Ok(Sent {
+                kind: Kind::Write,
+                opcode: Opcode::Upsert,
+                row: u32::try_from(start).unwrap_or(u32::MAX),
+            });
+        }
+        let nq = search.queries.rows() as u64;
+        let q = ((cursor.reads * conns as u64 + conn as u64) % nq) as usize;
+        cursor.reads += 1;
+        Request::Search(Search {
+            collection: &search.collection,
+            k: search.k,
+            expansion_search: search.ef,
+            flags: search.flags,
+            queries: VectorsRef::new(
+                search.queries.row(q),
+                u32::try_from(search.queries.dim()).unwrap_or(u32::MAX),
+            ),
+        })
+        .encode(id, out)?;
+        Ok(Sent {
+            kind: Kind::Read,
+            opcode: Opcode::Search,
+            row: u32::try_from(q).unwrap_or(u32::MAX),
+        })
+    }
+
+    /// Check the response `frame` to `sent`.
+    #[must_use]
+    pub fn check(&self, sent: &Sent, frame: &Frame<'_>) -> Outcome {
+        if frame.header.opcode != sent.opcode.as_u8() {
+            return Outcome::Bad(format!(
+                "response opcode 0x{:02x} to a {} request",
+                frame.header.opcode,
+                sent.opcode.name()
+            ));
+        }
+        let response = match Response::decode_frame(frame) {
+            Ok(r) => r,
+            Err(e) => return Outcome::Bad(format!("undecodable response: {e}")),
+        };
+        match (response, sent.opcode) {
+            (Response::Error(e), _) => Outcome::ServerError(e.code),
+            (Response::Ping, Opcode::Ping) => Outcome::Ok { recall: None },
+            (Response::Upsert(_), Opcode::Upsert) => Outcome::Ok { recall: None },
+            (Response::Search(s), Opcode::Search) => {
+                let [hits] = &s.results[..] else {
+                    return Outcome::Bad(format!(
+                        "SEARCH with one query answered {} result lists",
+                        s.results.len()
+                    ));
+                };
+                let recall = self.search().and_then(|spec| {
+                    let truth = spec.truth.as_ref()?;
+                    let ids: Vec<u64> = hits.iter().map(|h| h.id).collect();
+                    Some(recall_at_k(
+                        &ids,
+                        truth.row(sent.row as usize),
+                        spec.k as usize,
+                    ))
+                });
+                Outcome::Ok { recall }
+            }
+            (other, op) => Outcome::Bad(format!(
+                "unexpected {:?} response to {}",
+                other.opcode(),
+                op.name()
+            )),
+        }
+    }
+}

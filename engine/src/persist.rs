@@ -1,0 +1,325 @@
+//! What a shard's snapshot holds and how a collection's definition is kept on disk.
+//!
+//! A snapshot is a set of blobs handed to `corevec_storage`, which adds the manifest,
+//! checksums and atomic publication:
+//!
+//! | blob            | contents                                                        |
+//! |-----------------|-----------------------------------------------------------------|
+//! | `shard.rkyv`    | rkyv `ShardMeta`: format version, shard, dim, metric, slots      |
+//! | `ids.u64`       | slot → id, little-endian u64 per slot                           |
+//! | `tombstones.u64`| tombstone bits, little-endian u64 words, bit `s % 64` of word `s / 64` |
+//! | `vectors.f32`   | `slots * dim` little-endian f32, dense (no padding)              |
+//! | `graph.rkyv`    | rkyv `GraphArchive`: the HNSW arrays, so a restart never rebuilds |
+//!
+//! The collection definition lives in `DATA_DIR/collections/NAME/collection.conf`, a small
+//! `key=value` text file ending in a `crc32c=` line, written to a temporary file, fsynced,
+//! renamed and the directory fsynced.
+
+use std::fs;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use corevec_storage::LoadedSnapshot;
+use rkyv::rancor;
+
+use crate::collection::{CollectionSpec, IndexParams};
+use crate::distance::Metric;
+use crate::error::{Error, Result};
+use crate::hnsw::{Hnsw, HnswParts};
+use crate::shard::{index_config, Shard};
+use crate::vectors::Vectors;
+
+const SNAPSHOT_FORMAT: u32 = 1;
+const META_BLOB: &str = "shard.rkyv";
+const IDS_BLOB: &str = "ids.u64";
+const TOMBSTONES_BLOB: &str = "tombstones.u64";
+const VECTORS_BLOB: &str = "vectors.f32";
+const GRAPH_BLOB: &str = "graph.rkyv";
+const CATALOG_FILE: &str = "collection.conf";
+
+#[derive(rkyv::Archive, rkyv::Serialize, rkyv::Deserialize, Debug, PartialEq)]
+struct ShardMeta {
+    format: u32,
+    shard: u32,
+    dim: u32,
+    metric: String,
+    slots: u64,
+}
+
+#[derive(rkyv::Archive, rkyv::Serialize, rkyv::Deserialize)]
+struct GraphArchive {
+    connectivity: u32,
+    entry_point: u32,
+    levels: Vec<u8>,
+    level0: Vec<u32>,
+    upper_offsets: Vec<u32>,
+    upper: Vec<u32>,
+    parents: Vec<u32>,
+}
+
+/// The blobs of a shard snapshot, encoded.
+pub struct SnapshotBlobs(Vec<(&'static str, Vec<u8>)>);
+
+impl SnapshotBlobs {
+    /// `(name, bytes)` pairs as storage wants them.
+    pub fn files(&self) -> Vec<(&str, &[u8])> {
+        self.0.iter().map(|(name, bytes)| (*name, bytes.as_slice())).collect()
+    }
+}
+
+/// Encodes a shard's state. Pure CPU work: the caller snapshots the LSN in the same
+/// synchronous section so blobs and LSN agree.
+///
+/// # Errors
+/// Only if rkyv fails to serialise (it cannot for these plain types short of OOM).
+pub fn encode_shard(shard: &Shard, spec: &CollectionSpec) -> Result<SnapshotBlobs> {
+    let vectors = shard.vectors();
+    let meta = ShardMeta {
+        format: SNAPSHOT_FORMAT,
+        shard: shard.number(),
+        dim: spec.dim as u32,
+        metric: spec.metric.as_str().to_owned(),
+        slots: vectors.len() as u64,
+    };
+    let parts = shard.index().to_parts();
+    let graph = GraphArchive {
+        connectivity: parts.connectivity,
+        entry_point: parts.entry_point,
+        levels: parts.levels,
+        level0: parts.level0,
+        upper_offsets: parts.upper_offsets,
+        upper: parts.upper,
+        parents: parts.parents,
+    };
+    let mut vector_bytes = Vec::with_capacity(vectors.len() * spec.dim * 4);
+    for (_, v) in vectors.iter() {
+        for x in v {
+            vector_bytes.extend_from_slice(&x.to_le_bytes());
+        }
+    }
+    Ok(SnapshotBlobs(vec![
+        (META_BLOB, rkyv_bytes(&meta)?),
+        (IDS_BLOB, shard.slot_ids().iter().flat_map(|id| id.to_le_bytes()).collect()),
+        (TOMBSTONES_BLOB, shard.tombstone_words().iter().flat_map(|w| w.to_le_bytes()).collect()),
+        (VECTORS_BLOB, vector_bytes),
+        (GRAPH_BLOB, rkyv_bytes(&graph)?),
+    ]))
+}
+
+fn rkyv_bytes<T>(value: &T) -> Result<Vec<u8>>
+where
+    T: for<'a> rkyv::Serialize<
+        rkyv::api::high::HighSerializer<rkyv::util::AlignedVec, rkyv::ser::allocator::ArenaHandle<'a>, rancor::Error>,
+    >,
+{
+    rkyv::to_bytes::<rancor::Error>(value)
+        .map(|bytes| bytes.to_vec())
+        .map_err(|e| Error::InvalidArgument(format!("snapshot encoding: {e}")))
+}
+
+/// Rebuilds a shard from a loaded snapshot (checksums already verified by storage; the
+/// structure is validated here, so a snapshot from another collection or a damaged archive
+/// is refused with the snapshot's path in the error).
+///
+/// # Errors
+/// `Catalog` naming the snapshot when a blob is missing, malformed or inconsistent.
+pub fn decode_shard(snapshot: &LoadedSnapshot, spec: &CollectionSpec, shard: u32, dir: &Path) -> Result<Shard> {
+    let bad = |reason: String| Error::Catalog { path: dir.to_path_buf(), reason: format!("snapshot at lsn {}: {reason}", snapshot.lsn) };
+    let blob = |name: &str| snapshot.file(name).ok_or_else(|| bad(format!("blob {name} missing")));
+    let meta = rkyv::access::<ArchivedShardMeta, rancor::Error>(blob(META_BLOB)?)
+        .map_err(|e| bad(format!("{META_BLOB}: {e}")))?;
+    if meta.format.to_native() != SNAPSHOT_FORMAT {
+        return Err(bad(format!("unsupported snapshot format {}", meta.format)));
+    }
+    if meta.shard.to_native() != shard || meta.dim.to_native() as usize != spec.dim || meta.metric.as_str() != spec.metric.as_str() {
+        return Err(bad(format!(
+            "snapshot is shard {} dim {} metric {}, expected shard {shard} dim {} metric {}",
+            meta.shard, meta.dim, meta.metric, spec.dim, spec.metric
+        )));
+    }
+    let slots = usize::try_from(meta.slots.to_native()).map_err(|_| bad("slot count overflows".into()))?;
+    let ids_bytes = blob(IDS_BLOB)?;
+    let vector_bytes = blob(VECTORS_BLOB)?;
+    let tomb_bytes = blob(TOMBSTONES_BLOB)?;
+    if ids_bytes.len() != slots * 8 || vector_bytes.len() != slots * spec.dim * 4 || tomb_bytes.len() % 8 != 0 || tomb_bytes.len() / 8 < slots.div_ceil(64) {
+        return Err(bad(format!("blob sizes disagree with {slots} slots")));
+    }
+    let ids: Vec<u64> = ids_bytes.chunks_exact(8).map(|b| u64::from_le_bytes(b.try_into().unwrap_or([0; 8]))).collect();
+    let tombstones: Vec<u64> =
+        tomb_bytes.chunks_exact(8).map(|b| u64::from_le_bytes(b.try_into().unwrap_or([0; 8]))).collect();
+    let mut vectors = Vectors::with_capacity(spec.dim, slots.max(1)).map_err(|e| Error::system("mapping the vector arena", e))?;
+    let mut buffer = vec![0f32; spec.dim];
+    for chunk in vector_bytes.chunks_exact(spec.dim * 4) {
+        for (x, b) in buffer.iter_mut().zip(chunk.chunks_exact(4)) {
+            *x = f32::from_le_bytes(b.try_into().unwrap_or([0; 4]));
+        }
+        vectors.push(&buffer).map_err(|e| Error::system("growing the vector arena", e))?;
+    }
+    let graph = rkyv::access::<ArchivedGraphArchive, rancor::Error>(blob(GRAPH_BLOB)?)
+        .map_err(|e| bad(format!("{GRAPH_BLOB}: {e}")))?;
+    let parts = HnswParts {
+        connectivity: graph.connectivity.to_native(),
+        entry_point: graph.entry_point.to_native(),
+        levels: graph.levels.to_vec(),
+        level0: graph.level0.iter().map(|x| x.to_native()).collect(),
+        upper_offsets: graph.upper_offsets.iter().map(|x| x.to_native()).collect(),
+        upper: graph.upper.iter().map(|x| x.to_native()).collect(),
+        parents: graph.parents.iter().map(|x| x.to_native()).collect(),
+    };
+    let index = Hnsw::from_parts(parts, index_config(spec), spec.metric).map_err(|e| bad(format!("graph: {e}")))?;
+    if index.len() > slots {
+        return Err(bad(format!("graph has {} nodes but only {slots} slots", index.len())));
+    }
+    Ok(Shard::from_parts(shard, spec, vectors, ids, tombstones, index))
+}
+
+// ----- Catalog -----
+
+/// `DATA_DIR/collections`.
+pub fn collections_dir(data_dir: &Path) -> PathBuf {
+    data_dir.join("collections")
+}
+
+/// `DATA_DIR/collections/NAME/shard-S`.
+pub fn shard_dir(data_dir: &Path, name: &str, shard: u32) -> PathBuf {
+    collections_dir(data_dir).join(name).join(format!("shard-{shard}"))
+}
+
+fn catalog_text(spec: &CollectionSpec) -> String {
+    let body = format!(
+        "format=1\nname={}\ndim={}\nmetric={}\nshards={}\nm={}\nef_construction={}\n",
+        spec.name, spec.dim, spec.metric, spec.shards, spec.index.connectivity, spec.index.expansion_add
+    );
+    let crc = crc32c::crc32c(body.as_bytes());
+    format!("{body}crc32c={crc:08x}\n")
+}
+
+/// Writes a collection's definition durably (temp file, fsync, rename, fsync directory).
+///
+/// # Errors
+/// `System` with the path on any I/O failure.
+pub fn write_catalog(data_dir: &Path, spec: &CollectionSpec) -> Result<()> {
+    let dir = collections_dir(data_dir).join(&spec.name);
+    let io = |what: &str, path: &Path, e| Error::system(format!("{what} {}", path.display()), e);
+    fs::create_dir_all(&dir).map_err(|e| io("creating", &dir, e))?;
+    let tmp = dir.join(format!("{CATALOG_FILE}.tmp"));
+    let path = dir.join(CATALOG_FILE);
+    let mut file = fs::File::create(&tmp).map_err(|e| io("creating", &tmp, e))?;
+    file.write_all(catalog_text(spec).as_bytes()).map_err(|e| io("writing", &tmp, e))?;
+    file.sync_all().map_err(|e| io("syncing", &tmp, e))?;
+    fs::rename(&tmp, &path).map_err(|e| io("renaming", &tmp, e))?;
+    sync_dir(&dir)?;
+    sync_dir(&collections_dir(data_dir))
+}
+
+/// Removes a collection's definition (durably) and then its directory.
+///
+/// # Errors
+/// `System` with the path on any I/O failure.
+pub fn remove_collection(data_dir: &Path, name: &str) -> Result<()> {
+    let dir = collections_dir(data_dir).join(name);
+    let path = dir.join(CATALOG_FILE);
+    match fs::remove_file(&path) {
+        Ok(()) => sync_dir(&dir)?,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+        Err(e) => return Err(Error::system(format!("removing {}", path.display()), e)),
+    }
+    fs::remove_dir_all(&dir).map_err(|e| Error::system(format!("removing {}", dir.display()), e))?;
+    sync_dir(&collections_dir(data_dir))
+}
+
+fn sync_dir(dir: &Path) -> Result<()> {
+    fs::File::open(dir)
+        .and_then(|d| d.sync_all())
+        .map_err(|e| Error::system(format!("syncing directory {}", dir.display()), e))
+}
+
+/// Reads every collection definition under `data_dir`, sorted by name. A directory without
+/// a definition is the remains of an interrupted create or drop: it is reported and skipped.
+///
+/// # Errors
+/// `Catalog` naming the file when a definition is unreadable or fails its checksum.
+pub fn read_catalog(data_dir: &Path) -> Result<Vec<CollectionSpec>> {
+    let root = collections_dir(data_dir);
+    let entries = match fs::read_dir(&root) {
+        Ok(entries) => entries,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+        Err(e) => return Err(Error::system(format!("listing {}", root.display()), e)),
+    };
+    let mut specs = Vec::new();
+    for entry in entries {
+        let entry = entry.map_err(|e| Error::system(format!("listing {}", root.display()), e))?;
+        let path = entry.path().join(CATALOG_FILE);
+        match fs::read_to_string(&path) {
+            Ok(text) => specs.push(parse_catalog(&text).map_err(|reason| Error::Catalog { path: path.clone(), reason })?),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                tracing::warn!(dir = %entry.path().display(), "collection directory without {CATALOG_FILE}: leftover of an interrupted create or drop, ignored");
+            }
+            Err(e) => return Err(Error::system(format!("reading {}", path.display()), e)),
+        }
+    }
+    specs.sort_by(|a, b| a.name.cmp(&b.name));
+    Ok(specs)
+}
+
+fn parse_catalog(text: &str) -> std::result::Result<CollectionSpec, String> {
+    let (body, crc_line) = text
+        .trim_end_matches('\n')
+        .rsplit_once('\n')
+        .ok_or("truncated")?;
+    let body = format!("{body}\n");
+    let crc = crc_line.strip_prefix("crc32c=").ok_or("missing crc32c line")?;
+    let crc = u32::from_str_radix(crc, 16).map_err(|_| "bad crc32c value")?;
+    if crc != crc32c::crc32c(body.as_bytes()) {
+        return Err("checksum mismatch".into());
+    }
+    let field = |key: &str| -> std::result::Result<&str, String> {
+        body.lines()
+            .find_map(|line| line.strip_prefix(key).and_then(|rest| rest.strip_prefix('=')))
+            .ok_or(format!("missing {key}"))
+    };
+    let number = |key: &str| -> std::result::Result<usize, String> {
+        field(key)?.parse().map_err(|_| format!("{key} is not a number"))
+    };
+    if field("format")? != "1" {
+        return Err(format!("unsupported format {}", field("format")?));
+    }
+    let spec = CollectionSpec {
+        name: field("name")?.to_owned(),
+        dim: number("dim")?,
+        metric: field("metric")?.parse::<Metric>().map_err(|e| e.to_string())?,
+        shards: u32::try_from(number("shards")?).map_err(|_| "shards out of range")?,
+        index: IndexParams { connectivity: number("m")?, expansion_add: number("ef_construction")? },
+    };
+    spec.validate().map_err(|e| e.to_string())?;
+    Ok(spec)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn catalog_round_trips_and_detects_damage() {
+        let spec = CollectionSpec::new("docs", 384, Metric::Dot).with_shards(3);
+        assert_eq!(parse_catalog(&catalog_text(&spec)).unwrap(), spec);
+        let damaged = catalog_text(&spec).replace("dim=384", "dim=385");
+        assert_eq!(parse_catalog(&damaged).unwrap_err(), "checksum mismatch");
+        assert!(parse_catalog("").is_err());
+    }
+
+    #[test]
+    fn catalog_files_are_written_read_and_removed() {
+        let dir = std::env::temp_dir().join(format!("corevec-catalog-{}", std::process::id()));
+        let _ = fs::remove_dir_all(&dir);
+        let a = CollectionSpec::new("a", 4, Metric::L2).with_shards(1);
+        let b = CollectionSpec::new("b", 8, Metric::Cosine).with_shards(2);
+        write_catalog(&dir, &b).unwrap();
+        write_catalog(&dir, &a).unwrap();
+        fs::create_dir_all(collections_dir(&dir).join("orphan")).unwrap();
+        assert_eq!(read_catalog(&dir).unwrap(), vec![a.clone(), b.clone()]);
+        remove_collection(&dir, "a").unwrap();
+        assert_eq!(read_catalog(&dir).unwrap(), vec![b]);
+        fs::remove_dir_all(&dir).unwrap();
+    }
+}

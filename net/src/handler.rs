@@ -1,0 +1,445 @@
+//! Executing one decoded request against this core's [`LocalEngine`], and turning the outcome
+//! into a response frame. Everything here is per request: a failure becomes an ERROR frame
+//! for that request id and never touches the connection.
+
+use std::rc::Rc;
+
+use corevec_engine::{
+    CollectionSpec, Error as EngineError, IndexParams, LocalEngine, Metric as EngineMetric,
+    SearchRequest,
+};
+use corevec_proto::{
+    encode_error, CollectionInfo, Error as ProtoError, ErrorCode, GetResponse, Hit, Metric,
+    Request, RequestId, Response, SearchResponse, ShardInfo, Stat, VectorsRef, WriteAck,
+};
+
+use crate::stats::NodeStats;
+
+/// A request that failed: the code and a message for humans.
+#[derive(Debug)]
+pub(crate) struct Failure {
+    pub(crate) code: ErrorCode,
+    pub(crate) message: String,
+}
+
+impl Failure {
+    pub(crate) fn new(code: ErrorCode, message: impl Into<String>) -> Failure {
+        Failure {
+            code,
+            message: message.into(),
+        }
+    }
+}
+
+impl From<EngineError> for Failure {
+    fn from(e: EngineError) -> Failure {
+        let code = engine_error_code(&e);
+        if code == ErrorCode::Internal {
+            tracing::error!(error = %e, "engine failure answered INTERNAL");
+        }
+        Failure::new(code, e.to_string())
+    }
+}
+
+/// The wire code for an engine error (the table in the server's docs: request errors map to
+/// their codes, saturation to BUSY, anything unexpected to INTERNAL).
+pub(crate) fn engine_error_code(e: &EngineError) -> ErrorCode {
+    match e {
+        EngineError::DimensionMismatch { .. } => ErrorCode::DimensionMismatch,
+        EngineError::InvalidVector { .. } => ErrorCode::InvalidVector,
+        EngineError::InvalidArgument(_) => ErrorCode::InvalidArgument,
+        EngineError::CollectionNotFound(_) => ErrorCode::CollectionNotFound,
+        EngineError::CollectionExists(_) => ErrorCode::CollectionExists,
+        EngineError::Busy(_) => ErrorCode::Busy,
+        EngineError::ShuttingDown => ErrorCode::ShuttingDown,
+        EngineError::Timeout { .. } => ErrorCode::Timeout,
+        _ => ErrorCode::Internal,
+    }
+}
+
+/// The outcome of a successful request, owned so that it outlives the engine call.
+pub(crate) enum Answer {
+    /// Any response whose body borrows nothing.
+    Response(Response<'static>),
+    /// GET: the found flags and the found vectors, packed.
+    Get {
+        found: Vec<bool>,
+        flat: Vec<f32>,
+        dim: u32,
+    },
+}
+
+/// What the handler needs from its core.
+pub(crate) struct Context<'a> {
+    pub(crate) local: &'a Rc<LocalEngine>,
+    pub(crate) stats: &'a NodeStats,
+}
+
+fn engine_metric(metric: Metric) -> EngineMetric {
+    match metric {
+        Metric::L2 => EngineMetric::L2,
+        Metric::Cosine => EngineMetric::Cosine,
+        Metric::Dot => EngineMetric::Dot,
+    }
+}
+
+fn wire_metric(metric: EngineMetric) -> Metric {
+    match metric {
+        EngineMetric::L2 => Metric::L2,
+        EngineMetric::Cosine => Metric::Cosine,
+        EngineMetric::Dot => Metric::Dot,
+    }
+}
+
+fn saturate_u16(value: impl TryInto<u16>) -> u16 {
+    value.try_into().unwrap_or(u16::MAX)
+}
+
+fn saturate_u32(value: impl TryInto<u32>) -> u32 {
+    value.try_into().unwrap_or(u32::MAX)
+}
+
+fn collection_info(info: &corevec_engine::CollectionInfo) -> CollectionInfo {
+    CollectionInfo {
+        name: info.spec.name.clone(),
+        dim: saturate_u32(info.spec.dim),
+        metric: wire_metric(info.spec.metric),
+        shards: saturate_u16(info.spec.shards),
+        connectivity: saturate_u16(info.spec.index.connectivity),
+        expansion_add: saturate_u32(info.spec.index.expansion_add),
+        vectors_count: info.vectors(),
+        bytes: info.bytes(),
+        shard_infos: info
+            .shards
+            .iter()
+            .map(|s| ShardInfo {
+                shard: s.shard,
+                vectors_count: s.vectors,
+                deleted_count: s.tombstones,
+                bytes: s.vector_bytes + s.index_bytes,
+            })
+            .collect(),
+    }
+}
+
+/// The spec of `name` as this core knows it.
+fn spec_of(local: &LocalEngine, name: &str) -> Result<CollectionSpec, Failure> {
+    // LocalEngine has no single-collection accessor yet; the catalog is small and this is a
+    // clone of a few specs, cheaper than the search it guards.
+    local
+        .list_collections()
+        .into_iter()
+        .find(|spec| spec.name == name)
+        .ok_or_else(|| {
+            Failure::new(
+                ErrorCode::CollectionNotFound,
+                format!("collection {name:?} not found"),
+            )
+        })
+}
+
+fn dimension_mismatch(expected: usize, received: u32) -> Failure {
+    Failure::new(
+        ErrorCode::DimensionMismatch,
+        format!("dimension mismatch: collection has {expected} dimensions, request has {received}"),
+    )
+}
+
+/// Executes `request` (never HELLO: the connection handles it before anything else).
+pub(crate) async fn execute(ctx: &Context<'_>, request: Request<'_>) -> Result<Answer, Failure> {
+    let local = ctx.local;
+    let response = match request {
+        Request::Hello(_) => {
+            return Err(Failure::new(
+                ErrorCode::InvalidArgument,
+                "HELLO was already done on this connection",
+            ))
+        }
+        Request::Ping => Response::Ping,
+        Request::CreateCollection(c) => {
+            let defaults = IndexParams::default();
+            let spec = CollectionSpec::new(c.name, c.dim as usize, engine_metric(c.metric))
+                .with_shards(u32::from(c.shards))
+                .with_index(IndexParams {
+                    connectivity: if c.connectivity == 0 {
+                        defaults.connectivity
+                    } else {
+                        usize::from(c.connectivity)
+                    },
+                    expansion_add: if c.expansion_add == 0 {
+                        defaults.expansion_add
+                    } else {
+                        c.expansion_add as usize
+                    },
+                });
+            local.create_collection(spec).await?;
+            Response::CreateCollection
+        }
+        Request::DropCollection { name } => {
+            local.drop_collection(name).await?;
+            Response::DropCollection
+        }
+        Request::ListCollections => {
+            let mut infos = Vec::new();
+            for spec in local.list_collections() {
+                match local.describe(&spec.name).await {
+                    Ok(info) => infos.push(collection_info(&info)),
+                    // Dropped between the listing and the describe: not listed.
+                    Err(EngineError::CollectionNotFound(_)) => {}
+                    Err(e) => return Err(e.into()),
+                }
+            }
+            Response::ListCollections(infos)
+        }
+        Request::DescribeCollection { name } => {
+            Response::DescribeCollection(collection_info(&local.describe(name).await?))
+        }
+        Request::Upsert(u) => {
+            let spec = spec_of(local, u.collection)?;
+            if spec.dim != u.vectors.dim() as usize {
+                return Err(dimension_mismatch(spec.dim, u.vectors.dim()));
+            }
+            let ids = u.ids.to_vec();
+            let count = match u.vectors.as_f32_slice() {
+                // Zero-copy: the frame was received 8-byte aligned.
+                Some(floats) => local.upsert(u.collection, &ids, floats).await?,
+                None => local.upsert(u.collection, &ids, &u.vectors.to_vec()).await?,
+            };
+            Response::Upsert(WriteAck {
+                count: saturate_u32(count),
+                lsn: None,
+            })
+        }
+        Request::Get(g) => {
+            let spec = spec_of(local, g.collection)?;
+            let ids = g.ids.to_vec();
+            let vectors = local.get(g.collection, &ids).await?;
+            let dim = saturate_u32(spec.dim);
+            let mut found = Vec::with_capacity(vectors.len());
+            let mut flat = Vec::new();
+            for vector in vectors {
+                found.push(vector.is_some());
+                if let Some(v) = vector {
+                    if v.len() != spec.dim {
+                        return Err(Failure::new(
+                            ErrorCode::Internal,
+                            "engine returned a vector of the wrong dimension",
+                        ));
+                    }
+                    flat.extend_from_slice(&v);
+                }
+            }
+            return Ok(Answer::Get { found, flat, dim });
+        }
+        Request::Delete(d) => {
+            let ids = d.ids.to_vec();
+            let count = local.delete(d.collection, &ids).await?;
+            Response::Delete(WriteAck {
+                count: saturate_u32(count),
+                lsn: None,
+            })
+        }
+        Request::Search(s) => {
+            let spec = spec_of(local, s.collection)?;
+            if spec.dim != s.queries.dim() as usize {
+                return Err(dimension_mismatch(spec.dim, s.queries.dim()));
+            }
+            let queries = match s.queries.as_f32_slice() {
+                Some(floats) => floats.to_vec(),
+                None => s.queries.to_vec(),
+            };
+            let request = SearchRequest {
+                queries,
+                k: s.k as usize,
+                ef: s.expansion_search as usize,
+                exact: s.flags.exact,
+            };
+            let results = local.search(s.collection, request).await?;
+            if results.len() != s.queries.count() {
+                return Err(Failure::new(
+                    ErrorCode::Internal,
+                    "engine answered a different number of queries",
+                ));
+            }
+            Response::Search(SearchResponse {
+                partial: false,
+                results: results
+                    .into_iter()
+                    .map(|hits| {
+                        hits.into_iter()
+                            .map(|n| Hit {
+                                id: n.id,
+                                distance: n.distance,
+                            })
+                            .collect()
+                    })
+                    .collect(),
+            })
+        }
+        Request::Stats => Response::Stats(stats(ctx).await?),
+        Request::Snapshot { name } => {
+            // The engine has no snapshot entry point yet; answer honestly rather than pretend.
+            let _ = name;
+            return Err(Failure::new(
+                ErrorCode::Internal,
+                "snapshots are not available in this build",
+            ));
+        }
+    };
+    Ok(Answer::Response(response))
+}
+
+async fn stats(ctx: &Context<'_>) -> Result<Vec<Stat>, Failure> {
+    let totals = ctx.stats.totals();
+    let specs = ctx.local.list_collections();
+    let (mut vectors, mut bytes) = (0u64, 0u64);
+    for spec in &specs {
+        match ctx.local.describe(&spec.name).await {
+            Ok(info) => {
+                vectors += info.vectors();
+                bytes += info.bytes();
+            }
+            Err(EngineError::CollectionNotFound(_)) => {}
+            Err(e) => return Err(e.into()),
+        }
+    }
+    let stat = |name: &str, value: u64| Stat {
+        name: name.to_owned(),
+        value,
+    };
+    Ok(vec![
+        stat("collections", specs.len() as u64),
+        stat("vectors", vectors),
+        stat("bytes", bytes),
+        stat("connections", totals.connections),
+        stat("uptime_s", totals.uptime_s),
+        stat("requests", totals.requests),
+        stat("in_flight", totals.in_flight),
+        stat("busy", totals.busy),
+        stat("errors", totals.errors),
+        stat("connections_accepted", totals.connections_accepted),
+        stat("connections_rejected", totals.connections_rejected),
+        stat("cores", ctx.local.cores() as u64),
+    ])
+}
+
+/// Appends the response frame for `answer` to `out`. If the response cannot be encoded (it
+/// would exceed the frame limit), appends a BATCH_TOO_LARGE error instead. Returns whether
+/// an ERROR frame was written.
+pub(crate) fn encode_answer(
+    out: &mut Vec<u8>,
+    request_id: RequestId,
+    opcode: u8,
+    answer: Result<Answer, Failure>,
+) -> bool {
+    let encoded = match &answer {
+        Ok(Answer::Response(response)) => response.encode(request_id, opcode, out),
+        Ok(Answer::Get { found, flat, dim }) => {
+            let vectors = if flat.is_empty() {
+                VectorsRef::empty(*dim)
+            } else {
+                VectorsRef::new(flat, *dim)
+            };
+            Response::Get(GetResponse {
+                found: found.clone(),
+                vectors,
+            })
+            .encode(request_id, opcode, out)
+        }
+        Err(failure) => {
+            encode_failure(out, request_id, opcode, failure);
+            return true;
+        }
+    };
+    match encoded {
+        Ok(()) => false,
+        Err(e) => {
+            let failure = match e {
+                ProtoError::FrameTooLarge { .. } | ProtoError::BatchTooLarge { .. } => {
+                    Failure::new(
+                        ErrorCode::BatchTooLarge,
+                        format!("response too large ({e}); split the batch"),
+                    )
+                }
+                other => {
+                    tracing::error!(error = %other, "cannot encode a response");
+                    Failure::new(ErrorCode::Internal, format!("cannot encode response: {other}"))
+                }
+            };
+            encode_failure(out, request_id, opcode, &failure);
+            true
+        }
+    }
+}
+
+/// Appends an ERROR frame. Encoding an error cannot fail (messages are truncated by the
+/// codec); if it ever did, nothing is appended and the client times out on this id.
+pub(crate) fn encode_failure(
+    out: &mut Vec<u8>,
+    request_id: RequestId,
+    opcode: u8,
+    failure: &Failure,
+) {
+    if let Err(e) = encode_error(out, request_id, opcode, failure.code, &failure.message) {
+        tracing::error!(error = %e, "cannot encode an error frame");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn engine_errors_map_to_their_codes() {
+        let cases = [
+            (
+                EngineError::DimensionMismatch {
+                    expected: 3,
+                    received: 2,
+                },
+                ErrorCode::DimensionMismatch,
+            ),
+            (
+                EngineError::InvalidVector { id: 1, index: 0 },
+                ErrorCode::InvalidVector,
+            ),
+            (
+                EngineError::InvalidArgument("x".into()),
+                ErrorCode::InvalidArgument,
+            ),
+            (
+                EngineError::CollectionNotFound("a".into()),
+                ErrorCode::CollectionNotFound,
+            ),
+            (
+                EngineError::CollectionExists("a".into()),
+                ErrorCode::CollectionExists,
+            ),
+            (EngineError::Busy("mesh"), ErrorCode::Busy),
+            (EngineError::ShuttingDown, ErrorCode::ShuttingDown),
+            (EngineError::Timeout { core: 1 }, ErrorCode::Timeout),
+            (EngineError::Placement("p".into()), ErrorCode::Internal),
+        ];
+        for (error, code) in cases {
+            assert_eq!(engine_error_code(&error), code, "{error}");
+        }
+    }
+
+    #[test]
+    fn oversized_get_becomes_batch_too_large() {
+        let dim = 4096u32;
+        let count = 5000usize; // 5000 * 4096 * 4 bytes > 64 MiB
+        let answer = Answer::Get {
+            found: vec![true; count],
+            flat: vec![0.0; count * dim as usize],
+            dim,
+        };
+        let mut out = Vec::new();
+        assert!(encode_answer(&mut out, RequestId(7), 0x21, Ok(answer)));
+        let frame = corevec_proto::Frame::parse(&out).unwrap();
+        match Response::decode_frame(&frame).unwrap() {
+            Response::Error(e) => assert_eq!(e.code, ErrorCode::BatchTooLarge),
+            other => panic!("{other:?}"),
+        }
+    }
+}
