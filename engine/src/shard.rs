@@ -16,9 +16,12 @@ use crate::hnsw::{Hnsw, HnswConfig, VisitedSet};
 use crate::topk::{Neighbor, TopK};
 use crate::vectors::Vectors;
 
-/// Shards holding at most this many slots are always searched exhaustively: below it a scan
-/// is as fast as a graph walk at recall 1.0 (measured: see bench/RESULTS.md, HNSW section).
-pub const EXACT_SEARCH_SLOTS_MAX: usize = 2048;
+/// Shards whose vectors take at most this many bytes are always searched exhaustively: the
+/// scan stays in cache and beats a graph walk while returning the exact answer. Measured by
+/// `cargo bench -p corevec-engine --bench exact_crossover` (384-d: a scan of 1,024 vectors
+/// takes 30-55 µs vs 60 µs for HNSW at ef=64; at 2,048 the scan falls out of L2 and costs
+/// 150-290 µs vs 95-120 µs); see bench/RESULTS.md.
+pub const EXACT_SEARCH_BYTES_MAX: usize = 1536 * 1024;
 /// Seed of every index's level generator: fixed so that a shard rebuilt from the same
 /// insertion order gets the same graph.
 pub const INDEX_SEED: u64 = 0x636f_7265_7665_6321;
@@ -145,9 +148,14 @@ impl Shard {
     /// width `ef`, plus an exact scan of the slots not indexed yet. Small shards are
     /// scanned exhaustively.
     pub fn search(&mut self, query: &[f32], k: usize, ef: usize) -> Vec<Neighbor> {
-        if self.vectors.len() <= EXACT_SEARCH_SLOTS_MAX || self.index.is_empty() {
+        if self.vectors.used_bytes() <= EXACT_SEARCH_BYTES_MAX || self.index.is_empty() {
             return self.search_exact(query, k);
         }
+        self.search_indexed(query, k, ef)
+    }
+
+    /// [`Self::search`] without the small-shard shortcut: always through the index.
+    pub fn search_indexed(&mut self, query: &[f32], k: usize, ef: usize) -> Vec<Neighbor> {
         let tombstones = &self.tombstones;
         self.index.search(
             &self.vectors,
@@ -349,7 +357,7 @@ mod tests {
         use rand::{Rng, SeedableRng};
         let mut rng = rand::rngs::StdRng::seed_from_u64(5);
         let mut s = shard(8, Metric::L2);
-        let n = EXACT_SEARCH_SLOTS_MAX as u64 + 500;
+        let n = (EXACT_SEARCH_BYTES_MAX / 64) as u64 + 500;
         for id in 0..n {
             let v: Vec<f32> = (0..8).map(|_| rng.gen_range(-1.0..1.0)).collect();
             s.upsert(id, &v).unwrap();

@@ -1,0 +1,136 @@
+//! `corevec-bench wal`: WAL append throughput with group commit, next to the raw sequential
+//! O_DIRECT write bandwidth of the same disk measured in the same run (1 MiB aligned writes,
+//! `fdatasync` after each) — the ceiling group commit is compared with.
+
+use std::cell::RefCell;
+use std::path::PathBuf;
+use std::rc::Rc;
+use std::time::{Duration, Instant};
+
+use corevec_engine::rt;
+use corevec_storage::{Directory, DmaDirectory, Durability, File, ShardStore, WalConfig, WalRecord};
+use serde_json::json;
+
+use crate::report::{emit, Latencies};
+
+/// Arguments of `corevec-bench wal`.
+#[derive(clap::Args)]
+pub struct WalArgs {
+    /// Directory on the disk to measure (O_DIRECT: not tmpfs). Files are removed afterwards.
+    #[arg(long)]
+    dir: PathBuf,
+    /// Payload bytes per record (a vector of record_bytes / 4 floats).
+    #[arg(long, default_value_t = 1536)]
+    record_bytes: usize,
+    /// Concurrent appending tasks, comma-separated (each value is measured).
+    #[arg(long, value_delimiter = ',', default_value = "1,8,64")]
+    writers: Vec<usize>,
+    /// Durability mode: sync, interval=MS or none.
+    #[arg(long, default_value = "sync")]
+    mode: Durability,
+    /// Seconds per writer count.
+    #[arg(long, default_value_t = 5.0)]
+    seconds: f64,
+    /// CPU to run the executor on.
+    #[arg(long, default_value_t = 0)]
+    cpu: usize,
+    /// JSON lines only (the output is JSON lines anyway).
+    #[arg(long)]
+    json: bool,
+}
+
+pub fn run(args: &WalArgs) -> Result<(), Box<dyn std::error::Error>> {
+    std::fs::create_dir_all(&args.dir)?;
+    let (dir, record_bytes, mode, writers) = (args.dir.clone(), args.record_bytes, args.mode, args.writers.clone());
+    let duration = Duration::from_secs_f64(args.seconds);
+    let outcome = rt::start_pinned("corevec-walbench", args.cpu, move || async move {
+        let raw = raw_bandwidth(&dir, duration).await?;
+        for w in writers {
+            let shard_dir = dir.join(format!("wal-bench-{w}"));
+            let line = append_load(&shard_dir, record_bytes, mode, w, duration).await;
+            let _ = std::fs::remove_dir_all(&shard_dir);
+            let (records_per_s, latencies, stats) = line?;
+            emit(&json!({
+                "bench": "wal", "writers": w, "mode": mode.to_string(), "record_bytes": record_bytes,
+                "records_per_s": records_per_s,
+                "mb_per_s": records_per_s * record_bytes as f64 / 1e6,
+                "p50_us": latencies.quantile_us(0.5), "p99_us": latencies.quantile_us(0.99),
+                "raw_mb_per_s": raw,
+                "fsyncs": stats.fsyncs_count,
+                "avg_group_records": stats.group_records_sum as f64 / stats.groups_count.max(1) as f64,
+            }));
+        }
+        Ok::<(), String>(())
+    })?
+    .join()
+    .map_err(|e| format!("bench executor: {e}"))?;
+    outcome.map_err(Into::into)
+}
+
+/// Sequential 1 MiB O_DIRECT writes with `fdatasync` after each, through the same file layer
+/// the WAL uses; MB/s.
+async fn raw_bandwidth(dir: &std::path::Path, duration: Duration) -> Result<f64, String> {
+    const CHUNK: usize = 1 << 20;
+    const FILE_BYTES: u64 = 1 << 30;
+    let directory = DmaDirectory::open(dir).await.map_err(|e| e.to_string())?;
+    let file = directory.create_file("raw-bandwidth.bench").await.map_err(|e| e.to_string())?;
+    file.allocate(FILE_BYTES).await.map_err(|e| e.to_string())?;
+    let chunk = vec![0x5Au8; CHUNK];
+    let (start, mut offset) = (Instant::now(), 0u64);
+    while start.elapsed() < duration && offset < FILE_BYTES {
+        file.write_at(offset, &chunk).await.map_err(|e| e.to_string())?;
+        file.sync().await.map_err(|e| e.to_string())?;
+        offset += CHUNK as u64;
+    }
+    let seconds = start.elapsed().as_secs_f64();
+    file.close().await.map_err(|e| e.to_string())?;
+    directory.remove_file("raw-bandwidth.bench").await.map_err(|e| e.to_string())?;
+    Ok(offset as f64 / seconds / 1e6)
+}
+
+/// `writers` tasks appending one record each at a time for `duration`; records/s and the
+/// per-append latency (until durable in `sync` mode).
+async fn append_load(
+    dir: &std::path::Path,
+    record_bytes: usize,
+    mode: Durability,
+    writers: usize,
+    duration: Duration,
+) -> Result<(f64, Latencies, corevec_storage::WalStats), String> {
+    let _ = std::fs::remove_dir_all(dir);
+    std::fs::create_dir_all(dir).map_err(|e| e.to_string())?;
+    let config = WalConfig { durability: mode, ..WalConfig::default() };
+    let (store, _) = ShardStore::open_dir(dir, config).await.map_err(|e| e.to_string())?;
+    let store = Rc::new(store);
+    let latencies = Rc::new(RefCell::new(Latencies::new()));
+    let vector = vec![0.25f32; (record_bytes / 4).max(1)];
+    let start = Instant::now();
+    let tasks: Vec<_> = (0..writers)
+        .map(|w| {
+            let (store, latencies, vector) = (Rc::clone(&store), Rc::clone(&latencies), vector.clone());
+            rt::spawn(async move {
+                let mut id = (w as u64) << 40;
+                let mut count = 0u64;
+                while start.elapsed() < duration {
+                    let record = [WalRecord::Upsert { id, vector: vector.clone() }];
+                    let t = Instant::now();
+                    store.append(&record).await.map_err(|e| e.to_string())?;
+                    latencies.borrow_mut().record(t.elapsed());
+                    id += 1;
+                    count += 1;
+                }
+                Ok::<u64, String>(count)
+            })
+        })
+        .collect();
+    let mut records = 0;
+    for task in tasks {
+        records += task.await?;
+    }
+    let seconds = start.elapsed().as_secs_f64();
+    let stats = store.stats();
+    let store = Rc::try_unwrap(store).map_err(|_| "store still shared".to_string())?;
+    store.close().await.map_err(|e| e.to_string())?;
+    let latencies = Rc::try_unwrap(latencies).map_err(|_| "latencies still shared".to_string())?.into_inner();
+    Ok((records as f64 / seconds, latencies, stats))
+}
