@@ -7,6 +7,7 @@ mod dataset;
 mod exact;
 mod index;
 mod report;
+mod wal;
 
 use clap::{Parser, Subcommand};
 
@@ -23,6 +24,8 @@ enum Command {
     Exact(exact::ExactArgs),
     /// HNSW build and search on a TEXMEX dataset (base/query/groundtruth).
     Index(index::IndexArgs),
+    /// WAL group commit throughput against the disk's raw O_DIRECT bandwidth.
+    Wal(wal::WalArgs),
 }
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -32,5 +35,6 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     match Cli::parse().command {
         Command::Exact(args) => exact::run(&args),
         Command::Index(args) => index::run(&args),
+        Command::Wal(args) => wal::run(&args),
     }
 }
