@@ -7,6 +7,7 @@ mod dataset;
 mod exact;
 mod index;
 mod report;
+mod restart;
 mod wal;
 
 use clap::{Parser, Subcommand};
@@ -24,6 +25,8 @@ enum Command {
     Exact(exact::ExactArgs),
     /// HNSW build and search on a TEXMEX dataset (base/query/groundtruth).
     Index(index::IndexArgs),
+    /// Time from start to the first answered query after a restart (snapshot + WAL tail).
+    Restart(restart::RestartArgs),
     /// WAL group commit throughput against the disk's raw O_DIRECT bandwidth.
     Wal(wal::WalArgs),
 }
@@ -36,5 +39,6 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         Command::Exact(args) => exact::run(&args),
         Command::Index(args) => index::run(&args),
         Command::Wal(args) => wal::run(&args),
+        Command::Restart(args) => restart::run(&args),
     }
 }
