@@ -24,6 +24,15 @@ import time
 import numpy as np
 
 
+def version_of(package):
+    try:
+        from importlib.metadata import version
+
+        return version(package)
+    except Exception:  # noqa: BLE001 - a missing version is only cosmetic
+        return "?"
+
+
 def read_vecs(path, dtype):
     raw = np.fromfile(path, dtype=np.int32)
     if raw.size == 0:
@@ -80,7 +89,7 @@ class Hnswlib:
     def __init__(self, dim, metric, m, efc, n):
         import hnswlib
 
-        self.version = getattr(hnswlib, "__version__", "?")
+        self.version = version_of("hnswlib")
         space = {"dot": "ip", "l2": "l2", "cosine": "cosine"}[metric]
         self.index = hnswlib.Index(space=space, dim=dim)
         self.index.init_index(max_elements=n, ef_construction=efc, M=m, random_seed=100)
@@ -110,10 +119,9 @@ class Usearch:
         import usearch
         from usearch.index import Index
 
-        self.version = getattr(usearch, "__version__", "?")
+        self.version = getattr(usearch, "__version__", None) or version_of("usearch")
         kind = {"dot": "ip", "l2": "l2sq", "cosine": "cos"}[metric]
         self.index = Index(ndim=dim, metric=kind, dtype="f32", connectivity=m, expansion_add=efc)
-        self.index.reserve(n)
 
     def build(self, base):
         self.index.add(np.arange(len(base), dtype=np.uint64), base, threads=1)

@@ -77,9 +77,17 @@ pub struct IndexArgs {
     /// Queries per engine request (engine mode).
     #[arg(long, default_value_t = 1)]
     engine_batch: usize,
+    /// Run every shard count through the multi-core engine, 1 included (for shard-scaling
+    /// comparisons); by default 1 shard is measured at the library level.
+    #[arg(long)]
+    engine: bool,
     /// Client threads (engine mode); 0 = one per core.
     #[arg(long, default_value_t = 0)]
     clients: usize,
+    /// Also write the data used (base.fvecs, query.fvecs, groundtruth.ivecs) to this
+    /// directory, e.g. to run bench/peers/ann_peers.py on a `--synthetic` set.
+    #[arg(long)]
+    save_data: Option<PathBuf>,
     /// JSON lines on stdout (the only output format; accepted for symmetry with the peers).
     #[arg(long)]
     json: bool,
@@ -223,6 +231,21 @@ pub fn run(args: &IndexArgs) -> Result<(), Box<dyn std::error::Error>> {
         return Err("--k, --ef and --shards must be non-empty and positive".into());
     }
     let data = load(args)?;
+    if let Some(dir) = &args.save_data {
+        std::fs::create_dir_all(dir)?;
+        dataset::write_fvecs(&dir.join("base.fvecs"), &data.base)?;
+        dataset::write_fvecs(&dir.join("query.fvecs"), &data.queries)?;
+        let truth = Matrix {
+            dim: args.k,
+            data: data
+                .truth
+                .iter()
+                .flat_map(|row| row.iter().map(|&id| id as i32))
+                .collect(),
+        };
+        dataset::write_ivecs(&dir.join("groundtruth.ivecs"), &truth)?;
+        eprintln!("data written to {}", dir.display());
+    }
     eprintln!(
         "dataset {}: {} x {} base, {} queries, metric {}",
         data.name,
@@ -232,7 +255,7 @@ pub fn run(args: &IndexArgs) -> Result<(), Box<dyn std::error::Error>> {
         args.metric
     );
     for &shards in &args.shards {
-        if shards <= 1 {
+        if shards <= 1 && !args.engine {
             run_library(args, &data)?;
         } else {
             run_engine(args, &data, shards)?;

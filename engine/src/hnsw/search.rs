@@ -231,9 +231,11 @@ impl Hnsw {
                 if d < bound || results.len() < ef {
                     candidates.push(Reverse(key(d, next)));
                     if !is_deleted(next) {
-                        results.push(key(d, next));
-                        if results.len() > ef {
-                            results.pop();
+                        if results.len() < ef {
+                            results.push(key(d, next));
+                        } else if let Some(mut worst) = results.peek_mut() {
+                            // Full: replace the worst in place (one sift instead of push + pop).
+                            *worst = key(d, next);
                         }
                         if results.len() >= ef {
                             bound = results.peek().map_or(f32::INFINITY, |&k| key_distance(k));
