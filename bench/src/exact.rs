@@ -49,14 +49,24 @@ pub struct ExactArgs {
 }
 
 pub fn run(args: &ExactArgs) -> Result<(), Box<dyn std::error::Error>> {
-    let engine = Arc::new(Engine::start(EngineConfig { cores: args.cores.clone(), ..Default::default() })?);
+    let engine = Arc::new(Engine::start(EngineConfig {
+        cores: args.cores.clone(),
+        ..Default::default()
+    })?);
     let mut rng = rand::rngs::StdRng::seed_from_u64(args.seed);
-    let data: Vec<f32> = (0..args.n * args.dim).map(|_| rng.gen_range(-1.0f32..1.0)).collect();
-    let queries: Arc<Vec<f32>> =
-        Arc::new((0..args.queries * args.dim).map(|_| rng.gen_range(-1.0f32..1.0)).collect());
+    let data: Vec<f32> = (0..args.n * args.dim)
+        .map(|_| rng.gen_range(-1.0f32..1.0))
+        .collect();
+    let queries: Arc<Vec<f32>> = Arc::new(
+        (0..args.queries * args.dim)
+            .map(|_| rng.gen_range(-1.0f32..1.0))
+            .collect(),
+    );
     for &shards in &args.shards {
         let name = format!("exact-{shards}");
-        engine.create_collection(CollectionSpec::new(&name, args.dim, args.metric).with_shards(shards))?;
+        engine.create_collection(
+            CollectionSpec::new(&name, args.dim, args.metric).with_shards(shards),
+        )?;
         let load = Instant::now();
         for (batch, chunk) in data.chunks(4096 * args.dim).enumerate() {
             let first = (batch * 4096) as u64;
@@ -110,7 +120,15 @@ fn run_queries(
                             let query = queries[q * batch * dim..(q + 1) * batch * dim].to_vec();
                             let t = Instant::now();
                             engine
-                                .search(name, SearchRequest { queries: query, k: args.k, ef: 0, exact: true })
+                                .search(
+                                    name,
+                                    SearchRequest {
+                                        queries: query,
+                                        k: args.k,
+                                        ef: 0,
+                                        exact: true,
+                                    },
+                                )
                                 .map_err(|e| e.to_string())?;
                             latencies.record(t.elapsed());
                         }
@@ -118,7 +136,10 @@ fn run_queries(
                     })
                 })
                 .collect();
-            handles.into_iter().map(|h| h.join().unwrap_or_else(|_| Err("client panicked".into()))).collect()
+            handles
+                .into_iter()
+                .map(|h| h.join().unwrap_or_else(|_| Err("client panicked".into())))
+                .collect()
         });
         let elapsed = start.elapsed();
         let mut all = Latencies::new();

@@ -13,7 +13,11 @@ mod wal;
 use clap::{Parser, Subcommand};
 
 #[derive(Parser)]
-#[command(name = "corevec-bench", version, about = "corevec benchmarks (JSON lines on stdout)")]
+#[command(
+    name = "corevec-bench",
+    version,
+    about = "corevec benchmarks (JSON lines on stdout)"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -32,9 +36,12 @@ enum Command {
 }
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
-    tracing_subscriber::fmt().with_writer(std::io::stderr).with_env_filter(
-        tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "warn".into()),
-    ).init();
+    tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "warn".into()),
+        )
+        .init();
     match Cli::parse().command {
         Command::Exact(args) => exact::run(&args),
         Command::Index(args) => index::run(&args),

@@ -6,7 +6,9 @@
 use std::path::PathBuf;
 use std::time::Instant;
 
-use corevec_engine::{CollectionSpec, CoreSelection, Engine, EngineConfig, IndexParams, Metric, SearchRequest};
+use corevec_engine::{
+    CollectionSpec, CoreSelection, Engine, EngineConfig, IndexParams, Metric, SearchRequest,
+};
 use corevec_storage::{Durability, WalConfig};
 use serde_json::json;
 
@@ -60,7 +62,10 @@ pub fn run(args: &RestartArgs) -> Result<(), Box<dyn std::error::Error>> {
                 normalize: args.metric != Metric::L2,
                 seed: p[3],
             };
-            (synthetic.generate(), format!("synthetic:{}x{}:{}clusters:seed{}", p[0], p[1], p[2], p[3]))
+            (
+                synthetic.generate(),
+                format!("synthetic:{}x{}:{}clusters:seed{}", p[0], p[1], p[2], p[3]),
+            )
         }
         (None, None) => return Err("give --data DIR or --synthetic N,DIM,CLUSTERS,SEED".into()),
     };
@@ -70,13 +75,19 @@ pub fn run(args: &RestartArgs) -> Result<(), Box<dyn std::error::Error>> {
     let config = EngineConfig {
         cores: args.cores.clone(),
         data_dir: Some(args.data_dir.clone()),
-        wal: WalConfig { durability: Durability::Sync, ..WalConfig::default() },
+        wal: WalConfig {
+            durability: Durability::Sync,
+            ..WalConfig::default()
+        },
         snapshot_wal_bytes: u64::MAX,
         ..EngineConfig::default()
     };
     let spec = CollectionSpec::new("restart", base.dim, args.metric)
         .with_shards(args.shards)
-        .with_index(IndexParams { connectivity: args.m, expansion_add: args.ef_construction });
+        .with_index(IndexParams {
+            connectivity: args.m,
+            expansion_add: args.ef_construction,
+        });
 
     let engine = Engine::start(config.clone())?;
     engine.create_collection(spec)?;
@@ -93,7 +104,15 @@ pub fn run(args: &RestartArgs) -> Result<(), Box<dyn std::error::Error>> {
     let start = Instant::now();
     let engine = Engine::start(config)?;
     let query = base.row(0).to_vec();
-    let hits = engine.search("restart", SearchRequest { queries: query, k: 10, ef: 64, exact: false })?;
+    let hits = engine.search(
+        "restart",
+        SearchRequest {
+            queries: query,
+            k: 10,
+            ef: 64,
+            exact: false,
+        },
+    )?;
     let first_query_s = start.elapsed().as_secs_f64();
     let info = engine.describe("restart")?;
     let unindexed: u64 = info.shards.iter().map(|s| s.unindexed).sum();
@@ -108,7 +127,11 @@ pub fn run(args: &RestartArgs) -> Result<(), Box<dyn std::error::Error>> {
     Ok(())
 }
 
-fn ingest(engine: &Engine, base: &Matrix<f32>, rows: std::ops::Range<usize>) -> Result<(), Box<dyn std::error::Error>> {
+fn ingest(
+    engine: &Engine,
+    base: &Matrix<f32>,
+    rows: std::ops::Range<usize>,
+) -> Result<(), Box<dyn std::error::Error>> {
     const BATCH: usize = 1024;
     let dim = base.dim;
     let mut start = rows.start;

@@ -8,7 +8,9 @@ use std::rc::Rc;
 use std::time::{Duration, Instant};
 
 use corevec_engine::rt;
-use corevec_storage::{Directory, DmaDirectory, Durability, File, ShardStore, WalConfig, WalRecord};
+use corevec_storage::{
+    Directory, DmaDirectory, Durability, File, ShardStore, WalConfig, WalRecord,
+};
 use serde_json::json;
 
 use crate::report::{emit, Latencies};
@@ -41,7 +43,12 @@ pub struct WalArgs {
 
 pub fn run(args: &WalArgs) -> Result<(), Box<dyn std::error::Error>> {
     std::fs::create_dir_all(&args.dir)?;
-    let (dir, record_bytes, mode, writers) = (args.dir.clone(), args.record_bytes, args.mode, args.writers.clone());
+    let (dir, record_bytes, mode, writers) = (
+        args.dir.clone(),
+        args.record_bytes,
+        args.mode,
+        args.writers.clone(),
+    );
     let duration = Duration::from_secs_f64(args.seconds);
     let outcome = rt::start_pinned("corevec-walbench", args.cpu, move || async move {
         let raw = raw_bandwidth(&dir, duration).await?;
@@ -73,18 +80,26 @@ async fn raw_bandwidth(dir: &std::path::Path, duration: Duration) -> Result<f64,
     const CHUNK: usize = 1 << 20;
     const FILE_BYTES: u64 = 1 << 30;
     let directory = DmaDirectory::open(dir).await.map_err(|e| e.to_string())?;
-    let file = directory.create_file("raw-bandwidth.bench").await.map_err(|e| e.to_string())?;
+    let file = directory
+        .create_file("raw-bandwidth.bench")
+        .await
+        .map_err(|e| e.to_string())?;
     file.allocate(FILE_BYTES).await.map_err(|e| e.to_string())?;
     let chunk = vec![0x5Au8; CHUNK];
     let (start, mut offset) = (Instant::now(), 0u64);
     while start.elapsed() < duration && offset < FILE_BYTES {
-        file.write_at(offset, &chunk).await.map_err(|e| e.to_string())?;
+        file.write_at(offset, &chunk)
+            .await
+            .map_err(|e| e.to_string())?;
         file.sync().await.map_err(|e| e.to_string())?;
         offset += CHUNK as u64;
     }
     let seconds = start.elapsed().as_secs_f64();
     file.close().await.map_err(|e| e.to_string())?;
-    directory.remove_file("raw-bandwidth.bench").await.map_err(|e| e.to_string())?;
+    directory
+        .remove_file("raw-bandwidth.bench")
+        .await
+        .map_err(|e| e.to_string())?;
     Ok(offset as f64 / seconds / 1e6)
 }
 
@@ -99,20 +114,29 @@ async fn append_load(
 ) -> Result<(f64, Latencies, corevec_storage::WalStats), String> {
     let _ = std::fs::remove_dir_all(dir);
     std::fs::create_dir_all(dir).map_err(|e| e.to_string())?;
-    let config = WalConfig { durability: mode, ..WalConfig::default() };
-    let (store, _) = ShardStore::open_dir(dir, config).await.map_err(|e| e.to_string())?;
+    let config = WalConfig {
+        durability: mode,
+        ..WalConfig::default()
+    };
+    let (store, _) = ShardStore::open_dir(dir, config)
+        .await
+        .map_err(|e| e.to_string())?;
     let store = Rc::new(store);
     let latencies = Rc::new(RefCell::new(Latencies::new()));
     let vector = vec![0.25f32; (record_bytes / 4).max(1)];
     let start = Instant::now();
     let tasks: Vec<_> = (0..writers)
         .map(|w| {
-            let (store, latencies, vector) = (Rc::clone(&store), Rc::clone(&latencies), vector.clone());
+            let (store, latencies, vector) =
+                (Rc::clone(&store), Rc::clone(&latencies), vector.clone());
             rt::spawn(async move {
                 let mut id = (w as u64) << 40;
                 let mut count = 0u64;
                 while start.elapsed() < duration {
-                    let record = [WalRecord::Upsert { id, vector: vector.clone() }];
+                    let record = [WalRecord::Upsert {
+                        id,
+                        vector: vector.clone(),
+                    }];
                     let t = Instant::now();
                     store.append(&record).await.map_err(|e| e.to_string())?;
                     latencies.borrow_mut().record(t.elapsed());
@@ -131,6 +155,8 @@ async fn append_load(
     let stats = store.stats();
     let store = Rc::try_unwrap(store).map_err(|_| "store still shared".to_string())?;
     store.close().await.map_err(|e| e.to_string())?;
-    let latencies = Rc::try_unwrap(latencies).map_err(|_| "latencies still shared".to_string())?.into_inner();
+    let latencies = Rc::try_unwrap(latencies)
+        .map_err(|_| "latencies still shared".to_string())?
+        .into_inner();
     Ok((records as f64 / seconds, latencies, stats))
 }

@@ -12,7 +12,10 @@ use corevec_engine::{CollectionSpec, Metric};
 use rand::{Rng, SeedableRng};
 
 fn load_vectors(dim: usize, n: usize) -> Vec<Vec<f32>> {
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/data/pypi-minilm-50k/base.fvecs");
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../shared/data/pypi-minilm-50k/base.fvecs"
+    );
     if let Ok(bytes) = std::fs::read(path) {
         let row = 4 + dim * 4;
         if bytes.len() >= row * n {
@@ -65,7 +68,11 @@ fn main() {
             .iter()
             .map(|q| {
                 let truth: Vec<u64> = shard.search_exact(q, 10).iter().map(|n| n.id).collect();
-                shard.search_indexed(q, 10, 64).iter().filter(|n| truth.contains(&n.id)).count()
+                shard
+                    .search_indexed(q, 10, 64)
+                    .iter()
+                    .filter(|n| truth.contains(&n.id))
+                    .count()
             })
             .sum();
         println!(

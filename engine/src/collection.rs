@@ -33,7 +33,10 @@ pub struct IndexParams {
 
 impl Default for IndexParams {
     fn default() -> Self {
-        Self { connectivity: 16, expansion_add: 200 }
+        Self {
+            connectivity: 16,
+            expansion_add: 200,
+        }
     }
 }
 
@@ -55,7 +58,13 @@ pub struct CollectionSpec {
 impl CollectionSpec {
     /// A spec with default shards (to be filled by the engine) and default index params.
     pub fn new(name: impl Into<String>, dim: usize, metric: Metric) -> Self {
-        Self { name: name.into(), dim, metric, shards: 0, index: IndexParams::default() }
+        Self {
+            name: name.into(),
+            dim,
+            metric,
+            shards: 0,
+            index: IndexParams::default(),
+        }
     }
 
     /// Sets the shard count.
@@ -122,7 +131,10 @@ pub fn validate_name(name: &str) -> Result<()> {
             "collection name must be 1..={COLLECTION_NAME_BYTES_MAX} bytes"
         )));
     }
-    if !name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-') {
+    if !name
+        .bytes()
+        .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
+    {
         return Err(Error::InvalidArgument(format!(
             "collection name {name:?} may only contain A-Z a-z 0-9 _ -"
         )));
@@ -150,8 +162,15 @@ pub fn shard_of(id: u64, shards: u32) -> u32 {
 /// `DimensionMismatch` when the flat length is not `count * dim`; `InvalidVector` on NaN/inf.
 pub fn validate_vectors(ids: &[u64], vectors: &[f32], dim: usize) -> Result<()> {
     if vectors.len() != ids.len() * dim {
-        let received = if ids.is_empty() { vectors.len() } else { vectors.len() / ids.len() };
-        return Err(Error::DimensionMismatch { expected: dim, received });
+        let received = if ids.is_empty() {
+            vectors.len()
+        } else {
+            vectors.len() / ids.len()
+        };
+        return Err(Error::DimensionMismatch {
+            expected: dim,
+            received,
+        });
     }
     for (i, v) in vectors.chunks_exact(dim).enumerate() {
         if let Some(index) = v.iter().position(|x| !x.is_finite()) {
@@ -168,10 +187,16 @@ pub fn validate_vectors(ids: &[u64], vectors: &[f32], dim: usize) -> Result<()> 
 /// (with id 0 and the component index) on NaN/inf.
 pub fn validate_queries(queries: &[f32], dim: usize) -> Result<usize> {
     if queries.is_empty() || queries.len() % dim != 0 {
-        return Err(Error::DimensionMismatch { expected: dim, received: queries.len() });
+        return Err(Error::DimensionMismatch {
+            expected: dim,
+            received: queries.len(),
+        });
     }
     if let Some(index) = queries.iter().position(|x| !x.is_finite()) {
-        return Err(Error::InvalidVector { id: 0, index: index % dim });
+        return Err(Error::InvalidVector {
+            id: 0,
+            index: index % dim,
+        });
     }
     Ok(queries.len() / dim)
 }
@@ -190,7 +215,10 @@ mod tests {
         for id in 0..40_000u64 {
             counts[shard_of(id, 4) as usize] += 1;
         }
-        assert!(counts.iter().all(|&c| (9_000..11_000).contains(&c)), "{counts:?}");
+        assert!(
+            counts.iter().all(|&c| (9_000..11_000).contains(&c)),
+            "{counts:?}"
+        );
     }
 
     const PINNED_SHARDS_OF_0_TO_7_IN_4: [u32; 8] = [3, 1, 2, 1, 2, 2, 0, 3];
@@ -200,15 +228,42 @@ mod tests {
         let ok = CollectionSpec::new("a-b_1", 4, Metric::L2).with_shards(2);
         ok.validate().unwrap();
         for bad in [
-            CollectionSpec { name: String::new(), ..ok.clone() },
-            CollectionSpec { name: "a b".into(), ..ok.clone() },
-            CollectionSpec { name: "x".repeat(65), ..ok.clone() },
-            CollectionSpec { dim: 0, ..ok.clone() },
-            CollectionSpec { dim: 4097, ..ok.clone() },
-            CollectionSpec { shards: 0, ..ok.clone() },
-            CollectionSpec { index: IndexParams { connectivity: 1, expansion_add: 10 }, ..ok.clone() },
+            CollectionSpec {
+                name: String::new(),
+                ..ok.clone()
+            },
+            CollectionSpec {
+                name: "a b".into(),
+                ..ok.clone()
+            },
+            CollectionSpec {
+                name: "x".repeat(65),
+                ..ok.clone()
+            },
+            CollectionSpec {
+                dim: 0,
+                ..ok.clone()
+            },
+            CollectionSpec {
+                dim: 4097,
+                ..ok.clone()
+            },
+            CollectionSpec {
+                shards: 0,
+                ..ok.clone()
+            },
+            CollectionSpec {
+                index: IndexParams {
+                    connectivity: 1,
+                    expansion_add: 10,
+                },
+                ..ok.clone()
+            },
         ] {
-            assert!(matches!(bad.validate(), Err(Error::InvalidArgument(_))), "{bad:?}");
+            assert!(
+                matches!(bad.validate(), Err(Error::InvalidArgument(_))),
+                "{bad:?}"
+            );
         }
     }
 
@@ -221,7 +276,10 @@ mod tests {
         ));
         let mut v = vec![0.0; 8];
         v[6] = f32::NAN;
-        assert!(matches!(validate_vectors(&[1, 2], &v, 4), Err(Error::InvalidVector { id: 2, index: 2 })));
+        assert!(matches!(
+            validate_vectors(&[1, 2], &v, 4),
+            Err(Error::InvalidVector { id: 2, index: 2 })
+        ));
         v[6] = f32::INFINITY;
         assert!(validate_vectors(&[1, 2], &v, 4).is_err());
         assert!(validate_queries(&[], 4).is_err());

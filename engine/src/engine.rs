@@ -117,20 +117,28 @@ impl Engine {
         let cores = selected.len();
         let default_shards = config.default_shards.unwrap_or(cores as u32);
         if config.mesh_credits == 0 {
-            return Err(Error::InvalidArgument("mesh_credits must be at least 1".into()));
+            return Err(Error::InvalidArgument(
+                "mesh_credits must be at least 1".into(),
+            ));
         }
         let mesh = MeshBuilder::<MeshMessage, _>::full(cores, 2 * config.mesh_credits);
         let on_core = Arc::new(on_core);
         let durable = config.data_dir.as_ref().map(|data_dir| Durable {
             data_dir: data_dir.clone(),
-            wal: config.wal.clone(),
+            wal: config.wal,
             snapshot_wal_bytes: config.snapshot_wal_bytes,
         });
         if let Some(durable) = &durable {
-            std::fs::create_dir_all(&durable.data_dir)
-                .map_err(|e| Error::system(format!("creating data directory {}", durable.data_dir.display()), e))?;
+            std::fs::create_dir_all(&durable.data_dir).map_err(|e| {
+                Error::system(
+                    format!("creating data directory {}", durable.data_dir.display()),
+                    e,
+                )
+            })?;
             if durable.wal.durability == corevec_storage::Durability::None {
-                tracing::warn!("durability=none: acknowledged writes are NOT durable (benchmarks only)");
+                tracing::warn!(
+                    "durability=none: acknowledged writes are NOT durable (benchmarks only)"
+                );
             }
         }
         let (started_tx, started_rx) = flume::unbounded::<Result<(usize, usize)>>();
@@ -142,35 +150,47 @@ impl Engine {
         };
         for (i, core) in selected.iter().enumerate() {
             let (inbox_tx, inbox_rx) = flume::bounded::<Command>(INBOX_CAPACITY);
-            let (mesh, on_core, started_tx) = (mesh.clone(), Arc::clone(&on_core), started_tx.clone());
+            let (mesh, on_core, started_tx) =
+                (mesh.clone(), Arc::clone(&on_core), started_tx.clone());
             let credits = config.mesh_credits;
             let durable = durable.clone();
             let cpu = core.pinned_cpu();
-            let thread = rt::start_pinned(&format!("{}-{i}", config.thread_prefix), cpu, move || async move {
-                let Some(Ok((senders, mut receivers))) = rt::timeout(START_TIMEOUT, mesh.join()).await else {
-                    let _ = started_tx.send(Err(Error::Placement(format!("executor on cpu {cpu} could not join the core mesh"))));
-                    return;
-                };
-                if let Some(durable) = &durable {
-                    // Before any other O_DIRECT file on this executor: see storage's prime_device.
-                    if let Err(e) = corevec_storage::prime_device(&durable.data_dir).await {
-                        let _ = started_tx.send(Err(e.into()));
+            let thread = rt::start_pinned(
+                &format!("{}-{i}", config.thread_prefix),
+                cpu,
+                move || async move {
+                    let Some(Ok((senders, mut receivers))) =
+                        rt::timeout(START_TIMEOUT, mesh.join()).await
+                    else {
+                        let _ = started_tx.send(Err(Error::Placement(format!(
+                            "executor on cpu {cpu} could not join the core mesh"
+                        ))));
                         return;
+                    };
+                    if let Some(durable) = &durable {
+                        // Before any other O_DIRECT file on this executor: see storage's prime_device.
+                        if let Err(e) = corevec_storage::prime_device(&durable.data_dir).await {
+                            let _ = started_tx.send(Err(e.into()));
+                            return;
+                        }
                     }
-                }
-                let port = MeshPort::new(senders, credits);
-                let local = match LocalEngine::start(port, &mut receivers, default_shards, durable).await {
-                    Ok(local) => local,
-                    Err(e) => {
-                        let _ = started_tx.send(Err(e));
-                        return;
-                    }
-                };
-                on_core(&local);
-                let _ = started_tx.send(Ok((local.core(), i)));
-                serve_inbox(&local, &inbox_rx).await;
-                local.close_mesh();
-            })?;
+                    let port = MeshPort::new(senders, credits);
+                    let local =
+                        match LocalEngine::start(port, &mut receivers, default_shards, durable)
+                            .await
+                        {
+                            Ok(local) => local,
+                            Err(e) => {
+                                let _ = started_tx.send(Err(e));
+                                return;
+                            }
+                        };
+                    on_core(&local);
+                    let _ = started_tx.send(Ok((local.core(), i)));
+                    serve_inbox(&local, &inbox_rx).await;
+                    local.close_mesh();
+                },
+            )?;
             engine.inboxes.push(inbox_tx);
             engine.threads.push(thread);
         }
@@ -178,10 +198,17 @@ impl Engine {
         let mut placement = Vec::with_capacity(cores);
         for _ in 0..cores {
             match started_rx.recv_timeout(START_TIMEOUT * 4) {
-                Ok(Ok((ordinal, i))) => placement.push(CorePlacement { ordinal, core: selected[i].clone() }),
+                Ok(Ok((ordinal, i))) => placement.push(CorePlacement {
+                    ordinal,
+                    core: selected[i].clone(),
+                }),
                 // Dropping `engine` stops the executors that did start.
                 Ok(Err(e)) => return Err(e),
-                Err(_) => return Err(Error::Placement("an executor failed to start in time; see the log".into())),
+                Err(_) => {
+                    return Err(Error::Placement(
+                        "an executor failed to start in time; see the log".into(),
+                    ))
+                }
             }
         }
         placement.sort_by_key(|p| p.ordinal);
@@ -195,7 +222,12 @@ impl Engine {
                 "executor pinned"
             );
         }
-        tracing::info!(cores, numa_nodes = topology.numa_nodes, default_shards, "engine started");
+        tracing::info!(
+            cores,
+            numa_nodes = topology.numa_nodes,
+            default_shards,
+            "engine started"
+        );
         engine.placement = placement;
         Ok(engine)
     }
@@ -241,7 +273,9 @@ impl Engine {
                 let _ = reply_tx.send(call(local).await);
             });
         });
-        self.inboxes[core].send(Command::Run(job)).map_err(|_| Error::ShuttingDown)?;
+        self.inboxes[core]
+            .send(Command::Run(job))
+            .map_err(|_| Error::ShuttingDown)?;
         reply_rx.recv().map_err(|_| Error::ShuttingDown)?
     }
 

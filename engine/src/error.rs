@@ -76,6 +76,9 @@ pub enum Error {
 
 impl Error {
     pub(crate) fn system(context: impl Into<String>, source: std::io::Error) -> Self {
-        Error::System { context: context.into(), source }
+        Error::System {
+            context: context.into(),
+            source,
+        }
     }
 }

@@ -9,7 +9,11 @@
 //! Must never: share mutable state between cores (no locks: cross-core data moves by
 //! message), block an executor on another core, or know about the network protocol.
 
-#![deny(unsafe_op_in_unsafe_fn, clippy::missing_safety_doc, clippy::undocumented_unsafe_blocks)]
+#![deny(
+    unsafe_op_in_unsafe_fn,
+    clippy::missing_safety_doc,
+    clippy::undocumented_unsafe_blocks
+)]
 
 pub mod collection;
 pub mod distance;

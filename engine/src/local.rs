@@ -54,7 +54,10 @@ impl CollectionInfo {
 
     /// Vector and index bytes over all shards.
     pub fn bytes(&self) -> u64 {
-        self.shards.iter().map(|s| s.vector_bytes + s.index_bytes).sum()
+        self.shards
+            .iter()
+            .map(|s| s.vector_bytes + s.index_bytes)
+            .sum()
     }
 }
 
@@ -106,7 +109,8 @@ impl LocalCollection {
     }
 }
 
-type BoxedAppend<'a> = Pin<Box<dyn Future<Output = corevec_storage::Result<corevec_storage::Lsn>> + 'a>>;
+type BoxedAppend<'a> =
+    Pin<Box<dyn Future<Output = corevec_storage::Result<corevec_storage::Lsn>> + 'a>>;
 
 /// The engine on one core.
 pub struct LocalEngine {
@@ -167,28 +171,42 @@ impl LocalEngine {
                                 worker.mesh.reply(peer, token, result);
                             });
                         }
-                        MeshMessage::Reply { token, result } => engine.mesh.complete(peer, token, result),
+                        MeshMessage::Reply { token, result } => {
+                            engine.mesh.complete(peer, token, result)
+                        }
                     }
                 }
             });
         }
         engine.recover().await?;
         let builder = Rc::clone(&engine);
-        rt::spawn_into(engine.queues.background, async move { builder.build_indexes().await });
-        if let Some(Durability::Interval(period)) = engine.durable.as_ref().map(|d| d.wal.durability) {
+        rt::spawn_into(engine.queues.background, async move {
+            builder.build_indexes().await
+        });
+        if let Some(Durability::Interval(period)) =
+            engine.durable.as_ref().map(|d| d.wal.durability)
+        {
             let syncer = Rc::clone(&engine);
-            rt::spawn_into(engine.queues.background, async move { syncer.sync_periodically(period).await });
+            rt::spawn_into(engine.queues.background, async move {
+                syncer.sync_periodically(period).await
+            });
         }
         Ok(engine)
     }
 
     /// Opens every collection of the catalog and this core's shards of it.
     async fn recover(self: &Rc<Self>) -> Result<()> {
-        let Some(durable) = &self.durable else { return Ok(()) };
+        let Some(durable) = &self.durable else {
+            return Ok(());
+        };
         for spec in persist::read_catalog(&durable.data_dir)? {
             let started = Instant::now();
             let collection = self.open_collection(spec).await?;
-            let vectors: usize = collection.shards.iter().map(|s| s.shard.borrow().len()).sum();
+            let vectors: usize = collection
+                .shards
+                .iter()
+                .map(|s| s.shard.borrow().len())
+                .sum();
             tracing::info!(
                 core = self.core(),
                 collection = %collection.spec.name,
@@ -197,7 +215,9 @@ impl LocalEngine {
                 elapsed_ms = started.elapsed().as_millis() as u64,
                 "recovered"
             );
-            self.collections.borrow_mut().insert(collection.spec.name.clone(), collection);
+            self.collections
+                .borrow_mut()
+                .insert(collection.spec.name.clone(), collection);
         }
         Ok(())
     }
@@ -212,7 +232,7 @@ impl LocalEngine {
                     let dir = persist::shard_dir(&durable.data_dir, &spec.name, number);
                     std::fs::create_dir_all(&dir)
                         .map_err(|e| Error::system(format!("creating {}", dir.display()), e))?;
-                    let (store, recovered) = ShardStore::open_dir(&dir, durable.wal.clone()).await?;
+                    let (store, recovered) = ShardStore::open_dir(&dir, durable.wal).await?;
                     if let Some(torn) = &recovered.report.torn_tail {
                         tracing::warn!(file = %torn.file.display(), offset = torn.offset, reason = %torn.reason,
                             "truncated a torn WAL tail (never acknowledged)");
@@ -230,7 +250,12 @@ impl LocalEngine {
                     (shard, Some(store))
                 }
             };
-            shards.push(LocalShard { number, shard: RefCell::new(shard), store, snapshotting: Cell::new(false) });
+            shards.push(LocalShard {
+                number,
+                shard: RefCell::new(shard),
+                store,
+                snapshotting: Cell::new(false),
+            });
         }
         self.kick_indexer();
         Ok(Rc::new(LocalCollection { spec, shards }))
@@ -248,13 +273,15 @@ impl LocalEngine {
             if self.shutting_down.get() {
                 return;
             }
-            let collections: Vec<Rc<LocalCollection>> = self.collections.borrow().values().cloned().collect();
+            let collections: Vec<Rc<LocalCollection>> =
+                self.collections.borrow().values().cloned().collect();
             let mut worked = false;
             for collection in collections {
                 for local in &collection.shards {
                     loop {
-                        let inserted =
-                            (0..INSERTS_PER_TURN).take_while(|_| local.shard.borrow_mut().index_next()).count();
+                        let inserted = (0..INSERTS_PER_TURN)
+                            .take_while(|_| local.shard.borrow_mut().index_next())
+                            .count();
                         worked |= inserted > 0;
                         rt::yield_if_needed().await;
                         if inserted < INSERTS_PER_TURN {
@@ -273,10 +300,14 @@ impl LocalEngine {
     async fn sync_periodically(self: Rc<Self>, period: Duration) {
         while !self.shutting_down.get() {
             rt::sleep(period).await;
-            let collections: Vec<Rc<LocalCollection>> = self.collections.borrow().values().cloned().collect();
+            let collections: Vec<Rc<LocalCollection>> =
+                self.collections.borrow().values().cloned().collect();
             for collection in collections {
                 for store in collection.shards.iter().filter_map(|s| s.store.as_ref()) {
-                    if store.sync_deadline().is_some_and(|deadline| deadline <= Instant::now()) {
+                    if store
+                        .sync_deadline()
+                        .is_some_and(|deadline| deadline <= Instant::now())
+                    {
                         if let Err(e) = store.sync().await {
                             tracing::error!(collection = %collection.spec.name, error = %e, "periodic WAL sync failed");
                         }
@@ -291,7 +322,8 @@ impl LocalEngine {
     /// # Errors
     /// The first store that fails to sync.
     pub async fn sync_all(&self) -> Result<()> {
-        let collections: Vec<Rc<LocalCollection>> = self.collections.borrow().values().cloned().collect();
+        let collections: Vec<Rc<LocalCollection>> =
+            self.collections.borrow().values().cloned().collect();
         for collection in collections {
             for store in collection.shards.iter().filter_map(|s| s.store.as_ref()) {
                 store.sync().await?;
@@ -364,7 +396,10 @@ impl LocalEngine {
     ///
     /// # Errors
     /// `InvalidArgument`, `CollectionExists`, or a core's failure.
-    pub async fn create_collection(self: &Rc<Self>, mut spec: CollectionSpec) -> Result<CollectionSpec> {
+    pub async fn create_collection(
+        self: &Rc<Self>,
+        mut spec: CollectionSpec,
+    ) -> Result<CollectionSpec> {
         let _in_flight = self.enter()?;
         if spec.shards == 0 {
             spec.shards = self.default_shards;
@@ -373,7 +408,9 @@ impl LocalEngine {
         if self.core() == CATALOG_CORE {
             self.create_coordinated(spec.clone()).await?;
         } else {
-            let pending = self.mesh.send(CATALOG_CORE, ShardRequest::CreateCoordinated(spec.clone()))?;
+            let pending = self
+                .mesh
+                .send(CATALOG_CORE, ShardRequest::CreateCoordinated(spec.clone()))?;
             MeshPort::wait(CATALOG_CORE, pending).await?;
         }
         Ok(spec)
@@ -389,15 +426,21 @@ impl LocalEngine {
         if self.core() == CATALOG_CORE {
             self.drop_coordinated(name.to_owned()).await
         } else {
-            let pending = self.mesh.send(CATALOG_CORE, ShardRequest::DropCoordinated(name.to_owned()))?;
+            let pending = self
+                .mesh
+                .send(CATALOG_CORE, ShardRequest::DropCoordinated(name.to_owned()))?;
             MeshPort::wait(CATALOG_CORE, pending).await.map(|_| ())
         }
     }
 
     /// The collections this core knows, sorted by name.
     pub fn list_collections(&self) -> Vec<CollectionSpec> {
-        let mut specs: Vec<CollectionSpec> =
-            self.collections.borrow().values().map(|c| c.spec.clone()).collect();
+        let mut specs: Vec<CollectionSpec> = self
+            .collections
+            .borrow()
+            .values()
+            .map(|c| c.spec.clone())
+            .collect();
         specs.sort_by(|a, b| a.name.cmp(&b.name));
         specs
     }
@@ -409,8 +452,9 @@ impl LocalEngine {
     pub async fn describe(self: &Rc<Self>, name: &str) -> Result<CollectionInfo> {
         let _in_flight = self.enter()?;
         let collection = self.collection(name)?;
-        let requests =
-            self.cores_of(collection.spec.shards).map(|core| (core, ShardRequest::Stats(name.to_owned())));
+        let requests = self
+            .cores_of(collection.spec.shards)
+            .map(|core| (core, ShardRequest::Stats(name.to_owned())));
         let mut shards = Vec::new();
         for response in self.fan_out(requests.collect()).await? {
             if let ShardResponse::Stats(stats) = response {
@@ -418,7 +462,10 @@ impl LocalEngine {
             }
         }
         shards.sort_by_key(|s| s.shard);
-        Ok(CollectionInfo { spec: collection.spec.clone(), shards })
+        Ok(CollectionInfo {
+            spec: collection.spec.clone(),
+            shards,
+        })
     }
 
     /// Inserts or replaces vectors; `vectors` holds `ids.len() * dim` components.
@@ -446,7 +493,14 @@ impl LocalEngine {
             .enumerate()
             .filter(|(_, (ids, _))| !ids.is_empty())
             .map(|(core, (ids, vectors))| {
-                (core, ShardRequest::Upsert { collection: name.to_owned(), ids, vectors })
+                (
+                    core,
+                    ShardRequest::Upsert {
+                        collection: name.to_owned(),
+                        ids,
+                        vectors,
+                    },
+                )
             })
             .collect();
         self.fan_out(requests).await?;
@@ -463,7 +517,15 @@ impl LocalEngine {
         check_batch(ids.len())?;
         let requests = self
             .split_ids(&collection.spec, ids)
-            .map(|(core, ids)| (core, ShardRequest::Delete { collection: name.to_owned(), ids }))
+            .map(|(core, ids)| {
+                (
+                    core,
+                    ShardRequest::Delete {
+                        collection: name.to_owned(),
+                        ids,
+                    },
+                )
+            })
             .collect();
         let mut deleted = 0;
         for response in self.fan_out(requests).await? {
@@ -484,7 +546,15 @@ impl LocalEngine {
         check_batch(ids.len())?;
         let requests = self
             .split_ids(&collection.spec, ids)
-            .map(|(core, ids)| (core, ShardRequest::Get { collection: name.to_owned(), ids }))
+            .map(|(core, ids)| {
+                (
+                    core,
+                    ShardRequest::Get {
+                        collection: name.to_owned(),
+                        ids,
+                    },
+                )
+            })
             .collect();
         let mut found: HashMap<u64, Vec<f32>> = HashMap::new();
         for response in self.fan_out(requests).await? {
@@ -500,29 +570,46 @@ impl LocalEngine {
     ///
     /// # Errors
     /// `DimensionMismatch`, `InvalidVector`, `InvalidArgument`, `CollectionNotFound`, `Busy`.
-    pub async fn search(self: &Rc<Self>, name: &str, request: SearchRequest) -> Result<Vec<Vec<Neighbor>>> {
+    pub async fn search(
+        self: &Rc<Self>,
+        name: &str,
+        request: SearchRequest,
+    ) -> Result<Vec<Vec<Neighbor>>> {
         let _in_flight = self.enter()?;
         let collection = self.collection(name)?;
         let nq = collection::validate_queries(&request.queries, collection.spec.dim)?;
         if nq > QUERIES_MAX {
-            return Err(Error::InvalidArgument(format!("{nq} queries in one call; at most {QUERIES_MAX}")));
+            return Err(Error::InvalidArgument(format!(
+                "{nq} queries in one call; at most {QUERIES_MAX}"
+            )));
         }
         if request.k == 0 || request.k > K_MAX {
-            return Err(Error::InvalidArgument(format!("k {} out of range 1..={K_MAX}", request.k)));
+            return Err(Error::InvalidArgument(format!(
+                "k {} out of range 1..={K_MAX}",
+                request.k
+            )));
         }
         if request.ef > EF_MAX {
-            return Err(Error::InvalidArgument(format!("ef {} out of range 0..={EF_MAX}", request.ef)));
+            return Err(Error::InvalidArgument(format!(
+                "ef {} out of range 0..={EF_MAX}",
+                request.ef
+            )));
         }
         let k = request.k;
         let batch = Arc::new(QueryBatch {
             collection: name.to_owned(),
             queries: request.queries,
             k,
-            ef: if request.ef == 0 { EF_DEFAULT.max(k) } else { request.ef.max(k) },
+            ef: if request.ef == 0 {
+                EF_DEFAULT.max(k)
+            } else {
+                request.ef.max(k)
+            },
             exact: request.exact,
         });
-        let requests =
-            self.cores_of(collection.spec.shards).map(|core| (core, ShardRequest::Search(Arc::clone(&batch))));
+        let requests = self
+            .cores_of(collection.spec.shards)
+            .map(|core| (core, ShardRequest::Search(Arc::clone(&batch))));
         let mut per_query: Vec<Vec<Vec<Neighbor>>> = (0..nq).map(|_| Vec::new()).collect();
         for response in self.fan_out(requests.collect()).await? {
             if let ShardResponse::Neighbors(lists) = response {
@@ -531,7 +618,10 @@ impl LocalEngine {
                 }
             }
         }
-        Ok(per_query.into_iter().map(|partials| topk::merge(partials, k)).collect())
+        Ok(per_query
+            .into_iter()
+            .map(|partials| topk::merge(partials, k))
+            .collect())
     }
 
     /// Resolves once every shard of the collection has indexed everything it holds.
@@ -556,29 +646,42 @@ impl LocalEngine {
     pub async fn snapshot(self: &Rc<Self>, name: Option<&str>) -> Result<()> {
         let _in_flight = self.enter()?;
         if self.durable.is_none() {
-            return Err(Error::InvalidArgument("snapshots need a data directory; this engine runs in memory".into()));
+            return Err(Error::InvalidArgument(
+                "snapshots need a data directory; this engine runs in memory".into(),
+            ));
         }
         if let Some(name) = name {
             self.collection(name)?;
         }
-        let requests = (0..self.cores()).map(|core| (core, ShardRequest::Snapshot(name.map(str::to_owned))));
+        let requests =
+            (0..self.cores()).map(|core| (core, ShardRequest::Snapshot(name.map(str::to_owned))));
         self.fan_out(requests.collect()).await.map(|_| ())
     }
 
     // ----- Coordination. -----
 
-    fn split_ids(&self, spec: &CollectionSpec, ids: &[u64]) -> impl Iterator<Item = (usize, Vec<u64>)> {
+    fn split_ids(
+        &self,
+        spec: &CollectionSpec,
+        ids: &[u64],
+    ) -> impl Iterator<Item = (usize, Vec<u64>)> {
         let mut per_core: Vec<Vec<u64>> = vec![Vec::new(); self.cores()];
         for &id in ids {
             per_core[self.core_of_shard(spec.shard_of(id))].push(id);
         }
-        per_core.into_iter().enumerate().filter(|(_, ids)| !ids.is_empty())
+        per_core
+            .into_iter()
+            .enumerate()
+            .filter(|(_, ids)| !ids.is_empty())
     }
 
     /// Sends each request to its core (the local one runs here), then gathers the answers in
     /// request order. Remote requests are all sent before the local work starts so that the
     /// cores work in parallel.
-    async fn fan_out(self: &Rc<Self>, requests: Vec<(usize, ShardRequest)>) -> Result<Vec<ShardResponse>> {
+    async fn fan_out(
+        self: &Rc<Self>,
+        requests: Vec<(usize, ShardRequest)>,
+    ) -> Result<Vec<ShardResponse>> {
         let mut pending = Vec::with_capacity(requests.len());
         let mut local = None;
         for (core, request) in requests {
@@ -600,7 +703,11 @@ impl LocalEngine {
 
     async fn create_coordinated(self: &Rc<Self>, spec: CollectionSpec) -> Result<()> {
         debug_assert_eq!(self.core(), CATALOG_CORE);
-        let _permit = self.catalog_gate.acquire_permit(1).await.map_err(|_| Error::ShuttingDown)?;
+        let _permit = self
+            .catalog_gate
+            .acquire_permit(1)
+            .await
+            .map_err(|_| Error::ShuttingDown)?;
         if self.collections.borrow().contains_key(&spec.name) {
             return Err(Error::CollectionExists(spec.name));
         }
@@ -608,13 +715,18 @@ impl LocalEngine {
             persist::write_catalog(&durable.data_dir, &spec)?;
         }
         // Every core learns the collection, including cores that hold none of its shards.
-        let requests = (0..self.cores()).map(|core| (core, ShardRequest::CreateLocal(spec.clone())));
+        let requests =
+            (0..self.cores()).map(|core| (core, ShardRequest::CreateLocal(spec.clone())));
         self.fan_out(requests.collect()).await.map(|_| ())
     }
 
     async fn drop_coordinated(self: &Rc<Self>, name: String) -> Result<()> {
         debug_assert_eq!(self.core(), CATALOG_CORE);
-        let _permit = self.catalog_gate.acquire_permit(1).await.map_err(|_| Error::ShuttingDown)?;
+        let _permit = self
+            .catalog_gate
+            .acquire_permit(1)
+            .await
+            .map_err(|_| Error::ShuttingDown)?;
         if !self.collections.borrow().contains_key(&name) {
             return Err(Error::CollectionNotFound(name));
         }
@@ -631,8 +743,14 @@ impl LocalEngine {
     /// Serves a request from a peer core.
     async fn serve_peer(self: &Rc<Self>, request: ShardRequest) -> Result<ShardResponse> {
         match request {
-            ShardRequest::CreateCoordinated(spec) => self.create_coordinated(spec).await.map(|()| ShardResponse::Done),
-            ShardRequest::DropCoordinated(name) => self.drop_coordinated(name).await.map(|()| ShardResponse::Done),
+            ShardRequest::CreateCoordinated(spec) => self
+                .create_coordinated(spec)
+                .await
+                .map(|()| ShardResponse::Done),
+            ShardRequest::DropCoordinated(name) => self
+                .drop_coordinated(name)
+                .await
+                .map(|()| ShardResponse::Done),
             request => self.serve_local(request).await,
         }
     }
@@ -645,20 +763,31 @@ impl LocalEngine {
             }
             ShardRequest::CreateLocal(spec) => {
                 let collection = self.open_collection(spec).await?;
-                self.collections.borrow_mut().insert(collection.spec.name.clone(), collection);
+                self.collections
+                    .borrow_mut()
+                    .insert(collection.spec.name.clone(), collection);
                 Ok(ShardResponse::Done)
             }
             ShardRequest::DropLocal(name) => {
                 self.collections.borrow_mut().remove(&name);
                 Ok(ShardResponse::Done)
             }
-            ShardRequest::Upsert { collection, ids, vectors } => {
+            ShardRequest::Upsert {
+                collection,
+                ids,
+                vectors,
+            } => {
                 let collection = self.collection(&collection)?;
                 let dim = collection.spec.dim;
-                let mut groups: Vec<Vec<WalRecord>> = (0..collection.shards.len()).map(|_| Vec::new()).collect();
+                let mut groups: Vec<Vec<WalRecord>> =
+                    (0..collection.shards.len()).map(|_| Vec::new()).collect();
                 for (id, vector) in ids.iter().zip(vectors.chunks_exact(dim)) {
-                    groups[collection.local_index(collection.spec.shard_of(*id))]
-                        .push(WalRecord::Upsert { id: *id, vector: vector.to_vec() });
+                    groups[collection.local_index(collection.spec.shard_of(*id))].push(
+                        WalRecord::Upsert {
+                            id: *id,
+                            vector: vector.to_vec(),
+                        },
+                    );
                 }
                 self.apply_and_log(&collection, &groups).await?;
                 self.kick_indexer();
@@ -666,7 +795,8 @@ impl LocalEngine {
             }
             ShardRequest::Delete { collection, ids } => {
                 let collection = self.collection(&collection)?;
-                let mut groups: Vec<Vec<WalRecord>> = (0..collection.shards.len()).map(|_| Vec::new()).collect();
+                let mut groups: Vec<Vec<WalRecord>> =
+                    (0..collection.shards.len()).map(|_| Vec::new()).collect();
                 for id in ids {
                     let index = collection.local_index(collection.spec.shard_of(id));
                     if collection.shards[index].shard.borrow().get(id).is_some() {
@@ -694,7 +824,8 @@ impl LocalEngine {
                 let found = ids
                     .into_iter()
                     .map(|id| {
-                        let local = &collection.shards[collection.local_index(collection.spec.shard_of(id))];
+                        let local = &collection.shards
+                            [collection.local_index(collection.spec.shard_of(id))];
                         let vector = local.shard.borrow().get(id).map(<[f32]>::to_vec);
                         (id, vector)
                     })
@@ -707,11 +838,21 @@ impl LocalEngine {
             }
             ShardRequest::Stats(name) => {
                 let collection = self.collection(&name)?;
-                Ok(ShardResponse::Stats(collection.shards.iter().map(|s| s.shard.borrow().stats()).collect()))
+                Ok(ShardResponse::Stats(
+                    collection
+                        .shards
+                        .iter()
+                        .map(|s| s.shard.borrow().stats())
+                        .collect(),
+                ))
             }
             ShardRequest::WaitIndexed(name) => {
                 let collection = self.collection(&name)?;
-                while collection.shards.iter().any(|s| s.shard.borrow().unindexed() > 0) {
+                while collection
+                    .shards
+                    .iter()
+                    .any(|s| s.shard.borrow().unindexed() > 0)
+                {
                     self.kick_indexer();
                     rt::sleep(Duration::from_millis(2)).await;
                 }
@@ -729,7 +870,11 @@ impl LocalEngine {
     /// its application, so memory and log order agree even with concurrent writers. Readers
     /// may see a write before it is durable; a write whose append fails is reported to the
     /// client as failed (it may still be visible until restart, and is gone after it).
-    async fn apply_and_log(&self, collection: &Rc<LocalCollection>, groups: &[Vec<WalRecord>]) -> Result<()> {
+    async fn apply_and_log(
+        &self,
+        collection: &Rc<LocalCollection>,
+        groups: &[Vec<WalRecord>],
+    ) -> Result<()> {
         let mut appends: Vec<BoxedAppend<'_>> = Vec::new();
         for (local, records) in collection.shards.iter().zip(groups) {
             if records.is_empty() {
@@ -757,7 +902,10 @@ impl LocalEngine {
         }
         if let Some(durable) = &self.durable {
             for (index, local) in collection.shards.iter().enumerate() {
-                let due = local.store.as_ref().is_some_and(|s| s.wal_bytes_since_snapshot() >= durable.snapshot_wal_bytes);
+                let due = local
+                    .store
+                    .as_ref()
+                    .is_some_and(|s| s.wal_bytes_since_snapshot() >= durable.snapshot_wal_bytes);
                 if due && !local.snapshotting.get() {
                     let collection = Rc::clone(collection);
                     rt::spawn_into(self.queues.background, async move {
@@ -776,7 +924,9 @@ impl LocalEngine {
 /// engine is in memory).
 async fn snapshot_shard(collection: &Rc<LocalCollection>, index: usize) -> Result<()> {
     let local = &collection.shards[index];
-    let Some(store) = &local.store else { return Ok(()) };
+    let Some(store) = &local.store else {
+        return Ok(());
+    };
     if local.snapshotting.replace(true) {
         return Ok(());
     }
@@ -788,7 +938,10 @@ async fn snapshot_shard(collection: &Rc<LocalCollection>, index: usize) -> Resul
         persist::encode_shard(&shard, &collection.spec).map(|blobs| (store.last_lsn(), blobs))
     };
     let result = match encoded {
-        Ok((lsn, blobs)) => store.write_snapshot(lsn, &blobs.files()).await.map_err(Error::from),
+        Ok((lsn, blobs)) => store
+            .write_snapshot(lsn, &blobs.files())
+            .await
+            .map_err(Error::from),
         Err(e) => Err(e),
     };
     local.snapshotting.set(false);
@@ -801,7 +954,9 @@ async fn snapshot_shard(collection: &Rc<LocalCollection>, index: usize) -> Resul
 
 fn check_batch(len: usize) -> Result<()> {
     if len > BATCH_MAX {
-        return Err(Error::InvalidArgument(format!("batch of {len} ids; at most {BATCH_MAX}")));
+        return Err(Error::InvalidArgument(format!(
+            "batch of {len} ids; at most {BATCH_MAX}"
+        )));
     }
     Ok(())
 }
@@ -816,11 +971,18 @@ fn search_local(collection: &LocalCollection, batch: &QueryBatch) -> Vec<Vec<Nei
         let lists = if batch.exact {
             shard.search_exact_batch(&batch.queries, batch.k)
         } else {
-            batch.queries.chunks_exact(dim).map(|q| shard.search(q, batch.k, batch.ef)).collect()
+            batch
+                .queries
+                .chunks_exact(dim)
+                .map(|q| shard.search(q, batch.k, batch.ef))
+                .collect()
         };
         for (q, list) in lists.into_iter().enumerate() {
             per_query[q].push(list);
         }
     }
-    per_query.into_iter().map(|partials| topk::merge(partials, batch.k)).collect()
+    per_query
+        .into_iter()
+        .map(|partials| topk::merge(partials, batch.k))
+        .collect()
 }

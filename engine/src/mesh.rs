@@ -158,7 +158,10 @@ impl MeshPort {
     /// # Errors
     /// `Busy` when all credits towards `peer` are in use.
     pub fn send(&self, peer: usize, request: ShardRequest) -> Result<PendingReply> {
-        assert_ne!(peer, self.core, "local work is done directly, not through the mesh");
+        assert_ne!(
+            peer, self.core,
+            "local work is done directly, not through the mesh"
+        );
         let credit = &self.credits[peer];
         if credit.get() == 0 {
             return Err(Error::Busy("too many requests in flight between cores"));
@@ -166,7 +169,10 @@ impl MeshPort {
         let token = self.next_token.get();
         self.next_token.set(token + 1);
         let (tx, rx) = flume::bounded(1);
-        match self.senders.try_send_to(peer, MeshMessage::Request { token, request }) {
+        match self
+            .senders
+            .try_send_to(peer, MeshMessage::Request { token, request })
+        {
             Ok(()) => {
                 credit.set(credit.get() - 1);
                 self.pending.borrow_mut().insert(token, tx);
@@ -195,7 +201,10 @@ impl MeshPort {
 
     /// Answers a peer's request. Never blocks: the peer holds a credit for this reply.
     pub fn reply(&self, peer: usize, token: u64, result: Result<ShardResponse>) {
-        if let Err(e) = self.senders.try_send_to(peer, MeshMessage::Reply { token, result }) {
+        if let Err(e) = self
+            .senders
+            .try_send_to(peer, MeshMessage::Reply { token, result })
+        {
             tracing::error!(peer, token, error = %e, "dropping a reply: the mesh is closed or over capacity");
         }
     }

@@ -63,7 +63,10 @@ pub struct SnapshotBlobs(Vec<(&'static str, Vec<u8>)>);
 impl SnapshotBlobs {
     /// `(name, bytes)` pairs as storage wants them.
     pub fn files(&self) -> Vec<(&str, &[u8])> {
-        self.0.iter().map(|(name, bytes)| (*name, bytes.as_slice())).collect()
+        self.0
+            .iter()
+            .map(|(name, bytes)| (*name, bytes.as_slice()))
+            .collect()
     }
 }
 
@@ -99,8 +102,22 @@ pub fn encode_shard(shard: &Shard, spec: &CollectionSpec) -> Result<SnapshotBlob
     }
     Ok(SnapshotBlobs(vec![
         (META_BLOB, rkyv_bytes(&meta)?),
-        (IDS_BLOB, shard.slot_ids().iter().flat_map(|id| id.to_le_bytes()).collect()),
-        (TOMBSTONES_BLOB, shard.tombstone_words().iter().flat_map(|w| w.to_le_bytes()).collect()),
+        (
+            IDS_BLOB,
+            shard
+                .slot_ids()
+                .iter()
+                .flat_map(|id| id.to_le_bytes())
+                .collect(),
+        ),
+        (
+            TOMBSTONES_BLOB,
+            shard
+                .tombstone_words()
+                .iter()
+                .flat_map(|w| w.to_le_bytes())
+                .collect(),
+        ),
         (VECTORS_BLOB, vector_bytes),
         (GRAPH_BLOB, rkyv_bytes(&graph)?),
     ]))
@@ -109,7 +126,11 @@ pub fn encode_shard(shard: &Shard, spec: &CollectionSpec) -> Result<SnapshotBlob
 fn rkyv_bytes<T>(value: &T) -> Result<Vec<u8>>
 where
     T: for<'a> rkyv::Serialize<
-        rkyv::api::high::HighSerializer<rkyv::util::AlignedVec, rkyv::ser::allocator::ArenaHandle<'a>, rancor::Error>,
+        rkyv::api::high::HighSerializer<
+            rkyv::util::AlignedVec,
+            rkyv::ser::allocator::ArenaHandle<'a>,
+            rancor::Error,
+        >,
     >,
 {
     rkyv::to_bytes::<rancor::Error>(value)
@@ -123,37 +144,65 @@ where
 ///
 /// # Errors
 /// `Catalog` naming the snapshot when a blob is missing, malformed or inconsistent.
-pub fn decode_shard(snapshot: &LoadedSnapshot, spec: &CollectionSpec, shard: u32, dir: &Path) -> Result<Shard> {
-    let bad = |reason: String| Error::Catalog { path: dir.to_path_buf(), reason: format!("snapshot at lsn {}: {reason}", snapshot.lsn) };
-    let blob = |name: &str| snapshot.file(name).ok_or_else(|| bad(format!("blob {name} missing")));
+pub fn decode_shard(
+    snapshot: &LoadedSnapshot,
+    spec: &CollectionSpec,
+    shard: u32,
+    dir: &Path,
+) -> Result<Shard> {
+    let bad = |reason: String| Error::Catalog {
+        path: dir.to_path_buf(),
+        reason: format!("snapshot at lsn {}: {reason}", snapshot.lsn),
+    };
+    let blob = |name: &str| {
+        snapshot
+            .file(name)
+            .ok_or_else(|| bad(format!("blob {name} missing")))
+    };
     let meta = rkyv::access::<ArchivedShardMeta, rancor::Error>(blob(META_BLOB)?)
         .map_err(|e| bad(format!("{META_BLOB}: {e}")))?;
     if meta.format.to_native() != SNAPSHOT_FORMAT {
         return Err(bad(format!("unsupported snapshot format {}", meta.format)));
     }
-    if meta.shard.to_native() != shard || meta.dim.to_native() as usize != spec.dim || meta.metric.as_str() != spec.metric.as_str() {
+    if meta.shard.to_native() != shard
+        || meta.dim.to_native() as usize != spec.dim
+        || meta.metric.as_str() != spec.metric.as_str()
+    {
         return Err(bad(format!(
             "snapshot is shard {} dim {} metric {}, expected shard {shard} dim {} metric {}",
             meta.shard, meta.dim, meta.metric, spec.dim, spec.metric
         )));
     }
-    let slots = usize::try_from(meta.slots.to_native()).map_err(|_| bad("slot count overflows".into()))?;
+    let slots =
+        usize::try_from(meta.slots.to_native()).map_err(|_| bad("slot count overflows".into()))?;
     let ids_bytes = blob(IDS_BLOB)?;
     let vector_bytes = blob(VECTORS_BLOB)?;
     let tomb_bytes = blob(TOMBSTONES_BLOB)?;
-    if ids_bytes.len() != slots * 8 || vector_bytes.len() != slots * spec.dim * 4 || tomb_bytes.len() % 8 != 0 || tomb_bytes.len() / 8 < slots.div_ceil(64) {
+    if ids_bytes.len() != slots * 8
+        || vector_bytes.len() != slots * spec.dim * 4
+        || tomb_bytes.len() % 8 != 0
+        || tomb_bytes.len() / 8 < slots.div_ceil(64)
+    {
         return Err(bad(format!("blob sizes disagree with {slots} slots")));
     }
-    let ids: Vec<u64> = ids_bytes.chunks_exact(8).map(|b| u64::from_le_bytes(b.try_into().unwrap_or([0; 8]))).collect();
-    let tombstones: Vec<u64> =
-        tomb_bytes.chunks_exact(8).map(|b| u64::from_le_bytes(b.try_into().unwrap_or([0; 8]))).collect();
-    let mut vectors = Vectors::with_capacity(spec.dim, slots.max(1)).map_err(|e| Error::system("mapping the vector arena", e))?;
+    let ids: Vec<u64> = ids_bytes
+        .chunks_exact(8)
+        .map(|b| u64::from_le_bytes(b.try_into().unwrap_or([0; 8])))
+        .collect();
+    let tombstones: Vec<u64> = tomb_bytes
+        .chunks_exact(8)
+        .map(|b| u64::from_le_bytes(b.try_into().unwrap_or([0; 8])))
+        .collect();
+    let mut vectors = Vectors::with_capacity(spec.dim, slots.max(1))
+        .map_err(|e| Error::system("mapping the vector arena", e))?;
     let mut buffer = vec![0f32; spec.dim];
     for chunk in vector_bytes.chunks_exact(spec.dim * 4) {
         for (x, b) in buffer.iter_mut().zip(chunk.chunks_exact(4)) {
             *x = f32::from_le_bytes(b.try_into().unwrap_or([0; 4]));
         }
-        vectors.push(&buffer).map_err(|e| Error::system("growing the vector arena", e))?;
+        vectors
+            .push(&buffer)
+            .map_err(|e| Error::system("growing the vector arena", e))?;
     }
     let graph = rkyv::access::<ArchivedGraphArchive, rancor::Error>(blob(GRAPH_BLOB)?)
         .map_err(|e| bad(format!("{GRAPH_BLOB}: {e}")))?;
@@ -166,11 +215,17 @@ pub fn decode_shard(snapshot: &LoadedSnapshot, spec: &CollectionSpec, shard: u32
         upper: graph.upper.iter().map(|x| x.to_native()).collect(),
         parents: graph.parents.iter().map(|x| x.to_native()).collect(),
     };
-    let index = Hnsw::from_parts(parts, index_config(spec), spec.metric).map_err(|e| bad(format!("graph: {e}")))?;
+    let index = Hnsw::from_parts(parts, index_config(spec), spec.metric)
+        .map_err(|e| bad(format!("graph: {e}")))?;
     if index.len() > slots {
-        return Err(bad(format!("graph has {} nodes but only {slots} slots", index.len())));
+        return Err(bad(format!(
+            "graph has {} nodes but only {slots} slots",
+            index.len()
+        )));
     }
-    Ok(Shard::from_parts(shard, spec, vectors, ids, tombstones, index))
+    Ok(Shard::from_parts(
+        shard, spec, vectors, ids, tombstones, index,
+    ))
 }
 
 // ----- Catalog -----
@@ -182,13 +237,20 @@ pub fn collections_dir(data_dir: &Path) -> PathBuf {
 
 /// `DATA_DIR/collections/NAME/shard-S`.
 pub fn shard_dir(data_dir: &Path, name: &str, shard: u32) -> PathBuf {
-    collections_dir(data_dir).join(name).join(format!("shard-{shard}"))
+    collections_dir(data_dir)
+        .join(name)
+        .join(format!("shard-{shard}"))
 }
 
 fn catalog_text(spec: &CollectionSpec) -> String {
     let body = format!(
         "format=1\nname={}\ndim={}\nmetric={}\nshards={}\nm={}\nef_construction={}\n",
-        spec.name, spec.dim, spec.metric, spec.shards, spec.index.connectivity, spec.index.expansion_add
+        spec.name,
+        spec.dim,
+        spec.metric,
+        spec.shards,
+        spec.index.connectivity,
+        spec.index.expansion_add
     );
     let crc = crc32c::crc32c(body.as_bytes());
     format!("{body}crc32c={crc:08x}\n")
@@ -205,7 +267,8 @@ pub fn write_catalog(data_dir: &Path, spec: &CollectionSpec) -> Result<()> {
     let tmp = dir.join(format!("{CATALOG_FILE}.tmp"));
     let path = dir.join(CATALOG_FILE);
     let mut file = fs::File::create(&tmp).map_err(|e| io("creating", &tmp, e))?;
-    file.write_all(catalog_text(spec).as_bytes()).map_err(|e| io("writing", &tmp, e))?;
+    file.write_all(catalog_text(spec).as_bytes())
+        .map_err(|e| io("writing", &tmp, e))?;
     file.sync_all().map_err(|e| io("syncing", &tmp, e))?;
     fs::rename(&tmp, &path).map_err(|e| io("renaming", &tmp, e))?;
     sync_dir(&dir)?;
@@ -224,7 +287,8 @@ pub fn remove_collection(data_dir: &Path, name: &str) -> Result<()> {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
         Err(e) => return Err(Error::system(format!("removing {}", path.display()), e)),
     }
-    fs::remove_dir_all(&dir).map_err(|e| Error::system(format!("removing {}", dir.display()), e))?;
+    fs::remove_dir_all(&dir)
+        .map_err(|e| Error::system(format!("removing {}", dir.display()), e))?;
     sync_dir(&collections_dir(data_dir))
 }
 
@@ -251,7 +315,10 @@ pub fn read_catalog(data_dir: &Path) -> Result<Vec<CollectionSpec>> {
         let entry = entry.map_err(|e| Error::system(format!("listing {}", root.display()), e))?;
         let path = entry.path().join(CATALOG_FILE);
         match fs::read_to_string(&path) {
-            Ok(text) => specs.push(parse_catalog(&text).map_err(|reason| Error::Catalog { path: path.clone(), reason })?),
+            Ok(text) => specs.push(parse_catalog(&text).map_err(|reason| Error::Catalog {
+                path: path.clone(),
+                reason,
+            })?),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
                 tracing::warn!(dir = %entry.path().display(), "collection directory without {CATALOG_FILE}: leftover of an interrupted create or drop, ignored");
             }
@@ -268,18 +335,25 @@ fn parse_catalog(text: &str) -> std::result::Result<CollectionSpec, String> {
         .rsplit_once('\n')
         .ok_or("truncated")?;
     let body = format!("{body}\n");
-    let crc = crc_line.strip_prefix("crc32c=").ok_or("missing crc32c line")?;
+    let crc = crc_line
+        .strip_prefix("crc32c=")
+        .ok_or("missing crc32c line")?;
     let crc = u32::from_str_radix(crc, 16).map_err(|_| "bad crc32c value")?;
     if crc != crc32c::crc32c(body.as_bytes()) {
         return Err("checksum mismatch".into());
     }
     let field = |key: &str| -> std::result::Result<&str, String> {
         body.lines()
-            .find_map(|line| line.strip_prefix(key).and_then(|rest| rest.strip_prefix('=')))
+            .find_map(|line| {
+                line.strip_prefix(key)
+                    .and_then(|rest| rest.strip_prefix('='))
+            })
             .ok_or(format!("missing {key}"))
     };
     let number = |key: &str| -> std::result::Result<usize, String> {
-        field(key)?.parse().map_err(|_| format!("{key} is not a number"))
+        field(key)?
+            .parse()
+            .map_err(|_| format!("{key} is not a number"))
     };
     if field("format")? != "1" {
         return Err(format!("unsupported format {}", field("format")?));
@@ -287,9 +361,14 @@ fn parse_catalog(text: &str) -> std::result::Result<CollectionSpec, String> {
     let spec = CollectionSpec {
         name: field("name")?.to_owned(),
         dim: number("dim")?,
-        metric: field("metric")?.parse::<Metric>().map_err(|e| e.to_string())?,
+        metric: field("metric")?
+            .parse::<Metric>()
+            .map_err(|e| e.to_string())?,
         shards: u32::try_from(number("shards")?).map_err(|_| "shards out of range")?,
-        index: IndexParams { connectivity: number("m")?, expansion_add: number("ef_construction")? },
+        index: IndexParams {
+            connectivity: number("m")?,
+            expansion_add: number("ef_construction")?,
+        },
     };
     spec.validate().map_err(|e| e.to_string())?;
     Ok(spec)

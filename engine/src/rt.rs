@@ -63,7 +63,11 @@ impl TaskQueues {
                 Latency::Matters(Duration::from_millis(2)),
                 "foreground",
             ),
-            background: ex.create_task_queue(Shares::Static(100), Latency::NotImportant, "background"),
+            background: ex.create_task_queue(
+                Shares::Static(100),
+                Latency::NotImportant,
+                "background",
+            ),
         }
     }
 }

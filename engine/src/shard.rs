@@ -77,7 +77,14 @@ impl Shard {
         assert!(shard < spec.shards);
         let vectors =
             Vectors::new(spec.dim).map_err(|e| Error::system("mapping the vector arena", e))?;
-        Ok(Self::from_parts(shard, spec, vectors, Vec::new(), Vec::new(), Hnsw::new(index_config(spec), spec.metric)))
+        Ok(Self::from_parts(
+            shard,
+            spec,
+            vectors,
+            Vec::new(),
+            Vec::new(),
+            Hnsw::new(index_config(spec), spec.metric),
+        ))
     }
 
     /// Reassembles a shard from restored parts (a snapshot); `tombstones` has one bit per slot.
@@ -168,7 +175,10 @@ impl Shard {
         );
         let mut top = TopK::new(k);
         for &(distance, slot) in &self.hits {
-            top.push(Neighbor { id: self.ids[slot as usize], distance });
+            top.push(Neighbor {
+                id: self.ids[slot as usize],
+                distance,
+            });
         }
         self.scan_slots(query, self.index.len() as u32, &mut top);
         top.into_sorted_vec()
@@ -217,7 +227,10 @@ impl Shard {
     /// Fails when the arena cannot grow.
     pub fn upsert(&mut self, id: u64, vector: &[f32]) -> Result<()> {
         debug_assert!(vector.iter().all(|x| x.is_finite()));
-        let slot = self.vectors.push(vector).map_err(|e| Error::system("growing the vector arena", e))?;
+        let slot = self
+            .vectors
+            .push(vector)
+            .map_err(|e| Error::system("growing the vector arena", e))?;
         debug_assert_eq!(slot as usize, self.ids.len());
         self.ids.push(id);
         if self.tombstones.len() * 64 <= slot as usize {
@@ -247,7 +260,11 @@ impl Shard {
 
     fn set_tombstone(&mut self, slot: u32) {
         let (word, bit) = (slot as usize / 64, slot % 64);
-        debug_assert_eq!(self.tombstones[word] & (1 << bit), 0, "slot {slot} tombstoned twice");
+        debug_assert_eq!(
+            self.tombstones[word] & (1 << bit),
+            0,
+            "slot {slot} tombstoned twice"
+        );
         self.tombstones[word] |= 1 << bit;
         self.tombstone_count += 1;
     }
@@ -300,7 +317,10 @@ impl Shard {
             }
             let distance = self.metric.distance(query, self.vectors.get(slot));
             if distance <= top.threshold() {
-                top.push(Neighbor { id: self.ids[slot as usize], distance });
+                top.push(Neighbor {
+                    id: self.ids[slot as usize],
+                    distance,
+                });
             }
         }
     }
@@ -347,7 +367,13 @@ mod tests {
         assert_eq!(hits.iter().map(|n| n.id).collect::<Vec<_>>(), vec![8, 7]);
         assert!(s.delete(8));
         assert!(!s.delete(8));
-        assert_eq!(s.search_exact(&[0.0, 0.0], 10).iter().map(|n| n.id).collect::<Vec<_>>(), vec![7]);
+        assert_eq!(
+            s.search_exact(&[0.0, 0.0], 10)
+                .iter()
+                .map(|n| n.id)
+                .collect::<Vec<_>>(),
+            vec![7]
+        );
         assert_eq!(s.stats().tombstones, 2);
         assert_eq!(s.get(8), None);
     }

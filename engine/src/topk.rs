@@ -19,7 +19,9 @@ impl Neighbor {
     /// The total order results are sorted by.
     #[inline]
     pub fn cmp_rank(&self, other: &Self) -> Ordering {
-        self.distance.total_cmp(&other.distance).then(self.id.cmp(&other.id))
+        self.distance
+            .total_cmp(&other.distance)
+            .then(self.id.cmp(&other.id))
     }
 }
 
@@ -53,7 +55,10 @@ pub struct TopK {
 impl TopK {
     /// An empty selection of at most `k` neighbours.
     pub fn new(k: usize) -> Self {
-        Self { k, heap: BinaryHeap::with_capacity(k + 1) }
+        Self {
+            k,
+            heap: BinaryHeap::with_capacity(k + 1),
+        }
     }
 
     /// The distance a candidate must beat to enter, or infinity while not full.
@@ -84,7 +89,11 @@ impl TopK {
 
     /// The selection, best first.
     pub fn into_sorted_vec(self) -> Vec<Neighbor> {
-        self.heap.into_sorted_vec().into_iter().map(|r| r.0).collect()
+        self.heap
+            .into_sorted_vec()
+            .into_iter()
+            .map(|r| r.0)
+            .collect()
     }
 }
 

@@ -48,23 +48,37 @@ impl MachineTopology {
         let numa: Vec<Vec<usize>> = topology
             .objects_with_type(ObjectType::NUMANode)
             .map(|node| {
-                node.cpuset().map(|set| set.iter_set().map(usize::from).collect()).unwrap_or_default()
+                node.cpuset()
+                    .map(|set| set.iter_set().map(usize::from).collect())
+                    .unwrap_or_default()
             })
             .collect();
         let mut cores = Vec::new();
         for (core_index, core) in topology.objects_with_type(ObjectType::Core).enumerate() {
-            let Some(cpuset) = core.cpuset() else { continue };
+            let Some(cpuset) = core.cpuset() else {
+                continue;
+            };
             let cpus: Vec<usize> = cpuset.iter_set().map(usize::from).collect();
             if cpus.is_empty() {
                 continue;
             }
-            let numa_node = numa.iter().position(|node| node.contains(&cpus[0])).unwrap_or(0);
-            cores.push(PhysicalCore { core_index, cpus, numa_node });
+            let numa_node = numa
+                .iter()
+                .position(|node| node.contains(&cpus[0]))
+                .unwrap_or(0);
+            cores.push(PhysicalCore {
+                core_index,
+                cpus,
+                numa_node,
+            });
         }
         if cores.is_empty() {
             return Err(Error::Placement("hwloc reported no physical core".into()));
         }
-        Ok(Self { cores, numa_nodes: numa.len().max(1) })
+        Ok(Self {
+            cores,
+            numa_nodes: numa.len().max(1),
+        })
     }
 
     /// The cores `selection` picks, in the order shards will be placed on them.
@@ -86,12 +100,16 @@ impl MachineTopology {
             CoreSelection::List(list) => list
                 .iter()
                 .map(|&index| {
-                    self.cores.iter().find(|c| c.core_index == index).cloned().ok_or_else(|| {
-                        Error::Placement(format!(
-                            "core {index} does not exist (physical cores 0..{})",
-                            self.cores.len()
-                        ))
-                    })
+                    self.cores
+                        .iter()
+                        .find(|c| c.core_index == index)
+                        .cloned()
+                        .ok_or_else(|| {
+                            Error::Placement(format!(
+                                "core {index} does not exist (physical cores 0..{})",
+                                self.cores.len()
+                            ))
+                        })
                 })
                 .collect(),
         }
@@ -135,7 +153,9 @@ impl FromStr for CoreSelection {
         match s.parse::<usize>() {
             Ok(0) => Err("core count must be at least 1".into()),
             Ok(n) => Ok(CoreSelection::Count(n)),
-            Err(_) => Err(format!("invalid core selection {s:?}: expected all, a count, or a list")),
+            Err(_) => Err(format!(
+                "invalid core selection {s:?}: expected all, a count, or a list"
+            )),
         }
     }
 }
@@ -168,14 +188,22 @@ mod tests {
     #[test]
     fn selection_parses_and_applies() {
         assert_eq!("all".parse::<CoreSelection>().unwrap(), CoreSelection::All);
-        assert_eq!("2".parse::<CoreSelection>().unwrap(), CoreSelection::Count(2));
-        assert_eq!("0,1".parse::<CoreSelection>().unwrap(), CoreSelection::List(vec![0, 1]));
+        assert_eq!(
+            "2".parse::<CoreSelection>().unwrap(),
+            CoreSelection::Count(2)
+        );
+        assert_eq!(
+            "0,1".parse::<CoreSelection>().unwrap(),
+            CoreSelection::List(vec![0, 1])
+        );
         assert!("0,0".parse::<CoreSelection>().is_err());
         assert!("0".parse::<CoreSelection>().is_err());
         assert!("x".parse::<CoreSelection>().is_err());
         let topo = MachineTopology::discover().unwrap();
         assert_eq!(topo.select(&CoreSelection::Count(1)).unwrap().len(), 1);
-        assert!(topo.select(&CoreSelection::Count(topo.cores.len() + 1)).is_err());
+        assert!(topo
+            .select(&CoreSelection::Count(topo.cores.len() + 1))
+            .is_err());
         assert!(topo.select(&CoreSelection::List(vec![10_000])).is_err());
     }
 }

@@ -39,7 +39,13 @@ impl Vectors {
         let stride_floats = (dim * 4).div_ceil(ALIGN_BYTES) * ALIGN_BYTES / 4;
         let capacity = capacity.max(1);
         let map = Self::map(stride_floats, capacity)?;
-        Ok(Self { dim, stride_floats, len: 0, capacity, map })
+        Ok(Self {
+            dim,
+            stride_floats,
+            len: 0,
+            capacity,
+            map,
+        })
     }
 
     fn map(stride_floats: usize, capacity: usize) -> std::io::Result<MmapMut> {
@@ -177,7 +183,11 @@ mod tests {
             }
             for (slot, v) in vectors.iter() {
                 assert_eq!(v, expected[slot as usize].as_slice());
-                assert_eq!(v.as_ptr() as usize % ALIGN_BYTES, 0, "dim {dim} slot {slot}");
+                assert_eq!(
+                    v.as_ptr() as usize % ALIGN_BYTES,
+                    0,
+                    "dim {dim} slot {slot}"
+                );
             }
         }
     }

@@ -22,7 +22,8 @@ const CHILD_ENV: &str = "COREVEC_CRASH_CHILD_DIR";
 
 fn data_dir(tag: &str) -> PathBuf {
     // O_DIRECT needs a real file system: stay under the target directory, not tmpfs.
-    let base = std::env::var_os("CARGO_TARGET_TMPDIR").map_or_else(std::env::temp_dir, PathBuf::from);
+    let base =
+        std::env::var_os("CARGO_TARGET_TMPDIR").map_or_else(std::env::temp_dir, PathBuf::from);
     let dir = base.join(format!("corevec-durable-{tag}-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     dir
@@ -32,7 +33,10 @@ fn durable_engine(dir: &Path, snapshot_wal_bytes: u64) -> Engine {
     Engine::start(EngineConfig {
         cores: CoreSelection::All,
         data_dir: Some(dir.to_path_buf()),
-        wal: WalConfig { segment_bytes: 1 << 20, durability: Durability::Sync },
+        wal: WalConfig {
+            segment_bytes: 1 << 20,
+            durability: Durability::Sync,
+        },
         snapshot_wal_bytes,
         ..Default::default()
     })
@@ -41,14 +45,20 @@ fn durable_engine(dir: &Path, snapshot_wal_bytes: u64) -> Engine {
 
 /// The vector of `id` at `version`: bit patterns the parent can recompute.
 fn vector(id: u64, version: u64) -> Vec<f32> {
-    (0..DIM).map(|j| ((id * 31 + version * 7 + j as u64) % 1000) as f32 / 7.0 - 50.0).collect()
+    (0..DIM)
+        .map(|j| ((id * 31 + version * 7 + j as u64) % 1000) as f32 / 7.0 - 50.0)
+        .collect()
 }
 
 /// What batch `n` of a run with `seed` does: upserts `(id, version)` and deletes `id`.
 fn batch(seed: u64, n: u64) -> (Vec<(u64, u64)>, Vec<u64>) {
     let mut rng = rand::rngs::StdRng::seed_from_u64(seed ^ (n << 20));
-    let upserts = (0..rng.gen_range(1..64)).map(|_| (rng.gen_range(0..IDS), n)).collect();
-    let deletes = (0..rng.gen_range(0..8)).map(|_| rng.gen_range(0..IDS)).collect();
+    let upserts = (0..rng.gen_range(1..64))
+        .map(|_| (rng.gen_range(0..IDS), n))
+        .collect();
+    let deletes = (0..rng.gen_range(0..8))
+        .map(|_| rng.gen_range(0..IDS))
+        .collect();
     (upserts, deletes)
 }
 
@@ -94,9 +104,17 @@ fn child(dir: &Path, seed: u64, first_batch: u64) {
 #[test]
 fn crash_child_entry_point() {
     // Runs only when re-executed by `kill_9_at_random_moments_loses_no_acknowledged_write`.
-    let Some(dir) = std::env::var_os(CHILD_ENV) else { return };
-    let seed: u64 = std::env::var("COREVEC_CRASH_SEED").unwrap().parse().unwrap();
-    let first: u64 = std::env::var("COREVEC_CRASH_FIRST").unwrap().parse().unwrap();
+    let Some(dir) = std::env::var_os(CHILD_ENV) else {
+        return;
+    };
+    let seed: u64 = std::env::var("COREVEC_CRASH_SEED")
+        .unwrap()
+        .parse()
+        .unwrap();
+    let first: u64 = std::env::var("COREVEC_CRASH_FIRST")
+        .unwrap()
+        .parse()
+        .unwrap();
     child(Path::new(&dir), seed, first);
 }
 
@@ -107,10 +125,15 @@ fn verify(engine: &Engine, seed: u64, acked: u64, pending: Option<u64>, round: u
     let maybe = pending.map(|n| model(seed, n + 1));
     for (id, got) in ids.iter().zip(got) {
         let want = expected.get(id).copied().unwrap_or(Expected::Absent);
-        let alternative = maybe.as_ref().map(|m| m.get(id).copied().unwrap_or(Expected::Absent));
+        let alternative = maybe
+            .as_ref()
+            .map(|m| m.get(id).copied().unwrap_or(Expected::Absent));
         let matches = |e: Expected| match (e, &got) {
             (Expected::Absent, None) => true,
-            (Expected::Version(v), Some(vec)) => vec.iter().zip(vector(*id, v)).all(|(a, b)| a.to_bits() == b.to_bits()),
+            (Expected::Version(v), Some(vec)) => vec
+                .iter()
+                .zip(vector(*id, v))
+                .all(|(a, b)| a.to_bits() == b.to_bits()),
             _ => false,
         };
         assert!(
@@ -127,13 +150,22 @@ fn kill_9_at_random_moments_loses_no_acknowledged_write() {
         return;
     }
     let dir = data_dir("kill");
-    let seed: u64 = std::env::var("SEED").ok().and_then(|s| s.parse().ok()).unwrap_or_else(|| rand::random::<u16>().into());
+    let seed: u64 = std::env::var("SEED")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or_else(|| rand::random::<u16>().into());
     println!("SEED={seed}");
     let mut rng = rand::rngs::StdRng::seed_from_u64(seed);
     let mut acked = 0u64;
     for round in 0..20 {
         let mut child = Command::new(std::env::current_exe().unwrap())
-            .args(["--exact", "crash_child_entry_point", "--nocapture", "--test-threads", "1"])
+            .args([
+                "--exact",
+                "crash_child_entry_point",
+                "--nocapture",
+                "--test-threads",
+                "1",
+            ])
             .env(CHILD_ENV, &dir)
             .env("COREVEC_CRASH_SEED", seed.to_string())
             .env("COREVEC_CRASH_FIRST", acked.to_string())
@@ -145,7 +177,11 @@ fn kill_9_at_random_moments_loses_no_acknowledged_write() {
         let (tx, rx) = std::sync::mpsc::channel::<u64>();
         let reader = std::thread::spawn(move || {
             for line in BufReader::new(stdout).lines().map_while(Result::ok) {
-                if let Some(n) = line.split("ACK ").nth(1).and_then(|n| n.trim().parse().ok()) {
+                if let Some(n) = line
+                    .split("ACK ")
+                    .nth(1)
+                    .and_then(|n| n.trim().parse().ok())
+                {
                     let _ = tx.send(n);
                 }
             }
@@ -156,7 +192,10 @@ fn kill_9_at_random_moments_loses_no_acknowledged_write() {
         let mut this_round = 0;
         let start = Instant::now();
         while start.elapsed() < lifetime || this_round == 0 {
-            assert!(Instant::now() < deadline, "round {round}: the child acknowledged nothing in 60 s");
+            assert!(
+                Instant::now() < deadline,
+                "round {round}: the child acknowledged nothing in 60 s"
+            );
             if let Ok(n) = rx.recv_timeout(Duration::from_millis(10)) {
                 assert_eq!(n, acked, "batches are acknowledged in order");
                 acked = n + 1;
@@ -183,21 +222,39 @@ fn restart_recovers_snapshot_plus_wal_with_the_index() {
     let dir = data_dir("restart");
     let mut rng = rand::rngs::StdRng::seed_from_u64(11);
     let n = 6000u64;
-    let flat: Vec<f32> = (0..n as usize * DIM).map(|_| rng.gen_range(-1.0..1.0)).collect();
+    let flat: Vec<f32> = (0..n as usize * DIM)
+        .map(|_| rng.gen_range(-1.0..1.0))
+        .collect();
     let ids: Vec<u64> = (0..n).collect();
     let query = flat[..DIM].to_vec();
     let before;
     {
         let engine = durable_engine(&dir, u64::MAX);
-        engine.create_collection(CollectionSpec::new("r", DIM, Metric::Cosine).with_shards(2)).unwrap();
-        engine.upsert("r", &ids[..4000], &flat[..4000 * DIM]).unwrap();
+        engine
+            .create_collection(CollectionSpec::new("r", DIM, Metric::Cosine).with_shards(2))
+            .unwrap();
+        engine
+            .upsert("r", &ids[..4000], &flat[..4000 * DIM])
+            .unwrap();
         engine.wait_indexed("r").unwrap();
         engine.snapshot(None).unwrap();
         // After the snapshot: WAL only.
-        engine.upsert("r", &ids[4000..], &flat[4000 * DIM..]).unwrap();
+        engine
+            .upsert("r", &ids[4000..], &flat[4000 * DIM..])
+            .unwrap();
         engine.delete("r", &[1, 2, 3]).unwrap();
-        engine.upsert("r", &[0], &vec![0.5; DIM]).unwrap();
-        before = engine.search("r", SearchRequest { queries: query.clone(), k: 10, ef: 64, exact: true }).unwrap();
+        engine.upsert("r", &[0], &[0.5; DIM]).unwrap();
+        before = engine
+            .search(
+                "r",
+                SearchRequest {
+                    queries: query.clone(),
+                    k: 10,
+                    ef: 64,
+                    exact: true,
+                },
+            )
+            .unwrap();
         engine.shutdown().unwrap();
     }
     let engine = durable_engine(&dir, u64::MAX);
@@ -206,14 +263,34 @@ fn restart_recovers_snapshot_plus_wal_with_the_index() {
     assert_eq!(info.spec.shards, 2);
     // The snapshot's graph was loaded, not rebuilt: at most the WAL tail is unindexed.
     assert!(info.shards.iter().map(|s| s.unindexed).sum::<u64>() <= 2001);
-    assert_eq!(engine.get("r", &[0, 1, 5000]).unwrap(), vec![Some(vec![0.5; DIM]), None, Some(flat[5000 * DIM..5001 * DIM].to_vec())]);
-    let after = engine.search("r", SearchRequest { queries: query, k: 10, ef: 64, exact: true }).unwrap();
+    assert_eq!(
+        engine.get("r", &[0, 1, 5000]).unwrap(),
+        vec![
+            Some(vec![0.5; DIM]),
+            None,
+            Some(flat[5000 * DIM..5001 * DIM].to_vec())
+        ]
+    );
+    let after = engine
+        .search(
+            "r",
+            SearchRequest {
+                queries: query,
+                k: 10,
+                ef: 64,
+                exact: true,
+            },
+        )
+        .unwrap();
     assert_eq!(before, after);
     engine.wait_indexed("r").unwrap();
     engine.drop_collection("r").unwrap();
     engine.shutdown().unwrap();
     let engine = durable_engine(&dir, u64::MAX);
-    assert!(engine.list_collections().unwrap().is_empty(), "a dropped collection came back");
+    assert!(
+        engine.list_collections().unwrap().is_empty(),
+        "a dropped collection came back"
+    );
     engine.shutdown().unwrap();
     let _ = std::fs::remove_dir_all(&dir);
 }

@@ -11,9 +11,15 @@ use corevec_engine::{
 use rand::{Rng, SeedableRng};
 
 fn engine(cores: usize) -> Engine {
-    let available = corevec_engine::topology::MachineTopology::discover().unwrap().cores.len();
-    Engine::start(EngineConfig { cores: CoreSelection::Count(cores.min(available)), ..Default::default() })
+    let available = corevec_engine::topology::MachineTopology::discover()
         .unwrap()
+        .cores
+        .len();
+    Engine::start(EngineConfig {
+        cores: CoreSelection::Count(cores.min(available)),
+        ..Default::default()
+    })
+    .unwrap()
 }
 
 fn random_vectors(rng: &mut impl Rng, n: usize, dim: usize) -> Vec<f32> {
@@ -22,8 +28,13 @@ fn random_vectors(rng: &mut impl Rng, n: usize, dim: usize) -> Vec<f32> {
 
 /// Brute force over `(id, vector)` with the same (distance, id) order.
 fn reference(metric: Metric, data: &[(u64, Vec<f32>)], query: &[f32], k: usize) -> Vec<Neighbor> {
-    let mut all: Vec<Neighbor> =
-        data.iter().map(|(id, v)| Neighbor { id: *id, distance: metric.distance(query, v) }).collect();
+    let mut all: Vec<Neighbor> = data
+        .iter()
+        .map(|(id, v)| Neighbor {
+            id: *id,
+            distance: metric.distance(query, v),
+        })
+        .collect();
     all.sort_by(Neighbor::cmp_rank);
     all.truncate(k);
     all
@@ -37,18 +48,31 @@ fn exact_search_equals_brute_force_for_every_metric_and_shard_count() {
     for metric in Metric::ALL {
         for shards in [1u32, 2, 3] {
             let name = format!("c-{metric}-{shards}");
-            engine.create_collection(CollectionSpec::new(&name, dim, metric).with_shards(shards)).unwrap();
+            engine
+                .create_collection(CollectionSpec::new(&name, dim, metric).with_shards(shards))
+                .unwrap();
             let flat = random_vectors(&mut rng, n, dim);
             // Sparse, unordered ids so that placement is exercised.
             let ids: Vec<u64> = (0..n as u64).map(|i| i * 7919 + 13).collect();
             for (chunk_ids, chunk) in ids.chunks(128).zip(flat.chunks(128 * dim)) {
                 engine.upsert(&name, chunk_ids, chunk).unwrap();
             }
-            let data: Vec<(u64, Vec<f32>)> =
-                ids.iter().zip(flat.chunks(dim)).map(|(id, v)| (*id, v.to_vec())).collect();
+            let data: Vec<(u64, Vec<f32>)> = ids
+                .iter()
+                .zip(flat.chunks(dim))
+                .map(|(id, v)| (*id, v.to_vec()))
+                .collect();
             let queries = random_vectors(&mut rng, 20, dim);
             let results = engine
-                .search(&name, SearchRequest { queries: queries.clone(), k, ef: 0, exact: true })
+                .search(
+                    &name,
+                    SearchRequest {
+                        queries: queries.clone(),
+                        k,
+                        ef: 0,
+                        exact: true,
+                    },
+                )
                 .unwrap();
             assert_eq!(results.len(), 20);
             for (query, got) in queries.chunks(dim).zip(&results) {
@@ -68,78 +92,175 @@ fn exact_search_equals_brute_force_for_every_metric_and_shard_count() {
 #[test]
 fn ties_break_by_id_whatever_the_shard_layout() {
     let engine = engine(2);
-    engine.create_collection(CollectionSpec::new("ties", 2, Metric::L2).with_shards(3)).unwrap();
+    engine
+        .create_collection(CollectionSpec::new("ties", 2, Metric::L2).with_shards(3))
+        .unwrap();
     let ids: Vec<u64> = (0..50).rev().collect();
     engine.upsert("ties", &ids, &vec![1.0; 100]).unwrap();
     let hits = engine
-        .search("ties", SearchRequest { queries: vec![0.0, 0.0], k: 5, ef: 0, exact: true })
+        .search(
+            "ties",
+            SearchRequest {
+                queries: vec![0.0, 0.0],
+                k: 5,
+                ef: 0,
+                exact: true,
+            },
+        )
         .unwrap();
-    assert_eq!(hits[0].iter().map(|n| n.id).collect::<Vec<_>>(), vec![0, 1, 2, 3, 4]);
+    assert_eq!(
+        hits[0].iter().map(|n| n.id).collect::<Vec<_>>(),
+        vec![0, 1, 2, 3, 4]
+    );
 }
 
 #[test]
 fn upsert_replaces_and_deleted_ids_never_come_back() {
     let engine = engine(2);
-    engine.create_collection(CollectionSpec::new("w", 3, Metric::L2).with_shards(2)).unwrap();
+    engine
+        .create_collection(CollectionSpec::new("w", 3, Metric::L2).with_shards(2))
+        .unwrap();
     let ids: Vec<u64> = (1..=100).collect();
     let vectors: Vec<f32> = ids.iter().flat_map(|&id| [id as f32, 0.0, 0.0]).collect();
     engine.upsert("w", &ids, &vectors).unwrap();
     engine.upsert("w", &[5], &[1000.0, 0.0, 0.0]).unwrap();
-    assert_eq!(engine.get("w", &[5, 6, 9999]).unwrap(), vec![Some(vec![1000.0, 0.0, 0.0]), Some(vec![6.0, 0.0, 0.0]), None]);
+    assert_eq!(
+        engine.get("w", &[5, 6, 9999]).unwrap(),
+        vec![
+            Some(vec![1000.0, 0.0, 0.0]),
+            Some(vec![6.0, 0.0, 0.0]),
+            None
+        ]
+    );
     let deleted: Vec<u64> = (1..=100).filter(|id| id % 3 == 0).collect();
     assert_eq!(engine.delete("w", &deleted).unwrap(), deleted.len() as u64);
     assert_eq!(engine.delete("w", &deleted).unwrap(), 0);
     let hits = engine
-        .search("w", SearchRequest { queries: vec![0.0, 0.0, 0.0], k: 100, ef: 0, exact: true })
+        .search(
+            "w",
+            SearchRequest {
+                queries: vec![0.0, 0.0, 0.0],
+                k: 100,
+                ef: 0,
+                exact: true,
+            },
+        )
         .unwrap();
     let returned: Vec<u64> = hits[0].iter().map(|n| n.id).collect();
     assert_eq!(returned.len(), 100 - deleted.len());
-    assert!(returned.iter().all(|id| id % 3 != 0), "a deleted id came back");
-    assert_eq!(returned.last(), Some(&5), "the replaced vector is the farthest");
-    assert_eq!(engine.describe("w").unwrap().vectors(), (100 - deleted.len()) as u64);
+    assert!(
+        returned.iter().all(|id| id % 3 != 0),
+        "a deleted id came back"
+    );
+    assert_eq!(
+        returned.last(),
+        Some(&5),
+        "the replaced vector is the farthest"
+    );
+    assert_eq!(
+        engine.describe("w").unwrap().vectors(),
+        (100 - deleted.len()) as u64
+    );
 }
 
 #[test]
 fn bad_input_gets_typed_errors() {
     let engine = engine(2);
-    engine.create_collection(CollectionSpec::new("e", 4, Metric::Cosine)).unwrap();
+    engine
+        .create_collection(CollectionSpec::new("e", 4, Metric::Cosine))
+        .unwrap();
     assert!(matches!(
         engine.create_collection(CollectionSpec::new("e", 4, Metric::Cosine)),
         Err(Error::CollectionExists(_))
     ));
     assert!(matches!(
         engine.upsert("e", &[1], &[0.0; 3]),
-        Err(Error::DimensionMismatch { expected: 4, received: 3 })
+        Err(Error::DimensionMismatch {
+            expected: 4,
+            received: 3
+        })
     ));
     assert!(matches!(
         engine.upsert("e", &[1], &[0.0, f32::NAN, 0.0, 0.0]),
         Err(Error::InvalidVector { id: 1, index: 1 })
     ));
-    assert!(matches!(engine.upsert("e", &[1], &[0.0, 0.0, f32::INFINITY, 0.0]), Err(Error::InvalidVector { .. })));
-    assert!(matches!(engine.upsert("nope", &[1], &[0.0; 4]), Err(Error::CollectionNotFound(_))));
     assert!(matches!(
-        engine.search("nope", SearchRequest { queries: vec![0.0; 4], k: 1, ef: 0, exact: true }),
-        Err(Error::CollectionNotFound(_))
-    ));
-    assert!(matches!(
-        engine.search("e", SearchRequest { queries: vec![0.0; 5], k: 1, ef: 0, exact: true }),
-        Err(Error::DimensionMismatch { .. })
-    ));
-    assert!(matches!(
-        engine.search("e", SearchRequest { queries: vec![f32::NAN; 4], k: 1, ef: 0, exact: true }),
+        engine.upsert("e", &[1], &[0.0, 0.0, f32::INFINITY, 0.0]),
         Err(Error::InvalidVector { .. })
     ));
     assert!(matches!(
-        engine.search("e", SearchRequest { queries: vec![0.0; 4], k: 0, ef: 0, exact: true }),
+        engine.upsert("nope", &[1], &[0.0; 4]),
+        Err(Error::CollectionNotFound(_))
+    ));
+    assert!(matches!(
+        engine.search(
+            "nope",
+            SearchRequest {
+                queries: vec![0.0; 4],
+                k: 1,
+                ef: 0,
+                exact: true
+            }
+        ),
+        Err(Error::CollectionNotFound(_))
+    ));
+    assert!(matches!(
+        engine.search(
+            "e",
+            SearchRequest {
+                queries: vec![0.0; 5],
+                k: 1,
+                ef: 0,
+                exact: true
+            }
+        ),
+        Err(Error::DimensionMismatch { .. })
+    ));
+    assert!(matches!(
+        engine.search(
+            "e",
+            SearchRequest {
+                queries: vec![f32::NAN; 4],
+                k: 1,
+                ef: 0,
+                exact: true
+            }
+        ),
+        Err(Error::InvalidVector { .. })
+    ));
+    assert!(matches!(
+        engine.search(
+            "e",
+            SearchRequest {
+                queries: vec![0.0; 4],
+                k: 0,
+                ef: 0,
+                exact: true
+            }
+        ),
         Err(Error::InvalidArgument(_))
     ));
-    assert!(matches!(engine.create_collection(CollectionSpec::new("bad name", 4, Metric::L2)), Err(Error::InvalidArgument(_))));
-    assert!(matches!(engine.create_collection(CollectionSpec::new("big", 5000, Metric::L2)), Err(Error::InvalidArgument(_))));
-    assert!(matches!(engine.drop_collection("nope"), Err(Error::CollectionNotFound(_))));
+    assert!(matches!(
+        engine.create_collection(CollectionSpec::new("bad name", 4, Metric::L2)),
+        Err(Error::InvalidArgument(_))
+    ));
+    assert!(matches!(
+        engine.create_collection(CollectionSpec::new("big", 5000, Metric::L2)),
+        Err(Error::InvalidArgument(_))
+    ));
+    assert!(matches!(
+        engine.drop_collection("nope"),
+        Err(Error::CollectionNotFound(_))
+    ));
     engine.drop_collection("e").unwrap();
-    assert!(matches!(engine.upsert("e", &[1], &[0.0; 4]), Err(Error::CollectionNotFound(_))));
+    assert!(matches!(
+        engine.upsert("e", &[1], &[0.0; 4]),
+        Err(Error::CollectionNotFound(_))
+    ));
     // The name is free again.
-    engine.create_collection(CollectionSpec::new("e", 8, Metric::L2)).unwrap();
+    engine
+        .create_collection(CollectionSpec::new("e", 8, Metric::L2))
+        .unwrap();
     assert_eq!(engine.list_collections().unwrap().len(), 1);
 }
 
@@ -148,13 +269,22 @@ fn bad_input_gets_typed_errors() {
 #[test]
 fn a_flooded_mesh_answers_busy_instead_of_hanging() {
     let engine = Arc::new(
-        Engine::start(EngineConfig { cores: CoreSelection::All, mesh_credits: 2, ..Default::default() }).unwrap(),
+        Engine::start(EngineConfig {
+            cores: CoreSelection::All,
+            mesh_credits: 2,
+            ..Default::default()
+        })
+        .unwrap(),
     );
     let multi_core = engine.cores() > 1;
-    engine.create_collection(CollectionSpec::new("flood", 64, Metric::Dot)).unwrap();
+    engine
+        .create_collection(CollectionSpec::new("flood", 64, Metric::Dot))
+        .unwrap();
     let mut rng = rand::rngs::StdRng::seed_from_u64(3);
     let ids: Vec<u64> = (0..2000).collect();
-    engine.upsert("flood", &ids, &random_vectors(&mut rng, 2000, 64)).unwrap();
+    engine
+        .upsert("flood", &ids, &random_vectors(&mut rng, 2000, 64))
+        .unwrap();
 
     let deadline = Instant::now() + Duration::from_secs(120);
     let threads: Vec<_> = (0..8)
@@ -172,7 +302,15 @@ fn a_flooded_mesh_answers_busy_instead_of_hanging() {
                                     corevec_engine::rt::spawn(async move {
                                         let q = vec![(t * 16 + i) as f32 / 100.0; 64];
                                         local
-                                            .search("flood", SearchRequest { queries: q, k: 10, ef: 0, exact: true })
+                                            .search(
+                                                "flood",
+                                                SearchRequest {
+                                                    queries: q,
+                                                    k: 10,
+                                                    ef: 0,
+                                                    exact: true,
+                                                },
+                                            )
                                             .await
                                     })
                                 })
@@ -202,20 +340,42 @@ fn a_flooded_mesh_answers_busy_instead_of_hanging() {
         ok += o;
         busy += b;
     }
-    assert!(Instant::now() < deadline, "the flood took too long: the mesh stalled");
+    assert!(
+        Instant::now() < deadline,
+        "the flood took too long: the mesh stalled"
+    );
     assert_eq!(ok + busy, 8 * 25 * 16);
     assert!(ok > 0);
     if multi_core {
-        assert!(busy > 0, "with 2 credits per peer, 16 concurrent fan-outs must see Busy");
+        assert!(
+            busy > 0,
+            "with 2 credits per peer, 16 concurrent fan-outs must see Busy"
+        );
     }
     // After the flood the engine still answers.
-    engine.search("flood", SearchRequest { queries: vec![0.5; 64], k: 3, ef: 0, exact: true }).unwrap();
+    engine
+        .search(
+            "flood",
+            SearchRequest {
+                queries: vec![0.5; 64],
+                k: 3,
+                ef: 0,
+                exact: true,
+            },
+        )
+        .unwrap();
 }
 
 #[test]
 fn shutdown_joins_every_executor() {
-    let engine = Engine::start(EngineConfig { thread_prefix: "shutdown-t".into(), ..Default::default() }).unwrap();
-    engine.create_collection(CollectionSpec::new("s", 2, Metric::L2)).unwrap();
+    let engine = Engine::start(EngineConfig {
+        thread_prefix: "shutdown-t".into(),
+        ..Default::default()
+    })
+    .unwrap();
+    engine
+        .create_collection(CollectionSpec::new("s", 2, Metric::L2))
+        .unwrap();
     engine.shutdown().unwrap();
     // Its executor threads are gone.
     let leftover = std::fs::read_dir("/proc/self/task")

@@ -157,16 +157,26 @@ impl Manifest {
     }
 }
 
+/// One blob listed by a manifest: `(name, length, crc32c)`.
+pub type ManifestBlob = (String, u64, u32);
+
 /// Decodes a snapshot manifest: its LSN and `(name, length, crc32c)` per blob. Used by the
 /// fuzz target and by tools that inspect snapshots; re-encoding the result gives back the
 /// same manifest bytes (checked in debug builds).
 ///
 /// # Errors
 /// A description of what is wrong with the bytes.
-pub fn decode_manifest(bytes: &[u8]) -> std::result::Result<(Lsn, Vec<(String, u64, u32)>), String> {
+pub fn decode_manifest(bytes: &[u8]) -> std::result::Result<(Lsn, Vec<ManifestBlob>), String> {
     let manifest = Manifest::decode(bytes)?;
     debug_assert_eq!(Manifest::decode(&manifest.encode()).as_ref(), Ok(&manifest));
-    Ok((manifest.lsn, manifest.entries.into_iter().map(|e| (e.name, e.length, e.crc)).collect()))
+    Ok((
+        manifest.lsn,
+        manifest
+            .entries
+            .into_iter()
+            .map(|e| (e.name, e.length, e.crc))
+            .collect(),
+    ))
 }
 
 /// A snapshot found valid at open: every blob's length and CRC matched the manifest.
