@@ -72,7 +72,10 @@ impl std::fmt::Debug for ServerConfig {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("ServerConfig")
             .field("listen", &self.listen)
-            .field("auth_token", &self.auth_token.as_ref().map(|_| "<redacted>"))
+            .field(
+                "auth_token",
+                &self.auth_token.as_ref().map(|_| "<redacted>"),
+            )
             .field("max_connections_per_core", &self.max_connections_per_core)
             .field(
                 "max_in_flight_per_connection",
@@ -105,10 +108,7 @@ impl ServerConfig {
             if token.is_empty() || token.len() > AUTH_TOKEN_BYTES_MAX {
                 return bad(
                     "auth_token",
-                    format!(
-                        "{} bytes; must be 1..={AUTH_TOKEN_BYTES_MAX}",
-                        token.len()
-                    ),
+                    format!("{} bytes; must be 1..={AUTH_TOKEN_BYTES_MAX}", token.len()),
                 );
             }
         }
@@ -167,6 +167,10 @@ mod tests {
             listen: "127.0.0.1:0".parse().unwrap(),
             ..ServerConfig::default()
         };
-        assert!(config.validate().unwrap_err().to_string().contains("listen"));
+        assert!(config
+            .validate()
+            .unwrap_err()
+            .to_string()
+            .contains("listen"));
     }
 }

@@ -53,6 +53,8 @@ pub(crate) fn engine_error_code(e: &EngineError) -> ErrorCode {
         EngineError::Busy(_) => ErrorCode::Busy,
         EngineError::ShuttingDown => ErrorCode::ShuttingDown,
         EngineError::Timeout { .. } => ErrorCode::Timeout,
+        EngineError::Storage(corevec_storage::Error::NoSpace { .. }) => ErrorCode::NoSpace,
+        EngineError::Storage(_) => ErrorCode::Storage,
         _ => ErrorCode::Internal,
     }
 }
@@ -203,7 +205,11 @@ pub(crate) async fn execute(ctx: &Context<'_>, request: Request<'_>) -> Result<A
             let count = match u.vectors.as_f32_slice() {
                 // Zero-copy: the frame was received 8-byte aligned.
                 Some(floats) => local.upsert(u.collection, &ids, floats).await?,
-                None => local.upsert(u.collection, &ids, &u.vectors.to_vec()).await?,
+                None => {
+                    local
+                        .upsert(u.collection, &ids, &u.vectors.to_vec())
+                        .await?
+                }
             };
             Response::Upsert(WriteAck {
                 count: saturate_u32(count),
@@ -278,12 +284,8 @@ pub(crate) async fn execute(ctx: &Context<'_>, request: Request<'_>) -> Result<A
         }
         Request::Stats => Response::Stats(stats(ctx).await?),
         Request::Snapshot { name } => {
-            // The engine has no snapshot entry point yet; answer honestly rather than pretend.
-            let _ = name;
-            return Err(Failure::new(
-                ErrorCode::Internal,
-                "snapshots are not available in this build",
-            ));
+            local.snapshot((!name.is_empty()).then_some(name)).await?;
+            Response::Snapshot
         }
     };
     Ok(Answer::Response(response))
@@ -363,7 +365,10 @@ pub(crate) fn encode_answer(
                 }
                 other => {
                     tracing::error!(error = %other, "cannot encode a response");
-                    Failure::new(ErrorCode::Internal, format!("cannot encode response: {other}"))
+                    Failure::new(
+                        ErrorCode::Internal,
+                        format!("cannot encode response: {other}"),
+                    )
                 }
             };
             encode_failure(out, request_id, opcode, &failure);
@@ -419,6 +424,17 @@ mod tests {
             (EngineError::ShuttingDown, ErrorCode::ShuttingDown),
             (EngineError::Timeout { core: 1 }, ErrorCode::Timeout),
             (EngineError::Placement("p".into()), ErrorCode::Internal),
+            (
+                EngineError::Storage(corevec_storage::Error::NoSpace {
+                    op: "write",
+                    path: "/x".into(),
+                }),
+                ErrorCode::NoSpace,
+            ),
+            (
+                EngineError::Storage(corevec_storage::Error::Failed { cause: "x".into() }),
+                ErrorCode::Storage,
+            ),
         ];
         for (error, code) in cases {
             assert_eq!(engine_error_code(&error), code, "{error}");

@@ -1,0 +1,269 @@
+//! `corevec serve` as an operator sees it: data-directory lock, signals, configuration, and
+//! the Python client against the real server.
+
+use std::path::Path;
+use std::process::{Command, Output};
+use std::time::Duration;
+
+use corevec_proto::{CreateCollection, ErrorCode, Metric};
+use corevec_tests::{node, NodeBuilder};
+
+fn run(mut command: Command) -> Output {
+    command.output().expect("run corevec")
+}
+
+fn text(output: &Output) -> String {
+    format!(
+        "status {:?}\nstdout:\n{}\nstderr:\n{}",
+        output.status.code(),
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    )
+}
+
+#[test]
+fn second_serve_on_the_same_data_dir_is_refused() {
+    let mut first = node!().start();
+    let builder: NodeBuilder = node!();
+    let mut command = builder.command(&["serve", "--cores", "1", "--listen"]);
+    command
+        .arg(format!("127.0.0.1:{}", corevec_tests::free_port()))
+        .arg("--data-dir")
+        .arg(&first.data_dir);
+    let output = run(command);
+    assert_eq!(output.status.code(), Some(3), "{}", text(&output));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("in use by another corevec serve"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains(&first.pid().to_string()),
+        "names the holder: {stderr}"
+    );
+    first.assert_alive();
+}
+
+#[test]
+fn sigterm_drains_exits_zero_and_data_survives_a_restart() {
+    let work = tempfile::tempdir().unwrap();
+    let data_dir = work.path().join("data");
+    let mut node = node!().data_dir(&data_dir).start();
+    let client = node.client();
+    client
+        .create_collection(&CreateCollection {
+            name: "kept",
+            dim: 2,
+            metric: Metric::L2,
+            shards: 0,
+            connectivity: 0,
+            expansion_add: 0,
+        })
+        .unwrap();
+    let ids: Vec<u64> = (0..50).collect();
+    let vectors: Vec<f32> = ids.iter().flat_map(|&i| [i as f32, 1.0]).collect();
+    client.upsert("kept", &ids, &vectors).unwrap();
+
+    node.signal(libc::SIGTERM);
+    let status = node
+        .wait_exit(Duration::from_secs(30))
+        .unwrap_or_else(|| panic!("no exit after SIGTERM:\n{}", node.log()));
+    assert_eq!(status.code(), Some(0), "{}", node.log());
+    let log = node.log();
+    assert!(log.contains("shutting down gracefully"), "{log}");
+    // The open client connection was told why it is being closed.
+    let err = client.ping().unwrap_err();
+    assert!(
+        err.code() == Some(ErrorCode::ShuttingDown) || err.is_connection_error(),
+        "{err}"
+    );
+    drop(node);
+
+    let restarted = node!().data_dir(&data_dir).start();
+    let info = restarted.client().describe_collection("kept").unwrap();
+    assert_eq!(info.vectors_count, 50);
+}
+
+fn print_config(builder: &NodeBuilder, args: &[&str], env: &[(&str, &str)]) -> Output {
+    let mut all = vec!["serve", "--print-config"];
+    all.extend_from_slice(args);
+    let mut command = builder.command(&all);
+    for (k, v) in env {
+        command.env(k, v);
+    }
+    run(command)
+}
+
+fn value_of(output: &Output, key: &str) -> String {
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let table: toml::Table = toml::from_str(&stdout).expect("--print-config prints TOML");
+    table
+        .get(key)
+        .map(|v| match v {
+            toml::Value::String(s) => s.clone(),
+            other => other.to_string(),
+        })
+        .unwrap_or_default()
+}
+
+#[test]
+fn config_precedence_is_flag_over_env_over_file() {
+    let builder: NodeBuilder = node!();
+    let work = tempfile::tempdir().unwrap();
+    let file = work.path().join("corevec.toml");
+    std::fs::write(
+        &file,
+        "listen = \"127.0.0.1:1111\"\ncores = 1\ndurability = \"none\"\nidle_timeout_s = 9\n",
+    )
+    .unwrap();
+    let file = file.to_str().unwrap();
+
+    let defaults = print_config(&builder, &[], &[]);
+    assert!(defaults.status.success(), "{}", text(&defaults));
+    assert_eq!(value_of(&defaults, "listen"), "127.0.0.1:7717");
+    assert_eq!(value_of(&defaults, "metrics_listen"), "127.0.0.1:9717");
+    assert_eq!(value_of(&defaults, "durability"), "sync");
+    assert_eq!(value_of(&defaults, "cores"), "all");
+    assert_eq!(value_of(&defaults, "data_dir"), "./corevec-data");
+
+    let from_file = print_config(&builder, &["--config", file], &[]);
+    assert!(from_file.status.success(), "{}", text(&from_file));
+    assert_eq!(value_of(&from_file, "listen"), "127.0.0.1:1111");
+    assert_eq!(value_of(&from_file, "cores"), "1");
+    assert_eq!(value_of(&from_file, "durability"), "none");
+
+    let env = [
+        ("COREVEC_LISTEN", "127.0.0.1:2222"),
+        ("COREVEC_DURABILITY", "interval=20"),
+    ];
+    let from_env = print_config(&builder, &["--config", file], &env);
+    assert!(from_env.status.success(), "{}", text(&from_env));
+    assert_eq!(value_of(&from_env, "listen"), "127.0.0.1:2222");
+    assert_eq!(value_of(&from_env, "durability"), "interval=20");
+    assert_eq!(
+        value_of(&from_env, "idle_timeout_s"),
+        "9",
+        "file still applies"
+    );
+
+    // The config file itself can come from the environment too.
+    let file_from_env = print_config(&builder, &[], &[("COREVEC_CONFIG", file)]);
+    assert_eq!(value_of(&file_from_env, "listen"), "127.0.0.1:1111");
+
+    let from_flag = print_config(
+        &builder,
+        &[
+            "--config",
+            file,
+            "--listen",
+            "127.0.0.1:3333",
+            "--cores",
+            "0,1",
+        ],
+        &env,
+    );
+    assert!(from_flag.status.success(), "{}", text(&from_flag));
+    assert_eq!(value_of(&from_flag, "listen"), "127.0.0.1:3333");
+    assert_eq!(value_of(&from_flag, "cores"), "[0, 1]");
+    assert_eq!(value_of(&from_flag, "durability"), "interval=20");
+
+    // What --print-config prints is itself a valid config file.
+    let printed = work.path().join("printed.toml");
+    std::fs::write(&printed, &from_flag.stdout).unwrap();
+    let again = print_config(&builder, &["--config", printed.to_str().unwrap()], &[]);
+    assert_eq!(again.stdout, from_flag.stdout, "{}", text(&again));
+}
+
+#[test]
+fn config_rejects_unknown_keys_and_invalid_values_naming_the_key() {
+    let builder: NodeBuilder = node!();
+    let work = tempfile::tempdir().unwrap();
+    let cases: &[(&str, &str)] = &[
+        (
+            "listen = \"127.0.0.1:1\"\nmax_conections_per_core = 5\n",
+            "max_conections_per_core",
+        ),
+        ("durability = \"sometimes\"\n", "durability"),
+        ("cores = \"lots\"\n", "cores"),
+        ("metrics_listen = \"localhost\"\n", "metrics_listen"),
+        ("idle_timeout_s = -3\n", "idle_timeout_s"),
+        ("max_in_flight_per_core = 0\n", "max_in_flight_per_core"),
+        ("log_format = \"xml\"\n", "log_format"),
+    ];
+    for (i, (contents, key)) in cases.iter().enumerate() {
+        let file = work.path().join(format!("bad{i}.toml"));
+        std::fs::write(&file, contents).unwrap();
+        let output = print_config(&builder, &["--config", file.to_str().unwrap()], &[]);
+        assert_eq!(
+            output.status.code(),
+            Some(2),
+            "{contents}: {}",
+            text(&output)
+        );
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(
+            stderr.contains(key),
+            "{contents}: stderr does not name `{key}`: {stderr}"
+        );
+        assert!(
+            output.stdout.is_empty(),
+            "nothing printed for an invalid config"
+        );
+    }
+    // Invalid values from flags and the environment are refused too, naming the option.
+    let output = print_config(&builder, &["--durability", "fast"], &[]);
+    assert_eq!(output.status.code(), Some(2), "{}", text(&output));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("--durability"));
+    let output = print_config(&builder, &[], &[("COREVEC_CORES", "zero")]);
+    assert_eq!(output.status.code(), Some(2), "{}", text(&output));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("--cores"));
+    let output = print_config(&builder, &["--no-such-flag"], &[]);
+    assert_eq!(output.status.code(), Some(2), "{}", text(&output));
+}
+
+#[test]
+fn python_client_end_to_end_against_the_real_server() {
+    let python_dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../net/clients/python");
+    let Ok(version) = Command::new("python3").arg("--version").output() else {
+        eprintln!("SKIPPED python_client_end_to_end_against_the_real_server: python3 not found");
+        return;
+    };
+    assert!(version.status.success());
+    let node = node!().start();
+    let output = Command::new("python3")
+        .args(["-m", "unittest", "-v", "tests.test_client"])
+        .current_dir(&python_dir)
+        .env("COREVEC_TEST_ADDR", node.addr.to_string())
+        .output()
+        .expect("run python3");
+    let report = format!("{}\nserver log:\n{}", text(&output), node.log());
+    assert!(output.status.success(), "{report}");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        !stderr.contains("skipped"),
+        "the e2e tests must not skip: {report}"
+    );
+    assert!(stderr.contains("OK"), "{report}");
+}
+
+#[test]
+fn systemd_is_told_ready_and_stopping() {
+    use std::os::unix::net::UnixDatagram;
+    let work = tempfile::tempdir().unwrap();
+    let socket_path = work.path().join("notify.sock");
+    let socket = UnixDatagram::bind(&socket_path).unwrap();
+    socket
+        .set_read_timeout(Some(Duration::from_secs(20)))
+        .unwrap();
+    let mut node = node!()
+        .env("NOTIFY_SOCKET", socket_path.to_str().unwrap())
+        .start();
+    let mut buf = [0u8; 256];
+    let n = socket.recv(&mut buf).expect("READY=1 datagram");
+    assert_eq!(&buf[..n], b"READY=1");
+    node.signal(libc::SIGTERM);
+    let n = socket.recv(&mut buf).expect("STOPPING=1 datagram");
+    assert_eq!(&buf[..n], b"STOPPING=1");
+    let status = node.wait_exit(Duration::from_secs(30)).expect("exits");
+    assert_eq!(status.code(), Some(0), "{}", node.log());
+}

@@ -1,0 +1,349 @@
+//! Thin client commands over `corevec-client`: collections, search, stats, snapshot.
+
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use clap::{Args, Subcommand};
+use corevec_client::{Client, ClientConfig, SearchOptions};
+use corevec_proto::{CreateCollection, Metric};
+
+use crate::{Context, Failure};
+
+/// Where the server is and how to talk to it (shared by every client command).
+#[derive(Clone, Debug, Args)]
+pub struct ClientArgs {
+    /// Server address.
+    #[arg(
+        long,
+        env = "COREVEC_ADDR",
+        default_value = "127.0.0.1:7717",
+        value_name = "HOST:PORT"
+    )]
+    pub addr: String,
+    /// File holding the auth token (trailing newline ignored).
+    #[arg(long, env = "COREVEC_AUTH_TOKEN_FILE", value_name = "FILE")]
+    pub auth_token_file: Option<PathBuf>,
+    /// Per-request timeout in seconds.
+    #[arg(long, default_value_t = 60, value_name = "SECONDS")]
+    pub timeout_s: u64,
+}
+
+impl ClientArgs {
+    /// Connects (TCP + HELLO).
+    ///
+    /// # Errors
+    /// Unreadable token file (exit 2) or connection failure (exit 1).
+    pub fn connect(&self) -> Result<Client, Failure> {
+        let auth_token = match &self.auth_token_file {
+            Some(path) => Some(read_token(path)?),
+            None => None,
+        };
+        let config = ClientConfig {
+            auth_token,
+            request_timeout: Duration::from_secs(self.timeout_s.max(1)),
+            ..ClientConfig::default()
+        };
+        Client::connect(self.addr.as_str(), config).context(format!("connecting to {}", self.addr))
+    }
+}
+
+fn read_token(path: &Path) -> Result<Vec<u8>, Failure> {
+    let mut token = std::fs::read(path).map_err(|e| {
+        Failure::usage(format!(
+            "cannot read auth token file {}: {e}",
+            path.display()
+        ))
+    })?;
+    while token.last().is_some_and(u8::is_ascii_whitespace) {
+        token.pop();
+    }
+    Ok(token)
+}
+
+fn parse_metric(text: &str) -> Result<Metric, String> {
+    match text.to_ascii_lowercase().as_str() {
+        "l2" | "euclidean" => Ok(Metric::L2),
+        "cosine" | "cos" => Ok(Metric::Cosine),
+        "dot" | "ip" => Ok(Metric::Dot),
+        _ => Err(format!(
+            "unknown metric {text:?}: expected l2, cosine or dot"
+        )),
+    }
+}
+
+fn metric_name(metric: Metric) -> &'static str {
+    match metric {
+        Metric::L2 => "l2",
+        Metric::Cosine => "cosine",
+        Metric::Dot => "dot",
+    }
+}
+
+/// `corevec collection ...`.
+#[derive(Debug, Subcommand)]
+pub enum CollectionCommand {
+    /// Create a collection.
+    Create(CreateArgs),
+    /// List collections.
+    List(ListArgs),
+    /// Describe one collection, shard by shard.
+    Describe(NameArgs),
+    /// Drop a collection and its data.
+    Drop(NameArgs),
+}
+
+/// `corevec collection create`.
+#[derive(Debug, Args)]
+pub struct CreateArgs {
+    /// Server connection.
+    #[command(flatten)]
+    pub client: ClientArgs,
+    /// Collection name: 1..=64 bytes of [A-Za-z0-9_-].
+    pub name: String,
+    /// Vector dimension.
+    #[arg(long)]
+    pub dim: u32,
+    /// Distance metric: l2, cosine or dot.
+    #[arg(long, default_value = "l2", value_parser = parse_metric)]
+    pub metric: Metric,
+    /// Shards; 0 = one per core.
+    #[arg(long, default_value_t = 0)]
+    pub shards: u16,
+    /// HNSW connectivity (m); 0 = server default.
+    #[arg(long, default_value_t = 0)]
+    pub m: u16,
+    /// HNSW build expansion (ef_construction); 0 = server default.
+    #[arg(long, default_value_t = 0)]
+    pub ef_construction: u32,
+}
+
+/// A command that needs only the connection.
+#[derive(Debug, Args)]
+pub struct ListArgs {
+    /// Server connection.
+    #[command(flatten)]
+    pub client: ClientArgs,
+}
+
+/// A command on one named collection.
+#[derive(Debug, Args)]
+pub struct NameArgs {
+    /// Server connection.
+    #[command(flatten)]
+    pub client: ClientArgs,
+    /// Collection name.
+    pub name: String,
+}
+
+/// Runs a `collection` subcommand.
+///
+/// # Errors
+/// Connection or server errors (exit 1).
+pub fn collection(command: CollectionCommand) -> Result<(), Failure> {
+    match command {
+        CollectionCommand::Create(args) => {
+            let client = args.client.connect()?;
+            client
+                .create_collection(&CreateCollection {
+                    name: &args.name,
+                    dim: args.dim,
+                    metric: args.metric,
+                    shards: args.shards,
+                    connectivity: args.m,
+                    expansion_add: args.ef_construction,
+                })
+                .context(format!("creating collection {}", args.name))?;
+            println!("created {}", args.name);
+        }
+        CollectionCommand::List(args) => {
+            let client = args.client.connect()?;
+            let infos = client.list_collections().context("listing collections")?;
+            println!(
+                "{:<32} {:>6} {:<7} {:>6} {:>12} {:>14}",
+                "name", "dim", "metric", "shards", "vectors", "bytes"
+            );
+            for info in infos {
+                println!(
+                    "{:<32} {:>6} {:<7} {:>6} {:>12} {:>14}",
+                    info.name,
+                    info.dim,
+                    metric_name(info.metric),
+                    info.shards,
+                    info.vectors_count,
+                    info.bytes
+                );
+            }
+        }
+        CollectionCommand::Describe(args) => {
+            let client = args.client.connect()?;
+            let info = client
+                .describe_collection(&args.name)
+                .context(format!("describing {}", args.name))?;
+            println!("name:          {}", info.name);
+            println!("dim:           {}", info.dim);
+            println!("metric:        {}", metric_name(info.metric));
+            println!("shards:        {}", info.shards);
+            println!("m:             {}", info.connectivity);
+            println!("ef_construct:  {}", info.expansion_add);
+            println!("vectors:       {}", info.vectors_count);
+            println!("bytes:         {}", info.bytes);
+            println!(
+                "{:>6} {:>12} {:>10} {:>14}",
+                "shard", "vectors", "deleted", "bytes"
+            );
+            for shard in &info.shard_infos {
+                println!(
+                    "{:>6} {:>12} {:>10} {:>14}",
+                    shard.shard, shard.vectors_count, shard.deleted_count, shard.bytes
+                );
+            }
+        }
+        CollectionCommand::Drop(args) => {
+            let client = args.client.connect()?;
+            client
+                .drop_collection(&args.name)
+                .context(format!("dropping {}", args.name))?;
+            println!("dropped {}", args.name);
+        }
+    }
+    Ok(())
+}
+
+/// `corevec search`.
+#[derive(Debug, Args)]
+pub struct SearchArgs {
+    /// Server connection.
+    #[command(flatten)]
+    pub client: ClientArgs,
+    /// Collection to search.
+    pub collection: String,
+    /// File with one query vector: numbers separated by spaces, commas or newlines
+    /// (brackets allowed, so a JSON array works). `-` or absent: standard input.
+    #[arg(long, short = 'q', value_name = "FILE")]
+    pub query: Option<PathBuf>,
+    /// Number of neighbours.
+    #[arg(long, short = 'k', default_value_t = 10)]
+    pub k: u32,
+    /// HNSW search expansion (ef); 0 = server default.
+    #[arg(long, default_value_t = 0)]
+    pub ef: u32,
+    /// Exact (brute-force) search.
+    #[arg(long)]
+    pub exact: bool,
+}
+
+/// Parses numbers separated by whitespace or commas, ignoring `[` and `]`.
+///
+/// # Errors
+/// The first token that is not a number, or no numbers at all.
+pub fn parse_vector(text: &str) -> Result<Vec<f32>, String> {
+    let vector = text
+        .split(|c: char| c.is_whitespace() || matches!(c, ',' | '[' | ']'))
+        .filter(|t| !t.is_empty())
+        .map(|t| {
+            t.parse::<f32>()
+                .map_err(|_| format!("{t:?} is not a number"))
+        })
+        .collect::<Result<Vec<f32>, String>>()?;
+    if vector.is_empty() {
+        return Err("no numbers in the query".into());
+    }
+    Ok(vector)
+}
+
+/// Runs `corevec search`.
+///
+/// # Errors
+/// Unreadable or unparsable query (exit 2), connection or server errors (exit 1).
+pub fn search(args: &SearchArgs) -> Result<(), Failure> {
+    let text = match args.query.as_deref() {
+        Some(path) if path != Path::new("-") => std::fs::read_to_string(path)
+            .map_err(|e| Failure::usage(format!("cannot read {}: {e}", path.display())))?,
+        _ => {
+            let mut text = String::new();
+            std::io::stdin()
+                .read_to_string(&mut text)
+                .map_err(|e| Failure::usage(format!("cannot read the query from stdin: {e}")))?;
+            text
+        }
+    };
+    let query = parse_vector(&text).map_err(|e| Failure::usage(format!("query: {e}")))?;
+    let client = args.client.connect()?;
+    let result = client
+        .search(
+            &args.collection,
+            &query,
+            args.k,
+            SearchOptions {
+                expansion_search: args.ef,
+                exact: args.exact,
+                allow_partial: false,
+            },
+        )
+        .context(format!("searching {}", args.collection))?;
+    println!("{:>20}\tdistance", "id");
+    for hit in result.hits {
+        println!("{:>20}\t{}", hit.id, hit.distance);
+    }
+    Ok(())
+}
+
+/// `corevec stats`.
+#[derive(Debug, Args)]
+pub struct StatsArgs {
+    /// Server connection.
+    #[command(flatten)]
+    pub client: ClientArgs,
+}
+
+/// Runs `corevec stats`: one `name value` line per counter.
+///
+/// # Errors
+/// Connection or server errors (exit 1).
+pub fn stats(args: &StatsArgs) -> Result<(), Failure> {
+    let client = args.client.connect()?;
+    for stat in client.stats().context("reading stats")? {
+        println!("{:<24} {}", stat.name, stat.value);
+    }
+    Ok(())
+}
+
+/// `corevec snapshot`.
+#[derive(Debug, Args)]
+pub struct SnapshotArgs {
+    /// Server connection.
+    #[command(flatten)]
+    pub client: ClientArgs,
+    /// Collection to snapshot; all when absent.
+    pub collection: Option<String>,
+}
+
+/// Runs `corevec snapshot`.
+///
+/// # Errors
+/// Connection or server errors (exit 1).
+pub fn snapshot(args: &SnapshotArgs) -> Result<(), Failure> {
+    let client = args.client.connect()?;
+    client
+        .snapshot(args.collection.as_deref())
+        .context("taking a snapshot")?;
+    println!(
+        "snapshot of {} done",
+        args.collection.as_deref().unwrap_or("all collections")
+    );
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn vectors_parse_from_text_and_json() {
+        assert_eq!(parse_vector("1 2\n3").unwrap(), [1.0, 2.0, 3.0]);
+        assert_eq!(parse_vector("[0.5, -1e3]").unwrap(), [0.5, -1000.0]);
+        assert!(parse_vector("1 x").is_err());
+        assert!(parse_vector(" \n").is_err());
+    }
+}

@@ -1,0 +1,392 @@
+//! `corevec import`: stream vectors from an `.fvecs` or `.npy` file into a collection.
+//!
+//! Batches are pipelined (a few UPSERTs in flight on one connection); ids are consecutive from
+//! `--start-id`, row `i` of the file getting id `start_id + i`. A progress line goes to stderr.
+
+use std::collections::VecDeque;
+use std::fs::File;
+use std::io::{BufReader, Read};
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use clap::{Args, ValueEnum};
+use corevec_client::Ticket;
+use corevec_proto::{CreateCollection, ErrorCode, IdsRef, Metric, Request, Upsert, VectorsRef};
+
+use crate::cmd::client::ClientArgs;
+use crate::{Context, Failure};
+
+/// UPSERT batches in flight at once.
+const BATCHES_IN_FLIGHT: usize = 4;
+const PROGRESS_EVERY: Duration = Duration::from_millis(250);
+
+/// File format.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// From the file extension.
+    Auto,
+    /// TEXMEX `.fvecs`: per vector, `dim: i32` then `dim` f32, little-endian.
+    Fvecs,
+    /// NumPy `.npy`: a C-order 2-D array of `<f4` (or `<f8`, converted).
+    Npy,
+}
+
+/// `corevec import`.
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// Server connection.
+    #[command(flatten)]
+    pub client: ClientArgs,
+    /// Target collection.
+    pub collection: String,
+    /// Input file.
+    pub file: PathBuf,
+    /// Input format.
+    #[arg(long, value_enum, default_value_t = Format::Auto)]
+    pub format: Format,
+    /// Vectors per UPSERT.
+    #[arg(long, default_value_t = 1000)]
+    pub batch: usize,
+    /// Id of the first vector.
+    #[arg(long, default_value_t = 0)]
+    pub start_id: u64,
+    /// Import at most this many vectors.
+    #[arg(long)]
+    pub limit: Option<usize>,
+    /// Create the collection (with the file's dimension) if it does not exist.
+    #[arg(long)]
+    pub create: bool,
+    /// Metric for `--create`: l2, cosine or dot.
+    #[arg(long, default_value = "l2")]
+    pub metric: String,
+}
+
+#[derive(Clone, Copy, Debug)]
+enum Layout {
+    Fvecs,
+    NpyF32,
+    NpyF64,
+}
+
+/// An open vector file, read a batch at a time.
+struct VectorFile {
+    reader: BufReader<File>,
+    layout: Layout,
+    dim: usize,
+    count: usize,
+    read: usize,
+}
+
+fn bad(path: &Path, what: impl std::fmt::Display) -> Failure {
+    Failure::usage(format!("{}: {what}", path.display()))
+}
+
+impl VectorFile {
+    fn open(path: &Path, format: Format) -> Result<VectorFile, Failure> {
+        let format = match format {
+            Format::Auto => match path.extension().and_then(|e| e.to_str()) {
+                Some("fvecs") => Format::Fvecs,
+                Some("npy") => Format::Npy,
+                _ => return Err(bad(path, "cannot tell the format; pass --format fvecs|npy")),
+            },
+            other => other,
+        };
+        let file = File::open(path).map_err(|e| bad(path, e))?;
+        let file_bytes = file.metadata().map_err(|e| bad(path, e))?.len();
+        let mut reader = BufReader::with_capacity(1 << 20, file);
+        match format {
+            Format::Fvecs => {
+                let mut head = [0u8; 4];
+                reader.read_exact(&mut head).map_err(|e| bad(path, e))?;
+                let dim = i32::from_le_bytes(head);
+                let dim = usize::try_from(dim)
+                    .ok()
+                    .filter(|d| (1..=4096).contains(d))
+                    .ok_or_else(|| bad(path, format!("bad fvecs dimension {dim}")))?;
+                let record = 4 + 4 * dim as u64;
+                if file_bytes % record != 0 {
+                    return Err(bad(
+                        path,
+                        format!("size {file_bytes} is not a multiple of the {record}-byte record"),
+                    ));
+                }
+                let count = usize::try_from(file_bytes / record).unwrap_or(usize::MAX);
+                // Re-open to start at the first record (its dim is re-read and checked).
+                let file = File::open(path).map_err(|e| bad(path, e))?;
+                Ok(VectorFile {
+                    reader: BufReader::with_capacity(1 << 20, file),
+                    layout: Layout::Fvecs,
+                    dim,
+                    count,
+                    read: 0,
+                })
+            }
+            Format::Npy | Format::Auto => {
+                let (layout, count, dim) =
+                    read_npy_header(&mut reader).map_err(|e| bad(path, e))?;
+                Ok(VectorFile {
+                    reader,
+                    layout,
+                    dim,
+                    count,
+                    read: 0,
+                })
+            }
+        }
+    }
+
+    /// Appends up to `max` vectors to `out`; returns how many.
+    fn read_batch(&mut self, max: usize, out: &mut Vec<f32>) -> std::io::Result<usize> {
+        let n = max.min(self.count - self.read);
+        let mut buf = [0u8; 8];
+        for _ in 0..n {
+            match self.layout {
+                Layout::Fvecs => {
+                    self.reader.read_exact(&mut buf[..4])?;
+                    let dim = i32::from_le_bytes([buf[0], buf[1], buf[2], buf[3]]);
+                    if usize::try_from(dim).ok() != Some(self.dim) {
+                        return Err(std::io::Error::new(
+                            std::io::ErrorKind::InvalidData,
+                            format!(
+                                "vector {} has dimension {dim}, expected {}",
+                                self.read, self.dim
+                            ),
+                        ));
+                    }
+                    for _ in 0..self.dim {
+                        self.reader.read_exact(&mut buf[..4])?;
+                        out.push(f32::from_le_bytes([buf[0], buf[1], buf[2], buf[3]]));
+                    }
+                }
+                Layout::NpyF32 => {
+                    for _ in 0..self.dim {
+                        self.reader.read_exact(&mut buf[..4])?;
+                        out.push(f32::from_le_bytes([buf[0], buf[1], buf[2], buf[3]]));
+                    }
+                }
+                Layout::NpyF64 => {
+                    for _ in 0..self.dim {
+                        self.reader.read_exact(&mut buf)?;
+                        #[expect(
+                            clippy::cast_possible_truncation,
+                            reason = "f64 input stored as f32"
+                        )]
+                        out.push(f64::from_le_bytes(buf) as f32);
+                    }
+                }
+            }
+            self.read += 1;
+        }
+        Ok(n)
+    }
+}
+
+/// Parses a `.npy` header (format versions 1–3): dtype `<f4`/`<f8`, C order, 2-D shape.
+fn read_npy_header(reader: &mut impl Read) -> Result<(Layout, usize, usize), String> {
+    let mut magic = [0u8; 8];
+    reader.read_exact(&mut magic).map_err(|e| e.to_string())?;
+    if &magic[..6] != b"\x93NUMPY" {
+        return Err("not a .npy file (bad magic)".into());
+    }
+    let header_len = match magic[6] {
+        1 => {
+            let mut len = [0u8; 2];
+            reader.read_exact(&mut len).map_err(|e| e.to_string())?;
+            usize::from(u16::from_le_bytes(len))
+        }
+        2 | 3 => {
+            let mut len = [0u8; 4];
+            reader.read_exact(&mut len).map_err(|e| e.to_string())?;
+            usize::try_from(u32::from_le_bytes(len)).unwrap_or(usize::MAX)
+        }
+        v => return Err(format!("unsupported .npy version {v}")),
+    };
+    if header_len > 1 << 16 {
+        return Err("unreasonably long .npy header".into());
+    }
+    let mut header = vec![0u8; header_len];
+    reader.read_exact(&mut header).map_err(|e| e.to_string())?;
+    let header = String::from_utf8_lossy(&header);
+    let field = |name: &str| -> Option<String> {
+        let at = header.find(&format!("'{name}'"))?;
+        let rest = header[at + name.len() + 2..]
+            .trim_start()
+            .strip_prefix(':')?
+            .trim_start();
+        Some(rest.to_owned())
+    };
+    let descr = field("descr").ok_or("no descr in .npy header")?;
+    let layout = if descr.starts_with("'<f4'") {
+        Layout::NpyF32
+    } else if descr.starts_with("'<f8'") {
+        Layout::NpyF64
+    } else {
+        return Err(format!(
+            "unsupported dtype {}; need <f4 or <f8",
+            descr.split(',').next().unwrap_or("")
+        ));
+    };
+    if field("fortran_order").is_some_and(|v| v.starts_with("True")) {
+        return Err(
+            "Fortran-order arrays are not supported; save with np.ascontiguousarray".into(),
+        );
+    }
+    let shape = field("shape").ok_or("no shape in .npy header")?;
+    let inner = shape
+        .strip_prefix('(')
+        .and_then(|s| s.split(')').next())
+        .ok_or("bad shape in .npy header")?;
+    let dims: Vec<usize> = inner
+        .split(',')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(|s| {
+            s.parse::<usize>()
+                .map_err(|_| format!("bad shape entry {s:?}"))
+        })
+        .collect::<Result<_, _>>()?;
+    match dims[..] {
+        [count, dim] if (1..=4096).contains(&dim) => Ok((layout, count, dim)),
+        _ => Err(format!(
+            "need a 2-D array with 1..=4096 columns, got shape {dims:?}"
+        )),
+    }
+}
+
+fn progress(text: &str) {
+    use std::io::Write;
+    let mut stderr = std::io::stderr();
+    let _ = stderr.write_all(text.as_bytes());
+    let _ = stderr.flush();
+}
+
+fn wait_ticket(ticket: Ticket) -> Result<(), Failure> {
+    ticket.wait().map(drop).context("upsert")
+}
+
+/// Runs `corevec import`.
+///
+/// # Errors
+/// Bad file (exit 2), connection or server errors (exit 1).
+pub fn run(args: &ImportArgs) -> Result<(), Failure> {
+    if args.batch == 0 {
+        return Err(Failure::usage("--batch must be at least 1"));
+    }
+    let mut file = VectorFile::open(&args.file, args.format)?;
+    let total = args.limit.map_or(file.count, |l| l.min(file.count));
+    let client = args.client.connect()?;
+    let dim = u32::try_from(file.dim).map_err(|_| Failure::usage("dimension too large"))?;
+    if args.create {
+        let metric = match args.metric.to_ascii_lowercase().as_str() {
+            "l2" => Metric::L2,
+            "cosine" => Metric::Cosine,
+            "dot" => Metric::Dot,
+            other => return Err(Failure::usage(format!("unknown metric {other:?}"))),
+        };
+        let created = client.create_collection(&CreateCollection {
+            name: &args.collection,
+            dim,
+            metric,
+            shards: 0,
+            connectivity: 0,
+            expansion_add: 0,
+        });
+        match created {
+            Ok(()) => crate::print_stderr(&format!(
+                "created collection {} (dim {dim})",
+                args.collection
+            )),
+            Err(e) if e.code() == Some(ErrorCode::CollectionExists) => {}
+            Err(e) => {
+                return Err(Failure::runtime(format!(
+                    "creating {}: {e}",
+                    args.collection
+                )))
+            }
+        }
+    }
+    // Keep each request under the frame limit whatever the dimension.
+    let batch = args
+        .batch
+        .min((corevec_proto::FRAME_BODY_BYTES_MAX as usize / 2) / (4 * file.dim + 8))
+        .max(1);
+    let started = Instant::now();
+    let mut last_progress = Instant::now();
+    let mut in_flight: VecDeque<Ticket> = VecDeque::new();
+    let mut done = 0usize;
+    let mut floats = Vec::with_capacity(batch * file.dim);
+    while done < total {
+        floats.clear();
+        let n = file
+            .read_batch(batch.min(total - done), &mut floats)
+            .map_err(|e| bad(&args.file, e))?;
+        if n == 0 {
+            break;
+        }
+        let first = args.start_id + done as u64;
+        let ids: Vec<u64> = (first..first + n as u64).collect();
+        let request = Request::Upsert(Upsert {
+            collection: &args.collection,
+            ids: IdsRef::new(&ids),
+            vectors: VectorsRef::new(&floats, dim),
+        });
+        if in_flight.len() >= BATCHES_IN_FLIGHT {
+            if let Some(ticket) = in_flight.pop_front() {
+                wait_ticket(ticket)?;
+            }
+        }
+        in_flight.push_back(client.submit(&request).context("sending upsert")?);
+        done += n;
+        if last_progress.elapsed() >= PROGRESS_EVERY {
+            last_progress = Instant::now();
+            let rate = done as f64 / started.elapsed().as_secs_f64().max(1e-3);
+            progress(&format!("\rimported {done}/{total} vectors ({rate:.0}/s)"));
+        }
+    }
+    while let Some(ticket) = in_flight.pop_front() {
+        wait_ticket(ticket)?;
+    }
+    let secs = started.elapsed().as_secs_f64().max(1e-3);
+    crate::print_stderr(&format!(
+        "\rimported {done}/{total} vectors in {secs:.1} s ({:.0}/s)",
+        done as f64 / secs
+    ));
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Write;
+
+    #[test]
+    fn npy_header_parses() {
+        let header = "{'descr': '<f4', 'fortran_order': False, 'shape': (3, 2), }";
+        let mut bytes = b"\x93NUMPY\x01\x00".to_vec();
+        bytes.extend_from_slice(&(header.len() as u16).to_le_bytes());
+        bytes.extend_from_slice(header.as_bytes());
+        let (layout, count, dim) = read_npy_header(&mut bytes.as_slice()).unwrap();
+        assert!(matches!(layout, Layout::NpyF32));
+        assert_eq!((count, dim), (3, 2));
+    }
+
+    #[test]
+    fn fvecs_reads_back() {
+        let mut f = tempfile::Builder::new()
+            .suffix(".fvecs")
+            .tempfile()
+            .unwrap();
+        for i in 0..5 {
+            f.write_all(&2i32.to_le_bytes()).unwrap();
+            f.write_all(&(i as f32).to_le_bytes()).unwrap();
+            f.write_all(&1.5f32.to_le_bytes()).unwrap();
+        }
+        f.flush().unwrap();
+        let mut file = VectorFile::open(f.path(), Format::Auto).unwrap();
+        assert_eq!((file.count, file.dim), (5, 2));
+        let mut out = Vec::new();
+        assert_eq!(file.read_batch(3, &mut out).unwrap(), 3);
+        assert_eq!(file.read_batch(3, &mut out).unwrap(), 2);
+        assert_eq!(out[8], 4.0);
+    }
+}

@@ -1,0 +1,223 @@
+//! `corevec serve`: run a node.
+//!
+//! Order of events: resolve and validate the configuration (exit 2), start logging, read the
+//! auth token, lock the data directory (exit 3), install the signal handler, start the engine
+//! with the server on every core, wait until every core listens (exit 4 if one cannot), tell
+//! systemd `READY=1`, and wait for SIGTERM/SIGINT. Then: `STOPPING=1`, stop accepting, let
+//! requests in flight finish (bounded), close connections, shut the engine down (which makes
+//! every WAL durable), exit 0. A second signal exits 1 at once.
+
+use std::path::Path;
+use std::sync::mpsc;
+use std::time::Duration;
+
+use clap::Args;
+use corevec_engine::{Engine, EngineConfig};
+use corevec_net::{NetError, Server};
+use corevec_storage::WalConfig;
+use signal_hook::consts::{SIGINT, SIGTERM};
+use signal_hook::iterator::Signals;
+
+use crate::config::{LogFormat, ServeConfig, ServeFlags};
+use crate::lock::lock_data_dir;
+use crate::{exit, systemd, Context, Failure};
+
+/// How long every core may take to start listening (engine recovery happens before this).
+const LISTEN_TIMEOUT: Duration = Duration::from_secs(30);
+/// Slack on top of the configured drain bound for the cores to report that they stopped.
+const STOP_SLACK: Duration = Duration::from_secs(5);
+/// How long the engine may take to flush and stop after the server stopped.
+const ENGINE_STOP_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// Arguments of `corevec serve`.
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Settings (each also from `COREVEC_*` and the `--config` file).
+    #[command(flatten)]
+    pub flags: ServeFlags,
+    /// Print the effective configuration as TOML and exit (nothing is started).
+    #[arg(long)]
+    pub print_config: bool,
+}
+
+/// Runs `corevec serve`.
+///
+/// # Errors
+/// A [`Failure`] with the exit code documented in `--help`.
+pub fn run(args: ServeArgs) -> Result<(), Failure> {
+    let config = ServeConfig::resolve(&args.flags)?;
+    if args.print_config {
+        print!("{}", config.to_toml());
+        return Ok(());
+    }
+    init_logging(&config);
+    let token = match &config.auth_token_file {
+        Some(path) => Some(read_token(path)?),
+        None => None,
+    };
+    let lock = lock_data_dir(&config.data_dir)?;
+    tracing::debug!(lock = %lock.path().display(), "data directory locked");
+    let signals = install_signal_handler()?;
+
+    let mut server =
+        Server::new(config.server_config(token)).map_err(|e| Failure::usage(e.to_string()))?;
+    let engine_config = EngineConfig {
+        cores: config.cores.clone(),
+        data_dir: Some(config.data_dir.clone()),
+        wal: WalConfig {
+            durability: config.durability,
+            ..WalConfig::default()
+        },
+        ..EngineConfig::default()
+    };
+    let engine = Engine::start_with(engine_config, server.on_core()).context(format!(
+        "starting the engine on {}",
+        config.data_dir.display()
+    ))?;
+    let cores = engine.cores();
+    if let Err(e) = server.listen(cores, LISTEN_TIMEOUT) {
+        let _ = server.shutdown(cores, STOP_SLACK);
+        let _ = engine.shutdown();
+        return Err(match e {
+            NetError::Bind { .. } => Failure {
+                exit_code: exit::LISTEN,
+                message: e.to_string(),
+            },
+            other => Failure::runtime(other.to_string()),
+        });
+    }
+    tracing::info!(
+        listen = %config.listen,
+        cores,
+        data_dir = %config.data_dir.display(),
+        durability = %config.durability,
+        auth = config.auth_token_file.is_some(),
+        "corevec serving"
+    );
+    tracing::info!(
+        metrics_listen = %config.metrics_listen,
+        "metrics endpoint is not served yet; the address is reserved in the configuration"
+    );
+    systemd::notify("READY=1");
+
+    let signal = signals.recv().unwrap_or(SIGTERM);
+    tracing::info!(
+        signal,
+        "shutting down gracefully (a second signal forces exit)"
+    );
+    systemd::notify("STOPPING=1");
+    let server_config = server.state().config.clone();
+    let drain_bound = server_config.shutdown_timeout + server_config.write_timeout + STOP_SLACK;
+    if let Err(e) = server.shutdown(cores, drain_bound) {
+        tracing::warn!(error = %e, "server did not stop cleanly; stopping the engine anyway");
+    }
+    let (done_sender, done) = mpsc::channel();
+    std::thread::spawn(move || {
+        let _ = done_sender.send(engine.shutdown());
+    });
+    match done.recv_timeout(ENGINE_STOP_TIMEOUT) {
+        Ok(Ok(())) => {
+            tracing::info!("stopped");
+            Ok(())
+        }
+        Ok(Err(e)) => Err(Failure::runtime(format!("engine shutdown: {e}"))),
+        Err(_) => Err(Failure::runtime(format!(
+            "engine did not stop within {} s",
+            ENGINE_STOP_TIMEOUT.as_secs()
+        ))),
+    }
+}
+
+fn init_logging(config: &ServeConfig) {
+    let filter = tracing_subscriber::EnvFilter::new(&config.log_level);
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(|| StderrLossy)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
+        .with_thread_names(true);
+    let result = match config.log_format {
+        LogFormat::Text => builder.try_init(),
+        LogFormat::Json => builder.json().try_init(),
+    };
+    if let Err(e) = result {
+        crate::print_stderr(&format!("corevec: logging already initialised: {e}"));
+    }
+}
+
+/// Stderr for logs, ignoring write errors: a closed stderr (a log pipe that went away) must
+/// not take the server down, and tracing-subscriber reports writer errors with `eprintln!`,
+/// which panics when stderr is gone.
+struct StderrLossy;
+
+impl std::io::Write for StderrLossy {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let _ = std::io::stderr().write_all(buf);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        let _ = std::io::stderr().flush();
+        Ok(())
+    }
+}
+
+/// Reads the token; a trailing newline (as editors and `echo` write) is not part of it.
+fn read_token(path: &Path) -> Result<Vec<u8>, Failure> {
+    let mut token = std::fs::read(path).map_err(|e| {
+        Failure::usage(format!(
+            "cannot read auth token file {}: {e}",
+            path.display()
+        ))
+    })?;
+    while token.last().is_some_and(u8::is_ascii_whitespace) {
+        token.pop();
+    }
+    if token.is_empty() {
+        return Err(Failure::usage(format!(
+            "auth token file {} is empty",
+            path.display()
+        )));
+    }
+    if token.len() > corevec_proto::AUTH_TOKEN_BYTES_MAX {
+        return Err(Failure::usage(format!(
+            "auth token in {} is {} bytes; at most {}",
+            path.display(),
+            token.len(),
+            corevec_proto::AUTH_TOKEN_BYTES_MAX
+        )));
+    }
+    if let Ok(meta) = std::fs::metadata(path) {
+        use std::os::unix::fs::PermissionsExt;
+        if meta.permissions().mode() & 0o077 != 0 {
+            tracing::warn!(
+                file = %path.display(),
+                "auth token file is readable by group or others; chmod 600 it"
+            );
+        }
+    }
+    Ok(token)
+}
+
+/// First SIGTERM/SIGINT: reported on the returned channel (graceful shutdown). Second: exit 1
+/// at once, from the signal thread.
+fn install_signal_handler() -> Result<mpsc::Receiver<i32>, Failure> {
+    let mut signals =
+        Signals::new([SIGTERM, SIGINT]).context("installing the SIGTERM/SIGINT handler")?;
+    let (sender, receiver) = mpsc::channel();
+    std::thread::Builder::new()
+        .name("corevec-signals".into())
+        .spawn(move || {
+            let mut received = 0;
+            for signal in signals.forever() {
+                received += 1;
+                if received == 1 {
+                    let _ = sender.send(signal);
+                } else {
+                    crate::print_stderr(&format!("corevec: second signal ({signal}); exiting now"));
+                    std::process::exit(i32::from(exit::RUNTIME));
+                }
+            }
+        })
+        .context("starting the signal thread")?;
+    Ok(receiver)
+}

@@ -1,0 +1,460 @@
+//! `corevec serve` configuration: defaults < TOML file < `COREVEC_*` environment < flags.
+//!
+//! Every key of the file (`tools/corevec.example.toml` documents them) has a flag `--key-name`
+//! and an environment variable `COREVEC_KEY_NAME`. Unknown keys and invalid values are refused
+//! at start with the key named; `--print-config` prints the effective configuration as TOML
+//! (which is itself a valid config file).
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::str::FromStr;
+use std::time::Duration;
+
+use clap::{Args, ValueEnum};
+use corevec_engine::CoreSelection;
+use corevec_net::ServerConfig;
+use corevec_storage::Durability;
+use serde::Deserialize;
+
+use crate::Failure;
+
+/// Default data directory (relative to the working directory).
+pub const DATA_DIR_DEFAULT: &str = "./corevec-data";
+/// Default metrics listen address.
+pub const METRICS_LISTEN_DEFAULT: &str = "127.0.0.1:9717";
+/// Default idle timeout.
+pub const IDLE_TIMEOUT_S_DEFAULT: u64 = 300;
+/// Default bound on a graceful shutdown's drain.
+pub const SHUTDOWN_TIMEOUT_S_DEFAULT: u64 = 30;
+
+/// Log line format.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, ValueEnum, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LogFormat {
+    /// Human-readable lines.
+    #[default]
+    Text,
+    /// One JSON object per line.
+    Json,
+}
+
+impl LogFormat {
+    fn as_str(self) -> &'static str {
+        match self {
+            LogFormat::Text => "text",
+            LogFormat::Json => "json",
+        }
+    }
+}
+
+fn parse_cores(text: &str) -> Result<CoreSelection, String> {
+    CoreSelection::from_str(text)
+}
+
+fn parse_durability(text: &str) -> Result<Durability, String> {
+    Durability::from_str(text).map_err(|e| e.to_string())
+}
+
+fn parse_log_level(text: &str) -> Result<String, String> {
+    tracing_subscriber::EnvFilter::try_new(text)
+        .map(|_| text.to_owned())
+        .map_err(|e| {
+            format!("invalid log level {text:?} ({e}); e.g. info, debug, warn,corevec_net=debug")
+        })
+}
+
+/// Flags of `corevec serve`; each also reads its `COREVEC_*` environment variable.
+#[derive(Clone, Debug, Default, Args)]
+pub struct ServeFlags {
+    /// TOML configuration file (see tools/corevec.example.toml).
+    #[arg(long, env = "COREVEC_CONFIG", value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Address every core listens on [default: 127.0.0.1:7717].
+    #[arg(long, env = "COREVEC_LISTEN", value_name = "HOST:PORT")]
+    pub listen: Option<SocketAddr>,
+    /// Data directory (WAL, snapshots, LOCK) [default: ./corevec-data].
+    #[arg(long, env = "COREVEC_DATA_DIR", value_name = "DIR")]
+    pub data_dir: Option<PathBuf>,
+    /// Cores to run on: `all`, a count `N`, or a list `0,2,3` [default: all].
+    #[arg(long, env = "COREVEC_CORES", value_name = "all|N|LIST", value_parser = parse_cores)]
+    pub cores: Option<CoreSelection>,
+    /// Metrics endpoint address [default: 127.0.0.1:9717].
+    #[arg(long, env = "COREVEC_METRICS_LISTEN", value_name = "HOST:PORT")]
+    pub metrics_listen: Option<SocketAddr>,
+    /// When writes are acknowledged: `sync`, `interval=MS` or `none` [default: sync].
+    #[arg(long, env = "COREVEC_DURABILITY", value_name = "MODE", value_parser = parse_durability)]
+    pub durability: Option<Durability>,
+    /// File holding the auth token clients must send in HELLO (trailing newline ignored).
+    #[arg(long, env = "COREVEC_AUTH_TOKEN_FILE", value_name = "FILE")]
+    pub auth_token_file: Option<PathBuf>,
+    /// Log level or tracing filter, e.g. `info`, `debug`, `warn,corevec_net=debug` [default: info].
+    #[arg(long, env = "COREVEC_LOG_LEVEL", value_name = "LEVEL", value_parser = parse_log_level)]
+    pub log_level: Option<String>,
+    /// Log format [default: text].
+    #[arg(long, env = "COREVEC_LOG_FORMAT", value_name = "FORMAT")]
+    pub log_format: Option<LogFormat>,
+    /// Connections one core serves at once [default: 1024].
+    #[arg(long, env = "COREVEC_MAX_CONNECTIONS_PER_CORE", value_name = "N")]
+    pub max_connections_per_core: Option<usize>,
+    /// Requests one connection may have in flight [default: 256].
+    #[arg(long, env = "COREVEC_MAX_IN_FLIGHT_PER_CONNECTION", value_name = "N")]
+    pub max_in_flight_per_connection: Option<u32>,
+    /// Requests executing at once on one core [default: 4096].
+    #[arg(long, env = "COREVEC_MAX_IN_FLIGHT_PER_CORE", value_name = "N")]
+    pub max_in_flight_per_core: Option<usize>,
+    /// Close connections idle this long, in seconds; 0 = never [default: 300].
+    #[arg(long, env = "COREVEC_IDLE_TIMEOUT_S", value_name = "SECONDS")]
+    pub idle_timeout_s: Option<u64>,
+    /// Bound on draining requests at shutdown, in seconds [default: 30].
+    #[arg(long, env = "COREVEC_SHUTDOWN_TIMEOUT_S", value_name = "SECONDS")]
+    pub shutdown_timeout_s: Option<u64>,
+}
+
+/// `cores` in a file: `"all"`, `4`, `"0,2"` or `[0, 2]`.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(untagged)]
+enum CoresValue {
+    Count(usize),
+    Text(String),
+    List(Vec<usize>),
+}
+
+/// The configuration file. Every key optional; unknown keys are an error.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileConfig {
+    listen: Option<String>,
+    data_dir: Option<PathBuf>,
+    cores: Option<CoresValue>,
+    metrics_listen: Option<String>,
+    durability: Option<String>,
+    auth_token_file: Option<PathBuf>,
+    log_level: Option<String>,
+    log_format: Option<LogFormat>,
+    max_connections_per_core: Option<usize>,
+    max_in_flight_per_connection: Option<u32>,
+    max_in_flight_per_core: Option<usize>,
+    idle_timeout_s: Option<u64>,
+    shutdown_timeout_s: Option<u64>,
+}
+
+/// The effective configuration of `corevec serve`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ServeConfig {
+    /// Address every core listens on.
+    pub listen: SocketAddr,
+    /// Data directory.
+    pub data_dir: PathBuf,
+    /// Cores to run on.
+    pub cores: CoreSelection,
+    /// Metrics endpoint address (validated; the endpoint itself is not served yet).
+    pub metrics_listen: SocketAddr,
+    /// WAL durability.
+    pub durability: Durability,
+    /// Auth token file, if auth is on.
+    pub auth_token_file: Option<PathBuf>,
+    /// Tracing filter.
+    pub log_level: String,
+    /// Log format.
+    pub log_format: LogFormat,
+    /// See [`ServerConfig::max_connections_per_core`].
+    pub max_connections_per_core: usize,
+    /// See [`ServerConfig::max_in_flight_per_connection`].
+    pub max_in_flight_per_connection: u32,
+    /// See [`ServerConfig::max_in_flight_per_core`].
+    pub max_in_flight_per_core: usize,
+    /// Idle timeout in seconds (0 = never).
+    pub idle_timeout_s: u64,
+    /// Shutdown drain bound in seconds.
+    pub shutdown_timeout_s: u64,
+}
+
+fn key_error(origin: &str, key: &str, reason: impl std::fmt::Display) -> Failure {
+    Failure::usage(format!("{origin}: invalid value for key `{key}`: {reason}"))
+}
+
+fn read_file(path: &Path) -> Result<FileConfig, Failure> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| Failure::usage(format!("cannot read config file {}: {e}", path.display())))?;
+    toml::from_str(&text)
+        .map_err(|e| Failure::usage(format!("config file {}: {e}", path.display())))
+}
+
+fn cores_from_file(origin: &str, value: CoresValue) -> Result<CoreSelection, Failure> {
+    match value {
+        CoresValue::Count(0) => Err(key_error(origin, "cores", "core count must be at least 1")),
+        CoresValue::Count(n) => Ok(CoreSelection::Count(n)),
+        CoresValue::Text(text) => parse_cores(&text).map_err(|e| key_error(origin, "cores", e)),
+        CoresValue::List(list) => {
+            let text = list
+                .iter()
+                .map(usize::to_string)
+                .collect::<Vec<_>>()
+                .join(",");
+            parse_cores(&text).map_err(|e| key_error(origin, "cores", e))
+        }
+    }
+}
+
+fn addr_from_file(origin: &str, key: &str, text: &str) -> Result<SocketAddr, Failure> {
+    text.parse().map_err(|e| {
+        key_error(
+            origin,
+            key,
+            format!("{text:?} is not an IP:PORT address ({e})"),
+        )
+    })
+}
+
+impl ServeConfig {
+    /// Merges flags (which already hold their environment variables) over the file named by
+    /// `--config` over the defaults, and validates the result.
+    ///
+    /// # Errors
+    /// A usage failure (exit 2) naming the file and key.
+    pub fn resolve(flags: &ServeFlags) -> Result<ServeConfig, Failure> {
+        let file = match &flags.config {
+            Some(path) => read_file(path)?,
+            None => FileConfig::default(),
+        };
+        let origin = flags.config.as_ref().map_or_else(
+            || "configuration".to_owned(),
+            |p| format!("config file {}", p.display()),
+        );
+        let origin = origin.as_str();
+
+        let listen = match (flags.listen, &file.listen) {
+            (Some(addr), _) => addr,
+            (None, Some(text)) => addr_from_file(origin, "listen", text)?,
+            (None, None) => {
+                addr_from_file("default", "listen", corevec_net::config::LISTEN_DEFAULT)?
+            }
+        };
+        let metrics_listen = match (flags.metrics_listen, &file.metrics_listen) {
+            (Some(addr), _) => addr,
+            (None, Some(text)) => addr_from_file(origin, "metrics_listen", text)?,
+            (None, None) => addr_from_file("default", "metrics_listen", METRICS_LISTEN_DEFAULT)?,
+        };
+        let cores = match (&flags.cores, file.cores) {
+            (Some(cores), _) => cores.clone(),
+            (None, Some(value)) => cores_from_file(origin, value)?,
+            (None, None) => CoreSelection::All,
+        };
+        let durability = match (flags.durability, &file.durability) {
+            (Some(d), _) => d,
+            (None, Some(text)) => {
+                parse_durability(text).map_err(|e| key_error(origin, "durability", e))?
+            }
+            (None, None) => Durability::Sync,
+        };
+        let log_level = match (&flags.log_level, &file.log_level) {
+            (Some(level), _) => level.clone(),
+            (None, Some(text)) => {
+                parse_log_level(text).map_err(|e| key_error(origin, "log_level", e))?
+            }
+            (None, None) => "info".to_owned(),
+        };
+        let defaults = ServerConfig::default();
+        let config = ServeConfig {
+            listen,
+            data_dir: flags
+                .data_dir
+                .clone()
+                .or(file.data_dir)
+                .unwrap_or_else(|| PathBuf::from(DATA_DIR_DEFAULT)),
+            cores,
+            metrics_listen,
+            durability,
+            auth_token_file: flags.auth_token_file.clone().or(file.auth_token_file),
+            log_level,
+            log_format: flags.log_format.or(file.log_format).unwrap_or_default(),
+            max_connections_per_core: flags
+                .max_connections_per_core
+                .or(file.max_connections_per_core)
+                .unwrap_or(defaults.max_connections_per_core),
+            max_in_flight_per_connection: flags
+                .max_in_flight_per_connection
+                .or(file.max_in_flight_per_connection)
+                .unwrap_or(defaults.max_in_flight_per_connection),
+            max_in_flight_per_core: flags
+                .max_in_flight_per_core
+                .or(file.max_in_flight_per_core)
+                .unwrap_or(defaults.max_in_flight_per_core),
+            idle_timeout_s: flags
+                .idle_timeout_s
+                .or(file.idle_timeout_s)
+                .unwrap_or(IDLE_TIMEOUT_S_DEFAULT),
+            shutdown_timeout_s: flags
+                .shutdown_timeout_s
+                .or(file.shutdown_timeout_s)
+                .unwrap_or(SHUTDOWN_TIMEOUT_S_DEFAULT),
+        };
+        if config.data_dir.as_os_str().is_empty() {
+            return Err(key_error(origin, "data_dir", "must not be empty"));
+        }
+        if config.shutdown_timeout_s == 0 {
+            return Err(key_error(
+                origin,
+                "shutdown_timeout_s",
+                "must be at least 1",
+            ));
+        }
+        if config.metrics_listen == config.listen {
+            return Err(key_error(
+                origin,
+                "metrics_listen",
+                "must differ from `listen`",
+            ));
+        }
+        // The server's own checks name the same keys.
+        config
+            .server_config(None)
+            .validate()
+            .map_err(|e| Failure::usage(format!("{origin}: {e}")))?;
+        Ok(config)
+    }
+
+    /// The server part of the configuration, with the token read from `auth_token_file`.
+    #[must_use]
+    pub fn server_config(&self, auth_token: Option<Vec<u8>>) -> ServerConfig {
+        ServerConfig {
+            listen: self.listen,
+            auth_token,
+            max_connections_per_core: self.max_connections_per_core,
+            max_in_flight_per_connection: self.max_in_flight_per_connection,
+            max_in_flight_per_core: self.max_in_flight_per_core,
+            idle_timeout: Duration::from_secs(self.idle_timeout_s),
+            shutdown_timeout: Duration::from_secs(self.shutdown_timeout_s),
+            ..ServerConfig::default()
+        }
+    }
+
+    /// The effective configuration as a TOML document (a valid `--config` file).
+    #[must_use]
+    pub fn to_toml(&self) -> String {
+        let mut table = toml::Table::new();
+        let mut put = |key: &str, value: toml::Value| {
+            table.insert(key.to_owned(), value);
+        };
+        let int = |v: u64| toml::Value::Integer(i64::try_from(v).unwrap_or(i64::MAX));
+        put("listen", toml::Value::String(self.listen.to_string()));
+        put(
+            "data_dir",
+            toml::Value::String(self.data_dir.display().to_string()),
+        );
+        put(
+            "cores",
+            match &self.cores {
+                CoreSelection::All => toml::Value::String("all".into()),
+                CoreSelection::Count(n) => int(*n as u64),
+                CoreSelection::List(list) => {
+                    toml::Value::Array(list.iter().map(|c| int(*c as u64)).collect())
+                }
+            },
+        );
+        put(
+            "metrics_listen",
+            toml::Value::String(self.metrics_listen.to_string()),
+        );
+        put(
+            "durability",
+            toml::Value::String(self.durability.to_string()),
+        );
+        if let Some(path) = &self.auth_token_file {
+            put(
+                "auth_token_file",
+                toml::Value::String(path.display().to_string()),
+            );
+        }
+        put("log_level", toml::Value::String(self.log_level.clone()));
+        put(
+            "log_format",
+            toml::Value::String(self.log_format.as_str().into()),
+        );
+        put(
+            "max_connections_per_core",
+            int(self.max_connections_per_core as u64),
+        );
+        put(
+            "max_in_flight_per_connection",
+            int(u64::from(self.max_in_flight_per_connection)),
+        );
+        put(
+            "max_in_flight_per_core",
+            int(self.max_in_flight_per_core as u64),
+        );
+        put("idle_timeout_s", int(self.idle_timeout_s));
+        put("shutdown_timeout_s", int(self.shutdown_timeout_s));
+        toml::to_string(&table).unwrap_or_default()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Write;
+
+    fn file(text: &str) -> tempfile::NamedTempFile {
+        let mut f = tempfile::NamedTempFile::new().unwrap();
+        f.write_all(text.as_bytes()).unwrap();
+        f
+    }
+
+    #[test]
+    fn defaults() {
+        let config = ServeConfig::resolve(&ServeFlags::default()).unwrap();
+        assert_eq!(config.listen.to_string(), "127.0.0.1:7717");
+        assert_eq!(config.metrics_listen.to_string(), "127.0.0.1:9717");
+        assert_eq!(config.data_dir, PathBuf::from("./corevec-data"));
+        assert_eq!(config.cores, CoreSelection::All);
+        assert_eq!(config.durability, Durability::Sync);
+    }
+
+    #[test]
+    fn flags_override_the_file_and_print_config_round_trips() {
+        let f = file("listen = \"127.0.0.1:1000\"\ncores = 2\ndurability = \"interval=50\"\n");
+        let flags = ServeFlags {
+            config: Some(f.path().to_owned()),
+            listen: Some("127.0.0.1:2000".parse().unwrap()),
+            ..ServeFlags::default()
+        };
+        let config = ServeConfig::resolve(&flags).unwrap();
+        assert_eq!(config.listen.port(), 2000);
+        assert_eq!(config.cores, CoreSelection::Count(2));
+        assert_eq!(
+            config.durability,
+            Durability::Interval(Duration::from_millis(50))
+        );
+        let printed = file(&config.to_toml());
+        let again = ServeConfig::resolve(&ServeFlags {
+            config: Some(printed.path().to_owned()),
+            ..ServeFlags::default()
+        })
+        .unwrap();
+        assert_eq!(again, config);
+    }
+
+    #[test]
+    fn unknown_keys_and_bad_values_name_the_key() {
+        for (text, key) in [
+            ("listn = \"1.2.3.4:5\"\n", "listn"),
+            ("durability = \"fast\"\n", "durability"),
+            ("cores = \"many\"\n", "cores"),
+            ("listen = \"nowhere\"\n", "listen"),
+            (
+                "max_in_flight_per_connection = 0\n",
+                "max_in_flight_per_connection",
+            ),
+            ("idle_timeout_s = \"soon\"\n", "idle_timeout_s"),
+        ] {
+            let f = file(text);
+            let err = ServeConfig::resolve(&ServeFlags {
+                config: Some(f.path().to_owned()),
+                ..ServeFlags::default()
+            })
+            .unwrap_err();
+            assert_eq!(err.exit_code, crate::exit::USAGE);
+            assert!(err.message.contains(key), "{text}: {}", err.message);
+        }
+    }
+}

@@ -1,0 +1,160 @@
+//! The `corevec` command line: `serve` (the node) and thin client commands.
+//!
+//! This library is the whole binary; `main.rs` only calls [`main`]. It is a library so that
+//! the integration tests can build the same entry point as a binary of their own (Cargo
+//! exposes binaries only to tests of the same package).
+//!
+//! Errors at this edge are context-rich strings with an exit code ([`Failure`]); the typed
+//! errors of the crates below are rendered here, once.
+
+#![deny(
+    unsafe_op_in_unsafe_fn,
+    clippy::missing_safety_doc,
+    clippy::undocumented_unsafe_blocks
+)]
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+pub mod cmd;
+pub mod config;
+mod lock;
+mod systemd;
+
+/// Exit codes, as documented in `corevec --help`.
+pub mod exit {
+    /// Success.
+    pub const OK: u8 = 0;
+    /// A runtime error (server answered with an error, I/O failed, a signal forced the exit).
+    pub const RUNTIME: u8 = 1;
+    /// Bad usage or configuration (unknown flag or key, invalid value).
+    pub const USAGE: u8 = 2;
+    /// The data directory is locked by another `corevec serve`.
+    pub const LOCKED: u8 = 3;
+    /// The server could not listen on its address (in use, no permission).
+    pub const LISTEN: u8 = 4;
+}
+
+const EXIT_CODES_HELP: &str = "\
+Exit codes:
+  0  success
+  1  runtime error (I/O, server error, forced shutdown by a second signal)
+  2  usage or configuration error (unknown flag or config key, invalid value)
+  3  data directory locked by another `corevec serve`
+  4  cannot listen on the configured address";
+
+/// A failed command: what to print and how to exit.
+#[derive(Debug)]
+pub struct Failure {
+    /// Process exit code (see [`exit`]).
+    pub exit_code: u8,
+    /// One line (or a few) for the operator.
+    pub message: String,
+}
+
+impl Failure {
+    /// A runtime failure (exit 1).
+    pub fn runtime(message: impl Into<String>) -> Failure {
+        Failure {
+            exit_code: exit::RUNTIME,
+            message: message.into(),
+        }
+    }
+
+    /// A usage or configuration failure (exit 2).
+    pub fn usage(message: impl Into<String>) -> Failure {
+        Failure {
+            exit_code: exit::USAGE,
+            message: message.into(),
+        }
+    }
+}
+
+/// Adds "while doing X" to any displayable error, as a runtime [`Failure`].
+pub trait Context<T> {
+    /// Maps the error to `Failure::runtime("{what}: {error}")`.
+    fn context(self, what: impl std::fmt::Display) -> Result<T, Failure>;
+}
+
+impl<T, E: std::fmt::Display> Context<T> for Result<T, E> {
+    fn context(self, what: impl std::fmt::Display) -> Result<T, Failure> {
+        self.map_err(|e| Failure::runtime(format!("{what}: {e}")))
+    }
+}
+
+/// corevec: a thread-per-core vector database.
+#[derive(Debug, Parser)]
+#[command(name = "corevec", version, about, after_long_help = EXIT_CODES_HELP, after_help = EXIT_CODES_HELP)]
+pub struct Cli {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run a node: the engine on the selected cores and the server on every core.
+    Serve(Box<cmd::serve::ServeArgs>),
+    /// Print the version of the binary and of the protocol.
+    Version,
+    /// Create, list, describe or drop collections.
+    #[command(subcommand)]
+    Collection(cmd::client::CollectionCommand),
+    /// Search one query vector (from a file or stdin); prints ids and distances.
+    Search(cmd::client::SearchArgs),
+    /// Print the node's counters.
+    Stats(cmd::client::StatsArgs),
+    /// Snapshot one collection, or all.
+    Snapshot(cmd::client::SnapshotArgs),
+    /// Import vectors from an .fvecs or .npy file into a collection.
+    Import(cmd::import::ImportArgs),
+}
+
+/// Writes a line to stderr, ignoring failure (`eprintln!` panics when stderr is closed).
+pub fn print_stderr(line: &str) {
+    use std::io::Write;
+    let _ = writeln!(std::io::stderr(), "{line}");
+}
+
+/// Parses the command line, runs the command, and turns the outcome into an exit code.
+#[must_use]
+pub fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            // Help and version go to stdout with exit 0; real usage errors exit 2.
+            let _ = e.print();
+            return ExitCode::from(if e.use_stderr() {
+                exit::USAGE
+            } else {
+                exit::OK
+            });
+        }
+    };
+    let outcome = match cli.command {
+        Command::Serve(args) => cmd::serve::run(*args),
+        Command::Version => {
+            println!(
+                "corevec {} (protocol versions {}..={})",
+                env!("CARGO_PKG_VERSION"),
+                corevec_proto::VERSION_MIN,
+                corevec_proto::VERSION_MAX
+            );
+            Ok(())
+        }
+        Command::Collection(command) => cmd::client::collection(command),
+        Command::Search(args) => cmd::client::search(&args),
+        Command::Stats(args) => cmd::client::stats(&args),
+        Command::Snapshot(args) => cmd::client::snapshot(&args),
+        Command::Import(args) => cmd::import::run(&args),
+    };
+    match outcome {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(failure) => {
+            print_stderr(&format!("corevec: {}", failure.message));
+            ExitCode::from(failure.exit_code)
+        }
+    }
+}
