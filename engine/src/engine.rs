@@ -92,6 +92,8 @@ pub struct Engine {
     threads: Vec<rt::ExecutorJoinHandle<()>>,
     placement: Vec<CorePlacement>,
     next_core: AtomicUsize,
+    /// Released once every core has recovered (the start barrier); empty afterwards.
+    go: Vec<flume::Sender<()>>,
 }
 
 impl Engine {
@@ -103,8 +105,8 @@ impl Engine {
         Self::start_with(config, |_| {})
     }
 
-    /// Starts the engine and runs `on_core` on every core once its `LocalEngine` is up (the
-    /// server uses it to open its listener on each core).
+    /// Starts the engine and runs `on_core` on every core once every core has recovered its
+    /// shards (the server uses it to open its listener on each core).
     ///
     /// # Errors
     /// Fails when topology discovery, core selection or executor start fails.
@@ -147,9 +149,11 @@ impl Engine {
             threads: Vec::with_capacity(cores),
             placement: Vec::new(),
             next_core: AtomicUsize::new(0),
+            go: Vec::with_capacity(cores),
         };
         for (i, core) in selected.iter().enumerate() {
             let (inbox_tx, inbox_rx) = flume::bounded::<Command>(INBOX_CAPACITY);
+            let (go_tx, go_rx) = flume::bounded::<()>(1);
             let (mesh, on_core, started_tx) =
                 (mesh.clone(), Arc::clone(&on_core), started_tx.clone());
             let credits = config.mesh_credits;
@@ -159,8 +163,7 @@ impl Engine {
                 &format!("{}-{i}", config.thread_prefix),
                 cpu,
                 move || async move {
-                    let Some(Ok((senders, mut receivers))) =
-                        rt::timeout(START_TIMEOUT, mesh.join()).await
+                    let Some((senders, mut receivers)) = rt::join_mesh(mesh, START_TIMEOUT).await
                     else {
                         let _ = started_tx.send(Err(Error::Placement(format!(
                             "executor on cpu {cpu} could not join the core mesh"
@@ -185,13 +188,21 @@ impl Engine {
                                 return;
                             }
                         };
-                    on_core(&local);
                     let _ = started_tx.send(Ok((local.core(), i)));
+                    // Start barrier: serve nothing until every core has recovered its shards,
+                    // or a request fanned out to a core still recovering would miss
+                    // collections.
+                    if go_rx.recv_async().await.is_err() {
+                        local.close_mesh();
+                        return;
+                    }
+                    on_core(&local);
                     serve_inbox(&local, &inbox_rx).await;
                     local.close_mesh();
                 },
             )?;
             engine.inboxes.push(inbox_tx);
+            engine.go.push(go_tx);
             engine.threads.push(thread);
         }
         drop(started_tx);
@@ -212,6 +223,9 @@ impl Engine {
             }
         }
         placement.sort_by_key(|p| p.ordinal);
+        for go in engine.go.drain(..) {
+            let _ = go.send(());
+        }
         for p in &placement {
             tracing::info!(
                 ordinal = p.ordinal,
@@ -378,6 +392,8 @@ impl Engine {
     }
 
     fn stop(&mut self) -> Result<()> {
+        // Cores still waiting at the start barrier exit when it is dropped.
+        self.go.clear();
         let acks: Vec<_> = self
             .inboxes
             .iter()

@@ -27,7 +27,7 @@ use crate::mesh::{MeshMessage, MeshPort, QueryBatch, ShardRequest, ShardResponse
 use crate::persist;
 use crate::rt::{self, Receivers, Semaphore, TaskQueues};
 use crate::shard::{Shard, ShardStats};
-use crate::topk::{self, Neighbor};
+use crate::topk::{self, Neighbor, TopK};
 
 /// Most vectors in one upsert, get or delete call.
 pub const BATCH_MAX: usize = 65_536;
@@ -433,6 +433,11 @@ impl LocalEngine {
         }
     }
 
+    /// The definition of one collection, if this core knows it.
+    pub fn spec(&self, name: &str) -> Option<CollectionSpec> {
+        self.collections.borrow().get(name).map(|c| c.spec.clone())
+    }
+
     /// The collections this core knows, sorted by name.
     pub fn list_collections(&self) -> Vec<CollectionSpec> {
         let mut specs: Vec<CollectionSpec> = self
@@ -834,7 +839,9 @@ impl LocalEngine {
             }
             ShardRequest::Search(batch) => {
                 let collection = self.collection(&batch.collection)?;
-                Ok(ShardResponse::Neighbors(search_local(&collection, &batch)))
+                Ok(ShardResponse::Neighbors(
+                    search_local(&collection, &batch).await,
+                ))
             }
             ShardRequest::Stats(name) => {
                 let collection = self.collection(&name)?;
@@ -961,21 +968,38 @@ fn check_batch(len: usize) -> Result<()> {
     Ok(())
 }
 
-/// Per query, the top-k over this core's shards of the collection.
-fn search_local(collection: &LocalCollection, batch: &QueryBatch) -> Vec<Vec<Neighbor>> {
+/// Per query, the top-k over this core's shards of the collection. Long searches yield to
+/// other tasks on the core between pieces of work (a block of slots for exact scans, one
+/// query for index searches), so one big request cannot stall the core's other connections.
+async fn search_local(collection: &LocalCollection, batch: &QueryBatch) -> Vec<Vec<Neighbor>> {
+    /// Query-vector distance computations between yields in an exact scan.
+    const SCAN_WORK_PER_TURN: usize = 1 << 16;
     let dim = collection.spec.dim;
     let nq = batch.queries.len() / dim;
     let mut per_query: Vec<Vec<Vec<Neighbor>>> = (0..nq).map(|_| Vec::new()).collect();
     for local in &collection.shards {
-        let mut shard = local.shard.borrow_mut();
         let lists = if batch.exact {
-            shard.search_exact_batch(&batch.queries, batch.k)
+            let mut tops: Vec<TopK> = (0..nq).map(|_| TopK::new(batch.k)).collect();
+            let slots = local.shard.borrow().slots();
+            let step = (SCAN_WORK_PER_TURN / nq).max(1) as u32;
+            let mut start = 0;
+            while start < slots {
+                let end = start.saturating_add(step).min(slots);
+                local
+                    .shard
+                    .borrow()
+                    .scan_batch(&batch.queries, start..end, &mut tops);
+                start = end;
+                rt::yield_if_needed().await;
+            }
+            tops.into_iter().map(TopK::into_sorted_vec).collect()
         } else {
-            batch
-                .queries
-                .chunks_exact(dim)
-                .map(|q| shard.search(q, batch.k, batch.ef))
-                .collect()
+            let mut lists = Vec::with_capacity(nq);
+            for query in batch.queries.chunks_exact(dim) {
+                lists.push(local.shard.borrow_mut().search(query, batch.k, batch.ef));
+                rt::yield_if_needed().await;
+            }
+            lists
         };
         for (q, list) in lists.into_iter().enumerate() {
             per_query[q].push(list);

@@ -288,20 +288,33 @@ impl Shard {
     /// every query before moving on, so each vector is read from memory once per batch
     /// instead of once per query (a single-query scan is memory-bound).
     pub fn search_exact_batch(&self, queries: &[f32], k: usize) -> Vec<Vec<Neighbor>> {
-        const BLOCK_BYTES: usize = 128 * 1024;
         let dim = self.vectors.dim();
         let mut tops: Vec<TopK> = queries.chunks_exact(dim).map(|_| TopK::new(k)).collect();
-        let block_slots = (BLOCK_BYTES / (dim * 4)).max(1) as u32;
-        let len = self.vectors.len() as u32;
-        let mut start = 0u32;
-        while start < len {
-            let end = start.saturating_add(block_slots).min(len);
-            for (query, top) in queries.chunks_exact(dim).zip(tops.iter_mut()) {
-                self.scan_range(query, start..end, top);
-            }
-            start = end;
-        }
+        self.scan_batch(queries, 0..self.slots(), &mut tops);
         tops.into_iter().map(TopK::into_sorted_vec).collect()
+    }
+
+    /// Slots in use (live and tombstoned).
+    pub fn slots(&self) -> u32 {
+        self.vectors.len() as u32
+    }
+
+    /// Exhaustive search of `slots` for a batch of queries into one `TopK` per query, so a
+    /// caller can scan a large shard in pieces and yield in between.
+    pub fn scan_batch(&self, queries: &[f32], slots: std::ops::Range<u32>, tops: &mut [TopK]) {
+        const BLOCK_BYTES: usize = 128 * 1024;
+        let dim = self.vectors.dim();
+        debug_assert_eq!(queries.len(), tops.len() * dim);
+        let block_slots = (BLOCK_BYTES / (dim * 4)).max(1) as u32;
+        let end = slots.end.min(self.slots());
+        let mut start = slots.start;
+        while start < end {
+            let block_end = start.saturating_add(block_slots).min(end);
+            for (query, top) in queries.chunks_exact(dim).zip(tops.iter_mut()) {
+                self.scan_range(query, start..block_end, top);
+            }
+            start = block_end;
+        }
     }
 
     /// Scans the live slots from `first_slot` on into `top`.

@@ -99,7 +99,7 @@ pub type IdMatrix = Matrix<i32>;
 impl<T> fmt::Debug for Matrix<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Matrix")
-            .field("rows", &self.rows())
+            .field("rows", &(self.data.len() / self.dim.max(1)))
             .field("dim", &self.dim)
             .finish_non_exhaustive()
     }
@@ -311,21 +311,23 @@ fn npy_value<'a>(header: &'a str, key: &str) -> Option<&'a str> {
 
 fn parse_npy(path: &Path, bytes: &[u8]) -> Result<Vectors, DatasetError> {
     if bytes.get(..6) != Some(NPY_MAGIC) {
-        return Err(format_err(path, "not a .npy file (missing \\x93NUMPY magic)"));
+        return Err(format_err(
+            path,
+            "not a .npy file (missing \\x93NUMPY magic)",
+        ));
     }
     let (major, minor) = match bytes.get(6..8) {
         Some(v) => (v[0], v[1]),
         None => return Err(format_err(path, "truncated .npy preamble")),
     };
-    let (header_len, header_start) = match major {
+    let (header_len, header_start): (usize, usize) = match major {
         1 => match bytes.get(8..10) {
             Some(b) => (usize::from(u16::from_le_bytes([b[0], b[1]])), 10),
             None => return Err(format_err(path, "truncated .npy preamble")),
         },
         2 | 3 => match bytes.get(8..12) {
             Some(b) => (
-                usize::try_from(u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
-                    .unwrap_or(usize::MAX),
+                usize::try_from(u32::from_le_bytes([b[0], b[1], b[2], b[3]])).unwrap_or(usize::MAX),
                 12,
             ),
             None => return Err(format_err(path, "truncated .npy preamble")),
@@ -341,8 +343,8 @@ fn parse_npy(path: &Path, bytes: &[u8]) -> Result<Vectors, DatasetError> {
         .checked_add(header_len)
         .and_then(|end| bytes.get(header_start..end))
         .ok_or_else(|| format_err(path, "truncated .npy header"))?;
-    let header = std::str::from_utf8(header)
-        .map_err(|_| format_err(path, ".npy header is not UTF-8"))?;
+    let header =
+        std::str::from_utf8(header).map_err(|_| format_err(path, ".npy header is not UTF-8"))?;
     let data = &bytes[header_start + header_len..];
 
     let descr = npy_value(header, "descr")
@@ -636,7 +638,8 @@ pub fn normalize_row(row: &mut [f32]) {
         .sum::<f64>()
         .sqrt();
     if norm > 0.0 {
-        row.iter_mut().for_each(|v| *v = (f64::from(*v) / norm) as f32);
+        row.iter_mut()
+            .for_each(|v| *v = (f64::from(*v) / norm) as f32);
     }
 }
 
@@ -694,7 +697,10 @@ mod tests {
         let p = tmp("a.fvecs");
         write_fvecs(&p, &sample()).expect("write");
         assert_eq!(read_fvecs(&p).expect("read"), sample());
-        assert_eq!(load_vectors(p.to_str().expect("utf8")).expect("load"), sample());
+        assert_eq!(
+            load_vectors(p.to_str().expect("utf8")).expect("load"),
+            sample()
+        );
     }
 
     #[test]

@@ -159,7 +159,7 @@ impl Live {
 }
 
 /// Print one progress line per second to stderr until `live.done`. Returns when done.
-pub fn progress_loop(live: &Live, start: Instant, warmup_end: Instant, enabled: bool) {
+pub fn progress_loop(live: &Live, start: Instant, warmup_end: Instant, enabled: bool, unit: &str) {
     let mut last_completed = 0;
     let mut last_errors = 0;
     let mut last = Instant::now();
@@ -180,11 +180,16 @@ pub fn progress_loop(live: &Live, start: Instant, warmup_end: Instant, enabled: 
             copy
         };
         let secs = now.duration_since(last).as_secs_f64().max(1e-9);
+        // The line describes the interval that just ended; label it by where that began.
+        let phase = if last < warmup_end {
+            "warmup "
+        } else {
+            "measure"
+        };
         last = now;
         if !enabled {
             continue;
         }
-        let phase = if now < warmup_end { "warmup " } else { "measure" };
         let (p50, p99) = if hist.is_empty() {
             (0, 0)
         } else {
@@ -194,7 +199,7 @@ pub fn progress_loop(live: &Live, start: Instant, warmup_end: Instant, enabled: 
         let mut err = std::io::stderr().lock();
         let _ = writeln!(
             err,
-            "[{elapsed:6.1}s] {phase} {:>10.0} ops/s  p50 {:>9}  p99 {:>9}  errors {}",
+            "[{elapsed:6.1}s] {phase} {:>10.0} {unit}  p50 {:>9}  p99 {:>9}  errors {}",
             (completed - last_completed) as f64 / secs,
             fmt_us(p50),
             fmt_us(p99),

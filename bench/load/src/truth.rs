@@ -154,10 +154,12 @@ pub fn ground_truth(
                 let first = chunk_index * per;
                 let count = chunk.len() / k;
                 for block in (0..count).step_by(QUERY_BLOCK) {
-                    let qs: Vec<usize> = (first + block..first + (block + QUERY_BLOCK).min(count))
+                    let qs: Vec<usize> =
+                        (first + block..first + (block + QUERY_BLOCK).min(count)).collect();
+                    let mut heaps: Vec<BinaryHeap<Cand>> = qs
+                        .iter()
+                        .map(|_| BinaryHeap::with_capacity(keep + 1))
                         .collect();
-                    let mut heaps: Vec<BinaryHeap<Cand>> =
-                        qs.iter().map(|_| BinaryHeap::with_capacity(keep + 1)).collect();
                     for j in 0..fb.rows() {
                         let b = fb.row(j);
                         for (h, &q) in heaps.iter_mut().zip(&qs) {
@@ -179,11 +181,8 @@ pub fn ground_truth(
                         let mut exact: Vec<(f64, u32)> = h
                             .into_iter()
                             .map(|c| {
-                                let d = distance_f64(
-                                    metric,
-                                    queries.row(q),
-                                    base.row(c.id as usize),
-                                );
+                                let d =
+                                    distance_f64(metric, queries.row(q), base.row(c.id as usize));
                                 (d, c.id)
                             })
                             .collect();
@@ -211,9 +210,7 @@ pub fn recall_at_k(returned: &[u64], truth: &[i32], k: usize) -> f64 {
     let hits = returned
         .iter()
         .take(k)
-        .filter(|&&id| {
-            i32::try_from(id).is_ok_and(|id| id >= 0 && truth.contains(&id))
-        })
+        .filter(|&&id| i32::try_from(id).is_ok_and(|id| id >= 0 && truth.contains(&id)))
         .count();
     hits as f64 / k as f64
 }
@@ -265,11 +262,23 @@ mod tests {
     fn recall_on_hand_made_set() {
         let truth = [3, 1, 4, 1_000, 5, -1];
         assert_eq!(recall_at_k(&[3, 1, 4], &truth, 3), 1.0);
-        assert_eq!(recall_at_k(&[4, 3, 1], &truth, 3), 1.0, "order does not matter");
+        assert_eq!(
+            recall_at_k(&[4, 3, 1], &truth, 3),
+            1.0,
+            "order does not matter"
+        );
         assert_eq!(recall_at_k(&[3, 9, 4], &truth, 3), 2.0 / 3.0);
-        assert_eq!(recall_at_k(&[5, 1_000], &truth, 3), 0.0, "beyond truth[..k]");
+        assert_eq!(
+            recall_at_k(&[5, 1_000], &truth, 3),
+            0.0,
+            "beyond truth[..k]"
+        );
         assert_eq!(recall_at_k(&[3], &truth, 3), 1.0 / 3.0, "short answers");
-        assert_eq!(recall_at_k(&[3, 1, 4, 1_000], &truth, 3), 1.0, "only returned[..k]");
+        assert_eq!(
+            recall_at_k(&[3, 1, 4, 1_000], &truth, 3),
+            1.0,
+            "only returned[..k]"
+        );
         assert_eq!(recall_at_k(&[u64::MAX], &[-1], 1), 0.0);
         assert_eq!(recall_at_k(&[1, 2], &[1, 2], 0), 0.0);
     }

@@ -1,0 +1,556 @@
+//! `corevec-load`: the command line. See the library crate (`corevec_load`) for what it owns.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use clap::{Args, Parser, Subcommand};
+use corevec_load::datasets::{self, write_ivecs, SPEC_HELP};
+use corevec_load::engine::{self, LoadConfig, RunResult};
+use corevec_load::ingest::{self, CreateSpec, IngestConfig};
+use corevec_load::report::{write_hgrm, Report};
+use corevec_load::stats::Hardware;
+use corevec_load::truth::{ground_truth, parse_metric};
+use corevec_load::workload::{SearchSpec, Workload, WriteSpec};
+use corevec_load::{read_token_file, LoadError};
+use corevec_proto::SearchFlags;
+
+const LOAD_MODELS: &str = "\
+LOAD MODELS:
+  closed loop (default): every connection keeps --depth requests in flight; latency runs from
+      the moment a request is queued for sending.
+  open loop (--rate R): R requests/s in total on a fixed schedule spread over the connections;
+      latency runs from each request's *intended* send time, so server stalls and client-side
+      queueing are measured, not hidden (no coordinated omission). --depth caps requests in
+      flight per connection; due requests beyond it wait, and that wait counts.
+  Requests whose (intended) send time falls in --warmup are not recorded. Output: a progress
+  line per second on stderr, a summary at the end (stdout; stderr with --json), and with
+  --json exactly one JSON line on stdout.";
+
+#[derive(Parser)]
+#[command(
+    name = "corevec-load",
+    version,
+    about = "corevec load generator: open/closed loop, coordinated-omission-correct, io_uring",
+    after_help = SPEC_HELP
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Bulk UPSERT a dataset (ids = row index + --id-offset).
+    #[command(after_help = SPEC_HELP)]
+    Ingest(IngestArgs),
+    /// SEARCH load, one query per request, with recall when --truth is given.
+    #[command(after_help = format!("{LOAD_MODELS}\n\n{SPEC_HELP}"))]
+    Query(QueryArgs),
+    /// SEARCH load mixed with UPSERTs of --data rows (re-upserting their own ids).
+    #[command(after_help = format!("{LOAD_MODELS}\n\n{SPEC_HELP}"))]
+    Mixed(MixedArgs),
+    /// PING load: protocol and transport overhead only.
+    #[command(after_help = LOAD_MODELS)]
+    Ping(PingArgs),
+    /// Exact ground truth (brute force, multi-threaded); writes .ivecs of 0-based base row ids.
+    #[command(after_help = SPEC_HELP)]
+    Truth(TruthArgs),
+}
+
+#[derive(Args, Clone)]
+struct Common {
+    /// Server (node or router) address.
+    #[arg(long, default_value = "127.0.0.1:7700")]
+    addr: String,
+    /// File holding the HELLO auth token (trailing newline ignored).
+    #[arg(long)]
+    auth_token_file: Option<PathBuf>,
+    /// Print exactly one JSON line on stdout (the summary goes to stderr).
+    #[arg(long)]
+    json: bool,
+    /// No per-second progress line.
+    #[arg(long)]
+    no_progress: bool,
+}
+
+#[derive(Args, Clone)]
+struct LoadArgs {
+    /// TCP connections [default: ping 1, query/mixed 8].
+    #[arg(long)]
+    connections: Option<usize>,
+    /// Requests in flight per connection (closed loop), cap per connection (open loop)
+    /// [default: ping 64, query/mixed 4; open loop 128]; lowered to the server's HELLO limit.
+    #[arg(long)]
+    depth: Option<usize>,
+    /// Measured seconds after the warm-up [default: ping 10, query/mixed 20].
+    #[arg(long)]
+    duration: Option<f64>,
+    /// Open loop: total requests per second (omit for the closed loop).
+    #[arg(long)]
+    rate: Option<f64>,
+    /// Seconds of warm-up, excluded from the results.
+    #[arg(long, default_value_t = 2.0)]
+    warmup: f64,
+    /// Closed loop: stop after this many measured requests instead of after --duration.
+    #[arg(long, conflicts_with = "rate")]
+    ops: Option<u64>,
+    /// Worker threads, one io_uring each [default: min(connections, CPUs)].
+    #[arg(long, default_value_t = 0)]
+    threads: usize,
+    /// Seconds to wait for outstanding answers after the measured window.
+    #[arg(long, default_value_t = 10.0)]
+    drain_timeout: f64,
+    /// Initial receive buffer per connection, KiB.
+    #[arg(long, default_value_t = 64)]
+    recv_buffer_kib: usize,
+    /// Also report this process's CPU use over the measured window (e.g. the server).
+    #[arg(long)]
+    server_pid: Option<u32>,
+    /// Write the latency distribution (µs) in HdrHistogram .hgrm text format.
+    #[arg(long)]
+    hgrm: Option<PathBuf>,
+}
+
+#[derive(Args, Clone)]
+struct SearchArgs {
+    /// Collection to search.
+    #[arg(long)]
+    collection: String,
+    /// Query vectors (dataset spec).
+    #[arg(long)]
+    queries: String,
+    /// Ground truth .ivecs (row i = query i) for recall@k.
+    #[arg(long)]
+    truth: Option<PathBuf>,
+    /// Neighbours per query.
+    #[arg(long, default_value_t = 10)]
+    k: u32,
+    /// HNSW ef (0 = server default).
+    #[arg(long, default_value_t = 0)]
+    ef: u32,
+    /// Brute-force search on the server (EXACT flag).
+    #[arg(long)]
+    exact: bool,
+    /// Accept partial answers from a router (ALLOW_PARTIAL flag).
+    #[arg(long)]
+    allow_partial: bool,
+}
+
+#[derive(Args)]
+struct QueryArgs {
+    #[command(flatten)]
+    common: Common,
+    #[command(flatten)]
+    load: LoadArgs,
+    #[command(flatten)]
+    search: SearchArgs,
+}
+
+#[derive(Args)]
+struct MixedArgs {
+    #[command(flatten)]
+    common: Common,
+    #[command(flatten)]
+    load: LoadArgs,
+    #[command(flatten)]
+    search: SearchArgs,
+    /// Rows to UPSERT (dataset spec); each write re-upserts rows with id = row + --write-id-offset.
+    #[arg(long)]
+    data: String,
+    /// Fraction of requests that are writes.
+    #[arg(long, default_value_t = 0.1)]
+    write_ratio: f64,
+    /// Vectors per write.
+    #[arg(long, default_value_t = 1)]
+    write_batch: usize,
+    /// Added to row indices to form write ids.
+    #[arg(long, default_value_t = 0)]
+    write_id_offset: u64,
+}
+
+#[derive(Args)]
+struct PingArgs {
+    #[command(flatten)]
+    common: Common,
+    #[command(flatten)]
+    load: LoadArgs,
+}
+
+#[derive(Args)]
+struct IngestArgs {
+    #[command(flatten)]
+    common: Common,
+    /// Collection to write.
+    #[arg(long)]
+    collection: String,
+    /// Vectors to write (dataset spec).
+    #[arg(long)]
+    data: String,
+    /// Create the collection first (dimension from the data).
+    #[arg(long)]
+    create: bool,
+    /// With --create: drop an existing collection of that name first.
+    #[arg(long, requires = "create")]
+    drop_existing: bool,
+    /// With --create: dot, cosine or l2.
+    #[arg(long, default_value = "l2")]
+    metric: String,
+    /// With --create: HNSW m (0 = server default).
+    #[arg(long, default_value_t = 16)]
+    m: u16,
+    /// With --create: HNSW ef_construction (0 = server default).
+    #[arg(long, default_value_t = 200)]
+    ef_construction: u32,
+    /// With --create: shards (0 = server default).
+    #[arg(long, default_value_t = 0)]
+    shards: u16,
+    /// Vectors per UPSERT.
+    #[arg(long, default_value_t = 256)]
+    batch: usize,
+    /// Connections (one thread each).
+    #[arg(long, default_value_t = 4)]
+    connections: usize,
+    /// Batches in flight per connection.
+    #[arg(long, default_value_t = 2)]
+    depth: usize,
+    /// Only the first N rows.
+    #[arg(long)]
+    limit: Option<usize>,
+    /// Added to row indices to form ids.
+    #[arg(long, default_value_t = 0)]
+    id_offset: u64,
+    /// Per-request timeout, seconds.
+    #[arg(long, default_value_t = 120.0)]
+    timeout: f64,
+}
+
+#[derive(Args)]
+struct TruthArgs {
+    /// Base vectors (dataset spec).
+    #[arg(long)]
+    base: String,
+    /// Query vectors (dataset spec).
+    #[arg(long)]
+    queries: String,
+    /// Neighbours per query.
+    #[arg(long, default_value_t = 100)]
+    k: usize,
+    /// dot, cosine or l2 (protocol conventions: smaller distance is closer).
+    #[arg(long)]
+    metric: String,
+    /// Output .ivecs.
+    #[arg(long)]
+    out: PathBuf,
+    /// Threads [default: CPUs].
+    #[arg(long, default_value_t = 0)]
+    threads: usize,
+}
+
+fn secs(v: f64, name: &str) -> Result<Duration, LoadError> {
+    Duration::try_from_secs_f64(v).map_err(|_| {
+        LoadError::Config(format!("--{name} must be a non-negative number of seconds"))
+    })
+}
+
+fn token(common: &Common) -> Result<Option<Vec<u8>>, LoadError> {
+    common
+        .auth_token_file
+        .as_deref()
+        .map(read_token_file)
+        .transpose()
+}
+
+struct Defaults {
+    connections: usize,
+    depth: usize,
+    duration: f64,
+}
+
+fn load_config(
+    common: &Common,
+    load: &LoadArgs,
+    defaults: &Defaults,
+) -> Result<LoadConfig, LoadError> {
+    let depth = load.depth.unwrap_or(if load.rate.is_some() {
+        128
+    } else {
+        defaults.depth
+    });
+    Ok(LoadConfig {
+        addr: common.addr.clone(),
+        auth_token: token(common)?,
+        connections: load.connections.unwrap_or(defaults.connections),
+        threads: load.threads,
+        depth,
+        warmup: secs(load.warmup, "warmup")?,
+        duration: secs(load.duration.unwrap_or(defaults.duration), "duration")?,
+        rate: load.rate,
+        ops: load.ops,
+        drain_timeout: secs(load.drain_timeout, "drain-timeout")?,
+        progress: !common.no_progress,
+        recv_buffer: load.recv_buffer_kib.saturating_mul(1024),
+        connect_timeout: Duration::from_secs(5),
+        server_pid: load.server_pid,
+    })
+}
+
+fn search_spec(args: &SearchArgs) -> Result<SearchSpec, LoadError> {
+    let queries = datasets::load_vectors(&args.queries)?;
+    let truth = match &args.truth {
+        Some(path) => {
+            let t = datasets::load_truth(&path.to_string_lossy())?;
+            if t.rows() < queries.rows() {
+                return Err(LoadError::Config(format!(
+                    "--truth has {} rows but there are {} queries",
+                    t.rows(),
+                    queries.rows()
+                )));
+            }
+            if t.dim() < args.k as usize {
+                return Err(LoadError::Config(format!(
+                    "--truth has {} neighbours per query, fewer than --k {}",
+                    t.dim(),
+                    args.k
+                )));
+            }
+            Some(Arc::new(t))
+        }
+        None => None,
+    };
+    Ok(SearchSpec {
+        collection: args.collection.clone(),
+        queries: Arc::new(queries),
+        k: args.k,
+        ef: args.ef,
+        flags: SearchFlags {
+            exact: args.exact,
+            allow_partial: args.allow_partial,
+        },
+        truth,
+    })
+}
+
+fn emit(report: &Report, json: bool) {
+    if json {
+        eprint!("{}", report.human());
+        println!("{}", report.json());
+    } else {
+        print!("{}", report.human());
+    }
+}
+
+fn run_load(
+    common: &Common,
+    load: &LoadArgs,
+    defaults: &Defaults,
+    workload: &Workload,
+) -> Result<Report, LoadError> {
+    let config = load_config(common, load, defaults)?;
+    let threads = if config.threads == 0 {
+        std::thread::available_parallelism()
+            .map_or(1, std::num::NonZeroUsize::get)
+            .min(config.connections)
+    } else {
+        config.threads.min(config.connections)
+    };
+    eprintln!("{}", Hardware::detect().line(threads));
+    let run: RunResult = engine::run(&config, workload)?;
+    if run.depth < config.depth {
+        eprintln!(
+            "note: --depth {} lowered to the server's in-flight limit {}",
+            config.depth, run.depth
+        );
+    }
+    let measured = run.measured.as_secs_f64();
+    let mut report = Report::new(workload.mode(), &config.addr, &run.stats, measured);
+    report.load_model = if config.rate.is_some() {
+        "open"
+    } else {
+        "closed"
+    }
+    .into();
+    report.connections = config.connections;
+    report.depth = run.depth;
+    report.threads = run.threads;
+    report.target_rate = config.rate;
+    report.warmup_s = config.warmup.as_secs_f64();
+    report.server_in_flight_max = Some(run.server_in_flight_max);
+    report.max_backlog = config.rate.map(|_| run.stats.max_backlog);
+    if measured > 0.0 {
+        report.client_cpu_pct = run.client_cpu_s.map(|c| 100.0 * c / measured);
+        report.server_cpu_pct = run.server_cpu_s.map(|c| 100.0 * c / measured);
+    }
+    if let Some(s) = workload.search() {
+        report.k = Some(s.k);
+        report.ef = Some(s.ef);
+    }
+    if let Workload::Mixed { write_ratio, .. } = workload {
+        report.set_mixed(&run.stats, *write_ratio);
+    }
+    if let Some(path) = &load.hgrm {
+        write_hgrm(path, &run.stats.all).map_err(|source| LoadError::Io {
+            context: format!("write {}", path.display()),
+            source,
+        })?;
+    }
+    Ok(report)
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match dispatch(cli) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("corevec-load: {e}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+/// Exit code 0 on success, 1 if the run completed with errors, 2 if it could not run.
+fn dispatch(cli: Cli) -> Result<ExitCode, LoadError> {
+    let (report, json) = match cli.command {
+        Command::Ping(a) => {
+            let d = Defaults {
+                connections: 1,
+                depth: 64,
+                duration: 10.0,
+            };
+            (
+                run_load(&a.common, &a.load, &d, &Workload::Ping)?,
+                a.common.json,
+            )
+        }
+        Command::Query(a) => {
+            let d = Defaults {
+                connections: 8,
+                depth: 4,
+                duration: 20.0,
+            };
+            let w = Workload::Query(search_spec(&a.search)?);
+            (run_load(&a.common, &a.load, &d, &w)?, a.common.json)
+        }
+        Command::Mixed(a) => {
+            if !(0.0..=1.0).contains(&a.write_ratio) {
+                return Err(LoadError::Config("--write-ratio must be in 0..=1".into()));
+            }
+            let d = Defaults {
+                connections: 8,
+                depth: 4,
+                duration: 20.0,
+            };
+            let search = search_spec(&a.search)?;
+            let data = datasets::load_vectors(&a.data)?;
+            if data.dim() != search.queries.dim() {
+                return Err(LoadError::Config(format!(
+                    "--data has dimension {}, --queries {}",
+                    data.dim(),
+                    search.queries.dim()
+                )));
+            }
+            let w = Workload::Mixed {
+                write: WriteSpec {
+                    collection: search.collection.clone(),
+                    data: Arc::new(data),
+                    batch: a.write_batch.max(1),
+                    id_offset: a.write_id_offset,
+                },
+                search,
+                write_ratio: a.write_ratio,
+            };
+            (run_load(&a.common, &a.load, &d, &w)?, a.common.json)
+        }
+        Command::Ingest(a) => (run_ingest(&a)?, a.common.json),
+        Command::Truth(a) => {
+            run_truth(&a)?;
+            return Ok(ExitCode::SUCCESS);
+        }
+    };
+    emit(&report, json);
+    Ok(if report.errors > 0 {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+fn run_ingest(a: &IngestArgs) -> Result<Report, LoadError> {
+    let mut data = datasets::load_vectors(&a.data)?;
+    if let Some(limit) = a.limit {
+        data.truncate(limit);
+    }
+    let create = if a.create {
+        Some(CreateSpec {
+            metric: parse_metric(&a.metric).map_err(LoadError::Config)?,
+            m: a.m,
+            ef_construction: a.ef_construction,
+            shards: a.shards,
+            drop_existing: a.drop_existing,
+        })
+    } else {
+        None
+    };
+    let config = IngestConfig {
+        addr: a.common.addr.clone(),
+        auth_token: token(&a.common)?,
+        collection: a.collection.clone(),
+        create,
+        batch: a.batch,
+        connections: a.connections,
+        depth: a.depth,
+        id_offset: a.id_offset,
+        progress: !a.common.no_progress,
+        request_timeout: secs(a.timeout, "timeout")?,
+    };
+    eprintln!("{}", Hardware::detect().line(a.connections));
+    eprintln!(
+        "ingest: {} vectors of dimension {} into {:?}, batches of {}",
+        data.rows(),
+        data.dim(),
+        a.collection,
+        a.batch
+    );
+    let result = ingest::ingest(&config, &Arc::new(data))?;
+    let elapsed = result.elapsed.as_secs_f64();
+    let mut report = Report::new("ingest", &a.common.addr, &result.stats, elapsed);
+    report.connections = a.connections;
+    report.depth = a.depth;
+    report.threads = a.connections;
+    report.vectors = Some(result.vectors);
+    report.vectors_per_s = Some(if elapsed > 0.0 {
+        result.vectors as f64 / elapsed
+    } else {
+        0.0
+    });
+    if elapsed > 0.0 {
+        report.client_cpu_pct = result.client_cpu_s.map(|c| 100.0 * c / elapsed);
+    }
+    Ok(report)
+}
+
+fn run_truth(a: &TruthArgs) -> Result<(), LoadError> {
+    let metric = parse_metric(&a.metric).map_err(LoadError::Config)?;
+    let threads = if a.threads == 0 {
+        std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get)
+    } else {
+        a.threads
+    };
+    eprintln!("{}", Hardware::detect().line(threads));
+    let base = datasets::load_vectors(&a.base)?;
+    let queries = datasets::load_vectors(&a.queries)?;
+    let started = Instant::now();
+    let truth = ground_truth(&base, &queries, a.k, metric, threads).map_err(LoadError::Config)?;
+    write_ivecs(&a.out, &truth)?;
+    eprintln!(
+        "truth: {} queries x top-{} over {} base vectors ({:?}) in {:.2} s -> {}",
+        queries.rows(),
+        a.k,
+        base.rows(),
+        metric,
+        started.elapsed().as_secs_f64(),
+        a.out.display()
+    );
+    Ok(())
+}

@@ -1,0 +1,623 @@
+//! Behaviour tests of the load generator against small in-process servers: a std-thread PING
+//! server with fault injection (stall, close, reordering, split writes, auth) written here,
+//! and the protocol's in-memory reference server (`net/client/tests/support/mock_server.rs`,
+//! included read-only) for SEARCH / UPSERT / recall.
+//!
+//! These runs go through the raw io_uring engine, so they also exercise its `unsafe` SQE
+//! submissions: pipelined sends, partial frames, buffer growth, connection loss and the final
+//! drain of in-flight RECVs.
+
+#[path = "../../../net/client/tests/support/mock_server.rs"]
+#[allow(clippy::all, clippy::undocumented_unsafe_blocks)]
+mod mock_server;
+
+use std::io::{Read, Write};
+use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use corevec_load::datasets::{write_fvecs, write_ivecs, Matrix};
+use corevec_load::engine::{run, LoadConfig};
+use corevec_load::ingest::{ingest, CreateSpec, IngestConfig};
+use corevec_load::workload::{SearchSpec, Workload, WriteSpec};
+use corevec_load::LoadError;
+use corevec_proto::{
+    encode_error, Error, ErrorCode, Frame, HelloAck, Metric, Request, Response, SearchFlags,
+    FRAME_BODY_BYTES_MAX,
+};
+
+// ---------------------------------------------------------------- test PING server
+
+#[derive(Clone, Default)]
+struct Behaviour {
+    /// Sleep this long before answering the PING with this global sequence number (1-based).
+    stall_at: Option<(u64, Duration)>,
+    /// Close each connection after answering this many PINGs.
+    close_after: Option<u64>,
+    /// Required HELLO token.
+    token: Option<Vec<u8>>,
+    /// Answer each batch of frames read together in reverse order, written in 7-byte pieces.
+    reverse_and_split: bool,
+}
+
+struct PingServer {
+    addr: SocketAddr,
+    pings: Arc<AtomicU64>,
+}
+
+fn start(behaviour: Behaviour) -> PingServer {
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
+    let addr = listener.local_addr().expect("addr");
+    let pings = Arc::new(AtomicU64::new(0));
+    let counter = Arc::clone(&pings);
+    std::thread::spawn(move || {
+        for stream in listener.incoming().flatten() {
+            let (b, counter) = (behaviour.clone(), Arc::clone(&counter));
+            std::thread::spawn(move || serve(stream, &b, &counter));
+        }
+    });
+    PingServer { addr, pings }
+}
+
+fn serve(mut stream: TcpStream, b: &Behaviour, pings: &AtomicU64) {
+    stream.set_nodelay(true).expect("nodelay");
+    let mut buf = Vec::new();
+    let mut chunk = vec![0u8; 64 * 1024];
+    let mut hello_done = false;
+    let mut answered = 0u64;
+    loop {
+        let mut out = Vec::new();
+        let mut batch = Vec::new();
+        loop {
+            let n = match Frame::check(&buf) {
+                Ok(n) => n,
+                Err(Error::Incomplete) => break,
+                Err(_) => return,
+            };
+            let frame_bytes: Vec<u8> = buf.drain(..n).collect();
+            let frame = Frame::parse(&frame_bytes).expect("checked");
+            let (id, op) = (frame.header.request_id, frame.header.opcode);
+            let request = Request::decode_frame(&frame).expect("valid request");
+            if !hello_done {
+                let Request::Hello(h) = request else {
+                    panic!("first frame must be HELLO");
+                };
+                if let Some(token) = &b.token {
+                    if h.token != token.as_slice() {
+                        let _ = encode_error(&mut out, id, op, ErrorCode::AuthFailed, "bad token");
+                        let _ = stream.write_all(&out);
+                        return;
+                    }
+                }
+                Response::Hello(HelloAck {
+                    version: 1,
+                    in_flight_max: 1024,
+                    features: 0,
+                    frame_body_bytes_max: FRAME_BODY_BYTES_MAX,
+                })
+                .encode(id, op, &mut out)
+                .expect("ack");
+                stream.write_all(&out).expect("write ack");
+                out.clear();
+                hello_done = true;
+                continue;
+            }
+            assert_eq!(request, Request::Ping, "this server only answers PING");
+            let seq = pings.fetch_add(1, Ordering::SeqCst) + 1;
+            if let Some((at, stall)) = b.stall_at {
+                if seq == at {
+                    // Answer what is already queued, then stall this connection.
+                    let _ = stream.write_all(&out);
+                    out.clear();
+                    std::thread::sleep(stall);
+                }
+            }
+            let mut frame = Vec::new();
+            Response::Ping.encode(id, op, &mut frame).expect("pong");
+            batch.push(frame);
+            answered += 1;
+            if b.close_after == Some(answered) {
+                break;
+            }
+        }
+        if b.reverse_and_split {
+            batch.reverse();
+        }
+        for frame in batch {
+            out.extend_from_slice(&frame);
+        }
+        if b.reverse_and_split {
+            for piece in out.chunks(7) {
+                if stream.write_all(piece).is_err() {
+                    return;
+                }
+            }
+        } else if stream.write_all(&out).is_err() {
+            return;
+        }
+        if b.close_after.is_some_and(|n| answered >= n) {
+            let _ = stream.shutdown(Shutdown::Both);
+            return;
+        }
+        match stream.read(&mut chunk) {
+            Ok(0) | Err(_) => return,
+            Ok(n) => buf.extend_from_slice(&chunk[..n]),
+        }
+    }
+}
+
+fn config(addr: SocketAddr) -> LoadConfig {
+    LoadConfig {
+        addr: addr.to_string(),
+        warmup: Duration::ZERO,
+        duration: Duration::from_secs(1),
+        drain_timeout: Duration::from_secs(5),
+        ..LoadConfig::default()
+    }
+}
+
+// ---------------------------------------------------------------- load models
+
+#[test]
+fn open_loop_reports_a_server_stall_without_coordinated_omission() {
+    let server = start(Behaviour {
+        stall_at: Some((500, Duration::from_millis(100))),
+        ..Behaviour::default()
+    });
+    let cfg = LoadConfig {
+        connections: 1,
+        depth: 1,
+        rate: Some(1_000.0),
+        duration: Duration::from_secs(2),
+        ..config(server.addr)
+    };
+    let r = run(&cfg, &Workload::Ping).expect("run");
+    let s = &r.stats;
+    assert_eq!(s.errors, 0, "{:?}", s.first_error);
+    assert!(
+        (1_950..=2_000).contains(&s.ops),
+        "2 s at 1,000/s: {} ops",
+        s.ops
+    );
+    let (p99, max) = (s.all.value_at_quantile(0.99), s.all.max());
+    assert!(
+        max >= 100_000,
+        "the stalled request waited 100 ms: max {max} µs"
+    );
+    assert!(
+        p99 >= 50_000,
+        "~100 of 2,000 requests were delayed: p99 {p99} µs"
+    );
+    // The requests scheduled during the stall were delayed by 100 ms .. 0 ms, about 100 of them.
+    let delayed = s.all.count_between(5_000, u64::MAX);
+    assert!((80..=130).contains(&delayed), "{delayed} requests >= 5 ms");
+    assert!(
+        s.max_backlog >= 80,
+        "backlog {} while stalled",
+        s.max_backlog
+    );
+}
+
+#[test]
+fn closed_loop_hides_the_stall_in_the_percentiles() {
+    // The same stall under the closed loop: only one request sees it (coordinated omission),
+    // which is why the open loop exists. Documents the difference rather than a bug.
+    let server = start(Behaviour {
+        stall_at: Some((500, Duration::from_millis(100))),
+        ..Behaviour::default()
+    });
+    let cfg = LoadConfig {
+        connections: 1,
+        depth: 1,
+        ops: Some(5_000),
+        ..config(server.addr)
+    };
+    let r = run(&cfg, &Workload::Ping).expect("run");
+    assert_eq!(r.stats.ops, 5_000);
+    assert!(r.stats.all.max() >= 100_000);
+    assert!(r.stats.all.value_at_quantile(0.99) < 50_000);
+}
+
+#[test]
+fn closed_loop_completes_exactly_n_ops_without_errors() {
+    let server = start(Behaviour::default());
+    let cfg = LoadConfig {
+        connections: 3,
+        depth: 8,
+        threads: 2,
+        ops: Some(20_000),
+        ..config(server.addr)
+    };
+    let r = run(&cfg, &Workload::Ping).expect("run");
+    assert_eq!(r.stats.ops, 20_000);
+    assert_eq!(r.stats.errors, 0, "{:?}", r.stats.first_error);
+    assert_eq!(r.stats.unfinished, 0);
+    assert_eq!(r.threads, 2);
+    assert_eq!(r.depth, 8);
+    assert!(r.measured > Duration::ZERO);
+    assert_eq!(r.stats.all.len(), 20_000);
+    // Every request the client sent was answered and counted once (no warm-up here).
+    assert_eq!(r.stats.sent, 20_000);
+    assert_eq!(server.pings.load(Ordering::SeqCst), 20_000);
+}
+
+#[test]
+fn warmup_is_excluded() {
+    let server = start(Behaviour::default());
+    let cfg = LoadConfig {
+        connections: 1,
+        depth: 1,
+        rate: Some(500.0),
+        warmup: Duration::from_millis(500),
+        duration: Duration::from_secs(1),
+        ..config(server.addr)
+    };
+    let r = run(&cfg, &Workload::Ping).expect("run");
+    assert_eq!(r.stats.errors, 0);
+    assert!((490..=500).contains(&r.stats.ops), "{}", r.stats.ops);
+    assert!(
+        r.stats.sent >= 740,
+        "warm-up requests were sent too: {}",
+        r.stats.sent
+    );
+}
+
+#[test]
+fn out_of_order_and_split_answers_are_matched_by_id() {
+    let server = start(Behaviour {
+        reverse_and_split: true,
+        ..Behaviour::default()
+    });
+    let cfg = LoadConfig {
+        connections: 2,
+        depth: 32,
+        ops: Some(5_000),
+        recv_buffer: 4096,
+        ..config(server.addr)
+    };
+    let r = run(&cfg, &Workload::Ping).expect("run");
+    assert_eq!(r.stats.ops, 5_000);
+    assert_eq!(r.stats.errors, 0, "{:?}", r.stats.first_error);
+}
+
+#[test]
+fn a_lost_connection_counts_errors_and_ends_the_run() {
+    let server = start(Behaviour {
+        close_after: Some(300),
+        ..Behaviour::default()
+    });
+    let cfg = LoadConfig {
+        connections: 1,
+        depth: 4,
+        duration: Duration::from_secs(30),
+        ..config(server.addr)
+    };
+    let started = Instant::now();
+    let r = run(&cfg, &Workload::Ping).expect("run");
+    assert!(
+        started.elapsed() < Duration::from_secs(10),
+        "run ended early"
+    );
+    assert_eq!(r.stats.connections_failed, 1);
+    assert_eq!(r.stats.ops, 300);
+    assert!(r
+        .stats
+        .error_codes
+        .get("CONNECTION")
+        .is_some_and(|n| *n >= 1));
+    assert!(r.stats.first_error.is_some());
+}
+
+#[test]
+fn auth_token_is_sent_in_hello() {
+    let server = start(Behaviour {
+        token: Some(b"s3cret".to_vec()),
+        ..Behaviour::default()
+    });
+    let bad = LoadConfig {
+        auth_token: Some(b"wrong".to_vec()),
+        ops: Some(10),
+        ..config(server.addr)
+    };
+    match run(&bad, &Workload::Ping) {
+        Err(LoadError::Server { code, .. }) => assert_eq!(code, ErrorCode::AuthFailed),
+        other => panic!("expected AUTH_FAILED, got {other:?}"),
+    }
+    let good = LoadConfig {
+        auth_token: Some(b"s3cret".to_vec()),
+        ..bad
+    };
+    assert_eq!(run(&good, &Workload::Ping).expect("run").stats.ops, 10);
+}
+
+// ---------------------------------------------------------------- SEARCH / UPSERT / recall
+
+fn tmp(name: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("corevec-load-it-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("tmp");
+    dir.join(name)
+}
+
+fn ingest_config(addr: SocketAddr, collection: &str) -> IngestConfig {
+    IngestConfig {
+        addr: addr.to_string(),
+        auth_token: None,
+        collection: collection.into(),
+        create: Some(CreateSpec {
+            metric: Metric::L2,
+            m: 16,
+            ef_construction: 200,
+            shards: 0,
+            drop_existing: false,
+        }),
+        batch: 3,
+        connections: 2,
+        depth: 2,
+        id_offset: 0,
+        progress: false,
+        request_timeout: Duration::from_secs(10),
+    }
+}
+
+#[test]
+fn recall_against_a_hand_made_truth() {
+    let server = mock_server::MockServer::start(None);
+    // 2-D points; exact L2 order for (1,2) is 0,2,1,3 and for (9,8) is 3,1,2,0 (no ties).
+    let base = Matrix::new(2, vec![0.0, 0.0, 10.0, 0.0, 0.0, 10.0, 10.0, 10.0]).expect("base");
+    let queries = Matrix::new(2, vec![1.0, 2.0, 9.0, 8.0]).expect("queries");
+    // Query 0's truth is half wrong (3 is not in its top 2), query 1's is right: recall 0.75.
+    let truth = Matrix::new(2, vec![0, 3, 3, 1]).expect("truth");
+    let r = ingest(&ingest_config(server.addr, "hand"), &Arc::new(base)).expect("ingest");
+    assert_eq!(r.vectors, 4);
+    assert_eq!(r.stats.errors, 0);
+    let spec = SearchSpec {
+        collection: "hand".into(),
+        queries: Arc::new(queries),
+        k: 2,
+        ef: 0,
+        flags: SearchFlags::default(),
+        truth: Some(Arc::new(truth)),
+    };
+    let cfg = LoadConfig {
+        connections: 1,
+        depth: 2,
+        ops: Some(40),
+        ..config(server.addr)
+    };
+    let run = run(&cfg, &Workload::Query(spec)).expect("query");
+    assert_eq!(run.stats.errors, 0, "{:?}", run.stats.first_error);
+    assert_eq!(run.stats.recall_n % 2, 0, "queries alternate");
+    let recall = run.stats.recall_sum / run.stats.recall_n as f64;
+    assert!((recall - 0.75).abs() < 1e-12, "recall {recall}");
+}
+
+#[test]
+fn mixed_load_writes_and_reads_and_grows_the_receive_buffer() {
+    let server = mock_server::MockServer::start(None);
+    let base =
+        Arc::new(corevec_load::datasets::load_vectors("synthetic:uniform:600:16:9").expect("base"));
+    let ingest_cfg = IngestConfig {
+        batch: 64,
+        ..ingest_config(server.addr, "mixed")
+    };
+    ingest(&ingest_cfg, &base).expect("ingest");
+    let queries = Arc::new(
+        corevec_load::datasets::load_vectors("synthetic:uniform:5:16:9:skip=600").expect("q"),
+    );
+    // k = 500: a ~6 KB SEARCH answer, larger than the 4 KiB receive buffer.
+    let search = SearchSpec {
+        collection: "mixed".into(),
+        queries,
+        k: 500,
+        ef: 0,
+        flags: SearchFlags::default(),
+        truth: None,
+    };
+    let workload = Workload::Mixed {
+        search,
+        write: WriteSpec {
+            collection: "mixed".into(),
+            data: Arc::clone(&base),
+            batch: 4,
+            id_offset: 0,
+        },
+        write_ratio: 0.3,
+    };
+    let cfg = LoadConfig {
+        connections: 2,
+        depth: 2,
+        ops: Some(200),
+        recv_buffer: 4096,
+        ..config(server.addr)
+    };
+    let r = run(&cfg, &workload).expect("mixed");
+    assert_eq!(r.stats.errors, 0, "{:?}", r.stats.first_error);
+    assert_eq!(r.stats.ops, 200);
+    let (reads, writes) = (r.stats.read.len(), r.stats.write.len());
+    assert_eq!(reads + writes, 200);
+    assert!((30..=90).contains(&writes), "~30% writes: {writes}");
+}
+
+#[test]
+fn server_errors_are_counted_by_code() {
+    let server = mock_server::MockServer::start(None);
+    let spec = SearchSpec {
+        collection: "missing".into(),
+        queries: Arc::new(Matrix::new(2, vec![1.0, 2.0]).expect("q")),
+        k: 1,
+        ef: 0,
+        flags: SearchFlags::default(),
+        truth: None,
+    };
+    let cfg = LoadConfig {
+        connections: 1,
+        depth: 4,
+        ops: Some(50),
+        ..config(server.addr)
+    };
+    let r = run(&cfg, &Workload::Query(spec)).expect("run");
+    assert_eq!(r.stats.ops, 0);
+    assert_eq!(r.stats.errors, 50);
+    assert_eq!(
+        r.stats
+            .error_codes
+            .get(ErrorCode::CollectionNotFound.name()),
+        Some(&50)
+    );
+}
+
+// ---------------------------------------------------------------- CLI
+
+fn bin() -> std::process::Command {
+    std::process::Command::new(env!("CARGO_BIN_EXE_corevec-load"))
+}
+
+#[test]
+fn cli_ping_prints_one_json_line_with_the_contract_fields() {
+    let server = start(Behaviour::default());
+    let out = bin()
+        .args(["ping", "--addr", &server.addr.to_string()])
+        .args(["--connections", "2", "--depth", "4", "--duration", "0.5"])
+        .args(["--warmup", "0.2", "--json", "--no-progress"])
+        .output()
+        .expect("run corevec-load");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let stdout = String::from_utf8(out.stdout).expect("utf8");
+    assert_eq!(stdout.lines().count(), 1, "{stdout}");
+    let v: serde_json::Value = serde_json::from_str(stdout.trim()).expect("json");
+    for key in [
+        "mode",
+        "connections",
+        "depth",
+        "target_rate",
+        "duration_s",
+        "ops",
+        "qps",
+        "p50_us",
+        "p90_us",
+        "p99_us",
+        "p999_us",
+        "max_us",
+        "errors",
+        "recall_at_k",
+        "k",
+        "ef",
+    ] {
+        assert!(v.get(key).is_some(), "missing {key} in {v}");
+    }
+    assert_eq!(v["mode"], "ping");
+    assert_eq!(v["connections"], 2);
+    assert_eq!(v["errors"], 0);
+    assert!(v["ops"].as_u64().is_some_and(|n| n > 0));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.starts_with("hardware: "), "{stderr}");
+}
+
+#[test]
+fn cli_truth_and_query_recall_end_to_end() {
+    let server = mock_server::MockServer::start(None);
+    let base = tmp("cli_base.fvecs");
+    let queries = tmp("cli_queries.npy");
+    let gt = tmp("cli_gt.ivecs");
+    let b = corevec_load::datasets::load_vectors("synthetic:clusters:300:8:4:0.3:3").expect("b");
+    let q = corevec_load::datasets::load_vectors("synthetic:clusters:20:8:4:0.3:3:skip=300")
+        .expect("q");
+    write_fvecs(&base, &b).expect("base");
+    corevec_load::datasets::write_npy(&queries, &q).expect("queries");
+    let status = bin()
+        .args(["truth", "--base", base.to_str().expect("p")])
+        .args(["--queries", queries.to_str().expect("p")])
+        .args([
+            "--k",
+            "5",
+            "--metric",
+            "l2",
+            "--out",
+            gt.to_str().expect("p"),
+        ])
+        .status()
+        .expect("truth");
+    assert!(status.success());
+    let addr = server.addr.to_string();
+    let status = bin()
+        .args(["ingest", "--addr", &addr, "--collection", "cli"])
+        .args([
+            "--data",
+            base.to_str().expect("p"),
+            "--create",
+            "--metric",
+            "l2",
+        ])
+        .args(["--batch", "64", "--no-progress", "--json"])
+        .output()
+        .expect("ingest");
+    assert!(
+        status.status.success(),
+        "{}",
+        String::from_utf8_lossy(&status.stderr)
+    );
+    let out = bin()
+        .args(["query", "--addr", &addr, "--collection", "cli"])
+        .args(["--queries", queries.to_str().expect("p")])
+        .args(["--truth", gt.to_str().expect("p"), "--k", "5", "--ef", "16"])
+        .args([
+            "--connections",
+            "1",
+            "--depth",
+            "2",
+            "--ops",
+            "40",
+            "--warmup",
+            "0",
+        ])
+        .args(["--json", "--no-progress"])
+        .output()
+        .expect("query");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: serde_json::Value =
+        serde_json::from_str(String::from_utf8_lossy(&out.stdout).trim()).expect("json");
+    // The reference server searches exactly, so recall against exact truth is 1.
+    assert_eq!(v["recall_at_k"], 1.0, "{v}");
+    assert_eq!(v["k"], 5);
+    assert_eq!(v["ef"], 16);
+    // Unused-file sanity: ivecs written by `truth` round-trips through the reader.
+    let t = corevec_load::datasets::read_ivecs(&gt).expect("gt");
+    assert_eq!((t.rows(), t.dim()), (20, 5));
+    write_ivecs(&tmp("copy.ivecs"), &t).expect("copy");
+}
+
+#[test]
+fn cli_rejects_bad_datasets_clearly() {
+    let bad = tmp("bad.npy");
+    let header = "{'descr': '<f8', 'fortran_order': False, 'shape': (2, 3), }\n";
+    let mut bytes = b"\x93NUMPY\x01\x00".to_vec();
+    bytes.extend_from_slice(&u16::try_from(header.len()).expect("len").to_le_bytes());
+    bytes.extend_from_slice(header.as_bytes());
+    bytes.extend_from_slice(&[0u8; 48]);
+    std::fs::write(&bad, bytes).expect("write");
+    let out = bin()
+        .args(["truth", "--base", bad.to_str().expect("p"), "--queries"])
+        .args([
+            bad.to_str().expect("p"),
+            "--k",
+            "1",
+            "--metric",
+            "l2",
+            "--out",
+            "/dev/null",
+        ])
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("float32"), "{stderr}");
+}
