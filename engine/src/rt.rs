@@ -84,9 +84,14 @@ impl TaskQueues {
                 Latency::Matters(Duration::from_millis(2)),
                 "foreground",
             ),
+            // Latency matters here too, not for the queue's own sake: glommio only turns its
+            // reactor (and so notices a readable socket) when the running queue is preempted
+            // or idle, and it arms the preemption timer from the running queue's latency.
+            // With `Latency::NotImportant` a busy index builder held sockets unread for
+            // ~80 ms at a time; 2 ms bounds that stall.
             background: ex.create_task_queue(
                 Shares::Static(100),
-                Latency::NotImportant,
+                Latency::Matters(Duration::from_millis(2)),
                 "background",
             ),
         }
