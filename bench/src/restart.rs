@@ -22,7 +22,7 @@ pub struct RestartArgs {
     #[arg(long, conflicts_with = "synthetic")]
     data: Option<PathBuf>,
     /// Seeded synthetic set instead: N,DIM,CLUSTERS,SEED (gaussian clusters, spread 0.1).
-    #[arg(long, value_delimiter = ',', num_args = 4)]
+    #[arg(long, value_delimiter = ',')]
     synthetic: Option<Vec<u64>>,
     /// Where the node keeps its data (a real file system; removed first).
     #[arg(long)]
@@ -53,7 +53,7 @@ pub struct RestartArgs {
 pub fn run(args: &RestartArgs) -> Result<(), Box<dyn std::error::Error>> {
     let (base, source) = match (&args.data, &args.synthetic) {
         (Some(dir), _) => (load_texmex(dir)?.base, dir.display().to_string()),
-        (None, Some(p)) => {
+        (None, Some(p)) if p.len() == 4 => {
             let synthetic = Synthetic {
                 count: usize::try_from(p[0])?,
                 dim: usize::try_from(p[1])?,
@@ -67,7 +67,7 @@ pub fn run(args: &RestartArgs) -> Result<(), Box<dyn std::error::Error>> {
                 format!("synthetic:{}x{}:{}clusters:seed{}", p[0], p[1], p[2], p[3]),
             )
         }
-        (None, None) => return Err("give --data DIR or --synthetic N,DIM,CLUSTERS,SEED".into()),
+        _ => return Err("give --data DIR or --synthetic N,DIM,CLUSTERS,SEED".into()),
     };
     let n = base.rows();
     let tail = args.wal_tail.min(n);
