@@ -6,6 +6,8 @@
 //! `process_crash.rs` pattern): the child logs every acknowledged batch on stdout, the parent
 //! kills it with SIGKILL, reopens the data directory and checks every id bit for bit.
 
+#![allow(clippy::disallowed_methods)] // the test reads a child process's stdout on a thread
+
 use std::collections::HashMap;
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
