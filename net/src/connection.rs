@@ -139,7 +139,7 @@ impl Connection {
     }
 
     fn enqueue_error(&self, request_id: RequestId, opcode: u8, code: ErrorCode, message: &str) {
-        CoreCounters::add(&self.core.counters().errors, 1);
+        self.core.counters().error_sent(code);
         self.enqueue(|out| {
             handler::encode_failure(out, request_id, opcode, &Failure::new(code, message));
         });
@@ -394,13 +394,21 @@ fn dispatch(connection: &Rc<Connection>, frame: Vec<u8>) {
         .set(connection.in_flight_bytes.get() + frame_bytes);
     core.in_flight.set(core.in_flight.get() + 1);
     CoreCounters::add(&counters.in_flight, 1);
-    CoreCounters::add(&counters.requests, 1);
+    counters.request_admitted(opcode);
+    let admitted = Instant::now();
 
     let connection = Rc::clone(connection);
     rt::spawn_into(core.local.queues().foreground, async move {
         let answer = run(&connection.core, &frame).await;
         drop(frame);
-        finish(&connection, request_id, opcode, frame_bytes, answer);
+        finish(
+            &connection,
+            request_id,
+            opcode,
+            frame_bytes,
+            admitted,
+            answer,
+        );
     });
 }
 
@@ -408,6 +416,9 @@ async fn run(core: &Core, bytes: &[u8]) -> Result<handler::Answer, Failure> {
     let frame = Frame::parse(bytes).map_err(|e| Failure::new(e.code(), e.to_string()))?;
     let request =
         Request::decode_frame(&frame).map_err(|e| Failure::new(e.code(), e.to_string()))?;
+    if let Some(backend) = &core.backend {
+        return backend.execute(request).await;
+    }
     let context = Context {
         local: &core.local,
         stats: &core.state.stats,
@@ -420,6 +431,7 @@ fn finish(
     request_id: RequestId,
     opcode: u8,
     frame_bytes: usize,
+    admitted: Instant,
     answer: Result<handler::Answer, Failure>,
 ) {
     let core = &connection.core;
@@ -430,12 +442,13 @@ fn finish(
     core.in_flight.set(core.in_flight.get() - 1);
     let counters = core.counters();
     CoreCounters::sub(&counters.in_flight, 1);
-    let mut failed = false;
+    let mut failed = None;
     connection.enqueue(|out| {
         failed = handler::encode_answer(out, request_id, opcode, answer);
     });
-    if failed {
-        CoreCounters::add(&counters.errors, 1);
+    counters.request_finished(opcode, admitted.elapsed());
+    if let Some(code) = failed {
+        counters.error_sent(code);
     }
     connection.progress.notify();
     if connection.in_flight.get() == 0 {
@@ -563,7 +576,7 @@ async fn write_loop(connection: Rc<Connection>, mut writer: WriteHalf<TcpStream>
 
 /// Result of [`FrameReader::next`].
 #[derive(Debug)]
-enum ReadResult {
+pub(crate) enum ReadResult {
     /// One whole frame (header + body), in a buffer of its own.
     Frame(Vec<u8>),
     /// Clean close between frames.
@@ -581,7 +594,7 @@ enum ReadResult {
 /// the platforms we run on, so `VectorsRef::as_f32_slice` is zero-copy (and falls back to a
 /// copy if not). Cancel-safe: all progress lives in `self`, so dropping a pending `next` (idle
 /// timeout, shutdown) loses nothing.
-struct FrameReader {
+pub(crate) struct FrameReader {
     staging: Vec<u8>,
     start: usize,
     end: usize,
@@ -591,7 +604,7 @@ struct FrameReader {
 }
 
 impl FrameReader {
-    fn new(body_bytes_max: u32) -> FrameReader {
+    pub(crate) fn new(body_bytes_max: u32) -> FrameReader {
         FrameReader {
             staging: vec![0; STAGING_BYTES],
             start: 0,
@@ -601,7 +614,7 @@ impl FrameReader {
         }
     }
 
-    async fn next<R: AsyncRead + Unpin>(&mut self, reader: &mut R) -> ReadResult {
+    pub(crate) async fn next<R: AsyncRead + Unpin>(&mut self, reader: &mut R) -> ReadResult {
         loop {
             if let Some((frame, filled)) = &mut self.large {
                 if *filled == frame.len() {

@@ -71,6 +71,18 @@ pub(crate) enum Answer {
     },
 }
 
+/// A request executor other than this core's engine: the router plugs in here to reuse the
+/// server's connection layer (HELLO, auth, limits, pipelining, framing) with a backend that
+/// forwards to other nodes. `None` in [`crate::server`] means "the local engine"
+/// ([`execute`]).
+pub(crate) trait Backend {
+    /// Executes `request` (never HELLO, which the connection answers itself).
+    fn execute<'a>(
+        &'a self,
+        request: Request<'a>,
+    ) -> std::pin::Pin<Box<dyn std::future::Future<Output = Result<Answer, Failure>> + 'a>>;
+}
+
 /// What the handler needs from its core.
 pub(crate) struct Context<'a> {
     pub(crate) local: &'a Rc<LocalEngine>,
@@ -326,14 +338,14 @@ async fn stats(ctx: &Context<'_>) -> Result<Vec<Stat>, Failure> {
 }
 
 /// Appends the response frame for `answer` to `out`. If the response cannot be encoded (it
-/// would exceed the frame limit), appends a BATCH_TOO_LARGE error instead. Returns whether
-/// an ERROR frame was written.
+/// would exceed the frame limit), appends a BATCH_TOO_LARGE error instead. Returns the code
+/// of the ERROR frame written, if one was.
 pub(crate) fn encode_answer(
     out: &mut Vec<u8>,
     request_id: RequestId,
     opcode: u8,
     answer: Result<Answer, Failure>,
-) -> bool {
+) -> Option<ErrorCode> {
     let encoded = match &answer {
         Ok(Answer::Response(response)) => response.encode(request_id, opcode, out),
         Ok(Answer::Get { found, flat, dim }) => {
@@ -350,11 +362,11 @@ pub(crate) fn encode_answer(
         }
         Err(failure) => {
             encode_failure(out, request_id, opcode, failure);
-            return true;
+            return Some(failure.code);
         }
     };
     match encoded {
-        Ok(()) => false,
+        Ok(()) => None,
         Err(e) => {
             let failure = match e {
                 ProtoError::FrameTooLarge { .. } | ProtoError::BatchTooLarge { .. } => {
@@ -372,7 +384,7 @@ pub(crate) fn encode_answer(
                 }
             };
             encode_failure(out, request_id, opcode, &failure);
-            true
+            Some(failure.code)
         }
     }
 }
@@ -451,7 +463,10 @@ mod tests {
             dim,
         };
         let mut out = Vec::new();
-        assert!(encode_answer(&mut out, RequestId(7), 0x21, Ok(answer)));
+        assert_eq!(
+            encode_answer(&mut out, RequestId(7), 0x21, Ok(answer)),
+            Some(ErrorCode::BatchTooLarge)
+        );
         let frame = corevec_proto::Frame::parse(&out).unwrap();
         match Response::decode_frame(&frame).unwrap() {
             Response::Error(e) => assert_eq!(e.code, ErrorCode::BatchTooLarge),

@@ -6,7 +6,8 @@
 //! the engine's [`LocalEngine`](corevec_engine::LocalEngine) API and from engine errors to wire
 //! error codes (`handler.rs`), the limits that keep work bounded (connections per core,
 //! requests in flight per connection and per core, frame size, idle and write timeouts), the
-//! node-level counters behind STATS ([`stats`]) and graceful shutdown.
+//! node-level counters behind STATS ([`stats`]), the Prometheus metrics and health endpoint
+//! ([`metrics`], a plain thread, not a core) and graceful shutdown.
 //!
 //! **Must never:** block a core (no blocking syscalls, no locks on the request path; all I/O
 //! goes through the runtime seam `corevec_engine::rt`), trust a client (every byte is checked
@@ -56,12 +57,16 @@ pub mod config;
 mod connection;
 pub mod error;
 mod handler;
+pub mod metrics;
 mod notify;
+pub mod router;
 pub mod server;
 pub mod stats;
 
 pub use config::ServerConfig;
 pub use error::NetError;
+pub use metrics::{MetricsError, MetricsServer, Readiness};
+pub use router::{Router, RouterConfig, RouterError};
 pub use server::{
     serve_on_core, shutdown_channel, CoreEvent, CoreSignals, Server, ServerState, ShutdownSignal,
     ShutdownTrigger,

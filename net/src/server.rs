@@ -34,6 +34,7 @@ use futures_lite::{future, AsyncWriteExt};
 use crate::config::ServerConfig;
 use crate::connection::{self, Connection};
 use crate::error::NetError;
+use crate::handler::Backend;
 use crate::notify::Notify;
 use crate::stats::{CoreCounters, NodeStats};
 
@@ -134,6 +135,8 @@ pub(crate) struct Core {
     accept_stop: Notify,
     /// Wakes the draining accept loop when a connection closes.
     connection_closed: Notify,
+    /// Executes requests instead of `local` (the router); `None` for a node.
+    pub(crate) backend: Option<Rc<dyn Backend>>,
 }
 
 impl Core {
@@ -195,6 +198,17 @@ pub struct CoreSignals {
 /// [`CoreEvent::Stopped`]. Must run on the core's executor (it is what `Engine::start_with`
 /// calls on each core).
 pub fn serve_on_core(local: &Rc<LocalEngine>, state: Arc<ServerState>, signals: CoreSignals) {
+    serve_on_core_with(local, state, signals, None);
+}
+
+/// [`serve_on_core`] with requests executed by `backend` instead of the local engine (the
+/// router); the engine then only provides the core's executor and task queues.
+pub(crate) fn serve_on_core_with(
+    local: &Rc<LocalEngine>,
+    state: Arc<ServerState>,
+    signals: CoreSignals,
+    backend: Option<Rc<dyn Backend>>,
+) {
     let core = Rc::new(Core {
         local: Rc::clone(local),
         state,
@@ -206,6 +220,7 @@ pub fn serve_on_core(local: &Rc<LocalEngine>, state: Arc<ServerState>, signals: 
         rejections_pending: Cell::new(0),
         accept_stop: Notify::default(),
         connection_closed: Notify::default(),
+        backend,
     });
     // Touch the counters so the node's table exists before the first STATS.
     let _ = core.counters();
@@ -426,6 +441,27 @@ impl Server {
         };
         move |local: &Rc<LocalEngine>| {
             serve_on_core(local, Arc::clone(&state), signals.clone());
+        }
+    }
+
+    /// Like [`Server::on_core`], with requests executed by the backend `make_backend` builds
+    /// on each core (the router).
+    pub(crate) fn on_core_with_backend(
+        &self,
+        make_backend: impl Fn(&Rc<LocalEngine>, &Arc<ServerState>) -> Rc<dyn Backend>
+            + Send
+            + Sync
+            + 'static,
+    ) -> impl Fn(&Rc<LocalEngine>) + Send + Sync + 'static {
+        let state = Arc::clone(&self.state);
+        let signals = CoreSignals {
+            start: self.start.clone(),
+            stop: self.signal.clone(),
+            events: self.events_sender.clone(),
+        };
+        move |local: &Rc<LocalEngine>| {
+            let backend = make_backend(local, &state);
+            serve_on_core_with(local, Arc::clone(&state), signals.clone(), Some(backend));
         }
     }
 

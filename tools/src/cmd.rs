@@ -1,5 +1,7 @@
 //! One module per subcommand.
 
+pub mod check;
 pub mod client;
 pub mod import;
+pub mod route;
 pub mod serve;

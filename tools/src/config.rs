@@ -78,7 +78,8 @@ pub struct ServeFlags {
     /// Cores to run on: `all`, a count `N`, or a list `0,2,3` [default: all].
     #[arg(long, env = "COREVEC_CORES", value_name = "all|N|LIST", value_parser = parse_cores)]
     pub cores: Option<CoreSelection>,
-    /// Metrics endpoint address [default: 127.0.0.1:9717].
+    /// Metrics endpoint address: Prometheus `/metrics`, `/healthz`, `/readyz` over HTTP
+    /// [default: 127.0.0.1:9717].
     #[arg(long, env = "COREVEC_METRICS_LISTEN", value_name = "HOST:PORT")]
     pub metrics_listen: Option<SocketAddr>,
     /// When writes are acknowledged: `sync`, `interval=MS` or `none` [default: sync].
@@ -108,6 +109,19 @@ pub struct ServeFlags {
     /// Bound on draining requests at shutdown, in seconds [default: 30].
     #[arg(long, env = "COREVEC_SHUTDOWN_TIMEOUT_S", value_name = "SECONDS")]
     pub shutdown_timeout_s: Option<u64>,
+    /// On SIGTERM/SIGINT, after draining, snapshot every collection before stopping the
+    /// engine, so the next start replays no WAL (`--snapshot-on-shutdown` alone means true)
+    /// [default: false].
+    #[arg(
+        long,
+        env = "COREVEC_SNAPSHOT_ON_SHUTDOWN",
+        value_name = "BOOL",
+        num_args = 0..=1,
+        require_equals = true,
+        default_missing_value = "true",
+        value_parser = clap::builder::BoolishValueParser::new()
+    )]
+    pub snapshot_on_shutdown: Option<bool>,
 }
 
 /// `cores` in a file: `"all"`, `4`, `"0,2"` or `[0, 2]`.
@@ -136,6 +150,7 @@ struct FileConfig {
     max_in_flight_per_core: Option<usize>,
     idle_timeout_s: Option<u64>,
     shutdown_timeout_s: Option<u64>,
+    snapshot_on_shutdown: Option<bool>,
 }
 
 /// The effective configuration of `corevec serve`.
@@ -147,7 +162,7 @@ pub struct ServeConfig {
     pub data_dir: PathBuf,
     /// Cores to run on.
     pub cores: CoreSelection,
-    /// Metrics endpoint address (validated; the endpoint itself is not served yet).
+    /// Metrics endpoint address (`/metrics`, `/healthz`, `/readyz`).
     pub metrics_listen: SocketAddr,
     /// WAL durability.
     pub durability: Durability,
@@ -167,6 +182,8 @@ pub struct ServeConfig {
     pub idle_timeout_s: u64,
     /// Shutdown drain bound in seconds.
     pub shutdown_timeout_s: u64,
+    /// Snapshot every collection at graceful shutdown, before the engine stops.
+    pub snapshot_on_shutdown: bool,
 }
 
 fn key_error(origin: &str, key: &str, reason: impl std::fmt::Display) -> Failure {
@@ -288,6 +305,10 @@ impl ServeConfig {
                 .shutdown_timeout_s
                 .or(file.shutdown_timeout_s)
                 .unwrap_or(SHUTDOWN_TIMEOUT_S_DEFAULT),
+            snapshot_on_shutdown: flags
+                .snapshot_on_shutdown
+                .or(file.snapshot_on_shutdown)
+                .unwrap_or(false),
         };
         if config.data_dir.as_os_str().is_empty() {
             return Err(key_error(origin, "data_dir", "must not be empty"));
@@ -385,6 +406,10 @@ impl ServeConfig {
         );
         put("idle_timeout_s", int(self.idle_timeout_s));
         put("shutdown_timeout_s", int(self.shutdown_timeout_s));
+        put(
+            "snapshot_on_shutdown",
+            toml::Value::Boolean(self.snapshot_on_shutdown),
+        );
         toml::to_string(&table).unwrap_or_default()
     }
 }
@@ -408,6 +433,66 @@ mod tests {
         assert_eq!(config.data_dir, PathBuf::from("./corevec-data"));
         assert_eq!(config.cores, CoreSelection::All);
         assert_eq!(config.durability, Durability::Sync);
+        assert!(!config.snapshot_on_shutdown);
+    }
+
+    #[test]
+    fn the_example_file_is_valid_and_shows_the_defaults() {
+        let example = Path::new(env!("CARGO_MANIFEST_DIR")).join("corevec.example.toml");
+        let from_example = ServeConfig::resolve(&ServeFlags {
+            config: Some(example),
+            ..ServeFlags::default()
+        })
+        .unwrap();
+        assert_eq!(
+            from_example,
+            ServeConfig::resolve(&ServeFlags::default()).unwrap()
+        );
+    }
+
+    #[test]
+    fn snapshot_on_shutdown_from_flag_env_and_file() {
+        use clap::Parser;
+        #[derive(Parser)]
+        struct Cli {
+            #[command(flatten)]
+            flags: ServeFlags,
+        }
+        let parse = |args: &[&str]| Cli::try_parse_from(args).map(|c| c.flags.snapshot_on_shutdown);
+        assert_eq!(parse(&["x"]).unwrap(), None);
+        assert_eq!(parse(&["x", "--snapshot-on-shutdown"]).unwrap(), Some(true));
+        assert_eq!(
+            parse(&["x", "--snapshot-on-shutdown=false"]).unwrap(),
+            Some(false)
+        );
+        assert!(parse(&["x", "--snapshot-on-shutdown=maybe"]).is_err());
+
+        let f = file("snapshot_on_shutdown = true\n");
+        let from_file = ServeConfig::resolve(&ServeFlags {
+            config: Some(f.path().to_owned()),
+            ..ServeFlags::default()
+        })
+        .unwrap();
+        assert!(from_file.snapshot_on_shutdown);
+        assert!(from_file.to_toml().contains("snapshot_on_shutdown = true"));
+        let flag_wins = ServeConfig::resolve(&ServeFlags {
+            config: Some(f.path().to_owned()),
+            snapshot_on_shutdown: Some(false),
+            ..ServeFlags::default()
+        })
+        .unwrap();
+        assert!(!flag_wins.snapshot_on_shutdown);
+        let bad = file("snapshot_on_shutdown = \"yes\"\n");
+        let err = ServeConfig::resolve(&ServeFlags {
+            config: Some(bad.path().to_owned()),
+            ..ServeFlags::default()
+        })
+        .unwrap_err();
+        assert!(
+            err.message.contains("snapshot_on_shutdown"),
+            "{}",
+            err.message
+        );
     }
 
     #[test]

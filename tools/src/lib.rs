@@ -42,7 +42,8 @@ Exit codes:
   1  runtime error (I/O, server error, forced shutdown by a second signal)
   2  usage or configuration error (unknown flag or config key, invalid value)
   3  data directory locked by another `corevec serve`
-  4  cannot listen on the configured address";
+  4  cannot listen on the configured address (or the metrics address)
+  5  `corevec check` found damage; 6: only torn WAL tails (see `corevec check --help`)";
 
 /// A failed command: what to print and how to exit.
 #[derive(Debug)]
@@ -110,6 +111,10 @@ pub enum Command {
     Snapshot(cmd::client::SnapshotArgs),
     /// Import vectors from an .fvecs or .npy file into a collection.
     Import(cmd::import::ImportArgs),
+    /// Run a router in front of several nodes (shard map, replication, failover).
+    Route(Box<cmd::route::RouteArgs>),
+    /// Verify a stopped node's data directory offline (checksums, WAL continuity, snapshots).
+    Check(cmd::check::CheckArgs),
 }
 
 /// Writes a line to stderr, ignoring failure (`eprintln!` panics when stderr is closed).
@@ -149,6 +154,8 @@ pub fn main() -> ExitCode {
         Command::Stats(args) => cmd::client::stats(&args),
         Command::Snapshot(args) => cmd::client::snapshot(&args),
         Command::Import(args) => cmd::import::run(&args),
+        Command::Route(args) => cmd::route::run(&args),
+        Command::Check(args) => cmd::check::run(&args),
     };
     match outcome {
         Ok(()) => ExitCode::SUCCESS,

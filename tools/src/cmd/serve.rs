@@ -1,19 +1,21 @@
 //! `corevec serve`: run a node.
 //!
 //! Order of events: resolve and validate the configuration (exit 2), start logging, read the
-//! auth token, lock the data directory (exit 3), install the signal handler, start the engine
-//! with the server on every core, wait until every core listens (exit 4 if one cannot), tell
-//! systemd `READY=1`, and wait for SIGTERM/SIGINT. Then: `STOPPING=1`, stop accepting, let
-//! requests in flight finish (bounded), close connections, shut the engine down (which makes
-//! every WAL durable), exit 0. A second signal exits 1 at once.
+//! auth token, lock the data directory (exit 3), install the signal handler, start the metrics
+//! endpoint (exit 4 if it cannot listen; `/readyz` answers 503 from here on), start the engine
+//! with the server on every core (recovery), wait until every core listens (exit 4 if one
+//! cannot), mark `/readyz` ready, tell systemd `READY=1`, and wait for SIGTERM/SIGINT. Then:
+//! `/readyz` 503, `STOPPING=1`, stop accepting, let requests in flight finish (bounded), close
+//! connections, snapshot every collection if `snapshot_on_shutdown` is set, shut the engine
+//! down (which makes every WAL durable), exit 0. A second signal exits 1 at once.
 
 use std::path::Path;
-use std::sync::mpsc;
-use std::time::Duration;
+use std::sync::{mpsc, Arc};
+use std::time::{Duration, Instant};
 
 use clap::Args;
 use corevec_engine::{Engine, EngineConfig};
-use corevec_net::{NetError, Server};
+use corevec_net::{MetricsError, MetricsServer, NetError, Readiness, Server};
 use corevec_storage::WalConfig;
 use signal_hook::consts::{SIGINT, SIGTERM};
 use signal_hook::iterator::Signals;
@@ -28,6 +30,8 @@ const LISTEN_TIMEOUT: Duration = Duration::from_secs(30);
 const STOP_SLACK: Duration = Duration::from_secs(5);
 /// How long the engine may take to flush and stop after the server stopped.
 const ENGINE_STOP_TIMEOUT: Duration = Duration::from_secs(30);
+/// How long a metrics scrape in progress may keep the engine handle at shutdown.
+const METRICS_DETACH_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// Arguments of `corevec serve`.
 #[derive(Debug, Args)]
@@ -61,6 +65,16 @@ pub fn run(args: ServeArgs) -> Result<(), Failure> {
 
     let mut server =
         Server::new(config.server_config(token)).map_err(|e| Failure::usage(e.to_string()))?;
+    // Up before recovery: `/healthz` answers and `/readyz` says 503 while shards load.
+    let metrics = MetricsServer::start(config.metrics_listen, Arc::clone(server.state())).map_err(
+        |e| match e {
+            MetricsError::Bind { .. } => Failure {
+                exit_code: exit::LISTEN,
+                message: format!("{e} (metrics_listen)"),
+            },
+            other => Failure::runtime(other.to_string()),
+        },
+    )?;
     let engine_config = EngineConfig {
         cores: config.cores.clone(),
         data_dir: Some(config.data_dir.clone()),
@@ -74,10 +88,14 @@ pub fn run(args: ServeArgs) -> Result<(), Failure> {
         "starting the engine on {}",
         config.data_dir.display()
     ))?;
+    let engine = Arc::new(engine);
+    metrics.attach_engine(Arc::clone(&engine));
     let cores = engine.cores();
     if let Err(e) = server.listen(cores, LISTEN_TIMEOUT) {
         let _ = server.shutdown(cores, STOP_SLACK);
-        let _ = engine.shutdown();
+        if let Ok(engine) = metrics.detach_engine(engine, METRICS_DETACH_TIMEOUT) {
+            let _ = engine.shutdown();
+        }
         return Err(match e {
             NetError::Bind { .. } => Failure {
                 exit_code: exit::LISTEN,
@@ -94,10 +112,7 @@ pub fn run(args: ServeArgs) -> Result<(), Failure> {
         auth = config.auth_token_file.is_some(),
         "corevec serving"
     );
-    tracing::info!(
-        metrics_listen = %config.metrics_listen,
-        "metrics endpoint is not served yet; the address is reserved in the configuration"
-    );
+    metrics.set_readiness(Readiness::Ready);
     systemd::notify("READY=1");
 
     let signal = signals.recv().unwrap_or(SIGTERM);
@@ -105,26 +120,68 @@ pub fn run(args: ServeArgs) -> Result<(), Failure> {
         signal,
         "shutting down gracefully (a second signal forces exit)"
     );
+    metrics.set_readiness(Readiness::ShuttingDown);
     systemd::notify("STOPPING=1");
     let server_config = server.state().config.clone();
     let drain_bound = server_config.shutdown_timeout + server_config.write_timeout + STOP_SLACK;
     if let Err(e) = server.shutdown(cores, drain_bound) {
         tracing::warn!(error = %e, "server did not stop cleanly; stopping the engine anyway");
     }
+    let snapshot_failure = if config.snapshot_on_shutdown {
+        snapshot_before_stop(&engine)
+    } else {
+        None
+    };
+    let engine = metrics
+        .detach_engine(engine, METRICS_DETACH_TIMEOUT)
+        .map_err(|_| {
+            Failure::runtime(format!(
+                "a metrics scrape held the engine for over {} s; exiting without a clean engine \
+                 stop (the WAL holds every acknowledged write)",
+                METRICS_DETACH_TIMEOUT.as_secs()
+            ))
+        })?;
     let (done_sender, done) = mpsc::channel();
     std::thread::spawn(move || {
         let _ = done_sender.send(engine.shutdown());
     });
-    match done.recv_timeout(ENGINE_STOP_TIMEOUT) {
-        Ok(Ok(())) => {
-            tracing::info!("stopped");
-            Ok(())
-        }
+    let stopped = match done.recv_timeout(ENGINE_STOP_TIMEOUT) {
+        Ok(Ok(())) => Ok(()),
         Ok(Err(e)) => Err(Failure::runtime(format!("engine shutdown: {e}"))),
         Err(_) => Err(Failure::runtime(format!(
             "engine did not stop within {} s",
             ENGINE_STOP_TIMEOUT.as_secs()
         ))),
+    };
+    metrics.stop();
+    stopped?;
+    if let Some(e) = snapshot_failure {
+        return Err(Failure::runtime(format!(
+            "snapshot at shutdown failed: {e} (the WAL holds every acknowledged write; the next \
+             start replays it)"
+        )));
+    }
+    tracing::info!("stopped");
+    Ok(())
+}
+
+/// `snapshot_on_shutdown`: snapshots every collection once the server has drained (no client
+/// write can race it). Returns the error, if any, after logging it; the shutdown goes on.
+fn snapshot_before_stop(engine: &Engine) -> Option<String> {
+    let started = Instant::now();
+    tracing::info!("snapshotting every collection before stopping (snapshot_on_shutdown)");
+    match engine.snapshot(None) {
+        Ok(()) => {
+            tracing::info!(
+                elapsed_ms = started.elapsed().as_millis() as u64,
+                "shutdown snapshot written"
+            );
+            None
+        }
+        Err(e) => {
+            tracing::error!(error = %e, "shutdown snapshot failed; stopping anyway");
+            Some(e.to_string())
+        }
     }
 }
 

@@ -1,0 +1,894 @@
+//! The metrics endpoint: Prometheus text exposition (format 0.0.4) and health probes over
+//! HTTP/1.1, on a listener of its own (`metrics_listen`, default `127.0.0.1:9717`).
+//!
+//! | path       | answer                                                                  |
+//! |------------|-------------------------------------------------------------------------|
+//! | `/metrics` | 200, every metric family (table in `docs/OPERATIONS.md`)                |
+//! | `/healthz` | 200 `ok` while the process runs                                         |
+//! | `/readyz`  | 200 `ready` once every shard recovered and every core listens; 503 `starting` before, 503 `shutting down` from the first SIGTERM on |
+//!
+//! Metrics are not the hot path, so this runs on one plain std thread with blocking sockets,
+//! never on a core: it reads the per-core atomics of [`NodeStats`](crate::stats::NodeStats)
+//! and asks the engine for collection and shard counters through an [`Engine`] handle (one
+//! `list_collections` plus one `describe` per collection per scrape; `describe` is a
+//! fan-out message to every core, answered between requests). Connections are served one at
+//! a time, one request each (`Connection: close`), with a 2 s bound on reading the request:
+//! a slow or malicious client can delay a scrape by that much, never block the node.
+//!
+//! The HTTP parser is deliberately small and strict: a request head of at most 8 KiB, a
+//! request line `METHOD SP /path[?query] SP HTTP/1.x`, header lines `name: value`, no body.
+//! Anything else is 400 (405 for methods other than GET and HEAD, 505 for other versions).
+
+use std::fmt::Write as _;
+use std::io::{self, Read, Write};
+use std::net::{Ipv4Addr, Ipv6Addr, Shutdown, SocketAddr, TcpListener, TcpStream};
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicU8, Ordering};
+use std::sync::{Arc, Mutex, PoisonError};
+use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
+
+use corevec_engine::{CollectionInfo, Engine, Error as EngineError};
+
+use crate::server::ServerState;
+use crate::stats::{slot_error, slot_opcode, LATENCY_BOUNDS_US, LATENCY_BUCKETS, OPCODE_SLOTS};
+
+/// Largest request head (request line and headers) accepted.
+const REQUEST_HEAD_BYTES_MAX: usize = 8 * 1024;
+/// How long a client may take to send its request head.
+const REQUEST_READ_TIMEOUT: Duration = Duration::from_secs(2);
+/// How long a client may take to accept the response.
+const RESPONSE_WRITE_TIMEOUT: Duration = Duration::from_secs(5);
+/// After the response: read and discard at most this much, this long, before closing (so an
+/// unread pipelined request does not turn the close into a reset that eats the response).
+const LINGER_TIME_MAX: Duration = Duration::from_millis(200);
+const LINGER_BYTES_MAX: usize = 64 * 1024;
+/// Pause after a failed `accept` (EMFILE and friends) so the loop does not spin.
+const ACCEPT_ERROR_BACKOFF: Duration = Duration::from_millis(50);
+/// How long [`MetricsServer::stop`] waits for the thread to finish a scrape in progress.
+const STOP_WAIT: Duration = Duration::from_secs(2);
+
+/// Content type of the Prometheus text format.
+pub const CONTENT_TYPE: &str = "text/plain; version=0.0.4; charset=utf-8";
+
+/// What starting the metrics endpoint can fail with.
+#[derive(Debug, thiserror::Error)]
+pub enum MetricsError {
+    /// The listener could not be bound (address in use, no permission).
+    #[error("cannot serve metrics on {addr}: {source}")]
+    Bind {
+        /// The address.
+        addr: SocketAddr,
+        /// The operating-system error.
+        source: io::Error,
+    },
+    /// The serving thread could not be started.
+    #[error("cannot start the metrics thread: {0}")]
+    Spawn(io::Error),
+}
+
+/// What `/readyz` answers.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Readiness {
+    /// Recovering shards or not yet listening: 503.
+    Starting,
+    /// Every shard recovered and every core listens: 200.
+    Ready,
+    /// A graceful shutdown started: 503.
+    ShuttingDown,
+}
+
+impl Readiness {
+    fn from_u8(value: u8) -> Readiness {
+        match value {
+            1 => Readiness::Ready,
+            2 => Readiness::ShuttingDown,
+            _ => Readiness::Starting,
+        }
+    }
+
+    fn as_u8(self) -> u8 {
+        match self {
+            Readiness::Starting => 0,
+            Readiness::Ready => 1,
+            Readiness::ShuttingDown => 2,
+        }
+    }
+}
+
+/// What the serving thread shares with the handle.
+struct Shared {
+    state: Arc<ServerState>,
+    readiness: AtomicU8,
+    stopping: AtomicBool,
+    /// The engine, once started and until it is detached for shutdown.
+    engine: Mutex<Option<Arc<Engine>>>,
+    /// Scrapes that could not read some collection's counters.
+    collect_errors: AtomicU64,
+}
+
+/// The running metrics endpoint. Dropping it stops the thread (as [`MetricsServer::stop`]).
+pub struct MetricsServer {
+    shared: Arc<Shared>,
+    addr: SocketAddr,
+    thread: Option<JoinHandle<()>>,
+}
+
+impl std::fmt::Debug for MetricsServer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("MetricsServer")
+            .field("addr", &self.addr)
+            .field("readiness", &self.readiness())
+            .finish_non_exhaustive()
+    }
+}
+
+impl MetricsServer {
+    /// Binds `addr` and starts serving on a thread named `corevec-metrics`. Readiness starts
+    /// as [`Readiness::Starting`]; collection metrics appear once an engine is attached.
+    ///
+    /// # Errors
+    /// [`MetricsError::Bind`] if the address cannot be bound, [`MetricsError::Spawn`] if the
+    /// thread cannot start.
+    pub fn start(addr: SocketAddr, state: Arc<ServerState>) -> Result<MetricsServer, MetricsError> {
+        let listener =
+            TcpListener::bind(addr).map_err(|source| MetricsError::Bind { addr, source })?;
+        let bound = listener
+            .local_addr()
+            .map_err(|source| MetricsError::Bind { addr, source })?;
+        let shared = Arc::new(Shared {
+            state,
+            readiness: AtomicU8::new(Readiness::Starting.as_u8()),
+            stopping: AtomicBool::new(false),
+            engine: Mutex::new(None),
+            collect_errors: AtomicU64::new(0),
+        });
+        let thread = {
+            let shared = Arc::clone(&shared);
+            std::thread::Builder::new()
+                .name("corevec-metrics".into())
+                .spawn(move || accept_loop(&listener, &shared))
+                .map_err(MetricsError::Spawn)?
+        };
+        tracing::info!(addr = %bound, "metrics endpoint listening (/metrics, /healthz, /readyz)");
+        Ok(MetricsServer {
+            shared,
+            addr: bound,
+            thread: Some(thread),
+        })
+    }
+
+    /// The bound address (useful with port 0).
+    #[must_use]
+    pub fn local_addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// Sets what `/readyz` answers.
+    pub fn set_readiness(&self, readiness: Readiness) {
+        self.shared
+            .readiness
+            .store(readiness.as_u8(), Ordering::Relaxed);
+    }
+
+    /// What `/readyz` answers now.
+    #[must_use]
+    pub fn readiness(&self) -> Readiness {
+        Readiness::from_u8(self.shared.readiness.load(Ordering::Relaxed))
+    }
+
+    /// From now on scrapes include collection and shard counters read through `engine`.
+    pub fn attach_engine(&self, engine: Arc<Engine>) {
+        *self
+            .shared
+            .engine
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner) = Some(engine);
+    }
+
+    /// Stops reading collection counters and hands the engine back for `Engine::shutdown`
+    /// (which needs ownership): drops the endpoint's reference, then waits up to `timeout` for
+    /// a scrape in progress to drop its own. Counters and probes keep being served.
+    ///
+    /// # Errors
+    /// `engine` back if other references remain after `timeout`.
+    pub fn detach_engine(
+        &self,
+        engine: Arc<Engine>,
+        timeout: Duration,
+    ) -> Result<Engine, Arc<Engine>> {
+        drop(
+            self.shared
+                .engine
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .take(),
+        );
+        let deadline = Instant::now() + timeout;
+        let mut engine = engine;
+        loop {
+            match Arc::try_unwrap(engine) {
+                Ok(engine) => return Ok(engine),
+                Err(shared) if Instant::now() >= deadline => return Err(shared),
+                Err(shared) => {
+                    engine = shared;
+                    std::thread::sleep(Duration::from_millis(10));
+                }
+            }
+        }
+    }
+
+    /// Stops accepting and joins the thread (waiting at most 2 s for a scrape in progress;
+    /// past that the thread is left to finish on its own).
+    pub fn stop(mut self) {
+        self.stop_thread();
+    }
+
+    fn stop_thread(&mut self) {
+        let Some(thread) = self.thread.take() else {
+            return;
+        };
+        self.shared.stopping.store(true, Ordering::Relaxed);
+        // Wake the blocking accept with a connection of our own.
+        let mut wake = self.addr;
+        if wake.ip().is_unspecified() {
+            wake.set_ip(if wake.is_ipv4() {
+                Ipv4Addr::LOCALHOST.into()
+            } else {
+                Ipv6Addr::LOCALHOST.into()
+            });
+        }
+        let _ = TcpStream::connect_timeout(&wake, Duration::from_millis(500));
+        let deadline = Instant::now() + STOP_WAIT;
+        while !thread.is_finished() && Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(10));
+        }
+        if thread.is_finished() {
+            let _ = thread.join();
+        } else {
+            tracing::warn!("metrics thread still busy at stop; leaving it");
+        }
+    }
+}
+
+impl Drop for MetricsServer {
+    fn drop(&mut self) {
+        self.stop_thread();
+    }
+}
+
+fn accept_loop(listener: &TcpListener, shared: &Shared) {
+    for stream in listener.incoming() {
+        if shared.stopping.load(Ordering::Relaxed) {
+            break;
+        }
+        match stream {
+            Ok(stream) => {
+                if let Err(e) = handle(stream, shared) {
+                    tracing::debug!(error = %e, "metrics connection failed");
+                }
+            }
+            Err(e) => {
+                tracing::warn!(error = %e, "metrics accept failed");
+                std::thread::sleep(ACCEPT_ERROR_BACKOFF);
+            }
+        }
+    }
+}
+
+/// A parsed request: what the router needs.
+#[derive(Debug, PartialEq, Eq)]
+struct HttpRequest {
+    head_only: bool,
+    path: String,
+}
+
+/// Why a request head was refused, as a status line and a body.
+#[derive(Debug, PartialEq, Eq)]
+struct HttpRefusal {
+    status: &'static str,
+    reason: &'static str,
+}
+
+const BAD_REQUEST: HttpRefusal = HttpRefusal {
+    status: "400 Bad Request",
+    reason: "malformed request",
+};
+
+fn is_token(text: &str) -> bool {
+    !text.is_empty()
+        && text
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b))
+}
+
+/// Parses a request head (everything before the blank line, without it).
+fn parse_head(head: &[u8]) -> Result<HttpRequest, HttpRefusal> {
+    let head = std::str::from_utf8(head).map_err(|_| BAD_REQUEST)?;
+    let mut lines = head.split("\r\n");
+    let request_line = lines.next().ok_or(BAD_REQUEST)?;
+    let mut parts = request_line.split(' ');
+    let (Some(method), Some(target), Some(version), None) =
+        (parts.next(), parts.next(), parts.next(), parts.next())
+    else {
+        return Err(BAD_REQUEST);
+    };
+    if !is_token(method)
+        || !target.starts_with('/')
+        || !target.bytes().all(|b| b.is_ascii_graphic())
+    {
+        return Err(BAD_REQUEST);
+    }
+    match version {
+        "HTTP/1.1" | "HTTP/1.0" => {}
+        v if v.starts_with("HTTP/") => {
+            return Err(HttpRefusal {
+                status: "505 HTTP Version Not Supported",
+                reason: "only HTTP/1.0 and HTTP/1.1",
+            })
+        }
+        _ => return Err(BAD_REQUEST),
+    }
+    for line in lines {
+        let (name, value) = line.split_once(':').ok_or(BAD_REQUEST)?;
+        if !is_token(name) || value.bytes().any(|b| b.is_ascii_control() && b != b'\t') {
+            return Err(BAD_REQUEST);
+        }
+        let value = value.trim_matches([' ', '\t']);
+        let bodied = (name.eq_ignore_ascii_case("content-length") && value != "0")
+            || name.eq_ignore_ascii_case("transfer-encoding");
+        if bodied {
+            return Err(HttpRefusal {
+                status: "400 Bad Request",
+                reason: "request bodies are not accepted",
+            });
+        }
+    }
+    let head_only = match method {
+        "GET" => false,
+        "HEAD" => true,
+        _ => {
+            return Err(HttpRefusal {
+                status: "405 Method Not Allowed",
+                reason: "only GET and HEAD",
+            })
+        }
+    };
+    let path = target.split_once('?').map_or(target, |(path, _)| path);
+    Ok(HttpRequest {
+        head_only,
+        path: path.to_owned(),
+    })
+}
+
+/// Reads a request head within [`REQUEST_READ_TIMEOUT`]. An I/O error means the client
+/// closed or timed out before sending a whole head (nothing is answered then).
+fn read_head(stream: &mut TcpStream) -> io::Result<Result<Vec<u8>, HttpRefusal>> {
+    let deadline = Instant::now() + REQUEST_READ_TIMEOUT;
+    let mut buffer = Vec::with_capacity(1024);
+    let mut chunk = [0u8; 1024];
+    loop {
+        if let Some(end) = buffer.windows(4).position(|w| w == b"\r\n\r\n") {
+            buffer.truncate(end);
+            return Ok(Ok(buffer));
+        }
+        if buffer.len() >= REQUEST_HEAD_BYTES_MAX {
+            return Ok(Err(HttpRefusal {
+                status: "431 Request Header Fields Too Large",
+                reason: "request head over 8 KiB",
+            }));
+        }
+        let remaining = deadline.saturating_duration_since(Instant::now());
+        if remaining.is_zero() {
+            return Err(io::ErrorKind::TimedOut.into());
+        }
+        stream.set_read_timeout(Some(remaining))?;
+        let want = chunk.len().min(REQUEST_HEAD_BYTES_MAX - buffer.len());
+        match stream.read(&mut chunk[..want]) {
+            Ok(0) => return Err(io::ErrorKind::UnexpectedEof.into()),
+            Ok(n) => buffer.extend_from_slice(&chunk[..n]),
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+}
+
+fn handle(mut stream: TcpStream, shared: &Shared) -> io::Result<()> {
+    stream.set_write_timeout(Some(RESPONSE_WRITE_TIMEOUT))?;
+    let _ = stream.set_nodelay(true);
+    let request = read_head(&mut stream)?.and_then(|head| parse_head(&head));
+    let (status, content_type, body, head_only, allow) = match request {
+        Err(refusal) => (
+            refusal.status,
+            "text/plain; charset=utf-8",
+            format!("{}\n", refusal.reason),
+            false,
+            refusal.status.starts_with("405"),
+        ),
+        Ok(request) => {
+            let (status, content_type, body) = route(&request.path, shared);
+            (status, content_type, body, request.head_only, false)
+        }
+    };
+    let mut response = format!(
+        "HTTP/1.1 {status}\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\n\
+         Cache-Control: no-store\r\nConnection: close\r\n",
+        body.len()
+    );
+    if allow {
+        response.push_str("Allow: GET, HEAD\r\n");
+    }
+    response.push_str("\r\n");
+    if !head_only {
+        response.push_str(&body);
+    }
+    stream.write_all(response.as_bytes())?;
+    stream.flush()?;
+    // Lingering close: FIN, then drain what the client still sends, bounded.
+    stream.shutdown(Shutdown::Write)?;
+    let deadline = Instant::now() + LINGER_TIME_MAX;
+    let mut scratch = [0u8; 4096];
+    let mut discarded = 0;
+    while discarded < LINGER_BYTES_MAX {
+        let remaining = deadline.saturating_duration_since(Instant::now());
+        if remaining.is_zero() {
+            break;
+        }
+        stream.set_read_timeout(Some(remaining))?;
+        match stream.read(&mut scratch) {
+            Ok(n) if n > 0 => discarded += n,
+            _ => break,
+        }
+    }
+    Ok(())
+}
+
+fn route(path: &str, shared: &Shared) -> (&'static str, &'static str, String) {
+    const TEXT: &str = "text/plain; charset=utf-8";
+    match path {
+        "/metrics" => ("200 OK", CONTENT_TYPE, render(shared)),
+        "/healthz" => ("200 OK", TEXT, "ok\n".to_owned()),
+        "/readyz" => match Readiness::from_u8(shared.readiness.load(Ordering::Relaxed)) {
+            Readiness::Ready => ("200 OK", TEXT, "ready\n".to_owned()),
+            Readiness::Starting => ("503 Service Unavailable", TEXT, "starting\n".to_owned()),
+            Readiness::ShuttingDown => (
+                "503 Service Unavailable",
+                TEXT,
+                "shutting down\n".to_owned(),
+            ),
+        },
+        _ => (
+            "404 Not Found",
+            TEXT,
+            "not found; try /metrics, /healthz or /readyz\n".to_owned(),
+        ),
+    }
+}
+
+// ----- Exposition -----
+
+/// Builds a text exposition: one HELP and TYPE line per family, then its samples.
+#[derive(Default)]
+struct Exposition {
+    out: String,
+}
+
+fn escape_help(text: &str) -> String {
+    text.replace('\\', "\\\\").replace('\n', "\\n")
+}
+
+fn escape_label(text: &str) -> String {
+    text.replace('\\', "\\\\")
+        .replace('"', "\\\"")
+        .replace('\n', "\\n")
+}
+
+impl Exposition {
+    fn family(&mut self, name: &str, kind: &str, help: &str) {
+        let _ = writeln!(self.out, "# HELP {name} {}", escape_help(help));
+        let _ = writeln!(self.out, "# TYPE {name} {kind}");
+    }
+
+    fn sample(&mut self, name: &str, labels: &[(&str, &str)], value: impl std::fmt::Display) {
+        self.out.push_str(name);
+        if !labels.is_empty() {
+            self.out.push('{');
+            for (i, (label, value)) in labels.iter().enumerate() {
+                if i > 0 {
+                    self.out.push(',');
+                }
+                let _ = write!(self.out, "{label}=\"{}\"", escape_label(value));
+            }
+            self.out.push('}');
+        }
+        let _ = writeln!(self.out, " {value}");
+    }
+
+    /// A family with one unlabelled sample.
+    fn single(&mut self, name: &str, kind: &str, help: &str, value: impl std::fmt::Display) {
+        self.family(name, kind, help);
+        self.sample(name, &[], value);
+    }
+
+    /// A family with one sample per core.
+    fn per_core(&mut self, name: &str, kind: &str, help: &str, values: &[u64]) {
+        self.family(name, kind, help);
+        for (core, value) in values.iter().enumerate() {
+            self.sample(name, &[("core", &core.to_string())], value);
+        }
+    }
+}
+
+/// Seconds as Prometheus expects them (Rust's shortest round-trip float form).
+fn seconds_from_us(us: u64) -> String {
+    format!("{}", us as f64 / 1e6)
+}
+
+fn seconds_from_ns(ns: u64) -> String {
+    format!("{}", ns as f64 / 1e9)
+}
+
+fn opcode_label(slot: usize) -> &'static str {
+    slot_opcode(slot).map_or("UNKNOWN", |op| op.name())
+}
+
+/// Reads every collection's counters through the attached engine, if any. `None` when no
+/// engine is attached; collections that fail are skipped and counted.
+fn collect_collections(shared: &Shared) -> Option<Vec<CollectionInfo>> {
+    let engine = shared
+        .engine
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner)
+        .clone()?;
+    let specs = match engine.list_collections() {
+        Ok(specs) => specs,
+        Err(e) => {
+            shared.collect_errors.fetch_add(1, Ordering::Relaxed);
+            tracing::debug!(error = %e, "metrics: cannot list collections");
+            return Some(Vec::new());
+        }
+    };
+    let mut infos = Vec::with_capacity(specs.len());
+    let mut failed = false;
+    for spec in specs {
+        match engine.describe(&spec.name) {
+            Ok(info) => infos.push(info),
+            Err(EngineError::CollectionNotFound(_)) => {} // dropped meanwhile
+            Err(e) => {
+                failed = true;
+                tracing::debug!(collection = %spec.name, error = %e, "metrics: cannot describe");
+            }
+        }
+    }
+    if failed {
+        shared.collect_errors.fetch_add(1, Ordering::Relaxed);
+    }
+    Some(infos)
+}
+
+/// The whole `/metrics` document.
+fn render(shared: &Shared) -> String {
+    let stats = &shared.state.stats;
+    let collections = collect_collections(shared);
+    let mut x = Exposition::default();
+    let load = |c: &AtomicU64| c.load(Ordering::Relaxed);
+    let cores = stats.cores();
+    let per_core = |field: fn(&crate::stats::CoreCounters) -> &AtomicU64| -> Vec<u64> {
+        cores.iter().map(|c| load(field(c))).collect()
+    };
+
+    x.family(
+        "corevec_build_info",
+        "gauge",
+        "Always 1; the version of the running binary is in the label.",
+    );
+    x.sample(
+        "corevec_build_info",
+        &[("version", env!("CARGO_PKG_VERSION"))],
+        1,
+    );
+    let ready = Readiness::from_u8(shared.readiness.load(Ordering::Relaxed)) == Readiness::Ready;
+    x.single(
+        "corevec_ready",
+        "gauge",
+        "1 once every shard recovered and every core listens; 0 while starting or shutting down.",
+        u8::from(ready),
+    );
+    x.single(
+        "corevec_uptime_seconds",
+        "gauge",
+        "Seconds since the server was created.",
+        stats.totals().uptime_s,
+    );
+    x.single(
+        "corevec_cores",
+        "gauge",
+        "Cores (executors) serving requests.",
+        cores.len(),
+    );
+
+    x.per_core(
+        "corevec_connections",
+        "gauge",
+        "Client connections open now, per core.",
+        &per_core(|c| &c.connections),
+    );
+    x.per_core(
+        "corevec_connections_accepted_total",
+        "counter",
+        "Client connections accepted, per core (including those then rejected).",
+        &per_core(|c| &c.connections_accepted),
+    );
+    x.per_core(
+        "corevec_connections_rejected_total",
+        "counter",
+        "Client connections refused at max_connections_per_core (answered BUSY and closed).",
+        &per_core(|c| &c.connections_rejected),
+    );
+
+    let by_opcode = stats.requests_by_opcode();
+    x.family(
+        "corevec_requests_total",
+        "counter",
+        "Requests admitted for execution, by opcode (not counting those answered BUSY by the in-flight limits).",
+    );
+    for (slot, value) in by_opcode.iter().enumerate() {
+        x.sample(
+            "corevec_requests_total",
+            &[("opcode", opcode_label(slot))],
+            value,
+        );
+    }
+    x.per_core(
+        "corevec_core_requests_total",
+        "counter",
+        "Requests admitted for execution, per core.",
+        &per_core(|c| &c.requests),
+    );
+    x.per_core(
+        "corevec_requests_in_flight",
+        "gauge",
+        "Requests executing now, per core.",
+        &per_core(|c| &c.in_flight),
+    );
+    x.per_core(
+        "corevec_requests_rejected_busy_total",
+        "counter",
+        "Requests answered BUSY without being executed because a connection or core was at its in-flight limit, per core.",
+        &per_core(|c| &c.busy),
+    );
+
+    let by_code = stats.errors_by_code();
+    x.family(
+        "corevec_errors_total",
+        "counter",
+        "ERROR frames sent, by wire error code (request failures, BUSY, and connection-level errors such as AUTH_FAILED).",
+    );
+    for (slot, value) in by_code.iter().enumerate() {
+        let name = match slot_error(slot) {
+            Some(corevec_proto::ErrorCode::Ok) => continue, // never sent
+            Some(code) => code.name(),
+            None => "UNKNOWN",
+        };
+        x.sample("corevec_errors_total", &[("code", name)], value);
+    }
+
+    let name = "corevec_request_duration_seconds";
+    x.family(
+        name,
+        "histogram",
+        "Time from admitting a request to queueing its response, by opcode.",
+    );
+    let bounds: Vec<String> = LATENCY_BOUNDS_US
+        .iter()
+        .map(|&us| seconds_from_us(us))
+        .collect();
+    for slot in 0..OPCODE_SLOTS {
+        let histogram = stats.latency(slot);
+        let opcode = opcode_label(slot);
+        let mut cumulative = 0u64;
+        for (bucket, count) in histogram.buckets.iter().enumerate() {
+            cumulative += count;
+            let le = if bucket + 1 == LATENCY_BUCKETS {
+                "+Inf"
+            } else {
+                &bounds[bucket]
+            };
+            x.sample(
+                "corevec_request_duration_seconds_bucket",
+                &[("opcode", opcode), ("le", le)],
+                cumulative,
+            );
+        }
+        x.sample(
+            "corevec_request_duration_seconds_sum",
+            &[("opcode", opcode)],
+            seconds_from_ns(histogram.sum_ns),
+        );
+        x.sample(
+            "corevec_request_duration_seconds_count",
+            &[("opcode", opcode)],
+            cumulative,
+        );
+    }
+
+    if let Some(collections) = &collections {
+        x.single(
+            "corevec_collections",
+            "gauge",
+            "Collections in the catalog.",
+            collections.len(),
+        );
+        type ShardField = fn(&corevec_engine::shard::ShardStats) -> u64;
+        let shard_families: [(&str, &str, ShardField); 5] = [
+            (
+                "corevec_shard_vectors",
+                "Live vectors, per collection and shard.",
+                |s| s.vectors,
+            ),
+            (
+                "corevec_shard_tombstones",
+                "Slots holding replaced or deleted vectors (reclaimed by compaction), per collection and shard.",
+                |s| s.tombstones,
+            ),
+            (
+                "corevec_shard_vector_bytes",
+                "Bytes of vector data in use, per collection and shard.",
+                |s| s.vector_bytes,
+            ),
+            (
+                "corevec_shard_index_bytes",
+                "Bytes of HNSW index structures, per collection and shard.",
+                |s| s.index_bytes,
+            ),
+            (
+                "corevec_shard_unindexed_vectors",
+                "Vectors not yet in the HNSW index (searched exactly until indexed), per collection and shard.",
+                |s| s.unindexed,
+            ),
+        ];
+        for (name, help, field) in shard_families {
+            x.family(name, "gauge", help);
+            for info in collections {
+                for shard in &info.shards {
+                    x.sample(
+                        name,
+                        &[
+                            ("collection", &info.spec.name),
+                            ("shard", &shard.shard.to_string()),
+                        ],
+                        field(shard),
+                    );
+                }
+            }
+        }
+    }
+    x.single(
+        "corevec_metrics_collect_errors_total",
+        "counter",
+        "Scrapes that could not read some collection's counters from the engine (busy or stopping).",
+        shared.collect_errors.load(Ordering::Relaxed),
+    );
+    x.out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn get(addr: SocketAddr, request: &str) -> (String, String) {
+        let mut stream = TcpStream::connect(addr).unwrap();
+        stream
+            .set_read_timeout(Some(Duration::from_secs(10)))
+            .unwrap();
+        stream.write_all(request.as_bytes()).unwrap();
+        let mut response = String::new();
+        stream.read_to_string(&mut response).unwrap();
+        let (head, body) = response.split_once("\r\n\r\n").unwrap();
+        (head.to_owned(), body.to_owned())
+    }
+
+    #[test]
+    fn probes_follow_readiness_and_bad_requests_are_refused() {
+        let server = MetricsServer::start("127.0.0.1:0".parse().unwrap(), Arc::default()).unwrap();
+        let addr = server.local_addr();
+        let (head, body) = get(addr, "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n");
+        assert!(head.starts_with("HTTP/1.1 200 OK"), "{head}");
+        assert_eq!(body, "ok\n");
+        let (head, body) = get(addr, "GET /readyz HTTP/1.1\r\n\r\n");
+        assert!(head.starts_with("HTTP/1.1 503"), "{head}");
+        assert_eq!(body, "starting\n");
+        server.set_readiness(Readiness::Ready);
+        let (head, _) = get(addr, "GET /readyz?verbose=1 HTTP/1.0\r\n\r\n");
+        assert!(head.starts_with("HTTP/1.1 200 OK"), "{head}");
+        server.set_readiness(Readiness::ShuttingDown);
+        let (head, body) = get(addr, "GET /readyz HTTP/1.1\r\n\r\n");
+        assert!(head.starts_with("HTTP/1.1 503"), "{head}");
+        assert_eq!(body, "shutting down\n");
+
+        let (head, body) = get(addr, "GET /metrics HTTP/1.1\r\n\r\n");
+        assert!(head.contains(CONTENT_TYPE), "{head}");
+        assert!(body.contains("# TYPE corevec_requests_total counter\n"));
+        assert!(body.contains("corevec_ready 0\n"));
+        assert!(
+            !body.contains("corevec_shard_vectors"),
+            "no engine attached"
+        );
+        let length: usize = head
+            .lines()
+            .find_map(|l| l.strip_prefix("Content-Length: "))
+            .unwrap()
+            .parse()
+            .unwrap();
+        assert_eq!(length, body.len());
+        let (head, body) = get(addr, "HEAD /metrics HTTP/1.1\r\n\r\n");
+        assert!(head.starts_with("HTTP/1.1 200 OK"), "{head}");
+        assert!(body.is_empty());
+
+        for (request, status) in [
+            ("GET /nope HTTP/1.1\r\n\r\n", "404"),
+            ("POST /metrics HTTP/1.1\r\nContent-Length: 0\r\n\r\n", "405"),
+            ("GET /metrics HTTP/2.0\r\n\r\n", "505"),
+            ("GET  /metrics HTTP/1.1\r\n\r\n", "400"),
+            ("GET metrics HTTP/1.1\r\n\r\n", "400"),
+            ("GET /metrics HTTP/1.1\r\nno colon\r\n\r\n", "400"),
+            (
+                "GET /metrics HTTP/1.1\r\nContent-Length: 5\r\n\r\nhello",
+                "400",
+            ),
+            ("\u{1}\u{2}\r\n\r\n", "400"),
+        ] {
+            let (head, _) = get(addr, request);
+            assert!(
+                head.starts_with(&format!("HTTP/1.1 {status}")),
+                "{request:?}: {head}"
+            );
+        }
+        let (head, _) = get(addr, "DELETE /metrics HTTP/1.1\r\n\r\n");
+        assert!(head.contains("Allow: GET, HEAD"), "{head}");
+        let huge = format!("GET /metrics HTTP/1.1\r\nX: {}\r\n\r\n", "a".repeat(9000));
+        let mut stream = TcpStream::connect(addr).unwrap();
+        let _ = stream.write_all(huge.as_bytes());
+        let mut response = Vec::new();
+        let _ = stream.read_to_end(&mut response);
+        assert!(response.starts_with(b"HTTP/1.1 431"));
+        server.stop();
+    }
+
+    #[test]
+    fn exposition_escapes_and_accumulates() {
+        let mut x = Exposition::default();
+        x.family("m", "gauge", "a \\ b\nc");
+        x.sample("m", &[("l", "q\"\\\n")], 1);
+        assert_eq!(
+            x.out,
+            "# HELP m a \\\\ b\\nc\n# TYPE m gauge\nm{l=\"q\\\"\\\\\\n\"} 1\n"
+        );
+        assert_eq!(seconds_from_us(10), "0.00001");
+        assert_eq!(seconds_from_us(2_500_000), "2.5");
+        assert_eq!(seconds_from_us(10_000_000), "10");
+
+        let state = Arc::new(ServerState::default());
+        let counters = state.stats.core(0, 1);
+        counters.request_admitted(corevec_proto::Opcode::Get.as_u8());
+        counters.request_finished(corevec_proto::Opcode::Get.as_u8(), Duration::from_millis(3));
+        let shared = Shared {
+            state,
+            readiness: AtomicU8::new(Readiness::Ready.as_u8()),
+            stopping: AtomicBool::new(false),
+            engine: Mutex::new(None),
+            collect_errors: AtomicU64::new(0),
+        };
+        let text = render(&shared);
+        assert!(text.contains("corevec_requests_total{opcode=\"GET\"} 1\n"));
+        assert!(text
+            .contains("corevec_request_duration_seconds_bucket{opcode=\"GET\",le=\"0.0025\"} 0\n"));
+        assert!(text
+            .contains("corevec_request_duration_seconds_bucket{opcode=\"GET\",le=\"0.005\"} 1\n"));
+        assert!(text
+            .contains("corevec_request_duration_seconds_bucket{opcode=\"GET\",le=\"+Inf\"} 1\n"));
+        assert!(text.contains("corevec_request_duration_seconds_count{opcode=\"GET\"} 1\n"));
+        assert!(text.contains("corevec_request_duration_seconds_sum{opcode=\"GET\"} 0.003\n"));
+        assert!(text.contains("corevec_connections{core=\"0\"} 0\n"));
+        assert!(text.contains("corevec_ready 1\n"));
+    }
+}

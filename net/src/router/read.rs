@@ -1,0 +1,395 @@
+//! The read paths: SEARCH (scatter to one replica of every partition group, hedge, fail over,
+//! gather and merge) and GET (routed by partition, fail over per group).
+//!
+//! A node answers over *all* its data, and a node holds several groups, so a search asks a
+//! set of nodes that together cover every group (preferring nodes already asked, so with
+//! R = 2 of 3 nodes two nodes usually suffice), then merges their top-k lists by
+//! `(distance, id)` exactly as a node merges its shards, dropping duplicate ids (replicas
+//! return the same vector at the same distance).
+//!
+//! Never silently partial: a group whose every replica failed makes the search fail with
+//! UNAVAILABLE naming the nodes, unless the client set `allow_partial`, in which case the
+//! answer from the other groups carries the `partial` flag.
+
+use std::collections::{BTreeMap, HashSet};
+use std::future::poll_fn;
+use std::rc::Rc;
+use std::task::Poll;
+use std::time::Instant;
+
+use corevec_engine::rt;
+use corevec_proto::{
+    Hit, IdsRef, IdsRequest, Opcode, Request, Response, Search, SearchFlags, SearchResponse,
+};
+
+use crate::handler::{Answer, Failure};
+use crate::router::config::HedgeDelay;
+use crate::router::core::{encode_body, join_all, LocalFuture, RouterCore};
+use crate::router::error::LinkError;
+use crate::router::link::Reply;
+use crate::router::map::Placement;
+use crate::router::stats::RouterCounters;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Status {
+    NotAsked,
+    InFlight,
+    Done,
+    Failed,
+}
+
+struct Outstanding {
+    node: usize,
+    hedge_at: Option<Instant>,
+    future: LocalFuture<'static, Result<Reply, LinkError>>,
+}
+
+enum Event {
+    Reply(usize, Result<Reply, LinkError>),
+    Hedge,
+}
+
+/// Sorts by `(distance, id)`, drops repeated ids (keeping the closest), keeps `k`.
+pub(crate) fn merge_hits(mut hits: Vec<Hit>, k: usize) -> Vec<Hit> {
+    hits.sort_unstable_by(|a, b| a.distance.total_cmp(&b.distance).then(a.id.cmp(&b.id)));
+    let mut seen = HashSet::with_capacity(k.min(hits.len()) * 2);
+    let mut out = Vec::with_capacity(k.min(hits.len()));
+    for hit in hits {
+        if out.len() == k {
+            break;
+        }
+        if seen.insert(hit.id) {
+            out.push(hit);
+        }
+    }
+    out
+}
+
+/// Why each holder of the uncovered groups could not answer.
+fn lost_message(
+    core: &RouterCore,
+    placement: &Placement,
+    uncovered: &[usize],
+    errors: &BTreeMap<usize, LinkError>,
+) -> String {
+    let mut nodes: Vec<usize> = uncovered
+        .iter()
+        .flat_map(|&g| placement.groups[g].iter().copied())
+        .collect();
+    nodes.sort_unstable();
+    nodes.dedup();
+    let reasons: Vec<String> = nodes
+        .iter()
+        .map(|&n| match errors.get(&n) {
+            Some(e) => e.to_string(),
+            None if !core.links[n].is_up() => format!(
+                "{}: marked down ({})",
+                core.links[n].label,
+                core.links[n].down_reason()
+            ),
+            None => format!("{}: not asked", core.links[n].label),
+        })
+        .collect();
+    let partitions: usize = placement
+        .partition_group
+        .iter()
+        .filter(|g| uncovered.contains(&(**g as usize)))
+        .count();
+    format!(
+        "{partitions} of {} partitions have no reachable replica: {}",
+        placement.partitions,
+        reasons.join("; ")
+    )
+}
+
+/// SEARCH through the router.
+pub(crate) async fn search(core: &RouterCore, s: Search<'_>) -> Result<Answer, Failure> {
+    let (placement, _) = core.policy(s.collection);
+    let queries = s.queries.count();
+    let k = s.k as usize;
+    let forwarded = Request::Search(Search {
+        flags: SearchFlags {
+            exact: s.flags.exact,
+            allow_partial: false,
+        },
+        ..s
+    });
+    let body = encode_body(&forwarded)?;
+    let nodes = core.links.len();
+    let groups = placement.groups.len();
+    let hedge = core.config().hedge_delay;
+
+    let mut status = vec![Status::NotAsked; nodes];
+    let mut errors: BTreeMap<usize, LinkError> = BTreeMap::new();
+    let mut covered = vec![false; groups];
+    let mut hits: Vec<Vec<Hit>> = vec![Vec::new(); queries];
+    let mut outstanding: Vec<Outstanding> = Vec::new();
+    let mut answered = 0usize;
+
+    let launch = |node: usize, status: &mut Vec<Status>, outstanding: &mut Vec<Outstanding>| {
+        status[node] = Status::InFlight;
+        let hedge_at = match hedge {
+            HedgeDelay::Off => None,
+            HedgeDelay::Auto => Some(Instant::now() + core.links[node].observed_p95()),
+            HedgeDelay::Fixed(delay) => Some(Instant::now() + delay),
+        };
+        outstanding.push(Outstanding {
+            node,
+            hedge_at,
+            future: core.send(node, Opcode::Search, Rc::clone(&body)),
+        });
+    };
+
+    loop {
+        // Every uncovered group without a request in flight gets its best untried replica.
+        let mut uncovered = Vec::new();
+        for (g, _) in covered.iter().enumerate().filter(|(_, c)| !**c) {
+            uncovered.push(g);
+            let holders = &placement.groups[g];
+            if holders.iter().any(|&n| status[n] == Status::InFlight) {
+                continue;
+            }
+            if let Some(node) = core.pick(holders, |n| status[n] == Status::NotAsked) {
+                launch(node, &mut status, &mut outstanding);
+            }
+        }
+        if uncovered.is_empty() {
+            break;
+        }
+        let waiting = uncovered.iter().any(|&g| {
+            placement.groups[g]
+                .iter()
+                .any(|&n| status[n] == Status::InFlight)
+        });
+        if !waiting {
+            // Some group has no replica left: never answer silently short.
+            let message = lost_message(core, placement, &uncovered, &errors);
+            if s.flags.allow_partial && answered > 0 {
+                RouterCounters::add(&core.counters().partial, 1);
+                tracing::debug!(%message, "partial search answer (client allowed it)");
+                return Ok(Answer::Response(Response::Search(SearchResponse {
+                    partial: true,
+                    results: hits.into_iter().map(|h| merge_hits(h, k)).collect(),
+                })));
+            }
+            return Err(core.unavailable(format!("search failed: {message}")));
+        }
+
+        let next_hedge = outstanding.iter().filter_map(|o| o.hedge_at).min();
+        let mut timer: Option<LocalFuture<'static, ()>> = next_hedge.map(|at| {
+            let delay = at.saturating_duration_since(Instant::now());
+            Box::pin(rt::sleep(delay)) as LocalFuture<'static, ()>
+        });
+        let event = poll_fn(|cx| {
+            for (i, o) in outstanding.iter_mut().enumerate() {
+                if let Poll::Ready(result) = o.future.as_mut().poll(cx) {
+                    return Poll::Ready(Event::Reply(i, result));
+                }
+            }
+            if let Some(timer) = timer.as_mut() {
+                if timer.as_mut().poll(cx).is_ready() {
+                    return Poll::Ready(Event::Hedge);
+                }
+            }
+            Poll::Pending
+        })
+        .await;
+        drop(timer);
+
+        match event {
+            Event::Hedge => {
+                let now = Instant::now();
+                let due: Vec<usize> = outstanding
+                    .iter_mut()
+                    .filter(|o| o.hedge_at.is_some_and(|at| at <= now))
+                    .map(|o| {
+                        o.hedge_at = None;
+                        o.node
+                    })
+                    .collect();
+                for slow in due {
+                    for &g in &placement.node_groups[slow] {
+                        if covered[g] {
+                            continue;
+                        }
+                        // Another replica, unless one not yet due is already on it.
+                        let busy = placement.groups[g].iter().any(|&n| {
+                            n != slow
+                                && status[n] == Status::InFlight
+                                && outstanding
+                                    .iter()
+                                    .any(|o| o.node == n && o.hedge_at.is_some())
+                        });
+                        if busy {
+                            continue;
+                        }
+                        if let Some(node) =
+                            core.pick(&placement.groups[g], |n| status[n] == Status::NotAsked)
+                        {
+                            RouterCounters::add(&core.counters().hedges, 1);
+                            launch(node, &mut status, &mut outstanding);
+                        }
+                    }
+                }
+            }
+            Event::Reply(i, result) => {
+                let node = outstanding.swap_remove(i).node;
+                let decoded = result.and_then(|reply| match reply.response()? {
+                    Response::Search(r) if r.results.len() == queries => Ok(r.results),
+                    Response::Search(_) => Err(LinkError::Protocol {
+                        node: core.links[node].label.to_string(),
+                        detail: "answered a different number of queries".into(),
+                    }),
+                    other => Err(LinkError::Protocol {
+                        node: core.links[node].label.to_string(),
+                        detail: format!("unexpected answer to SEARCH: {other:?}"),
+                    }),
+                });
+                match decoded {
+                    Ok(results) => {
+                        status[node] = Status::Done;
+                        answered += 1;
+                        for (all, mine) in hits.iter_mut().zip(results) {
+                            all.extend(mine);
+                        }
+                        for &g in &placement.node_groups[node] {
+                            covered[g] = true;
+                        }
+                    }
+                    Err(e) if !e.is_node_failure() => {
+                        // Every replica would say the same (unknown collection, wrong dim, ...).
+                        return Err(Failure::new(e.code(), e.node_message()));
+                    }
+                    Err(e) => {
+                        status[node] = Status::Failed;
+                        if placement.node_groups[node].iter().any(|&g| !covered[g]) {
+                            RouterCounters::add(&core.counters().failovers, 1);
+                        }
+                        errors.insert(node, e);
+                    }
+                }
+            }
+        }
+    }
+    Ok(Answer::Response(Response::Search(SearchResponse {
+        partial: false,
+        results: hits.into_iter().map(|h| merge_hits(h, k)).collect(),
+    })))
+}
+
+/// GET through the router: each id from one replica of its group; a failed replica's groups
+/// are retried on the next replica; a group with none left fails the request (UNAVAILABLE).
+pub(crate) async fn get(core: &RouterCore, g: IdsRequest<'_>) -> Result<Answer, Failure> {
+    let (placement, _) = core.policy(g.collection);
+    let ids = g.ids.to_vec();
+    let id_groups: Vec<usize> = ids.iter().map(|&id| placement.group_of(id)).collect();
+    let mut pending: Vec<usize> = id_groups.clone();
+    pending.sort_unstable();
+    pending.dedup();
+    if pending.is_empty() {
+        // Nothing to look up, but the answer carries the collection's dim: ask any replica.
+        pending.push(0);
+    }
+    let nodes = core.links.len();
+    let mut tried = vec![false; nodes];
+    let mut errors: BTreeMap<usize, LinkError> = BTreeMap::new();
+    let mut vectors: Vec<Option<Vec<f32>>> = vec![None; ids.len()];
+    let mut dim: Option<u32> = None;
+
+    while !pending.is_empty() {
+        let mut assignment: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
+        let mut lost = Vec::new();
+        for &group in &pending {
+            let holders = &placement.groups[group];
+            let node = holders
+                .iter()
+                .copied()
+                .find(|n| assignment.contains_key(n) && core.links[*n].is_up())
+                .or_else(|| core.pick(holders, |n| !tried[n]));
+            match node {
+                Some(n) => assignment.entry(n).or_default().push(group),
+                None => lost.push(group),
+            }
+        }
+        if !lost.is_empty() {
+            let message = lost_message(core, placement, &lost, &errors);
+            return Err(core.unavailable(format!("get failed: {message}")));
+        }
+        let mut batches = Vec::new();
+        let mut futures = Vec::new();
+        for (&node, groups) in &assignment {
+            tried[node] = true;
+            let indices: Vec<usize> = (0..ids.len())
+                .filter(|&i| groups.contains(&id_groups[i]))
+                .collect();
+            let sub: Vec<u64> = indices.iter().map(|&i| ids[i]).collect();
+            let body = encode_body(&Request::Get(IdsRequest {
+                collection: g.collection,
+                ids: IdsRef::new(&sub),
+            }))?;
+            futures.push(core.send(node, Opcode::Get, body));
+            batches.push((node, groups.clone(), indices));
+        }
+        let results = join_all(futures).await;
+        pending.clear();
+        for ((node, groups, indices), result) in batches.into_iter().zip(results) {
+            let label = core.links[node].label.to_string();
+            let decoded = result.and_then(|reply| match reply.response()? {
+                Response::Get(r) if r.found.len() == indices.len() => {
+                    let found: Vec<Option<Vec<f32>>> =
+                        r.iter().map(|v| v.map(|v| v.to_vec())).collect();
+                    Ok((r.vectors.dim(), found))
+                }
+                other => Err(LinkError::Protocol {
+                    node: label.clone(),
+                    detail: format!("unexpected answer to GET: {other:?}"),
+                }),
+            });
+            match decoded {
+                Ok((node_dim, found)) => {
+                    dim = Some(node_dim);
+                    for (i, v) in indices.into_iter().zip(found) {
+                        vectors[i] = v;
+                    }
+                }
+                Err(e) if !e.is_node_failure() => {
+                    return Err(Failure::new(e.code(), e.node_message()));
+                }
+                Err(e) => {
+                    RouterCounters::add(&core.counters().failovers, 1);
+                    errors.insert(node, e);
+                    pending.extend(groups);
+                }
+            }
+        }
+    }
+    let dim = dim.unwrap_or(0);
+    let found = vectors.iter().map(Option::is_some).collect();
+    let flat = vectors.into_iter().flatten().flatten().collect();
+    Ok(Answer::Get { found, flat, dim })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn hit(id: u64, distance: f32) -> Hit {
+        Hit { id, distance }
+    }
+
+    #[test]
+    fn merge_orders_by_distance_then_id_and_dedups() {
+        let hits = vec![
+            hit(5, 1.0),
+            hit(3, 0.5),
+            hit(3, 0.5), // the same vector from a second replica
+            hit(4, 1.0),
+            hit(9, 0.1),
+            hit(9, 0.1),
+        ];
+        let merged = merge_hits(hits, 3);
+        let ids: Vec<u64> = merged.iter().map(|h| h.id).collect();
+        assert_eq!(ids, vec![9, 3, 4]);
+        assert!(merge_hits(vec![hit(1, 0.0), hit(1, 0.0)], 5).len() == 1);
+    }
+}

@@ -1,0 +1,268 @@
+//! The write paths: UPSERT (batch split per node, every replica of each id's partition) and
+//! DELETE (split per partition group, so the deleted count is exact).
+//!
+//! Acknowledgement: a write succeeds when every partition group it touches was acknowledged
+//! by at least W of its R replicas (W from `write_quorum`: all = R, quorum = ⌈R/2⌉, one = 1). Before
+//! sending, the router checks that enough replicas are *up*; if not, the write is refused
+//! with UNAVAILABLE and nothing is sent. If replicas fail during the write and W is missed,
+//! the answer is UNAVAILABLE naming the missing nodes and the nodes that did apply it (the
+//! write is idempotent: retry it once the nodes are back). Errors every replica gives for the
+//! same request (unknown collection, wrong dimension, NaN, ...) are passed through as they are.
+
+use std::borrow::Cow;
+use std::collections::BTreeSet;
+use std::rc::Rc;
+
+use corevec_proto::{IdsRef, IdsRequest, Opcode, Request, Response, Upsert, VectorsRef, WriteAck};
+
+use crate::handler::{Answer, Failure};
+use crate::router::config::WriteQuorum;
+use crate::router::core::{describe_failures, encode_body, join_all, RouterCore};
+use crate::router::error::LinkError;
+use crate::router::link::Reply;
+use crate::router::map::Placement;
+use crate::router::stats::RouterCounters;
+
+/// Refuses a write up front when a touched group has fewer than W replicas up.
+fn precheck(
+    core: &RouterCore,
+    placement: &Placement,
+    quorum: WriteQuorum,
+    touched: &[bool],
+) -> Result<(), Failure> {
+    let need = quorum.required(placement.replication);
+    let mut down = BTreeSet::new();
+    for (g, _) in touched.iter().enumerate().filter(|(_, t)| **t) {
+        let holders = &placement.groups[g];
+        let up = holders.iter().filter(|&&n| core.links[n].is_up()).count();
+        if up < need {
+            down.extend(holders.iter().copied().filter(|&n| !core.links[n].is_up()));
+        }
+    }
+    if down.is_empty() {
+        return Ok(());
+    }
+    let names: Vec<String> = down
+        .iter()
+        .map(|&n| {
+            format!(
+                "{}: marked down ({})",
+                core.links[n].label,
+                core.links[n].down_reason()
+            )
+        })
+        .collect();
+    Err(core.unavailable(format!(
+        "write not executed: write_quorum={quorum} needs {need} of {} replicas per partition; \
+         missing nodes: {}",
+        placement.replication,
+        names.join("; ")
+    )))
+}
+
+/// Outcome per node: acknowledged, or its error.
+type NodeOutcome = Result<u32, LinkError>;
+
+fn decode_ack(core: &RouterCore, node: usize, result: Result<Reply, LinkError>) -> NodeOutcome {
+    let reply = result?;
+    match reply.response()? {
+        Response::Upsert(ack) | Response::Delete(ack) => Ok(ack.count),
+        other => Err(LinkError::Protocol {
+            node: core.links[node].label.to_string(),
+            detail: format!("unexpected answer to a write: {other:?}"),
+        }),
+    }
+}
+
+/// Checks W for every touched group given which (group, node) writes succeeded.
+fn evaluate(
+    core: &RouterCore,
+    placement: &Placement,
+    quorum: WriteQuorum,
+    acked: impl Fn(usize, usize) -> bool,
+    touched: &[bool],
+    errors: &[(usize, LinkError)],
+) -> Result<(), Failure> {
+    if let Some((_, e)) = errors.iter().find(|(_, e)| !e.is_node_failure()) {
+        return Err(Failure::new(e.code(), e.node_message()));
+    }
+    let need = quorum.required(placement.replication);
+    let mut short = Vec::new();
+    for (g, _) in touched.iter().enumerate().filter(|(_, t)| **t) {
+        let acks = placement.groups[g].iter().filter(|&&n| acked(g, n)).count();
+        if acks < need {
+            short.push(g);
+        }
+    }
+    if short.is_empty() {
+        if !errors.is_empty() {
+            RouterCounters::add(&core.counters().under_replicated_writes, 1);
+            tracing::warn!(
+                failures = %describe_failures(errors.iter().map(|(_, e)| e)),
+                "write acknowledged with write_quorum={quorum} but not on every replica"
+            );
+        }
+        return Ok(());
+    }
+    let mut missing = BTreeSet::new();
+    for &g in &short {
+        missing.extend(
+            placement.groups[g]
+                .iter()
+                .copied()
+                .filter(|&n| !acked(g, n)),
+        );
+    }
+    // One error per missing node (DELETE sends a node one batch per group).
+    let mut named = BTreeSet::new();
+    let missing_text = describe_failures(
+        errors
+            .iter()
+            .filter(|(n, _)| missing.contains(n) && named.insert(*n))
+            .map(|(_, e)| e),
+    );
+    let mut applied = BTreeSet::new();
+    for (g, _) in touched.iter().enumerate().filter(|(_, t)| **t) {
+        applied.extend(placement.groups[g].iter().copied().filter(|&n| acked(g, n)));
+    }
+    let applied: Vec<&str> = applied
+        .iter()
+        .map(|&n| core.shared.map.nodes[n].name.as_str())
+        .collect();
+    Err(core.unavailable(format!(
+        "write_quorum={quorum} not met ({need} of {} replicas) for {} partition group(s); \
+         missing nodes: {missing_text}; applied on: [{}]; the write is idempotent: retry it",
+        placement.replication,
+        short.len(),
+        applied.join(", ")
+    )))
+}
+
+/// UPSERT through the router.
+pub(crate) async fn upsert(core: &RouterCore, u: Upsert<'_>) -> Result<Answer, Failure> {
+    let (placement, quorum) = core.policy(u.collection);
+    let ids = u.ids.to_vec();
+    let dim = u.vectors.dim();
+    let floats: Cow<'_, [f32]> = match u.vectors.as_f32_slice() {
+        Some(floats) => Cow::Borrowed(floats),
+        None => Cow::Owned(u.vectors.to_vec()),
+    };
+    let groups = placement.groups.len();
+    let id_groups: Vec<usize> = ids.iter().map(|&id| placement.group_of(id)).collect();
+    let mut touched = vec![false; groups];
+    for &g in &id_groups {
+        touched[g] = true;
+    }
+    precheck(core, placement, quorum, &touched)?;
+
+    let nodes = core.links.len();
+    let mut per_node: Vec<Vec<usize>> = vec![Vec::new(); nodes];
+    for (i, &g) in id_groups.iter().enumerate() {
+        for &n in &placement.groups[g] {
+            per_node[n].push(i);
+        }
+    }
+    let mut whole: Option<Rc<[u8]>> = None;
+    let mut sent = Vec::new();
+    let mut futures = Vec::new();
+    let d = dim as usize;
+    for (node, indices) in per_node.iter().enumerate() {
+        if indices.is_empty() {
+            continue;
+        }
+        let body = if indices.len() == ids.len() {
+            match &whole {
+                Some(body) => Rc::clone(body),
+                None => {
+                    let body = encode_body(&Request::Upsert(u))?;
+                    whole = Some(Rc::clone(&body));
+                    body
+                }
+            }
+        } else {
+            let sub_ids: Vec<u64> = indices.iter().map(|&i| ids[i]).collect();
+            let mut sub_vectors = Vec::with_capacity(indices.len() * d);
+            for &i in indices {
+                sub_vectors.extend_from_slice(&floats[i * d..(i + 1) * d]);
+            }
+            encode_body(&Request::Upsert(Upsert {
+                collection: u.collection,
+                ids: IdsRef::new(&sub_ids),
+                vectors: VectorsRef::new(&sub_vectors, dim),
+            }))?
+        };
+        futures.push(core.send(node, Opcode::Upsert, body));
+        sent.push(node);
+    }
+    let results = join_all(futures).await;
+    let mut ok = vec![false; nodes];
+    let mut errors = Vec::new();
+    for (node, result) in sent.into_iter().zip(results) {
+        match decode_ack(core, node, result) {
+            Ok(_) => ok[node] = true,
+            Err(e) => errors.push((node, e)),
+        }
+    }
+    evaluate(core, placement, quorum, |_, n| ok[n], &touched, &errors)?;
+    Ok(Answer::Response(Response::Upsert(WriteAck {
+        count: u32::try_from(ids.len()).unwrap_or(u32::MAX),
+        lsn: None,
+    })))
+}
+
+/// DELETE through the router: one batch per partition group, sent to each of its replicas;
+/// the count of a group is the largest any replica reports (replicas agree unless one missed
+/// writes while it was down).
+pub(crate) async fn delete(core: &RouterCore, d: IdsRequest<'_>) -> Result<Answer, Failure> {
+    let (placement, quorum) = core.policy(d.collection);
+    let ids = d.ids.to_vec();
+    let groups = placement.groups.len();
+    let mut per_group: Vec<Vec<u64>> = vec![Vec::new(); groups];
+    for &id in &ids {
+        per_group[placement.group_of(id)].push(id);
+    }
+    let touched: Vec<bool> = per_group.iter().map(|g| !g.is_empty()).collect();
+    precheck(core, placement, quorum, &touched)?;
+
+    let mut sent = Vec::new();
+    let mut futures = Vec::new();
+    for (g, group_ids) in per_group.iter().enumerate() {
+        if group_ids.is_empty() {
+            continue;
+        }
+        let body = encode_body(&Request::Delete(IdsRequest {
+            collection: d.collection,
+            ids: IdsRef::new(group_ids),
+        }))?;
+        for &node in &placement.groups[g] {
+            futures.push(core.send(node, Opcode::Delete, Rc::clone(&body)));
+            sent.push((g, node));
+        }
+    }
+    let results = join_all(futures).await;
+    let nodes = core.links.len();
+    let mut acked = vec![vec![false; nodes]; groups];
+    let mut counts = vec![0u32; groups];
+    let mut errors = Vec::new();
+    for ((g, node), result) in sent.into_iter().zip(results) {
+        match decode_ack(core, node, result) {
+            Ok(count) => {
+                acked[g][node] = true;
+                counts[g] = counts[g].max(count);
+            }
+            Err(e) => errors.push((node, e)),
+        }
+    }
+    evaluate(
+        core,
+        placement,
+        quorum,
+        |g, n| acked[g][n],
+        &touched,
+        &errors,
+    )?;
+    Ok(Answer::Response(Response::Delete(WriteAck {
+        count: counts.iter().fold(0u32, |a, &c| a.saturating_add(c)),
+        lsn: None,
+    })))
+}

@@ -1,0 +1,520 @@
+//! The router (issue #8) with real processes: three `corevec serve` nodes on distinct loopback
+//! addresses (127.0.0.2-4), a `corevec route` in front of them, and kill -9.
+//!
+//! * R = 2: after killing a node every exact search still returns the full, exact top-k;
+//!   W = quorum writes succeed, W = all writes fail naming the dead node; the restarted node
+//!   (same data directory) is marked up again and W = all writes succeed.
+//! * R = 1: results through the router equal a single node holding the same data (same ids,
+//!   same order, same distances); killing a node makes searches fail with UNAVAILABLE naming
+//!   it, or answer with `partial` set when the client allowed it; never silently short.
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Stdio};
+use std::time::{Duration, Instant};
+
+use corevec_client::{Client, ClientConfig, ClientError, SearchOptions};
+use corevec_proto::{CreateCollection, ErrorCode, Hit, Metric, Response};
+use corevec_tests::{free_port, node, RawConn};
+use rand::{Rng, SeedableRng};
+
+const DIM: usize = 8;
+const K: u32 = 10;
+const PARTITIONS: u32 = 64;
+
+/// The router's partition hash (pinned here on purpose: it is the cross-node data layout).
+fn partition_of(id: u64, partitions: u32) -> u32 {
+    let mut z = (id ^ 0x6a09_e667_f3bc_c909).wrapping_add(0x9E37_79B9_7F4A_7C15);
+    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    z ^= z >> 31;
+    (z % u64::from(partitions)) as u32
+}
+
+/// A process we start and kill ourselves (nodes on 127.0.0.x, the router).
+struct Proc {
+    child: Child,
+    addr: SocketAddr,
+    log: PathBuf,
+    args: Vec<String>,
+}
+
+impl Proc {
+    fn spawn(args: &[String], addr: SocketAddr, log: &Path) -> Proc {
+        let mut last = String::new();
+        for _ in 0..4 {
+            let builder = node!();
+            let argv: Vec<&str> = args.iter().map(String::as_str).collect();
+            let mut command = builder.command(&argv);
+            let log_file = std::fs::File::create(log).expect("log file");
+            command
+                .stdin(Stdio::null())
+                .stdout(Stdio::null())
+                .stderr(log_file);
+            let child = command.spawn().expect("spawn corevec");
+            let mut proc = Proc {
+                child,
+                addr,
+                log: log.to_owned(),
+                args: args.to_vec(),
+            };
+            let deadline = Instant::now() + Duration::from_secs(15);
+            while Instant::now() < deadline {
+                if let Ok(Some(_)) = proc.child.try_wait() {
+                    break;
+                }
+                if let Ok(mut conn) = RawConn::connect(addr) {
+                    if matches!(conn.hello(b""), Ok(Some(Response::Hello(_)))) {
+                        return proc;
+                    }
+                }
+                std::thread::sleep(Duration::from_millis(25));
+            }
+            last = proc.log_text();
+            eprintln!("{args:?} did not come up; retrying. Log:\n{last}");
+            proc.kill9();
+            std::thread::sleep(Duration::from_millis(200));
+        }
+        panic!("{args:?} did not start; last log:\n{last}");
+    }
+
+    fn kill9(&mut self) {
+        let _ = self.child.kill(); // SIGKILL
+        let _ = self.child.wait();
+    }
+
+    fn restart(&mut self) {
+        self.kill9();
+        let fresh = Proc::spawn(
+            &self.args,
+            self.addr,
+            &self.log.with_extension("restart.log"),
+        );
+        *self = fresh;
+    }
+
+    fn log_text(&self) -> String {
+        std::fs::read_to_string(&self.log).unwrap_or_default()
+    }
+}
+
+impl Drop for Proc {
+    fn drop(&mut self) {
+        if std::env::var_os("COREVEC_TEST_TRACE").is_some() {
+            eprintln!("{} log:\n{}", self.addr, self.log_text());
+        }
+        self.kill9();
+    }
+}
+
+struct Cluster {
+    nodes: Vec<Proc>,
+    router: Proc,
+    _work: tempfile::TempDir,
+}
+
+fn node_args(ip: [u8; 4], port: u16, data_dir: &Path) -> Vec<String> {
+    let ip = std::net::Ipv4Addr::from(ip);
+    vec![
+        "serve".into(),
+        "--listen".into(),
+        format!("{ip}:{port}"),
+        "--data-dir".into(),
+        data_dir.display().to_string(),
+        "--cores".into(),
+        "1".into(),
+        "--durability".into(),
+        "interval=20".into(),
+        "--metrics-listen".into(),
+        format!("{ip}:{}", free_port()),
+    ]
+}
+
+/// Three nodes on 127.0.0.2..=4 and a router with `router_toml` (keys besides the nodes).
+fn cluster(router_toml: &str) -> Cluster {
+    let work = tempfile::tempdir().expect("tempdir");
+    let mut nodes = Vec::new();
+    let mut toml = String::from(router_toml);
+    for (i, name) in ["a", "b", "c"].iter().enumerate() {
+        let ip = [127, 0, 0, 2 + i as u8];
+        let port = free_port();
+        let addr = SocketAddr::from((ip, port));
+        let args = node_args(ip, port, &work.path().join(name));
+        nodes.push(Proc::spawn(
+            &args,
+            addr,
+            &work.path().join(format!("{name}.log")),
+        ));
+        toml.push_str(&format!(
+            "\n[[nodes]]\nname = \"{name}\"\naddr = \"{addr}\"\n"
+        ));
+    }
+    let config = work.path().join("router.toml");
+    std::fs::write(&config, toml).expect("router.toml");
+    let addr = SocketAddr::from(([127, 0, 0, 1], free_port()));
+    let args = vec![
+        "route".to_owned(),
+        "--config".into(),
+        config.display().to_string(),
+        "--listen".into(),
+        addr.to_string(),
+        "--log-level".into(),
+        "info".into(),
+    ];
+    let router = Proc::spawn(&args, addr, &work.path().join("router.log"));
+    Cluster {
+        nodes,
+        router,
+        _work: work,
+    }
+}
+
+fn client(addr: SocketAddr) -> Client {
+    Client::connect(
+        addr,
+        ClientConfig {
+            request_timeout: Duration::from_secs(20),
+            retries: 0,
+            ..ClientConfig::default()
+        },
+    )
+    .expect("client connects")
+}
+
+fn create(client: &Client, name: &str) {
+    client
+        .create_collection(&CreateCollection {
+            name,
+            dim: DIM as u32,
+            metric: Metric::L2,
+            shards: 0,
+            connectivity: 0,
+            expansion_add: 0,
+        })
+        .unwrap_or_else(|e| panic!("create {name}: {e}"));
+}
+
+fn random_vectors(seed: u64, count: usize) -> Vec<f32> {
+    let mut rng = rand::rngs::StdRng::seed_from_u64(seed);
+    (0..count * DIM).map(|_| rng.gen_range(-1.0..1.0)).collect()
+}
+
+/// The data a test keeps as its reference: id → vector.
+#[derive(Default)]
+struct Reference {
+    ids: Vec<u64>,
+    vectors: Vec<f32>,
+}
+
+impl Reference {
+    fn add(&mut self, ids: &[u64], vectors: &[f32]) {
+        self.ids.extend_from_slice(ids);
+        self.vectors.extend_from_slice(vectors);
+    }
+
+    /// Exact top-k by brute force (squared L2 in f64, ties by id).
+    fn top_k(&self, query: &[f32], keep: impl Fn(u64) -> bool) -> Vec<(u64, f64)> {
+        let mut all: Vec<(u64, f64)> = self
+            .ids
+            .iter()
+            .enumerate()
+            .filter(|(_, id)| keep(**id))
+            .map(|(i, &id)| {
+                let v = &self.vectors[i * DIM..(i + 1) * DIM];
+                let d: f64 = v
+                    .iter()
+                    .zip(query)
+                    .map(|(a, b)| f64::from(a - b).powi(2))
+                    .sum();
+                (id, d)
+            })
+            .collect();
+        all.sort_by(|a, b| a.1.total_cmp(&b.1).then(a.0.cmp(&b.0)));
+        all.truncate(K as usize);
+        all
+    }
+}
+
+/// Asserts `hits` is the exact top-k of `expected` (same length, same ids in order; distances
+/// equal up to float rounding).
+fn assert_exact(hits: &[Hit], expected: &[(u64, f64)], context: &str) {
+    assert_eq!(
+        hits.len(),
+        expected.len(),
+        "{context}: short answer {hits:?}"
+    );
+    for (hit, (id, d)) in hits.iter().zip(expected) {
+        assert!(
+            (f64::from(hit.distance) - d).abs() <= 1e-4 * d.max(1.0),
+            "{context}: distance {} vs {d}",
+            hit.distance
+        );
+        assert_eq!(hit.id, *id, "{context}: {hits:?} vs {expected:?}");
+    }
+}
+
+fn exact() -> SearchOptions {
+    SearchOptions {
+        exact: true,
+        ..SearchOptions::default()
+    }
+}
+
+fn ingest(
+    client: &Client,
+    collection: &str,
+    reference: &mut Reference,
+    first: u64,
+    count: usize,
+    seed: u64,
+) {
+    let vectors = random_vectors(seed, count);
+    let ids: Vec<u64> = (first..first + count as u64).collect();
+    for (chunk_ids, chunk) in ids.chunks(500).zip(vectors.chunks(500 * DIM)) {
+        client
+            .upsert(collection, chunk_ids, chunk)
+            .unwrap_or_else(|e| panic!("upsert into {collection}: {e}"));
+    }
+    reference.add(&ids, &vectors);
+}
+
+fn unavailable_naming(err: &ClientError, node: &str, addr: SocketAddr) {
+    match err {
+        ClientError::Server { code, message } => {
+            assert_eq!(*code, ErrorCode::Unavailable, "{message}");
+            assert!(
+                message.contains(node) && message.contains(&addr.to_string()),
+                "the error must name {node} ({addr}): {message}"
+            );
+        }
+        other => panic!("expected UNAVAILABLE naming {node}, got {other}"),
+    }
+}
+
+#[test]
+fn router_r2_survives_kill_9_and_takes_the_node_back() {
+    let mut cluster = cluster(&format!(
+        "cores = 2\npartitions = {PARTITIONS}\nreplication = 2\nwrite_quorum = \"all\"\n\
+         ping_interval_ms = 100\nping_timeout_ms = 500\nconnect_timeout_ms = 500\n\
+         request_timeout_ms = 3000\n\n[collections.docs]\nwrite_quorum = \"quorum\"\n"
+    ));
+    let router = client(cluster.router.addr);
+    create(&router, "docs"); // W = quorum
+    create(&router, "strict"); // W = all
+    let mut docs = Reference::default();
+    ingest(&router, "docs", &mut docs, 0, 3000, 1);
+    let mut strict = Reference::default();
+    ingest(&router, "strict", &mut strict, 0, 300, 2);
+    let info = router.describe_collection("docs").unwrap();
+    assert_eq!(info.vectors_count, 3000, "{info:?}");
+
+    let queries = random_vectors(99, 20);
+    let check_all = |client: &Client, reference: &Reference, context: &str| {
+        for (q, query) in queries.chunks(DIM).enumerate() {
+            let result = client
+                .search("docs", query, K, exact())
+                .unwrap_or_else(|e| panic!("{context}: query {q}: {e}"));
+            assert!(!result.partial, "{context}");
+            assert_exact(&result.hits, &reference.top_k(query, |_| true), context);
+        }
+    };
+    check_all(&router, &docs, "before the kill");
+
+    // kill -9 node b; query at once (before any health check noticed): failover, full top-k.
+    let (dead_name, dead_addr) = ("b", cluster.nodes[1].addr);
+    cluster.nodes[1].kill9();
+    check_all(&router, &docs, "right after kill -9");
+    std::thread::sleep(Duration::from_millis(300)); // now it is marked down
+    check_all(&router, &docs, "with the node marked down");
+    let info = router.describe_collection("docs").unwrap();
+    assert!(info.shard_infos.len() < info.shards as usize, "{info:?}");
+
+    // W = quorum: succeeds with one replica of each partition gone.
+    let missed_vectors = random_vectors(3, 200);
+    let missed_ids: Vec<u64> = (10_000..10_200).collect();
+    router
+        .upsert("docs", &missed_ids, &missed_vectors)
+        .expect("W=quorum write with one node dead");
+    docs.add(&missed_ids, &missed_vectors);
+    check_all(&router, &docs, "after a W=quorum write");
+    // W = all: fails, naming the dead node.
+    let err = router
+        .upsert(
+            "strict",
+            &[5_000, 5_001, 5_002, 5_003],
+            &random_vectors(4, 4),
+        )
+        .unwrap_err();
+    unavailable_naming(&err, dead_name, dead_addr);
+    let stats = router.stats().unwrap();
+    assert!(corevec_tests::stat(&stats, "unavailable").unwrap() >= 1);
+
+    // Restart b on the same data directory: marked up again, W = all succeeds again.
+    cluster.nodes[1].restart();
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        // 50 ids: every partition group, so every replica, must acknowledge.
+        let ids: Vec<u64> = (5_000..5_050).collect();
+        match router.upsert("strict", &ids, &random_vectors(5, 50)) {
+            Ok(_) => break,
+            Err(e) if Instant::now() < deadline => {
+                let _ = e;
+                std::thread::sleep(Duration::from_millis(100));
+            }
+            Err(e) => panic!("the restarted node was not taken back: {e}"),
+        }
+    }
+    // b missed the W=quorum write while it was down (the router does no repair; see
+    // docs/ROUTER.md): the client repeats it with every replica up (on this connection's
+    // router core, which just proved it sees b up), then everything is exact again.
+    router
+        .upsert("docs", &missed_ids, &missed_vectors)
+        .expect("repeat the write on every replica");
+    let stats = router.stats().unwrap();
+    assert_eq!(
+        corevec_tests::stat(&stats, "nodes_up"),
+        Some(3),
+        "{stats:?}"
+    );
+    for _ in 0..3 {
+        check_all(&router, &docs, "after the restart");
+    }
+    let strict_after = router.describe_collection("strict").unwrap();
+    assert_eq!(
+        strict_after.shard_infos.len(),
+        strict_after.shards as usize,
+        "{strict_after:?}\n{}",
+        cluster.router.log_text()
+    );
+    assert_eq!(strict_after.vectors_count, strict.ids.len() as u64 + 50);
+}
+
+#[test]
+fn router_r1_equals_a_single_node_and_fails_loudly_when_a_node_dies() {
+    let mut cluster = cluster(&format!(
+        "cores = 1\npartitions = {PARTITIONS}\nreplication = 1\n\
+         ping_interval_ms = 100\nping_timeout_ms = 500\nconnect_timeout_ms = 500\n\
+         request_timeout_ms = 3000\n"
+    ));
+    let work = tempfile::tempdir().unwrap();
+    let single_port = free_port();
+    let single = Proc::spawn(
+        &node_args([127, 0, 0, 1], single_port, &work.path().join("single")),
+        SocketAddr::from(([127, 0, 0, 1], single_port)),
+        &work.path().join("single.log"),
+    );
+    let router = client(cluster.router.addr);
+    let single = (client(single.addr), single);
+    create(&router, "v");
+    create(&single.0, "v");
+    let mut reference = Reference::default();
+    ingest(&router, "v", &mut reference, 0, 2000, 7);
+    let mut same = Reference::default();
+    ingest(&single.0, "v", &mut same, 0, 2000, 7);
+
+    // Same ids, same order, same distances as one node holding the same data.
+    let queries = random_vectors(42, 20);
+    for (q, query) in queries.chunks(DIM).enumerate() {
+        let routed = router.search("v", query, K, exact()).unwrap();
+        let direct = single.0.search("v", query, K, exact()).unwrap();
+        assert_eq!(routed.hits, direct.hits, "query {q}");
+        assert_exact(&routed.hits, &reference.top_k(query, |_| true), "R=1");
+    }
+    // A batch search too.
+    let routed = router
+        .search_batch("v", &queries, DIM as u32, K, exact())
+        .unwrap();
+    let direct = single
+        .0
+        .search_batch("v", &queries, DIM as u32, K, exact())
+        .unwrap();
+    assert_eq!(routed.results, direct.results);
+    // GET and DELETE are routed by partition.
+    let got = router.get("v", &[3, 1999, 123_456]).unwrap();
+    assert_eq!(
+        got[0].as_deref(),
+        Some(&reference.vectors[3 * DIM..4 * DIM])
+    );
+    assert_eq!(
+        got[1].as_deref(),
+        Some(&reference.vectors[1999 * DIM..2000 * DIM])
+    );
+    assert_eq!(got[2], None);
+    assert_eq!(router.delete("v", &[1, 2, 123_456]).unwrap().count, 2);
+    assert_eq!(single.0.delete("v", &[1, 2]).unwrap().count, 2);
+    let keep = |id: u64| id != 1 && id != 2;
+    assert_eq!(router.describe_collection("v").unwrap().vectors_count, 1998);
+
+    // kill -9 node c (index 2): partitions p with p % 3 == 2 are gone.
+    let dead_addr = cluster.nodes[2].addr;
+    cluster.nodes[2].kill9();
+    let on_survivors = |id: u64| keep(id) && partition_of(id, PARTITIONS) % 3 != 2;
+    for (q, query) in queries.chunks(DIM).enumerate() {
+        let err = router.search("v", query, K, exact()).unwrap_err();
+        unavailable_naming(&err, "c", dead_addr);
+        let partial = router
+            .search(
+                "v",
+                query,
+                K,
+                SearchOptions {
+                    exact: true,
+                    allow_partial: true,
+                    ..SearchOptions::default()
+                },
+            )
+            .unwrap();
+        assert!(partial.partial, "query {q}: partial flag must be set");
+        assert_exact(
+            &partial.hits,
+            &reference.top_k(query, on_survivors),
+            "partial answer",
+        );
+    }
+    let on_dead = (0..2000u64)
+        .find(|&id| partition_of(id, PARTITIONS) % 3 == 2)
+        .unwrap();
+    unavailable_naming(&router.get("v", &[on_dead]).unwrap_err(), "c", dead_addr);
+    let err = router
+        .upsert("v", &[on_dead], &random_vectors(8, 1))
+        .unwrap_err();
+    unavailable_naming(&err, "c", dead_addr);
+    let stats = router.stats().unwrap();
+    assert!(corevec_tests::stat(&stats, "partial").unwrap() >= 20);
+    assert!(corevec_tests::stat(&stats, "nodes_up").unwrap() <= 2);
+}
+
+#[test]
+fn router_hedges_reads_around_a_stalled_replica() {
+    // Health checks slow enough not to interfere: only hedging can keep latency low.
+    let cluster = cluster(&format!(
+        "cores = 1\npartitions = {PARTITIONS}\nreplication = 2\nhedge_delay_ms = 30\n\
+         ping_interval_ms = 5000\nping_timeout_ms = 20000\nrequest_timeout_ms = 20000\n"
+    ));
+    let router = client(cluster.router.addr);
+    create(&router, "h");
+    let mut reference = Reference::default();
+    ingest(&router, "h", &mut reference, 0, 1000, 11);
+    let stalled = i32::try_from(cluster.nodes[0].child.id()).expect("pid");
+    // SAFETY: kill(2) with plain integers on our own child process.
+    assert_eq!(unsafe { libc::kill(stalled, libc::SIGSTOP) }, 0);
+    let queries = random_vectors(5, 10);
+    let mut slowest = Duration::ZERO;
+    for query in queries.chunks(DIM) {
+        let started = Instant::now();
+        let result = router
+            .search("h", query, K, exact())
+            .expect("hedged search");
+        slowest = slowest.max(started.elapsed());
+        assert!(!result.partial);
+        assert_exact(&result.hits, &reference.top_k(query, |_| true), "hedged");
+    }
+    // SAFETY: as above.
+    assert_eq!(unsafe { libc::kill(stalled, libc::SIGCONT) }, 0);
+    assert!(
+        slowest < Duration::from_secs(2),
+        "a stalled replica held a search for {slowest:?}"
+    );
+    let hedges = corevec_tests::stat(&router.stats().unwrap(), "hedges").unwrap();
+    assert!(hedges >= 1, "hedges = {hedges}");
+}

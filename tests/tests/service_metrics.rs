@@ -1,0 +1,181 @@
+//! The metrics endpoint of a real `corevec serve`: `/healthz`, `/readyz`, and a `/metrics`
+//! document that parses strictly as Prometheus text and whose counters follow the traffic.
+
+mod service_common;
+
+use corevec_client::SearchOptions;
+use corevec_proto::{CreateCollection, ErrorCode, Metric};
+use corevec_tests::node;
+use service_common::{get, http, metrics_addr, parse, scrape, wait_ready};
+
+fn vectors(ids: &[u64]) -> Vec<f32> {
+    ids.iter()
+        .flat_map(|&id| [id as f32, 1.0, -1.0, 0.5])
+        .collect()
+}
+
+#[test]
+fn metrics_parse_and_follow_traffic() {
+    let node = node!().start();
+    let addr = metrics_addr(&node);
+
+    let health = get(addr, "/healthz");
+    assert_eq!((health.status, health.body.as_str()), (200, "ok\n"));
+    wait_ready(addr);
+
+    let before = scrape(addr);
+    assert_eq!(before.value("corevec_ready", &[]), 1.0);
+    assert_eq!(before.value("corevec_cores", &[]), 2.0);
+    for (name, kind) in [
+        ("corevec_requests_total", "counter"),
+        ("corevec_errors_total", "counter"),
+        ("corevec_request_duration_seconds", "histogram"),
+        ("corevec_connections", "gauge"),
+        ("corevec_requests_in_flight", "gauge"),
+        ("corevec_requests_rejected_busy_total", "counter"),
+        ("corevec_collections", "gauge"),
+        ("corevec_shard_vectors", "gauge"),
+    ] {
+        let family = before.family(name);
+        assert_eq!(family.kind, kind, "{name}");
+        assert!(family.help.is_some(), "{name} has HELP");
+    }
+    assert_eq!(before.value("corevec_collections", &[]), 0.0);
+
+    // Traffic: create, upsert, searches, one failing request.
+    let client = node.client();
+    client
+        .create_collection(&CreateCollection {
+            name: "m",
+            dim: 4,
+            metric: Metric::L2,
+            shards: 2,
+            connectivity: 0,
+            expansion_add: 0,
+        })
+        .unwrap();
+    let ids: Vec<u64> = (0..100).collect();
+    client.upsert("m", &ids, &vectors(&ids)).unwrap();
+    for _ in 0..5 {
+        let found = client
+            .search("m", &[3.0, 1.0, -1.0, 0.5], 3, SearchOptions::default())
+            .unwrap();
+        assert_eq!(found.hits[0].id, 3);
+    }
+    let err = client.describe_collection("nope").unwrap_err();
+    assert_eq!(err.code(), Some(ErrorCode::CollectionNotFound));
+
+    let after = scrape(addr);
+    let delta = |name: &str, labels: &[(&str, &str)]| {
+        after.value(name, labels) - before.value(name, labels)
+    };
+    assert_eq!(
+        delta("corevec_requests_total", &[("opcode", "CREATE_COLLECTION")]),
+        1.0
+    );
+    assert_eq!(
+        delta("corevec_requests_total", &[("opcode", "UPSERT")]),
+        1.0
+    );
+    assert_eq!(
+        delta("corevec_requests_total", &[("opcode", "SEARCH")]),
+        5.0
+    );
+    assert_eq!(
+        delta(
+            "corevec_requests_total",
+            &[("opcode", "DESCRIBE_COLLECTION")]
+        ),
+        1.0
+    );
+    assert_eq!(
+        delta("corevec_errors_total", &[("code", "COLLECTION_NOT_FOUND")]),
+        1.0
+    );
+    // Every answered request is in its opcode's histogram.
+    for opcode in ["UPSERT", "SEARCH", "DESCRIBE_COLLECTION"] {
+        assert_eq!(
+            after.value(
+                "corevec_request_duration_seconds_count",
+                &[("opcode", opcode)]
+            ),
+            after.value("corevec_requests_total", &[("opcode", opcode)]),
+            "{opcode}"
+        );
+    }
+    assert!(
+        after.value(
+            "corevec_request_duration_seconds_sum",
+            &[("opcode", "SEARCH")]
+        ) > 0.0
+    );
+    // Per-core totals add up to the per-opcode ones.
+    assert_eq!(
+        after.sum("corevec_core_requests_total", &[]),
+        after.sum("corevec_requests_total", &[])
+    );
+    assert!(
+        after.sum("corevec_connections", &[]) >= 1.0,
+        "our client is connected"
+    );
+    assert_eq!(after.sum("corevec_requests_in_flight", &[]), 0.0);
+    assert_eq!(after.value("corevec_collections", &[]), 1.0);
+    assert_eq!(
+        after.count("corevec_shard_vectors", &[("collection", "m")]),
+        2,
+        "one series per shard"
+    );
+    assert_eq!(
+        after.sum("corevec_shard_vectors", &[("collection", "m")]),
+        100.0
+    );
+    assert!(after.sum("corevec_shard_vector_bytes", &[("collection", "m")]) >= 1600.0);
+
+    // The gauge follows further writes: 50 new ids, and 10 replaced ones leave tombstones.
+    let more: Vec<u64> = (90..150).collect();
+    client.upsert("m", &more, &vectors(&more)).unwrap();
+    let later = scrape(addr);
+    assert_eq!(
+        later.sum("corevec_shard_vectors", &[("collection", "m")]),
+        150.0
+    );
+    assert_eq!(
+        later.sum("corevec_shard_tombstones", &[("collection", "m")]),
+        10.0
+    );
+    assert_eq!(
+        later.value("corevec_requests_total", &[("opcode", "UPSERT")]),
+        2.0
+    );
+
+    // Only the three paths, only GET and HEAD.
+    assert_eq!(get(addr, "/").status, 404);
+    assert_eq!(http(addr, "POST", "/metrics").unwrap().status, 405);
+    let head = http(addr, "HEAD", "/metrics").unwrap();
+    assert_eq!((head.status, head.body.as_str()), (200, ""));
+}
+
+#[test]
+fn the_strict_parser_rejects_what_prometheus_would() {
+    let good = "# HELP a_total Things.\n# TYPE a_total counter\na_total{x=\"1\\\"q\"} 3\n\
+                # TYPE h histogram\nh_bucket{le=\"0.5\"} 1\nh_bucket{le=\"+Inf\"} 2\nh_sum 0.7\nh_count 2\n";
+    let parsed = parse(good).unwrap();
+    assert_eq!(parsed.value("a_total", &[("x", "1\"q")]), 3.0);
+    for bad in [
+        "a 1",                                             // no final newline
+        "a{x=1} 1\n",                                      // unquoted value
+        "a{x=\"1\",x=\"2\"} 1\n",                          // duplicate label
+        "# TYPE a counter\na -1\n",                        // negative counter
+        "# TYPE a gauge\na 1\n# TYPE b gauge\nb 1\na 2\n", // not contiguous
+        "# TYPE a gauge\na 1\na 1\n",                      // duplicate series
+        "# TYPE a gauge\na 1\n# HELP a late\n",            // HELP after samples
+        "# TYPE a thing\n",                                // unknown type
+        "# TYPE h histogram\nh_bucket{le=\"1\"} 2\nh_bucket{le=\"+Inf\"} 1\nh_sum 1\nh_count 1\n",
+        "# TYPE h histogram\nh_bucket{le=\"1\"} 1\nh_sum 1\nh_count 1\n", // no +Inf
+        "# TYPE h histogram\nh_bucket{le=\"+Inf\"} 1\nh_sum 1\nh_count 2\n", // count != +Inf
+        "a{x=\"\\t\"} 1\n",                                               // bad escape
+        "1a 1\n",                                                         // bad name
+    ] {
+        assert!(parse(bad).is_err(), "accepted {bad:?}");
+    }
+}
