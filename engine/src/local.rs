@@ -36,6 +36,9 @@ pub const QUERIES_MAX: usize = 4096;
 /// `ef` used when a search does not say (raised to `k` when smaller).
 pub const EF_DEFAULT: usize = 64;
 const CATALOG_CORE: usize = 0;
+/// CPU time the index builder uses before handing the core back (it finishes the insert in
+/// progress, so a slice is at least one insert).
+const BUILD_SLICE: Duration = Duration::from_micros(200);
 
 /// A collection and the counters of all its shards.
 #[derive(Clone, Debug)]
@@ -265,10 +268,10 @@ impl LocalEngine {
         let _ = self.index_kick.0.try_send(());
     }
 
-    /// Background task: inserts unindexed slots into their shard's index, yielding often so
-    /// that requests on this core keep their latency.
+    /// Background task: inserts unindexed slots into their shard's index, handing the core
+    /// back after every [`BUILD_SLICE`] of work so that requests on this core keep their
+    /// latency (see [`rt::yield_to_foreground`] and docs/DECISIONS.md, "Index building").
     async fn build_indexes(self: Rc<Self>) {
-        const INSERTS_PER_TURN: usize = 32;
         loop {
             if self.shutting_down.get() {
                 return;
@@ -279,12 +282,19 @@ impl LocalEngine {
             for collection in collections {
                 for local in &collection.shards {
                     loop {
-                        let inserted = (0..INSERTS_PER_TURN)
-                            .take_while(|_| local.shard.borrow_mut().index_next())
-                            .count();
-                        worked |= inserted > 0;
-                        rt::yield_if_needed().await;
-                        if inserted < INSERTS_PER_TURN {
+                        // At least one insert per slice (one 384-d insert with the default
+                        // parameters is a few hundred microseconds on its own).
+                        let started = Instant::now();
+                        let mut more = true;
+                        while more {
+                            more = local.shard.borrow_mut().index_next();
+                            worked |= more;
+                            if started.elapsed() >= BUILD_SLICE {
+                                break;
+                            }
+                        }
+                        rt::yield_to_foreground().await;
+                        if !more || self.shutting_down.get() {
                             break;
                         }
                     }
@@ -636,11 +646,29 @@ impl LocalEngine {
     pub async fn wait_indexed(self: &Rc<Self>, name: &str) -> Result<()> {
         let _in_flight = self.enter()?;
         let collection = self.collection(name)?;
-        let requests = self
-            .cores_of(collection.spec.shards)
-            .map(|core| (core, ShardRequest::WaitIndexed(name.to_owned())))
-            .collect();
-        self.fan_out(requests).await.map(|_| ())
+        // Poll the shards' counters rather than park a request on each core: a large build
+        // takes longer than any peer reply timeout should be.
+        loop {
+            let requests = self
+                .cores_of(collection.spec.shards)
+                .map(|core| (core, ShardRequest::Stats(name.to_owned())))
+                .collect();
+            let unindexed: u64 = self
+                .fan_out(requests)
+                .await?
+                .into_iter()
+                .filter_map(|response| match response {
+                    ShardResponse::Stats(stats) => {
+                        Some(stats.iter().map(|s| s.unindexed).sum::<u64>())
+                    }
+                    _ => None,
+                })
+                .sum();
+            if unindexed == 0 {
+                return Ok(());
+            }
+            rt::sleep(Duration::from_millis(5)).await;
+        }
     }
 
     /// Snapshots every shard of `name` (or of every collection when `None`) on every core.
@@ -852,18 +880,6 @@ impl LocalEngine {
                         .map(|s| s.shard.borrow().stats())
                         .collect(),
                 ))
-            }
-            ShardRequest::WaitIndexed(name) => {
-                let collection = self.collection(&name)?;
-                while collection
-                    .shards
-                    .iter()
-                    .any(|s| s.shard.borrow().unindexed() > 0)
-                {
-                    self.kick_indexer();
-                    rt::sleep(Duration::from_millis(2)).await;
-                }
-                Ok(ShardResponse::Done)
             }
         }
     }

@@ -78,8 +78,6 @@ pub enum ShardRequest {
     Search(Arc<QueryBatch>),
     /// Report the local shards of a collection.
     Stats(String),
-    /// Resolve once every local shard of the collection has indexed all it holds.
-    WaitIndexed(String),
     /// Snapshot the local shards of one collection, or of all when `None`.
     Snapshot(Option<String>),
 }

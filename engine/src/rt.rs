@@ -124,6 +124,27 @@ pub async fn yield_if_needed() {
     glommio::yield_if_needed().await;
 }
 
+/// Hands the core back from a background task so that foreground work is noticed and runs
+/// first; for loops doing bounded CPU work, called between pieces of it.
+///
+/// `yield_if_needed` is not enough for a background task that always has work: glommio
+/// learns of mesh messages and cross-thread wakes only when its reactor turns, which happens
+/// when the running queue is preempted (timer, socket) or when no queue is runnable; and a
+/// foreground queue woken by that turn is re-activated with the smallest active vruntime
+/// plus one, so the still-runnable background queue is picked first for another full slice.
+/// Each cross-core hop of a search then waited up to two background slices.
+///
+/// So: first sleep for a microsecond. The background queue becomes idle, `run_task_queues`
+/// returns (unless foreground work is running, which is what we want), the reactor polls
+/// sockets, timers and the shared channels, and wakes whatever arrived. Then yield the task
+/// queue: the background queue's vruntime grows ten times faster than the foreground's (its
+/// shares are a tenth), so after any work at all it sorts after a freshly woken foreground
+/// queue, which therefore runs before the next piece of background work.
+pub async fn yield_to_foreground() {
+    sleep(Duration::from_micros(1)).await;
+    glommio::executor().yield_task_queue_now().await;
+}
+
 /// Yields unconditionally.
 pub async fn yield_now() {
     futures_lite::future::yield_now().await;
