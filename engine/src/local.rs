@@ -94,6 +94,25 @@ struct LocalShard {
     shard: RefCell<Shard>,
     store: Option<ShardStore<DmaDirectory>>,
     snapshotting: Cell<bool>,
+    /// When this process wrote or loaded the newest snapshot.
+    snapshot_at: Cell<Option<Instant>>,
+}
+
+impl LocalShard {
+    /// The shard's counters plus its store's.
+    fn stats(&self) -> ShardStats {
+        let mut stats = self.shard.borrow().stats();
+        if let Some(store) = &self.store {
+            let wal = store.stats();
+            stats.wal_bytes_written = wal.bytes_written;
+            stats.wal_fsyncs = wal.fsyncs_count;
+            stats.wal_groups = wal.groups_count;
+            stats.wal_group_records = wal.group_records_sum;
+            stats.wal_bytes_since_snapshot = store.wal_bytes_since_snapshot();
+        }
+        stats.snapshot_age_s = self.snapshot_at.get().map(|at| at.elapsed().as_secs());
+        stats
+    }
 }
 
 /// The shards of one collection that live on this core.
@@ -229,8 +248,8 @@ impl LocalEngine {
     async fn open_collection(&self, spec: CollectionSpec) -> Result<Rc<LocalCollection>> {
         let mut shards = Vec::new();
         for number in (0..spec.shards).filter(|&s| self.core_of_shard(s) == self.core()) {
-            let (shard, store) = match &self.durable {
-                None => (Shard::new(&spec, number)?, None),
+            let (shard, store, snapshot_at) = match &self.durable {
+                None => (Shard::new(&spec, number)?, None, None),
                 Some(durable) => {
                     let dir = persist::shard_dir(&durable.data_dir, &spec.name, number);
                     std::fs::create_dir_all(&dir)
@@ -250,7 +269,8 @@ impl LocalEngine {
                     for (_, record) in &recovered.records {
                         shard.apply(record)?;
                     }
-                    (shard, Some(store))
+                    let snapshot_at = recovered.snapshot.as_ref().map(|_| Instant::now());
+                    (shard, Some(store), snapshot_at)
                 }
             };
             shards.push(LocalShard {
@@ -258,6 +278,7 @@ impl LocalEngine {
                 shard: RefCell::new(shard),
                 store,
                 snapshotting: Cell::new(false),
+                snapshot_at: Cell::new(snapshot_at),
             });
         }
         self.kick_indexer();
@@ -874,11 +895,7 @@ impl LocalEngine {
             ShardRequest::Stats(name) => {
                 let collection = self.collection(&name)?;
                 Ok(ShardResponse::Stats(
-                    collection
-                        .shards
-                        .iter()
-                        .map(|s| s.shard.borrow().stats())
-                        .collect(),
+                    collection.shards.iter().map(LocalShard::stats).collect(),
                 ))
             }
         }
@@ -969,6 +986,7 @@ async fn snapshot_shard(collection: &Rc<LocalCollection>, index: usize) -> Resul
     };
     local.snapshotting.set(false);
     if result.is_ok() {
+        local.snapshot_at.set(Some(Instant::now()));
         tracing::info!(collection = %collection.spec.name, shard = local.number,
             elapsed_ms = started.elapsed().as_millis() as u64, "snapshot written");
     }

@@ -41,6 +41,18 @@ pub struct ShardStats {
     pub index_bytes: u64,
     /// Slots not yet in the index (searched exactly until indexed).
     pub unindexed: u64,
+    /// WAL bytes written since the shard was opened (0 in memory).
+    pub wal_bytes_written: u64,
+    /// WAL `fdatasync`s since the shard was opened.
+    pub wal_fsyncs: u64,
+    /// WAL group commits (one write each) since the shard was opened.
+    pub wal_groups: u64,
+    /// Records in those groups (divide by `wal_groups` for the mean group size).
+    pub wal_group_records: u64,
+    /// WAL bytes appended since the last snapshot (the automatic-snapshot trigger).
+    pub wal_bytes_since_snapshot: u64,
+    /// Seconds since this process wrote or loaded the shard's newest snapshot.
+    pub snapshot_age_s: Option<u64>,
 }
 
 /// One shard of one collection.
@@ -347,6 +359,7 @@ impl Shard {
             vector_bytes: self.vectors.used_bytes() as u64,
             index_bytes: self.index.memory_bytes() as u64,
             unindexed: self.unindexed() as u64,
+            ..ShardStats::default()
         }
     }
 }

@@ -746,8 +746,44 @@ fn render(shared: &Shared) -> String {
                 |s| s.unindexed,
             ),
         ];
-        for (name, help, field) in shard_families {
-            x.family(name, "gauge", help);
+        let wal_families: [(&str, &str, &str, ShardField); 5] = [
+            (
+                "corevec_shard_wal_bytes_written_total",
+                "counter",
+                "WAL bytes written since the shard was opened, per collection and shard.",
+                |s| s.wal_bytes_written,
+            ),
+            (
+                "corevec_shard_wal_fsyncs_total",
+                "counter",
+                "WAL fdatasyncs since the shard was opened, per collection and shard.",
+                |s| s.wal_fsyncs,
+            ),
+            (
+                "corevec_shard_wal_groups_total",
+                "counter",
+                "WAL group commits (one write each), per collection and shard.",
+                |s| s.wal_groups,
+            ),
+            (
+                "corevec_shard_wal_group_records_total",
+                "counter",
+                "Records written by those group commits (divide by groups for the mean group size).",
+                |s| s.wal_group_records,
+            ),
+            (
+                "corevec_shard_wal_bytes_since_snapshot",
+                "gauge",
+                "WAL bytes appended since the shard's last snapshot, per collection and shard.",
+                |s| s.wal_bytes_since_snapshot,
+            ),
+        ];
+        let families = shard_families
+            .into_iter()
+            .map(|(name, help, field)| (name, "gauge", help, field))
+            .chain(wal_families);
+        for (name, kind, help, field) in families {
+            x.family(name, kind, help);
             for info in collections {
                 for shard in &info.shards {
                     x.sample(
@@ -757,6 +793,25 @@ fn render(shared: &Shared) -> String {
                             ("shard", &shard.shard.to_string()),
                         ],
                         field(shard),
+                    );
+                }
+            }
+        }
+        x.family(
+            "corevec_shard_snapshot_age_seconds",
+            "gauge",
+            "Seconds since this process wrote or loaded the shard's newest snapshot (absent: none yet).",
+        );
+        for info in collections {
+            for shard in &info.shards {
+                if let Some(age) = shard.snapshot_age_s {
+                    x.sample(
+                        "corevec_shard_snapshot_age_seconds",
+                        &[
+                            ("collection", &info.spec.name),
+                            ("shard", &shard.shard.to_string()),
+                        ],
+                        age,
                     );
                 }
             }
