@@ -74,6 +74,8 @@ pub fn run(args: &ExactArgs) -> Result<(), Box<dyn std::error::Error>> {
             engine.upsert(&name, &ids, chunk)?;
         }
         let load_s = load.elapsed().as_secs_f64();
+        // Let the background index build finish so it does not compete with the scans.
+        engine.wait_indexed(&name)?;
         for &batch in &args.batch {
             let batch = batch.clamp(1, args.queries);
             let (latencies, elapsed) = run_queries(&engine, &name, &queries, batch, args)?;

@@ -134,7 +134,13 @@ fn main() {
             let started = Instant::now();
             load(&engine, "b", &data_b);
             let ingested = started.elapsed();
-            engine.wait_indexed("b").expect("index b");
+            // A peer answers `Timeout` after a minute; keep waiting.
+            while let Err(e) = engine.wait_indexed("b") {
+                assert!(
+                    matches!(e, corevec_engine::Error::Timeout { .. }),
+                    "index b: {e}"
+                );
+            }
             let indexed = started.elapsed();
             done.store(true, Ordering::Release);
             (ingested, indexed)
