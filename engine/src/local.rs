@@ -200,6 +200,7 @@ impl LocalEngine {
                 }
             });
         }
+        rt::spawn_reactor_heartbeat(engine.queues.foreground, Duration::from_millis(10));
         engine.recover().await?;
         let builder = Rc::clone(&engine);
         rt::spawn_into(engine.queues.background, async move {

@@ -19,6 +19,22 @@ use std::time::Duration;
 
 pub use glommio::channels::channel_mesh::{Full, MeshBuilder, Receivers, Senders};
 
+/// Keeps the current executor's reactor turning at least every `period`, forever.
+///
+/// glommio wakes a sleeping executor from other threads (mesh messages, `flume` sends from
+/// ordinary threads) through an eventfd guarded by a "should notify" flag. We have seen
+/// executors sleep in `io_uring_enter` with work waiting for them (a whole engine idle while
+/// callers waited, a few times in hundreds of thousands of calls), i.e. a lost notification.
+/// Every reactor turn drains shared channels and foreign wakes, so a heartbeat timer bounds
+/// the damage of any lost notification to one period instead of forever.
+pub fn spawn_reactor_heartbeat(queue: TaskQueueHandle, period: Duration) {
+    spawn_into(queue, async move {
+        loop {
+            sleep(period).await;
+        }
+    });
+}
+
 /// Joins a full mesh, or gives up after `limit`. See the module notes for why it ticks.
 pub async fn join_mesh<T: Send + 'static>(
     mesh: MeshBuilder<T, Full>,
