@@ -11,7 +11,6 @@ use std::collections::BTreeMap;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
-use std::sync::mpsc;
 use std::time::Duration;
 
 use clap::Args;
@@ -21,8 +20,7 @@ use corevec_net::router::{
 };
 use corevec_net::{NetError, Router};
 use serde::Deserialize;
-use signal_hook::consts::{SIGINT, SIGTERM};
-use signal_hook::iterator::Signals;
+use signal_hook::consts::SIGTERM;
 
 use crate::config::LogFormat;
 use crate::{exit, systemd, Context, Failure};
@@ -428,7 +426,7 @@ pub fn run(args: &RouteArgs) -> Result<(), Failure> {
         return Ok(());
     }
     init_logging(&settings);
-    let signals = install_signal_handler()?;
+    let signals = super::serve::install_signal_handler()?;
     let listen = settings.router.server.listen;
     let drain_bound =
         settings.router.server.shutdown_timeout + settings.router.server.write_timeout + STOP_SLACK;
@@ -468,29 +466,6 @@ pub fn run(args: &RouteArgs) -> Result<(), Failure> {
         .context("stopping the router")?;
     tracing::info!("stopped");
     Ok(())
-}
-
-/// First SIGTERM/SIGINT: reported on the channel. Second: exit 1 at once.
-fn install_signal_handler() -> Result<mpsc::Receiver<i32>, Failure> {
-    let mut signals =
-        Signals::new([SIGTERM, SIGINT]).context("installing the SIGTERM/SIGINT handler")?;
-    let (sender, receiver) = mpsc::channel();
-    std::thread::Builder::new()
-        .name("corevec-signals".into())
-        .spawn(move || {
-            let mut received = 0;
-            for signal in signals.forever() {
-                received += 1;
-                if received == 1 {
-                    let _ = sender.send(signal);
-                } else {
-                    crate::print_stderr(&format!("corevec: second signal ({signal}); exiting now"));
-                    std::process::exit(i32::from(exit::RUNTIME));
-                }
-            }
-        })
-        .context("starting the signal thread")?;
-    Ok(receiver)
 }
 
 #[cfg(test)]

@@ -257,7 +257,7 @@ fn read_token(path: &Path) -> Result<Vec<u8>, Failure> {
 
 /// First SIGTERM/SIGINT: reported on the returned channel (graceful shutdown). Second: exit 1
 /// at once, from the signal thread.
-fn install_signal_handler() -> Result<mpsc::Receiver<i32>, Failure> {
+pub(crate) fn install_signal_handler() -> Result<mpsc::Receiver<i32>, Failure> {
     let mut signals =
         Signals::new([SIGTERM, SIGINT]).context("installing the SIGTERM/SIGINT handler")?;
     let (sender, receiver) = mpsc::channel();
