@@ -101,6 +101,14 @@ pub trait File {
     /// Ensures the file is at least `len` bytes, with blocks allocated (`fallocate`); the new
     /// range reads as zeros.
     async fn allocate(&self, len: u64) -> Result<()>;
+    /// Like [`File::allocate`] on a new, empty file, and additionally makes the blocks
+    /// *written* (zeros) where the file system would otherwise keep them as unwritten
+    /// extents: later overwrites then need no metadata update, so each `fdatasync` after a
+    /// WAL group is only a device flush (measured on ext4: ~48 µs instead of ~77 µs per
+    /// 48 KiB write + fdatasync). Used for WAL segments.
+    async fn allocate_zeroed(&self, len: u64) -> Result<()> {
+        self.allocate(len).await
+    }
     /// Current file size in bytes.
     async fn size(&self) -> Result<u64>;
     /// Closes the handle.

@@ -451,7 +451,7 @@ impl<F: File> Wal<F> {
             .max(align_up(SEGMENT_HEADER_BYTES + len));
         let name = segment_name(first_lsn);
         let file = dir.create_file(&name).await?;
-        file.allocate(capacity).await?;
+        file.allocate_zeroed(capacity).await?;
         file.write_at(0, &encode_header(first_lsn, capacity))
             .await?;
         file.sync().await?;

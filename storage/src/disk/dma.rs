@@ -245,6 +245,30 @@ impl File for DmaFileHandle {
             .map_err(|e| Error::io("fallocate", &self.path, os_error(e)))
     }
 
+    async fn allocate_zeroed(&self, len: u64) -> Result<()> {
+        const CHUNK: usize = 1 << 20;
+        // Reserve first so a full disk fails here, before anything is written.
+        self.allocate(len).await?;
+        let mut offset = 0u64;
+        while offset < len {
+            let bytes = CHUNK.min((len - offset) as usize);
+            let mut buffer = self.file.alloc_dma_buffer(bytes);
+            buffer.as_bytes_mut().fill(0);
+            let written = self
+                .file
+                .write_at(buffer, offset)
+                .await
+                .map_err(|e| Error::io("write zeros", &self.path, os_error(e)))?;
+            if written == 0 {
+                let source =
+                    std::io::Error::new(std::io::ErrorKind::WriteZero, "zero-length write");
+                return Err(Error::io("write zeros", &self.path, source));
+            }
+            offset += written as u64;
+        }
+        Ok(())
+    }
+
     async fn size(&self) -> Result<u64> {
         self.file
             .file_size()
