@@ -40,40 +40,55 @@ pub fn lock_data_dir(dir: &Path) -> Result<DataDirLock, Failure> {
         .truncate(false)
         .open(&path)
         .context(format!("opening {}", path.display()))?;
-    // SAFETY: `file` owns a valid open descriptor for the duration of the call; flock takes
-    // no pointers.
-    let rc = unsafe { libc::flock(file.as_raw_fd(), libc::LOCK_EX | libc::LOCK_NB) };
-    if rc != 0 {
-        let error = std::io::Error::last_os_error();
-        if error.raw_os_error() == Some(libc::EWOULDBLOCK) {
-            let mut holder = String::new();
-            let _ = file.read_to_string(&mut holder);
-            let holder = holder.trim();
-            let by = if holder.is_empty() {
-                String::new()
-            } else {
-                format!(" (pid {holder})")
-            };
-            return Err(Failure {
-                exit_code: exit::LOCKED,
-                message: format!(
-                    "data directory {} is in use by another corevec serve{by}; \
-                     stop it or choose another --data-dir",
-                    dir.display()
-                ),
-            });
-        }
-        return Err(Failure::runtime(format!(
-            "locking {}: {error}",
-            path.display()
-        )));
-    }
+    flock(&mut file, &path, libc::LOCK_EX, |by| {
+        format!(
+            "data directory {} is in use by another corevec serve{by}; \
+             stop it or choose another --data-dir",
+            dir.display()
+        )
+    })?;
     file.set_len(0)
         .context(format!("writing {}", path.display()))?;
     file.seek(SeekFrom::Start(0))
         .and_then(|_| writeln!(file, "{}", std::process::id()))
         .context(format!("writing {}", path.display()))?;
     Ok(DataDirLock { _file: file, path })
+}
+
+/// `flock(mode | LOCK_NB)` on `file` (the lock file at `path`). When another process holds
+/// it, fails with exit code 3 and `busy(" (pid N)")` as the message, the pid read from the
+/// file (empty when the file holds none).
+pub(crate) fn flock(
+    file: &mut File,
+    path: &Path,
+    mode: libc::c_int,
+    busy: impl FnOnce(&str) -> String,
+) -> Result<(), Failure> {
+    // SAFETY: `file` owns a valid open descriptor for the duration of the call; flock takes
+    // no pointers.
+    let rc = unsafe { libc::flock(file.as_raw_fd(), mode | libc::LOCK_NB) };
+    if rc == 0 {
+        return Ok(());
+    }
+    let error = std::io::Error::last_os_error();
+    if error.raw_os_error() != Some(libc::EWOULDBLOCK) {
+        return Err(Failure::runtime(format!(
+            "locking {}: {error}",
+            path.display()
+        )));
+    }
+    let mut holder = String::new();
+    let _ = file.read_to_string(&mut holder);
+    let holder = holder.trim();
+    let by = if holder.is_empty() {
+        String::new()
+    } else {
+        format!(" (pid {holder})")
+    };
+    Err(Failure {
+        exit_code: exit::LOCKED,
+        message: busy(&by),
+    })
 }
 
 #[cfg(test)]

@@ -17,8 +17,6 @@
 //! damaged), and holds a shared lock itself so that no server starts during the check.
 
 use std::fs::File;
-use std::io::Read;
-use std::os::fd::AsRawFd;
 use std::path::{Path, PathBuf};
 
 use clap::Args;
@@ -26,7 +24,7 @@ use corevec_storage::wal::record::{decode_record, Decoded, RECORD_PAYLOAD_BYTES_
 use corevec_storage::{CheckReport, Lsn};
 
 use crate::config::{ServeConfig, ServeFlags};
-use crate::{exit, Context, Failure};
+use crate::{Context, Failure};
 
 /// Exit code: damage found.
 pub const EXIT_DAMAGED: u8 = 5;
@@ -180,34 +178,13 @@ fn lock_shared(data_dir: &Path) -> Result<Option<File>, Failure> {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
         Err(e) => return Err(Failure::runtime(format!("opening {}: {e}", path.display()))),
     };
-    // SAFETY: `file` owns a valid open descriptor for the duration of the call; flock takes
-    // no pointers.
-    let rc = unsafe { libc::flock(file.as_raw_fd(), libc::LOCK_SH | libc::LOCK_NB) };
-    if rc == 0 {
-        return Ok(Some(file));
-    }
-    let error = std::io::Error::last_os_error();
-    if error.raw_os_error() == Some(libc::EWOULDBLOCK) {
-        let mut holder = String::new();
-        let _ = file.read_to_string(&mut holder);
-        let holder = holder.trim();
-        let by = if holder.is_empty() {
-            String::new()
-        } else {
-            format!(" (pid {holder})")
-        };
-        return Err(Failure {
-            exit_code: exit::LOCKED,
-            message: format!(
-                "data directory {} is in use by a running corevec serve{by}; stop it, then check",
-                data_dir.display()
-            ),
-        });
-    }
-    Err(Failure::runtime(format!(
-        "locking {}: {error}",
-        path.display()
-    )))
+    crate::lock::flock(&mut file, &path, libc::LOCK_SH, |by| {
+        format!(
+            "data directory {} is in use by a running corevec serve{by}; stop it, then check",
+            data_dir.display()
+        )
+    })?;
+    Ok(Some(file))
 }
 
 /// What a `collection.conf` says, once its checksum verified.

@@ -36,7 +36,7 @@ impl ClientArgs {
     /// Unreadable token file (exit 2) or connection failure (exit 1).
     pub fn connect(&self) -> Result<Client, Failure> {
         let auth_token = match &self.auth_token_file {
-            Some(path) => Some(read_token(path)?),
+            Some(path) => Some(super::serve::read_token(path)?),
             None => None,
         };
         let config = ClientConfig {
@@ -46,19 +46,6 @@ impl ClientArgs {
         };
         Client::connect(self.addr.as_str(), config).context(format!("connecting to {}", self.addr))
     }
-}
-
-fn read_token(path: &Path) -> Result<Vec<u8>, Failure> {
-    let mut token = std::fs::read(path).map_err(|e| {
-        Failure::usage(format!(
-            "cannot read auth token file {}: {e}",
-            path.display()
-        ))
-    })?;
-    while token.last().is_some_and(u8::is_ascii_whitespace) {
-        token.pop();
-    }
-    Ok(token)
 }
 
 fn parse_metric(text: &str) -> Result<Metric, String> {

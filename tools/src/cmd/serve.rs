@@ -219,7 +219,7 @@ impl std::io::Write for StderrLossy {
 }
 
 /// Reads the token; a trailing newline (as editors and `echo` write) is not part of it.
-fn read_token(path: &Path) -> Result<Vec<u8>, Failure> {
+pub(crate) fn read_token(path: &Path) -> Result<Vec<u8>, Failure> {
     let mut token = std::fs::read(path).map_err(|e| {
         Failure::usage(format!(
             "cannot read auth token file {}: {e}",
