@@ -79,6 +79,19 @@ pub struct LoadConfig {
     pub server_pid: Option<u32>,
 }
 
+impl LoadConfig {
+    /// Worker threads (one io_uring ring each): `threads`, or one per CPU when 0, never more
+    /// than there are connections.
+    pub fn worker_threads(&self) -> usize {
+        let threads = if self.threads == 0 {
+            std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get)
+        } else {
+            self.threads
+        };
+        threads.min(self.connections)
+    }
+}
+
 impl Default for LoadConfig {
     fn default() -> Self {
         LoadConfig {
@@ -892,13 +905,7 @@ pub fn run(config: &LoadConfig, workload: &Workload) -> Result<RunResult, LoadEr
     let depth = config
         .depth
         .min(usize::try_from(server_in_flight_max.max(1)).unwrap_or(usize::MAX));
-    let threads = if config.threads == 0 {
-        std::thread::available_parallelism()
-            .map_or(1, std::num::NonZeroUsize::get)
-            .min(config.connections)
-    } else {
-        config.threads.min(config.connections)
-    };
+    let threads = config.worker_threads();
 
     let mut per_thread: Vec<Vec<Conn>> = (0..threads).map(|_| Vec::new()).collect();
     for (index, h) in handshakes.into_iter().enumerate() {

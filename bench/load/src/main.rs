@@ -348,13 +348,7 @@ fn run_load(
     workload: &Workload,
 ) -> Result<Report, LoadError> {
     let config = load_config(common, load, defaults)?;
-    let threads = if config.threads == 0 {
-        std::thread::available_parallelism()
-            .map_or(1, std::num::NonZeroUsize::get)
-            .min(config.connections)
-    } else {
-        config.threads.min(config.connections)
-    };
+    let threads = config.worker_threads();
     eprintln!("{}", Hardware::detect().line(threads));
     let run: RunResult = engine::run(&config, workload)?;
     if run.depth < config.depth {
