@@ -13,6 +13,8 @@
 //! practice (`wal-….log`, `snap-…/MANIFEST`); `""` names the root itself.
 
 pub mod dma;
+#[cfg(any(test, feature = "fault-injection"))]
+pub mod fault_plan;
 pub mod faulty;
 pub mod mem;
 pub mod std_fs;

@@ -12,6 +12,9 @@
 //! every later O_DIRECT read fails with EOPNOTSUPP. [`prime_device`] opens a non-empty probe
 //! file read-write first so the probe sees real data; [`DmaDirectory::open`] calls it, and the
 //! engine should call it on every executor before opening any other file on the device.
+//!
+//! With the cargo feature `fault-injection`, `write_at`, `sync` and `allocate` first consult
+//! the process-wide plan of `disk/fault_plan.rs` (tests only; absent from release builds).
 
 use std::{
     io,
@@ -209,6 +212,8 @@ impl File for DmaFileHandle {
 
     async fn write_at(&self, offset: u64, data: &[u8]) -> Result<()> {
         assert_block_aligned(offset, data.len());
+        #[cfg(feature = "fault-injection")]
+        super::fault_plan::check(super::fault_plan::FaultOp::Write, "write", &self.path)?;
         let mut done = 0usize;
         while done < data.len() {
             let rest = &data[done..];
@@ -232,6 +237,8 @@ impl File for DmaFileHandle {
     }
 
     async fn sync(&self) -> Result<()> {
+        #[cfg(feature = "fault-injection")]
+        super::fault_plan::check(super::fault_plan::FaultOp::Sync, "fdatasync", &self.path)?;
         self.file
             .fdatasync()
             .await
@@ -239,6 +246,12 @@ impl File for DmaFileHandle {
     }
 
     async fn allocate(&self, len: u64) -> Result<()> {
+        #[cfg(feature = "fault-injection")]
+        super::fault_plan::check(
+            super::fault_plan::FaultOp::Allocate,
+            "fallocate",
+            &self.path,
+        )?;
         self.file
             .pre_allocate(len, false)
             .await
