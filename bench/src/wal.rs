@@ -147,11 +147,28 @@ async fn append_load(
             })
         })
         .collect();
+    // The engine's segment preparer, as in production (see `LocalEngine`).
+    let preparer = {
+        let store = Rc::clone(&store);
+        rt::spawn(async move {
+            while start.elapsed() < duration {
+                rt::sleep(Duration::from_millis(5)).await;
+                if store.wants_next_segment() {
+                    store
+                        .prepare_next_segment()
+                        .await
+                        .map_err(|e| e.to_string())?;
+                }
+            }
+            Ok::<(), String>(())
+        })
+    };
     let mut records = 0;
     for task in tasks {
         records += task.await?;
     }
     let seconds = start.elapsed().as_secs_f64();
+    preparer.await?;
     let stats = store.stats();
     let store = Rc::try_unwrap(store).map_err(|_| "store still shared".to_string())?;
     store.close().await.map_err(|e| e.to_string())?;

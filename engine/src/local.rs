@@ -88,6 +88,10 @@ pub struct Durable {
     pub snapshot_wal_bytes: u64,
 }
 
+/// How often the WAL segment preparer looks for a half-full active segment. A 64 MiB segment
+/// takes well over 50 ms to fill even at full disk bandwidth, so this is never late.
+const WAL_SPARE_POLL: Duration = Duration::from_millis(5);
+
 /// One shard on this core, with its store when the engine is durable.
 struct LocalShard {
     number: u32,
@@ -206,6 +210,12 @@ impl LocalEngine {
         rt::spawn_into(engine.queues.background, async move {
             builder.build_indexes().await
         });
+        if engine.durable.is_some() {
+            let preparer = Rc::clone(&engine);
+            rt::spawn_into(engine.queues.background, async move {
+                preparer.prepare_wal_segments().await
+            });
+        }
         if let Some(Durability::Interval(period)) =
             engine.durable.as_ref().map(|d| d.wal.durability)
         {
@@ -328,6 +338,26 @@ impl LocalEngine {
         }
     }
 
+    /// Background task: prepares each WAL's next segment (zero-filled) once the active one is
+    /// half full, so rotation never makes writers wait for 64 MiB of zeros.
+    async fn prepare_wal_segments(self: Rc<Self>) {
+        while !self.shutting_down.get() {
+            rt::sleep(WAL_SPARE_POLL).await;
+            let collections: Vec<Rc<LocalCollection>> =
+                self.collections.borrow().values().cloned().collect();
+            for collection in collections {
+                for store in collection.shards.iter().filter_map(|s| s.store.as_ref()) {
+                    if !store.wants_next_segment() {
+                        continue;
+                    }
+                    if let Err(e) = store.prepare_next_segment().await {
+                        tracing::warn!(collection = %collection.spec.name, error = %e, "could not prepare the next WAL segment; rotation will create it");
+                    }
+                }
+            }
+        }
+    }
+
     /// Background task for `Durability::Interval`: syncs stores whose deadline passed.
     async fn sync_periodically(self: Rc<Self>, period: Duration) {
         while !self.shutting_down.get() {
@@ -356,12 +386,17 @@ impl LocalEngine {
     pub async fn sync_all(&self) -> Result<()> {
         let collections: Vec<Rc<LocalCollection>> =
             self.collections.borrow().values().cloned().collect();
+        let mut first_error = None;
         for collection in collections {
             for store in collection.shards.iter().filter_map(|s| s.store.as_ref()) {
-                store.sync().await?;
+                // Every healthy store is synced even when another one failed.
+                if let Err(e) = store.sync().await {
+                    tracing::error!(collection = %collection.spec.name, error = %e, "WAL sync at shutdown failed");
+                    first_error.get_or_insert(e);
+                }
             }
         }
-        Ok(())
+        first_error.map_or(Ok(()), |e| Err(e.into()))
     }
 
     /// This core's ordinal (0-based).
@@ -910,12 +945,21 @@ impl LocalEngine {
     /// Every append is started (and its LSNs assigned) in the same synchronous stretch as
     /// its application, so memory and log order agree even with concurrent writers. Readers
     /// may see a write before it is durable; a write whose append fails is reported to the
-    /// client as failed (it may still be visible until restart, and is gone after it).
+    /// client as failed (it may still be visible until restart, and may or may not be there
+    /// after it: it was never acknowledged). Once a shard's WAL has failed, writes to it are
+    /// rejected before they touch memory.
     async fn apply_and_log(
         &self,
         collection: &Rc<LocalCollection>,
         groups: &[Vec<WalRecord>],
     ) -> Result<()> {
+        // A shard whose WAL has failed rejects the whole request before anything is applied:
+        // memory must not move ahead of a log that can no longer follow it.
+        for (local, records) in collection.shards.iter().zip(groups) {
+            if let (false, Some(store)) = (records.is_empty(), &local.store) {
+                store.check_writable()?;
+            }
+        }
         let mut appends: Vec<BoxedAppend<'_>> = Vec::new();
         for (local, records) in collection.shards.iter().zip(groups) {
             if records.is_empty() {

@@ -53,7 +53,10 @@ pub(crate) fn engine_error_code(e: &EngineError) -> ErrorCode {
         EngineError::Busy(_) => ErrorCode::Busy,
         EngineError::ShuttingDown => ErrorCode::ShuttingDown,
         EngineError::Timeout { .. } => ErrorCode::Timeout,
-        EngineError::Storage(corevec_storage::Error::NoSpace { .. }) => ErrorCode::NoSpace,
+        EngineError::Storage(
+            corevec_storage::Error::NoSpace { .. }
+            | corevec_storage::Error::Failed { no_space: true, .. },
+        ) => ErrorCode::NoSpace,
         EngineError::Storage(_) => ErrorCode::Storage,
         _ => ErrorCode::Internal,
     }
@@ -444,8 +447,18 @@ mod tests {
                 ErrorCode::NoSpace,
             ),
             (
-                EngineError::Storage(corevec_storage::Error::Failed { cause: "x".into() }),
+                EngineError::Storage(corevec_storage::Error::Failed {
+                    cause: "x".into(),
+                    no_space: false,
+                }),
                 ErrorCode::Storage,
+            ),
+            (
+                EngineError::Storage(corevec_storage::Error::Failed {
+                    cause: "disk full".into(),
+                    no_space: true,
+                }),
+                ErrorCode::NoSpace,
             ),
         ];
         for (error, code) in cases {

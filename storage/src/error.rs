@@ -53,6 +53,8 @@ pub enum Error {
     Failed {
         /// The error that moved the WAL into the failed state.
         cause: String,
+        /// Whether that error was ENOSPC (clients then keep seeing "disk full").
+        no_space: bool,
     },
     /// A single record is larger than the format allows.
     #[error("WAL record payload of {bytes} bytes exceeds the maximum of {max} bytes")]
@@ -98,6 +100,18 @@ impl Error {
         }
     }
 
+    /// The error an append gets once the WAL failed with `self`: [`Error::Failed`] naming
+    /// the cause, and remembering whether it was a full disk.
+    pub fn rejection(&self) -> Error {
+        match self {
+            Error::Failed { .. } => self.duplicate(),
+            _ => Error::Failed {
+                cause: self.to_string(),
+                no_space: matches!(self, Error::NoSpace { .. }),
+            },
+        }
+    }
+
     /// An equivalent error, for handing one failure to every waiter of a group commit
     /// (`io::Error` is not `Clone`).
     pub(crate) fn duplicate(&self) -> Self {
@@ -126,8 +140,9 @@ impl Error {
                 offset: *offset,
                 reason: reason.clone(),
             },
-            Error::Failed { cause } => Error::Failed {
+            Error::Failed { cause, no_space } => Error::Failed {
                 cause: cause.clone(),
+                no_space: *no_space,
             },
             Error::RecordTooLarge { bytes, max } => Error::RecordTooLarge {
                 bytes: *bytes,

@@ -26,7 +26,7 @@ use crate::{
     wal::{
         record::{Lsn, WalRecord},
         segment::{parse_segment_name, scan_segment, ScanEnd},
-        SegmentInfo, Wal, WalConfig, WalStats,
+        SegmentInfo, Wal, WalConfig, WalStats, SPARE_SEGMENT_NAME,
     },
 };
 
@@ -78,14 +78,18 @@ pub struct Recovered {
 pub(crate) struct Listing {
     pub(crate) segments: Vec<(Lsn, String)>,
     pub(crate) snapshots: Vec<(Lsn, String, bool)>,
+    /// A leftover [`SPARE_SEGMENT_NAME`] (never holds records).
+    pub(crate) spare_segment: bool,
 }
 
 pub(crate) async fn list_root<D: Directory>(dir: &D) -> Result<Listing> {
     let mut listing = Listing {
         segments: Vec::new(),
         snapshots: Vec::new(),
+        spare_segment: false,
     };
     for entry in dir.list_dir("").await? {
+        listing.spare_segment |= entry.name == SPARE_SEGMENT_NAME && !entry.is_dir;
         if let (Some(lsn), false) = (parse_segment_name(&entry.name), entry.is_dir) {
             listing.segments.push((lsn, entry.name));
         } else if let (Some((lsn, temporary)), true) =
@@ -132,6 +136,9 @@ impl<D: Directory> ShardStore<D> {
     /// I/O errors as they happen.
     pub async fn open(dir: D, config: WalConfig) -> Result<(Self, Recovered)> {
         let listing = list_root(&dir).await?;
+        if listing.spare_segment {
+            dir.remove_file(SPARE_SEGMENT_NAME).await?;
+        }
         let mut report = RecoveryReport::default();
         let mut snapshot = None;
         for (lsn, name, temporary) in listing.snapshots.iter().rev() {
@@ -207,6 +214,25 @@ impl<D: Directory> ShardStore<D> {
     /// Returns the last durable LSN.
     pub async fn sync(&self) -> Result<Lsn> {
         self.wal.sync(&self.dir).await
+    }
+
+    /// `Err(Error::Failed)` when the WAL has failed and would reject appends: check before
+    /// changing state that an append must follow.
+    pub fn check_writable(&self) -> Result<()> {
+        self.wal.check_writable()
+    }
+
+    /// Whether the WAL would like its next segment prepared ([`Self::prepare_next_segment`]).
+    pub fn wants_next_segment(&self) -> bool {
+        self.wal.wants_spare()
+    }
+
+    /// Creates and zero-fills the next WAL segment ahead of time, so that rotation does not
+    /// stall appends. Call from a low-priority background task when
+    /// [`Self::wants_next_segment`]; returns whether a segment was prepared. An error here
+    /// leaves the log untouched (rotation then creates the segment inline).
+    pub async fn prepare_next_segment(&self) -> Result<bool> {
+        self.wal.prepare_spare(&self.dir).await
     }
 
     /// With [`crate::Durability::Interval`], when the owner should call [`Self::sync`] next

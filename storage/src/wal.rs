@@ -22,7 +22,7 @@ use std::{
 };
 
 use self::{
-    group_commit::{FlushGuard, Signal},
+    group_commit::{Signal, StepGuard},
     record::{Lsn, WalRecord},
     segment::{encode_header, segment_name, SEGMENT_HEADER_BYTES},
 };
@@ -33,6 +33,13 @@ use crate::{
 
 /// Default segment size: 64 MiB.
 pub const WAL_SEGMENT_BYTES_DEFAULT: u64 = 64 << 20;
+/// Name of the prepared next segment while it has no first LSN yet. A leftover one (crash
+/// while preparing or before it was used) holds no records and is removed at open.
+pub const SPARE_SEGMENT_NAME: &str = "next-segment.tmp";
+/// After a failed [`Wal::prepare_spare`] (e.g. a full disk), how long before it is tried again.
+const SPARE_RETRY_AFTER: Duration = Duration::from_secs(1);
+/// How many `fdatasync`s may be in flight at once while later groups are written.
+pub const SYNCS_IN_FLIGHT_MAX: usize = 2;
 /// Smallest allowed segment: the header block plus one record block.
 pub const WAL_SEGMENT_BYTES_MIN: u64 = 2 * BLOCK_BYTES as u64;
 
@@ -163,8 +170,19 @@ pub(crate) struct Wal<F> {
     config: WalConfig,
     state: RefCell<WalState>,
     active: RefCell<Option<Rc<F>>>,
-    flushing: Cell<bool>,
+    /// Write leaders in flight (0 or 1: writes are serial).
+    writing: Cell<usize>,
+    /// `fdatasync`s issued and not yet finished.
+    syncs_in_flight: Cell<usize>,
+    /// Highest LSN covered by a sync issued so far (finished or not).
+    sync_issued_lsn: Cell<u64>,
     signal: Signal,
+    /// A zero-filled, synced segment file waiting to become the next segment
+    /// ([`SPARE_SEGMENT_NAME`]), so that rotation does not stall every writer while 64 MiB
+    /// are zeroed.
+    spare: RefCell<Option<F>>,
+    spare_preparing: Cell<bool>,
+    spare_retry_at: Cell<Option<Instant>>,
 }
 
 impl<F: File> Wal<F> {
@@ -196,8 +214,13 @@ impl<F: File> Wal<F> {
             config,
             state: RefCell::new(state),
             active: RefCell::new(None),
-            flushing: Cell::new(false),
+            writing: Cell::new(0),
+            syncs_in_flight: Cell::new(0),
+            sync_issued_lsn: Cell::new(next_lsn.0 - 1),
             signal: Signal::default(),
+            spare: RefCell::new(None),
+            spare_preparing: Cell::new(false),
+            spare_retry_at: Cell::new(None),
         }
     }
 
@@ -230,6 +253,14 @@ impl<F: File> Wal<F> {
         }
     }
 
+    /// `Err(Error::Failed)` once the WAL has failed: appends would be rejected.
+    pub(crate) fn check_writable(&self) -> Result<()> {
+        match &self.state.borrow().failed {
+            Some(error) => Err(error.rejection()),
+            None => Ok(()),
+        }
+    }
+
     fn fail(&self, error: Error) {
         if let Ok(mut state) = self.state.try_borrow_mut() {
             if state.failed.is_none() {
@@ -252,9 +283,7 @@ impl<F: File> Wal<F> {
             let mut guard = self.state.borrow_mut();
             let state = &mut *guard;
             if let Some(error) = &state.failed {
-                return Err(Error::Failed {
-                    cause: error.to_string(),
-                });
+                return Err(error.rejection());
             }
             if state.pending.is_empty() {
                 state.pending_first_lsn = state.next_lsn;
@@ -283,9 +312,7 @@ impl<F: File> Wal<F> {
         let target = {
             let state = self.state.borrow();
             if let Some(error) = &state.failed {
-                return Err(Error::Failed {
-                    cause: error.to_string(),
-                });
+                return Err(error.rejection());
             }
             state.next_lsn - 1
         };
@@ -293,8 +320,15 @@ impl<F: File> Wal<F> {
         Ok(Lsn(target))
     }
 
-    /// Waits until `target` is acknowledged (`durable`: synced, else written), leading flushes
-    /// when no one else is.
+    /// Waits until `target` is acknowledged (`durable`: synced, else written), doing the
+    /// pipeline's work itself when no one else is.
+    ///
+    /// The pipeline has two stages. Writes are serial: one *write leader* at a time takes
+    /// everything queued and writes it with one `write_at`, so the file always holds a
+    /// contiguous prefix of the log (a torn write can only be the last one). Syncs overlap
+    /// with the next write: a sync covers the records written before it was issued, and up
+    /// to [`SYNCS_IN_FLIGHT_MAX`] may be in flight while the next group is being written.
+    /// Records become acknowledged in LSN order (`synced_lsn` only grows).
     async fn commit<D: Directory<File = F>>(
         &self,
         dir: &D,
@@ -302,7 +336,7 @@ impl<F: File> Wal<F> {
         durable: bool,
     ) -> Result<()> {
         loop {
-            {
+            let written = {
                 let state = self.state.borrow();
                 let acked = if durable {
                     state.synced_lsn
@@ -315,30 +349,104 @@ impl<F: File> Wal<F> {
                 if let Some(error) = &state.failed {
                     return Err(error.duplicate());
                 }
-            }
-            if self.flushing.get() {
-                let seen = self.signal.generation();
-                self.signal.changed(seen).await;
+                state.written_lsn
+            };
+            if written < target {
+                if self.writing.get() > 0 {
+                    self.wait_for_progress().await;
+                    continue;
+                }
+                self.lead_write(dir, durable).await?;
                 continue;
             }
-            let abandon = || {
-                self.fail(Error::Failed {
-                    cause: "a flush was cancelled before it finished".into(),
-                })
-            };
-            let guard = FlushGuard::begin(&self.flushing, &self.signal, &abandon);
-            let result = self.flush(dir, durable).await;
-            if let Err(error) = &result {
-                self.fail(error.duplicate());
+            // Written but not yet durable: issue a sync unless one covering `target` is
+            // already in flight or the pipeline is full.
+            if self.sync_issued_lsn.get() >= target
+                || self.syncs_in_flight.get() >= SYNCS_IN_FLIGHT_MAX
+            {
+                self.wait_for_progress().await;
+                continue;
             }
-            guard.finish();
-            result?;
+            self.lead_sync().await?;
         }
     }
 
-    /// One group: write everything queued with one `write_at`, then `fdatasync` if the mode
-    /// (or `force_sync`) asks for it.
-    async fn flush<D: Directory<File = F>>(&self, dir: &D, force_sync: bool) -> Result<()> {
+    async fn wait_for_progress(&self) {
+        let seen = self.signal.generation();
+        self.signal.changed(seen).await;
+    }
+
+    /// Writes everything queued (one group). In `interval` mode the leader also syncs when
+    /// the interval has passed.
+    async fn lead_write<D: Directory<File = F>>(&self, dir: &D, durable: bool) -> Result<()> {
+        let abandon = || {
+            self.fail(Error::Failed {
+                cause: "a WAL write was cancelled before it finished".into(),
+                no_space: false,
+            })
+        };
+        let guard = StepGuard::begin(&self.writing, 1, &self.signal, &abandon);
+        let result = self.write_group(dir).await;
+        if let Err(error) = &result {
+            self.fail(error.duplicate());
+        }
+        guard.finish();
+        result?;
+        let interval_due = {
+            let state = self.state.borrow();
+            match self.config.durability {
+                Durability::Interval(every) => {
+                    !durable
+                        && state.last_sync.elapsed() >= every
+                        && self.sync_issued_lsn.get() < state.written_lsn
+                }
+                Durability::Sync | Durability::None => false,
+            }
+        };
+        if interval_due {
+            self.lead_sync().await?;
+        }
+        Ok(())
+    }
+
+    /// One `fdatasync` of the active segment, covering every record written so far.
+    async fn lead_sync(&self) -> Result<()> {
+        let (file, covers) = {
+            let state = self.state.borrow();
+            let file = self.active.borrow().clone();
+            let file = file.expect("written but unsynced records imply an active segment");
+            (file, state.written_lsn)
+        };
+        debug_assert!(covers > self.sync_issued_lsn.get());
+        self.sync_issued_lsn.set(covers);
+        let abandon = || {
+            self.fail(Error::Failed {
+                cause: "a WAL sync was cancelled before it finished".into(),
+                no_space: false,
+            })
+        };
+        let guard = StepGuard::begin(
+            &self.syncs_in_flight,
+            SYNCS_IN_FLIGHT_MAX,
+            &self.signal,
+            &abandon,
+        );
+        let result = file.sync().await;
+        match &result {
+            Ok(()) => {
+                let mut state = self.state.borrow_mut();
+                state.synced_lsn = state.synced_lsn.max(covers);
+                state.last_sync = Instant::now();
+                state.stats.fsyncs_count += 1;
+            }
+            Err(error) => self.fail(error.duplicate()),
+        }
+        guard.finish();
+        result
+    }
+
+    /// One group: write everything queued with one `write_at`.
+    async fn write_group<D: Directory<File = F>>(&self, dir: &D) -> Result<()> {
         let (bytes, first_lsn, last_lsn, appends, records) = {
             let mut state = self.state.borrow_mut();
             let bytes = std::mem::take(&mut state.pending);
@@ -352,53 +460,39 @@ impl<F: File> Wal<F> {
                 records,
             )
         };
-        if !bytes.is_empty() {
-            let file = self
-                .segment_for(dir, Lsn(first_lsn), bytes.len() as u64)
-                .await?;
-            let (offset, buffer, used) = {
-                let state = self.state.borrow();
-                assert_eq!(
-                    state.tail.len() as u64,
-                    state.write_offset % BLOCK_BYTES as u64
-                );
-                let used = state.tail.len() + bytes.len();
-                let mut buffer = Vec::with_capacity(align_up(used as u64) as usize);
-                buffer.extend_from_slice(&state.tail);
-                buffer.extend_from_slice(&bytes);
-                buffer.resize(align_up(used as u64) as usize, 0);
-                (align_down(state.write_offset), buffer, used)
-            };
-            file.write_at(offset, &buffer).await?;
-            let mut state = self.state.borrow_mut();
-            state.write_offset += bytes.len() as u64;
-            let tail_len = (state.write_offset % BLOCK_BYTES as u64) as usize;
-            state.tail = buffer[used - tail_len..used].to_vec();
-            state.written_lsn = last_lsn;
-            state.stats.bytes_written += buffer.len() as u64;
-            state.stats.groups_count += 1;
-            state.stats.group_appends_sum += appends;
-            state.stats.group_records_sum += records;
+        if bytes.is_empty() {
+            return Ok(());
         }
-        let sync_to = {
+        let file = self
+            .segment_for(dir, Lsn(first_lsn), bytes.len() as u64)
+            .await?;
+        let (offset, buffer, used) = {
             let state = self.state.borrow();
-            let wanted = force_sync
-                || match self.config.durability {
-                    Durability::Sync => true,
-                    Durability::Interval(every) => state.last_sync.elapsed() >= every,
-                    Durability::None => false,
-                };
-            (wanted && state.synced_lsn < state.written_lsn).then_some(state.written_lsn)
+            assert_eq!(
+                state.tail.len() as u64,
+                state.write_offset % BLOCK_BYTES as u64
+            );
+            let used = state.tail.len() + bytes.len();
+            let mut buffer = Vec::with_capacity(align_up(used as u64) as usize);
+            buffer.extend_from_slice(&state.tail);
+            buffer.extend_from_slice(&bytes);
+            buffer.resize(align_up(used as u64) as usize, 0);
+            (align_down(state.write_offset), buffer, used)
         };
-        if let Some(sync_to) = sync_to {
-            let active = self.active.borrow().clone();
-            let file = active.expect("unsynced records imply an active segment");
-            file.sync().await?;
-            let mut state = self.state.borrow_mut();
-            state.synced_lsn = sync_to;
-            state.last_sync = Instant::now();
-            state.stats.fsyncs_count += 1;
-        }
+        file.write_at(offset, &buffer).await?;
+        let mut state = self.state.borrow_mut();
+        state.write_offset += bytes.len() as u64;
+        let tail_len = (state.write_offset % BLOCK_BYTES as u64) as usize;
+        state.tail = buffer[used - tail_len..used].to_vec();
+        debug_assert!(
+            last_lsn > state.written_lsn,
+            "writes are serial and in LSN order"
+        );
+        state.written_lsn = last_lsn;
+        state.stats.bytes_written += buffer.len() as u64;
+        state.stats.groups_count += 1;
+        state.stats.group_appends_sum += appends;
+        state.stats.group_records_sum += records;
         Ok(())
     }
 
@@ -411,6 +505,7 @@ impl<F: File> Wal<F> {
         len: u64,
     ) -> Result<Rc<F>> {
         let active = self.active.borrow().clone();
+        let mut retired = None;
         if let Some(file) = active {
             let (end, capacity, empty) = {
                 let state = self.state.borrow();
@@ -429,7 +524,8 @@ impl<F: File> Wal<F> {
                 self.state.borrow_mut().capacity = align_up(end);
                 return Ok(file);
             }
-            self.active.borrow_mut().take();
+            // The old segment stays active until the new one is ready: a sync issued
+            // meanwhile must reach the file that holds the records it covers.
             let sync_to = {
                 let state = self.state.borrow();
                 (state.synced_lsn < state.written_lsn).then_some(state.written_lsn)
@@ -437,21 +533,37 @@ impl<F: File> Wal<F> {
             if let Some(sync_to) = sync_to {
                 file.sync().await?;
                 let mut state = self.state.borrow_mut();
-                state.synced_lsn = sync_to;
+                state.synced_lsn = state.synced_lsn.max(sync_to);
+                self.sync_issued_lsn
+                    .set(self.sync_issued_lsn.get().max(sync_to));
                 state.last_sync = Instant::now();
                 state.stats.fsyncs_count += 1;
             }
-            if let Ok(file) = Rc::try_unwrap(file) {
-                file.close().await?;
-            }
+            retired = Some(file);
         }
         let capacity = self
             .config
             .segment_bytes
             .max(align_up(SEGMENT_HEADER_BYTES + len));
         let name = segment_name(first_lsn);
-        let file = dir.create_file(&name).await?;
-        file.allocate_zeroed(capacity).await?;
+        let spare = if capacity == self.config.segment_bytes {
+            self.spare.borrow_mut().take()
+        } else {
+            None
+        };
+        let file = match spare {
+            Some(spare) => {
+                // Renamed, then reopened so errors name the segment, not the spare.
+                spare.close().await?;
+                dir.rename(SPARE_SEGMENT_NAME, &name).await?;
+                dir.open_file(&name).await?
+            }
+            None => {
+                let file = dir.create_file(&name).await?;
+                file.allocate_zeroed(capacity).await?;
+                file
+            }
+        };
         file.write_at(0, &encode_header(first_lsn, capacity))
             .await?;
         file.sync().await?;
@@ -470,7 +582,61 @@ impl<F: File> Wal<F> {
         }
         let file = Rc::new(file);
         *self.active.borrow_mut() = Some(file.clone());
+        // Closed here unless a sync still in flight holds it (then it closes on drop).
+        if let Some(old) = retired.and_then(|old| Rc::try_unwrap(old).ok()) {
+            old.close().await?;
+        }
         Ok(file)
+    }
+
+    /// Whether the active segment is at least half full and no spare is ready or being
+    /// prepared: the owner should call [`Wal::prepare_spare`] from a background task.
+    pub(crate) fn wants_spare(&self) -> bool {
+        let state = self.state.borrow();
+        self.active.borrow().is_some()
+            && state.failed.is_none()
+            && state.write_offset >= state.capacity / 2
+            && self.spare.borrow().is_none()
+            && !self.spare_preparing.get()
+            && self
+                .spare_retry_at
+                .get()
+                .is_none_or(|at| Instant::now() >= at)
+    }
+
+    /// Creates, zero-fills and syncs the next segment under [`SPARE_SEGMENT_NAME`] when
+    /// [`Wal::wants_spare`]; `Ok(false)` when there was nothing to do. A failure here does
+    /// not affect the log: rotation then creates the segment itself.
+    pub(crate) async fn prepare_spare<D: Directory<File = F>>(&self, dir: &D) -> Result<bool> {
+        if !self.wants_spare() {
+            return Ok(false);
+        }
+        struct Preparing<'a>(&'a Cell<bool>);
+        impl Drop for Preparing<'_> {
+            fn drop(&mut self) {
+                self.0.set(false);
+            }
+        }
+        self.spare_preparing.set(true);
+        let _preparing = Preparing(&self.spare_preparing);
+        let prepared = async {
+            let file = dir.create_file(SPARE_SEGMENT_NAME).await?;
+            file.allocate_zeroed(self.config.segment_bytes).await?;
+            file.sync().await?;
+            Ok(file)
+        };
+        match prepared.await {
+            Ok(file) => {
+                *self.spare.borrow_mut() = Some(file);
+                self.spare_retry_at.set(None);
+                Ok(true)
+            }
+            Err(error) => {
+                self.spare_retry_at
+                    .set(Some(Instant::now() + SPARE_RETRY_AFTER));
+                Err(error)
+            }
+        }
     }
 
     /// Forgets (and returns the names of) segments whose records are all `<= lsn`. The last
@@ -505,14 +671,17 @@ mod tests {
     use super::*;
     use crate::{block_on, disk::MemDirectory};
 
+    fn small_sync_config() -> WalConfig {
+        WalConfig {
+            segment_bytes: 16384,
+            durability: Durability::Sync,
+        }
+    }
+
     #[test]
     fn small_groups_rewrite_the_tail_block_with_an_identical_prefix() {
         block_on(async {
-            let dir = MemDirectory::new();
-            let config = WalConfig {
-                segment_bytes: 16384,
-                durability: Durability::Sync,
-            };
+            let (dir, config) = (MemDirectory::new(), small_sync_config());
             let wal = Wal::new(config, Vec::new(), Lsn(1));
             let name = segment_name(Lsn(1));
             let mut previous = vec![0u8; SEGMENT_HEADER_BYTES as usize];
@@ -544,6 +713,104 @@ mod tests {
             );
             assert_eq!(stats.segments_created, 1);
         });
+    }
+
+    #[test]
+    fn rotation_takes_the_prepared_spare_segment() {
+        block_on(async {
+            let (dir, config) = (MemDirectory::new(), small_sync_config());
+            let wal = Wal::new(config, Vec::new(), Lsn(1));
+            assert!(!wal.wants_spare(), "no active segment yet");
+            assert!(!wal.prepare_spare(&dir).await.unwrap());
+            let mut id = 0;
+            while !wal.wants_spare() {
+                wal.append(&dir, &[WalRecord::Delete { id }]).await.unwrap();
+                id += 1;
+            }
+            assert!(wal.prepare_spare(&dir).await.unwrap());
+            assert!(!wal.wants_spare(), "one spare at a time");
+            assert!(dir.read_live(SPARE_SEGMENT_NAME).is_some());
+            let segments = wal.stats().segments_created;
+            while wal.stats().segments_created == segments {
+                wal.append(&dir, &[WalRecord::Delete { id }]).await.unwrap();
+                id += 1;
+            }
+            assert!(dir.read_live(SPARE_SEGMENT_NAME).is_none(), "spare renamed");
+            let first_of_second = wal.state.borrow().segments[1].first_lsn;
+            let live = dir.read_live(&segment_name(first_of_second)).unwrap();
+            assert_eq!(live.len() as u64, config.segment_bytes);
+            assert_eq!(
+                live[..SEGMENT_HEADER_BYTES as usize],
+                encode_header(first_of_second, config.segment_bytes)
+                    [..SEGMENT_HEADER_BYTES as usize]
+            );
+            assert_eq!(wal.last_lsn(), Lsn(id));
+        });
+    }
+
+    #[test]
+    fn concurrent_appenders_are_grouped_and_syncs_overlap_the_next_write() {
+        block_on(async {
+            let dir = MemDirectory::new();
+            let wal = Wal::new(WalConfig::default(), Vec::new(), Lsn(1));
+            let appends: Vec<_> = (0..64u64)
+                .map(|id| {
+                    let wal = &wal;
+                    let dir = &dir;
+                    Box::pin(async move { wal.append(dir, &[WalRecord::Delete { id }]).await })
+                })
+                .collect();
+            let mut lsns = Vec::new();
+            let most_syncs = Cell::new(0);
+            let overlapped = Cell::new(false);
+            let observe = || {
+                let syncs = wal.syncs_in_flight.get();
+                most_syncs.set(most_syncs.get().max(syncs));
+                overlapped.set(overlapped.get() || (syncs > 0 && wal.writing.get() > 0));
+            };
+            for result in join(appends, observe).await {
+                lsns.push(result.unwrap().0);
+            }
+            lsns.sort_unstable();
+            assert_eq!(lsns, (1..=64).collect::<Vec<_>>());
+            let state = wal.state.borrow();
+            assert_eq!((state.written_lsn, state.synced_lsn), (64, 64));
+            let stats = wal.stats();
+            assert!(stats.groups_count < 64, "appends were grouped: {stats:?}");
+            assert!(wal.syncs_in_flight.get() == 0 && wal.writing.get() == 0);
+            assert!(
+                overlapped.get(),
+                "a sync was in flight while the next group was written"
+            );
+            assert!((1..=SYNCS_IN_FLIGHT_MAX).contains(&most_syncs.get()));
+        });
+    }
+
+    /// Polls every future until all are ready, calling `observe` after each round.
+    async fn join<F: std::future::Future + Unpin>(
+        mut futures: Vec<F>,
+        observe: impl Fn(),
+    ) -> Vec<F::Output> {
+        let mut outputs: Vec<Option<F::Output>> = futures.iter().map(|_| None).collect();
+        std::future::poll_fn(|cx| {
+            let mut pending = false;
+            for (future, output) in futures.iter_mut().zip(outputs.iter_mut()) {
+                if output.is_none() {
+                    match std::pin::Pin::new(&mut *future).poll(cx) {
+                        std::task::Poll::Ready(value) => *output = Some(value),
+                        std::task::Poll::Pending => pending = true,
+                    }
+                }
+            }
+            observe();
+            if pending {
+                std::task::Poll::Pending
+            } else {
+                std::task::Poll::Ready(())
+            }
+        })
+        .await;
+        outputs.into_iter().map(|o| o.expect("all ready")).collect()
     }
 
     #[test]

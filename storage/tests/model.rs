@@ -5,7 +5,7 @@
 
 mod support;
 
-use std::time::Duration;
+use std::{future::Future, pin::Pin, time::Duration};
 
 use corevec_storage::{
     block_on, check_directory, Directory, Durability, Error, FaultConfig, FaultKind,
@@ -15,6 +15,7 @@ use rand::{rngs::StdRng, Rng, SeedableRng};
 use support::{encode_state, join_all, rebuild, state_at};
 
 type Store = ShardStore<FaultyDirectory<MemDirectory>>;
+type AppendResult = corevec_storage::Result<Lsn>;
 
 fn random_record(rng: &mut StdRng) -> WalRecord {
     let id = rng.gen_range(0..24);
@@ -129,7 +130,28 @@ fn run_seed(seed: u64) {
                     })
                     .collect();
                 let before = store.last_lsn().0;
-                let results = block_on(join_all(batches.iter().map(|b| store.append(b)).collect()));
+                // Sometimes the next segment is prepared concurrently with the appends (as
+                // the engine's background task does); its failures must not touch the log.
+                let mut work: Vec<Pin<Box<dyn Future<Output = Option<AppendResult>> + '_>>> =
+                    batches
+                        .iter()
+                        .map(|b| {
+                            Box::pin(async { Some(store.append(b).await) })
+                                as Pin<Box<dyn Future<Output = _>>>
+                        })
+                        .collect();
+                if rng.gen_bool(0.3) {
+                    let at = rng.gen_range(0..=work.len());
+                    work.insert(
+                        at,
+                        Box::pin(async {
+                            let _ = store.prepare_next_segment().await;
+                            None
+                        }),
+                    );
+                }
+                let results: Vec<AppendResult> =
+                    block_on(join_all(work)).into_iter().flatten().collect();
                 // Appends that got LSNs did so in order; the rest were rejected up front.
                 let assigned = (store.last_lsn().0 - before) as usize;
                 let flat: Vec<WalRecord> = batches.iter().flatten().cloned().collect();

@@ -6,7 +6,8 @@
 //! client-visible errors, and the shard stays readable"):
 //! - the write whose WAL flush fails gets an ERROR frame with the exact code (`STORAGE` for
 //!   EIO, `NO_SPACE` for ENOSPC) and a message naming the operation, the file and the cause;
-//! - later writes to that shard fail with `STORAGE` naming the WAL's failed state and the
+//! - later writes to that shard are refused before they change anything, with the same code
+//!   (`NO_SPACE` stays `NO_SPACE`) and a message naming the WAL's failed state and the
 //!   original cause; the connection, new connections and other collections keep working;
 //! - GET and exact SEARCH still return every acknowledged vector;
 //! - after a restart without the fault, every acknowledged vector is there, nothing that was
@@ -203,9 +204,9 @@ fn wal_fault(plan: &str, code: ErrorCode, texts: &[&str], durable_failed_batch: 
     // The WAL is now failed: later writes to the shard are refused with the cause named.
     let later: Vec<u64> = (1_000_000..1_000_000 + BATCH).collect();
     let error = client.upsert("c", &later, &vectors(&later)).unwrap_err();
-    assert_error(&error, ErrorCode::Storage, &["failed state", "wal-"]);
-    let error = client.delete("c", &[1_000_001]).unwrap_err();
-    assert_error(&error, ErrorCode::Storage, &["failed state"]);
+    assert_error(&error, code, &["failed state", "wal-"]);
+    let error = client.delete("c", &[ingest.acked[0]]).unwrap_err();
+    assert_error(&error, code, &["failed state"]);
 
     // The connection, new connections and other shards keep working.
     client.ping().expect("same connection still answers");
@@ -458,7 +459,7 @@ fn a_really_full_disk_is_no_space_reads_work_and_restart_recovers() {
         .unwrap_err();
     assert_error(
         &error,
-        ErrorCode::Storage,
+        ErrorCode::NoSpace,
         &["failed state", "no space left on device"],
     );
     assert_readable_dim(&client, "big", BIG_DIM, &ingest.acked);
@@ -497,14 +498,10 @@ fn a_really_full_disk_is_no_space_reads_work_and_restart_recovers() {
     drop(tmpfs);
 }
 
-/// What a reader should see after the WAL failed: rejected writes change nothing. Today the
-/// engine applies a write to the shard in memory *before* appending it to the WAL
-/// (`apply_and_log` in engine/src/local.rs), also when the WAL is already in the failed state,
-/// so a rejected DELETE hides an acknowledged vector and a rejected UPSERT replaces it until
-/// the next restart. Run with `--ignored` once the engine refuses writes to a failed WAL before
-/// applying them.
+/// Rejected writes change nothing: once the WAL failed, the engine refuses a write before it
+/// touches memory (`apply_and_log` in engine/src/local.rs), so a refused DELETE does not hide
+/// an acknowledged vector and a refused UPSERT neither adds nor replaces one.
 #[test]
-#[ignore = "engine applies writes before a failed WAL refuses them (engine/src/local.rs apply_and_log)"]
 fn writes_rejected_by_a_failed_wal_do_not_change_reads() {
     let node = node!()
         .env("COREVEC_FAULTS", "write:wal-0:skip=3:count=1:eio")

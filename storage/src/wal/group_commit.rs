@@ -1,8 +1,9 @@
 //! Group-commit plumbing: a broadcast signal for waiters and the leader's flush guard.
 //!
-//! One appender at a time is the *leader*: it takes every record queued so far, writes them
-//! with one `write_at` and one `fdatasync`, then wakes everyone. Appends that arrive while the
-//! leader is flushing queue up and go out together in the next flush.
+//! One appender at a time is the *write leader*: it takes every record queued so far and
+//! writes them with one `write_at`. Appends that arrive meanwhile queue up and go out together
+//! in the next write. `fdatasync`s are led the same way but may overlap the next write (see
+//! `Wal::commit`).
 
 use std::{
     cell::{Cell, RefCell},
@@ -44,27 +45,33 @@ impl Signal {
     }
 }
 
-/// Held by the leader while it flushes. If the leader's future is dropped mid-flush, the
-/// flush's effect on disk is unknown, so the guard moves the WAL to the failed state (via
-/// `on_abandon`), then always clears the flushing flag and wakes the waiters so one of them
-/// sees the outcome.
-pub(crate) struct FlushGuard<'a> {
-    flushing: &'a Cell<bool>,
+/// Held by the leader of one pipeline step (a group write, or one `fdatasync`) while it is in
+/// flight; `in_flight` counts the leaders of that step. If the leader's future is dropped
+/// midway, the step's effect on disk is unknown, so the guard moves the WAL to the failed
+/// state (via `on_abandon`); it always decrements the count and wakes the waiters so one of
+/// them sees the outcome.
+pub(crate) struct StepGuard<'a> {
+    in_flight: &'a Cell<usize>,
     signal: &'a Signal,
     on_abandon: &'a dyn Fn(),
     finished: bool,
 }
 
-impl<'a> FlushGuard<'a> {
+impl<'a> StepGuard<'a> {
+    /// Starts a step; at most `limit` of this step may be in flight.
     pub(crate) fn begin(
-        flushing: &'a Cell<bool>,
+        in_flight: &'a Cell<usize>,
+        limit: usize,
         signal: &'a Signal,
         on_abandon: &'a dyn Fn(),
     ) -> Self {
-        assert!(!flushing.get(), "two group-commit leaders");
-        flushing.set(true);
-        FlushGuard {
-            flushing,
+        assert!(
+            in_flight.get() < limit,
+            "group commit: more than {limit} leaders of one step"
+        );
+        in_flight.set(in_flight.get() + 1);
+        StepGuard {
+            in_flight,
             signal,
             on_abandon,
             finished: false,
@@ -76,12 +83,12 @@ impl<'a> FlushGuard<'a> {
     }
 }
 
-impl Drop for FlushGuard<'_> {
+impl Drop for StepGuard<'_> {
     fn drop(&mut self) {
         if !self.finished {
             (self.on_abandon)();
         }
-        self.flushing.set(false);
+        self.in_flight.set(self.in_flight.get() - 1);
         self.signal.notify_all();
     }
 }
@@ -105,13 +112,13 @@ mod tests {
 
     #[test]
     fn abandoned_flush_runs_the_abandon_hook() {
-        let flushing = Cell::new(false);
+        let writing = Cell::new(0);
         let signal = Signal::default();
         let abandoned = Cell::new(false);
         let hook = || abandoned.set(true);
-        drop(FlushGuard::begin(&flushing, &signal, &hook));
-        assert!(abandoned.get() && !flushing.get());
-        FlushGuard::begin(&flushing, &signal, &hook).finish();
-        assert!(!flushing.get() && signal.generation() == 2);
+        drop(StepGuard::begin(&writing, 1, &signal, &hook));
+        assert!(abandoned.get() && writing.get() == 0);
+        StepGuard::begin(&writing, 1, &signal, &hook).finish();
+        assert!(writing.get() == 0 && signal.generation() == 2);
     }
 }
