@@ -33,6 +33,10 @@ pub struct WalArgs {
     /// Seconds per writer count.
     #[arg(long, default_value_t = 5.0)]
     seconds: f64,
+    /// Do not prepare the next WAL segment in the background (the engine always does):
+    /// rotation then zero-fills the new segment while every writer waits.
+    #[arg(long)]
+    no_prepare: bool,
     /// CPU to run the executor on.
     #[arg(long, default_value_t = 0)]
     cpu: usize,
@@ -43,18 +47,19 @@ pub struct WalArgs {
 
 pub fn run(args: &WalArgs) -> Result<(), Box<dyn std::error::Error>> {
     std::fs::create_dir_all(&args.dir)?;
-    let (dir, record_bytes, mode, writers) = (
+    let (dir, record_bytes, mode, writers, prepare) = (
         args.dir.clone(),
         args.record_bytes,
         args.mode,
         args.writers.clone(),
+        !args.no_prepare,
     );
     let duration = Duration::from_secs_f64(args.seconds);
     let outcome = rt::start_pinned("corevec-walbench", args.cpu, move || async move {
         let raw = raw_bandwidth(&dir, duration).await?;
         for w in writers {
             let shard_dir = dir.join(format!("wal-bench-{w}"));
-            let line = append_load(&shard_dir, record_bytes, mode, w, duration).await;
+            let line = append_load(&shard_dir, record_bytes, mode, w, duration, prepare).await;
             let _ = std::fs::remove_dir_all(&shard_dir);
             let (records_per_s, latencies, stats) = line?;
             emit(&json!({
@@ -62,6 +67,8 @@ pub fn run(args: &WalArgs) -> Result<(), Box<dyn std::error::Error>> {
                 "records_per_s": records_per_s,
                 "mb_per_s": records_per_s * record_bytes as f64 / 1e6,
                 "p50_us": latencies.quantile_us(0.5), "p99_us": latencies.quantile_us(0.99),
+                "p999_us": latencies.quantile_us(0.999), "max_us": latencies.quantile_us(1.0),
+                "prepare_segments": prepare, "segments_created": stats.segments_created,
                 "raw_mb_per_s": raw,
                 "fsyncs": stats.fsyncs_count,
                 "avg_group_records": stats.group_records_sum as f64 / stats.groups_count.max(1) as f64,
@@ -111,6 +118,7 @@ async fn append_load(
     mode: Durability,
     writers: usize,
     duration: Duration,
+    prepare: bool,
 ) -> Result<(f64, Latencies, corevec_storage::WalStats), String> {
     let _ = std::fs::remove_dir_all(dir);
     std::fs::create_dir_all(dir).map_err(|e| e.to_string())?;
@@ -151,7 +159,7 @@ async fn append_load(
     let preparer = {
         let store = Rc::clone(&store);
         rt::spawn(async move {
-            while start.elapsed() < duration {
+            while prepare && start.elapsed() < duration {
                 rt::sleep(Duration::from_millis(5)).await;
                 if store.wants_next_segment() {
                     store
