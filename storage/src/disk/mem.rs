@@ -510,6 +510,7 @@ impl File for MemFile {
     }
 
     async fn close(self) -> Result<()> {
+        yield_now().await;
         Ok(())
     }
 }
