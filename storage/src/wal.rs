@@ -783,12 +783,11 @@ mod tests {
             assert!(wal.prepare_spare(&dir).await.unwrap());
             // Fill the segment until no record fits, then rotate while the preparer runs.
             let segments = wal.stats().segments_created;
-            loop {
+            let room = || {
                 let state = wal.state.borrow();
-                if state.write_offset + 32 > state.capacity {
-                    break;
-                }
-                drop(state);
+                state.write_offset + 32 <= state.capacity
+            };
+            while room() {
                 wal.append(&dir, &[WalRecord::Delete { id }]).await.unwrap();
                 id += 1;
             }
