@@ -16,6 +16,7 @@
 use std::path::PathBuf;
 use std::time::Instant;
 
+use corevec_datasets::{load_texmex, write_fvecs, write_ivecs, Matrix, Shape, Synthetic};
 use corevec_engine::distance::Metric;
 use corevec_engine::hnsw::{Hnsw, HnswConfig, VisitedSet};
 use corevec_engine::vectors::Vectors;
@@ -23,8 +24,8 @@ use rand::seq::SliceRandom;
 use rand::SeedableRng;
 use serde_json::json;
 
-use crate::dataset::{self, Matrix, Synthetic};
 use crate::report::{print_json, round, Latencies};
+use crate::truth::ground_truth;
 
 /// Arguments of `corevec-bench index`.
 #[derive(clap::Args)]
@@ -107,7 +108,7 @@ fn threads() -> usize {
 
 fn load(args: &IndexArgs) -> Result<Data, Box<dyn std::error::Error>> {
     let (name, mut base, queries, file_truth) = if let Some(dir) = &args.data {
-        let texmex = dataset::load_texmex(dir)?;
+        let texmex = load_texmex(dir)?;
         let name = dir.file_name().map_or_else(
             || dir.display().to_string(),
             |n| n.to_string_lossy().into_owned(),
@@ -123,27 +124,32 @@ fn load(args: &IndexArgs) -> Result<Data, Box<dyn std::error::Error>> {
         let [count, dim, clusters, seed] = fields[..] else {
             return Err(format!("--synthetic {spec:?}: expected N,DIM,CLUSTERS,SEED").into());
         };
-        let params = Synthetic {
-            count: count as usize + args.queries,
-            dim: dim as usize,
-            clusters: clusters as usize,
-            spread: args.spread,
-            normalize: args.normalize,
-            seed,
-        };
-        if params.dim == 0 || count == 0 {
+        if dim == 0 || count == 0 {
             return Err("--synthetic needs N > 0 and DIM > 0".into());
         }
-        let all = params.generate();
-        let split = count as usize * params.dim;
-        let base = Matrix {
-            dim: params.dim,
-            data: all.data[..split].to_vec(),
+        let shape = if clusters == 0 {
+            Shape::Uniform
+        } else {
+            Shape::Clusters {
+                clusters: clusters as usize,
+                spread: args.spread,
+            }
         };
-        let queries = Matrix {
-            dim: params.dim,
-            data: all.data[split..].to_vec(),
+        // The base then the queries, from one sequential stream (bench/RESULTS.md cites these
+        // sets: keep the generator).
+        let params = Synthetic {
+            normalize: args.normalize,
+            ..Synthetic::new(shape, count as usize + args.queries, dim as usize, seed)
         };
+        params
+            .validate()
+            .map_err(|e| format!("--synthetic {spec:?} --spread {}: {e}", args.spread))?;
+        let all = params.generate_sequential();
+        let base = Matrix::new(params.dim, all.rows_slice(0, count as usize).to_vec())?;
+        let queries = Matrix::new(
+            params.dim,
+            all.rows_slice(count as usize, all.rows()).to_vec(),
+        )?;
         (
             format!("synthetic-{count}x{dim}c{clusters}s{seed}"),
             base,
@@ -159,14 +165,13 @@ fn load(args: &IndexArgs) -> Result<Data, Box<dyn std::error::Error>> {
         }
     }
     let truth = match file_truth {
-        Some(gt) if gt.dim >= args.k => gt
+        Some(gt) if gt.dim() >= args.k => gt
             .iter()
             .map(|row| row.iter().take(args.k).map(|&id| id as u32).collect())
             .collect(),
         _ => {
             let started = Instant::now();
-            let truth =
-                dataset::ground_truth(&base, &queries, args.metric, args.k, &|_| false, threads());
+            let truth = ground_truth(&base, &queries, args.metric, args.k, &|_| false, threads());
             eprintln!(
                 "ground truth by brute force: {:.1}s",
                 started.elapsed().as_secs_f64()
@@ -233,24 +238,23 @@ pub fn run(args: &IndexArgs) -> Result<(), Box<dyn std::error::Error>> {
     let data = load(args)?;
     if let Some(dir) = &args.save_data {
         std::fs::create_dir_all(dir)?;
-        dataset::write_fvecs(&dir.join("base.fvecs"), &data.base)?;
-        dataset::write_fvecs(&dir.join("query.fvecs"), &data.queries)?;
-        let truth = Matrix {
-            dim: args.k,
-            data: data
-                .truth
+        write_fvecs(&dir.join("base.fvecs"), &data.base)?;
+        write_fvecs(&dir.join("query.fvecs"), &data.queries)?;
+        let truth = Matrix::new(
+            args.k,
+            data.truth
                 .iter()
                 .flat_map(|row| row.iter().map(|&id| id as i32))
                 .collect(),
-        };
-        dataset::write_ivecs(&dir.join("groundtruth.ivecs"), &truth)?;
+        )?;
+        write_ivecs(&dir.join("groundtruth.ivecs"), &truth)?;
         eprintln!("data written to {}", dir.display());
     }
     eprintln!(
         "dataset {}: {} x {} base, {} queries, metric {}",
         data.name,
         data.base.rows(),
-        data.base.dim,
+        data.base.dim(),
         data.queries.rows(),
         args.metric
     );
@@ -270,7 +274,7 @@ fn common(args: &IndexArgs, data: &Data) -> serde_json::Map<String, serde_json::
         "engine": "corevec",
         "dataset": data.name,
         "n": data.base.rows(),
-        "dim": data.base.dim,
+        "dim": data.base.dim(),
         "queries": data.queries.rows(),
         "metric": args.metric.as_str(),
         "m": args.m,
@@ -292,7 +296,7 @@ fn run_library(args: &IndexArgs, data: &Data) -> Result<(), Box<dyn std::error::
         seed: args.seed,
     };
     let started = Instant::now();
-    let mut vectors = Vectors::with_capacity(data.base.dim, n)?;
+    let mut vectors = Vectors::with_capacity(data.base.dim(), n)?;
     for row in data.base.iter() {
         vectors.push(row)?;
     }
@@ -337,7 +341,7 @@ fn run_library(args: &IndexArgs, data: &Data) -> Result<(), Box<dyn std::error::
                 deleted[slot as usize] = true;
             }
             let skip = |slot: u32| deleted[slot as usize];
-            dataset::ground_truth(
+            ground_truth(
                 &data.base,
                 &data.queries,
                 args.metric,
@@ -400,7 +404,7 @@ fn run_engine(
     use corevec_engine::{CollectionSpec, Engine, EngineConfig, SearchRequest};
 
     let n = data.base.rows();
-    let dim = data.base.dim;
+    let dim = data.base.dim();
     let engine = Engine::start(EngineConfig::default())?;
     let name = format!("bench_index_{shards}");
     let spec = CollectionSpec::new(name.clone(), dim, args.metric)
@@ -415,7 +419,7 @@ fn run_engine(
     for start in (0..n).step_by(UPSERT_BATCH) {
         let end = (start + UPSERT_BATCH).min(n);
         let ids: Vec<u64> = (start as u64..end as u64).collect();
-        engine.upsert(&name, &ids, &data.base.data[start * dim..end * dim])?;
+        engine.upsert(&name, &ids, data.base.rows_slice(start, end))?;
     }
     engine.wait_indexed(&name)?;
     let build = started.elapsed();
@@ -436,7 +440,7 @@ fn run_engine(
     for &ef in &args.ef {
         let search_range = |range: std::ops::Range<usize>| -> Result<Vec<Vec<u32>>, String> {
             let request = SearchRequest {
-                queries: data.queries.data[range.start * dim..range.end * dim].to_vec(),
+                queries: data.queries.rows_slice(range.start, range.end).to_vec(),
                 k: args.k,
                 ef,
                 exact: false,

@@ -3,11 +3,11 @@
 //! Each subcommand lives in its own module; results and the commands that produced them are
 //! recorded in `bench/RESULTS.md`.
 
-mod dataset;
 mod exact;
 mod index;
 mod report;
 mod restart;
+mod truth;
 mod wal;
 
 use clap::{Parser, Subcommand};

@@ -12,8 +12,8 @@ use corevec_engine::{
 use corevec_storage::{Durability, WalConfig};
 use serde_json::json;
 
-use crate::dataset::{load_texmex, Matrix, Synthetic};
 use crate::report::emit;
+use corevec_datasets::{load_texmex, Shape, Synthetic, Vectors};
 
 /// Arguments of `corevec-bench restart`.
 #[derive(clap::Args)]
@@ -54,16 +54,24 @@ pub fn run(args: &RestartArgs) -> Result<(), Box<dyn std::error::Error>> {
     let (base, source) = match (&args.data, &args.synthetic) {
         (Some(dir), _) => (load_texmex(dir)?.base, dir.display().to_string()),
         (None, Some(p)) if p.len() == 4 => {
-            let synthetic = Synthetic {
-                count: usize::try_from(p[0])?,
-                dim: usize::try_from(p[1])?,
-                clusters: usize::try_from(p[2])?,
-                spread: 0.1,
-                normalize: args.metric != Metric::L2,
-                seed: p[3],
+            let clusters = usize::try_from(p[2])?;
+            let shape = if clusters == 0 {
+                Shape::Uniform
+            } else {
+                Shape::Clusters {
+                    clusters,
+                    spread: 0.1,
+                }
             };
+            let synthetic = Synthetic {
+                normalize: args.metric != Metric::L2,
+                ..Synthetic::new(shape, usize::try_from(p[0])?, usize::try_from(p[1])?, p[3])
+            };
+            synthetic
+                .validate()
+                .map_err(|e| format!("--synthetic N,DIM,CLUSTERS,SEED: {e}"))?;
             (
-                synthetic.generate(),
+                synthetic.generate_sequential(),
                 format!("synthetic:{}x{}:{}clusters:seed{}", p[0], p[1], p[2], p[3]),
             )
         }
@@ -82,7 +90,7 @@ pub fn run(args: &RestartArgs) -> Result<(), Box<dyn std::error::Error>> {
         snapshot_wal_bytes: u64::MAX,
         ..EngineConfig::default()
     };
-    let spec = CollectionSpec::new("restart", base.dim, args.metric)
+    let spec = CollectionSpec::new("restart", base.dim(), args.metric)
         .with_shards(args.shards)
         .with_index(IndexParams {
             connectivity: args.m,
@@ -117,7 +125,7 @@ pub fn run(args: &RestartArgs) -> Result<(), Box<dyn std::error::Error>> {
     let info = engine.describe("restart")?;
     let unindexed: u64 = info.shards.iter().map(|s| s.unindexed).sum();
     emit(&json!({
-        "bench": "restart", "source": source, "n": n, "dim": base.dim, "shards": info.spec.shards,
+        "bench": "restart", "source": source, "n": n, "dim": base.dim(), "shards": info.spec.shards,
         "wal_tail": tail, "build_s": build_s, "snapshot_s": snapshot_s,
         "restart_to_first_query_s": first_query_s, "unindexed_after_start": unindexed,
         "vectors_after_start": info.vectors(), "first_query_hits": hits[0].len(),
@@ -129,16 +137,15 @@ pub fn run(args: &RestartArgs) -> Result<(), Box<dyn std::error::Error>> {
 
 fn ingest(
     engine: &Engine,
-    base: &Matrix<f32>,
+    base: &Vectors,
     rows: std::ops::Range<usize>,
 ) -> Result<(), Box<dyn std::error::Error>> {
     const BATCH: usize = 1024;
-    let dim = base.dim;
     let mut start = rows.start;
     while start < rows.end {
         let end = (start + BATCH).min(rows.end);
         let ids: Vec<u64> = (start as u64..end as u64).collect();
-        engine.upsert("restart", &ids, &base.data[start * dim..end * dim])?;
+        engine.upsert("restart", &ids, base.rows_slice(start, end))?;
         start = end;
     }
     Ok(())

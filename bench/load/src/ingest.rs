@@ -14,9 +14,9 @@ use corevec_proto::{
     CreateCollection, ErrorCode, IdsRef, Metric, Request, Response, Upsert, VectorsRef,
 };
 
-use crate::datasets::Vectors;
 use crate::stats::{self, cpu_seconds, micros, Live, WorkerStats};
 use crate::LoadError;
+use corevec_datasets::Vectors;
 
 /// Collection to create before ingesting.
 #[derive(Clone, Copy, Debug)]

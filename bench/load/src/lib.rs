@@ -1,12 +1,12 @@
 //! # corevec-load: the corevec load generator
 //!
 //! **Owns:** generating protocol load against a corevec node or router (`ping`, `query`,
-//! `mixed`), bulk ingest (`ingest`), exact ground truth (`truth`), dataset readers
-//! ([`datasets`]: TEXMEX `fvecs`/`ivecs`/`bvecs`, NumPy `.npy`, seeded synthetic sets), and
-//! the measurement itself: closed-loop and open-loop (fixed rate, latency from each request's
-//! *intended* send time, so no coordinated omission) load models, warm-up exclusion,
-//! `hdrhistogram` latencies (1 µs .. 1 h, 3 significant figures), recall@k, a live progress
-//! line and one JSON line per run.
+//! `mixed`), bulk ingest (`ingest`), exact ground truth (`truth`), and the measurement itself:
+//! closed-loop and open-loop (fixed rate, latency from each request's *intended* send time, so
+//! no coordinated omission) load models, warm-up exclusion, `hdrhistogram` latencies (1 µs ..
+//! 1 h, 3 significant figures), recall@k, a live progress line and one JSON line per run.
+//! Datasets (TEXMEX files, `.npy`, `synthetic:...` specs) come from `corevec-datasets`, which
+//! is engine-free like this crate.
 //!
 //! The hot path ([`engine`]) drives its TCP connections with raw `io_uring` (one ring per
 //! worker thread, many pipelined connections per ring, one SEND and one RECV in flight per
@@ -21,7 +21,6 @@
 //! it did not validate as a success; become the bottleneck silently (it reports its own CPU
 //! time, the open-loop backlog and requests left unanswered).
 
-pub mod datasets;
 pub mod engine;
 pub mod ingest;
 pub mod report;
@@ -36,7 +35,7 @@ use corevec_proto::ErrorCode;
 pub enum LoadError {
     /// A dataset could not be read or understood.
     #[error(transparent)]
-    Dataset(#[from] datasets::DatasetError),
+    Dataset(#[from] corevec_datasets::DatasetError),
     /// An OS-level failure.
     #[error("{context}: {source}")]
     Io {

@@ -6,7 +6,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use clap::{Args, Parser, Subcommand};
-use corevec_load::datasets::{self, write_ivecs, SPEC_HELP};
+use corevec_datasets::{self as datasets, write_ivecs};
 use corevec_load::engine::{self, LoadConfig, RunResult};
 use corevec_load::ingest::{self, CreateSpec, IngestConfig};
 use corevec_load::report::{write_hgrm, Report};
@@ -15,6 +15,23 @@ use corevec_load::truth::{ground_truth, parse_metric};
 use corevec_load::workload::{SearchSpec, Workload, WriteSpec};
 use corevec_load::{read_token_file, LoadError};
 use corevec_proto::SearchFlags;
+
+/// Help text for dataset specs (parsed by `corevec_datasets::load_vectors`), shown by `--help`.
+const SPEC_HELP: &str = "\
+DATASET SPECS (--data, --queries, --base):
+  PATH.fvecs | PATH.bvecs | PATH.npy     TEXMEX float32 / uint8 vectors, or a NumPy 2-D
+                                         float32 little-endian C-order array ('<f4').
+  synthetic:uniform:N:DIM:SEED[:norm][:skip=S]
+      N rows, components uniform in [-1, 1).
+  synthetic:clusters:N:DIM:CLUSTERS:SPREAD:SEED[:norm][:skip=S]
+      N rows around CLUSTERS centres (centres uniform in [-1, 1), per-component gaussian
+      noise with standard deviation SPREAD).
+  Options: 'norm' L2-normalises every row; 'skip=S' yields rows S..S+N of the same infinite
+  seeded stream (row i depends only on SEED and i), so a query set that shares the base's
+  distribution but not its points is the base spec with the query count and skip=N_BASE:
+      --data    synthetic:clusters:100000:128:64:0.1:42
+      --queries synthetic:clusters:1000:128:64:0.1:42:skip=100000
+  Ground truth files (--truth) are TEXMEX .ivecs of 0-based base row ids (= vector ids).";
 
 const LOAD_MODELS: &str = "\
 LOAD MODELS:

@@ -10,7 +10,7 @@ use std::collections::BinaryHeap;
 
 use corevec_proto::Metric;
 
-use crate::datasets::{normalize_row, IdMatrix, Matrix, Vectors};
+use corevec_datasets::{normalize_row, IdMatrix, Matrix, Vectors};
 
 /// Extra `f32` candidates kept per query before the exact `f64` re-ranking.
 pub const RESCORE_MARGIN: usize = 32;
@@ -218,7 +218,7 @@ pub fn recall_at_k(returned: &[u64], truth: &[i32], k: usize) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::datasets::load_vectors;
+    use corevec_datasets::load_vectors;
 
     fn brute(base: &Vectors, q: &[f32], k: usize, metric: Metric) -> Vec<i32> {
         let mut all: Vec<(f64, i32)> = (0..base.rows())

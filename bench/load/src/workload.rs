@@ -11,8 +11,8 @@ use corevec_proto::{
     VectorsRef,
 };
 
-use crate::datasets::{unit_hash, IdMatrix, Vectors};
 use crate::truth::recall_at_k;
+use corevec_datasets::{unit_hash, IdMatrix, Vectors};
 
 /// Read or write, for per-kind latency in mixed runs.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

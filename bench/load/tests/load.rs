@@ -17,7 +17,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use corevec_load::datasets::{write_fvecs, write_ivecs, Matrix};
+use corevec_datasets::{write_fvecs, write_ivecs, Matrix};
 use corevec_load::engine::{run, LoadConfig};
 use corevec_load::ingest::{ingest, CreateSpec, IngestConfig};
 use corevec_load::workload::{SearchSpec, Workload, WriteSpec};
@@ -396,15 +396,14 @@ fn recall_against_a_hand_made_truth() {
 fn mixed_load_writes_and_reads_and_grows_the_receive_buffer() {
     let server = mock_server::MockServer::start(None);
     let base =
-        Arc::new(corevec_load::datasets::load_vectors("synthetic:uniform:600:16:9").expect("base"));
+        Arc::new(corevec_datasets::load_vectors("synthetic:uniform:600:16:9").expect("base"));
     let ingest_cfg = IngestConfig {
         batch: 64,
         ..ingest_config(server.addr, "mixed")
     };
     ingest(&ingest_cfg, &base).expect("ingest");
-    let queries = Arc::new(
-        corevec_load::datasets::load_vectors("synthetic:uniform:5:16:9:skip=600").expect("q"),
-    );
+    let queries =
+        Arc::new(corevec_datasets::load_vectors("synthetic:uniform:5:16:9:skip=600").expect("q"));
     // k = 500: a ~6 KB SEARCH answer, larger than the 4 KiB receive buffer.
     let search = SearchSpec {
         collection: "mixed".into(),
@@ -524,11 +523,10 @@ fn cli_truth_and_query_recall_end_to_end() {
     let base = tmp("cli_base.fvecs");
     let queries = tmp("cli_queries.npy");
     let gt = tmp("cli_gt.ivecs");
-    let b = corevec_load::datasets::load_vectors("synthetic:clusters:300:8:4:0.3:3").expect("b");
-    let q = corevec_load::datasets::load_vectors("synthetic:clusters:20:8:4:0.3:3:skip=300")
-        .expect("q");
+    let b = corevec_datasets::load_vectors("synthetic:clusters:300:8:4:0.3:3").expect("b");
+    let q = corevec_datasets::load_vectors("synthetic:clusters:20:8:4:0.3:3:skip=300").expect("q");
     write_fvecs(&base, &b).expect("base");
-    corevec_load::datasets::write_npy(&queries, &q).expect("queries");
+    corevec_datasets::write_npy(&queries, &q).expect("queries");
     let status = bin()
         .args(["truth", "--base", base.to_str().expect("p")])
         .args(["--queries", queries.to_str().expect("p")])
@@ -590,7 +588,7 @@ fn cli_truth_and_query_recall_end_to_end() {
     assert_eq!(v["k"], 5);
     assert_eq!(v["ef"], 16);
     // Unused-file sanity: ivecs written by `truth` round-trips through the reader.
-    let t = corevec_load::datasets::read_ivecs(&gt).expect("gt");
+    let t = corevec_datasets::read_ivecs(&gt).expect("gt");
     assert_eq!((t.rows(), t.dim()), (20, 5));
     write_ivecs(&tmp("copy.ivecs"), &t).expect("copy");
 }

@@ -1,0 +1,73 @@
+//! Exact ground truth by brute force with the engine's distance kernels, multi-threaded.
+//!
+//! Datasets themselves (TEXMEX files, synthetic sets) come from `corevec-datasets`.
+//! `corevec-load` keeps its own, engine-free, ground truth on purpose.
+
+use corevec_datasets::Vectors;
+use corevec_engine::distance::Metric;
+
+/// Exact top-`k` base rows for every query under `metric`, skipping rows `skip` rejects,
+/// ties by the smaller row; computed on `threads` threads.
+pub fn ground_truth(
+    base: &Vectors,
+    queries: &Vectors,
+    metric: Metric,
+    k: usize,
+    skip: &(dyn Fn(u32) -> bool + Sync),
+    threads: usize,
+) -> Vec<Vec<u32>> {
+    let mut out = vec![Vec::new(); queries.rows()];
+    let chunk = queries.rows().div_ceil(threads.max(1)).max(1);
+    std::thread::scope(|scope| {
+        for (c, slots) in out.chunks_mut(chunk).enumerate() {
+            scope.spawn(move || {
+                let mut top: Vec<(f32, u32)> = Vec::with_capacity(k + 1);
+                for (i, slot) in slots.iter_mut().enumerate() {
+                    let query = queries.row(c * chunk + i);
+                    top.clear();
+                    for (row, vector) in base.iter().enumerate() {
+                        let row = row as u32;
+                        if skip(row) {
+                            continue;
+                        }
+                        let d = metric.distance(query, vector);
+                        if top.len() == k && d >= top[k - 1].0 {
+                            continue;
+                        }
+                        let at = top.partition_point(|&(e, r)| (e, r) < (d, row));
+                        top.insert(at, (d, row));
+                        top.truncate(k);
+                    }
+                    *slot = top.iter().map(|&(_, r)| r).collect();
+                }
+            });
+        }
+    });
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use corevec_datasets::{Shape, Synthetic};
+
+    use super::*;
+
+    #[test]
+    fn ground_truth_matches_a_sort() {
+        let base = Synthetic::new(Shape::Uniform, 300, 4, 1).generate_sequential();
+        let queries = Synthetic::new(Shape::Uniform, 7, 4, 2).generate_sequential();
+        let skip = |row: u32| row % 3 == 0;
+        let gt = ground_truth(&base, &queries, Metric::L2, 5, &skip, 3);
+        for (q, found) in queries.iter().zip(&gt) {
+            let mut all: Vec<(f32, u32)> = base
+                .iter()
+                .enumerate()
+                .filter(|(r, _)| !skip(*r as u32))
+                .map(|(r, v)| (Metric::L2.distance(q, v), r as u32))
+                .collect();
+            all.sort_by(|a, b| a.partial_cmp(b).unwrap());
+            let expected: Vec<u32> = all.iter().take(5).map(|&(_, r)| r).collect();
+            assert_eq!(found, &expected);
+        }
+    }
+}
