@@ -22,7 +22,7 @@ use std::{
 };
 
 use self::{
-    group_commit::{Signal, StepGuard},
+    group_commit::{StepGuard, Until, Waiters},
     record::{Lsn, WalRecord},
     segment::{encode_header, segment_name, SEGMENT_HEADER_BYTES},
 };
@@ -176,7 +176,7 @@ pub(crate) struct Wal<F> {
     syncs_in_flight: Cell<usize>,
     /// Highest LSN covered by a sync issued so far (finished or not).
     sync_issued_lsn: Cell<u64>,
-    signal: Signal,
+    waiters: Waiters,
     /// A zero-filled, synced segment file waiting to become the next segment
     /// ([`SPARE_SEGMENT_NAME`]), so that rotation does not stall every writer while 64 MiB
     /// are zeroed.
@@ -220,7 +220,7 @@ impl<F: File> Wal<F> {
             writing: Cell::new(0),
             syncs_in_flight: Cell::new(0),
             sync_issued_lsn: Cell::new(next_lsn.0 - 1),
-            signal: Signal::default(),
+            waiters: Waiters::default(),
             spare: RefCell::new(None),
             spare_preparing: Cell::new(false),
             spare_retry_at: Cell::new(None),
@@ -357,7 +357,7 @@ impl<F: File> Wal<F> {
             };
             if written < target {
                 if self.writing.get() > 0 {
-                    self.wait_for_progress().await;
+                    self.wait(durable, target).await;
                     continue;
                 }
                 self.lead_write(dir, durable).await?;
@@ -368,16 +368,62 @@ impl<F: File> Wal<F> {
             if self.sync_issued_lsn.get() >= target
                 || self.syncs_in_flight.get() >= SYNCS_IN_FLIGHT_MAX
             {
-                self.wait_for_progress().await;
+                self.wait(durable, target).await;
                 continue;
             }
             self.lead_sync().await?;
         }
     }
 
-    async fn wait_for_progress(&self) {
-        let seen = self.signal.generation();
-        self.signal.changed(seen).await;
+    /// Sleeps until [`Self::wake_after_change`] picks this waiter (the caller re-checks).
+    fn wait(&self, durable: bool, lsn: u64) -> Wait<'_, F> {
+        let until = if durable {
+            Until::Synced
+        } else {
+            Until::Written
+        };
+        Wait {
+            wal: self,
+            until,
+            lsn,
+            key: None,
+        }
+    }
+
+    /// After any change of the commit state: wakes the waiters it acknowledged (all of them
+    /// once the WAL failed), one candidate write leader if records are queued and no write is
+    /// in flight, and one candidate sync leader if written records have no sync covering them
+    /// and a sync slot is free.
+    fn wake_after_change(&self) {
+        let mut wake = Vec::new();
+        {
+            let state = self.state.borrow();
+            if state.failed.is_some() {
+                self.waiters.take_all(&mut wake);
+            } else {
+                self.waiters
+                    .take_up_to(Until::Synced, state.synced_lsn, &mut wake);
+                self.waiters
+                    .take_up_to(Until::Written, state.written_lsn, &mut wake);
+                if self.writing.get() == 0 && !state.pending.is_empty() {
+                    let written = state.written_lsn;
+                    let _ = self
+                        .waiters
+                        .take_first_in(Until::Synced, written, u64::MAX, &mut wake)
+                        || self
+                            .waiters
+                            .take_first_in(Until::Written, written, u64::MAX, &mut wake);
+                }
+                let issued = self.sync_issued_lsn.get();
+                if self.syncs_in_flight.get() < SYNCS_IN_FLIGHT_MAX && issued < state.written_lsn {
+                    self.waiters
+                        .take_first_in(Until::Synced, issued, state.written_lsn, &mut wake);
+                }
+            }
+        }
+        for waker in wake {
+            waker.wake();
+        }
     }
 
     /// Writes everything queued (one group). In `interval` mode the leader also syncs when
@@ -389,7 +435,8 @@ impl<F: File> Wal<F> {
                 no_space: false,
             })
         };
-        let guard = StepGuard::begin(&self.writing, 1, &self.signal, &abandon);
+        let done = || self.wake_after_change();
+        let guard = StepGuard::begin(&self.writing, 1, &done, &abandon);
         let result = self.write_group(dir).await;
         if let Err(error) = &result {
             self.fail(error.duplicate());
@@ -429,12 +476,8 @@ impl<F: File> Wal<F> {
                 no_space: false,
             })
         };
-        let guard = StepGuard::begin(
-            &self.syncs_in_flight,
-            SYNCS_IN_FLIGHT_MAX,
-            &self.signal,
-            &abandon,
-        );
+        let done = || self.wake_after_change();
+        let guard = StepGuard::begin(&self.syncs_in_flight, SYNCS_IN_FLIGHT_MAX, &done, &abandon);
         let result = file.sync().await;
         match &result {
             Ok(()) => {
@@ -668,6 +711,50 @@ impl<F: File> Wal<F> {
     }
 }
 
+/// A registered waiter of [`Wal::commit`]; see [`Wal::wait`].
+struct Wait<'a, F: File> {
+    wal: &'a Wal<F>,
+    until: Until,
+    lsn: u64,
+    key: Option<(u64, u64)>,
+}
+
+impl<F: File> std::future::Future for Wait<'_, F> {
+    type Output = ();
+
+    fn poll(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<()> {
+        let (until, lsn) = (self.until, self.lsn);
+        match self.key {
+            None => {
+                self.key = Some(self.wal.waiters.register(until, lsn, cx.waker().clone()));
+                std::task::Poll::Pending
+            }
+            Some(key) if self.wal.waiters.refresh(until, key, cx.waker()) => {
+                std::task::Poll::Pending
+            }
+            Some(_) => {
+                self.key = None;
+                std::task::Poll::Ready(())
+            }
+        }
+    }
+}
+
+impl<F: File> Drop for Wait<'_, F> {
+    fn drop(&mut self) {
+        if let Some(key) = self.key {
+            if !self.wal.waiters.remove(self.until, key) {
+                // Woken (maybe as the next leader) but dropped before acting on it: hand the
+                // wake-up on.
+                self.wal.wake_after_change();
+            }
+        }
+    }
+}
+
 /// Raises a flag for as long as it lives (also when the future holding it is dropped).
 struct FlagGuard<'a>(&'a Cell<bool>);
 
@@ -829,6 +916,44 @@ mod tests {
             }
             let (_, recovered) = crate::ShardStore::open(dir.clone(), config).await.unwrap();
             assert_eq!(recovered.records.len() as u64, id, "every record recovered");
+        });
+    }
+
+    #[test]
+    fn a_woken_waiter_that_is_dropped_hands_the_wake_up_on() {
+        block_on(async {
+            let dir = MemDirectory::new();
+            let wal = Wal::new(WalConfig::default(), Vec::new(), Lsn(1));
+            let records: Vec<[WalRecord; 1]> =
+                (0..3).map(|id| [WalRecord::Delete { id }]).collect();
+            let mut a = Box::pin(wal.append(&dir, &records[0]));
+            let mut b = Box::pin(wal.append(&dir, &records[1]));
+            let mut c = Box::pin(wal.append(&dir, &records[2]));
+            let mut cx = std::task::Context::from_waker(std::task::Waker::noop());
+            assert!(
+                a.as_mut().poll(&mut cx).is_pending(),
+                "a leads the first write"
+            );
+            assert!(b.as_mut().poll(&mut cx).is_pending());
+            assert!(c.as_mut().poll(&mut cx).is_pending());
+            assert_eq!(wal.waiters.len(), 2, "b and c wait for the write slot");
+            while wal.state.borrow().written_lsn < 1 {
+                assert!(a.as_mut().poll(&mut cx).is_pending());
+            }
+            assert_eq!(wal.waiters.len(), 1, "b was woken to lead the next write");
+            drop(b); // ... and vanishes before acting on it: c must be woken instead.
+            assert_eq!(wal.waiters.len(), 0, "the wake-up went to c");
+            let (mut a_done, mut c_done) = (false, false);
+            for _ in 0..100 {
+                a_done = a_done || a.as_mut().poll(&mut cx).is_ready();
+                c_done = c_done || c.as_mut().poll(&mut cx).is_ready();
+            }
+            assert!(a_done && c_done, "no appender is left waiting");
+            assert_eq!(
+                wal.state.borrow().synced_lsn,
+                3,
+                "b's queued record went out too"
+            );
         });
     }
 
