@@ -113,6 +113,7 @@ impl LocalShard {
             stats.wal_groups = wal.groups_count;
             stats.wal_group_records = wal.group_records_sum;
             stats.wal_bytes_since_snapshot = store.wal_bytes_since_snapshot();
+            stats.wal_failed = u64::from(store.check_writable().is_err());
         }
         stats.snapshot_age_s = self.snapshot_at.get().map(|at| at.elapsed().as_secs());
         stats

@@ -51,6 +51,8 @@ pub struct ShardStats {
     pub wal_group_records: u64,
     /// WAL bytes appended since the last snapshot (the automatic-snapshot trigger).
     pub wal_bytes_since_snapshot: u64,
+    /// 1 when the shard's WAL has failed (EIO, ENOSPC) and refuses writes until restart.
+    pub wal_failed: u64,
     /// Seconds since this process wrote or loaded the shard's newest snapshot.
     pub snapshot_age_s: Option<u64>,
 }

@@ -746,7 +746,7 @@ fn render(shared: &Shared) -> String {
                 |s| s.unindexed,
             ),
         ];
-        let wal_families: [(&str, &str, &str, ShardField); 5] = [
+        let wal_families: [(&str, &str, &str, ShardField); 6] = [
             (
                 "corevec_shard_wal_bytes_written_total",
                 "counter",
@@ -776,6 +776,12 @@ fn render(shared: &Shared) -> String {
                 "gauge",
                 "WAL bytes appended since the shard's last snapshot, per collection and shard.",
                 |s| s.wal_bytes_since_snapshot,
+            ),
+            (
+                "corevec_shard_wal_failed",
+                "gauge",
+                "1 when the shard's WAL failed (EIO, ENOSPC) and refuses writes until restart.",
+                |s| s.wal_failed,
             ),
         ];
         let families = shard_families

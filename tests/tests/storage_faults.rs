@@ -23,6 +23,9 @@ use corevec_client::{Client, ClientError, SearchOptions};
 use corevec_proto::{CreateCollection, ErrorCode, Metric};
 use corevec_tests::{node, Node};
 
+mod service_common;
+use service_common::{metrics_addr, scrape};
+
 const DIM: usize = 8;
 const BATCH: u64 = 50;
 
@@ -226,6 +229,15 @@ fn wal_fault(plan: &str, code: ErrorCode, texts: &[&str], durable_failed_batch: 
     );
     let log = node.log();
     assert!(log.contains("write-ahead log failed"), "{log}");
+    let metrics = scrape(metrics_addr(&node));
+    let failed = |collection: &str, shard: &str| {
+        metrics.value(
+            "corevec_shard_wal_failed",
+            &[("collection", collection), ("shard", shard)],
+        )
+    };
+    assert_eq!(failed("c", "0"), 1.0, "the failed WAL shows in /metrics");
+    assert_eq!(failed("other", "0") + failed("other", "1"), 0.0);
 
     // A drain works, but the failed WAL cannot be synced at shutdown: exit 1 (OPERATIONS.md).
     assert_eq!(stop(node), Some(1), "SIGTERM with a failed WAL");
@@ -248,6 +260,15 @@ fn wal_fault(plan: &str, code: ErrorCode, texts: &[&str], durable_failed_batch: 
     );
     assert!(absent(&client, "c", &[1_000_001]), "never written");
     assert_readable(&client, "other", &other);
+    let metrics = scrape(metrics_addr(&node));
+    assert_eq!(
+        metrics.value(
+            "corevec_shard_wal_failed",
+            &[("collection", "c"), ("shard", "0")]
+        ),
+        0.0,
+        "a restart reopens the WAL"
+    );
     let after: Vec<u64> = (2_000_000..2_000_000 + BATCH).collect();
     client
         .upsert("c", &after, &vectors(&after))
