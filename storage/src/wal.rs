@@ -36,8 +36,11 @@ pub const WAL_SEGMENT_BYTES_DEFAULT: u64 = 64 << 20;
 /// Name of the prepared next segment while it has no first LSN yet. A leftover one (crash
 /// while preparing or before it was used) holds no records and is removed at open.
 pub const SPARE_SEGMENT_NAME: &str = "next-segment.tmp";
-/// After a failed [`Wal::prepare_spare`] (e.g. a full disk), how long before it is tried again.
-const SPARE_RETRY_AFTER: Duration = Duration::from_secs(1);
+/// After a failed [`Wal::prepare_spare`] (e.g. a full disk), how long before it is tried
+/// again; doubled after each further failure up to [`SPARE_RETRY_MAX`], so a full disk costs
+/// one attempt (and one warning) per minute, not a stream of them.
+const SPARE_RETRY_FIRST: Duration = Duration::from_secs(1);
+const SPARE_RETRY_MAX: Duration = Duration::from_secs(60);
 /// How many `fdatasync`s may be in flight at once while later groups are written.
 pub const SYNCS_IN_FLIGHT_MAX: usize = 2;
 /// Smallest allowed segment: the header block plus one record block.
@@ -183,6 +186,7 @@ pub(crate) struct Wal<F> {
     spare: RefCell<Option<F>>,
     spare_preparing: Cell<bool>,
     spare_retry_at: Cell<Option<Instant>>,
+    spare_retry_after: Cell<Duration>,
     /// A rotation is between taking the spare and installing the new segment: no new spare
     /// may be created meanwhile (it would reuse [`SPARE_SEGMENT_NAME`] under the rename).
     rotating: Cell<bool>,
@@ -224,6 +228,7 @@ impl<F: File> Wal<F> {
             spare: RefCell::new(None),
             spare_preparing: Cell::new(false),
             spare_retry_at: Cell::new(None),
+            spare_retry_after: Cell::new(SPARE_RETRY_FIRST),
             rotating: Cell::new(false),
         }
     }
@@ -674,11 +679,13 @@ impl<F: File> Wal<F> {
             Ok(file) => {
                 *self.spare.borrow_mut() = Some(file);
                 self.spare_retry_at.set(None);
+                self.spare_retry_after.set(SPARE_RETRY_FIRST);
                 Ok(true)
             }
             Err(error) => {
-                self.spare_retry_at
-                    .set(Some(Instant::now() + SPARE_RETRY_AFTER));
+                let after = self.spare_retry_after.get();
+                self.spare_retry_at.set(Some(Instant::now() + after));
+                self.spare_retry_after.set((after * 2).min(SPARE_RETRY_MAX));
                 Err(error)
             }
         }
