@@ -455,6 +455,7 @@ impl<F: File> Wal<F> {
                     !durable
                         && state.last_sync.elapsed() >= every
                         && self.sync_issued_lsn.get() < state.written_lsn
+                        && self.syncs_in_flight.get() < SYNCS_IN_FLIGHT_MAX
                 }
                 Durability::Sync | Durability::None => false,
             }
@@ -961,6 +962,40 @@ mod tests {
                 3,
                 "b's queued record went out too"
             );
+        });
+    }
+
+    #[test]
+    fn interval_mode_acks_concurrent_appends_within_the_sync_slots() {
+        block_on(async {
+            let dir = MemDirectory::new();
+            let config = WalConfig {
+                durability: Durability::Interval(Duration::from_nanos(1)),
+                ..WalConfig::default()
+            };
+            let wal = Wal::new(config, Vec::new(), Lsn(1));
+            for round in 0..4u64 {
+                let records: Vec<[WalRecord; 1]> = (0..64)
+                    .map(|id| {
+                        [WalRecord::Delete {
+                            id: round * 64 + id,
+                        }]
+                    })
+                    .collect();
+                let appends: Vec<_> = records
+                    .iter()
+                    .map(|record| Box::pin(wal.append(&dir, record)))
+                    .collect();
+                for result in join(appends, || {
+                    assert!(wal.syncs_in_flight.get() <= SYNCS_IN_FLIGHT_MAX);
+                })
+                .await
+                {
+                    result.unwrap();
+                }
+            }
+            assert_eq!(wal.sync(&dir).await.unwrap(), Lsn(256));
+            assert_eq!(wal.state.borrow().synced_lsn, 256);
         });
     }
 
