@@ -99,6 +99,7 @@ impl WalRecord {
             "check_size first"
         );
         let start = out.len();
+        out.reserve(self.encoded_bytes());
         out.extend_from_slice(&[0; 4]);
         out.extend_from_slice(&(payload_bytes as u32).to_le_bytes());
         out.extend_from_slice(&lsn.0.to_le_bytes());
@@ -113,8 +114,12 @@ impl WalRecord {
                 out.extend_from_slice(&id.to_le_bytes());
                 out.extend_from_slice(&(vector.len() as u32).to_le_bytes());
                 out.extend_from_slice(&[0; 4]);
-                for value in vector {
-                    out.extend_from_slice(&value.to_le_bytes());
+                // One resize and a fixed-width copy loop (a plain memcpy on little-endian
+                // machines) instead of one `extend_from_slice` per float.
+                let at = out.len();
+                out.resize(at + vector.len() * 4, 0);
+                for (bytes, value) in out[at..].chunks_exact_mut(4).zip(vector) {
+                    bytes.copy_from_slice(&value.to_le_bytes());
                 }
             }
             WalRecord::Delete { id } => out.extend_from_slice(&id.to_le_bytes()),
