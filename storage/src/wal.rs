@@ -442,6 +442,11 @@ impl<F: File> Wal<F> {
         };
         let done = || self.wake_after_change();
         let guard = StepGuard::begin(&self.writing, 1, &done, &abandon);
+        // One scheduling round before taking the queue: appenders woken together with this
+        // leader (those the last sync acknowledged) re-append first and join this group.
+        // Measured: +25% records/s at 8 writers, p50 -25% at 8 and 64 writers, ~5% fewer
+        // records/s at 64 (all writers then share one group; bench/RESULTS.md).
+        futures_lite::future::yield_now().await;
         let result = self.write_group(dir).await;
         if let Err(error) = &result {
             self.fail(error.duplicate());
@@ -938,10 +943,10 @@ mod tests {
             let mut b = Box::pin(wal.append(&dir, &records[1]));
             let mut c = Box::pin(wal.append(&dir, &records[2]));
             let mut cx = std::task::Context::from_waker(std::task::Waker::noop());
-            assert!(
-                a.as_mut().poll(&mut cx).is_pending(),
-                "a leads the first write"
-            );
+            // a leads the first write; b and c arrive once a has taken the queue.
+            while !wal.state.borrow().pending.is_empty() || wal.writing.get() == 0 {
+                assert!(a.as_mut().poll(&mut cx).is_pending());
+            }
             assert!(b.as_mut().poll(&mut cx).is_pending());
             assert!(c.as_mut().poll(&mut cx).is_pending());
             assert_eq!(wal.waiters.len(), 2, "b and c wait for the write slot");
@@ -1000,27 +1005,33 @@ mod tests {
     }
 
     #[test]
-    fn concurrent_appenders_are_grouped_and_syncs_overlap_the_next_write() {
+    fn concurrent_appenders_are_grouped_and_acked_in_order() {
         block_on(async {
             let dir = MemDirectory::new();
             let wal = Wal::new(WalConfig::default(), Vec::new(), Lsn(1));
-            let appends: Vec<_> = (0..64u64)
-                .map(|id| {
+            // 16 writers, 4 appends each (one at a time, as in the WAL bench), spending
+            // different amounts of time between appends so that arrivals spread out.
+            let appends: Vec<_> = (0..16u64)
+                .map(|writer| {
                     let wal = &wal;
                     let dir = &dir;
-                    Box::pin(async move { wal.append(dir, &[WalRecord::Delete { id }]).await })
+                    Box::pin(async move {
+                        let mut lsns = Vec::new();
+                        for id in writer * 4..writer * 4 + 4 {
+                            for _ in 0..(writer + id) % 5 {
+                                yield_now().await;
+                            }
+                            lsns.push(wal.append(dir, &[WalRecord::Delete { id }]).await?);
+                        }
+                        Ok::<_, Error>(lsns)
+                    })
                 })
                 .collect();
             let mut lsns = Vec::new();
             let most_syncs = Cell::new(0);
-            let overlapped = Cell::new(false);
-            let observe = || {
-                let syncs = wal.syncs_in_flight.get();
-                most_syncs.set(most_syncs.get().max(syncs));
-                overlapped.set(overlapped.get() || (syncs > 0 && wal.writing.get() > 0));
-            };
+            let observe = || most_syncs.set(most_syncs.get().max(wal.syncs_in_flight.get()));
             for result in join(appends, observe).await {
-                lsns.push(result.unwrap().0);
+                lsns.extend(result.unwrap().into_iter().map(|lsn| lsn.0));
             }
             lsns.sort_unstable();
             assert_eq!(lsns, (1..=64).collect::<Vec<_>>());
@@ -1029,11 +1040,51 @@ mod tests {
             let stats = wal.stats();
             assert!(stats.groups_count < 64, "appends were grouped: {stats:?}");
             assert!(wal.syncs_in_flight.get() == 0 && wal.writing.get() == 0);
-            assert!(
-                overlapped.get(),
-                "a sync was in flight while the next group was written"
-            );
             assert!((1..=SYNCS_IN_FLIGHT_MAX).contains(&most_syncs.get()));
+        });
+    }
+
+    #[test]
+    fn a_write_starts_while_the_previous_sync_is_in_flight() {
+        block_on(async {
+            let dir = MemDirectory::new();
+            let wal = Wal::new(WalConfig::default(), Vec::new(), Lsn(1));
+            let (first, second) = ([WalRecord::Delete { id: 1 }], [WalRecord::Delete { id: 2 }]);
+            let mut a = Box::pin(wal.append(&dir, &first));
+            let mut cx = std::task::Context::from_waker(std::task::Waker::noop());
+            while wal.syncs_in_flight.get() == 0 {
+                assert!(a.as_mut().poll(&mut cx).is_pending());
+            }
+            // a's sync is in flight (and a is not polled meanwhile); b arrives and writes
+            // without waiting for it.
+            let mut b = Box::pin(wal.append(&dir, &second));
+            for _ in 0..10 {
+                if wal.writing.get() > 0 {
+                    break;
+                }
+                assert!(b.as_mut().poll(&mut cx).is_pending());
+            }
+            assert_eq!(wal.writing.get(), 1, "b's write started");
+            assert_eq!(wal.syncs_in_flight.get(), 1, "the write overlaps the sync");
+            assert_eq!(wal.state.borrow().synced_lsn, 0);
+            let (mut a_lsn, mut b_lsn) = (None, None);
+            for _ in 0..100 {
+                if a_lsn.is_none() {
+                    if let std::task::Poll::Ready(lsn) = a.as_mut().poll(&mut cx) {
+                        a_lsn = Some(lsn.unwrap());
+                    }
+                }
+                if b_lsn.is_none() {
+                    if let std::task::Poll::Ready(lsn) = b.as_mut().poll(&mut cx) {
+                        b_lsn = Some(lsn.unwrap());
+                    }
+                }
+                if a_lsn.is_some() && b_lsn.is_some() {
+                    break;
+                }
+            }
+            assert_eq!((a_lsn, b_lsn), (Some(Lsn(1)), Some(Lsn(2))));
+            assert_eq!(wal.state.borrow().synced_lsn, 2);
         });
     }
 
