@@ -160,7 +160,7 @@ async fn append_load(
         let store = Rc::clone(&store);
         rt::spawn(async move {
             while prepare && start.elapsed() < duration {
-                rt::sleep(Duration::from_millis(5)).await;
+                rt::sleep(corevec_engine::local::WAL_SPARE_POLL).await;
                 if store.wants_next_segment() {
                     store
                         .prepare_next_segment()

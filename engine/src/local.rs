@@ -90,7 +90,7 @@ pub struct Durable {
 
 /// How often the WAL segment preparer looks for a half-full active segment. A 64 MiB segment
 /// takes well over 50 ms to fill even at full disk bandwidth, so this is never late.
-const WAL_SPARE_POLL: Duration = Duration::from_millis(5);
+pub const WAL_SPARE_POLL: Duration = Duration::from_millis(5);
 
 /// One shard on this core, with its store when the engine is durable.
 struct LocalShard {
@@ -297,6 +297,11 @@ impl LocalEngine {
         Ok(Rc::new(LocalCollection { spec, shards }))
     }
 
+    /// This core's collections, detached from the map so that a loop over them may await.
+    fn collection_list(&self) -> Vec<Rc<LocalCollection>> {
+        self.collections.borrow().values().cloned().collect()
+    }
+
     fn kick_indexer(&self) {
         let _ = self.index_kick.0.try_send(());
     }
@@ -309,8 +314,7 @@ impl LocalEngine {
             if self.shutting_down.get() {
                 return;
             }
-            let collections: Vec<Rc<LocalCollection>> =
-                self.collections.borrow().values().cloned().collect();
+            let collections = self.collection_list();
             let mut worked = false;
             for collection in collections {
                 for local in &collection.shards {
@@ -344,8 +348,7 @@ impl LocalEngine {
     async fn prepare_wal_segments(self: Rc<Self>) {
         while !self.shutting_down.get() {
             rt::sleep(WAL_SPARE_POLL).await;
-            let collections: Vec<Rc<LocalCollection>> =
-                self.collections.borrow().values().cloned().collect();
+            let collections = self.collection_list();
             for collection in collections {
                 for store in collection.shards.iter().filter_map(|s| s.store.as_ref()) {
                     if !store.wants_next_segment() {
@@ -363,8 +366,7 @@ impl LocalEngine {
     async fn sync_periodically(self: Rc<Self>, period: Duration) {
         while !self.shutting_down.get() {
             rt::sleep(period).await;
-            let collections: Vec<Rc<LocalCollection>> =
-                self.collections.borrow().values().cloned().collect();
+            let collections = self.collection_list();
             for collection in collections {
                 for store in collection.shards.iter().filter_map(|s| s.store.as_ref()) {
                     if store
@@ -385,8 +387,7 @@ impl LocalEngine {
     /// # Errors
     /// The first store that fails to sync.
     pub async fn sync_all(&self) -> Result<()> {
-        let collections: Vec<Rc<LocalCollection>> =
-            self.collections.borrow().values().cloned().collect();
+        let collections = self.collection_list();
         let mut first_error = None;
         for collection in collections {
             for store in collection.shards.iter().filter_map(|s| s.store.as_ref()) {
@@ -901,7 +902,7 @@ impl LocalEngine {
             ShardRequest::Snapshot(name) => {
                 let collections: Vec<Rc<LocalCollection>> = match name {
                     Some(name) => vec![self.collection(&name)?],
-                    None => self.collections.borrow().values().cloned().collect(),
+                    None => self.collection_list(),
                 };
                 for collection in collections {
                     for index in 0..collection.shards.len() {
