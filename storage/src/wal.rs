@@ -491,16 +491,19 @@ impl<F: File> Wal<F> {
         let guard = StepGuard::begin(&self.syncs_in_flight, SYNCS_IN_FLIGHT_MAX, &done, &abandon);
         let result = file.sync().await;
         match &result {
-            Ok(()) => {
-                let mut state = self.state.borrow_mut();
-                state.synced_lsn = state.synced_lsn.max(covers);
-                state.last_sync = Instant::now();
-                state.stats.fsyncs_count += 1;
-            }
+            Ok(()) => self.note_synced(covers),
             Err(error) => self.fail(error.duplicate()),
         }
         guard.finish();
         result
+    }
+
+    /// Records a finished `fdatasync` that covered every record up to `covers`.
+    fn note_synced(&self, covers: u64) {
+        let mut state = self.state.borrow_mut();
+        state.synced_lsn = state.synced_lsn.max(covers);
+        state.last_sync = Instant::now();
+        state.stats.fsyncs_count += 1;
     }
 
     /// One group: write everything queued with one `write_at`.
@@ -590,12 +593,9 @@ impl<F: File> Wal<F> {
             };
             if let Some(sync_to) = sync_to {
                 file.sync().await?;
-                let mut state = self.state.borrow_mut();
-                state.synced_lsn = state.synced_lsn.max(sync_to);
                 self.sync_issued_lsn
                     .set(self.sync_issued_lsn.get().max(sync_to));
-                state.last_sync = Instant::now();
-                state.stats.fsyncs_count += 1;
+                self.note_synced(sync_to);
             }
             retired = Some(file);
         }
