@@ -26,7 +26,7 @@ use crate::error::{Error, Result};
 use crate::mesh::{MeshMessage, MeshPort, QueryBatch, ShardRequest, ShardResponse};
 use crate::persist;
 use crate::rt::{self, Receivers, Semaphore, TaskQueues};
-use crate::shard::{Shard, ShardStats};
+use crate::shard::{ExactScan, Shard, ShardStats};
 use crate::topk::{self, Neighbor, TopK};
 
 /// Most vectors in one upsert, get or delete call.
@@ -39,6 +39,8 @@ const CATALOG_CORE: usize = 0;
 /// CPU time the index builder uses before handing the core back (it finishes the insert in
 /// progress, so a slice is at least one insert).
 const BUILD_SLICE: Duration = Duration::from_micros(200);
+/// After a failed compaction, how long before the shard is tried again.
+const COMPACT_RETRY_AFTER: Duration = Duration::from_secs(60);
 
 /// A collection and the counters of all its shards.
 #[derive(Clone, Debug)]
@@ -100,6 +102,8 @@ struct LocalShard {
     snapshotting: Cell<bool>,
     /// When this process wrote or loaded the newest snapshot.
     snapshot_at: Cell<Option<Instant>>,
+    /// After a failed compaction: not before this instant.
+    compact_retry_at: Cell<Option<Instant>>,
 }
 
 impl LocalShard {
@@ -291,6 +295,7 @@ impl LocalEngine {
                 store,
                 snapshotting: Cell::new(false),
                 snapshot_at: Cell::new(snapshot_at),
+                compact_retry_at: Cell::new(None),
             });
         }
         self.kick_indexer();
@@ -317,7 +322,7 @@ impl LocalEngine {
             let collections = self.collection_list();
             let mut worked = false;
             for collection in collections {
-                for local in &collection.shards {
+                for (index, local) in collection.shards.iter().enumerate() {
                     loop {
                         // At least one insert per slice (one 384-d insert with the default
                         // parameters is a few hundred microseconds on its own).
@@ -335,12 +340,79 @@ impl LocalEngine {
                             break;
                         }
                     }
+                    let due = local
+                        .compact_retry_at
+                        .get()
+                        .is_none_or(|at| Instant::now() >= at);
+                    if due && local.shard.borrow().wants_compaction() {
+                        self.compact_shard(&collection, index).await;
+                        worked = true;
+                    }
                 }
             }
             if !worked {
                 let _ = self.index_kick.1.recv_async().await;
             }
         }
+    }
+
+    /// Rebuilds one shard from its live vectors (`shard::compaction`) in slices, like index
+    /// building, then snapshots it so a restart loads the compacted layout. Abandoned at
+    /// shutdown and when the collection is dropped; after a failure (no memory for the new
+    /// arena) the shard is not tried again for [`COMPACT_RETRY_AFTER`].
+    async fn compact_shard(&self, collection: &Rc<LocalCollection>, index: usize) {
+        let local = &collection.shards[index];
+        let started = Instant::now();
+        let failed = |error: Error| {
+            tracing::warn!(collection = %collection.spec.name, shard = local.number, %error,
+                "shard compaction failed; retrying later");
+            local
+                .compact_retry_at
+                .set(Some(Instant::now() + COMPACT_RETRY_AFTER));
+        };
+        let begun = local.shard.borrow().begin_compaction(&collection.spec);
+        let mut compaction = match begun {
+            Ok(compaction) => compaction,
+            Err(error) => return failed(error),
+        };
+        loop {
+            let slice = Instant::now();
+            let mut more = true;
+            while more && slice.elapsed() < BUILD_SLICE {
+                match compaction.step(&local.shard.borrow()) {
+                    Ok(next) => more = next,
+                    Err(error) => return failed(error),
+                }
+            }
+            rt::yield_to_foreground().await;
+            if self.shutting_down.get() || !self.is_open(collection) {
+                return;
+            }
+            if !more {
+                break;
+            }
+        }
+        let finished = local.shard.borrow_mut().finish_compaction(compaction);
+        let report = match finished {
+            Ok(report) => report,
+            Err(error) => return failed(error),
+        };
+        tracing::info!(collection = %collection.spec.name, shard = local.number,
+            slots_before = report.slots_before, slots_after = report.slots_after,
+            live = report.live, elapsed_ms = started.elapsed().as_millis() as u64,
+            "compacted shard");
+        if let Err(e) = snapshot_shard(collection, index).await {
+            tracing::error!(collection = %collection.spec.name, error = %e, "snapshot after compaction failed");
+        }
+    }
+
+    /// Whether `collection` is still this core's open collection of that name (not dropped,
+    /// nor dropped and re-created).
+    fn is_open(&self, collection: &Rc<LocalCollection>) -> bool {
+        self.collections
+            .borrow()
+            .get(&collection.spec.name)
+            .is_some_and(|open| Rc::ptr_eq(open, collection))
     }
 
     /// Background task: prepares each WAL's next segment (zero-filled) once the active one is
@@ -897,6 +969,10 @@ impl LocalEngine {
                 }
                 let deleted = groups.iter().map(Vec::len).sum::<usize>();
                 self.apply_and_log(&collection, &groups).await?;
+                if deleted > 0 {
+                    // Tombstones may make a shard due for compaction.
+                    self.kick_indexer();
+                }
                 Ok(ShardResponse::Count(deleted as u64))
             }
             ShardRequest::Snapshot(name) => {
@@ -1061,16 +1137,13 @@ async fn search_local(collection: &LocalCollection, batch: &QueryBatch) -> Vec<V
     for local in &collection.shards {
         let lists = if batch.exact {
             let mut tops: Vec<TopK> = (0..nq).map(|_| TopK::new(batch.k)).collect();
-            let slots = local.shard.borrow().slots();
+            let mut scan = ExactScan::default();
             let step = (SCAN_WORK_PER_TURN / nq).max(1) as u32;
-            let mut start = 0;
-            while start < slots {
-                let end = start.saturating_add(step).min(slots);
-                local
-                    .shard
-                    .borrow()
-                    .scan_batch(&batch.queries, start..end, &mut tops);
-                start = end;
+            while local
+                .shard
+                .borrow()
+                .scan_piece(&mut scan, &batch.queries, step, &mut tops)
+            {
                 rt::yield_if_needed().await;
             }
             tops.into_iter().map(TopK::into_sorted_vec).collect()

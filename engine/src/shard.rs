@@ -4,6 +4,8 @@
 //! durability and messaging around it, so everything here is testable without an executor.
 //! A `Shard` is `!Send` on purpose: it lives and dies on its core.
 
+mod compaction;
+
 use std::collections::HashMap;
 use std::marker::PhantomData;
 
@@ -16,6 +18,10 @@ use crate::hnsw::{Hnsw, HnswConfig, VisitedSet};
 use crate::topk::{Neighbor, TopK};
 use crate::vectors::Vectors;
 
+pub use compaction::{
+    Compaction, CompactionReport, COMPACT_TOMBSTONES_MIN, COMPACT_TOMBSTONE_SHARE_INV,
+};
+
 /// Shards whose vectors take at most this many bytes are always searched exhaustively: the
 /// scan stays in cache and beats a graph walk while returning the exact answer. Measured by
 /// `cargo bench -p corevec-engine --bench exact_crossover` (384-d: a scan of 1,024 vectors
@@ -26,6 +32,14 @@ pub const EXACT_SEARCH_BYTES_MAX: usize = 1536 * 1024;
 /// insertion order gets the same graph.
 pub const INDEX_SEED: u64 = 0x636f_7265_7665_6321;
 
+/// Where a piecewise exhaustive scan ([`Shard::scan_piece`]) stands.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct ExactScan {
+    next: u32,
+    /// The layout the scan runs over; `None` before the first piece.
+    epoch: Option<u64>,
+}
+
 /// Counters of one shard.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct ShardStats {
@@ -33,7 +47,7 @@ pub struct ShardStats {
     pub shard: u32,
     /// Live vectors.
     pub vectors: u64,
-    /// Slots holding replaced or deleted vectors (reclaimed by compaction, later).
+    /// Slots holding replaced or deleted vectors (reclaimed by compaction).
     pub tombstones: u64,
     /// Bytes of vector data in use (aligned slots).
     pub vector_bytes: u64,
@@ -79,6 +93,9 @@ pub struct Shard {
     index: Hnsw,
     visited: VisitedSet,
     hits: Vec<(f32, u32)>,
+    /// Incremented by every compaction, which renumbers slots: a caller holding slot
+    /// numbers across an await (a piecewise scan) checks it did not change.
+    layout_epoch: u64,
     _not_send: PhantomData<*const ()>,
 }
 
@@ -113,13 +130,7 @@ impl Shard {
         assert_eq!(vectors.len(), ids.len());
         assert!(index.len() <= ids.len());
         tombstones.resize(ids.len().div_ceil(64).max(tombstones.len()), 0);
-        let is_tombstone = |slot: usize| tombstones[slot / 64] & (1 << (slot % 64)) != 0;
-        let slots: HashMap<u64, u32> = ids
-            .iter()
-            .enumerate()
-            .filter(|(slot, _)| !is_tombstone(*slot))
-            .map(|(slot, id)| (*id, slot as u32))
-            .collect();
+        let slots = live_slots(&ids, &tombstones);
         let tombstone_count = (ids.len() - slots.len()) as u64;
         Self {
             shard,
@@ -132,6 +143,7 @@ impl Shard {
             visited: VisitedSet::with_capacity(index.len()),
             index,
             hits: Vec::new(),
+            layout_epoch: 0,
             _not_send: PhantomData,
         }
     }
@@ -308,6 +320,12 @@ impl Shard {
         tops.into_iter().map(TopK::into_sorted_vec).collect()
     }
 
+    /// Changes whenever slots are renumbered (compaction); slot numbers and ranges from
+    /// [`Self::slots`] are valid only while it stays the same.
+    pub fn layout_epoch(&self) -> u64 {
+        self.layout_epoch
+    }
+
     /// Slots in use (live and tombstoned).
     pub fn slots(&self) -> u32 {
         self.vectors.len() as u32
@@ -329,6 +347,32 @@ impl Shard {
             }
             start = block_end;
         }
+    }
+
+    /// Scans the next `max_slots` slots of an exhaustive batch search that yields between
+    /// pieces; returns `false` once `tops` holds the complete answer. If a compaction
+    /// renumbered the slots since the previous piece, the scan starts over (on empty `tops`)
+    /// so no vector is missed or counted twice.
+    pub fn scan_piece(
+        &self,
+        scan: &mut ExactScan,
+        queries: &[f32],
+        max_slots: u32,
+        tops: &mut [TopK],
+    ) -> bool {
+        if scan.epoch != Some(self.layout_epoch) {
+            if scan.epoch.is_some() {
+                tops.iter_mut().for_each(TopK::clear);
+            }
+            *scan = ExactScan {
+                next: 0,
+                epoch: Some(self.layout_epoch),
+            };
+        }
+        let end = scan.next.saturating_add(max_slots.max(1)).min(self.slots());
+        self.scan_batch(queries, scan.next..end, tops);
+        scan.next = end;
+        end < self.slots()
     }
 
     /// Scans the live slots from `first_slot` on into `top`.
@@ -364,6 +408,15 @@ impl Shard {
             ..ShardStats::default()
         }
     }
+}
+
+/// Id → slot of every slot whose tombstone bit is clear.
+fn live_slots(ids: &[u64], tombstones: &[u64]) -> HashMap<u64, u32> {
+    ids.iter()
+        .enumerate()
+        .filter(|(slot, _)| tombstones[slot / 64] & (1 << (slot % 64)) == 0)
+        .map(|(slot, id)| (*id, slot as u32))
+        .collect()
 }
 
 /// The index parameters of a collection's shards.

@@ -61,6 +61,11 @@ impl TopK {
         }
     }
 
+    /// Forgets every candidate offered so far.
+    pub fn clear(&mut self) {
+        self.heap.clear();
+    }
+
     /// The distance a candidate must beat to enter, or infinity while not full.
     #[inline]
     pub fn threshold(&self) -> f32 {

@@ -1,0 +1,446 @@
+//! Compaction: a shard rebuilt from its live vectors, so replaced and deleted vectors stop
+//! costing memory, index size and search time.
+//!
+//! Slots are never reused in place (see `vectors.rs`): an upsert of an existing id appends a
+//! new slot and tombstones the old one, so a shard under updates grows without bound until it
+//! is compacted. Compaction copies the live slots, in slot order, into a new arena and builds
+//! a new graph over them, one vector per [`Compaction::step`], while the old shard keeps
+//! serving reads and writes. [`Shard::finish_compaction`] then catches up with what changed
+//! meanwhile, in one synchronous stretch:
+//! - a copied slot whose old slot was tombstoned since (deleted or replaced) is tombstoned in
+//!   the new shard (tombstones only ever go from clear to set, so checking the old bits at the
+//!   end is enough);
+//! - live slots appended since the start are copied over unindexed; the core's background
+//!   builder indexes them like any new write, and searches scan them exactly until then.
+//!
+//! Nothing here touches the disk: the WAL addresses vectors by id, not by slot, so its records
+//! replay the same way onto a compacted shard; the next snapshot stores the compacted layout.
+
+use super::{index_config, live_slots, Shard};
+use crate::collection::CollectionSpec;
+use crate::error::{Error, Result};
+use crate::hnsw::{Hnsw, VisitedSet};
+use crate::vectors::Vectors;
+
+/// A shard is compacted once at least this many of its slots are tombstones...
+pub const COMPACT_TOMBSTONES_MIN: u64 = 1000;
+/// ...and they are at least `1 / COMPACT_TOMBSTONE_SHARE_INV` of its slots (one fifth: a
+/// shard holds at most 25% more slots than live vectors, plus the minimum, before it is
+/// compacted).
+pub const COMPACT_TOMBSTONE_SHARE_INV: u64 = 5;
+
+/// A compaction in progress: the new arena and graph over the shard's live slots as of
+/// [`Shard::begin_compaction`]. Dropping it abandons the compaction (nothing to undo).
+pub struct Compaction {
+    /// Old slots to copy, in slot order: the live slots when compaction began.
+    sources: Vec<u32>,
+    /// The old shard's slot count when compaction began; later slots are caught up at the end.
+    old_slots: u32,
+    /// The old shard's layout epoch when compaction began.
+    epoch: u64,
+    vectors: Vectors,
+    ids: Vec<u64>,
+    index: Hnsw,
+    visited: VisitedSet,
+}
+
+/// What [`Shard::finish_compaction`] did.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct CompactionReport {
+    /// Slots (live and tombstoned) before.
+    pub slots_before: u32,
+    /// Slots after: the live vectors plus those replaced or deleted while compacting.
+    pub slots_after: u32,
+    /// Live vectors (unchanged by compaction).
+    pub live: u32,
+}
+
+impl Compaction {
+    /// Copies and indexes the next live vector of `shard`; `false` once all are done.
+    ///
+    /// # Errors
+    /// Fails when the new arena cannot grow.
+    pub fn step(&mut self, shard: &Shard) -> Result<bool> {
+        assert_eq!(
+            shard.layout_epoch, self.epoch,
+            "a compaction steps over the shard it began on"
+        );
+        let done = self.index.len();
+        let Some(&old) = self.sources.get(done) else {
+            return Ok(false);
+        };
+        let slot = self
+            .vectors
+            .push(shard.vectors.get(old))
+            .map_err(|e| Error::system("growing the compacted vector arena", e))?;
+        debug_assert_eq!(slot as usize, done);
+        self.ids.push(shard.ids[old as usize]);
+        self.index.insert(&self.vectors, &mut self.visited);
+        Ok(self.index.len() < self.sources.len())
+    }
+
+    /// True when every live vector of the start is copied and indexed.
+    pub fn is_built(&self) -> bool {
+        self.index.len() == self.sources.len()
+    }
+}
+
+impl Shard {
+    /// Whether enough of this shard's slots are tombstones for compaction to pay (see
+    /// [`COMPACT_TOMBSTONES_MIN`] and [`COMPACT_TOMBSTONE_SHARE_INV`]).
+    pub fn wants_compaction(&self) -> bool {
+        self.tombstone_count >= COMPACT_TOMBSTONES_MIN
+            && self.tombstone_count * COMPACT_TOMBSTONE_SHARE_INV >= u64::from(self.slots())
+    }
+
+    /// Starts a compaction of this shard's current live slots; drive it with
+    /// [`Compaction::step`], then install it with [`Shard::finish_compaction`].
+    ///
+    /// # Errors
+    /// Fails when the new arena cannot be mapped.
+    pub fn begin_compaction(&self, spec: &CollectionSpec) -> Result<Compaction> {
+        let sources: Vec<u32> = (0..self.slots())
+            .filter(|&slot| !self.is_tombstone(slot))
+            .collect();
+        debug_assert_eq!(sources.len(), self.slots.len());
+        let vectors = Vectors::with_capacity(self.vectors.dim(), sources.len())
+            .map_err(|e| Error::system("mapping the compacted vector arena", e))?;
+        let mut index = Hnsw::new(index_config(spec), spec.metric);
+        index.reserve(sources.len());
+        Ok(Compaction {
+            old_slots: self.slots(),
+            epoch: self.layout_epoch,
+            ids: Vec::with_capacity(sources.len()),
+            visited: VisitedSet::with_capacity(sources.len()),
+            sources,
+            vectors,
+            index,
+        })
+    }
+
+    /// Installs a built compaction, catching up with the writes since it began (module doc).
+    ///
+    /// # Errors
+    /// Fails when the new arena cannot grow for the vectors written meanwhile; the shard is
+    /// then unchanged.
+    ///
+    /// # Panics
+    /// When `compaction` is not built or was begun on another shard or layout.
+    pub fn finish_compaction(&mut self, compaction: Compaction) -> Result<CompactionReport> {
+        let Compaction {
+            sources,
+            old_slots,
+            epoch,
+            mut vectors,
+            mut ids,
+            index,
+            visited,
+        } = compaction;
+        assert_eq!(epoch, self.layout_epoch, "compaction of another layout");
+        assert_eq!(index.len(), sources.len(), "compaction not built");
+        let slots_before = self.slots();
+        let mut tombstones = vec![0u64; slots_before.div_ceil(64) as usize];
+        let mut tombstone_count = 0u64;
+        for (new, &old) in sources.iter().enumerate() {
+            if self.is_tombstone(old) {
+                tombstones[new / 64] |= 1 << (new % 64);
+                tombstone_count += 1;
+            }
+        }
+        for old in (old_slots..slots_before).filter(|&old| !self.is_tombstone(old)) {
+            vectors
+                .push(self.vectors.get(old))
+                .map_err(|e| Error::system("growing the compacted vector arena", e))?;
+            ids.push(self.ids[old as usize]);
+        }
+        tombstones.truncate(ids.len().div_ceil(64).max(1));
+        let slots = live_slots(&ids, &tombstones);
+        // Same live ids, each at a slot holding the same vector.
+        assert_eq!(
+            slots.len(),
+            self.slots.len(),
+            "compaction lost or gained ids"
+        );
+        debug_assert!(slots
+            .iter()
+            .all(|(id, &slot)| vectors.get(slot) == self.get(*id).unwrap_or(&[])));
+        let report = CompactionReport {
+            slots_before,
+            slots_after: ids.len() as u32,
+            live: slots.len() as u32,
+        };
+        self.vectors = vectors;
+        self.ids = ids;
+        self.slots = slots;
+        self.tombstones = tombstones;
+        self.tombstone_count = tombstone_count;
+        self.index = index;
+        self.visited = visited;
+        self.layout_epoch += 1;
+        Ok(report)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::HashMap;
+
+    use proptest::prelude::*;
+
+    use super::*;
+    use crate::distance::Metric;
+    use crate::shard::ExactScan;
+    use crate::topk::TopK;
+
+    fn spec() -> CollectionSpec {
+        CollectionSpec::new("t", 4, Metric::L2).with_shards(1)
+    }
+
+    fn vector(i: u64, version: u64) -> Vec<f32> {
+        let x = i as f32 + version as f32 * 0.001;
+        vec![x, x.sin(), x.cos(), (x * 0.5).sin()]
+    }
+
+    fn compact(shard: &mut Shard, spec: &CollectionSpec) -> CompactionReport {
+        let mut compaction = shard.begin_compaction(spec).unwrap();
+        while compaction.step(shard).unwrap() {}
+        shard.finish_compaction(compaction).unwrap()
+    }
+
+    /// Every live id with its vector, sorted.
+    fn contents(shard: &Shard) -> Vec<(u64, Vec<f32>)> {
+        let mut all: Vec<_> = shard
+            .slots
+            .keys()
+            .map(|&id| (id, shard.get(id).unwrap().to_vec()))
+            .collect();
+        all.sort_by_key(|(id, _)| *id);
+        all
+    }
+
+    #[test]
+    fn wants_compaction_at_the_thresholds() {
+        let spec = spec();
+        let mut shard = Shard::new(&spec, 0).unwrap();
+        for i in 0..COMPACT_TOMBSTONES_MIN * 10 {
+            shard.upsert(i, &vector(i, 0)).unwrap();
+        }
+        for i in 0..COMPACT_TOMBSTONES_MIN {
+            assert!(!shard.wants_compaction(), "{i} tombstones");
+            assert!(shard.delete(i));
+        }
+        // 1000 tombstones in 10,000 slots: the minimum count, but not a fifth.
+        assert!(!shard.wants_compaction());
+        for i in COMPACT_TOMBSTONES_MIN..2 * COMPACT_TOMBSTONES_MIN {
+            assert!(shard.delete(i));
+        }
+        assert!(shard.wants_compaction());
+        let report = compact(&mut shard, &spec);
+        assert_eq!(report.slots_before, 10_000);
+        assert_eq!((report.slots_after, report.live), (8000, 8000));
+        assert!(!shard.wants_compaction());
+        assert_eq!(shard.stats().tombstones, 0);
+    }
+
+    #[test]
+    fn compaction_keeps_contents_and_search_results() {
+        let spec = spec();
+        let mut shard = Shard::new(&spec, 0).unwrap();
+        for i in 0..3000 {
+            shard.upsert(i, &vector(i, 0)).unwrap();
+        }
+        for i in (0..3000).step_by(3) {
+            shard.delete(i);
+        }
+        for i in (1..3000).step_by(3) {
+            shard.upsert(i, &vector(i, 1)).unwrap();
+        }
+        while shard.index_next() {}
+        let before = contents(&shard);
+        let query = vector(1500, 7);
+        let exact_before = shard.search_exact(&query, 10);
+        let index_bytes_before = shard.stats().index_bytes;
+        let report = compact(&mut shard, &spec);
+        assert_eq!(report.slots_before, 4000);
+        assert_eq!(report.slots_after, 2000);
+        assert_eq!(contents(&shard), before);
+        assert_eq!(shard.search_exact(&query, 10), exact_before);
+        assert_eq!(shard.search_indexed(&query, 10, 64), exact_before);
+        assert_eq!(shard.unindexed(), 0);
+        assert!(shard.stats().index_bytes < index_bytes_before);
+    }
+
+    #[test]
+    fn writes_during_compaction_are_caught_up() {
+        let spec = spec();
+        let mut shard = Shard::new(&spec, 0).unwrap();
+        for i in 0..2000 {
+            shard.upsert(i, &vector(i, 0)).unwrap();
+        }
+        for i in 0..1000 {
+            shard.delete(i);
+        }
+        let mut compaction = shard.begin_compaction(&spec).unwrap();
+        for _ in 0..500 {
+            assert!(compaction.step(&shard).unwrap());
+        }
+        // Meanwhile: delete some copied and some not yet copied, replace others, add new
+        // ids, and add-then-delete one.
+        for i in [1000, 1001, 1900, 1999] {
+            assert!(shard.delete(i));
+        }
+        for i in [1002, 1950] {
+            shard.upsert(i, &vector(i, 2)).unwrap();
+        }
+        for i in 5000..5010 {
+            shard.upsert(i, &vector(i, 0)).unwrap();
+        }
+        assert!(shard.delete(5005));
+        while compaction.step(&shard).unwrap() {}
+        assert!(compaction.is_built());
+        let before = contents(&shard);
+        let report = shard.finish_compaction(compaction).unwrap();
+        assert_eq!(contents(&shard), before);
+        // 1000 copied (6 of them since tombstoned) + 2 replacements + 9 new live ids.
+        assert_eq!(report.slots_after, 1000 + 2 + 9);
+        assert_eq!(shard.stats().tombstones, 6);
+        assert_eq!(shard.unindexed(), 11);
+        while shard.index_next() {}
+        for (id, v) in &before {
+            assert_eq!(shard.search_indexed(v, 1, 32)[0].id, *id);
+        }
+        for gone in [1000, 1001, 1900, 1999, 5005, 17] {
+            assert_eq!(shard.get(gone), None);
+            let hits = shard.search_indexed(&vector(gone, 0), 5, 64);
+            assert!(hits.iter().all(|n| n.id != gone), "deleted {gone} returned");
+        }
+    }
+
+    #[test]
+    fn a_piecewise_scan_across_a_compaction_starts_over() {
+        let spec = spec();
+        let mut shard = Shard::new(&spec, 0).unwrap();
+        for i in 0..3000 {
+            shard.upsert(i, &vector(i, 0)).unwrap();
+        }
+        for i in 0..1500 {
+            shard.delete(i * 2);
+        }
+        let queries: Vec<f32> = [vector(7, 3), vector(2001, 1)].concat();
+        let expected = shard.search_exact_batch(&queries, 5);
+        let mut tops = vec![TopK::new(5), TopK::new(5)];
+        let mut scan = ExactScan::default();
+        // The first pieces see the old layout; the compaction halves the slots and moves
+        // every live vector to a lower slot.
+        assert!(shard.scan_piece(&mut scan, &queries, 700, &mut tops));
+        assert!(shard.scan_piece(&mut scan, &queries, 700, &mut tops));
+        compact(&mut shard, &spec);
+        let mut pieces = 0;
+        while shard.scan_piece(&mut scan, &queries, 700, &mut tops) {
+            pieces += 1;
+        }
+        assert_eq!(pieces, 2, "1,500 slots in pieces of 700 after the restart");
+        let got: Vec<_> = tops.into_iter().map(TopK::into_sorted_vec).collect();
+        assert_eq!(got, expected);
+    }
+
+    #[test]
+    #[should_panic(expected = "compaction not built")]
+    fn an_unbuilt_compaction_is_refused() {
+        let spec = spec();
+        let mut shard = Shard::new(&spec, 0).unwrap();
+        for i in 0..10 {
+            shard.upsert(i, &vector(i, 0)).unwrap();
+        }
+        let compaction = shard.begin_compaction(&spec).unwrap();
+        let _ = shard.finish_compaction(compaction);
+    }
+
+    /// One write to a shard under compaction.
+    #[derive(Clone, Debug)]
+    enum Op {
+        Upsert(u64),
+        Delete(u64),
+        /// Copy this many more vectors into the compaction.
+        Step(usize),
+    }
+
+    fn op() -> impl Strategy<Value = Op> {
+        prop_oneof![
+            3 => (0u64..80).prop_map(Op::Upsert),
+            2 => (0u64..80).prop_map(Op::Delete),
+            1 => (1usize..20).prop_map(Op::Step),
+        ]
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 200, ..ProptestConfig::default() })]
+
+        /// Any writes before and during a compaction: afterwards the shard holds exactly the
+        /// model's contents, its graph keeps its invariants, and exact and indexed search
+        /// agree with a scan of the model.
+        #[test]
+        fn compaction_under_random_writes_matches_the_model(
+            before in prop::collection::vec(op(), 0..150),
+            during in prop::collection::vec(op(), 0..150),
+        ) {
+            let spec = spec();
+            let mut shard = Shard::new(&spec, 0).unwrap();
+            let mut model: HashMap<u64, u64> = HashMap::new();
+            let mut version = 0;
+            let mut apply = |shard: &mut Shard, model: &mut HashMap<u64, u64>, op: &Op| {
+                version += 1;
+                match *op {
+                    Op::Upsert(id) => {
+                        shard.upsert(id, &vector(id, version)).unwrap();
+                        model.insert(id, version);
+                    }
+                    Op::Delete(id) => {
+                        assert_eq!(shard.delete(id), model.remove(&id).is_some());
+                    }
+                    Op::Step(_) => {}
+                }
+            };
+            for op in &before {
+                apply(&mut shard, &mut model, op);
+                if let Op::Step(n) = op {
+                    for _ in 0..*n {
+                        shard.index_next();
+                    }
+                }
+            }
+            let mut compaction = shard.begin_compaction(&spec).unwrap();
+            for op in &during {
+                apply(&mut shard, &mut model, op);
+                if let Op::Step(n) = op {
+                    for _ in 0..*n {
+                        compaction.step(&shard).unwrap();
+                    }
+                }
+            }
+            while compaction.step(&shard).unwrap() {}
+            shard.finish_compaction(compaction).unwrap();
+            let mut expected: Vec<(u64, Vec<f32>)> =
+                model.iter().map(|(&id, &v)| (id, vector(id, v))).collect();
+            expected.sort_by_key(|(id, _)| *id);
+            prop_assert_eq!(contents(&shard), expected);
+            prop_assert_eq!(shard.len(), model.len());
+            if let Err(e) = shard.index.check_invariants() {
+                return Err(TestCaseError::fail(e));
+            }
+            while shard.index_next() {}
+            let query = vector(40, 3);
+            let exact = shard.search_exact(&query, 5);
+            let mut scan: Vec<(f32, u64)> = model
+                .iter()
+                .map(|(&id, &v)| (Metric::L2.distance(&query, &vector(id, v)), id))
+                .collect();
+            scan.sort_by(|a, b| a.partial_cmp(b).unwrap());
+            let ids: Vec<u64> = exact.iter().map(|n| n.id).collect();
+            let scan_ids: Vec<u64> = scan.iter().take(5).map(|&(_, id)| id).collect();
+            prop_assert_eq!(ids, scan_ids);
+            // Fewer than 100 live points: a wide beam finds the exact answer.
+            prop_assert_eq!(shard.search_indexed(&query, 5, 200), exact);
+        }
+    }
+}
