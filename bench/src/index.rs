@@ -11,7 +11,8 @@
 //! Data: a TEXMEX directory (`--data DIR`: base.fvecs, query.fvecs, groundtruth.ivecs) or
 //! `--synthetic N,DIM,CLUSTERS,SEED` (ground truth by brute force over the queries, on all
 //! cores). `--delete-fraction 0.1,0.5` adds lines with that fraction of the base tombstoned
-//! (seeded choice), recall measured against the exact top-k of the surviving points.
+//! (seeded choice), recall measured against the exact top-k of the surviving points;
+//! `--compact` adds the same after rebuilding the graph from the survivors (compaction).
 
 use std::path::PathBuf;
 use std::time::Instant;
@@ -69,6 +70,10 @@ pub struct IndexArgs {
     /// Fractions of the base to tombstone for extra recall lines (library level).
     #[arg(long, value_delimiter = ',')]
     delete_fraction: Vec<f64>,
+    /// With `--delete-fraction`: also rebuild the graph from the surviving vectors, as shard
+    /// compaction does, and print its lines (`"compacted":true`, `compact_s`).
+    #[arg(long)]
+    compact: bool,
     /// Timed passes over the queries per ef; the median pass is reported.
     #[arg(long, default_value_t = 3)]
     reps: usize,
@@ -350,49 +355,130 @@ fn run_library(args: &IndexArgs, data: &Data) -> Result<(), Box<dyn std::error::
                 threads(),
             )
         };
-        for &ef in &args.ef {
-            let mut found = vec![Vec::new(); data.queries.rows()];
-            let mut out = Vec::with_capacity(ef.max(args.k));
-            let pass = timed_passes(data.queries.rows(), args.reps, |q| {
-                hnsw.search(
-                    &vectors,
-                    data.queries.row(q),
-                    args.k,
-                    ef,
-                    &mut visited,
-                    |slot| deleted[slot as usize],
-                    &mut out,
-                );
-                if found[q].is_empty() {
-                    found[q] = out.iter().map(|&(_, slot)| slot).collect();
-                }
+        let graph = Graph {
+            hnsw: &hnsw,
+            vectors: &vectors,
+            row_of: None,
+        };
+        let skip = |slot: u32| deleted[slot as usize];
+        let build_fields = json!({
+            "deleted_fraction": fraction,
+            "build_s": round(build.as_secs_f64(), 3),
+            "build_vps": round(n as f64 / build.as_secs_f64(), 1),
+            "invariants_ok": invariants.is_ok(),
+        });
+        search_lines(
+            args,
+            data,
+            &graph,
+            &skip,
+            &truth,
+            &mut visited,
+            &build_fields,
+        );
+        if args.compact && fraction > 0.0 {
+            // What `Shard::begin_compaction` builds: the live slots, in slot order, copied
+            // into a new arena and indexed with the same parameters.
+            let started = Instant::now();
+            let live: Vec<u32> = (0..n as u32).filter(|&slot| !skip(slot)).collect();
+            let mut compacted = Vectors::with_capacity(data.base.dim(), live.len())?;
+            let mut index = Hnsw::new(config, args.metric);
+            index.reserve(live.len());
+            let mut compact_visited = VisitedSet::with_capacity(live.len());
+            for &slot in &live {
+                compacted.push(vectors.get(slot))?;
+                index.insert(&compacted, &mut compact_visited);
+            }
+            let compact_s = started.elapsed().as_secs_f64();
+            let graph = Graph {
+                hnsw: &index,
+                vectors: &compacted,
+                row_of: Some(&live),
+            };
+            let fields = json!({
+                "deleted_fraction": fraction,
+                "compacted": true,
+                "compact_s": round(compact_s, 3),
+                "compact_vps": round(live.len() as f64 / compact_s, 1),
+                "invariants_ok": index.check_invariants().is_ok(),
             });
-            let mut line = common(args, data);
-            line.extend(
-                json!({
-                    "mode": "library",
-                    "shards": 1,
-                    "ef": ef,
-                    "deleted_fraction": fraction,
-                    "build_s": round(build.as_secs_f64(), 3),
-                    "build_vps": round(n as f64 / build.as_secs_f64(), 1),
-                    format!("recall_at_{}", args.k): round(recall(&found, &truth), 4),
-                    "qps": round(pass.qps, 1),
-                    "p50_us": round(pass.latencies.p50_us(), 1),
-                    "p99_us": round(pass.latencies.p99_us(), 1),
-                    "index_bytes": graph_bytes + vector_bytes,
-                    "graph_bytes": graph_bytes,
-                    "vector_bytes": vector_bytes,
-                    "invariants_ok": invariants.is_ok(),
-                })
-                .as_object()
-                .cloned()
-                .unwrap_or_default(),
+            search_lines(
+                args,
+                data,
+                &graph,
+                &|_| false,
+                &truth,
+                &mut compact_visited,
+                &fields,
             );
-            print_json(&serde_json::Value::Object(line));
         }
     }
     Ok(())
+}
+
+/// A graph to search: `row_of[slot]` is the base row a slot holds (`None`: slot = row).
+struct Graph<'a> {
+    hnsw: &'a Hnsw,
+    vectors: &'a Vectors,
+    row_of: Option<&'a [u32]>,
+}
+
+/// One JSON line per `--ef`: recall against `truth`, QPS and latency of one-query-at-a-time
+/// searches on one thread, skipping the slots `skip` names; `fields` are added to each line.
+fn search_lines(
+    args: &IndexArgs,
+    data: &Data,
+    graph: &Graph<'_>,
+    skip: &dyn Fn(u32) -> bool,
+    truth: &[Vec<u32>],
+    visited: &mut VisitedSet,
+    fields: &serde_json::Value,
+) {
+    let graph_bytes = graph.hnsw.memory_bytes();
+    let vector_bytes = graph.vectors.mapped_bytes();
+    for &ef in &args.ef {
+        let mut found = vec![Vec::new(); data.queries.rows()];
+        let mut out = Vec::with_capacity(ef.max(args.k));
+        let pass = timed_passes(data.queries.rows(), args.reps, |q| {
+            graph.hnsw.search(
+                graph.vectors,
+                data.queries.row(q),
+                args.k,
+                ef,
+                visited,
+                skip,
+                &mut out,
+            );
+            if found[q].is_empty() {
+                found[q] = out
+                    .iter()
+                    .map(|&(_, slot)| graph.row_of.map_or(slot, |rows| rows[slot as usize]))
+                    .collect();
+            }
+        });
+        let mut line = common(args, data);
+        line.extend(
+            json!({
+                "mode": "library",
+                "shards": 1,
+                "ef": ef,
+                format!("recall_at_{}", args.k): round(recall(&found, truth), 4),
+                "qps": round(pass.qps, 1),
+                "p50_us": round(pass.latencies.p50_us(), 1),
+                "p99_us": round(pass.latencies.p99_us(), 1),
+                "index_bytes": graph_bytes + vector_bytes,
+                "graph_bytes": graph_bytes,
+                "vector_bytes": vector_bytes,
+            })
+            .as_object()
+            .cloned()
+            .unwrap_or_default(),
+        );
+        if let Some(extra) = fields.as_object() {
+            line.extend(extra.clone());
+        }
+        print_json(&serde_json::Value::Object(line));
+    }
 }
 
 fn run_engine(
