@@ -55,6 +55,8 @@ pub struct ShardStats {
     pub index_bytes: u64,
     /// Slots not yet in the index (searched exactly until indexed).
     pub unindexed: u64,
+    /// Compactions since the shard was opened.
+    pub compactions: u64,
     /// WAL bytes written since the shard was opened (0 in memory).
     pub wal_bytes_written: u64,
     /// WAL `fdatasync`s since the shard was opened.
@@ -405,6 +407,7 @@ impl Shard {
             vector_bytes: self.vectors.used_bytes() as u64,
             index_bytes: self.index.memory_bytes() as u64,
             unindexed: self.unindexed() as u64,
+            compactions: self.layout_epoch,
             ..ShardStats::default()
         }
     }

@@ -139,6 +139,7 @@ fn compaction_reclaims_tombstones_under_writes_and_survives_restart() {
         engine.wait_indexed("c").unwrap();
         verify(&engine, &model, ids_max);
         let info = engine.describe("c").unwrap();
+        assert!(info.shards.iter().all(|s| s.compactions >= 1), "{info:?}");
         assert!(
             info.bytes() < bytes_before + bytes_before / 4,
             "compaction did not shrink the shards: {} bytes, {bytes_before} before the churn",

@@ -746,7 +746,13 @@ fn render(shared: &Shared) -> String {
                 |s| s.unindexed,
             ),
         ];
-        let wal_families: [(&str, &str, &str, ShardField); 6] = [
+        let typed_families: [(&str, &str, &str, ShardField); 7] = [
+            (
+                "corevec_shard_compactions_total",
+                "counter",
+                "Compactions (rebuilds from the live vectors) since the shard was opened, per collection and shard.",
+                |s| s.compactions,
+            ),
             (
                 "corevec_shard_wal_bytes_written_total",
                 "counter",
@@ -787,7 +793,7 @@ fn render(shared: &Shared) -> String {
         let families = shard_families
             .into_iter()
             .map(|(name, help, field)| (name, "gauge", help, field))
-            .chain(wal_families);
+            .chain(typed_families);
         for (name, kind, help, field) in families {
             x.family(name, kind, help);
             for info in collections {
