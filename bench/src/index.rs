@@ -26,7 +26,7 @@ use rand::SeedableRng;
 use serde_json::json;
 
 use crate::report::{print_json, round, Latencies};
-use crate::truth::ground_truth;
+use crate::truth::{ground_truth, recall};
 
 /// Arguments of `corevec-bench index`.
 #[derive(clap::Args)]
@@ -190,21 +190,6 @@ fn load(args: &IndexArgs) -> Result<Data, Box<dyn std::error::Error>> {
         queries,
         truth,
     })
-}
-
-/// Mean fraction of each query's true top-k found.
-fn recall(found: &[Vec<u32>], truth: &[Vec<u32>]) -> f64 {
-    let mut hits = 0usize;
-    let mut total = 0usize;
-    for (f, t) in found.iter().zip(truth) {
-        hits += f.iter().filter(|id| t.contains(id)).count();
-        total += t.len();
-    }
-    if total == 0 {
-        1.0
-    } else {
-        hits as f64 / total as f64
-    }
 }
 
 struct Pass {

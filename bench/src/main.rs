@@ -3,6 +3,7 @@
 //! Each subcommand lives in its own module; results and the commands that produced them are
 //! recorded in `bench/RESULTS.md`.
 
+mod compact;
 mod exact;
 mod index;
 mod report;
@@ -25,6 +26,8 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
+    /// Shard compaction in the running engine after deleting part of a dataset.
+    Compact(compact::CompactArgs),
     /// Exact (brute-force) search fanned out over 1..N shards.
     Exact(exact::ExactArgs),
     /// HNSW build and search on a TEXMEX dataset (base/query/groundtruth).
@@ -43,6 +46,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         )
         .init();
     match Cli::parse().command {
+        Command::Compact(args) => compact::run(&args),
         Command::Exact(args) => exact::run(&args),
         Command::Index(args) => index::run(&args),
         Command::Wal(args) => wal::run(&args),

@@ -46,6 +46,21 @@ pub fn ground_truth(
     out
 }
 
+/// Mean fraction of each query's true top-k found.
+pub fn recall(found: &[Vec<u32>], truth: &[Vec<u32>]) -> f64 {
+    let mut hits = 0usize;
+    let mut total = 0usize;
+    for (f, t) in found.iter().zip(truth) {
+        hits += f.iter().filter(|id| t.contains(id)).count();
+        total += t.len();
+    }
+    if total == 0 {
+        1.0
+    } else {
+        hits as f64 / total as f64
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use corevec_datasets::{Shape, Synthetic};
