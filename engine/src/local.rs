@@ -26,7 +26,7 @@ use crate::error::{Error, Result};
 use crate::mesh::{MeshMessage, MeshPort, QueryBatch, ShardRequest, ShardResponse};
 use crate::persist;
 use crate::rt::{self, Receivers, Semaphore, TaskQueues};
-use crate::shard::{ExactScan, Shard, ShardStats};
+use crate::shard::{Compaction, ExactScan, Shard, ShardStats};
 use crate::topk::{self, Neighbor, TopK};
 
 /// Most vectors in one upsert, get or delete call.
@@ -102,14 +102,26 @@ struct LocalShard {
     snapshotting: Cell<bool>,
     /// When this process wrote or loaded the newest snapshot.
     snapshot_at: Cell<Option<Instant>>,
+    /// The compaction in progress, driven by the core's background builder.
+    compaction: RefCell<Option<Compaction>>,
     /// After a failed compaction: not before this instant.
     compact_retry_at: Cell<Option<Instant>>,
 }
 
 impl LocalShard {
+    /// Logs a failed compaction (no memory for the new arena) and holds the next attempt
+    /// back for [`COMPACT_RETRY_AFTER`].
+    fn compaction_failed(&self, spec: &CollectionSpec, error: Error) {
+        tracing::warn!(collection = %spec.name, shard = self.number, %error,
+            "shard compaction failed; retrying later");
+        self.compact_retry_at
+            .set(Some(Instant::now() + COMPACT_RETRY_AFTER));
+    }
+
     /// The shard's counters plus its store's.
     fn stats(&self) -> ShardStats {
         let mut stats = self.shard.borrow().stats();
+        stats.compacting = u64::from(self.compaction.borrow().is_some());
         if let Some(store) = &self.store {
             let wal = store.stats();
             stats.wal_bytes_written = wal.bytes_written;
@@ -295,6 +307,7 @@ impl LocalEngine {
                 store,
                 snapshotting: Cell::new(false),
                 snapshot_at: Cell::new(snapshot_at),
+                compaction: RefCell::new(None),
                 compact_retry_at: Cell::new(None),
             });
         }
@@ -311,42 +324,22 @@ impl LocalEngine {
         let _ = self.index_kick.0.try_send(());
     }
 
-    /// Background task: inserts unindexed slots into their shard's index, handing the core
-    /// back after every [`BUILD_SLICE`] of work so that requests on this core keep their
-    /// latency (see [`rt::yield_to_foreground`] and docs/DECISIONS.md, "Index building").
+    /// Background task: indexes new slots and compacts shards, one [`BUILD_SLICE`] of work at
+    /// a time, round-robin over this core's shards, handing the core back after every slice
+    /// so that requests keep their latency (see [`rt::yield_to_foreground`] and
+    /// docs/DECISIONS.md, "Index building"). Round-robin keeps one shard's long job (a bulk
+    /// load, a compaction) from holding up the others.
     async fn build_indexes(self: Rc<Self>) {
         loop {
-            if self.shutting_down.get() {
-                return;
-            }
-            let collections = self.collection_list();
             let mut worked = false;
-            for collection in collections {
-                for (index, local) in collection.shards.iter().enumerate() {
-                    loop {
-                        // At least one insert per slice (one 384-d insert with the default
-                        // parameters is a few hundred microseconds on its own).
-                        let started = Instant::now();
-                        let mut more = true;
-                        while more {
-                            more = local.shard.borrow_mut().index_next();
-                            worked |= more;
-                            if started.elapsed() >= BUILD_SLICE {
-                                break;
-                            }
-                        }
-                        rt::yield_to_foreground().await;
-                        if !more || self.shutting_down.get() {
-                            break;
-                        }
+            for collection in self.collection_list() {
+                for index in 0..collection.shards.len() {
+                    if self.shutting_down.get() {
+                        return;
                     }
-                    let due = local
-                        .compact_retry_at
-                        .get()
-                        .is_none_or(|at| Instant::now() >= at);
-                    if due && local.shard.borrow().wants_compaction() {
-                        self.compact_shard(&collection, index).await;
+                    if self.background_slice(&collection, index) {
                         worked = true;
+                        rt::yield_to_foreground().await;
                     }
                 }
             }
@@ -356,54 +349,76 @@ impl LocalEngine {
         }
     }
 
-    /// Rebuilds one shard from its live vectors (`shard::compaction`) in slices, like index
-    /// building, then snapshots it so a restart loads the compacted layout. Abandoned at
-    /// shutdown and when the collection is dropped; after a failure (no memory for the new
-    /// arena) the shard is not tried again for [`COMPACT_RETRY_AFTER`].
-    async fn compact_shard(&self, collection: &Rc<LocalCollection>, index: usize) {
+    /// One slice of background work on one shard, if it has any: the compaction in progress,
+    /// else indexing its unindexed slots, else starting a compaction when it is due. Returns
+    /// whether it did anything.
+    ///
+    /// A compacting shard's new slots are not indexed in the old layout (they would be copied
+    /// over unindexed anyway); they are scanned exactly until the new layout's index has them.
+    fn background_slice(&self, collection: &Rc<LocalCollection>, index: usize) -> bool {
         let local = &collection.shards[index];
-        let started = Instant::now();
-        let failed = |error: Error| {
-            tracing::warn!(collection = %collection.spec.name, shard = local.number, %error,
-                "shard compaction failed; retrying later");
-            local
+        let slice = Instant::now();
+        let mut compaction = local.compaction.borrow_mut();
+        let Some(running) = compaction.as_mut() else {
+            let mut shard = local.shard.borrow_mut();
+            if shard.unindexed() > 0 {
+                // At least one insert per slice (one 384-d insert with the default
+                // parameters is a few hundred microseconds on its own).
+                while shard.index_next() && slice.elapsed() < BUILD_SLICE {}
+                return true;
+            }
+            let retry_due = local
                 .compact_retry_at
-                .set(Some(Instant::now() + COMPACT_RETRY_AFTER));
+                .get()
+                .is_none_or(|at| Instant::now() >= at);
+            if !(retry_due && shard.wants_compaction()) {
+                return false;
+            }
+            match shard.begin_compaction(&collection.spec) {
+                Ok(begun) => *compaction = Some(begun),
+                Err(error) => local.compaction_failed(&collection.spec, error),
+            }
+            return true;
         };
-        let begun = local.shard.borrow().begin_compaction(&collection.spec);
-        let mut compaction = match begun {
-            Ok(compaction) => compaction,
-            Err(error) => return failed(error),
-        };
-        loop {
-            let slice = Instant::now();
-            let mut more = true;
-            while more && slice.elapsed() < BUILD_SLICE {
-                match compaction.step(&local.shard.borrow()) {
-                    Ok(next) => more = next,
-                    Err(error) => return failed(error),
+        let built = loop {
+            match running.step(&local.shard.borrow()) {
+                Ok(true) if slice.elapsed() < BUILD_SLICE => {}
+                Ok(more) => break !more,
+                Err(error) => {
+                    *compaction = None;
+                    local.compaction_failed(&collection.spec, error);
+                    return true;
                 }
             }
-            rt::yield_to_foreground().await;
-            if self.shutting_down.get() || !self.is_open(collection) {
-                return;
-            }
-            if !more {
-                break;
-            }
-        }
-        let finished = local.shard.borrow_mut().finish_compaction(compaction);
-        let report = match finished {
-            Ok(report) => report,
-            Err(error) => return failed(error),
         };
-        tracing::info!(collection = %collection.spec.name, shard = local.number,
-            slots_before = report.slots_before, slots_after = report.slots_after,
-            live = report.live, elapsed_ms = started.elapsed().as_millis() as u64,
-            "compacted shard");
-        if let Err(e) = snapshot_shard(collection, index).await {
-            tracing::error!(collection = %collection.spec.name, error = %e, "snapshot after compaction failed");
+        if !built {
+            return true;
         }
+        let Some(built) = compaction.take() else {
+            unreachable!("a running compaction was just stepped");
+        };
+        let finished = local.shard.borrow_mut().finish_compaction(built);
+        match finished {
+            Ok(report) => {
+                tracing::info!(collection = %collection.spec.name, shard = local.number,
+                    slots_before = report.slots_before, slots_after = report.slots_after,
+                    live = report.live, elapsed_ms = report.elapsed.as_millis() as u64,
+                    "compacted shard");
+                // A snapshot, so a restart loads the compacted layout; not for a collection
+                // dropped meanwhile (its directory is gone).
+                if self.is_open(collection) {
+                    let collection = Rc::clone(collection);
+                    rt::spawn_into(self.queues.background, async move {
+                        if let Err(e) = snapshot_shard(&collection, index).await {
+                            tracing::error!(collection = %collection.spec.name, error = %e,
+                                "snapshot after compaction failed");
+                        }
+                    });
+                }
+            }
+            Err(error) => local.compaction_failed(&collection.spec, error),
+        }
+        true
     }
 
     /// Whether `collection` is still this core's open collection of that name (not dropped,

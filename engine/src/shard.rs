@@ -57,6 +57,8 @@ pub struct ShardStats {
     pub unindexed: u64,
     /// Compactions since the shard was opened.
     pub compactions: u64,
+    /// 1 while a compaction of the shard is in progress.
+    pub compacting: u64,
     /// WAL bytes written since the shard was opened (0 in memory).
     pub wal_bytes_written: u64,
     /// WAL `fdatasync`s since the shard was opened.

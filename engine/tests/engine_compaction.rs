@@ -164,3 +164,67 @@ fn compaction_reclaims_tombstones_under_writes_and_survives_restart() {
     engine.shutdown().unwrap();
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// The core's background work is round-robin over its shards: a long compaction of one
+/// collection does not hold up indexing another collection's new vectors on the same core.
+#[test]
+fn a_compaction_does_not_hold_up_indexing_elsewhere_on_the_core() {
+    let engine = Engine::start(EngineConfig {
+        cores: CoreSelection::Count(1),
+        ..Default::default()
+    })
+    .unwrap();
+    const BIG_DIM: u64 = 48;
+    let big = CollectionSpec::new("big", BIG_DIM as usize, Metric::L2).with_shards(1);
+    engine.create_collection(big).unwrap();
+    // Large enough that its compaction takes far longer than indexing 300 small vectors.
+    let n = 30_000u64;
+    let ids: Vec<u64> = (0..n).collect();
+    let flat: Vec<f32> = ids
+        .iter()
+        .flat_map(|&id| {
+            (0..BIG_DIM).map(move |j| ((id * 7 + j * 13) % 101) as f32 * 0.1 + id as f32 * 1e-4)
+        })
+        .collect();
+    engine.upsert("big", &ids, &flat).unwrap();
+    engine.wait_indexed("big").unwrap();
+    let odd: Vec<u64> = ids.iter().copied().filter(|id| id % 2 == 1).collect();
+    engine.delete("big", &odd).unwrap();
+    let compacting = |engine: &Engine| engine.describe("big").unwrap().shards[0].compacting;
+    let started = Instant::now();
+    while compacting(&engine) == 0 {
+        assert!(
+            engine.describe("big").unwrap().shards[0].compactions == 0,
+            "compacted too fast to observe"
+        );
+        assert!(
+            started.elapsed() < Duration::from_secs(60),
+            "compaction never started"
+        );
+        std::thread::sleep(Duration::from_millis(1));
+    }
+    engine
+        .create_collection(CollectionSpec::new("small", DIM, Metric::L2).with_shards(1))
+        .unwrap();
+    let small_ids: Vec<u64> = (0..300).collect();
+    let small: Vec<f32> = small_ids.iter().flat_map(|&id| vector(id, 0)).collect();
+    engine.upsert("small", &small_ids, &small).unwrap();
+    engine.wait_indexed("small").unwrap();
+    let big = engine.describe("big").unwrap();
+    assert_eq!(
+        (big.shards[0].compacting, big.shards[0].compactions),
+        (1, 0),
+        "the small collection was indexed only after the big one's compaction"
+    );
+    while compacting(&engine) == 1 {
+        assert!(
+            started.elapsed() < Duration::from_secs(120),
+            "compaction never ended"
+        );
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    let big = engine.describe("big").unwrap();
+    assert_eq!(big.shards[0].compactions, 1);
+    assert_eq!(big.vectors(), n / 2);
+    engine.shutdown().unwrap();
+}

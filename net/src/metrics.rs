@@ -746,7 +746,13 @@ fn render(shared: &Shared) -> String {
                 |s| s.unindexed,
             ),
         ];
-        let typed_families: [(&str, &str, &str, ShardField); 7] = [
+        let typed_families: [(&str, &str, &str, ShardField); 8] = [
+            (
+                "corevec_shard_compacting",
+                "gauge",
+                "1 while the shard is being compacted, per collection and shard.",
+                |s| s.compacting,
+            ),
             (
                 "corevec_shard_compactions_total",
                 "counter",

@@ -16,6 +16,8 @@
 //! Nothing here touches the disk: the WAL addresses vectors by id, not by slot, so its records
 //! replay the same way onto a compacted shard; the next snapshot stores the compacted layout.
 
+use std::time::{Duration, Instant};
+
 use super::{index_config, live_slots, Shard};
 use crate::collection::CollectionSpec;
 use crate::error::{Error, Result};
@@ -42,6 +44,7 @@ pub struct Compaction {
     ids: Vec<u64>,
     index: Hnsw,
     visited: VisitedSet,
+    begun: Instant,
 }
 
 /// What [`Shard::finish_compaction`] did.
@@ -53,6 +56,8 @@ pub struct CompactionReport {
     pub slots_after: u32,
     /// Live vectors (unchanged by compaction).
     pub live: u32,
+    /// From [`Shard::begin_compaction`] to the end of [`Shard::finish_compaction`].
+    pub elapsed: Duration,
 }
 
 impl Compaction {
@@ -115,6 +120,7 @@ impl Shard {
             sources,
             vectors,
             index,
+            begun: Instant::now(),
         })
     }
 
@@ -135,6 +141,7 @@ impl Shard {
             mut ids,
             index,
             visited,
+            begun,
         } = compaction;
         assert_eq!(epoch, self.layout_epoch, "compaction of another layout");
         assert_eq!(index.len(), sources.len(), "compaction not built");
@@ -168,6 +175,7 @@ impl Shard {
             slots_before,
             slots_after: ids.len() as u32,
             live: slots.len() as u32,
+            elapsed: begun.elapsed(),
         };
         self.vectors = vectors;
         self.ids = ids;
