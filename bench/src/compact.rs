@@ -9,7 +9,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use corevec_datasets::{load_texmex, Vectors};
-use corevec_engine::shard::{ShardStats, COMPACT_TOMBSTONES_MIN, COMPACT_TOMBSTONE_SHARE_INV};
+use corevec_engine::shard::{CompactionPolicy, ShardStats};
 use corevec_engine::{
     CollectionSpec, CoreSelection, Engine, EngineConfig, IndexParams, Metric, SearchRequest,
 };
@@ -181,19 +181,21 @@ fn search(
 /// a compaction can make it due once more), and every index covers every live vector.
 fn wait_compacted(engine: &Engine) -> Result<(), corevec_engine::Error> {
     let deadline = Instant::now() + Duration::from_secs(3600);
-    let due = |s: &ShardStats| {
-        s.tombstones >= COMPACT_TOMBSTONES_MIN
-            && s.tombstones * COMPACT_TOMBSTONE_SHARE_INV >= s.vectors + s.tombstones
-    };
+    let policy = CompactionPolicy::default();
+    let due = |s: &ShardStats| policy.is_due(s.tombstones, s.vectors + s.tombstones);
     let settled = |s: &ShardStats| s.compactions > 0 && !due(s);
     loop {
         let info = engine.describe(COLLECTION)?;
         if let Some(idle) = info.shards.iter().find(|s| s.compactions == 0 && !due(s)) {
             return Err(corevec_engine::Error::InvalidArgument(format!(
                 "shard {} will not be compacted: {} tombstones next to {} live vectors is below \
-                 the threshold ({COMPACT_TOMBSTONES_MIN} tombstones and 1/{COMPACT_TOMBSTONE_SHARE_INV} \
-                 of the slots); use a larger --delete-fraction",
-                idle.shard, idle.tombstones, idle.vectors
+                 the threshold ({} tombstones that are {}% of the slots); use a larger \
+                 --delete-fraction",
+                idle.shard,
+                idle.tombstones,
+                idle.vectors,
+                policy.min_tombstones,
+                policy.tombstone_percent
             )));
         }
         if info.shards.iter().all(settled) {

@@ -21,6 +21,7 @@ use crate::error::{Error, Result};
 use crate::local::{CollectionInfo, Durable, LocalEngine, SearchRequest};
 use crate::mesh::{MeshMessage, MeshPort, MESH_CREDITS_DEFAULT};
 use crate::rt::{self, MeshBuilder};
+use crate::shard::CompactionPolicy;
 use crate::topk::Neighbor;
 use crate::topology::{CoreSelection, MachineTopology, PhysicalCore};
 
@@ -47,6 +48,8 @@ pub struct EngineConfig {
     pub wal: WalConfig,
     /// A shard snapshots itself after this many WAL bytes (used with `data_dir`).
     pub snapshot_wal_bytes: u64,
+    /// When a shard is rebuilt from its live vectors.
+    pub compaction: CompactionPolicy,
 }
 
 /// Default automatic-snapshot threshold: 256 MiB of WAL per shard.
@@ -62,6 +65,7 @@ impl Default for EngineConfig {
             data_dir: None,
             wal: WalConfig::default(),
             snapshot_wal_bytes: SNAPSHOT_WAL_BYTES_DEFAULT,
+            compaction: CompactionPolicy::default(),
         }
     }
 }
@@ -123,6 +127,12 @@ impl Engine {
                 "mesh_credits must be at least 1".into(),
             ));
         }
+        if config.compaction.tombstone_percent > 100 {
+            return Err(Error::InvalidArgument(
+                "compaction tombstone_percent must be at most 100".into(),
+            ));
+        }
+        let compaction = config.compaction;
         let mesh = MeshBuilder::<MeshMessage, _>::full(cores, 2 * config.mesh_credits);
         let on_core = Arc::new(on_core);
         let durable = config.data_dir.as_ref().map(|data_dir| Durable {
@@ -178,16 +188,21 @@ impl Engine {
                         }
                     }
                     let port = MeshPort::new(senders, credits);
-                    let local =
-                        match LocalEngine::start(port, &mut receivers, default_shards, durable)
-                            .await
-                        {
-                            Ok(local) => local,
-                            Err(e) => {
-                                let _ = started_tx.send(Err(e));
-                                return;
-                            }
-                        };
+                    let local = match LocalEngine::start(
+                        port,
+                        &mut receivers,
+                        default_shards,
+                        durable,
+                        compaction,
+                    )
+                    .await
+                    {
+                        Ok(local) => local,
+                        Err(e) => {
+                            let _ = started_tx.send(Err(e));
+                            return;
+                        }
+                    };
                     let _ = started_tx.send(Ok((local.core(), i)));
                     // Start barrier: serve nothing until every core has recovered its shards,
                     // or a request fanned out to a core still recovering would miss

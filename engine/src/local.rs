@@ -26,7 +26,7 @@ use crate::error::{Error, Result};
 use crate::mesh::{MeshMessage, MeshPort, QueryBatch, ShardRequest, ShardResponse};
 use crate::persist;
 use crate::rt::{self, Receivers, Semaphore, TaskQueues};
-use crate::shard::{Compaction, ExactScan, Shard, ShardStats};
+use crate::shard::{Compaction, CompactionPolicy, ExactScan, Shard, ShardStats};
 use crate::topk::{self, Neighbor, TopK};
 
 /// Most vectors in one upsert, get or delete call.
@@ -160,6 +160,8 @@ pub struct LocalEngine {
     mesh: MeshPort,
     queues: TaskQueues,
     durable: Option<Durable>,
+    /// When the background builder compacts a shard.
+    compaction: CompactionPolicy,
     /// Wakes the index builder after writes.
     index_kick: (flume::Sender<()>, flume::Receiver<()>),
     default_shards: u32,
@@ -190,11 +192,13 @@ impl LocalEngine {
         receivers: &mut Receivers<MeshMessage>,
         default_shards: u32,
         durable: Option<Durable>,
+        compaction: CompactionPolicy,
     ) -> Result<Rc<Self>> {
         let engine = Rc::new(Self {
             mesh,
             queues: TaskQueues::create(),
             durable,
+            compaction,
             index_kick: flume::bounded(1),
             default_shards,
             collections: RefCell::new(HashMap::new()),
@@ -371,7 +375,7 @@ impl LocalEngine {
                 .compact_retry_at
                 .get()
                 .is_none_or(|at| Instant::now() >= at);
-            if !(retry_due && shard.wants_compaction()) {
+            if !(retry_due && shard.wants_compaction(&self.compaction)) {
                 return false;
             }
             match shard.begin_compaction(&collection.spec) {

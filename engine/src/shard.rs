@@ -19,7 +19,8 @@ use crate::topk::{Neighbor, TopK};
 use crate::vectors::Vectors;
 
 pub use compaction::{
-    Compaction, CompactionReport, COMPACT_TOMBSTONES_MIN, COMPACT_TOMBSTONE_SHARE_INV,
+    Compaction, CompactionPolicy, CompactionReport, COMPACT_TOMBSTONES_MIN,
+    COMPACT_TOMBSTONE_PERCENT,
 };
 
 /// Shards whose vectors take at most this many bytes are always searched exhaustively: the

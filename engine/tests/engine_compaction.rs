@@ -7,6 +7,7 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
+use corevec_engine::shard::CompactionPolicy;
 use corevec_engine::{CollectionSpec, CoreSelection, Engine, EngineConfig, Metric, SearchRequest};
 use corevec_storage::{Durability, WalConfig};
 
@@ -227,4 +228,61 @@ fn a_compaction_does_not_hold_up_indexing_elsewhere_on_the_core() {
     assert_eq!(big.shards[0].compactions, 1);
     assert_eq!(big.vectors(), n / 2);
     engine.shutdown().unwrap();
+}
+
+/// `EngineConfig::compaction` decides when a shard is due; 0 percent turns compaction off.
+#[test]
+fn the_compaction_policy_is_honoured() {
+    let run = |policy: CompactionPolicy, delete_steps: &[u64]| -> Vec<u64> {
+        let engine = Engine::start(EngineConfig {
+            cores: CoreSelection::Count(1),
+            compaction: policy,
+            ..Default::default()
+        })
+        .unwrap();
+        engine
+            .create_collection(CollectionSpec::new("p", DIM, Metric::L2).with_shards(1))
+            .unwrap();
+        let ids: Vec<u64> = (0..1000).collect();
+        let flat: Vec<f32> = ids.iter().flat_map(|&id| vector(id, 0)).collect();
+        engine.upsert("p", &ids, &flat).unwrap();
+        engine.wait_indexed("p").unwrap();
+        let mut compactions_after_each = Vec::new();
+        let mut deleted = 0;
+        for &upto in delete_steps {
+            let batch: Vec<u64> = (deleted..upto).collect();
+            let live = batch.len() as u64;
+            assert_eq!(engine.delete("p", &batch).unwrap(), live);
+            deleted = upto;
+            // Far longer than compacting 1,000 8-d vectors takes (a few milliseconds).
+            std::thread::sleep(Duration::from_millis(500));
+            let stats = engine.describe("p").unwrap().shards[0].clone();
+            assert_eq!(stats.compacting, 0, "still compacting after 500 ms");
+            compactions_after_each.push(stats.compactions);
+        }
+        engine.shutdown().unwrap();
+        compactions_after_each
+    };
+    let half = CompactionPolicy {
+        min_tombstones: 10,
+        tombstone_percent: 50,
+    };
+    // 40% tombstones: not due; 60%: due.
+    assert_eq!(run(half, &[400, 600]), vec![0, 1]);
+    let off = CompactionPolicy {
+        min_tombstones: 10,
+        tombstone_percent: 0,
+    };
+    assert_eq!(run(off, &[900]), vec![0]);
+    // The default (20%) compacts at 40%.
+    assert_eq!(
+        run(
+            CompactionPolicy {
+                min_tombstones: 10,
+                ..CompactionPolicy::default()
+            },
+            &[400]
+        ),
+        vec![1]
+    );
 }

@@ -11,6 +11,7 @@ use std::str::FromStr;
 use std::time::Duration;
 
 use clap::{Args, ValueEnum};
+use corevec_engine::shard::{CompactionPolicy, COMPACT_TOMBSTONES_MIN, COMPACT_TOMBSTONE_PERCENT};
 use corevec_engine::CoreSelection;
 use corevec_net::ServerConfig;
 use corevec_storage::Durability;
@@ -122,6 +123,17 @@ pub struct ServeFlags {
         value_parser = clap::builder::BoolishValueParser::new()
     )]
     pub snapshot_on_shutdown: Option<bool>,
+    /// Compact a shard once at least this many of its slots hold replaced or deleted
+    /// vectors... [default: 1000].
+    #[arg(long, env = "COREVEC_COMPACTION_MIN_TOMBSTONES", value_name = "N")]
+    pub compaction_min_tombstones: Option<u64>,
+    /// ...and they are at least this percent of its slots; 0 = never compact [default: 20].
+    #[arg(
+        long,
+        env = "COREVEC_COMPACTION_TOMBSTONE_PERCENT",
+        value_name = "PERCENT"
+    )]
+    pub compaction_tombstone_percent: Option<u32>,
 }
 
 /// `cores` in a file: `"all"`, `4`, `"0,2"` or `[0, 2]`.
@@ -151,6 +163,8 @@ struct FileConfig {
     idle_timeout_s: Option<u64>,
     shutdown_timeout_s: Option<u64>,
     snapshot_on_shutdown: Option<bool>,
+    compaction_min_tombstones: Option<u64>,
+    compaction_tombstone_percent: Option<u32>,
 }
 
 /// The effective configuration of `corevec serve`.
@@ -184,6 +198,8 @@ pub struct ServeConfig {
     pub shutdown_timeout_s: u64,
     /// Snapshot every collection at graceful shutdown, before the engine stops.
     pub snapshot_on_shutdown: bool,
+    /// When a shard is compacted (`compaction_min_tombstones`, `compaction_tombstone_percent`).
+    pub compaction: CompactionPolicy,
 }
 
 fn key_error(origin: &str, key: &str, reason: impl std::fmt::Display) -> Failure {
@@ -309,7 +325,24 @@ impl ServeConfig {
                 .snapshot_on_shutdown
                 .or(file.snapshot_on_shutdown)
                 .unwrap_or(false),
+            compaction: CompactionPolicy {
+                min_tombstones: flags
+                    .compaction_min_tombstones
+                    .or(file.compaction_min_tombstones)
+                    .unwrap_or(COMPACT_TOMBSTONES_MIN),
+                tombstone_percent: flags
+                    .compaction_tombstone_percent
+                    .or(file.compaction_tombstone_percent)
+                    .unwrap_or(COMPACT_TOMBSTONE_PERCENT),
+            },
         };
+        if config.compaction.tombstone_percent > 100 {
+            return Err(key_error(
+                origin,
+                "compaction_tombstone_percent",
+                "must be at most 100 (0 turns compaction off)",
+            ));
+        }
         if config.data_dir.as_os_str().is_empty() {
             return Err(key_error(origin, "data_dir", "must not be empty"));
         }
@@ -410,6 +443,14 @@ impl ServeConfig {
             "snapshot_on_shutdown",
             toml::Value::Boolean(self.snapshot_on_shutdown),
         );
+        put(
+            "compaction_min_tombstones",
+            int(self.compaction.min_tombstones),
+        );
+        put(
+            "compaction_tombstone_percent",
+            int(u64::from(self.compaction.tombstone_percent)),
+        );
         toml::to_string(&table).unwrap_or_default()
     }
 }
@@ -497,7 +538,10 @@ mod tests {
 
     #[test]
     fn flags_override_the_file_and_print_config_round_trips() {
-        let f = file("listen = \"127.0.0.1:1000\"\ncores = 2\ndurability = \"interval=50\"\n");
+        let f = file(
+            "listen = \"127.0.0.1:1000\"\ncores = 2\ndurability = \"interval=50\"\n\
+             compaction_tombstone_percent = 0\ncompaction_min_tombstones = 50\n",
+        );
         let flags = ServeFlags {
             config: Some(f.path().to_owned()),
             listen: Some("127.0.0.1:2000".parse().unwrap()),
@@ -509,6 +553,13 @@ mod tests {
         assert_eq!(
             config.durability,
             Durability::Interval(Duration::from_millis(50))
+        );
+        assert_eq!(
+            config.compaction,
+            CompactionPolicy {
+                min_tombstones: 50,
+                tombstone_percent: 0
+            }
         );
         let printed = file(&config.to_toml());
         let again = ServeConfig::resolve(&ServeFlags {
@@ -531,6 +582,14 @@ mod tests {
                 "max_in_flight_per_connection",
             ),
             ("idle_timeout_s = \"soon\"\n", "idle_timeout_s"),
+            (
+                "compaction_tombstone_percent = 101\n",
+                "compaction_tombstone_percent",
+            ),
+            (
+                "compaction_min_tombstones = -1\n",
+                "compaction_min_tombstones",
+            ),
         ] {
             let f = file(text);
             let err = ServeConfig::resolve(&ServeFlags {

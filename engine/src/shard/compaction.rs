@@ -24,12 +24,39 @@ use crate::error::{Error, Result};
 use crate::hnsw::{Hnsw, VisitedSet};
 use crate::vectors::Vectors;
 
-/// A shard is compacted once at least this many of its slots are tombstones...
+/// Default of [`CompactionPolicy::min_tombstones`].
 pub const COMPACT_TOMBSTONES_MIN: u64 = 1000;
-/// ...and they are at least `1 / COMPACT_TOMBSTONE_SHARE_INV` of its slots (one fifth: a
-/// shard holds at most 25% more slots than live vectors, plus the minimum, before it is
-/// compacted).
-pub const COMPACT_TOMBSTONE_SHARE_INV: u64 = 5;
+/// Default of [`CompactionPolicy::tombstone_percent`]: a shard then holds at most 25% more
+/// slots than live vectors (plus the minimum) before it is compacted.
+pub const COMPACT_TOMBSTONE_PERCENT: u32 = 20;
+
+/// When a shard is due for compaction.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct CompactionPolicy {
+    /// At least this many of its slots are tombstones...
+    pub min_tombstones: u64,
+    /// ...and they are at least this percent of its slots (1..=100); 0 turns compaction off.
+    pub tombstone_percent: u32,
+}
+
+impl Default for CompactionPolicy {
+    fn default() -> Self {
+        Self {
+            min_tombstones: COMPACT_TOMBSTONES_MIN,
+            tombstone_percent: COMPACT_TOMBSTONE_PERCENT,
+        }
+    }
+}
+
+impl CompactionPolicy {
+    /// Whether a shard with `tombstones` among `slots` slots is due.
+    pub fn is_due(&self, tombstones: u64, slots: u64) -> bool {
+        debug_assert!(self.tombstone_percent <= 100);
+        self.tombstone_percent > 0
+            && tombstones >= self.min_tombstones
+            && tombstones * 100 >= slots * u64::from(self.tombstone_percent)
+    }
+}
 
 /// A compaction in progress: the new arena and graph over the shard's live slots as of
 /// [`Shard::begin_compaction`]. Dropping it abandons the compaction (nothing to undo).
@@ -91,11 +118,9 @@ impl Compaction {
 }
 
 impl Shard {
-    /// Whether enough of this shard's slots are tombstones for compaction to pay (see
-    /// [`COMPACT_TOMBSTONES_MIN`] and [`COMPACT_TOMBSTONE_SHARE_INV`]).
-    pub fn wants_compaction(&self) -> bool {
-        self.tombstone_count >= COMPACT_TOMBSTONES_MIN
-            && self.tombstone_count * COMPACT_TOMBSTONE_SHARE_INV >= u64::from(self.slots())
+    /// Whether `policy` says this shard is due for compaction.
+    pub fn wants_compaction(&self, policy: &CompactionPolicy) -> bool {
+        policy.is_due(self.tombstone_count, u64::from(self.slots()))
     }
 
     /// Starts a compaction of this shard's current live slots; drive it with
@@ -234,19 +259,22 @@ mod tests {
             shard.upsert(i, &vector(i, 0)).unwrap();
         }
         for i in 0..COMPACT_TOMBSTONES_MIN {
-            assert!(!shard.wants_compaction(), "{i} tombstones");
+            assert!(
+                !shard.wants_compaction(&CompactionPolicy::default()),
+                "{i} tombstones"
+            );
             assert!(shard.delete(i));
         }
         // 1000 tombstones in 10,000 slots: the minimum count, but not a fifth.
-        assert!(!shard.wants_compaction());
+        assert!(!shard.wants_compaction(&CompactionPolicy::default()));
         for i in COMPACT_TOMBSTONES_MIN..2 * COMPACT_TOMBSTONES_MIN {
             assert!(shard.delete(i));
         }
-        assert!(shard.wants_compaction());
+        assert!(shard.wants_compaction(&CompactionPolicy::default()));
         let report = compact(&mut shard, &spec);
         assert_eq!(report.slots_before, 10_000);
         assert_eq!((report.slots_after, report.live), (8000, 8000));
-        assert!(!shard.wants_compaction());
+        assert!(!shard.wants_compaction(&CompactionPolicy::default()));
         assert_eq!(shard.stats().tombstones, 0);
     }
 

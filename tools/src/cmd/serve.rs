@@ -82,6 +82,7 @@ pub fn run(args: ServeArgs) -> Result<(), Failure> {
             durability: config.durability,
             ..WalConfig::default()
         },
+        compaction: config.compaction,
         ..EngineConfig::default()
     };
     let engine = Engine::start_with(engine_config, server.on_core()).context(format!(
