@@ -354,8 +354,8 @@ impl LocalEngine {
     }
 
     /// One slice of background work on one shard, if it has any: the compaction in progress,
-    /// else indexing its unindexed slots, else starting a compaction when it is due. Returns
-    /// whether it did anything.
+    /// else starting a compaction when one is due, else indexing its unindexed slots.
+    /// Returns whether it did anything.
     ///
     /// A compacting shard's new slots are not indexed in the old layout (they would be copied
     /// over unindexed anyway); they are scanned exactly until the new layout's index has them.
@@ -365,23 +365,25 @@ impl LocalEngine {
         let mut compaction = local.compaction.borrow_mut();
         let Some(running) = compaction.as_mut() else {
             let mut shard = local.shard.borrow_mut();
-            if shard.unindexed() > 0 {
-                // At least one insert per slice (one 384-d insert with the default
-                // parameters is a few hundred microseconds on its own).
-                while shard.index_next() && slice.elapsed() < BUILD_SLICE {}
-                return true;
-            }
             let retry_due = local
                 .compact_retry_at
                 .get()
                 .is_none_or(|at| Instant::now() >= at);
-            if !(retry_due && shard.wants_compaction(&self.compaction)) {
+            // Before indexing: the compaction indexes every live vector anyway, and under a
+            // steady stream of writes the index may never catch up.
+            if retry_due && shard.wants_compaction(&self.compaction) {
+                match shard.begin_compaction(&collection.spec) {
+                    Ok(begun) => *compaction = Some(begun),
+                    Err(error) => local.compaction_failed(&collection.spec, error),
+                }
+                return true;
+            }
+            if shard.unindexed() == 0 {
                 return false;
             }
-            match shard.begin_compaction(&collection.spec) {
-                Ok(begun) => *compaction = Some(begun),
-                Err(error) => local.compaction_failed(&collection.spec, error),
-            }
+            // At least one insert per slice (one 384-d insert with the default parameters is
+            // a few hundred microseconds on its own).
+            while shard.index_next() && slice.elapsed() < BUILD_SLICE {}
             return true;
         };
         let built = loop {

@@ -3,7 +3,8 @@
 //! moments (at least 20 rounds, half of them aimed at a snapshot being written), restarted on
 //! the same data directory, and every id is checked: each acknowledged vector is back bit for
 //! bit, no acknowledged delete is undone, and a write whose outcome the client could not know
-//! (failed or in flight at the kill) left either the previous state or its own.
+//! (failed or in flight at the kill) left either the previous state or its own. The writers
+//! overwrite a small id space, so shards are also compacted during the test (asserted).
 //!
 //! `engine/tests/engine_durable.rs` does the same with the engine in a child process; this
 //! one goes through the server, the wire protocol and the `corevec` binary's start-up path.
@@ -394,6 +395,7 @@ fn kill_9_of_the_server_loses_no_acknowledged_write() {
     let (mut total_acked, mut total_uncertain) = (0u64, 0u64);
     let mut snapshot_request_at_kill = 0;
     let mut snapshot_tmp_at_kill = 0;
+    let mut compactions_logged = 0;
     let mut errors_alive = Vec::new();
 
     let mut node = node!().data_dir(&data_dir).start();
@@ -488,6 +490,7 @@ fn kill_9_of_the_server_loses_no_acknowledged_write() {
             tmp_dirs.len(),
         );
         let killed_log = node.log();
+        compactions_logged += killed_log.matches("compacted shard").count();
         drop(node);
 
         node = node!().data_dir(&data_dir).start();
@@ -509,7 +512,7 @@ fn kill_9_of_the_server_loses_no_acknowledged_write() {
     println!(
         "crash_serve: {rounds} kills in {:.1} s; acknowledged writes {total_acked}, uncertain {total_uncertain}; \
          kills with a snapshot request in flight {snapshot_request_at_kill}, with a snapshot directory being written {snapshot_tmp_at_kill}; \
-         errors while the server was alive: {}",
+         shard compactions {compactions_logged}; errors while the server was alive: {}",
         started.elapsed().as_secs_f64(),
         errors_alive.len()
     );
@@ -524,6 +527,12 @@ fn kill_9_of_the_server_loses_no_acknowledged_write() {
     assert!(
         snapshot_request_at_kill > 0,
         "seed {seed}: no kill landed while a snapshot was requested"
+    );
+    // Overwrites leave tombstones behind, so shards are compacted (and snapshotted after
+    // it) while the kills happen; the checks above then cover compacted layouts too.
+    assert!(
+        compactions_logged > 0,
+        "seed {seed}: no shard was compacted during the test"
     );
     // The aimed rounds kill as soon as a `snap-*.tmp` directory appears; finding one left
     // behind proves the kill interrupted a snapshot being written.
