@@ -37,6 +37,10 @@ pub struct WalArgs {
     /// rotation then zero-fills the new segment while every writer waits.
     #[arg(long)]
     no_prepare: bool,
+    /// In `sync` mode, acknowledge after a separate `fdatasync` per group instead of writing
+    /// through (O_DSYNC segments, the default; `WalConfig::write_through`).
+    #[arg(long)]
+    no_write_through: bool,
     /// CPU to run the executor on.
     #[arg(long, default_value_t = 0)]
     cpu: usize,
@@ -47,23 +51,28 @@ pub struct WalArgs {
 
 pub fn run(args: &WalArgs) -> Result<(), Box<dyn std::error::Error>> {
     std::fs::create_dir_all(&args.dir)?;
-    let (dir, record_bytes, mode, writers, prepare) = (
+    let (dir, record_bytes, writers, prepare) = (
         args.dir.clone(),
         args.record_bytes,
-        args.mode,
         args.writers.clone(),
         !args.no_prepare,
     );
+    let config = WalConfig {
+        durability: args.mode,
+        write_through: !args.no_write_through,
+        ..WalConfig::default()
+    };
     let duration = Duration::from_secs_f64(args.seconds);
     let outcome = rt::start_pinned("corevec-walbench", args.cpu, move || async move {
         let raw = raw_bandwidth(&dir, duration).await?;
         for w in writers {
             let shard_dir = dir.join(format!("wal-bench-{w}"));
-            let line = append_load(&shard_dir, record_bytes, mode, w, duration, prepare).await;
+            let line = append_load(&shard_dir, record_bytes, config, w, duration, prepare).await;
             let _ = std::fs::remove_dir_all(&shard_dir);
             let (records_per_s, latencies, stats) = line?;
             emit(&json!({
-                "bench": "wal", "writers": w, "mode": mode.to_string(), "record_bytes": record_bytes,
+                "bench": "wal", "writers": w, "mode": config.durability.to_string(),
+                "write_through": config.write_through, "record_bytes": record_bytes,
                 "records_per_s": records_per_s,
                 "mb_per_s": records_per_s * record_bytes as f64 / 1e6,
                 "p50_us": latencies.quantile_us(0.5), "p99_us": latencies.quantile_us(0.99),
@@ -115,17 +124,13 @@ async fn raw_bandwidth(dir: &std::path::Path, duration: Duration) -> Result<f64,
 async fn append_load(
     dir: &std::path::Path,
     record_bytes: usize,
-    mode: Durability,
+    config: WalConfig,
     writers: usize,
     duration: Duration,
     prepare: bool,
 ) -> Result<(f64, Latencies, corevec_storage::WalStats), String> {
     let _ = std::fs::remove_dir_all(dir);
     std::fs::create_dir_all(dir).map_err(|e| e.to_string())?;
-    let config = WalConfig {
-        durability: mode,
-        ..WalConfig::default()
-    };
     let (store, _) = ShardStore::open_dir(dir, config)
         .await
         .map_err(|e| e.to_string())?;

@@ -29,6 +29,7 @@ fn engine(dir: &Path) -> Engine {
         wal: WalConfig {
             segment_bytes: 4 << 20,
             durability: Durability::Sync,
+            ..WalConfig::default()
         },
         snapshot_wal_bytes: u64::MAX,
         ..Default::default()

@@ -38,6 +38,7 @@ fn durable_engine(dir: &Path, snapshot_wal_bytes: u64) -> Engine {
         wal: WalConfig {
             segment_bytes: 1 << 20,
             durability: Durability::Sync,
+            ..WalConfig::default()
         },
         snapshot_wal_bytes,
         ..Default::default()

@@ -768,7 +768,7 @@ fn render(shared: &Shared) -> String {
             (
                 "corevec_shard_wal_fsyncs_total",
                 "counter",
-                "WAL fdatasyncs since the shard was opened, per collection and shard.",
+                "Points where WAL records became durable (fdatasyncs; O_DSYNC group writes in sync mode) since the shard was opened, per collection and shard.",
                 |s| s.wal_fsyncs,
             ),
             (

@@ -72,6 +72,10 @@ pub trait Directory {
     async fn create_file(&self, path: &str) -> Result<Self::File>;
     /// Opens an existing file read-write.
     async fn open_file(&self, path: &str) -> Result<Self::File>;
+    /// Opens an existing file read-write with *write-through* writes (`O_DSYNC`): a
+    /// [`File::write_at`] completes only once its data (and the metadata needed to read it
+    /// back) is durable, as if followed by `fdatasync`.
+    async fn open_file_write_through(&self, path: &str) -> Result<Self::File>;
     /// Creates a directory (durable after `sync_dir` on the parent).
     async fn create_dir(&self, path: &str) -> Result<()>;
     /// Lists the entries of a directory, sorted by name.
@@ -96,7 +100,8 @@ pub trait File {
     fn path(&self) -> &Path;
     /// Reads up to `len` bytes at `offset`; fewer only at end of file.
     async fn read_at(&self, offset: u64, len: usize) -> Result<Vec<u8>>;
-    /// Writes all of `data` at `offset` (not durable until [`File::sync`]).
+    /// Writes all of `data` at `offset` (not durable until [`File::sync`], unless the file was
+    /// opened with [`Directory::open_file_write_through`]).
     async fn write_at(&self, offset: u64, data: &[u8]) -> Result<()>;
     /// `fdatasync`: makes every completed write and the file size durable.
     async fn sync(&self) -> Result<()>;

@@ -107,6 +107,13 @@ pub struct WalConfig {
     pub segment_bytes: u64,
     /// When appends are acknowledged.
     pub durability: Durability,
+    /// With [`Durability::Sync`]: open segments write-through (`O_DSYNC`), so a group's write
+    /// is durable when it completes and needs no `fdatasync` of its own (one I/O per group
+    /// instead of two). Measured on the project's disk: +16–30% records/s at 1, 8 and 64
+    /// writers and lower p50 and p99 latency (bench/RESULTS.md). `false` acks after
+    /// a separate `fdatasync`, overlapped with the next group's write. Ignored in the other
+    /// modes.
+    pub write_through: bool,
 }
 
 impl Default for WalConfig {
@@ -114,6 +121,7 @@ impl Default for WalConfig {
         WalConfig {
             segment_bytes: WAL_SEGMENT_BYTES_DEFAULT,
             durability: Durability::Sync,
+            write_through: true,
         }
     }
 }
@@ -129,8 +137,9 @@ pub struct WalStats {
     pub record_bytes: u64,
     /// Bytes handed to `write_at` (includes rewritten tail blocks and zero padding).
     pub bytes_written: u64,
-    /// `fdatasync` calls that make records durable (group syncs, explicit syncs, the seal of a
-    /// full segment); the sync of a freshly created, empty segment is not counted.
+    /// Points where records became durable: `fdatasync` calls (group syncs, explicit syncs,
+    /// the seal of a full segment) and, with [`WalConfig::write_through`], group writes; the
+    /// sync of a freshly created, empty segment is not counted.
     pub fsyncs_count: u64,
     /// Flushes that wrote records (one write each).
     pub groups_count: u64,
@@ -554,7 +563,19 @@ impl<F: File> Wal<F> {
         state.stats.groups_count += 1;
         state.stats.group_appends_sum += appends;
         state.stats.group_records_sum += records;
+        drop(state);
+        if self.write_through() {
+            // The write completed, so it is durable: no sync of its own.
+            self.sync_issued_lsn
+                .set(self.sync_issued_lsn.get().max(last_lsn));
+            self.note_synced(last_lsn);
+        }
         Ok(())
+    }
+
+    /// Whether segments are written through (`O_DSYNC`; see [`WalConfig::write_through`]).
+    fn write_through(&self) -> bool {
+        self.config.write_through && self.config.durability == Durability::Sync
     }
 
     /// The segment the next `len` bytes go to: the active one if they fit, else a new one
@@ -610,12 +631,18 @@ impl<F: File> Wal<F> {
         } else {
             None
         };
-        let file = match spare {
+        let write_through = self.write_through();
+        let (mut file, reopen) = match spare {
             Some(spare) => {
                 // Renamed, then reopened so errors name the segment, not the spare.
                 spare.close().await?;
                 dir.rename(SPARE_SEGMENT_NAME, &name).await?;
-                dir.open_file(&name).await?
+                let file = if write_through {
+                    dir.open_file_write_through(&name).await?
+                } else {
+                    dir.open_file(&name).await?
+                };
+                (file, false)
             }
             None => {
                 // Writers are waiting: only reserve the blocks (unwritten extents, so each
@@ -623,13 +650,17 @@ impl<F: File> Wal<F> {
                 // zero-filling 64 MiB in their way. Prepared spares are zero-filled.
                 let file = dir.create_file(&name).await?;
                 file.allocate(capacity).await?;
-                file
+                (file, write_through)
             }
         };
         file.write_at(0, &encode_header(first_lsn, capacity))
             .await?;
         file.sync().await?;
         dir.sync_dir("").await?;
+        if reopen {
+            file.close().await?;
+            file = dir.open_file_write_through(&name).await?;
+        }
         tracing::debug!(segment = %name, capacity, "created WAL segment");
         {
             let mut state = self.state.borrow_mut();
@@ -793,10 +824,20 @@ mod tests {
     };
     use std::{future::Future, pin::Pin};
 
+    /// Sync mode with a separate `fdatasync` per group (not write-through): the pipeline of
+    /// overlapped syncs that these tests exercise.
+    fn fdatasync_pipeline_config() -> WalConfig {
+        WalConfig {
+            write_through: false,
+            ..WalConfig::default()
+        }
+    }
+
+    /// [`fdatasync_pipeline_config`] with small segments.
     fn small_sync_config() -> WalConfig {
         WalConfig {
             segment_bytes: 16384,
-            durability: Durability::Sync,
+            ..fdatasync_pipeline_config()
         }
     }
 
@@ -936,7 +977,7 @@ mod tests {
     fn a_woken_waiter_that_is_dropped_hands_the_wake_up_on() {
         block_on(async {
             let dir = MemDirectory::new();
-            let wal = Wal::new(WalConfig::default(), Vec::new(), Lsn(1));
+            let wal = Wal::new(fdatasync_pipeline_config(), Vec::new(), Lsn(1));
             let records: Vec<[WalRecord; 1]> =
                 (0..3).map(|id| [WalRecord::Delete { id }]).collect();
             let mut a = Box::pin(wal.append(&dir, &records[0]));
@@ -1008,7 +1049,7 @@ mod tests {
     fn concurrent_appenders_are_grouped_and_acked_in_order() {
         block_on(async {
             let dir = MemDirectory::new();
-            let wal = Wal::new(WalConfig::default(), Vec::new(), Lsn(1));
+            let wal = Wal::new(fdatasync_pipeline_config(), Vec::new(), Lsn(1));
             // 16 writers, 4 appends each (one at a time, as in the WAL bench), spending
             // different amounts of time between appends so that arrivals spread out.
             let appends: Vec<_> = (0..16u64)
@@ -1048,7 +1089,7 @@ mod tests {
     fn a_write_starts_while_the_previous_sync_is_in_flight() {
         block_on(async {
             let dir = MemDirectory::new();
-            let wal = Wal::new(WalConfig::default(), Vec::new(), Lsn(1));
+            let wal = Wal::new(fdatasync_pipeline_config(), Vec::new(), Lsn(1));
             let (first, second) = ([WalRecord::Delete { id: 1 }], [WalRecord::Delete { id: 2 }]);
             let mut a = Box::pin(wal.append(&dir, &first));
             let mut cx = std::task::Context::from_waker(std::task::Waker::noop());

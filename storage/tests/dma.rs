@@ -47,6 +47,7 @@ fn small_config() -> WalConfig {
     WalConfig {
         segment_bytes: 256 << 10,
         durability: Durability::Sync,
+        ..WalConfig::default()
     }
 }
 
@@ -97,6 +98,7 @@ fn group_commit_with_many_concurrent_appenders() {
         let config = WalConfig {
             segment_bytes: 1 << 20,
             durability: Durability::Sync,
+            ..WalConfig::default()
         };
         let (store, _) = ShardStore::open_dir(&path, config).await.unwrap();
         let store = Rc::new(store);

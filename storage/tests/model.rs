@@ -83,6 +83,8 @@ fn run_seed(seed: u64) {
     let config = WalConfig {
         segment_bytes: [8192, 16384, 65536][rng.gen_range(0..3)],
         durability: Durability::Sync,
+        // Both ways of making a group durable: O_DSYNC writes, or fdatasync after them.
+        write_through: rng.gen_bool(0.5),
     };
     let mut mem = MemDirectory::new();
     let mut history: Vec<WalRecord> = Vec::new();
@@ -218,6 +220,7 @@ fn small_config() -> WalConfig {
     WalConfig {
         segment_bytes: 8192,
         durability: Durability::Sync,
+        ..WalConfig::default()
     }
 }
 
@@ -230,19 +233,25 @@ fn open(
 
 #[test]
 fn injected_enospc_and_eio_are_typed_and_lose_nothing_acknowledged() {
-    for (kind, skip) in [
-        (FaultKind::NoSpace, 0),
-        (FaultKind::Eio, 0),
-        (FaultKind::Eio, 1),
+    for (kind, skip, write_through) in [
+        (FaultKind::NoSpace, 0, true),
+        (FaultKind::Eio, 0, true),
+        (FaultKind::NoSpace, 0, false),
+        (FaultKind::Eio, 0, false),
+        (FaultKind::Eio, 1, false),
     ] {
+        let config = WalConfig {
+            write_through,
+            ..small_config()
+        };
         let mem = MemDirectory::new();
         let dir = FaultyDirectory::new(mem.clone(), FaultConfig::default());
         block_on(async {
-            let (store, _) = ShardStore::open(dir.clone(), small_config()).await.unwrap();
+            let (store, _) = ShardStore::open(dir.clone(), config).await.unwrap();
             for id in 0..5 {
                 store.append(&[vector_record(id, 8)]).await.unwrap();
             }
-            // skip 0 fails the write, skip 1 the fdatasync after it.
+            // skip 0 fails the write, skip 1 the fdatasync after it (not write-through).
             dir.set_config(FaultConfig {
                 seed: 9,
                 crash_at: None,
@@ -261,7 +270,7 @@ fn injected_enospc_and_eio_are_typed_and_lose_nothing_acknowledged() {
             assert!(again.to_string().contains("reopen"));
         });
         for image in [mem.clone(), mem.durable_image()] {
-            let (_, recovered) = open(&image, small_config());
+            let (_, recovered) = open(&image, config);
             let ids: Vec<u64> = recovered
                 .records
                 .iter()
@@ -535,6 +544,7 @@ fn group_commit_batches_concurrent_appends() {
     let config = WalConfig {
         segment_bytes: 1 << 20,
         durability: Durability::Sync,
+        ..WalConfig::default()
     };
     block_on(async {
         let (store, _) = ShardStore::open(mem.clone(), config).await.unwrap();
@@ -557,6 +567,52 @@ fn group_commit_batches_concurrent_appends() {
     });
 }
 
+/// With `write_through` (O_DSYNC segments) an append is acknowledged without any `fdatasync`
+/// of the segment, and the pessimistic crash image (nothing un-synced survives) still holds
+/// every acknowledged record; without it, each group is followed by a sync.
+#[test]
+fn write_through_acks_without_fdatasync_and_loses_nothing() {
+    for write_through in [true, false] {
+        let mem = MemDirectory::new();
+        let dir = FaultyDirectory::new(mem.clone(), FaultConfig::default());
+        let config = WalConfig {
+            segment_bytes: 16384,
+            durability: Durability::Sync,
+            write_through,
+        };
+        block_on(async {
+            let (store, _) = ShardStore::open(dir.clone(), config).await.unwrap();
+            store.append(&[vector_record(0, 8)]).await.unwrap();
+            let before = dir.op_log().len();
+            // Enough to rotate through several 16 KiB segments.
+            for id in 1..60 {
+                store.append(&[vector_record(id, 100)]).await.unwrap();
+                let (_, recovered) = ShardStore::open(mem.durable_image(), config).await.unwrap();
+                assert_eq!(
+                    recovered.records.len() as u64,
+                    id + 1,
+                    "write_through={write_through}"
+                );
+            }
+            let log = dir.op_log();
+            let segment_syncs = log[before..]
+                .iter()
+                .filter(|(op, path)| *op == "sync" && path.to_string_lossy().contains("wal-"))
+                .count();
+            let created = store.stats().segments_created as usize;
+            if write_through {
+                // Only the header sync of each new segment.
+                assert!(
+                    segment_syncs <= created,
+                    "{segment_syncs} syncs, {created} segments"
+                );
+            } else {
+                assert!(segment_syncs >= 59, "{segment_syncs} syncs");
+            }
+        });
+    }
+}
+
 #[test]
 fn interval_and_none_ack_at_write_and_sync_makes_durable() {
     for durability in [
@@ -567,6 +623,7 @@ fn interval_and_none_ack_at_write_and_sync_makes_durable() {
         let config = WalConfig {
             segment_bytes: 1 << 20,
             durability,
+            ..WalConfig::default()
         };
         block_on(async {
             let (store, _) = ShardStore::open(mem.clone(), config).await.unwrap();

@@ -123,6 +123,18 @@ pub struct ServeFlags {
         value_parser = clap::builder::BoolishValueParser::new()
     )]
     pub snapshot_on_shutdown: Option<bool>,
+    /// With `sync` durability, open WAL segments with O_DSYNC so each group's write is durable
+    /// when it completes; `false` uses a separate fdatasync per group [default: true].
+    #[arg(
+        long,
+        env = "COREVEC_WAL_WRITE_THROUGH",
+        value_name = "BOOL",
+        num_args = 0..=1,
+        require_equals = true,
+        default_missing_value = "true",
+        value_parser = clap::builder::BoolishValueParser::new()
+    )]
+    pub wal_write_through: Option<bool>,
     /// Compact a shard once at least this many of its slots hold replaced or deleted
     /// vectors... [default: 1000].
     #[arg(long, env = "COREVEC_COMPACTION_MIN_TOMBSTONES", value_name = "N")]
@@ -163,6 +175,7 @@ struct FileConfig {
     idle_timeout_s: Option<u64>,
     shutdown_timeout_s: Option<u64>,
     snapshot_on_shutdown: Option<bool>,
+    wal_write_through: Option<bool>,
     compaction_min_tombstones: Option<u64>,
     compaction_tombstone_percent: Option<u32>,
 }
@@ -198,6 +211,8 @@ pub struct ServeConfig {
     pub shutdown_timeout_s: u64,
     /// Snapshot every collection at graceful shutdown, before the engine stops.
     pub snapshot_on_shutdown: bool,
+    /// `sync` writes through (O_DSYNC) instead of a separate fdatasync per group.
+    pub wal_write_through: bool,
     /// When a shard is compacted (`compaction_min_tombstones`, `compaction_tombstone_percent`).
     pub compaction: CompactionPolicy,
 }
@@ -325,6 +340,10 @@ impl ServeConfig {
                 .snapshot_on_shutdown
                 .or(file.snapshot_on_shutdown)
                 .unwrap_or(false),
+            wal_write_through: flags
+                .wal_write_through
+                .or(file.wal_write_through)
+                .unwrap_or(true),
             compaction: CompactionPolicy {
                 min_tombstones: flags
                     .compaction_min_tombstones
@@ -444,6 +463,10 @@ impl ServeConfig {
             toml::Value::Boolean(self.snapshot_on_shutdown),
         );
         put(
+            "wal_write_through",
+            toml::Value::Boolean(self.wal_write_through),
+        );
+        put(
             "compaction_min_tombstones",
             int(self.compaction.min_tombstones),
         );
@@ -540,7 +563,8 @@ mod tests {
     fn flags_override_the_file_and_print_config_round_trips() {
         let f = file(
             "listen = \"127.0.0.1:1000\"\ncores = 2\ndurability = \"interval=50\"\n\
-             compaction_tombstone_percent = 0\ncompaction_min_tombstones = 50\n",
+             compaction_tombstone_percent = 0\ncompaction_min_tombstones = 50\n\
+             wal_write_through = false\n",
         );
         let flags = ServeFlags {
             config: Some(f.path().to_owned()),
@@ -561,6 +585,7 @@ mod tests {
                 tombstone_percent: 0
             }
         );
+        assert!(!config.wal_write_through);
         let printed = file(&config.to_toml());
         let again = ServeConfig::resolve(&ServeFlags {
             config: Some(printed.path().to_owned()),

@@ -120,12 +120,20 @@ impl DmaDirectory {
         &self.root
     }
 
-    async fn open_with(&self, path: &str, create: bool) -> Result<DmaFileHandle> {
+    async fn open_with(
+        &self,
+        path: &str,
+        create: bool,
+        write_through: bool,
+    ) -> Result<DmaFileHandle> {
         let full = self.full_path(path);
         let mut options = OpenOptions::new();
         options.read(true).write(true);
         if create {
             options.create(true).truncate(true);
+        }
+        if write_through {
+            options.custom_flags(libc::O_DSYNC);
         }
         let op = if create { "create" } else { "open" };
         let file = options
@@ -148,11 +156,15 @@ impl Directory for DmaDirectory {
     }
 
     async fn create_file(&self, path: &str) -> Result<DmaFileHandle> {
-        self.open_with(path, true).await
+        self.open_with(path, true, false).await
     }
 
     async fn open_file(&self, path: &str) -> Result<DmaFileHandle> {
-        self.open_with(path, false).await
+        self.open_with(path, false, false).await
+    }
+
+    async fn open_file_write_through(&self, path: &str) -> Result<DmaFileHandle> {
+        self.open_with(path, false, true).await
     }
 
     async fn create_dir(&self, path: &str) -> Result<()> {

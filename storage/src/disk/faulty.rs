@@ -200,6 +200,15 @@ impl<D: Directory> Directory for FaultyDirectory<D> {
         })
     }
 
+    async fn open_file_write_through(&self, path: &str) -> Result<Self::File> {
+        self.state.check("open", &self.full_path(path))?;
+        let inner = self.inner.open_file_write_through(path).await?;
+        Ok(FaultyFile {
+            inner,
+            state: self.state.clone(),
+        })
+    }
+
     async fn create_dir(&self, path: &str) -> Result<()> {
         self.state.check("create_dir", &self.full_path(path))?;
         self.inner.create_dir(path).await

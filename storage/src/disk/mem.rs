@@ -297,6 +297,22 @@ impl MemDirectory {
     }
 }
 
+impl MemDirectory {
+    async fn open_existing(&self, path: &str, write_through: bool) -> Result<MemFile> {
+        yield_now().await;
+        let fs = self.fs.borrow();
+        match fs.resolve(path) {
+            Some(id) if matches!(fs.nodes.get(&id), Some(Node::File(_))) => Ok(MemFile {
+                fs: self.fs.clone(),
+                id,
+                path: self.full_path(path),
+                write_through,
+            }),
+            _ => Err(not_found("open", path)),
+        }
+    }
+}
+
 impl Directory for MemDirectory {
     type File = MemFile;
 
@@ -334,20 +350,16 @@ impl Directory for MemDirectory {
             fs: self.fs.clone(),
             id,
             path: self.full_path(path),
+            write_through: false,
         })
     }
 
     async fn open_file(&self, path: &str) -> Result<MemFile> {
-        yield_now().await;
-        let fs = self.fs.borrow();
-        match fs.resolve(path) {
-            Some(id) if matches!(fs.nodes.get(&id), Some(Node::File(_))) => Ok(MemFile {
-                fs: self.fs.clone(),
-                id,
-                path: self.full_path(path),
-            }),
-            _ => Err(not_found("open", path)),
-        }
+        self.open_existing(path, false).await
+    }
+
+    async fn open_file_write_through(&self, path: &str) -> Result<MemFile> {
+        self.open_existing(path, true).await
     }
 
     async fn create_dir(&self, path: &str) -> Result<()> {
@@ -446,6 +458,9 @@ pub struct MemFile {
     fs: Rc<RefCell<MemFs>>,
     id: u64,
     path: PathBuf,
+    /// Opened write-through (`O_DSYNC`): a completed write is durable, modelled as the write
+    /// followed by a sync of the whole file (nothing else writes it meanwhile in our uses).
+    write_through: bool,
 }
 
 impl std::fmt::Debug for MemFile {
@@ -479,7 +494,12 @@ impl File for MemFile {
             data: data.to_vec(),
         };
         apply(&mut file.live, &op);
-        file.unsynced.push(op);
+        if self.write_through {
+            file.durable = file.live.clone();
+            file.unsynced.clear();
+        } else {
+            file.unsynced.push(op);
+        }
         Ok(())
     }
 

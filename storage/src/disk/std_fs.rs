@@ -48,12 +48,17 @@ impl StdDirectory {
         }
     }
 
-    fn open_with(&self, path: &str, create: bool) -> Result<StdFile> {
+    fn open_with(&self, path: &str, create: bool, write_through: bool) -> Result<StdFile> {
+        use std::os::unix::fs::OpenOptionsExt;
+
         let full = self.full_path(path);
         let mut options = std::fs::OpenOptions::new();
         options.read(true).write(true);
         if create {
             options.create(true).truncate(true);
+        }
+        if write_through {
+            options.custom_flags(libc::O_DSYNC);
         }
         let op = if create { "create" } else { "open" };
         let file = options.open(&full).map_err(|e| Error::io(op, &full, e))?;
@@ -73,11 +78,15 @@ impl Directory for StdDirectory {
     }
 
     async fn create_file(&self, path: &str) -> Result<StdFile> {
-        self.open_with(path, true)
+        self.open_with(path, true, false)
     }
 
     async fn open_file(&self, path: &str) -> Result<StdFile> {
-        self.open_with(path, false)
+        self.open_with(path, false, false)
+    }
+
+    async fn open_file_write_through(&self, path: &str) -> Result<StdFile> {
+        self.open_with(path, false, true)
     }
 
     async fn create_dir(&self, path: &str) -> Result<()> {

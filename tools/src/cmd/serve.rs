@@ -80,6 +80,7 @@ pub fn run(args: ServeArgs) -> Result<(), Failure> {
         data_dir: Some(config.data_dir.clone()),
         wal: WalConfig {
             durability: config.durability,
+            write_through: config.wal_write_through,
             ..WalConfig::default()
         },
         compaction: config.compaction,
