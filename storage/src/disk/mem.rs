@@ -295,9 +295,7 @@ impl MemDirectory {
         apply(&mut file.live, &op);
         apply(&mut file.durable, &op);
     }
-}
 
-impl MemDirectory {
     async fn open_existing(&self, path: &str, write_through: bool) -> Result<MemFile> {
         yield_now().await;
         let fs = self.fs.borrow();
