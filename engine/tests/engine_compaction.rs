@@ -37,10 +37,23 @@ fn engine(dir: &Path) -> Engine {
     .unwrap()
 }
 
-/// Distinct per (id, version), so a stale version is told apart from the current one.
+/// Distinct per (id, version), so a stale version is told apart from the current one:
+/// components 1.. are pseudo-random per id, component 0 per (id, version). (A smooth function
+/// of `id + c * version` once gave two ids the same vector.)
 fn vector(id: u64, version: u64) -> Vec<f32> {
-    let x = id as f32 * 0.37 + version as f32 * 0.011;
-    (0..DIM).map(|j| (x + j as f32 * 1.3).sin()).collect()
+    let unit = |seed: u64| {
+        // SplitMix64 finaliser: a different, well-spread value per seed.
+        let mut z = seed.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        ((z ^ (z >> 31)) >> 40) as f32 / (1u64 << 24) as f32 * 2.0 - 1.0
+    };
+    (0..DIM as u64)
+        .map(|j| match j {
+            0 => unit(id << 20 | version),
+            _ => unit(id.wrapping_mul(DIM as u64 + 1) + j + (1 << 60)),
+        })
+        .collect()
 }
 
 /// The live contents: id → version.
