@@ -413,18 +413,22 @@ impl LocalEngine {
                 // A snapshot, so a restart loads the compacted layout; not for a collection
                 // dropped meanwhile (its directory is gone).
                 if self.is_open(collection) {
-                    let collection = Rc::clone(collection);
-                    rt::spawn_into(self.queues.background, async move {
-                        if let Err(e) = snapshot_shard(&collection, index).await {
-                            tracing::error!(collection = %collection.spec.name, error = %e,
-                                "snapshot after compaction failed");
-                        }
-                    });
+                    self.spawn_snapshot(collection, index, "snapshot after compaction failed");
                 }
             }
             Err(error) => local.compaction_failed(&collection.spec, error),
         }
         true
+    }
+
+    /// Snapshots one shard in a background task; a failure is logged as `failed`.
+    fn spawn_snapshot(&self, collection: &Rc<LocalCollection>, index: usize, failed: &'static str) {
+        let collection = Rc::clone(collection);
+        rt::spawn_into(self.queues.background, async move {
+            if let Err(error) = snapshot_shard(&collection, index).await {
+                tracing::error!(collection = %collection.spec.name, %error, "{failed}");
+            }
+        });
     }
 
     /// Whether `collection` is still this core's open collection of that name (not dropped,
@@ -1091,12 +1095,7 @@ impl LocalEngine {
                     .as_ref()
                     .is_some_and(|s| s.wal_bytes_since_snapshot() >= durable.snapshot_wal_bytes);
                 if due && !local.snapshotting.get() {
-                    let collection = Rc::clone(collection);
-                    rt::spawn_into(self.queues.background, async move {
-                        if let Err(e) = snapshot_shard(&collection, index).await {
-                            tracing::error!(collection = %collection.spec.name, error = %e, "automatic snapshot failed");
-                        }
-                    });
+                    self.spawn_snapshot(collection, index, "automatic snapshot failed");
                 }
             }
         }
