@@ -18,6 +18,7 @@ use rand::SeedableRng;
 use serde_json::json;
 
 use crate::report::{emit, round, Latencies};
+use crate::restart::ingest;
 use crate::truth::{ground_truth, recall};
 
 const COLLECTION: &str = "compact";
@@ -79,11 +80,7 @@ pub fn run(args: &CompactArgs) -> Result<(), Box<dyn std::error::Error>> {
                 expansion_add: args.ef_construction,
             }),
     )?;
-    for start in (0..n).step_by(1024) {
-        let end = (start + 1024).min(n);
-        let ids: Vec<u64> = (start as u64..end as u64).collect();
-        engine.upsert(COLLECTION, &ids, base.rows_slice(start, end))?;
-    }
+    ingest(&engine, COLLECTION, base, 0..n)?;
     engine.wait_indexed(COLLECTION)?;
     let bytes_before = engine.describe(COLLECTION)?.bytes();
 

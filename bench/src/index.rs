@@ -286,16 +286,8 @@ fn run_library(args: &IndexArgs, data: &Data) -> Result<(), Box<dyn std::error::
         seed: args.seed,
     };
     let started = Instant::now();
-    let mut vectors = Vectors::with_capacity(data.base.dim(), n)?;
-    for row in data.base.iter() {
-        vectors.push(row)?;
-    }
-    let mut hnsw = Hnsw::new(config, args.metric);
-    hnsw.reserve(n);
-    let mut visited = VisitedSet::with_capacity(n);
-    for _ in 0..n {
-        hnsw.insert(&vectors, &mut visited);
-    }
+    let (vectors, hnsw, mut visited) =
+        build_graph(data.base.dim(), n, data.base.iter(), config, args.metric)?;
     let build = started.elapsed();
     let invariants = hnsw.check_invariants();
     if let Err(e) = &invariants {
@@ -366,14 +358,9 @@ fn run_library(args: &IndexArgs, data: &Data) -> Result<(), Box<dyn std::error::
             // into a new arena and indexed with the same parameters.
             let started = Instant::now();
             let live: Vec<u32> = (0..n as u32).filter(|&slot| !skip(slot)).collect();
-            let mut compacted = Vectors::with_capacity(data.base.dim(), live.len())?;
-            let mut index = Hnsw::new(config, args.metric);
-            index.reserve(live.len());
-            let mut compact_visited = VisitedSet::with_capacity(live.len());
-            for &slot in &live {
-                compacted.push(vectors.get(slot))?;
-                index.insert(&compacted, &mut compact_visited);
-            }
+            let rows = live.iter().map(|&slot| vectors.get(slot));
+            let (compacted, index, mut compact_visited) =
+                build_graph(data.base.dim(), live.len(), rows, config, args.metric)?;
             let compact_s = started.elapsed().as_secs_f64();
             let graph = Graph {
                 hnsw: &index,
@@ -399,6 +386,28 @@ fn run_library(args: &IndexArgs, data: &Data) -> Result<(), Box<dyn std::error::
         }
     }
     Ok(())
+}
+
+/// An arena holding `rows` (`n` of them, in order) and a graph over all of them, built on
+/// one thread; with the visited set sized for searching it.
+fn build_graph<'a>(
+    dim: usize,
+    n: usize,
+    rows: impl Iterator<Item = &'a [f32]>,
+    config: HnswConfig,
+    metric: Metric,
+) -> std::io::Result<(Vectors, Hnsw, VisitedSet)> {
+    let mut vectors = Vectors::with_capacity(dim, n)?;
+    for row in rows {
+        vectors.push(row)?;
+    }
+    let mut hnsw = Hnsw::new(config, metric);
+    hnsw.reserve(vectors.len());
+    let mut visited = VisitedSet::with_capacity(vectors.len());
+    for _ in 0..vectors.len() {
+        hnsw.insert(&vectors, &mut visited);
+    }
+    Ok((vectors, hnsw, visited))
 }
 
 /// A graph to search: `row_of[slot]` is the base row a slot holds (`None`: slot = row).

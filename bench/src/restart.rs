@@ -100,13 +100,13 @@ pub fn run(args: &RestartArgs) -> Result<(), Box<dyn std::error::Error>> {
     let engine = Engine::start(config.clone())?;
     engine.create_collection(spec)?;
     let load = Instant::now();
-    ingest(&engine, &base, 0..n - tail)?;
+    ingest(&engine, "restart", &base, 0..n - tail)?;
     engine.wait_indexed("restart")?;
     let build_s = load.elapsed().as_secs_f64();
     let snapshot = Instant::now();
     engine.snapshot(Some("restart"))?;
     let snapshot_s = snapshot.elapsed().as_secs_f64();
-    ingest(&engine, &base, n - tail..n)?;
+    ingest(&engine, "restart", &base, n - tail..n)?;
     engine.shutdown()?;
 
     let start = Instant::now();
@@ -135,8 +135,10 @@ pub fn run(args: &RestartArgs) -> Result<(), Box<dyn std::error::Error>> {
     Ok(())
 }
 
-fn ingest(
+/// Upserts `rows` of `base` into `collection` (id = row), in batches of 1,024.
+pub(crate) fn ingest(
     engine: &Engine,
+    collection: &str,
     base: &Vectors,
     rows: std::ops::Range<usize>,
 ) -> Result<(), Box<dyn std::error::Error>> {
@@ -145,7 +147,7 @@ fn ingest(
     while start < rows.end {
         let end = (start + BATCH).min(rows.end);
         let ids: Vec<u64> = (start as u64..end as u64).collect();
-        engine.upsert("restart", &ids, base.rows_slice(start, end))?;
+        engine.upsert(collection, &ids, base.rows_slice(start, end))?;
         start = end;
     }
     Ok(())
