@@ -175,6 +175,16 @@ impl<D: Directory> FaultyDirectory<D> {
     }
 }
 
+impl<D: Directory> FaultyDirectory<D> {
+    /// `inner` behind this directory's fault plan.
+    fn wrap(&self, inner: D::File) -> FaultyFile<D::File> {
+        FaultyFile {
+            inner,
+            state: self.state.clone(),
+        }
+    }
+}
+
 impl<D: Directory> Directory for FaultyDirectory<D> {
     type File = FaultyFile<D::File>;
 
@@ -184,29 +194,17 @@ impl<D: Directory> Directory for FaultyDirectory<D> {
 
     async fn create_file(&self, path: &str) -> Result<Self::File> {
         self.state.check("create", &self.full_path(path))?;
-        let inner = self.inner.create_file(path).await?;
-        Ok(FaultyFile {
-            inner,
-            state: self.state.clone(),
-        })
+        Ok(self.wrap(self.inner.create_file(path).await?))
     }
 
     async fn open_file(&self, path: &str) -> Result<Self::File> {
         self.state.check("open", &self.full_path(path))?;
-        let inner = self.inner.open_file(path).await?;
-        Ok(FaultyFile {
-            inner,
-            state: self.state.clone(),
-        })
+        Ok(self.wrap(self.inner.open_file(path).await?))
     }
 
     async fn open_file_write_through(&self, path: &str) -> Result<Self::File> {
         self.state.check("open", &self.full_path(path))?;
-        let inner = self.inner.open_file_write_through(path).await?;
-        Ok(FaultyFile {
-            inner,
-            state: self.state.clone(),
-        })
+        Ok(self.wrap(self.inner.open_file_write_through(path).await?))
     }
 
     async fn create_dir(&self, path: &str) -> Result<()> {
