@@ -325,12 +325,6 @@ impl Shard {
         tops.into_iter().map(TopK::into_sorted_vec).collect()
     }
 
-    /// Changes whenever slots are renumbered (compaction); slot numbers and ranges from
-    /// [`Self::slots`] are valid only while it stays the same.
-    pub fn layout_epoch(&self) -> u64 {
-        self.layout_epoch
-    }
-
     /// Slots in use (live and tombstoned).
     pub fn slots(&self) -> u32 {
         self.vectors.len() as u32
