@@ -149,6 +149,7 @@ async fn append_load(
                     let record = [WalRecord::Upsert {
                         id,
                         vector: vector.clone(),
+                        payload: Vec::new(),
                     }];
                     let t = Instant::now();
                     store.append(&record).await.map_err(|e| e.to_string())?;

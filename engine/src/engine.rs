@@ -18,7 +18,7 @@ use corevec_storage::WalConfig;
 
 use crate::collection::CollectionSpec;
 use crate::error::{Error, Result};
-use crate::local::{CollectionInfo, Durable, LocalEngine, SearchRequest};
+use crate::local::{CollectionInfo, Durable, LocalEngine, Point, SearchRequest, SearchResults};
 use crate::mesh::{MeshMessage, MeshPort, MESH_CREDITS_DEFAULT};
 use crate::rt::{self, MeshBuilder};
 use crate::shard::CompactionPolicy;
@@ -351,6 +351,27 @@ impl Engine {
         self.call(move |local| async move { local.upsert(&name, &ids, &vectors).await })
     }
 
+    /// Upserts a batch with one payload per id.
+    ///
+    /// # Errors
+    /// See [`LocalEngine::upsert_with_payloads`].
+    pub fn upsert_with_payloads(
+        &self,
+        name: &str,
+        ids: &[u64],
+        vectors: &[f32],
+        payloads: &[&[u8]],
+    ) -> Result<u64> {
+        let (name, ids, vectors) = (name.to_owned(), ids.to_vec(), vectors.to_vec());
+        let payloads: Vec<Vec<u8>> = payloads.iter().map(|p| p.to_vec()).collect();
+        self.call(move |local| async move {
+            let payloads: Vec<&[u8]> = payloads.iter().map(Vec::as_slice).collect();
+            local
+                .upsert_with_payloads(&name, &ids, &vectors, &payloads)
+                .await
+        })
+    }
+
     /// Deletes ids.
     ///
     /// # Errors
@@ -367,6 +388,28 @@ impl Engine {
     pub fn get(&self, name: &str, ids: &[u64]) -> Result<Vec<Option<Vec<f32>>>> {
         let (name, ids) = (name.to_owned(), ids.to_vec());
         self.call(move |local| async move { local.get(&name, &ids).await })
+    }
+
+    /// Fetches vectors and payloads by id.
+    ///
+    /// # Errors
+    /// See [`LocalEngine::get_with_payloads`].
+    pub fn get_with_payloads(&self, name: &str, ids: &[u64]) -> Result<Vec<Option<Point>>> {
+        let (name, ids) = (name.to_owned(), ids.to_vec());
+        self.call(move |local| async move { local.get_with_payloads(&name, &ids).await })
+    }
+
+    /// Searches, returning each hit's payload too.
+    ///
+    /// # Errors
+    /// See [`LocalEngine::search_with_payloads`].
+    pub fn search_with_payloads(
+        &self,
+        name: &str,
+        request: SearchRequest,
+    ) -> Result<SearchResults> {
+        let name = name.to_owned();
+        self.call(move |local| async move { local.search_with_payloads(&name, request).await })
     }
 
     /// Searches (one or more queries).

@@ -33,6 +33,7 @@ pub use collection::{CollectionSpec, IndexParams};
 pub use distance::Metric;
 pub use engine::{CorePlacement, Engine, EngineConfig};
 pub use error::{Error, Result};
-pub use local::{CollectionInfo, LocalEngine, SearchRequest};
+pub use local::{CollectionInfo, LocalEngine, Point, SearchRequest, SearchResults};
+pub use shard::PAYLOAD_BYTES_MAX;
 pub use topk::Neighbor;
 pub use topology::CoreSelection;

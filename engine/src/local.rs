@@ -26,7 +26,7 @@ use crate::error::{Error, Result};
 use crate::mesh::{MeshMessage, MeshPort, QueryBatch, ShardRequest, ShardResponse};
 use crate::persist;
 use crate::rt::{self, Receivers, Semaphore, TaskQueues};
-use crate::shard::{Compaction, CompactionPolicy, ExactScan, Shard, ShardStats};
+use crate::shard::{Compaction, CompactionPolicy, ExactScan, Shard, ShardStats, PAYLOAD_BYTES_MAX};
 use crate::topk::{self, Neighbor, TopK};
 
 /// Most vectors in one upsert, get or delete call.
@@ -57,11 +57,11 @@ impl CollectionInfo {
         self.shards.iter().map(|s| s.vectors).sum()
     }
 
-    /// Vector and index bytes over all shards.
+    /// Vector, index and payload bytes over all shards.
     pub fn bytes(&self) -> u64 {
         self.shards
             .iter()
-            .map(|s| s.vector_bytes + s.index_bytes)
+            .map(|s| s.vector_bytes + s.index_bytes + s.payload_bytes)
             .sum()
     }
 }
@@ -77,6 +77,25 @@ pub struct SearchRequest {
     pub ef: usize,
     /// Scan exhaustively instead of using the index.
     pub exact: bool,
+}
+
+/// A stored point as read back.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Point {
+    /// Its vector.
+    pub vector: Vec<f32>,
+    /// Its payload (empty when it has none, or when it was not asked for).
+    pub payload: Vec<u8>,
+}
+
+/// The answer to a search: per query, the hits best first, and when asked for, each hit's
+/// payload in the same order.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SearchResults {
+    /// Per query, up to `k` hits.
+    pub neighbors: Vec<Vec<Neighbor>>,
+    /// Per query, per hit, the payload; `None` unless asked for.
+    pub payloads: Option<Vec<Vec<Vec<u8>>>>,
 }
 
 /// Where and how shards keep their data; `None` in [`LocalEngine`] means in memory only.
@@ -648,28 +667,68 @@ impl LocalEngine {
     /// `DimensionMismatch`, `InvalidVector`, `InvalidArgument` (batch too large),
     /// `CollectionNotFound`, `Busy`, or a core's failure.
     pub async fn upsert(self: &Rc<Self>, name: &str, ids: &[u64], vectors: &[f32]) -> Result<u64> {
+        self.upsert_points(name, ids, vectors, None).await
+    }
+
+    /// [`Self::upsert`] with one payload per id (opaque bytes, at most
+    /// [`PAYLOAD_BYTES_MAX`] each; empty: none). A point's payload is replaced with it.
+    ///
+    /// # Errors
+    /// As [`Self::upsert`], and `InvalidArgument` when the payload count differs from the
+    /// id count or a payload is too large.
+    pub async fn upsert_with_payloads(
+        self: &Rc<Self>,
+        name: &str,
+        ids: &[u64],
+        vectors: &[f32],
+        payloads: &[&[u8]],
+    ) -> Result<u64> {
+        self.upsert_points(name, ids, vectors, Some(payloads)).await
+    }
+
+    async fn upsert_points(
+        self: &Rc<Self>,
+        name: &str,
+        ids: &[u64],
+        vectors: &[f32],
+        payloads: Option<&[&[u8]]>,
+    ) -> Result<u64> {
         let _in_flight = self.enter()?;
         let collection = self.collection(name)?;
         check_batch(ids.len())?;
         collection::validate_vectors(ids, vectors, collection.spec.dim)?;
+        if let Some(payloads) = payloads {
+            validate_payloads(ids.len(), payloads)?;
+        }
         let dim = collection.spec.dim;
-        let mut per_core: Vec<(Vec<u64>, Vec<f32>)> = vec![(Vec::new(), Vec::new()); self.cores()];
-        for (id, vector) in ids.iter().zip(vectors.chunks_exact(dim)) {
-            let core = self.core_of_shard(collection.spec.shard_of(*id));
-            per_core[core].0.push(*id);
-            per_core[core].1.extend_from_slice(vector);
+        /// The part of the batch one core owns.
+        #[derive(Clone, Default)]
+        struct CorePart {
+            ids: Vec<u64>,
+            vectors: Vec<f32>,
+            payloads: Vec<Vec<u8>>,
+        }
+        let mut per_core = vec![CorePart::default(); self.cores()];
+        for (i, (id, vector)) in ids.iter().zip(vectors.chunks_exact(dim)).enumerate() {
+            let part = &mut per_core[self.core_of_shard(collection.spec.shard_of(*id))];
+            part.ids.push(*id);
+            part.vectors.extend_from_slice(vector);
+            if let Some(payloads) = payloads {
+                part.payloads.push(payloads[i].to_vec());
+            }
         }
         let requests = per_core
             .into_iter()
             .enumerate()
-            .filter(|(_, (ids, _))| !ids.is_empty())
-            .map(|(core, (ids, vectors))| {
+            .filter(|(_, part)| !part.ids.is_empty())
+            .map(|(core, part)| {
                 (
                     core,
                     ShardRequest::Upsert {
                         collection: name.to_owned(),
-                        ids,
-                        vectors,
+                        ids: part.ids,
+                        vectors: part.vectors,
+                        payloads: payloads.is_some().then_some(part.payloads),
                     },
                 )
             })
@@ -712,6 +771,31 @@ impl LocalEngine {
     /// # Errors
     /// `CollectionNotFound`, `InvalidArgument` (batch too large), `Busy`, or a core's failure.
     pub async fn get(self: &Rc<Self>, name: &str, ids: &[u64]) -> Result<Vec<Option<Vec<f32>>>> {
+        let points = self.get_points(name, ids, false).await?;
+        Ok(points
+            .into_iter()
+            .map(|point| point.map(|p| p.vector))
+            .collect())
+    }
+
+    /// The vectors and payloads of `ids`, in order; `None` for absent ids.
+    ///
+    /// # Errors
+    /// As [`Self::get`].
+    pub async fn get_with_payloads(
+        self: &Rc<Self>,
+        name: &str,
+        ids: &[u64],
+    ) -> Result<Vec<Option<Point>>> {
+        self.get_points(name, ids, true).await
+    }
+
+    async fn get_points(
+        self: &Rc<Self>,
+        name: &str,
+        ids: &[u64],
+        with_payloads: bool,
+    ) -> Result<Vec<Option<Point>>> {
         let _in_flight = self.enter()?;
         let collection = self.collection(name)?;
         check_batch(ids.len())?;
@@ -723,14 +807,15 @@ impl LocalEngine {
                     ShardRequest::Get {
                         collection: name.to_owned(),
                         ids,
+                        with_payloads,
                     },
                 )
             })
             .collect();
-        let mut found: HashMap<u64, Vec<f32>> = HashMap::new();
+        let mut found: HashMap<u64, Point> = HashMap::new();
         for response in self.fan_out(requests).await? {
-            if let ShardResponse::Vectors(pairs) = response {
-                found.extend(pairs.into_iter().filter_map(|(id, v)| v.map(|v| (id, v))));
+            if let ShardResponse::Points(pairs) = response {
+                found.extend(pairs.into_iter().filter_map(|(id, p)| p.map(|p| (id, p))));
             }
         }
         Ok(ids.iter().map(|id| found.get(id).cloned()).collect())
@@ -746,6 +831,29 @@ impl LocalEngine {
         name: &str,
         request: SearchRequest,
     ) -> Result<Vec<Vec<Neighbor>>> {
+        Ok(self.search_points(name, request, false).await?.neighbors)
+    }
+
+    /// [`Self::search`], also returning each hit's payload. A hit's payload is read from its
+    /// shard right after that shard's search (an index search) or at the end of its scan
+    /// (an exact search); a point deleted in between gets an empty payload.
+    ///
+    /// # Errors
+    /// As [`Self::search`].
+    pub async fn search_with_payloads(
+        self: &Rc<Self>,
+        name: &str,
+        request: SearchRequest,
+    ) -> Result<SearchResults> {
+        self.search_points(name, request, true).await
+    }
+
+    async fn search_points(
+        self: &Rc<Self>,
+        name: &str,
+        request: SearchRequest,
+        with_payloads: bool,
+    ) -> Result<SearchResults> {
         let _in_flight = self.enter()?;
         let collection = self.collection(name)?;
         let nq = collection::validate_queries(&request.queries, collection.spec.dim)?;
@@ -777,22 +885,34 @@ impl LocalEngine {
                 request.ef.max(k)
             },
             exact: request.exact,
+            with_payloads,
         });
         let requests = self
             .cores_of(collection.spec.shards)
             .map(|core| (core, ShardRequest::Search(Arc::clone(&batch))));
         let mut per_query: Vec<Vec<Vec<Neighbor>>> = (0..nq).map(|_| Vec::new()).collect();
+        let mut payloads_of: Vec<HashMap<u64, Vec<u8>>> = (0..nq).map(|_| HashMap::new()).collect();
         for response in self.fan_out(requests.collect()).await? {
-            if let ShardResponse::Neighbors(lists) = response {
+            if let ShardResponse::Neighbors(lists, payloads) = response {
+                if let Some(payloads) = payloads {
+                    for ((list, payloads), of) in lists.iter().zip(payloads).zip(&mut payloads_of) {
+                        of.extend(list.iter().map(|n| n.id).zip(payloads));
+                    }
+                }
                 for (q, list) in lists.into_iter().enumerate() {
                     per_query[q].push(list);
                 }
             }
         }
-        Ok(per_query
+        let neighbors: Vec<Vec<Neighbor>> = per_query
             .into_iter()
             .map(|partials| topk::merge(partials, k))
-            .collect())
+            .collect();
+        let payloads = with_payloads.then(|| payloads_for(&neighbors, payloads_of));
+        Ok(SearchResults {
+            neighbors,
+            payloads,
+        })
     }
 
     /// Resolves once every shard of the collection has indexed everything it holds.
@@ -965,16 +1085,20 @@ impl LocalEngine {
                 collection,
                 ids,
                 vectors,
+                payloads,
             } => {
                 let collection = self.collection(&collection)?;
                 let dim = collection.spec.dim;
                 let mut groups: Vec<Vec<WalRecord>> =
                     (0..collection.shards.len()).map(|_| Vec::new()).collect();
+                let mut payloads = payloads.map(Vec::into_iter);
                 for (id, vector) in ids.iter().zip(vectors.chunks_exact(dim)) {
+                    let payload = payloads.as_mut().and_then(Iterator::next);
                     groups[collection.local_index(collection.spec.shard_of(*id))].push(
                         WalRecord::Upsert {
                             id: *id,
                             vector: vector.to_vec(),
+                            payload: payload.unwrap_or_default(),
                         },
                     );
                 }
@@ -1012,24 +1136,35 @@ impl LocalEngine {
                 }
                 Ok(ShardResponse::Done)
             }
-            ShardRequest::Get { collection, ids } => {
+            ShardRequest::Get {
+                collection,
+                ids,
+                with_payloads,
+            } => {
                 let collection = self.collection(&collection)?;
                 let found = ids
                     .into_iter()
                     .map(|id| {
                         let local = &collection.shards
                             [collection.local_index(collection.spec.shard_of(id))];
-                        let vector = local.shard.borrow().get(id).map(<[f32]>::to_vec);
-                        (id, vector)
+                        let shard = local.shard.borrow();
+                        let point = shard.get_with_payload(id).map(|(vector, payload)| Point {
+                            vector: vector.to_vec(),
+                            payload: if with_payloads {
+                                payload.to_vec()
+                            } else {
+                                Vec::new()
+                            },
+                        });
+                        (id, point)
                     })
                     .collect();
-                Ok(ShardResponse::Vectors(found))
+                Ok(ShardResponse::Points(found))
             }
             ShardRequest::Search(batch) => {
                 let collection = self.collection(&batch.collection)?;
-                Ok(ShardResponse::Neighbors(
-                    search_local(&collection, &batch).await,
-                ))
+                let (lists, payloads) = search_local(&collection, &batch).await;
+                Ok(ShardResponse::Neighbors(lists, payloads))
             }
             ShardRequest::Stats(name) => {
                 let collection = self.collection(&name)?;
@@ -1145,15 +1280,67 @@ fn check_batch(len: usize) -> Result<()> {
     Ok(())
 }
 
-/// Per query, the top-k over this core's shards of the collection. Long searches yield to
-/// other tasks on the core between pieces of work (a block of slots for exact scans, one
+/// Checks one payload per id, none over [`PAYLOAD_BYTES_MAX`].
+fn validate_payloads(ids: usize, payloads: &[&[u8]]) -> Result<()> {
+    if payloads.len() != ids {
+        return Err(Error::InvalidArgument(format!(
+            "{} payloads for {ids} ids",
+            payloads.len()
+        )));
+    }
+    if let Some((index, payload)) = payloads
+        .iter()
+        .enumerate()
+        .find(|(_, payload)| payload.len() > PAYLOAD_BYTES_MAX)
+    {
+        return Err(Error::InvalidArgument(format!(
+            "payload of point {index} is {} bytes; at most {PAYLOAD_BYTES_MAX}",
+            payload.len()
+        )));
+    }
+    Ok(())
+}
+
+/// Per query, the payloads of `neighbors` taken from `payloads_of` (id → payload); a hit
+/// whose payload is not there (deleted while the search ran) gets an empty one.
+fn payloads_for(
+    neighbors: &[Vec<Neighbor>],
+    mut payloads_of: Vec<HashMap<u64, Vec<u8>>>,
+) -> Vec<Vec<Vec<u8>>> {
+    neighbors
+        .iter()
+        .zip(&mut payloads_of)
+        .map(|(list, of)| {
+            list.iter()
+                .map(|n| of.remove(&n.id).unwrap_or_default())
+                .collect()
+        })
+        .collect()
+}
+
+/// Per query, the top-k over this core's shards of the collection, and when the batch asks
+/// for them, each hit's payload. Long searches yield to other tasks on the core between pieces of work (a block of slots for exact scans, one
 /// query for index searches), so one big request cannot stall the core's other connections.
-async fn search_local(collection: &LocalCollection, batch: &QueryBatch) -> Vec<Vec<Neighbor>> {
+async fn search_local(
+    collection: &LocalCollection,
+    batch: &QueryBatch,
+) -> (Vec<Vec<Neighbor>>, Option<Vec<Vec<Vec<u8>>>>) {
     /// Query-vector distance computations between yields in an exact scan.
     const SCAN_WORK_PER_TURN: usize = 1 << 16;
     let dim = collection.spec.dim;
     let nq = batch.queries.len() / dim;
     let mut per_query: Vec<Vec<Vec<Neighbor>>> = (0..nq).map(|_| Vec::new()).collect();
+    let mut payloads_of: Vec<HashMap<u64, Vec<u8>>> = (0..nq).map(|_| HashMap::new()).collect();
+    // Read in the same synchronous stretch as the hits, so a payload matches its vector.
+    let note_payloads = |shard: &Shard, list: &[Neighbor], of: &mut HashMap<u64, Vec<u8>>| {
+        if batch.with_payloads {
+            for n in list {
+                if let Some(payload) = shard.payload(n.id) {
+                    of.insert(n.id, payload.to_vec());
+                }
+            }
+        }
+    };
     for local in &collection.shards {
         let lists = if batch.exact {
             let mut tops: Vec<TopK> = (0..nq).map(|_| TopK::new(batch.k)).collect();
@@ -1166,11 +1353,21 @@ async fn search_local(collection: &LocalCollection, batch: &QueryBatch) -> Vec<V
             {
                 rt::yield_if_needed().await;
             }
-            tops.into_iter().map(TopK::into_sorted_vec).collect()
+            let lists: Vec<Vec<Neighbor>> = tops.into_iter().map(TopK::into_sorted_vec).collect();
+            let shard = local.shard.borrow();
+            for (list, of) in lists.iter().zip(&mut payloads_of) {
+                note_payloads(&shard, list, of);
+            }
+            lists
         } else {
             let mut lists = Vec::with_capacity(nq);
-            for query in batch.queries.chunks_exact(dim) {
-                lists.push(local.shard.borrow_mut().search(query, batch.k, batch.ef));
+            for (query, of) in batch.queries.chunks_exact(dim).zip(&mut payloads_of) {
+                lists.push({
+                    let mut shard = local.shard.borrow_mut();
+                    let list = shard.search(query, batch.k, batch.ef);
+                    note_payloads(&shard, &list, of);
+                    list
+                });
                 rt::yield_if_needed().await;
             }
             lists
@@ -1179,8 +1376,12 @@ async fn search_local(collection: &LocalCollection, batch: &QueryBatch) -> Vec<V
             per_query[q].push(list);
         }
     }
-    per_query
+    let neighbors: Vec<Vec<Neighbor>> = per_query
         .into_iter()
         .map(|partials| topk::merge(partials, batch.k))
-        .collect()
+        .collect();
+    let payloads = batch
+        .with_payloads
+        .then(|| payloads_for(&neighbors, payloads_of));
+    (neighbors, payloads)
 }

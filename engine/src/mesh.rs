@@ -16,6 +16,7 @@ use std::time::Duration;
 
 use crate::collection::CollectionSpec;
 use crate::error::{Error, Result};
+use crate::local::Point;
 use crate::rt::{self, Senders};
 use crate::shard::ShardStats;
 use crate::topk::Neighbor;
@@ -38,6 +39,8 @@ pub struct QueryBatch {
     pub ef: usize,
     /// Scan exhaustively instead of using the index.
     pub exact: bool,
+    /// Return each hit's payload.
+    pub with_payloads: bool,
 }
 
 /// Work one core asks of another. Every variant acts on the receiving core's own shards.
@@ -59,6 +62,8 @@ pub enum ShardRequest {
         ids: Vec<u64>,
         /// `ids.len() * dim` components.
         vectors: Vec<f32>,
+        /// One payload per id, or `None` when the batch carries none (all empty).
+        payloads: Option<Vec<Vec<u8>>>,
     },
     /// Delete these ids (all owned by the receiving core).
     Delete {
@@ -73,6 +78,8 @@ pub enum ShardRequest {
         collection: String,
         /// Ids.
         ids: Vec<u64>,
+        /// Also return each found id's payload.
+        with_payloads: bool,
     },
     /// Search every local shard of the collection.
     Search(Arc<QueryBatch>),
@@ -89,10 +96,11 @@ pub enum ShardResponse {
     Done,
     /// Number of ids affected.
     Count(u64),
-    /// `(id, vector)` for each requested id, `None` when absent.
-    Vectors(Vec<(u64, Option<Vec<f32>>)>),
-    /// Per query, the local top-k.
-    Neighbors(Vec<Vec<Neighbor>>),
+    /// `(id, point)` for each requested id, `None` when absent (the payload is empty unless
+    /// asked for).
+    Points(Vec<(u64, Option<Point>)>),
+    /// Per query, the local top-k, and when asked for, each hit's payload (same order).
+    Neighbors(Vec<Vec<Neighbor>>, Option<Vec<Vec<Vec<u8>>>>),
     /// Per local shard.
     Stats(Vec<ShardStats>),
 }

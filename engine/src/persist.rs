@@ -10,6 +10,11 @@
 //! | `tombstones.u64`| tombstone bits, little-endian u64 words, bit `s % 64` of word `s / 64` |
 //! | `vectors.f32`   | `slots * dim` little-endian f32, dense (no padding)              |
 //! | `graph.rkyv`    | rkyv `GraphArchive`: the HNSW arrays, so a restart never rebuilds |
+//! | `payload_ends.u64` | end offset of each slot's payload in `payloads.bin`, little-endian u64 per slot; empty when no slot has a payload (format 2) |
+//! | `payloads.bin`  | the slots' payloads, concatenated (format 2)                     |
+//!
+//! Format 1 (before payloads) had no payload blobs; such snapshots load as points without
+//! payloads.
 //!
 //! The collection definition lives in `DATA_DIR/collections/NAME/collection.conf`, a small
 //! `key=value` text file ending in a `crc32c=` line, written to a temporary file, fsynced,
@@ -19,22 +24,26 @@ use std::fs;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use corevec_storage::LoadedSnapshot;
+use corevec_storage::{LoadedSnapshot, Lsn};
 use rkyv::rancor;
 
 use crate::collection::{CollectionSpec, IndexParams};
 use crate::distance::Metric;
 use crate::error::{Error, Result};
 use crate::hnsw::{Hnsw, HnswParts};
-use crate::shard::{index_config, Shard};
+use crate::shard::{index_config, PayloadArena, Shard};
 use crate::vectors::Vectors;
 
-const SNAPSHOT_FORMAT: u32 = 1;
+const SNAPSHOT_FORMAT: u32 = 2;
+/// The format before payloads, still read.
+const SNAPSHOT_FORMAT_NO_PAYLOADS: u32 = 1;
 const META_BLOB: &str = "shard.rkyv";
 const IDS_BLOB: &str = "ids.u64";
 const TOMBSTONES_BLOB: &str = "tombstones.u64";
 const VECTORS_BLOB: &str = "vectors.f32";
 const GRAPH_BLOB: &str = "graph.rkyv";
+const PAYLOAD_ENDS_BLOB: &str = "payload_ends.u64";
+const PAYLOADS_BLOB: &str = "payloads.bin";
 const CATALOG_FILE: &str = "collection.conf";
 
 #[derive(rkyv::Archive, rkyv::Serialize, rkyv::Deserialize, Debug, PartialEq)]
@@ -120,6 +129,16 @@ pub fn encode_shard(shard: &Shard, spec: &CollectionSpec) -> Result<SnapshotBlob
         ),
         (VECTORS_BLOB, vector_bytes),
         (GRAPH_BLOB, rkyv_bytes(&graph)?),
+        (
+            PAYLOAD_ENDS_BLOB,
+            shard
+                .payload_arena()
+                .ends()
+                .iter()
+                .flat_map(|end| end.to_le_bytes())
+                .collect(),
+        ),
+        (PAYLOADS_BLOB, shard.payload_arena().bytes().to_vec()),
     ]))
 }
 
@@ -150,19 +169,28 @@ pub fn decode_shard(
     shard: u32,
     dir: &Path,
 ) -> Result<Shard> {
+    decode_blobs(&|name| snapshot.file(name), snapshot.lsn, spec, shard, dir)
+}
+
+/// [`decode_shard`] over any source of blobs (`file(name)`); `lsn` and `dir` name the
+/// snapshot in errors.
+fn decode_blobs<'a>(
+    file: &dyn Fn(&str) -> Option<&'a [u8]>,
+    lsn: Lsn,
+    spec: &CollectionSpec,
+    shard: u32,
+    dir: &Path,
+) -> Result<Shard> {
     let bad = |reason: String| Error::Catalog {
         path: dir.to_path_buf(),
-        reason: format!("snapshot at lsn {}: {reason}", snapshot.lsn),
+        reason: format!("snapshot at lsn {lsn}: {reason}"),
     };
-    let blob = |name: &str| {
-        snapshot
-            .file(name)
-            .ok_or_else(|| bad(format!("blob {name} missing")))
-    };
+    let blob = |name: &str| file(name).ok_or_else(|| bad(format!("blob {name} missing")));
     let meta = rkyv::access::<ArchivedShardMeta, rancor::Error>(blob(META_BLOB)?)
         .map_err(|e| bad(format!("{META_BLOB}: {e}")))?;
-    if meta.format.to_native() != SNAPSHOT_FORMAT {
-        return Err(bad(format!("unsupported snapshot format {}", meta.format)));
+    let format = meta.format.to_native();
+    if format != SNAPSHOT_FORMAT && format != SNAPSHOT_FORMAT_NO_PAYLOADS {
+        return Err(bad(format!("unsupported snapshot format {format}")));
     }
     if meta.shard.to_native() != shard
         || meta.dim.to_native() as usize != spec.dim
@@ -217,6 +245,20 @@ pub fn decode_shard(
     };
     let index = Hnsw::from_parts(parts, index_config(spec), spec.metric)
         .map_err(|e| bad(format!("graph: {e}")))?;
+    let payloads = if format == SNAPSHOT_FORMAT_NO_PAYLOADS {
+        PayloadArena::default()
+    } else {
+        let ends_bytes = blob(PAYLOAD_ENDS_BLOB)?;
+        if ends_bytes.len() % 8 != 0 {
+            return Err(bad(format!("{PAYLOAD_ENDS_BLOB} is not whole u64s")));
+        }
+        let ends = ends_bytes
+            .chunks_exact(8)
+            .map(|b| u64::from_le_bytes(b.try_into().unwrap_or([0; 8])))
+            .collect();
+        PayloadArena::from_parts(ends, blob(PAYLOADS_BLOB)?.to_vec(), slots)
+            .map_err(|e| bad(format!("payloads: {e}")))?
+    };
     if index.len() > slots {
         return Err(bad(format!(
             "graph has {} nodes but only {slots} slots",
@@ -224,7 +266,7 @@ pub fn decode_shard(
         )));
     }
     Ok(Shard::from_parts(
-        shard, spec, vectors, ids, tombstones, index,
+        shard, spec, vectors, payloads, ids, tombstones, index,
     ))
 }
 
@@ -376,7 +418,85 @@ fn parse_catalog(text: &str) -> std::result::Result<CollectionSpec, String> {
 
 #[cfg(test)]
 mod tests {
+    use std::collections::HashMap;
+
     use super::*;
+
+    /// Every live id of `0..ids` with its vector and payload.
+    fn contents(shard: &Shard, ids: u64) -> Vec<(u64, Vec<f32>, Vec<u8>)> {
+        (0..ids)
+            .filter_map(|id| {
+                shard
+                    .get_with_payload(id)
+                    .map(|(v, p)| (id, v.to_vec(), p.to_vec()))
+            })
+            .collect()
+    }
+
+    fn decode(blobs: &HashMap<&str, Vec<u8>>, spec: &CollectionSpec) -> Result<Shard> {
+        let file = |name: &str| blobs.get(name).map(Vec::as_slice);
+        decode_blobs(&file, Lsn(9), spec, 0, Path::new("/snap"))
+    }
+
+    #[test]
+    fn snapshots_keep_payloads_and_read_the_format_before_them() {
+        let spec = CollectionSpec::new("p", 3, Metric::L2).with_shards(1);
+        let mut shard = Shard::new(&spec, 0).unwrap();
+        for id in 0..50u64 {
+            let payload = if id % 3 == 0 {
+                Vec::new()
+            } else {
+                vec![id as u8; id as usize]
+            };
+            shard
+                .upsert_with_payload(id, &[id as f32, 1.0, -1.0], &payload)
+                .unwrap();
+        }
+        shard.delete(7);
+        shard.upsert(8, &[0.5, 0.5, 0.5]).unwrap();
+        while shard.index_next() {}
+        let encoded = encode_shard(&shard, &spec).unwrap();
+        let blobs: HashMap<&str, Vec<u8>> = encoded
+            .files()
+            .into_iter()
+            .map(|(name, bytes)| (name, bytes.to_vec()))
+            .collect();
+        let restored = decode(&blobs, &spec).unwrap();
+        assert_eq!(contents(&restored, 60), contents(&shard, 60));
+        assert_eq!(
+            restored.payload(8),
+            Some(&[][..]),
+            "replaced without a payload"
+        );
+
+        // Damaged payload offsets are refused, naming the snapshot.
+        let mut damaged = blobs.clone();
+        damaged.get_mut(PAYLOAD_ENDS_BLOB).unwrap()[0] ^= 0xff;
+        let error = decode(&damaged, &spec).err().unwrap().to_string();
+        assert!(
+            error.contains("payload") && error.contains("/snap"),
+            "{error}"
+        );
+
+        // Format 1 (written before payloads): no payload blobs; points load without one.
+        let mut old = blobs;
+        old.remove(PAYLOAD_ENDS_BLOB);
+        old.remove(PAYLOADS_BLOB);
+        let meta = ShardMeta {
+            format: SNAPSHOT_FORMAT_NO_PAYLOADS,
+            shard: 0,
+            dim: 3,
+            metric: spec.metric.as_str().to_owned(),
+            slots: u64::from(shard.slots()),
+        };
+        old.insert(META_BLOB, rkyv_bytes(&meta).unwrap());
+        let restored = decode(&old, &spec).unwrap();
+        let without_payloads: Vec<_> = contents(&shard, 60)
+            .into_iter()
+            .map(|(id, v, _)| (id, v, Vec::new()))
+            .collect();
+        assert_eq!(contents(&restored, 60), without_payloads);
+    }
 
     #[test]
     fn catalog_round_trips_and_detects_damage() {

@@ -5,6 +5,7 @@
 //! A `Shard` is `!Send` on purpose: it lives and dies on its core.
 
 mod compaction;
+mod payloads;
 
 use std::collections::HashMap;
 use std::marker::PhantomData;
@@ -22,6 +23,8 @@ pub use compaction::{
     Compaction, CompactionPolicy, CompactionReport, COMPACT_TOMBSTONES_MIN,
     COMPACT_TOMBSTONE_PERCENT,
 };
+pub(crate) use payloads::PayloadArena;
+pub use payloads::PAYLOAD_BYTES_MAX;
 
 /// Shards whose vectors take at most this many bytes are always searched exhaustively: the
 /// scan stays in cache and beats a graph walk while returning the exact answer. Measured by
@@ -54,6 +57,8 @@ pub struct ShardStats {
     pub vector_bytes: u64,
     /// Bytes of index structures.
     pub index_bytes: u64,
+    /// Bytes of payloads (including those of replaced or deleted slots, until compaction).
+    pub payload_bytes: u64,
     /// Slots not yet in the index (searched exactly until indexed).
     pub unindexed: u64,
     /// Compactions since the shard was opened.
@@ -86,6 +91,8 @@ pub struct Shard {
     shard: u32,
     metric: Metric,
     vectors: Vectors,
+    /// Slot → payload, for every slot ever used.
+    payloads: PayloadArena,
     /// Slot → id, for every slot ever used.
     ids: Vec<u64>,
     /// Id → slot, for live ids only.
@@ -117,6 +124,7 @@ impl Shard {
             shard,
             spec,
             vectors,
+            PayloadArena::default(),
             Vec::new(),
             Vec::new(),
             Hnsw::new(index_config(spec), spec.metric),
@@ -128,11 +136,13 @@ impl Shard {
         shard: u32,
         spec: &CollectionSpec,
         vectors: Vectors,
+        payloads: PayloadArena,
         ids: Vec<u64>,
         mut tombstones: Vec<u64>,
         index: Hnsw,
     ) -> Self {
         assert_eq!(vectors.len(), ids.len());
+        assert!(payloads.ends().is_empty() || payloads.ends().len() == ids.len());
         assert!(index.len() <= ids.len());
         tombstones.resize(ids.len().div_ceil(64).max(tombstones.len()), 0);
         let slots = live_slots(&ids, &tombstones);
@@ -141,6 +151,7 @@ impl Shard {
             shard,
             metric: spec.metric,
             vectors,
+            payloads,
             ids,
             slots,
             tombstones,
@@ -159,7 +170,11 @@ impl Shard {
     /// Fails when the arena cannot grow.
     pub fn apply(&mut self, record: &WalRecord) -> Result<()> {
         match record {
-            WalRecord::Upsert { id, vector } => self.upsert(*id, vector),
+            WalRecord::Upsert {
+                id,
+                vector,
+                payload,
+            } => self.upsert_with_payload(*id, vector, payload),
             WalRecord::Delete { id } => {
                 self.delete(*id);
                 Ok(())
@@ -215,6 +230,11 @@ impl Shard {
         top.into_sorted_vec()
     }
 
+    /// The payloads (for snapshots).
+    pub(crate) fn payload_arena(&self) -> &PayloadArena {
+        &self.payloads
+    }
+
     /// The vectors arena (for snapshots).
     pub(crate) fn vectors(&self) -> &Vectors {
         &self.vectors
@@ -250,19 +270,32 @@ impl Shard {
         self.slots.is_empty()
     }
 
-    /// Inserts or replaces `id`. A replaced vector's slot becomes a tombstone.
+    /// Inserts or replaces `id` without a payload. A replaced vector's slot becomes a
+    /// tombstone.
     ///
     /// The caller has validated the dimension and finiteness.
     ///
     /// # Errors
     /// Fails when the arena cannot grow.
     pub fn upsert(&mut self, id: u64, vector: &[f32]) -> Result<()> {
+        self.upsert_with_payload(id, vector, &[])
+    }
+
+    /// Inserts or replaces `id` with its payload (empty: none); a replaced point's payload
+    /// goes with its slot.
+    ///
+    /// The caller has validated the dimension, finiteness and payload size.
+    ///
+    /// # Errors
+    /// Fails when the arena cannot grow.
+    pub fn upsert_with_payload(&mut self, id: u64, vector: &[f32], payload: &[u8]) -> Result<()> {
         debug_assert!(vector.iter().all(|x| x.is_finite()));
         let slot = self
             .vectors
             .push(vector)
             .map_err(|e| Error::system("growing the vector arena", e))?;
         debug_assert_eq!(slot as usize, self.ids.len());
+        self.payloads.push(slot as usize, payload);
         self.ids.push(id);
         if self.tombstones.len() * 64 <= slot as usize {
             self.tombstones.push(0);
@@ -287,6 +320,18 @@ impl Shard {
     /// The live vector of `id`.
     pub fn get(&self, id: u64) -> Option<&[f32]> {
         self.slots.get(&id).map(|&slot| self.vectors.get(slot))
+    }
+
+    /// The live vector of `id` and its payload (empty when it has none).
+    pub fn get_with_payload(&self, id: u64) -> Option<(&[f32], &[u8])> {
+        self.slots
+            .get(&id)
+            .map(|&slot| (self.vectors.get(slot), self.payloads.get(slot)))
+    }
+
+    /// The payload of live `id` (empty when it has none).
+    pub fn payload(&self, id: u64) -> Option<&[u8]> {
+        self.slots.get(&id).map(|&slot| self.payloads.get(slot))
     }
 
     fn set_tombstone(&mut self, slot: u32) {
@@ -403,6 +448,7 @@ impl Shard {
             tombstones: self.tombstone_count,
             vector_bytes: self.vectors.used_bytes() as u64,
             index_bytes: self.index.memory_bytes() as u64,
+            payload_bytes: self.payloads.memory_bytes() as u64,
             unindexed: self.unindexed() as u64,
             compactions: self.layout_epoch,
             ..ShardStats::default()

@@ -56,12 +56,24 @@ fn vector(id: u64, version: u64) -> Vec<f32> {
         .collect()
 }
 
+/// The payload of `id` at `version`: none for every third version.
+fn payload(id: u64, version: u64) -> Vec<u8> {
+    if version % 3 == 2 {
+        return Vec::new();
+    }
+    format!("{{\"id\":{id},\"version\":{version}}}").into_bytes()
+}
+
 /// The live contents: id → version.
 type Model = HashMap<u64, u64>;
 
 fn upsert(engine: &Engine, model: &mut Model, ids: &[u64], version: u64) {
     let flat: Vec<f32> = ids.iter().flat_map(|&id| vector(id, version)).collect();
-    engine.upsert("c", ids, &flat).unwrap();
+    let payloads: Vec<Vec<u8>> = ids.iter().map(|&id| payload(id, version)).collect();
+    let payloads: Vec<&[u8]> = payloads.iter().map(Vec::as_slice).collect();
+    engine
+        .upsert_with_payloads("c", ids, &flat, &payloads)
+        .unwrap();
     for &id in ids {
         model.insert(id, version);
     }
@@ -80,23 +92,26 @@ fn tombstones(engine: &Engine) -> u64 {
     info.shards.iter().map(|s| s.tombstones).sum()
 }
 
-/// Every live id returns its current vector, every other id in `0..ids_max` is absent, and
-/// searching for a live vector finds it first, through the index and exactly.
+/// Every live id returns its current vector and payload, every other id in `0..ids_max` is
+/// absent, and searching for a live vector finds it first, through the index and exactly,
+/// with the payloads of every hit.
 fn verify(engine: &Engine, model: &Model, ids_max: u64) {
     let info = engine.describe("c").unwrap();
     assert_eq!(info.vectors(), model.len() as u64);
     let all: Vec<u64> = (0..ids_max).collect();
     for chunk in all.chunks(1000) {
-        let got = engine.get("c", chunk).unwrap();
-        for (id, vector_got) in chunk.iter().zip(got) {
-            let expected = model.get(id).map(|&version| vector(*id, version));
-            assert_eq!(vector_got, expected, "id {id}");
+        let got = engine.get_with_payloads("c", chunk).unwrap();
+        for (id, point) in chunk.iter().zip(got) {
+            let expected = model
+                .get(id)
+                .map(|&version| (vector(*id, version), payload(*id, version)));
+            assert_eq!(point.map(|p| (p.vector, p.payload)), expected, "id {id}");
         }
     }
     for (&id, &version) in model.iter().take(200) {
         for exact in [false, true] {
-            let hits = engine
-                .search(
+            let results = engine
+                .search_with_payloads(
                     "c",
                     SearchRequest {
                         queries: vector(id, version),
@@ -106,11 +121,22 @@ fn verify(engine: &Engine, model: &Model, ids_max: u64) {
                     },
                 )
                 .unwrap();
-            assert_eq!(hits[0][0].id, id, "exact={exact}");
+            let hits = &results.neighbors[0];
+            assert_eq!(hits[0].id, id, "exact={exact}");
             assert!(
-                hits[0].iter().all(|n| model.contains_key(&n.id)),
+                hits.iter().all(|n| model.contains_key(&n.id)),
                 "a deleted id was returned"
             );
+            let payloads = &results.payloads.expect("payloads were asked for")[0];
+            assert_eq!(payloads.len(), hits.len());
+            for (hit, got) in hits.iter().zip(payloads) {
+                assert_eq!(
+                    *got,
+                    payload(hit.id, model[&hit.id]),
+                    "payload of hit {}",
+                    hit.id
+                );
+            }
         }
     }
 }

@@ -53,6 +53,16 @@ fn vector(id: u64, version: u64) -> Vec<f32> {
         .collect()
 }
 
+/// The payload of `id` at `version`: none for a quarter of them, else up to ~1 KiB.
+fn payload(id: u64, version: u64) -> Vec<u8> {
+    if (id + version) % 4 == 0 {
+        return Vec::new();
+    }
+    format!("{id}:{version};")
+        .repeat((id % 64) as usize + 1)
+        .into_bytes()
+}
+
 /// What batch `n` of a run with `seed` does: upserts `(id, version)` and deletes `id`.
 fn batch(seed: u64, n: u64) -> (Vec<(u64, u64)>, Vec<u64>) {
     let mut rng = rand::rngs::StdRng::seed_from_u64(seed ^ (n << 20));
@@ -94,8 +104,12 @@ fn child(dir: &Path, seed: u64, first_batch: u64) {
         let (upserts, deletes) = batch(seed, n);
         let ids: Vec<u64> = upserts.iter().map(|(id, _)| *id).collect();
         let flat: Vec<f32> = upserts.iter().flat_map(|(id, v)| vector(*id, *v)).collect();
+        let payloads: Vec<Vec<u8>> = upserts.iter().map(|(id, v)| payload(*id, *v)).collect();
+        let payloads: Vec<&[u8]> = payloads.iter().map(Vec::as_slice).collect();
         // Duplicate ids within a batch: the later one wins, as in the model.
-        engine.upsert("crash", &ids, &flat).unwrap();
+        engine
+            .upsert_with_payloads("crash", &ids, &flat, &payloads)
+            .unwrap();
         engine.delete("crash", &deletes).unwrap();
         if n % 25 == 0 {
             engine.snapshot(Some("crash")).unwrap();
@@ -123,7 +137,7 @@ fn crash_child_entry_point() {
 
 fn verify(engine: &Engine, seed: u64, acked: u64, pending: Option<u64>, round: usize) {
     let ids: Vec<u64> = (0..IDS).collect();
-    let got = engine.get("crash", &ids).unwrap();
+    let got = engine.get_with_payloads("crash", &ids).unwrap();
     let expected = model(seed, acked);
     // The pending batch is an upsert call then a delete call, each split over shards: per id
     // it may be untouched, have its upsert applied, or be fully applied.
@@ -144,16 +158,20 @@ fn verify(engine: &Engine, seed: u64, acked: u64, pending: Option<u64>, round: u
             .collect();
         let matches = |e: Expected| match (e, &got) {
             (Expected::Absent, None) => true,
-            (Expected::Version(v), Some(vec)) => vec
-                .iter()
-                .zip(vector(*id, v))
-                .all(|(a, b)| a.to_bits() == b.to_bits()),
+            (Expected::Version(v), Some(point)) => {
+                point.payload == payload(*id, v)
+                    && point
+                        .vector
+                        .iter()
+                        .zip(vector(*id, v))
+                        .all(|(a, b)| a.to_bits() == b.to_bits())
+            }
             _ => false,
         };
         assert!(
             matches(want) || alternatives.into_iter().any(matches),
             "round {round} seed {seed}: id {id} is {:?}, expected {want:?} (acked batches: {acked}, pending: {pending:?})",
-            got.as_ref().map(|v| v[0])
+            got.as_ref().map(|p| (p.vector[0], String::from_utf8_lossy(&p.payload)))
         );
     }
 }

@@ -57,11 +57,11 @@ pub enum Error {
         no_space: bool,
     },
     /// A single record is larger than the format allows.
-    #[error("WAL record payload of {bytes} bytes exceeds the maximum of {max} bytes")]
+    #[error("WAL record body of {bytes} bytes exceeds the maximum of {max} bytes")]
     RecordTooLarge {
-        /// Payload size of the rejected record.
+        /// Body size of the rejected record.
         bytes: usize,
-        /// The limit, [`crate::RECORD_PAYLOAD_BYTES_MAX`].
+        /// The limit, [`crate::RECORD_BODY_BYTES_MAX`].
         max: usize,
     },
     /// O_DIRECT reads fail with EOPNOTSUPP because glommio cached "iopoll supported" for a

@@ -39,7 +39,7 @@ pub use error::{Error, Result};
 pub use snapshot::LoadedSnapshot;
 pub use store::{IgnoredSnapshot, Recovered, RecoveryReport, ShardStore, TornTail};
 pub use wal::{
-    record::{Lsn, WalRecord, RECORD_PAYLOAD_BYTES_MAX},
+    record::{Lsn, WalRecord, RECORD_BODY_BYTES_MAX},
     Durability, ParseDurabilityError, WalConfig, WalStats,
 };
 

@@ -40,6 +40,7 @@ fn record(id: u64) -> WalRecord {
     WalRecord::Upsert {
         id,
         vector: (0..96).map(|i| (id * 100 + i) as f32).collect(),
+        payload: id.to_le_bytes().repeat((id % 3) as usize),
     }
 }
 

@@ -28,9 +28,16 @@ fn random_record(rng: &mut StdRng) -> WalRecord {
         } else {
             rng.gen_range(1..64)
         };
+        // Some points carry a payload, now and then a large one.
+        let payload_bytes = match rng.gen_range(0..10) {
+            0..=5 => 0,
+            6..=8 => rng.gen_range(1..200),
+            _ => rng.gen_range(1000..9000),
+        };
         WalRecord::Upsert {
             id,
             vector: (0..dims).map(|_| rng.gen::<f32>()).collect(),
+            payload: (0..payload_bytes).map(|_| rng.gen::<u8>()).collect(),
         }
     }
 }
@@ -213,6 +220,7 @@ fn vector_record(id: u64, dims: usize) -> WalRecord {
     WalRecord::Upsert {
         id,
         vector: (0..dims).map(|i| (id * 1000 + i as u64) as f32).collect(),
+        payload: Vec::new(),
     }
 }
 
@@ -651,7 +659,8 @@ fn oversized_record_is_rejected_without_failing_the_wal() {
         let (store, _) = ShardStore::open(mem.clone(), small_config()).await.unwrap();
         let huge = WalRecord::Upsert {
             id: 1,
-            vector: vec![0.0; corevec_storage::RECORD_PAYLOAD_BYTES_MAX / 4 + 1],
+            vector: vec![0.0; corevec_storage::RECORD_BODY_BYTES_MAX / 4 + 1],
+            payload: Vec::new(),
         };
         assert!(matches!(
             store.append(&[huge]).await,

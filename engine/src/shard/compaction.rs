@@ -18,7 +18,7 @@
 
 use std::time::{Duration, Instant};
 
-use super::{index_config, live_slots, Shard};
+use super::{index_config, live_slots, PayloadArena, Shard};
 use crate::collection::CollectionSpec;
 use crate::error::{Error, Result};
 use crate::hnsw::{Hnsw, VisitedSet};
@@ -68,6 +68,7 @@ pub struct Compaction {
     /// The old shard's layout epoch when compaction began.
     epoch: u64,
     vectors: Vectors,
+    payloads: PayloadArena,
     ids: Vec<u64>,
     index: Hnsw,
     visited: VisitedSet,
@@ -106,6 +107,7 @@ impl Compaction {
             .push(shard.vectors.get(old))
             .map_err(|e| Error::system("growing the compacted vector arena", e))?;
         debug_assert_eq!(slot as usize, done);
+        self.payloads.push(done, shard.payloads.get(old));
         self.ids.push(shard.ids[old as usize]);
         self.index.insert(&self.vectors, &mut self.visited);
         Ok(self.index.len() < self.sources.len())
@@ -139,6 +141,7 @@ impl Shard {
             visited: VisitedSet::with_capacity(sources.len()),
             sources,
             vectors,
+            payloads: PayloadArena::default(),
             index,
             begun: Instant::now(),
         })
@@ -158,6 +161,7 @@ impl Shard {
             old_slots,
             epoch,
             mut vectors,
+            mut payloads,
             mut ids,
             index,
             visited,
@@ -178,19 +182,20 @@ impl Shard {
             vectors
                 .push(self.vectors.get(old))
                 .map_err(|e| Error::system("growing the compacted vector arena", e))?;
+            payloads.push(ids.len(), self.payloads.get(old));
             ids.push(self.ids[old as usize]);
         }
         tombstones.truncate(ids.len().div_ceil(64).max(1));
         let slots = live_slots(&ids, &tombstones);
-        // Same live ids, each at a slot holding the same vector.
+        // Same live ids, each at a slot holding the same vector and payload.
         assert_eq!(
             slots.len(),
             self.slots.len(),
             "compaction lost or gained ids"
         );
-        debug_assert!(slots
-            .iter()
-            .all(|(id, &slot)| vectors.get(slot) == self.get(*id).unwrap_or(&[])));
+        debug_assert!(slots.iter().all(|(id, &slot)| vectors.get(slot)
+            == self.get(*id).unwrap_or(&[])
+            && Some(payloads.get(slot)) == self.payload(*id)));
         let report = CompactionReport {
             slots_before,
             slots_after: ids.len() as u32,
@@ -198,6 +203,7 @@ impl Shard {
             elapsed: begun.elapsed(),
         };
         self.vectors = vectors;
+        self.payloads = payloads;
         self.ids = ids;
         self.slots = slots;
         self.tombstones = tombstones;
@@ -235,14 +241,26 @@ mod tests {
         shard.finish_compaction(compaction).unwrap()
     }
 
-    /// Every live id with its vector, sorted.
-    fn contents(shard: &Shard) -> Vec<(u64, Vec<f32>)> {
+    /// Some points carry a payload naming their version, others none.
+    fn payload(i: u64, version: u64) -> Vec<u8> {
+        if version % 3 == 0 {
+            Vec::new()
+        } else {
+            format!("{i}@{version}").into_bytes()
+        }
+    }
+
+    /// Every live id with its vector and payload, sorted.
+    fn contents(shard: &Shard) -> Vec<(u64, Vec<f32>, Vec<u8>)> {
         let mut all: Vec<_> = shard
             .slots
             .keys()
-            .map(|&id| (id, shard.get(id).unwrap().to_vec()))
+            .map(|&id| {
+                let (vector, payload) = shard.get_with_payload(id).unwrap();
+                (id, vector.to_vec(), payload.to_vec())
+            })
             .collect();
-        all.sort_by_key(|(id, _)| *id);
+        all.sort_by_key(|(id, _, _)| *id);
         all
     }
 
@@ -306,7 +324,9 @@ mod tests {
         let spec = spec();
         let mut shard = Shard::new(&spec, 0).unwrap();
         for i in 0..2000 {
-            shard.upsert(i, &vector(i, 0)).unwrap();
+            shard
+                .upsert_with_payload(i, &vector(i, 0), &payload(i, i))
+                .unwrap();
         }
         for i in 0..1000 {
             shard.delete(i);
@@ -321,10 +341,14 @@ mod tests {
             assert!(shard.delete(i));
         }
         for i in [1002, 1950] {
-            shard.upsert(i, &vector(i, 2)).unwrap();
+            shard
+                .upsert_with_payload(i, &vector(i, 2), &payload(i, 2))
+                .unwrap();
         }
         for i in 5000..5010 {
-            shard.upsert(i, &vector(i, 0)).unwrap();
+            shard
+                .upsert_with_payload(i, &vector(i, 0), &payload(i, i))
+                .unwrap();
         }
         assert!(shard.delete(5005));
         while compaction.step(&shard).unwrap() {}
@@ -340,7 +364,7 @@ mod tests {
         assert_eq!(shard.stats().tombstones, 6);
         assert_eq!(shard.unindexed(), 11);
         while shard.index_next() {}
-        for (id, v) in &before {
+        for (id, v, _) in &before {
             assert_eq!(shard.search_indexed(v, 1, 32)[0].id, *id);
         }
         for gone in [1000, 1001, 1900, 1999, 5005, 17] {
@@ -426,7 +450,9 @@ mod tests {
                 version += 1;
                 match *op {
                     Op::Upsert(id) => {
-                        shard.upsert(id, &vector(id, version)).unwrap();
+                        shard
+                            .upsert_with_payload(id, &vector(id, version), &payload(id, version))
+                            .unwrap();
                         model.insert(id, version);
                     }
                     Op::Delete(id) => {
@@ -454,9 +480,11 @@ mod tests {
             }
             while compaction.step(&shard).unwrap() {}
             shard.finish_compaction(compaction).unwrap();
-            let mut expected: Vec<(u64, Vec<f32>)> =
-                model.iter().map(|(&id, &v)| (id, vector(id, v))).collect();
-            expected.sort_by_key(|(id, _)| *id);
+            let mut expected: Vec<(u64, Vec<f32>, Vec<u8>)> = model
+                .iter()
+                .map(|(&id, &v)| (id, vector(id, v), payload(id, v)))
+                .collect();
+            expected.sort_by_key(|(id, _, _)| *id);
             prop_assert_eq!(contents(&shard), expected);
             prop_assert_eq!(shard.len(), model.len());
             if let Err(e) = shard.index.check_invariants() {

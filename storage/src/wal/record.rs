@@ -1,20 +1,22 @@
 //! WAL record framing.
 //!
-//! A record is a 24-byte header, a payload, and zero padding to a multiple of 8 bytes.
+//! A record is a 24-byte header, a body, and zero padding to a multiple of 8 bytes.
 //! All integers little-endian.
 //!
 //! | offset | size | field                                                      |
 //! |--------|------|------------------------------------------------------------|
-//! | 0      | 4    | `crc32c` of bytes 4..24 of the header followed by payload  |
-//! | 4      | 4    | `payload_bytes`                                            |
+//! | 0      | 4    | `crc32c` of bytes 4..24 of the header followed by the body |
+//! | 4      | 4    | `body_bytes`                                               |
 //! | 8      | 8    | `lsn`                                                      |
 //! | 16     | 1    | `kind`: 1 = Upsert, 2 = Delete                             |
 //! | 17     | 7    | reserved, zero                                             |
-//! | 24     | n    | payload                                                    |
+//! | 24     | n    | body                                                       |
 //! | 24 + n | p    | zero padding, `p < 8`                                      |
 //!
-//! Upsert payload: `id u64 | dims u32 | reserved u32 (zero) | dims × f32`.
-//! Delete payload: `id u64`.
+//! Upsert body: `id u64 | dims u32 | payload_bytes u32 | dims × f32 | payload`, where the
+//! payload is the point's opaque bytes (`payload_bytes` may be 0; records written before
+//! payloads existed had a reserved zero there, so they read as points without one).
+//! Delete body: `id u64`.
 //!
 //! A header of 24 zero bytes marks the end of the log (preallocated space is zeros).
 
@@ -40,6 +42,8 @@ pub enum WalRecord {
         id: u64,
         /// The vector.
         vector: Vec<f32>,
+        /// The point's opaque payload (empty: none).
+        payload: Vec<u8>,
     },
     /// Delete vector `id`.
     Delete {
@@ -52,36 +56,38 @@ pub enum WalRecord {
 pub const RECORD_HEADER_BYTES: usize = 24;
 /// Records start at multiples of this.
 pub const RECORD_ALIGN_BYTES: usize = 8;
-/// Largest payload accepted (a 4-million-dimension vector); keeps a damaged length field from
-/// asking for gigabytes.
-pub const RECORD_PAYLOAD_BYTES_MAX: usize = 16 << 20;
+/// Largest record body accepted (a 4-million-dimension vector); keeps a damaged length field
+/// from asking for gigabytes.
+pub const RECORD_BODY_BYTES_MAX: usize = 16 << 20;
 const _: () = assert!(RECORD_HEADER_BYTES % RECORD_ALIGN_BYTES == 0);
-const _: () = assert!(RECORD_PAYLOAD_BYTES_MAX < u32::MAX as usize);
+const _: () = assert!(RECORD_BODY_BYTES_MAX < u32::MAX as usize);
 
 const KIND_UPSERT: u8 = 1;
 const KIND_DELETE: u8 = 2;
 const UPSERT_FIXED_BYTES: usize = 16;
 
 impl WalRecord {
-    fn payload_bytes(&self) -> usize {
+    fn body_bytes(&self) -> usize {
         match self {
-            WalRecord::Upsert { vector, .. } => UPSERT_FIXED_BYTES + 4 * vector.len(),
+            WalRecord::Upsert {
+                vector, payload, ..
+            } => UPSERT_FIXED_BYTES + 4 * vector.len() + payload.len(),
             WalRecord::Delete { .. } => 8,
         }
     }
 
     /// Bytes this record occupies in the log, padding included.
     pub fn encoded_bytes(&self) -> usize {
-        (RECORD_HEADER_BYTES + self.payload_bytes()).next_multiple_of(RECORD_ALIGN_BYTES)
+        (RECORD_HEADER_BYTES + self.body_bytes()).next_multiple_of(RECORD_ALIGN_BYTES)
     }
 
     /// Checks the size limit before anything is encoded.
     pub(crate) fn check_size(&self) -> Result<()> {
-        let bytes = self.payload_bytes();
-        if bytes > RECORD_PAYLOAD_BYTES_MAX {
+        let bytes = self.body_bytes();
+        if bytes > RECORD_BODY_BYTES_MAX {
             return Err(Error::RecordTooLarge {
                 bytes,
-                max: RECORD_PAYLOAD_BYTES_MAX,
+                max: RECORD_BODY_BYTES_MAX,
             });
         }
         Ok(())
@@ -93,15 +99,12 @@ impl WalRecord {
             out.len() % RECORD_ALIGN_BYTES == 0,
             "record must start 8-aligned"
         );
-        let payload_bytes = self.payload_bytes();
-        assert!(
-            payload_bytes <= RECORD_PAYLOAD_BYTES_MAX,
-            "check_size first"
-        );
+        let body_bytes = self.body_bytes();
+        assert!(body_bytes <= RECORD_BODY_BYTES_MAX, "check_size first");
         let start = out.len();
         out.reserve(self.encoded_bytes());
         out.extend_from_slice(&[0; 4]);
-        out.extend_from_slice(&(payload_bytes as u32).to_le_bytes());
+        out.extend_from_slice(&(body_bytes as u32).to_le_bytes());
         out.extend_from_slice(&lsn.0.to_le_bytes());
         let kind = match self {
             WalRecord::Upsert { .. } => KIND_UPSERT,
@@ -110,10 +113,14 @@ impl WalRecord {
         out.push(kind);
         out.extend_from_slice(&[0; 7]);
         match self {
-            WalRecord::Upsert { id, vector } => {
+            WalRecord::Upsert {
+                id,
+                vector,
+                payload,
+            } => {
                 out.extend_from_slice(&id.to_le_bytes());
                 out.extend_from_slice(&(vector.len() as u32).to_le_bytes());
-                out.extend_from_slice(&[0; 4]);
+                out.extend_from_slice(&(payload.len() as u32).to_le_bytes());
                 // One resize and a fixed-width copy loop (a plain memcpy on little-endian
                 // machines) instead of one `extend_from_slice` per float.
                 let at = out.len();
@@ -121,6 +128,7 @@ impl WalRecord {
                 for (bytes, value) in out[at..].chunks_exact_mut(4).zip(vector) {
                     bytes.copy_from_slice(&value.to_le_bytes());
                 }
+                out.extend_from_slice(payload);
             }
             WalRecord::Delete { id } => out.extend_from_slice(&id.to_le_bytes()),
         }
@@ -176,15 +184,15 @@ pub fn decode_record(bytes: &[u8]) -> Decoded {
     if header.iter().all(|b| *b == 0) {
         return Decoded::End;
     }
-    let payload_bytes = u32_at(header, 4) as usize;
-    if payload_bytes > RECORD_PAYLOAD_BYTES_MAX {
-        return Decoded::Invalid(format!("payload length {payload_bytes} exceeds maximum"));
+    let body_bytes = u32_at(header, 4) as usize;
+    if body_bytes > RECORD_BODY_BYTES_MAX {
+        return Decoded::Invalid(format!("body length {body_bytes} exceeds maximum"));
     }
-    let total = (RECORD_HEADER_BYTES + payload_bytes).next_multiple_of(RECORD_ALIGN_BYTES);
+    let total = (RECORD_HEADER_BYTES + body_bytes).next_multiple_of(RECORD_ALIGN_BYTES);
     if bytes.len() < total {
         return Decoded::Truncated { needed: total };
     }
-    let body_end = RECORD_HEADER_BYTES + payload_bytes;
+    let body_end = RECORD_HEADER_BYTES + body_bytes;
     let stored_crc = u32_at(header, 0);
     let crc = crc32c::crc32c(&bytes[4..body_end]);
     if crc != stored_crc {
@@ -196,34 +204,38 @@ pub fn decode_record(bytes: &[u8]) -> Decoded {
         return Decoded::Invalid("non-zero reserved or padding bytes".into());
     }
     let lsn = Lsn(u64_at(header, 8));
-    let payload = &bytes[RECORD_HEADER_BYTES..body_end];
+    let body = &bytes[RECORD_HEADER_BYTES..body_end];
     let record = match header[16] {
         KIND_UPSERT => {
-            if payload.len() < UPSERT_FIXED_BYTES {
-                return Decoded::Invalid("upsert payload too short".into());
+            if body.len() < UPSERT_FIXED_BYTES {
+                return Decoded::Invalid("upsert body too short".into());
             }
-            let dims = u32_at(payload, 8) as usize;
-            if UPSERT_FIXED_BYTES + 4 * dims != payload.len() || u32_at(payload, 12) != 0 {
+            // Both lengths are u32, so their sum cannot overflow a u64-sized usize.
+            let dims = u32_at(body, 8) as usize;
+            let payload_bytes = u32_at(body, 12) as usize;
+            let vector_end = UPSERT_FIXED_BYTES + 4 * dims;
+            if vector_end + payload_bytes != body.len() {
                 return Decoded::Invalid(format!(
-                    "upsert of {dims} dims in {} payload bytes",
-                    payload.len()
+                    "upsert of {dims} dims and a {payload_bytes}-byte payload in {} body bytes",
+                    body.len()
                 ));
             }
-            let vector = payload[UPSERT_FIXED_BYTES..]
+            let vector = body[UPSERT_FIXED_BYTES..vector_end]
                 .chunks_exact(4)
                 .map(|c| f32::from_le_bytes([c[0], c[1], c[2], c[3]]))
                 .collect();
             WalRecord::Upsert {
-                id: u64_at(payload, 0),
+                id: u64_at(body, 0),
                 vector,
+                payload: body[vector_end..].to_vec(),
             }
         }
         KIND_DELETE => {
-            if payload.len() != 8 {
-                return Decoded::Invalid("delete payload is not 8 bytes".into());
+            if body.len() != 8 {
+                return Decoded::Invalid("delete body is not 8 bytes".into());
             }
             WalRecord::Delete {
-                id: u64_at(payload, 0),
+                id: u64_at(body, 0),
             }
         }
         kind => return Decoded::Invalid(format!("unknown record kind {kind}")),
@@ -238,18 +250,44 @@ mod tests {
 
     fn record_strategy() -> impl Strategy<Value = WalRecord> {
         prop_oneof![
-            (any::<u64>(), proptest::collection::vec(any::<f32>(), 0..40))
-                .prop_map(|(id, vector)| WalRecord::Upsert { id, vector }),
+            (
+                any::<u64>(),
+                proptest::collection::vec(any::<f32>(), 0..40),
+                proptest::collection::vec(any::<u8>(), 0..3),
+                proptest::collection::vec(any::<u8>(), 0..100),
+            )
+                .prop_map(|(id, vector, has_payload, payload)| WalRecord::Upsert {
+                    id,
+                    vector,
+                    // Most points carry no payload; some a short or long one.
+                    payload: if has_payload.is_empty() {
+                        Vec::new()
+                    } else {
+                        payload
+                    },
+                }),
             any::<u64>().prop_map(|id| WalRecord::Delete { id }),
         ]
     }
 
     fn same_bits(a: &WalRecord, b: &WalRecord) -> bool {
         match (a, b) {
-            (WalRecord::Upsert { id: x, vector: v }, WalRecord::Upsert { id: y, vector: w }) => {
+            (
+                WalRecord::Upsert {
+                    id: x,
+                    vector: v,
+                    payload: p,
+                },
+                WalRecord::Upsert {
+                    id: y,
+                    vector: w,
+                    payload: q,
+                },
+            ) => {
                 x == y
+                    && p == q
                     && v.len() == w.len()
-                    && v.iter().zip(w).all(|(p, q)| p.to_bits() == q.to_bits())
+                    && v.iter().zip(w).all(|(a, b)| a.to_bits() == b.to_bits())
             }
             _ => a == b,
         }
@@ -305,7 +343,8 @@ mod tests {
     fn oversized_record_is_rejected_before_encoding() {
         let record = WalRecord::Upsert {
             id: 1,
-            vector: vec![0.0; RECORD_PAYLOAD_BYTES_MAX / 4],
+            vector: vec![0.0; RECORD_BODY_BYTES_MAX / 4],
+            payload: Vec::new(),
         };
         assert!(matches!(
             record.check_size(),
@@ -314,5 +353,37 @@ mod tests {
         let mut header = [0u8; RECORD_HEADER_BYTES];
         header[4..8].copy_from_slice(&u32::MAX.to_le_bytes());
         assert!(matches!(decode_record(&header), Decoded::Invalid(_)));
+    }
+
+    /// A record written before payloads existed (zero in the payload length field) is a point
+    /// without a payload; the bytes below are such a record, frozen.
+    #[test]
+    fn a_record_from_before_payloads_reads_as_a_point_without_one() {
+        let mut bytes = Vec::new();
+        WalRecord::Upsert {
+            id: 9,
+            vector: vec![1.5, -2.0],
+            payload: Vec::new(),
+        }
+        .encode_into(Lsn(4), &mut bytes);
+        let frozen: [u8; 48] = [
+            0, 0, 0, 0, 24, 0, 0, 0, 4, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, //
+            9, 0, 0, 0, 0, 0, 0, 0, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 192, 63, 0, 0, 0, 192,
+        ];
+        assert_eq!(
+            bytes[4..],
+            frozen[4..],
+            "the layout of a payload-less upsert changed"
+        );
+        let with_payload = WalRecord::Upsert {
+            id: 9,
+            vector: vec![1.5, -2.0],
+            payload: b"{\"k\":1}".to_vec(),
+        };
+        bytes.clear();
+        with_payload.encode_into(Lsn(5), &mut bytes);
+        assert!(
+            matches!(decode_record(&bytes), Decoded::Record(Lsn(5), ref r, 56) if *r == with_payload)
+        );
     }
 }

@@ -287,6 +287,7 @@ mod tests {
             .map(|i| WalRecord::Upsert {
                 id: i,
                 vector: vec![i as f32; 700],
+                payload: Vec::new(),
             })
             .collect();
         let (dir, _) = write_segment(&records, 100, &[]);

@@ -34,13 +34,18 @@ pub async fn join_all<F: Future>(futures: Vec<F>) -> Vec<F::Output> {
     outputs.into_iter().map(|o| o.expect("all ready")).collect()
 }
 
-/// The engine-side state the tests model: id -> vector bits.
-pub type State = BTreeMap<u64, Vec<u32>>;
+/// The engine-side state the tests model: id -> (vector bits, payload).
+pub type State = BTreeMap<u64, (Vec<u32>, Vec<u8>)>;
 
 pub fn apply(state: &mut State, record: &WalRecord) {
     match record {
-        WalRecord::Upsert { id, vector } => {
-            state.insert(*id, vector.iter().map(|v| v.to_bits()).collect());
+        WalRecord::Upsert {
+            id,
+            vector,
+            payload,
+        } => {
+            let bits = vector.iter().map(|v| v.to_bits()).collect();
+            state.insert(*id, (bits, payload.clone()));
         }
         WalRecord::Delete { id } => {
             state.remove(id);
@@ -50,12 +55,14 @@ pub fn apply(state: &mut State, record: &WalRecord) {
 
 pub fn encode_state(state: &State) -> Vec<u8> {
     let mut out = Vec::new();
-    for (id, vector) in state {
+    for (id, (vector, payload)) in state {
         out.extend_from_slice(&id.to_le_bytes());
         out.extend_from_slice(&(vector.len() as u32).to_le_bytes());
         for v in vector {
             out.extend_from_slice(&v.to_le_bytes());
         }
+        out.extend_from_slice(&(payload.len() as u32).to_le_bytes());
+        out.extend_from_slice(payload);
     }
     out
 }
@@ -73,7 +80,9 @@ pub fn decode_state(mut bytes: &[u8]) -> State {
         let vector = (0..len)
             .map(|_| u32::from_le_bytes(take(&mut bytes, 4).try_into().unwrap()))
             .collect();
-        state.insert(id, vector);
+        let len = u32::from_le_bytes(take(&mut bytes, 4).try_into().unwrap()) as usize;
+        let payload = take(&mut bytes, len);
+        state.insert(id, (vector, payload));
     }
     state
 }

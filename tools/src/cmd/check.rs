@@ -20,7 +20,7 @@ use std::fs::File;
 use std::path::{Path, PathBuf};
 
 use clap::Args;
-use corevec_storage::wal::record::{decode_record, Decoded, RECORD_PAYLOAD_BYTES_MAX};
+use corevec_storage::wal::record::{decode_record, Decoded, RECORD_BODY_BYTES_MAX};
 use corevec_storage::{CheckReport, Lsn};
 
 use crate::config::{ServeConfig, ServeFlags};
@@ -466,9 +466,9 @@ fn later_valid_record(
         let lsn = u64::from_le_bytes(raw);
         let mut raw = [0u8; 4];
         raw.copy_from_slice(&header[4..8]);
-        let payload = u32::from_le_bytes(raw) as usize;
+        let body = u32::from_le_bytes(raw) as usize;
         // Cheap filters first: a plausible LSN and length, then the full decode with CRC.
-        if lsn >= expected.0 && lsn - expected.0 < (1 << 40) && payload <= RECORD_PAYLOAD_BYTES_MAX
+        if lsn >= expected.0 && lsn - expected.0 < (1 << 40) && body <= RECORD_BODY_BYTES_MAX
         {
             if let Decoded::Record(found, _, _) = decode_record(&bytes[at..]) {
                 return Ok(Some((at as u64, found)));
