@@ -732,6 +732,7 @@ mod tests {
             collection: "c",
             ids: corevec_proto::IdsRef::new(&ids),
             vectors: corevec_proto::VectorsRef::new(&big, 4000),
+            payloads: None,
         })
         .encode(RequestId(2), &mut data)
         .unwrap();
@@ -779,6 +780,7 @@ mod tests {
             collection: "c",
             ids: corevec_proto::IdsRef::new(&[1]),
             vectors: corevec_proto::VectorsRef::new(&floats, 1024),
+            payloads: None,
         })
         .encode(RequestId(1), &mut data)
         .unwrap();

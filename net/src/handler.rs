@@ -5,15 +5,20 @@
 use std::rc::Rc;
 
 use corevec_engine::{
-    CollectionSpec, Error as EngineError, IndexParams, LocalEngine, Metric as EngineMetric,
-    SearchRequest,
+    CollectionSpec, Error as EngineError, IndexParams, LocalEngine, Metric as EngineMetric, Point,
+    SearchRequest, SearchResults,
 };
 use corevec_proto::{
     encode_error, CollectionInfo, Error as ProtoError, ErrorCode, GetResponse, Hit, Metric,
-    Request, RequestId, Response, SearchResponse, ShardInfo, Stat, VectorsRef, WriteAck,
+    PayloadsBuf, Request, RequestId, Response, SearchResponse, ShardInfo, Stat, VectorsRef,
+    WriteAck,
 };
 
 use crate::stats::NodeStats;
+
+// The engine stores every payload the protocol lets through.
+const _: () =
+    assert!(corevec_proto::PAYLOAD_BYTES_MAX as usize <= corevec_engine::PAYLOAD_BYTES_MAX);
 
 /// A request that failed: the code and a message for humans.
 #[derive(Debug)]
@@ -66,11 +71,13 @@ pub(crate) fn engine_error_code(e: &EngineError) -> ErrorCode {
 pub(crate) enum Answer {
     /// Any response whose body borrows nothing.
     Response(Response<'static>),
-    /// GET: the found flags and the found vectors, packed.
+    /// GET: the found flags and the found vectors, packed, and when asked for, the found
+    /// points' payloads.
     Get {
         found: Vec<bool>,
         flat: Vec<f32>,
         dim: u32,
+        payloads: Option<PayloadsBuf>,
     },
 }
 
@@ -133,7 +140,7 @@ fn collection_info(info: &corevec_engine::CollectionInfo) -> CollectionInfo {
                 shard: s.shard,
                 vectors_count: s.vectors,
                 deleted_count: s.tombstones,
-                bytes: s.vector_bytes + s.index_bytes,
+                bytes: s.vector_bytes + s.index_bytes + s.payload_bytes,
             })
             .collect(),
     }
@@ -217,14 +224,23 @@ pub(crate) async fn execute(ctx: &Context<'_>, request: Request<'_>) -> Result<A
                 return Err(dimension_mismatch(spec.dim, u.vectors.dim()));
             }
             let ids = u.ids.to_vec();
-            let count = match u.vectors.as_f32_slice() {
+            let copied;
+            let floats = match u.vectors.as_f32_slice() {
                 // Zero-copy: the frame was received 8-byte aligned.
-                Some(floats) => local.upsert(u.collection, &ids, floats).await?,
+                Some(floats) => floats,
                 None => {
+                    copied = u.vectors.to_vec();
+                    &copied
+                }
+            };
+            let count = match u.payloads {
+                Some(payloads) => {
+                    let payloads: Vec<&[u8]> = payloads.iter().collect();
                     local
-                        .upsert(u.collection, &ids, &u.vectors.to_vec())
+                        .upsert_with_payloads(u.collection, &ids, floats, &payloads)
                         .await?
                 }
+                None => local.upsert(u.collection, &ids, floats).await?,
             };
             Response::Upsert(WriteAck {
                 count: saturate_u32(count),
@@ -234,23 +250,47 @@ pub(crate) async fn execute(ctx: &Context<'_>, request: Request<'_>) -> Result<A
         Request::Get(g) => {
             let spec = spec_of(local, g.collection)?;
             let ids = g.ids.to_vec();
-            let vectors = local.get(g.collection, &ids).await?;
+            let points = if g.with_payloads {
+                local.get_with_payloads(g.collection, &ids).await?
+            } else {
+                let vectors = local.get(g.collection, &ids).await?;
+                vectors
+                    .into_iter()
+                    .map(|vector| {
+                        vector.map(|vector| Point {
+                            vector,
+                            payload: Vec::new(),
+                        })
+                    })
+                    .collect()
+            };
             let dim = saturate_u32(spec.dim);
-            let mut found = Vec::with_capacity(vectors.len());
+            let mut found = Vec::with_capacity(points.len());
             let mut flat = Vec::new();
-            for vector in vectors {
-                found.push(vector.is_some());
-                if let Some(v) = vector {
-                    if v.len() != spec.dim {
+            let mut payloads = g.with_payloads.then(PayloadsBuf::new);
+            for point in points {
+                found.push(point.is_some());
+                if let Some(point) = point {
+                    if point.vector.len() != spec.dim {
                         return Err(Failure::new(
                             ErrorCode::Internal,
                             "engine returned a vector of the wrong dimension",
                         ));
                     }
-                    flat.extend_from_slice(&v);
+                    flat.extend_from_slice(&point.vector);
+                    if let Some(payloads) = &mut payloads {
+                        payloads.push(&point.payload).map_err(|e| {
+                            Failure::new(ErrorCode::Internal, format!("stored payload: {e}"))
+                        })?;
+                    }
                 }
             }
-            return Ok(Answer::Get { found, flat, dim });
+            return Ok(Answer::Get {
+                found,
+                flat,
+                dim,
+                payloads,
+            });
         }
         Request::Delete(d) => {
             let ids = d.ids.to_vec();
@@ -275,8 +315,15 @@ pub(crate) async fn execute(ctx: &Context<'_>, request: Request<'_>) -> Result<A
                 ef: s.expansion_search as usize,
                 exact: s.flags.exact,
             };
-            let results = local.search(s.collection, request).await?;
-            if results.len() != s.queries.count() {
+            let results = if s.flags.with_payloads {
+                local.search_with_payloads(s.collection, request).await?
+            } else {
+                SearchResults {
+                    neighbors: local.search(s.collection, request).await?,
+                    payloads: None,
+                }
+            };
+            if results.neighbors.len() != s.queries.count() {
                 return Err(Failure::new(
                     ErrorCode::Internal,
                     "engine answered a different number of queries",
@@ -285,6 +332,7 @@ pub(crate) async fn execute(ctx: &Context<'_>, request: Request<'_>) -> Result<A
             Response::Search(SearchResponse {
                 partial: false,
                 results: results
+                    .neighbors
                     .into_iter()
                     .map(|hits| {
                         hits.into_iter()
@@ -295,6 +343,7 @@ pub(crate) async fn execute(ctx: &Context<'_>, request: Request<'_>) -> Result<A
                             .collect()
                     })
                     .collect(),
+                payloads: results.payloads,
             })
         }
         Request::Stats => Response::Stats(stats(ctx).await?),
@@ -351,7 +400,12 @@ pub(crate) fn encode_answer(
 ) -> Option<ErrorCode> {
     let encoded = match &answer {
         Ok(Answer::Response(response)) => response.encode(request_id, opcode, out),
-        Ok(Answer::Get { found, flat, dim }) => {
+        Ok(Answer::Get {
+            found,
+            flat,
+            dim,
+            payloads,
+        }) => {
             let vectors = if flat.is_empty() {
                 VectorsRef::empty(*dim)
             } else {
@@ -360,6 +414,7 @@ pub(crate) fn encode_answer(
             Response::Get(GetResponse {
                 found: found.clone(),
                 vectors,
+                payloads: payloads.as_ref().map(PayloadsBuf::as_ref),
             })
             .encode(request_id, opcode, out)
         }
@@ -474,6 +529,7 @@ mod tests {
             found: vec![true; count],
             flat: vec![0.0; count * dim as usize],
             dim,
+            payloads: None,
         };
         let mut out = Vec::new();
         assert_eq!(

@@ -719,7 +719,7 @@ fn render(shared: &Shared) -> String {
             collections.len(),
         );
         type ShardField = fn(&corevec_engine::shard::ShardStats) -> u64;
-        let shard_families: [(&str, &str, ShardField); 5] = [
+        let shard_families: [(&str, &str, ShardField); 6] = [
             (
                 "corevec_shard_vectors",
                 "Live vectors, per collection and shard.",
@@ -739,6 +739,11 @@ fn render(shared: &Shared) -> String {
                 "corevec_shard_index_bytes",
                 "Bytes of HNSW index structures, per collection and shard.",
                 |s| s.index_bytes,
+            ),
+            (
+                "corevec_shard_payload_bytes",
+                "Bytes of point payloads (including replaced or deleted ones until compaction), per collection and shard.",
+                |s| s.payload_bytes,
             ),
             (
                 "corevec_shard_unindexed_vectors",

@@ -452,6 +452,7 @@ impl RawConn {
                 Response::Get(corevec_proto::GetResponse {
                     found: g.found,
                     vectors: corevec_proto::VectorsRef::empty(g.vectors.dim()),
+                    payloads: None,
                 })
             }
             Response::Hello(a) => Response::Hello(a),

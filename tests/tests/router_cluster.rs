@@ -429,6 +429,50 @@ fn router_r1_equals_a_single_node_and_fails_loudly_when_a_node_dies() {
         .search_batch("v", &queries, DIM as u32, K, exact())
         .unwrap();
     assert_eq!(routed.results, direct.results);
+    // Payloads go through the router: split with their points on the way in, merged with
+    // their hits on the way out, exactly as one node answers.
+    let with_payloads: Vec<u64> = (0..300).collect();
+    let payloads: Vec<Vec<u8>> = with_payloads
+        .iter()
+        .map(|id| format!("point {id}").repeat(*id as usize % 7).into_bytes())
+        .collect();
+    let payloads: Vec<&[u8]> = payloads.iter().map(Vec::as_slice).collect();
+    let vectors = &reference.vectors[..300 * DIM];
+    for c in [&router, &single.0] {
+        c.upsert_with_payloads("v", &with_payloads, vectors, &payloads)
+            .unwrap();
+    }
+    for query in queries.chunks(DIM).take(5) {
+        let routed = router.search_with_payloads("v", query, K, exact()).unwrap();
+        let direct = single
+            .0
+            .search_with_payloads("v", query, K, exact())
+            .unwrap();
+        assert_eq!(routed.hits, direct.hits);
+    }
+    let routed = router
+        .search_batch_with_payloads("v", &queries, DIM as u32, K, exact())
+        .unwrap();
+    let direct = single
+        .0
+        .search_batch_with_payloads("v", &queries, DIM as u32, K, exact())
+        .unwrap();
+    assert_eq!(routed, direct);
+    let got = router
+        .get_with_payloads("v", &[4, 1500, 299, 123_456])
+        .unwrap();
+    assert_eq!(
+        got,
+        single
+            .0
+            .get_with_payloads("v", &[4, 1500, 299, 123_456])
+            .unwrap()
+    );
+    assert_eq!(
+        got[0].as_ref().map(|p| p.payload.as_slice()),
+        Some(payloads[4])
+    );
+    assert_eq!(got[1].as_ref().map(|p| p.payload.len()), Some(0));
     // GET and DELETE are routed by partition.
     let got = router.get("v", &[3, 1999, 123_456]).unwrap();
     assert_eq!(

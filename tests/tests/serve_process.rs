@@ -267,3 +267,82 @@ fn systemd_is_told_ready_and_stopping() {
     let status = node.wait_exit(Duration::from_secs(30)).expect("exits");
     assert_eq!(status.code(), Some(0), "{}", node.log());
 }
+
+#[test]
+fn import_and_search_with_payloads_from_the_cli() {
+    let node = node!().start();
+    let builder: NodeBuilder = node!();
+    let work = tempfile::tempdir().unwrap();
+    let addr = node.addr.to_string();
+    // 20 vectors (i, 0, 1) in .fvecs, and one payload line per vector.
+    let fvecs = work.path().join("v.fvecs");
+    let mut bytes = Vec::new();
+    for i in 0..20 {
+        bytes.extend_from_slice(&3i32.to_le_bytes());
+        for x in [i as f32, 0.0, 1.0] {
+            bytes.extend_from_slice(&x.to_le_bytes());
+        }
+    }
+    std::fs::write(&fvecs, bytes).unwrap();
+    let lines: Vec<String> = (0..20)
+        .map(|i| match i {
+            4 => String::new(),
+            9 => "tab\there".to_owned(),
+            _ => format!("{{\"title\":\"doc {i}\"}}"),
+        })
+        .collect();
+    let payloads = work.path().join("p.jsonl");
+    std::fs::write(&payloads, lines[..19].join("\n")).unwrap();
+    let import = |payloads: &Path| {
+        let mut command = builder.command(&["import", "--addr", &addr, "--create", "docs"]);
+        command
+            .arg(&fvecs)
+            .arg("--payloads")
+            .arg(payloads)
+            .args(["--batch", "7"]);
+        run(command)
+    };
+    // One line short: refused before anything is written, naming the file.
+    let output = import(&payloads);
+    assert_eq!(output.status.code(), Some(2), "{}", text(&output));
+    assert!(
+        text(&output).contains("p.jsonl: ends after 19 lines"),
+        "{}",
+        text(&output)
+    );
+    assert!(node.client().list_collections().unwrap().is_empty());
+    std::fs::write(&payloads, lines.join("\n") + "\n").unwrap();
+    let output = import(&payloads);
+    assert!(output.status.success(), "{}", text(&output));
+
+    let query = work.path().join("q.txt");
+    std::fs::write(&query, "[9, 0, 1]").unwrap();
+    let mut command = builder.command(&["search", "--addr", &addr, "docs", "-k", "3", "--exact"]);
+    command.arg("-q").arg(&query).arg("--with-payloads");
+    let output = run(command);
+    assert!(output.status.success(), "{}", text(&output));
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let rows: Vec<Vec<&str>> = stdout
+        .lines()
+        .skip(1)
+        .map(|line| line.split('\t').map(str::trim).collect())
+        .collect();
+    assert_eq!(rows.len(), 3, "{stdout}");
+    assert_eq!(rows[0][0], "9");
+    assert_eq!(
+        rows[0][2], "hex:7461620968657265",
+        "a tab is printed as hex"
+    );
+    let mut neighbours: Vec<(&str, &str)> = rows[1..].iter().map(|r| (r[0], r[2])).collect();
+    neighbours.sort_unstable();
+    assert_eq!(
+        neighbours,
+        [
+            ("10", "{\"title\":\"doc 10\"}"),
+            ("8", "{\"title\":\"doc 8\"}")
+        ]
+    );
+    let got = node.client().get_with_payloads("docs", &[4, 19]).unwrap();
+    assert_eq!(got[0].as_ref().unwrap().payload, b"");
+    assert_eq!(got[1].as_ref().unwrap().payload, b"{\"title\":\"doc 19\"}");
+}

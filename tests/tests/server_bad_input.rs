@@ -138,6 +138,7 @@ fn per_request_errors_keep_the_connection_open() {
             collection: "c",
             ids: IdsRef::new(&ids),
             vectors: VectorsRef::new(&two_d, 2),
+            payloads: None,
         }),
         11,
     ));
@@ -162,6 +163,7 @@ fn per_request_errors_keep_the_connection_open() {
             collection: "c",
             ids: IdsRef::new(&[1]),
             vectors: VectorsRef::new(&nan, 3),
+            payloads: None,
         }),
         13,
     ));

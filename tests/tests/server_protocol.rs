@@ -183,6 +183,7 @@ fn pipelined_responses_complete_out_of_order() {
             collection: "big",
             ids: IdsRef::new(&ids),
             vectors: VectorsRef::new(&vectors, dim),
+            payloads: None,
         }),
         10,
     );
@@ -293,6 +294,7 @@ fn in_flight_limit_answers_busy() {
                 collection: "c",
                 ids: IdsRef::new(&ids),
                 vectors: VectorsRef::new(&vectors, 64),
+                payloads: None,
             }),
             100 + id,
         ));

@@ -196,6 +196,7 @@ fn ingest_worker(
                 collection: &config.collection,
                 ids: IdsRef::new(&ids),
                 vectors: VectorsRef::new(data.rows_slice(start, end), dim),
+                payloads: None,
             });
             match client.submit(&request) {
                 Ok(ticket) => queue.push_back(InFlight {

@@ -344,6 +344,7 @@ fn search_spec(args: &SearchArgs) -> Result<SearchSpec, LoadError> {
         flags: SearchFlags {
             exact: args.exact,
             allow_partial: args.allow_partial,
+            with_payloads: false,
         },
         truth,
     })

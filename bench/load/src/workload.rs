@@ -175,6 +175,7 @@ impl Workload {
                     w.data.rows_slice(start, start + batch),
                     u32::try_from(w.data.dim()).unwrap_or(u32::MAX),
                 ),
+                payloads: None,
             })
             .encode(id, out)?;
             return Ok(Sent {

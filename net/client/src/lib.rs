@@ -19,6 +19,11 @@
 //! })?;
 //! client.upsert("docs", &[1, 2], &[0.1, 0.2, 0.3, 0.4, 0.5, 0.6])?;
 //! let hits = client.search("docs", &[0.1, 0.2, 0.3], 10, SearchOptions::default())?;
+//! // Payloads: opaque bytes stored and returned with each point.
+//! client.upsert_with_payloads("docs", &[3], &[0.7, 0.8, 0.9], &[br#"{"title":"three"}"#])?;
+//! let points = client.get_with_payloads("docs", &[3])?;
+//! let hits = client.search_with_payloads("docs", &[0.7, 0.8, 0.9], 10, SearchOptions::default())?;
+//! assert_eq!(hits.hits[0].payload, br#"{"title":"three"}"#);
 //! // Pipelining: submit many, then wait.
 //! let tickets: Vec<_> = (0..100)
 //!     .map(|_| client.submit(&corevec_proto::Request::Ping))
@@ -38,8 +43,8 @@ use std::time::Duration;
 pub use connection::{Connection, ResponseFrame, Ticket};
 pub use corevec_proto as proto;
 use corevec_proto::{
-    CollectionInfo, CreateCollection, Hit, IdsRef, IdsRequest, Request, Response, Search,
-    SearchFlags, SearchResponse, Stat, Upsert, VectorsRef, WriteAck,
+    CollectionInfo, CreateCollection, Hit, IdsRef, IdsRequest, PayloadsRef, Request, Response,
+    Search, SearchFlags, SearchResponse, Stat, Upsert, VectorsRef, WriteAck, FEATURE_PAYLOADS,
 };
 pub use error::ClientError;
 
@@ -83,13 +88,34 @@ pub struct SearchOptions {
     pub allow_partial: bool,
 }
 
-/// The answer to a single-query search.
+/// The answer to a single-query search: [`Hit`]s from [`Client::search`], [`PayloadHit`]s from
+/// [`Client::search_with_payloads`].
 #[derive(Clone, Debug, PartialEq)]
-pub struct SearchResult {
+pub struct SearchResult<H = Hit> {
     /// Closest first.
-    pub hits: Vec<Hit>,
+    pub hits: Vec<H>,
     /// Some shards or nodes did not answer (only with `allow_partial`).
     pub partial: bool,
+}
+
+/// A search hit with the payload stored with its point.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PayloadHit {
+    /// Vector id.
+    pub id: u64,
+    /// Distance under the collection's metric (smaller is closer).
+    pub distance: f32,
+    /// The point's payload; empty if it has none.
+    pub payload: Vec<u8>,
+}
+
+/// A point as [`Client::get_with_payloads`] returns it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Point {
+    /// The stored vector.
+    pub vector: Vec<f32>,
+    /// The stored payload; empty if the point has none.
+    pub payload: Vec<u8>,
 }
 
 /// A client over one pipelined connection, reconnecting on demand. `Sync`: share it between
@@ -226,18 +252,66 @@ impl Client {
         }
     }
 
-    /// UPSERT `ids.len()` vectors; `vectors` is row-major, `ids.len() * dim` floats.
+    /// True if the server enabled [`FEATURE_PAYLOADS`] in HELLO, so the `*_with_payloads`
+    /// methods may be used (they check it themselves and refuse locally otherwise).
+    pub fn supports_payloads(&self) -> Result<bool, ClientError> {
+        Ok(self.connection()?.hello().features & FEATURE_PAYLOADS != 0)
+    }
+
+    fn require_payloads(&self) -> Result<(), ClientError> {
+        if self.supports_payloads()? {
+            Ok(())
+        } else {
+            Err(invalid(
+                "the server did not enable FEATURE_PAYLOADS in HELLO (it predates payloads)",
+            ))
+        }
+    }
+
+    /// UPSERT `ids.len()` vectors; `vectors` is row-major, `ids.len() * dim` floats. Replaces
+    /// whole points: an id that had a payload has none afterwards (see
+    /// [`Client::upsert_with_payloads`]).
     pub fn upsert(
         &self,
         collection: &str,
         ids: &[u64],
         vectors: &[f32],
     ) -> Result<WriteAck, ClientError> {
+        self.upsert_points(collection, ids, vectors, None)
+    }
+
+    /// UPSERT `ids.len()` points with a payload each (`payloads[i]` belongs to `ids[i]`; at
+    /// most `PAYLOAD_BYTES_MAX` bytes; empty = no payload). Refused locally, nothing sent, if
+    /// the counts differ, a payload is too large, or the server did not enable payloads.
+    pub fn upsert_with_payloads(
+        &self,
+        collection: &str,
+        ids: &[u64],
+        vectors: &[f32],
+        payloads: &[&[u8]],
+    ) -> Result<WriteAck, ClientError> {
+        if payloads.len() != ids.len() {
+            return Err(invalid(
+                "upsert_with_payloads needs exactly one payload per id (payloads.len() != ids.len())",
+            ));
+        }
+        self.require_payloads()?;
+        self.upsert_points(collection, ids, vectors, Some(PayloadsRef::new(payloads)))
+    }
+
+    fn upsert_points(
+        &self,
+        collection: &str,
+        ids: &[u64],
+        vectors: &[f32],
+        payloads: Option<PayloadsRef<'_>>,
+    ) -> Result<WriteAck, ClientError> {
         let dim = dim_of(vectors.len(), ids.len())?;
         let request = Request::Upsert(Upsert {
             collection,
             ids: IdsRef::new(ids),
             vectors: VectorsRef::new(vectors, dim),
+            payloads,
         });
         match self.execute(&request)?.response()? {
             Response::Upsert(ack) => Ok(ack),
@@ -247,9 +321,31 @@ impl Client {
 
     /// GET: for each id, its vector or `None`.
     pub fn get(&self, collection: &str, ids: &[u64]) -> Result<Vec<Option<Vec<f32>>>, ClientError> {
+        let points = self.get_points(collection, ids, false)?;
+        Ok(points.into_iter().map(|p| p.map(|p| p.vector)).collect())
+    }
+
+    /// GET with payloads: for each id, its vector and payload, or `None`. Refused locally if
+    /// the server did not enable payloads.
+    pub fn get_with_payloads(
+        &self,
+        collection: &str,
+        ids: &[u64],
+    ) -> Result<Vec<Option<Point>>, ClientError> {
+        self.require_payloads()?;
+        self.get_points(collection, ids, true)
+    }
+
+    fn get_points(
+        &self,
+        collection: &str,
+        ids: &[u64],
+        with_payloads: bool,
+    ) -> Result<Vec<Option<Point>>, ClientError> {
         let request = Request::Get(IdsRequest {
             collection,
             ids: IdsRef::new(ids),
+            with_payloads,
         });
         match self.execute(&request)?.response()? {
             Response::Get(g) => {
@@ -258,7 +354,21 @@ impl Client {
                         "GET answered a different number of ids".into(),
                     ));
                 }
-                Ok(g.iter().map(|v| v.map(|v| v.to_vec())).collect())
+                // With no id found the section is empty and decodes as `None`.
+                if with_payloads && g.payloads.is_none() && g.found.contains(&true) {
+                    return Err(ClientError::Protocol(
+                        "GET with WITH_PAYLOADS answered without a payload section".into(),
+                    ));
+                }
+                Ok(g.iter()
+                    .zip(g.iter_payloads())
+                    .map(|(vector, payload)| {
+                        vector.map(|vector| Point {
+                            vector: vector.to_vec(),
+                            payload: payload.unwrap_or_default().to_vec(),
+                        })
+                    })
+                    .collect())
             }
             other => Err(unexpected(&other)),
         }
@@ -269,6 +379,7 @@ impl Client {
         let request = Request::Delete(IdsRequest {
             collection,
             ids: IdsRef::new(ids),
+            with_payloads: false,
         });
         match self.execute(&request)?.response()? {
             Response::Delete(ack) => Ok(ack),
@@ -298,6 +409,40 @@ impl Client {
         })
     }
 
+    /// SEARCH with one query, returning each hit's payload. Refused locally if the server did
+    /// not enable payloads.
+    pub fn search_with_payloads(
+        &self,
+        collection: &str,
+        query: &[f32],
+        k: u32,
+        options: SearchOptions,
+    ) -> Result<SearchResult<PayloadHit>, ClientError> {
+        let dim = u32::try_from(query.len()).unwrap_or(u32::MAX);
+        let response = self.search_batch_with_payloads(collection, query, dim, k, options)?;
+        let mut results = response.results.into_iter();
+        let mut payloads = response.payloads.unwrap_or_default().into_iter();
+        let (Some(hits), Some(payloads), None) = (results.next(), payloads.next(), results.next())
+        else {
+            return Err(ClientError::Protocol(
+                "SEARCH answered a different number of queries".into(),
+            ));
+        };
+        let hits = hits
+            .into_iter()
+            .zip(payloads)
+            .map(|(hit, payload)| PayloadHit {
+                id: hit.id,
+                distance: hit.distance,
+                payload,
+            })
+            .collect();
+        Ok(SearchResult {
+            hits,
+            partial: response.partial,
+        })
+    }
+
     /// SEARCH with `queries.len() / dim` queries (row-major).
     pub fn search_batch(
         &self,
@@ -306,6 +451,39 @@ impl Client {
         dim: u32,
         k: u32,
         options: SearchOptions,
+    ) -> Result<SearchResponse, ClientError> {
+        self.search_queries(collection, queries, dim, k, options, false)
+    }
+
+    /// [`Client::search_batch`] returning every hit's payload: `payloads` in the result is
+    /// `Some`, shaped like `results`. Refused locally if the server did not enable payloads.
+    pub fn search_batch_with_payloads(
+        &self,
+        collection: &str,
+        queries: &[f32],
+        dim: u32,
+        k: u32,
+        options: SearchOptions,
+    ) -> Result<SearchResponse, ClientError> {
+        self.require_payloads()?;
+        let response = self.search_queries(collection, queries, dim, k, options, true)?;
+        // The decoder shapes `payloads` like `results` whenever HAS_PAYLOADS is set.
+        if response.payloads.is_none() {
+            return Err(ClientError::Protocol(
+                "SEARCH with WITH_PAYLOADS answered without HAS_PAYLOADS".into(),
+            ));
+        }
+        Ok(response)
+    }
+
+    fn search_queries(
+        &self,
+        collection: &str,
+        queries: &[f32],
+        dim: u32,
+        k: u32,
+        options: SearchOptions,
+        with_payloads: bool,
     ) -> Result<SearchResponse, ClientError> {
         let nq = queries.len() / (dim.max(1) as usize);
         if dim == 0 || queries.len() % dim as usize != 0 {
@@ -318,6 +496,7 @@ impl Client {
             flags: SearchFlags {
                 exact: options.exact,
                 allow_partial: options.allow_partial,
+                with_payloads,
             },
             queries: VectorsRef::new(queries, dim),
         });

@@ -5,7 +5,7 @@ mod support;
 use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
 
-use corevec_client::{Client, ClientConfig, ClientError, Pool, SearchOptions};
+use corevec_client::{Client, ClientConfig, ClientError, PayloadHit, Point, Pool, SearchOptions};
 use corevec_proto::{CreateCollection, ErrorCode, Metric, Request, Response};
 use support::mock_server::MockServer;
 
@@ -254,4 +254,177 @@ fn pool_spreads_over_connections_and_threads() {
         200
     );
     assert!(server.state.connections.load(Ordering::Relaxed) >= 3);
+}
+
+#[test]
+fn payloads_round_trip() {
+    let server = MockServer::start(None);
+    let client = Client::connect(server.addr, ClientConfig::default()).expect("connect");
+    assert!(client.supports_payloads().expect("hello"));
+    create(&client, "docs", 2);
+    let max = vec![0xEEu8; corevec_proto::PAYLOAD_BYTES_MAX as usize];
+    let ack = client
+        .upsert_with_payloads(
+            "docs",
+            &[1, 2, 3],
+            &[0.0, 0.0, 1.0, 0.0, 5.0, 5.0],
+            &[br#"{"n":1}"#, b"", &max],
+        )
+        .expect("upsert");
+    assert_eq!(ack.count, 3);
+    let points = client
+        .get_with_payloads("docs", &[3, 9, 1, 2])
+        .expect("get");
+    assert_eq!(
+        points,
+        vec![
+            Some(Point {
+                vector: vec![5.0, 5.0],
+                payload: max.clone()
+            }),
+            None,
+            Some(Point {
+                vector: vec![0.0, 0.0],
+                payload: br#"{"n":1}"#.to_vec()
+            }),
+            Some(Point {
+                vector: vec![1.0, 0.0],
+                payload: Vec::new()
+            }),
+        ]
+    );
+    // Nothing found: the (empty) payload section is fine.
+    assert_eq!(
+        client.get_with_payloads("docs", &[42]).expect("get"),
+        vec![None]
+    );
+    // The plain methods are unchanged.
+    assert_eq!(
+        client.get("docs", &[1]).expect("get"),
+        vec![Some(vec![0.0, 0.0])]
+    );
+
+    let result = client
+        .search_with_payloads("docs", &[0.9, 0.0], 2, SearchOptions::default())
+        .expect("search");
+    assert!(!result.partial);
+    assert_eq!(
+        result
+            .hits
+            .iter()
+            .map(|h| (h.id, h.payload.as_slice()))
+            .collect::<Vec<_>>(),
+        vec![(2, &b""[..]), (1, &br#"{"n":1}"#[..])]
+    );
+    let first: &PayloadHit = &result.hits[0];
+    assert!((first.distance - 0.01).abs() < 1e-6);
+    let plain = client
+        .search("docs", &[0.9, 0.0], 2, SearchOptions::default())
+        .expect("search");
+    assert_eq!(
+        plain.hits.iter().map(|h| h.id).collect::<Vec<_>>(),
+        vec![2, 1]
+    );
+    let batch = client
+        .search_batch_with_payloads(
+            "docs",
+            &[0.0, 0.0, 5.0, 5.0],
+            2,
+            1,
+            SearchOptions {
+                exact: true,
+                ..Default::default()
+            },
+        )
+        .expect("batch");
+    assert_eq!(
+        batch.payloads,
+        Some(vec![vec![br#"{"n":1}"#.to_vec()], vec![max]])
+    );
+    assert_eq!(
+        client
+            .search_batch("docs", &[0.0, 0.0], 2, 1, SearchOptions::default())
+            .expect("batch")
+            .payloads,
+        None
+    );
+
+    // An upsert without payloads replaces the point, payload included.
+    client.upsert("docs", &[1], &[0.0, 0.0]).expect("upsert");
+    assert_eq!(
+        client.get_with_payloads("docs", &[1]).expect("get"),
+        vec![Some(Point {
+            vector: vec![0.0, 0.0],
+            payload: Vec::new()
+        })]
+    );
+}
+
+#[test]
+fn payload_validation_sends_nothing() {
+    let server = MockServer::start(None);
+    let client = Client::connect(server.addr, ClientConfig::default()).expect("connect");
+    create(&client, "docs", 1);
+    let e = client
+        .upsert_with_payloads("docs", &[1, 2], &[1.0, 2.0], &[b"only one"])
+        .expect_err("count");
+    assert!(
+        matches!(&e, ClientError::InvalidRequest(_))
+            && e.to_string().contains("one payload per id"),
+        "{e}"
+    );
+    let over = vec![0u8; corevec_proto::PAYLOAD_BYTES_MAX as usize + 1];
+    let e = client
+        .upsert_with_payloads("docs", &[1, 2], &[1.0, 2.0], &[b"", &over])
+        .expect_err("size");
+    assert!(
+        matches!(
+            e,
+            ClientError::InvalidRequest(corevec_proto::Error::PayloadTooLarge {
+                point_index: 1,
+                ..
+            })
+        ),
+        "{e}"
+    );
+    assert_eq!(
+        client
+            .describe_collection("docs")
+            .expect("describe")
+            .vectors_count,
+        0,
+        "nothing was written"
+    );
+}
+
+#[test]
+fn servers_without_payloads_are_refused_locally() {
+    let server = MockServer::start(None);
+    server.state.legacy.store(true, Ordering::SeqCst);
+    let client = Client::connect(server.addr, ClientConfig::default()).expect("connect");
+    assert!(!client.supports_payloads().expect("hello"));
+    create(&client, "docs", 1);
+    for e in [
+        client
+            .upsert_with_payloads("docs", &[1], &[1.0], &[b"x"])
+            .map(drop)
+            .expect_err("upsert"),
+        client
+            .get_with_payloads("docs", &[1])
+            .map(drop)
+            .expect_err("get"),
+        client
+            .search_with_payloads("docs", &[1.0], 1, SearchOptions::default())
+            .map(drop)
+            .expect_err("search"),
+    ] {
+        assert!(
+            matches!(&e, ClientError::InvalidRequest(_))
+                && e.to_string().contains("FEATURE_PAYLOADS"),
+            "{e}"
+        );
+    }
+    client
+        .upsert("docs", &[1], &[1.0])
+        .expect("plain upsert still works");
 }

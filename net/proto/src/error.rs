@@ -261,6 +261,17 @@ pub enum Error {
         /// 0-based index of the offending vector in the batch.
         vector_index: u32,
     },
+    /// A point's payload is longer than `PAYLOAD_BYTES_MAX`. Sent as INVALID_ARGUMENT.
+    #[error("payload of point {point_index} is {bytes} bytes, over the limit of {max}")]
+    PayloadTooLarge {
+        /// 0-based index of the point in its payload section (for SEARCH: over all hits, in
+        /// order).
+        point_index: u32,
+        /// The payload's length (saturated at `u32::MAX`).
+        bytes: u32,
+        /// `PAYLOAD_BYTES_MAX`.
+        max: u32,
+    },
 }
 
 impl Error {
@@ -292,7 +303,7 @@ impl Error {
             Error::UnsupportedVersion { .. } => ErrorCode::UnsupportedVersion,
             Error::FrameTooLarge { .. } => ErrorCode::FrameTooLarge,
             Error::UnknownOpcode(_) => ErrorCode::UnknownOpcode,
-            Error::InvalidArgument(_) => ErrorCode::InvalidArgument,
+            Error::InvalidArgument(_) | Error::PayloadTooLarge { .. } => ErrorCode::InvalidArgument,
             Error::BatchTooLarge { .. } => ErrorCode::BatchTooLarge,
             Error::InvalidVector { .. } => ErrorCode::InvalidVector,
         }

@@ -23,8 +23,13 @@ pub const MAGIC: u32 = u32::from_le_bytes(*b"CVEC");
 pub const VERSION_MIN: u16 = 1;
 /// Highest protocol version this build speaks.
 pub const VERSION_MAX: u16 = 1;
-/// Feature bits this build understands (none are defined in version 1).
-pub const FEATURES_SUPPORTED: u64 = 0;
+/// HELLO feature bit 0: the peer understands per-point payload sections (UPSERT, GET with
+/// `WITH_PAYLOADS`, SEARCH with `WITH_PAYLOADS`; see `PROTOCOL.md` section 5.4). Receivers do not
+/// need the bit to decode (the sections are self-describing); it tells a client that the server
+/// will not refuse them (an older server answers MALFORMED_FRAME).
+pub const FEATURE_PAYLOADS: u64 = 1;
+/// Feature bits this build understands. A server enables `requested & FEATURES_SUPPORTED`.
+pub const FEATURES_SUPPORTED: u64 = FEATURE_PAYLOADS;
 
 /// Header flag: this frame is a response.
 pub const FLAG_RESPONSE: u8 = 0x01;

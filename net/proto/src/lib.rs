@@ -40,7 +40,9 @@
 //!
 //! Vectors in requests arrive as [`VectorsRef`] over the body bytes: use
 //! [`VectorsRef::as_f32_slice`] for zero-copy access when the receive buffer is aligned, and
-//! [`VectorsRef::to_vec`] otherwise.
+//! [`VectorsRef::to_vec`] otherwise. Payloads (opaque per-point bytes) arrive as
+//! [`PayloadsRef`] over the body bytes; build one for encoding with [`PayloadsRef::new`] or a
+//! [`PayloadsBuf`].
 
 mod error;
 mod frame;
@@ -52,8 +54,8 @@ mod wire;
 
 pub use error::{Error, ErrorCode};
 pub use frame::{
-    Frame, FrameHeader, Opcode, RequestId, FEATURES_SUPPORTED, FLAG_ERROR, FLAG_RESPONSE, MAGIC,
-    VERSION_MAX, VERSION_MIN,
+    Frame, FrameHeader, Opcode, RequestId, FEATURES_SUPPORTED, FEATURE_PAYLOADS, FLAG_ERROR,
+    FLAG_RESPONSE, MAGIC, VERSION_MAX, VERSION_MIN,
 };
 pub use limits::*;
 pub use request::{
@@ -63,7 +65,7 @@ pub use response::{
     encode_error, CollectionInfo, ErrorResponse, GetResponse, HelloAck, Hit, Response,
     SearchResponse, ShardInfo, Stat, WriteAck,
 };
-pub use vectors::{IdsRef, VectorsRef};
+pub use vectors::{IdsRef, PayloadsBuf, PayloadsRef, VectorsRef};
 pub use wire::is_valid_collection_name;
 
 #[cfg(test)]

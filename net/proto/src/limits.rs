@@ -53,6 +53,10 @@ pub const AUTH_TOKEN_BYTES_MAX: usize = 1024;
 /// Longest ERROR message in bytes; encoders truncate longer messages at a UTF-8 boundary.
 pub const ERROR_MESSAGE_BYTES_MAX: usize = 4096;
 
+/// Largest payload of one point (opaque bytes stored and returned with its vector), in UPSERT
+/// requests and GET / SEARCH responses alike.
+pub const PAYLOAD_BYTES_MAX: u32 = 65_536;
+
 // The limits must fit together: a maximal SEARCH response (every query returns K_MAX hits,
 // 12 bytes per hit, plus the 8-byte prefix and 4-byte per-query counts padded to 8) must fit
 // in one frame, so a server never has to refuse a request the decoder accepted.
@@ -68,6 +72,14 @@ const _: () = assert!(8 + 72 + BATCH_IDS_MAX as u64 * 8 <= FRAME_BODY_BYTES_MAX 
 // A maximal UPSERT batch fits for small dims (up to 128); for larger dims the body limit binds.
 const _: () =
     assert!(8 + 72 + BATCH_VECTORS_MAX as u64 * (8 + 128 * 4) <= FRAME_BODY_BYTES_MAX as u64);
+// One point of maximal dimension with a maximal payload fits in an UPSERT (8-byte prefix, a
+// maximal NAME field, the id, the vector, one payload length padded to 8, the payload).
+// Batches of payloads do not all fit: a GET or SEARCH response that would exceed the frame limit
+// is answered BATCH_TOO_LARGE.
+const _: () = assert!(
+    8 + 72 + 8 + DIMENSIONS_MAX as u64 * 4 + 8 + PAYLOAD_BYTES_MAX as u64
+        <= FRAME_BODY_BYTES_MAX as u64
+);
 // Lengths are carried in u8/u16 fields.
 const _: () = assert!(COLLECTION_NAME_BYTES_MAX <= u8::MAX as usize);
 const _: () = assert!(STAT_NAME_BYTES_MAX <= u8::MAX as usize);

@@ -9,7 +9,7 @@ use crate::limits::{
     AUTH_TOKEN_BYTES_MAX, BATCH_IDS_MAX, BATCH_QUERIES_MAX, BATCH_VECTORS_MAX,
     COLLECTION_NAME_BYTES_MAX, CONNECTIVITY_MAX, DIMENSIONS_MAX, EXPANSION_MAX, K_MAX, SHARDS_MAX,
 };
-use crate::vectors::{IdsRef, VectorsRef};
+use crate::vectors::{IdsRef, PayloadsRef, VectorsRef};
 use crate::wire::{
     is_valid_collection_name, put_short_str, put_u16, put_u32, put_u64, put_u8, put_zero, u32_from,
     usize_from, Reader,
@@ -52,7 +52,7 @@ pub struct Hello<'a> {
     pub version_min: u16,
     /// Highest protocol version the client speaks.
     pub version_max: u16,
-    /// Feature bits the client would like (none defined in version 1).
+    /// Feature bits the client would like (`FEATURE_PAYLOADS`; unknown bits are ignored).
     pub features: u64,
     /// Opaque auth token; empty means "no token".
     pub token: &'a [u8],
@@ -77,7 +77,7 @@ pub struct CreateCollection<'a> {
     pub expansion_add: u32,
 }
 
-/// UPSERT: insert or replace `ids.len()` vectors.
+/// UPSERT: insert or replace `ids.len()` points (id, vector and payload).
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Upsert<'a> {
     /// Target collection.
@@ -86,6 +86,11 @@ pub struct Upsert<'a> {
     pub ids: IdsRef<'a>,
     /// `ids.len() * vectors.dim()` floats.
     pub vectors: VectorsRef<'a>,
+    /// One payload per id, each at most `PAYLOAD_BYTES_MAX` bytes (empty = no payload), sent as
+    /// a PAYLOAD_SECTION. `None` sends no section; either way an upsert replaces the whole
+    /// point, so a point upserted without a payload has none afterwards. An UPSERT of zero
+    /// points has an empty section, so it always decodes as `None`.
+    pub payloads: Option<PayloadsRef<'a>>,
 }
 
 /// GET or DELETE by ids.
@@ -95,6 +100,22 @@ pub struct IdsRequest<'a> {
     pub collection: &'a str,
     /// At most `BATCH_IDS_MAX` ids.
     pub ids: IdsRef<'a>,
+    /// GET only: also return the payload of every found id (wire flag
+    /// [`IdsRequest::WITH_PAYLOADS`]). A DELETE with it set is refused (INVALID_ARGUMENT).
+    pub with_payloads: bool,
+}
+
+impl IdsRequest<'_> {
+    /// Wire bit for `with_payloads` in the GET/DELETE `flags` field (GET only).
+    pub const WITH_PAYLOADS: u32 = 1;
+
+    fn flags(&self) -> u32 {
+        if self.with_payloads {
+            Self::WITH_PAYLOADS
+        } else {
+            0
+        }
+    }
 }
 
 /// SEARCH flags (u32 on the wire).
@@ -105,6 +126,9 @@ pub struct SearchFlags {
     /// Router: if some nodes are down, answer from the rest and set `partial` in the response
     /// instead of failing with UNAVAILABLE.
     pub allow_partial: bool,
+    /// Return every hit's payload (the response sets `HAS_PAYLOADS` and carries a
+    /// PAYLOAD_SECTION).
+    pub with_payloads: bool,
 }
 
 impl SearchFlags {
@@ -112,6 +136,8 @@ impl SearchFlags {
     pub const EXACT: u32 = 1;
     /// Wire bit for `allow_partial`.
     pub const ALLOW_PARTIAL: u32 = 2;
+    /// Wire bit for `with_payloads`.
+    pub const WITH_PAYLOADS: u32 = 4;
 
     /// Encode as wire bits.
     #[must_use]
@@ -122,16 +148,22 @@ impl SearchFlags {
             } else {
                 0
             })
+            | (if self.with_payloads {
+                Self::WITH_PAYLOADS
+            } else {
+                0
+            })
     }
 
     /// Decode wire bits; unknown bits are an error.
     pub fn from_bits(bits: u32) -> Result<SearchFlags, Error> {
-        if bits & !(Self::EXACT | Self::ALLOW_PARTIAL) != 0 {
+        if bits & !(Self::EXACT | Self::ALLOW_PARTIAL | Self::WITH_PAYLOADS) != 0 {
             return Err(Error::InvalidArgument("reserved search flag bits set"));
         }
         Ok(SearchFlags {
             exact: bits & Self::EXACT != 0,
             allow_partial: bits & Self::ALLOW_PARTIAL != 0,
+            with_payloads: bits & Self::WITH_PAYLOADS != 0,
         })
     }
 }
@@ -146,7 +178,7 @@ pub struct Search<'a> {
     /// HNSW search-time candidate list size; 0 = server default. Ignored when `exact`.
     #[doc(alias = "ef")]
     pub expansion_search: u32,
-    /// Exact / allow_partial.
+    /// Exact / allow_partial / with_payloads.
     pub flags: SearchFlags,
     /// 1..=`BATCH_QUERIES_MAX` query vectors of `queries.dim()` floats.
     pub queries: VectorsRef<'a>,
@@ -291,6 +323,14 @@ impl Upsert<'_> {
                 "upsert needs exactly one vector per id",
             ));
         }
+        if self
+            .payloads
+            .is_some_and(|payloads| payloads.count() != self.ids.len())
+        {
+            return Err(Error::InvalidArgument(
+                "upsert needs exactly one payload per id",
+            ));
+        }
         Ok(())
     }
 }
@@ -329,7 +369,8 @@ impl<'a> Request<'a> {
     }
 
     /// Decode a request body for `opcode`. Never panics, never allocates; the result borrows
-    /// from `body`. Vectors are checked to be finite (NaN/inf → [`Error::InvalidVector`]).
+    /// from `body`. Vectors are checked to be finite (NaN/inf → [`Error::InvalidVector`]),
+    /// payloads to be at most `PAYLOAD_BYTES_MAX` ([`Error::PayloadTooLarge`]).
     pub fn decode(opcode: Opcode, body: &'a [u8]) -> Result<Request<'a>, Error> {
         let mut r = Reader::new(body);
         let request = match opcode {
@@ -398,19 +439,36 @@ impl<'a> Request<'a> {
                 let floats = r.bytes(count * usize_from(dim) * 4, "upsert vectors")?;
                 let vectors = VectorsRef::from_le_bytes(floats, dim);
                 check_finite(&vectors)?;
+                // The payload section is present iff the body continues after the vectors.
+                let payloads = if r.remaining() > 0 {
+                    Some(PayloadsRef::decode(&mut r, count)?)
+                } else {
+                    None
+                };
                 Request::Upsert(Upsert {
                     collection,
                     ids,
                     vectors,
+                    payloads,
                 })
             }
             Opcode::Get | Opcode::Delete => {
                 let count = r.u32("ids")?;
-                r.zero(4, "ids reserved")?;
+                let flags = r.u32("ids")?;
+                if flags & !IdsRequest::WITH_PAYLOADS != 0 {
+                    return Err(Error::InvalidArgument("reserved get/delete flag bits set"));
+                }
+                if opcode == Opcode::Delete && flags != 0 {
+                    return Err(Error::InvalidArgument("DELETE takes no flags"));
+                }
                 check_count(usize_from(count), BATCH_IDS_MAX)?;
                 let collection = r.collection_name(false)?;
                 let ids = IdsRef::from_le_bytes(r.bytes(usize_from(count) * 8, "ids")?);
-                let ids = IdsRequest { collection, ids };
+                let ids = IdsRequest {
+                    collection,
+                    ids,
+                    with_payloads: flags & IdsRequest::WITH_PAYLOADS != 0,
+                };
                 if opcode == Opcode::Get {
                     Request::Get(ids)
                 } else {
@@ -504,12 +562,18 @@ impl<'a> Request<'a> {
                 put_short_str(out, body_start, u.collection, COLLECTION_NAME_BYTES_MAX);
                 u.ids.encode(out);
                 u.vectors.encode(out);
+                if let Some(payloads) = u.payloads {
+                    payloads.encode(out, body_start)?;
+                }
             }
             Request::Get(g) | Request::Delete(g) => {
                 check_name(g.collection)?;
+                if g.with_payloads && matches!(self, Request::Delete(_)) {
+                    return Err(Error::InvalidArgument("DELETE takes no flags"));
+                }
                 let count = check_count(g.ids.len(), BATCH_IDS_MAX)?;
                 put_u32(out, count);
-                put_zero(out, 4);
+                put_u32(out, g.flags());
                 put_short_str(out, body_start, g.collection, COLLECTION_NAME_BYTES_MAX);
                 g.ids.encode(out);
             }

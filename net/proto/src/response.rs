@@ -7,7 +7,7 @@ use crate::limits::{
     ERROR_MESSAGE_BYTES_MAX, K_MAX, SHARDS_MAX, STATS_ENTRIES_MAX, STAT_NAME_BYTES_MAX,
 };
 use crate::request::Metric;
-use crate::vectors::{IdsRef, VectorsRef};
+use crate::vectors::{put_payload_section, IdsRef, PayloadsRef, VectorsRef};
 use crate::wire::{
     is_valid_collection_name, put_f32, put_pad8, put_short_str, put_u16, put_u32, put_u64, put_u8,
     put_zero, u32_from, usize_from, Reader,
@@ -74,13 +74,17 @@ pub struct WriteAck {
 }
 
 /// GET response: for each requested id (in request order) whether it was found; the vectors of
-/// the found ids, in the same order, packed.
+/// the found ids, in the same order, packed; and their payloads if the request asked for them.
 #[derive(Clone, Debug, PartialEq)]
 pub struct GetResponse<'a> {
     /// One flag per requested id.
     pub found: Vec<bool>,
     /// `found.iter().filter(|f| **f).count()` vectors of the collection's dim.
     pub vectors: VectorsRef<'a>,
+    /// One payload per found id, in the same order as `vectors`: `Some` iff the request had
+    /// `with_payloads` (a server must then send it), `None` otherwise. When no id was found the
+    /// section is empty on the wire and decodes as `None`.
+    pub payloads: Option<PayloadsRef<'a>>,
 }
 
 impl<'a> GetResponse<'a> {
@@ -94,6 +98,19 @@ impl<'a> GetResponse<'a> {
             let v = self.vectors.vector(next);
             next += 1;
             v
+        })
+    }
+
+    /// For each requested id, its payload; `None` if the id was not found or the response has
+    /// no payload section.
+    pub fn iter_payloads(&self) -> impl Iterator<Item = Option<&'a [u8]>> + '_ {
+        let mut payloads = self.payloads.map(|payloads| payloads.iter());
+        self.found.iter().map(move |&found| {
+            if found {
+                payloads.as_mut().and_then(Iterator::next)
+            } else {
+                None
+            }
         })
     }
 }
@@ -114,11 +131,16 @@ pub struct SearchResponse {
     pub partial: bool,
     /// Per query, up to `k` hits, closest first.
     pub results: Vec<Vec<Hit>>,
+    /// Per query, per hit (same shape as `results`), the hit's payload bytes (empty = none).
+    /// `Some` iff the request had `with_payloads` (wire flag [`SearchResponse::HAS_PAYLOADS`]).
+    pub payloads: Option<Vec<Vec<Vec<u8>>>>,
 }
 
 impl SearchResponse {
     /// Wire bit for `partial`.
     pub const PARTIAL: u32 = 1;
+    /// Wire bit: a PAYLOAD_SECTION for every hit follows the distances (`payloads` is `Some`).
+    pub const HAS_PAYLOADS: u32 = 2;
 }
 
 /// One STATS entry.
@@ -383,7 +405,7 @@ impl<'a> Response<'a> {
     }
 
     /// Decode a success body for `opcode`. Never panics; allocates at most a small multiple of
-    /// `body.len()`. GET vectors borrow from `body`.
+    /// `body.len()`. GET vectors and payloads borrow from `body`.
     pub fn decode(opcode: Opcode, body: &'a [u8]) -> Result<Response<'a>, Error> {
         let mut r = Reader::new(body);
         let response = match opcode {
@@ -455,7 +477,17 @@ impl<'a> Response<'a> {
                     let floats = r.bytes(found_count * usize_from(dim) * 4, "get vectors")?;
                     VectorsRef::from_le_bytes(floats, dim)
                 };
-                Response::Get(GetResponse { found, vectors })
+                // The payload section is present iff the body continues after the vectors.
+                let payloads = if r.remaining() > 0 {
+                    Some(PayloadsRef::decode(&mut r, found_count)?)
+                } else {
+                    None
+                };
+                Response::Get(GetResponse {
+                    found,
+                    vectors,
+                    payloads,
+                })
             }
             Opcode::Search => {
                 let count = r.u32("search")?;
@@ -463,9 +495,10 @@ impl<'a> Response<'a> {
                 if count > BATCH_QUERIES_MAX {
                     return Err(Error::Malformed("search count exceeds BATCH_QUERIES_MAX"));
                 }
-                if flags & !SearchResponse::PARTIAL != 0 {
+                if flags & !(SearchResponse::PARTIAL | SearchResponse::HAS_PAYLOADS) != 0 {
                     return Err(Error::Malformed("reserved search response flags"));
                 }
+                let has_payloads = flags & SearchResponse::HAS_PAYLOADS != 0;
                 let counts = r.bytes(usize_from(count) * 4, "search hit counts")?;
                 r.pad8()?;
                 let mut total = 0usize;
@@ -476,11 +509,23 @@ impl<'a> Response<'a> {
                     }
                     total += usize_from(c);
                 }
-                if total * HIT_SIZE != r.remaining() {
+                // total <= 4096 * 1024 hits: no overflow. Without payloads the hits end the body;
+                // with them, at least one 4-byte payload length per hit follows.
+                let hits_ok = if has_payloads {
+                    total * (HIT_SIZE + 4) <= r.remaining()
+                } else {
+                    total * HIT_SIZE == r.remaining()
+                };
+                if !hits_ok {
                     return Err(Error::Malformed("search hits do not match counts"));
                 }
                 let ids = IdsRef::from_le_bytes(r.bytes(total * 8, "search ids")?);
                 let distances = r.bytes(total * 4, "search distances")?;
+                let payloads = if has_payloads {
+                    Some(PayloadsRef::decode(&mut r, total)?)
+                } else {
+                    None
+                };
                 let mut ids = ids.iter();
                 let mut distances = distances
                     .chunks_exact(4)
@@ -496,9 +541,23 @@ impl<'a> Response<'a> {
                         .collect();
                     results.push(hits);
                 }
+                let payloads = payloads.map(|payloads| {
+                    let mut payloads = payloads.iter();
+                    results
+                        .iter()
+                        .map(|hits| {
+                            payloads
+                                .by_ref()
+                                .take(hits.len())
+                                .map(<[u8]>::to_vec)
+                                .collect()
+                        })
+                        .collect()
+                });
                 Response::Search(SearchResponse {
                     partial: flags & SearchResponse::PARTIAL != 0,
                     results,
+                    payloads,
                 })
             }
             Opcode::Stats => {
@@ -608,6 +667,9 @@ impl<'a> Response<'a> {
                         "get: one vector of dim 1..=4096 per found id",
                     ));
                 }
+                if g.payloads.is_some_and(|p| p.count() != found_count) {
+                    return Err(Error::InvalidArgument("get: one payload per found id"));
+                }
                 put_u32(out, count);
                 put_u32(out, g.vectors.dim());
                 for &f in &g.found {
@@ -615,6 +677,9 @@ impl<'a> Response<'a> {
                 }
                 put_pad8(out, body_start);
                 g.vectors.encode(out);
+                if let Some(payloads) = g.payloads {
+                    payloads.encode(out, body_start)?;
+                }
             }
             Response::Search(s) => {
                 let count = u32::try_from(s.results.len()).unwrap_or(u32::MAX);
@@ -627,15 +692,25 @@ impl<'a> Response<'a> {
                 if s.results.iter().any(|hits| hits.len() > usize_from(K_MAX)) {
                     return Err(Error::InvalidArgument("more than K_MAX hits for one query"));
                 }
+                if let Some(payloads) = &s.payloads {
+                    let same_shape = payloads.len() == s.results.len()
+                        && payloads
+                            .iter()
+                            .zip(&s.results)
+                            .all(|(payloads, hits)| payloads.len() == hits.len());
+                    if !same_shape {
+                        return Err(Error::InvalidArgument("search: one payload per hit"));
+                    }
+                }
+                let mut flags = 0;
+                if s.partial {
+                    flags |= SearchResponse::PARTIAL;
+                }
+                if s.payloads.is_some() {
+                    flags |= SearchResponse::HAS_PAYLOADS;
+                }
                 put_u32(out, count);
-                put_u32(
-                    out,
-                    if s.partial {
-                        SearchResponse::PARTIAL
-                    } else {
-                        0
-                    },
-                );
+                put_u32(out, flags);
                 for hits in &s.results {
                     put_u32(out, u32_from(hits.len()));
                 }
@@ -645,6 +720,13 @@ impl<'a> Response<'a> {
                 }
                 for hit in s.results.iter().flatten() {
                     put_f32(out, hit.distance);
+                }
+                if let Some(payloads) = &s.payloads {
+                    put_payload_section(
+                        out,
+                        body_start,
+                        payloads.iter().flatten().map(Vec::as_slice),
+                    )?;
                 }
             }
             Response::Stats(stats) => {

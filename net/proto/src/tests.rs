@@ -38,6 +38,7 @@ fn decode_response(bytes: &[u8]) -> Result<Response<'_>, Error> {
 
 const QUERY: [f32; 3] = [0.5, -1.0, 2.0];
 const UPSERT_VECTORS: [f32; 6] = [0.5, -1.0, 2.0, 3.0, 4.0, 5.0];
+const GOLDEN_PAYLOADS: [&[u8]; 3] = [br#"{"a":1}"#, b"", b"xyz"];
 
 /// The golden frames. The same names and hex strings are pasted into
 /// `net/clients/python/tests/test_protocol.py`; both suites must agree byte for byte.
@@ -111,6 +112,7 @@ fn golden_frames() -> Vec<(&'static str, Vec<u8>)> {
                     collection: "docs",
                     ids: IdsRef::new(&[1, 2]),
                     vectors: VectorsRef::new(&UPSERT_VECTORS, 3),
+                    payloads: None,
                 }),
             ),
         ),
@@ -132,6 +134,7 @@ fn golden_frames() -> Vec<(&'static str, Vec<u8>)> {
                 &Request::Get(IdsRequest {
                     collection: "docs",
                     ids: IdsRef::new(&[1, 7]),
+                    with_payloads: false,
                 }),
             ),
         ),
@@ -142,6 +145,7 @@ fn golden_frames() -> Vec<(&'static str, Vec<u8>)> {
                 &Response::Get(GetResponse {
                     found: vec![true, false],
                     vectors: VectorsRef::new(&QUERY, 3),
+                    payloads: None,
                 }),
                 Opcode::Get,
             ),
@@ -157,6 +161,7 @@ fn golden_frames() -> Vec<(&'static str, Vec<u8>)> {
                     flags: SearchFlags {
                         exact: false,
                         allow_partial: true,
+                        with_payloads: false,
                     },
                     queries: VectorsRef::new(&QUERY, 3),
                 }),
@@ -178,6 +183,7 @@ fn golden_frames() -> Vec<(&'static str, Vec<u8>)> {
                             distance: 27.25,
                         },
                     ]],
+                    payloads: None,
                 }),
                 Opcode::Search,
             ),
@@ -189,6 +195,7 @@ fn golden_frames() -> Vec<(&'static str, Vec<u8>)> {
                 &Request::Delete(IdsRequest {
                     collection: "docs",
                     ids: IdsRef::new(&[2]),
+                    with_payloads: false,
                 }),
             ),
         ),
@@ -259,6 +266,90 @@ fn golden_frames() -> Vec<(&'static str, Vec<u8>)> {
                     message: "no collection docs".into(),
                 }),
                 Opcode::DescribeCollection,
+            ),
+        ),
+        (
+            // Three points of dim 2: the lengths end at a body offset of 4 mod 8, so the
+            // section has 4 bytes of padding; the middle point has an empty payload.
+            "upsert_payloads_request",
+            request_frame(
+                14,
+                &Request::Upsert(Upsert {
+                    collection: "docs",
+                    ids: IdsRef::new(&[1, 2, 3]),
+                    vectors: VectorsRef::new(&UPSERT_VECTORS, 2),
+                    payloads: Some(PayloadsRef::new(&GOLDEN_PAYLOADS)),
+                }),
+            ),
+        ),
+        (
+            "get_payloads_request",
+            request_frame(
+                15,
+                &Request::Get(IdsRequest {
+                    collection: "docs",
+                    ids: IdsRef::new(&[1, 7]),
+                    with_payloads: true,
+                }),
+            ),
+        ),
+        (
+            "get_payloads_response",
+            response_frame(
+                15,
+                &Response::Get(GetResponse {
+                    found: vec![true, false],
+                    vectors: VectorsRef::new(&QUERY, 3),
+                    payloads: Some(PayloadsRef::new(&GOLDEN_PAYLOADS[..1])),
+                }),
+                Opcode::Get,
+            ),
+        ),
+        (
+            "search_payloads_request",
+            request_frame(
+                16,
+                &Request::Search(Search {
+                    collection: "docs",
+                    k: 2,
+                    expansion_search: 0,
+                    flags: SearchFlags {
+                        exact: false,
+                        allow_partial: false,
+                        with_payloads: true,
+                    },
+                    queries: VectorsRef::new(&UPSERT_VECTORS, 3),
+                }),
+            ),
+        ),
+        (
+            "search_payloads_response",
+            response_frame(
+                16,
+                &Response::Search(SearchResponse {
+                    partial: false,
+                    results: vec![
+                        vec![
+                            Hit {
+                                id: 1,
+                                distance: 0.0,
+                            },
+                            Hit {
+                                id: 2,
+                                distance: 27.25,
+                            },
+                        ],
+                        vec![Hit {
+                            id: 3,
+                            distance: 1.5,
+                        }],
+                    ],
+                    payloads: Some(vec![
+                        vec![GOLDEN_PAYLOADS[0].to_vec(), GOLDEN_PAYLOADS[1].to_vec()],
+                        vec![GOLDEN_PAYLOADS[2].to_vec()],
+                    ]),
+                }),
+                Opcode::Search,
             ),
         ),
     ]
@@ -374,12 +465,12 @@ fn malformed_bodies_are_typed_errors() {
         Request::decode(op, &upsert_body(1, 1, "docs", &one)),
         Ok(Request::Upsert(_))
     ));
-    // Trailing bytes.
+    // Bytes after the vectors start a payload section; one byte is a truncated one.
     let mut long = one.to_vec();
     long.push(0);
     assert_eq!(
         Request::decode(op, &upsert_body(1, 1, "docs", &long)),
-        Err(Error::Malformed("trailing bytes after body"))
+        Err(Error::Malformed("payload lengths"))
     );
     // Count does not match length (truncated).
     assert!(matches!(
@@ -529,11 +620,400 @@ fn get_response_iterates_in_request_order() {
     let g = GetResponse {
         found: vec![false, true, false, true],
         vectors: VectorsRef::new(&floats, 2),
+        payloads: None,
     };
     let got: Vec<Option<Vec<f32>>> = g.iter().map(|v| v.map(|v| v.to_vec())).collect();
     assert_eq!(
         got,
         vec![None, Some(vec![1.0, 2.0]), None, Some(vec![3.0, 4.0])]
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Payloads
+// ---------------------------------------------------------------------------------------------
+
+fn upsert_with<'a>(
+    ids: &'a [u64],
+    vectors: &'a [f32],
+    payloads: Option<&'a [&'a [u8]]>,
+) -> Request<'a> {
+    Request::Upsert(Upsert {
+        collection: "docs",
+        ids: IdsRef::new(ids),
+        vectors: VectorsRef::new(vectors, 1),
+        payloads: payloads.map(PayloadsRef::new),
+    })
+}
+
+fn body_of(request: &Request<'_>) -> Vec<u8> {
+    let mut body = Vec::new();
+    request.encode_body(&mut body).expect("valid request");
+    body
+}
+
+#[test]
+fn upsert_payload_section_present_absent_and_empty() {
+    let ids = [1u64, 2, 3];
+    let vectors = [1.0f32, 2.0, 3.0];
+    let without = upsert_with(&ids, &vectors, None);
+    let without_body = body_of(&without);
+    assert_eq!(Request::decode(Opcode::Upsert, &without_body), Ok(without));
+
+    // All payloads empty: still a section (three zero lengths), decoded as Some.
+    let empty: [&[u8]; 3] = [b"", b"", b""];
+    let all_empty = upsert_with(&ids, &vectors, Some(&empty));
+    let body = body_of(&all_empty);
+    // vectors end at 24 + 24 + 12 = 60; 12 bytes of lengths, 0 of padding, 0 of payload bytes.
+    assert_eq!(body.len(), without_body.len() + 12);
+    let Ok(Request::Upsert(decoded)) = Request::decode(Opcode::Upsert, &body) else {
+        panic!("decode")
+    };
+    assert_eq!(decoded.payloads.map(|p| p.to_vec()), Some(vec![vec![]; 3]));
+    assert_eq!(Request::Upsert(decoded), all_empty);
+
+    // A maximal payload next to small ones.
+    let max = vec![0x5Au8; PAYLOAD_BYTES_MAX as usize];
+    let mixed: [&[u8]; 3] = [b"a", &max, b""];
+    let request = upsert_with(&ids, &vectors, Some(&mixed));
+    let frame = request_frame(9, &request);
+    assert_eq!(decode_request(&frame), Ok(request));
+}
+
+#[test]
+fn oversized_payloads_are_invalid_argument() {
+    let ids = [1u64, 2];
+    let vectors = [1.0f32, 2.0];
+    let over = vec![0u8; PAYLOAD_BYTES_MAX as usize + 1];
+    let payloads: [&[u8]; 2] = [b"ok", &over];
+    let mut out = Vec::new();
+    let e = upsert_with(&ids, &vectors, Some(&payloads))
+        .encode(RequestId(1), &mut out)
+        .expect_err("too large");
+    assert_eq!(
+        e,
+        Error::PayloadTooLarge {
+            point_index: 1,
+            bytes: PAYLOAD_BYTES_MAX + 1,
+            max: PAYLOAD_BYTES_MAX
+        }
+    );
+    assert_eq!(e.code(), ErrorCode::InvalidArgument);
+    assert!(!e.is_fatal());
+    assert!(e.to_string().contains("point 1") && e.to_string().contains("65536"));
+    assert!(out.is_empty(), "failed encode leaves the buffer unchanged");
+
+    // The same on the decode side: a hand-made section whose second length is one too many.
+    let small: [&[u8]; 2] = [b"ok", b""];
+    let mut body = body_of(&upsert_with(&ids, &vectors, Some(&small)));
+    // Vectors end at 8 + 8 + 16 + 8 = 40: 2 lengths, no padding, 2 payload bytes.
+    let lengths_at = body.len() - 2 - 8;
+    assert_eq!(lengths_at, 40);
+    body[lengths_at + 4..lengths_at + 8].copy_from_slice(&(PAYLOAD_BYTES_MAX + 1).to_le_bytes());
+    let e = Request::decode(Opcode::Upsert, &body).expect_err("too large");
+    assert!(matches!(e, Error::PayloadTooLarge { point_index: 1, .. }));
+    assert_eq!(e.code(), ErrorCode::InvalidArgument);
+
+    // Payload count must match the ids.
+    let one: [&[u8]; 1] = [b"x"];
+    assert_eq!(
+        upsert_with(&ids, &vectors, Some(&one)).encode(RequestId(1), &mut out),
+        Err(Error::InvalidArgument(
+            "upsert needs exactly one payload per id"
+        ))
+    );
+}
+
+#[test]
+fn malformed_payload_sections_are_rejected() {
+    let ids = [1u64];
+    let vectors = [1.0f32];
+    let payloads: [&[u8]; 1] = [b"abc"];
+    let body = body_of(&upsert_with(&ids, &vectors, Some(&payloads)));
+    let vectors_end = body_of(&upsert_with(&ids, &vectors, None)).len();
+    // vectors end at 4 mod 8: 4 bytes of lengths, then the bytes (already 8-aligned).
+    assert_eq!(body.len(), vectors_end + 4 + 3);
+    // Truncated anywhere inside the section.
+    for cut in vectors_end + 1..body.len() {
+        assert!(
+            matches!(
+                Request::decode(Opcode::Upsert, &body[..cut]),
+                Err(Error::Malformed(_))
+            ),
+            "cut {cut}"
+        );
+    }
+    // Trailing bytes after the last payload (no trailing padding allowed).
+    let mut long = body.clone();
+    long.push(0);
+    assert_eq!(
+        Request::decode(Opcode::Upsert, &long),
+        Err(Error::Malformed("trailing bytes after body"))
+    );
+
+    // Two points of dim 1 end at 8 + 8 + 16 + 8 = 40; lengths end at 48: no padding. One
+    // point of dim 2: 8 + 8 + 8 + 8 = 32, lengths end at 36, 4 bytes of padding.
+    let request = Request::Upsert(Upsert {
+        collection: "docs",
+        ids: IdsRef::new(&[7]),
+        vectors: VectorsRef::new(&[1.0, 2.0], 2),
+        payloads: Some(PayloadsRef::new(&payloads)),
+    });
+    let body = body_of(&request);
+    assert_eq!(body.len(), 36 + 4 + 3);
+    assert_eq!(&body[36..40], &[0; 4]);
+    for at in 36..40 {
+        let mut bad = body.clone();
+        bad[at] = 1;
+        assert_eq!(
+            Request::decode(Opcode::Upsert, &bad),
+            Err(Error::Malformed("payload padding")),
+            "padding byte {at}"
+        );
+    }
+    // A section truncated inside its padding.
+    assert!(matches!(
+        Request::decode(Opcode::Upsert, &body[..38]),
+        Err(Error::Malformed(_))
+    ));
+}
+
+#[test]
+fn get_and_delete_flags() {
+    let get = Request::Get(IdsRequest {
+        collection: "docs",
+        ids: IdsRef::new(&[1, 2]),
+        with_payloads: true,
+    });
+    let body = body_of(&get);
+    assert_eq!(&body[4..8], &IdsRequest::WITH_PAYLOADS.to_le_bytes());
+    assert_eq!(Request::decode(Opcode::Get, &body), Ok(get));
+    // The same body as a DELETE: no flags allowed.
+    assert_eq!(
+        Request::decode(Opcode::Delete, &body),
+        Err(Error::InvalidArgument("DELETE takes no flags"))
+    );
+    // Reserved bits, GET or DELETE.
+    for (bits, op) in [
+        (2u32, Opcode::Get),
+        (0x8000_0000, Opcode::Get),
+        (2, Opcode::Delete),
+    ] {
+        let mut bad = body.clone();
+        bad[4..8].copy_from_slice(&bits.to_le_bytes());
+        let e = Request::decode(op, &bad).expect_err("reserved bits");
+        assert_eq!(e.code(), ErrorCode::InvalidArgument, "{bits:#x} {op:?}");
+    }
+    // Encoding a DELETE with the flag is refused before anything is written.
+    let mut out = Vec::new();
+    let delete = Request::Delete(IdsRequest {
+        collection: "docs",
+        ids: IdsRef::new(&[1]),
+        with_payloads: true,
+    });
+    assert_eq!(
+        delete.encode(RequestId(1), &mut out),
+        Err(Error::InvalidArgument("DELETE takes no flags"))
+    );
+    assert!(out.is_empty());
+}
+
+#[test]
+fn search_with_payloads_flag() {
+    let flags = SearchFlags {
+        exact: true,
+        allow_partial: false,
+        with_payloads: true,
+    };
+    assert_eq!(
+        flags.bits(),
+        SearchFlags::EXACT | SearchFlags::WITH_PAYLOADS
+    );
+    assert_eq!(SearchFlags::from_bits(flags.bits()), Ok(flags));
+    assert_eq!(SearchFlags::WITH_PAYLOADS, 4);
+    assert!(SearchFlags::from_bits(8).is_err());
+}
+
+#[test]
+fn get_response_payloads() {
+    let floats = [1.0f32, 2.0, 3.0, 4.0];
+    let payloads: [&[u8]; 2] = [b"first", b""];
+    let response = GetResponse {
+        found: vec![false, true, false, true],
+        vectors: VectorsRef::new(&floats, 2),
+        payloads: Some(PayloadsRef::new(&payloads)),
+    };
+    assert_eq!(
+        response.iter_payloads().collect::<Vec<_>>(),
+        vec![None, Some(&b"first"[..]), None, Some(&b""[..])]
+    );
+    let mut body = Vec::new();
+    Response::Get(response.clone())
+        .encode_body(&mut body)
+        .expect("encode");
+    assert_eq!(
+        Response::decode(Opcode::Get, &body),
+        Ok(Response::Get(response.clone()))
+    );
+    // Without the section.
+    let plain = GetResponse {
+        payloads: None,
+        ..response.clone()
+    };
+    let mut plain_body = Vec::new();
+    Response::Get(plain.clone())
+        .encode_body(&mut plain_body)
+        .expect("encode");
+    assert_eq!(
+        Response::decode(Opcode::Get, &plain_body),
+        Ok(Response::Get(plain.clone()))
+    );
+    assert!(plain.iter_payloads().all(|p| p.is_none()));
+    // Truncated sections.
+    for cut in plain_body.len() + 1..body.len() {
+        assert!(
+            matches!(
+                Response::decode(Opcode::Get, &body[..cut]),
+                Err(Error::Malformed(_))
+            ),
+            "cut {cut}"
+        );
+    }
+    // Wrong payload count on encode.
+    let wrong = GetResponse {
+        payloads: Some(PayloadsRef::new(&payloads[..1])),
+        ..response
+    };
+    assert_eq!(
+        Response::Get(wrong).encode_body(&mut Vec::new()),
+        Err(Error::InvalidArgument("get: one payload per found id"))
+    );
+    // No id found: the section is empty on the wire and decodes as None.
+    let none_found = GetResponse {
+        found: vec![false, false],
+        vectors: VectorsRef::empty(2),
+        payloads: Some(PayloadsRef::new(&[])),
+    };
+    let mut body = Vec::new();
+    Response::Get(none_found.clone())
+        .encode_body(&mut body)
+        .expect("encode");
+    assert_eq!(
+        Response::decode(Opcode::Get, &body),
+        Ok(Response::Get(GetResponse {
+            payloads: None,
+            ..none_found
+        }))
+    );
+}
+
+fn search_response_body(response: &SearchResponse) -> Vec<u8> {
+    let mut body = Vec::new();
+    Response::Search(response.clone())
+        .encode_body(&mut body)
+        .expect("encode");
+    body
+}
+
+#[test]
+fn search_response_payloads() {
+    let hit = |id| Hit { id, distance: 1.0 };
+    let response = SearchResponse {
+        partial: true,
+        results: vec![vec![hit(1), hit(2)], vec![], vec![hit(3)]],
+        payloads: Some(vec![
+            vec![b"one".to_vec(), Vec::new()],
+            vec![],
+            vec![vec![3; PAYLOAD_BYTES_MAX as usize]],
+        ]),
+    };
+    let body = search_response_body(&response);
+    assert_eq!(
+        &body[4..8],
+        &(SearchResponse::PARTIAL | SearchResponse::HAS_PAYLOADS).to_le_bytes()
+    );
+    assert_eq!(
+        Response::decode(Opcode::Search, &body),
+        Ok(Response::Search(response.clone()))
+    );
+    let plain = SearchResponse {
+        payloads: None,
+        ..response.clone()
+    };
+    let plain_body = search_response_body(&plain);
+    assert_eq!(
+        Response::decode(Opcode::Search, &plain_body),
+        Ok(Response::Search(plain.clone()))
+    );
+
+    // HAS_PAYLOADS set but no section (or a truncated one): Malformed.
+    let mut flag_only = plain_body.clone();
+    flag_only[4..8]
+        .copy_from_slice(&(SearchResponse::PARTIAL | SearchResponse::HAS_PAYLOADS).to_le_bytes());
+    assert!(matches!(
+        Response::decode(Opcode::Search, &flag_only),
+        Err(Error::Malformed(_))
+    ));
+    for cut in plain_body.len()..body.len() {
+        assert!(
+            matches!(
+                Response::decode(Opcode::Search, &body[..cut]),
+                Err(Error::Malformed(_))
+            ),
+            "cut {cut}"
+        );
+    }
+    // A section without HAS_PAYLOADS: Malformed (the body must end after the distances).
+    let mut section_only = body.clone();
+    section_only[4..8].copy_from_slice(&SearchResponse::PARTIAL.to_le_bytes());
+    assert!(matches!(
+        Response::decode(Opcode::Search, &section_only),
+        Err(Error::Malformed(_))
+    ));
+    // Reserved response flags.
+    let mut reserved = plain_body.clone();
+    reserved[4] |= 4;
+    assert!(matches!(
+        Response::decode(Opcode::Search, &reserved),
+        Err(Error::Malformed(_))
+    ));
+    // An oversized payload, by hit index over all queries.
+    let mut big = body.clone();
+    let lengths_at = plain_body.len();
+    big[lengths_at + 8..lengths_at + 12].copy_from_slice(&(PAYLOAD_BYTES_MAX + 1).to_le_bytes());
+    let e = Response::decode(Opcode::Search, &big).expect_err("too large");
+    assert!(matches!(e, Error::PayloadTooLarge { point_index: 2, .. }));
+    assert_eq!(e.code(), ErrorCode::InvalidArgument);
+    let too_big = SearchResponse {
+        payloads: Some(vec![
+            vec![Vec::new(), Vec::new()],
+            vec![],
+            vec![vec![0; PAYLOAD_BYTES_MAX as usize + 1]],
+        ]),
+        ..response.clone()
+    };
+    assert!(matches!(
+        Response::Search(too_big).encode_body(&mut Vec::new()),
+        Err(Error::PayloadTooLarge { point_index: 2, .. })
+    ));
+    // Shape must match the results.
+    let misshapen = SearchResponse {
+        payloads: Some(vec![vec![Vec::new(), Vec::new()], vec![]]),
+        ..response
+    };
+    assert_eq!(
+        Response::Search(misshapen).encode_body(&mut Vec::new()),
+        Err(Error::InvalidArgument("search: one payload per hit"))
+    );
+    // No hits at all: HAS_PAYLOADS with an empty section round-trips as Some.
+    let no_hits = SearchResponse {
+        partial: false,
+        results: vec![vec![], vec![]],
+        payloads: Some(vec![vec![], vec![]]),
+    };
+    assert_eq!(
+        Response::decode(Opcode::Search, &search_response_body(&no_hits)),
+        Ok(Response::Search(no_hits))
     );
 }
 
@@ -585,8 +1065,8 @@ enum OwnedRequest {
     Drop(String),
     List,
     Describe(String),
-    Upsert(String, Vec<u64>, Vec<f32>, u32),
-    Get(String, Vec<u64>),
+    Upsert(String, Vec<u64>, Vec<f32>, u32, Option<PayloadsBuf>),
+    Get(String, Vec<u64>, bool),
     Delete(String, Vec<u64>),
     Search(String, u32, u32, SearchFlags, Vec<f32>, u32),
     Stats,
@@ -616,18 +1096,21 @@ impl OwnedRequest {
             OwnedRequest::Drop(name) => Request::DropCollection { name },
             OwnedRequest::List => Request::ListCollections,
             OwnedRequest::Describe(name) => Request::DescribeCollection { name },
-            OwnedRequest::Upsert(name, ids, vectors, dim) => Request::Upsert(Upsert {
+            OwnedRequest::Upsert(name, ids, vectors, dim, payloads) => Request::Upsert(Upsert {
                 collection: name,
                 ids: IdsRef::new(ids),
                 vectors: VectorsRef::new(vectors, *dim),
+                payloads: payloads.as_ref().map(PayloadsBuf::as_ref),
             }),
-            OwnedRequest::Get(name, ids) => Request::Get(IdsRequest {
+            OwnedRequest::Get(name, ids, with_payloads) => Request::Get(IdsRequest {
                 collection: name,
                 ids: IdsRef::new(ids),
+                with_payloads: *with_payloads,
             }),
             OwnedRequest::Delete(name, ids) => Request::Delete(IdsRequest {
                 collection: name,
                 ids: IdsRef::new(ids),
+                with_payloads: false,
             }),
             OwnedRequest::Search(name, k, ef, flags, queries, dim) => Request::Search(Search {
                 collection: name,
@@ -648,6 +1131,27 @@ fn name() -> impl Strategy<Value = String> {
 
 fn metric() -> impl Strategy<Value = Metric> {
     prop_oneof![Just(Metric::L2), Just(Metric::Cosine), Just(Metric::Dot)]
+}
+
+/// One point's payload: usually short, often empty, sometimes exactly `PAYLOAD_BYTES_MAX`.
+fn payload() -> impl Strategy<Value = Vec<u8>> {
+    prop_oneof![
+        4 => proptest::collection::vec(any::<u8>(), 0..24),
+        1 => Just(Vec::new()),
+        1 => Just(vec![0xA5; PAYLOAD_BYTES_MAX as usize]),
+    ]
+}
+
+/// `None`, or one payload per point (a section for zero points is empty on the wire and
+/// decodes as `None`, so zero points never get `Some`).
+fn payloads(count: usize) -> impl Strategy<Value = Option<PayloadsBuf>> {
+    let section = proptest::collection::vec(payload(), count)
+        .prop_map(|p| PayloadsBuf::from_slices(&p).expect("payloads within the limit"));
+    if count == 0 {
+        Just(None).boxed()
+    } else {
+        proptest::option::of(section).boxed()
+    }
 }
 
 fn finite() -> impl Strategy<Value = f32> {
@@ -693,34 +1197,41 @@ fn owned_request() -> impl Strategy<Value = OwnedRequest> {
                 proptest::collection::vec(any::<u64>(), count),
                 Just(v),
                 Just(dim),
+                payloads(count),
             )
-                .prop_map(|(n, ids, v, dim)| OwnedRequest::Upsert(n, ids, v, dim))
+                .prop_map(|(n, ids, v, dim, p)| OwnedRequest::Upsert(n, ids, v, dim, p))
         }),
-        (name(), proptest::collection::vec(any::<u64>(), 0..50))
-            .prop_map(|(n, i)| OwnedRequest::Get(n, i)),
+        (
+            name(),
+            proptest::collection::vec(any::<u64>(), 0..50),
+            any::<bool>()
+        )
+            .prop_map(|(n, i, p)| OwnedRequest::Get(n, i, p)),
         (name(), proptest::collection::vec(any::<u64>(), 0..50))
             .prop_map(|(n, i)| OwnedRequest::Delete(n, i)),
         (
             name(),
             1u32..=K_MAX,
             0u32..=EXPANSION_MAX,
-            any::<bool>(),
-            any::<bool>(),
+            (any::<bool>(), any::<bool>(), any::<bool>()),
             vectors(1..10)
         )
-            .prop_map(|(n, k, ef, exact, allow_partial, (q, dim))| {
-                OwnedRequest::Search(
-                    n,
-                    k,
-                    ef,
-                    SearchFlags {
-                        exact,
-                        allow_partial,
-                    },
-                    q,
-                    dim,
-                )
-            }),
+            .prop_map(
+                |(n, k, ef, (exact, allow_partial, with_payloads), (q, dim))| {
+                    OwnedRequest::Search(
+                        n,
+                        k,
+                        ef,
+                        SearchFlags {
+                            exact,
+                            allow_partial,
+                            with_payloads,
+                        },
+                        q,
+                        dim,
+                    )
+                }
+            ),
         Just(OwnedRequest::Stats),
         prop_oneof![Just(String::new()), name()].prop_map(OwnedRequest::Snapshot),
     ]
@@ -729,7 +1240,24 @@ fn owned_request() -> impl Strategy<Value = OwnedRequest> {
 #[derive(Clone, Debug)]
 enum OwnedResponse {
     Plain(Response<'static>),
-    Get(Vec<bool>, Vec<f32>, u32),
+    Get(Vec<bool>, Vec<f32>, u32, Option<PayloadsBuf>),
+}
+
+impl OwnedResponse {
+    fn as_response(&self) -> Response<'_> {
+        match self {
+            OwnedResponse::Plain(r) => r.clone(),
+            OwnedResponse::Get(found, floats, dim, payloads) => Response::Get(GetResponse {
+                found: found.clone(),
+                vectors: if floats.is_empty() {
+                    VectorsRef::empty(*dim)
+                } else {
+                    VectorsRef::new(floats, *dim)
+                },
+                payloads: payloads.as_ref().map(PayloadsBuf::as_ref),
+            }),
+        }
+    }
 }
 
 fn collection_info() -> impl Strategy<Value = CollectionInfo> {
@@ -810,13 +1338,14 @@ fn owned_response() -> impl Strategy<Value = (Opcode, OwnedResponse)> {
             }),
         (proptest::collection::vec(any::<bool>(), 0..30), 1u32..=16).prop_flat_map(
             |(found, dim)| {
-                let n = found.iter().filter(|f| **f).count() * dim as usize;
+                let found_count = found.iter().filter(|f| **f).count();
                 (
                     Just(found),
-                    proptest::collection::vec(any::<f32>(), n),
+                    proptest::collection::vec(any::<f32>(), found_count * dim as usize),
                     Just(dim),
+                    payloads(found_count),
                 )
-                    .prop_map(|(f, v, d)| (Opcode::Get, OwnedResponse::Get(f, v, d)))
+                    .prop_map(|(f, v, d, p)| (Opcode::Get, OwnedResponse::Get(f, v, d, p)))
             }
         ),
         (
@@ -829,9 +1358,20 @@ fn owned_response() -> impl Strategy<Value = (Opcode, OwnedResponse)> {
                 0..10
             )
         )
-            .prop_map(move |(partial, results)| plain(
+            .prop_flat_map(|(partial, results)| {
+                let shaped: Vec<_> = results
+                    .iter()
+                    .map(|hits| proptest::collection::vec(payload(), hits.len()))
+                    .collect();
+                (Just(partial), Just(results), proptest::option::of(shaped))
+            })
+            .prop_map(move |(partial, results, payloads)| plain(
                 Opcode::Search,
-                Response::Search(SearchResponse { partial, results })
+                Response::Search(SearchResponse {
+                    partial,
+                    results,
+                    payloads
+                })
             )),
         proptest::collection::vec(
             ("[a-z_.]{1,64}", any::<u64>()).prop_map(|(name, value)| Stat { name, value }),
@@ -893,18 +1433,30 @@ proptest! {
 
     #[test]
     fn response_round_trip((opcode, owned) in owned_response(), id in any::<u64>()) {
-        let response = match &owned {
-            OwnedResponse::Plain(r) => r.clone(),
-            OwnedResponse::Get(found, floats, dim) => Response::Get(GetResponse {
-                found: found.clone(),
-                vectors: if floats.is_empty() { VectorsRef::empty(*dim) } else { VectorsRef::new(floats, *dim) },
-            }),
-        };
+        let response = owned.as_response();
         let mut frame = Vec::new();
         response.encode(RequestId(id), opcode.as_u8(), &mut frame).expect("strategy builds valid responses");
         prop_assert_eq!(Frame::check(&frame), Ok(frame.len()));
         let parsed = Frame::parse(&frame).expect("parse");
         prop_assert_eq!(Response::decode_frame(&parsed).expect("decode"), response);
+    }
+
+    #[test]
+    fn truncated_request_bodies_never_decode(owned in owned_request()) {
+        // Every strict prefix of a request body is refused, except an UPSERT cut exactly where
+        // its payload section starts: that is the same upsert without payloads.
+        let request = owned.as_request();
+        let body = body_of(&request);
+        for cut in 0..body.len() {
+            match (Request::decode(request.opcode(), &body[..cut]), request) {
+                (Err(e), _) => prop_assert!(!e.is_fatal()),
+                (Ok(Request::Upsert(prefix)), Request::Upsert(full)) => {
+                    prop_assert!(full.payloads.is_some());
+                    prop_assert_eq!(prefix, Upsert { payloads: None, ..full });
+                }
+                (Ok(other), _) => prop_assert!(false, "prefix of {} bytes decoded: {:?}", cut, other),
+            }
+        }
     }
 
     #[test]
@@ -940,11 +1492,7 @@ proptest! {
         (opcode, owned) in owned_response(),
         positions in proptest::collection::vec((any::<usize>(), 1u8..), 1..4),
     ) {
-        let response = match &owned {
-            OwnedResponse::Plain(r) => r.clone(),
-            OwnedResponse::Get(..) => Response::Ping,
-        };
-        let opcode = if matches!(owned, OwnedResponse::Get(..)) { Opcode::Ping } else { opcode };
+        let response = owned.as_response();
         let mut frame = Vec::new();
         response.encode(RequestId(1), opcode.as_u8(), &mut frame).expect("valid");
         flip_and_fix(&mut frame, &positions);

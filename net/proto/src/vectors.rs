@@ -1,13 +1,16 @@
-//! Zero-copy views over id and vector arrays inside a body.
+//! Zero-copy views over id, vector and payload arrays inside a body.
 //!
-//! A decoded body hands out [`VectorsRef`] / [`IdsRef`] that point into the receive buffer. An
-//! encoder builds the same types from caller-owned `&[f32]` / `&[u64]`. Both representations
-//! compare equal when their values are equal (floats compared bit for bit).
+//! A decoded body hands out [`VectorsRef`] / [`IdsRef`] / [`PayloadsRef`] that point into the
+//! receive buffer. An encoder builds the same types from caller-owned `&[f32]` / `&[u64]` /
+//! `&[&[u8]]` (or a [`PayloadsBuf`]). Both representations compare equal when their values are
+//! equal (floats compared bit for bit).
 //!
 //! This is the only module of the crate with `unsafe`: [`VectorsRef::as_f32_slice`]
 //! reinterprets body bytes as `f32` when they happen to be aligned.
 
-use crate::wire::{put_f32, put_u64};
+use crate::error::Error;
+use crate::limits::PAYLOAD_BYTES_MAX;
+use crate::wire::{put_f32, put_pad8, put_u32, put_u64, usize_from, Reader};
 
 #[derive(Clone, Copy, Debug)]
 enum Floats<'a> {
@@ -308,6 +311,286 @@ impl PartialEq for IdsRef<'_> {
 }
 impl Eq for IdsRef<'_> {}
 
+#[derive(Clone, Copy, Debug)]
+enum Payloads<'a> {
+    /// A PAYLOAD_SECTION from a body (or a [`PayloadsBuf`]): one little-endian u32 per point in
+    /// `lengths` (any alignment), the payloads concatenated in `bytes`. Whoever builds this
+    /// checked that every length is at most `PAYLOAD_BYTES_MAX` and that they sum to
+    /// `bytes.len()`.
+    Wire {
+        lengths: &'a [u8],
+        bytes: &'a [u8],
+    },
+    Slices(&'a [&'a [u8]]),
+}
+
+/// The payloads of `count()` points, in point order: opaque bytes, each at most
+/// [`PAYLOAD_BYTES_MAX`] long (empty = no payload).
+///
+/// Decoded from a PAYLOAD_SECTION it borrows the body (no copy, no allocation, any alignment);
+/// for encoding, build it over caller data with [`PayloadsRef::new`] or from a [`PayloadsBuf`].
+/// Payloads are variable-length, so [`PayloadsRef::get`] walks the lengths before `index`
+/// (O(index)); use [`PayloadsRef::iter`] to visit them all in O(count).
+#[derive(Clone, Copy, Debug)]
+pub struct PayloadsRef<'a> {
+    payloads: Payloads<'a>,
+}
+
+impl<'a> PayloadsRef<'a> {
+    /// View caller-owned payloads, one per point (for encoding). Lengths are checked against
+    /// [`PAYLOAD_BYTES_MAX`] when the request or response is encoded.
+    #[must_use]
+    pub const fn new(payloads: &'a [&'a [u8]]) -> Self {
+        PayloadsRef {
+            payloads: Payloads::Slices(payloads),
+        }
+    }
+
+    /// Number of points (payloads, empty ones included).
+    #[must_use]
+    pub const fn count(&self) -> usize {
+        match self.payloads {
+            Payloads::Wire { lengths, .. } => lengths.len() / 4,
+            Payloads::Slices(s) => s.len(),
+        }
+    }
+
+    /// True if there are no points (not: if every payload is empty).
+    #[must_use]
+    pub const fn is_empty(&self) -> bool {
+        self.count() == 0
+    }
+
+    /// The payload of point `index`, or `None` past the end. O(index) for decoded payloads.
+    #[must_use]
+    pub fn get(&self, index: usize) -> Option<&'a [u8]> {
+        match self.payloads {
+            Payloads::Wire { lengths, bytes } => {
+                let at = index.checked_mul(4)?;
+                let len = length_at(lengths.get(at..at.checked_add(4)?)?);
+                let mut start = 0usize;
+                for chunk in lengths.get(..at)?.chunks_exact(4) {
+                    start = start.checked_add(length_at(chunk))?;
+                }
+                bytes.get(start..start.checked_add(len)?)
+            }
+            Payloads::Slices(s) => s.get(index).copied(),
+        }
+    }
+
+    /// Iterate over the payloads in point order.
+    pub fn iter(&self) -> impl Iterator<Item = &'a [u8]> + Clone + 'a {
+        let (lengths, bytes, slices): (&'a [u8], &'a [u8], &'a [&'a [u8]]) = match self.payloads {
+            Payloads::Wire { lengths, bytes } => (lengths, bytes, &[]),
+            Payloads::Slices(s) => (&[], &[], s),
+        };
+        lengths
+            .chunks_exact(4)
+            .scan(bytes, |rest, chunk| {
+                let (payload, tail) = rest.split_at_checked(length_at(chunk))?;
+                *rest = tail;
+                Some(payload)
+            })
+            .chain(slices.iter().copied())
+    }
+
+    /// Sum of the payload lengths.
+    #[must_use]
+    pub fn total_bytes(&self) -> usize {
+        match self.payloads {
+            Payloads::Wire { bytes, .. } => bytes.len(),
+            Payloads::Slices(s) => s.iter().fold(0usize, |sum, p| sum.saturating_add(p.len())),
+        }
+    }
+
+    /// Copy every payload into its own `Vec<u8>`.
+    #[must_use]
+    pub fn to_vec(&self) -> Vec<Vec<u8>> {
+        self.iter().map(<[u8]>::to_vec).collect()
+    }
+
+    /// Decode a PAYLOAD_SECTION for `count` points at the reader's position. Checks, in this
+    /// order: the lengths are present, each is at most `PAYLOAD_BYTES_MAX`
+    /// ([`Error::PayloadTooLarge`]), the padding is zero, the payload bytes are present. The
+    /// caller then checks that the body ends here. Never allocates.
+    pub(crate) fn decode(r: &mut Reader<'a>, count: usize) -> Result<Self, Error> {
+        let lengths_bytes = count
+            .checked_mul(4)
+            .ok_or(Error::Malformed("payload count overflows"))?;
+        let lengths = r.bytes(lengths_bytes, "payload lengths")?;
+        let mut total = 0usize;
+        for (point_index, chunk) in lengths.chunks_exact(4).enumerate() {
+            let len = u32::from_le_bytes([chunk[0], chunk[1], chunk[2], chunk[3]]);
+            if len > PAYLOAD_BYTES_MAX {
+                return Err(Error::PayloadTooLarge {
+                    point_index: u32::try_from(point_index).unwrap_or(u32::MAX),
+                    bytes: len,
+                    max: PAYLOAD_BYTES_MAX,
+                });
+            }
+            total = total
+                .checked_add(usize_from(len))
+                .ok_or(Error::Malformed("payload lengths overflow"))?;
+        }
+        r.pad8_named("payload padding")?;
+        let bytes = r.bytes(total, "payload bytes")?;
+        Ok(PayloadsRef {
+            payloads: Payloads::Wire { lengths, bytes },
+        })
+    }
+
+    /// Append this as a PAYLOAD_SECTION. Fails (before writing anything) if a payload is
+    /// longer than `PAYLOAD_BYTES_MAX`.
+    pub(crate) fn encode(&self, out: &mut Vec<u8>, body_start: usize) -> Result<(), Error> {
+        put_payload_section(out, body_start, self.iter())
+    }
+}
+
+/// Little-endian u32 length from a 4-byte chunk (shorter chunks never reach here: callers use
+/// `chunks_exact(4)` or a checked 4-byte range).
+fn length_at(chunk: &[u8]) -> usize {
+    let mut le = [0u8; 4];
+    le.copy_from_slice(chunk);
+    usize_from(u32::from_le_bytes(le))
+}
+
+/// Check every payload against `PAYLOAD_BYTES_MAX`, then append them as a PAYLOAD_SECTION
+/// (lengths, zero padding to 8 from `body_start`, bytes).
+pub(crate) fn put_payload_section<'p>(
+    out: &mut Vec<u8>,
+    body_start: usize,
+    payloads: impl Iterator<Item = &'p [u8]> + Clone,
+) -> Result<(), Error> {
+    let mut total = 0usize;
+    for (point_index, payload) in payloads.clone().enumerate() {
+        let len = u32::try_from(payload.len()).unwrap_or(u32::MAX);
+        if len > PAYLOAD_BYTES_MAX {
+            return Err(Error::PayloadTooLarge {
+                point_index: u32::try_from(point_index).unwrap_or(u32::MAX),
+                bytes: len,
+                max: PAYLOAD_BYTES_MAX,
+            });
+        }
+        total = total.saturating_add(payload.len());
+    }
+    for payload in payloads.clone() {
+        // Checked above: every length is at most PAYLOAD_BYTES_MAX.
+        put_u32(out, u32::try_from(payload.len()).unwrap_or(u32::MAX));
+    }
+    put_pad8(out, body_start);
+    out.reserve(total);
+    for payload in payloads {
+        out.extend_from_slice(payload);
+    }
+    Ok(())
+}
+
+impl PartialEq for PayloadsRef<'_> {
+    fn eq(&self, other: &Self) -> bool {
+        self.count() == other.count() && self.iter().eq(other.iter())
+    }
+}
+impl Eq for PayloadsRef<'_> {}
+
+/// Owned payloads, packed as on the wire (lengths, then the bytes concatenated): a way to build
+/// a [`PayloadsRef`] from payloads the caller owns or gathers one at a time, with one
+/// allocation for all bytes instead of one per payload.
+///
+/// ```
+/// use corevec_proto::{PayloadsBuf, PayloadsRef};
+///
+/// let mut buf = PayloadsBuf::new();
+/// buf.push(br#"{"title":"a"}"#)?;
+/// buf.push(b"")?; // no payload
+/// assert_eq!(buf.as_ref(), PayloadsRef::new(&[br#"{"title":"a"}"#, b""]));
+/// assert_eq!(PayloadsBuf::from_slices(&[vec![1u8, 2], vec![]])?.as_ref().total_bytes(), 2);
+/// # Ok::<(), corevec_proto::Error>(())
+/// ```
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct PayloadsBuf {
+    /// One little-endian u32 per payload.
+    lengths: Vec<u8>,
+    bytes: Vec<u8>,
+}
+
+impl PayloadsBuf {
+    /// No payloads.
+    #[must_use]
+    pub const fn new() -> Self {
+        PayloadsBuf {
+            lengths: Vec::new(),
+            bytes: Vec::new(),
+        }
+    }
+
+    /// No payloads, with room for `count` of them totalling `total_bytes`.
+    #[must_use]
+    pub fn with_capacity(count: usize, total_bytes: usize) -> Self {
+        PayloadsBuf {
+            lengths: Vec::with_capacity(count.saturating_mul(4)),
+            bytes: Vec::with_capacity(total_bytes),
+        }
+    }
+
+    /// Copy `payloads` (anything that is `AsRef<[u8]>`: `&[u8]`, `Vec<u8>`, ...). Fails with
+    /// [`Error::PayloadTooLarge`] naming the first payload over `PAYLOAD_BYTES_MAX`.
+    pub fn from_slices<P: AsRef<[u8]>>(payloads: &[P]) -> Result<Self, Error> {
+        let total = payloads
+            .iter()
+            .fold(0usize, |sum, p| sum.saturating_add(p.as_ref().len()));
+        let mut buf = PayloadsBuf::with_capacity(payloads.len(), total);
+        for payload in payloads {
+            buf.push(payload.as_ref())?;
+        }
+        Ok(buf)
+    }
+
+    /// Append the payload of the next point. Fails with [`Error::PayloadTooLarge`] (and
+    /// changes nothing) if it is longer than `PAYLOAD_BYTES_MAX`.
+    pub fn push(&mut self, payload: &[u8]) -> Result<(), Error> {
+        let len = u32::try_from(payload.len()).unwrap_or(u32::MAX);
+        if len > PAYLOAD_BYTES_MAX {
+            return Err(Error::PayloadTooLarge {
+                point_index: u32::try_from(self.count()).unwrap_or(u32::MAX),
+                bytes: len,
+                max: PAYLOAD_BYTES_MAX,
+            });
+        }
+        self.lengths.extend_from_slice(&len.to_le_bytes());
+        self.bytes.extend_from_slice(payload);
+        Ok(())
+    }
+
+    /// Number of payloads pushed.
+    #[must_use]
+    pub fn count(&self) -> usize {
+        self.lengths.len() / 4
+    }
+
+    /// True if no payload was pushed.
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        self.lengths.is_empty()
+    }
+
+    /// Sum of the payload lengths.
+    #[must_use]
+    pub fn total_bytes(&self) -> usize {
+        self.bytes.len()
+    }
+
+    /// Borrow as a [`PayloadsRef`] (for a request or response to encode).
+    #[must_use]
+    pub fn as_ref(&self) -> PayloadsRef<'_> {
+        PayloadsRef {
+            payloads: Payloads::Wire {
+                lengths: &self.lengths,
+                bytes: &self.bytes,
+            },
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -368,5 +651,117 @@ mod tests {
         assert_eq!(view.to_vec(), ids);
         assert_eq!(view.get(2), Some(u64::MAX));
         assert_eq!(view.get(4), None);
+    }
+
+    #[test]
+    fn payloads_wire_and_slices_agree() {
+        let items: [&[u8]; 4] = [b"abc", b"", &[0xFF; 9], b"z"];
+        let view = PayloadsRef::new(&items);
+        // Encode at a body offset that is 4 mod 8 (as after an odd number of f32s), then decode
+        // from every alignment of the receive buffer.
+        let mut body = vec![0u8; 4];
+        view.encode(&mut body, 0).expect("small payloads");
+        assert_eq!(
+            body.len(),
+            4 + 16 + 4 + 13,
+            "4 lengths, 4 bytes of padding, 13 bytes"
+        );
+        for shift in 0..8 {
+            let mut buf = vec![0xAAu8; shift];
+            buf.extend_from_slice(&body);
+            let mut r = Reader::new(&buf[shift..]);
+            r.bytes(4, "prefix").expect("prefix");
+            let decoded = PayloadsRef::decode(&mut r, 4).expect("decode");
+            r.finish().expect("section ends the body");
+            assert_eq!(decoded, view);
+            assert_eq!(decoded.count(), 4);
+            assert_eq!(decoded.total_bytes(), 13);
+            for (index, item) in items.iter().enumerate() {
+                assert_eq!(decoded.get(index), Some(*item));
+            }
+            assert_eq!(decoded.get(4), None);
+            assert_eq!(decoded.get(usize::MAX), None);
+            assert_eq!(decoded.to_vec(), view.to_vec());
+        }
+        let buf = PayloadsBuf::from_slices(&items).expect("small");
+        assert_eq!(buf.as_ref(), view);
+        assert_eq!((buf.count(), buf.total_bytes()), (4, 13));
+        assert_ne!(PayloadsRef::new(&items[..3]), view);
+    }
+
+    #[test]
+    fn payload_limits() {
+        let max = vec![7u8; PAYLOAD_BYTES_MAX as usize];
+        let over = vec![7u8; PAYLOAD_BYTES_MAX as usize + 1];
+        let mut buf = PayloadsBuf::new();
+        buf.push(&max).expect("max fits");
+        assert_eq!(
+            buf.push(&over),
+            Err(Error::PayloadTooLarge {
+                point_index: 1,
+                bytes: PAYLOAD_BYTES_MAX + 1,
+                max: PAYLOAD_BYTES_MAX
+            })
+        );
+        assert_eq!(buf.count(), 1, "a refused push changes nothing");
+        let mut out = Vec::new();
+        let items: [&[u8]; 2] = [&max, &over];
+        assert!(matches!(
+            PayloadsRef::new(&items).encode(&mut out, 0),
+            Err(Error::PayloadTooLarge { point_index: 1, .. })
+        ));
+        assert!(out.is_empty(), "nothing written before the check");
+    }
+
+    #[test]
+    fn payload_section_errors() {
+        let decode = |body: &[u8], count: usize| {
+            let mut r = Reader::new(body);
+            PayloadsRef::decode(&mut r, count).and_then(|p| r.finish().map(|()| p.to_vec()))
+        };
+        let mut body = Vec::new();
+        body.extend_from_slice(&2u32.to_le_bytes());
+        body.extend_from_slice(&[0; 4]);
+        body.extend_from_slice(b"hi");
+        assert_eq!(decode(&body, 1), Ok(vec![b"hi".to_vec()]));
+        // Truncated at every length.
+        for cut in 0..body.len() {
+            assert!(
+                matches!(decode(&body[..cut], 1), Err(Error::Malformed(_))),
+                "{cut}"
+            );
+        }
+        // Non-zero padding.
+        let mut bad = body.clone();
+        bad[5] = 1;
+        assert_eq!(decode(&bad, 1), Err(Error::Malformed("payload padding")));
+        // Too long, with the point index.
+        let mut big = Vec::new();
+        big.extend_from_slice(&0u32.to_le_bytes());
+        big.extend_from_slice(&(PAYLOAD_BYTES_MAX + 1).to_le_bytes());
+        assert_eq!(
+            decode(&big, 2),
+            Err(Error::PayloadTooLarge {
+                point_index: 1,
+                bytes: PAYLOAD_BYTES_MAX + 1,
+                max: PAYLOAD_BYTES_MAX
+            })
+        );
+        // Lengths summing past the body, and a count far past it: Malformed, no allocation.
+        let mut many = Vec::new();
+        for _ in 0..2 {
+            many.extend_from_slice(&PAYLOAD_BYTES_MAX.to_le_bytes());
+        }
+        assert_eq!(decode(&many, 2), Err(Error::Malformed("payload bytes")));
+        assert_eq!(
+            decode(&many, usize::MAX),
+            Err(Error::Malformed("payload count overflows"))
+        );
+        assert_eq!(
+            decode(&many, 1 << 20),
+            Err(Error::Malformed("payload lengths"))
+        );
+        // Zero points: an empty section.
+        assert_eq!(decode(&[], 0), Ok(vec![]));
     }
 }

@@ -66,8 +66,13 @@ impl<'a> Reader<'a> {
 
     /// Skip zero padding up to the next multiple of 8 from the body start.
     pub(crate) fn pad8(&mut self) -> Result<(), Error> {
+        self.pad8_named("padding is not zero")
+    }
+
+    /// [`Reader::pad8`] with the error message `what` (missing or non-zero padding).
+    pub(crate) fn pad8_named(&mut self, what: &'static str) -> Result<(), Error> {
         let pad = (8 - self.pos % 8) % 8;
-        self.zero(pad, "padding is not zero")
+        self.zero(pad, what)
     }
 
     /// `u8 len | bytes | zero pad to 8`, UTF-8, at most `max` bytes.

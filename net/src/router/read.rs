@@ -11,7 +11,7 @@
 //! UNAVAILABLE naming the nodes, unless the client set `allow_partial`, in which case the
 //! answer from the other groups carries the `partial` flag.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::future::poll_fn;
 use std::rc::Rc;
 use std::task::Poll;
@@ -19,7 +19,8 @@ use std::time::Instant;
 
 use corevec_engine::rt;
 use corevec_proto::{
-    Hit, IdsRef, IdsRequest, Opcode, Request, Response, Search, SearchFlags, SearchResponse,
+    ErrorCode, Hit, IdsRef, IdsRequest, Opcode, PayloadsBuf, Request, Response, Search,
+    SearchFlags, SearchResponse,
 };
 
 use crate::handler::{Answer, Failure};
@@ -111,6 +112,7 @@ pub(crate) async fn search(core: &RouterCore, s: Search<'_>) -> Result<Answer, F
         flags: SearchFlags {
             exact: s.flags.exact,
             allow_partial: false,
+            with_payloads: s.flags.with_payloads,
         },
         ..s
     });
@@ -123,6 +125,8 @@ pub(crate) async fn search(core: &RouterCore, s: Search<'_>) -> Result<Answer, F
     let mut errors: BTreeMap<usize, LinkError> = BTreeMap::new();
     let mut covered = vec![false; groups];
     let mut hits: Vec<Vec<Hit>> = vec![Vec::new(); queries];
+    // Per query, id → payload, when the client asked for payloads.
+    let mut payloads_of: Vec<HashMap<u64, Vec<u8>>> = vec![HashMap::new(); queries];
     let mut outstanding: Vec<Outstanding> = Vec::new();
     let mut answered = 0usize;
 
@@ -167,10 +171,12 @@ pub(crate) async fn search(core: &RouterCore, s: Search<'_>) -> Result<Answer, F
             if s.flags.allow_partial && answered > 0 {
                 RouterCounters::add(&core.counters().partial, 1);
                 tracing::debug!(%message, "partial search answer (client allowed it)");
-                return Ok(Answer::Response(Response::Search(SearchResponse {
-                    partial: true,
-                    results: hits.into_iter().map(|h| merge_hits(h, k)).collect(),
-                })));
+                return Ok(Answer::Response(Response::Search(merged_response(
+                    hits,
+                    s.flags.with_payloads.then_some(payloads_of),
+                    k,
+                    true,
+                ))));
             }
             return Err(core.unavailable(format!("search failed: {message}")));
         }
@@ -235,7 +241,16 @@ pub(crate) async fn search(core: &RouterCore, s: Search<'_>) -> Result<Answer, F
             Event::Reply(i, result) => {
                 let node = outstanding.swap_remove(i).node;
                 let decoded = result.and_then(|reply| match reply.response()? {
-                    Response::Search(r) if r.results.len() == queries => Ok(r.results),
+                    Response::Search(r) if s.flags.with_payloads && r.payloads.is_none() => {
+                        Err(LinkError::Protocol {
+                            node: core.links[node].label.to_string(),
+                            detail: "answered without the payloads asked for (an older version?)"
+                                .into(),
+                        })
+                    }
+                    Response::Search(r) if r.results.len() == queries => {
+                        Ok((r.results, r.payloads))
+                    }
                     Response::Search(_) => Err(LinkError::Protocol {
                         node: core.links[node].label.to_string(),
                         detail: "answered a different number of queries".into(),
@@ -246,9 +261,19 @@ pub(crate) async fn search(core: &RouterCore, s: Search<'_>) -> Result<Answer, F
                     }),
                 });
                 match decoded {
-                    Ok(results) => {
+                    Ok((results, payloads)) => {
                         status[node] = Status::Done;
                         answered += 1;
+                        if let Some(payloads) = payloads {
+                            for ((of, mine), payloads) in
+                                payloads_of.iter_mut().zip(&results).zip(payloads)
+                            {
+                                for (hit, payload) in mine.iter().zip(payloads) {
+                                    // Replicas agree; keep the first answer.
+                                    of.entry(hit.id).or_insert(payload);
+                                }
+                            }
+                        }
                         for (all, mine) in hits.iter_mut().zip(results) {
                             all.extend(mine);
                         }
@@ -271,10 +296,39 @@ pub(crate) async fn search(core: &RouterCore, s: Search<'_>) -> Result<Answer, F
             }
         }
     }
-    Ok(Answer::Response(Response::Search(SearchResponse {
-        partial: false,
-        results: hits.into_iter().map(|h| merge_hits(h, k)).collect(),
-    })))
+    Ok(Answer::Response(Response::Search(merged_response(
+        hits,
+        s.flags.with_payloads.then_some(payloads_of),
+        k,
+        false,
+    ))))
+}
+
+/// The merged top `k` per query, with each hit's payload when `payloads_of` (per query, id →
+/// payload) is given.
+fn merged_response(
+    hits: Vec<Vec<Hit>>,
+    payloads_of: Option<Vec<HashMap<u64, Vec<u8>>>>,
+    k: usize,
+    partial: bool,
+) -> SearchResponse {
+    let results: Vec<Vec<Hit>> = hits.into_iter().map(|h| merge_hits(h, k)).collect();
+    let payloads = payloads_of.map(|payloads_of| {
+        results
+            .iter()
+            .zip(payloads_of)
+            .map(|(list, mut of)| {
+                list.iter()
+                    .map(|hit| of.remove(&hit.id).unwrap_or_default())
+                    .collect()
+            })
+            .collect()
+    });
+    SearchResponse {
+        partial,
+        results,
+        payloads,
+    }
 }
 
 /// GET through the router: each id from one replica of its group; a failed replica's groups
@@ -294,6 +348,7 @@ pub(crate) async fn get(core: &RouterCore, g: IdsRequest<'_>) -> Result<Answer, 
     let mut tried = vec![false; nodes];
     let mut errors: BTreeMap<usize, LinkError> = BTreeMap::new();
     let mut vectors: Vec<Option<Vec<f32>>> = vec![None; ids.len()];
+    let mut payloads: Vec<Vec<u8>> = vec![Vec::new(); if g.with_payloads { ids.len() } else { 0 }];
     let mut dim: Option<u32> = None;
 
     while !pending.is_empty() {
@@ -326,6 +381,7 @@ pub(crate) async fn get(core: &RouterCore, g: IdsRequest<'_>) -> Result<Answer, 
             let body = encode_body(&Request::Get(IdsRequest {
                 collection: g.collection,
                 ids: IdsRef::new(&sub),
+                with_payloads: g.with_payloads,
             }))?;
             futures.push(core.send(node, Opcode::Get, body));
             batches.push((node, groups.clone(), indices));
@@ -338,7 +394,11 @@ pub(crate) async fn get(core: &RouterCore, g: IdsRequest<'_>) -> Result<Answer, 
                 Response::Get(r) if r.found.len() == indices.len() => {
                     let found: Vec<Option<Vec<f32>>> =
                         r.iter().map(|v| v.map(|v| v.to_vec())).collect();
-                    Ok((r.vectors.dim(), found))
+                    let found_payloads: Vec<Vec<u8>> = r
+                        .iter_payloads()
+                        .map(|p| p.unwrap_or_default().to_vec())
+                        .collect();
+                    Ok((r.vectors.dim(), found, found_payloads))
                 }
                 other => Err(LinkError::Protocol {
                     node: label.clone(),
@@ -346,8 +406,13 @@ pub(crate) async fn get(core: &RouterCore, g: IdsRequest<'_>) -> Result<Answer, 
                 }),
             });
             match decoded {
-                Ok((node_dim, found)) => {
+                Ok((node_dim, found, found_payloads)) => {
                     dim = Some(node_dim);
+                    if g.with_payloads {
+                        for (&i, payload) in indices.iter().zip(found_payloads) {
+                            payloads[i] = payload;
+                        }
+                    }
                     for (i, v) in indices.into_iter().zip(found) {
                         vectors[i] = v;
                     }
@@ -364,9 +429,28 @@ pub(crate) async fn get(core: &RouterCore, g: IdsRequest<'_>) -> Result<Answer, 
         }
     }
     let dim = dim.unwrap_or(0);
-    let found = vectors.iter().map(Option::is_some).collect();
+    let found: Vec<bool> = vectors.iter().map(Option::is_some).collect();
+    let payloads = if g.with_payloads {
+        let found_payloads: Vec<&[u8]> = payloads
+            .iter()
+            .zip(&found)
+            .filter(|(_, found)| **found)
+            .map(|(payload, _)| payload.as_slice())
+            .collect();
+        Some(
+            PayloadsBuf::from_slices(&found_payloads)
+                .map_err(|e| Failure::new(ErrorCode::Internal, format!("a node's payload: {e}")))?,
+        )
+    } else {
+        None
+    };
     let flat = vectors.into_iter().flatten().flatten().collect();
-    Ok(Answer::Get { found, flat, dim })
+    Ok(Answer::Get {
+        found,
+        flat,
+        dim,
+        payloads,
+    })
 }
 
 #[cfg(test)]

@@ -13,7 +13,9 @@ use std::borrow::Cow;
 use std::collections::BTreeSet;
 use std::rc::Rc;
 
-use corevec_proto::{IdsRef, IdsRequest, Opcode, Request, Response, Upsert, VectorsRef, WriteAck};
+use corevec_proto::{
+    IdsRef, IdsRequest, Opcode, PayloadsRef, Request, Response, Upsert, VectorsRef, WriteAck,
+};
 
 use crate::handler::{Answer, Failure};
 use crate::router::config::WriteQuorum;
@@ -147,6 +149,7 @@ pub(crate) async fn upsert(core: &RouterCore, u: Upsert<'_>) -> Result<Answer, F
         Some(floats) => Cow::Borrowed(floats),
         None => Cow::Owned(u.vectors.to_vec()),
     };
+    let payloads: Option<Vec<&[u8]>> = u.payloads.map(|p| p.iter().collect());
     let groups = placement.groups.len();
     let id_groups: Vec<usize> = ids.iter().map(|&id| placement.group_of(id)).collect();
     let mut touched = vec![false; groups];
@@ -185,10 +188,14 @@ pub(crate) async fn upsert(core: &RouterCore, u: Upsert<'_>) -> Result<Answer, F
             for &i in indices {
                 sub_vectors.extend_from_slice(&floats[i * d..(i + 1) * d]);
             }
+            let sub_payloads: Option<Vec<&[u8]>> = payloads
+                .as_ref()
+                .map(|all| indices.iter().map(|&i| all[i]).collect());
             encode_body(&Request::Upsert(Upsert {
                 collection: u.collection,
                 ids: IdsRef::new(&sub_ids),
                 vectors: VectorsRef::new(&sub_vectors, dim),
+                payloads: sub_payloads.as_deref().map(PayloadsRef::new),
             }))?
         };
         futures.push(core.send(node, Opcode::Upsert, body));
@@ -233,6 +240,7 @@ pub(crate) async fn delete(core: &RouterCore, d: IdsRequest<'_>) -> Result<Answe
         let body = encode_body(&Request::Delete(IdsRequest {
             collection: d.collection,
             ids: IdsRef::new(group_ids),
+            with_payloads: false,
         }))?;
         for &node in &placement.groups[g] {
             futures.push(core.send(node, Opcode::Delete, Rc::clone(&body)));

@@ -468,8 +468,7 @@ fn later_valid_record(
         raw.copy_from_slice(&header[4..8]);
         let body = u32::from_le_bytes(raw) as usize;
         // Cheap filters first: a plausible LSN and length, then the full decode with CRC.
-        if lsn >= expected.0 && lsn - expected.0 < (1 << 40) && body <= RECORD_BODY_BYTES_MAX
-        {
+        if lsn >= expected.0 && lsn - expected.0 < (1 << 40) && body <= RECORD_BODY_BYTES_MAX {
             if let Decoded::Record(found, _, _) = decode_record(&bytes[at..]) {
                 return Ok(Some((at as u64, found)));
             }

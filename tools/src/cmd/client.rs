@@ -218,6 +218,21 @@ pub struct SearchArgs {
     /// Exact (brute-force) search.
     #[arg(long)]
     pub exact: bool,
+    /// Also print each hit's payload (UTF-8 text as is, other bytes as `hex:...`).
+    #[arg(long)]
+    pub with_payloads: bool,
+}
+
+/// A payload for a one-line, tab-separated listing: printable UTF-8 as is, anything else
+/// (binary, line breaks, tabs) as `hex:` and its bytes.
+fn payload_text(payload: &[u8]) -> String {
+    match std::str::from_utf8(payload) {
+        Ok(text) if !text.chars().any(char::is_control) => text.to_owned(),
+        _ => {
+            let hex: String = payload.iter().map(|b| format!("{b:02x}")).collect();
+            format!("hex:{hex}")
+        }
+    }
 }
 
 /// Parses numbers separated by whitespace or commas, ignoring `[` and `]`.
@@ -257,21 +272,29 @@ pub fn search(args: &SearchArgs) -> Result<(), Failure> {
     };
     let query = parse_vector(&text).map_err(|e| Failure::usage(format!("query: {e}")))?;
     let client = args.client.connect()?;
-    let result = client
-        .search(
-            &args.collection,
-            &query,
-            args.k,
-            SearchOptions {
-                expansion_search: args.ef,
-                exact: args.exact,
-                allow_partial: false,
-            },
-        )
-        .context(format!("searching {}", args.collection))?;
-    println!("{:>20}\tdistance", "id");
-    for hit in result.hits {
-        println!("{:>20}\t{}", hit.id, hit.distance);
+    let options = SearchOptions {
+        expansion_search: args.ef,
+        exact: args.exact,
+        allow_partial: false,
+    };
+    let searching = format!("searching {}", args.collection);
+    if args.with_payloads {
+        let result = client
+            .search_with_payloads(&args.collection, &query, args.k, options)
+            .context(searching)?;
+        println!("{:>20}\tdistance\tpayload", "id");
+        for hit in result.hits {
+            let payload = payload_text(&hit.payload);
+            println!("{:>20}\t{}\t{payload}", hit.id, hit.distance);
+        }
+    } else {
+        let result = client
+            .search(&args.collection, &query, args.k, options)
+            .context(searching)?;
+        println!("{:>20}\tdistance", "id");
+        for hit in result.hits {
+            println!("{:>20}\t{}", hit.id, hit.distance);
+        }
     }
     Ok(())
 }

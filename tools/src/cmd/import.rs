@@ -1,17 +1,21 @@
-//! `corevec import`: stream vectors from an `.fvecs` or `.npy` file into a collection.
+//! `corevec import`: stream vectors from an `.fvecs` or `.npy` file into a collection, with
+//! payloads from a text file when given (`--payloads`: line `i` is row `i`'s payload).
 //!
 //! Batches are pipelined (a few UPSERTs in flight on one connection); ids are consecutive from
 //! `--start-id`, row `i` of the file getting id `start_id + i`. A progress line goes to stderr.
 
 use std::collections::VecDeque;
 use std::fs::File;
-use std::io::{BufReader, Read};
+use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use clap::{Args, ValueEnum};
 use corevec_client::Ticket;
-use corevec_proto::{CreateCollection, ErrorCode, IdsRef, Metric, Request, Upsert, VectorsRef};
+use corevec_proto::{
+    CreateCollection, ErrorCode, IdsRef, Metric, PayloadsRef, Request, Upsert, VectorsRef,
+    PAYLOAD_BYTES_MAX,
+};
 
 use crate::cmd::client::ClientArgs;
 use crate::{Context, Failure};
@@ -59,6 +63,80 @@ pub struct ImportArgs {
     /// Metric for `--create`: l2, cosine or dot.
     #[arg(long, default_value = "l2")]
     pub metric: String,
+    /// Text file of payloads, one per line: line `i` (without its line break) is stored
+    /// with row `i` of the vector file, e.g. a JSON object per line. An empty line: no
+    /// payload. At most 65,536 bytes per line.
+    #[arg(long, value_name = "FILE")]
+    pub payloads: Option<PathBuf>,
+}
+
+/// The payload file of `--payloads`, read a batch of lines at a time.
+struct PayloadLines {
+    reader: BufReader<File>,
+    path: PathBuf,
+    line: usize,
+}
+
+impl PayloadLines {
+    fn open(path: &Path) -> Result<PayloadLines, Failure> {
+        let file = File::open(path).map_err(|e| bad(path, e))?;
+        Ok(PayloadLines {
+            reader: BufReader::with_capacity(1 << 20, file),
+            path: path.to_path_buf(),
+            line: 0,
+        })
+    }
+
+    /// Checks up front that the file has a payload for each of the first `rows` rows, none
+    /// too large, so a bad file fails before anything is written.
+    fn check(path: &Path, rows: usize) -> Result<(), Failure> {
+        let mut lines = PayloadLines::open(path)?;
+        let mut batch = Vec::new();
+        let mut left = rows;
+        while left > 0 {
+            let n = left.min(1024);
+            lines.read(n, &mut batch)?;
+            left -= n;
+        }
+        Ok(())
+    }
+
+    /// Replaces `out` with the next `n` payloads.
+    fn read(&mut self, n: usize, out: &mut Vec<Vec<u8>>) -> Result<(), Failure> {
+        out.clear();
+        for _ in 0..n {
+            let mut line = Vec::new();
+            let read = self
+                .reader
+                .read_until(b'\n', &mut line)
+                .map_err(|e| bad(&self.path, e))?;
+            self.line += 1;
+            if read == 0 {
+                return Err(bad(
+                    &self.path,
+                    format!("ends after {} lines, before the vectors do", self.line - 1),
+                ));
+            }
+            if line.last() == Some(&b'\n') {
+                line.pop();
+                if line.last() == Some(&b'\r') {
+                    line.pop();
+                }
+            }
+            if line.len() > PAYLOAD_BYTES_MAX as usize {
+                return Err(bad(
+                    &self.path,
+                    format!(
+                        "line {}: a payload of {} bytes; at most {PAYLOAD_BYTES_MAX}",
+                        self.line,
+                        line.len()
+                    ),
+                ));
+            }
+            out.push(line);
+        }
+        Ok(())
+    }
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -274,7 +352,21 @@ pub fn run(args: &ImportArgs) -> Result<(), Failure> {
     }
     let mut file = VectorFile::open(&args.file, args.format)?;
     let total = args.limit.map_or(file.count, |l| l.min(file.count));
+    if let Some(path) = &args.payloads {
+        PayloadLines::check(path, total)?;
+    }
+    let mut payload_lines = args
+        .payloads
+        .as_deref()
+        .map(PayloadLines::open)
+        .transpose()?;
     let client = args.client.connect()?;
+    if payload_lines.is_some() && !client.supports_payloads().context("HELLO")? {
+        return Err(Failure::runtime(format!(
+            "{} does not support payloads (an older server); import without --payloads",
+            args.client.addr
+        )));
+    }
     let dim = u32::try_from(file.dim).map_err(|_| Failure::usage("dimension too large"))?;
     if args.create {
         let metric = match args.metric.to_ascii_lowercase().as_str() {
@@ -305,11 +397,19 @@ pub fn run(args: &ImportArgs) -> Result<(), Failure> {
             }
         }
     }
-    // Keep each request under the frame limit whatever the dimension.
+    // Keep each request under the frame limit whatever the dimension (and payload sizes).
+    let point_bytes_max = 4 * file.dim
+        + 8
+        + if payload_lines.is_some() {
+            4 + PAYLOAD_BYTES_MAX as usize
+        } else {
+            0
+        };
     let batch = args
         .batch
-        .min((corevec_proto::FRAME_BODY_BYTES_MAX as usize / 2) / (4 * file.dim + 8))
+        .min((corevec_proto::FRAME_BODY_BYTES_MAX as usize / 2) / point_bytes_max)
         .max(1);
+    let mut payloads: Vec<Vec<u8>> = Vec::new();
     let started = Instant::now();
     let mut last_progress = Instant::now();
     let mut in_flight: VecDeque<Ticket> = VecDeque::new();
@@ -325,10 +425,15 @@ pub fn run(args: &ImportArgs) -> Result<(), Failure> {
         }
         let first = args.start_id + done as u64;
         let ids: Vec<u64> = (first..first + n as u64).collect();
+        if let Some(lines) = &mut payload_lines {
+            lines.read(n, &mut payloads)?;
+        }
+        let slices: Vec<&[u8]> = payloads.iter().map(Vec::as_slice).collect();
         let request = Request::Upsert(Upsert {
             collection: &args.collection,
             ids: IdsRef::new(&ids),
             vectors: VectorsRef::new(&floats, dim),
+            payloads: payload_lines.is_some().then(|| PayloadsRef::new(&slices)),
         });
         if in_flight.len() >= BATCHES_IN_FLIGHT {
             if let Some(ticket) = in_flight.pop_front() {

@@ -5,21 +5,22 @@
 //!
 //! Test hooks: requests on a collection named `slow...` are answered after 1 s (so later
 //! requests overtake them); `drop_next` makes the server close the connection instead of
-//! answering the next N requests.
+//! answering the next N requests; `legacy` makes later connections behave like a server from
+//! before payloads (HELLO enables no features).
 
 #![allow(dead_code)]
 
 use std::collections::{BTreeMap, HashMap};
 use std::io::{Read, Write};
 use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream};
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use corevec_proto::{
     encode_error, CollectionInfo, Error, ErrorCode, Frame, GetResponse, HelloAck, Hit, Metric,
-    Opcode, Request, RequestId, Response, SearchResponse, ShardInfo, Stat, VectorsRef, WriteAck,
-    FRAME_BODY_BYTES_MAX, VERSION_MAX, VERSION_MIN,
+    Opcode, PayloadsRef, Request, RequestId, Response, SearchResponse, ShardInfo, Stat, VectorsRef,
+    WriteAck, FEATURES_SUPPORTED, FRAME_BODY_BYTES_MAX, VERSION_MAX, VERSION_MIN,
 };
 
 struct Collection {
@@ -27,7 +28,8 @@ struct Collection {
     metric: Metric,
     connectivity: u16,
     expansion_add: u32,
-    vectors: BTreeMap<u64, Vec<f32>>,
+    /// id → (vector, payload); an empty payload is no payload.
+    vectors: BTreeMap<u64, (Vec<f32>, Vec<u8>)>,
 }
 
 #[derive(Default)]
@@ -35,6 +37,7 @@ pub struct State {
     collections: Mutex<HashMap<String, Collection>>,
     pub token: Option<Vec<u8>>,
     pub drop_next: AtomicUsize,
+    pub legacy: AtomicBool,
     pub connections: AtomicUsize,
     lsn: AtomicUsize,
     started: Option<Instant>,
@@ -147,10 +150,16 @@ fn serve(stream: TcpStream, state: &Arc<State>) {
                     send(&writer, &out);
                     break 'conn;
                 }
+                let features = match &request {
+                    Request::Hello(h) if !state.legacy.load(Ordering::SeqCst) => {
+                        h.features & FEATURES_SUPPORTED
+                    }
+                    _ => 0,
+                };
                 let ack = Response::Hello(HelloAck {
                     version: VERSION_MAX,
                     in_flight_max: 1024,
-                    features: 0,
+                    features,
                     frame_body_bytes_max: FRAME_BODY_BYTES_MAX,
                 });
                 ack.encode(id, op, &mut out).expect("encode hello ack");
@@ -315,7 +324,13 @@ fn execute(
             }
             for (i, vid) in u.ids.iter().enumerate() {
                 let v = u.vectors.vector(i).map(|v| v.to_vec()).unwrap_or_default();
-                c.vectors.insert(vid, v);
+                // An upsert replaces the whole point: no payload section clears the payload.
+                let payload = u
+                    .payloads
+                    .and_then(|p| p.get(i))
+                    .unwrap_or_default()
+                    .to_vec();
+                c.vectors.insert(vid, (v, payload));
             }
             Response::Upsert(WriteAck {
                 count: u.ids.len() as u32,
@@ -328,11 +343,13 @@ fn execute(
                 .ok_or_else(|| not_found(g.collection))?;
             let mut found = Vec::new();
             let mut flat = Vec::new();
+            let mut payloads: Vec<&[u8]> = Vec::new();
             for vid in g.ids.iter() {
                 match c.vectors.get(&vid) {
-                    Some(v) => {
+                    Some((v, payload)) => {
                         found.push(true);
                         flat.extend_from_slice(v);
+                        payloads.push(payload);
                     }
                     None => found.push(false),
                 }
@@ -342,9 +359,14 @@ fn execute(
             } else {
                 VectorsRef::new(&flat, c.dim)
             };
-            return Response::Get(GetResponse { found, vectors })
-                .encode(id, op.as_u8(), out)
-                .map_err(|e| (e.code(), e.to_string()));
+            let payloads = g.with_payloads.then(|| PayloadsRef::new(&payloads));
+            return Response::Get(GetResponse {
+                found,
+                vectors,
+                payloads,
+            })
+            .encode(id, op.as_u8(), out)
+            .map_err(|e| (e.code(), e.to_string()));
         }
         Request::Delete(d) => {
             let c = collections
@@ -376,7 +398,7 @@ fn execute(
                 let mut hits: Vec<Hit> = c
                     .vectors
                     .iter()
-                    .map(|(&id, v)| Hit {
+                    .map(|(&id, (v, _))| Hit {
                         id,
                         distance: distance(c.metric, &query, v),
                     })
@@ -385,9 +407,25 @@ fn execute(
                 hits.truncate(s.k as usize);
                 results.push(hits);
             }
+            let payloads = s.flags.with_payloads.then(|| {
+                results
+                    .iter()
+                    .map(|hits| {
+                        hits.iter()
+                            .map(|hit| {
+                                c.vectors
+                                    .get(&hit.id)
+                                    .map(|(_, p)| p.clone())
+                                    .unwrap_or_default()
+                            })
+                            .collect()
+                    })
+                    .collect()
+            });
             Response::Search(SearchResponse {
                 partial: false,
                 results,
+                payloads,
             })
         }
         Request::Stats => {

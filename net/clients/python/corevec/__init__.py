@@ -8,8 +8,11 @@ from .protocol import (
     ShardInfo,
     WriteAck,
     HelloAck,
+    Point,
     crc32c,
     PROTOCOL_VERSION,
+    PAYLOAD_BYTES_MAX,
+    FEATURE_PAYLOADS,
 )
 from .errors import (
     CorevecError,
@@ -31,8 +34,11 @@ __all__ = [
     "ShardInfo",
     "WriteAck",
     "HelloAck",
+    "Point",
     "crc32c",
     "PROTOCOL_VERSION",
+    "PAYLOAD_BYTES_MAX",
+    "FEATURE_PAYLOADS",
     "CorevecError",
     "ServerError",
     "ProtocolError",

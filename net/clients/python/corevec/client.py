@@ -5,6 +5,12 @@ waiting slots by id, so many requests can be in flight and answers may arrive in
 ``submit_*`` methods return a request id at once; :meth:`Client.result` waits for it. The plain
 methods (``search``, ``upsert``, ...) do both, and retry idempotent reads (PING, LIST, DESCRIBE,
 GET, SEARCH, STATS) on a new connection after a connection error. Writes are never retried.
+
+Payloads (opaque bytes stored with each point, at most ``PAYLOAD_BYTES_MAX`` each) go in with
+``upsert(..., payloads=[...])`` and come back with ``get(..., with_payloads=True)`` and
+``search(..., with_payloads=True)``, if the server enabled ``FEATURE_PAYLOADS`` in HELLO
+(``Client.supports_payloads``); otherwise those calls raise :class:`ProtocolError` before
+sending anything.
 """
 
 import itertools
@@ -43,7 +49,7 @@ class _Connection:
         self.reader.start()
 
     def _hello(self, token):
-        self.sock.sendall(p.encode_hello(1, token or b""))
+        self.sock.sendall(p.encode_hello(1, token or b"", features=p.FEATURES_SUPPORTED))
         buf = bytearray()
         while True:
             try:
@@ -182,6 +188,15 @@ class Client:
         """The server's HELLO answer (version, in_flight_max, features, frame_body_bytes_max)."""
         return self._connection().hello
 
+    @property
+    def supports_payloads(self):
+        """True if the server enabled ``FEATURE_PAYLOADS`` (payload arguments may be used)."""
+        return bool(self.hello.features & p.FEATURE_PAYLOADS)
+
+    def _require_payloads(self):
+        if not self.supports_payloads:
+            raise ProtocolError("the server did not enable FEATURE_PAYLOADS in HELLO (it predates payloads)")
+
     def close(self):
         with self._lock:
             if self._conn is not None:
@@ -253,21 +268,31 @@ class Client:
     def submit_ping(self):
         return self._submit(Opcode.PING, lambda rid: p.encode_empty(Opcode.PING, rid))
 
-    def submit_search(self, collection, query, k=10, ef=0, exact=False, allow_partial=False):
-        """One query; result() gives ``(hits, partial)`` with hits ``[(id, distance)]``."""
-        return self._submit(Opcode.SEARCH, *self._search_args(collection, query, k, ef, exact, allow_partial, True))
-
-    def submit_search_batch(self, collection, queries, k=10, ef=0, exact=False, allow_partial=False, dim=None):
-        """Many queries; result() gives ``(results, partial)``, one hit list per query."""
+    def submit_search(self, collection, query, k=10, ef=0, exact=False, allow_partial=False, with_payloads=False):
+        """One query; result() gives ``(hits, partial)`` with hits ``[(id, distance)]``, or
+        ``[(id, distance, payload)]`` with ``with_payloads``."""
         return self._submit(
-            Opcode.SEARCH, *self._search_args(collection, queries, k, ef, exact, allow_partial, False, dim)
+            Opcode.SEARCH,
+            *self._search_args(collection, query, k, ef, exact, allow_partial, True, with_payloads=with_payloads)
         )
 
-    def submit_upsert(self, collection, ids, vectors):
-        return self._submit(Opcode.UPSERT, lambda rid: p.encode_upsert(rid, collection, ids, vectors))
+    def submit_search_batch(
+        self, collection, queries, k=10, ef=0, exact=False, allow_partial=False, dim=None, with_payloads=False
+    ):
+        """Many queries; result() gives ``(results, partial)``, one hit list per query."""
+        return self._submit(
+            Opcode.SEARCH,
+            *self._search_args(collection, queries, k, ef, exact, allow_partial, False, dim, with_payloads)
+        )
 
-    def submit_get(self, collection, ids):
-        return self._submit(Opcode.GET, lambda rid: p.encode_ids_request(Opcode.GET, rid, collection, ids))
+    def submit_upsert(self, collection, ids, vectors, payloads=None):
+        if payloads is not None:
+            self._require_payloads()
+        return self._submit(Opcode.UPSERT, lambda rid: p.encode_upsert(rid, collection, ids, vectors, payloads))
+
+    def submit_get(self, collection, ids, with_payloads=False):
+        build, post = self._get_args(collection, ids, with_payloads)
+        return self._submit(Opcode.GET, build, post)
 
     # ---- typed blocking methods ----
 
@@ -294,28 +319,52 @@ class Client:
             Opcode.DESCRIBE_COLLECTION, lambda rid: p.encode_name_request(Opcode.DESCRIBE_COLLECTION, rid, name)
         )
 
-    def upsert(self, collection, ids, vectors):
-        """Insert or replace; ``vectors`` is a list of lists, a flat list, or a numpy array.
-        Returns :class:`WriteAck` (count, lsn or None)."""
-        return self._call(Opcode.UPSERT, lambda rid: p.encode_upsert(rid, collection, ids, vectors))
+    def upsert(self, collection, ids, vectors, payloads=None):
+        """Insert or replace whole points; ``vectors`` is a list of lists, a flat list, or a
+        numpy array. ``payloads``: ``None`` (the points have no payload afterwards) or one per
+        id, each bytes-like, ``str`` (stored as UTF-8) or ``None``, at most
+        ``PAYLOAD_BYTES_MAX`` bytes. Returns :class:`WriteAck` (count, lsn or None)."""
+        if payloads is not None:
+            self._require_payloads()
+        return self._call(Opcode.UPSERT, lambda rid: p.encode_upsert(rid, collection, ids, vectors, payloads))
 
-    def get(self, collection, ids):
-        """For each id, its vector (list of floats) or None."""
-        return self._call(Opcode.GET, lambda rid: p.encode_ids_request(Opcode.GET, rid, collection, ids))
+    def get(self, collection, ids, with_payloads=False):
+        """For each id, its vector (list of floats) or None; with ``with_payloads``, a
+        :class:`Point` ``(vector, payload)`` (payload ``bytes``, empty if none) or None."""
+        return self._call(Opcode.GET, *self._get_args(collection, ids, with_payloads))
 
     def delete(self, collection, ids):
         """Returns :class:`WriteAck`; ``count`` is how many ids existed."""
         return self._call(Opcode.DELETE, lambda rid: p.encode_ids_request(Opcode.DELETE, rid, collection, ids))
 
-    def search(self, collection, query, k=10, ef=0, exact=False, allow_partial=False, timeout=None):
-        """Returns ``(hits, partial)`` with hits ``[(id, distance)]``, closest first."""
-        return self._call(Opcode.SEARCH, *self._search_args(collection, query, k, ef, exact, allow_partial, True), timeout=timeout)
-
-    def search_batch(self, collection, queries, k=10, ef=0, exact=False, allow_partial=False, dim=None, timeout=None):
-        """Returns ``(results, partial)``: one ``[(id, distance)]`` list per query."""
+    def search(
+        self, collection, query, k=10, ef=0, exact=False, allow_partial=False, timeout=None, with_payloads=False
+    ):
+        """Returns ``(hits, partial)`` with hits ``[(id, distance)]``, closest first; with
+        ``with_payloads``, ``[(id, distance, payload)]``."""
         return self._call(
             Opcode.SEARCH,
-            *self._search_args(collection, queries, k, ef, exact, allow_partial, False, dim),
+            *self._search_args(collection, query, k, ef, exact, allow_partial, True, with_payloads=with_payloads),
+            timeout=timeout
+        )
+
+    def search_batch(
+        self,
+        collection,
+        queries,
+        k=10,
+        ef=0,
+        exact=False,
+        allow_partial=False,
+        dim=None,
+        timeout=None,
+        with_payloads=False,
+    ):
+        """Returns ``(results, partial)``: one ``[(id, distance)]`` list per query (with
+        ``with_payloads``, ``[(id, distance, payload)]``)."""
+        return self._call(
+            Opcode.SEARCH,
+            *self._search_args(collection, queries, k, ef, exact, allow_partial, False, dim, with_payloads),
             timeout=timeout
         )
 
@@ -326,18 +375,41 @@ class Client:
     def snapshot(self, collection=None):
         self._call(Opcode.SNAPSHOT, lambda rid: p.encode_name_request(Opcode.SNAPSHOT, rid, collection or "", True))
 
-    @staticmethod
-    def _search_args(collection, queries, k, ef, exact, allow_partial, single, dim=None):
+    def _get_args(self, collection, ids, with_payloads):
+        if with_payloads:
+            self._require_payloads()
+
+        def build(rid):
+            return p.encode_ids_request(Opcode.GET, rid, collection, ids, with_payloads)
+
+        def post(value):
+            if not with_payloads:
+                # Plain vectors; a server answering with a payload section anyway is tolerated.
+                return [v.vector if isinstance(v, p.Point) else v for v in value]
+            # With no id found the (empty) section is absent; otherwise every entry is a Point.
+            if any(v is not None and not isinstance(v, p.Point) for v in value):
+                raise ProtocolError("GET with WITH_PAYLOADS answered without a payload section")
+            return value
+
+        return build, post
+
+    def _search_args(self, collection, queries, k, ef, exact, allow_partial, single, dim=None, with_payloads=False):
         if single:
             count, dim, _ = p.matrix(queries)
             if count != 1:
                 raise CodecError("search() takes one query; use search_batch()")
+        if with_payloads:
+            self._require_payloads()
 
         def build(rid):
-            return p.encode_search(rid, collection, queries, k, ef, exact, allow_partial, dim)
+            return p.encode_search(rid, collection, queries, k, ef, exact, allow_partial, dim, with_payloads)
 
         def post(value):
             results, partial = value
+            if with_payloads and any(len(hit) != 3 for hits in results for hit in hits):
+                raise ProtocolError("SEARCH with WITH_PAYLOADS answered without HAS_PAYLOADS")
+            if not with_payloads:
+                results = [[hit[:2] for hit in hits] for hits in results]
             if single:
                 if len(results) != 1:
                     raise ProtocolError("SEARCH answered %d queries" % len(results))

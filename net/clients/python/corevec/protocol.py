@@ -34,10 +34,18 @@ STATS_ENTRIES_MAX = 4096
 COLLECTIONS_MAX = 65536
 AUTH_TOKEN_BYTES_MAX = 1024
 ERROR_MESSAGE_BYTES_MAX = 4096
+PAYLOAD_BYTES_MAX = 65536
+
+# HELLO feature bits (PROTOCOL.md section 3).
+FEATURE_PAYLOADS = 1
+FEATURES_SUPPORTED = FEATURE_PAYLOADS
 
 SEARCH_EXACT = 1
 SEARCH_ALLOW_PARTIAL = 2
+SEARCH_WITH_PAYLOADS = 4
 SEARCH_PARTIAL = 1
+SEARCH_HAS_PAYLOADS = 2
+GET_WITH_PAYLOADS = 1
 WRITE_HAS_LSN = 1
 
 
@@ -101,6 +109,7 @@ CollectionInfo = namedtuple(
     "name dim metric shards connectivity expansion_add vectors_count bytes shard_infos",
 )
 WriteAck = namedtuple("WriteAck", "count lsn")
+Point = namedtuple("Point", "vector payload")
 Header = namedtuple("Header", "version opcode flags request_id body_bytes body_crc")
 
 
@@ -230,6 +239,31 @@ def _check(cond, message):
         raise CodecError(message)
 
 
+def _payload_bytes(payload):
+    """One point's payload as ``bytes``: bytes-like, ``str`` (UTF-8) or ``None`` (no payload)."""
+    if payload is None:
+        return b""
+    if isinstance(payload, str):
+        return payload.encode("utf-8")
+    return bytes(payload)
+
+
+def _payload_section(out, payloads):
+    """Append a PAYLOAD_SECTION (lengths, zero padding to 8 from the body start, bytes) to
+    ``out``, which holds the body so far. Raises :class:`CodecError` naming the first payload
+    over ``PAYLOAD_BYTES_MAX``."""
+    payloads = [_payload_bytes(x) for x in payloads]
+    for i, x in enumerate(payloads):
+        _check(
+            len(x) <= PAYLOAD_BYTES_MAX,
+            "payload of point %d is %d bytes, over the limit of %d" % (i, len(x), PAYLOAD_BYTES_MAX),
+        )
+    out += struct.pack("<%dI" % len(payloads), *[len(x) for x in payloads])
+    _pad8(out)
+    for x in payloads:
+        out += x
+
+
 def _is_flat(vectors):
     if hasattr(vectors, "ndim"):
         return vectors.ndim == 1
@@ -264,6 +298,7 @@ def matrix(vectors, dim=None):
 # ---- request encoders (whole frames) ----
 
 def encode_hello(request_id, token=b"", version_min=VERSION_MIN, version_max=VERSION_MAX, features=0):
+    """HELLO; a client asks for ``features=FEATURES_SUPPORTED``."""
     token = token.encode("utf-8") if isinstance(token, str) else bytes(token or b"")
     _check(len(token) <= AUTH_TOKEN_BYTES_MAX, "auth token too long")
     body = struct.pack("<HHHHQ", version_min, version_max, len(token), 0, features) + token
@@ -292,7 +327,9 @@ def encode_create(request_id, name, dim, metric=Metric.L2, shards=0, connectivit
     return encode_frame(Opcode.CREATE_COLLECTION, 0, request_id, out)
 
 
-def encode_upsert(request_id, collection, ids, vectors):
+def encode_upsert(request_id, collection, ids, vectors, payloads=None):
+    """UPSERT; ``payloads`` is ``None`` (no payload section) or one payload per id (bytes-like,
+    ``str`` as UTF-8, or ``None`` for none)."""
     ids_bytes = _ids_le(ids)
     count = len(ids_bytes) // 8
     _check(count >= 1, "upsert needs at least one id")
@@ -307,30 +344,46 @@ def encode_upsert(request_id, collection, ids, vectors):
     _check(n == count, "upsert needs exactly one vector per id (%d ids, %d vectors)" % (count, n))
     _check(count <= BATCH_VECTORS_MAX, "batch of %d exceeds %d" % (count, BATCH_VECTORS_MAX))
     _check(1 <= dim <= DIMENSIONS_MAX, "dim must be 1..=4096")
+    if payloads is not None:
+        payloads = list(payloads)
+        _check(
+            len(payloads) == count,
+            "upsert needs exactly one payload per id (%d ids, %d payloads)" % (count, len(payloads)),
+        )
     out = bytearray(struct.pack("<II", count, dim))
     _name(out, collection)
     out += ids_bytes
     out += floats
+    if payloads is not None:
+        _payload_section(out, payloads)
     return encode_frame(Opcode.UPSERT, 0, request_id, out)
 
 
-def encode_ids_request(opcode, request_id, collection, ids):
+def encode_ids_request(opcode, request_id, collection, ids, with_payloads=False):
+    """GET or DELETE; ``with_payloads`` (GET only) asks for the found ids' payloads."""
     ids_bytes = _ids_le(ids)
     count = len(ids_bytes) // 8
     _check(count <= BATCH_IDS_MAX, "batch of %d exceeds %d" % (count, BATCH_IDS_MAX))
-    out = bytearray(struct.pack("<II", count, 0))
+    _check(not (with_payloads and opcode == Opcode.DELETE), "DELETE takes no flags")
+    out = bytearray(struct.pack("<II", count, GET_WITH_PAYLOADS if with_payloads else 0))
     _name(out, collection)
     out += ids_bytes
     return encode_frame(opcode, 0, request_id, out)
 
 
-def encode_search(request_id, collection, queries, k, ef=0, exact=False, allow_partial=False, dim=None):
+def encode_search(
+    request_id, collection, queries, k, ef=0, exact=False, allow_partial=False, dim=None, with_payloads=False
+):
     count, dim, floats = matrix(queries, dim)
     _check(1 <= k <= K_MAX, "k must be 1..=1024")
     _check(0 <= ef <= EXPANSION_MAX, "ef out of range")
     _check(1 <= count <= BATCH_QUERIES_MAX, "1..=4096 queries per search")
     _check(1 <= dim <= DIMENSIONS_MAX, "dim must be 1..=4096")
-    flags = (SEARCH_EXACT if exact else 0) | (SEARCH_ALLOW_PARTIAL if allow_partial else 0)
+    flags = (
+        (SEARCH_EXACT if exact else 0)
+        | (SEARCH_ALLOW_PARTIAL if allow_partial else 0)
+        | (SEARCH_WITH_PAYLOADS if with_payloads else 0)
+    )
     out = bytearray(struct.pack("<IIIIII", k, ef, flags, count, dim, 0))
     _name(out, collection)
     out += floats
@@ -359,6 +412,18 @@ class _Reader:
 
     def pad8(self):
         self.zero(-self.pos % 8)
+
+    def payloads(self, n):
+        """A PAYLOAD_SECTION for ``n`` points, as a list of ``bytes``."""
+        lengths = self.unpack("%dI" % n) if n else ()
+        for i, length in enumerate(lengths):
+            _check(
+                length <= PAYLOAD_BYTES_MAX,
+                "payload of point %d is %d bytes, over the limit of %d" % (i, length, PAYLOAD_BYTES_MAX),
+            )
+        self.pad8()
+        _check(sum(lengths) <= self.remaining(), "payload bytes truncated")
+        return [bytes(self.take(length)) for length in lengths]
 
     def short_str(self, limit):
         (n,) = self.unpack("B")
@@ -442,30 +507,47 @@ def decode_response(opcode, body):
         r.pad8()
         _check(all(f in (0, 1) for f in found), "found flag not 0/1")
         nfound = sum(found)
+        _check(nfound == 0 or dim > 0, "get dim is 0 with vectors found")
         floats = _floats_from(r.take(4 * nfound * dim))
+        # The payload section is present iff the body continues after the vectors; then each
+        # found id decodes as Point(vector, payload) instead of a bare vector.
+        payloads = r.payloads(nfound) if r.remaining() else None
         out, j = [], 0
         for f in found:
             if f:
-                out.append(list(floats[j * dim:(j + 1) * dim]))
+                vector = list(floats[j * dim:(j + 1) * dim])
+                out.append(vector if payloads is None else Point(vector, payloads[j]))
                 j += 1
             else:
                 out.append(None)
     elif opcode == Opcode.SEARCH:
         count, flags = r.unpack("II")
-        _check(count <= BATCH_QUERIES_MAX and flags & ~SEARCH_PARTIAL == 0, "bad search header")
+        _check(
+            count <= BATCH_QUERIES_MAX and flags & ~(SEARCH_PARTIAL | SEARCH_HAS_PAYLOADS) == 0,
+            "bad search header",
+        )
+        has_payloads = bool(flags & SEARCH_HAS_PAYLOADS)
         hits = r.unpack("%dI" % count) if count else ()
         r.pad8()
         _check(all(h <= K_MAX for h in hits), "hit count over K_MAX")
         total = sum(hits)
-        _check(total * 12 == r.remaining(), "hits do not match counts")
+        if has_payloads:
+            _check(total * 16 <= r.remaining(), "hits do not match counts")
+        else:
+            _check(total * 12 == r.remaining(), "hits do not match counts")
         ids = array("Q")
         ids.frombytes(bytes(r.take(8 * total)))
         if sys.byteorder == "big":
             ids.byteswap()
         dists = _floats_from(r.take(4 * total))
+        # With HAS_PAYLOADS every hit is (id, distance, payload), else (id, distance).
+        payloads = r.payloads(total) if has_payloads else None
         results, at = [], 0
         for h in hits:
-            results.append([(ids[i], dists[i]) for i in range(at, at + h)])
+            if payloads is None:
+                results.append([(ids[i], dists[i]) for i in range(at, at + h)])
+            else:
+                results.append([(ids[i], dists[i], payloads[i]) for i in range(at, at + h)])
             at += h
         out = (results, bool(flags & SEARCH_PARTIAL))
     elif opcode == Opcode.STATS:

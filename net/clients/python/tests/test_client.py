@@ -56,6 +56,38 @@ class ClientTest(unittest.TestCase):
             c.describe_collection("missing_collection")
         c.ping()
 
+    def test_payloads(self):
+        c, name = self.client, self.name
+        self.assertTrue(c.supports_payloads)
+        big = b"\xee" * corevec.PAYLOAD_BYTES_MAX
+        ack = c.upsert(name, [1, 2, 3], [[0, 0, 0], [1, 0, 0], [5, 5, 5]], payloads=[b'{"n":1}', None, big])
+        self.assertEqual(ack.count, 3)
+        self.assertEqual(
+            c.get(name, [3, 99, 1, 2], with_payloads=True),
+            [corevec.Point([5.0, 5.0, 5.0], big), None, corevec.Point([0.0, 0.0, 0.0], b'{"n":1}'),
+             corevec.Point([1.0, 0.0, 0.0], b"")],
+        )
+        self.assertEqual(c.get(name, [42], with_payloads=True), [None])
+        self.assertEqual(c.get(name, [1]), [[0.0, 0.0, 0.0]])
+        hits, partial = c.search(name, [0.9, 0, 0], k=2, with_payloads=True)
+        self.assertEqual([(h[0], h[2]) for h in hits], [(2, b""), (1, b'{"n":1}')])
+        self.assertFalse(partial)
+        hits, _ = c.search(name, [0.9, 0, 0], k=2)
+        self.assertEqual([len(h) for h in hits], [2, 2])
+        results, _ = c.search_batch(name, [[0, 0, 0], [5, 5, 5]], k=1, exact=True, with_payloads=True)
+        self.assertEqual([r[0][2] for r in results], [b'{"n":1}', big])
+        rid = c.submit_get(name, [1], with_payloads=True)
+        self.assertEqual(c.result(rid), [corevec.Point([0.0, 0.0, 0.0], b'{"n":1}')])
+        # An upsert without payloads replaces the point, payload included.
+        c.upsert(name, [1], [[0, 0, 0]])
+        self.assertEqual(c.get(name, [1], with_payloads=True), [corevec.Point([0.0, 0.0, 0.0], b"")])
+        # Local validation: nothing sent.
+        with self.assertRaises(ValueError):
+            c.upsert(name, [7, 8], [[1, 2, 3], [4, 5, 6]], payloads=[b"one"])
+        with self.assertRaises(ValueError):
+            c.upsert(name, [7], [[1, 2, 3]], payloads=[big + b"!"])
+        self.assertEqual(c.get(name, [7, 8]), [None, None])
+
     def test_pipelining(self):
         c, name = self.client, self.name
         c.upsert(name, list(range(10)), [[float(i), 0, 0] for i in range(10)])

@@ -3,6 +3,7 @@ produce and accept the same bytes. If the Rust test `golden_frames_match` prints
 paste them here too."""
 
 import os
+import struct
 import sys
 import unittest
 
@@ -34,7 +35,15 @@ GOLDEN = {
     "snapshot_request": "43564543010041000b00000000000000080000008ab2288c00000000893f19f60000000000000000",
     "drop_request": "43564543010011000c000000000000000800000040c489b100000000a1b88e4c04646f6373000000",
     "error_response": "43564543010013030d000000000000001a000000f91c9e1000000000cb2ab34f0d001200000000006e6f20636f6c6c656374696f6e20646f6373",
+    "upsert_payloads_request": "43564543010020000e000000000000005a000000389efee1000000006c65d4cd030000000200000004646f63730000000100000000000000020000000000000003000000000000000000003f000080bf0000004000004040000080400000a040070000000000000003000000000000007b2261223a317d78797a",
+    "get_payloads_request": "43564543010021000f000000000000002000000013c685ab0000000052fd32a4020000000100000004646f637300000001000000000000000700000000000000",
+    "get_payloads_response": "43564543010021010f0000000000000027000000060eccb9000000006a38fc6c020000000300000001000000000000000000003f000080bf00000040070000007b2261223a317d",
+    "search_payloads_request": "435645430100300010000000000000003800000045ee876e000000007ebd12f902000000000000000400000002000000030000000000000004646f63730000000000003f000080bf0000004000004040000080400000a040",
+    "search_payloads_response": "435645430100300110000000000000004a000000efb901bc00000000ad01ef1802000000020000000200000001000000010000000000000002000000000000000300000000000000000000000000da410000c03f0700000000000000030000007b2261223a317d78797a",
 }
+
+# The payloads of the golden payload frames (GOLDEN_PAYLOADS in net/proto/src/tests.rs).
+GOLDEN_PAYLOADS = [b'{"a":1}', b"", b"xyz"]
 
 
 def golden(name):
@@ -67,6 +76,13 @@ class EncodeRequestsTest(unittest.TestCase):
             "stats_request": p.encode_empty(Opcode.STATS, 10),
             "snapshot_request": p.encode_name_request(Opcode.SNAPSHOT, 11, "", True),
             "drop_request": p.encode_name_request(Opcode.DROP_COLLECTION, 12, "docs"),
+            "upsert_payloads_request": p.encode_upsert(
+                14, "docs", [1, 2, 3], [[0.5, -1.0], [2.0, 3.0], [4.0, 5.0]], GOLDEN_PAYLOADS
+            ),
+            "get_payloads_request": p.encode_ids_request(Opcode.GET, 15, "docs", [1, 7], with_payloads=True),
+            "search_payloads_request": p.encode_search(
+                16, "docs", [[0.5, -1.0, 2.0], [3.0, 4.0, 5.0]], 2, with_payloads=True
+            ),
         }
         for name, frame in cases.items():
             with self.subTest(name=name):
@@ -114,6 +130,11 @@ class DecodeResponsesTest(unittest.TestCase):
         self.assertEqual(self.decode("describe_response")[1], info)
         self.assertEqual(self.decode("list_response")[1], [info])
         self.assertEqual(self.decode("stats_response")[1], [("vectors", 2), ("uptime_s", 5)])
+        self.assertEqual(self.decode("get_payloads_response")[1], [p.Point([0.5, -1.0, 2.0], b'{"a":1}'), None])
+        self.assertEqual(
+            self.decode("search_payloads_response")[1],
+            ([[(1, 0.0, b'{"a":1}'), (2, 27.25, b"")], [(3, 1.5, b"xyz")]], False),
+        )
 
     def test_error_response(self):
         header, body = body_of("error_response")
@@ -147,6 +168,92 @@ class DecodeResponsesTest(unittest.TestCase):
             p.decode_response(Opcode.SEARCH, body[:-1])
         with self.assertRaises(p.CodecError):
             p.decode_response(Opcode.LIST_COLLECTIONS, b"\xff\xff\x00\x00\x00\x00\x00\x00")
+
+
+def upsert_body(payloads, ids=(1,), vectors=(1.0,)):
+    _, body = p.split_frame(p.encode_upsert(1, "docs", list(ids), list(vectors), payloads))
+    return bytes(body)
+
+
+class PayloadsTest(unittest.TestCase):
+    """The same payload rules as net/proto/src/tests.rs (the server checks requests; these
+    check the encoder and the response decoder)."""
+
+    def test_section_layout(self):
+        # One point of dim 1: the vectors end at 28, the length at 32 (no padding).
+        self.assertEqual(upsert_body([b"abc"])[28:], struct.pack("<I", 3) + b"abc")
+        # One point of dim 2: the vectors end at 32, the length at 36, then 4 bytes of padding.
+        self.assertEqual(upsert_body([b"abc"], vectors=(1.0, 2.0))[32:], struct.pack("<I", 3) + b"\0" * 4 + b"abc")
+        # The golden upsert: 3 points of dim 2, lengths end at 76, 4 bytes of padding.
+        _, golden_body = body_of("upsert_payloads_request")
+        self.assertEqual(golden_body[64:80], struct.pack("<III", 7, 0, 3) + b"\0" * 4)
+        self.assertEqual(golden_body[80:], b'{"a":1}xyz')
+        # No section without payloads; an all-empty section is still there.
+        self.assertEqual(len(upsert_body(None)), 28)
+        self.assertEqual(upsert_body([b""])[28:], b"\0" * 4)
+        # str is stored as UTF-8, None as no payload.
+        self.assertEqual(upsert_body(["é"]), upsert_body(["é".encode("utf-8")]))
+        self.assertEqual(upsert_body([None]), upsert_body([b""]))
+
+    def test_encoder_limits(self):
+        upsert_body([b"x" * p.PAYLOAD_BYTES_MAX])
+        with self.assertRaises(p.CodecError) as e:
+            upsert_body([b"", b"x" * (p.PAYLOAD_BYTES_MAX + 1)], ids=(1, 2), vectors=(1.0, 2.0))
+        self.assertIn("point 1", str(e.exception))
+        with self.assertRaises(p.CodecError):
+            upsert_body([b"a", b"b"])
+        with self.assertRaises(p.CodecError):
+            p.encode_ids_request(Opcode.DELETE, 1, "docs", [1], with_payloads=True)
+
+    def test_get_response_sections(self):
+        _, body = body_of("get_payloads_response")
+        _, plain = body_of("get_response")
+        self.assertEqual(body[: len(plain)], plain)
+        for cut in range(len(plain) + 1, len(body)):
+            with self.assertRaises(p.CodecError):
+                p.decode_response(Opcode.GET, body[:cut])
+        with self.assertRaises(p.CodecError):
+            p.decode_response(Opcode.GET, body + b"\0")
+        too_long = bytearray(body)
+        too_long[len(plain):len(plain) + 4] = struct.pack("<I", p.PAYLOAD_BYTES_MAX + 1)
+        with self.assertRaises(p.CodecError) as e:
+            p.decode_response(Opcode.GET, bytes(too_long))
+        self.assertIn("point 0", str(e.exception))
+
+    def test_search_response_sections(self):
+        _, body = body_of("search_payloads_response")
+        flags_off = bytearray(body)
+        flags_off[4:8] = struct.pack("<I", 0)
+        # A section without HAS_PAYLOADS, a flag without (all of) the section: refused.
+        with self.assertRaises(p.CodecError):
+            p.decode_response(Opcode.SEARCH, bytes(flags_off))
+        section_start = 16 + 3 * 12
+        for cut in range(section_start, len(body)):
+            with self.assertRaises(p.CodecError):
+                p.decode_response(Opcode.SEARCH, body[:cut])
+        self.assertEqual(
+            p.decode_response(Opcode.SEARCH, bytes(flags_off[:section_start])),
+            ([[(1, 0.0), (2, 27.25)], [(3, 1.5)]], False),
+        )
+        # Reserved response flags.
+        reserved = bytearray(body)
+        reserved[4] |= 4
+        with self.assertRaises(p.CodecError):
+            p.decode_response(Opcode.SEARCH, bytes(reserved))
+        # HAS_PAYLOADS with no hits: an empty section.
+        empty = struct.pack("<IIII", 2, p.SEARCH_HAS_PAYLOADS, 0, 0)
+        self.assertEqual(p.decode_response(Opcode.SEARCH, empty), ([[], []], False))
+
+    def test_non_zero_padding_is_refused(self):
+        # The GET response decoder is the one with a padded section reachable from Python:
+        # found=[1], dim=2 -> vectors end at 24, the length at 28, 4 bytes of padding.
+        body = struct.pack("<II", 1, 2) + b"\1" + b"\0" * 7 + struct.pack("<ff", 1.0, 2.0)
+        body += struct.pack("<I", 2) + b"\0" * 4 + b"hi"
+        self.assertEqual(p.decode_response(Opcode.GET, body), [p.Point([1.0, 2.0], b"hi")])
+        bad = bytearray(body)
+        bad[29] = 1
+        with self.assertRaises(p.CodecError):
+            p.decode_response(Opcode.GET, bytes(bad))
 
 
 if __name__ == "__main__":
