@@ -99,6 +99,18 @@ fn bits(vector: &[f32]) -> Bits {
     vector.iter().map(|x| x.to_bits()).collect()
 }
 
+/// The payload stored with `vector`: a function of its bits (none for a quarter of them, up
+/// to ~2 KiB otherwise), so a payload that does not belong to the vector next to it shows.
+fn payload_of(vector: &Bits) -> Vec<u8> {
+    let seed = vector[0] ^ vector[1].rotate_left(7);
+    if seed % 4 == 0 {
+        return Vec::new();
+    }
+    format!("{seed:08x}|")
+        .repeat((seed % 200) as usize + 1)
+        .into_bytes()
+}
+
 fn client(node: &Node) -> Client {
     node.client_with(ClientConfig {
         request_timeout: REQUEST_TIMEOUT,
@@ -145,8 +157,12 @@ fn writer(
         } else {
             let vectors: Vec<Vec<f32>> = ids.iter().map(|_| random_vector(rng)).collect();
             let flat: Vec<f32> = vectors.concat();
+            let payloads: Vec<Vec<u8>> = vectors.iter().map(|v| payload_of(&bits(v))).collect();
+            let payloads: Vec<&[u8]> = payloads.iter().map(Vec::as_slice).collect();
             (
-                client.upsert(COLLECTION, &ids, &flat).map(drop),
+                client
+                    .upsert_with_payloads(COLLECTION, &ids, &flat, &payloads)
+                    .map(drop),
                 vectors.iter().map(|v| Some(bits(v))).collect(),
             )
         };
@@ -212,9 +228,19 @@ fn verify(node: &Node, model: &mut HashMap<u64, IdState>, seed: u64, round: usiz
     let mut observed: Vec<Option<Bits>> = Vec::with_capacity(ids.len());
     for chunk in ids.chunks(1000) {
         let got = client
-            .get(COLLECTION, chunk)
+            .get_with_payloads(COLLECTION, chunk)
             .unwrap_or_else(|e| panic!("GET after restart {round}: {e}\n{}", node.log()));
-        observed.extend(got.into_iter().map(|v| v.as_deref().map(bits)));
+        for (id, point) in chunk.iter().zip(got) {
+            let point = point.map(|p| (bits(&p.vector), p.payload));
+            if let Some((vector, payload)) = &point {
+                assert!(
+                    *payload == payload_of(vector),
+                    "seed {seed}: restart {round}: id {id} has a payload of {} bytes that is not its vector's",
+                    payload.len()
+                );
+            }
+            observed.push(point.map(|(vector, _)| vector));
+        }
     }
     let mut failures = Vec::new();
     let (mut resolved_new, mut resolved_old) = (0u64, 0u64);

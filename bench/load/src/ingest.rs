@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 
 use corevec_client::{Client, ClientConfig, ClientError, Ticket};
 use corevec_proto::{
-    CreateCollection, ErrorCode, IdsRef, Metric, Request, Response, Upsert, VectorsRef,
+    CreateCollection, ErrorCode, IdsRef, Metric, PayloadsRef, Request, Response, Upsert, VectorsRef,
 };
 
 use crate::stats::{self, cpu_seconds, micros, Live, WorkerStats};
@@ -52,6 +52,8 @@ pub struct IngestConfig {
     pub depth: usize,
     /// Added to row indices to form ids.
     pub id_offset: u64,
+    /// Bytes of payload sent with every point (0: none, no payload section).
+    pub payload_bytes: usize,
     /// Progress line on stderr.
     pub progress: bool,
     /// Per-request timeout.
@@ -182,6 +184,11 @@ fn ingest_worker(
     let mut next_flush = Instant::now() + Live::FLUSH_EVERY;
     let rows = data.rows();
     let mut exhausted = false;
+    // The same bytes for every point: the server stores them as they come.
+    let payload: Vec<u8> = (0..config.payload_bytes)
+        .map(|i| b'a' + (i % 26) as u8)
+        .collect();
+    let payloads: Vec<&[u8]> = vec![&payload; config.batch];
     loop {
         while !exhausted && queue.len() < config.depth {
             let b = next_batch.fetch_add(1, Ordering::Relaxed);
@@ -196,7 +203,8 @@ fn ingest_worker(
                 collection: &config.collection,
                 ids: IdsRef::new(&ids),
                 vectors: VectorsRef::new(data.rows_slice(start, end), dim),
-                payloads: None,
+                payloads: (config.payload_bytes > 0)
+                    .then(|| PayloadsRef::new(&payloads[..end - start])),
             });
             match client.submit(&request) {
                 Ok(ticket) => queue.push_back(InFlight {

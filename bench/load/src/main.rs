@@ -153,6 +153,9 @@ struct SearchArgs {
     /// Accept partial answers from a router (ALLOW_PARTIAL flag).
     #[arg(long)]
     allow_partial: bool,
+    /// Ask for each hit's payload (WITH_PAYLOADS flag).
+    #[arg(long)]
+    with_payloads: bool,
 }
 
 #[derive(Args)]
@@ -238,6 +241,9 @@ struct IngestArgs {
     /// Added to row indices to form ids.
     #[arg(long, default_value_t = 0)]
     id_offset: u64,
+    /// Bytes of payload to store with every point (0: none).
+    #[arg(long, default_value_t = 0)]
+    payload_bytes: usize,
     /// Per-request timeout, seconds.
     #[arg(long, default_value_t = 120.0)]
     timeout: f64,
@@ -344,7 +350,7 @@ fn search_spec(args: &SearchArgs) -> Result<SearchSpec, LoadError> {
         flags: SearchFlags {
             exact: args.exact,
             allow_partial: args.allow_partial,
-            with_payloads: false,
+            with_payloads: args.with_payloads,
         },
         truth,
     })
@@ -395,7 +401,9 @@ fn run_load(
         report.server_cpu_pct = run.server_cpu_s.map(|c| 100.0 * c / measured);
     }
     if let Some(s) = workload.search() {
+        report.collection = Some(s.collection.clone());
         report.k = Some(s.k);
+        report.with_payloads = Some(s.flags.with_payloads);
         report.ef = Some(s.ef);
     }
     if let Workload::Mixed { write_ratio, .. } = workload {
@@ -513,6 +521,7 @@ fn run_ingest(a: &IngestArgs) -> Result<Report, LoadError> {
         connections: a.connections,
         depth: a.depth,
         id_offset: a.id_offset,
+        payload_bytes: a.payload_bytes,
         progress: !a.common.no_progress,
         request_timeout: secs(a.timeout, "timeout")?,
     };
@@ -530,7 +539,9 @@ fn run_ingest(a: &IngestArgs) -> Result<Report, LoadError> {
     report.connections = a.connections;
     report.depth = a.depth;
     report.threads = a.connections;
+    report.collection = Some(a.collection.clone());
     report.vectors = Some(result.vectors);
+    report.payload_bytes = Some(a.payload_bytes);
     report.vectors_per_s = Some(if elapsed > 0.0 {
         result.vectors as f64 / elapsed
     } else {

@@ -16,6 +16,8 @@ pub struct Report {
     pub mode: String,
     /// Server address.
     pub addr: String,
+    /// Collection searched or written (`null` for ping).
+    pub collection: Option<String>,
     /// `closed` or `open`.
     pub load_model: String,
     /// TCP connections.
@@ -78,6 +80,10 @@ pub struct Report {
     pub vectors: Option<u64>,
     /// Ingest: vectors per second.
     pub vectors_per_s: Option<f64>,
+    /// Ingest: payload bytes per point (0: none).
+    pub payload_bytes: Option<usize>,
+    /// Searches asked for payloads (WITH_PAYLOADS).
+    pub with_payloads: Option<bool>,
     /// Open loop: most due-but-unsent requests on one connection (client-side queueing).
     pub max_backlog: Option<u64>,
     /// CPU of corevec-load during the measured window, % of one core.
@@ -106,6 +112,7 @@ impl Report {
         Report {
             mode: mode.to_owned(),
             addr: addr.to_owned(),
+            collection: None,
             load_model: "closed".into(),
             connections: 0,
             depth: 0,
@@ -141,6 +148,8 @@ impl Report {
             write_p99_us: None,
             vectors: None,
             vectors_per_s: None,
+            payload_bytes: None,
+            with_payloads: None,
             max_backlog: None,
             client_cpu_pct: None,
             server_cpu_pct: None,

@@ -355,9 +355,50 @@ fn ingest_config(addr: SocketAddr, collection: &str) -> IngestConfig {
         connections: 2,
         depth: 2,
         id_offset: 0,
+        payload_bytes: 0,
         progress: false,
         request_timeout: Duration::from_secs(10),
     }
+}
+
+#[test]
+fn ingest_sends_payloads_and_queries_ask_for_them() {
+    let server = mock_server::MockServer::start(None);
+    let base = Arc::new(corevec_datasets::load_vectors("synthetic:uniform:50:8:3").expect("base"));
+    let cfg = IngestConfig {
+        payload_bytes: 100,
+        batch: 16,
+        ..ingest_config(server.addr, "pay")
+    };
+    let r = ingest(&cfg, &base).expect("ingest");
+    assert_eq!((r.vectors, r.stats.errors), (50, 0));
+    let client =
+        corevec_client::Client::connect(server.addr, corevec_client::ClientConfig::default())
+            .expect("connect");
+    let points = client.get_with_payloads("pay", &[0, 49]).expect("get");
+    for point in points {
+        let payload = point.expect("stored").payload;
+        assert_eq!(payload.len(), 100);
+        assert!(payload.starts_with(b"abcdefghijklmnopqrstuvwxyza"));
+    }
+    let spec = SearchSpec {
+        collection: "pay".into(),
+        queries: Arc::clone(&base),
+        k: 5,
+        ef: 0,
+        flags: SearchFlags {
+            with_payloads: true,
+            ..SearchFlags::default()
+        },
+        truth: None,
+    };
+    let cfg = LoadConfig {
+        connections: 1,
+        ops: Some(20),
+        ..config(server.addr)
+    };
+    let run = run(&cfg, &Workload::Query(spec)).expect("query");
+    assert_eq!(run.stats.errors, 0, "{:?}", run.stats.first_error);
 }
 
 #[test]
