@@ -1,5 +1,7 @@
 //! `corevec-bench compact`: shard compaction in the running engine. Loads a TEXMEX base,
-//! deletes a seeded fraction of it, and while the cores compact keeps one client searching;
+//! deletes a seeded fraction of it, and while the cores compact keeps one client searching
+//! (and, with `--write-rate`, another re-upserting surviving rows, which leaves the answers
+//! unchanged but gives the compacting shards new slots to index);
 //! prints one JSON line with the time until every shard was compacted and re-indexed, the
 //! search latency during compaction and after it, recall@k (against the exact top-k of the
 //! survivors) and the collection's bytes before and after.
@@ -50,6 +52,10 @@ pub struct CompactArgs {
     /// Results per query.
     #[arg(long, default_value_t = 10)]
     k: usize,
+    /// Upserts per second while the shards compact (surviving rows, same id and vector);
+    /// 0: none.
+    #[arg(long, default_value_t = 0)]
+    write_rate: u32,
     /// Seed of the deletion sample.
     #[arg(long, default_value_t = 42)]
     seed: u64,
@@ -108,7 +114,9 @@ pub fn run(args: &CompactArgs) -> Result<(), Box<dyn std::error::Error>> {
         engine.delete(COLLECTION, &ids)?;
     }
     let compacting = AtomicBool::new(true);
-    let (during, compact_s) = std::thread::scope(|scope| {
+    let survivors: Vec<u32> = rows[deleted_rows.len()..].to_vec();
+    let (during, writes, compact_s) = std::thread::scope(|scope| {
+        let writer = scope.spawn(|| write_during(&engine, args, base, &survivors, &compacting));
         let client = scope.spawn(|| {
             let mut latencies = Latencies::new();
             let mut q = 0;
@@ -125,9 +133,10 @@ pub fn run(args: &CompactArgs) -> Result<(), Box<dyn std::error::Error>> {
         let done = wait_compacted(&engine);
         let compact_s = started.elapsed().as_secs_f64();
         compacting.store(false, Ordering::Relaxed);
-        (client.join(), done.map(|()| compact_s))
+        (client.join(), writer.join(), done.map(|()| compact_s))
     });
     let during = during.map_err(|_| "search client panicked")?;
+    let writes = writes.map_err(|_| "writer panicked")??;
     let compact_s = compact_s?;
 
     let mut after = Latencies::new();
@@ -145,6 +154,8 @@ pub fn run(args: &CompactArgs) -> Result<(), Box<dyn std::error::Error>> {
         "deleted_fraction": args.delete_fraction, "ef": args.ef, "k": args.k,
         "compact_s": round(compact_s, 3),
         "searches_during": during.count(),
+        "write_rate": args.write_rate, "writes_during": writes.count,
+        "unindexed_max_during": writes.unindexed_max,
         "p50_us_during": round(during.p50_us(), 1), "p99_us_during": round(during.p99_us(), 1),
         "p50_us_after": round(after.p50_us(), 1), "p99_us_after": round(after.p99_us(), 1),
         format!("recall_at_{}", args.k): round(recall, 4),
@@ -154,6 +165,47 @@ pub fn run(args: &CompactArgs) -> Result<(), Box<dyn std::error::Error>> {
     }));
     engine.shutdown()?;
     Ok(())
+}
+
+/// What the writer of `--write-rate` did.
+struct Writes {
+    count: u64,
+    /// Most unindexed slots seen in the collection while it wrote (sampled every 50 ms).
+    unindexed_max: u64,
+}
+
+/// Re-upserts surviving rows at `--write-rate` until `compacting` clears.
+fn write_during(
+    engine: &Engine,
+    args: &CompactArgs,
+    base: &Vectors,
+    survivors: &[u32],
+    compacting: &AtomicBool,
+) -> Result<Writes, corevec_engine::Error> {
+    let mut writes = Writes {
+        count: 0,
+        unindexed_max: 0,
+    };
+    if args.write_rate == 0 || survivors.is_empty() {
+        return Ok(writes);
+    }
+    let every = Duration::from_secs_f64(1.0 / f64::from(args.write_rate));
+    let started = Instant::now();
+    let mut sampled = Instant::now();
+    while compacting.load(Ordering::Relaxed) {
+        let row = survivors[writes.count as usize % survivors.len()];
+        engine.upsert(COLLECTION, &[u64::from(row)], base.row(row as usize))?;
+        writes.count += 1;
+        if sampled.elapsed() >= Duration::from_millis(50) {
+            sampled = Instant::now();
+            let info = engine.describe(COLLECTION)?;
+            let unindexed = info.shards.iter().map(|s| s.unindexed).sum::<u64>();
+            writes.unindexed_max = writes.unindexed_max.max(unindexed);
+        }
+        let next = started + every * u32::try_from(writes.count).unwrap_or(u32::MAX);
+        std::thread::sleep(next.saturating_duration_since(Instant::now()));
+    }
+    Ok(writes)
 }
 
 fn search(

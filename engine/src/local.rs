@@ -125,6 +125,10 @@ struct LocalShard {
     compaction: RefCell<Option<Compaction>>,
     /// After a failed compaction: not before this instant.
     compact_retry_at: Cell<Option<Instant>>,
+    /// While compacting: whether the shard's next background slice indexes the old layout's
+    /// unindexed slots (written since, or before, the compaction began) instead of stepping
+    /// the compaction. The two take turns.
+    index_during_compaction: Cell<bool>,
 }
 
 impl LocalShard {
@@ -332,6 +336,7 @@ impl LocalEngine {
                 snapshot_at: Cell::new(snapshot_at),
                 compaction: RefCell::new(None),
                 compact_retry_at: Cell::new(None),
+                index_during_compaction: Cell::new(false),
             });
         }
         self.kick_indexer();
@@ -372,16 +377,28 @@ impl LocalEngine {
         }
     }
 
-    /// One slice of background work on one shard, if it has any: the compaction in progress,
-    /// else starting a compaction when one is due, else indexing its unindexed slots.
-    /// Returns whether it did anything.
+    /// One slice of background work on one shard, if it has any: the compaction in progress
+    /// (taking turns with indexing the old layout's unindexed slots), else starting a
+    /// compaction when one is due, else indexing its unindexed slots. Returns whether it did
+    /// anything.
     ///
-    /// A compacting shard's new slots are not indexed in the old layout (they would be copied
-    /// over unindexed anyway); they are scanned exactly until the new layout's index has them.
+    /// Slots written while a shard compacts are indexed in the old layout too (every other
+    /// slice), so searches need not scan them until the compaction ends; they are copied over
+    /// unindexed and indexed again in the new layout. Taking turns keeps the compaction
+    /// going under any write rate.
     fn background_slice(&self, collection: &Rc<LocalCollection>, index: usize) -> bool {
         let local = &collection.shards[index];
         let slice = Instant::now();
         let mut compaction = local.compaction.borrow_mut();
+        if compaction.is_some() {
+            let index_turn = !local.index_during_compaction.get();
+            local.index_during_compaction.set(index_turn);
+            let mut shard = local.shard.borrow_mut();
+            if index_turn && shard.unindexed() > 0 {
+                while shard.index_next() && slice.elapsed() < BUILD_SLICE {}
+                return true;
+            }
+        }
         let Some(running) = compaction.as_mut() else {
             let mut shard = local.shard.borrow_mut();
             let retry_due = local

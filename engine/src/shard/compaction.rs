@@ -5,13 +5,16 @@
 //! new slot and tombstones the old one, so a shard under updates grows without bound until it
 //! is compacted. Compaction copies the live slots, in slot order, into a new arena and builds
 //! a new graph over them, one vector per [`Compaction::step`], while the old shard keeps
-//! serving reads and writes. [`Shard::finish_compaction`] then catches up with what changed
-//! meanwhile, in one synchronous stretch:
+//! serving reads and writes. Once those are done, the steps make one more round over the
+//! slots written meanwhile (up to the slot count at that moment), copying and indexing the
+//! live ones too. [`Shard::finish_compaction`] then catches up with what changed since, in one
+//! synchronous stretch:
 //! - a copied slot whose old slot was tombstoned since (deleted or replaced) is tombstoned in
 //!   the new shard (tombstones only ever go from clear to set, so checking the old bits at the
 //!   end is enough);
-//! - live slots appended since the start are copied over unindexed; the core's background
-//!   builder indexes them like any new write, and searches scan them exactly until then.
+//! - live slots appended after that last round are copied over unindexed; the core's
+//!   background builder indexes them like any new write, and searches scan them exactly until
+//!   then.
 //!
 //! Nothing here touches the disk: the WAL addresses vectors by id, not by slot, so its records
 //! replay the same way onto a compacted shard; the next snapshot stores the compacted layout.
@@ -61,10 +64,14 @@ impl CompactionPolicy {
 /// A compaction in progress: the new arena and graph over the shard's live slots as of
 /// [`Shard::begin_compaction`]. Dropping it abandons the compaction (nothing to undo).
 pub struct Compaction {
-    /// Old slots to copy, in slot order: the live slots when compaction began.
+    /// The old slot of each new slot, in slot order: the live slots when compaction began,
+    /// then those of the round over the slots written meanwhile.
     sources: Vec<u32>,
-    /// The old shard's slot count when compaction began; later slots are caught up at the end.
-    old_slots: u32,
+    /// The first old slot not considered yet (the slot count when compaction began, then
+    /// advanced by the second round); later live slots are caught up at the end.
+    next_old: u32,
+    /// Where the second round stops: the old shard's slot count when the first was done.
+    round_end: Option<u32>,
     /// The old shard's layout epoch when compaction began.
     epoch: u64,
     vectors: Vectors,
@@ -89,7 +96,8 @@ pub struct CompactionReport {
 }
 
 impl Compaction {
-    /// Copies and indexes the next live vector of `shard`; `false` once all are done.
+    /// Copies and indexes the next live vector of `shard`; `false` once all are done (the
+    /// compaction can then be finished; so it can whenever a step returned).
     ///
     /// # Errors
     /// Fails when the new arena cannot grow.
@@ -99,9 +107,19 @@ impl Compaction {
             "a compaction steps over the shard it began on"
         );
         let done = self.index.len();
-        let Some(&old) = self.sources.get(done) else {
-            return Ok(false);
-        };
+        if done == self.sources.len() {
+            // The live slots at the start are in: one round over those written since.
+            let end = *self.round_end.get_or_insert(shard.slots());
+            while self.next_old < end && shard.is_tombstone(self.next_old) {
+                self.next_old += 1;
+            }
+            if self.next_old == end {
+                return Ok(false);
+            }
+            self.sources.push(self.next_old);
+            self.next_old += 1;
+        }
+        let old = self.sources[done];
         let slot = self
             .vectors
             .push(shard.vectors.get(old))
@@ -110,7 +128,8 @@ impl Compaction {
         self.payloads.push(done, shard.payloads.get(old));
         self.ids.push(shard.ids[old as usize]);
         self.index.insert(&self.vectors, &mut self.visited);
-        Ok(self.index.len() < self.sources.len())
+        Ok(self.index.len() < self.sources.len()
+            || self.round_end.is_none_or(|end| self.next_old < end))
     }
 }
 
@@ -135,7 +154,8 @@ impl Shard {
         let mut index = Hnsw::new(index_config(spec), spec.metric);
         index.reserve(sources.len());
         Ok(Compaction {
-            old_slots: self.slots(),
+            next_old: self.slots(),
+            round_end: None,
             epoch: self.layout_epoch,
             ids: Vec::with_capacity(sources.len()),
             visited: VisitedSet::with_capacity(sources.len()),
@@ -158,7 +178,8 @@ impl Shard {
     pub fn finish_compaction(&mut self, compaction: Compaction) -> Result<CompactionReport> {
         let Compaction {
             sources,
-            old_slots,
+            next_old,
+            round_end: _,
             epoch,
             mut vectors,
             mut payloads,
@@ -178,7 +199,7 @@ impl Shard {
                 tombstone_count += 1;
             }
         }
-        for old in (old_slots..slots_before).filter(|&old| !self.is_tombstone(old)) {
+        for old in (next_old..slots_before).filter(|&old| !self.is_tombstone(old)) {
             vectors
                 .push(self.vectors.get(old))
                 .map_err(|e| Error::system("growing the compacted vector arena", e))?;
@@ -351,23 +372,37 @@ mod tests {
                 .unwrap();
         }
         assert!(shard.delete(5005));
+        // The steps copy and index the rest of the first round, then the 11 live slots
+        // written meanwhile.
         while compaction.step(&shard).unwrap() {}
         assert!(
             !compaction.step(&shard).unwrap(),
             "built: nothing left to copy"
         );
+        // Written after the last round: caught up unindexed at the end (one of them is
+        // replaced in between, and one of the second round's copies is deleted).
+        for i in 6000..6003 {
+            shard.upsert(i, &vector(i, 0)).unwrap();
+        }
+        shard.upsert(6000, &vector(6000, 1)).unwrap();
+        assert!(shard.delete(5001));
+        assert!(
+            !compaction.step(&shard).unwrap(),
+            "the second round is over: later writes wait for the end"
+        );
         let before = contents(&shard);
         let report = shard.finish_compaction(compaction).unwrap();
         assert_eq!(contents(&shard), before);
-        // 1000 copied (6 of them since tombstoned) + 2 replacements + 9 new live ids.
-        assert_eq!(report.slots_after, 1000 + 2 + 9);
-        assert_eq!(shard.stats().tombstones, 6);
-        assert_eq!(shard.unindexed(), 11);
+        // 1000 copied (6 of them since tombstoned) + 2 replacements + 9 new live ids (one
+        // since tombstoned) + 3 written at the end.
+        assert_eq!(report.slots_after, 1000 + 2 + 9 + 3);
+        assert_eq!(shard.stats().tombstones, 7);
+        assert_eq!(shard.unindexed(), 3);
         while shard.index_next() {}
         for (id, v, _) in &before {
             assert_eq!(shard.search_indexed(v, 1, 32)[0].id, *id);
         }
-        for gone in [1000, 1001, 1900, 1999, 5005, 17] {
+        for gone in [1000, 1001, 1900, 1999, 5005, 5001, 17] {
             assert_eq!(shard.get(gone), None);
             let hits = shard.search_indexed(&vector(gone, 0), 5, 64);
             assert!(hits.iter().all(|n| n.id != gone), "deleted {gone} returned");
