@@ -269,7 +269,7 @@ fn systemd_is_told_ready_and_stopping() {
 }
 
 #[test]
-fn import_and_search_with_payloads_from_the_cli() {
+fn import_get_and_search_with_payloads_from_the_cli() {
     let node = node!().start();
     let builder: NodeBuilder = node!();
     let work = tempfile::tempdir().unwrap();
@@ -345,4 +345,12 @@ fn import_and_search_with_payloads_from_the_cli() {
     let got = node.client().get_with_payloads("docs", &[4, 19]).unwrap();
     assert_eq!(got[0].as_ref().unwrap().payload, b"");
     assert_eq!(got[1].as_ref().unwrap().payload, b"{\"title\":\"doc 19\"}");
+
+    // `corevec get`: vector and payload per id, in the order asked.
+    let output = run(builder.command(&["get", "--addr", &addr, "docs", "19", "4", "999"]));
+    assert!(output.status.success(), "{}", text(&output));
+    assert_eq!(
+        String::from_utf8_lossy(&output.stdout),
+        "19\t[19,0,1]\t{\"title\":\"doc 19\"}\n4\t[4,0,1]\t\n999\tnot found\n"
+    );
 }

@@ -105,6 +105,8 @@ pub enum Command {
     Collection(cmd::client::CollectionCommand),
     /// Search one query vector (from a file or stdin); prints ids and distances.
     Search(cmd::client::SearchArgs),
+    /// Print points by id: vector and payload.
+    Get(cmd::client::GetArgs),
     /// Print the node's counters.
     Stats(cmd::client::StatsArgs),
     /// Snapshot one collection, or all.
@@ -151,6 +153,7 @@ pub fn main() -> ExitCode {
         }
         Command::Collection(command) => cmd::client::collection(command),
         Command::Search(args) => cmd::client::search(&args),
+        Command::Get(args) => cmd::client::get(&args),
         Command::Stats(args) => cmd::client::stats(&args),
         Command::Snapshot(args) => cmd::client::snapshot(&args),
         Command::Import(args) => cmd::import::run(&args),

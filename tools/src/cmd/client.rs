@@ -299,6 +299,54 @@ pub fn search(args: &SearchArgs) -> Result<(), Failure> {
     Ok(())
 }
 
+/// `corevec get`.
+#[derive(Debug, Args)]
+pub struct GetArgs {
+    /// Server connection.
+    #[command(flatten)]
+    pub client: ClientArgs,
+    /// Collection.
+    pub collection: String,
+    /// Ids to print.
+    #[arg(required = true)]
+    pub ids: Vec<u64>,
+}
+
+/// Runs `corevec get`: per id, one tab-separated line `id  vector  payload` (the vector as a
+/// JSON array, the payload as in `search --with-payloads`), or `id  not found`.
+///
+/// # Errors
+/// Connection or server errors (exit 1).
+pub fn get(args: &GetArgs) -> Result<(), Failure> {
+    let client = args.client.connect()?;
+    let reading = format!("reading from {}", args.collection);
+    let points: Vec<Option<(Vec<f32>, Vec<u8>)>> = if client.supports_payloads().context("HELLO")? {
+        let points = client
+            .get_with_payloads(&args.collection, &args.ids)
+            .context(reading)?;
+        points
+            .into_iter()
+            .map(|p| p.map(|p| (p.vector, p.payload)))
+            .collect()
+    } else {
+        let vectors = client.get(&args.collection, &args.ids).context(reading)?;
+        vectors
+            .into_iter()
+            .map(|v| v.map(|v| (v, Vec::new())))
+            .collect()
+    };
+    for (id, point) in args.ids.iter().zip(points) {
+        match point {
+            Some((vector, payload)) => {
+                let vector: Vec<String> = vector.iter().map(f32::to_string).collect();
+                println!("{id}\t[{}]\t{}", vector.join(","), payload_text(&payload));
+            }
+            None => println!("{id}\tnot found"),
+        }
+    }
+    Ok(())
+}
+
 /// `corevec stats`.
 #[derive(Debug, Args)]
 pub struct StatsArgs {
