@@ -383,9 +383,9 @@ impl LocalEngine {
     /// anything.
     ///
     /// Slots written while a shard compacts are indexed in the old layout too (every other
-    /// slice), so searches need not scan them until the compaction ends; they are copied over
-    /// unindexed and indexed again in the new layout. Taking turns keeps the compaction
-    /// going under any write rate.
+    /// slice), so searches need not scan them until the compaction ends; the compaction's
+    /// second round copies them and indexes them again in the new layout. Taking turns keeps
+    /// the compaction going under any write rate.
     fn background_slice(&self, collection: &Rc<LocalCollection>, index: usize) -> bool {
         let local = &collection.shards[index];
         let slice = Instant::now();

@@ -166,6 +166,69 @@ fn upsert_replaces_and_deleted_ids_never_come_back() {
 }
 
 #[test]
+fn payloads_are_replaced_with_their_points_and_bad_ones_are_refused() {
+    let engine = engine(2);
+    engine
+        .create_collection(CollectionSpec::new("p", 2, Metric::L2).with_shards(2))
+        .unwrap();
+    let ids: Vec<u64> = (0..20).collect();
+    let vectors: Vec<f32> = ids.iter().flat_map(|&id| [id as f32, 0.0]).collect();
+    let payloads: Vec<Vec<u8>> = ids.iter().map(|id| format!("p{id}").into_bytes()).collect();
+    let payloads: Vec<&[u8]> = payloads.iter().map(Vec::as_slice).collect();
+    engine
+        .upsert_with_payloads("p", &ids, &vectors, &payloads)
+        .unwrap();
+    // An upsert without payloads replaces the whole point: no payload afterwards.
+    engine.upsert("p", &[3], &[3.0, 1.0]).unwrap();
+    let points = engine.get_with_payloads("p", &[2, 3, 99]).unwrap();
+    let got: Vec<Option<(Vec<f32>, Vec<u8>)>> = points
+        .into_iter()
+        .map(|p| p.map(|p| (p.vector, p.payload)))
+        .collect();
+    assert_eq!(
+        got,
+        vec![
+            Some((vec![2.0, 0.0], b"p2".to_vec())),
+            Some((vec![3.0, 1.0], Vec::new())),
+            None
+        ]
+    );
+    let results = engine
+        .search_with_payloads(
+            "p",
+            SearchRequest {
+                queries: vec![10.2, 0.0, 4.9, 0.0],
+                k: 2,
+                ef: 0,
+                exact: false,
+            },
+        )
+        .unwrap();
+    let ids_of = |q: usize| -> Vec<u64> { results.neighbors[q].iter().map(|n| n.id).collect() };
+    assert_eq!((ids_of(0), ids_of(1)), (vec![10, 11], vec![5, 4]));
+    assert_eq!(
+        results.payloads,
+        Some(vec![
+            vec![b"p10".to_vec(), b"p11".to_vec()],
+            vec![b"p5".to_vec(), b"p4".to_vec()]
+        ])
+    );
+    // Refused before anything is written: a payload too many, or one too large.
+    let too_large = vec![0u8; corevec_engine::PAYLOAD_BYTES_MAX + 1];
+    for (ids, payloads) in [
+        (&[50u64][..], vec![&b"a"[..], &b"b"[..]]),
+        (&[50, 51][..], vec![&b"a"[..], too_large.as_slice()]),
+    ] {
+        let vectors = vec![50.0; ids.len() * 2];
+        let err = engine
+            .upsert_with_payloads("p", ids, &vectors, &payloads)
+            .unwrap_err();
+        assert!(matches!(err, Error::InvalidArgument(_)), "{err}");
+    }
+    assert_eq!(engine.get("p", &[50, 51]).unwrap(), vec![None, None]);
+}
+
+#[test]
 fn bad_input_gets_typed_errors() {
     let engine = engine(2);
     engine
