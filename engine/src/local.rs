@@ -26,7 +26,10 @@ use crate::error::{Error, Result};
 use crate::mesh::{MeshMessage, MeshPort, QueryBatch, ShardRequest, ShardResponse};
 use crate::persist;
 use crate::rt::{self, Receivers, Semaphore, TaskQueues};
-use crate::shard::{Compaction, CompactionPolicy, ExactScan, Shard, ShardStats, PAYLOAD_BYTES_MAX};
+use crate::shard::{
+    Compaction, CompactionPolicy, ExactScan, Shard, ShardStats, EXACT_SEARCH_BYTES_MAX,
+    PAYLOAD_BYTES_MAX,
+};
 use crate::topk::{self, Neighbor, TopK};
 
 /// Most vectors in one upsert, get or delete call.
@@ -125,9 +128,9 @@ struct LocalShard {
     compaction: RefCell<Option<Compaction>>,
     /// After a failed compaction: not before this instant.
     compact_retry_at: Cell<Option<Instant>>,
-    /// While compacting: whether the shard's next background slice indexes the old layout's
-    /// unindexed slots (written since, or before, the compaction began) instead of stepping
-    /// the compaction. The two take turns.
+    /// While compacting: whether the shard's next background slice may index the old
+    /// layout's unindexed slots instead of stepping the compaction (the two take turns; see
+    /// [`LocalEngine::background_slice`]).
     index_during_compaction: Cell<bool>,
 }
 
@@ -382,10 +385,12 @@ impl LocalEngine {
     /// compaction when one is due, else indexing its unindexed slots. Returns whether it did
     /// anything.
     ///
-    /// Slots written while a shard compacts are indexed in the old layout too (every other
-    /// slice), so searches need not scan them until the compaction ends; the compaction's
-    /// second round copies them and indexes them again in the new layout. Taking turns keeps
-    /// the compaction going under any write rate.
+    /// While a shard compacts, its old layout's unindexed slots (written meanwhile, or left
+    /// over from before) are indexed there too once scanning them would cost more than a
+    /// graph search (more than [`EXACT_SEARCH_BYTES_MAX`] of vectors), every other slice; the
+    /// compaction's second round copies them and indexes them again in the new layout. That
+    /// work is thrown away with the old layout, so it is done only when searches need it, and
+    /// taking turns keeps the compaction going under any write rate.
     fn background_slice(&self, collection: &Rc<LocalCollection>, index: usize) -> bool {
         let local = &collection.shards[index];
         let slice = Instant::now();
@@ -394,7 +399,7 @@ impl LocalEngine {
             let index_turn = !local.index_during_compaction.get();
             local.index_during_compaction.set(index_turn);
             let mut shard = local.shard.borrow_mut();
-            if index_turn && shard.unindexed() > 0 {
+            if index_turn && shard.unindexed_bytes() > EXACT_SEARCH_BYTES_MAX {
                 while shard.index_next() && slice.elapsed() < BUILD_SLICE {}
                 return true;
             }

@@ -187,6 +187,12 @@ impl Shard {
         self.vectors.len() - self.index.len()
     }
 
+    /// Bytes of vectors in the slots the index has not reached yet (what an exact scan of
+    /// them reads per query).
+    pub fn unindexed_bytes(&self) -> usize {
+        self.unindexed() * self.vectors.dim() * 4
+    }
+
     /// Adds the next unindexed slot to the index (one bounded unit of work). Returns false
     /// when there was nothing left to index.
     pub fn index_next(&mut self) -> bool {

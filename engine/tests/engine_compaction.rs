@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use corevec_engine::shard::CompactionPolicy;
+use corevec_engine::shard::{CompactionPolicy, EXACT_SEARCH_BYTES_MAX};
 use corevec_engine::{CollectionSpec, CoreSelection, Engine, EngineConfig, Metric, SearchRequest};
 use corevec_storage::{Durability, WalConfig};
 
@@ -264,16 +264,23 @@ fn a_compaction_does_not_hold_up_indexing_elsewhere_on_the_core() {
         (1, 0),
         "the small collection was indexed only after the big one's compaction"
     );
-    // Writes to the compacting shard itself are indexed in its old layout meanwhile (taking
-    // turns with the compaction), so searches do not scan them until it ends.
-    let extra: Vec<u64> = (n..n + 300).collect();
+    // Writes to the compacting shard itself, more than a scan should cover, are indexed in
+    // its old layout meanwhile (taking turns with the compaction) down to that bound, so
+    // searches do not scan them until it ends.
+    let scan_max = (EXACT_SEARCH_BYTES_MAX / (4 * BIG_DIM as usize)) as u64;
+    let extra: Vec<u64> = (n..n + scan_max + 1000).collect();
     engine.upsert("big", &extra, &big_vectors(&extra)).unwrap();
-    engine.wait_indexed("big").unwrap();
-    assert_eq!(
-        compacting(&engine),
-        1,
-        "writes to a compacting shard were indexed only after its compaction"
-    );
+    loop {
+        let shard = engine.describe("big").unwrap().shards[0].clone();
+        assert_eq!(
+            shard.compacting, 1,
+            "writes to a compacting shard were indexed only after its compaction"
+        );
+        if shard.unindexed <= scan_max {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(1));
+    }
     while compacting(&engine) == 1 {
         assert!(
             started.elapsed() < Duration::from_secs(120),
@@ -283,7 +290,7 @@ fn a_compaction_does_not_hold_up_indexing_elsewhere_on_the_core() {
     }
     let big = engine.describe("big").unwrap();
     assert_eq!(big.shards[0].compactions, 1);
-    assert_eq!(big.vectors(), n / 2 + 300);
+    assert_eq!(big.vectors(), n / 2 + extra.len() as u64);
     engine.shutdown().unwrap();
 }
 
