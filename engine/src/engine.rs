@@ -372,6 +372,19 @@ impl Engine {
         })
     }
 
+    /// Replaces the payloads of existing points.
+    ///
+    /// # Errors
+    /// See [`LocalEngine::set_payloads`].
+    pub fn set_payloads(&self, name: &str, ids: &[u64], payloads: &[&[u8]]) -> Result<u64> {
+        let (name, ids) = (name.to_owned(), ids.to_vec());
+        let payloads: Vec<Vec<u8>> = payloads.iter().map(|p| p.to_vec()).collect();
+        self.call(move |local| async move {
+            let payloads: Vec<&[u8]> = payloads.iter().map(Vec::as_slice).collect();
+            local.set_payloads(&name, &ids, &payloads).await
+        })
+    }
+
     /// Deletes ids.
     ///
     /// # Errors

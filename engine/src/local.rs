@@ -759,6 +759,56 @@ impl LocalEngine {
         Ok(ids.len() as u64)
     }
 
+    /// Replaces the payloads of `ids` (one each; empty: none), keeping their vectors; returns
+    /// how many of them were live (absent ids are skipped).
+    ///
+    /// Each live point is rewritten as an upsert of its current vector with the new payload,
+    /// read and applied in one synchronous step on its core, so it cannot race another write
+    /// to the same id.
+    ///
+    /// # Errors
+    /// `CollectionNotFound`, `InvalidArgument` (batch too large, payload count or size),
+    /// `Busy`, or a core's failure.
+    pub async fn set_payloads(
+        self: &Rc<Self>,
+        name: &str,
+        ids: &[u64],
+        payloads: &[&[u8]],
+    ) -> Result<u64> {
+        let _in_flight = self.enter()?;
+        let collection = self.collection(name)?;
+        check_batch(ids.len())?;
+        validate_payloads(ids.len(), payloads)?;
+        let mut per_core: Vec<(Vec<u64>, Vec<Vec<u8>>)> = vec![Default::default(); self.cores()];
+        for (&id, payload) in ids.iter().zip(payloads) {
+            let part = &mut per_core[self.core_of_shard(collection.spec.shard_of(id))];
+            part.0.push(id);
+            part.1.push(payload.to_vec());
+        }
+        let requests = per_core
+            .into_iter()
+            .enumerate()
+            .filter(|(_, (ids, _))| !ids.is_empty())
+            .map(|(core, (ids, payloads))| {
+                (
+                    core,
+                    ShardRequest::SetPayloads {
+                        collection: name.to_owned(),
+                        ids,
+                        payloads,
+                    },
+                )
+            })
+            .collect();
+        let mut updated = 0;
+        for response in self.fan_out(requests).await? {
+            if let ShardResponse::Count(n) = response {
+                updated += n;
+            }
+        }
+        Ok(updated)
+    }
+
     /// Deletes ids; returns how many were live.
     ///
     /// # Errors
@@ -1145,6 +1195,37 @@ impl LocalEngine {
                     self.kick_indexer();
                 }
                 Ok(ShardResponse::Count(deleted as u64))
+            }
+            ShardRequest::SetPayloads {
+                collection,
+                ids,
+                payloads,
+            } => {
+                let collection = self.collection(&collection)?;
+                let mut groups: Vec<Vec<WalRecord>> =
+                    (0..collection.shards.len()).map(|_| Vec::new()).collect();
+                for (id, payload) in ids.into_iter().zip(payloads) {
+                    let index = collection.local_index(collection.spec.shard_of(id));
+                    let vector = collection.shards[index]
+                        .shard
+                        .borrow()
+                        .get(id)
+                        .map(<[f32]>::to_vec);
+                    if let Some(vector) = vector {
+                        groups[index].push(WalRecord::Upsert {
+                            id,
+                            vector,
+                            payload,
+                        });
+                    }
+                }
+                let updated = groups.iter().map(Vec::len).sum::<usize>();
+                // No await between reading the vectors above and applying them here.
+                self.apply_and_log(&collection, &groups).await?;
+                if updated > 0 {
+                    self.kick_indexer();
+                }
+                Ok(ShardResponse::Count(updated as u64))
             }
             ShardRequest::Snapshot(name) => {
                 let collections: Vec<Rc<LocalCollection>> = match name {

@@ -65,6 +65,16 @@ pub enum ShardRequest {
         /// One payload per id, or `None` when the batch carries none (all empty).
         payloads: Option<Vec<Vec<u8>>>,
     },
+    /// Replace the payloads of these ids, keeping their vectors (all owned by the receiving
+    /// core).
+    SetPayloads {
+        /// Collection.
+        collection: String,
+        /// Ids.
+        ids: Vec<u64>,
+        /// One payload per id.
+        payloads: Vec<Vec<u8>>,
+    },
     /// Delete these ids (all owned by the receiving core).
     Delete {
         /// Collection.

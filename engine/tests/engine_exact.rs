@@ -213,6 +213,26 @@ fn payloads_are_replaced_with_their_points_and_bad_ones_are_refused() {
             vec![b"p5".to_vec(), b"p4".to_vec()]
         ])
     );
+    // SET_PAYLOAD replaces payloads of live points and keeps their vectors; absent ids are
+    // skipped, and the last of duplicate ids wins.
+    let set = engine
+        .set_payloads("p", &[2, 3, 99, 2], &[b"two", b"three", b"none", b"two!"])
+        .unwrap();
+    assert_eq!(set, 3, "2 (twice) and 3 existed");
+    let points = engine.get_with_payloads("p", &[2, 3, 99]).unwrap();
+    let got: Vec<Option<(Vec<f32>, Vec<u8>)>> = points
+        .into_iter()
+        .map(|p| p.map(|p| (p.vector, p.payload)))
+        .collect();
+    assert_eq!(
+        got,
+        vec![
+            Some((vec![2.0, 0.0], b"two!".to_vec())),
+            Some((vec![3.0, 1.0], b"three".to_vec())),
+            None
+        ]
+    );
+    assert_eq!(engine.describe("p").unwrap().vectors(), 20);
     // Refused before anything is written: a payload too many, or one too large.
     let too_large = vec![0u8; corevec_engine::PAYLOAD_BYTES_MAX + 1];
     for (ids, payloads) in [
@@ -226,6 +246,16 @@ fn payloads_are_replaced_with_their_points_and_bad_ones_are_refused() {
         assert!(matches!(err, Error::InvalidArgument(_)), "{err}");
     }
     assert_eq!(engine.get("p", &[50, 51]).unwrap(), vec![None, None]);
+    let err = engine
+        .set_payloads("p", &[4], &[too_large.as_slice()])
+        .unwrap_err();
+    assert!(matches!(err, Error::InvalidArgument(_)), "{err}");
+    assert_eq!(
+        engine.get_with_payloads("p", &[4]).unwrap()[0]
+            .as_ref()
+            .map(|p| p.payload.clone()),
+        Some(b"p4".to_vec())
+    );
 }
 
 #[test]
