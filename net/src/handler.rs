@@ -292,6 +292,15 @@ pub(crate) async fn execute(ctx: &Context<'_>, request: Request<'_>) -> Result<A
                 payloads,
             });
         }
+        Request::SetPayload(p) => {
+            let ids = p.ids.to_vec();
+            let payloads: Vec<&[u8]> = p.payloads.iter().collect();
+            let count = local.set_payloads(p.collection, &ids, &payloads).await?;
+            Response::SetPayload(WriteAck {
+                count: saturate_u32(count),
+                lsn: None,
+            })
+        }
         Request::Delete(d) => {
             let ids = d.ids.to_vec();
             let count = local.delete(d.collection, &ids).await?;

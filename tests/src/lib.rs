@@ -463,6 +463,7 @@ impl RawConn {
             Response::DescribeCollection(d) => Response::DescribeCollection(d),
             Response::Upsert(a) => Response::Upsert(a),
             Response::Delete(a) => Response::Delete(a),
+            Response::SetPayload(a) => Response::SetPayload(a),
             Response::Search(s) => Response::Search(s),
             Response::Stats(s) => Response::Stats(s),
             Response::Snapshot => Response::Snapshot,

@@ -473,6 +473,21 @@ fn router_r1_equals_a_single_node_and_fails_loudly_when_a_node_dies() {
         Some(payloads[4])
     );
     assert_eq!(got[1].as_ref().map(|p| p.payload.len()), Some(0));
+    // SET_PAYLOAD is split by partition too; absent ids are not counted.
+    let set: [&[u8]; 4] = [b"four", b"fifteen hundred", b"none", b"two"];
+    let set_ids = [4, 1500, 123_456, 2];
+    assert_eq!(router.set_payloads("v", &set_ids, &set).unwrap().count, 3);
+    assert_eq!(single.0.set_payloads("v", &set_ids, &set).unwrap().count, 3);
+    let got = router.get_with_payloads("v", &set_ids).unwrap();
+    assert_eq!(got, single.0.get_with_payloads("v", &set_ids).unwrap());
+    assert_eq!(
+        got[1].as_ref().map(|p| p.payload.as_slice()),
+        Some(&b"fifteen hundred"[..])
+    );
+    assert_eq!(
+        got[1].as_ref().map(|p| p.vector.as_slice()),
+        Some(&reference.vectors[1500 * DIM..1501 * DIM])
+    );
     // GET and DELETE are routed by partition.
     let got = router.get("v", &[3, 1999, 123_456]).unwrap();
     assert_eq!(

@@ -1,6 +1,6 @@
 //! Payloads through the real `corevec serve`: stored with their points, returned by GET and
-//! SEARCH when asked, replaced by upserts, refused when too large, and still there after a
-//! `kill -9` and restart (from the snapshot and from the WAL).
+//! SEARCH when asked, replaced by upserts and SET_PAYLOAD, refused when too large, and still
+//! there after a `kill -9` and restart (from the snapshot and from the WAL).
 
 use corevec_client::{ClientError, SearchOptions};
 use corevec_proto::{
@@ -94,6 +94,15 @@ fn payloads_are_stored_returned_replaced_and_survive_kill_9() {
     // An upsert without payloads replaces the whole point: its payload is gone.
     client.upsert("p", &[11], &vector(11)).unwrap();
     expected[11] = None;
+    // SET_PAYLOAD replaces payloads and keeps vectors; an absent id is skipped.
+    let new_payloads = [payload(20, 3), payload(21, 3), payload(5000, 3)];
+    let new_payloads: Vec<&[u8]> = new_payloads.iter().map(Vec::as_slice).collect();
+    let ack = client
+        .set_payloads("p", &[20, 21, 5000], &new_payloads)
+        .unwrap();
+    assert_eq!(ack.count, 2);
+    expected[20] = Some(3);
+    expected[21] = Some(3);
     verify(&client, &expected);
 
     // Searches and GETs that do not ask for payloads get none.

@@ -6,8 +6,8 @@
 //!
 //! **Must never:** depend on glommio, the engine, storage or any async runtime (it is std plus
 //! `corevec-proto` only, so tools, benches and users can link it cheaply); retry a write
-//! (UPSERT, DELETE, CREATE, DROP, SNAPSHOT) on its own; allocate more than one maximal frame
-//! per response because of what a server sent.
+//! (UPSERT, DELETE, SET_PAYLOAD, CREATE, DROP, SNAPSHOT) on its own; allocate more than one
+//! maximal frame per response because of what a server sent.
 //!
 //! ```no_run
 //! use corevec_client::{Client, ClientConfig, SearchOptions};
@@ -24,6 +24,9 @@
 //! let points = client.get_with_payloads("docs", &[3])?;
 //! let hits = client.search_with_payloads("docs", &[0.7, 0.8, 0.9], 10, SearchOptions::default())?;
 //! assert_eq!(hits.hits[0].payload, br#"{"title":"three"}"#);
+//! // Replace payloads of existing points, keeping their vectors; `count` = ids that existed.
+//! let ack = client.set_payloads("docs", &[3], &[br#"{"title":"drei"}"#])?;
+//! assert_eq!(ack.count, 1);
 //! // Pipelining: submit many, then wait.
 //! let tickets: Vec<_> = (0..100)
 //!     .map(|_| client.submit(&corevec_proto::Request::Ping))
@@ -44,7 +47,8 @@ pub use connection::{Connection, ResponseFrame, Ticket};
 pub use corevec_proto as proto;
 use corevec_proto::{
     CollectionInfo, CreateCollection, Hit, IdsRef, IdsRequest, PayloadsRef, Request, Response,
-    Search, SearchFlags, SearchResponse, Stat, Upsert, VectorsRef, WriteAck, FEATURE_PAYLOADS,
+    Search, SearchFlags, SearchResponse, SetPayload, Stat, Upsert, VectorsRef, WriteAck,
+    FEATURE_PAYLOADS,
 };
 pub use error::ClientError;
 
@@ -383,6 +387,34 @@ impl Client {
         });
         match self.execute(&request)?.response()? {
             Response::Delete(ack) => Ok(ack),
+            other => Err(unexpected(&other)),
+        }
+    }
+
+    /// SET_PAYLOAD: replace the payloads of existing points, keeping their vectors
+    /// (`payloads[i]` belongs to `ids[i]`; at most `PAYLOAD_BYTES_MAX` bytes; empty = no
+    /// payload). `count` in the ack is how many ids existed; absent ids are skipped, and with
+    /// duplicate ids the last payload wins. Refused locally, nothing sent, if the counts differ,
+    /// a payload is too large, or the server did not enable payloads. A write: never retried.
+    pub fn set_payloads(
+        &self,
+        collection: &str,
+        ids: &[u64],
+        payloads: &[&[u8]],
+    ) -> Result<WriteAck, ClientError> {
+        if payloads.len() != ids.len() {
+            return Err(invalid(
+                "set_payloads needs exactly one payload per id (payloads.len() != ids.len())",
+            ));
+        }
+        self.require_payloads()?;
+        let request = Request::SetPayload(SetPayload {
+            collection,
+            ids: IdsRef::new(ids),
+            payloads: PayloadsRef::new(payloads),
+        });
+        match self.execute(&request)?.response()? {
+            Response::SetPayload(ack) => Ok(ack),
             other => Err(unexpected(&other)),
         }
     }

@@ -417,6 +417,10 @@ fn servers_without_payloads_are_refused_locally() {
             .search_with_payloads("docs", &[1.0], 1, SearchOptions::default())
             .map(drop)
             .expect_err("search"),
+        client
+            .set_payloads("docs", &[1], &[b"x"])
+            .map(drop)
+            .expect_err("set_payloads"),
     ] {
         assert!(
             matches!(&e, ClientError::InvalidRequest(_))
@@ -427,4 +431,210 @@ fn servers_without_payloads_are_refused_locally() {
     client
         .upsert("docs", &[1], &[1.0])
         .expect("plain upsert still works");
+}
+
+fn payload_of(client: &Client, collection: &str, id: u64) -> Option<Point> {
+    client
+        .get_with_payloads(collection, &[id])
+        .expect("get")
+        .pop()
+        .flatten()
+}
+
+#[test]
+fn set_payloads_replaces_payloads_and_keeps_vectors() {
+    let server = MockServer::start(None);
+    let client = Client::connect(server.addr, ClientConfig::default()).expect("connect");
+    create(&client, "docs", 2);
+    client
+        .upsert_with_payloads(
+            "docs",
+            &[1, 2, 3],
+            &[0.0, 0.0, 1.0, 0.0, 5.0, 5.0],
+            &[b"one", b"two", b""],
+        )
+        .expect("upsert");
+    // Two existing ids (one of them twice: the last payload wins, both count) and one absent.
+    let max = vec![0xABu8; corevec_proto::PAYLOAD_BYTES_MAX as usize];
+    let ack = client
+        .set_payloads("docs", &[2, 3, 99, 2], &[b"2a", &max, b"none", b"2b"])
+        .expect("set_payloads");
+    assert_eq!(ack.count, 3, "ids that existed: 2 (twice) and 3");
+    assert_eq!(
+        client
+            .get_with_payloads("docs", &[1, 2, 3, 99])
+            .expect("get"),
+        vec![
+            Some(Point {
+                vector: vec![0.0, 0.0],
+                payload: b"one".to_vec()
+            }),
+            Some(Point {
+                vector: vec![1.0, 0.0],
+                payload: b"2b".to_vec()
+            }),
+            Some(Point {
+                vector: vec![5.0, 5.0],
+                payload: max
+            }),
+            None,
+        ]
+    );
+    // SET_PAYLOAD never creates a point.
+    assert_eq!(
+        client
+            .describe_collection("docs")
+            .expect("describe")
+            .vectors_count,
+        3
+    );
+    // An empty payload clears it; the vector stays.
+    assert_eq!(
+        client
+            .set_payloads("docs", &[1], &[b""])
+            .expect("clear")
+            .count,
+        1
+    );
+    assert_eq!(
+        payload_of(&client, "docs", 1),
+        Some(Point {
+            vector: vec![0.0, 0.0],
+            payload: Vec::new()
+        })
+    );
+    // Zero ids: an empty section, nothing changes.
+    assert_eq!(
+        client.set_payloads("docs", &[], &[]).expect("empty").count,
+        0
+    );
+    // Per-request server errors keep the connection usable.
+    let e = client
+        .set_payloads("missing", &[1], &[b"x"])
+        .expect_err("no collection");
+    assert_eq!(e.code(), Some(ErrorCode::CollectionNotFound));
+    // Pipelined through the generic API, the response decodes as Response::SetPayload.
+    let payloads: [&[u8]; 1] = [b"piped"];
+    let ticket = client
+        .submit(&Request::SetPayload(corevec_proto::SetPayload {
+            collection: "docs",
+            ids: corevec_proto::IdsRef::new(&[3]),
+            payloads: corevec_proto::PayloadsRef::new(&payloads),
+        }))
+        .expect("submit");
+    let frame = ticket.wait().expect("wait");
+    assert!(matches!(
+        frame.response().expect("decode"),
+        Response::SetPayload(corevec_proto::WriteAck { count: 1, .. })
+    ));
+    assert_eq!(
+        payload_of(&client, "docs", 3).map(|p| p.payload),
+        Some(b"piped".to_vec())
+    );
+}
+
+#[test]
+fn set_payloads_validation_sends_nothing() {
+    let server = MockServer::start(None);
+    let client = Client::connect(server.addr, ClientConfig::default()).expect("connect");
+    create(&client, "docs", 1);
+    client
+        .upsert_with_payloads("docs", &[1, 2], &[1.0, 2.0], &[b"a", b"b"])
+        .expect("upsert");
+    let e = client
+        .set_payloads("docs", &[1, 2], &[b"only one"])
+        .expect_err("count");
+    assert!(
+        matches!(&e, ClientError::InvalidRequest(_))
+            && e.to_string().contains("one payload per id"),
+        "{e}"
+    );
+    let over = vec![0u8; corevec_proto::PAYLOAD_BYTES_MAX as usize + 1];
+    let e = client
+        .set_payloads("docs", &[1, 2], &[b"new", &over])
+        .expect_err("size");
+    assert!(
+        matches!(
+            e,
+            ClientError::InvalidRequest(corevec_proto::Error::PayloadTooLarge {
+                point_index: 1,
+                ..
+            })
+        ),
+        "{e}"
+    );
+    let e = client
+        .set_payloads("bad name!", &[1], &[b"x"])
+        .expect_err("name");
+    assert!(matches!(e, ClientError::InvalidRequest(_)), "{e}");
+    // Nothing was written: the first payload of the refused batch did not land either.
+    assert_eq!(
+        client.get_with_payloads("docs", &[1, 2]).expect("get"),
+        vec![
+            Some(Point {
+                vector: vec![1.0],
+                payload: b"a".to_vec()
+            }),
+            Some(Point {
+                vector: vec![2.0],
+                payload: b"b".to_vec()
+            }),
+        ]
+    );
+}
+
+#[test]
+fn set_payloads_is_never_retried() {
+    let server = MockServer::start(None);
+    let client = Client::connect(server.addr, ClientConfig::default()).expect("connect");
+    create(&client, "docs", 1);
+    client
+        .upsert_with_payloads("docs", &[7], &[3.0], &[b"old"])
+        .expect("upsert");
+    server.state.drop_next.store(1, Ordering::SeqCst);
+    let e = client
+        .set_payloads("docs", &[7], &[b"new"])
+        .expect_err("write not retried");
+    assert!(matches!(e, ClientError::Io(_)), "{e:?}");
+    // The dropped request was not executed, and no retry executed it behind our back.
+    assert_eq!(
+        payload_of(&client, "docs", 7).map(|p| p.payload),
+        Some(b"old".to_vec())
+    );
+    assert_eq!(
+        client
+            .set_payloads("docs", &[7], &[b"new"])
+            .expect("reconnects on the next call")
+            .count,
+        1
+    );
+    assert_eq!(
+        payload_of(&client, "docs", 7).map(|p| p.payload),
+        Some(b"new".to_vec())
+    );
+}
+
+#[test]
+fn servers_without_payloads_do_not_know_set_payload() {
+    let server = MockServer::start(None);
+    server.state.legacy.store(true, Ordering::SeqCst);
+    let client = Client::connect(server.addr, ClientConfig::default()).expect("connect");
+    create(&client, "docs", 1);
+    client.upsert("docs", &[1], &[1.0]).expect("upsert");
+    // Bypassing the client's feature check: the old server answers UNKNOWN_OPCODE for this
+    // request only, and the connection stays usable.
+    let payloads: [&[u8]; 1] = [b"x"];
+    let e = client
+        .execute(&Request::SetPayload(corevec_proto::SetPayload {
+            collection: "docs",
+            ids: corevec_proto::IdsRef::new(&[1]),
+            payloads: corevec_proto::PayloadsRef::new(&payloads),
+        }))
+        .expect_err("unknown opcode");
+    assert_eq!(e.code(), Some(ErrorCode::UnknownOpcode), "{e}");
+    client.ping().expect("still open");
+    assert_eq!(
+        client.get("docs", &[1]).expect("get"),
+        vec![Some(vec![1.0])]
+    );
 }

@@ -24,9 +24,10 @@ pub const VERSION_MIN: u16 = 1;
 /// Highest protocol version this build speaks.
 pub const VERSION_MAX: u16 = 1;
 /// HELLO feature bit 0: the peer understands per-point payload sections (UPSERT, GET with
-/// `WITH_PAYLOADS`, SEARCH with `WITH_PAYLOADS`; see `PROTOCOL.md` section 5.4). Receivers do not
-/// need the bit to decode (the sections are self-describing); it tells a client that the server
-/// will not refuse them (an older server answers MALFORMED_FRAME).
+/// `WITH_PAYLOADS`, SEARCH with `WITH_PAYLOADS`; see `PROTOCOL.md` section 5.4) and the
+/// SET_PAYLOAD opcode (5.6). Receivers do not need the bit to decode (the sections are
+/// self-describing); it tells a client that the server will not refuse them (an older server
+/// answers MALFORMED_FRAME, or UNKNOWN_OPCODE for SET_PAYLOAD).
 pub const FEATURE_PAYLOADS: u64 = 1;
 /// Feature bits this build understands. A server enables `requested & FEATURES_SUPPORTED`.
 pub const FEATURES_SUPPORTED: u64 = FEATURE_PAYLOADS;
@@ -71,6 +72,9 @@ pub enum Opcode {
     Get = 0x21,
     /// Delete vectors by id.
     Delete = 0x22,
+    /// Replace the payloads of existing points by id, keeping their vectors (needs
+    /// `FEATURE_PAYLOADS`).
+    SetPayload = 0x23,
     /// k-nearest-neighbour search, one or many queries.
     Search = 0x30,
     /// Node statistics.
@@ -81,7 +85,7 @@ pub enum Opcode {
 
 impl Opcode {
     /// Every opcode, in numeric order.
-    pub const ALL: [Opcode; 12] = [
+    pub const ALL: [Opcode; 13] = [
         Opcode::Hello,
         Opcode::Ping,
         Opcode::CreateCollection,
@@ -91,6 +95,7 @@ impl Opcode {
         Opcode::Upsert,
         Opcode::Get,
         Opcode::Delete,
+        Opcode::SetPayload,
         Opcode::Search,
         Opcode::Stats,
         Opcode::Snapshot,
@@ -115,6 +120,7 @@ impl Opcode {
             Opcode::Upsert => "UPSERT",
             Opcode::Get => "GET",
             Opcode::Delete => "DELETE",
+            Opcode::SetPayload => "SET_PAYLOAD",
             Opcode::Search => "SEARCH",
             Opcode::Stats => "STATS",
             Opcode::Snapshot => "SNAPSHOT",

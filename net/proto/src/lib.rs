@@ -59,7 +59,7 @@ pub use frame::{
 };
 pub use limits::*;
 pub use request::{
-    CreateCollection, Hello, IdsRequest, Metric, Request, Search, SearchFlags, Upsert,
+    CreateCollection, Hello, IdsRequest, Metric, Request, Search, SearchFlags, SetPayload, Upsert,
 };
 pub use response::{
     encode_error, CollectionInfo, ErrorResponse, GetResponse, HelloAck, Hit, Response,

@@ -17,7 +17,7 @@ pub const DIMENSIONS_MAX: u32 = 4096;
 /// Most vectors in one UPSERT (the frame body limit may bind first for large dims).
 pub const BATCH_VECTORS_MAX: u32 = 65_536;
 
-/// Most ids in one GET or DELETE.
+/// Most ids in one GET, DELETE or SET_PAYLOAD.
 pub const BATCH_IDS_MAX: u32 = 65_536;
 
 /// Most query vectors in one SEARCH.
@@ -54,7 +54,7 @@ pub const AUTH_TOKEN_BYTES_MAX: usize = 1024;
 pub const ERROR_MESSAGE_BYTES_MAX: usize = 4096;
 
 /// Largest payload of one point (opaque bytes stored and returned with its vector), in UPSERT
-/// requests and GET / SEARCH responses alike.
+/// and SET_PAYLOAD requests and GET / SEARCH responses alike.
 pub const PAYLOAD_BYTES_MAX: u32 = 65_536;
 
 // The limits must fit together: a maximal SEARCH response (every query returns K_MAX hits,
@@ -80,6 +80,9 @@ const _: () = assert!(
     8 + 72 + 8 + DIMENSIONS_MAX as u64 * 4 + 8 + PAYLOAD_BYTES_MAX as u64
         <= FRAME_BODY_BYTES_MAX as u64
 );
+// One maximal payload fits in a SET_PAYLOAD (8-byte prefix, a maximal NAME field, the id, one
+// payload length padded to 8, the payload). Batches may need splitting, as for UPSERT.
+const _: () = assert!(8 + 72 + 8 + 8 + PAYLOAD_BYTES_MAX as u64 <= FRAME_BODY_BYTES_MAX as u64);
 // Lengths are carried in u8/u16 fields.
 const _: () = assert!(COLLECTION_NAME_BYTES_MAX <= u8::MAX as usize);
 const _: () = assert!(STAT_NAME_BYTES_MAX <= u8::MAX as usize);

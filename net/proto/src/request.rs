@@ -118,6 +118,22 @@ impl IdsRequest<'_> {
     }
 }
 
+/// SET_PAYLOAD: replace the payloads of existing points, keeping their vectors.
+///
+/// `payloads.get(i)` becomes the payload of `ids[i]` (empty = no payload). Ids that do not
+/// exist are skipped (the ack counts the ids that existed); with duplicate ids the last one
+/// wins. Sent only when the server enabled `FEATURE_PAYLOADS`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct SetPayload<'a> {
+    /// Target collection.
+    pub collection: &'a str,
+    /// At most `BATCH_IDS_MAX` ids.
+    pub ids: IdsRef<'a>,
+    /// Exactly one payload per id, each at most `PAYLOAD_BYTES_MAX` bytes. Always sent as a
+    /// PAYLOAD_SECTION (empty when there are no ids).
+    pub payloads: PayloadsRef<'a>,
+}
+
 /// SEARCH flags (u32 on the wire).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct SearchFlags {
@@ -212,6 +228,8 @@ pub enum Request<'a> {
     Get(IdsRequest<'a>),
     /// [`Opcode::Delete`].
     Delete(IdsRequest<'a>),
+    /// [`Opcode::SetPayload`].
+    SetPayload(SetPayload<'a>),
     /// [`Opcode::Search`].
     Search(Search<'a>),
     /// [`Opcode::Stats`]. Empty body.
@@ -335,6 +353,19 @@ impl Upsert<'_> {
     }
 }
 
+impl SetPayload<'_> {
+    fn validate_scalars(&self) -> Result<u32, Error> {
+        check_name(self.collection)?;
+        let count = check_count(self.ids.len(), BATCH_IDS_MAX)?;
+        if self.payloads.count() != self.ids.len() {
+            return Err(Error::InvalidArgument(
+                "set_payload needs exactly one payload per id",
+            ));
+        }
+        Ok(count)
+    }
+}
+
 impl<'a> Request<'a> {
     /// The opcode this request is sent with.
     #[must_use]
@@ -349,6 +380,7 @@ impl<'a> Request<'a> {
             Request::Upsert(_) => Opcode::Upsert,
             Request::Get(_) => Opcode::Get,
             Request::Delete(_) => Opcode::Delete,
+            Request::SetPayload(_) => Opcode::SetPayload,
             Request::Search(_) => Opcode::Search,
             Request::Stats => Opcode::Stats,
             Request::Snapshot { .. } => Opcode::Snapshot,
@@ -475,6 +507,21 @@ impl<'a> Request<'a> {
                     Request::Delete(ids)
                 }
             }
+            Opcode::SetPayload => {
+                let count = r.u32("set_payload")?;
+                r.zero(4, "set_payload reserved")?;
+                check_count(usize_from(count), BATCH_IDS_MAX)?;
+                let collection = r.collection_name(false)?;
+                let count = usize_from(count);
+                let ids = IdsRef::from_le_bytes(r.bytes(count * 8, "set_payload ids")?);
+                // The payload section is mandatory (empty for zero ids).
+                let payloads = PayloadsRef::decode(&mut r, count)?;
+                Request::SetPayload(SetPayload {
+                    collection,
+                    ids,
+                    payloads,
+                })
+            }
             Opcode::Search => {
                 let k = r.u32("search")?;
                 let expansion_search = r.u32("search")?;
@@ -576,6 +623,14 @@ impl<'a> Request<'a> {
                 put_u32(out, g.flags());
                 put_short_str(out, body_start, g.collection, COLLECTION_NAME_BYTES_MAX);
                 g.ids.encode(out);
+            }
+            Request::SetPayload(p) => {
+                let count = p.validate_scalars()?;
+                put_u32(out, count);
+                put_zero(out, 4);
+                put_short_str(out, body_start, p.collection, COLLECTION_NAME_BYTES_MAX);
+                p.ids.encode(out);
+                p.payloads.encode(out, body_start)?;
             }
             Request::Search(s) => {
                 s.validate_scalars()?;

@@ -64,10 +64,11 @@ pub struct CollectionInfo {
     pub shard_infos: Vec<ShardInfo>,
 }
 
-/// UPSERT and DELETE acknowledgement.
+/// UPSERT, DELETE and SET_PAYLOAD acknowledgement.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct WriteAck {
-    /// Vectors written (UPSERT) or actually deleted (DELETE).
+    /// Vectors written (UPSERT), actually deleted (DELETE), or ids that existed and got the new
+    /// payload (SET_PAYLOAD).
     pub count: u32,
     /// Log sequence number of the write, when the server exposes one.
     pub lsn: Option<u64>,
@@ -182,6 +183,8 @@ pub enum Response<'a> {
     Get(GetResponse<'a>),
     /// Delete acknowledged.
     Delete(WriteAck),
+    /// Set-payload acknowledged.
+    SetPayload(WriteAck),
     /// Search results.
     Search(SearchResponse),
     /// Node statistics.
@@ -360,6 +363,7 @@ impl<'a> Response<'a> {
             Response::Upsert(_) => Opcode::Upsert,
             Response::Get(_) => Opcode::Get,
             Response::Delete(_) => Opcode::Delete,
+            Response::SetPayload(_) => Opcode::SetPayload,
             Response::Search(_) => Opcode::Search,
             Response::Stats(_) => Opcode::Stats,
             Response::Snapshot => Opcode::Snapshot,
@@ -448,6 +452,7 @@ impl<'a> Response<'a> {
             }
             Opcode::Upsert => Response::Upsert(decode_write_ack(&mut r)?),
             Opcode::Delete => Response::Delete(decode_write_ack(&mut r)?),
+            Opcode::SetPayload => Response::SetPayload(decode_write_ack(&mut r)?),
             Opcode::Get => {
                 let count = r.u32("get")?;
                 let dim = r.u32("get")?;
@@ -649,7 +654,9 @@ impl<'a> Response<'a> {
                 }
             }
             Response::DescribeCollection(info) => encode_collection_info(out, body_start, info)?,
-            Response::Upsert(ack) | Response::Delete(ack) => encode_write_ack(out, ack),
+            Response::Upsert(ack) | Response::Delete(ack) | Response::SetPayload(ack) => {
+                encode_write_ack(out, ack);
+            }
             Response::Get(g) => {
                 let count = u32::try_from(g.found.len()).unwrap_or(u32::MAX);
                 if count > BATCH_IDS_MAX {

@@ -352,6 +352,30 @@ fn golden_frames() -> Vec<(&'static str, Vec<u8>)> {
                 Opcode::Search,
             ),
         ),
+        (
+            // Two ids: the ids end at body offset 32, the lengths at 40 (no padding), then the
+            // 7 bytes of the first payload; the second payload is empty.
+            "set_payload_request",
+            request_frame(
+                17,
+                &Request::SetPayload(SetPayload {
+                    collection: "docs",
+                    ids: IdsRef::new(&[1, 7]),
+                    payloads: PayloadsRef::new(&GOLDEN_PAYLOADS[..2]),
+                }),
+            ),
+        ),
+        (
+            "set_payload_response",
+            response_frame(
+                17,
+                &Response::SetPayload(WriteAck {
+                    count: 1,
+                    lsn: None,
+                }),
+                Opcode::SetPayload,
+            ),
+        ),
     ]
 }
 
@@ -1017,6 +1041,261 @@ fn search_response_payloads() {
     );
 }
 
+// ---------------------------------------------------------------------------------------------
+// SET_PAYLOAD
+// ---------------------------------------------------------------------------------------------
+
+fn set_payload<'a>(ids: &'a [u64], payloads: &'a [&'a [u8]]) -> Request<'a> {
+    Request::SetPayload(SetPayload {
+        collection: "docs",
+        ids: IdsRef::new(ids),
+        payloads: PayloadsRef::new(payloads),
+    })
+}
+
+#[test]
+fn set_payload_opcode() {
+    assert_eq!(Opcode::SetPayload.as_u8(), 0x23);
+    assert_eq!(Opcode::SetPayload.name(), "SET_PAYLOAD");
+    assert!(Opcode::ALL.contains(&Opcode::SetPayload));
+    assert_eq!(Opcode::try_from(0x23), Ok(Opcode::SetPayload));
+    assert!(
+        !Opcode::SetPayload.is_idempotent_read(),
+        "a write: never retried automatically"
+    );
+    let payloads: [&[u8]; 1] = [b"x"];
+    assert_eq!(set_payload(&[1], &payloads).opcode(), Opcode::SetPayload);
+    let ack = Response::SetPayload(WriteAck {
+        count: 0,
+        lsn: None,
+    });
+    assert_eq!(ack.opcode(), Some(Opcode::SetPayload));
+    // The same 16-byte body as DELETE's ack.
+    let mut set_body = Vec::new();
+    ack.encode_body(&mut set_body).expect("encode");
+    let mut delete_body = Vec::new();
+    Response::Delete(WriteAck {
+        count: 0,
+        lsn: None,
+    })
+    .encode_body(&mut delete_body)
+    .expect("encode");
+    assert_eq!(set_body, delete_body);
+    assert_eq!(
+        Response::decode(Opcode::SetPayload, &set_body),
+        Ok(ack.clone())
+    );
+    // A response variant must match the opcode it answers.
+    assert_eq!(
+        ack.encode(RequestId(1), Opcode::Delete.as_u8(), &mut Vec::new()),
+        Err(Error::InvalidArgument(
+            "response variant does not match the opcode"
+        ))
+    );
+}
+
+#[test]
+fn set_payload_layout() {
+    // One id: the ids end at 24, the length at 28, then 4 bytes of padding to 32.
+    let payloads: [&[u8]; 1] = [b"abc"];
+    let body = body_of(&set_payload(&[9], &payloads));
+    assert_eq!(
+        &body[0..8],
+        &[1, 0, 0, 0, 0, 0, 0, 0],
+        "count 1, reserved 0"
+    );
+    assert_eq!(&body[16..24], &9u64.to_le_bytes());
+    assert_eq!(&body[24..28], &3u32.to_le_bytes());
+    assert_eq!(&body[28..32], &[0; 4]);
+    assert_eq!(&body[32..], b"abc");
+    assert_eq!(
+        Request::decode(Opcode::SetPayload, &body),
+        Ok(set_payload(&[9], &payloads))
+    );
+    // Zero ids: the (empty) section is still there and the body ends after the NAME.
+    let none = set_payload(&[], &[]);
+    let body = body_of(&none);
+    assert_eq!(body.len(), 16);
+    assert_eq!(Request::decode(Opcode::SetPayload, &body), Ok(none));
+    // All payloads empty (= clear them): lengths and padding, no bytes.
+    let empty: [&[u8]; 3] = [b"", b"", b""];
+    let request = set_payload(&[1, 2, 3], &empty);
+    let body = body_of(&request);
+    assert_eq!(body.len(), 16 + 24 + 12 + 4);
+    let Ok(Request::SetPayload(decoded)) = Request::decode(Opcode::SetPayload, &body) else {
+        panic!("decode")
+    };
+    assert_eq!(decoded.payloads.to_vec(), vec![Vec::<u8>::new(); 3]);
+    assert_eq!(decoded.ids.to_vec(), vec![1, 2, 3]);
+    // A maximal payload round-trips through a whole frame.
+    let max = vec![0x5Au8; PAYLOAD_BYTES_MAX as usize];
+    let mixed: [&[u8]; 2] = [&max, b"z"];
+    let request = set_payload(&[4, 4], &mixed);
+    assert_eq!(decode_request(&request_frame(3, &request)), Ok(request));
+}
+
+#[test]
+fn set_payload_encoder_refuses_bad_requests() {
+    let mut out = Vec::new();
+    let one: [&[u8]; 1] = [b"x"];
+    assert_eq!(
+        set_payload(&[1, 2], &one).encode(RequestId(1), &mut out),
+        Err(Error::InvalidArgument(
+            "set_payload needs exactly one payload per id"
+        ))
+    );
+    let over = vec![0u8; PAYLOAD_BYTES_MAX as usize + 1];
+    let payloads: [&[u8]; 2] = [b"ok", &over];
+    let e = set_payload(&[1, 2], &payloads)
+        .encode(RequestId(1), &mut out)
+        .expect_err("too large");
+    assert_eq!(
+        e,
+        Error::PayloadTooLarge {
+            point_index: 1,
+            bytes: PAYLOAD_BYTES_MAX + 1,
+            max: PAYLOAD_BYTES_MAX
+        }
+    );
+    assert_eq!(e.code(), ErrorCode::InvalidArgument);
+    let bad_name = Request::SetPayload(SetPayload {
+        collection: "a b",
+        ids: IdsRef::new(&[1]),
+        payloads: PayloadsRef::new(&one),
+    });
+    assert!(matches!(
+        bad_name.encode(RequestId(1), &mut out),
+        Err(Error::InvalidArgument(_))
+    ));
+    let ids = vec![0u64; BATCH_IDS_MAX as usize + 1];
+    let empties: Vec<&[u8]> = vec![b""; ids.len()];
+    assert_eq!(
+        set_payload(&ids, &empties).encode(RequestId(1), &mut out),
+        Err(Error::BatchTooLarge {
+            count: BATCH_IDS_MAX + 1,
+            max: BATCH_IDS_MAX
+        })
+    );
+    assert!(out.is_empty(), "failed encodes leave the buffer unchanged");
+}
+
+#[test]
+fn set_payload_decode_errors() {
+    let op = Opcode::SetPayload;
+    let payloads: [&[u8]; 2] = [br#"{"a":1}"#, b""];
+    let body = body_of(&set_payload(&[1, 7], &payloads));
+    assert!(Request::decode(op, &body).is_ok());
+    // Reserved field non-zero: Malformed, whichever byte.
+    for at in 4..8 {
+        let mut bad = body.clone();
+        bad[at] = 1;
+        assert_eq!(
+            Request::decode(op, &bad),
+            Err(Error::Malformed("set_payload reserved")),
+            "byte {at}"
+        );
+    }
+    // The payload section is mandatory: a body that ends after the ids is refused.
+    let ids_end = 16 + 16;
+    assert_eq!(
+        Request::decode(op, &body[..ids_end]),
+        Err(Error::Malformed("payload lengths"))
+    );
+    // Every strict prefix is refused, never a panic.
+    for cut in 0..body.len() {
+        let e = Request::decode(op, &body[..cut]).expect_err("truncated");
+        assert!(matches!(e, Error::Malformed(_)), "cut {cut}: {e:?}");
+    }
+    // An oversized payload length: InvalidArgument naming the point index.
+    let mut big = body.clone();
+    big[ids_end + 4..ids_end + 8].copy_from_slice(&(PAYLOAD_BYTES_MAX + 1).to_le_bytes());
+    let e = Request::decode(op, &big).expect_err("too large");
+    assert_eq!(
+        e,
+        Error::PayloadTooLarge {
+            point_index: 1,
+            bytes: PAYLOAD_BYTES_MAX + 1,
+            max: PAYLOAD_BYTES_MAX
+        }
+    );
+    assert_eq!(e.code(), ErrorCode::InvalidArgument);
+    assert!(e.to_string().contains("point 1"), "{e}");
+    // Trailing bytes after the last payload byte.
+    let mut long = body.clone();
+    long.push(0);
+    assert_eq!(
+        Request::decode(op, &long),
+        Err(Error::Malformed("trailing bytes after body"))
+    );
+    // Non-zero padding (one id: 4 bytes of padding after its length).
+    let one: [&[u8]; 1] = [b"abc"];
+    let padded = body_of(&set_payload(&[1], &one));
+    for at in 28..32 {
+        let mut bad = padded.clone();
+        bad[at] = 1;
+        assert_eq!(
+            Request::decode(op, &bad),
+            Err(Error::Malformed("payload padding")),
+            "byte {at}"
+        );
+    }
+    // Absurd count: refused before slicing or allocating.
+    let mut absurd = body.clone();
+    absurd[0..4].copy_from_slice(&u32::MAX.to_le_bytes());
+    assert_eq!(
+        Request::decode(op, &absurd),
+        Err(Error::BatchTooLarge {
+            count: u32::MAX,
+            max: BATCH_IDS_MAX
+        })
+    );
+    // A count that disagrees with the bytes present.
+    let mut more = body.clone();
+    more[0..4].copy_from_slice(&3u32.to_le_bytes());
+    assert!(matches!(
+        Request::decode(op, &more),
+        Err(Error::Malformed(_))
+    ));
+    // Bad collection name.
+    let mut bad_name = body.clone();
+    bad_name[9] = b' ';
+    assert!(matches!(
+        Request::decode(op, &bad_name),
+        Err(Error::InvalidArgument(_))
+    ));
+    // The response is a WRITE_ACK: 16 bytes exactly, flags checked.
+    let mut ack = Vec::new();
+    Response::SetPayload(WriteAck {
+        count: 2,
+        lsn: Some(5),
+    })
+    .encode_body(&mut ack)
+    .expect("encode");
+    assert_eq!(
+        Response::decode(op, &ack),
+        Ok(Response::SetPayload(WriteAck {
+            count: 2,
+            lsn: Some(5)
+        }))
+    );
+    assert!(matches!(
+        Response::decode(op, &ack[..15]),
+        Err(Error::Malformed(_))
+    ));
+    let mut long_ack = ack.clone();
+    long_ack.push(0);
+    assert_eq!(
+        Response::decode(op, &long_ack),
+        Err(Error::Malformed("trailing bytes after body"))
+    );
+    let mut bad_flags = ack.clone();
+    bad_flags[4] = 2;
+    assert_eq!(
+        Response::decode(op, &bad_flags),
+        Err(Error::Malformed("write ack flags"))
+    );
+}
+
 #[test]
 fn zero_copy_vectors_when_aligned() {
     let floats: Vec<f32> = (0..64u16).map(f32::from).collect();
@@ -1068,6 +1347,7 @@ enum OwnedRequest {
     Upsert(String, Vec<u64>, Vec<f32>, u32, Option<PayloadsBuf>),
     Get(String, Vec<u64>, bool),
     Delete(String, Vec<u64>),
+    SetPayload(String, Vec<u64>, PayloadsBuf),
     Search(String, u32, u32, SearchFlags, Vec<f32>, u32),
     Stats,
     Snapshot(String),
@@ -1111,6 +1391,11 @@ impl OwnedRequest {
                 collection: name,
                 ids: IdsRef::new(ids),
                 with_payloads: false,
+            }),
+            OwnedRequest::SetPayload(name, ids, payloads) => Request::SetPayload(SetPayload {
+                collection: name,
+                ids: IdsRef::new(ids),
+                payloads: payloads.as_ref(),
             }),
             OwnedRequest::Search(name, k, ef, flags, queries, dim) => Request::Search(Search {
                 collection: name,
@@ -1209,6 +1494,17 @@ fn owned_request() -> impl Strategy<Value = OwnedRequest> {
             .prop_map(|(n, i, p)| OwnedRequest::Get(n, i, p)),
         (name(), proptest::collection::vec(any::<u64>(), 0..50))
             .prop_map(|(n, i)| OwnedRequest::Delete(n, i)),
+        // SET_PAYLOAD: the section is mandatory, so zero ids carry an empty one.
+        (
+            name(),
+            proptest::collection::vec((any::<u64>(), payload()), 0..20)
+        )
+            .prop_map(|(n, points)| {
+                let (ids, payloads): (Vec<u64>, Vec<Vec<u8>>) = points.into_iter().unzip();
+                let payloads =
+                    PayloadsBuf::from_slices(&payloads).expect("payloads within the limit");
+                OwnedRequest::SetPayload(n, ids, payloads)
+            }),
         (
             name(),
             1u32..=K_MAX,
@@ -1323,19 +1619,16 @@ fn owned_response() -> impl Strategy<Value = (Opcode, OwnedResponse)> {
             .prop_map(move |v| plain(Opcode::ListCollections, Response::ListCollections(v))),
         collection_info()
             .prop_map(move |c| plain(Opcode::DescribeCollection, Response::DescribeCollection(c))),
-        (
-            any::<u32>(),
-            proptest::option::of(any::<u64>()),
-            any::<bool>()
-        )
-            .prop_map(move |(count, lsn, up)| {
+        (any::<u32>(), proptest::option::of(any::<u64>()), 0u8..3).prop_map(
+            move |(count, lsn, which)| {
                 let ack = WriteAck { count, lsn };
-                if up {
-                    plain(Opcode::Upsert, Response::Upsert(ack))
-                } else {
-                    plain(Opcode::Delete, Response::Delete(ack))
+                match which {
+                    0 => plain(Opcode::Upsert, Response::Upsert(ack)),
+                    1 => plain(Opcode::Delete, Response::Delete(ack)),
+                    _ => plain(Opcode::SetPayload, Response::SetPayload(ack)),
                 }
-            }),
+            }
+        ),
         (proptest::collection::vec(any::<bool>(), 0..30), 1u32..=16).prop_flat_map(
             |(found, dim)| {
                 let found_count = found.iter().filter(|f| **f).count();

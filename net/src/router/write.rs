@@ -14,7 +14,8 @@ use std::collections::BTreeSet;
 use std::rc::Rc;
 
 use corevec_proto::{
-    IdsRef, IdsRequest, Opcode, PayloadsRef, Request, Response, Upsert, VectorsRef, WriteAck,
+    IdsRef, IdsRequest, Opcode, PayloadsRef, Request, Response, SetPayload, Upsert, VectorsRef,
+    WriteAck,
 };
 
 use crate::handler::{Answer, Failure};
@@ -68,7 +69,7 @@ type NodeOutcome = Result<u32, LinkError>;
 fn decode_ack(core: &RouterCore, node: usize, result: Result<Reply, LinkError>) -> NodeOutcome {
     let reply = result?;
     match reply.response()? {
-        Response::Upsert(ack) | Response::Delete(ack) => Ok(ack.count),
+        Response::Upsert(ack) | Response::Delete(ack) | Response::SetPayload(ack) => Ok(ack.count),
         other => Err(LinkError::Protocol {
             node: core.links[node].label.to_string(),
             detail: format!("unexpected answer to a write: {other:?}"),
@@ -221,29 +222,70 @@ pub(crate) async fn upsert(core: &RouterCore, u: Upsert<'_>) -> Result<Answer, F
 /// the count of a group is the largest any replica reports (replicas agree unless one missed
 /// writes while it was down).
 pub(crate) async fn delete(core: &RouterCore, d: IdsRequest<'_>) -> Result<Answer, Failure> {
-    let (placement, quorum) = core.policy(d.collection);
     let ids = d.ids.to_vec();
+    let count = write_by_group(core, d.collection, &ids, Opcode::Delete, |group| {
+        let group_ids: Vec<u64> = group.iter().map(|&i| ids[i]).collect();
+        encode_body(&Request::Delete(IdsRequest {
+            collection: d.collection,
+            ids: IdsRef::new(&group_ids),
+            with_payloads: false,
+        }))
+    })
+    .await?;
+    Ok(Answer::Response(Response::Delete(WriteAck {
+        count,
+        lsn: None,
+    })))
+}
+
+/// SET_PAYLOAD through the router: as DELETE, each group's ids with their payloads.
+pub(crate) async fn set_payload(core: &RouterCore, p: SetPayload<'_>) -> Result<Answer, Failure> {
+    let ids = p.ids.to_vec();
+    let payloads: Vec<&[u8]> = p.payloads.iter().collect();
+    let count = write_by_group(core, p.collection, &ids, Opcode::SetPayload, |group| {
+        let group_ids: Vec<u64> = group.iter().map(|&i| ids[i]).collect();
+        let group_payloads: Vec<&[u8]> = group.iter().map(|&i| payloads[i]).collect();
+        encode_body(&Request::SetPayload(SetPayload {
+            collection: p.collection,
+            ids: IdsRef::new(&group_ids),
+            payloads: PayloadsRef::new(&group_payloads),
+        }))
+    })
+    .await?;
+    Ok(Answer::Response(Response::SetPayload(WriteAck {
+        count,
+        lsn: None,
+    })))
+}
+
+/// A write of `ids` split by partition group: `body(indices)` encodes one group's request
+/// (indices into `ids`), sent to each of the group's replicas. Returns the sum over groups of
+/// the largest count any replica of the group acknowledged.
+async fn write_by_group(
+    core: &RouterCore,
+    collection: &str,
+    ids: &[u64],
+    opcode: Opcode,
+    body: impl Fn(&[usize]) -> Result<Rc<[u8]>, Failure>,
+) -> Result<u32, Failure> {
+    let (placement, quorum) = core.policy(collection);
     let groups = placement.groups.len();
-    let mut per_group: Vec<Vec<u64>> = vec![Vec::new(); groups];
-    for &id in &ids {
-        per_group[placement.group_of(id)].push(id);
+    let mut per_group: Vec<Vec<usize>> = vec![Vec::new(); groups];
+    for (i, &id) in ids.iter().enumerate() {
+        per_group[placement.group_of(id)].push(i);
     }
     let touched: Vec<bool> = per_group.iter().map(|g| !g.is_empty()).collect();
     precheck(core, placement, quorum, &touched)?;
 
     let mut sent = Vec::new();
     let mut futures = Vec::new();
-    for (g, group_ids) in per_group.iter().enumerate() {
-        if group_ids.is_empty() {
+    for (g, group) in per_group.iter().enumerate() {
+        if group.is_empty() {
             continue;
         }
-        let body = encode_body(&Request::Delete(IdsRequest {
-            collection: d.collection,
-            ids: IdsRef::new(group_ids),
-            with_payloads: false,
-        }))?;
+        let body = body(group)?;
         for &node in &placement.groups[g] {
-            futures.push(core.send(node, Opcode::Delete, Rc::clone(&body)));
+            futures.push(core.send(node, opcode, Rc::clone(&body)));
             sent.push((g, node));
         }
     }
@@ -269,8 +311,5 @@ pub(crate) async fn delete(core: &RouterCore, d: IdsRequest<'_>) -> Result<Answe
         &touched,
         &errors,
     )?;
-    Ok(Answer::Response(Response::Delete(WriteAck {
-        count: counts.iter().fold(0u32, |a, &c| a.saturating_add(c)),
-        lsn: None,
-    })))
+    Ok(counts.iter().fold(0u32, |a, &c| a.saturating_add(c)))
 }

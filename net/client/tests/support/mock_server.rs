@@ -6,7 +6,7 @@
 //! Test hooks: requests on a collection named `slow...` are answered after 1 s (so later
 //! requests overtake them); `drop_next` makes the server close the connection instead of
 //! answering the next N requests; `legacy` makes later connections behave like a server from
-//! before payloads (HELLO enables no features).
+//! before payloads (HELLO enables no features, SET_PAYLOAD is an unknown opcode).
 
 #![allow(dead_code)]
 
@@ -86,6 +86,8 @@ fn serve(stream: TcpStream, state: &Arc<State>) {
     let mut buffer = Vec::new();
     let mut chunk = vec![0u8; 64 * 1024];
     let mut hello_done = false;
+    // Fixed at HELLO: a connection made in legacy mode stays a pre-payload server.
+    let mut legacy = false;
     'conn: loop {
         loop {
             let n = match Frame::check(&buffer) {
@@ -150,10 +152,9 @@ fn serve(stream: TcpStream, state: &Arc<State>) {
                     send(&writer, &out);
                     break 'conn;
                 }
+                legacy = state.legacy.load(Ordering::SeqCst);
                 let features = match &request {
-                    Request::Hello(h) if !state.legacy.load(Ordering::SeqCst) => {
-                        h.features & FEATURES_SUPPORTED
-                    }
+                    Request::Hello(h) if !legacy => h.features & FEATURES_SUPPORTED,
                     _ => 0,
                 };
                 let ack = Response::Hello(HelloAck {
@@ -165,6 +166,14 @@ fn serve(stream: TcpStream, state: &Arc<State>) {
                 ack.encode(id, op, &mut out).expect("encode hello ack");
                 send(&writer, &out);
                 hello_done = true;
+                continue;
+            }
+            if legacy && request.opcode() == Opcode::SetPayload {
+                // A server from before payloads does not know the opcode: a per-request error.
+                let mut out = Vec::new();
+                let e = Error::UnknownOpcode(op);
+                let _ = encode_error(&mut out, id, op, e.code(), &e.to_string());
+                send(&writer, &out);
                 continue;
             }
             if state
@@ -381,6 +390,22 @@ fn execute(
                 count: count as u32,
                 lsn: lsn(),
             })
+        }
+        Request::SetPayload(sp) => {
+            let c = collections
+                .get_mut(sp.collection)
+                .ok_or_else(|| not_found(sp.collection))?;
+            // Existing ids keep their vector and get the new payload (empty = none); absent ids
+            // are skipped. In request order, so with duplicate ids the last one wins; the count
+            // is of ids that existed, duplicates included (as the engine counts them).
+            let mut count = 0u32;
+            for (vid, payload) in sp.ids.iter().zip(sp.payloads.iter()) {
+                if let Some((_, stored)) = c.vectors.get_mut(&vid) {
+                    *stored = payload.to_vec();
+                    count += 1;
+                }
+            }
+            Response::SetPayload(WriteAck { count, lsn: lsn() })
         }
         Request::Search(s) => {
             let c = collections

@@ -7,8 +7,9 @@ methods (``search``, ``upsert``, ...) do both, and retry idempotent reads (PING,
 GET, SEARCH, STATS) on a new connection after a connection error. Writes are never retried.
 
 Payloads (opaque bytes stored with each point, at most ``PAYLOAD_BYTES_MAX`` each) go in with
-``upsert(..., payloads=[...])`` and come back with ``get(..., with_payloads=True)`` and
-``search(..., with_payloads=True)``, if the server enabled ``FEATURE_PAYLOADS`` in HELLO
+``upsert(..., payloads=[...])``, are replaced without resending vectors with
+``set_payload(collection, ids, payloads)``, and come back with ``get(..., with_payloads=True)``
+and ``search(..., with_payloads=True)``, if the server enabled ``FEATURE_PAYLOADS`` in HELLO
 (``Client.supports_payloads``); otherwise those calls raise :class:`ProtocolError` before
 sending anything.
 """
@@ -290,6 +291,13 @@ class Client:
             self._require_payloads()
         return self._submit(Opcode.UPSERT, lambda rid: p.encode_upsert(rid, collection, ids, vectors, payloads))
 
+    def submit_set_payload(self, collection, ids, payloads):
+        """SET_PAYLOAD without waiting; result() gives :class:`WriteAck`."""
+        self._require_payloads()
+        return self._submit(
+            Opcode.SET_PAYLOAD, lambda rid: p.encode_set_payload(rid, collection, ids, payloads)
+        )
+
     def submit_get(self, collection, ids, with_payloads=False):
         build, post = self._get_args(collection, ids, with_payloads)
         return self._submit(Opcode.GET, build, post)
@@ -336,6 +344,17 @@ class Client:
     def delete(self, collection, ids):
         """Returns :class:`WriteAck`; ``count`` is how many ids existed."""
         return self._call(Opcode.DELETE, lambda rid: p.encode_ids_request(Opcode.DELETE, rid, collection, ids))
+
+    def set_payload(self, collection, ids, payloads):
+        """Replace the payloads of existing points, keeping their vectors: ``payloads`` has one
+        entry per id, each bytes-like, ``str`` (stored as UTF-8) or ``None`` (no payload), at
+        most ``PAYLOAD_BYTES_MAX`` bytes. Absent ids are skipped; with duplicate ids the last
+        one wins. Returns :class:`WriteAck`; ``count`` is how many ids existed. A write: never
+        retried."""
+        self._require_payloads()
+        return self._call(
+            Opcode.SET_PAYLOAD, lambda rid: p.encode_set_payload(rid, collection, ids, payloads)
+        )
 
     def search(
         self, collection, query, k=10, ef=0, exact=False, allow_partial=False, timeout=None, with_payloads=False

@@ -59,6 +59,7 @@ class Opcode(enum.IntEnum):
     UPSERT = 0x20
     GET = 0x21
     DELETE = 0x22
+    SET_PAYLOAD = 0x23
     SEARCH = 0x30
     STATS = 0x40
     SNAPSHOT = 0x41
@@ -371,6 +372,25 @@ def encode_ids_request(opcode, request_id, collection, ids, with_payloads=False)
     return encode_frame(opcode, 0, request_id, out)
 
 
+def encode_set_payload(request_id, collection, ids, payloads):
+    """SET_PAYLOAD: replace the payloads of existing points, keeping their vectors. One payload
+    per id (bytes-like, ``str`` as UTF-8, or ``None`` for none); the PAYLOAD_SECTION is always
+    sent (empty for zero ids)."""
+    ids_bytes = _ids_le(ids)
+    count = len(ids_bytes) // 8
+    _check(count <= BATCH_IDS_MAX, "batch of %d exceeds %d" % (count, BATCH_IDS_MAX))
+    payloads = list(payloads)
+    _check(
+        len(payloads) == count,
+        "set_payload needs exactly one payload per id (%d ids, %d payloads)" % (count, len(payloads)),
+    )
+    out = bytearray(struct.pack("<II", count, 0))
+    _name(out, collection)
+    out += ids_bytes
+    _payload_section(out, payloads)
+    return encode_frame(Opcode.SET_PAYLOAD, 0, request_id, out)
+
+
 def encode_search(
     request_id, collection, queries, k, ef=0, exact=False, allow_partial=False, dim=None, with_payloads=False
 ):
@@ -496,7 +516,7 @@ def decode_response(opcode, body):
         out = [_collection_info(r) for _i in range(count)]
     elif opcode == Opcode.DESCRIBE_COLLECTION:
         out = _collection_info(r)
-    elif opcode in (Opcode.UPSERT, Opcode.DELETE):
+    elif opcode in (Opcode.UPSERT, Opcode.DELETE, Opcode.SET_PAYLOAD):
         count, flags, lsn = r.unpack("IIQ")
         _check(flags in (0, WRITE_HAS_LSN), "bad write ack flags")
         out = WriteAck(count, lsn if flags & WRITE_HAS_LSN else None)

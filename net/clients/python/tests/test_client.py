@@ -88,6 +88,41 @@ class ClientTest(unittest.TestCase):
             c.upsert(name, [7], [[1, 2, 3]], payloads=[big + b"!"])
         self.assertEqual(c.get(name, [7, 8]), [None, None])
 
+    def test_set_payload(self):
+        c, name = self.client, self.name
+        vectors = [[0, 0, 0], [1, 0, 0], [5, 5, 5]]
+        c.upsert(name, [1, 2, 3], vectors, payloads=[b"one", b"two", "three"])
+        # Two existing ids and one absent id: the ack counts the two.
+        ack = c.set_payload(name, [2, 99, 3], [b'{"n":2}', b"absent", "drei"])
+        self.assertIsInstance(ack, corevec.WriteAck)
+        self.assertEqual(ack.count, 2)
+        self.assertEqual(
+            c.get(name, [1, 2, 3, 99], with_payloads=True),
+            [
+                corevec.Point([0.0, 0.0, 0.0], b"one"),
+                corevec.Point([1.0, 0.0, 0.0], b'{"n":2}'),
+                corevec.Point([5.0, 5.0, 5.0], b"drei"),
+                None,
+            ],
+        )
+        # SET_PAYLOAD never creates a point; the vectors are unchanged.
+        self.assertEqual(c.describe_collection(name).vectors_count, 3)
+        self.assertEqual(c.get(name, [1, 2, 3]), [[float(x) for x in v] for v in vectors])
+        hits, _ = c.search(name, [0.9, 0, 0], k=1, with_payloads=True)
+        self.assertEqual(hits[0][0::2], (2, b'{"n":2}'))
+        # None clears a payload; pipelined through submit_set_payload/result.
+        rid = c.submit_set_payload(name, [1], [None])
+        self.assertEqual(c.result(rid).count, 1)
+        self.assertEqual(c.get(name, [1], with_payloads=True), [corevec.Point([0.0, 0.0, 0.0], b"")])
+        # Local validation: nothing sent.
+        with self.assertRaises(ValueError):
+            c.set_payload(name, [2, 3], [b"only one"])
+        with self.assertRaises(ValueError):
+            c.set_payload(name, [2], [b"x" * (corevec.PAYLOAD_BYTES_MAX + 1)])
+        self.assertEqual(c.get(name, [2], with_payloads=True), [corevec.Point([1.0, 0.0, 0.0], b'{"n":2}')])
+        with self.assertRaises(corevec.CollectionNotFound):
+            c.set_payload("missing_collection", [1], [b"x"])
+
     def test_pipelining(self):
         c, name = self.client, self.name
         c.upsert(name, list(range(10)), [[float(i), 0, 0] for i in range(10)])
@@ -116,6 +151,35 @@ class ClientTest(unittest.TestCase):
             t.join()
         self.assertEqual(errors, [])
         self.assertEqual(c.describe_collection(name).vectors_count, 80)
+
+
+class _NoSendConnection:
+    """Stands in for a connection to a server from before payloads; sending is a failure."""
+
+    closed = None
+    hello = corevec.HelloAck(1, 128, 0, 64 * 1024 * 1024)
+
+    def send(self, request_id, slot, frame):
+        raise AssertionError("nothing may be sent")
+
+
+class WithoutPayloadsTest(unittest.TestCase):
+    """No server needed: the client refuses SET_PAYLOAD locally without FEATURE_PAYLOADS."""
+
+    def test_set_payload_is_refused_locally(self):
+        client = corevec.Client.__new__(corevec.Client)
+        client._lock = threading.Lock()
+        client._conn = _NoSendConnection()
+        client._slots = {}
+        client.retries = 2
+        self.assertFalse(client.supports_payloads)
+        for call in (
+            lambda: client.set_payload("docs", [1], [b"x"]),
+            lambda: client.submit_set_payload("docs", [1], [b"x"]),
+        ):
+            with self.assertRaises(corevec.ProtocolError) as e:
+                call()
+            self.assertIn("FEATURE_PAYLOADS", str(e.exception))
 
 
 if __name__ == "__main__":

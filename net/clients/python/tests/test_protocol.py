@@ -40,6 +40,8 @@ GOLDEN = {
     "get_payloads_response": "43564543010021010f0000000000000027000000060eccb9000000006a38fc6c020000000300000001000000000000000000003f000080bf00000040070000007b2261223a317d",
     "search_payloads_request": "435645430100300010000000000000003800000045ee876e000000007ebd12f902000000000000000400000002000000030000000000000004646f63730000000000003f000080bf0000004000004040000080400000a040",
     "search_payloads_response": "435645430100300110000000000000004a000000efb901bc00000000ad01ef1802000000020000000200000001000000010000000000000002000000000000000300000000000000000000000000da410000c03f0700000000000000030000007b2261223a317d78797a",
+    "set_payload_request": "435645430100230011000000000000002f000000b9f12dad00000000d8dd644e020000000000000004646f63730000000100000000000000070000000000000007000000000000007b2261223a317d",
+    "set_payload_response": "435645430100230111000000000000001000000014977cb00000000098981be201000000000000000000000000000000",
 }
 
 # The payloads of the golden payload frames (GOLDEN_PAYLOADS in net/proto/src/tests.rs).
@@ -83,6 +85,7 @@ class EncodeRequestsTest(unittest.TestCase):
             "search_payloads_request": p.encode_search(
                 16, "docs", [[0.5, -1.0, 2.0], [3.0, 4.0, 5.0]], 2, with_payloads=True
             ),
+            "set_payload_request": p.encode_set_payload(17, "docs", [1, 7], GOLDEN_PAYLOADS[:2]),
         }
         for name, frame in cases.items():
             with self.subTest(name=name):
@@ -135,6 +138,9 @@ class DecodeResponsesTest(unittest.TestCase):
             self.decode("search_payloads_response")[1],
             ([[(1, 0.0, b'{"a":1}'), (2, 27.25, b"")], [(3, 1.5, b"xyz")]], False),
         )
+        header, ack = self.decode("set_payload_response")
+        self.assertEqual((header.opcode, header.request_id), (Opcode.SET_PAYLOAD, 17))
+        self.assertEqual(ack, WriteAck(1, None))
 
     def test_error_response(self):
         header, body = body_of("error_response")
@@ -243,6 +249,47 @@ class PayloadsTest(unittest.TestCase):
         # HAS_PAYLOADS with no hits: an empty section.
         empty = struct.pack("<IIII", 2, p.SEARCH_HAS_PAYLOADS, 0, 0)
         self.assertEqual(p.decode_response(Opcode.SEARCH, empty), ([[], []], False))
+
+    def test_set_payload_layout(self):
+        self.assertEqual(Opcode.SET_PAYLOAD, 0x23)
+        self.assertNotIn(Opcode.SET_PAYLOAD, p.IDEMPOTENT_READS)
+        # The golden request: count 2, reserved 0, NAME, ids end at 32, lengths at 40 (no
+        # padding), then the first payload; the second is empty.
+        _, body = body_of("set_payload_request")
+        self.assertEqual(body[:8], struct.pack("<II", 2, 0))
+        self.assertEqual(body[16:32], struct.pack("<QQ", 1, 7))
+        self.assertEqual(body[32:], struct.pack("<II", 7, 0) + b'{"a":1}')
+
+        def set_body(ids, payloads):
+            return bytes(p.split_frame(p.encode_set_payload(1, "docs", ids, payloads))[1])
+
+        # One id: the length ends at 28, 4 bytes of padding, then the bytes.
+        self.assertEqual(set_body([9], [b"abc"])[24:], struct.pack("<I", 3) + b"\0" * 4 + b"abc")
+        # Zero ids: the section is empty, the body ends after the NAME.
+        self.assertEqual(len(set_body([], [])), 16)
+        # The same payload value rules as upsert: str as UTF-8, None as empty.
+        self.assertEqual(set_body([1, 2], ["é", None]), set_body([1, 2], ["é".encode("utf-8"), b""]))
+        self.assertEqual(set_body([1], [bytearray(b"x")]), set_body([1], [b"x"]))
+        # The ack is a WRITE_ACK, as for DELETE.
+        _, delete_ack = body_of("delete_response")
+        self.assertEqual(p.decode_response(Opcode.SET_PAYLOAD, delete_ack), WriteAck(1, None))
+        _, ack = body_of("set_payload_response")
+        for bad in (ack[:-1], ack + b"\0"):
+            with self.assertRaises(p.CodecError):
+                p.decode_response(Opcode.SET_PAYLOAD, bad)
+
+    def test_set_payload_encoder_limits(self):
+        p.encode_set_payload(1, "docs", [1], [b"x" * p.PAYLOAD_BYTES_MAX])
+        with self.assertRaises(p.CodecError) as e:
+            p.encode_set_payload(1, "docs", [1, 2], [b"", b"x" * (p.PAYLOAD_BYTES_MAX + 1)])
+        self.assertIn("point 1", str(e.exception))
+        with self.assertRaises(p.CodecError) as e:
+            p.encode_set_payload(1, "docs", [1, 2], [b"one"])
+        self.assertIn("one payload per id", str(e.exception))
+        with self.assertRaises(p.CodecError):
+            p.encode_set_payload(1, "bad name", [1], [b"x"])
+        with self.assertRaises(p.CodecError):
+            p.encode_set_payload(1, "docs", [0] * (p.BATCH_IDS_MAX + 1), [b""] * (p.BATCH_IDS_MAX + 1))
 
     def test_non_zero_padding_is_refused(self):
         # The GET response decoder is the one with a padded section reachable from Python:
