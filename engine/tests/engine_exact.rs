@@ -180,13 +180,15 @@ fn payloads_are_replaced_with_their_points_and_bad_ones_are_refused() {
         .unwrap();
     // An upsert without payloads replaces the whole point: no payload afterwards.
     engine.upsert("p", &[3], &[3.0, 1.0]).unwrap();
-    let points = engine.get_with_payloads("p", &[2, 3, 99]).unwrap();
-    let got: Vec<Option<(Vec<f32>, Vec<u8>)>> = points
-        .into_iter()
-        .map(|p| p.map(|p| (p.vector, p.payload)))
-        .collect();
+    let points = |ids: &[u64]| -> Vec<Option<(Vec<f32>, Vec<u8>)>> {
+        let points = engine.get_with_payloads("p", ids).unwrap();
+        points
+            .into_iter()
+            .map(|p| p.map(|p| (p.vector, p.payload)))
+            .collect()
+    };
     assert_eq!(
-        got,
+        points(&[2, 3, 99]),
         vec![
             Some((vec![2.0, 0.0], b"p2".to_vec())),
             Some((vec![3.0, 1.0], Vec::new())),
@@ -219,13 +221,8 @@ fn payloads_are_replaced_with_their_points_and_bad_ones_are_refused() {
         .set_payloads("p", &[2, 3, 99, 2], &[b"two", b"three", b"none", b"two!"])
         .unwrap();
     assert_eq!(set, 3, "2 (twice) and 3 existed");
-    let points = engine.get_with_payloads("p", &[2, 3, 99]).unwrap();
-    let got: Vec<Option<(Vec<f32>, Vec<u8>)>> = points
-        .into_iter()
-        .map(|p| p.map(|p| (p.vector, p.payload)))
-        .collect();
     assert_eq!(
-        got,
+        points(&[2, 3, 99]),
         vec![
             Some((vec![2.0, 0.0], b"two!".to_vec())),
             Some((vec![3.0, 1.0], b"three".to_vec())),

@@ -262,6 +262,20 @@ impl Client {
         Ok(self.connection()?.hello().features & FEATURE_PAYLOADS != 0)
     }
 
+    /// One payload per id (else `mismatch`), and a server that enabled payloads; refused
+    /// before anything is sent.
+    fn check_payloads(
+        &self,
+        ids: &[u64],
+        payloads: &[&[u8]],
+        mismatch: &'static str,
+    ) -> Result<(), ClientError> {
+        if payloads.len() != ids.len() {
+            return Err(invalid(mismatch));
+        }
+        self.require_payloads()
+    }
+
     fn require_payloads(&self) -> Result<(), ClientError> {
         if self.supports_payloads()? {
             Ok(())
@@ -294,12 +308,11 @@ impl Client {
         vectors: &[f32],
         payloads: &[&[u8]],
     ) -> Result<WriteAck, ClientError> {
-        if payloads.len() != ids.len() {
-            return Err(invalid(
-                "upsert_with_payloads needs exactly one payload per id (payloads.len() != ids.len())",
-            ));
-        }
-        self.require_payloads()?;
+        self.check_payloads(
+            ids,
+            payloads,
+            "upsert_with_payloads needs exactly one payload per id (payloads.len() != ids.len())",
+        )?;
         self.upsert_points(collection, ids, vectors, Some(PayloadsRef::new(payloads)))
     }
 
@@ -402,12 +415,11 @@ impl Client {
         ids: &[u64],
         payloads: &[&[u8]],
     ) -> Result<WriteAck, ClientError> {
-        if payloads.len() != ids.len() {
-            return Err(invalid(
-                "set_payloads needs exactly one payload per id (payloads.len() != ids.len())",
-            ));
-        }
-        self.require_payloads()?;
+        self.check_payloads(
+            ids,
+            payloads,
+            "set_payloads needs exactly one payload per id (payloads.len() != ids.len())",
+        )?;
         let request = Request::SetPayload(SetPayload {
             collection,
             ids: IdsRef::new(ids),
