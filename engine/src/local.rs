@@ -723,34 +723,23 @@ impl LocalEngine {
             validate_payloads(ids.len(), payloads)?;
         }
         let dim = collection.spec.dim;
-        /// The part of the batch one core owns.
-        #[derive(Clone, Default)]
-        struct CorePart {
-            ids: Vec<u64>,
-            vectors: Vec<f32>,
-            payloads: Vec<Vec<u8>>,
-        }
-        let mut per_core = vec![CorePart::default(); self.cores()];
-        for (i, (id, vector)) in ids.iter().zip(vectors.chunks_exact(dim)).enumerate() {
-            let part = &mut per_core[self.core_of_shard(collection.spec.shard_of(*id))];
-            part.ids.push(*id);
-            part.vectors.extend_from_slice(vector);
-            if let Some(payloads) = payloads {
-                part.payloads.push(payloads[i].to_vec());
-            }
-        }
-        let requests = per_core
-            .into_iter()
-            .enumerate()
-            .filter(|(_, part)| !part.ids.is_empty())
-            .map(|(core, part)| {
+        let requests = self
+            .split_rows(&collection.spec, ids)
+            .map(|(core, rows)| {
+                let vectors = rows
+                    .iter()
+                    .flat_map(|&row| &vectors[row * dim..(row + 1) * dim])
+                    .copied()
+                    .collect();
                 (
                     core,
                     ShardRequest::Upsert {
                         collection: name.to_owned(),
-                        ids: part.ids,
-                        vectors: part.vectors,
-                        payloads: payloads.is_some().then_some(part.payloads),
+                        ids: rows.iter().map(|&row| ids[row]).collect(),
+                        vectors,
+                        payloads: payloads.map(|payloads| {
+                            rows.iter().map(|&row| payloads[row].to_vec()).collect()
+                        }),
                     },
                 )
             })
@@ -779,34 +768,20 @@ impl LocalEngine {
         let collection = self.collection(name)?;
         check_batch(ids.len())?;
         validate_payloads(ids.len(), payloads)?;
-        let mut per_core: Vec<(Vec<u64>, Vec<Vec<u8>>)> = vec![Default::default(); self.cores()];
-        for (&id, payload) in ids.iter().zip(payloads) {
-            let part = &mut per_core[self.core_of_shard(collection.spec.shard_of(id))];
-            part.0.push(id);
-            part.1.push(payload.to_vec());
-        }
-        let requests = per_core
-            .into_iter()
-            .enumerate()
-            .filter(|(_, (ids, _))| !ids.is_empty())
-            .map(|(core, (ids, payloads))| {
+        let requests = self
+            .split_rows(&collection.spec, ids)
+            .map(|(core, rows)| {
                 (
                     core,
                     ShardRequest::SetPayloads {
                         collection: name.to_owned(),
-                        ids,
-                        payloads,
+                        ids: rows.iter().map(|&row| ids[row]).collect(),
+                        payloads: rows.iter().map(|&row| payloads[row].to_vec()).collect(),
                     },
                 )
             })
             .collect();
-        let mut updated = 0;
-        for response in self.fan_out(requests).await? {
-            if let ShardResponse::Count(n) = response {
-                updated += n;
-            }
-        }
-        Ok(updated)
+        self.fan_out_counted(requests).await
     }
 
     /// Deletes ids; returns how many were live.
@@ -829,13 +804,7 @@ impl LocalEngine {
                 )
             })
             .collect();
-        let mut deleted = 0;
-        for response in self.fan_out(requests).await? {
-            if let ShardResponse::Count(n) = response {
-                deleted += n;
-            }
-        }
-        Ok(deleted)
+        self.fan_out_counted(requests).await
     }
 
     /// The vectors of `ids`, in order; `None` for absent ids.
@@ -1041,19 +1010,41 @@ impl LocalEngine {
 
     // ----- Coordination. -----
 
-    fn split_ids(
+    /// Per core owning some of `ids`, the rows (indices into `ids`) it owns, in order.
+    fn split_rows(
         &self,
         spec: &CollectionSpec,
         ids: &[u64],
-    ) -> impl Iterator<Item = (usize, Vec<u64>)> {
-        let mut per_core: Vec<Vec<u64>> = vec![Vec::new(); self.cores()];
-        for &id in ids {
-            per_core[self.core_of_shard(spec.shard_of(id))].push(id);
+    ) -> impl Iterator<Item = (usize, Vec<usize>)> {
+        let mut per_core: Vec<Vec<usize>> = vec![Vec::new(); self.cores()];
+        for (row, &id) in ids.iter().enumerate() {
+            per_core[self.core_of_shard(spec.shard_of(id))].push(row);
         }
         per_core
             .into_iter()
             .enumerate()
-            .filter(|(_, ids)| !ids.is_empty())
+            .filter(|(_, rows)| !rows.is_empty())
+    }
+
+    /// Per core owning some of `ids`, the ids it owns, in order.
+    fn split_ids<'a>(
+        &self,
+        spec: &CollectionSpec,
+        ids: &'a [u64],
+    ) -> impl Iterator<Item = (usize, Vec<u64>)> + 'a {
+        self.split_rows(spec, ids)
+            .map(move |(core, rows)| (core, rows.iter().map(|&row| ids[row]).collect()))
+    }
+
+    /// [`Self::fan_out`] of write requests each answered with a count; their sum.
+    async fn fan_out_counted(self: &Rc<Self>, requests: Vec<(usize, ShardRequest)>) -> Result<u64> {
+        let mut total = 0;
+        for response in self.fan_out(requests).await? {
+            if let ShardResponse::Count(n) = response {
+                total += n;
+            }
+        }
+        Ok(total)
     }
 
     /// Sends each request to its core (the local one runs here), then gathers the answers in
