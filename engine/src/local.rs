@@ -831,7 +831,12 @@ impl LocalEngine {
         self.get_points(name, ids, true).await
     }
 
-    async fn get_points(
+    /// [`Self::get`] or [`Self::get_with_payloads`] as `with_payloads` says (payloads are left
+    /// empty, and not copied, when it is false).
+    ///
+    /// # Errors
+    /// As [`Self::get`].
+    pub async fn get_points(
         self: &Rc<Self>,
         name: &str,
         ids: &[u64],
@@ -889,7 +894,11 @@ impl LocalEngine {
         self.search_points(name, request, true).await
     }
 
-    async fn search_points(
+    /// [`Self::search`] or [`Self::search_with_payloads`] as `with_payloads` says.
+    ///
+    /// # Errors
+    /// As [`Self::search`].
+    pub async fn search_points(
         self: &Rc<Self>,
         name: &str,
         request: SearchRequest,

@@ -5,8 +5,8 @@
 use std::rc::Rc;
 
 use corevec_engine::{
-    CollectionSpec, Error as EngineError, IndexParams, LocalEngine, Metric as EngineMetric, Point,
-    SearchRequest, SearchResults,
+    CollectionSpec, Error as EngineError, IndexParams, LocalEngine, Metric as EngineMetric,
+    SearchRequest,
 };
 use corevec_proto::{
     encode_error, CollectionInfo, Error as ProtoError, ErrorCode, GetResponse, Hit, Metric,
@@ -250,20 +250,9 @@ pub(crate) async fn execute(ctx: &Context<'_>, request: Request<'_>) -> Result<A
         Request::Get(g) => {
             let spec = spec_of(local, g.collection)?;
             let ids = g.ids.to_vec();
-            let points = if g.with_payloads {
-                local.get_with_payloads(g.collection, &ids).await?
-            } else {
-                let vectors = local.get(g.collection, &ids).await?;
-                vectors
-                    .into_iter()
-                    .map(|vector| {
-                        vector.map(|vector| Point {
-                            vector,
-                            payload: Vec::new(),
-                        })
-                    })
-                    .collect()
-            };
+            let points = local
+                .get_points(g.collection, &ids, g.with_payloads)
+                .await?;
             let dim = saturate_u32(spec.dim);
             let mut found = Vec::with_capacity(points.len());
             let mut flat = Vec::new();
@@ -324,14 +313,9 @@ pub(crate) async fn execute(ctx: &Context<'_>, request: Request<'_>) -> Result<A
                 ef: s.expansion_search as usize,
                 exact: s.flags.exact,
             };
-            let results = if s.flags.with_payloads {
-                local.search_with_payloads(s.collection, request).await?
-            } else {
-                SearchResults {
-                    neighbors: local.search(s.collection, request).await?,
-                    payloads: None,
-                }
-            };
+            let results = local
+                .search_points(s.collection, request, s.flags.with_payloads)
+                .await?;
             if results.neighbors.len() != s.queries.count() {
                 return Err(Failure::new(
                     ErrorCode::Internal,
