@@ -111,35 +111,26 @@ pub fn encode_shard(shard: &Shard, spec: &CollectionSpec) -> Result<SnapshotBlob
     }
     Ok(SnapshotBlobs(vec![
         (META_BLOB, rkyv_bytes(&meta)?),
-        (
-            IDS_BLOB,
-            shard
-                .slot_ids()
-                .iter()
-                .flat_map(|id| id.to_le_bytes())
-                .collect(),
-        ),
-        (
-            TOMBSTONES_BLOB,
-            shard
-                .tombstone_words()
-                .iter()
-                .flat_map(|w| w.to_le_bytes())
-                .collect(),
-        ),
+        (IDS_BLOB, u64s_to_le(shard.slot_ids())),
+        (TOMBSTONES_BLOB, u64s_to_le(shard.tombstone_words())),
         (VECTORS_BLOB, vector_bytes),
         (GRAPH_BLOB, rkyv_bytes(&graph)?),
-        (
-            PAYLOAD_ENDS_BLOB,
-            shard
-                .payload_arena()
-                .ends()
-                .iter()
-                .flat_map(|end| end.to_le_bytes())
-                .collect(),
-        ),
+        (PAYLOAD_ENDS_BLOB, u64s_to_le(shard.payload_arena().ends())),
         (PAYLOADS_BLOB, shard.payload_arena().bytes().to_vec()),
     ]))
+}
+
+/// A `u64` blob: little-endian, packed.
+fn u64s_to_le(values: &[u64]) -> Vec<u8> {
+    values.iter().flat_map(|v| v.to_le_bytes()).collect()
+}
+
+/// The `u64`s of a blob (the caller checked its length is a multiple of 8).
+fn u64s_from_le(bytes: &[u8]) -> Vec<u64> {
+    bytes
+        .chunks_exact(8)
+        .map(|b| u64::from_le_bytes(b.try_into().unwrap_or([0; 8])))
+        .collect()
 }
 
 fn rkyv_bytes<T>(value: &T) -> Result<Vec<u8>>
@@ -213,14 +204,8 @@ fn decode_blobs<'a>(
     {
         return Err(bad(format!("blob sizes disagree with {slots} slots")));
     }
-    let ids: Vec<u64> = ids_bytes
-        .chunks_exact(8)
-        .map(|b| u64::from_le_bytes(b.try_into().unwrap_or([0; 8])))
-        .collect();
-    let tombstones: Vec<u64> = tomb_bytes
-        .chunks_exact(8)
-        .map(|b| u64::from_le_bytes(b.try_into().unwrap_or([0; 8])))
-        .collect();
+    let ids = u64s_from_le(ids_bytes);
+    let tombstones = u64s_from_le(tomb_bytes);
     let mut vectors = Vectors::with_capacity(spec.dim, slots.max(1))
         .map_err(|e| Error::system("mapping the vector arena", e))?;
     let mut buffer = vec![0f32; spec.dim];
@@ -252,10 +237,7 @@ fn decode_blobs<'a>(
         if ends_bytes.len() % 8 != 0 {
             return Err(bad(format!("{PAYLOAD_ENDS_BLOB} is not whole u64s")));
         }
-        let ends = ends_bytes
-            .chunks_exact(8)
-            .map(|b| u64::from_le_bytes(b.try_into().unwrap_or([0; 8])))
-            .collect();
+        let ends = u64s_from_le(ends_bytes);
         PayloadArena::from_parts(ends, blob(PAYLOADS_BLOB)?.to_vec(), slots)
             .map_err(|e| bad(format!("payloads: {e}")))?
     };
