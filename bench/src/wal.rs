@@ -150,6 +150,7 @@ async fn append_load(
                         id,
                         vector: vector.clone(),
                         payload: Vec::new(),
+                        labels: Vec::new(),
                     }];
                     let t = Instant::now();
                     store.append(&record).await.map_err(|e| e.to_string())?;

@@ -41,6 +41,7 @@ fn record(id: u64) -> WalRecord {
         id,
         vector: (0..96).map(|i| (id * 100 + i) as f32).collect(),
         payload: id.to_le_bytes().repeat((id % 3) as usize),
+        labels: (0..id % 4).collect(),
     }
 }
 

@@ -38,6 +38,13 @@ fn random_record(rng: &mut StdRng) -> WalRecord {
             id,
             vector: (0..dims).map(|_| rng.gen::<f32>()).collect(),
             payload: (0..payload_bytes).map(|_| rng.gen::<u8>()).collect(),
+            // Some points carry labels (a labelled upsert is its own record kind).
+            labels: match rng.gen_range(0..4) {
+                0 => (0..rng.gen_range(1..70))
+                    .map(|_| rng.gen::<u64>())
+                    .collect(),
+                _ => Vec::new(),
+            },
         }
     }
 }
@@ -221,6 +228,7 @@ fn vector_record(id: u64, dims: usize) -> WalRecord {
         id,
         vector: (0..dims).map(|i| (id * 1000 + i as u64) as f32).collect(),
         payload: Vec::new(),
+        labels: Vec::new(),
     }
 }
 
@@ -661,6 +669,7 @@ fn oversized_record_is_rejected_without_failing_the_wal() {
             id: 1,
             vector: vec![0.0; corevec_storage::RECORD_BODY_BYTES_MAX / 4 + 1],
             payload: Vec::new(),
+            labels: Vec::new(),
         };
         assert!(matches!(
             store.append(&[huge]).await,

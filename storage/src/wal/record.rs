@@ -8,7 +8,7 @@
 //! | 0      | 4    | `crc32c` of bytes 4..24 of the header followed by the body |
 //! | 4      | 4    | `body_bytes`                                               |
 //! | 8      | 8    | `lsn`                                                      |
-//! | 16     | 1    | `kind`: 1 = Upsert, 2 = Delete                             |
+//! | 16     | 1    | `kind`: 1 = Upsert, 2 = Delete, 3 = labelled Upsert         |
 //! | 17     | 7    | reserved, zero                                             |
 //! | 24     | n    | body                                                       |
 //! | 24 + n | p    | zero padding, `p < 8`                                      |
@@ -16,6 +16,9 @@
 //! Upsert body: `id u64 | dims u32 | payload_bytes u32 | dims × f32 | payload`, where the
 //! payload is the point's opaque bytes (`payload_bytes` may be 0; records written before
 //! payloads existed had a reserved zero there, so they read as points without one).
+//! Labelled upsert body (an upsert with at least one label; one without is kind 1, so logs
+//! written before labels existed read unchanged): `id u64 | dims u32 | payload_bytes u32 |
+//! label_count u32 | reserved u32 (zero) | dims × f32 | label_count × u64 | payload`.
 //! Delete body: `id u64`.
 //!
 //! A header of 24 zero bytes marks the end of the log (preallocated space is zeros).
@@ -44,6 +47,8 @@ pub enum WalRecord {
         vector: Vec<f32>,
         /// The point's opaque payload (empty: none).
         payload: Vec<u8>,
+        /// The point's labels (empty: none), as the engine keeps them.
+        labels: Vec<u64>,
     },
     /// Delete vector `id`.
     Delete {
@@ -64,14 +69,26 @@ const _: () = assert!(RECORD_BODY_BYTES_MAX < u32::MAX as usize);
 
 const KIND_UPSERT: u8 = 1;
 const KIND_DELETE: u8 = 2;
+const KIND_UPSERT_LABELLED: u8 = 3;
 const UPSERT_FIXED_BYTES: usize = 16;
+const LABELLED_UPSERT_FIXED_BYTES: usize = 24;
 
 impl WalRecord {
     fn body_bytes(&self) -> usize {
         match self {
             WalRecord::Upsert {
-                vector, payload, ..
-            } => UPSERT_FIXED_BYTES + 4 * vector.len() + payload.len(),
+                vector,
+                payload,
+                labels,
+                ..
+            } => {
+                let fixed = if labels.is_empty() {
+                    UPSERT_FIXED_BYTES
+                } else {
+                    LABELLED_UPSERT_FIXED_BYTES
+                };
+                fixed + 4 * vector.len() + 8 * labels.len() + payload.len()
+            }
             WalRecord::Delete { .. } => 8,
         }
     }
@@ -107,6 +124,7 @@ impl WalRecord {
         out.extend_from_slice(&(body_bytes as u32).to_le_bytes());
         out.extend_from_slice(&lsn.0.to_le_bytes());
         let kind = match self {
+            WalRecord::Upsert { labels, .. } if !labels.is_empty() => KIND_UPSERT_LABELLED,
             WalRecord::Upsert { .. } => KIND_UPSERT,
             WalRecord::Delete { .. } => KIND_DELETE,
         };
@@ -117,16 +135,24 @@ impl WalRecord {
                 id,
                 vector,
                 payload,
+                labels,
             } => {
                 out.extend_from_slice(&id.to_le_bytes());
                 out.extend_from_slice(&(vector.len() as u32).to_le_bytes());
                 out.extend_from_slice(&(payload.len() as u32).to_le_bytes());
+                if !labels.is_empty() {
+                    out.extend_from_slice(&(labels.len() as u32).to_le_bytes());
+                    out.extend_from_slice(&[0; 4]);
+                }
                 // One resize and a fixed-width copy loop (a plain memcpy on little-endian
                 // machines) instead of one `extend_from_slice` per float.
                 let at = out.len();
                 out.resize(at + vector.len() * 4, 0);
                 for (bytes, value) in out[at..].chunks_exact_mut(4).zip(vector) {
                     bytes.copy_from_slice(&value.to_le_bytes());
+                }
+                for label in labels {
+                    out.extend_from_slice(&label.to_le_bytes());
                 }
                 out.extend_from_slice(payload);
             }
@@ -148,15 +174,18 @@ impl WalRecord {
                     id: x,
                     vector: v,
                     payload: p,
+                    labels: l,
                 },
                 WalRecord::Upsert {
                     id: y,
                     vector: w,
                     payload: q,
+                    labels: m,
                 },
             ) => {
                 x == y
                     && p == q
+                    && l == m
                     && v.len() == w.len()
                     && v.iter().zip(w).all(|(a, b)| a.to_bits() == b.to_bits())
             }
@@ -191,6 +220,56 @@ fn u64_at(bytes: &[u8], at: usize) -> u64 {
     let mut raw = [0; 8];
     raw.copy_from_slice(&bytes[at..at + 8]);
     u64::from_le_bytes(raw)
+}
+
+/// Decodes an upsert body of record kind `kind` (plain or labelled).
+fn decode_upsert(body: &[u8], kind: u8) -> std::result::Result<WalRecord, String> {
+    let labelled = kind == KIND_UPSERT_LABELLED;
+    let fixed = if labelled {
+        LABELLED_UPSERT_FIXED_BYTES
+    } else {
+        UPSERT_FIXED_BYTES
+    };
+    if body.len() < fixed {
+        return Err("upsert body too short".into());
+    }
+    // All three lengths are u32, so the sum cannot overflow a u64-sized usize.
+    let dims = u32_at(body, 8) as usize;
+    let payload_bytes = u32_at(body, 12) as usize;
+    let label_count = if labelled {
+        if u32_at(body, 20) != 0 {
+            return Err("non-zero reserved bytes in a labelled upsert".into());
+        }
+        match u32_at(body, 16) as usize {
+            0 => return Err("labelled upsert without labels".into()),
+            count => count,
+        }
+    } else {
+        0
+    };
+    let vector_end = fixed + 4 * dims;
+    let labels_end = vector_end + 8 * label_count;
+    if labels_end + payload_bytes != body.len() {
+        return Err(format!(
+            "upsert of {dims} dims, {label_count} labels and a {payload_bytes}-byte payload in {} \
+             body bytes",
+            body.len()
+        ));
+    }
+    let vector = body[fixed..vector_end]
+        .chunks_exact(4)
+        .map(|c| f32::from_le_bytes([c[0], c[1], c[2], c[3]]))
+        .collect();
+    let labels = (vector_end..labels_end)
+        .step_by(8)
+        .map(|at| u64_at(body, at))
+        .collect();
+    Ok(WalRecord::Upsert {
+        id: u64_at(body, 0),
+        vector,
+        payload: body[labels_end..].to_vec(),
+        labels,
+    })
 }
 
 /// Decodes the record at the start of `bytes` (everything up to the end of the segment, or
@@ -230,30 +309,10 @@ pub fn decode_record(bytes: &[u8]) -> Decoded {
     let lsn = Lsn(u64_at(header, 8));
     let body = &bytes[RECORD_HEADER_BYTES..body_end];
     let record = match header[16] {
-        KIND_UPSERT => {
-            if body.len() < UPSERT_FIXED_BYTES {
-                return Decoded::Invalid("upsert body too short".into());
-            }
-            // Both lengths are u32, so their sum cannot overflow a u64-sized usize.
-            let dims = u32_at(body, 8) as usize;
-            let payload_bytes = u32_at(body, 12) as usize;
-            let vector_end = UPSERT_FIXED_BYTES + 4 * dims;
-            if vector_end + payload_bytes != body.len() {
-                return Decoded::Invalid(format!(
-                    "upsert of {dims} dims and a {payload_bytes}-byte payload in {} body bytes",
-                    body.len()
-                ));
-            }
-            let vector = body[UPSERT_FIXED_BYTES..vector_end]
-                .chunks_exact(4)
-                .map(|c| f32::from_le_bytes([c[0], c[1], c[2], c[3]]))
-                .collect();
-            WalRecord::Upsert {
-                id: u64_at(body, 0),
-                vector,
-                payload: body[vector_end..].to_vec(),
-            }
-        }
+        kind @ (KIND_UPSERT | KIND_UPSERT_LABELLED) => match decode_upsert(body, kind) {
+            Ok(record) => record,
+            Err(message) => return Decoded::Invalid(message),
+        },
         KIND_DELETE => {
             if body.len() != 8 {
                 return Decoded::Invalid("delete body is not 8 bytes".into());
@@ -279,16 +338,25 @@ mod tests {
                 proptest::collection::vec(any::<f32>(), 0..40),
                 proptest::collection::vec(any::<u8>(), 0..3),
                 proptest::collection::vec(any::<u8>(), 0..100),
+                proptest::collection::vec(any::<u64>(), 0..3),
+                proptest::collection::vec(any::<u64>(), 0..70),
             )
-                .prop_map(|(id, vector, has_payload, payload)| WalRecord::Upsert {
-                    id,
-                    vector,
-                    // Most points carry no payload; some a short or long one.
-                    payload: if has_payload.is_empty() {
-                        Vec::new()
-                    } else {
-                        payload
-                    },
+                .prop_map(|(id, vector, has_payload, payload, has_labels, labels)| {
+                    WalRecord::Upsert {
+                        id,
+                        vector,
+                        // Most points carry no payload; some a short or long one. Likewise labels.
+                        payload: if has_payload.is_empty() {
+                            Vec::new()
+                        } else {
+                            payload
+                        },
+                        labels: if has_labels.is_empty() {
+                            Vec::new()
+                        } else {
+                            labels
+                        },
+                    }
                 }),
             any::<u64>().prop_map(|id| WalRecord::Delete { id }),
         ]
@@ -346,6 +414,7 @@ mod tests {
             id: 1,
             vector: vec![0.0; RECORD_BODY_BYTES_MAX / 4],
             payload: Vec::new(),
+            labels: Vec::new(),
         };
         assert!(matches!(
             record.check_size(),
@@ -364,6 +433,7 @@ mod tests {
             id: 1,
             vector: vec![f32::NAN, f32::from_bits(0x7fc0_0001)],
             payload: vec![1],
+            labels: vec![u64::MAX],
         };
         let mut bytes = Vec::new();
         record.encode_into(Lsn(2), &mut bytes);
@@ -382,6 +452,7 @@ mod tests {
             id: 9,
             vector: vec![1.5, -2.0],
             payload: Vec::new(),
+            labels: Vec::new(),
         }
         .encode_into(Lsn(4), &mut bytes);
         let frozen: [u8; 48] = [
@@ -397,11 +468,48 @@ mod tests {
             id: 9,
             vector: vec![1.5, -2.0],
             payload: b"{\"k\":1}".to_vec(),
+            labels: Vec::new(),
         };
         bytes.clear();
         with_payload.encode_into(Lsn(5), &mut bytes);
         assert!(
             matches!(decode_record(&bytes), Decoded::Record(Lsn(5), ref r, 56) if *r == with_payload)
+        );
+    }
+
+    /// A labelled upsert is kind 3 with the labels between the vector and the payload; the
+    /// bytes are frozen so the layout cannot drift, and a zero label count is refused (kind 1
+    /// is the label-less form).
+    #[test]
+    fn a_labelled_upsert_has_a_frozen_layout() {
+        let record = WalRecord::Upsert {
+            id: 9,
+            vector: vec![1.5],
+            payload: b"p".to_vec(),
+            labels: vec![3, 1 << 40],
+        };
+        let mut bytes = Vec::new();
+        record.encode_into(Lsn(4), &mut bytes);
+        let frozen: [u8; 72] = [
+            0, 0, 0, 0, 45, 0, 0, 0, 4, 0, 0, 0, 0, 0, 0, 0, 3, 0, 0, 0, 0, 0, 0, 0, //
+            9, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 2, 0, 0, 0, 0, 0, 0, 0, //
+            0, 0, 192, 63, 3, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, b'p', 0, 0, 0,
+        ];
+        assert_eq!(
+            bytes[4..],
+            frozen[4..],
+            "the layout of a labelled upsert changed"
+        );
+        assert!(
+            matches!(decode_record(&bytes), Decoded::Record(Lsn(4), ref r, 72) if *r == record)
+        );
+        // The same bytes with a label count of zero (and a CRC to match) are refused.
+        let mut zero = bytes.clone();
+        zero[24 + 16..24 + 20].copy_from_slice(&0u32.to_le_bytes());
+        let crc = crc32c::crc32c(&zero[4..24 + 45]);
+        zero[..4].copy_from_slice(&crc.to_le_bytes());
+        assert!(
+            matches!(decode_record(&zero), Decoded::Invalid(m) if m.contains("without labels"))
         );
     }
 }

@@ -288,6 +288,7 @@ mod tests {
                 id: i,
                 vector: vec![i as f32; 700],
                 payload: Vec::new(),
+                labels: Vec::new(),
             })
             .collect();
         let (dir, _) = write_segment(&records, 100, &[]);

@@ -34,8 +34,8 @@ pub async fn join_all<F: Future>(futures: Vec<F>) -> Vec<F::Output> {
     outputs.into_iter().map(|o| o.expect("all ready")).collect()
 }
 
-/// The engine-side state the tests model: id -> (vector bits, payload).
-pub type State = BTreeMap<u64, (Vec<u32>, Vec<u8>)>;
+/// The engine-side state the tests model: id -> (vector bits, payload, labels).
+pub type State = BTreeMap<u64, (Vec<u32>, Vec<u8>, Vec<u64>)>;
 
 pub fn apply(state: &mut State, record: &WalRecord) {
     match record {
@@ -43,9 +43,10 @@ pub fn apply(state: &mut State, record: &WalRecord) {
             id,
             vector,
             payload,
+            labels,
         } => {
             let bits = vector.iter().map(|v| v.to_bits()).collect();
-            state.insert(*id, (bits, payload.clone()));
+            state.insert(*id, (bits, payload.clone(), labels.clone()));
         }
         WalRecord::Delete { id } => {
             state.remove(id);
@@ -55,7 +56,7 @@ pub fn apply(state: &mut State, record: &WalRecord) {
 
 pub fn encode_state(state: &State) -> Vec<u8> {
     let mut out = Vec::new();
-    for (id, (vector, payload)) in state {
+    for (id, (vector, payload, labels)) in state {
         out.extend_from_slice(&id.to_le_bytes());
         out.extend_from_slice(&(vector.len() as u32).to_le_bytes());
         for v in vector {
@@ -63,6 +64,10 @@ pub fn encode_state(state: &State) -> Vec<u8> {
         }
         out.extend_from_slice(&(payload.len() as u32).to_le_bytes());
         out.extend_from_slice(payload);
+        out.extend_from_slice(&(labels.len() as u32).to_le_bytes());
+        for label in labels {
+            out.extend_from_slice(&label.to_le_bytes());
+        }
     }
     out
 }
@@ -82,7 +87,11 @@ pub fn decode_state(mut bytes: &[u8]) -> State {
             .collect();
         let len = u32::from_le_bytes(take(&mut bytes, 4).try_into().unwrap()) as usize;
         let payload = take(&mut bytes, len);
-        state.insert(id, (vector, payload));
+        let len = u32::from_le_bytes(take(&mut bytes, 4).try_into().unwrap()) as usize;
+        let labels = (0..len)
+            .map(|_| u64::from_le_bytes(take(&mut bytes, 8).try_into().unwrap()))
+            .collect();
+        state.insert(id, (vector, payload, labels));
     }
     state
 }
