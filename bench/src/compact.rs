@@ -221,6 +221,7 @@ fn search(
             k: args.k,
             ef: args.ef,
             exact: false,
+            filter: None,
         },
     )?;
     Ok(hits[0].iter().map(|n| n.id as u32).collect())

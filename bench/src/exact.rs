@@ -129,6 +129,7 @@ fn run_queries(
                                         k: args.k,
                                         ef: 0,
                                         exact: true,
+                                        filter: None,
                                     },
                                 )
                                 .map_err(|e| e.to_string())?;

@@ -524,6 +524,7 @@ fn run_engine(
                 k: args.k,
                 ef,
                 exact: false,
+                filter: None,
             };
             let results = engine.search(&name, request).map_err(|e| e.to_string())?;
             Ok(results

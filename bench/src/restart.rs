@@ -119,6 +119,7 @@ pub fn run(args: &RestartArgs) -> Result<(), Box<dyn std::error::Error>> {
             k: 10,
             ef: 64,
             exact: false,
+            filter: None,
         },
     )?;
     let first_query_s = start.elapsed().as_secs_f64();

@@ -80,6 +80,7 @@ fn search_until(engine: &Engine, queries: &[f32], stop: impl Fn() -> bool) -> Ve
                     k: 10,
                     ef: 64,
                     exact: false,
+                    filter: None,
                 },
             )
             .expect("search");

@@ -362,12 +362,41 @@ impl Engine {
         vectors: &[f32],
         payloads: &[&[u8]],
     ) -> Result<u64> {
+        self.upsert_points(name, ids, vectors, Some(payloads), None)
+    }
+
+    /// Upserts whole points, with payloads and labels when given.
+    ///
+    /// # Errors
+    /// See [`LocalEngine::upsert_points`].
+    pub fn upsert_points(
+        &self,
+        name: &str,
+        ids: &[u64],
+        vectors: &[f32],
+        payloads: Option<&[&[u8]]>,
+        labels: Option<&[&[u64]]>,
+    ) -> Result<u64> {
         let (name, ids, vectors) = (name.to_owned(), ids.to_vec(), vectors.to_vec());
-        let payloads: Vec<Vec<u8>> = payloads.iter().map(|p| p.to_vec()).collect();
+        let payloads: Option<Vec<Vec<u8>>> =
+            payloads.map(|payloads| payloads.iter().map(|p| p.to_vec()).collect());
+        let labels: Option<Vec<Vec<u64>>> =
+            labels.map(|labels| labels.iter().map(|l| l.to_vec()).collect());
         self.call(move |local| async move {
-            let payloads: Vec<&[u8]> = payloads.iter().map(Vec::as_slice).collect();
+            let payloads: Option<Vec<&[u8]>> = payloads
+                .as_ref()
+                .map(|payloads| payloads.iter().map(Vec::as_slice).collect());
+            let labels: Option<Vec<&[u64]>> = labels
+                .as_ref()
+                .map(|labels| labels.iter().map(Vec::as_slice).collect());
             local
-                .upsert_with_payloads(&name, &ids, &vectors, &payloads)
+                .upsert_points(
+                    &name,
+                    &ids,
+                    &vectors,
+                    payloads.as_deref(),
+                    labels.as_deref(),
+                )
                 .await
         })
     }

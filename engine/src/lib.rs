@@ -1,9 +1,9 @@
 //! corevec-engine: the shards and the cores that own them.
 //!
 //! Owns: placement of one glommio executor per physical core (`topology`, `engine`), each
-//! core's shards and their vectors (`shard`, `vectors`), distances (`distance`), top-k
-//! selection (`topk`), the HNSW index (`hnsw`), the messages between cores (`mesh`) and the
-//! coordination of a request across cores (`local`). Durability is delegated to
+//! core's shards and their vectors (`shard`, `vectors`), labels and filters (`filter`),
+//! distances (`distance`), top-k selection (`topk`), the HNSW index (`hnsw`), the messages
+//! between cores (`mesh`) and the coordination of a request across cores (`local`). Durability is delegated to
 //! `corevec_storage`; the runtime is reached only through `rt`.
 //!
 //! Must never: share mutable state between cores (no locks: cross-core data moves by
@@ -19,6 +19,7 @@ pub mod collection;
 pub mod distance;
 pub mod engine;
 pub mod error;
+pub mod filter;
 pub mod hnsw;
 pub mod local;
 pub mod mesh;
@@ -33,6 +34,7 @@ pub use collection::{CollectionSpec, IndexParams};
 pub use distance::Metric;
 pub use engine::{CorePlacement, Engine, EngineConfig};
 pub use error::{Error, Result};
+pub use filter::{Filter, FILTER_LABELS_MAX, LABELS_PER_POINT_MAX};
 pub use local::{CollectionInfo, LocalEngine, Point, SearchRequest, SearchResults};
 pub use shard::PAYLOAD_BYTES_MAX;
 pub use topk::Neighbor;

@@ -23,6 +23,7 @@ use corevec_storage::{DmaDirectory, Durability, ShardStore, WalConfig, WalRecord
 
 use crate::collection::{self, CollectionSpec, EF_MAX, K_MAX};
 use crate::error::{Error, Result};
+use crate::filter::{normalize_labels, Filter, LABELS_PER_POINT_MAX};
 use crate::mesh::{MeshMessage, MeshPort, QueryBatch, ShardRequest, ShardResponse};
 use crate::persist;
 use crate::rt::{self, Receivers, Semaphore, TaskQueues};
@@ -80,6 +81,8 @@ pub struct SearchRequest {
     pub ef: usize,
     /// Scan exhaustively instead of using the index.
     pub exact: bool,
+    /// Only points whose labels match it are results; `None`: every point.
+    pub filter: Option<Filter>,
 }
 
 /// A stored point as read back.
@@ -89,6 +92,8 @@ pub struct Point {
     pub vector: Vec<f32>,
     /// Its payload (empty when it has none, or when it was not asked for).
     pub payload: Vec<u8>,
+    /// Its labels, sorted (empty when it has none).
+    pub labels: Vec<u64>,
 }
 
 /// The answer to a search: per query, the hits best first, and when asked for, each hit's
@@ -689,7 +694,7 @@ impl LocalEngine {
     /// `DimensionMismatch`, `InvalidVector`, `InvalidArgument` (batch too large),
     /// `CollectionNotFound`, `Busy`, or a core's failure.
     pub async fn upsert(self: &Rc<Self>, name: &str, ids: &[u64], vectors: &[f32]) -> Result<u64> {
-        self.upsert_points(name, ids, vectors, None).await
+        self.upsert_points(name, ids, vectors, None, None).await
     }
 
     /// [`Self::upsert`] with one payload per id (opaque bytes, at most
@@ -705,15 +710,25 @@ impl LocalEngine {
         vectors: &[f32],
         payloads: &[&[u8]],
     ) -> Result<u64> {
-        self.upsert_points(name, ids, vectors, Some(payloads)).await
+        self.upsert_points(name, ids, vectors, Some(payloads), None)
+            .await
     }
 
-    async fn upsert_points(
+    /// Upserts whole points: [`Self::upsert`] with, optionally, one payload per id (as in
+    /// [`Self::upsert_with_payloads`]) and one label list per id (at most
+    /// [`LABELS_PER_POINT_MAX`] each; stored sorted and deduplicated; empty: none). A point's
+    /// payload and labels are replaced with these (`None`: it has none afterwards).
+    ///
+    /// # Errors
+    /// As [`Self::upsert_with_payloads`], and `InvalidArgument` when the label list count
+    /// differs from the id count or a point has too many labels.
+    pub async fn upsert_points(
         self: &Rc<Self>,
         name: &str,
         ids: &[u64],
         vectors: &[f32],
         payloads: Option<&[&[u8]]>,
+        labels: Option<&[&[u64]]>,
     ) -> Result<u64> {
         let _in_flight = self.enter()?;
         let collection = self.collection(name)?;
@@ -722,6 +737,9 @@ impl LocalEngine {
         if let Some(payloads) = payloads {
             validate_payloads(ids.len(), payloads)?;
         }
+        let labels = labels
+            .map(|labels| normalize_label_lists(ids.len(), labels))
+            .transpose()?;
         let dim = collection.spec.dim;
         let requests = self
             .split_rows(&collection.spec, ids)
@@ -740,6 +758,9 @@ impl LocalEngine {
                         payloads: payloads.map(|payloads| {
                             rows.iter().map(|&row| payloads[row].to_vec()).collect()
                         }),
+                        labels: labels
+                            .as_ref()
+                            .map(|labels| rows.iter().map(|&row| labels[row].clone()).collect()),
                     },
                 )
             })
@@ -924,6 +945,7 @@ impl LocalEngine {
                 request.ef
             )));
         }
+        let filter = request.filter.map(Filter::normalized).transpose()?;
         let k = request.k;
         let batch = Arc::new(QueryBatch {
             collection: name.to_owned(),
@@ -936,6 +958,7 @@ impl LocalEngine {
             },
             exact: request.exact,
             with_payloads,
+            filter,
         });
         let requests = self
             .cores_of(collection.spec.shards)
@@ -1158,19 +1181,23 @@ impl LocalEngine {
                 ids,
                 vectors,
                 payloads,
+                labels,
             } => {
                 let collection = self.collection(&collection)?;
                 let dim = collection.spec.dim;
                 let mut groups: Vec<Vec<WalRecord>> =
                     (0..collection.shards.len()).map(|_| Vec::new()).collect();
                 let mut payloads = payloads.map(Vec::into_iter);
+                let mut labels = labels.map(Vec::into_iter);
                 for (id, vector) in ids.iter().zip(vectors.chunks_exact(dim)) {
                     let payload = payloads.as_mut().and_then(Iterator::next);
+                    let labels = labels.as_mut().and_then(Iterator::next);
                     groups[collection.local_index(collection.spec.shard_of(*id))].push(
                         WalRecord::Upsert {
                             id: *id,
                             vector: vector.to_vec(),
                             payload: payload.unwrap_or_default(),
+                            labels: labels.unwrap_or_default(),
                         },
                     );
                 }
@@ -1206,16 +1233,14 @@ impl LocalEngine {
                     (0..collection.shards.len()).map(|_| Vec::new()).collect();
                 for (id, payload) in ids.into_iter().zip(payloads) {
                     let index = collection.local_index(collection.spec.shard_of(id));
-                    let vector = collection.shards[index]
-                        .shard
-                        .borrow()
-                        .get(id)
-                        .map(<[f32]>::to_vec);
-                    if let Some(vector) = vector {
+                    let shard = collection.shards[index].shard.borrow();
+                    // The point keeps its vector and labels.
+                    if let (Some(vector), Some(labels)) = (shard.get(id), shard.labels(id)) {
                         groups[index].push(WalRecord::Upsert {
                             id,
-                            vector,
+                            vector: vector.to_vec(),
                             payload,
+                            labels: labels.to_vec(),
                         });
                     }
                 }
@@ -1258,6 +1283,7 @@ impl LocalEngine {
                             } else {
                                 Vec::new()
                             },
+                            labels: shard.labels(id).unwrap_or_default().to_vec(),
                         });
                         (id, point)
                     })
@@ -1384,6 +1410,29 @@ fn check_batch(len: usize) -> Result<()> {
 }
 
 /// Checks one payload per id, none over [`PAYLOAD_BYTES_MAX`].
+/// One normalized label list per id (see [`crate::filter::normalize_labels`]).
+fn normalize_label_lists(ids: usize, labels: &[&[u64]]) -> Result<Vec<Vec<u64>>> {
+    if labels.len() != ids {
+        return Err(Error::InvalidArgument(format!(
+            "{} label lists for {ids} ids",
+            labels.len()
+        )));
+    }
+    labels
+        .iter()
+        .enumerate()
+        .map(|(index, labels)| {
+            if labels.len() > LABELS_PER_POINT_MAX {
+                return Err(Error::InvalidArgument(format!(
+                    "point {index} has {} labels; at most {LABELS_PER_POINT_MAX}",
+                    labels.len()
+                )));
+            }
+            normalize_labels(labels)
+        })
+        .collect()
+}
+
 fn validate_payloads(ids: usize, payloads: &[&[u8]]) -> Result<()> {
     if payloads.len() != ids {
         return Err(Error::InvalidArgument(format!(
@@ -1445,15 +1494,18 @@ async fn search_local(
         }
     };
     for local in &collection.shards {
+        let filter = batch.filter.as_ref();
         let lists = if batch.exact {
             let mut tops: Vec<TopK> = (0..nq).map(|_| TopK::new(batch.k)).collect();
             let mut scan = ExactScan::default();
             let step = (SCAN_WORK_PER_TURN / nq).max(1) as u32;
-            while local
-                .shard
-                .borrow()
-                .scan_piece(&mut scan, &batch.queries, step, &mut tops)
-            {
+            while local.shard.borrow().scan_piece(
+                &mut scan,
+                &batch.queries,
+                filter,
+                step,
+                &mut tops,
+            ) {
                 rt::yield_if_needed().await;
             }
             let lists: Vec<Vec<Neighbor>> = tops.into_iter().map(TopK::into_sorted_vec).collect();
@@ -1467,7 +1519,10 @@ async fn search_local(
             for (query, of) in batch.queries.chunks_exact(dim).zip(&mut payloads_of) {
                 lists.push({
                     let mut shard = local.shard.borrow_mut();
-                    let list = shard.search(query, batch.k, batch.ef);
+                    let list = match filter {
+                        Some(filter) => shard.search_filtered(query, batch.k, batch.ef, filter),
+                        None => shard.search(query, batch.k, batch.ef),
+                    };
                     note_payloads(&shard, &list, of);
                     list
                 });

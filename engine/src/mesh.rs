@@ -16,6 +16,7 @@ use std::time::Duration;
 
 use crate::collection::CollectionSpec;
 use crate::error::{Error, Result};
+use crate::filter::Filter;
 use crate::local::Point;
 use crate::rt::{self, Senders};
 use crate::shard::ShardStats;
@@ -41,6 +42,8 @@ pub struct QueryBatch {
     pub exact: bool,
     /// Return each hit's payload.
     pub with_payloads: bool,
+    /// Only points matching it (normalized) are results; `None`: every point.
+    pub filter: Option<Filter>,
 }
 
 /// Work one core asks of another. Every variant acts on the receiving core's own shards.
@@ -64,6 +67,8 @@ pub enum ShardRequest {
         vectors: Vec<f32>,
         /// One payload per id, or `None` when the batch carries none (all empty).
         payloads: Option<Vec<Vec<u8>>>,
+        /// One normalized label list per id, or `None` when the batch carries none.
+        labels: Option<Vec<Vec<u64>>>,
     },
     /// Replace the payloads of these ids, keeping their vectors (all owned by the receiving
     /// core).

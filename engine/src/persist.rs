@@ -12,9 +12,11 @@
 //! | `graph.rkyv`    | rkyv `GraphArchive`: the HNSW arrays, so a restart never rebuilds |
 //! | `payload_ends.u64` | end offset of each slot's payload in `payloads.bin`, little-endian u64 per slot; empty when no slot has a payload (format 2) |
 //! | `payloads.bin`  | the slots' payloads, concatenated (format 2)                     |
+//! | `label_ends.u64` | end offset of each slot's labels in `labels.u64`, as for payloads; empty when no slot has a label (format 3) |
+//! | `labels.u64`    | the slots' labels (sorted per slot), little-endian u64, concatenated (format 3) |
 //!
-//! Format 1 (before payloads) had no payload blobs; such snapshots load as points without
-//! payloads.
+//! Format 1 (before payloads) had no payload blobs, format 2 (before labels) no label blobs;
+//! such snapshots load as points without payloads or labels.
 //!
 //! The collection definition lives in `DATA_DIR/collections/NAME/collection.conf`, a small
 //! `key=value` text file ending in a `crc32c=` line, written to a temporary file, fsynced,
@@ -31,12 +33,14 @@ use crate::collection::{CollectionSpec, IndexParams};
 use crate::distance::Metric;
 use crate::error::{Error, Result};
 use crate::hnsw::{Hnsw, HnswParts};
-use crate::shard::{index_config, PayloadArena, Shard};
+use crate::shard::{index_config, LabelArena, PayloadArena, Shard};
 use crate::vectors::Vectors;
 
-const SNAPSHOT_FORMAT: u32 = 2;
+const SNAPSHOT_FORMAT: u32 = 3;
 /// The format before payloads, still read.
 const SNAPSHOT_FORMAT_NO_PAYLOADS: u32 = 1;
+/// The format before labels, still read.
+const SNAPSHOT_FORMAT_NO_LABELS: u32 = 2;
 const META_BLOB: &str = "shard.rkyv";
 const IDS_BLOB: &str = "ids.u64";
 const TOMBSTONES_BLOB: &str = "tombstones.u64";
@@ -44,6 +48,8 @@ const VECTORS_BLOB: &str = "vectors.f32";
 const GRAPH_BLOB: &str = "graph.rkyv";
 const PAYLOAD_ENDS_BLOB: &str = "payload_ends.u64";
 const PAYLOADS_BLOB: &str = "payloads.bin";
+const LABEL_ENDS_BLOB: &str = "label_ends.u64";
+const LABELS_BLOB: &str = "labels.u64";
 const CATALOG_FILE: &str = "collection.conf";
 
 #[derive(rkyv::Archive, rkyv::Serialize, rkyv::Deserialize, Debug, PartialEq)]
@@ -116,7 +122,9 @@ pub fn encode_shard(shard: &Shard, spec: &CollectionSpec) -> Result<SnapshotBlob
         (VECTORS_BLOB, vector_bytes),
         (GRAPH_BLOB, rkyv_bytes(&graph)?),
         (PAYLOAD_ENDS_BLOB, u64s_to_le(shard.payload_arena().ends())),
-        (PAYLOADS_BLOB, shard.payload_arena().bytes().to_vec()),
+        (PAYLOADS_BLOB, shard.payload_arena().items().to_vec()),
+        (LABEL_ENDS_BLOB, u64s_to_le(shard.label_arena().ends())),
+        (LABELS_BLOB, u64s_to_le(shard.label_arena().items())),
     ]))
 }
 
@@ -180,7 +188,7 @@ fn decode_blobs<'a>(
     let meta = rkyv::access::<ArchivedShardMeta, rancor::Error>(blob(META_BLOB)?)
         .map_err(|e| bad(format!("{META_BLOB}: {e}")))?;
     let format = meta.format.to_native();
-    if format != SNAPSHOT_FORMAT && format != SNAPSHOT_FORMAT_NO_PAYLOADS {
+    if !(SNAPSHOT_FORMAT_NO_PAYLOADS..=SNAPSHOT_FORMAT).contains(&format) {
         return Err(bad(format!("unsupported snapshot format {format}")));
     }
     if meta.shard.to_native() != shard
@@ -230,16 +238,37 @@ fn decode_blobs<'a>(
     };
     let index = Hnsw::from_parts(parts, index_config(spec), spec.metric)
         .map_err(|e| bad(format!("graph: {e}")))?;
+    let u64_blob = |name: &str| {
+        let bytes = blob(name)?;
+        if bytes.len() % 8 != 0 {
+            return Err(bad(format!("{name} is not whole u64s")));
+        }
+        Ok(u64s_from_le(bytes))
+    };
     let payloads = if format == SNAPSHOT_FORMAT_NO_PAYLOADS {
         PayloadArena::default()
     } else {
-        let ends_bytes = blob(PAYLOAD_ENDS_BLOB)?;
-        if ends_bytes.len() % 8 != 0 {
-            return Err(bad(format!("{PAYLOAD_ENDS_BLOB} is not whole u64s")));
+        PayloadArena::from_parts(
+            u64_blob(PAYLOAD_ENDS_BLOB)?,
+            blob(PAYLOADS_BLOB)?.to_vec(),
+            slots,
+        )
+        .map_err(|e| bad(format!("payloads: {e}")))?
+    };
+    let labels = if format <= SNAPSHOT_FORMAT_NO_LABELS {
+        LabelArena::default()
+    } else {
+        let labels =
+            LabelArena::from_parts(u64_blob(LABEL_ENDS_BLOB)?, u64_blob(LABELS_BLOB)?, slots)
+                .map_err(|e| bad(format!("labels: {e}")))?;
+        if let Some(slot) =
+            (0..slots as u32).find(|&s| labels.get(s).windows(2).any(|pair| pair[0] >= pair[1]))
+        {
+            return Err(bad(format!(
+                "labels of slot {slot} are not sorted and unique"
+            )));
         }
-        let ends = u64s_from_le(ends_bytes);
-        PayloadArena::from_parts(ends, blob(PAYLOADS_BLOB)?.to_vec(), slots)
-            .map_err(|e| bad(format!("payloads: {e}")))?
+        labels
     };
     if index.len() > slots {
         return Err(bad(format!(
@@ -248,7 +277,7 @@ fn decode_blobs<'a>(
         )));
     }
     Ok(Shard::from_parts(
-        shard, spec, vectors, payloads, ids, tombstones, index,
+        shard, spec, vectors, payloads, labels, ids, tombstones, index,
     ))
 }
 
@@ -478,6 +507,74 @@ mod tests {
             .map(|(id, v, _)| (id, v, Vec::new()))
             .collect();
         assert_eq!(contents(&restored, 60), without_payloads);
+    }
+
+    #[test]
+    fn snapshots_keep_labels_and_read_the_format_before_them() {
+        let spec = CollectionSpec::new("l", 2, Metric::L2).with_shards(1);
+        let mut shard = Shard::new(&spec, 0).unwrap();
+        let labels_of = |id: u64| -> Vec<u64> { (0..id % 4).map(|l| l * 10 + id % 2).collect() };
+        for id in 0..40u64 {
+            shard
+                .upsert_point(id, &[id as f32, 0.0], b"", &labels_of(id))
+                .unwrap();
+        }
+        shard.upsert_point(5, &[0.5, 0.5], b"x", &[]).unwrap();
+        shard.delete(6);
+        while shard.index_next() {}
+        let encoded = encode_shard(&shard, &spec).unwrap();
+        let blobs: HashMap<&str, Vec<u8>> = encoded
+            .files()
+            .into_iter()
+            .map(|(name, bytes)| (name, bytes.to_vec()))
+            .collect();
+        let restored = decode(&blobs, &spec).unwrap();
+        for id in 0..40 {
+            assert_eq!(restored.labels(id), shard.labels(id), "id {id}");
+        }
+        assert_eq!(restored.labels(5), Some(&[][..]), "replaced without labels");
+        // The per-label lists are rebuilt: a filtered search finds the labelled points.
+        let filter = crate::Filter {
+            all_of: vec![21],
+            ..Default::default()
+        };
+        let mut restored = restored;
+        let hits = restored.search_filtered(&[0.0, 0.0], 40, 64, &filter);
+        let want: Vec<u64> = (0..40)
+            .filter(|&id| id != 5 && id != 6 && labels_of(id).contains(&21))
+            .collect();
+        let mut got: Vec<u64> = hits.iter().map(|n| n.id).collect();
+        got.sort_unstable();
+        assert_eq!(got, want);
+
+        // Unsorted labels in a snapshot are refused, naming the snapshot.
+        let mut damaged = blobs.clone();
+        let bytes = damaged.get_mut(LABELS_BLOB).unwrap();
+        // Slot 1 holds [1], slot 2 [0, 10]: make slot 2's [10, 0].
+        let (first, second) = (bytes[8..16].to_vec(), bytes[16..24].to_vec());
+        bytes[8..16].copy_from_slice(&second);
+        bytes[16..24].copy_from_slice(&first);
+        let error = decode(&damaged, &spec).err().unwrap().to_string();
+        assert!(
+            error.contains("labels") && error.contains("/snap"),
+            "{error}"
+        );
+
+        // Format 2 (written before labels): no label blobs; points load without labels.
+        let mut old = blobs;
+        old.remove(LABEL_ENDS_BLOB);
+        old.remove(LABELS_BLOB);
+        let meta = ShardMeta {
+            format: SNAPSHOT_FORMAT_NO_LABELS,
+            shard: 0,
+            dim: 2,
+            metric: spec.metric.as_str().to_owned(),
+            slots: u64::from(shard.slots()),
+        };
+        old.insert(META_BLOB, rkyv_bytes(&meta).unwrap());
+        let restored = decode(&old, &spec).unwrap();
+        assert_eq!(restored.labels(3), Some(&[][..]));
+        assert_eq!(restored.payload(5), Some(&b"x"[..]));
     }
 
     #[test]

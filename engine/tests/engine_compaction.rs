@@ -118,6 +118,7 @@ fn verify(engine: &Engine, model: &Model, ids_max: u64) {
                         k: 10,
                         ef: 64,
                         exact,
+                        filter: None,
                     },
                 )
                 .unwrap();

@@ -284,6 +284,7 @@ fn restart_recovers_snapshot_plus_wal_with_the_index() {
                     k: 10,
                     ef: 64,
                     exact: true,
+                    filter: None,
                 },
             )
             .unwrap();
@@ -311,6 +312,7 @@ fn restart_recovers_snapshot_plus_wal_with_the_index() {
                 k: 10,
                 ef: 64,
                 exact: true,
+                filter: None,
             },
         )
         .unwrap();

@@ -73,6 +73,7 @@ fn exact_search_equals_brute_force_for_every_metric_and_shard_count() {
                         k,
                         ef: 0,
                         exact: true,
+                        filter: None,
                     },
                 )
                 .unwrap();
@@ -107,6 +108,7 @@ fn ties_break_by_id_whatever_the_shard_layout() {
                 k: 5,
                 ef: 0,
                 exact: true,
+                filter: None,
             },
         )
         .unwrap();
@@ -145,6 +147,7 @@ fn upsert_replaces_and_deleted_ids_never_come_back() {
                 k: 100,
                 ef: 0,
                 exact: true,
+                filter: None,
             },
         )
         .unwrap();
@@ -203,6 +206,7 @@ fn payloads_are_replaced_with_their_points_and_bad_ones_are_refused() {
                 k: 2,
                 ef: 0,
                 exact: false,
+                filter: None,
             },
         )
         .unwrap();
@@ -291,7 +295,8 @@ fn bad_input_gets_typed_errors() {
                 queries: vec![0.0; 4],
                 k: 1,
                 ef: 0,
-                exact: true
+                exact: true,
+                filter: None,
             }
         ),
         Err(Error::CollectionNotFound(_))
@@ -303,7 +308,8 @@ fn bad_input_gets_typed_errors() {
                 queries: vec![0.0; 5],
                 k: 1,
                 ef: 0,
-                exact: true
+                exact: true,
+                filter: None,
             }
         ),
         Err(Error::DimensionMismatch { .. })
@@ -315,7 +321,8 @@ fn bad_input_gets_typed_errors() {
                 queries: vec![f32::NAN; 4],
                 k: 1,
                 ef: 0,
-                exact: true
+                exact: true,
+                filter: None,
             }
         ),
         Err(Error::InvalidVector { .. })
@@ -327,7 +334,8 @@ fn bad_input_gets_typed_errors() {
                 queries: vec![0.0; 4],
                 k: 0,
                 ef: 0,
-                exact: true
+                exact: true,
+                filter: None,
             }
         ),
         Err(Error::InvalidArgument(_))
@@ -401,6 +409,7 @@ fn a_flooded_mesh_answers_busy_instead_of_hanging() {
                                                     k: 10,
                                                     ef: 0,
                                                     exact: true,
+                                                    filter: None,
                                                 },
                                             )
                                             .await
@@ -453,6 +462,7 @@ fn a_flooded_mesh_answers_busy_instead_of_hanging() {
                 k: 3,
                 ef: 0,
                 exact: true,
+                filter: None,
             },
         )
         .unwrap();

@@ -21,7 +21,7 @@
 
 use std::time::{Duration, Instant};
 
-use super::{index_config, live_slots, PayloadArena, Shard};
+use super::{index_config, live_slots, LabelArena, LabelPostings, PayloadArena, Shard};
 use crate::collection::CollectionSpec;
 use crate::error::{Error, Result};
 use crate::hnsw::{Hnsw, VisitedSet};
@@ -76,6 +76,8 @@ pub struct Compaction {
     epoch: u64,
     vectors: Vectors,
     payloads: PayloadArena,
+    labels: LabelArena,
+    postings: LabelPostings,
     ids: Vec<u64>,
     index: Hnsw,
     visited: VisitedSet,
@@ -126,6 +128,8 @@ impl Compaction {
             .map_err(|e| Error::system("growing the compacted vector arena", e))?;
         debug_assert_eq!(slot as usize, done);
         self.payloads.push(done, shard.payloads.get(old));
+        self.labels.push(done, shard.labels.get(old));
+        self.postings.push(slot, shard.labels.get(old));
         self.ids.push(shard.ids[old as usize]);
         self.index.insert(&self.vectors, &mut self.visited);
         Ok(self.index.len() < self.sources.len()
@@ -162,6 +166,8 @@ impl Shard {
             sources,
             vectors,
             payloads: PayloadArena::default(),
+            labels: LabelArena::default(),
+            postings: LabelPostings::default(),
             index,
             begun: Instant::now(),
         })
@@ -183,6 +189,8 @@ impl Shard {
             epoch,
             mut vectors,
             mut payloads,
+            mut labels,
+            mut postings,
             mut ids,
             index,
             visited,
@@ -204,11 +212,13 @@ impl Shard {
                 .push(self.vectors.get(old))
                 .map_err(|e| Error::system("growing the compacted vector arena", e))?;
             payloads.push(ids.len(), self.payloads.get(old));
+            labels.push(ids.len(), self.labels.get(old));
+            postings.push(ids.len() as u32, self.labels.get(old));
             ids.push(self.ids[old as usize]);
         }
         tombstones.truncate(ids.len().div_ceil(64).max(1));
         let slots = live_slots(&ids, &tombstones);
-        // Same live ids, each at a slot holding the same vector and payload.
+        // Same live ids, each at a slot holding the same vector, payload and labels.
         assert_eq!(
             slots.len(),
             self.slots.len(),
@@ -216,7 +226,8 @@ impl Shard {
         );
         debug_assert!(slots.iter().all(|(id, &slot)| vectors.get(slot)
             == self.get(*id).unwrap_or(&[])
-            && Some(payloads.get(slot)) == self.payload(*id)));
+            && Some(payloads.get(slot)) == self.payload(*id)
+            && Some(labels.get(slot)) == self.labels(*id)));
         let report = CompactionReport {
             slots_before,
             slots_after: ids.len() as u32,
@@ -225,6 +236,8 @@ impl Shard {
         };
         self.vectors = vectors;
         self.payloads = payloads;
+        self.labels = labels;
+        self.postings = postings;
         self.ids = ids;
         self.slots = slots;
         self.tombstones = tombstones;
@@ -244,7 +257,7 @@ mod tests {
 
     use super::*;
     use crate::distance::Metric;
-    use crate::shard::ExactScan;
+    use crate::shard::{ExactScan, FilterPath};
     use crate::topk::TopK;
 
     fn spec() -> CollectionSpec {
@@ -271,17 +284,28 @@ mod tests {
         }
     }
 
-    /// Every live id with its vector and payload, sorted.
-    fn contents(shard: &Shard) -> Vec<(u64, Vec<f32>, Vec<u8>)> {
+    /// Some points carry labels depending on their version, others none (sorted, unique).
+    fn labels(i: u64, version: u64) -> Vec<u64> {
+        let mut labels: Vec<u64> = (0..version % 3).map(|j| (i + j) % 5).collect();
+        labels.sort_unstable();
+        labels.dedup();
+        labels
+    }
+
+    type Contents = Vec<(u64, Vec<f32>, Vec<u8>, Vec<u64>)>;
+
+    /// Every live id with its vector, payload and labels, sorted.
+    fn contents(shard: &Shard) -> Contents {
         let mut all: Vec<_> = shard
             .slots
             .keys()
             .map(|&id| {
                 let (vector, payload) = shard.get_with_payload(id).unwrap();
-                (id, vector.to_vec(), payload.to_vec())
+                let labels = shard.labels(id).unwrap();
+                (id, vector.to_vec(), payload.to_vec(), labels.to_vec())
             })
             .collect();
-        all.sort_by_key(|(id, _, _)| *id);
+        all.sort_by_key(|(id, ..)| *id);
         all
     }
 
@@ -399,7 +423,7 @@ mod tests {
         assert_eq!(shard.stats().tombstones, 7);
         assert_eq!(shard.unindexed(), 3);
         while shard.index_next() {}
-        for (id, v, _) in &before {
+        for (id, v, ..) in &before {
             assert_eq!(shard.search_indexed(v, 1, 32)[0].id, *id);
         }
         for gone in [1000, 1001, 1900, 1999, 5005, 5001, 17] {
@@ -425,11 +449,11 @@ mod tests {
         let mut scan = ExactScan::default();
         // The first pieces see the old layout; the compaction halves the slots and moves
         // every live vector to a lower slot.
-        assert!(shard.scan_piece(&mut scan, &queries, 700, &mut tops));
-        assert!(shard.scan_piece(&mut scan, &queries, 700, &mut tops));
+        assert!(shard.scan_piece(&mut scan, &queries, None, 700, &mut tops));
+        assert!(shard.scan_piece(&mut scan, &queries, None, 700, &mut tops));
         compact(&mut shard, &spec);
         let mut pieces = 0;
-        while shard.scan_piece(&mut scan, &queries, 700, &mut tops) {
+        while shard.scan_piece(&mut scan, &queries, None, 700, &mut tops) {
             pieces += 1;
         }
         assert_eq!(pieces, 2, "1,500 slots in pieces of 700 after the restart");
@@ -486,7 +510,12 @@ mod tests {
                 match *op {
                     Op::Upsert(id) => {
                         shard
-                            .upsert_with_payload(id, &vector(id, version), &payload(id, version))
+                            .upsert_point(
+                                id,
+                                &vector(id, version),
+                                &payload(id, version),
+                                &labels(id, version),
+                            )
                             .unwrap();
                         model.insert(id, version);
                     }
@@ -515,11 +544,11 @@ mod tests {
             }
             while compaction.step(&shard).unwrap() {}
             shard.finish_compaction(compaction).unwrap();
-            let mut expected: Vec<(u64, Vec<f32>, Vec<u8>)> = model
+            let mut expected: Contents = model
                 .iter()
-                .map(|(&id, &v)| (id, vector(id, v), payload(id, v)))
+                .map(|(&id, &v)| (id, vector(id, v), payload(id, v), labels(id, v)))
                 .collect();
-            expected.sort_by_key(|(id, _, _)| *id);
+            expected.sort_by_key(|(id, ..)| *id);
             prop_assert_eq!(contents(&shard), expected);
             prop_assert_eq!(shard.len(), model.len());
             if let Err(e) = shard.index.check_invariants() {
@@ -538,6 +567,26 @@ mod tests {
             prop_assert_eq!(ids, scan_ids);
             // Fewer than 100 live points: a wide beam finds the exact answer.
             prop_assert_eq!(shard.search_indexed(&query, 5, 200), exact);
+            // Filtered, on both paths: the compacted label lists and labels agree with the
+            // model.
+            let filter = crate::Filter { any_of: vec![1, 3], none_of: vec![2], ..Default::default() }
+                .normalized()
+                .unwrap();
+            let mut matching: Vec<(f32, u64)> = scan
+                .iter()
+                .copied()
+                .filter(|&(_, id)| filter.matches(&labels(id, model[&id])))
+                .collect();
+            matching.truncate(5);
+            let want: Vec<u64> = matching.iter().map(|&(_, id)| id).collect();
+            for path in [FilterPath::Scan, FilterPath::Graph] {
+                let got: Vec<u64> = shard
+                    .search_filtered_by(&query, 5, 200, &filter, path)
+                    .iter()
+                    .map(|n| n.id)
+                    .collect();
+                prop_assert_eq!(&got, &want, "{:?}", path);
+            }
         }
     }
 }
