@@ -14,7 +14,9 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use corevec_engine::{CollectionSpec, CoreSelection, Engine, EngineConfig, Metric, SearchRequest};
+use corevec_engine::{
+    CollectionSpec, CoreSelection, Engine, EngineConfig, Filter, Metric, SearchRequest,
+};
 use corevec_storage::{Durability, WalConfig};
 use rand::{Rng, SeedableRng};
 
@@ -63,6 +65,16 @@ fn payload(id: u64, version: u64) -> Vec<u8> {
         .into_bytes()
 }
 
+/// The labels of `id` at `version`: none for a third of them, else up to three (sorted).
+fn labels(id: u64, version: u64) -> Vec<u64> {
+    let mut labels: Vec<u64> = (0..(id + version) % 3 * 2)
+        .map(|j| (id / 3 + j * 5 + version) % 7)
+        .collect();
+    labels.sort_unstable();
+    labels.dedup();
+    labels
+}
+
 /// What batch `n` of a run with `seed` does: upserts `(id, version)` and deletes `id`.
 fn batch(seed: u64, n: u64) -> (Vec<(u64, u64)>, Vec<u64>) {
     let mut rng = rand::rngs::StdRng::seed_from_u64(seed ^ (n << 20));
@@ -106,9 +118,11 @@ fn child(dir: &Path, seed: u64, first_batch: u64) {
         let flat: Vec<f32> = upserts.iter().flat_map(|(id, v)| vector(*id, *v)).collect();
         let payloads: Vec<Vec<u8>> = upserts.iter().map(|(id, v)| payload(*id, *v)).collect();
         let payloads: Vec<&[u8]> = payloads.iter().map(Vec::as_slice).collect();
+        let labels: Vec<Vec<u64>> = upserts.iter().map(|(id, v)| labels(*id, *v)).collect();
+        let labels: Vec<&[u64]> = labels.iter().map(Vec::as_slice).collect();
         // Duplicate ids within a batch: the later one wins, as in the model.
         engine
-            .upsert_with_payloads("crash", &ids, &flat, &payloads)
+            .upsert_points("crash", &ids, &flat, Some(&payloads), Some(&labels))
             .unwrap();
         engine.delete("crash", &deletes).unwrap();
         if n % 25 == 0 {
@@ -160,6 +174,7 @@ fn verify(engine: &Engine, seed: u64, acked: u64, pending: Option<u64>, round: u
             (Expected::Absent, None) => true,
             (Expected::Version(v), Some(point)) => {
                 point.payload == payload(*id, v)
+                    && point.labels == labels(*id, v)
                     && point
                         .vector
                         .iter()
@@ -325,6 +340,127 @@ fn restart_recovers_snapshot_plus_wal_with_the_index() {
         engine.list_collections().unwrap().is_empty(),
         "a dropped collection came back"
     );
+    engine.shutdown().unwrap();
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// Labels go through the WAL and snapshots, survive SET_PAYLOAD, and filtered searches
+/// (exact and through the index, both shards) return exactly the matching points.
+#[test]
+fn labels_survive_restart_and_filter_searches() {
+    let dir = data_dir("labels");
+    let n = 3000u64;
+    let ids: Vec<u64> = (0..n).collect();
+    let flat: Vec<f32> = ids.iter().flat_map(|&id| vector(id, 1)).collect();
+    let label_lists: Vec<Vec<u64>> = ids.iter().map(|&id| labels(id, 1)).collect();
+    let label_refs: Vec<&[u64]> = label_lists.iter().map(Vec::as_slice).collect();
+    let filter = Filter {
+        all_of: vec![2],
+        none_of: vec![3],
+        ..Filter::default()
+    };
+    let matching = |id: u64, labels_of: &dyn Fn(u64) -> Vec<u64>| {
+        let labels = labels_of(id);
+        labels.contains(&2) && !labels.contains(&3)
+    };
+    let search = |engine: &Engine, exact: bool| -> Vec<u64> {
+        let hits = engine
+            .search(
+                "l",
+                SearchRequest {
+                    queries: vector(7, 1),
+                    k: 1000,
+                    ef: 1000,
+                    exact,
+                    filter: Some(filter.clone()),
+                },
+            )
+            .unwrap();
+        let mut ids: Vec<u64> = hits[0].iter().map(|n| n.id).collect();
+        ids.sort_unstable();
+        ids
+    };
+    {
+        let engine = durable_engine(&dir, u64::MAX);
+        engine
+            .create_collection(CollectionSpec::new("l", DIM, Metric::L2).with_shards(2))
+            .unwrap();
+        engine
+            .upsert_points(
+                "l",
+                &ids[..2000],
+                &flat[..2000 * DIM],
+                None,
+                Some(&label_refs[..2000]),
+            )
+            .unwrap();
+        engine.wait_indexed("l").unwrap();
+        engine.snapshot(None).unwrap();
+        // WAL only from here: more labelled points, one point losing its labels, and a
+        // payload replaced (the labels stay).
+        engine
+            .upsert_points(
+                "l",
+                &ids[2000..],
+                &flat[2000 * DIM..],
+                None,
+                Some(&label_refs[2000..]),
+            )
+            .unwrap();
+        engine.upsert("l", &[10], &vector(10, 1)).unwrap();
+        assert_eq!(engine.set_payloads("l", &[11], &[b"p"]).unwrap(), 1);
+        engine.shutdown().unwrap();
+    }
+    let labels_now = |id: u64| if id == 10 { Vec::new() } else { labels(id, 1) };
+    let engine = durable_engine(&dir, u64::MAX);
+    let points = engine.get_with_payloads("l", &[10, 11, 2500]).unwrap();
+    let got: Vec<(Vec<u64>, Vec<u8>)> = points
+        .into_iter()
+        .map(|p| p.map(|p| (p.labels, p.payload)).unwrap())
+        .collect();
+    assert_eq!(
+        got,
+        vec![
+            (Vec::new(), Vec::new()),
+            (labels(11, 1), b"p".to_vec()),
+            (labels(2500, 1), Vec::new())
+        ]
+    );
+    let want: Vec<u64> = ids
+        .iter()
+        .copied()
+        .filter(|&id| matching(id, &labels_now))
+        .collect();
+    assert!(
+        want.len() > 100 && want.len() < 1000,
+        "{} matching",
+        want.len()
+    );
+    engine.wait_indexed("l").unwrap();
+    assert_eq!(search(&engine, true), want);
+    // k = 1000 with ef = 1000 over 1,500 points per shard: every match is reachable.
+    assert_eq!(search(&engine, false), want);
+    // Refusals: too many labels on a point, a filter naming too many.
+    let too_many: Vec<u64> = (0..65).collect();
+    assert!(engine
+        .upsert_points("l", &[1], &vector(1, 1), None, Some(&[&too_many]))
+        .is_err());
+    let wide = Filter {
+        any_of: (0..257).collect(),
+        ..Filter::default()
+    };
+    assert!(engine
+        .search(
+            "l",
+            SearchRequest {
+                queries: vector(7, 1),
+                k: 1,
+                ef: 0,
+                exact: false,
+                filter: Some(wide),
+            },
+        )
+        .is_err());
     engine.shutdown().unwrap();
     let _ = std::fs::remove_dir_all(&dir);
 }
