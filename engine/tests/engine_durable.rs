@@ -408,12 +408,12 @@ fn labels_survive_restart_and_filter_searches() {
             )
             .unwrap();
         engine.upsert("l", &[10], &vector(10, 1)).unwrap();
-        assert_eq!(engine.set_payloads("l", &[11], &[b"p"]).unwrap(), 1);
+        assert_eq!(engine.set_payloads("l", &[13], &[b"p"]).unwrap(), 1);
         engine.shutdown().unwrap();
     }
     let labels_now = |id: u64| if id == 10 { Vec::new() } else { labels(id, 1) };
     let engine = durable_engine(&dir, u64::MAX);
-    let points = engine.get_with_payloads("l", &[10, 11, 2500]).unwrap();
+    let points = engine.get_with_payloads("l", &[10, 13, 2500]).unwrap();
     let got: Vec<(Vec<u64>, Vec<u8>)> = points
         .into_iter()
         .map(|p| p.map(|p| (p.labels, p.payload)).unwrap())
@@ -422,7 +422,7 @@ fn labels_survive_restart_and_filter_searches() {
         got,
         vec![
             (Vec::new(), Vec::new()),
-            (labels(11, 1), b"p".to_vec()),
+            (labels(13, 1), b"p".to_vec()),
             (labels(2500, 1), Vec::new())
         ]
     );
