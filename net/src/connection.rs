@@ -733,6 +733,7 @@ mod tests {
             ids: corevec_proto::IdsRef::new(&ids),
             vectors: corevec_proto::VectorsRef::new(&big, 4000),
             payloads: None,
+            labels: None,
         })
         .encode(RequestId(2), &mut data)
         .unwrap();
@@ -781,6 +782,7 @@ mod tests {
             ids: corevec_proto::IdsRef::new(&[1]),
             vectors: corevec_proto::VectorsRef::new(&floats, 1024),
             payloads: None,
+            labels: None,
         })
         .encode(RequestId(1), &mut data)
         .unwrap();

@@ -408,6 +408,7 @@ pub(crate) fn encode_answer(
                 found: found.clone(),
                 vectors,
                 payloads: payloads.as_ref().map(PayloadsBuf::as_ref),
+                labels: None,
             })
             .encode(request_id, opcode, out)
         }

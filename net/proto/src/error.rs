@@ -30,7 +30,7 @@ pub enum ErrorCode {
     NotHello = 8,
     /// Too many requests in flight on this connection or node; the request was not executed.
     Busy = 9,
-    /// A field is out of range (k, dim, ef, name syntax, metric, ...).
+    /// A field is out of range (k, dim, ef, name syntax, metric, payload size, label counts, ...).
     InvalidArgument = 10,
     /// A vector's dimension differs from the collection's.
     DimensionMismatch = 11,
@@ -272,6 +272,25 @@ pub enum Error {
         /// `PAYLOAD_BYTES_MAX`.
         max: u32,
     },
+    /// A point carries more than `LABELS_PER_POINT_MAX` labels. Sent as INVALID_ARGUMENT.
+    #[error("point {point_index} has {count} labels, over the limit of {max}")]
+    TooManyLabels {
+        /// 0-based index of the point in its label section.
+        point_index: u32,
+        /// The number of labels sent for it (saturated at `u32::MAX`).
+        count: u32,
+        /// `LABELS_PER_POINT_MAX`.
+        max: u32,
+    },
+    /// A SEARCH filter carries more than `FILTER_LABELS_MAX` labels (`all_of`, `any_of` and
+    /// `none_of` together). Sent as INVALID_ARGUMENT.
+    #[error("filter has {count} labels, over the limit of {max}")]
+    FilterTooLarge {
+        /// Total labels in the filter (saturated at `u32::MAX`).
+        count: u32,
+        /// `FILTER_LABELS_MAX`.
+        max: u32,
+    },
 }
 
 impl Error {
@@ -303,7 +322,10 @@ impl Error {
             Error::UnsupportedVersion { .. } => ErrorCode::UnsupportedVersion,
             Error::FrameTooLarge { .. } => ErrorCode::FrameTooLarge,
             Error::UnknownOpcode(_) => ErrorCode::UnknownOpcode,
-            Error::InvalidArgument(_) | Error::PayloadTooLarge { .. } => ErrorCode::InvalidArgument,
+            Error::InvalidArgument(_)
+            | Error::PayloadTooLarge { .. }
+            | Error::TooManyLabels { .. }
+            | Error::FilterTooLarge { .. } => ErrorCode::InvalidArgument,
             Error::BatchTooLarge { .. } => ErrorCode::BatchTooLarge,
             Error::InvalidVector { .. } => ErrorCode::InvalidVector,
         }

@@ -29,8 +29,14 @@ pub const VERSION_MAX: u16 = 1;
 /// self-describing); it tells a client that the server will not refuse them (an older server
 /// answers MALFORMED_FRAME, or UNKNOWN_OPCODE for SET_PAYLOAD).
 pub const FEATURE_PAYLOADS: u64 = 1;
+/// HELLO feature bit 1: the peer understands per-point labels and filtered search: the UPSERT
+/// and GET-response `LABEL_SECTION`, the GET `WITH_LABELS` flag and the SEARCH `HAS_FILTER` flag
+/// with its filter (see `PROTOCOL.md` sections 5.4, 5.5 and 5.7). As for payloads, receivers
+/// decode without the bit; it tells a client that the server will not refuse them (an older
+/// server answers MALFORMED_FRAME or INVALID_ARGUMENT).
+pub const FEATURE_LABELS: u64 = 2;
 /// Feature bits this build understands. A server enables `requested & FEATURES_SUPPORTED`.
-pub const FEATURES_SUPPORTED: u64 = FEATURE_PAYLOADS;
+pub const FEATURES_SUPPORTED: u64 = FEATURE_PAYLOADS | FEATURE_LABELS;
 
 /// Header flag: this frame is a response.
 pub const FLAG_RESPONSE: u8 = 0x01;

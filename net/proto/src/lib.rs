@@ -42,7 +42,9 @@
 //! [`VectorsRef::as_f32_slice`] for zero-copy access when the receive buffer is aligned, and
 //! [`VectorsRef::to_vec`] otherwise. Payloads (opaque per-point bytes) arrive as
 //! [`PayloadsRef`] over the body bytes; build one for encoding with [`PayloadsRef::new`] or a
-//! [`PayloadsBuf`].
+//! [`PayloadsBuf`]. Labels (small sets of `u64` per point) arrive the same way as
+//! [`LabelsRef`] ([`LabelsRef::new`], [`LabelsBuf`]), and a SEARCH filter over them as a
+//! [`FilterRef`].
 
 mod error;
 mod frame;
@@ -54,18 +56,19 @@ mod wire;
 
 pub use error::{Error, ErrorCode};
 pub use frame::{
-    Frame, FrameHeader, Opcode, RequestId, FEATURES_SUPPORTED, FEATURE_PAYLOADS, FLAG_ERROR,
-    FLAG_RESPONSE, MAGIC, VERSION_MAX, VERSION_MIN,
+    Frame, FrameHeader, Opcode, RequestId, FEATURES_SUPPORTED, FEATURE_LABELS, FEATURE_PAYLOADS,
+    FLAG_ERROR, FLAG_RESPONSE, MAGIC, VERSION_MAX, VERSION_MIN,
 };
 pub use limits::*;
 pub use request::{
-    CreateCollection, Hello, IdsRequest, Metric, Request, Search, SearchFlags, SetPayload, Upsert,
+    CreateCollection, FilterRef, Hello, IdsRequest, Metric, Request, Search, SearchFlags,
+    SetPayload, Upsert,
 };
 pub use response::{
     encode_error, CollectionInfo, ErrorResponse, GetResponse, HelloAck, Hit, Response,
     SearchResponse, ShardInfo, Stat, WriteAck,
 };
-pub use vectors::{IdsRef, PayloadsBuf, PayloadsRef, VectorsRef};
+pub use vectors::{IdsRef, LabelsBuf, LabelsRef, PayloadsBuf, PayloadsRef, VectorsRef};
 pub use wire::is_valid_collection_name;
 
 #[cfg(test)]

@@ -57,6 +57,13 @@ pub const ERROR_MESSAGE_BYTES_MAX: usize = 4096;
 /// and SET_PAYLOAD requests and GET / SEARCH responses alike.
 pub const PAYLOAD_BYTES_MAX: u32 = 65_536;
 
+/// Most labels (`u64`) on one point, in UPSERT requests and GET responses alike. A list sent
+/// with more entries is refused even if duplicates would shrink it (the sent count is checked).
+pub const LABELS_PER_POINT_MAX: u32 = 64;
+
+/// Most labels in one SEARCH filter, counting `all_of`, `any_of` and `none_of` together.
+pub const FILTER_LABELS_MAX: u32 = 256;
+
 // The limits must fit together: a maximal SEARCH response (every query returns K_MAX hits,
 // 12 bytes per hit, plus the 8-byte prefix and 4-byte per-query counts padded to 8) must fit
 // in one frame, so a server never has to refuse a request the decoder accepted.
@@ -83,6 +90,25 @@ const _: () = assert!(
 // One maximal payload fits in a SET_PAYLOAD (8-byte prefix, a maximal NAME field, the id, one
 // payload length padded to 8, the payload). Batches may need splitting, as for UPSERT.
 const _: () = assert!(8 + 72 + 8 + 8 + PAYLOAD_BYTES_MAX as u64 <= FRAME_BODY_BYTES_MAX as u64);
+// One point of maximal dimension with a maximal payload and maximal labels fits in an UPSERT (as
+// above, plus the label section: at most 7 bytes of padding, one count padded to 8, the labels).
+const _: () = assert!(
+    8 + 72
+        + 8
+        + DIMENSIONS_MAX as u64 * 4
+        + 8
+        + PAYLOAD_BYTES_MAX as u64
+        + 7
+        + 8
+        + LABELS_PER_POINT_MAX as u64 * 8
+        <= FRAME_BODY_BYTES_MAX as u64
+);
+// A maximal filter fits in a SEARCH request next to one query of maximal dimension (24-byte
+// prefix, a maximal NAME field, the query, 4 bytes of padding, the 16-byte filter header, labels).
+const _: () = assert!(
+    24 + 72 + DIMENSIONS_MAX as u64 * 4 + 4 + 16 + FILTER_LABELS_MAX as u64 * 8
+        <= FRAME_BODY_BYTES_MAX as u64
+);
 // Lengths are carried in u8/u16 fields.
 const _: () = assert!(COLLECTION_NAME_BYTES_MAX <= u8::MAX as usize);
 const _: () = assert!(STAT_NAME_BYTES_MAX <= u8::MAX as usize);

@@ -7,12 +7,13 @@ use crate::error::Error;
 use crate::frame::{encode_frame_with, Frame, Opcode, RequestId, FLAG_RESPONSE};
 use crate::limits::{
     AUTH_TOKEN_BYTES_MAX, BATCH_IDS_MAX, BATCH_QUERIES_MAX, BATCH_VECTORS_MAX,
-    COLLECTION_NAME_BYTES_MAX, CONNECTIVITY_MAX, DIMENSIONS_MAX, EXPANSION_MAX, K_MAX, SHARDS_MAX,
+    COLLECTION_NAME_BYTES_MAX, CONNECTIVITY_MAX, DIMENSIONS_MAX, EXPANSION_MAX, FILTER_LABELS_MAX,
+    K_MAX, SHARDS_MAX,
 };
-use crate::vectors::{IdsRef, PayloadsRef, VectorsRef};
+use crate::vectors::{put_payload_section, IdsRef, LabelsRef, PayloadsRef, VectorsRef};
 use crate::wire::{
-    is_valid_collection_name, put_short_str, put_u16, put_u32, put_u64, put_u8, put_zero, u32_from,
-    usize_from, Reader,
+    is_valid_collection_name, put_pad8, put_short_str, put_u16, put_u32, put_u64, put_u8, put_zero,
+    u32_from, usize_from, Reader,
 };
 
 /// Distance metric of a collection.
@@ -52,7 +53,8 @@ pub struct Hello<'a> {
     pub version_min: u16,
     /// Highest protocol version the client speaks.
     pub version_max: u16,
-    /// Feature bits the client would like (`FEATURE_PAYLOADS`; unknown bits are ignored).
+    /// Feature bits the client would like (`FEATURE_PAYLOADS`, `FEATURE_LABELS`; unknown bits
+    /// are ignored).
     pub features: u64,
     /// Opaque auth token; empty means "no token".
     pub token: &'a [u8],
@@ -77,7 +79,7 @@ pub struct CreateCollection<'a> {
     pub expansion_add: u32,
 }
 
-/// UPSERT: insert or replace `ids.len()` points (id, vector and payload).
+/// UPSERT: insert or replace `ids.len()` points (id, vector, payload and labels).
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Upsert<'a> {
     /// Target collection.
@@ -90,7 +92,16 @@ pub struct Upsert<'a> {
     /// a PAYLOAD_SECTION. `None` sends no section; either way an upsert replaces the whole
     /// point, so a point upserted without a payload has none afterwards. An UPSERT of zero
     /// points has an empty section, so it always decodes as `None`.
+    ///
+    /// With `labels` set and `payloads` `None`, the encoder sends an all-empty payload section
+    /// (which means the same: no payloads), so such a request decodes with `payloads` set to
+    /// `count` empty payloads.
     pub payloads: Option<PayloadsRef<'a>>,
+    /// One label list per id, each at most `LABELS_PER_POINT_MAX` labels (empty = no labels),
+    /// sent as a LABEL_SECTION after the payload section. `None` sends no section; as for
+    /// payloads, a point upserted without labels has none afterwards, and an UPSERT of zero
+    /// points always decodes as `None`. Sent only when the server enabled `FEATURE_LABELS`.
+    pub labels: Option<LabelsRef<'a>>,
 }
 
 /// GET or DELETE by ids.
@@ -103,18 +114,28 @@ pub struct IdsRequest<'a> {
     /// GET only: also return the payload of every found id (wire flag
     /// [`IdsRequest::WITH_PAYLOADS`]). A DELETE with it set is refused (INVALID_ARGUMENT).
     pub with_payloads: bool,
+    /// GET only: also return the labels of every found id (wire flag
+    /// [`IdsRequest::WITH_LABELS`]; needs `FEATURE_LABELS`). A DELETE with it set is refused
+    /// (INVALID_ARGUMENT).
+    pub with_labels: bool,
 }
 
 impl IdsRequest<'_> {
     /// Wire bit for `with_payloads` in the GET/DELETE `flags` field (GET only).
     pub const WITH_PAYLOADS: u32 = 1;
+    /// Wire bit for `with_labels` in the GET/DELETE `flags` field (GET only).
+    pub const WITH_LABELS: u32 = 2;
 
     fn flags(&self) -> u32 {
-        if self.with_payloads {
+        (if self.with_payloads {
             Self::WITH_PAYLOADS
         } else {
             0
-        }
+        }) | (if self.with_labels {
+            Self::WITH_LABELS
+        } else {
+            0
+        })
     }
 }
 
@@ -154,6 +175,10 @@ impl SearchFlags {
     pub const ALLOW_PARTIAL: u32 = 2;
     /// Wire bit for `with_payloads`.
     pub const WITH_PAYLOADS: u32 = 4;
+    /// Wire bit set iff the request carries a filter ([`Search::filter`] is `Some`). It has no
+    /// field here: [`SearchFlags::bits`] never sets it and [`SearchFlags::from_bits`] refuses
+    /// it; the SEARCH encoder and decoder handle it together with the filter.
+    pub const HAS_FILTER: u32 = 8;
 
     /// Encode as wire bits.
     #[must_use]
@@ -171,7 +196,8 @@ impl SearchFlags {
             })
     }
 
-    /// Decode wire bits; unknown bits are an error.
+    /// Decode wire bits; unknown bits (and [`SearchFlags::HAS_FILTER`], which belongs to the
+    /// filter) are an error.
     pub fn from_bits(bits: u32) -> Result<SearchFlags, Error> {
         if bits & !(Self::EXACT | Self::ALLOW_PARTIAL | Self::WITH_PAYLOADS) != 0 {
             return Err(Error::InvalidArgument("reserved search flag bits set"));
@@ -181,6 +207,90 @@ impl SearchFlags {
             allow_partial: bits & Self::ALLOW_PARTIAL != 0,
             with_payloads: bits & Self::WITH_PAYLOADS != 0,
         })
+    }
+}
+
+/// A SEARCH filter over point labels. A point matches iff it has every label of `all_of`, at
+/// least one label of `any_of` (only when `any_of` is not empty), and no label of `none_of`; all
+/// three empty matches every point. At most `FILTER_LABELS_MAX` labels in all three together.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct FilterRef<'a> {
+    /// Labels a point must all have.
+    pub all_of: IdsRef<'a>,
+    /// Labels of which a point must have at least one (ignored when empty).
+    pub any_of: IdsRef<'a>,
+    /// Labels a point must not have.
+    pub none_of: IdsRef<'a>,
+}
+
+impl FilterRef<'_> {
+    /// `all_of + any_of + none_of` (what `FILTER_LABELS_MAX` bounds).
+    #[must_use]
+    pub const fn label_count(&self) -> usize {
+        self.all_of.len() + self.any_of.len() + self.none_of.len()
+    }
+
+    /// Whether a point with `labels` (in any order, duplicates allowed) matches.
+    #[must_use]
+    pub fn matches(&self, labels: &[u64]) -> bool {
+        self.all_of.iter().all(|l| labels.contains(&l))
+            && (self.any_of.is_empty() || self.any_of.iter().any(|l| labels.contains(&l)))
+            && !self.none_of.iter().any(|l| labels.contains(&l))
+    }
+
+    fn check(&self) -> Result<(), Error> {
+        let count = u32::try_from(self.label_count()).unwrap_or(u32::MAX);
+        if count > FILTER_LABELS_MAX {
+            return Err(Error::FilterTooLarge {
+                count,
+                max: FILTER_LABELS_MAX,
+            });
+        }
+        Ok(())
+    }
+}
+
+impl<'a> FilterRef<'a> {
+    /// Decode a filter at the reader's position (after the queries). Checks, in this order: the
+    /// padding to 8 is present and zero, the three counts and the reserved field are present
+    /// and the reserved field is zero (else [`Error::Malformed`]), the counts sum to at most
+    /// `FILTER_LABELS_MAX` ([`Error::FilterTooLarge`]), the labels are present. The caller then
+    /// checks that the body ends here.
+    fn decode(r: &mut Reader<'a>) -> Result<Self, Error> {
+        r.pad8_named("filter padding")?;
+        let all = r.u32("filter header")?;
+        let any = r.u32("filter header")?;
+        let none = r.u32("filter header")?;
+        r.zero(4, "filter reserved")?;
+        let count = u64::from(all) + u64::from(any) + u64::from(none);
+        if count > u64::from(FILTER_LABELS_MAX) {
+            return Err(Error::FilterTooLarge {
+                count: u32::try_from(count).unwrap_or(u32::MAX),
+                max: FILTER_LABELS_MAX,
+            });
+        }
+        // Each count is at most FILTER_LABELS_MAX here: no overflow.
+        let mut list = |n: u32| {
+            r.bytes(usize_from(n) * 8, "filter labels")
+                .map(IdsRef::from_le_bytes)
+        };
+        Ok(FilterRef {
+            all_of: list(all)?,
+            any_of: list(any)?,
+            none_of: list(none)?,
+        })
+    }
+
+    /// Append the filter (padding, header, labels). The caller checked the label count.
+    fn encode(&self, out: &mut Vec<u8>, body_start: usize) {
+        put_pad8(out, body_start);
+        put_u32(out, u32_from(self.all_of.len()));
+        put_u32(out, u32_from(self.any_of.len()));
+        put_u32(out, u32_from(self.none_of.len()));
+        put_zero(out, 4);
+        self.all_of.encode(out);
+        self.any_of.encode(out);
+        self.none_of.encode(out);
     }
 }
 
@@ -198,6 +308,10 @@ pub struct Search<'a> {
     pub flags: SearchFlags,
     /// 1..=`BATCH_QUERIES_MAX` query vectors of `queries.dim()` floats.
     pub queries: VectorsRef<'a>,
+    /// Only points whose labels match this filter are returned (for every query of the batch).
+    /// `Some` sets the wire flag [`SearchFlags::HAS_FILTER`] and sends the filter after the
+    /// queries; sent only when the server enabled `FEATURE_LABELS`.
+    pub filter: Option<FilterRef<'a>>,
 }
 
 /// A request, borrowing names, ids and vectors from the body it was decoded from (or from the
@@ -327,7 +441,19 @@ impl Search<'_> {
             return Err(Error::InvalidArgument("a search needs at least one query"));
         }
         check_count(self.queries.count(), BATCH_QUERIES_MAX)?;
+        if let Some(filter) = &self.filter {
+            filter.check()?;
+        }
         Ok(())
+    }
+
+    fn flag_bits(&self) -> u32 {
+        self.flags.bits()
+            | if self.filter.is_some() {
+                SearchFlags::HAS_FILTER
+            } else {
+                0
+            }
     }
 }
 
@@ -347,6 +473,14 @@ impl Upsert<'_> {
         {
             return Err(Error::InvalidArgument(
                 "upsert needs exactly one payload per id",
+            ));
+        }
+        if self
+            .labels
+            .is_some_and(|labels| labels.count() != self.ids.len())
+        {
+            return Err(Error::InvalidArgument(
+                "upsert needs exactly one label list per id",
             ));
         }
         Ok(())
@@ -402,7 +536,9 @@ impl<'a> Request<'a> {
 
     /// Decode a request body for `opcode`. Never panics, never allocates; the result borrows
     /// from `body`. Vectors are checked to be finite (NaN/inf → [`Error::InvalidVector`]),
-    /// payloads to be at most `PAYLOAD_BYTES_MAX` ([`Error::PayloadTooLarge`]).
+    /// payloads to be at most `PAYLOAD_BYTES_MAX` ([`Error::PayloadTooLarge`]), label lists to
+    /// be at most `LABELS_PER_POINT_MAX` ([`Error::TooManyLabels`]) and filters at most
+    /// `FILTER_LABELS_MAX` ([`Error::FilterTooLarge`]).
     pub fn decode(opcode: Opcode, body: &'a [u8]) -> Result<Request<'a>, Error> {
         let mut r = Reader::new(body);
         let request = match opcode {
@@ -477,17 +613,24 @@ impl<'a> Request<'a> {
                 } else {
                     None
                 };
+                // The label section is present iff the body continues after the payload section.
+                let labels = if payloads.is_some() && r.remaining() > 0 {
+                    Some(LabelsRef::decode(&mut r, count)?)
+                } else {
+                    None
+                };
                 Request::Upsert(Upsert {
                     collection,
                     ids,
                     vectors,
                     payloads,
+                    labels,
                 })
             }
             Opcode::Get | Opcode::Delete => {
                 let count = r.u32("ids")?;
                 let flags = r.u32("ids")?;
-                if flags & !IdsRequest::WITH_PAYLOADS != 0 {
+                if flags & !(IdsRequest::WITH_PAYLOADS | IdsRequest::WITH_LABELS) != 0 {
                     return Err(Error::InvalidArgument("reserved get/delete flag bits set"));
                 }
                 if opcode == Opcode::Delete && flags != 0 {
@@ -500,6 +643,7 @@ impl<'a> Request<'a> {
                     collection,
                     ids,
                     with_payloads: flags & IdsRequest::WITH_PAYLOADS != 0,
+                    with_labels: flags & IdsRequest::WITH_LABELS != 0,
                 };
                 if opcode == Opcode::Get {
                     Request::Get(ids)
@@ -525,7 +669,8 @@ impl<'a> Request<'a> {
             Opcode::Search => {
                 let k = r.u32("search")?;
                 let expansion_search = r.u32("search")?;
-                let flags = SearchFlags::from_bits(r.u32("search")?)?;
+                let bits = r.u32("search")?;
+                let flags = SearchFlags::from_bits(bits & !SearchFlags::HAS_FILTER)?;
                 let count = r.u32("search")?;
                 let dim = r.u32("search")?;
                 r.zero(4, "search reserved")?;
@@ -533,15 +678,20 @@ impl<'a> Request<'a> {
                 check_dim(dim)?;
                 let collection = r.collection_name(false)?;
                 let floats = r.bytes(usize_from(count) * usize_from(dim) * 4, "search queries")?;
-                let search = Search {
+                let mut search = Search {
                     collection,
                     k,
                     expansion_search,
                     flags,
                     queries: VectorsRef::from_le_bytes(floats, dim),
+                    filter: None,
                 };
                 search.validate_scalars()?;
                 check_finite(&search.queries)?;
+                // The filter follows the queries iff HAS_FILTER; the body then ends after it.
+                if bits & SearchFlags::HAS_FILTER != 0 {
+                    search.filter = Some(FilterRef::decode(&mut r)?);
+                }
                 Request::Search(search)
             }
         };
@@ -609,13 +759,23 @@ impl<'a> Request<'a> {
                 put_short_str(out, body_start, u.collection, COLLECTION_NAME_BYTES_MAX);
                 u.ids.encode(out);
                 u.vectors.encode(out);
-                if let Some(payloads) = u.payloads {
-                    payloads.encode(out, body_start)?;
+                match (u.payloads, u.labels) {
+                    (Some(payloads), _) => payloads.encode(out, body_start)?,
+                    // Labels need a payload section before them: an all-empty one (no payloads).
+                    (None, Some(_)) => put_payload_section(
+                        out,
+                        body_start,
+                        std::iter::repeat_n(&[][..], u.ids.len()),
+                    )?,
+                    (None, None) => {}
+                }
+                if let Some(labels) = u.labels {
+                    labels.encode(out, body_start)?;
                 }
             }
             Request::Get(g) | Request::Delete(g) => {
                 check_name(g.collection)?;
-                if g.with_payloads && matches!(self, Request::Delete(_)) {
+                if g.flags() != 0 && matches!(self, Request::Delete(_)) {
                     return Err(Error::InvalidArgument("DELETE takes no flags"));
                 }
                 let count = check_count(g.ids.len(), BATCH_IDS_MAX)?;
@@ -636,12 +796,15 @@ impl<'a> Request<'a> {
                 s.validate_scalars()?;
                 put_u32(out, s.k);
                 put_u32(out, s.expansion_search);
-                put_u32(out, s.flags.bits());
+                put_u32(out, s.flag_bits());
                 put_u32(out, u32_from(s.queries.count()));
                 put_u32(out, s.queries.dim());
                 put_zero(out, 4);
                 put_short_str(out, body_start, s.collection, COLLECTION_NAME_BYTES_MAX);
                 s.queries.encode(out);
+                if let Some(filter) = &s.filter {
+                    filter.encode(out, body_start);
+                }
             }
         }
         Ok(())

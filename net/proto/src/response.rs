@@ -7,7 +7,7 @@ use crate::limits::{
     ERROR_MESSAGE_BYTES_MAX, K_MAX, SHARDS_MAX, STATS_ENTRIES_MAX, STAT_NAME_BYTES_MAX,
 };
 use crate::request::Metric;
-use crate::vectors::{put_payload_section, IdsRef, PayloadsRef, VectorsRef};
+use crate::vectors::{put_payload_section, IdsRef, LabelsRef, PayloadsRef, VectorsRef};
 use crate::wire::{
     is_valid_collection_name, put_f32, put_pad8, put_short_str, put_u16, put_u32, put_u64, put_u8,
     put_zero, u32_from, usize_from, Reader,
@@ -75,7 +75,8 @@ pub struct WriteAck {
 }
 
 /// GET response: for each requested id (in request order) whether it was found; the vectors of
-/// the found ids, in the same order, packed; and their payloads if the request asked for them.
+/// the found ids, in the same order, packed; and their payloads and labels if the request asked
+/// for them.
 #[derive(Clone, Debug, PartialEq)]
 pub struct GetResponse<'a> {
     /// One flag per requested id.
@@ -85,7 +86,15 @@ pub struct GetResponse<'a> {
     /// One payload per found id, in the same order as `vectors`: `Some` iff the request had
     /// `with_payloads` (a server must then send it), `None` otherwise. When no id was found the
     /// section is empty on the wire and decodes as `None`.
+    ///
+    /// With `labels` set and `payloads` `None`, the encoder sends an all-empty payload section
+    /// (the label section must follow one), which decodes as `Some` empty payloads.
     pub payloads: Option<PayloadsRef<'a>>,
+    /// One label list per found id, in the same order as `vectors` (sorted and deduplicated,
+    /// as the engine stores them): `Some` iff the request had `with_labels` (a server must then
+    /// send it), `None` otherwise. When no id was found the section is empty on the wire and
+    /// decodes as `None`.
+    pub labels: Option<LabelsRef<'a>>,
 }
 
 impl<'a> GetResponse<'a> {
@@ -109,6 +118,19 @@ impl<'a> GetResponse<'a> {
         self.found.iter().map(move |&found| {
             if found {
                 payloads.as_mut().and_then(Iterator::next)
+            } else {
+                None
+            }
+        })
+    }
+
+    /// For each requested id, its labels; `None` if the id was not found or the response has
+    /// no label section.
+    pub fn iter_labels(&self) -> impl Iterator<Item = Option<IdsRef<'a>>> + '_ {
+        let mut labels = self.labels.map(|labels| labels.iter());
+        self.found.iter().map(move |&found| {
+            if found {
+                labels.as_mut().and_then(Iterator::next)
             } else {
                 None
             }
@@ -488,10 +510,17 @@ impl<'a> Response<'a> {
                 } else {
                     None
                 };
+                // The label section is present iff the body continues after the payload section.
+                let labels = if payloads.is_some() && r.remaining() > 0 {
+                    Some(LabelsRef::decode(&mut r, found_count)?)
+                } else {
+                    None
+                };
                 Response::Get(GetResponse {
                     found,
                     vectors,
                     payloads,
+                    labels,
                 })
             }
             Opcode::Search => {
@@ -677,6 +706,9 @@ impl<'a> Response<'a> {
                 if g.payloads.is_some_and(|p| p.count() != found_count) {
                     return Err(Error::InvalidArgument("get: one payload per found id"));
                 }
+                if g.labels.is_some_and(|l| l.count() != found_count) {
+                    return Err(Error::InvalidArgument("get: one label list per found id"));
+                }
                 put_u32(out, count);
                 put_u32(out, g.vectors.dim());
                 for &f in &g.found {
@@ -684,8 +716,18 @@ impl<'a> Response<'a> {
                 }
                 put_pad8(out, body_start);
                 g.vectors.encode(out);
-                if let Some(payloads) = g.payloads {
-                    payloads.encode(out, body_start)?;
+                match (g.payloads, g.labels) {
+                    (Some(payloads), _) => payloads.encode(out, body_start)?,
+                    // Labels need a payload section before them: an all-empty one (no payloads).
+                    (None, Some(_)) => put_payload_section(
+                        out,
+                        body_start,
+                        std::iter::repeat_n(&[][..], found_count),
+                    )?,
+                    (None, None) => {}
+                }
+                if let Some(labels) = g.labels {
+                    labels.encode(out, body_start)?;
                 }
             }
             Response::Search(s) => {

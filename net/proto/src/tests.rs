@@ -39,6 +39,12 @@ fn decode_response(bytes: &[u8]) -> Result<Response<'_>, Error> {
 const QUERY: [f32; 3] = [0.5, -1.0, 2.0];
 const UPSERT_VECTORS: [f32; 6] = [0.5, -1.0, 2.0, 3.0, 4.0, 5.0];
 const GOLDEN_PAYLOADS: [&[u8]; 3] = [br#"{"a":1}"#, b"", b"xyz"];
+const GOLDEN_LABELS: [&[u64]; 3] = [&[1, 5], &[], &[7]];
+const GOLDEN_FILTER: FilterRef<'static> = FilterRef {
+    all_of: IdsRef::new(&[1]),
+    any_of: IdsRef::new(&[2, 3]),
+    none_of: IdsRef::new(&[]),
+};
 
 /// The golden frames. The same names and hex strings are pasted into
 /// `net/clients/python/tests/test_protocol.py`; both suites must agree byte for byte.
@@ -113,6 +119,7 @@ fn golden_frames() -> Vec<(&'static str, Vec<u8>)> {
                     ids: IdsRef::new(&[1, 2]),
                     vectors: VectorsRef::new(&UPSERT_VECTORS, 3),
                     payloads: None,
+                    labels: None,
                 }),
             ),
         ),
@@ -135,6 +142,7 @@ fn golden_frames() -> Vec<(&'static str, Vec<u8>)> {
                     collection: "docs",
                     ids: IdsRef::new(&[1, 7]),
                     with_payloads: false,
+                    with_labels: false,
                 }),
             ),
         ),
@@ -146,6 +154,7 @@ fn golden_frames() -> Vec<(&'static str, Vec<u8>)> {
                     found: vec![true, false],
                     vectors: VectorsRef::new(&QUERY, 3),
                     payloads: None,
+                    labels: None,
                 }),
                 Opcode::Get,
             ),
@@ -164,6 +173,7 @@ fn golden_frames() -> Vec<(&'static str, Vec<u8>)> {
                         with_payloads: false,
                     },
                     queries: VectorsRef::new(&QUERY, 3),
+                    filter: None,
                 }),
             ),
         ),
@@ -196,6 +206,7 @@ fn golden_frames() -> Vec<(&'static str, Vec<u8>)> {
                     collection: "docs",
                     ids: IdsRef::new(&[2]),
                     with_payloads: false,
+                    with_labels: false,
                 }),
             ),
         ),
@@ -279,6 +290,7 @@ fn golden_frames() -> Vec<(&'static str, Vec<u8>)> {
                     ids: IdsRef::new(&[1, 2, 3]),
                     vectors: VectorsRef::new(&UPSERT_VECTORS, 2),
                     payloads: Some(PayloadsRef::new(&GOLDEN_PAYLOADS)),
+                    labels: None,
                 }),
             ),
         ),
@@ -290,6 +302,7 @@ fn golden_frames() -> Vec<(&'static str, Vec<u8>)> {
                     collection: "docs",
                     ids: IdsRef::new(&[1, 7]),
                     with_payloads: true,
+                    with_labels: false,
                 }),
             ),
         ),
@@ -301,6 +314,7 @@ fn golden_frames() -> Vec<(&'static str, Vec<u8>)> {
                     found: vec![true, false],
                     vectors: VectorsRef::new(&QUERY, 3),
                     payloads: Some(PayloadsRef::new(&GOLDEN_PAYLOADS[..1])),
+                    labels: None,
                 }),
                 Opcode::Get,
             ),
@@ -319,6 +333,7 @@ fn golden_frames() -> Vec<(&'static str, Vec<u8>)> {
                         with_payloads: true,
                     },
                     queries: VectorsRef::new(&UPSERT_VECTORS, 3),
+                    filter: None,
                 }),
             ),
         ),
@@ -374,6 +389,111 @@ fn golden_frames() -> Vec<(&'static str, Vec<u8>)> {
                     lsn: None,
                 }),
                 Opcode::SetPayload,
+            ),
+        ),
+        (
+            // The golden upsert with payloads, plus labels: the payloads end at body offset 90,
+            // 6 bytes of padding to 96, 3 counts end at 108, 4 bytes of padding to 112, then
+            // the 3 labels end the body at 136.
+            "upsert_labels_request",
+            request_frame(
+                18,
+                &Request::Upsert(Upsert {
+                    collection: "docs",
+                    ids: IdsRef::new(&[1, 2, 3]),
+                    vectors: VectorsRef::new(&UPSERT_VECTORS, 2),
+                    payloads: Some(PayloadsRef::new(&GOLDEN_PAYLOADS)),
+                    labels: Some(LabelsRef::new(&GOLDEN_LABELS)),
+                }),
+            ),
+        ),
+        (
+            // Labels without payloads: an all-empty payload section (2 zero lengths, ending at
+            // 64) comes first; the counts end at 72 (no padding), the 2 labels at 88.
+            "upsert_labels_only_request",
+            request_frame(
+                19,
+                &Request::Upsert(Upsert {
+                    collection: "docs",
+                    ids: IdsRef::new(&[1, 2]),
+                    vectors: VectorsRef::new(&UPSERT_VECTORS, 3),
+                    payloads: None,
+                    labels: Some(LabelsRef::new(&GOLDEN_LABELS[..2])),
+                }),
+            ),
+        ),
+        (
+            "get_labels_request",
+            request_frame(
+                20,
+                &Request::Get(IdsRequest {
+                    collection: "docs",
+                    ids: IdsRef::new(&[1, 7]),
+                    with_payloads: false,
+                    with_labels: true,
+                }),
+            ),
+        ),
+        (
+            // WITH_LABELS alone: one found id, an all-empty payload section (its length ends at
+            // 32), the count at 36, 4 bytes of padding, 2 labels.
+            "get_labels_response",
+            response_frame(
+                20,
+                &Response::Get(GetResponse {
+                    found: vec![true, false],
+                    vectors: VectorsRef::new(&QUERY, 3),
+                    payloads: None,
+                    labels: Some(LabelsRef::new(&GOLDEN_LABELS[..1])),
+                }),
+                Opcode::Get,
+            ),
+        ),
+        (
+            "get_payloads_labels_request",
+            request_frame(
+                21,
+                &Request::Get(IdsRequest {
+                    collection: "docs",
+                    ids: IdsRef::new(&[1, 7]),
+                    with_payloads: true,
+                    with_labels: true,
+                }),
+            ),
+        ),
+        (
+            // Both sections: the payload ends at 39, 1 byte of padding, the count at 44, 4
+            // bytes of padding, 2 labels.
+            "get_payloads_labels_response",
+            response_frame(
+                21,
+                &Response::Get(GetResponse {
+                    found: vec![true, false],
+                    vectors: VectorsRef::new(&QUERY, 3),
+                    payloads: Some(PayloadsRef::new(&GOLDEN_PAYLOADS[..1])),
+                    labels: Some(LabelsRef::new(&GOLDEN_LABELS[..1])),
+                }),
+                Opcode::Get,
+            ),
+        ),
+        (
+            // EXACT | HAS_FILTER: the query ends at 44, 4 bytes of padding, the filter header
+            // (1, 2, 0, reserved) ends at 64, then all_of [1] and any_of [2, 3].
+            "search_filter_request",
+            request_frame(
+                22,
+                &Request::Search(Search {
+                    collection: "docs",
+                    k: 2,
+                    expansion_search: 0,
+                    flags: SearchFlags {
+                        exact: true,
+                        allow_partial: false,
+                        with_payloads: false,
+                    },
+                    queries: VectorsRef::new(&QUERY, 3),
+                    filter: Some(GOLDEN_FILTER),
+                }),
             ),
         ),
     ]
@@ -564,6 +684,7 @@ fn search_limits() {
         expansion_search: 0,
         flags: SearchFlags::default(),
         queries: VectorsRef::new(&[0.0f32; 8][..count], 1),
+        filter: None,
     };
     assert_eq!(
         Request::Search(search(0, 1)).encode(RequestId(1), &mut buf),
@@ -645,6 +766,7 @@ fn get_response_iterates_in_request_order() {
         found: vec![false, true, false, true],
         vectors: VectorsRef::new(&floats, 2),
         payloads: None,
+        labels: None,
     };
     let got: Vec<Option<Vec<f32>>> = g.iter().map(|v| v.map(|v| v.to_vec())).collect();
     assert_eq!(
@@ -667,6 +789,7 @@ fn upsert_with<'a>(
         ids: IdsRef::new(ids),
         vectors: VectorsRef::new(vectors, 1),
         payloads: payloads.map(PayloadsRef::new),
+        labels: None,
     })
 }
 
@@ -767,12 +890,13 @@ fn malformed_payload_sections_are_rejected() {
             "cut {cut}"
         );
     }
-    // Trailing bytes after the last payload (no trailing padding allowed).
+    // Bytes after the last payload start a label section (no trailing padding allowed): one
+    // byte is a truncated one.
     let mut long = body.clone();
     long.push(0);
     assert_eq!(
         Request::decode(Opcode::Upsert, &long),
-        Err(Error::Malformed("trailing bytes after body"))
+        Err(Error::Malformed("label padding"))
     );
 
     // Two points of dim 1 end at 8 + 8 + 16 + 8 = 40; lengths end at 48: no padding. One
@@ -782,6 +906,7 @@ fn malformed_payload_sections_are_rejected() {
         ids: IdsRef::new(&[7]),
         vectors: VectorsRef::new(&[1.0, 2.0], 2),
         payloads: Some(PayloadsRef::new(&payloads)),
+        labels: None,
     });
     let body = body_of(&request);
     assert_eq!(body.len(), 36 + 4 + 3);
@@ -808,6 +933,7 @@ fn get_and_delete_flags() {
         collection: "docs",
         ids: IdsRef::new(&[1, 2]),
         with_payloads: true,
+        with_labels: false,
     });
     let body = body_of(&get);
     assert_eq!(&body[4..8], &IdsRequest::WITH_PAYLOADS.to_le_bytes());
@@ -817,11 +943,12 @@ fn get_and_delete_flags() {
         Request::decode(Opcode::Delete, &body),
         Err(Error::InvalidArgument("DELETE takes no flags"))
     );
-    // Reserved bits, GET or DELETE.
+    // Reserved bits, GET or DELETE (bit 1 is WITH_LABELS, GET only).
     for (bits, op) in [
-        (2u32, Opcode::Get),
+        (4u32, Opcode::Get),
         (0x8000_0000, Opcode::Get),
         (2, Opcode::Delete),
+        (4, Opcode::Delete),
     ] {
         let mut bad = body.clone();
         bad[4..8].copy_from_slice(&bits.to_le_bytes());
@@ -834,6 +961,7 @@ fn get_and_delete_flags() {
         collection: "docs",
         ids: IdsRef::new(&[1]),
         with_payloads: true,
+        with_labels: false,
     });
     assert_eq!(
         delete.encode(RequestId(1), &mut out),
@@ -866,6 +994,7 @@ fn get_response_payloads() {
         found: vec![false, true, false, true],
         vectors: VectorsRef::new(&floats, 2),
         payloads: Some(PayloadsRef::new(&payloads)),
+        labels: None,
     };
     assert_eq!(
         response.iter_payloads().collect::<Vec<_>>(),
@@ -917,6 +1046,7 @@ fn get_response_payloads() {
         found: vec![false, false],
         vectors: VectorsRef::empty(2),
         payloads: Some(PayloadsRef::new(&[])),
+        labels: None,
     };
     let mut body = Vec::new();
     Response::Get(none_found.clone())
@@ -1307,6 +1437,7 @@ fn zero_copy_vectors_when_aligned() {
             expansion_search: 0,
             flags: SearchFlags::default(),
             queries: VectorsRef::new(&floats, 64),
+            filter: None,
         }),
     );
     // Copy into an 8-aligned buffer (a Vec<u64>'s allocation, viewed through to_ne_bytes).
@@ -1333,6 +1464,646 @@ fn zero_copy_vectors_when_aligned() {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Labels and filters
+// ---------------------------------------------------------------------------------------------
+
+fn labelled_upsert<'a>(
+    ids: &'a [u64],
+    vectors: &'a [f32],
+    dim: u32,
+    payloads: Option<&'a [&'a [u8]]>,
+    labels: Option<&'a [&'a [u64]]>,
+) -> Request<'a> {
+    Request::Upsert(Upsert {
+        collection: "docs",
+        ids: IdsRef::new(ids),
+        vectors: VectorsRef::new(vectors, dim),
+        payloads: payloads.map(PayloadsRef::new),
+        labels: labels.map(LabelsRef::new),
+    })
+}
+
+#[test]
+fn feature_and_limit_constants() {
+    assert_eq!(FEATURE_LABELS, 2);
+    assert_eq!(FEATURES_SUPPORTED, FEATURE_PAYLOADS | FEATURE_LABELS);
+    assert_eq!(LABELS_PER_POINT_MAX, 64);
+    assert_eq!(FILTER_LABELS_MAX, 256);
+    assert_eq!(IdsRequest::WITH_LABELS, 2);
+    assert_eq!(SearchFlags::HAS_FILTER, 8);
+}
+
+#[test]
+fn upsert_label_section_layout() {
+    let ids = [1u64, 2, 3];
+    let vectors = [1.0f32, 2.0, 3.0];
+    let labels: [&[u64]; 3] = [&[4], &[], &[5, 6]];
+    let payloads: [&[u8]; 3] = [b"a", b"", b"bc"];
+    // Payloads and labels: vectors end at 52, lengths at 64, no padding, 3 payload bytes end at
+    // 67, 5 bytes of padding to 72, counts end at 84, 4 bytes of padding to 88, 3 labels.
+    let request = labelled_upsert(&ids, &vectors, 1, Some(&payloads), Some(&labels));
+    let body = body_of(&request);
+    assert_eq!(body.len(), 88 + 24);
+    assert_eq!(&body[64..67], b"abc");
+    assert_eq!(&body[67..72], &[0; 5]);
+    assert_eq!(&body[72..84], &[1, 0, 0, 0, 0, 0, 0, 0, 2, 0, 0, 0]);
+    assert_eq!(&body[84..88], &[0; 4]);
+    assert_eq!(&body[88..96], &4u64.to_le_bytes());
+    assert_eq!(Request::decode(Opcode::Upsert, &body), Ok(request));
+
+    // Labels without payloads: an all-empty payload section first (12 zero bytes of lengths),
+    // which decodes as three empty payloads.
+    let labels_only = labelled_upsert(&ids, &vectors, 1, None, Some(&labels));
+    let body = body_of(&labels_only);
+    assert_eq!(&body[52..64], &[0; 12]);
+    assert_eq!(body.len(), 64 + 12 + 4 + 24);
+    let Ok(Request::Upsert(decoded)) = Request::decode(Opcode::Upsert, &body) else {
+        panic!("decode")
+    };
+    assert_eq!(decoded.payloads.map(|p| p.to_vec()), Some(vec![vec![]; 3]));
+    assert_eq!(
+        decoded.labels.map(|l| l.to_vec()),
+        Some(vec![vec![4], vec![], vec![5, 6]])
+    );
+    let empties: [&[u8]; 3] = [b"", b"", b""];
+    assert_eq!(
+        Request::Upsert(decoded),
+        labelled_upsert(&ids, &vectors, 1, Some(&empties), Some(&labels))
+    );
+    // ... which is byte for byte what an explicit all-empty payload section gives.
+    assert_eq!(
+        body_of(&labelled_upsert(
+            &ids,
+            &vectors,
+            1,
+            Some(&empties),
+            Some(&labels)
+        )),
+        body
+    );
+
+    // All lists empty: still a section (zero counts), decoded as Some.
+    let none: [&[u64]; 3] = [&[], &[], &[]];
+    let request = labelled_upsert(&ids, &vectors, 1, Some(&payloads), Some(&none));
+    let body = body_of(&request);
+    let Ok(Request::Upsert(decoded)) = Request::decode(Opcode::Upsert, &body) else {
+        panic!("decode")
+    };
+    assert_eq!(decoded.labels.map(|l| l.to_vec()), Some(vec![vec![]; 3]));
+
+    // Maximal lists next to empty ones, through a whole frame.
+    let max: Vec<u64> = (0..u64::from(LABELS_PER_POINT_MAX)).collect();
+    let mixed: [&[u64]; 3] = [&max, &[], &max];
+    let request = labelled_upsert(&ids, &vectors, 1, None, Some(&mixed));
+    assert!(matches!(
+        decode_request(&request_frame(9, &request)),
+        Ok(Request::Upsert(Upsert { labels: Some(l), .. })) if l.to_vec() == [max.clone(), vec![], max.clone()]
+    ));
+
+    // Zero points: both sections are empty, so the request decodes without either.
+    let empty = Request::Upsert(Upsert {
+        collection: "docs",
+        ids: IdsRef::new(&[]),
+        vectors: VectorsRef::empty(1),
+        payloads: None,
+        labels: Some(LabelsRef::new(&[])),
+    });
+    let body = body_of(&empty);
+    assert_eq!(body.len(), 16);
+    assert!(matches!(
+        Request::decode(Opcode::Upsert, &body),
+        Ok(Request::Upsert(Upsert {
+            payloads: None,
+            labels: None,
+            ..
+        }))
+    ));
+}
+
+#[test]
+fn upsert_label_encoder_refuses_bad_requests() {
+    let ids = [1u64, 2];
+    let vectors = [1.0f32, 2.0];
+    let mut out = Vec::new();
+    let one: [&[u64]; 1] = [&[1]];
+    assert_eq!(
+        labelled_upsert(&ids, &vectors, 1, None, Some(&one)).encode(RequestId(1), &mut out),
+        Err(Error::InvalidArgument(
+            "upsert needs exactly one label list per id"
+        ))
+    );
+    let over: Vec<u64> = (0..=u64::from(LABELS_PER_POINT_MAX)).collect();
+    let lists: [&[u64]; 2] = [&[1], &over];
+    let e = labelled_upsert(&ids, &vectors, 1, None, Some(&lists))
+        .encode(RequestId(1), &mut out)
+        .expect_err("too many");
+    assert_eq!(
+        e,
+        Error::TooManyLabels {
+            point_index: 1,
+            count: LABELS_PER_POINT_MAX + 1,
+            max: LABELS_PER_POINT_MAX
+        }
+    );
+    assert_eq!(e.code(), ErrorCode::InvalidArgument);
+    assert!(!e.is_fatal());
+    assert!(e.to_string().contains("point 1"), "{e}");
+    assert!(out.is_empty(), "failed encodes leave the buffer unchanged");
+}
+
+#[test]
+fn upsert_label_section_decode_errors() {
+    let op = Opcode::Upsert;
+    let ids = [1u64, 2];
+    let vectors = [1.0f32, 2.0, 3.0, 4.0];
+    let payloads: [&[u8]; 2] = [b"abc", b""];
+    let labels: [&[u64]; 2] = [&[9], &[]];
+    // dim 2: vectors end at 48, lengths at 56, 3 payload bytes at 59, 5 bytes of padding to 64,
+    // counts end at 72, no second padding, 1 label ends the body at 80.
+    let body = body_of(&labelled_upsert(
+        &ids,
+        &vectors,
+        2,
+        Some(&payloads),
+        Some(&labels),
+    ));
+    assert_eq!(body.len(), 80);
+    let payloads_end = 59;
+    assert!(Request::decode(op, &body).is_ok());
+    // Cut exactly after the payload section: the same upsert without labels.
+    assert!(matches!(
+        Request::decode(op, &body[..payloads_end]),
+        Ok(Request::Upsert(Upsert {
+            labels: None,
+            payloads: Some(_),
+            ..
+        }))
+    ));
+    // Truncated anywhere inside the label section: Malformed.
+    for cut in payloads_end + 1..body.len() {
+        let e = Request::decode(op, &body[..cut]).expect_err("truncated");
+        assert!(matches!(e, Error::Malformed(_)), "cut {cut}: {e:?}");
+    }
+    // Non-zero padding before the counts.
+    for at in payloads_end..64 {
+        let mut bad = body.clone();
+        bad[at] = 1;
+        assert_eq!(
+            Request::decode(op, &bad),
+            Err(Error::Malformed("label padding")),
+            "byte {at}"
+        );
+    }
+    // A count over the limit: InvalidArgument naming the point index.
+    let mut big = body.clone();
+    big[68..72].copy_from_slice(&(LABELS_PER_POINT_MAX + 1).to_le_bytes());
+    let e = Request::decode(op, &big).expect_err("too many");
+    assert_eq!(
+        e,
+        Error::TooManyLabels {
+            point_index: 1,
+            count: LABELS_PER_POINT_MAX + 1,
+            max: LABELS_PER_POINT_MAX
+        }
+    );
+    assert_eq!(e.code(), ErrorCode::InvalidArgument);
+    // Counts that disagree with the labels present (more, or fewer: trailing bytes).
+    let mut more = body.clone();
+    more[64..68].copy_from_slice(&2u32.to_le_bytes());
+    assert_eq!(Request::decode(op, &more), Err(Error::Malformed("labels")));
+    let mut fewer = body.clone();
+    fewer[64..68].copy_from_slice(&0u32.to_le_bytes());
+    assert_eq!(
+        Request::decode(op, &fewer),
+        Err(Error::Malformed("trailing bytes after body"))
+    );
+    let mut long = body.clone();
+    long.extend_from_slice(&[0; 8]);
+    assert_eq!(
+        Request::decode(op, &long),
+        Err(Error::Malformed("trailing bytes after body"))
+    );
+    // One point of dim 1: the counts end at 4 mod 8, so 4 bytes of padding before the labels.
+    let one: [&[u64]; 1] = [&[3]];
+    let body = body_of(&labelled_upsert(
+        &ids[..1],
+        &vectors[..1],
+        1,
+        None,
+        Some(&one),
+    ));
+    // vectors end at 28, the length at 32, the count at 36, padding to 40, the label.
+    assert_eq!(body.len(), 48);
+    assert_eq!(&body[32..36], &1u32.to_le_bytes());
+    for at in 36..40 {
+        let mut bad = body.clone();
+        bad[at] = 1;
+        assert_eq!(
+            Request::decode(op, &bad),
+            Err(Error::Malformed("label padding")),
+            "byte {at}"
+        );
+    }
+}
+
+#[test]
+fn get_with_labels_flag() {
+    let request = |with_payloads, with_labels| {
+        Request::Get(IdsRequest {
+            collection: "docs",
+            ids: IdsRef::new(&[1, 2]),
+            with_payloads,
+            with_labels,
+        })
+    };
+    for (with_payloads, with_labels, bits) in [
+        (false, true, IdsRequest::WITH_LABELS),
+        (
+            true,
+            true,
+            IdsRequest::WITH_PAYLOADS | IdsRequest::WITH_LABELS,
+        ),
+    ] {
+        let get = request(with_payloads, with_labels);
+        let body = body_of(&get);
+        assert_eq!(&body[4..8], &bits.to_le_bytes());
+        assert_eq!(Request::decode(Opcode::Get, &body), Ok(get));
+        // The same body as a DELETE: no flags allowed.
+        assert_eq!(
+            Request::decode(Opcode::Delete, &body),
+            Err(Error::InvalidArgument("DELETE takes no flags"))
+        );
+    }
+    let mut out = Vec::new();
+    let delete = Request::Delete(IdsRequest {
+        collection: "docs",
+        ids: IdsRef::new(&[1]),
+        with_payloads: false,
+        with_labels: true,
+    });
+    assert_eq!(
+        delete.encode(RequestId(1), &mut out),
+        Err(Error::InvalidArgument("DELETE takes no flags"))
+    );
+    assert!(out.is_empty());
+}
+
+fn get_response_body(response: &GetResponse<'_>) -> Vec<u8> {
+    let mut body = Vec::new();
+    Response::Get(response.clone())
+        .encode_body(&mut body)
+        .expect("encode");
+    body
+}
+
+#[test]
+fn get_response_labels() {
+    let floats = [1.0f32, 2.0, 3.0, 4.0];
+    let payloads: [&[u8]; 2] = [b"first", b""];
+    let labels: [&[u64]; 2] = [&[2, 3], &[]];
+    let response = GetResponse {
+        found: vec![false, true, false, true],
+        vectors: VectorsRef::new(&floats, 2),
+        payloads: Some(PayloadsRef::new(&payloads)),
+        labels: Some(LabelsRef::new(&labels)),
+    };
+    assert_eq!(
+        response
+            .iter_labels()
+            .map(|l| l.map(|l| l.to_vec()))
+            .collect::<Vec<_>>(),
+        vec![None, Some(vec![2, 3]), None, Some(vec![])]
+    );
+    let body = get_response_body(&response);
+    assert_eq!(
+        Response::decode(Opcode::Get, &body),
+        Ok(Response::Get(response.clone()))
+    );
+    // Labels alone: the all-empty payload section comes first and decodes as empty payloads.
+    let labels_only = GetResponse {
+        payloads: None,
+        ..response.clone()
+    };
+    let body = get_response_body(&labels_only);
+    // found flags padded to 16, vectors end at 32, lengths at 40, counts at 48, 2 labels.
+    assert_eq!(body.len(), 48 + 16);
+    assert_eq!(&body[32..40], &[0; 8]);
+    let Ok(Response::Get(decoded)) = Response::decode(Opcode::Get, &body) else {
+        panic!("decode")
+    };
+    assert_eq!(decoded.payloads.map(|p| p.to_vec()), Some(vec![vec![]; 2]));
+    assert_eq!(decoded.labels, labels_only.labels);
+    assert!(decoded.iter_payloads().flatten().all(<[u8]>::is_empty));
+    // Without labels, iter_labels yields None everywhere.
+    let plain = GetResponse {
+        labels: None,
+        ..response.clone()
+    };
+    assert!(plain.iter_labels().all(|l| l.is_none()));
+    // No id found: both sections are empty, the body ends after the vectors as before.
+    let nothing = GetResponse {
+        found: vec![false, false],
+        vectors: VectorsRef::empty(2),
+        payloads: None,
+        labels: Some(LabelsRef::new(&[])),
+    };
+    let body = get_response_body(&nothing);
+    assert_eq!(body.len(), 16);
+    assert_eq!(
+        Response::decode(Opcode::Get, &body),
+        Ok(Response::Get(GetResponse {
+            labels: None,
+            ..nothing
+        }))
+    );
+    // Wrong label count, or a list over the limit, on encode.
+    let wrong = GetResponse {
+        labels: Some(LabelsRef::new(&labels[..1])),
+        ..response.clone()
+    };
+    assert_eq!(
+        Response::Get(wrong).encode_body(&mut Vec::new()),
+        Err(Error::InvalidArgument("get: one label list per found id"))
+    );
+    let over: Vec<u64> = (0..=u64::from(LABELS_PER_POINT_MAX)).collect();
+    let too_many: [&[u64]; 2] = [&[], &over];
+    let bad = GetResponse {
+        labels: Some(LabelsRef::new(&too_many)),
+        ..response.clone()
+    };
+    assert!(matches!(
+        Response::Get(bad).encode(RequestId(1), Opcode::Get.as_u8(), &mut Vec::new()),
+        Err(Error::TooManyLabels { point_index: 1, .. })
+    ));
+    // Decode errors: truncated, trailing, padding, count over the limit.
+    let body = get_response_body(&response);
+    let payload_end = get_response_body(&GetResponse {
+        labels: None,
+        ..response.clone()
+    })
+    .len();
+    assert_eq!(payload_end, 45);
+    for cut in payload_end + 1..body.len() {
+        assert!(
+            matches!(
+                Response::decode(Opcode::Get, &body[..cut]),
+                Err(Error::Malformed(_))
+            ),
+            "cut {cut}"
+        );
+    }
+    let mut long = body.clone();
+    long.push(0);
+    assert_eq!(
+        Response::decode(Opcode::Get, &long),
+        Err(Error::Malformed("trailing bytes after body"))
+    );
+    for at in payload_end..48 {
+        let mut bad = body.clone();
+        bad[at] = 1;
+        assert_eq!(
+            Response::decode(Opcode::Get, &bad),
+            Err(Error::Malformed("label padding")),
+            "byte {at}"
+        );
+    }
+    let mut big = body.clone();
+    big[48..52].copy_from_slice(&(LABELS_PER_POINT_MAX + 1).to_le_bytes());
+    assert!(matches!(
+        Response::decode(Opcode::Get, &big),
+        Err(Error::TooManyLabels { point_index: 0, .. })
+    ));
+}
+
+fn filtered_search<'a>(queries: &'a [f32], dim: u32, filter: Option<FilterRef<'a>>) -> Request<'a> {
+    Request::Search(Search {
+        collection: "docs",
+        k: 3,
+        expansion_search: 0,
+        flags: SearchFlags::default(),
+        queries: VectorsRef::new(queries, dim),
+        filter,
+    })
+}
+
+#[test]
+fn search_filter_layout() {
+    let filter = FilterRef {
+        all_of: IdsRef::new(&[1, 2]),
+        any_of: IdsRef::new(&[]),
+        none_of: IdsRef::new(&[u64::MAX]),
+    };
+    // One query of dim 2: the queries end at 40 (8-aligned), no padding.
+    let queries = [1.0f32, 2.0, 3.0];
+    let request = filtered_search(&queries[..2], 2, Some(filter));
+    let body = body_of(&request);
+    assert_eq!(&body[8..12], &SearchFlags::HAS_FILTER.to_le_bytes());
+    assert_eq!(
+        &body[40..56],
+        &[2, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0]
+    );
+    assert_eq!(
+        &body[56..72],
+        &[1, 0, 0, 0, 0, 0, 0, 0, 2, 0, 0, 0, 0, 0, 0, 0]
+    );
+    assert_eq!(&body[72..], &u64::MAX.to_le_bytes());
+    assert_eq!(Request::decode(Opcode::Search, &body), Ok(request));
+    // One query of dim 3: the queries end at 44, 4 bytes of padding.
+    let request = filtered_search(&queries, 3, Some(filter));
+    let body = body_of(&request);
+    assert_eq!(body.len(), 48 + 16 + 24);
+    assert_eq!(&body[44..48], &[0; 4]);
+    assert_eq!(Request::decode(Opcode::Search, &body), Ok(request));
+    // No filter: no flag, the body ends after the queries as before.
+    let plain = body_of(&filtered_search(&queries, 3, None));
+    assert_eq!(plain.len(), 44);
+    assert_eq!(&plain[8..12], &[0; 4]);
+    // An empty filter (matches every point) is still sent: the flag and a bare header.
+    let request = filtered_search(&queries, 3, Some(FilterRef::default()));
+    let body = body_of(&request);
+    assert_eq!(body.len(), 64);
+    assert_eq!(Request::decode(Opcode::Search, &body), Ok(request));
+    // The flag combines with the others; SearchFlags itself never carries it.
+    let flags = SearchFlags {
+        exact: true,
+        allow_partial: true,
+        with_payloads: true,
+    };
+    assert_eq!(flags.bits() & SearchFlags::HAS_FILTER, 0);
+    assert_eq!(
+        SearchFlags::from_bits(SearchFlags::HAS_FILTER),
+        Err(Error::InvalidArgument("reserved search flag bits set"))
+    );
+    let request = Request::Search(Search {
+        flags,
+        ..match filtered_search(&queries, 3, Some(filter)) {
+            Request::Search(s) => s,
+            _ => unreachable!(),
+        }
+    });
+    let body = body_of(&request);
+    assert_eq!(&body[8..12], &15u32.to_le_bytes());
+    assert_eq!(Request::decode(Opcode::Search, &body), Ok(request));
+    // A maximal filter fits.
+    let many: Vec<u64> = (0..u64::from(FILTER_LABELS_MAX)).collect();
+    let max = FilterRef {
+        all_of: IdsRef::new(&many[..100]),
+        any_of: IdsRef::new(&many[100..200]),
+        none_of: IdsRef::new(&many[200..]),
+    };
+    assert_eq!(max.label_count(), FILTER_LABELS_MAX as usize);
+    let request = filtered_search(&queries, 3, Some(max));
+    assert_eq!(decode_request(&request_frame(4, &request)), Ok(request));
+}
+
+#[test]
+fn search_filter_errors() {
+    let op = Opcode::Search;
+    let queries = [1.0f32, 2.0, 3.0];
+    let filter = FilterRef {
+        all_of: IdsRef::new(&[1]),
+        any_of: IdsRef::new(&[2, 3]),
+        none_of: IdsRef::new(&[4]),
+    };
+    // Over the limit on encode: refused before anything is written.
+    let many: Vec<u64> = (0..=u64::from(FILTER_LABELS_MAX)).collect();
+    let over = FilterRef {
+        all_of: IdsRef::new(&many[..1]),
+        any_of: IdsRef::new(&many[1..]),
+        none_of: IdsRef::new(&[]),
+    };
+    let mut out = Vec::new();
+    let e = filtered_search(&queries, 3, Some(over))
+        .encode(RequestId(1), &mut out)
+        .expect_err("too large");
+    assert_eq!(
+        e,
+        Error::FilterTooLarge {
+            count: FILTER_LABELS_MAX + 1,
+            max: FILTER_LABELS_MAX
+        }
+    );
+    assert_eq!(e.code(), ErrorCode::InvalidArgument);
+    assert_eq!(
+        e.to_string(),
+        "filter has 257 labels, over the limit of 256"
+    );
+    assert!(out.is_empty());
+
+    // dim 3: queries end at 44, padding to 48, header to 64, 4 labels to 96.
+    let body = body_of(&filtered_search(&queries, 3, Some(filter)));
+    assert_eq!(body.len(), 96);
+    assert!(Request::decode(op, &body).is_ok());
+    // Every strict prefix is refused (the flag promises a filter).
+    for cut in 44..body.len() {
+        let e = Request::decode(op, &body[..cut]).expect_err("truncated");
+        assert!(matches!(e, Error::Malformed(_)), "cut {cut}: {e:?}");
+    }
+    // Trailing bytes.
+    let mut long = body.clone();
+    long.extend_from_slice(&[0; 8]);
+    assert_eq!(
+        Request::decode(op, &long),
+        Err(Error::Malformed("trailing bytes after body"))
+    );
+    // Non-zero padding, non-zero reserved field.
+    for at in 44..48 {
+        let mut bad = body.clone();
+        bad[at] = 1;
+        assert_eq!(
+            Request::decode(op, &bad),
+            Err(Error::Malformed("filter padding")),
+            "byte {at}"
+        );
+    }
+    for at in 60..64 {
+        let mut bad = body.clone();
+        bad[at] = 1;
+        assert_eq!(
+            Request::decode(op, &bad),
+            Err(Error::Malformed("filter reserved")),
+            "byte {at}"
+        );
+    }
+    // Counts over the limit, alone or summed (without overflowing u32), before the labels are
+    // looked at.
+    for counts in [
+        [FILTER_LABELS_MAX + 1, 0, 0],
+        [0, 0, FILTER_LABELS_MAX + 1],
+        [100, 100, 57],
+        [u32::MAX; 3],
+    ] {
+        let mut bad = body.clone();
+        for (i, c) in counts.iter().enumerate() {
+            bad[48 + 4 * i..52 + 4 * i].copy_from_slice(&c.to_le_bytes());
+        }
+        let e = Request::decode(op, &bad).expect_err("too large");
+        assert!(
+            matches!(
+                e,
+                Error::FilterTooLarge {
+                    max: FILTER_LABELS_MAX,
+                    ..
+                }
+            ),
+            "{counts:?}: {e:?}"
+        );
+        assert_eq!(e.code(), ErrorCode::InvalidArgument);
+    }
+    // Counts that disagree with the labels present.
+    let mut more = body.clone();
+    more[48..52].copy_from_slice(&2u32.to_le_bytes());
+    assert_eq!(
+        Request::decode(op, &more),
+        Err(Error::Malformed("filter labels"))
+    );
+    let mut fewer = body.clone();
+    fewer[48..52].copy_from_slice(&0u32.to_le_bytes());
+    assert_eq!(
+        Request::decode(op, &fewer),
+        Err(Error::Malformed("trailing bytes after body"))
+    );
+    // A filter without the flag is trailing bytes; the flag without a filter is truncated.
+    let mut no_flag = body.clone();
+    no_flag[8..12].copy_from_slice(&0u32.to_le_bytes());
+    assert_eq!(
+        Request::decode(op, &no_flag),
+        Err(Error::Malformed("trailing bytes after body"))
+    );
+    let mut flag_only = body_of(&filtered_search(&queries, 3, None));
+    flag_only[8..12].copy_from_slice(&SearchFlags::HAS_FILTER.to_le_bytes());
+    assert!(matches!(
+        Request::decode(op, &flag_only),
+        Err(Error::Malformed(_))
+    ));
+}
+
+#[test]
+fn filter_matching() {
+    let filter = FilterRef {
+        all_of: IdsRef::new(&[1, 2]),
+        any_of: IdsRef::new(&[3, 4]),
+        none_of: IdsRef::new(&[5]),
+    };
+    assert!(filter.matches(&[1, 2, 3]));
+    assert!(filter.matches(&[4, 2, 1, 1]));
+    assert!(!filter.matches(&[1, 2]), "any_of needs one");
+    assert!(!filter.matches(&[1, 3]), "all_of needs all");
+    assert!(!filter.matches(&[1, 2, 3, 5]), "none_of excludes");
+    assert!(!filter.matches(&[]));
+    let empty = FilterRef::default();
+    assert!(empty.matches(&[]) && empty.matches(&[9]));
+    assert_eq!(empty.label_count(), 0);
+    let no_any = FilterRef {
+        any_of: IdsRef::new(&[]),
+        ..filter
+    };
+    assert!(no_any.matches(&[1, 2]));
+    assert!(!no_any.matches(&[1, 2, 5]));
+    assert_eq!(filter.label_count(), 5);
+}
+
+// ---------------------------------------------------------------------------------------------
 // Property tests
 // ---------------------------------------------------------------------------------------------
 
@@ -1344,11 +2115,26 @@ enum OwnedRequest {
     Drop(String),
     List,
     Describe(String),
-    Upsert(String, Vec<u64>, Vec<f32>, u32, Option<PayloadsBuf>),
-    Get(String, Vec<u64>, bool),
+    Upsert(
+        String,
+        Vec<u64>,
+        Vec<f32>,
+        u32,
+        Option<PayloadsBuf>,
+        Option<LabelsBuf>,
+    ),
+    Get(String, Vec<u64>, bool, bool),
     Delete(String, Vec<u64>),
     SetPayload(String, Vec<u64>, PayloadsBuf),
-    Search(String, u32, u32, SearchFlags, Vec<f32>, u32),
+    Search(
+        String,
+        u32,
+        u32,
+        SearchFlags,
+        Vec<f32>,
+        u32,
+        Option<OwnedFilter>,
+    ),
     Stats,
     Snapshot(String),
 }
@@ -1376,34 +2162,46 @@ impl OwnedRequest {
             OwnedRequest::Drop(name) => Request::DropCollection { name },
             OwnedRequest::List => Request::ListCollections,
             OwnedRequest::Describe(name) => Request::DescribeCollection { name },
-            OwnedRequest::Upsert(name, ids, vectors, dim, payloads) => Request::Upsert(Upsert {
-                collection: name,
-                ids: IdsRef::new(ids),
-                vectors: VectorsRef::new(vectors, *dim),
-                payloads: payloads.as_ref().map(PayloadsBuf::as_ref),
-            }),
-            OwnedRequest::Get(name, ids, with_payloads) => Request::Get(IdsRequest {
+            OwnedRequest::Upsert(name, ids, vectors, dim, payloads, labels) => {
+                Request::Upsert(Upsert {
+                    collection: name,
+                    ids: IdsRef::new(ids),
+                    vectors: VectorsRef::new(vectors, *dim),
+                    payloads: payloads.as_ref().map(PayloadsBuf::as_ref),
+                    labels: labels.as_ref().map(LabelsBuf::as_ref),
+                })
+            }
+            OwnedRequest::Get(name, ids, with_payloads, with_labels) => Request::Get(IdsRequest {
                 collection: name,
                 ids: IdsRef::new(ids),
                 with_payloads: *with_payloads,
+                with_labels: *with_labels,
             }),
             OwnedRequest::Delete(name, ids) => Request::Delete(IdsRequest {
                 collection: name,
                 ids: IdsRef::new(ids),
                 with_payloads: false,
+                with_labels: false,
             }),
             OwnedRequest::SetPayload(name, ids, payloads) => Request::SetPayload(SetPayload {
                 collection: name,
                 ids: IdsRef::new(ids),
                 payloads: payloads.as_ref(),
             }),
-            OwnedRequest::Search(name, k, ef, flags, queries, dim) => Request::Search(Search {
-                collection: name,
-                k: *k,
-                expansion_search: *ef,
-                flags: *flags,
-                queries: VectorsRef::new(queries, *dim),
-            }),
+            OwnedRequest::Search(name, k, ef, flags, queries, dim, filter) => {
+                Request::Search(Search {
+                    collection: name,
+                    k: *k,
+                    expansion_search: *ef,
+                    flags: *flags,
+                    queries: VectorsRef::new(queries, *dim),
+                    filter: filter.as_ref().map(|[all, any, none]| FilterRef {
+                        all_of: IdsRef::new(all),
+                        any_of: IdsRef::new(any),
+                        none_of: IdsRef::new(none),
+                    }),
+                })
+            }
             OwnedRequest::Stats => Request::Stats,
             OwnedRequest::Snapshot(name) => Request::Snapshot { name },
         }
@@ -1436,6 +2234,76 @@ fn payloads(count: usize) -> impl Strategy<Value = Option<PayloadsBuf>> {
         Just(None).boxed()
     } else {
         proptest::option::of(section).boxed()
+    }
+}
+
+/// One point's labels: usually a few, often none, sometimes exactly `LABELS_PER_POINT_MAX`.
+fn label_list() -> impl Strategy<Value = Vec<u64>> {
+    prop_oneof![
+        4 => proptest::collection::vec(any::<u64>(), 0..8),
+        1 => Just(Vec::new()),
+        1 => Just((0..u64::from(LABELS_PER_POINT_MAX)).collect()),
+    ]
+}
+
+/// `None`, or one label list per point (zero points never get `Some`, as for payloads).
+fn labels(count: usize) -> impl Strategy<Value = Option<LabelsBuf>> {
+    let section = proptest::collection::vec(label_list(), count)
+        .prop_map(|l| LabelsBuf::from_slices(&l).expect("labels within the limit"));
+    if count == 0 {
+        Just(None).boxed()
+    } else {
+        proptest::option::of(section).boxed()
+    }
+}
+
+/// `all_of`, `any_of`, `none_of`.
+type OwnedFilter = [Vec<u64>; 3];
+
+/// `None`, or a filter: usually small, sometimes empty, sometimes exactly `FILTER_LABELS_MAX`.
+fn filter() -> impl Strategy<Value = Option<OwnedFilter>> {
+    let small = || proptest::collection::vec(any::<u64>(), 0..6);
+    proptest::option::of(prop_oneof![
+        4 => (small(), small(), small()).prop_map(|(a, b, c)| [a, b, c]),
+        1 => Just([Vec::new(), Vec::new(), Vec::new()]),
+        1 => (0..=FILTER_LABELS_MAX, 0..=FILTER_LABELS_MAX).prop_map(|(x, y)| {
+            let (x, y) = (u64::from(x.min(y)), u64::from(x.max(y)));
+            [
+                (0..x).collect(),
+                (x..y).collect(),
+                (y..u64::from(FILTER_LABELS_MAX)).collect(),
+            ]
+        }),
+    ])
+}
+
+/// Labels need a payload section before them, so an encoder given labels but no payloads sends
+/// an all-empty one, which decodes as `Some` empty payloads. Both mean "no payloads": map them
+/// to `None` so that round trips compare equal.
+fn comparable_payloads<'a>(
+    payloads: Option<PayloadsRef<'a>>,
+    has_labels: bool,
+) -> Option<PayloadsRef<'a>> {
+    payloads.filter(|p| !(has_labels && p.total_bytes() == 0))
+}
+
+fn comparable_request(request: Request<'_>) -> Request<'_> {
+    match request {
+        Request::Upsert(u) => Request::Upsert(Upsert {
+            payloads: comparable_payloads(u.payloads, u.labels.is_some()),
+            ..u
+        }),
+        other => other,
+    }
+}
+
+fn comparable_response(response: Response<'_>) -> Response<'_> {
+    match response {
+        Response::Get(g) => Response::Get(GetResponse {
+            payloads: comparable_payloads(g.payloads, g.labels.is_some()),
+            ..g
+        }),
+        other => other,
     }
 }
 
@@ -1483,15 +2351,17 @@ fn owned_request() -> impl Strategy<Value = OwnedRequest> {
                 Just(v),
                 Just(dim),
                 payloads(count),
+                labels(count),
             )
-                .prop_map(|(n, ids, v, dim, p)| OwnedRequest::Upsert(n, ids, v, dim, p))
+                .prop_map(|(n, ids, v, dim, p, l)| OwnedRequest::Upsert(n, ids, v, dim, p, l))
         }),
         (
             name(),
             proptest::collection::vec(any::<u64>(), 0..50),
+            any::<bool>(),
             any::<bool>()
         )
-            .prop_map(|(n, i, p)| OwnedRequest::Get(n, i, p)),
+            .prop_map(|(n, i, p, l)| OwnedRequest::Get(n, i, p, l)),
         (name(), proptest::collection::vec(any::<u64>(), 0..50))
             .prop_map(|(n, i)| OwnedRequest::Delete(n, i)),
         // SET_PAYLOAD: the section is mandatory, so zero ids carry an empty one.
@@ -1510,10 +2380,11 @@ fn owned_request() -> impl Strategy<Value = OwnedRequest> {
             1u32..=K_MAX,
             0u32..=EXPANSION_MAX,
             (any::<bool>(), any::<bool>(), any::<bool>()),
-            vectors(1..10)
+            vectors(1..10),
+            filter()
         )
             .prop_map(
-                |(n, k, ef, (exact, allow_partial, with_payloads), (q, dim))| {
+                |(n, k, ef, (exact, allow_partial, with_payloads), (q, dim), f)| {
                     OwnedRequest::Search(
                         n,
                         k,
@@ -1525,6 +2396,7 @@ fn owned_request() -> impl Strategy<Value = OwnedRequest> {
                         },
                         q,
                         dim,
+                        f,
                     )
                 }
             ),
@@ -1536,22 +2408,31 @@ fn owned_request() -> impl Strategy<Value = OwnedRequest> {
 #[derive(Clone, Debug)]
 enum OwnedResponse {
     Plain(Response<'static>),
-    Get(Vec<bool>, Vec<f32>, u32, Option<PayloadsBuf>),
+    Get(
+        Vec<bool>,
+        Vec<f32>,
+        u32,
+        Option<PayloadsBuf>,
+        Option<LabelsBuf>,
+    ),
 }
 
 impl OwnedResponse {
     fn as_response(&self) -> Response<'_> {
         match self {
             OwnedResponse::Plain(r) => r.clone(),
-            OwnedResponse::Get(found, floats, dim, payloads) => Response::Get(GetResponse {
-                found: found.clone(),
-                vectors: if floats.is_empty() {
-                    VectorsRef::empty(*dim)
-                } else {
-                    VectorsRef::new(floats, *dim)
-                },
-                payloads: payloads.as_ref().map(PayloadsBuf::as_ref),
-            }),
+            OwnedResponse::Get(found, floats, dim, payloads, labels) => {
+                Response::Get(GetResponse {
+                    found: found.clone(),
+                    vectors: if floats.is_empty() {
+                        VectorsRef::empty(*dim)
+                    } else {
+                        VectorsRef::new(floats, *dim)
+                    },
+                    payloads: payloads.as_ref().map(PayloadsBuf::as_ref),
+                    labels: labels.as_ref().map(LabelsBuf::as_ref),
+                })
+            }
         }
     }
 }
@@ -1637,8 +2518,9 @@ fn owned_response() -> impl Strategy<Value = (Opcode, OwnedResponse)> {
                     proptest::collection::vec(any::<f32>(), found_count * dim as usize),
                     Just(dim),
                     payloads(found_count),
+                    labels(found_count),
                 )
-                    .prop_map(|(f, v, d, p)| (Opcode::Get, OwnedResponse::Get(f, v, d, p)))
+                    .prop_map(|(f, v, d, p, l)| (Opcode::Get, OwnedResponse::Get(f, v, d, p, l)))
             }
         ),
         (
@@ -1718,7 +2600,8 @@ proptest! {
         prop_assert_eq!(Frame::check(&frame), Ok(frame.len()));
         let parsed = Frame::parse(&frame).expect("parse");
         prop_assert_eq!(parsed.header.request_id, RequestId(id));
-        prop_assert_eq!(Request::decode_frame(&parsed).expect("decode"), request);
+        let decoded = Request::decode_frame(&parsed).expect("decode");
+        prop_assert_eq!(comparable_request(decoded), comparable_request(request));
         let mut body = Vec::new();
         request.encode_body(&mut body).expect("body");
         prop_assert_eq!(&body[..], parsed.body);
@@ -1731,21 +2614,38 @@ proptest! {
         response.encode(RequestId(id), opcode.as_u8(), &mut frame).expect("strategy builds valid responses");
         prop_assert_eq!(Frame::check(&frame), Ok(frame.len()));
         let parsed = Frame::parse(&frame).expect("parse");
-        prop_assert_eq!(Response::decode_frame(&parsed).expect("decode"), response);
+        let decoded = Response::decode_frame(&parsed).expect("decode");
+        prop_assert_eq!(comparable_response(decoded), comparable_response(response));
+        // Decoding is canonical: the decoded response re-encodes to the same frame.
+        let mut again = Vec::new();
+        Response::decode_frame(&parsed).expect("decode").encode(RequestId(id), opcode.as_u8(), &mut again).expect("re-encode");
+        prop_assert_eq!(again, frame);
     }
 
     #[test]
     fn truncated_request_bodies_never_decode(owned in owned_request()) {
         // Every strict prefix of a request body is refused, except an UPSERT cut exactly where
-        // its payload section starts: that is the same upsert without payloads.
+        // its payload section starts (the same upsert without payloads or labels) or where its
+        // label section starts (the same upsert without labels).
         let request = owned.as_request();
         let body = body_of(&request);
         for cut in 0..body.len() {
             match (Request::decode(request.opcode(), &body[..cut]), request) {
                 (Err(e), _) => prop_assert!(!e.is_fatal()),
                 (Ok(Request::Upsert(prefix)), Request::Upsert(full)) => {
-                    prop_assert!(full.payloads.is_some());
-                    prop_assert_eq!(prefix, Upsert { payloads: None, ..full });
+                    prop_assert!(prefix.labels.is_none());
+                    let bare = Upsert { payloads: None, labels: None, ..full };
+                    if prefix.payloads.is_none() {
+                        prop_assert!(full.payloads.is_some() || full.labels.is_some());
+                    } else {
+                        prop_assert!(full.labels.is_some());
+                        let expected = full.payloads.map_or_else(
+                            || vec![Vec::new(); full.ids.len()],
+                            |p| p.to_vec(),
+                        );
+                        prop_assert_eq!(prefix.payloads.map(|p| p.to_vec()), Some(expected));
+                    }
+                    prop_assert_eq!(Upsert { payloads: None, ..prefix }, bare);
                 }
                 (Ok(other), _) => prop_assert!(false, "prefix of {} bytes decoded: {:?}", cut, other),
             }

@@ -1,15 +1,15 @@
-//! Zero-copy views over id, vector and payload arrays inside a body.
+//! Zero-copy views over id, vector, payload and label arrays inside a body.
 //!
-//! A decoded body hands out [`VectorsRef`] / [`IdsRef`] / [`PayloadsRef`] that point into the
-//! receive buffer. An encoder builds the same types from caller-owned `&[f32]` / `&[u64]` /
-//! `&[&[u8]]` (or a [`PayloadsBuf`]). Both representations compare equal when their values are
-//! equal (floats compared bit for bit).
+//! A decoded body hands out [`VectorsRef`] / [`IdsRef`] / [`PayloadsRef`] / [`LabelsRef`] that
+//! point into the receive buffer. An encoder builds the same types from caller-owned `&[f32]` /
+//! `&[u64]` / `&[&[u8]]` / `&[&[u64]]` (or a [`PayloadsBuf`] / [`LabelsBuf`]). Both
+//! representations compare equal when their values are equal (floats compared bit for bit).
 //!
 //! This is the only module of the crate with `unsafe`: [`VectorsRef::as_f32_slice`]
 //! reinterprets body bytes as `f32` when they happen to be aligned.
 
 use crate::error::Error;
-use crate::limits::PAYLOAD_BYTES_MAX;
+use crate::limits::{LABELS_PER_POINT_MAX, PAYLOAD_BYTES_MAX};
 use crate::wire::{put_f32, put_pad8, put_u32, put_u64, usize_from, Reader};
 
 #[derive(Clone, Copy, Debug)]
@@ -222,7 +222,8 @@ enum Ids<'a> {
     Slice(&'a [u64]),
 }
 
-/// An array of vector ids (`u64`, little-endian on the wire).
+/// An array of `u64` (little-endian on the wire): vector ids, one point's labels, or one list of
+/// a search filter.
 #[derive(Clone, Copy, Debug)]
 pub struct IdsRef<'a> {
     ids: Ids<'a>,
@@ -310,6 +311,13 @@ impl PartialEq for IdsRef<'_> {
     }
 }
 impl Eq for IdsRef<'_> {}
+
+impl Default for IdsRef<'_> {
+    /// No ids.
+    fn default() -> Self {
+        IdsRef::new(&[])
+    }
+}
 
 #[derive(Clone, Copy, Debug)]
 enum Payloads<'a> {
@@ -591,6 +599,280 @@ impl PayloadsBuf {
     }
 }
 
+#[derive(Clone, Copy, Debug)]
+enum Labels<'a> {
+    /// A LABEL_SECTION from a body (or a [`LabelsBuf`]): one little-endian u32 count per point
+    /// in `counts` (any alignment), the little-endian u64 labels concatenated in `labels`.
+    /// Whoever builds this checked that every count is at most `LABELS_PER_POINT_MAX` and that
+    /// they sum to `labels.len() / 8`.
+    Wire {
+        counts: &'a [u8],
+        labels: &'a [u8],
+    },
+    Slices(&'a [&'a [u64]]),
+}
+
+/// The labels of `count()` points, in point order: for each point a list of at most
+/// [`LABELS_PER_POINT_MAX`] `u64` (empty = no labels), each list an [`IdsRef`].
+///
+/// Decoded from a LABEL_SECTION it borrows the body (no copy, no allocation, any alignment);
+/// for encoding, build it over caller data with [`LabelsRef::new`] or from a [`LabelsBuf`].
+/// Lists are variable-length, so [`LabelsRef::get`] walks the counts before `index`
+/// (O(index)); use [`LabelsRef::iter`] to visit them all in O(count).
+///
+/// The protocol carries lists as sent: an encoder neither sorts nor deduplicates them (the
+/// engine stores them sorted and deduplicated, so GET responses carry them that way).
+#[derive(Clone, Copy, Debug)]
+pub struct LabelsRef<'a> {
+    labels: Labels<'a>,
+}
+
+impl<'a> LabelsRef<'a> {
+    /// View caller-owned label lists, one per point (for encoding). Counts are checked against
+    /// [`LABELS_PER_POINT_MAX`] when the request or response is encoded.
+    #[must_use]
+    pub const fn new(labels: &'a [&'a [u64]]) -> Self {
+        LabelsRef {
+            labels: Labels::Slices(labels),
+        }
+    }
+
+    /// Number of points (label lists, empty ones included).
+    #[must_use]
+    pub const fn count(&self) -> usize {
+        match self.labels {
+            Labels::Wire { counts, .. } => counts.len() / 4,
+            Labels::Slices(s) => s.len(),
+        }
+    }
+
+    /// True if there are no points (not: if every list is empty).
+    #[must_use]
+    pub const fn is_empty(&self) -> bool {
+        self.count() == 0
+    }
+
+    /// The labels of point `index`, or `None` past the end. O(index) for decoded labels.
+    #[must_use]
+    pub fn get(&self, index: usize) -> Option<IdsRef<'a>> {
+        match self.labels {
+            Labels::Wire { counts, labels } => {
+                let at = index.checked_mul(4)?;
+                let count = length_at(counts.get(at..at.checked_add(4)?)?);
+                let mut start = 0usize;
+                for chunk in counts.get(..at)?.chunks_exact(4) {
+                    start = start.checked_add(length_at(chunk))?;
+                }
+                let start = start.checked_mul(8)?;
+                let bytes = labels.get(start..start.checked_add(count.checked_mul(8)?)?)?;
+                Some(IdsRef::from_le_bytes(bytes))
+            }
+            Labels::Slices(s) => s.get(index).copied().map(IdsRef::new),
+        }
+    }
+
+    /// Iterate over the label lists in point order.
+    pub fn iter(&self) -> impl Iterator<Item = IdsRef<'a>> + Clone + 'a {
+        let (counts, labels, slices): (&'a [u8], &'a [u8], &'a [&'a [u64]]) = match self.labels {
+            Labels::Wire { counts, labels } => (counts, labels, &[]),
+            Labels::Slices(s) => (&[], &[], s),
+        };
+        counts
+            .chunks_exact(4)
+            .scan(labels, |rest, chunk| {
+                let (list, tail) = rest.split_at_checked(length_at(chunk).checked_mul(8)?)?;
+                *rest = tail;
+                Some(IdsRef::from_le_bytes(list))
+            })
+            .chain(slices.iter().copied().map(IdsRef::new))
+    }
+
+    /// Sum of the list lengths.
+    #[must_use]
+    pub fn total_labels(&self) -> usize {
+        match self.labels {
+            Labels::Wire { labels, .. } => labels.len() / 8,
+            Labels::Slices(s) => s.iter().fold(0usize, |sum, l| sum.saturating_add(l.len())),
+        }
+    }
+
+    /// Copy every list into its own `Vec<u64>`.
+    #[must_use]
+    pub fn to_vec(&self) -> Vec<Vec<u64>> {
+        self.iter().map(|l| l.to_vec()).collect()
+    }
+
+    /// Decode a LABEL_SECTION for `count` points at the reader's position. Checks, in this
+    /// order: the padding to 8 is present and zero, the counts are present, each is at most
+    /// `LABELS_PER_POINT_MAX` ([`Error::TooManyLabels`]), the second padding to 8 is present and
+    /// zero, the labels are present. The caller then checks that the body ends here. Never
+    /// allocates.
+    pub(crate) fn decode(r: &mut Reader<'a>, count: usize) -> Result<Self, Error> {
+        r.pad8_named("label padding")?;
+        let counts_bytes = count
+            .checked_mul(4)
+            .ok_or(Error::Malformed("label count overflows"))?;
+        let counts = r.bytes(counts_bytes, "label counts")?;
+        let mut total = 0usize;
+        for (point_index, chunk) in counts.chunks_exact(4).enumerate() {
+            let n = u32::from_le_bytes([chunk[0], chunk[1], chunk[2], chunk[3]]);
+            if n > LABELS_PER_POINT_MAX {
+                return Err(Error::TooManyLabels {
+                    point_index: u32::try_from(point_index).unwrap_or(u32::MAX),
+                    count: n,
+                    max: LABELS_PER_POINT_MAX,
+                });
+            }
+            total = total
+                .checked_add(usize_from(n))
+                .ok_or(Error::Malformed("label counts overflow"))?;
+        }
+        r.pad8_named("label padding")?;
+        let labels_bytes = total
+            .checked_mul(8)
+            .ok_or(Error::Malformed("label counts overflow"))?;
+        let labels = r.bytes(labels_bytes, "labels")?;
+        Ok(LabelsRef {
+            labels: Labels::Wire { counts, labels },
+        })
+    }
+
+    /// Append this as a LABEL_SECTION. Fails (before writing anything) if a point has more than
+    /// `LABELS_PER_POINT_MAX` labels.
+    pub(crate) fn encode(&self, out: &mut Vec<u8>, body_start: usize) -> Result<(), Error> {
+        let mut total = 0usize;
+        for (point_index, list) in self.iter().enumerate() {
+            check_label_count(point_index, list.len())?;
+            total = total.saturating_add(list.len());
+        }
+        put_pad8(out, body_start);
+        for list in self.iter() {
+            // Checked above: every count is at most LABELS_PER_POINT_MAX.
+            put_u32(out, u32::try_from(list.len()).unwrap_or(u32::MAX));
+        }
+        put_pad8(out, body_start);
+        out.reserve(total.saturating_mul(8));
+        for list in self.iter() {
+            list.encode(out);
+        }
+        Ok(())
+    }
+}
+
+/// [`Error::TooManyLabels`] if point `point_index` has more than `LABELS_PER_POINT_MAX` labels.
+fn check_label_count(point_index: usize, count: usize) -> Result<(), Error> {
+    let count = u32::try_from(count).unwrap_or(u32::MAX);
+    if count > LABELS_PER_POINT_MAX {
+        return Err(Error::TooManyLabels {
+            point_index: u32::try_from(point_index).unwrap_or(u32::MAX),
+            count,
+            max: LABELS_PER_POINT_MAX,
+        });
+    }
+    Ok(())
+}
+
+impl PartialEq for LabelsRef<'_> {
+    fn eq(&self, other: &Self) -> bool {
+        self.count() == other.count() && self.iter().eq(other.iter())
+    }
+}
+impl Eq for LabelsRef<'_> {}
+
+/// Owned labels, packed as on the wire (counts, then the labels concatenated): a way to build a
+/// [`LabelsRef`] from lists the caller owns or gathers one at a time, with one allocation for
+/// all labels instead of one per point.
+///
+/// ```
+/// use corevec_proto::{LabelsBuf, LabelsRef};
+///
+/// let mut buf = LabelsBuf::new();
+/// buf.push(&[3, 7])?;
+/// buf.push(&[])?; // no labels
+/// assert_eq!(buf.as_ref(), LabelsRef::new(&[&[3, 7], &[]]));
+/// assert_eq!(LabelsBuf::from_slices(&[vec![1u64, 2], vec![]])?.as_ref().total_labels(), 2);
+/// # Ok::<(), corevec_proto::Error>(())
+/// ```
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct LabelsBuf {
+    /// One little-endian u32 per point.
+    counts: Vec<u8>,
+    /// Little-endian u64 labels.
+    labels: Vec<u8>,
+}
+
+impl LabelsBuf {
+    /// No points.
+    #[must_use]
+    pub const fn new() -> Self {
+        LabelsBuf {
+            counts: Vec::new(),
+            labels: Vec::new(),
+        }
+    }
+
+    /// No points, with room for `count` of them carrying `total_labels` labels in all.
+    #[must_use]
+    pub fn with_capacity(count: usize, total_labels: usize) -> Self {
+        LabelsBuf {
+            counts: Vec::with_capacity(count.saturating_mul(4)),
+            labels: Vec::with_capacity(total_labels.saturating_mul(8)),
+        }
+    }
+
+    /// Copy `lists` (anything that is `AsRef<[u64]>`: `&[u64]`, `Vec<u64>`, ...). Fails with
+    /// [`Error::TooManyLabels`] naming the first list over `LABELS_PER_POINT_MAX`.
+    pub fn from_slices<L: AsRef<[u64]>>(lists: &[L]) -> Result<Self, Error> {
+        let total = lists
+            .iter()
+            .fold(0usize, |sum, l| sum.saturating_add(l.as_ref().len()));
+        let mut buf = LabelsBuf::with_capacity(lists.len(), total);
+        for list in lists {
+            buf.push(list.as_ref())?;
+        }
+        Ok(buf)
+    }
+
+    /// Append the labels of the next point. Fails with [`Error::TooManyLabels`] (and changes
+    /// nothing) if there are more than `LABELS_PER_POINT_MAX`.
+    pub fn push(&mut self, labels: &[u64]) -> Result<(), Error> {
+        check_label_count(self.count(), labels.len())?;
+        let count = u32::try_from(labels.len()).unwrap_or(u32::MAX);
+        self.counts.extend_from_slice(&count.to_le_bytes());
+        IdsRef::new(labels).encode(&mut self.labels);
+        Ok(())
+    }
+
+    /// Number of points pushed.
+    #[must_use]
+    pub fn count(&self) -> usize {
+        self.counts.len() / 4
+    }
+
+    /// True if no point was pushed.
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        self.counts.is_empty()
+    }
+
+    /// Sum of the list lengths.
+    #[must_use]
+    pub fn total_labels(&self) -> usize {
+        self.labels.len() / 8
+    }
+
+    /// Borrow as a [`LabelsRef`] (for a request or response to encode).
+    #[must_use]
+    pub fn as_ref(&self) -> LabelsRef<'_> {
+        LabelsRef {
+            labels: Labels::Wire {
+                counts: &self.counts,
+                labels: &self.labels,
+            },
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -763,5 +1045,156 @@ mod tests {
         );
         // Zero points: an empty section.
         assert_eq!(decode(&[], 0), Ok(vec![]));
+    }
+
+    #[test]
+    fn labels_wire_and_slices_agree() {
+        let items: [&[u64]; 4] = [&[3, 7], &[], &[u64::MAX; 5], &[0]];
+        let view = LabelsRef::new(&items);
+        // Encode at a body offset that is 5 mod 8 (as after a payload of odd length), then decode
+        // from every alignment of the receive buffer.
+        let mut body = vec![0u8; 5];
+        view.encode(&mut body, 0).expect("small lists");
+        assert_eq!(
+            body.len(),
+            5 + 3 + 16 + 8 * 8,
+            "3 bytes of padding, 4 counts (already 8-aligned), 8 labels"
+        );
+        for shift in 0..8 {
+            let mut buf = vec![0xAAu8; shift];
+            buf.extend_from_slice(&body);
+            let mut r = Reader::new(&buf[shift..]);
+            r.bytes(5, "prefix").expect("prefix");
+            let decoded = LabelsRef::decode(&mut r, 4).expect("decode");
+            r.finish().expect("section ends the body");
+            assert_eq!(decoded, view);
+            assert_eq!(decoded.count(), 4);
+            assert_eq!(decoded.total_labels(), 8);
+            for (index, item) in items.iter().enumerate() {
+                assert_eq!(decoded.get(index), Some(IdsRef::new(item)));
+                assert_eq!(view.get(index), Some(IdsRef::new(item)));
+            }
+            assert_eq!(decoded.get(4), None);
+            assert_eq!(decoded.get(usize::MAX), None);
+            assert_eq!(decoded.to_vec(), view.to_vec());
+            assert_eq!(decoded.iter().count(), 4);
+        }
+        // Three counts at an 8-aligned offset: 4 bytes of padding before the labels.
+        let mut body = Vec::new();
+        LabelsRef::new(&items[..3])
+            .encode(&mut body, 0)
+            .expect("small lists");
+        assert_eq!(&body[12..16], &[0; 4]);
+        assert_eq!(body.len(), 16 + 7 * 8);
+        let buf = LabelsBuf::from_slices(&items).expect("small");
+        assert_eq!(buf.as_ref(), view);
+        assert_eq!((buf.count(), buf.total_labels()), (4, 8));
+        assert!(!buf.is_empty() && LabelsBuf::new().is_empty());
+        assert_ne!(LabelsRef::new(&items[..3]), view);
+        assert_eq!(
+            view.to_vec(),
+            vec![vec![3, 7], vec![], vec![u64::MAX; 5], vec![0]]
+        );
+    }
+
+    #[test]
+    fn label_limits() {
+        let max = vec![7u64; LABELS_PER_POINT_MAX as usize];
+        let over = vec![7u64; LABELS_PER_POINT_MAX as usize + 1];
+        let mut buf = LabelsBuf::new();
+        buf.push(&max).expect("max fits");
+        let e = buf.push(&over).expect_err("over");
+        assert_eq!(
+            e,
+            Error::TooManyLabels {
+                point_index: 1,
+                count: LABELS_PER_POINT_MAX + 1,
+                max: LABELS_PER_POINT_MAX
+            }
+        );
+        assert_eq!(e.code(), crate::ErrorCode::InvalidArgument);
+        assert_eq!(e.to_string(), "point 1 has 65 labels, over the limit of 64");
+        assert_eq!(buf.count(), 1, "a refused push changes nothing");
+        assert_eq!(buf.total_labels(), LABELS_PER_POINT_MAX as usize);
+        assert!(matches!(
+            LabelsBuf::from_slices(&[&over[..]]),
+            Err(Error::TooManyLabels { point_index: 0, .. })
+        ));
+        let mut out = vec![1u8];
+        let items: [&[u64]; 2] = [&max, &over];
+        assert!(matches!(
+            LabelsRef::new(&items).encode(&mut out, 0),
+            Err(Error::TooManyLabels { point_index: 1, .. })
+        ));
+        assert_eq!(out, [1], "nothing written before the check");
+    }
+
+    #[test]
+    fn label_section_errors() {
+        let decode = |body: &[u8], at: usize, count: usize| {
+            let mut r = Reader::new(body);
+            r.bytes(at, "prefix")?;
+            LabelsRef::decode(&mut r, count).and_then(|l| r.finish().map(|()| l.to_vec()))
+        };
+        // At offset 4: 4 bytes of padding, one count (ends at 12), 4 bytes of padding, 2 labels.
+        let mut body = vec![0u8; 8];
+        body.extend_from_slice(&2u32.to_le_bytes());
+        body.extend_from_slice(&[0; 4]);
+        body.extend_from_slice(&5u64.to_le_bytes());
+        body.extend_from_slice(&9u64.to_le_bytes());
+        assert_eq!(decode(&body, 4, 1), Ok(vec![vec![5, 9]]));
+        // Truncated at every length.
+        for cut in 4..body.len() {
+            assert!(
+                matches!(decode(&body[..cut], 4, 1), Err(Error::Malformed(_))),
+                "{cut}"
+            );
+        }
+        // Non-zero padding, before the counts and before the labels.
+        for at in (4..8).chain(12..16) {
+            let mut bad = body.clone();
+            bad[at] = 1;
+            assert_eq!(
+                decode(&bad, 4, 1),
+                Err(Error::Malformed("label padding")),
+                "{at}"
+            );
+        }
+        // A count over the limit, with the point index; checked before the second padding.
+        let mut big = vec![0u8; 8];
+        big.extend_from_slice(&0u32.to_le_bytes());
+        big.extend_from_slice(&(LABELS_PER_POINT_MAX + 1).to_le_bytes());
+        big.extend_from_slice(&[1; 8]);
+        assert_eq!(
+            decode(&big, 8, 2),
+            Err(Error::TooManyLabels {
+                point_index: 1,
+                count: LABELS_PER_POINT_MAX + 1,
+                max: LABELS_PER_POINT_MAX
+            })
+        );
+        // Counts summing past the body, and a count far past it: Malformed, no allocation.
+        let mut many = Vec::new();
+        for _ in 0..2 {
+            many.extend_from_slice(&LABELS_PER_POINT_MAX.to_le_bytes());
+        }
+        assert_eq!(decode(&many, 0, 2), Err(Error::Malformed("labels")));
+        assert_eq!(
+            decode(&many, 0, usize::MAX),
+            Err(Error::Malformed("label count overflows"))
+        );
+        assert_eq!(
+            decode(&many, 0, 1 << 20),
+            Err(Error::Malformed("label counts"))
+        );
+        // Zero points: an empty section (no padding at an 8-aligned offset).
+        assert_eq!(decode(&[], 0, 0), Ok(vec![]));
+        // Trailing bytes are the caller's check.
+        let mut long = body.clone();
+        long.push(0);
+        assert_eq!(
+            decode(&long, 4, 1),
+            Err(Error::Malformed("trailing bytes after body"))
+        );
     }
 }

@@ -382,6 +382,7 @@ pub(crate) async fn get(core: &RouterCore, g: IdsRequest<'_>) -> Result<Answer, 
                 collection: g.collection,
                 ids: IdsRef::new(&sub),
                 with_payloads: g.with_payloads,
+                with_labels: false,
             }))?;
             futures.push(core.send(node, Opcode::Get, body));
             batches.push((node, groups.clone(), indices));

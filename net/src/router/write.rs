@@ -197,6 +197,7 @@ pub(crate) async fn upsert(core: &RouterCore, u: Upsert<'_>) -> Result<Answer, F
                 ids: IdsRef::new(&sub_ids),
                 vectors: VectorsRef::new(&sub_vectors, dim),
                 payloads: sub_payloads.as_deref().map(PayloadsRef::new),
+                labels: None,
             }))?
         };
         futures.push(core.send(node, Opcode::Upsert, body));
@@ -229,6 +230,7 @@ pub(crate) async fn delete(core: &RouterCore, d: IdsRequest<'_>) -> Result<Answe
             collection: d.collection,
             ids: IdsRef::new(&group_ids),
             with_payloads: false,
+            with_labels: false,
         }))
     })
     .await?;
