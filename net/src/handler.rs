@@ -5,12 +5,12 @@
 use std::rc::Rc;
 
 use corevec_engine::{
-    CollectionSpec, Error as EngineError, IndexParams, LocalEngine, Metric as EngineMetric,
+    CollectionSpec, Error as EngineError, Filter, IndexParams, LocalEngine, Metric as EngineMetric,
     SearchRequest,
 };
 use corevec_proto::{
-    encode_error, CollectionInfo, Error as ProtoError, ErrorCode, GetResponse, Hit, Metric,
-    PayloadsBuf, Request, RequestId, Response, SearchResponse, ShardInfo, Stat, VectorsRef,
+    encode_error, CollectionInfo, Error as ProtoError, ErrorCode, GetResponse, Hit, LabelsBuf,
+    Metric, PayloadsBuf, Request, RequestId, Response, SearchResponse, ShardInfo, Stat, VectorsRef,
     WriteAck,
 };
 
@@ -72,12 +72,13 @@ pub(crate) enum Answer {
     /// Any response whose body borrows nothing.
     Response(Response<'static>),
     /// GET: the found flags and the found vectors, packed, and when asked for, the found
-    /// points' payloads.
+    /// points' payloads and labels.
     Get {
         found: Vec<bool>,
         flat: Vec<f32>,
         dim: u32,
         payloads: Option<PayloadsBuf>,
+        labels: Option<LabelsBuf>,
     },
 }
 
@@ -233,15 +234,22 @@ pub(crate) async fn execute(ctx: &Context<'_>, request: Request<'_>) -> Result<A
                     &copied
                 }
             };
-            let count = match u.payloads {
-                Some(payloads) => {
-                    let payloads: Vec<&[u8]> = payloads.iter().collect();
-                    local
-                        .upsert_with_payloads(u.collection, &ids, floats, &payloads)
-                        .await?
-                }
-                None => local.upsert(u.collection, &ids, floats).await?,
-            };
+            let payloads: Option<Vec<&[u8]>> = u.payloads.map(|p| p.iter().collect());
+            let labels: Option<Vec<Vec<u64>>> = u
+                .labels
+                .map(|l| l.iter().map(|list| list.to_vec()).collect());
+            let labels: Option<Vec<&[u64]>> = labels
+                .as_ref()
+                .map(|l| l.iter().map(Vec::as_slice).collect());
+            let count = local
+                .upsert_points(
+                    u.collection,
+                    &ids,
+                    floats,
+                    payloads.as_deref(),
+                    labels.as_deref(),
+                )
+                .await?;
             Response::Upsert(WriteAck {
                 count: saturate_u32(count),
                 lsn: None,
@@ -257,6 +265,7 @@ pub(crate) async fn execute(ctx: &Context<'_>, request: Request<'_>) -> Result<A
             let mut found = Vec::with_capacity(points.len());
             let mut flat = Vec::new();
             let mut payloads = g.with_payloads.then(PayloadsBuf::new);
+            let mut labels = g.with_labels.then(LabelsBuf::new);
             for point in points {
                 found.push(point.is_some());
                 if let Some(point) = point {
@@ -272,6 +281,11 @@ pub(crate) async fn execute(ctx: &Context<'_>, request: Request<'_>) -> Result<A
                             Failure::new(ErrorCode::Internal, format!("stored payload: {e}"))
                         })?;
                     }
+                    if let Some(labels) = &mut labels {
+                        labels.push(&point.labels).map_err(|e| {
+                            Failure::new(ErrorCode::Internal, format!("stored labels: {e}"))
+                        })?;
+                    }
                 }
             }
             return Ok(Answer::Get {
@@ -279,6 +293,7 @@ pub(crate) async fn execute(ctx: &Context<'_>, request: Request<'_>) -> Result<A
                 flat,
                 dim,
                 payloads,
+                labels,
             });
         }
         Request::SetPayload(p) => {
@@ -312,6 +327,11 @@ pub(crate) async fn execute(ctx: &Context<'_>, request: Request<'_>) -> Result<A
                 k: s.k as usize,
                 ef: s.expansion_search as usize,
                 exact: s.flags.exact,
+                filter: s.filter.map(|f| Filter {
+                    all_of: f.all_of.to_vec(),
+                    any_of: f.any_of.to_vec(),
+                    none_of: f.none_of.to_vec(),
+                }),
             };
             let results = local
                 .search_points(s.collection, request, s.flags.with_payloads)
@@ -398,6 +418,7 @@ pub(crate) fn encode_answer(
             flat,
             dim,
             payloads,
+            labels,
         }) => {
             let vectors = if flat.is_empty() {
                 VectorsRef::empty(*dim)
@@ -408,7 +429,7 @@ pub(crate) fn encode_answer(
                 found: found.clone(),
                 vectors,
                 payloads: payloads.as_ref().map(PayloadsBuf::as_ref),
-                labels: None,
+                labels: labels.as_ref().map(LabelsBuf::as_ref),
             })
             .encode(request_id, opcode, out)
         }

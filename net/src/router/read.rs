@@ -19,7 +19,7 @@ use std::time::Instant;
 
 use corevec_engine::rt;
 use corevec_proto::{
-    ErrorCode, Hit, IdsRef, IdsRequest, Opcode, PayloadsBuf, Request, Response, Search,
+    ErrorCode, Hit, IdsRef, IdsRequest, LabelsBuf, Opcode, PayloadsBuf, Request, Response, Search,
     SearchFlags, SearchResponse,
 };
 
@@ -349,6 +349,7 @@ pub(crate) async fn get(core: &RouterCore, g: IdsRequest<'_>) -> Result<Answer, 
     let mut errors: BTreeMap<usize, LinkError> = BTreeMap::new();
     let mut vectors: Vec<Option<Vec<f32>>> = vec![None; ids.len()];
     let mut payloads: Vec<Vec<u8>> = vec![Vec::new(); if g.with_payloads { ids.len() } else { 0 }];
+    let mut labels: Vec<Vec<u64>> = vec![Vec::new(); if g.with_labels { ids.len() } else { 0 }];
     let mut dim: Option<u32> = None;
 
     while !pending.is_empty() {
@@ -382,7 +383,7 @@ pub(crate) async fn get(core: &RouterCore, g: IdsRequest<'_>) -> Result<Answer, 
                 collection: g.collection,
                 ids: IdsRef::new(&sub),
                 with_payloads: g.with_payloads,
-                with_labels: false,
+                with_labels: g.with_labels,
             }))?;
             futures.push(core.send(node, Opcode::Get, body));
             batches.push((node, groups.clone(), indices));
@@ -399,7 +400,17 @@ pub(crate) async fn get(core: &RouterCore, g: IdsRequest<'_>) -> Result<Answer, 
                         .iter_payloads()
                         .map(|p| p.unwrap_or_default().to_vec())
                         .collect();
-                    Ok((r.vectors.dim(), found, found_payloads))
+                    let found_labels: Vec<Vec<u64>> = r
+                        .iter_labels()
+                        .map(|l| l.map(|l| l.to_vec()).unwrap_or_default())
+                        .collect();
+                    if g.with_labels && r.labels.is_none() && r.found.contains(&true) {
+                        return Err(LinkError::Protocol {
+                            node: label.clone(),
+                            detail: "GET with WITH_LABELS answered without labels".into(),
+                        });
+                    }
+                    Ok((r.vectors.dim(), found, found_payloads, found_labels))
                 }
                 other => Err(LinkError::Protocol {
                     node: label.clone(),
@@ -407,11 +418,16 @@ pub(crate) async fn get(core: &RouterCore, g: IdsRequest<'_>) -> Result<Answer, 
                 }),
             });
             match decoded {
-                Ok((node_dim, found, found_payloads)) => {
+                Ok((node_dim, found, found_payloads, found_labels)) => {
                     dim = Some(node_dim);
                     if g.with_payloads {
                         for (&i, payload) in indices.iter().zip(found_payloads) {
                             payloads[i] = payload;
+                        }
+                    }
+                    if g.with_labels {
+                        for (&i, list) in indices.iter().zip(found_labels) {
+                            labels[i] = list;
                         }
                     }
                     for (i, v) in indices.into_iter().zip(found) {
@@ -445,12 +461,23 @@ pub(crate) async fn get(core: &RouterCore, g: IdsRequest<'_>) -> Result<Answer, 
     } else {
         None
     };
+    let labels = if g.with_labels {
+        let mut buf = LabelsBuf::new();
+        for (list, _) in labels.iter().zip(&found).filter(|(_, found)| **found) {
+            buf.push(list)
+                .map_err(|e| Failure::new(ErrorCode::Internal, format!("a node's labels: {e}")))?;
+        }
+        Some(buf)
+    } else {
+        None
+    };
     let flat = vectors.into_iter().flatten().flatten().collect();
     Ok(Answer::Get {
         found,
         flat,
         dim,
         payloads,
+        labels,
     })
 }
 

@@ -14,8 +14,8 @@ use std::collections::BTreeSet;
 use std::rc::Rc;
 
 use corevec_proto::{
-    IdsRef, IdsRequest, Opcode, PayloadsRef, Request, Response, SetPayload, Upsert, VectorsRef,
-    WriteAck,
+    IdsRef, IdsRequest, LabelsRef, Opcode, PayloadsRef, Request, Response, SetPayload, Upsert,
+    VectorsRef, WriteAck,
 };
 
 use crate::handler::{Answer, Failure};
@@ -151,6 +151,9 @@ pub(crate) async fn upsert(core: &RouterCore, u: Upsert<'_>) -> Result<Answer, F
         None => Cow::Owned(u.vectors.to_vec()),
     };
     let payloads: Option<Vec<&[u8]>> = u.payloads.map(|p| p.iter().collect());
+    let labels: Option<Vec<Vec<u64>>> = u
+        .labels
+        .map(|l| l.iter().map(|list| list.to_vec()).collect());
     let groups = placement.groups.len();
     let id_groups: Vec<usize> = ids.iter().map(|&id| placement.group_of(id)).collect();
     let mut touched = vec![false; groups];
@@ -192,12 +195,15 @@ pub(crate) async fn upsert(core: &RouterCore, u: Upsert<'_>) -> Result<Answer, F
             let sub_payloads: Option<Vec<&[u8]>> = payloads
                 .as_ref()
                 .map(|all| indices.iter().map(|&i| all[i]).collect());
+            let sub_labels: Option<Vec<&[u64]>> = labels
+                .as_ref()
+                .map(|all| indices.iter().map(|&i| all[i].as_slice()).collect());
             encode_body(&Request::Upsert(Upsert {
                 collection: u.collection,
                 ids: IdsRef::new(&sub_ids),
                 vectors: VectorsRef::new(&sub_vectors, dim),
                 payloads: sub_payloads.as_deref().map(PayloadsRef::new),
-                labels: None,
+                labels: sub_labels.as_deref().map(LabelsRef::new),
             }))?
         };
         futures.push(core.send(node, Opcode::Upsert, body));
