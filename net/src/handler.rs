@@ -545,6 +545,7 @@ mod tests {
             flat: vec![0.0; count * dim as usize],
             dim,
             payloads: None,
+            labels: None,
         };
         let mut out = Vec::new();
         assert_eq!(
