@@ -61,11 +61,11 @@ impl CollectionInfo {
         self.shards.iter().map(|s| s.vectors).sum()
     }
 
-    /// Vector, index and payload bytes over all shards.
+    /// Vector, index, payload and label bytes over all shards.
     pub fn bytes(&self) -> u64 {
         self.shards
             .iter()
-            .map(|s| s.vector_bytes + s.index_bytes + s.payload_bytes)
+            .map(|s| s.vector_bytes + s.index_bytes + s.payload_bytes + s.label_bytes)
             .sum()
     }
 }

@@ -719,7 +719,7 @@ fn render(shared: &Shared) -> String {
             collections.len(),
         );
         type ShardField = fn(&corevec_engine::shard::ShardStats) -> u64;
-        let shard_families: [(&str, &str, ShardField); 6] = [
+        let shard_families: [(&str, &str, ShardField); 7] = [
             (
                 "corevec_shard_vectors",
                 "Live vectors, per collection and shard.",
@@ -744,6 +744,11 @@ fn render(shared: &Shared) -> String {
                 "corevec_shard_payload_bytes",
                 "Bytes of point payloads (including replaced or deleted ones until compaction), per collection and shard.",
                 |s| s.payload_bytes,
+            ),
+            (
+                "corevec_shard_label_bytes",
+                "Bytes of point labels and per-label slot lists (including replaced or deleted points until compaction), per collection and shard.",
+                |s| s.label_bytes,
             ),
             (
                 "corevec_shard_unindexed_vectors",
