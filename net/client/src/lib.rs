@@ -10,7 +10,7 @@
 //! maximal frame per response because of what a server sent.
 //!
 //! ```no_run
-//! use corevec_client::{Client, ClientConfig, SearchOptions};
+//! use corevec_client::{Client, ClientConfig, Filter, SearchOptions};
 //! use corevec_proto::{CreateCollection, Metric};
 //!
 //! let client = Client::connect("127.0.0.1:7700", ClientConfig::default())?;
@@ -27,6 +27,13 @@
 //! // Replace payloads of existing points, keeping their vectors; `count` = ids that existed.
 //! let ack = client.set_payloads("docs", &[3], &[br#"{"title":"drei"}"#])?;
 //! assert_eq!(ack.count, 1);
+//! // Labels: a few u64 per point (categories, tenants, ...), and searches filtered on them.
+//! client.upsert_points("docs", &[4, 5], &[0.1, 0.2, 0.3, 0.4, 0.5, 0.6], None, Some(&[&[7, 9], &[9]]))?;
+//! let points = client.get_points("docs", &[4], false, true)?;
+//! assert_eq!(points[0].as_ref().map(|p| p.labels.clone()), Some(vec![7, 9]));
+//! let filter = Filter { all_of: vec![9], none_of: vec![7], ..Filter::default() };
+//! let options = SearchOptions { filter: Some(&filter), ..SearchOptions::default() };
+//! let hits = client.search("docs", &[0.1, 0.2, 0.3], 10, options)?; // only point 5 matches
 //! // Pipelining: submit many, then wait.
 //! let tickets: Vec<_> = (0..100)
 //!     .map(|_| client.submit(&corevec_proto::Request::Ping))
@@ -46,9 +53,9 @@ use std::time::Duration;
 pub use connection::{Connection, ResponseFrame, Ticket};
 pub use corevec_proto as proto;
 use corevec_proto::{
-    CollectionInfo, CreateCollection, Hit, IdsRef, IdsRequest, PayloadsRef, Request, Response,
-    Search, SearchFlags, SearchResponse, SetPayload, Stat, Upsert, VectorsRef, WriteAck,
-    FEATURE_PAYLOADS,
+    CollectionInfo, CreateCollection, FilterRef, Hit, IdsRef, IdsRequest, LabelsRef, PayloadsRef,
+    Request, Response, Search, SearchFlags, SearchResponse, SetPayload, Stat, Upsert, VectorsRef,
+    WriteAck, FEATURE_LABELS, FEATURE_PAYLOADS,
 };
 pub use error::ClientError;
 
@@ -82,14 +89,56 @@ impl Default for ClientConfig {
 
 /// Search knobs besides `k`.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct SearchOptions {
+pub struct SearchOptions<'a> {
     /// HNSW `ef`; 0 = server default.
     #[doc(alias = "ef")]
     pub expansion_search: u32,
-    /// Brute-force exact search.
+    /// Brute-force exact search (with a filter: exact among the matching points).
     pub exact: bool,
     /// Accept results from the reachable part of a cluster (sets `partial` in the result).
     pub allow_partial: bool,
+    /// Only return points whose labels match (for every query of a batch); up to `k` matching
+    /// points, fewer if fewer match. Refused locally, nothing sent, if the server did not enable
+    /// `FEATURE_LABELS` or the filter has more than `FILTER_LABELS_MAX` labels.
+    pub filter: Option<&'a Filter>,
+}
+
+/// A label filter for searches (see [`SearchOptions::filter`]). A point matches iff it has
+/// every label of `all_of`, at least one label of `any_of` (only when `any_of` is not empty),
+/// and no label of `none_of`; the default (all empty) matches every point. At most
+/// `FILTER_LABELS_MAX` labels in all three together.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Filter {
+    /// Labels a point must all have.
+    pub all_of: Vec<u64>,
+    /// Labels of which a point must have at least one (ignored when empty).
+    pub any_of: Vec<u64>,
+    /// Labels a point must not have.
+    pub none_of: Vec<u64>,
+}
+
+impl Filter {
+    /// `all_of + any_of + none_of` (what `FILTER_LABELS_MAX` bounds).
+    #[must_use]
+    pub fn label_count(&self) -> usize {
+        self.all_of.len() + self.any_of.len() + self.none_of.len()
+    }
+
+    /// Whether a point with `labels` matches.
+    #[must_use]
+    pub fn matches(&self, labels: &[u64]) -> bool {
+        self.as_ref().matches(labels)
+    }
+
+    /// Borrow as the wire form, for a hand-built [`Search`] request.
+    #[must_use]
+    pub fn as_ref(&self) -> FilterRef<'_> {
+        FilterRef {
+            all_of: IdsRef::new(&self.all_of),
+            any_of: IdsRef::new(&self.any_of),
+            none_of: IdsRef::new(&self.none_of),
+        }
+    }
 }
 
 /// The answer to a single-query search: [`Hit`]s from [`Client::search`], [`PayloadHit`]s from
@@ -113,13 +162,16 @@ pub struct PayloadHit {
     pub payload: Vec<u8>,
 }
 
-/// A point as [`Client::get_with_payloads`] returns it.
+/// A point as [`Client::get_with_payloads`] and [`Client::get_points`] return it.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Point {
     /// The stored vector.
     pub vector: Vec<f32>,
-    /// The stored payload; empty if the point has none.
+    /// The stored payload; empty if the point has none (or payloads were not asked for).
     pub payload: Vec<u8>,
+    /// The stored labels, sorted ascending without duplicates; empty if the point has none (or
+    /// labels were not asked for).
+    pub labels: Vec<u64>,
 }
 
 /// A client over one pipelined connection, reconnecting on demand. `Sync`: share it between
@@ -286,16 +338,33 @@ impl Client {
         }
     }
 
+    /// True if the server enabled [`FEATURE_LABELS`] in HELLO, so labels ([`Client::upsert_points`],
+    /// [`Client::get_points`] with `with_labels`) and filters ([`SearchOptions::filter`]) may be
+    /// used (those check it themselves and refuse locally otherwise).
+    pub fn supports_labels(&self) -> Result<bool, ClientError> {
+        Ok(self.connection()?.hello().features & FEATURE_LABELS != 0)
+    }
+
+    fn require_labels(&self) -> Result<(), ClientError> {
+        if self.supports_labels()? {
+            Ok(())
+        } else {
+            Err(invalid(
+                "the server did not enable FEATURE_LABELS in HELLO (it predates labels)",
+            ))
+        }
+    }
+
     /// UPSERT `ids.len()` vectors; `vectors` is row-major, `ids.len() * dim` floats. Replaces
-    /// whole points: an id that had a payload has none afterwards (see
-    /// [`Client::upsert_with_payloads`]).
+    /// whole points: an id that had a payload or labels has none afterwards (see
+    /// [`Client::upsert_with_payloads`] and [`Client::upsert_points`]).
     pub fn upsert(
         &self,
         collection: &str,
         ids: &[u64],
         vectors: &[f32],
     ) -> Result<WriteAck, ClientError> {
-        self.upsert_points(collection, ids, vectors, None)
+        self.upsert_request(collection, ids, vectors, None, None)
     }
 
     /// UPSERT `ids.len()` points with a payload each (`payloads[i]` belongs to `ids[i]`; at
@@ -313,15 +382,62 @@ impl Client {
             payloads,
             "upsert_with_payloads needs exactly one payload per id (payloads.len() != ids.len())",
         )?;
-        self.upsert_points(collection, ids, vectors, Some(PayloadsRef::new(payloads)))
+        self.upsert_request(
+            collection,
+            ids,
+            vectors,
+            Some(PayloadsRef::new(payloads)),
+            None,
+        )
     }
 
-    fn upsert_points(
+    /// UPSERT `ids.len()` whole points, the general form: `vectors` row-major as in
+    /// [`Client::upsert`]; `payloads`, if given, one per id (as in
+    /// [`Client::upsert_with_payloads`]); `labels`, if given, one list per id (`labels[i]`
+    /// belongs to `ids[i]`; at most `LABELS_PER_POINT_MAX` each, counted as sent; empty = no
+    /// labels; the server stores them sorted and deduplicated). What is not given is cleared:
+    /// an upsert replaces the whole point. Refused locally, nothing sent, if a count differs
+    /// from `ids.len()`, a payload is too large, a point has too many labels, or the server did
+    /// not enable payloads (when `payloads` is given) or labels (when `labels` is given).
+    pub fn upsert_points(
+        &self,
+        collection: &str,
+        ids: &[u64],
+        vectors: &[f32],
+        payloads: Option<&[&[u8]]>,
+        labels: Option<&[&[u64]]>,
+    ) -> Result<WriteAck, ClientError> {
+        if let Some(payloads) = payloads {
+            self.check_payloads(
+                ids,
+                payloads,
+                "upsert_points needs exactly one payload per id (payloads.len() != ids.len())",
+            )?;
+        }
+        if let Some(labels) = labels {
+            if labels.len() != ids.len() {
+                return Err(invalid(
+                    "upsert_points needs exactly one label list per id (labels.len() != ids.len())",
+                ));
+            }
+            self.require_labels()?;
+        }
+        self.upsert_request(
+            collection,
+            ids,
+            vectors,
+            payloads.map(PayloadsRef::new),
+            labels.map(LabelsRef::new),
+        )
+    }
+
+    fn upsert_request(
         &self,
         collection: &str,
         ids: &[u64],
         vectors: &[f32],
         payloads: Option<PayloadsRef<'_>>,
+        labels: Option<LabelsRef<'_>>,
     ) -> Result<WriteAck, ClientError> {
         let dim = dim_of(vectors.len(), ids.len())?;
         let request = Request::Upsert(Upsert {
@@ -329,6 +445,7 @@ impl Client {
             ids: IdsRef::new(ids),
             vectors: VectorsRef::new(vectors, dim),
             payloads,
+            labels,
         });
         match self.execute(&request)?.response()? {
             Response::Upsert(ack) => Ok(ack),
@@ -338,7 +455,7 @@ impl Client {
 
     /// GET: for each id, its vector or `None`.
     pub fn get(&self, collection: &str, ids: &[u64]) -> Result<Vec<Option<Vec<f32>>>, ClientError> {
-        let points = self.get_points(collection, ids, false)?;
+        let points = self.get_points(collection, ids, false, false)?;
         Ok(points.into_iter().map(|p| p.map(|p| p.vector)).collect())
     }
 
@@ -349,20 +466,31 @@ impl Client {
         collection: &str,
         ids: &[u64],
     ) -> Result<Vec<Option<Point>>, ClientError> {
-        self.require_payloads()?;
-        self.get_points(collection, ids, true)
+        self.get_points(collection, ids, true, false)
     }
 
-    fn get_points(
+    /// GET, the general form: for each id, its [`Point`] or `None`; `payload` is filled iff
+    /// `with_payloads`, `labels` iff `with_labels` (else they are empty). Refused locally if
+    /// the server did not enable payloads (with `with_payloads`) or labels (with
+    /// `with_labels`).
+    pub fn get_points(
         &self,
         collection: &str,
         ids: &[u64],
         with_payloads: bool,
+        with_labels: bool,
     ) -> Result<Vec<Option<Point>>, ClientError> {
+        if with_payloads {
+            self.require_payloads()?;
+        }
+        if with_labels {
+            self.require_labels()?;
+        }
         let request = Request::Get(IdsRequest {
             collection,
             ids: IdsRef::new(ids),
             with_payloads,
+            with_labels,
         });
         match self.execute(&request)?.response()? {
             Response::Get(g) => {
@@ -371,18 +499,34 @@ impl Client {
                         "GET answered a different number of ids".into(),
                     ));
                 }
-                // With no id found the section is empty and decodes as `None`.
-                if with_payloads && g.payloads.is_none() && g.found.contains(&true) {
+                // With no id found the sections are empty and decode as `None`.
+                let any_found = g.found.contains(&true);
+                if with_payloads && g.payloads.is_none() && any_found {
                     return Err(ClientError::Protocol(
                         "GET with WITH_PAYLOADS answered without a payload section".into(),
                     ));
                 }
+                if with_labels && g.labels.is_none() && any_found {
+                    return Err(ClientError::Protocol(
+                        "GET with WITH_LABELS answered without a label section".into(),
+                    ));
+                }
+                // Sections nobody asked for (a server may send an all-empty payload section
+                // before labels) are ignored.
                 Ok(g.iter()
                     .zip(g.iter_payloads())
-                    .map(|(vector, payload)| {
+                    .zip(g.iter_labels())
+                    .map(|((vector, payload), labels)| {
                         vector.map(|vector| Point {
                             vector: vector.to_vec(),
-                            payload: payload.unwrap_or_default().to_vec(),
+                            payload: payload
+                                .filter(|_| with_payloads)
+                                .unwrap_or_default()
+                                .to_vec(),
+                            labels: labels
+                                .filter(|_| with_labels)
+                                .map(|l| l.to_vec())
+                                .unwrap_or_default(),
                         })
                     })
                     .collect())
@@ -397,6 +541,7 @@ impl Client {
             collection,
             ids: IdsRef::new(ids),
             with_payloads: false,
+            with_labels: false,
         });
         match self.execute(&request)?.response()? {
             Response::Delete(ack) => Ok(ack),
@@ -431,13 +576,13 @@ impl Client {
         }
     }
 
-    /// SEARCH with one query.
+    /// SEARCH with one query (filtered by `options.filter`, if given).
     pub fn search(
         &self,
         collection: &str,
         query: &[f32],
         k: u32,
-        options: SearchOptions,
+        options: SearchOptions<'_>,
     ) -> Result<SearchResult, ClientError> {
         let dim = u32::try_from(query.len()).unwrap_or(u32::MAX);
         let mut response = self.search_batch(collection, query, dim, k, options)?;
@@ -460,7 +605,7 @@ impl Client {
         collection: &str,
         query: &[f32],
         k: u32,
-        options: SearchOptions,
+        options: SearchOptions<'_>,
     ) -> Result<SearchResult<PayloadHit>, ClientError> {
         let dim = u32::try_from(query.len()).unwrap_or(u32::MAX);
         let response = self.search_batch_with_payloads(collection, query, dim, k, options)?;
@@ -494,7 +639,7 @@ impl Client {
         queries: &[f32],
         dim: u32,
         k: u32,
-        options: SearchOptions,
+        options: SearchOptions<'_>,
     ) -> Result<SearchResponse, ClientError> {
         self.search_queries(collection, queries, dim, k, options, false)
     }
@@ -507,7 +652,7 @@ impl Client {
         queries: &[f32],
         dim: u32,
         k: u32,
-        options: SearchOptions,
+        options: SearchOptions<'_>,
     ) -> Result<SearchResponse, ClientError> {
         self.require_payloads()?;
         let response = self.search_queries(collection, queries, dim, k, options, true)?;
@@ -526,12 +671,15 @@ impl Client {
         queries: &[f32],
         dim: u32,
         k: u32,
-        options: SearchOptions,
+        options: SearchOptions<'_>,
         with_payloads: bool,
     ) -> Result<SearchResponse, ClientError> {
         let nq = queries.len() / (dim.max(1) as usize);
         if dim == 0 || queries.len() % dim as usize != 0 {
             return Err(invalid("queries length must be a non-zero multiple of dim"));
+        }
+        if options.filter.is_some() {
+            self.require_labels()?;
         }
         let request = Request::Search(Search {
             collection,
@@ -543,6 +691,7 @@ impl Client {
                 with_payloads,
             },
             queries: VectorsRef::new(queries, dim),
+            filter: options.filter.map(Filter::as_ref),
         });
         match self.execute(&request)?.response()? {
             Response::Search(s) if s.results.len() == nq => Ok(s),

@@ -5,8 +5,10 @@ mod support;
 use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
 
-use corevec_client::{Client, ClientConfig, ClientError, PayloadHit, Point, Pool, SearchOptions};
-use corevec_proto::{CreateCollection, ErrorCode, Metric, Request, Response};
+use corevec_client::{
+    Client, ClientConfig, ClientError, Filter, PayloadHit, Point, Pool, SearchOptions,
+};
+use corevec_proto::{CreateCollection, ErrorCode, Hit, Metric, Request, Response};
 use support::mock_server::MockServer;
 
 fn create(client: &Client, name: &str, dim: u32) {
@@ -133,6 +135,7 @@ fn pipelined_responses_arrive_out_of_order() {
             expansion_search: 0,
             flags: Default::default(),
             queries: corevec_proto::VectorsRef::new(&query, 1),
+            filter: None,
         }))
         .expect("submit slow");
     let started = Instant::now();
@@ -168,6 +171,7 @@ fn per_request_timeout_keeps_connection() {
         expansion_search: 0,
         flags: Default::default(),
         queries: corevec_proto::VectorsRef::new(&query, 1),
+        filter: None,
     });
     let ticket = client
         .submit_with_timeout(&request, Duration::from_millis(50))
@@ -280,16 +284,19 @@ fn payloads_round_trip() {
         vec![
             Some(Point {
                 vector: vec![5.0, 5.0],
-                payload: max.clone()
+                payload: max.clone(),
+                labels: Vec::new(),
             }),
             None,
             Some(Point {
                 vector: vec![0.0, 0.0],
-                payload: br#"{"n":1}"#.to_vec()
+                payload: br#"{"n":1}"#.to_vec(),
+                labels: Vec::new(),
             }),
             Some(Point {
                 vector: vec![1.0, 0.0],
-                payload: Vec::new()
+                payload: Vec::new(),
+                labels: Vec::new(),
             }),
         ]
     );
@@ -355,7 +362,8 @@ fn payloads_round_trip() {
         client.get_with_payloads("docs", &[1]).expect("get"),
         vec![Some(Point {
             vector: vec![0.0, 0.0],
-            payload: Vec::new()
+            payload: Vec::new(),
+            labels: Vec::new(),
         })]
     );
 }
@@ -467,15 +475,18 @@ fn set_payloads_replaces_payloads_and_keeps_vectors() {
         vec![
             Some(Point {
                 vector: vec![0.0, 0.0],
-                payload: b"one".to_vec()
+                payload: b"one".to_vec(),
+                labels: Vec::new(),
             }),
             Some(Point {
                 vector: vec![1.0, 0.0],
-                payload: b"2b".to_vec()
+                payload: b"2b".to_vec(),
+                labels: Vec::new(),
             }),
             Some(Point {
                 vector: vec![5.0, 5.0],
-                payload: max
+                payload: max,
+                labels: Vec::new(),
             }),
             None,
         ]
@@ -500,7 +511,8 @@ fn set_payloads_replaces_payloads_and_keeps_vectors() {
         payload_of(&client, "docs", 1),
         Some(Point {
             vector: vec![0.0, 0.0],
-            payload: Vec::new()
+            payload: Vec::new(),
+            labels: Vec::new(),
         })
     );
     // Zero ids: an empty section, nothing changes.
@@ -573,11 +585,13 @@ fn set_payloads_validation_sends_nothing() {
         vec![
             Some(Point {
                 vector: vec![1.0],
-                payload: b"a".to_vec()
+                payload: b"a".to_vec(),
+                labels: Vec::new(),
             }),
             Some(Point {
                 vector: vec![2.0],
-                payload: b"b".to_vec()
+                payload: b"b".to_vec(),
+                labels: Vec::new(),
             }),
         ]
     );
@@ -637,4 +651,382 @@ fn servers_without_payloads_do_not_know_set_payload() {
         client.get("docs", &[1]).expect("get"),
         vec![Some(vec![1.0])]
     );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Labels and filtered search
+// ---------------------------------------------------------------------------------------------
+
+fn point(vector: &[f32], payload: &[u8], labels: &[u64]) -> Option<Point> {
+    Some(Point {
+        vector: vector.to_vec(),
+        payload: payload.to_vec(),
+        labels: labels.to_vec(),
+    })
+}
+
+#[test]
+fn labels_round_trip() {
+    let server = MockServer::start(None);
+    let client = Client::connect(server.addr, ClientConfig::default()).expect("connect");
+    assert!(client.supports_labels().expect("hello"));
+    create(&client, "docs", 2);
+    let max: Vec<u64> = (0..u64::from(corevec_proto::LABELS_PER_POINT_MAX)).collect();
+    // Unsorted, duplicated: stored sorted and deduplicated.
+    let ack = client
+        .upsert_points(
+            "docs",
+            &[1, 2, 3],
+            &[0.0, 0.0, 1.0, 0.0, 5.0, 5.0],
+            Some(&[b"one", b"", b"three"]),
+            Some(&[&[9, 3, 9], &[], &max]),
+        )
+        .expect("upsert");
+    assert_eq!(ack.count, 3);
+    assert_eq!(
+        client
+            .get_points("docs", &[3, 9, 1, 2], true, true)
+            .expect("get"),
+        vec![
+            point(&[5.0, 5.0], b"three", &max),
+            None,
+            point(&[0.0, 0.0], b"one", &[3, 9]),
+            point(&[1.0, 0.0], b"", &[]),
+        ]
+    );
+    // Labels alone: payloads stay empty in the result; payloads alone: labels stay empty.
+    assert_eq!(
+        client.get_points("docs", &[1], false, true).expect("get"),
+        vec![point(&[0.0, 0.0], b"", &[3, 9])]
+    );
+    assert_eq!(
+        client.get_points("docs", &[1], true, false).expect("get"),
+        vec![point(&[0.0, 0.0], b"one", &[])]
+    );
+    assert_eq!(
+        client.get_with_payloads("docs", &[1]).expect("get"),
+        vec![point(&[0.0, 0.0], b"one", &[])]
+    );
+    assert_eq!(
+        client.get_points("docs", &[1], false, false).expect("get"),
+        vec![point(&[0.0, 0.0], b"", &[])]
+    );
+    // Nothing found: both (empty) sections are fine.
+    assert_eq!(
+        client.get_points("docs", &[42], false, true).expect("get"),
+        vec![None]
+    );
+    // SET_PAYLOAD keeps the labels; an upsert without labels clears them.
+    client
+        .set_payloads("docs", &[1], &[b"uno"])
+        .expect("set_payloads");
+    assert_eq!(
+        client.get_points("docs", &[1], true, true).expect("get"),
+        vec![point(&[0.0, 0.0], b"uno", &[3, 9])]
+    );
+    client
+        .upsert_with_payloads("docs", &[1], &[0.5, 0.5], &[b"again"])
+        .expect("upsert");
+    assert_eq!(
+        client.get_points("docs", &[1], true, true).expect("get"),
+        vec![point(&[0.5, 0.5], b"again", &[])]
+    );
+    // Labels without payloads: the points have no payload afterwards.
+    client
+        .upsert_points("docs", &[3], &[5.0, 5.0], None, Some(&[&[1]]))
+        .expect("upsert");
+    assert_eq!(
+        client.get_points("docs", &[3], true, true).expect("get"),
+        vec![point(&[5.0, 5.0], b"", &[1])]
+    );
+    // The general form without payloads or labels is a plain upsert.
+    client
+        .upsert_points("docs", &[3], &[6.0, 6.0], None, None)
+        .expect("upsert");
+    assert_eq!(
+        client.get_points("docs", &[3], true, true).expect("get"),
+        vec![point(&[6.0, 6.0], b"", &[])]
+    );
+}
+
+#[test]
+fn filtered_search() {
+    let server = MockServer::start(None);
+    let client = Client::connect(server.addr, ClientConfig::default()).expect("connect");
+    create(&client, "docs", 1);
+    // Point i at distance i from the query 0.0; labels: 1 = even, 2 = odd, 3 = multiple of 3.
+    let ids: Vec<u64> = (0..10).collect();
+    let vectors: Vec<f32> = (0..10u8).map(f32::from).collect();
+    let lists: Vec<Vec<u64>> = ids
+        .iter()
+        .map(|i| {
+            let mut l = vec![if i % 2 == 0 { 1 } else { 2 }];
+            if i % 3 == 0 {
+                l.push(3);
+            }
+            l
+        })
+        .collect();
+    let labels: Vec<&[u64]> = lists.iter().map(Vec::as_slice).collect();
+    let payloads: Vec<Vec<u8>> = ids.iter().map(|i| i.to_string().into_bytes()).collect();
+    let payloads: Vec<&[u8]> = payloads.iter().map(Vec::as_slice).collect();
+    client
+        .upsert_points("docs", &ids, &vectors, Some(&payloads), Some(&labels))
+        .expect("upsert");
+    let search = |filter: &Filter, k: u32, exact: bool| -> Vec<u64> {
+        let options = SearchOptions {
+            exact,
+            filter: Some(filter),
+            ..SearchOptions::default()
+        };
+        client
+            .search("docs", &[0.0], k, options)
+            .expect("search")
+            .hits
+            .iter()
+            .map(|h| h.id)
+            .collect()
+    };
+    let odd = Filter {
+        all_of: vec![2],
+        ..Filter::default()
+    };
+    assert_eq!(search(&odd, 3, false), vec![1, 3, 5]);
+    assert_eq!(search(&odd, 3, true), vec![1, 3, 5]);
+    let even_not_three = Filter {
+        all_of: vec![1],
+        none_of: vec![3],
+        ..Filter::default()
+    };
+    assert_eq!(search(&even_not_three, 10, true), vec![2, 4, 8]);
+    let odd_or_three = Filter {
+        any_of: vec![2, 3],
+        ..Filter::default()
+    };
+    assert_eq!(search(&odd_or_three, 4, false), vec![0, 1, 3, 5]);
+    // Fewer than k match; nothing matches; the empty filter matches everything.
+    let six = Filter {
+        all_of: vec![1, 3],
+        ..Filter::default()
+    };
+    assert_eq!(search(&six, 10, false), vec![0, 6]);
+    let none = Filter {
+        all_of: vec![1, 2],
+        ..Filter::default()
+    };
+    assert_eq!(search(&none, 10, false), Vec::<u64>::new());
+    assert_eq!(search(&Filter::default(), 2, false), vec![0, 1]);
+    // One filter for every query of a batch.
+    let options = SearchOptions {
+        filter: Some(&odd),
+        ..SearchOptions::default()
+    };
+    let batch = client
+        .search_batch("docs", &[0.0, 9.0], 1, 2, options)
+        .expect("batch");
+    let ids_of = |hits: &[Hit]| hits.iter().map(|h| h.id).collect::<Vec<_>>();
+    assert_eq!(
+        batch.results.iter().map(|h| ids_of(h)).collect::<Vec<_>>(),
+        vec![vec![1, 3], vec![9, 7]]
+    );
+    // With payloads, too.
+    let result = client
+        .search_with_payloads("docs", &[0.0], 2, options)
+        .expect("search");
+    assert_eq!(
+        result
+            .hits
+            .iter()
+            .map(|h| (h.id, h.payload.clone()))
+            .collect::<Vec<_>>(),
+        vec![(1, b"1".to_vec()), (3, b"3".to_vec())]
+    );
+    let batch = client
+        .search_batch_with_payloads("docs", &[9.0], 1, 1, options)
+        .expect("batch");
+    assert_eq!(batch.payloads, Some(vec![vec![b"9".to_vec()]]));
+    // Filter helpers agree with the server.
+    assert!(odd.matches(&[2, 3]) && !odd.matches(&[1]));
+    assert_eq!(even_not_three.label_count(), 2);
+    // Through the generic API: a hand-built filtered Search.
+    let query = [0.0f32];
+    let ticket = client
+        .submit(&Request::Search(corevec_proto::Search {
+            collection: "docs",
+            k: 1,
+            expansion_search: 0,
+            flags: Default::default(),
+            queries: corevec_proto::VectorsRef::new(&query, 1),
+            filter: Some(odd.as_ref()),
+        }))
+        .expect("submit");
+    let frame = ticket.wait().expect("wait");
+    let Response::Search(s) = frame.response().expect("decode") else {
+        panic!("not a search")
+    };
+    assert_eq!(s.results[0][0].id, 1);
+}
+
+#[test]
+fn label_validation_sends_nothing() {
+    let server = MockServer::start(None);
+    let client = Client::connect(server.addr, ClientConfig::default()).expect("connect");
+    create(&client, "docs", 1);
+    let e = client
+        .upsert_points("docs", &[1, 2], &[1.0, 2.0], None, Some(&[&[1]]))
+        .expect_err("count");
+    assert!(
+        matches!(&e, ClientError::InvalidRequest(_))
+            && e.to_string().contains("one label list per id"),
+        "{e}"
+    );
+    let e = client
+        .upsert_points("docs", &[1, 2], &[1.0, 2.0], Some(&[b"x"]), None)
+        .expect_err("count");
+    assert!(e.to_string().contains("one payload per id"), "{e}");
+    // 65 labels, even if they are all the same one: the sent count is what is checked.
+    let over = vec![7u64; corevec_proto::LABELS_PER_POINT_MAX as usize + 1];
+    let e = client
+        .upsert_points("docs", &[1, 2], &[1.0, 2.0], None, Some(&[&[], &over]))
+        .expect_err("too many");
+    assert!(
+        matches!(
+            e,
+            ClientError::InvalidRequest(corevec_proto::Error::TooManyLabels {
+                point_index: 1,
+                count: 65,
+                max: 64
+            })
+        ),
+        "{e}"
+    );
+    let big = Filter {
+        all_of: vec![1; 100],
+        any_of: vec![2; 100],
+        none_of: vec![3; 57],
+    };
+    let options = SearchOptions {
+        filter: Some(&big),
+        ..SearchOptions::default()
+    };
+    for e in [
+        client
+            .search("docs", &[1.0], 1, options)
+            .map(drop)
+            .expect_err("search"),
+        client
+            .search_batch("docs", &[1.0, 2.0], 1, 1, options)
+            .map(drop)
+            .expect_err("batch"),
+    ] {
+        assert!(
+            matches!(
+                e,
+                ClientError::InvalidRequest(corevec_proto::Error::FilterTooLarge {
+                    count: 257,
+                    max: 256
+                })
+            ),
+            "{e}"
+        );
+    }
+    assert_eq!(
+        client
+            .describe_collection("docs")
+            .expect("describe")
+            .vectors_count,
+        0,
+        "nothing was written"
+    );
+    client.ping().expect("still open");
+}
+
+#[test]
+fn servers_without_labels_are_refused_locally() {
+    let server = MockServer::start(None);
+    server.state.legacy_labels.store(true, Ordering::SeqCst);
+    let client = Client::connect(server.addr, ClientConfig::default()).expect("connect");
+    assert!(client.supports_payloads().expect("hello"));
+    assert!(!client.supports_labels().expect("hello"));
+    create(&client, "docs", 1);
+    let filter = Filter::default();
+    let options = SearchOptions {
+        filter: Some(&filter),
+        ..SearchOptions::default()
+    };
+    for e in [
+        client
+            .upsert_points("docs", &[1], &[1.0], None, Some(&[&[1]]))
+            .map(drop)
+            .expect_err("upsert"),
+        client
+            .get_points("docs", &[1], false, true)
+            .map(drop)
+            .expect_err("get"),
+        client
+            .search("docs", &[1.0], 1, options)
+            .map(drop)
+            .expect_err("search"),
+        client
+            .search_batch("docs", &[1.0], 1, 1, options)
+            .map(drop)
+            .expect_err("search_batch"),
+        client
+            .search_with_payloads("docs", &[1.0], 1, options)
+            .map(drop)
+            .expect_err("search_with_payloads"),
+    ] {
+        assert!(
+            matches!(&e, ClientError::InvalidRequest(_))
+                && e.to_string().contains("FEATURE_LABELS"),
+            "{e}"
+        );
+    }
+    // Payloads still work.
+    client
+        .upsert_points("docs", &[1], &[1.0], Some(&[b"p"]), None)
+        .expect("upsert with payloads");
+    assert_eq!(
+        client.get_points("docs", &[1], true, false).expect("get"),
+        vec![point(&[1.0], b"p", &[])]
+    );
+    // Bypassing the client's check: the old server refuses each request, the connection stays.
+    let labels: [&[u64]; 1] = [&[1]];
+    let query = [1.0f32];
+    for (request, code) in [
+        (
+            Request::Upsert(corevec_proto::Upsert {
+                collection: "docs",
+                ids: corevec_proto::IdsRef::new(&[1]),
+                vectors: corevec_proto::VectorsRef::new(&query, 1),
+                payloads: None,
+                labels: Some(corevec_proto::LabelsRef::new(&labels)),
+            }),
+            ErrorCode::MalformedFrame,
+        ),
+        (
+            Request::Get(corevec_proto::IdsRequest {
+                collection: "docs",
+                ids: corevec_proto::IdsRef::new(&[1]),
+                with_payloads: false,
+                with_labels: true,
+            }),
+            ErrorCode::InvalidArgument,
+        ),
+        (
+            Request::Search(corevec_proto::Search {
+                collection: "docs",
+                k: 1,
+                expansion_search: 0,
+                flags: Default::default(),
+                queries: corevec_proto::VectorsRef::new(&query, 1),
+                filter: Some(filter.as_ref()),
+            }),
+            ErrorCode::InvalidArgument,
+        ),
+    ] {
+        let e = client.execute(&request).expect_err("refused");
+        assert_eq!(e.code(), Some(code), "{e}");
+    }
+    client.ping().expect("still open");
 }

@@ -6,7 +6,9 @@
 //! Test hooks: requests on a collection named `slow...` are answered after 1 s (so later
 //! requests overtake them); `drop_next` makes the server close the connection instead of
 //! answering the next N requests; `legacy` makes later connections behave like a server from
-//! before payloads (HELLO enables no features, SET_PAYLOAD is an unknown opcode).
+//! before payloads (HELLO enables no features, SET_PAYLOAD is an unknown opcode);
+//! `legacy_labels` like a server from before labels (HELLO enables payloads only; label
+//! sections, `WITH_LABELS` and `HAS_FILTER` are refused as such a server refuses them).
 
 #![allow(dead_code)]
 
@@ -18,18 +20,27 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use corevec_proto::{
-    encode_error, CollectionInfo, Error, ErrorCode, Frame, GetResponse, HelloAck, Hit, Metric,
-    Opcode, PayloadsRef, Request, RequestId, Response, SearchResponse, ShardInfo, Stat, VectorsRef,
-    WriteAck, FEATURES_SUPPORTED, FRAME_BODY_BYTES_MAX, VERSION_MAX, VERSION_MIN,
+    encode_error, CollectionInfo, Error, ErrorCode, Frame, GetResponse, HelloAck, Hit, LabelsRef,
+    Metric, Opcode, PayloadsRef, Request, RequestId, Response, SearchResponse, ShardInfo, Stat,
+    VectorsRef, WriteAck, FEATURES_SUPPORTED, FEATURE_PAYLOADS, FRAME_BODY_BYTES_MAX, VERSION_MAX,
+    VERSION_MIN,
 };
+
+/// One stored point.
+struct Stored {
+    vector: Vec<f32>,
+    /// Empty = no payload.
+    payload: Vec<u8>,
+    /// Sorted ascending, no duplicates (as the engine stores them).
+    labels: Vec<u64>,
+}
 
 struct Collection {
     dim: u32,
     metric: Metric,
     connectivity: u16,
     expansion_add: u32,
-    /// id → (vector, payload); an empty payload is no payload.
-    vectors: BTreeMap<u64, (Vec<f32>, Vec<u8>)>,
+    vectors: BTreeMap<u64, Stored>,
 }
 
 #[derive(Default)]
@@ -38,6 +49,7 @@ pub struct State {
     pub token: Option<Vec<u8>>,
     pub drop_next: AtomicUsize,
     pub legacy: AtomicBool,
+    pub legacy_labels: AtomicBool,
     pub connections: AtomicUsize,
     lsn: AtomicUsize,
     started: Option<Instant>,
@@ -86,8 +98,9 @@ fn serve(stream: TcpStream, state: &Arc<State>) {
     let mut buffer = Vec::new();
     let mut chunk = vec![0u8; 64 * 1024];
     let mut hello_done = false;
-    // Fixed at HELLO: a connection made in legacy mode stays a pre-payload server.
+    // Fixed at HELLO: a connection made in legacy mode stays a pre-payload (or pre-label) server.
     let mut legacy = false;
+    let mut legacy_labels = false;
     'conn: loop {
         loop {
             let n = match Frame::check(&buffer) {
@@ -153,8 +166,16 @@ fn serve(stream: TcpStream, state: &Arc<State>) {
                     break 'conn;
                 }
                 legacy = state.legacy.load(Ordering::SeqCst);
+                legacy_labels = legacy || state.legacy_labels.load(Ordering::SeqCst);
+                let supported = if legacy {
+                    0
+                } else if legacy_labels {
+                    FEATURE_PAYLOADS
+                } else {
+                    FEATURES_SUPPORTED
+                };
                 let features = match &request {
-                    Request::Hello(h) if !legacy => h.features & FEATURES_SUPPORTED,
+                    Request::Hello(h) => h.features & supported,
                     _ => 0,
                 };
                 let ack = Response::Hello(HelloAck {
@@ -175,6 +196,14 @@ fn serve(stream: TcpStream, state: &Arc<State>) {
                 let _ = encode_error(&mut out, id, op, e.code(), &e.to_string());
                 send(&writer, &out);
                 continue;
+            }
+            if legacy_labels {
+                if let Some(e) = pre_label_refusal(&request) {
+                    let mut out = Vec::new();
+                    let _ = encode_error(&mut out, id, op, e.code(), &e.to_string());
+                    send(&writer, &out);
+                    continue;
+                }
             }
             if state
                 .drop_next
@@ -214,6 +243,23 @@ fn serve(stream: TcpStream, state: &Arc<State>) {
         .unwrap_or_else(std::sync::PoisonError::into_inner);
     let _ = w.shutdown(Shutdown::Both);
     state.connections.fetch_sub(1, Ordering::Relaxed);
+}
+
+/// How a server from before labels answers a request that uses them: its UPSERT bodies end after
+/// the payload section, its GET flag bit 1 and SEARCH flag bit 3 were reserved.
+fn pre_label_refusal(request: &Request<'_>) -> Option<Error> {
+    match request {
+        Request::Upsert(u) if u.labels.is_some() => {
+            Some(Error::Malformed("trailing bytes after body"))
+        }
+        Request::Get(g) if g.with_labels => {
+            Some(Error::InvalidArgument("reserved get/delete flag bits set"))
+        }
+        Request::Search(s) if s.filter.is_some() => {
+            Some(Error::InvalidArgument("reserved search flag bits set"))
+        }
+        _ => None,
+    }
 }
 
 type Failure = (ErrorCode, String);
@@ -332,14 +378,29 @@ fn execute(
                 ));
             }
             for (i, vid) in u.ids.iter().enumerate() {
-                let v = u.vectors.vector(i).map(|v| v.to_vec()).unwrap_or_default();
-                // An upsert replaces the whole point: no payload section clears the payload.
+                let vector = u.vectors.vector(i).map(|v| v.to_vec()).unwrap_or_default();
+                // An upsert replaces the whole point: no payload (label) section clears the
+                // payload (labels).
                 let payload = u
                     .payloads
                     .and_then(|p| p.get(i))
                     .unwrap_or_default()
                     .to_vec();
-                c.vectors.insert(vid, (v, payload));
+                let mut labels = u
+                    .labels
+                    .and_then(|l| l.get(i))
+                    .map(|l| l.to_vec())
+                    .unwrap_or_default();
+                labels.sort_unstable();
+                labels.dedup();
+                c.vectors.insert(
+                    vid,
+                    Stored {
+                        vector,
+                        payload,
+                        labels,
+                    },
+                );
             }
             Response::Upsert(WriteAck {
                 count: u.ids.len() as u32,
@@ -353,12 +414,14 @@ fn execute(
             let mut found = Vec::new();
             let mut flat = Vec::new();
             let mut payloads: Vec<&[u8]> = Vec::new();
+            let mut labels: Vec<&[u64]> = Vec::new();
             for vid in g.ids.iter() {
                 match c.vectors.get(&vid) {
-                    Some((v, payload)) => {
+                    Some(point) => {
                         found.push(true);
-                        flat.extend_from_slice(v);
-                        payloads.push(payload);
+                        flat.extend_from_slice(&point.vector);
+                        payloads.push(&point.payload);
+                        labels.push(&point.labels);
                     }
                     None => found.push(false),
                 }
@@ -368,11 +431,14 @@ fn execute(
             } else {
                 VectorsRef::new(&flat, c.dim)
             };
+            // With labels but not payloads the encoder sends an all-empty payload section.
             let payloads = g.with_payloads.then(|| PayloadsRef::new(&payloads));
+            let labels = g.with_labels.then(|| LabelsRef::new(&labels));
             return Response::Get(GetResponse {
                 found,
                 vectors,
                 payloads,
+                labels,
             })
             .encode(id, op.as_u8(), out)
             .map_err(|e| (e.code(), e.to_string()));
@@ -399,9 +465,10 @@ fn execute(
             // are skipped. In request order, so with duplicate ids the last one wins; the count
             // is of ids that existed, duplicates included (as the engine counts them).
             let mut count = 0u32;
+            // The labels stay, like the vector.
             for (vid, payload) in sp.ids.iter().zip(sp.payloads.iter()) {
-                if let Some((_, stored)) = c.vectors.get_mut(&vid) {
-                    *stored = payload.to_vec();
+                if let Some(point) = c.vectors.get_mut(&vid) {
+                    point.payload = payload.to_vec();
                     count += 1;
                 }
             }
@@ -420,12 +487,14 @@ fn execute(
             let mut results = Vec::new();
             for q in 0..s.queries.count() {
                 let query = s.queries.vector(q).map(|v| v.to_vec()).unwrap_or_default();
+                // A filter applies to every query; up to k matching points (fewer if fewer match).
                 let mut hits: Vec<Hit> = c
                     .vectors
                     .iter()
-                    .map(|(&id, (v, _))| Hit {
+                    .filter(|(_, point)| s.filter.is_none_or(|f| f.matches(&point.labels)))
+                    .map(|(&id, point)| Hit {
                         id,
-                        distance: distance(c.metric, &query, v),
+                        distance: distance(c.metric, &query, &point.vector),
                     })
                     .collect();
                 hits.sort_by(|a, b| a.distance.total_cmp(&b.distance).then(a.id.cmp(&b.id)));
@@ -440,7 +509,7 @@ fn execute(
                             .map(|hit| {
                                 c.vectors
                                     .get(&hit.id)
-                                    .map(|(_, p)| p.clone())
+                                    .map(|point| point.payload.clone())
                                     .unwrap_or_default()
                             })
                             .collect()
