@@ -12,7 +12,10 @@ from .protocol import (
     crc32c,
     PROTOCOL_VERSION,
     PAYLOAD_BYTES_MAX,
+    LABELS_PER_POINT_MAX,
+    FILTER_LABELS_MAX,
     FEATURE_PAYLOADS,
+    FEATURE_LABELS,
 )
 from .errors import (
     CorevecError,
@@ -38,7 +41,10 @@ __all__ = [
     "crc32c",
     "PROTOCOL_VERSION",
     "PAYLOAD_BYTES_MAX",
+    "LABELS_PER_POINT_MAX",
+    "FILTER_LABELS_MAX",
     "FEATURE_PAYLOADS",
+    "FEATURE_LABELS",
     "CorevecError",
     "ServerError",
     "ProtocolError",

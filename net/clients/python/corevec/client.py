@@ -12,6 +12,13 @@ Payloads (opaque bytes stored with each point, at most ``PAYLOAD_BYTES_MAX`` eac
 and ``search(..., with_payloads=True)``, if the server enabled ``FEATURE_PAYLOADS`` in HELLO
 (``Client.supports_payloads``); otherwise those calls raise :class:`ProtocolError` before
 sending anything.
+
+Labels (up to ``LABELS_PER_POINT_MAX`` ints per point) go in with ``upsert(..., labels=[...])``
+and come back with ``get(..., with_labels=True)``; searches take ``filter={"all_of": [...],
+"any_of": [...], "none_of": [...]}`` (every key optional), if the server enabled
+``FEATURE_LABELS`` (``Client.supports_labels``); otherwise those calls raise
+:class:`ProtocolError` before sending anything. Malformed labels or filters raise
+``ValueError``.
 """
 
 import itertools
@@ -198,6 +205,22 @@ class Client:
         if not self.supports_payloads:
             raise ProtocolError("the server did not enable FEATURE_PAYLOADS in HELLO (it predates payloads)")
 
+    @property
+    def supports_labels(self):
+        """True if the server enabled ``FEATURE_LABELS`` (label and filter arguments may be
+        used)."""
+        return bool(self.hello.features & p.FEATURE_LABELS)
+
+    def _require_labels(self):
+        if not self.supports_labels:
+            raise ProtocolError("the server did not enable FEATURE_LABELS in HELLO (it predates labels)")
+
+    def _check_upsert(self, payloads, labels):
+        if payloads is not None:
+            self._require_payloads()
+        if labels is not None:
+            self._require_labels()
+
     def close(self):
         with self._lock:
             if self._conn is not None:
@@ -269,27 +292,41 @@ class Client:
     def submit_ping(self):
         return self._submit(Opcode.PING, lambda rid: p.encode_empty(Opcode.PING, rid))
 
-    def submit_search(self, collection, query, k=10, ef=0, exact=False, allow_partial=False, with_payloads=False):
+    def submit_search(
+        self, collection, query, k=10, ef=0, exact=False, allow_partial=False, with_payloads=False, filter=None
+    ):
         """One query; result() gives ``(hits, partial)`` with hits ``[(id, distance)]``, or
         ``[(id, distance, payload)]`` with ``with_payloads``."""
         return self._submit(
             Opcode.SEARCH,
-            *self._search_args(collection, query, k, ef, exact, allow_partial, True, with_payloads=with_payloads)
+            *self._search_args(
+                collection, query, k, ef, exact, allow_partial, True, with_payloads=with_payloads, filter=filter
+            )
         )
 
     def submit_search_batch(
-        self, collection, queries, k=10, ef=0, exact=False, allow_partial=False, dim=None, with_payloads=False
+        self,
+        collection,
+        queries,
+        k=10,
+        ef=0,
+        exact=False,
+        allow_partial=False,
+        dim=None,
+        with_payloads=False,
+        filter=None,
     ):
         """Many queries; result() gives ``(results, partial)``, one hit list per query."""
         return self._submit(
             Opcode.SEARCH,
-            *self._search_args(collection, queries, k, ef, exact, allow_partial, False, dim, with_payloads)
+            *self._search_args(collection, queries, k, ef, exact, allow_partial, False, dim, with_payloads, filter)
         )
 
-    def submit_upsert(self, collection, ids, vectors, payloads=None):
-        if payloads is not None:
-            self._require_payloads()
-        return self._submit(Opcode.UPSERT, lambda rid: p.encode_upsert(rid, collection, ids, vectors, payloads))
+    def submit_upsert(self, collection, ids, vectors, payloads=None, labels=None):
+        self._check_upsert(payloads, labels)
+        return self._submit(
+            Opcode.UPSERT, lambda rid: p.encode_upsert(rid, collection, ids, vectors, payloads, labels)
+        )
 
     def submit_set_payload(self, collection, ids, payloads):
         """SET_PAYLOAD without waiting; result() gives :class:`WriteAck`."""
@@ -298,8 +335,8 @@ class Client:
             Opcode.SET_PAYLOAD, lambda rid: p.encode_set_payload(rid, collection, ids, payloads)
         )
 
-    def submit_get(self, collection, ids, with_payloads=False):
-        build, post = self._get_args(collection, ids, with_payloads)
+    def submit_get(self, collection, ids, with_payloads=False, with_labels=False):
+        build, post = self._get_args(collection, ids, with_payloads, with_labels)
         return self._submit(Opcode.GET, build, post)
 
     # ---- typed blocking methods ----
@@ -327,19 +364,25 @@ class Client:
             Opcode.DESCRIBE_COLLECTION, lambda rid: p.encode_name_request(Opcode.DESCRIBE_COLLECTION, rid, name)
         )
 
-    def upsert(self, collection, ids, vectors, payloads=None):
+    def upsert(self, collection, ids, vectors, payloads=None, labels=None):
         """Insert or replace whole points; ``vectors`` is a list of lists, a flat list, or a
         numpy array. ``payloads``: ``None`` (the points have no payload afterwards) or one per
         id, each bytes-like, ``str`` (stored as UTF-8) or ``None``, at most
-        ``PAYLOAD_BYTES_MAX`` bytes. Returns :class:`WriteAck` (count, lsn or None)."""
-        if payloads is not None:
-            self._require_payloads()
-        return self._call(Opcode.UPSERT, lambda rid: p.encode_upsert(rid, collection, ids, vectors, payloads))
+        ``PAYLOAD_BYTES_MAX`` bytes. ``labels``: ``None`` (the points have no labels
+        afterwards) or one per id, each a list of ints in 0..2**64-1 (or ``None`` for none), at
+        most ``LABELS_PER_POINT_MAX`` per point (counted as sent; the server stores them sorted
+        and deduplicated). Returns :class:`WriteAck` (count, lsn or None)."""
+        self._check_upsert(payloads, labels)
+        return self._call(
+            Opcode.UPSERT, lambda rid: p.encode_upsert(rid, collection, ids, vectors, payloads, labels)
+        )
 
-    def get(self, collection, ids, with_payloads=False):
-        """For each id, its vector (list of floats) or None; with ``with_payloads``, a
-        :class:`Point` ``(vector, payload)`` (payload ``bytes``, empty if none) or None."""
-        return self._call(Opcode.GET, *self._get_args(collection, ids, with_payloads))
+    def get(self, collection, ids, with_payloads=False, with_labels=False):
+        """For each id, its vector (list of floats) or None; with ``with_payloads`` or
+        ``with_labels``, a :class:`Point` ``(vector, payload, labels)`` (payload ``bytes``,
+        empty if none or not asked for; labels a sorted list of ints, empty if none or not asked
+        for) or None."""
+        return self._call(Opcode.GET, *self._get_args(collection, ids, with_payloads, with_labels))
 
     def delete(self, collection, ids):
         """Returns :class:`WriteAck`; ``count`` is how many ids existed."""
@@ -357,13 +400,27 @@ class Client:
         )
 
     def search(
-        self, collection, query, k=10, ef=0, exact=False, allow_partial=False, timeout=None, with_payloads=False
+        self,
+        collection,
+        query,
+        k=10,
+        ef=0,
+        exact=False,
+        allow_partial=False,
+        timeout=None,
+        with_payloads=False,
+        filter=None,
     ):
         """Returns ``(hits, partial)`` with hits ``[(id, distance)]``, closest first; with
-        ``with_payloads``, ``[(id, distance, payload)]``."""
+        ``with_payloads``, ``[(id, distance, payload)]``. ``filter``: ``None`` or a dict with
+        optional keys ``all_of``, ``any_of``, ``none_of`` (lists of ints; at most
+        ``FILTER_LABELS_MAX`` labels in all): only points with every label of ``all_of``, at
+        least one of ``any_of`` (if given) and none of ``none_of`` are returned, up to ``k``."""
         return self._call(
             Opcode.SEARCH,
-            *self._search_args(collection, query, k, ef, exact, allow_partial, True, with_payloads=with_payloads),
+            *self._search_args(
+                collection, query, k, ef, exact, allow_partial, True, with_payloads=with_payloads, filter=filter
+            ),
             timeout=timeout
         )
 
@@ -378,12 +435,14 @@ class Client:
         dim=None,
         timeout=None,
         with_payloads=False,
+        filter=None,
     ):
         """Returns ``(results, partial)``: one ``[(id, distance)]`` list per query (with
-        ``with_payloads``, ``[(id, distance, payload)]``)."""
+        ``with_payloads``, ``[(id, distance, payload)]``). ``filter`` as in :meth:`search`,
+        applied to every query."""
         return self._call(
             Opcode.SEARCH,
-            *self._search_args(collection, queries, k, ef, exact, allow_partial, False, dim, with_payloads),
+            *self._search_args(collection, queries, k, ef, exact, allow_partial, False, dim, with_payloads, filter),
             timeout=timeout
         )
 
@@ -394,34 +453,50 @@ class Client:
     def snapshot(self, collection=None):
         self._call(Opcode.SNAPSHOT, lambda rid: p.encode_name_request(Opcode.SNAPSHOT, rid, collection or "", True))
 
-    def _get_args(self, collection, ids, with_payloads):
+    def _get_args(self, collection, ids, with_payloads, with_labels=False):
         if with_payloads:
             self._require_payloads()
+        if with_labels:
+            self._require_labels()
 
         def build(rid):
-            return p.encode_ids_request(Opcode.GET, rid, collection, ids, with_payloads)
+            return p.encode_ids_request(Opcode.GET, rid, collection, ids, with_payloads, with_labels)
 
         def post(value):
-            if not with_payloads:
+            if not (with_payloads or with_labels):
                 # Plain vectors; a server answering with a payload section anyway is tolerated.
                 return [v.vector if isinstance(v, p.Point) else v for v in value]
-            # With no id found the (empty) section is absent; otherwise every entry is a Point.
-            if any(v is not None and not isinstance(v, p.Point) for v in value):
-                raise ProtocolError("GET with WITH_PAYLOADS answered without a payload section")
-            return value
+            # With no id found the (empty) sections are absent; otherwise they must be there.
+            if any(v is not None for v in value):
+                if with_payloads and not value.has_payloads:
+                    raise ProtocolError("GET with WITH_PAYLOADS answered without a payload section")
+                if with_labels and not value.has_labels:
+                    raise ProtocolError("GET with WITH_LABELS answered without a label section")
+            # Sections nobody asked for (the all-empty payload section before labels) are dropped.
+            return [
+                None
+                if v is None
+                else p.Point(v.vector, v.payload if with_payloads else b"", v.labels if with_labels else None)
+                for v in value
+            ]
 
         return build, post
 
-    def _search_args(self, collection, queries, k, ef, exact, allow_partial, single, dim=None, with_payloads=False):
+    def _search_args(
+        self, collection, queries, k, ef, exact, allow_partial, single, dim=None, with_payloads=False, filter=None
+    ):
         if single:
             count, dim, _ = p.matrix(queries)
             if count != 1:
                 raise CodecError("search() takes one query; use search_batch()")
         if with_payloads:
             self._require_payloads()
+        if filter is not None:
+            p.normalize_filter(filter)  # ValueError now, before anything is sent
+            self._require_labels()
 
         def build(rid):
-            return p.encode_search(rid, collection, queries, k, ef, exact, allow_partial, dim, with_payloads)
+            return p.encode_search(rid, collection, queries, k, ef, exact, allow_partial, dim, with_payloads, filter)
 
         def post(value):
             results, partial = value

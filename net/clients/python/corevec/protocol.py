@@ -6,6 +6,7 @@ before anything is allocated.
 """
 
 import enum
+import operator
 import struct
 import sys
 from array import array
@@ -35,18 +36,25 @@ COLLECTIONS_MAX = 65536
 AUTH_TOKEN_BYTES_MAX = 1024
 ERROR_MESSAGE_BYTES_MAX = 4096
 PAYLOAD_BYTES_MAX = 65536
+LABELS_PER_POINT_MAX = 64
+FILTER_LABELS_MAX = 256
 
 # HELLO feature bits (PROTOCOL.md section 3).
 FEATURE_PAYLOADS = 1
-FEATURES_SUPPORTED = FEATURE_PAYLOADS
+FEATURE_LABELS = 2
+FEATURES_SUPPORTED = FEATURE_PAYLOADS | FEATURE_LABELS
 
 SEARCH_EXACT = 1
 SEARCH_ALLOW_PARTIAL = 2
 SEARCH_WITH_PAYLOADS = 4
+SEARCH_HAS_FILTER = 8
 SEARCH_PARTIAL = 1
 SEARCH_HAS_PAYLOADS = 2
 GET_WITH_PAYLOADS = 1
+GET_WITH_LABELS = 2
 WRITE_HAS_LSN = 1
+FILTER_KEYS = ("all_of", "any_of", "none_of")
+_U64_MAX = (1 << 64) - 1
 
 
 class Opcode(enum.IntEnum):
@@ -110,7 +118,29 @@ CollectionInfo = namedtuple(
     "name dim metric shards connectivity expansion_add vectors_count bytes shard_infos",
 )
 WriteAck = namedtuple("WriteAck", "count lsn")
-Point = namedtuple("Point", "vector payload")
+
+
+class Point(namedtuple("Point", "vector payload labels")):
+    """A point from GET with ``with_payloads`` or ``with_labels``: ``vector`` (list of floats),
+    ``payload`` (``bytes``, empty if none or not asked for) and ``labels`` (list of ints, sorted
+    ascending without duplicates; empty if none or not asked for). ``Point(vector, payload)``
+    has no labels."""
+
+    __slots__ = ()
+
+    def __new__(cls, vector, payload, labels=None):
+        return super().__new__(cls, vector, payload, [] if labels is None else list(labels))
+
+
+class GetResult(list):
+    """What GET decodes to: a list with one entry per requested id (see :func:`decode_response`),
+    plus whether the response carried a payload section (``has_payloads``) and a label section
+    (``has_labels``). Compares equal to a plain list with the same entries."""
+
+    has_payloads = False
+    has_labels = False
+
+
 Header = namedtuple("Header", "version opcode flags request_id body_bytes body_crc")
 
 
@@ -265,6 +295,79 @@ def _payload_section(out, payloads):
         out += x
 
 
+def _label(value, what):
+    """One label: an int (or anything with ``__index__``, e.g. a numpy integer) in 0..2**64-1;
+    ``bool`` is refused."""
+    if isinstance(value, bool):
+        raise CodecError("%s: labels are ints, not bool (%r)" % (what, value))
+    try:
+        value = operator.index(value)
+    except TypeError:
+        raise CodecError("%s: labels are ints in 0..2**64-1, got %r" % (what, value))
+    _check(0 <= value <= _U64_MAX, "%s: label %d is outside 0..2**64-1" % (what, value))
+    return value
+
+
+def _label_list(labels, what):
+    """A list of labels from ``None`` (none) or an iterable of ints (not a str or bytes)."""
+    if labels is None:
+        return []
+    if isinstance(labels, (str, bytes, bytearray, memoryview, dict)) or not hasattr(labels, "__iter__"):
+        raise CodecError("%s: expected a list of ints, got %r" % (what, labels))
+    return [_label(x, what) for x in labels]
+
+
+def point_labels(labels, count):
+    """Normalise UPSERT ``labels`` (one entry per point: an iterable of ints, or ``None`` for
+    none) to a list of lists of ints. Raises :class:`CodecError` (a ``ValueError``) if the count
+    differs from ``count`` or a point has more than ``LABELS_PER_POINT_MAX`` labels (counted as
+    sent, duplicates included)."""
+    if isinstance(labels, (str, bytes, bytearray, dict)) or not hasattr(labels, "__iter__"):
+        raise CodecError("labels must be a list with one list of ints per id, got %r" % (labels,))
+    lists = [_label_list(x, "labels of point %d" % i) for i, x in enumerate(labels)]
+    _check(
+        len(lists) == count,
+        "upsert needs exactly one label list per id (%d ids, %d label lists)" % (count, len(lists)),
+    )
+    for i, x in enumerate(lists):
+        _check(
+            len(x) <= LABELS_PER_POINT_MAX,
+            "point %d has %d labels, over the limit of %d" % (i, len(x), LABELS_PER_POINT_MAX),
+        )
+    return lists
+
+
+def normalize_filter(filter):
+    """A search filter as ``(all_of, any_of, none_of)`` lists of ints, from a dict with optional
+    keys ``all_of``, ``any_of`` and ``none_of`` (each an iterable of ints, or ``None``). A point
+    matches iff it has every label of ``all_of``, at least one of ``any_of`` (if not empty) and
+    none of ``none_of``; ``{}`` matches every point. Raises :class:`CodecError` (a
+    ``ValueError``) for anything else, or more than ``FILTER_LABELS_MAX`` labels in all."""
+    if not isinstance(filter, dict):
+        raise CodecError(
+            "filter must be a dict with optional keys all_of, any_of, none_of, got %r" % (filter,)
+        )
+    unknown = sorted(str(k) for k in filter if k not in FILTER_KEYS)
+    if unknown:
+        raise CodecError(
+            "unknown filter key(s) %s; expected all_of, any_of, none_of" % ", ".join(unknown)
+        )
+    lists = tuple(_label_list(filter.get(key), "filter %s" % key) for key in FILTER_KEYS)
+    total = sum(len(x) for x in lists)
+    _check(total <= FILTER_LABELS_MAX, "filter has %d labels, over the limit of %d" % (total, FILTER_LABELS_MAX))
+    return lists
+
+
+def _label_section(out, lists):
+    """Append a LABEL_SECTION (zero padding to 8 from the body start, counts, zero padding to 8,
+    labels) to ``out``, which holds the body so far. ``lists`` is already checked."""
+    _pad8(out)
+    out += struct.pack("<%dI" % len(lists), *[len(x) for x in lists])
+    _pad8(out)
+    for x in lists:
+        out += _ids_le(x)
+
+
 def _is_flat(vectors):
     if hasattr(vectors, "ndim"):
         return vectors.ndim == 1
@@ -328,9 +431,11 @@ def encode_create(request_id, name, dim, metric=Metric.L2, shards=0, connectivit
     return encode_frame(Opcode.CREATE_COLLECTION, 0, request_id, out)
 
 
-def encode_upsert(request_id, collection, ids, vectors, payloads=None):
+def encode_upsert(request_id, collection, ids, vectors, payloads=None, labels=None):
     """UPSERT; ``payloads`` is ``None`` (no payload section) or one payload per id (bytes-like,
-    ``str`` as UTF-8, or ``None`` for none)."""
+    ``str`` as UTF-8, or ``None`` for none); ``labels`` is ``None`` (no label section) or one
+    label list per id (an iterable of ints, or ``None`` for none). With labels but no payloads
+    an all-empty payload section is sent (the label section must follow one)."""
     ids_bytes = _ids_le(ids)
     count = len(ids_bytes) // 8
     _check(count >= 1, "upsert needs at least one id")
@@ -351,22 +456,30 @@ def encode_upsert(request_id, collection, ids, vectors, payloads=None):
             len(payloads) == count,
             "upsert needs exactly one payload per id (%d ids, %d payloads)" % (count, len(payloads)),
         )
+    if labels is not None:
+        labels = point_labels(labels, count)
+        if payloads is None:
+            payloads = [b""] * count
     out = bytearray(struct.pack("<II", count, dim))
     _name(out, collection)
     out += ids_bytes
     out += floats
     if payloads is not None:
         _payload_section(out, payloads)
+    if labels is not None:
+        _label_section(out, labels)
     return encode_frame(Opcode.UPSERT, 0, request_id, out)
 
 
-def encode_ids_request(opcode, request_id, collection, ids, with_payloads=False):
-    """GET or DELETE; ``with_payloads`` (GET only) asks for the found ids' payloads."""
+def encode_ids_request(opcode, request_id, collection, ids, with_payloads=False, with_labels=False):
+    """GET or DELETE; ``with_payloads`` / ``with_labels`` (GET only) ask for the found ids'
+    payloads / labels."""
     ids_bytes = _ids_le(ids)
     count = len(ids_bytes) // 8
     _check(count <= BATCH_IDS_MAX, "batch of %d exceeds %d" % (count, BATCH_IDS_MAX))
-    _check(not (with_payloads and opcode == Opcode.DELETE), "DELETE takes no flags")
-    out = bytearray(struct.pack("<II", count, GET_WITH_PAYLOADS if with_payloads else 0))
+    flags = (GET_WITH_PAYLOADS if with_payloads else 0) | (GET_WITH_LABELS if with_labels else 0)
+    _check(not (flags and opcode == Opcode.DELETE), "DELETE takes no flags")
+    out = bytearray(struct.pack("<II", count, flags))
     _name(out, collection)
     out += ids_bytes
     return encode_frame(opcode, 0, request_id, out)
@@ -392,8 +505,20 @@ def encode_set_payload(request_id, collection, ids, payloads):
 
 
 def encode_search(
-    request_id, collection, queries, k, ef=0, exact=False, allow_partial=False, dim=None, with_payloads=False
+    request_id,
+    collection,
+    queries,
+    k,
+    ef=0,
+    exact=False,
+    allow_partial=False,
+    dim=None,
+    with_payloads=False,
+    filter=None,
 ):
+    """SEARCH; ``filter`` is ``None`` or a dict with optional keys ``all_of``, ``any_of`` and
+    ``none_of`` (see :func:`normalize_filter`), sent with the ``HAS_FILTER`` flag."""
+    lists = None if filter is None else normalize_filter(filter)
     count, dim, floats = matrix(queries, dim)
     _check(1 <= k <= K_MAX, "k must be 1..=1024")
     _check(0 <= ef <= EXPANSION_MAX, "ef out of range")
@@ -403,10 +528,16 @@ def encode_search(
         (SEARCH_EXACT if exact else 0)
         | (SEARCH_ALLOW_PARTIAL if allow_partial else 0)
         | (SEARCH_WITH_PAYLOADS if with_payloads else 0)
+        | (SEARCH_HAS_FILTER if lists is not None else 0)
     )
     out = bytearray(struct.pack("<IIIIII", k, ef, flags, count, dim, 0))
     _name(out, collection)
     out += floats
+    if lists is not None:
+        _pad8(out)
+        out += struct.pack("<IIII", len(lists[0]), len(lists[1]), len(lists[2]), 0)
+        for x in lists:
+            out += _ids_le(x)
     return encode_frame(Opcode.SEARCH, 0, request_id, out)
 
 
@@ -444,6 +575,28 @@ class _Reader:
         self.pad8()
         _check(sum(lengths) <= self.remaining(), "payload bytes truncated")
         return [bytes(self.take(length)) for length in lengths]
+
+    def labels(self, n):
+        """A LABEL_SECTION for ``n`` points, as a list of lists of ints."""
+        self.pad8()
+        counts = self.unpack("%dI" % n) if n else ()
+        for i, count in enumerate(counts):
+            _check(
+                count <= LABELS_PER_POINT_MAX,
+                "point %d has %d labels, over the limit of %d" % (i, count, LABELS_PER_POINT_MAX),
+            )
+        self.pad8()
+        total = sum(counts)
+        _check(8 * total <= self.remaining(), "labels truncated")
+        flat = array("Q")
+        flat.frombytes(bytes(self.take(8 * total)))
+        if sys.byteorder == "big":
+            flat.byteswap()
+        out, at = [], 0
+        for count in counts:
+            out.append(list(flat[at:at + count]))
+            at += count
+        return out
 
     def short_str(self, limit):
         (n,) = self.unpack("B")
@@ -529,14 +682,20 @@ def decode_response(opcode, body):
         nfound = sum(found)
         _check(nfound == 0 or dim > 0, "get dim is 0 with vectors found")
         floats = _floats_from(r.take(4 * nfound * dim))
-        # The payload section is present iff the body continues after the vectors; then each
-        # found id decodes as Point(vector, payload) instead of a bare vector.
+        # The payload section is present iff the body continues after the vectors, the label
+        # section iff it continues after the payload section; with either, each found id
+        # decodes as Point(vector, payload, labels) instead of a bare vector.
         payloads = r.payloads(nfound) if r.remaining() else None
-        out, j = [], 0
+        labels = r.labels(nfound) if payloads is not None and r.remaining() else None
+        out, j = GetResult(), 0
+        out.has_payloads, out.has_labels = payloads is not None, labels is not None
         for f in found:
             if f:
                 vector = list(floats[j * dim:(j + 1) * dim])
-                out.append(vector if payloads is None else Point(vector, payloads[j]))
+                if payloads is None:
+                    out.append(vector)
+                else:
+                    out.append(Point(vector, payloads[j], None if labels is None else labels[j]))
                 j += 1
             else:
                 out.append(None)

@@ -123,6 +123,76 @@ class ClientTest(unittest.TestCase):
         with self.assertRaises(corevec.CollectionNotFound):
             c.set_payload("missing_collection", [1], [b"x"])
 
+    def test_labels(self):
+        c, name = self.client, self.name
+        self.assertTrue(c.supports_labels)
+        # Point i at [i, 0, 0]; label 1 = even, 2 = odd, 3 = multiple of 3. Point 0's list is
+        # unsorted with a duplicate: stored sorted and deduplicated.
+        ids = list(range(6))
+        vectors = [[float(i), 0, 0] for i in ids]
+        labels = [[3, 1, 3]] + [[1 if i % 2 == 0 else 2] + ([3] if i % 3 == 0 else []) for i in ids[1:]]
+        payloads = [str(i) for i in ids]
+        self.assertEqual(c.upsert(name, ids, vectors, payloads=payloads, labels=labels).count, 6)
+        self.assertEqual(
+            c.get(name, [0, 99, 1], with_labels=True),
+            [corevec.Point([0.0, 0.0, 0.0], b"", [1, 3]), None, corevec.Point([1.0, 0.0, 0.0], b"", [2])],
+        )
+        self.assertEqual(
+            c.get(name, [3], with_payloads=True, with_labels=True),
+            [corevec.Point([3.0, 0.0, 0.0], b"3", [2, 3])],
+        )
+        self.assertEqual(c.get(name, [3], with_payloads=True), [corevec.Point([3.0, 0.0, 0.0], b"3")])
+        self.assertEqual(c.get(name, [3]), [[3.0, 0.0, 0.0]])
+        self.assertEqual(c.get(name, [42], with_labels=True), [None])
+
+        def ids_of(hits):
+            return [h[0] for h in hits]
+
+        query = [0.0, 0.0, 0.0]
+        for exact in (False, True):
+            hits, _ = c.search(name, query, k=2, exact=exact, filter={"all_of": [2]})
+            self.assertEqual(ids_of(hits), [1, 3])
+            hits, _ = c.search(name, query, k=6, exact=exact, filter={"all_of": [1], "none_of": [3]})
+            self.assertEqual(ids_of(hits), [2, 4])
+            hits, _ = c.search(name, query, k=3, exact=exact, filter={"any_of": [2, 3]})
+            self.assertEqual(ids_of(hits), [0, 1, 3])
+        # Fewer than k match; nothing matches; the empty filter matches everything.
+        hits, _ = c.search(name, query, k=10, filter={"all_of": [1, 3]})
+        self.assertEqual(ids_of(hits), [0])
+        self.assertEqual(c.search(name, query, k=10, filter={"all_of": [1, 2]})[0], [])
+        self.assertEqual(ids_of(c.search(name, query, k=2, filter={})[0]), [0, 1])
+        # One filter for every query of a batch; with payloads too.
+        results, _ = c.search_batch(name, [[0, 0, 0], [5, 0, 0]], k=1, exact=True, filter={"all_of": [1]})
+        self.assertEqual([ids_of(r) for r in results], [[0], [4]])
+        hits, _ = c.search(name, query, k=2, with_payloads=True, filter={"none_of": [1]})
+        self.assertEqual([(h[0], h[2]) for h in hits], [(1, b"1"), (3, b"3")])
+        # Pipelined.
+        rid = c.submit_search(name, query, k=1, filter={"all_of": [2]})
+        self.assertEqual(ids_of(c.result(rid)[0]), [1])
+        rid = c.submit_get(name, [1], with_labels=True)
+        self.assertEqual(c.result(rid), [corevec.Point([1.0, 0.0, 0.0], b"", [2])])
+        # SET_PAYLOAD keeps the labels; an upsert without labels clears them.
+        c.set_payload(name, [1], [b"new"])
+        self.assertEqual(c.get(name, [1], with_payloads=True, with_labels=True),
+                         [corevec.Point([1.0, 0.0, 0.0], b"new", [2])])
+        c.upsert(name, [1], [[1, 0, 0]])
+        self.assertEqual(c.get(name, [1], with_payloads=True, with_labels=True), [corevec.Point([1.0, 0.0, 0.0], b"")])
+        self.assertEqual(ids_of(c.search(name, query, k=1, filter={"all_of": [2]})[0]), [3])
+        # Labels without payloads: the point has no payload afterwards.
+        c.upsert(name, [3], [[3, 0, 0]], labels=[[7]])
+        self.assertEqual(c.get(name, [3], with_payloads=True, with_labels=True),
+                         [corevec.Point([3.0, 0.0, 0.0], b"", [7])])
+        # Local validation: nothing sent.
+        with self.assertRaises(ValueError):
+            c.upsert(name, [7, 8], [[1, 2, 3], [4, 5, 6]], labels=[[1]])
+        with self.assertRaises(ValueError):
+            c.upsert(name, [7], [[1, 2, 3]], labels=[[5] * (corevec.LABELS_PER_POINT_MAX + 1)])
+        with self.assertRaises(ValueError):
+            c.search(name, query, filter={"all": [1]})
+        with self.assertRaises(ValueError):
+            c.search_batch(name, [query], filter={"none_of": list(range(corevec.FILTER_LABELS_MAX + 1))})
+        self.assertEqual(c.get(name, [7, 8]), [None, None])
+
     def test_pipelining(self):
         c, name = self.client, self.name
         c.upsert(name, list(range(10)), [[float(i), 0, 0] for i in range(10)])
@@ -180,6 +250,49 @@ class WithoutPayloadsTest(unittest.TestCase):
             with self.assertRaises(corevec.ProtocolError) as e:
                 call()
             self.assertIn("FEATURE_PAYLOADS", str(e.exception))
+
+
+class _PayloadsOnlyConnection(_NoSendConnection):
+    """A server from before labels (it has payloads)."""
+
+    hello = corevec.HelloAck(1, 128, corevec.FEATURE_PAYLOADS, 64 * 1024 * 1024)
+
+
+class WithoutLabelsTest(unittest.TestCase):
+    """No server needed: the client refuses labels and filters locally without FEATURE_LABELS,
+    and malformed filters before anything else."""
+
+    def client(self):
+        client = corevec.Client.__new__(corevec.Client)
+        client._lock = threading.Lock()
+        client._conn = _PayloadsOnlyConnection()
+        client._slots = {}
+        client.retries = 2
+        return client
+
+    def test_labels_are_refused_locally(self):
+        client = self.client()
+        self.assertTrue(client.supports_payloads)
+        self.assertFalse(client.supports_labels)
+        for call in (
+            lambda: client.upsert("docs", [1], [[1.0]], labels=[[1]]),
+            lambda: client.submit_upsert("docs", [1], [[1.0]], labels=[[1]]),
+            lambda: client.get("docs", [1], with_labels=True),
+            lambda: client.submit_get("docs", [1], with_labels=True),
+            lambda: client.search("docs", [1.0], filter={}),
+            lambda: client.search_batch("docs", [[1.0]], filter={"all_of": [1]}),
+            lambda: client.submit_search("docs", [1.0], filter={"any_of": [1]}),
+            lambda: client.submit_search_batch("docs", [[1.0]], filter={"none_of": [1]}),
+        ):
+            with self.assertRaises(corevec.ProtocolError) as e:
+                call()
+            self.assertIn("FEATURE_LABELS", str(e.exception))
+
+    def test_malformed_filters_are_value_errors(self):
+        client = self.client()
+        for bad in ([1], {"all_of": [1], "extra": [2]}, {"any_of": ["x"]}):
+            with self.assertRaises(ValueError):
+                client.search("docs", [1.0], filter=bad)
 
 
 if __name__ == "__main__":

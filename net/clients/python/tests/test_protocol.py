@@ -42,10 +42,20 @@ GOLDEN = {
     "search_payloads_response": "435645430100300110000000000000004a000000efb901bc00000000ad01ef1802000000020000000200000001000000010000000000000002000000000000000300000000000000000000000000da410000c03f0700000000000000030000007b2261223a317d78797a",
     "set_payload_request": "435645430100230011000000000000002f000000b9f12dad00000000d8dd644e020000000000000004646f63730000000100000000000000070000000000000007000000000000007b2261223a317d",
     "set_payload_response": "435645430100230111000000000000001000000014977cb00000000098981be201000000000000000000000000000000",
+    "upsert_labels_request": "43564543010020001200000000000000880000004f050ef100000000fa35e42d030000000200000004646f63730000000100000000000000020000000000000003000000000000000000003f000080bf0000004000004040000080400000a040070000000000000003000000000000007b2261223a317d78797a00000000000002000000000000000100000000000000010000000000000005000000000000000700000000000000",
+    "upsert_labels_only_request": "43564543010020001300000000000000580000009c842fa2000000002a8dbdd8020000000300000004646f6373000000010000000000000002000000000000000000003f000080bf0000004000004040000080400000a0400000000000000000020000000000000001000000000000000500000000000000",
+    "get_labels_request": "4356454301002100140000000000000020000000be2d5748000000008b025b6c020000000200000004646f637300000001000000000000000700000000000000",
+    "get_labels_response": "4356454301002101140000000000000038000000d19fc1f600000000f38a45c7020000000300000001000000000000000000003f000080bf0000004000000000020000000000000001000000000000000500000000000000",
+    "get_payloads_labels_request": "43564543010021001500000000000000200000008aa642ea000000008a4ed468020000000300000004646f637300000001000000000000000700000000000000",
+    "get_payloads_labels_response": "4356454301002101150000000000000040000000c6451d49000000007b0ef555020000000300000001000000000000000000003f000080bf00000040070000007b2261223a317d00020000000000000001000000000000000500000000000000",
+    "search_filter_request": "435645430100300016000000000000005800000029122a59000000007b039f3502000000000000000900000001000000030000000000000004646f63730000000000003f000080bf000000400000000001000000020000000000000000000000010000000000000002000000000000000300000000000000",
 }
 
 # The payloads of the golden payload frames (GOLDEN_PAYLOADS in net/proto/src/tests.rs).
 GOLDEN_PAYLOADS = [b'{"a":1}', b"", b"xyz"]
+# The labels and filter of the golden label frames (GOLDEN_LABELS, GOLDEN_FILTER there).
+GOLDEN_LABELS = [[1, 5], [], [7]]
+GOLDEN_FILTER = {"all_of": [1], "any_of": [2, 3]}
 
 
 def golden(name):
@@ -301,6 +311,172 @@ class PayloadsTest(unittest.TestCase):
         bad[29] = 1
         with self.assertRaises(p.CodecError):
             p.decode_response(Opcode.GET, bytes(bad))
+
+
+def search_body(queries, dim=None, filter=None):
+    _, body = p.split_frame(p.encode_search(1, "docs", queries, 3, dim=dim, filter=filter))
+    return bytes(body)
+
+
+class LabelsTest(unittest.TestCase):
+    """The label and filter rules of net/proto/src/tests.rs, for the encoders and the GET
+    response decoder."""
+
+    def test_requests_match_rust_bytes(self):
+        vectors2 = [[0.5, -1.0], [2.0, 3.0], [4.0, 5.0]]
+        vectors3 = [[0.5, -1.0, 2.0], [3.0, 4.0, 5.0]]
+        cases = {
+            "upsert_labels_request": p.encode_upsert(18, "docs", [1, 2, 3], vectors2, GOLDEN_PAYLOADS, GOLDEN_LABELS),
+            "upsert_labels_only_request": p.encode_upsert(19, "docs", [1, 2], vectors3, labels=GOLDEN_LABELS[:2]),
+            "get_labels_request": p.encode_ids_request(Opcode.GET, 20, "docs", [1, 7], with_labels=True),
+            "get_payloads_labels_request": p.encode_ids_request(
+                Opcode.GET, 21, "docs", [1, 7], with_payloads=True, with_labels=True
+            ),
+            "search_filter_request": p.encode_search(
+                22, "docs", [0.5, -1.0, 2.0], 2, exact=True, filter=GOLDEN_FILTER
+            ),
+        }
+        for name, frame in cases.items():
+            with self.subTest(name=name):
+                self.assertEqual(frame.hex(), GOLDEN[name])
+        # Labels without payloads are the same bytes as labels with all-empty payloads.
+        self.assertEqual(
+            p.encode_upsert(19, "docs", [1, 2], vectors3, [None, b""], GOLDEN_LABELS[:2]).hex(),
+            GOLDEN["upsert_labels_only_request"],
+        )
+        # Labels may be tuples, numpy ints, None (no labels); the filter may omit keys.
+        self.assertEqual(
+            p.encode_upsert(19, "docs", [1, 2], vectors3, labels=[(1, 5), None]).hex(),
+            GOLDEN["upsert_labels_only_request"],
+        )
+        self.assertEqual(
+            p.encode_search(22, "docs", [0.5, -1.0, 2.0], 2, exact=True, filter=dict(GOLDEN_FILTER, none_of=None)).hex(),
+            GOLDEN["search_filter_request"],
+        )
+
+    def test_numpy_labels_when_available(self):
+        try:
+            import numpy as np
+        except ImportError:
+            self.skipTest("numpy not installed")
+        labels = [np.array([1, 5], dtype=np.uint64), np.array([], dtype=np.int64)]
+        self.assertEqual(
+            p.encode_upsert(19, "docs", [1, 2], [[0.5, -1.0, 2.0], [3.0, 4.0, 5.0]], labels=labels).hex(),
+            GOLDEN["upsert_labels_only_request"],
+        )
+
+    def test_label_section_layout(self):
+        # The golden: payloads end at 90, 6 bytes of padding, counts end at 108, 4 bytes of
+        # padding, then the labels 1, 5, 7 end the body at 136.
+        _, body = body_of("upsert_labels_request")
+        _, payloads_only = body_of("upsert_payloads_request")
+        self.assertEqual(body[:90], payloads_only)
+        self.assertEqual(body[90:96], b"\0" * 6)
+        self.assertEqual(body[96:112], struct.pack("<IIII", 2, 0, 1, 0))
+        self.assertEqual(body[112:], struct.pack("<QQQ", 1, 5, 7))
+        # One point of dim 1, labels only: the all-empty payload section (its length ends at 32),
+        # the count at 36, 4 bytes of padding, the labels.
+        _, body = p.split_frame(p.encode_upsert(1, "docs", [1], [1.0], labels=[[3, 2**64 - 1]]))
+        self.assertEqual(bytes(body[28:]), struct.pack("<III", 0, 2, 0) + struct.pack("<QQ", 3, 2**64 - 1))
+        # No labels: no section (the golden payload frame is unchanged); all-empty lists: counts.
+        self.assertEqual(p.encode_upsert(14, "docs", [1, 2, 3], [[0.5, -1.0], [2.0, 3.0], [4.0, 5.0]], GOLDEN_PAYLOADS).hex(),
+                         GOLDEN["upsert_payloads_request"])
+        _, body = p.split_frame(p.encode_upsert(1, "docs", [1, 2], [1.0, 2.0], labels=[[], None]))
+        self.assertEqual(bytes(body[40:]), b"\0" * 8 + b"\0" * 8)
+
+    def test_label_encoder_limits(self):
+        ok = list(range(p.LABELS_PER_POINT_MAX))
+        p.encode_upsert(1, "docs", [1], [1.0], labels=[ok])
+        with self.assertRaises(ValueError) as e:
+            p.encode_upsert(1, "docs", [1, 2], [1.0, 2.0], labels=[[], [7] * (p.LABELS_PER_POINT_MAX + 1)])
+        self.assertIn("point 1 has 65 labels", str(e.exception))
+        with self.assertRaises(ValueError) as e:
+            p.encode_upsert(1, "docs", [1, 2], [1.0, 2.0], labels=[[1]])
+        self.assertIn("one label list per id", str(e.exception))
+        for bad in ([["a"]], [[1.5]], [[True]], [[-1]], [[2**64]], ["ab"], [b"ab"], [1], 5, "x"):
+            with self.subTest(bad=bad):
+                with self.assertRaises(ValueError):
+                    p.encode_upsert(1, "docs", [1], [1.0], labels=bad)
+        with self.assertRaises(ValueError):
+            p.encode_ids_request(Opcode.DELETE, 1, "docs", [1], with_labels=True)
+
+    def test_filter_encoding(self):
+        # dim 3: the query ends at 44, 4 bytes of padding, the header, the labels.
+        body = search_body([1.0, 2.0, 3.0], filter={"all_of": [1], "none_of": [9, 8]})
+        self.assertEqual(struct.unpack("<I", body[8:12])[0], p.SEARCH_HAS_FILTER)
+        self.assertEqual(body[44:48], b"\0" * 4)
+        self.assertEqual(body[48:64], struct.pack("<IIII", 1, 0, 2, 0))
+        self.assertEqual(body[64:], struct.pack("<QQQ", 1, 9, 8))
+        # dim 2: the query ends at 40, no padding.
+        body = search_body([1.0, 2.0], filter={"any_of": [4]})
+        self.assertEqual(body[40:], struct.pack("<IIII", 0, 1, 0, 0) + struct.pack("<Q", 4))
+        # An empty filter is still sent (it matches every point); no filter, no flag, no bytes.
+        body = search_body([1.0, 2.0], filter={})
+        self.assertEqual(body[40:], b"\0" * 16)
+        self.assertEqual(len(search_body([1.0, 2.0])), 40)
+        self.assertEqual(struct.unpack("<I", search_body([1.0, 2.0])[8:12])[0], 0)
+        # The maximal filter fits; one more label does not.
+        many = list(range(p.FILTER_LABELS_MAX))
+        search_body([1.0], filter={"all_of": many[:100], "any_of": many[100:200], "none_of": many[200:]})
+        with self.assertRaises(ValueError) as e:
+            search_body([1.0], filter={"all_of": many, "none_of": [1]})
+        self.assertIn("257 labels", str(e.exception))
+
+    def test_filter_validation(self):
+        for bad, message in (
+            ([1, 2], "must be a dict"),
+            ({"all": [1]}, "unknown filter key"),
+            ({"all_of": [1], "nope": []}, "nope"),
+            ({"all_of": 1}, "filter all_of"),
+            ({"any_of": "12"}, "filter any_of"),
+            ({"none_of": [1.0]}, "filter none_of"),
+            ({"none_of": [False]}, "not bool"),
+            ({"all_of": [-1]}, "outside"),
+        ):
+            with self.subTest(bad=bad):
+                with self.assertRaises(ValueError) as e:
+                    p.normalize_filter(bad)
+                self.assertIn(message, str(e.exception))
+        self.assertEqual(p.normalize_filter({}), ([], [], []))
+        self.assertEqual(p.normalize_filter({"any_of": (3, 4), "all_of": None}), ([], [3, 4], []))
+
+    def test_get_response_labels(self):
+        _, body = body_of("get_labels_response")
+        value = p.decode_response(Opcode.GET, body)
+        self.assertEqual(value, [p.Point([0.5, -1.0, 2.0], b"", [1, 5]), None])
+        self.assertTrue(value.has_payloads and value.has_labels)
+        _, body = body_of("get_payloads_labels_response")
+        self.assertEqual(p.decode_response(Opcode.GET, body), [p.Point([0.5, -1.0, 2.0], b'{"a":1}', [1, 5]), None])
+        # Without a label section, points have no labels (Point(vector, payload) as before).
+        _, body = body_of("get_payloads_response")
+        value = p.decode_response(Opcode.GET, body)
+        self.assertEqual(value[0].labels, [])
+        self.assertTrue(value.has_payloads and not value.has_labels)
+        self.assertEqual(p.Point([1.0], b"x"), p.Point([1.0], b"x", []))
+
+    def test_get_response_label_errors(self):
+        _, body = body_of("get_payloads_labels_response")
+        _, payloads_only = body_of("get_payloads_response")
+        self.assertEqual(body[: len(payloads_only)], payloads_only)
+        # The payload ends at 39: 1 byte of padding, the count at 44, 4 bytes of padding.
+        for cut in range(len(payloads_only) + 1, len(body)):
+            with self.assertRaises(p.CodecError):
+                p.decode_response(Opcode.GET, body[:cut])
+        with self.assertRaises(p.CodecError):
+            p.decode_response(Opcode.GET, body + b"\0" * 8)
+        for at in (39, 44, 45, 46, 47):
+            bad = bytearray(body)
+            bad[at] = 1
+            with self.assertRaises(p.CodecError):
+                p.decode_response(Opcode.GET, bytes(bad))
+        too_many = bytearray(body)
+        too_many[40:44] = struct.pack("<I", p.LABELS_PER_POINT_MAX + 1)
+        with self.assertRaises(p.CodecError) as e:
+            p.decode_response(Opcode.GET, bytes(too_many))
+        self.assertIn("point 0", str(e.exception))
+        # No id found: both sections are empty, the body ends after the vectors.
+        empty = struct.pack("<II", 1, 3) + b"\0" * 8
+        self.assertEqual(p.decode_response(Opcode.GET, empty), [None])
 
 
 if __name__ == "__main__":
