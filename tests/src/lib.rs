@@ -453,6 +453,7 @@ impl RawConn {
                     found: g.found,
                     vectors: corevec_proto::VectorsRef::empty(g.vectors.dim()),
                     payloads: None,
+                    labels: None,
                 })
             }
             Response::Hello(a) => Response::Hello(a),

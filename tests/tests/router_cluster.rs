@@ -253,7 +253,7 @@ fn assert_exact(hits: &[Hit], expected: &[(u64, f64)], context: &str) {
     }
 }
 
-fn exact() -> SearchOptions {
+fn exact() -> SearchOptions<'static> {
     SearchOptions {
         exact: true,
         ..SearchOptions::default()

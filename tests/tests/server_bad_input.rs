@@ -139,6 +139,7 @@ fn per_request_errors_keep_the_connection_open() {
             ids: IdsRef::new(&ids),
             vectors: VectorsRef::new(&two_d, 2),
             payloads: None,
+            labels: None,
         }),
         11,
     ));
@@ -151,6 +152,7 @@ fn per_request_errors_keep_the_connection_open() {
             expansion_search: 0,
             flags: SearchFlags::default(),
             queries: VectorsRef::new(&query, 2),
+            filter: None,
         }),
         12,
     ));
@@ -164,6 +166,7 @@ fn per_request_errors_keep_the_connection_open() {
             ids: IdsRef::new(&[1]),
             vectors: VectorsRef::new(&nan, 3),
             payloads: None,
+            labels: None,
         }),
         13,
     ));
@@ -176,6 +179,7 @@ fn per_request_errors_keep_the_connection_open() {
             expansion_search: 0,
             flags: SearchFlags::default(),
             queries: VectorsRef::new(&inf, 3),
+            filter: None,
         }),
         14,
     ));
@@ -223,6 +227,7 @@ fn per_request_errors_keep_the_connection_open() {
             expansion_search: 0,
             flags: SearchFlags::default(),
             queries: VectorsRef::new(&q, 3),
+            filter: None,
         }),
         20,
     ));
@@ -234,6 +239,7 @@ fn per_request_errors_keep_the_connection_open() {
             expansion_search: 0,
             flags: SearchFlags::default(),
             queries: VectorsRef::new(&q, 3),
+            filter: None,
         }),
         21,
     );

@@ -121,6 +121,7 @@ fn payloads_are_stored_returned_replaced_and_survive_kill_9() {
             ids: IdsRef::new(&[12]),
             vectors: VectorsRef::new(&vectors, DIM as u32),
             payloads: Some(PayloadsRef::new(&[&big])),
+            labels: None,
         }),
         9,
     )

@@ -184,6 +184,7 @@ fn pipelined_responses_complete_out_of_order() {
             ids: IdsRef::new(&ids),
             vectors: VectorsRef::new(&vectors, dim),
             payloads: None,
+            labels: None,
         }),
         10,
     );
@@ -217,6 +218,7 @@ fn pipelined_responses_complete_out_of_order() {
                         expansion_search: 0,
                         flags: SearchFlags::default(),
                         queries: VectorsRef::new(&query, dim),
+                        filter: None,
                     }))
                     .unwrap()
             }
@@ -295,6 +297,7 @@ fn in_flight_limit_answers_busy() {
                 ids: IdsRef::new(&ids),
                 vectors: VectorsRef::new(&vectors, 64),
                 payloads: None,
+                labels: None,
             }),
             100 + id,
         ));

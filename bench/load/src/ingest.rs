@@ -205,6 +205,7 @@ fn ingest_worker(
                 vectors: VectorsRef::new(data.rows_slice(start, end), dim),
                 payloads: (config.payload_bytes > 0)
                     .then(|| PayloadsRef::new(&payloads[..end - start])),
+                labels: None,
             });
             match client.submit(&request) {
                 Ok(ticket) => queue.push_back(InFlight {

@@ -176,6 +176,7 @@ impl Workload {
                     u32::try_from(w.data.dim()).unwrap_or(u32::MAX),
                 ),
                 payloads: None,
+                labels: None,
             })
             .encode(id, out)?;
             return Ok(Sent {
@@ -196,6 +197,7 @@ impl Workload {
                 search.queries.row(q),
                 u32::try_from(search.queries.dim()).unwrap_or(u32::MAX),
             ),
+            filter: None,
         })
         .encode(id, out)?;
         Ok(Sent {
