@@ -269,7 +269,7 @@ fn systemd_is_told_ready_and_stopping() {
 }
 
 #[test]
-fn import_get_and_search_with_payloads_from_the_cli() {
+fn import_get_and_search_with_payloads_and_labels_from_the_cli() {
     let node = node!().start();
     let builder: NodeBuilder = node!();
     let work = tempfile::tempdir().unwrap();
@@ -293,12 +293,24 @@ fn import_get_and_search_with_payloads_from_the_cli() {
         .collect();
     let payloads = work.path().join("p.jsonl");
     std::fs::write(&payloads, lines[..19].join("\n")).unwrap();
+    // Labels: `i % 3`, plus 100 for even i; none for 4.
+    let labels = work.path().join("l.txt");
+    let label_lines: Vec<String> = (0..20)
+        .map(|i| match i {
+            4 => String::new(),
+            _ if i % 2 == 0 => format!("{}, 100", i % 3),
+            _ => format!("{}", i % 3),
+        })
+        .collect();
+    std::fs::write(&labels, label_lines.join("\n") + "\n").unwrap();
     let import = |payloads: &Path| {
         let mut command = builder.command(&["import", "--addr", &addr, "--create", "docs"]);
         command
             .arg(&fvecs)
             .arg("--payloads")
             .arg(payloads)
+            .arg("--labels")
+            .arg(&labels)
             .args(["--batch", "7"]);
         run(command)
     };
@@ -312,6 +324,15 @@ fn import_get_and_search_with_payloads_from_the_cli() {
     );
     assert!(node.client().list_collections().unwrap().is_empty());
     std::fs::write(&payloads, lines.join("\n") + "\n").unwrap();
+    // A label that is not a number: refused up front, naming the file and line.
+    let mut bad = label_lines.clone();
+    bad[5] = "5,x".into();
+    std::fs::write(&labels, bad.join("\n") + "\n").unwrap();
+    let output = import(&payloads);
+    assert_eq!(output.status.code(), Some(2), "{}", text(&output));
+    assert!(text(&output).contains("l.txt: line 6"), "{}", text(&output));
+    assert!(node.client().list_collections().unwrap().is_empty());
+    std::fs::write(&labels, label_lines.join("\n") + "\n").unwrap();
     let output = import(&payloads);
     assert!(output.status.success(), "{}", text(&output));
 
@@ -346,11 +367,34 @@ fn import_get_and_search_with_payloads_from_the_cli() {
     assert_eq!(got[0].as_ref().unwrap().payload, b"");
     assert_eq!(got[1].as_ref().unwrap().payload, b"{\"title\":\"doc 19\"}");
 
-    // `corevec get`: vector and payload per id, in the order asked.
-    let output = run(builder.command(&["get", "--addr", &addr, "docs", "19", "4", "999"]));
+    // `corevec get`: vector, payload and labels per id, in the order asked.
+    let output = run(builder.command(&["get", "--addr", &addr, "docs", "19", "4", "8", "999"]));
     assert!(output.status.success(), "{}", text(&output));
     assert_eq!(
         String::from_utf8_lossy(&output.stdout),
-        "19\t[19,0,1]\t{\"title\":\"doc 19\"}\n4\t[4,0,1]\t\n999\tnot found\n"
+        "19\t[19,0,1]\t{\"title\":\"doc 19\"}\t1\n4\t[4,0,1]\t\t\n8\t[8,0,1]\t{\"title\":\"doc 8\"}\t2,100\n999\tnot found\n"
     );
+
+    // Filtered search: even ids (label 100) not divisible by 3 (label 0), nearest to 9.
+    for exact in [true, false] {
+        let mut command = builder.command(&["search", "--addr", &addr, "docs", "-k", "3"]);
+        command
+            .arg("-q")
+            .arg(&query)
+            .args(["--all-of", "100", "--none-of", "0"]);
+        if exact {
+            command.arg("--exact");
+        }
+        let output = run(command);
+        assert!(output.status.success(), "{}", text(&output));
+        let stdout = String::from_utf8_lossy(&output.stdout);
+        let mut ids: Vec<&str> = stdout
+            .lines()
+            .skip(1)
+            .map(|line| line.split('\t').next().unwrap_or("").trim())
+            .collect();
+        ids.sort_unstable();
+        // 8 and 10 at distance 1, then 14 (4 has no labels; 12 has label 0).
+        assert_eq!(ids, ["10", "14", "8"], "{stdout}");
+    }
 }

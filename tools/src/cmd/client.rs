@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use clap::{Args, Subcommand};
-use corevec_client::{Client, ClientConfig, SearchOptions};
+use corevec_client::{Client, ClientConfig, Filter, SearchOptions};
 use corevec_proto::{CreateCollection, Metric};
 
 use crate::{Context, Failure};
@@ -221,6 +221,15 @@ pub struct SearchArgs {
     /// Also print each hit's payload (UTF-8 text as is, other bytes as `hex:...`).
     #[arg(long)]
     pub with_payloads: bool,
+    /// Only points that have all of these labels (comma-separated).
+    #[arg(long, value_delimiter = ',', value_name = "LABELS")]
+    pub all_of: Vec<u64>,
+    /// Only points that have at least one of these labels (comma-separated).
+    #[arg(long, value_delimiter = ',', value_name = "LABELS")]
+    pub any_of: Vec<u64>,
+    /// Only points that have none of these labels (comma-separated).
+    #[arg(long, value_delimiter = ',', value_name = "LABELS")]
+    pub none_of: Vec<u64>,
 }
 
 /// A payload for a one-line, tab-separated listing: printable UTF-8 as is, anything else
@@ -272,10 +281,17 @@ pub fn search(args: &SearchArgs) -> Result<(), Failure> {
     };
     let query = parse_vector(&text).map_err(|e| Failure::usage(format!("query: {e}")))?;
     let client = args.client.connect()?;
+    let filter = Filter {
+        all_of: args.all_of.clone(),
+        any_of: args.any_of.clone(),
+        none_of: args.none_of.clone(),
+    };
+    let filtered = filter != Filter::default();
     let options = SearchOptions {
         expansion_search: args.ef,
         exact: args.exact,
         allow_partial: false,
+        filter: filtered.then_some(&filter),
     };
     let searching = format!("searching {}", args.collection);
     if args.with_payloads {
@@ -312,34 +328,31 @@ pub struct GetArgs {
     pub ids: Vec<u64>,
 }
 
-/// Runs `corevec get`: per id, one tab-separated line `id  vector  payload` (the vector as a
-/// JSON array, the payload as in `search --with-payloads`), or `id  not found`.
+/// Runs `corevec get`: per id, one tab-separated line `id  vector  payload  labels` (the
+/// vector as a JSON array, the payload as in `search --with-payloads`, the labels
+/// comma-separated), or `id  not found`. What the server does not support is left empty.
 ///
 /// # Errors
 /// Connection or server errors (exit 1).
 pub fn get(args: &GetArgs) -> Result<(), Failure> {
     let client = args.client.connect()?;
     let reading = format!("reading from {}", args.collection);
-    let points: Vec<Option<(Vec<f32>, Vec<u8>)>> = if client.supports_payloads().context("HELLO")? {
-        let points = client
-            .get_with_payloads(&args.collection, &args.ids)
-            .context(reading)?;
-        points
-            .into_iter()
-            .map(|p| p.map(|p| (p.vector, p.payload)))
-            .collect()
-    } else {
-        let vectors = client.get(&args.collection, &args.ids).context(reading)?;
-        vectors
-            .into_iter()
-            .map(|v| v.map(|v| (v, Vec::new())))
-            .collect()
-    };
+    let with_payloads = client.supports_payloads().context("HELLO")?;
+    let with_labels = client.supports_labels().context("HELLO")?;
+    let points = client
+        .get_points(&args.collection, &args.ids, with_payloads, with_labels)
+        .context(reading)?;
     for (id, point) in args.ids.iter().zip(points) {
         match point {
-            Some((vector, payload)) => {
-                let vector: Vec<String> = vector.iter().map(f32::to_string).collect();
-                println!("{id}\t[{}]\t{}", vector.join(","), payload_text(&payload));
+            Some(point) => {
+                let vector: Vec<String> = point.vector.iter().map(f32::to_string).collect();
+                let labels: Vec<String> = point.labels.iter().map(u64::to_string).collect();
+                println!(
+                    "{id}\t[{}]\t{}\t{}",
+                    vector.join(","),
+                    payload_text(&point.payload),
+                    labels.join(",")
+                );
             }
             None => println!("{id}\tnot found"),
         }

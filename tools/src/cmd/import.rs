@@ -1,5 +1,6 @@
 //! `corevec import`: stream vectors from an `.fvecs` or `.npy` file into a collection, with
-//! payloads from a text file when given (`--payloads`: line `i` is row `i`'s payload).
+//! payloads from a text file when given (`--payloads`: line `i` is row `i`'s payload), and
+//! labels likewise (`--labels`: line `i` holds row `i`'s labels).
 //!
 //! Batches are pipelined (a few UPSERTs in flight on one connection); ids are consecutive from
 //! `--start-id`, row `i` of the file getting id `start_id + i`. A progress line goes to stderr.
@@ -13,8 +14,8 @@ use std::time::{Duration, Instant};
 use clap::{Args, ValueEnum};
 use corevec_client::Ticket;
 use corevec_proto::{
-    CreateCollection, ErrorCode, IdsRef, Metric, PayloadsRef, Request, Upsert, VectorsRef,
-    PAYLOAD_BYTES_MAX,
+    CreateCollection, ErrorCode, IdsRef, LabelsRef, Metric, PayloadsRef, Request, Upsert,
+    VectorsRef, LABELS_PER_POINT_MAX, PAYLOAD_BYTES_MAX,
 };
 
 use crate::cmd::client::ClientArgs;
@@ -68,29 +69,41 @@ pub struct ImportArgs {
     /// payload. At most 65,536 bytes per line.
     #[arg(long, value_name = "FILE")]
     pub payloads: Option<PathBuf>,
+    /// Text file of labels, one line per vector: line `i` holds row `i`'s labels as
+    /// unsigned integers separated by commas or spaces (at most 64; an empty line: none).
+    /// Searches can then filter on them (`corevec search --all-of/--any-of/--none-of`).
+    #[arg(long, value_name = "FILE")]
+    pub labels: Option<PathBuf>,
 }
 
-/// The payload file of `--payloads`, read a batch of lines at a time.
-struct PayloadLines {
+/// A text file with one entry per vector row (`--payloads`, `--labels`), read a batch of
+/// lines at a time; `parse` turns a line (without its line break) into the entry.
+struct LineFile<T> {
     reader: BufReader<File>,
     path: PathBuf,
     line: usize,
+    parse: fn(Vec<u8>) -> Result<T, String>,
 }
 
-impl PayloadLines {
-    fn open(path: &Path) -> Result<PayloadLines, Failure> {
+impl<T> LineFile<T> {
+    fn open(path: &Path, parse: fn(Vec<u8>) -> Result<T, String>) -> Result<Self, Failure> {
         let file = File::open(path).map_err(|e| bad(path, e))?;
-        Ok(PayloadLines {
+        Ok(LineFile {
             reader: BufReader::with_capacity(1 << 20, file),
             path: path.to_path_buf(),
             line: 0,
+            parse,
         })
     }
 
-    /// Checks up front that the file has a payload for each of the first `rows` rows, none
-    /// too large, so a bad file fails before anything is written.
-    fn check(path: &Path, rows: usize) -> Result<(), Failure> {
-        let mut lines = PayloadLines::open(path)?;
+    /// Checks up front that the file has a valid entry for each of the first `rows` rows,
+    /// so a bad file fails before anything is written.
+    fn check(
+        path: &Path,
+        rows: usize,
+        parse: fn(Vec<u8>) -> Result<T, String>,
+    ) -> Result<(), Failure> {
+        let mut lines = LineFile::open(path, parse)?;
         let mut batch = Vec::new();
         let mut left = rows;
         while left > 0 {
@@ -101,8 +114,8 @@ impl PayloadLines {
         Ok(())
     }
 
-    /// Replaces `out` with the next `n` payloads.
-    fn read(&mut self, n: usize, out: &mut Vec<Vec<u8>>) -> Result<(), Failure> {
+    /// Replaces `out` with the next `n` entries.
+    fn read(&mut self, n: usize, out: &mut Vec<T>) -> Result<(), Failure> {
         out.clear();
         for _ in 0..n {
             let mut line = Vec::new();
@@ -123,20 +136,44 @@ impl PayloadLines {
                     line.pop();
                 }
             }
-            if line.len() > PAYLOAD_BYTES_MAX as usize {
-                return Err(bad(
-                    &self.path,
-                    format!(
-                        "line {}: a payload of {} bytes; at most {PAYLOAD_BYTES_MAX}",
-                        self.line,
-                        line.len()
-                    ),
-                ));
-            }
-            out.push(line);
+            let entry = (self.parse)(line)
+                .map_err(|e| bad(&self.path, format!("line {}: {e}", self.line)))?;
+            out.push(entry);
         }
         Ok(())
     }
+}
+
+/// A `--payloads` line: its bytes, at most `PAYLOAD_BYTES_MAX`.
+fn payload_line(line: Vec<u8>) -> Result<Vec<u8>, String> {
+    if line.len() > PAYLOAD_BYTES_MAX as usize {
+        return Err(format!(
+            "a payload of {} bytes; at most {PAYLOAD_BYTES_MAX}",
+            line.len()
+        ));
+    }
+    Ok(line)
+}
+
+/// A `--labels` line: unsigned integers separated by commas or whitespace, at most
+/// `LABELS_PER_POINT_MAX`.
+fn labels_line(line: Vec<u8>) -> Result<Vec<u64>, String> {
+    let text = String::from_utf8(line).map_err(|_| "not UTF-8 text".to_owned())?;
+    let labels = text
+        .split(|c: char| c.is_whitespace() || c == ',')
+        .filter(|t| !t.is_empty())
+        .map(|t| {
+            t.parse::<u64>()
+                .map_err(|_| format!("{t:?} is not a label (an unsigned 64-bit integer)"))
+        })
+        .collect::<Result<Vec<u64>, String>>()?;
+    if labels.len() > LABELS_PER_POINT_MAX as usize {
+        return Err(format!(
+            "{} labels; at most {LABELS_PER_POINT_MAX}",
+            labels.len()
+        ));
+    }
+    Ok(labels)
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -353,17 +390,31 @@ pub fn run(args: &ImportArgs) -> Result<(), Failure> {
     let mut file = VectorFile::open(&args.file, args.format)?;
     let total = args.limit.map_or(file.count, |l| l.min(file.count));
     if let Some(path) = &args.payloads {
-        PayloadLines::check(path, total)?;
+        LineFile::check(path, total, payload_line)?;
+    }
+    if let Some(path) = &args.labels {
+        LineFile::check(path, total, labels_line)?;
     }
     let mut payload_lines = args
         .payloads
         .as_deref()
-        .map(PayloadLines::open)
+        .map(|path| LineFile::open(path, payload_line))
+        .transpose()?;
+    let mut label_lines = args
+        .labels
+        .as_deref()
+        .map(|path| LineFile::open(path, labels_line))
         .transpose()?;
     let client = args.client.connect()?;
     if payload_lines.is_some() && !client.supports_payloads().context("HELLO")? {
         return Err(Failure::runtime(format!(
             "{} does not support payloads (an older server); import without --payloads",
+            args.client.addr
+        )));
+    }
+    if label_lines.is_some() && !client.supports_labels().context("HELLO")? {
+        return Err(Failure::runtime(format!(
+            "{} does not support labels (an older server); import without --labels",
             args.client.addr
         )));
     }
@@ -404,12 +455,18 @@ pub fn run(args: &ImportArgs) -> Result<(), Failure> {
             4 + PAYLOAD_BYTES_MAX as usize
         } else {
             0
+        }
+        + if label_lines.is_some() {
+            4 + 8 * LABELS_PER_POINT_MAX as usize
+        } else {
+            0
         };
     let batch = args
         .batch
         .min((corevec_proto::FRAME_BODY_BYTES_MAX as usize / 2) / point_bytes_max)
         .max(1);
     let mut payloads: Vec<Vec<u8>> = Vec::new();
+    let mut labels: Vec<Vec<u64>> = Vec::new();
     let started = Instant::now();
     let mut last_progress = Instant::now();
     let mut in_flight: VecDeque<Ticket> = VecDeque::new();
@@ -428,12 +485,17 @@ pub fn run(args: &ImportArgs) -> Result<(), Failure> {
         if let Some(lines) = &mut payload_lines {
             lines.read(n, &mut payloads)?;
         }
+        if let Some(lines) = &mut label_lines {
+            lines.read(n, &mut labels)?;
+        }
         let slices: Vec<&[u8]> = payloads.iter().map(Vec::as_slice).collect();
+        let label_slices: Vec<&[u64]> = labels.iter().map(Vec::as_slice).collect();
         let request = Request::Upsert(Upsert {
             collection: &args.collection,
             ids: IdsRef::new(&ids),
             vectors: VectorsRef::new(&floats, dim),
             payloads: payload_lines.is_some().then(|| PayloadsRef::new(&slices)),
+            labels: label_lines.is_some().then(|| LabelsRef::new(&label_slices)),
         });
         if in_flight.len() >= BATCHES_IN_FLIGHT {
             if let Some(ticket) = in_flight.pop_front() {
