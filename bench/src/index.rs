@@ -192,14 +192,14 @@ fn load(args: &IndexArgs) -> Result<Data, Box<dyn std::error::Error>> {
     })
 }
 
-struct Pass {
-    qps: f64,
-    latencies: Latencies,
+pub(crate) struct Pass {
+    pub(crate) qps: f64,
+    pub(crate) latencies: Latencies,
 }
 
 /// Runs `reps` timed passes (after one warm-up pass) of `one(query_index)` and keeps the
 /// median pass by QPS.
-fn timed_passes(queries: usize, reps: usize, mut one: impl FnMut(usize)) -> Pass {
+pub(crate) fn timed_passes(queries: usize, reps: usize, mut one: impl FnMut(usize)) -> Pass {
     for q in 0..queries {
         one(q);
     }

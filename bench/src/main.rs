@@ -5,6 +5,7 @@
 
 mod compact;
 mod exact;
+mod filter;
 mod index;
 mod report;
 mod restart;
@@ -30,6 +31,8 @@ enum Command {
     Compact(compact::CompactArgs),
     /// Exact (brute-force) search fanned out over 1..N shards.
     Exact(exact::ExactArgs),
+    /// Filtered search on one shard: label-list scan vs filtered graph walk vs the default.
+    Filter(filter::FilterArgs),
     /// HNSW build and search on a TEXMEX dataset (base/query/groundtruth).
     Index(index::IndexArgs),
     /// Time from start to the first answered query after a restart (snapshot + WAL tail).
@@ -48,6 +51,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     match Cli::parse().command {
         Command::Compact(args) => compact::run(&args),
         Command::Exact(args) => exact::run(&args),
+        Command::Filter(args) => filter::run(&args),
         Command::Index(args) => index::run(&args),
         Command::Wal(args) => wal::run(&args),
         Command::Restart(args) => restart::run(&args),

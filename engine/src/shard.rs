@@ -41,7 +41,7 @@ pub const EXACT_SEARCH_BYTES_MAX: usize = 1536 * 1024;
 pub const INDEX_SEED: u64 = 0x636f_7265_7665_6321;
 /// `F` in [`Shard::scan_beats_graph`]: a filter whose label lists hold `c` slots is answered
 /// by scanning them when `c² <= F · ef · live`.
-pub const FILTERED_SCAN_FACTOR: u64 = 32;
+pub const FILTERED_SCAN_FACTOR: u64 = 16;
 
 /// How [`Shard::search_filtered_by`] answers a filtered search.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
