@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Stdio};
 use std::time::{Duration, Instant};
 
-use corevec_client::{Client, ClientConfig, ClientError, SearchOptions};
+use corevec_client::{Client, ClientConfig, ClientError, Filter, SearchOptions};
 use corevec_proto::{CreateCollection, ErrorCode, Hit, Metric, Response};
 use corevec_tests::{free_port, node, RawConn};
 use rand::{Rng, SeedableRng};
@@ -488,6 +488,56 @@ fn router_r1_equals_a_single_node_and_fails_loudly_when_a_node_dies() {
         got[1].as_ref().map(|p| p.vector.as_slice()),
         Some(&reference.vectors[1500 * DIM..1501 * DIM])
     );
+    // Labels go through the router too: split with their points, returned by GET, and
+    // filters forwarded, so a filtered search answers as one node does.
+    let labelled: Vec<u64> = (300..700).collect();
+    let lists: Vec<Vec<u64>> = labelled
+        .iter()
+        .map(|id| vec![id % 5, 100 + id % 2])
+        .collect();
+    let lists: Vec<&[u64]> = lists.iter().map(Vec::as_slice).collect();
+    let vectors = &reference.vectors[300 * DIM..700 * DIM];
+    for c in [&router, &single.0] {
+        c.upsert_points("v", &labelled, vectors, None, Some(&lists))
+            .unwrap();
+    }
+    let filter = Filter {
+        all_of: vec![3],
+        none_of: vec![101],
+        ..Filter::default()
+    };
+    for query in queries.chunks(DIM).take(5) {
+        for exact in [true, false] {
+            let options = SearchOptions {
+                exact,
+                expansion_search: 200,
+                filter: Some(&filter),
+                ..SearchOptions::default()
+            };
+            let routed = router.search("v", query, K, options).unwrap();
+            assert_eq!(routed.hits.len(), K as usize);
+            assert!(
+                routed
+                    .hits
+                    .iter()
+                    .all(|h| (300..700).contains(&h.id) && h.id % 5 == 3 && h.id % 2 == 0),
+                "{:?}",
+                routed.hits
+            );
+            if exact {
+                let direct = single.0.search("v", query, K, options).unwrap();
+                assert_eq!(routed.hits, direct.hits);
+            }
+        }
+    }
+    let ids = [303, 305, 1500, 123_456];
+    let got = router.get_points("v", &ids, false, true).unwrap();
+    assert_eq!(got, single.0.get_points("v", &ids, false, true).unwrap());
+    assert_eq!(
+        got[0].as_ref().map(|p| p.labels.clone()),
+        Some(vec![3, 101])
+    );
+    assert_eq!(got[2].as_ref().map(|p| p.labels.len()), Some(0));
     // GET and DELETE are routed by partition.
     let got = router.get("v", &[3, 1999, 123_456]).unwrap();
     assert_eq!(
