@@ -4,7 +4,8 @@
 //! the same data directory, and every id is checked: each acknowledged vector is back bit for
 //! bit, no acknowledged delete is undone, and a write whose outcome the client could not know
 //! (failed or in flight at the kill) left either the previous state or its own. The writers
-//! overwrite a small id space, so shards are also compacted during the test (asserted).
+//! overwrite a small id space, so shards are also compacted during the test (asserted). Each
+//! point carries a payload and labels derived from its vector, checked against it.
 //!
 //! `engine/tests/engine_durable.rs` does the same with the engine in a child process; this
 //! one goes through the server, the wire protocol and the `corevec` binary's start-up path.
@@ -111,6 +112,18 @@ fn payload_of(vector: &Bits) -> Vec<u8> {
         .into_bytes()
 }
 
+/// The labels stored with `vector`, likewise a function of its bits (none for a third of
+/// them, else up to five), sorted and unique as the server returns them.
+fn labels_of(vector: &Bits) -> Vec<u64> {
+    let seed = u64::from(vector[2] ^ vector[3].rotate_left(11));
+    let mut labels: Vec<u64> = (0..seed % 3 * 2 + seed % 2)
+        .map(|j| (seed >> (j * 6)) % 50)
+        .collect();
+    labels.sort_unstable();
+    labels.dedup();
+    labels
+}
+
 fn client(node: &Node) -> Client {
     node.client_with(ClientConfig {
         request_timeout: REQUEST_TIMEOUT,
@@ -159,9 +172,11 @@ fn writer(
             let flat: Vec<f32> = vectors.concat();
             let payloads: Vec<Vec<u8>> = vectors.iter().map(|v| payload_of(&bits(v))).collect();
             let payloads: Vec<&[u8]> = payloads.iter().map(Vec::as_slice).collect();
+            let labels: Vec<Vec<u64>> = vectors.iter().map(|v| labels_of(&bits(v))).collect();
+            let labels: Vec<&[u64]> = labels.iter().map(Vec::as_slice).collect();
             (
                 client
-                    .upsert_with_payloads(COLLECTION, &ids, &flat, &payloads)
+                    .upsert_points(COLLECTION, &ids, &flat, Some(&payloads), Some(&labels))
                     .map(drop),
                 vectors.iter().map(|v| Some(bits(v))).collect(),
             )
@@ -228,18 +243,23 @@ fn verify(node: &Node, model: &mut HashMap<u64, IdState>, seed: u64, round: usiz
     let mut observed: Vec<Option<Bits>> = Vec::with_capacity(ids.len());
     for chunk in ids.chunks(1000) {
         let got = client
-            .get_with_payloads(COLLECTION, chunk)
+            .get_points(COLLECTION, chunk, true, true)
             .unwrap_or_else(|e| panic!("GET after restart {round}: {e}\n{}", node.log()));
         for (id, point) in chunk.iter().zip(got) {
-            let point = point.map(|p| (bits(&p.vector), p.payload));
-            if let Some((vector, payload)) = &point {
+            let point = point.map(|p| (bits(&p.vector), p.payload, p.labels));
+            if let Some((vector, payload, labels)) = &point {
                 assert!(
                     *payload == payload_of(vector),
                     "seed {seed}: restart {round}: id {id} has a payload of {} bytes that is not its vector's",
                     payload.len()
                 );
+                assert_eq!(
+                    *labels,
+                    labels_of(vector),
+                    "seed {seed}: restart {round}: id {id} has labels that are not its vector's"
+                );
             }
-            observed.push(point.map(|(vector, _)| vector));
+            observed.push(point.map(|(vector, ..)| vector));
         }
     }
     let mut failures = Vec::new();
