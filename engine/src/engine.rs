@@ -414,6 +414,19 @@ impl Engine {
         })
     }
 
+    /// Replaces the labels of existing points.
+    ///
+    /// # Errors
+    /// See [`LocalEngine::set_labels`].
+    pub fn set_labels(&self, name: &str, ids: &[u64], labels: &[&[u64]]) -> Result<u64> {
+        let (name, ids) = (name.to_owned(), ids.to_vec());
+        let labels: Vec<Vec<u64>> = labels.iter().map(|l| l.to_vec()).collect();
+        self.call(move |local| async move {
+            let labels: Vec<&[u64]> = labels.iter().map(Vec::as_slice).collect();
+            local.set_labels(&name, &ids, &labels).await
+        })
+    }
+
     /// Deletes ids.
     ///
     /// # Errors

@@ -769,12 +769,12 @@ impl LocalEngine {
         Ok(ids.len() as u64)
     }
 
-    /// Replaces the payloads of `ids` (one each; empty: none), keeping their vectors; returns
-    /// how many of them were live (absent ids are skipped).
+    /// Replaces the payloads of `ids` (one each; empty: none), keeping their vectors and
+    /// labels; returns how many of them were live (absent ids are skipped).
     ///
-    /// Each live point is rewritten as an upsert of its current vector with the new payload,
-    /// read and applied in one synchronous step on its core, so it cannot race another write
-    /// to the same id.
+    /// Each live point is rewritten as an upsert of its current vector and labels with the
+    /// new payload, read and applied in one synchronous step on its core, so it cannot race
+    /// another write to the same id.
     ///
     /// # Errors
     /// `CollectionNotFound`, `InvalidArgument` (batch too large, payload count or size),
@@ -785,19 +785,54 @@ impl LocalEngine {
         ids: &[u64],
         payloads: &[&[u8]],
     ) -> Result<u64> {
+        validate_payloads(ids.len(), payloads)?;
+        let payloads: Vec<Vec<u8>> = payloads.iter().map(|p| p.to_vec()).collect();
+        self.rewrite_points(name, ids, Some(payloads), None).await
+    }
+
+    /// Replaces the labels of `ids` (one list each, as in [`Self::upsert_points`]; empty:
+    /// none), keeping their vectors and payloads; returns how many of them were live (absent
+    /// ids are skipped). Rewritten like [`Self::set_payloads`].
+    ///
+    /// # Errors
+    /// `CollectionNotFound`, `InvalidArgument` (batch too large, label list count or size),
+    /// `Busy`, or a core's failure.
+    pub async fn set_labels(
+        self: &Rc<Self>,
+        name: &str,
+        ids: &[u64],
+        labels: &[&[u64]],
+    ) -> Result<u64> {
+        let labels = normalize_label_lists(ids.len(), labels)?;
+        self.rewrite_points(name, ids, None, Some(labels)).await
+    }
+
+    /// Sends each live point of `ids` to its core to be rewritten with the given payloads or
+    /// labels (one per id; `None`: kept).
+    async fn rewrite_points(
+        self: &Rc<Self>,
+        name: &str,
+        ids: &[u64],
+        payloads: Option<Vec<Vec<u8>>>,
+        labels: Option<Vec<Vec<u64>>>,
+    ) -> Result<u64> {
         let _in_flight = self.enter()?;
         let collection = self.collection(name)?;
         check_batch(ids.len())?;
-        validate_payloads(ids.len(), payloads)?;
         let requests = self
             .split_rows(&collection.spec, ids)
             .map(|(core, rows)| {
                 (
                     core,
-                    ShardRequest::SetPayloads {
+                    ShardRequest::Rewrite {
                         collection: name.to_owned(),
                         ids: rows.iter().map(|&row| ids[row]).collect(),
-                        payloads: rows.iter().map(|&row| payloads[row].to_vec()).collect(),
+                        payloads: payloads.as_ref().map(|payloads| {
+                            rows.iter().map(|&row| payloads[row].clone()).collect()
+                        }),
+                        labels: labels
+                            .as_ref()
+                            .map(|labels| rows.iter().map(|&row| labels[row].clone()).collect()),
                     },
                 )
             })
@@ -1223,24 +1258,30 @@ impl LocalEngine {
                 }
                 Ok(ShardResponse::Count(deleted as u64))
             }
-            ShardRequest::SetPayloads {
+            ShardRequest::Rewrite {
                 collection,
                 ids,
                 payloads,
+                labels,
             } => {
                 let collection = self.collection(&collection)?;
                 let mut groups: Vec<Vec<WalRecord>> =
                     (0..collection.shards.len()).map(|_| Vec::new()).collect();
-                for (id, payload) in ids.into_iter().zip(payloads) {
+                let mut payloads = payloads.map(Vec::into_iter);
+                let mut labels = labels.map(Vec::into_iter);
+                for id in ids {
+                    let new_payload = payloads.as_mut().and_then(Iterator::next);
+                    let new_labels = labels.as_mut().and_then(Iterator::next);
                     let index = collection.local_index(collection.spec.shard_of(id));
                     let shard = collection.shards[index].shard.borrow();
-                    // The point keeps its vector and labels.
-                    if let (Some(vector), Some(labels)) = (shard.get(id), shard.labels(id)) {
+                    // The point keeps its vector, and its payload or labels unless replaced.
+                    if let Some((vector, payload)) = shard.get_with_payload(id) {
                         groups[index].push(WalRecord::Upsert {
                             id,
                             vector: vector.to_vec(),
-                            payload,
-                            labels: labels.to_vec(),
+                            payload: new_payload.unwrap_or_else(|| payload.to_vec()),
+                            labels: new_labels
+                                .unwrap_or_else(|| shard.labels(id).unwrap_or_default().to_vec()),
                         });
                     }
                 }

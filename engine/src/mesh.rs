@@ -70,15 +70,17 @@ pub enum ShardRequest {
         /// One normalized label list per id, or `None` when the batch carries none.
         labels: Option<Vec<Vec<u64>>>,
     },
-    /// Replace the payloads of these ids, keeping their vectors (all owned by the receiving
-    /// core).
-    SetPayloads {
+    /// Rewrite these live points (all owned by the receiving core) with a new payload or new
+    /// labels, keeping their vector and whatever is not given.
+    Rewrite {
         /// Collection.
         collection: String,
         /// Ids.
         ids: Vec<u64>,
-        /// One payload per id.
-        payloads: Vec<Vec<u8>>,
+        /// One payload per id, or `None` to keep each point's payload.
+        payloads: Option<Vec<Vec<u8>>>,
+        /// One normalized label list per id, or `None` to keep each point's labels.
+        labels: Option<Vec<Vec<u64>>>,
     },
     /// Delete these ids (all owned by the receiving core).
     Delete {

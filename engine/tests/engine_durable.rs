@@ -344,8 +344,9 @@ fn restart_recovers_snapshot_plus_wal_with_the_index() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
-/// Labels go through the WAL and snapshots, survive SET_PAYLOAD, and filtered searches
-/// (exact and through the index, both shards) return exactly the matching points.
+/// Labels go through the WAL and snapshots, survive SET_PAYLOAD, are replaced by SET_LABELS
+/// (which keeps payloads), and filtered searches (exact and through the index, both shards)
+/// return exactly the matching points.
 #[test]
 fn labels_survive_restart_and_filter_searches() {
     let dir = data_dir("labels");
@@ -409,9 +410,20 @@ fn labels_survive_restart_and_filter_searches() {
             .unwrap();
         engine.upsert("l", &[10], &vector(10, 1)).unwrap();
         assert_eq!(engine.set_payloads("l", &[13], &[b"p"]).unwrap(), 1);
+        // SET_LABELS replaces labels and keeps the payload; absent ids are skipped.
+        assert_eq!(
+            engine
+                .set_labels("l", &[10, 13, 99_999], &[&[2, 2], &[4, 1], &[1]])
+                .unwrap(),
+            2
+        );
         engine.shutdown().unwrap();
     }
-    let labels_now = |id: u64| if id == 10 { Vec::new() } else { labels(id, 1) };
+    let labels_now = |id: u64| match id {
+        10 => vec![2],
+        13 => vec![1, 4],
+        _ => labels(id, 1),
+    };
     let engine = durable_engine(&dir, u64::MAX);
     let points = engine.get_with_payloads("l", &[10, 13, 2500]).unwrap();
     let got: Vec<(Vec<u64>, Vec<u8>)> = points
@@ -421,11 +433,12 @@ fn labels_survive_restart_and_filter_searches() {
     assert_eq!(
         got,
         vec![
-            (Vec::new(), Vec::new()),
-            (labels(13, 1), b"p".to_vec()),
+            (vec![2], Vec::new()),
+            (vec![1, 4], b"p".to_vec()),
             (labels(2500, 1), Vec::new())
         ]
     );
+    assert_ne!(labels(13, 1), vec![1, 4], "SET_LABELS changed nothing");
     let want: Vec<u64> = ids
         .iter()
         .copied()
