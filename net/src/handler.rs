@@ -305,6 +305,16 @@ pub(crate) async fn execute(ctx: &Context<'_>, request: Request<'_>) -> Result<A
                 lsn: None,
             })
         }
+        Request::SetLabels(l) => {
+            let ids = l.ids.to_vec();
+            let lists: Vec<Vec<u64>> = l.labels.iter().map(|list| list.to_vec()).collect();
+            let lists: Vec<&[u64]> = lists.iter().map(Vec::as_slice).collect();
+            let count = local.set_labels(l.collection, &ids, &lists).await?;
+            Response::SetLabels(WriteAck {
+                count: saturate_u32(count),
+                lsn: None,
+            })
+        }
         Request::Delete(d) => {
             let ids = d.ids.to_vec();
             let count = local.delete(d.collection, &ids).await?;

@@ -465,6 +465,7 @@ impl RawConn {
             Response::Upsert(a) => Response::Upsert(a),
             Response::Delete(a) => Response::Delete(a),
             Response::SetPayload(a) => Response::SetPayload(a),
+            Response::SetLabels(a) => Response::SetLabels(a),
             Response::Search(s) => Response::Search(s),
             Response::Stats(s) => Response::Stats(s),
             Response::Snapshot => Response::Snapshot,

@@ -30,10 +30,11 @@ pub const VERSION_MAX: u16 = 1;
 /// answers MALFORMED_FRAME, or UNKNOWN_OPCODE for SET_PAYLOAD).
 pub const FEATURE_PAYLOADS: u64 = 1;
 /// HELLO feature bit 1: the peer understands per-point labels and filtered search: the UPSERT
-/// and GET-response `LABEL_SECTION`, the GET `WITH_LABELS` flag and the SEARCH `HAS_FILTER` flag
-/// with its filter (see `PROTOCOL.md` sections 5.4, 5.5 and 5.7). As for payloads, receivers
-/// decode without the bit; it tells a client that the server will not refuse them (an older
-/// server answers MALFORMED_FRAME or INVALID_ARGUMENT).
+/// and GET-response `LABEL_SECTION`, the GET `WITH_LABELS` flag, the SEARCH `HAS_FILTER` flag
+/// with its filter, and the SET_LABELS opcode (see `PROTOCOL.md` sections 5.4, 5.5, 5.8 and 5.7).
+/// As for payloads, receivers decode without the bit; it tells a client that the server will
+/// not refuse them (an older server answers MALFORMED_FRAME or INVALID_ARGUMENT, or
+/// UNKNOWN_OPCODE for SET_LABELS).
 pub const FEATURE_LABELS: u64 = 2;
 /// Feature bits this build understands. A server enables `requested & FEATURES_SUPPORTED`.
 pub const FEATURES_SUPPORTED: u64 = FEATURE_PAYLOADS | FEATURE_LABELS;
@@ -81,6 +82,9 @@ pub enum Opcode {
     /// Replace the payloads of existing points by id, keeping their vectors (needs
     /// `FEATURE_PAYLOADS`).
     SetPayload = 0x23,
+    /// Replace the labels of existing points by id, keeping their vectors and payloads (needs
+    /// `FEATURE_LABELS`).
+    SetLabels = 0x24,
     /// k-nearest-neighbour search, one or many queries.
     Search = 0x30,
     /// Node statistics.
@@ -91,7 +95,7 @@ pub enum Opcode {
 
 impl Opcode {
     /// Every opcode, in numeric order.
-    pub const ALL: [Opcode; 13] = [
+    pub const ALL: [Opcode; 14] = [
         Opcode::Hello,
         Opcode::Ping,
         Opcode::CreateCollection,
@@ -102,6 +106,7 @@ impl Opcode {
         Opcode::Get,
         Opcode::Delete,
         Opcode::SetPayload,
+        Opcode::SetLabels,
         Opcode::Search,
         Opcode::Stats,
         Opcode::Snapshot,
@@ -127,6 +132,7 @@ impl Opcode {
             Opcode::Get => "GET",
             Opcode::Delete => "DELETE",
             Opcode::SetPayload => "SET_PAYLOAD",
+            Opcode::SetLabels => "SET_LABELS",
             Opcode::Search => "SEARCH",
             Opcode::Stats => "STATS",
             Opcode::Snapshot => "SNAPSHOT",

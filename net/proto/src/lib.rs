@@ -62,7 +62,7 @@ pub use frame::{
 pub use limits::*;
 pub use request::{
     CreateCollection, FilterRef, Hello, IdsRequest, Metric, Request, Search, SearchFlags,
-    SetPayload, Upsert,
+    SetLabels, SetPayload, Upsert,
 };
 pub use response::{
     encode_error, CollectionInfo, ErrorResponse, GetResponse, HelloAck, Hit, Response,

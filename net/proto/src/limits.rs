@@ -17,7 +17,7 @@ pub const DIMENSIONS_MAX: u32 = 4096;
 /// Most vectors in one UPSERT (the frame body limit may bind first for large dims).
 pub const BATCH_VECTORS_MAX: u32 = 65_536;
 
-/// Most ids in one GET, DELETE or SET_PAYLOAD.
+/// Most ids in one GET, DELETE, SET_PAYLOAD or SET_LABELS.
 pub const BATCH_IDS_MAX: u32 = 65_536;
 
 /// Most query vectors in one SEARCH.
@@ -57,7 +57,7 @@ pub const ERROR_MESSAGE_BYTES_MAX: usize = 4096;
 /// and SET_PAYLOAD requests and GET / SEARCH responses alike.
 pub const PAYLOAD_BYTES_MAX: u32 = 65_536;
 
-/// Most labels (`u64`) on one point, in UPSERT requests and GET responses alike. A list sent
+/// Most labels (`u64`) on one point, in UPSERT and SET_LABELS requests and GET responses alike. A list sent
 /// with more entries is refused even if duplicates would shrink it (the sent count is checked).
 pub const LABELS_PER_POINT_MAX: u32 = 64;
 
@@ -101,6 +101,17 @@ const _: () = assert!(
         + 7
         + 8
         + LABELS_PER_POINT_MAX as u64 * 8
+        <= FRAME_BODY_BYTES_MAX as u64
+);
+// A maximal SET_LABELS fits, unlike batches of payloads: BATCH_IDS_MAX ids, each with
+// LABELS_PER_POINT_MAX labels (8-byte prefix, a maximal NAME field, the ids, the counts, at most
+// 4 bytes of padding, the labels; the section starts 8-aligned after the ids).
+const _: () = assert!(
+    8 + 72
+        + BATCH_IDS_MAX as u64 * 8
+        + BATCH_IDS_MAX as u64 * 4
+        + 4
+        + BATCH_IDS_MAX as u64 * LABELS_PER_POINT_MAX as u64 * 8
         <= FRAME_BODY_BYTES_MAX as u64
 );
 // A maximal filter fits in a SEARCH request next to one query of maximal dimension (24-byte

@@ -155,6 +155,23 @@ pub struct SetPayload<'a> {
     pub payloads: PayloadsRef<'a>,
 }
 
+/// SET_LABELS: replace the labels of existing points, keeping their vectors and payloads.
+///
+/// `labels.get(i)` becomes the label list of `ids[i]` (empty = no labels; the server stores it
+/// sorted and deduplicated). Ids that do not exist are skipped (the ack counts the ids that
+/// existed); with duplicate ids the last one wins. Sent only when the server enabled
+/// `FEATURE_LABELS`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct SetLabels<'a> {
+    /// Target collection.
+    pub collection: &'a str,
+    /// At most `BATCH_IDS_MAX` ids.
+    pub ids: IdsRef<'a>,
+    /// Exactly one label list per id, each at most `LABELS_PER_POINT_MAX` labels (counted as
+    /// sent). Always sent as a LABEL_SECTION (empty when there are no ids).
+    pub labels: LabelsRef<'a>,
+}
+
 /// SEARCH flags (u32 on the wire).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct SearchFlags {
@@ -344,6 +361,8 @@ pub enum Request<'a> {
     Delete(IdsRequest<'a>),
     /// [`Opcode::SetPayload`].
     SetPayload(SetPayload<'a>),
+    /// [`Opcode::SetLabels`].
+    SetLabels(SetLabels<'a>),
     /// [`Opcode::Search`].
     Search(Search<'a>),
     /// [`Opcode::Stats`]. Empty body.
@@ -500,6 +519,19 @@ impl SetPayload<'_> {
     }
 }
 
+impl SetLabels<'_> {
+    fn validate_scalars(&self) -> Result<u32, Error> {
+        check_name(self.collection)?;
+        let count = check_count(self.ids.len(), BATCH_IDS_MAX)?;
+        if self.labels.count() != self.ids.len() {
+            return Err(Error::InvalidArgument(
+                "set_labels needs exactly one label list per id",
+            ));
+        }
+        Ok(count)
+    }
+}
+
 impl<'a> Request<'a> {
     /// The opcode this request is sent with.
     #[must_use]
@@ -515,6 +547,7 @@ impl<'a> Request<'a> {
             Request::Get(_) => Opcode::Get,
             Request::Delete(_) => Opcode::Delete,
             Request::SetPayload(_) => Opcode::SetPayload,
+            Request::SetLabels(_) => Opcode::SetLabels,
             Request::Search(_) => Opcode::Search,
             Request::Stats => Opcode::Stats,
             Request::Snapshot { .. } => Opcode::Snapshot,
@@ -666,6 +699,22 @@ impl<'a> Request<'a> {
                     payloads,
                 })
             }
+            Opcode::SetLabels => {
+                let count = r.u32("set_labels")?;
+                r.zero(4, "set_labels reserved")?;
+                check_count(usize_from(count), BATCH_IDS_MAX)?;
+                let collection = r.collection_name(false)?;
+                let count = usize_from(count);
+                let ids = IdsRef::from_le_bytes(r.bytes(count * 8, "set_labels ids")?);
+                // The label section is mandatory (empty for zero ids). It starts 8-aligned
+                // after the ids, so its first padding is empty.
+                let labels = LabelsRef::decode(&mut r, count)?;
+                Request::SetLabels(SetLabels {
+                    collection,
+                    ids,
+                    labels,
+                })
+            }
             Opcode::Search => {
                 let k = r.u32("search")?;
                 let expansion_search = r.u32("search")?;
@@ -791,6 +840,14 @@ impl<'a> Request<'a> {
                 put_short_str(out, body_start, p.collection, COLLECTION_NAME_BYTES_MAX);
                 p.ids.encode(out);
                 p.payloads.encode(out, body_start)?;
+            }
+            Request::SetLabels(l) => {
+                let count = l.validate_scalars()?;
+                put_u32(out, count);
+                put_zero(out, 4);
+                put_short_str(out, body_start, l.collection, COLLECTION_NAME_BYTES_MAX);
+                l.ids.encode(out);
+                l.labels.encode(out, body_start)?;
             }
             Request::Search(s) => {
                 s.validate_scalars()?;

@@ -64,11 +64,11 @@ pub struct CollectionInfo {
     pub shard_infos: Vec<ShardInfo>,
 }
 
-/// UPSERT, DELETE and SET_PAYLOAD acknowledgement.
+/// UPSERT, DELETE, SET_PAYLOAD and SET_LABELS acknowledgement.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct WriteAck {
     /// Vectors written (UPSERT), actually deleted (DELETE), or ids that existed and got the new
-    /// payload (SET_PAYLOAD).
+    /// payload (SET_PAYLOAD) or labels (SET_LABELS).
     pub count: u32,
     /// Log sequence number of the write, when the server exposes one.
     pub lsn: Option<u64>,
@@ -207,6 +207,8 @@ pub enum Response<'a> {
     Delete(WriteAck),
     /// Set-payload acknowledged.
     SetPayload(WriteAck),
+    /// Set-labels acknowledged.
+    SetLabels(WriteAck),
     /// Search results.
     Search(SearchResponse),
     /// Node statistics.
@@ -386,6 +388,7 @@ impl<'a> Response<'a> {
             Response::Get(_) => Opcode::Get,
             Response::Delete(_) => Opcode::Delete,
             Response::SetPayload(_) => Opcode::SetPayload,
+            Response::SetLabels(_) => Opcode::SetLabels,
             Response::Search(_) => Opcode::Search,
             Response::Stats(_) => Opcode::Stats,
             Response::Snapshot => Opcode::Snapshot,
@@ -475,6 +478,7 @@ impl<'a> Response<'a> {
             Opcode::Upsert => Response::Upsert(decode_write_ack(&mut r)?),
             Opcode::Delete => Response::Delete(decode_write_ack(&mut r)?),
             Opcode::SetPayload => Response::SetPayload(decode_write_ack(&mut r)?),
+            Opcode::SetLabels => Response::SetLabels(decode_write_ack(&mut r)?),
             Opcode::Get => {
                 let count = r.u32("get")?;
                 let dim = r.u32("get")?;
@@ -683,7 +687,10 @@ impl<'a> Response<'a> {
                 }
             }
             Response::DescribeCollection(info) => encode_collection_info(out, body_start, info)?,
-            Response::Upsert(ack) | Response::Delete(ack) | Response::SetPayload(ack) => {
+            Response::Upsert(ack)
+            | Response::Delete(ack)
+            | Response::SetPayload(ack)
+            | Response::SetLabels(ack) => {
                 encode_write_ack(out, ack);
             }
             Response::Get(g) => {

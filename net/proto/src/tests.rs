@@ -496,6 +496,31 @@ fn golden_frames() -> Vec<(&'static str, Vec<u8>)> {
                 }),
             ),
         ),
+        (
+            // Three ids: the ids end at body offset 40 (so the label section needs no leading
+            // padding), the counts 2, 0, 1 end at 52, 4 bytes of padding to 56, then the labels
+            // 1, 5, 7 end the body at 80.
+            "set_labels_request",
+            request_frame(
+                23,
+                &Request::SetLabels(SetLabels {
+                    collection: "docs",
+                    ids: IdsRef::new(&[1, 7, 9]),
+                    labels: LabelsRef::new(&GOLDEN_LABELS),
+                }),
+            ),
+        ),
+        (
+            "set_labels_response",
+            response_frame(
+                23,
+                &Response::SetLabels(WriteAck {
+                    count: 2,
+                    lsn: None,
+                }),
+                Opcode::SetLabels,
+            ),
+        ),
     ]
 }
 
@@ -2078,6 +2103,286 @@ fn search_filter_errors() {
     ));
 }
 
+// ---------------------------------------------------------------------------------------------
+// SET_LABELS
+// ---------------------------------------------------------------------------------------------
+
+fn set_labels<'a>(ids: &'a [u64], labels: &'a [&'a [u64]]) -> Request<'a> {
+    Request::SetLabels(SetLabels {
+        collection: "docs",
+        ids: IdsRef::new(ids),
+        labels: LabelsRef::new(labels),
+    })
+}
+
+#[test]
+fn set_labels_opcode() {
+    assert_eq!(Opcode::SetLabels.as_u8(), 0x24);
+    assert_eq!(Opcode::SetLabels.name(), "SET_LABELS");
+    assert!(Opcode::ALL.contains(&Opcode::SetLabels));
+    assert_eq!(Opcode::try_from(0x24), Ok(Opcode::SetLabels));
+    assert!(
+        !Opcode::SetLabels.is_idempotent_read(),
+        "a write: never retried automatically"
+    );
+    let labels: [&[u64]; 1] = [&[1]];
+    assert_eq!(set_labels(&[1], &labels).opcode(), Opcode::SetLabels);
+    let ack = Response::SetLabels(WriteAck {
+        count: 0,
+        lsn: None,
+    });
+    assert_eq!(ack.opcode(), Some(Opcode::SetLabels));
+    // The same 16-byte body as SET_PAYLOAD's (and DELETE's) ack.
+    let mut labels_body = Vec::new();
+    ack.encode_body(&mut labels_body).expect("encode");
+    let mut payload_body = Vec::new();
+    Response::SetPayload(WriteAck {
+        count: 0,
+        lsn: None,
+    })
+    .encode_body(&mut payload_body)
+    .expect("encode");
+    assert_eq!(labels_body, payload_body);
+    assert_eq!(
+        Response::decode(Opcode::SetLabels, &labels_body),
+        Ok(ack.clone())
+    );
+    // A response variant must match the opcode it answers.
+    assert_eq!(
+        ack.encode(RequestId(1), Opcode::SetPayload.as_u8(), &mut Vec::new()),
+        Err(Error::InvalidArgument(
+            "response variant does not match the opcode"
+        ))
+    );
+}
+
+#[test]
+fn set_labels_layout() {
+    // One id: the ids end at 24 (8-aligned, so no padding before the counts), the count at 28,
+    // then 4 bytes of padding to 32 and the labels.
+    let labels: [&[u64]; 1] = [&[4, 5]];
+    let body = body_of(&set_labels(&[9], &labels));
+    assert_eq!(
+        &body[0..8],
+        &[1, 0, 0, 0, 0, 0, 0, 0],
+        "count 1, reserved 0"
+    );
+    assert_eq!(&body[16..24], &9u64.to_le_bytes());
+    assert_eq!(&body[24..28], &2u32.to_le_bytes());
+    assert_eq!(&body[28..32], &[0; 4]);
+    assert_eq!(&body[32..40], &4u64.to_le_bytes());
+    assert_eq!(&body[40..], &5u64.to_le_bytes());
+    assert_eq!(
+        Request::decode(Opcode::SetLabels, &body),
+        Ok(set_labels(&[9], &labels))
+    );
+    // Zero ids: the (empty) section is still there and the body ends after the NAME.
+    let none = set_labels(&[], &[]);
+    let body = body_of(&none);
+    assert_eq!(body.len(), 16);
+    assert_eq!(Request::decode(Opcode::SetLabels, &body), Ok(none));
+    // All lists empty (= clear the labels): counts and padding, no labels.
+    let empty: [&[u64]; 3] = [&[], &[], &[]];
+    let request = set_labels(&[1, 2, 3], &empty);
+    let body = body_of(&request);
+    assert_eq!(body.len(), 16 + 24 + 12 + 4);
+    let Ok(Request::SetLabels(decoded)) = Request::decode(Opcode::SetLabels, &body) else {
+        panic!("decode")
+    };
+    assert_eq!(decoded.labels.to_vec(), vec![Vec::<u64>::new(); 3]);
+    assert_eq!(decoded.ids.to_vec(), vec![1, 2, 3]);
+    // Lists travel as sent: neither sorted nor deduplicated by the codec.
+    let unsorted: [&[u64]; 2] = [&[9, 3, 9], &[u64::MAX]];
+    let body = body_of(&set_labels(&[4, 4], &unsorted));
+    let Ok(Request::SetLabels(decoded)) = Request::decode(Opcode::SetLabels, &body) else {
+        panic!("decode")
+    };
+    assert_eq!(decoded.labels.to_vec(), vec![vec![9, 3, 9], vec![u64::MAX]]);
+    // A maximal batch (BATCH_IDS_MAX ids with LABELS_PER_POINT_MAX labels each) fits one frame.
+    let max: Vec<u64> = (0..u64::from(LABELS_PER_POINT_MAX)).collect();
+    let lists: Vec<&[u64]> = vec![&max; BATCH_IDS_MAX as usize];
+    let ids: Vec<u64> = (0..u64::from(BATCH_IDS_MAX)).collect();
+    let request = set_labels(&ids, &lists);
+    assert_eq!(decode_request(&request_frame(3, &request)), Ok(request));
+}
+
+#[test]
+fn set_labels_encoder_refuses_bad_requests() {
+    let mut out = Vec::new();
+    let one: [&[u64]; 1] = [&[1]];
+    assert_eq!(
+        set_labels(&[1, 2], &one).encode(RequestId(1), &mut out),
+        Err(Error::InvalidArgument(
+            "set_labels needs exactly one label list per id"
+        ))
+    );
+    // 65 labels, even all the same: the count as sent is checked.
+    let over = vec![7u64; LABELS_PER_POINT_MAX as usize + 1];
+    let lists: [&[u64]; 2] = [&[1], &over];
+    let e = set_labels(&[1, 2], &lists)
+        .encode(RequestId(1), &mut out)
+        .expect_err("too many");
+    assert_eq!(
+        e,
+        Error::TooManyLabels {
+            point_index: 1,
+            count: LABELS_PER_POINT_MAX + 1,
+            max: LABELS_PER_POINT_MAX
+        }
+    );
+    assert_eq!(e.code(), ErrorCode::InvalidArgument);
+    assert!(e.to_string().contains("point 1"), "{e}");
+    let bad_name = Request::SetLabels(SetLabels {
+        collection: "a b",
+        ids: IdsRef::new(&[1]),
+        labels: LabelsRef::new(&one),
+    });
+    assert!(matches!(
+        bad_name.encode(RequestId(1), &mut out),
+        Err(Error::InvalidArgument(_))
+    ));
+    let ids = vec![0u64; BATCH_IDS_MAX as usize + 1];
+    let empties: Vec<&[u64]> = vec![&[]; ids.len()];
+    assert_eq!(
+        set_labels(&ids, &empties).encode(RequestId(1), &mut out),
+        Err(Error::BatchTooLarge {
+            count: BATCH_IDS_MAX + 1,
+            max: BATCH_IDS_MAX
+        })
+    );
+    assert!(out.is_empty(), "failed encodes leave the buffer unchanged");
+}
+
+#[test]
+fn set_labels_decode_errors() {
+    let op = Opcode::SetLabels;
+    // Two ids: the ids end at 32, the counts at 40 (no padding), the labels at 56.
+    let labels: [&[u64]; 2] = [&[1, 5], &[]];
+    let body = body_of(&set_labels(&[1, 7], &labels));
+    assert_eq!(body.len(), 56);
+    assert!(Request::decode(op, &body).is_ok());
+    // Reserved field non-zero: Malformed, whichever byte.
+    for at in 4..8 {
+        let mut bad = body.clone();
+        bad[at] = 1;
+        assert_eq!(
+            Request::decode(op, &bad),
+            Err(Error::Malformed("set_labels reserved")),
+            "byte {at}"
+        );
+    }
+    // The label section is mandatory: a body that ends after the ids is refused.
+    let ids_end = 16 + 16;
+    assert_eq!(
+        Request::decode(op, &body[..ids_end]),
+        Err(Error::Malformed("label counts"))
+    );
+    // Every strict prefix is refused, never a panic.
+    for cut in 0..body.len() {
+        let e = Request::decode(op, &body[..cut]).expect_err("truncated");
+        assert!(matches!(e, Error::Malformed(_)), "cut {cut}: {e:?}");
+    }
+    // A count over the limit: InvalidArgument naming the point index.
+    let mut big = body.clone();
+    big[ids_end + 4..ids_end + 8].copy_from_slice(&(LABELS_PER_POINT_MAX + 1).to_le_bytes());
+    let e = Request::decode(op, &big).expect_err("too many");
+    assert_eq!(
+        e,
+        Error::TooManyLabels {
+            point_index: 1,
+            count: LABELS_PER_POINT_MAX + 1,
+            max: LABELS_PER_POINT_MAX
+        }
+    );
+    assert_eq!(e.code(), ErrorCode::InvalidArgument);
+    assert!(e.to_string().contains("point 1"), "{e}");
+    // Counts that disagree with the labels present (more, or fewer: trailing bytes).
+    let mut more = body.clone();
+    more[ids_end + 4..ids_end + 8].copy_from_slice(&1u32.to_le_bytes());
+    assert_eq!(Request::decode(op, &more), Err(Error::Malformed("labels")));
+    let mut fewer = body.clone();
+    fewer[ids_end..ids_end + 4].copy_from_slice(&1u32.to_le_bytes());
+    assert_eq!(
+        Request::decode(op, &fewer),
+        Err(Error::Malformed("trailing bytes after body"))
+    );
+    // Trailing bytes after the last label.
+    let mut long = body.clone();
+    long.extend_from_slice(&[0; 8]);
+    assert_eq!(
+        Request::decode(op, &long),
+        Err(Error::Malformed("trailing bytes after body"))
+    );
+    // Non-zero padding (one id: 4 bytes of padding after its count).
+    let one: [&[u64]; 1] = [&[3]];
+    let padded = body_of(&set_labels(&[1], &one));
+    assert_eq!(padded.len(), 40);
+    for at in 28..32 {
+        let mut bad = padded.clone();
+        bad[at] = 1;
+        assert_eq!(
+            Request::decode(op, &bad),
+            Err(Error::Malformed("label padding")),
+            "byte {at}"
+        );
+    }
+    // Absurd count: refused before slicing or allocating.
+    let mut absurd = body.clone();
+    absurd[0..4].copy_from_slice(&u32::MAX.to_le_bytes());
+    assert_eq!(
+        Request::decode(op, &absurd),
+        Err(Error::BatchTooLarge {
+            count: u32::MAX,
+            max: BATCH_IDS_MAX
+        })
+    );
+    // A count that disagrees with the bytes present.
+    let mut more_ids = body.clone();
+    more_ids[0..4].copy_from_slice(&3u32.to_le_bytes());
+    assert!(matches!(
+        Request::decode(op, &more_ids),
+        Err(Error::Malformed(_))
+    ));
+    // Bad collection name.
+    let mut bad_name = body.clone();
+    bad_name[9] = b' ';
+    assert!(matches!(
+        Request::decode(op, &bad_name),
+        Err(Error::InvalidArgument(_))
+    ));
+    // The response is a WRITE_ACK: 16 bytes exactly, flags checked.
+    let mut ack = Vec::new();
+    Response::SetLabels(WriteAck {
+        count: 2,
+        lsn: Some(5),
+    })
+    .encode_body(&mut ack)
+    .expect("encode");
+    assert_eq!(
+        Response::decode(op, &ack),
+        Ok(Response::SetLabels(WriteAck {
+            count: 2,
+            lsn: Some(5)
+        }))
+    );
+    assert!(matches!(
+        Response::decode(op, &ack[..15]),
+        Err(Error::Malformed(_))
+    ));
+    let mut long_ack = ack.clone();
+    long_ack.push(0);
+    assert_eq!(
+        Response::decode(op, &long_ack),
+        Err(Error::Malformed("trailing bytes after body"))
+    );
+    let mut bad_flags = ack.clone();
+    bad_flags[4] = 2;
+    assert_eq!(
+        Response::decode(op, &bad_flags),
+        Err(Error::Malformed("write ack flags"))
+    );
+}
+
 #[test]
 fn filter_matching() {
     let filter = FilterRef {
@@ -2126,6 +2431,7 @@ enum OwnedRequest {
     Get(String, Vec<u64>, bool, bool),
     Delete(String, Vec<u64>),
     SetPayload(String, Vec<u64>, PayloadsBuf),
+    SetLabels(String, Vec<u64>, LabelsBuf),
     Search(
         String,
         u32,
@@ -2187,6 +2493,11 @@ impl OwnedRequest {
                 collection: name,
                 ids: IdsRef::new(ids),
                 payloads: payloads.as_ref(),
+            }),
+            OwnedRequest::SetLabels(name, ids, labels) => Request::SetLabels(SetLabels {
+                collection: name,
+                ids: IdsRef::new(ids),
+                labels: labels.as_ref(),
             }),
             OwnedRequest::Search(name, k, ef, flags, queries, dim, filter) => {
                 Request::Search(Search {
@@ -2375,6 +2686,16 @@ fn owned_request() -> impl Strategy<Value = OwnedRequest> {
                     PayloadsBuf::from_slices(&payloads).expect("payloads within the limit");
                 OwnedRequest::SetPayload(n, ids, payloads)
             }),
+        // SET_LABELS: the section is mandatory too, so zero ids carry an empty one.
+        (
+            name(),
+            proptest::collection::vec((any::<u64>(), label_list()), 0..20)
+        )
+            .prop_map(|(n, points)| {
+                let (ids, labels): (Vec<u64>, Vec<Vec<u64>>) = points.into_iter().unzip();
+                let labels = LabelsBuf::from_slices(&labels).expect("labels within the limit");
+                OwnedRequest::SetLabels(n, ids, labels)
+            }),
         (
             name(),
             1u32..=K_MAX,
@@ -2500,13 +2821,14 @@ fn owned_response() -> impl Strategy<Value = (Opcode, OwnedResponse)> {
             .prop_map(move |v| plain(Opcode::ListCollections, Response::ListCollections(v))),
         collection_info()
             .prop_map(move |c| plain(Opcode::DescribeCollection, Response::DescribeCollection(c))),
-        (any::<u32>(), proptest::option::of(any::<u64>()), 0u8..3).prop_map(
+        (any::<u32>(), proptest::option::of(any::<u64>()), 0u8..4).prop_map(
             move |(count, lsn, which)| {
                 let ack = WriteAck { count, lsn };
                 match which {
                     0 => plain(Opcode::Upsert, Response::Upsert(ack)),
                     1 => plain(Opcode::Delete, Response::Delete(ack)),
-                    _ => plain(Opcode::SetPayload, Response::SetPayload(ack)),
+                    2 => plain(Opcode::SetPayload, Response::SetPayload(ack)),
+                    _ => plain(Opcode::SetLabels, Response::SetLabels(ack)),
                 }
             }
         ),

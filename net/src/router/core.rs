@@ -216,6 +216,7 @@ impl RouterCore {
             Request::Upsert(u) => return write::upsert(self, u).await,
             Request::Delete(d) => return write::delete(self, d).await,
             Request::SetPayload(p) => return write::set_payload(self, p).await,
+            Request::SetLabels(l) => return write::set_labels(self, l).await,
             Request::CreateCollection(c) => admin::create(self, &c).await?,
             Request::DropCollection { name } => admin::drop_collection(self, name).await?,
             Request::ListCollections => Response::ListCollections(admin::list(self).await?),

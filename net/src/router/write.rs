@@ -1,5 +1,6 @@
 //! The write paths: UPSERT (batch split per node, every replica of each id's partition) and
-//! DELETE (split per partition group, so the deleted count is exact).
+//! DELETE, SET_PAYLOAD and SET_LABELS (split per partition group, so the acknowledged count is
+//! exact).
 //!
 //! Acknowledgement: a write succeeds when every partition group it touches was acknowledged
 //! by at least W of its R replicas (W from `write_quorum`: all = R, quorum = ⌈R/2⌉, one = 1). Before
@@ -14,8 +15,8 @@ use std::collections::BTreeSet;
 use std::rc::Rc;
 
 use corevec_proto::{
-    IdsRef, IdsRequest, LabelsRef, Opcode, PayloadsRef, Request, Response, SetPayload, Upsert,
-    VectorsRef, WriteAck,
+    IdsRef, IdsRequest, LabelsRef, Opcode, PayloadsRef, Request, Response, SetLabels, SetPayload,
+    Upsert, VectorsRef, WriteAck,
 };
 
 use crate::handler::{Answer, Failure};
@@ -69,7 +70,10 @@ type NodeOutcome = Result<u32, LinkError>;
 fn decode_ack(core: &RouterCore, node: usize, result: Result<Reply, LinkError>) -> NodeOutcome {
     let reply = result?;
     match reply.response()? {
-        Response::Upsert(ack) | Response::Delete(ack) | Response::SetPayload(ack) => Ok(ack.count),
+        Response::Upsert(ack)
+        | Response::Delete(ack)
+        | Response::SetPayload(ack)
+        | Response::SetLabels(ack) => Ok(ack.count),
         other => Err(LinkError::Protocol {
             node: core.links[node].label.to_string(),
             detail: format!("unexpected answer to a write: {other:?}"),
@@ -261,6 +265,26 @@ pub(crate) async fn set_payload(core: &RouterCore, p: SetPayload<'_>) -> Result<
     })
     .await?;
     Ok(Answer::Response(Response::SetPayload(WriteAck {
+        count,
+        lsn: None,
+    })))
+}
+
+/// SET_LABELS through the router: as SET_PAYLOAD, each group's ids with their label lists.
+pub(crate) async fn set_labels(core: &RouterCore, l: SetLabels<'_>) -> Result<Answer, Failure> {
+    let ids = l.ids.to_vec();
+    let lists: Vec<Vec<u64>> = l.labels.iter().map(|list| list.to_vec()).collect();
+    let count = write_by_group(core, l.collection, &ids, Opcode::SetLabels, |group| {
+        let group_ids: Vec<u64> = group.iter().map(|&i| ids[i]).collect();
+        let group_lists: Vec<&[u64]> = group.iter().map(|&i| lists[i].as_slice()).collect();
+        encode_body(&Request::SetLabels(SetLabels {
+            collection: l.collection,
+            ids: IdsRef::new(&group_ids),
+            labels: LabelsRef::new(&group_lists),
+        }))
+    })
+    .await?;
+    Ok(Answer::Response(Response::SetLabels(WriteAck {
         count,
         lsn: None,
     })))

@@ -6,9 +6,10 @@
 //! Test hooks: requests on a collection named `slow...` are answered after 1 s (so later
 //! requests overtake them); `drop_next` makes the server close the connection instead of
 //! answering the next N requests; `legacy` makes later connections behave like a server from
-//! before payloads (HELLO enables no features, SET_PAYLOAD is an unknown opcode);
+//! before payloads (HELLO enables no features, SET_PAYLOAD and SET_LABELS are unknown opcodes);
 //! `legacy_labels` like a server from before labels (HELLO enables payloads only; label
-//! sections, `WITH_LABELS` and `HAS_FILTER` are refused as such a server refuses them).
+//! sections, `WITH_LABELS` and `HAS_FILTER` are refused as such a server refuses them, and
+//! SET_LABELS is an unknown opcode).
 
 #![allow(dead_code)]
 
@@ -246,9 +247,11 @@ fn serve(stream: TcpStream, state: &Arc<State>) {
 }
 
 /// How a server from before labels answers a request that uses them: its UPSERT bodies end after
-/// the payload section, its GET flag bit 1 and SEARCH flag bit 3 were reserved.
+/// the payload section, its GET flag bit 1 and SEARCH flag bit 3 were reserved, and it does not
+/// know the SET_LABELS opcode (a per-request error).
 fn pre_label_refusal(request: &Request<'_>) -> Option<Error> {
     match request {
+        Request::SetLabels(_) => Some(Error::UnknownOpcode(Opcode::SetLabels.as_u8())),
         Request::Upsert(u) if u.labels.is_some() => {
             Some(Error::Malformed("trailing bytes after body"))
         }
@@ -473,6 +476,25 @@ fn execute(
                 }
             }
             Response::SetPayload(WriteAck { count, lsn: lsn() })
+        }
+        Request::SetLabels(sl) => {
+            let c = collections
+                .get_mut(sl.collection)
+                .ok_or_else(|| not_found(sl.collection))?;
+            // As SET_PAYLOAD: existing ids keep their vector and payload and get the new labels
+            // (sorted and deduplicated, as the engine stores them; empty = none); absent ids are
+            // skipped; the last of duplicate ids wins and every existing one counts.
+            let mut count = 0u32;
+            for (vid, list) in sl.ids.iter().zip(sl.labels.iter()) {
+                if let Some(point) = c.vectors.get_mut(&vid) {
+                    let mut labels = list.to_vec();
+                    labels.sort_unstable();
+                    labels.dedup();
+                    point.labels = labels;
+                    count += 1;
+                }
+            }
+            Response::SetLabels(WriteAck { count, lsn: lsn() })
         }
         Request::Search(s) => {
             let c = collections
