@@ -6,7 +6,7 @@
 //!
 //! **Must never:** depend on glommio, the engine, storage or any async runtime (it is std plus
 //! `corevec-proto` only, so tools, benches and users can link it cheaply); retry a write
-//! (UPSERT, DELETE, SET_PAYLOAD, CREATE, DROP, SNAPSHOT) on its own; allocate more than one
+//! (UPSERT, DELETE, SET_PAYLOAD, SET_LABELS, CREATE, DROP, SNAPSHOT) on its own; allocate more than one
 //! maximal frame per response because of what a server sent.
 //!
 //! ```no_run
@@ -34,6 +34,9 @@
 //! let filter = Filter { all_of: vec![9], none_of: vec![7], ..Filter::default() };
 //! let options = SearchOptions { filter: Some(&filter), ..SearchOptions::default() };
 //! let hits = client.search("docs", &[0.1, 0.2, 0.3], 10, options)?; // only point 5 matches
+//! // Replace labels of existing points, keeping vectors and payloads; `count` = ids that existed.
+//! let ack = client.set_labels("docs", &[4, 5], &[&[9], &[]])?;
+//! assert_eq!(ack.count, 2);
 //! // Pipelining: submit many, then wait.
 //! let tickets: Vec<_> = (0..100)
 //!     .map(|_| client.submit(&corevec_proto::Request::Ping))
@@ -54,8 +57,8 @@ pub use connection::{Connection, ResponseFrame, Ticket};
 pub use corevec_proto as proto;
 use corevec_proto::{
     CollectionInfo, CreateCollection, FilterRef, Hit, IdsRef, IdsRequest, LabelsRef, PayloadsRef,
-    Request, Response, Search, SearchFlags, SearchResponse, SetPayload, Stat, Upsert, VectorsRef,
-    WriteAck, FEATURE_LABELS, FEATURE_PAYLOADS,
+    Request, Response, Search, SearchFlags, SearchResponse, SetLabels, SetPayload, Stat, Upsert,
+    VectorsRef, WriteAck, FEATURE_LABELS, FEATURE_PAYLOADS,
 };
 pub use error::ClientError;
 
@@ -339,8 +342,9 @@ impl Client {
     }
 
     /// True if the server enabled [`FEATURE_LABELS`] in HELLO, so labels ([`Client::upsert_points`],
-    /// [`Client::get_points`] with `with_labels`) and filters ([`SearchOptions::filter`]) may be
-    /// used (those check it themselves and refuse locally otherwise).
+    /// [`Client::get_points`] with `with_labels`, [`Client::set_labels`]) and filters
+    /// ([`SearchOptions::filter`]) may be used (those check it themselves and refuse locally
+    /// otherwise).
     pub fn supports_labels(&self) -> Result<bool, ClientError> {
         Ok(self.connection()?.hello().features & FEATURE_LABELS != 0)
     }
@@ -572,6 +576,35 @@ impl Client {
         });
         match self.execute(&request)?.response()? {
             Response::SetPayload(ack) => Ok(ack),
+            other => Err(unexpected(&other)),
+        }
+    }
+
+    /// SET_LABELS: replace the labels of existing points, keeping their vectors and payloads
+    /// (`labels[i]` belongs to `ids[i]`; at most `LABELS_PER_POINT_MAX` each, counted as sent;
+    /// empty = no labels; the server stores them sorted and deduplicated). `count` in the ack is
+    /// how many ids existed; absent ids are skipped, and with duplicate ids the last list wins.
+    /// Refused locally, nothing sent, if the counts differ, a point has too many labels, or the
+    /// server did not enable labels. A write: never retried.
+    pub fn set_labels(
+        &self,
+        collection: &str,
+        ids: &[u64],
+        labels: &[&[u64]],
+    ) -> Result<WriteAck, ClientError> {
+        if labels.len() != ids.len() {
+            return Err(invalid(
+                "set_labels needs exactly one label list per id (labels.len() != ids.len())",
+            ));
+        }
+        self.require_labels()?;
+        let request = Request::SetLabels(SetLabels {
+            collection,
+            ids: IdsRef::new(ids),
+            labels: LabelsRef::new(labels),
+        });
+        match self.execute(&request)?.response()? {
+            Response::SetLabels(ack) => Ok(ack),
             other => Err(unexpected(&other)),
         }
     }

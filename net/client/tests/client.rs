@@ -1030,3 +1030,219 @@ fn servers_without_labels_are_refused_locally() {
     }
     client.ping().expect("still open");
 }
+
+// ---------------------------------------------------------------------------------------------
+// SET_LABELS
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn set_labels_replaces_labels_and_keeps_vectors_and_payloads() {
+    let server = MockServer::start(None);
+    let client = Client::connect(server.addr, ClientConfig::default()).expect("connect");
+    create(&client, "docs", 2);
+    client
+        .upsert_points(
+            "docs",
+            &[1, 2, 3],
+            &[0.0, 0.0, 1.0, 0.0, 5.0, 5.0],
+            Some(&[b"one", b"two", b""]),
+            Some(&[&[1], &[2], &[3]]),
+        )
+        .expect("upsert");
+    // Two existing ids (one of them twice: the last list wins, both count) and one absent; lists
+    // unsorted with duplicates are stored sorted and deduplicated.
+    let max: Vec<u64> = (0..u64::from(corevec_proto::LABELS_PER_POINT_MAX)).collect();
+    let ack = client
+        .set_labels("docs", &[2, 3, 99, 2], &[&[7], &max, &[5], &[100, 4, 100]])
+        .expect("set_labels");
+    assert_eq!(ack.count, 3, "ids that existed: 2 (twice) and 3");
+    assert_eq!(
+        client
+            .get_points("docs", &[1, 2, 3, 99], true, true)
+            .expect("get"),
+        vec![
+            point(&[0.0, 0.0], b"one", &[1]),
+            point(&[1.0, 0.0], b"two", &[4, 100]),
+            point(&[5.0, 5.0], b"", &max),
+            None,
+        ]
+    );
+    // SET_LABELS never creates a point.
+    assert_eq!(
+        client
+            .describe_collection("docs")
+            .expect("describe")
+            .vectors_count,
+        3
+    );
+    // Filters see the new labels.
+    let hundred = Filter {
+        all_of: vec![100],
+        ..Filter::default()
+    };
+    let options = SearchOptions {
+        filter: Some(&hundred),
+        ..SearchOptions::default()
+    };
+    let hits = client
+        .search("docs", &[0.0, 0.0], 3, options)
+        .expect("search");
+    assert_eq!(hits.hits.iter().map(|h| h.id).collect::<Vec<_>>(), vec![2]);
+    // An empty list clears the labels; vector and payload stay.
+    assert_eq!(
+        client
+            .set_labels("docs", &[1], &[&[]])
+            .expect("clear")
+            .count,
+        1
+    );
+    assert_eq!(
+        client.get_points("docs", &[1], true, true).expect("get"),
+        vec![point(&[0.0, 0.0], b"one", &[])]
+    );
+    // Zero ids: an empty section, nothing changes.
+    assert_eq!(client.set_labels("docs", &[], &[]).expect("empty").count, 0);
+    // Per-request server errors keep the connection usable.
+    let e = client
+        .set_labels("missing", &[1], &[&[1]])
+        .expect_err("no collection");
+    assert_eq!(e.code(), Some(ErrorCode::CollectionNotFound));
+    // Pipelined through the generic API, the response decodes as Response::SetLabels.
+    let labels: [&[u64]; 1] = [&[42]];
+    let ticket = client
+        .submit(&Request::SetLabels(corevec_proto::SetLabels {
+            collection: "docs",
+            ids: corevec_proto::IdsRef::new(&[3]),
+            labels: corevec_proto::LabelsRef::new(&labels),
+        }))
+        .expect("submit");
+    let frame = ticket.wait().expect("wait");
+    assert!(matches!(
+        frame.response().expect("decode"),
+        Response::SetLabels(corevec_proto::WriteAck { count: 1, .. })
+    ));
+    assert_eq!(
+        client.get_points("docs", &[3], true, true).expect("get"),
+        vec![point(&[5.0, 5.0], b"", &[42])]
+    );
+}
+
+#[test]
+fn set_labels_validation_sends_nothing() {
+    let server = MockServer::start(None);
+    let client = Client::connect(server.addr, ClientConfig::default()).expect("connect");
+    create(&client, "docs", 1);
+    client
+        .upsert_points("docs", &[1, 2], &[1.0, 2.0], None, Some(&[&[1], &[2]]))
+        .expect("upsert");
+    let e = client
+        .set_labels("docs", &[1, 2], &[&[3]])
+        .expect_err("count");
+    assert!(
+        matches!(&e, ClientError::InvalidRequest(_))
+            && e.to_string().contains("one label list per id"),
+        "{e}"
+    );
+    // 65 labels, even if they are all the same one: the sent count is what is checked.
+    let over = vec![7u64; corevec_proto::LABELS_PER_POINT_MAX as usize + 1];
+    let e = client
+        .set_labels("docs", &[1, 2], &[&[3], &over])
+        .expect_err("too many");
+    assert!(
+        matches!(
+            e,
+            ClientError::InvalidRequest(corevec_proto::Error::TooManyLabels {
+                point_index: 1,
+                count: 65,
+                max: 64
+            })
+        ),
+        "{e}"
+    );
+    let e = client
+        .set_labels("bad name!", &[1], &[&[3]])
+        .expect_err("name");
+    assert!(matches!(e, ClientError::InvalidRequest(_)), "{e}");
+    // Nothing was written: the first list of the refused batch did not land either.
+    assert_eq!(
+        client
+            .get_points("docs", &[1, 2], false, true)
+            .expect("get"),
+        vec![point(&[1.0], b"", &[1]), point(&[2.0], b"", &[2])]
+    );
+    client.ping().expect("still open");
+}
+
+#[test]
+fn set_labels_is_never_retried() {
+    let server = MockServer::start(None);
+    let client = Client::connect(server.addr, ClientConfig::default()).expect("connect");
+    create(&client, "docs", 1);
+    client
+        .upsert_points("docs", &[7], &[3.0], None, Some(&[&[1]]))
+        .expect("upsert");
+    let labels_of = |client: &Client| {
+        client
+            .get_points("docs", &[7], false, true)
+            .expect("get")
+            .pop()
+            .flatten()
+            .map(|p| p.labels)
+    };
+    server.state.drop_next.store(1, Ordering::SeqCst);
+    let e = client
+        .set_labels("docs", &[7], &[&[2]])
+        .expect_err("write not retried");
+    assert!(matches!(e, ClientError::Io(_)), "{e:?}");
+    // The dropped request was not executed, and no retry executed it behind our back.
+    assert_eq!(labels_of(&client), Some(vec![1]));
+    assert_eq!(
+        client
+            .set_labels("docs", &[7], &[&[2]])
+            .expect("reconnects on the next call")
+            .count,
+        1
+    );
+    assert_eq!(labels_of(&client), Some(vec![2]));
+}
+
+#[test]
+fn servers_without_labels_refuse_set_labels() {
+    for legacy_payloads in [false, true] {
+        let server = MockServer::start(None);
+        if legacy_payloads {
+            server.state.legacy.store(true, Ordering::SeqCst);
+        } else {
+            server.state.legacy_labels.store(true, Ordering::SeqCst);
+        }
+        let client = Client::connect(server.addr, ClientConfig::default()).expect("connect");
+        assert!(!client.supports_labels().expect("hello"));
+        create(&client, "docs", 1);
+        client.upsert("docs", &[1], &[1.0]).expect("upsert");
+        // Refused locally, nothing sent.
+        let e = client
+            .set_labels("docs", &[1], &[&[1]])
+            .expect_err("refused");
+        assert!(
+            matches!(&e, ClientError::InvalidRequest(_))
+                && e.to_string().contains("FEATURE_LABELS"),
+            "{e}"
+        );
+        // Bypassing the client's feature check: the old server answers UNKNOWN_OPCODE for this
+        // request only, and the connection stays usable.
+        let labels: [&[u64]; 1] = [&[1]];
+        let e = client
+            .execute(&Request::SetLabels(corevec_proto::SetLabels {
+                collection: "docs",
+                ids: corevec_proto::IdsRef::new(&[1]),
+                labels: corevec_proto::LabelsRef::new(&labels),
+            }))
+            .expect_err("unknown opcode");
+        assert_eq!(e.code(), Some(ErrorCode::UnknownOpcode), "{e}");
+        client.ping().expect("still open");
+        assert_eq!(
+            client.get("docs", &[1]).expect("get"),
+            vec![Some(vec![1.0])]
+        );
+    }
+}
