@@ -4,7 +4,9 @@
 //!
 //! Every base point gets, for each selectivity `s` in `--selectivity`, the label of `s`
 //! with probability `s` (seeded, independent), so a filter `all_of = [label of s]` matches
-//! about `s` of the points. Ground truth is the exact filtered top-k by brute force.
+//! about `s` of the points (`--negate`: `none_of = [label of s]`, matching about `1 - s`,
+//! compared with a full scan instead of a label-list scan). Ground truth is the exact
+//! filtered top-k by brute force.
 
 use std::path::PathBuf;
 use std::time::Instant;
@@ -57,6 +59,9 @@ pub struct FilterArgs {
     /// Timed passes over the queries per line; the median pass is reported.
     #[arg(long, default_value_t = 3)]
     reps: usize,
+    /// Filter with `none_of: [label]` instead of `all_of: [label]` (matching `1 - s`).
+    #[arg(long)]
+    negate: bool,
     /// Seed of the label assignment.
     #[arg(long, default_value_t = 7)]
     seed: u64,
@@ -147,25 +152,47 @@ pub fn run(args: &FilterArgs) -> Result<(), Box<dyn std::error::Error>> {
     }
     for (label, &selectivity) in args.selectivity.iter().enumerate() {
         let label = label as u64;
-        let matching = labels.iter().filter(|l| l.contains(&label)).count();
+        let selects = |row: usize| labels[row].contains(&label) != args.negate;
+        let matching = (0..base.rows()).filter(|&row| selects(row)).count();
         let truth = ground_truth(
             &base,
             &queries,
             args.metric,
             args.k,
-            &|row| !labels[row as usize].contains(&label),
+            &|row| !selects(row as usize),
             threads,
         );
-        let filter = Filter {
-            all_of: vec![label],
-            ..Filter::default()
+        let filter = if args.negate {
+            Filter {
+                none_of: vec![label],
+                ..Filter::default()
+            }
+        } else {
+            Filter {
+                all_of: vec![label],
+                ..Filter::default()
+            }
+        };
+        let selectivity = if args.negate {
+            round(1.0 - selectivity, 6)
+        } else {
+            selectivity
         };
         for &ef in &args.ef {
-            for (path, name) in [
-                (FilterPath::Scan, "scan"),
-                (FilterPath::Graph, "graph"),
-                (FilterPath::Auto, "auto"),
-            ] {
+            let paths = if args.negate {
+                [
+                    (FilterPath::FullScan, "full_scan"),
+                    (FilterPath::Graph, "graph"),
+                    (FilterPath::Auto, "auto"),
+                ]
+            } else {
+                [
+                    (FilterPath::Scan, "scan"),
+                    (FilterPath::Graph, "graph"),
+                    (FilterPath::Auto, "auto"),
+                ]
+            };
+            for (path, name) in paths {
                 let mut found = vec![Vec::new(); queries.rows()];
                 let pass = timed_passes(queries.rows(), args.reps, |q| {
                     let hits = shard.search_filtered_by(queries.row(q), args.k, ef, &filter, path);

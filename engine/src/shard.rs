@@ -39,18 +39,21 @@ pub const EXACT_SEARCH_BYTES_MAX: usize = 1536 * 1024;
 /// Seed of every index's level generator: fixed so that a shard rebuilt from the same
 /// insertion order gets the same graph.
 pub const INDEX_SEED: u64 = 0x636f_7265_7665_6321;
-/// `F` in [`Shard::scan_beats_graph`]: a filter whose label lists hold `c` slots is answered
-/// by scanning them when `c² <= F · ef · live`.
+/// `F` in [`Shard::filter_plan`]: a filtered graph walk costs about `F · ef · live / matching`
+/// distance computations (so a one-label filter listing `c` slots is scanned when
+/// `c² <= F · ef · live`).
 pub const FILTERED_SCAN_FACTOR: u64 = 16;
 
 /// How [`Shard::search_filtered_by`] answers a filtered search.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum FilterPath {
-    /// Scan the filter's label lists when that is cheaper than the graph (the default).
+    /// The cheapest of the others by [`Shard::filter_plan`] (the default).
     Auto,
-    /// Always scan the points listed under the filter's labels (exact).
+    /// Scan the points listed under the filter's `all_of` or `any_of` labels (exact).
     Scan,
-    /// Always walk the graph, skipping non-matching points in the results.
+    /// Check every slot's labels, computing distances for matching points only (exact).
+    FullScan,
+    /// Walk the graph, skipping non-matching points in the results.
     Graph,
 }
 
@@ -256,10 +259,10 @@ impl Shard {
     /// The `k` nearest live vectors whose labels match `filter` (normalized: see
     /// [`Filter::normalized`]), best first; fewer when fewer match.
     ///
-    /// A selective filter (few points carry its `all_of` or `any_of` labels, by the
-    /// per-label slot lists) is answered exactly from those points alone; otherwise the graph
-    /// is walked with beam width `ef`, traversing non-matching points but never returning
-    /// them, plus an exact scan of the slots not indexed yet. Small shards are scanned.
+    /// A selective filter is answered exactly, from the points listed under its labels or by
+    /// checking every point's labels; otherwise the graph is walked with beam width `ef`,
+    /// traversing non-matching points but never returning them, plus an exact scan of the
+    /// slots not indexed yet. [`Self::filter_plan`] chooses; small shards are scanned.
     pub fn search_filtered(
         &mut self,
         query: &[f32],
@@ -284,32 +287,114 @@ impl Shard {
         if filter.is_empty() {
             return self.search(query, k, ef);
         }
-        let candidates = self.filter_candidates(filter);
+        let has_lists = self.filter_candidates(filter).is_some();
+        let path = match path {
+            FilterPath::Scan if !has_lists => self.filter_plan(filter, ef),
+            FilterPath::Graph if self.index.is_empty() => self.filter_plan(filter, ef),
+            FilterPath::Auto => self.filter_plan(filter, ef),
+            path => path,
+        };
         match path {
-            FilterPath::Scan if candidates.is_some() => {
-                let mut top = TopK::new(k);
-                self.scan_postings(query, filter, &mut top);
-                return top.into_sorted_vec();
-            }
-            FilterPath::Graph if !self.index.is_empty() => {
-                return self.search_graph(query, k, ef, Some(filter));
-            }
-            _ => {}
-        }
-        let small = self.vectors.used_bytes() <= EXACT_SEARCH_BYTES_MAX || self.index.is_empty();
-        match candidates {
-            Some(candidates) if small || self.scan_beats_graph(candidates, ef) => {
+            FilterPath::Graph => self.search_graph(query, k, ef, Some(filter)),
+            FilterPath::Scan => {
                 let mut top = TopK::new(k);
                 self.scan_postings(query, filter, &mut top);
                 top.into_sorted_vec()
             }
-            _ if small => {
+            FilterPath::FullScan | FilterPath::Auto => {
                 let mut top = TopK::new(k);
                 self.scan_range(query, 0..self.slots(), Some(filter), &mut top);
                 top.into_sorted_vec()
             }
-            _ => self.search_graph(query, k, ef, Some(filter)),
         }
+    }
+
+    /// The way [`Self::search_filtered`] answers `filter` at beam width `ef` (never `Auto`).
+    ///
+    /// Costs are counted in distance computations. A filtered graph walk visits about
+    /// `ef / selectivity` points before its results fill, so it costs about
+    /// `F · ef · live / matching`; a label-list scan costs one distance per listed slot; a
+    /// full scan one per matching point plus a cheap label check per slot (counted as a
+    /// quarter of a distance). `matching` comes from checking the whole filter on up to 64
+    /// evenly spaced slots of the list (or of the shard), so filters whose labels are common
+    /// but rarely together, or that exclude almost everything, are not sent down the graph.
+    /// With one label the rule is `candidates² <= F · ef · live`, measured by
+    /// `corevec-bench filter` (bench/RESULTS.md, "Filtered search").
+    pub fn filter_plan(&self, filter: &Filter, ef: usize) -> FilterPath {
+        const LABEL_CHECKS_PER_DISTANCE: f64 = 4.0;
+        let candidates = self.filter_candidates(filter);
+        if self.vectors.used_bytes() <= EXACT_SEARCH_BYTES_MAX || self.index.is_empty() {
+            return if candidates.is_some() {
+                FilterPath::Scan
+            } else {
+                FilterPath::FullScan
+            };
+        }
+        let graph_cost = |matching: f64| {
+            FILTERED_SCAN_FACTOR as f64 * ef as f64 * self.slots.len() as f64 / matching.max(1.0)
+        };
+        match candidates {
+            // Even if every listed point matches, the scan is the cheaper: no need to sample.
+            Some(listed) if listed as f64 <= graph_cost(listed as f64) => FilterPath::Scan,
+            Some(listed) if listed as f64 <= graph_cost(self.estimate_matching(filter)) => {
+                FilterPath::Scan
+            }
+            Some(_) => FilterPath::Graph,
+            None => {
+                let matching = self.estimate_matching(filter);
+                let full_scan = matching + f64::from(self.slots()) / LABEL_CHECKS_PER_DISTANCE;
+                if full_scan <= graph_cost(matching) {
+                    FilterPath::FullScan
+                } else {
+                    FilterPath::Graph
+                }
+            }
+        }
+    }
+
+    /// Live points matching `filter`, estimated from up to 64 evenly spaced slots of the
+    /// filter's label lists (as [`Self::scan_postings`] would visit them), or of the whole
+    /// shard when it has none. No hit in the sample estimates half a sample's worth.
+    fn estimate_matching(&self, filter: &Filter) -> f64 {
+        const SAMPLES: usize = 64;
+        let lists: Vec<&[u32]> = match filter
+            .all_of
+            .iter()
+            .min_by_key(|&&label| self.postings.slots(label).len())
+        {
+            Some(&label) => vec![self.postings.slots(label)],
+            None => filter
+                .any_of
+                .iter()
+                .map(|&label| self.postings.slots(label))
+                .collect(),
+        };
+        let population = if lists.is_empty() {
+            self.slots() as usize
+        } else {
+            lists.iter().map(|list| list.len()).sum()
+        };
+        let samples = population.min(SAMPLES);
+        if samples == 0 {
+            return 0.0;
+        }
+        let slot_at = |mut i: usize| -> u32 {
+            if lists.is_empty() {
+                return i as u32;
+            }
+            for list in &lists {
+                if i < list.len() {
+                    return list[i];
+                }
+                i -= list.len();
+            }
+            unreachable!("sample index within the lists")
+        };
+        let hits = (0..samples)
+            .filter(|&j| self.selects(filter, slot_at(j * population / samples)))
+            .count();
+        let hits = if hits == 0 { 0.5 } else { hits as f64 };
+        hits / samples as f64 * population as f64
     }
 
     /// How many slots [`Self::scan_postings`] would visit for `filter`: the shortest list of
@@ -333,17 +418,6 @@ impl Shard {
             );
         }
         None
-    }
-
-    /// Whether computing `candidates` distances costs less than a filtered graph search of
-    /// beam width `ef`. The graph walk visits about `ef / selectivity` points before its
-    /// results fill, each costing a few distances, so it grows as `live / candidates` while
-    /// the scan grows as `candidates`: they cross near `candidates² = F · ef · live`, with F
-    /// measured by `corevec-bench filter` (bench/RESULTS.md, "Filtered search").
-    fn scan_beats_graph(&self, candidates: usize, ef: usize) -> bool {
-        const F: u128 = FILTERED_SCAN_FACTOR as u128;
-        let candidates = candidates as u128;
-        candidates * candidates <= F * ef as u128 * self.slots.len() as u128
     }
 
     /// Exact search over the slots listed for the filter's `all_of` (the shortest list) or
@@ -859,7 +933,12 @@ mod tests {
                 truth.sort_by(|a, b| a.partial_cmp(b).unwrap());
                 truth.truncate(10);
                 let truth_ids: Vec<u64> = truth.iter().map(|&(_, id)| id).collect();
-                for path in [FilterPath::Auto, FilterPath::Scan, FilterPath::Graph] {
+                for path in [
+                    FilterPath::Auto,
+                    FilterPath::Scan,
+                    FilterPath::FullScan,
+                    FilterPath::Graph,
+                ] {
                     let hits = s.search_filtered_by(&query, 10, 64, &filter, path);
                     assert!(hits.windows(2).all(|w| w[0].distance <= w[1].distance));
                     for hit in &hits {
@@ -872,8 +951,9 @@ mod tests {
                         );
                     }
                     let ids: Vec<u64> = hits.iter().map(|n| n.id).collect();
-                    let exact_path = path == FilterPath::Scan
-                        && !(filter.all_of.is_empty() && filter.any_of.is_empty());
+                    let exact_path = path == FilterPath::FullScan
+                        || path == FilterPath::Scan
+                            && !(filter.all_of.is_empty() && filter.any_of.is_empty());
                     if exact_path || filter.all_of == [7777] {
                         // The scan is exact; a rare label is scanned on the default path too.
                         assert_eq!(ids, truth_ids, "{filter:?} {path:?}");
@@ -889,6 +969,81 @@ mod tests {
                 recall >= 0.9 || wanted == 0,
                 "{filter:?}: graph recall {recall}"
             );
+        }
+    }
+
+    /// The plan follows how many points match, not only how many are listed: two common
+    /// labels that are rarely together are scanned, a `none_of` that excludes almost every
+    /// point is answered by a full scan, and a common single label walks the graph. Every
+    /// plan returns the exact matching top-k here (a wide beam over a small graph).
+    #[test]
+    fn the_filter_plan_follows_the_matching_points() {
+        use rand::{Rng, SeedableRng};
+        let mut rng = rand::rngs::StdRng::seed_from_u64(3);
+        let dim = 64;
+        let spec = CollectionSpec::new("p", dim, Metric::L2)
+            .with_shards(1)
+            .with_index(crate::collection::IndexParams {
+                connectivity: 8,
+                expansion_add: 40,
+            });
+        let mut s = Shard::new(&spec, 0).unwrap();
+        let n = 8_000u64;
+        // Label 1: the lower half plus 20; label 2: the upper half plus 20 (40 have both).
+        // Label 3: all but every 200th point. Label 4: every other point.
+        let labels_of = |id: u64| -> Vec<u64> {
+            let mut labels = Vec::new();
+            if id < n / 2 + 20 {
+                labels.push(1);
+            }
+            if id >= n / 2 - 20 {
+                labels.push(2);
+            }
+            if id % 200 != 0 {
+                labels.push(3);
+            }
+            if id % 2 == 0 {
+                labels.push(4);
+            }
+            labels
+        };
+        let mut points = Vec::new();
+        for id in 0..n {
+            let v: Vec<f32> = (0..dim).map(|_| rng.gen_range(-1.0..1.0)).collect();
+            s.upsert_point(id, &v, b"", &labels_of(id)).unwrap();
+            points.push(v);
+        }
+        while s.index_next() {}
+        let cases = [
+            (vec![1, 2], vec![], FilterPath::Scan),
+            (vec![], vec![3], FilterPath::FullScan),
+            (vec![4], vec![], FilterPath::Graph),
+        ];
+        for (all_of, none_of, want) in cases {
+            let filter = Filter {
+                all_of,
+                none_of,
+                ..Filter::default()
+            }
+            .normalized()
+            .unwrap();
+            assert_eq!(s.filter_plan(&filter, 64), want, "{filter:?}");
+            if want == FilterPath::Graph {
+                continue;
+            }
+            let query = &points[17];
+            let mut truth: Vec<(f32, u64)> = (0..n)
+                .filter(|&id| filter.matches(&labels_of(id)))
+                .map(|id| (s.metric.distance(query, &points[id as usize]), id))
+                .collect();
+            truth.sort_by(|a, b| a.partial_cmp(b).unwrap());
+            let want_ids: Vec<u64> = truth.iter().take(10).map(|&(_, id)| id).collect();
+            let got: Vec<u64> = s
+                .search_filtered(query, 10, 64, &filter)
+                .iter()
+                .map(|n| n.id)
+                .collect();
+            assert_eq!(got, want_ids, "{filter:?}");
         }
     }
 }
