@@ -13,7 +13,8 @@ and ``search(..., with_payloads=True)``, if the server enabled ``FEATURE_PAYLOAD
 (``Client.supports_payloads``); otherwise those calls raise :class:`ProtocolError` before
 sending anything.
 
-Labels (up to ``LABELS_PER_POINT_MAX`` ints per point) go in with ``upsert(..., labels=[...])``
+Labels (up to ``LABELS_PER_POINT_MAX`` ints per point) go in with ``upsert(..., labels=[...])``,
+are replaced without resending vectors or payloads with ``set_labels(collection, ids, labels)``,
 and come back with ``get(..., with_labels=True)``; searches take ``filter={"all_of": [...],
 "any_of": [...], "none_of": [...]}`` (every key optional), if the server enabled
 ``FEATURE_LABELS`` (``Client.supports_labels``); otherwise those calls raise
@@ -335,6 +336,11 @@ class Client:
             Opcode.SET_PAYLOAD, lambda rid: p.encode_set_payload(rid, collection, ids, payloads)
         )
 
+    def submit_set_labels(self, collection, ids, labels):
+        """SET_LABELS without waiting; result() gives :class:`WriteAck`."""
+        self._require_labels()
+        return self._submit(Opcode.SET_LABELS, lambda rid: p.encode_set_labels(rid, collection, ids, labels))
+
     def submit_get(self, collection, ids, with_payloads=False, with_labels=False):
         build, post = self._get_args(collection, ids, with_payloads, with_labels)
         return self._submit(Opcode.GET, build, post)
@@ -398,6 +404,17 @@ class Client:
         return self._call(
             Opcode.SET_PAYLOAD, lambda rid: p.encode_set_payload(rid, collection, ids, payloads)
         )
+
+    def set_labels(self, collection, ids, labels):
+        """Replace the labels of existing points, keeping their vectors and payloads: ``labels``
+        has one entry per id, each a list of ints in 0..2**64-1 (or ``None`` for none), at most
+        ``LABELS_PER_POINT_MAX`` per point (counted as sent; the server stores them sorted and
+        deduplicated). Absent ids are skipped; with duplicate ids the last one wins. Returns
+        :class:`WriteAck`; ``count`` is how many ids existed. Raises :class:`ProtocolError` if the
+        server did not enable ``FEATURE_LABELS`` and ``ValueError`` for malformed labels, before
+        sending anything. A write: never retried."""
+        self._require_labels()
+        return self._call(Opcode.SET_LABELS, lambda rid: p.encode_set_labels(rid, collection, ids, labels))
 
     def search(
         self,

@@ -68,6 +68,7 @@ class Opcode(enum.IntEnum):
     GET = 0x21
     DELETE = 0x22
     SET_PAYLOAD = 0x23
+    SET_LABELS = 0x24
     SEARCH = 0x30
     STATS = 0x40
     SNAPSHOT = 0x41
@@ -317,17 +318,17 @@ def _label_list(labels, what):
     return [_label(x, what) for x in labels]
 
 
-def point_labels(labels, count):
-    """Normalise UPSERT ``labels`` (one entry per point: an iterable of ints, or ``None`` for
-    none) to a list of lists of ints. Raises :class:`CodecError` (a ``ValueError``) if the count
-    differs from ``count`` or a point has more than ``LABELS_PER_POINT_MAX`` labels (counted as
-    sent, duplicates included)."""
+def point_labels(labels, count, what="upsert"):
+    """Normalise UPSERT or SET_LABELS ``labels`` (one entry per point: an iterable of ints, or
+    ``None`` for none) to a list of lists of ints. Raises :class:`CodecError` (a ``ValueError``)
+    if the count differs from ``count`` or a point has more than ``LABELS_PER_POINT_MAX`` labels
+    (counted as sent, duplicates included); ``what`` names the request in the message."""
     if isinstance(labels, (str, bytes, bytearray, dict)) or not hasattr(labels, "__iter__"):
         raise CodecError("labels must be a list with one list of ints per id, got %r" % (labels,))
     lists = [_label_list(x, "labels of point %d" % i) for i, x in enumerate(labels)]
     _check(
         len(lists) == count,
-        "upsert needs exactly one label list per id (%d ids, %d label lists)" % (count, len(lists)),
+        "%s needs exactly one label list per id (%d ids, %d label lists)" % (what, count, len(lists)),
     )
     for i, x in enumerate(lists):
         _check(
@@ -504,6 +505,22 @@ def encode_set_payload(request_id, collection, ids, payloads):
     return encode_frame(Opcode.SET_PAYLOAD, 0, request_id, out)
 
 
+def encode_set_labels(request_id, collection, ids, labels):
+    """SET_LABELS: replace the labels of existing points, keeping their vectors and payloads. One
+    label list per id (an iterable of ints in 0..2**64-1, or ``None`` for none), at most
+    ``LABELS_PER_POINT_MAX`` each; the LABEL_SECTION is always sent (empty for zero ids). It
+    starts 8-aligned after the ids, so it has no leading padding."""
+    ids_bytes = _ids_le(ids)
+    count = len(ids_bytes) // 8
+    _check(count <= BATCH_IDS_MAX, "batch of %d exceeds %d" % (count, BATCH_IDS_MAX))
+    lists = point_labels(labels, count, "set_labels")
+    out = bytearray(struct.pack("<II", count, 0))
+    _name(out, collection)
+    out += ids_bytes
+    _label_section(out, lists)
+    return encode_frame(Opcode.SET_LABELS, 0, request_id, out)
+
+
 def encode_search(
     request_id,
     collection,
@@ -669,7 +686,7 @@ def decode_response(opcode, body):
         out = [_collection_info(r) for _i in range(count)]
     elif opcode == Opcode.DESCRIBE_COLLECTION:
         out = _collection_info(r)
-    elif opcode in (Opcode.UPSERT, Opcode.DELETE, Opcode.SET_PAYLOAD):
+    elif opcode in (Opcode.UPSERT, Opcode.DELETE, Opcode.SET_PAYLOAD, Opcode.SET_LABELS):
         count, flags, lsn = r.unpack("IIQ")
         _check(flags in (0, WRITE_HAS_LSN), "bad write ack flags")
         out = WriteAck(count, lsn if flags & WRITE_HAS_LSN else None)

@@ -193,6 +193,52 @@ class ClientTest(unittest.TestCase):
             c.search_batch(name, [query], filter={"none_of": list(range(corevec.FILTER_LABELS_MAX + 1))})
         self.assertEqual(c.get(name, [7, 8]), [None, None])
 
+    def test_set_labels(self):
+        c, name = self.client, self.name
+        self.assertTrue(c.supports_labels)
+        vectors = [[0, 0, 0], [1, 0, 0], [5, 5, 5]]
+        c.upsert(name, [1, 2, 3], vectors, payloads=[b"one", b"two", "three"], labels=[[1], [2], [3]])
+        # Two existing ids and one absent id: the ack counts the two. Lists are stored sorted and
+        # deduplicated; None clears a point's labels.
+        ack = c.set_labels(name, [2, 99, 3], [[9, 4, 9], [5], None])
+        self.assertIsInstance(ack, corevec.WriteAck)
+        self.assertEqual(ack.count, 2)
+        # Labels changed; vectors and payloads kept.
+        self.assertEqual(
+            c.get(name, [1, 2, 3, 99], with_payloads=True, with_labels=True),
+            [
+                corevec.Point([0.0, 0.0, 0.0], b"one", [1]),
+                corevec.Point([1.0, 0.0, 0.0], b"two", [4, 9]),
+                corevec.Point([5.0, 5.0, 5.0], b"three", []),
+                None,
+            ],
+        )
+        # SET_LABELS never creates a point.
+        self.assertEqual(c.describe_collection(name).vectors_count, 3)
+        # Filters see the new labels, exact and indexed.
+        for exact in (False, True):
+            hits, _ = c.search(name, [0, 0, 0], k=3, exact=exact, filter={"all_of": [9]})
+            self.assertEqual([h[0] for h in hits], [2])
+            hits, _ = c.search(name, [0, 0, 0], k=3, exact=exact, filter={"any_of": [1, 3, 4]})
+            self.assertEqual([h[0] for h in hits], [1, 2])
+        # Pipelined through submit_set_labels/result; tuples are lists too.
+        rid = c.submit_set_labels(name, [1], [(8, 7)])
+        self.assertEqual(c.result(rid).count, 1)
+        self.assertEqual(c.get(name, [1], with_payloads=True, with_labels=True),
+                         [corevec.Point([0.0, 0.0, 0.0], b"one", [7, 8])])
+        # Zero ids: nothing changes.
+        self.assertEqual(c.set_labels(name, [], []).count, 0)
+        # Local validation: nothing sent.
+        with self.assertRaises(ValueError):
+            c.set_labels(name, [2, 3], [[1]])
+        with self.assertRaises(ValueError):
+            c.set_labels(name, [2], [[5] * (corevec.LABELS_PER_POINT_MAX + 1)])
+        with self.assertRaises(ValueError):
+            c.set_labels(name, [2], [["x"]])
+        self.assertEqual(c.get(name, [2], with_labels=True), [corevec.Point([1.0, 0.0, 0.0], b"", [4, 9])])
+        with self.assertRaises(corevec.CollectionNotFound):
+            c.set_labels("missing_collection", [1], [[1]])
+
     def test_pipelining(self):
         c, name = self.client, self.name
         c.upsert(name, list(range(10)), [[float(i), 0, 0] for i in range(10)])
@@ -283,6 +329,16 @@ class WithoutLabelsTest(unittest.TestCase):
             lambda: client.search_batch("docs", [[1.0]], filter={"all_of": [1]}),
             lambda: client.submit_search("docs", [1.0], filter={"any_of": [1]}),
             lambda: client.submit_search_batch("docs", [[1.0]], filter={"none_of": [1]}),
+        ):
+            with self.assertRaises(corevec.ProtocolError) as e:
+                call()
+            self.assertIn("FEATURE_LABELS", str(e.exception))
+
+    def test_set_labels_is_refused_locally(self):
+        client = self.client()
+        for call in (
+            lambda: client.set_labels("docs", [1], [[1]]),
+            lambda: client.submit_set_labels("docs", [1], [[1]]),
         ):
             with self.assertRaises(corevec.ProtocolError) as e:
                 call()

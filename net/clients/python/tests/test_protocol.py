@@ -49,6 +49,8 @@ GOLDEN = {
     "get_payloads_labels_request": "43564543010021001500000000000000200000008aa642ea000000008a4ed468020000000300000004646f637300000001000000000000000700000000000000",
     "get_payloads_labels_response": "4356454301002101150000000000000040000000c6451d49000000007b0ef555020000000300000001000000000000000000003f000080bf00000040070000007b2261223a317d00020000000000000001000000000000000500000000000000",
     "search_filter_request": "435645430100300016000000000000005800000029122a59000000007b039f3502000000000000000900000001000000030000000000000004646f63730000000000003f000080bf000000400000000001000000020000000000000000000000010000000000000002000000000000000300000000000000",
+    "set_labels_request": "4356454301002400170000000000000050000000ffcd49d50000000011dd9287030000000000000004646f637300000001000000000000000700000000000000090000000000000002000000000000000100000000000000010000000000000005000000000000000700000000000000",
+    "set_labels_response": "4356454301002401170000000000000010000000e7f784a30000000088672a0b02000000000000000000000000000000",
 }
 
 # The payloads of the golden payload frames (GOLDEN_PAYLOADS in net/proto/src/tests.rs).
@@ -477,6 +479,76 @@ class LabelsTest(unittest.TestCase):
         # No id found: both sections are empty, the body ends after the vectors.
         empty = struct.pack("<II", 1, 3) + b"\0" * 8
         self.assertEqual(p.decode_response(Opcode.GET, empty), [None])
+
+
+def set_labels_body(ids, labels):
+    return bytes(p.split_frame(p.encode_set_labels(1, "docs", ids, labels))[1])
+
+
+class SetLabelsTest(unittest.TestCase):
+    """SET_LABELS (0x24): the rules of net/proto/src/tests.rs for the encoder and the ack."""
+
+    def test_golden_frames(self):
+        self.assertEqual(Opcode.SET_LABELS, 0x24)
+        self.assertNotIn(Opcode.SET_LABELS, p.IDEMPOTENT_READS)
+        self.assertEqual(p.encode_set_labels(23, "docs", [1, 7, 9], GOLDEN_LABELS).hex(), GOLDEN["set_labels_request"])
+        # None, tuples and numpy-like ints are the same lists.
+        self.assertEqual(
+            p.encode_set_labels(23, "docs", [1, 7, 9], [(1, 5), None, [7]]).hex(), GOLDEN["set_labels_request"]
+        )
+        header, body = body_of("set_labels_response")
+        self.assertTrue(header.flags & p.FLAG_RESPONSE)
+        self.assertEqual((header.opcode, header.request_id), (Opcode.SET_LABELS, 23))
+        self.assertEqual(p.decode_response(Opcode.SET_LABELS, body), WriteAck(2, None))
+
+    def test_layout(self):
+        # The golden: count 3, reserved 0, NAME, ids end at 40 (8-aligned: no leading padding),
+        # counts end at 52, 4 bytes of padding, then the labels 1, 5, 7 end the body at 80.
+        _, body = body_of("set_labels_request")
+        self.assertEqual(body[:8], struct.pack("<II", 3, 0))
+        self.assertEqual(body[16:40], struct.pack("<QQQ", 1, 7, 9))
+        self.assertEqual(body[40:56], struct.pack("<IIII", 2, 0, 1, 0))
+        self.assertEqual(body[56:], struct.pack("<QQQ", 1, 5, 7))
+        # One id: the count ends at 28, 4 bytes of padding, the labels.
+        self.assertEqual(set_labels_body([9], [[4, 2**64 - 1]])[24:], struct.pack("<II", 2, 0) + struct.pack("<QQ", 4, 2**64 - 1))
+        # Zero ids: the section is empty, the body ends after the NAME.
+        self.assertEqual(len(set_labels_body([], [])), 16)
+        # All lists empty (= clear): counts and padding, no labels.
+        self.assertEqual(set_labels_body([1, 2, 3], [[], None, ()])[40:], b"\0" * 16)
+        # Lists travel as sent: not sorted or deduplicated by the codec.
+        self.assertEqual(set_labels_body([1], [[9, 3, 9]])[32:], struct.pack("<QQQ", 9, 3, 9))
+        # The ack is a WRITE_ACK, as for SET_PAYLOAD.
+        _, payload_ack = body_of("set_payload_response")
+        self.assertEqual(p.decode_response(Opcode.SET_LABELS, payload_ack), WriteAck(1, None))
+        _, ack = body_of("set_labels_response")
+        for bad in (ack[:-1], ack + b"\0"):
+            with self.assertRaises(p.CodecError):
+                p.decode_response(Opcode.SET_LABELS, bad)
+
+    def test_numpy_labels_when_available(self):
+        try:
+            import numpy as np
+        except ImportError:
+            self.skipTest("numpy not installed")
+        labels = [np.array([1, 5], dtype=np.uint64), np.array([], dtype=np.int64), [np.int32(7)]]
+        self.assertEqual(p.encode_set_labels(23, "docs", np.array([1, 7, 9]), labels).hex(), GOLDEN["set_labels_request"])
+
+    def test_encoder_limits(self):
+        p.encode_set_labels(1, "docs", [1], [list(range(p.LABELS_PER_POINT_MAX))])
+        with self.assertRaises(ValueError) as e:
+            p.encode_set_labels(1, "docs", [1, 2], [[], [7] * (p.LABELS_PER_POINT_MAX + 1)])
+        self.assertIn("point 1 has 65 labels", str(e.exception))
+        with self.assertRaises(ValueError) as e:
+            p.encode_set_labels(1, "docs", [1, 2], [[1]])
+        self.assertIn("set_labels needs exactly one label list per id", str(e.exception))
+        for bad in ([["a"]], [[1.5]], [[True]], [[-1]], [[2**64]], ["ab"], [b"ab"], [1], 5, "x"):
+            with self.subTest(bad=bad):
+                with self.assertRaises(ValueError):
+                    p.encode_set_labels(1, "docs", [1], bad)
+        with self.assertRaises(p.CodecError):
+            p.encode_set_labels(1, "bad name", [1], [[1]])
+        with self.assertRaises(p.CodecError):
+            p.encode_set_labels(1, "docs", [0] * (p.BATCH_IDS_MAX + 1), [[]] * (p.BATCH_IDS_MAX + 1))
 
 
 if __name__ == "__main__":
