@@ -397,4 +397,39 @@ fn import_get_and_search_with_payloads_and_labels_from_the_cli() {
         // 8 and 10 at distance 1, then 14 (4 has no labels; 12 has label 0).
         assert_eq!(ids, ["10", "14", "8"], "{stdout}");
     }
+
+    // `corevec set-labels` and `corevec set-payload` replace one of them on one point, keeping
+    // the vector and the other one; an absent id updates nothing and is not an error.
+    let updated = |args: &[&str], stdout: &str| {
+        let mut command = builder.command(&[args[0], "--addr", &addr]);
+        command.args(&args[1..]);
+        let output = run(command);
+        assert!(output.status.success(), "{}", text(&output));
+        assert_eq!(String::from_utf8_lossy(&output.stdout), stdout);
+    };
+    updated(&["set-labels", "docs", "8", "7, 3,7"], "1 point updated\n");
+    updated(&["set-labels", "docs", "19", ""], "1 point updated\n");
+    updated(
+        &["set-labels", "docs", "999", "1"],
+        "0 points updated (no point 999 in docs)\n",
+    );
+    updated(
+        &["set-payload", "docs", "19", "new text"],
+        "1 point updated\n",
+    );
+    updated(&["set-payload", "docs", "8", ""], "1 point updated\n");
+    updated(
+        &["set-payload", "docs", "999", "x"],
+        "0 points updated (no point 999 in docs)\n",
+    );
+    // A label that is not a number: a usage error, nothing sent.
+    let output = run(builder.command(&["set-labels", "--addr", &addr, "docs", "8", "1,x"]));
+    assert_eq!(output.status.code(), Some(2), "{}", text(&output));
+    assert!(text(&output).contains("labels: \"x\""), "{}", text(&output));
+    let output = run(builder.command(&["get", "--addr", &addr, "docs", "19", "8", "10", "999"]));
+    assert!(output.status.success(), "{}", text(&output));
+    assert_eq!(
+        String::from_utf8_lossy(&output.stdout),
+        "19\t[19,0,1]\tnew text\t\n8\t[8,0,1]\t\t3,7\n10\t[10,0,1]\t{\"title\":\"doc 10\"}\t1,100\n999\tnot found\n"
+    );
 }

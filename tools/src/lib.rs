@@ -105,8 +105,12 @@ pub enum Command {
     Collection(cmd::client::CollectionCommand),
     /// Search one query vector (from a file or stdin); prints ids and distances.
     Search(cmd::client::SearchArgs),
-    /// Print points by id: vector and payload.
+    /// Print points by id: vector, payload and labels.
     Get(cmd::client::GetArgs),
+    /// Replace the payload of one point, keeping its vector and labels.
+    SetPayload(cmd::client::SetPayloadArgs),
+    /// Replace the labels of one point, keeping its vector and payload.
+    SetLabels(cmd::client::SetLabelsArgs),
     /// Print the node's counters.
     Stats(cmd::client::StatsArgs),
     /// Snapshot one collection, or all.
@@ -154,6 +158,8 @@ pub fn main() -> ExitCode {
         Command::Collection(command) => cmd::client::collection(command),
         Command::Search(args) => cmd::client::search(&args),
         Command::Get(args) => cmd::client::get(&args),
+        Command::SetPayload(args) => cmd::client::set_payload(&args),
+        Command::SetLabels(args) => cmd::client::set_labels(&args),
         Command::Stats(args) => cmd::client::stats(&args),
         Command::Snapshot(args) => cmd::client::snapshot(&args),
         Command::Import(args) => cmd::import::run(&args),

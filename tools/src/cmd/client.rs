@@ -1,4 +1,5 @@
-//! Thin client commands over `corevec-client`: collections, search, stats, snapshot.
+//! Thin client commands over `corevec-client`: collections, search, get, set-payload,
+//! set-labels, stats, snapshot.
 
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -6,7 +7,7 @@ use std::time::Duration;
 
 use clap::{Args, Subcommand};
 use corevec_client::{Client, ClientConfig, Filter, SearchOptions};
-use corevec_proto::{CreateCollection, Metric};
+use corevec_proto::{CreateCollection, Metric, LABELS_PER_POINT_MAX, PAYLOAD_BYTES_MAX};
 
 use crate::{Context, Failure};
 
@@ -360,6 +361,114 @@ pub fn get(args: &GetArgs) -> Result<(), Failure> {
     Ok(())
 }
 
+/// `corevec set-payload`.
+#[derive(Debug, Args)]
+pub struct SetPayloadArgs {
+    /// Server connection.
+    #[command(flatten)]
+    pub client: ClientArgs,
+    /// Collection.
+    pub collection: String,
+    /// Id of the point.
+    pub id: u64,
+    /// The new payload, stored as its UTF-8 bytes (at most 65,536); an empty string clears it.
+    #[arg(value_name = "TEXT")]
+    pub payload: String,
+}
+
+/// Runs `corevec set-payload`: replaces the payload of one existing point (SET_PAYLOAD), keeping
+/// its vector and labels, and prints how many points were updated (0 if the id does not exist).
+///
+/// # Errors
+/// A payload over `PAYLOAD_BYTES_MAX` (exit 2), connection or server errors, or a server without
+/// payloads (exit 1).
+pub fn set_payload(args: &SetPayloadArgs) -> Result<(), Failure> {
+    let payload = args.payload.as_bytes();
+    if payload.len() > PAYLOAD_BYTES_MAX as usize {
+        return Err(Failure::usage(format!(
+            "payload: {} bytes; at most {PAYLOAD_BYTES_MAX}",
+            payload.len()
+        )));
+    }
+    let client = args.client.connect()?;
+    let ack = client
+        .set_payloads(&args.collection, &[args.id], &[payload])
+        .context(format!(
+            "setting the payload of {} in {}",
+            args.id, args.collection
+        ))?;
+    print_updated(ack.count, args.id, &args.collection);
+    Ok(())
+}
+
+/// `corevec set-labels`.
+#[derive(Debug, Args)]
+pub struct SetLabelsArgs {
+    /// Server connection.
+    #[command(flatten)]
+    pub client: ClientArgs,
+    /// Collection.
+    pub collection: String,
+    /// Id of the point.
+    pub id: u64,
+    /// The new labels: unsigned integers separated by commas (e.g. `3,7`), at most 64; an empty
+    /// string clears them.
+    #[arg(value_name = "LABELS")]
+    pub labels: String,
+}
+
+/// Parses a label list: unsigned 64-bit integers separated by commas or whitespace (empty: no
+/// labels), at most `LABELS_PER_POINT_MAX`.
+///
+/// # Errors
+/// The first token that is not a label, or too many labels.
+pub fn parse_labels(text: &str) -> Result<Vec<u64>, String> {
+    let labels = text
+        .split(|c: char| c.is_whitespace() || c == ',')
+        .filter(|t| !t.is_empty())
+        .map(|t| {
+            t.parse::<u64>()
+                .map_err(|_| format!("{t:?} is not a label (an unsigned 64-bit integer)"))
+        })
+        .collect::<Result<Vec<u64>, String>>()?;
+    if labels.len() > LABELS_PER_POINT_MAX as usize {
+        return Err(format!(
+            "{} labels; at most {LABELS_PER_POINT_MAX}",
+            labels.len()
+        ));
+    }
+    Ok(labels)
+}
+
+/// Runs `corevec set-labels`: replaces the labels of one existing point (SET_LABELS), keeping
+/// its vector and payload, and prints how many points were updated (0 if the id does not exist).
+///
+/// # Errors
+/// Unparsable labels or more than `LABELS_PER_POINT_MAX` (exit 2), connection or server errors,
+/// or a server without labels (exit 1).
+pub fn set_labels(args: &SetLabelsArgs) -> Result<(), Failure> {
+    let labels = parse_labels(&args.labels).map_err(|e| Failure::usage(format!("labels: {e}")))?;
+    let client = args.client.connect()?;
+    let ack = client
+        .set_labels(&args.collection, &[args.id], &[&labels])
+        .context(format!(
+            "setting the labels of {} in {}",
+            args.id, args.collection
+        ))?;
+    print_updated(ack.count, args.id, &args.collection);
+    Ok(())
+}
+
+/// The outcome of a one-point write: `1 point updated`, or `0 points updated` naming the id
+/// that does not exist (not an error: the server skips absent ids).
+fn print_updated(count: u32, id: u64, collection: &str) {
+    if count == 1 {
+        println!("1 point updated");
+    } else {
+        println!("{count} points updated (no point {id} in {collection})");
+    }
+}
+
 /// `corevec stats`.
 #[derive(Debug, Args)]
 pub struct StatsArgs {
@@ -416,5 +525,21 @@ mod tests {
         assert_eq!(parse_vector("[0.5, -1e3]").unwrap(), [0.5, -1000.0]);
         assert!(parse_vector("1 x").is_err());
         assert!(parse_vector(" \n").is_err());
+    }
+
+    #[test]
+    fn labels_parse_from_commas_and_spaces() {
+        assert_eq!(parse_labels("3,7").unwrap(), [3, 7]);
+        assert_eq!(parse_labels(" 1, 2 ,3 ").unwrap(), [1, 2, 3]);
+        assert_eq!(parse_labels("18446744073709551615").unwrap(), [u64::MAX]);
+        assert_eq!(parse_labels("").unwrap(), Vec::<u64>::new());
+        assert_eq!(parse_labels(" , ").unwrap(), Vec::<u64>::new());
+        assert!(parse_labels("1,x").unwrap_err().contains("\"x\""));
+        assert!(parse_labels("-1").is_err());
+        let many: Vec<String> = (0..=LABELS_PER_POINT_MAX).map(|l| l.to_string()).collect();
+        assert!(parse_labels(&many.join(","))
+            .unwrap_err()
+            .contains("65 labels"));
+        assert_eq!(parse_labels(&many[1..].join(",")).unwrap().len(), 64);
     }
 }

@@ -156,24 +156,10 @@ fn payload_line(line: Vec<u8>) -> Result<Vec<u8>, String> {
 }
 
 /// A `--labels` line: unsigned integers separated by commas or whitespace, at most
-/// `LABELS_PER_POINT_MAX`.
+/// `LABELS_PER_POINT_MAX` (as `corevec set-labels` parses them).
 fn labels_line(line: Vec<u8>) -> Result<Vec<u64>, String> {
     let text = String::from_utf8(line).map_err(|_| "not UTF-8 text".to_owned())?;
-    let labels = text
-        .split(|c: char| c.is_whitespace() || c == ',')
-        .filter(|t| !t.is_empty())
-        .map(|t| {
-            t.parse::<u64>()
-                .map_err(|_| format!("{t:?} is not a label (an unsigned 64-bit integer)"))
-        })
-        .collect::<Result<Vec<u64>, String>>()?;
-    if labels.len() > LABELS_PER_POINT_MAX as usize {
-        return Err(format!(
-            "{} labels; at most {LABELS_PER_POINT_MAX}",
-            labels.len()
-        ));
-    }
-    Ok(labels)
+    super::client::parse_labels(&text)
 }
 
 #[derive(Clone, Copy, Debug)]
