@@ -444,6 +444,33 @@ mod tests {
             .collect()
     }
 
+    /// The snapshot blobs of `shard`, by name.
+    fn blobs_of(shard: &Shard, spec: &CollectionSpec) -> HashMap<&'static str, Vec<u8>> {
+        encode_shard(shard, spec).unwrap().0.into_iter().collect()
+    }
+
+    /// `blobs` as an older `format` wrote them: without the blobs named in `missing`.
+    fn as_format(
+        mut blobs: HashMap<&'static str, Vec<u8>>,
+        format: u32,
+        missing: &[&str],
+        spec: &CollectionSpec,
+        slots: u32,
+    ) -> HashMap<&'static str, Vec<u8>> {
+        for name in missing {
+            blobs.remove(*name);
+        }
+        let meta = ShardMeta {
+            format,
+            shard: 0,
+            dim: spec.dim as u32,
+            metric: spec.metric.as_str().to_owned(),
+            slots: u64::from(slots),
+        };
+        blobs.insert(META_BLOB, rkyv_bytes(&meta).unwrap());
+        blobs
+    }
+
     fn decode(blobs: &HashMap<&str, Vec<u8>>, spec: &CollectionSpec) -> Result<Shard> {
         let file = |name: &str| blobs.get(name).map(Vec::as_slice);
         decode_blobs(&file, Lsn(9), spec, 0, Path::new("/snap"))
@@ -466,12 +493,7 @@ mod tests {
         shard.delete(7);
         shard.upsert(8, &[0.5, 0.5, 0.5]).unwrap();
         while shard.index_next() {}
-        let encoded = encode_shard(&shard, &spec).unwrap();
-        let blobs: HashMap<&str, Vec<u8>> = encoded
-            .files()
-            .into_iter()
-            .map(|(name, bytes)| (name, bytes.to_vec()))
-            .collect();
+        let blobs = blobs_of(&shard, &spec);
         let restored = decode(&blobs, &spec).unwrap();
         assert_eq!(contents(&restored, 60), contents(&shard, 60));
         assert_eq!(
@@ -490,17 +512,13 @@ mod tests {
         );
 
         // Format 1 (written before payloads): no payload blobs; points load without one.
-        let mut old = blobs;
-        old.remove(PAYLOAD_ENDS_BLOB);
-        old.remove(PAYLOADS_BLOB);
-        let meta = ShardMeta {
-            format: SNAPSHOT_FORMAT_NO_PAYLOADS,
-            shard: 0,
-            dim: 3,
-            metric: spec.metric.as_str().to_owned(),
-            slots: u64::from(shard.slots()),
-        };
-        old.insert(META_BLOB, rkyv_bytes(&meta).unwrap());
+        let old = as_format(
+            blobs,
+            SNAPSHOT_FORMAT_NO_PAYLOADS,
+            &[PAYLOAD_ENDS_BLOB, PAYLOADS_BLOB],
+            &spec,
+            shard.slots(),
+        );
         let restored = decode(&old, &spec).unwrap();
         let without_payloads: Vec<_> = contents(&shard, 60)
             .into_iter()
@@ -522,12 +540,7 @@ mod tests {
         shard.upsert_point(5, &[0.5, 0.5], b"x", &[]).unwrap();
         shard.delete(6);
         while shard.index_next() {}
-        let encoded = encode_shard(&shard, &spec).unwrap();
-        let blobs: HashMap<&str, Vec<u8>> = encoded
-            .files()
-            .into_iter()
-            .map(|(name, bytes)| (name, bytes.to_vec()))
-            .collect();
+        let blobs = blobs_of(&shard, &spec);
         let restored = decode(&blobs, &spec).unwrap();
         for id in 0..40 {
             assert_eq!(restored.labels(id), shard.labels(id), "id {id}");
@@ -561,17 +574,13 @@ mod tests {
         );
 
         // Format 2 (written before labels): no label blobs; points load without labels.
-        let mut old = blobs;
-        old.remove(LABEL_ENDS_BLOB);
-        old.remove(LABELS_BLOB);
-        let meta = ShardMeta {
-            format: SNAPSHOT_FORMAT_NO_LABELS,
-            shard: 0,
-            dim: 2,
-            metric: spec.metric.as_str().to_owned(),
-            slots: u64::from(shard.slots()),
-        };
-        old.insert(META_BLOB, rkyv_bytes(&meta).unwrap());
+        let old = as_format(
+            blobs,
+            SNAPSHOT_FORMAT_NO_LABELS,
+            &[LABEL_ENDS_BLOB, LABELS_BLOB],
+            &spec,
+            shard.slots(),
+        );
         let restored = decode(&old, &spec).unwrap();
         assert_eq!(restored.labels(3), Some(&[][..]));
         assert_eq!(restored.payload(5), Some(&b"x"[..]));

@@ -853,6 +853,32 @@ mod tests {
         assert!(s.search(&indexed_target, 10, 64).iter().all(|n| n.id != 3));
     }
 
+    /// An L2 shard of 64-d points `0..n` (vectors from `vector`, labels from `labels_of`),
+    /// fully indexed with connectivity `m`; also returns the vectors.
+    fn labelled_shard(
+        n: u64,
+        m: usize,
+        ef_construction: usize,
+        labels_of: &dyn Fn(u64) -> Vec<u64>,
+        mut vector: impl FnMut(u64) -> Vec<f32>,
+    ) -> (Shard, Vec<Vec<f32>>) {
+        let spec = CollectionSpec::new("f", 64, Metric::L2)
+            .with_shards(1)
+            .with_index(crate::collection::IndexParams {
+                connectivity: m,
+                expansion_add: ef_construction,
+            });
+        let mut s = Shard::new(&spec, 0).unwrap();
+        let mut points = Vec::new();
+        for id in 0..n {
+            let v = vector(id);
+            s.upsert_point(id, &v, b"", &labels_of(id)).unwrap();
+            points.push(v);
+        }
+        while s.index_next() {}
+        (s, points)
+    }
+
     /// Filtered search on both paths over an indexed shard with deletions: only live
     /// matching points come back, the label-list scan is exact, and the graph walk keeps
     /// recall for common and rare labels alike.
@@ -860,16 +886,8 @@ mod tests {
     fn filtered_search_returns_only_live_matching_points() {
         use rand::{Rng, SeedableRng};
         let mut rng = rand::rngs::StdRng::seed_from_u64(17);
-        let dim = 64;
-        let spec = CollectionSpec::new("f", dim, Metric::L2)
-            .with_shards(1)
-            .with_index(crate::collection::IndexParams {
-                connectivity: 16,
-                expansion_add: 100,
-            });
-        let mut s = Shard::new(&spec, 0).unwrap();
         let centers: Vec<Vec<f32>> = (0..30)
-            .map(|_| (0..dim).map(|_| rng.gen_range(-1.0..1.0)).collect())
+            .map(|_| (0..64).map(|_| rng.gen_range(-1.0..1.0)).collect())
             .collect();
         let n = 8_000u64;
         let labels_of = |id: u64| -> Vec<u64> {
@@ -885,17 +903,13 @@ mod tests {
             }
             labels
         };
-        let mut points = Vec::new();
-        for id in 0..n {
+        let (mut s, points) = labelled_shard(n, 16, 100, &labels_of, |_| {
             let center = &centers[rng.gen_range(0..centers.len())];
-            let v: Vec<f32> = center
+            center
                 .iter()
                 .map(|c| c + rng.gen_range(-0.25..0.25))
-                .collect();
-            s.upsert_point(id, &v, b"", &labels_of(id)).unwrap();
-            points.push(v);
-        }
-        while s.index_next() {}
+                .collect()
+        });
         assert!(
             s.vectors.used_bytes() > EXACT_SEARCH_BYTES_MAX,
             "not a small shard"
@@ -980,14 +994,6 @@ mod tests {
     fn the_filter_plan_follows_the_matching_points() {
         use rand::{Rng, SeedableRng};
         let mut rng = rand::rngs::StdRng::seed_from_u64(3);
-        let dim = 64;
-        let spec = CollectionSpec::new("p", dim, Metric::L2)
-            .with_shards(1)
-            .with_index(crate::collection::IndexParams {
-                connectivity: 8,
-                expansion_add: 40,
-            });
-        let mut s = Shard::new(&spec, 0).unwrap();
         let n = 8_000u64;
         // Label 1: the lower half plus 20; label 2: the upper half plus 20 (40 have both).
         // Label 3: all but every 200th point. Label 4: every other point.
@@ -1007,13 +1013,9 @@ mod tests {
             }
             labels
         };
-        let mut points = Vec::new();
-        for id in 0..n {
-            let v: Vec<f32> = (0..dim).map(|_| rng.gen_range(-1.0..1.0)).collect();
-            s.upsert_point(id, &v, b"", &labels_of(id)).unwrap();
-            points.push(v);
-        }
-        while s.index_next() {}
+        let (mut s, points) = labelled_shard(n, 8, 40, &labels_of, |_| {
+            (0..64).map(|_| rng.gen_range(-1.0..1.0)).collect()
+        });
         let cases = [
             (vec![1, 2], vec![], FilterPath::Scan),
             (vec![], vec![3], FilterPath::FullScan),
