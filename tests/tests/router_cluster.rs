@@ -538,6 +538,27 @@ fn router_r1_equals_a_single_node_and_fails_loudly_when_a_node_dies() {
         Some(vec![3, 101])
     );
     assert_eq!(got[2].as_ref().map(|p| p.labels.len()), Some(0));
+    // SET_LABELS is split by partition too; absent ids are not counted, vectors and payloads
+    // stay.
+    let set: [&[u64]; 4] = [&[7], &[], &[9, 8, 9], &[1]];
+    let set_ids = [303, 305, 1500, 123_456];
+    assert_eq!(router.set_labels("v", &set_ids, &set).unwrap().count, 3);
+    assert_eq!(single.0.set_labels("v", &set_ids, &set).unwrap().count, 3);
+    let got = router.get_points("v", &set_ids, true, true).unwrap();
+    assert_eq!(got, single.0.get_points("v", &set_ids, true, true).unwrap());
+    assert_eq!(got[0].as_ref().map(|p| p.labels.clone()), Some(vec![7]));
+    assert_eq!(got[1].as_ref().map(|p| p.labels.len()), Some(0));
+    assert_eq!(
+        got[2]
+            .as_ref()
+            .map(|p| (p.labels.clone(), p.payload.as_slice())),
+        Some((vec![8, 9], &b"fifteen hundred"[..]))
+    );
+    assert_eq!(
+        got[0].as_ref().map(|p| p.vector.as_slice()),
+        Some(&reference.vectors[303 * DIM..304 * DIM])
+    );
+    assert_eq!(got[3], None);
     // GET and DELETE are routed by partition.
     let got = router.get("v", &[3, 1999, 123_456]).unwrap();
     assert_eq!(

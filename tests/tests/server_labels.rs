@@ -1,11 +1,12 @@
 //! Labels and filtered search through the real `corevec serve`: labels stored with their
 //! points and returned by GET, filters applied to exact and indexed searches, labels kept by
-//! SET_PAYLOAD and cleared by a label-less upsert, oversized lists refused, and everything
-//! still there after a `kill -9` and restart (from the snapshot and from the WAL).
+//! SET_PAYLOAD, replaced alone by SET_LABELS and cleared by a label-less upsert, oversized lists
+//! refused, and everything still there after a `kill -9` and restart (from the snapshot and from
+//! the WAL).
 
 use corevec_client::{Client, ClientError, Filter, SearchOptions};
 use corevec_proto::{
-    CreateCollection, ErrorCode, IdsRef, LabelsRef, Metric, Request, Upsert, VectorsRef,
+    CreateCollection, ErrorCode, IdsRef, LabelsRef, Metric, Request, SetLabels, Upsert, VectorsRef,
     FRAME_HEADER_SIZE, LABELS_PER_POINT_MAX,
 };
 use corevec_tests::{encode, frame, node};
@@ -151,6 +152,30 @@ fn labels_are_stored_filtered_on_and_survive_kill_9() {
             .map(|p| (p.payload.as_slice(), p.labels.clone())),
         Some((&b"p"[..], expected[22].clone()))
     );
+    // SET_LABELS replaces them alone (vector and payload kept; stored sorted and unique): on
+    // points first written before the snapshot (22, 50) and after it (250). The absent id is
+    // skipped, not counted, and not created.
+    let absent = POINTS + 5;
+    let ack = client
+        .set_labels(
+            "l",
+            &[22, 50, 250, absent],
+            &[&[12, 1, 12], &[], &[999], &[1]],
+        )
+        .unwrap();
+    assert_eq!(ack.count, 3);
+    expected[22] = vec![1, 12];
+    expected[50].clear();
+    expected[250] = vec![999];
+    assert_eq!(client.get("l", &[absent]).unwrap(), vec![None]);
+    verify(&client, &expected);
+    let got = client.get_points("l", &[22], true, true).unwrap();
+    assert_eq!(
+        got[0]
+            .as_ref()
+            .map(|p| (p.payload.as_slice(), p.labels.clone())),
+        Some((&b"p"[..], vec![1, 12]))
+    );
 
     // A point with one label too many: refused by the server, nothing written.
     let many: Vec<u64> = (0..LABELS_PER_POINT_MAX as u64).collect();
@@ -174,11 +199,29 @@ fn labels_are_stored_filtered_on_and_survive_kill_9() {
     raw.hello(b"").unwrap();
     raw.send(&frame(0x20, 9, &body));
     raw.expect_error(9, ErrorCode::InvalidArgument);
+    // The same for SET_LABELS: one id, its count, 4 bytes of padding, the labels.
+    let mut body = encode(
+        &Request::SetLabels(SetLabels {
+            collection: "l",
+            ids: IdsRef::new(&[22]),
+            labels: LabelsRef::new(&[&many]),
+        }),
+        10,
+    )
+    .split_off(FRAME_HEADER_SIZE);
+    let count_at = body.len() - many.len() * 8 - 8;
+    assert_eq!(count_at, 24);
+    body[count_at..count_at + 4].copy_from_slice(&(LABELS_PER_POINT_MAX + 1).to_le_bytes());
+    body.extend_from_slice(&7u64.to_le_bytes());
+    raw.send(&frame(0x24, 10, &body));
+    raw.expect_error(10, ErrorCode::InvalidArgument);
     // The client refuses that, and an oversized filter, before sending.
     let too_many: Vec<u64> = (0..=LABELS_PER_POINT_MAX as u64).collect();
     let err = client
         .upsert_points("l", &[13], &vectors, None, Some(&[&too_many]))
         .unwrap_err();
+    assert!(matches!(err, ClientError::InvalidRequest(_)), "{err:?}");
+    let err = client.set_labels("l", &[13], &[&too_many]).unwrap_err();
     assert!(matches!(err, ClientError::InvalidRequest(_)), "{err:?}");
     let wide = Filter {
         any_of: (0..257).collect(),
