@@ -11,7 +11,8 @@ use std::time::{Duration, Instant};
 
 use corevec_client::{Client, ClientConfig, ClientError, Ticket};
 use corevec_proto::{
-    CreateCollection, ErrorCode, IdsRef, Metric, PayloadsRef, Request, Response, Upsert, VectorsRef,
+    CreateCollection, ErrorCode, IdsRef, LabelsRef, Metric, PayloadsRef, Request, Response, Upsert,
+    VectorsRef,
 };
 
 use crate::stats::{self, cpu_seconds, micros, Live, WorkerStats};
@@ -54,6 +55,8 @@ pub struct IngestConfig {
     pub id_offset: u64,
     /// Bytes of payload sent with every point (0: none, no payload section).
     pub payload_bytes: usize,
+    /// Row `r` gets the label `r % label_modulus` (0: no labels, no label section).
+    pub label_modulus: u64,
     /// Progress line on stderr.
     pub progress: bool,
     /// Per-request timeout.
@@ -199,13 +202,17 @@ fn ingest_worker(
             }
             let end = (start + config.batch).min(rows);
             let ids: Vec<u64> = (start..end).map(|r| config.id_offset + r as u64).collect();
+            let labels: Vec<[u64; 1]> = (start..end)
+                .map(|r| [r as u64 % config.label_modulus.max(1)])
+                .collect();
+            let labels: Vec<&[u64]> = labels.iter().map(|l| l.as_slice()).collect();
             let request = Request::Upsert(Upsert {
                 collection: &config.collection,
                 ids: IdsRef::new(&ids),
                 vectors: VectorsRef::new(data.rows_slice(start, end), dim),
                 payloads: (config.payload_bytes > 0)
                     .then(|| PayloadsRef::new(&payloads[..end - start])),
-                labels: None,
+                labels: (config.label_modulus > 0).then(|| LabelsRef::new(&labels)),
             });
             match client.submit(&request) {
                 Ok(ticket) => queue.push_back(InFlight {

@@ -12,7 +12,7 @@ use corevec_load::ingest::{self, CreateSpec, IngestConfig};
 use corevec_load::report::{write_hgrm, Report};
 use corevec_load::stats::Hardware;
 use corevec_load::truth::{ground_truth, parse_metric};
-use corevec_load::workload::{SearchSpec, Workload, WriteSpec};
+use corevec_load::workload::{LabelFilter, SearchSpec, Workload, WriteSpec};
 use corevec_load::{read_token_file, LoadError};
 use corevec_proto::SearchFlags;
 
@@ -156,6 +156,34 @@ struct SearchArgs {
     /// Ask for each hit's payload (WITH_PAYLOADS flag).
     #[arg(long)]
     with_payloads: bool,
+    #[command(flatten)]
+    filter: FilterArgs,
+}
+
+/// A label filter sent with every query (and applied by `truth`).
+#[derive(Args, Clone)]
+struct FilterArgs {
+    /// Only points with all of these labels (comma-separated).
+    #[arg(long, value_delimiter = ',')]
+    all_of: Vec<u64>,
+    /// Only points with at least one of these labels (comma-separated).
+    #[arg(long, value_delimiter = ',')]
+    any_of: Vec<u64>,
+    /// Only points with none of these labels (comma-separated).
+    #[arg(long, value_delimiter = ',')]
+    none_of: Vec<u64>,
+}
+
+impl FilterArgs {
+    /// `None` when no list was given.
+    fn filter(&self) -> Option<LabelFilter> {
+        let filter = LabelFilter {
+            all_of: self.all_of.clone(),
+            any_of: self.any_of.clone(),
+            none_of: self.none_of.clone(),
+        };
+        (filter != LabelFilter::default()).then_some(filter)
+    }
 }
 
 #[derive(Args)]
@@ -244,6 +272,9 @@ struct IngestArgs {
     /// Bytes of payload to store with every point (0: none).
     #[arg(long, default_value_t = 0)]
     payload_bytes: usize,
+    /// Give row `r` the label `r % N` (0: no labels), for filtered queries.
+    #[arg(long, default_value_t = 0)]
+    label_modulus: u64,
     /// Per-request timeout, seconds.
     #[arg(long, default_value_t = 120.0)]
     timeout: f64,
@@ -266,6 +297,12 @@ struct TruthArgs {
     /// Output .ivecs.
     #[arg(long)]
     out: PathBuf,
+    /// Base row `r` carries the label `r % N`, as `ingest --label-modulus N` stores it; with
+    /// a filter, the truth is over the matching rows only.
+    #[arg(long, default_value_t = 0)]
+    label_modulus: u64,
+    #[command(flatten)]
+    filter: FilterArgs,
     /// Threads [default: CPUs].
     #[arg(long, default_value_t = 0)]
     threads: usize,
@@ -352,6 +389,7 @@ fn search_spec(args: &SearchArgs) -> Result<SearchSpec, LoadError> {
             allow_partial: args.allow_partial,
             with_payloads: args.with_payloads,
         },
+        filter: args.filter.filter(),
         truth,
     })
 }
@@ -404,6 +442,7 @@ fn run_load(
         report.collection = Some(s.collection.clone());
         report.k = Some(s.k);
         report.with_payloads = Some(s.flags.with_payloads);
+        report.filter = s.filter.as_ref().map(|f| format!("{f:?}"));
         report.ef = Some(s.ef);
     }
     if let Workload::Mixed { write_ratio, .. } = workload {
@@ -522,6 +561,7 @@ fn run_ingest(a: &IngestArgs) -> Result<Report, LoadError> {
         depth: a.depth,
         id_offset: a.id_offset,
         payload_bytes: a.payload_bytes,
+        label_modulus: a.label_modulus,
         progress: !a.common.no_progress,
         request_timeout: secs(a.timeout, "timeout")?,
     };
@@ -561,10 +601,32 @@ fn run_truth(a: &TruthArgs) -> Result<(), LoadError> {
         a.threads
     };
     eprintln!("{}", Hardware::detect().line(threads));
-    let base = datasets::load_vectors(&a.base)?;
+    let mut base = datasets::load_vectors(&a.base)?;
     let queries = datasets::load_vectors(&a.queries)?;
     let started = Instant::now();
-    let truth = ground_truth(&base, &queries, a.k, metric, threads).map_err(LoadError::Config)?;
+    // With a filter: the truth over the matching rows, mapped back to row numbers.
+    let rows: Option<Vec<i32>> = match a.filter.filter() {
+        Some(filter) => {
+            if a.label_modulus == 0 {
+                return Err(LoadError::Config(
+                    "a filter needs --label-modulus (the labels ingest gave the rows)".into(),
+                ));
+            }
+            let rows: Vec<usize> = (0..base.rows())
+                .filter(|&r| filter.matches(&[r as u64 % a.label_modulus]))
+                .collect();
+            let data: Vec<f32> = rows.iter().flat_map(|&r| base.row(r).to_vec()).collect();
+            base = datasets::Matrix::new(base.dim(), data).map_err(LoadError::Config)?;
+            Some(rows.into_iter().map(|r| r as i32).collect())
+        }
+        None => None,
+    };
+    let mut truth =
+        ground_truth(&base, &queries, a.k, metric, threads).map_err(LoadError::Config)?;
+    if let Some(rows) = rows {
+        let mapped: Vec<i32> = truth.as_slice().iter().map(|&i| rows[i as usize]).collect();
+        truth = datasets::Matrix::new(a.k, mapped).map_err(LoadError::Config)?;
+    }
     write_ivecs(&a.out, &truth)?;
     eprintln!(
         "truth: {} queries x top-{} over {} base vectors ({:?}) in {:.2} s -> {}",

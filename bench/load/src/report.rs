@@ -84,6 +84,8 @@ pub struct Report {
     pub payload_bytes: Option<usize>,
     /// Searches asked for payloads (WITH_PAYLOADS).
     pub with_payloads: Option<bool>,
+    /// The label filter sent with every query, if any.
+    pub filter: Option<String>,
     /// Open loop: most due-but-unsent requests on one connection (client-side queueing).
     pub max_backlog: Option<u64>,
     /// CPU of corevec-load during the measured window, % of one core.
@@ -150,6 +152,7 @@ impl Report {
             vectors_per_s: None,
             payload_bytes: None,
             with_payloads: None,
+            filter: None,
             max_backlog: None,
             client_cpu_pct: None,
             server_cpu_pct: None,

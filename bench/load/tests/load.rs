@@ -356,6 +356,7 @@ fn ingest_config(addr: SocketAddr, collection: &str) -> IngestConfig {
         depth: 2,
         id_offset: 0,
         payload_bytes: 0,
+        label_modulus: 0,
         progress: false,
         request_timeout: Duration::from_secs(10),
     }
@@ -390,6 +391,7 @@ fn ingest_sends_payloads_and_queries_ask_for_them() {
             with_payloads: true,
             ..SearchFlags::default()
         },
+        filter: None,
         truth: None,
     };
     let cfg = LoadConfig {
@@ -418,6 +420,7 @@ fn recall_against_a_hand_made_truth() {
         k: 2,
         ef: 0,
         flags: SearchFlags::default(),
+        filter: None,
         truth: Some(Arc::new(truth)),
     };
     let cfg = LoadConfig {
@@ -452,6 +455,7 @@ fn mixed_load_writes_and_reads_and_grows_the_receive_buffer() {
         k: 500,
         ef: 0,
         flags: SearchFlags::default(),
+        filter: None,
         truth: None,
     };
     let workload = Workload::Mixed {
@@ -488,6 +492,7 @@ fn server_errors_are_counted_by_code() {
         k: 1,
         ef: 0,
         flags: SearchFlags::default(),
+        filter: None,
         truth: None,
     };
     let cfg = LoadConfig {
@@ -632,6 +637,96 @@ fn cli_truth_and_query_recall_end_to_end() {
     let t = corevec_datasets::read_ivecs(&gt).expect("gt");
     assert_eq!((t.rows(), t.dim()), (20, 5));
     write_ivecs(&tmp("copy.ivecs"), &t).expect("copy");
+}
+
+/// Labels from `ingest --label-modulus`, a filter on `query`, and `truth` over the matching
+/// rows: the filtered answers are exact against the filtered truth, and unfiltered answers are
+/// not (the filter is really applied).
+#[test]
+fn cli_filtered_truth_and_query_end_to_end() {
+    let server = mock_server::MockServer::start(None);
+    let base = tmp("lab_base.fvecs");
+    let queries = tmp("lab_queries.fvecs");
+    let gt = tmp("lab_gt.ivecs");
+    let b = corevec_datasets::load_vectors("synthetic:clusters:300:8:4:0.3:5").expect("b");
+    let q = corevec_datasets::load_vectors("synthetic:clusters:20:8:4:0.3:5:skip=300").expect("q");
+    write_fvecs(&base, &b).expect("base");
+    write_fvecs(&queries, &q).expect("queries");
+    let status = bin()
+        .args(["truth", "--base", base.to_str().expect("p")])
+        .args(["--queries", queries.to_str().expect("p")])
+        .args([
+            "--k",
+            "5",
+            "--metric",
+            "l2",
+            "--out",
+            gt.to_str().expect("p"),
+        ])
+        .args(["--label-modulus", "3", "--all-of", "1"])
+        .status()
+        .expect("truth");
+    assert!(status.success());
+    let t = corevec_datasets::read_ivecs(&gt).expect("gt");
+    assert!(
+        t.as_slice().iter().all(|&row| row % 3 == 1),
+        "truth rows must match"
+    );
+    let addr = server.addr.to_string();
+    let out = bin()
+        .args(["ingest", "--addr", &addr, "--collection", "lab"])
+        .args([
+            "--data",
+            base.to_str().expect("p"),
+            "--create",
+            "--metric",
+            "l2",
+        ])
+        .args([
+            "--label-modulus",
+            "3",
+            "--batch",
+            "64",
+            "--no-progress",
+            "--json",
+        ])
+        .output()
+        .expect("ingest");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let query = |filter: &[&str]| -> serde_json::Value {
+        let out = bin()
+            .args(["query", "--addr", &addr, "--collection", "lab"])
+            .args(["--queries", queries.to_str().expect("p")])
+            .args(["--truth", gt.to_str().expect("p"), "--k", "5"])
+            .args(filter)
+            .args(["--connections", "1", "--ops", "40", "--warmup", "0"])
+            .args(["--json", "--no-progress"])
+            .output()
+            .expect("query");
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        serde_json::from_str(String::from_utf8_lossy(&out.stdout).trim()).expect("json")
+    };
+    let filtered = query(&["--all-of", "1"]);
+    assert_eq!(filtered["recall_at_k"], 1.0, "{filtered}");
+    assert!(
+        filtered["filter"]
+            .as_str()
+            .is_some_and(|f| f.contains("[1]")),
+        "{filtered}"
+    );
+    let unfiltered = query(&[]);
+    assert!(
+        unfiltered["recall_at_k"].as_f64().expect("recall") < 0.9,
+        "{unfiltered}"
+    );
 }
 
 #[test]
