@@ -6,13 +6,14 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use clap::{Args, Parser, Subcommand};
+use corevec_client::Filter;
 use corevec_datasets::{self as datasets, write_ivecs};
 use corevec_load::engine::{self, LoadConfig, RunResult};
 use corevec_load::ingest::{self, CreateSpec, IngestConfig};
 use corevec_load::report::{write_hgrm, Report};
 use corevec_load::stats::Hardware;
 use corevec_load::truth::{ground_truth, parse_metric};
-use corevec_load::workload::{LabelFilter, SearchSpec, Workload, WriteSpec};
+use corevec_load::workload::{SearchSpec, Workload, WriteSpec};
 use corevec_load::{read_token_file, LoadError};
 use corevec_proto::SearchFlags;
 
@@ -176,13 +177,13 @@ struct FilterArgs {
 
 impl FilterArgs {
     /// `None` when no list was given.
-    fn filter(&self) -> Option<LabelFilter> {
-        let filter = LabelFilter {
+    fn filter(&self) -> Option<Filter> {
+        let filter = Filter {
             all_of: self.all_of.clone(),
             any_of: self.any_of.clone(),
             none_of: self.none_of.clone(),
         };
-        (filter != LabelFilter::default()).then_some(filter)
+        (filter != Filter::default()).then_some(filter)
     }
 }
 

@@ -6,9 +6,10 @@
 
 use std::sync::Arc;
 
+use corevec_client::Filter;
 use corevec_proto::{
-    ErrorCode, FilterRef, Frame, IdsRef, Opcode, Request, RequestId, Response, Search, SearchFlags,
-    Upsert, VectorsRef,
+    ErrorCode, Frame, IdsRef, Opcode, Request, RequestId, Response, Search, SearchFlags, Upsert,
+    VectorsRef,
 };
 
 use crate::truth::recall_at_k;
@@ -37,38 +38,9 @@ pub struct SearchSpec {
     /// EXACT / ALLOW_PARTIAL.
     pub flags: SearchFlags,
     /// Only points whose labels match (sent with every query).
-    pub filter: Option<LabelFilter>,
+    pub filter: Option<Filter>,
     /// Ground truth for recall (row i = query i), at least `k` wide.
     pub truth: Option<Arc<IdMatrix>>,
-}
-
-/// A SEARCH filter over labels, owned (the wire form borrows it).
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct LabelFilter {
-    /// Labels a point must all have.
-    pub all_of: Vec<u64>,
-    /// Labels of which a point must have at least one (ignored when empty).
-    pub any_of: Vec<u64>,
-    /// Labels a point must not have.
-    pub none_of: Vec<u64>,
-}
-
-impl LabelFilter {
-    /// The wire form.
-    #[must_use]
-    pub fn as_ref(&self) -> FilterRef<'_> {
-        FilterRef {
-            all_of: IdsRef::new(&self.all_of),
-            any_of: IdsRef::new(&self.any_of),
-            none_of: IdsRef::new(&self.none_of),
-        }
-    }
-
-    /// Whether a point with `labels` matches.
-    #[must_use]
-    pub fn matches(&self, labels: &[u64]) -> bool {
-        self.as_ref().matches(labels)
-    }
 }
 
 /// Writes: UPSERT batches of rows of `data`, each row with id `id_offset + row`.
@@ -228,7 +200,7 @@ impl Workload {
                 search.queries.row(q),
                 u32::try_from(search.queries.dim()).unwrap_or(u32::MAX),
             ),
-            filter: search.filter.as_ref().map(LabelFilter::as_ref),
+            filter: search.filter.as_ref().map(Filter::as_ref),
         })
         .encode(id, out)?;
         Ok(Sent {
