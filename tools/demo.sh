@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The main job on built-in defaults: build corevec, start a node with no configuration at all
 # (data in ./corevec-data, listening on 127.0.0.1:7717, every physical core), load a dataset
-# through the wire protocol, run a short query load with recall against exact ground truth,
-# print the results, and stop the node gracefully.
+# through the wire protocol (every point labelled `row % 10`), run a short query load with
+# recall against exact ground truth, then a filtered one (only points with label 3) against
+# the exact filtered truth, print the results, and stop the node gracefully.
 #
 # Dataset: the real sentence embeddings in ../shared/data/pypi-minilm-50k when present
 # (50k x 384, normalised, exact top-100 ground truth); otherwise a seeded synthetic set of
@@ -51,7 +52,8 @@ done
 
 echo "== ingest" >&2
 "$bin/corevec-load" ingest --addr "$addr" --collection "$collection" --data "$base" \
-    --create --drop-existing --metric dot --m 16 --ef-construction 200 --batch 256 --connections 4
+    --create --drop-existing --metric dot --m 16 --ef-construction 200 --batch 256 --connections 4 \
+    --label-modulus 10
 
 echo "== waiting for the background index build to finish" >&2
 # Searches are exact over not-yet-indexed vectors meanwhile, so this only affects speed.
@@ -68,6 +70,12 @@ echo "== query load: 4 connections x depth 4, 10 s, k=10, ef=64" >&2
     --truth "$truth" --k 10 --ef 64 --connections 4 --depth 4 --duration 10 --warmup 2 \
     --server-pid "$server"
 
+echo "== filtered query load: only points with label 3 (a tenth of them), 5 s" >&2
+"$bin/corevec-load" truth --base "$base" --queries "$queries" --k 10 --metric dot \
+    --label-modulus 10 --all-of 3 --out "$work/truth-label3.ivecs"
+"$bin/corevec-load" query --addr "$addr" --collection "$collection" --queries "$queries" \
+    --truth "$work/truth-label3.ivecs" --all-of 3 --k 10 --ef 64 --connections 4 --depth 4 \
+    --duration 5 --warmup 1 --server-pid "$server"
 "$bin/corevec" collection describe "$collection" --addr "$addr" || true
 echo "== stopping the node (SIGTERM: drain, sync the WAL, exit 0)" >&2
 stop_server
