@@ -404,7 +404,14 @@ pub(crate) async fn get(core: &RouterCore, g: IdsRequest<'_>) -> Result<Answer, 
                         .iter_labels()
                         .map(|l| l.map(|l| l.to_vec()).unwrap_or_default())
                         .collect();
-                    if g.with_labels && r.labels.is_none() && r.found.contains(&true) {
+                    let any_found = r.found.contains(&true);
+                    if g.with_payloads && r.payloads.is_none() && any_found {
+                        return Err(LinkError::Protocol {
+                            node: label.clone(),
+                            detail: "GET with WITH_PAYLOADS answered without payloads".into(),
+                        });
+                    }
+                    if g.with_labels && r.labels.is_none() && any_found {
                         return Err(LinkError::Protocol {
                             node: label.clone(),
                             detail: "GET with WITH_LABELS answered without labels".into(),
