@@ -1048,4 +1048,82 @@ mod tests {
             assert_eq!(got, want_ids, "{filter:?}");
         }
     }
+
+    mod filtered_search_properties {
+        use proptest::prelude::*;
+
+        use super::*;
+
+        /// Up to three labels from 0..6 (duplicates and any order, as a client may send).
+        fn labels() -> impl Strategy<Value = Vec<u64>> {
+            prop::collection::vec(0u64..6, 0..4)
+        }
+
+        fn label_list() -> impl Strategy<Value = Vec<u64>> {
+            prop::collection::vec(0u64..7, 0..3)
+        }
+
+        proptest! {
+            #![proptest_config(ProptestConfig { cases: 300, ..ProptestConfig::default() })]
+
+            /// Any points, replacements, deletions and filter: every exact way (label-list
+            /// scan, full scan, the default on a small shard) returns exactly the brute-force
+            /// filtered top-k, and the graph walk returns only live matching points (all of
+            /// them when its beam covers the graph).
+            #[test]
+            fn filtered_search_matches_brute_force(
+                points in prop::collection::vec((0u64..60, labels()), 1..120),
+                deletes in prop::collection::vec(0u64..60, 0..20),
+                all_of in label_list(),
+                any_of in label_list(),
+                none_of in label_list(),
+                indexed in 0usize..120,
+            ) {
+                let mut s = Shard::new(
+                    &CollectionSpec::new("p", 2, Metric::L2).with_shards(1),
+                    0,
+                )
+                .unwrap();
+                let mut model: HashMap<u64, (Vec<f32>, Vec<u64>)> = HashMap::new();
+                for (n, (id, labels)) in points.iter().enumerate() {
+                    let vector = vec![n as f32 * 0.37 % 5.0, (n as f32 * 1.3).sin()];
+                    let stored = crate::filter::normalize_labels(labels).unwrap();
+                    s.upsert_point(*id, &vector, b"", &stored).unwrap();
+                    model.insert(*id, (vector, stored));
+                }
+                for id in &deletes {
+                    prop_assert_eq!(s.delete(*id), model.remove(id).is_some());
+                }
+                for _ in 0..indexed {
+                    s.index_next();
+                }
+                let filter = Filter { all_of, any_of, none_of }.normalized().unwrap();
+                let query = [1.0f32, 0.25];
+                let mut truth: Vec<(f32, u64)> = model
+                    .iter()
+                    .filter(|(_, (_, labels))| filter.matches(labels))
+                    .map(|(&id, (v, _))| (s.metric.distance(&query, v), id))
+                    .collect();
+                truth.sort_by(|a, b| a.partial_cmp(b).unwrap());
+                truth.truncate(5);
+                let want: Vec<u64> = truth.iter().map(|&(_, id)| id).collect();
+                for path in [FilterPath::Auto, FilterPath::Scan, FilterPath::FullScan] {
+                    let got: Vec<u64> = s
+                        .search_filtered_by(&query, 5, 64, &filter, path)
+                        .iter()
+                        .map(|n| n.id)
+                        .collect();
+                    prop_assert_eq!(&got, &want, "{:?} {:?}", path, filter);
+                }
+                let graph = s.search_filtered_by(&query, 5, 500, &filter, FilterPath::Graph);
+                for hit in &graph {
+                    let point = model.get(&hit.id);
+                    prop_assert!(point.is_some_and(|(_, labels)| filter.matches(labels)));
+                }
+                // A beam wider than the graph reaches every indexed match.
+                let got: Vec<u64> = graph.iter().map(|n| n.id).collect();
+                prop_assert_eq!(&got, &want, "graph {:?}", filter);
+            }
+        }
+    }
 }
