@@ -11,7 +11,7 @@
 use std::path::PathBuf;
 use std::time::Instant;
 
-use corevec_datasets::load_texmex;
+use corevec_datasets::{load_texmex, load_vectors};
 use corevec_engine::distance::Metric;
 use corevec_engine::shard::{FilterPath, Shard};
 use corevec_engine::{CollectionSpec, Filter, IndexParams};
@@ -26,8 +26,15 @@ use crate::truth::{ground_truth, recall};
 #[derive(clap::Args)]
 pub struct FilterArgs {
     /// TEXMEX directory with base.fvecs and query.fvecs.
+    #[arg(long, required_unless_present = "base", conflicts_with = "base")]
+    data: Option<PathBuf>,
+    /// Instead of `--data`: the base vectors as a dataset spec (a .fvecs/.npy path or
+    /// `synthetic:clusters:N:DIM:CLUSTERS:SPREAD:SEED`, as corevec-load takes them).
+    #[arg(long, requires = "query")]
+    base: Option<String>,
+    /// With `--base`: the query vectors as a dataset spec.
     #[arg(long)]
-    data: PathBuf,
+    query: Option<String>,
     /// Use only the first N base vectors.
     #[arg(long)]
     limit: Option<usize>,
@@ -77,12 +84,22 @@ pub fn run(args: &FilterArgs) -> Result<(), Box<dyn std::error::Error>> {
     if let Some(s) = args.selectivity.iter().find(|s| !(0.0..=1.0).contains(*s)) {
         return Err(format!("--selectivity {s} is not a fraction").into());
     }
-    let texmex = load_texmex(&args.data)?;
-    let mut base = texmex.base;
+    let (name, mut base, mut queries) = match (&args.data, &args.base, &args.query) {
+        (Some(dir), _, _) => {
+            let texmex = load_texmex(dir)?;
+            let name = dir.file_name().map(|n| n.to_string_lossy().into_owned());
+            (name, texmex.base, texmex.queries)
+        }
+        (None, Some(base), Some(query)) => (
+            Some(base.clone()),
+            load_vectors(base)?,
+            load_vectors(query)?,
+        ),
+        _ => return Err("--data DIR or --base SPEC --query SPEC".into()),
+    };
     if let Some(limit) = args.limit {
         base.truncate(limit.min(base.rows()));
     }
-    let mut queries = texmex.queries;
     queries.truncate(args.queries.min(queries.rows()));
     let dim = base.dim();
     let spec = CollectionSpec::new("bench", dim, args.metric)
@@ -120,7 +137,7 @@ pub fn run(args: &FilterArgs) -> Result<(), Box<dyn std::error::Error>> {
                 pass: &Pass| {
         print_json(&json!({
             "bench": "filter",
-            "data": args.data.file_name().map(|n| n.to_string_lossy().into_owned()),
+            "data": name,
             "points": base.rows(),
             "selectivity": selectivity,
             "matching": matching,

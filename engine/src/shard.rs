@@ -314,14 +314,16 @@ impl Shard {
     /// Costs are counted in distance computations. A filtered graph walk visits about
     /// `ef / selectivity` points before its results fill, so it costs about
     /// `F · ef · live / matching`; a label-list scan costs one distance per listed slot; a
-    /// full scan one per matching point plus a cheap label check per slot (counted as a
-    /// quarter of a distance). `matching` comes from checking the whole filter on up to 64
-    /// evenly spaced slots of the list (or of the shard), so filters whose labels are common
-    /// but rarely together, or that exclude almost everything, are not sent down the graph.
-    /// With one label the rule is `candidates² <= F · ef · live`, measured by
-    /// `corevec-bench filter` (bench/RESULTS.md, "Filtered search").
+    /// full scan one per matching point plus a label check per slot. `matching` comes from
+    /// checking the whole filter on evenly spaced slots of the list (or of the shard; see
+    /// `estimate_matching`), so filters whose labels are common but rarely together, or that
+    /// exclude almost everything, are not sent down the graph. With one label the rule is
+    /// `candidates² <= F · ef · live`. Both constants are measured by `corevec-bench filter`
+    /// (bench/RESULTS.md, "Filtered search"): F on 384-d and 128-d data, and the label check
+    /// at ~7 ns against ~0.2 ns per dimension for a distance, so `dim / 32` checks cost one
+    /// distance.
     pub fn filter_plan(&self, filter: &Filter, ef: usize) -> FilterPath {
-        const LABEL_CHECKS_PER_DISTANCE: f64 = 4.0;
+        let label_checks_per_distance = (self.vectors.dim() as f64 / 32.0).max(1.0);
         let candidates = self.filter_candidates(filter);
         if self.vectors.used_bytes() <= EXACT_SEARCH_BYTES_MAX || self.index.is_empty() {
             return if candidates.is_some() {
@@ -342,7 +344,7 @@ impl Shard {
             Some(_) => FilterPath::Graph,
             None => {
                 let matching = self.estimate_matching(filter);
-                let full_scan = matching + f64::from(self.slots()) / LABEL_CHECKS_PER_DISTANCE;
+                let full_scan = matching + f64::from(self.slots()) / label_checks_per_distance;
                 if full_scan <= graph_cost(matching) {
                     FilterPath::FullScan
                 } else {
@@ -352,11 +354,14 @@ impl Shard {
         }
     }
 
-    /// Live points matching `filter`, estimated from up to 64 evenly spaced slots of the
-    /// filter's label lists (as [`Self::scan_postings`] would visit them), or of the whole
-    /// shard when it has none. No hit in the sample estimates half a sample's worth.
+    /// Live points matching `filter`, estimated from 256 evenly spaced slots of the filter's
+    /// label lists (as [`Self::scan_postings`] would visit them), or of the whole shard when
+    /// it has none; when fewer than 8 of those match, from 2,048 (tens of µs of label checks)
+    /// so a rare match is counted, not guessed. No hit estimates half a sample's worth.
     fn estimate_matching(&self, filter: &Filter) -> f64 {
-        const SAMPLES: usize = 64;
+        const SAMPLES: usize = 256;
+        const SAMPLES_WIDE: usize = 2048;
+        const HITS_ENOUGH: usize = 8;
         let lists: Vec<&[u32]> = match filter
             .all_of
             .iter()
@@ -374,8 +379,7 @@ impl Shard {
         } else {
             lists.iter().map(|list| list.len()).sum()
         };
-        let samples = population.min(SAMPLES);
-        if samples == 0 {
+        if population == 0 {
             return 0.0;
         }
         let slot_at = |mut i: usize| -> u32 {
@@ -390,9 +394,17 @@ impl Shard {
             }
             unreachable!("sample index within the lists")
         };
-        let hits = (0..samples)
-            .filter(|&j| self.selects(filter, slot_at(j * population / samples)))
-            .count();
+        let count_hits = |samples: usize| {
+            (0..samples)
+                .filter(|&j| self.selects(filter, slot_at(j * population / samples)))
+                .count()
+        };
+        let mut samples = population.min(SAMPLES);
+        let mut hits = count_hits(samples);
+        if hits < HITS_ENOUGH && population > samples {
+            samples = population.min(SAMPLES_WIDE);
+            hits = count_hits(samples);
+        }
         let hits = if hits == 0 { 0.5 } else { hits as f64 };
         hits / samples as f64 * population as f64
     }
