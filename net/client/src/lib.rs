@@ -349,6 +349,18 @@ impl Client {
         Ok(self.connection()?.hello().features & FEATURE_LABELS != 0)
     }
 
+    fn check_labels(
+        &self,
+        ids: &[u64],
+        labels: &[&[u64]],
+        mismatch: &'static str,
+    ) -> Result<(), ClientError> {
+        if labels.len() != ids.len() {
+            return Err(invalid(mismatch));
+        }
+        self.require_labels()
+    }
+
     fn require_labels(&self) -> Result<(), ClientError> {
         if self.supports_labels()? {
             Ok(())
@@ -419,12 +431,11 @@ impl Client {
             )?;
         }
         if let Some(labels) = labels {
-            if labels.len() != ids.len() {
-                return Err(invalid(
-                    "upsert_points needs exactly one label list per id (labels.len() != ids.len())",
-                ));
-            }
-            self.require_labels()?;
+            self.check_labels(
+                ids,
+                labels,
+                "upsert_points needs exactly one label list per id (labels.len() != ids.len())",
+            )?;
         }
         self.upsert_request(
             collection,
@@ -592,12 +603,11 @@ impl Client {
         ids: &[u64],
         labels: &[&[u64]],
     ) -> Result<WriteAck, ClientError> {
-        if labels.len() != ids.len() {
-            return Err(invalid(
-                "set_labels needs exactly one label list per id (labels.len() != ids.len())",
-            ));
-        }
-        self.require_labels()?;
+        self.check_labels(
+            ids,
+            labels,
+            "set_labels needs exactly one label list per id (labels.len() != ids.len())",
+        )?;
         let request = Request::SetLabels(SetLabels {
             collection,
             ids: IdsRef::new(ids),
