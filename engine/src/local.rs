@@ -23,7 +23,7 @@ use corevec_storage::{DmaDirectory, Durability, ShardStore, WalConfig, WalRecord
 
 use crate::collection::{self, CollectionSpec, EF_MAX, K_MAX};
 use crate::error::{Error, Result};
-use crate::filter::{normalize_labels, Filter, LABELS_PER_POINT_MAX};
+use crate::filter::{normalize_labels, Filter};
 use crate::mesh::{MeshMessage, MeshPort, QueryBatch, ShardRequest, ShardResponse};
 use crate::persist;
 use crate::rt::{self, Receivers, Semaphore, TaskQueues};
@@ -1450,8 +1450,8 @@ fn check_batch(len: usize) -> Result<()> {
     Ok(())
 }
 
-/// Checks one payload per id, none over [`PAYLOAD_BYTES_MAX`].
-/// One normalized label list per id (see [`crate::filter::normalize_labels`]).
+/// One normalized label list per id (see [`crate::filter::normalize_labels`]); an error
+/// names the point.
 fn normalize_label_lists(ids: usize, labels: &[&[u64]]) -> Result<Vec<Vec<u64>>> {
     if labels.len() != ids {
         return Err(Error::InvalidArgument(format!(
@@ -1463,17 +1463,17 @@ fn normalize_label_lists(ids: usize, labels: &[&[u64]]) -> Result<Vec<Vec<u64>>>
         .iter()
         .enumerate()
         .map(|(index, labels)| {
-            if labels.len() > LABELS_PER_POINT_MAX {
-                return Err(Error::InvalidArgument(format!(
-                    "point {index} has {} labels; at most {LABELS_PER_POINT_MAX}",
-                    labels.len()
-                )));
-            }
-            normalize_labels(labels)
+            normalize_labels(labels).map_err(|e| match e {
+                Error::InvalidArgument(reason) => {
+                    Error::InvalidArgument(format!("point {index}: {reason}"))
+                }
+                other => other,
+            })
         })
         .collect()
 }
 
+/// Checks one payload per id, none over [`PAYLOAD_BYTES_MAX`].
 fn validate_payloads(ids: usize, payloads: &[&[u8]]) -> Result<()> {
     if payloads.len() != ids {
         return Err(Error::InvalidArgument(format!(
