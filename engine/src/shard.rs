@@ -287,7 +287,7 @@ impl Shard {
         if filter.is_empty() {
             return self.search(query, k, ef);
         }
-        let has_lists = self.filter_candidates(filter).is_some();
+        let has_lists = self.candidate_lists(filter).is_some();
         let path = match path {
             FilterPath::Scan if !has_lists => self.filter_plan(filter, ef),
             FilterPath::Graph if self.index.is_empty() => self.filter_plan(filter, ef),
@@ -324,7 +324,8 @@ impl Shard {
     /// distance.
     pub fn filter_plan(&self, filter: &Filter, ef: usize) -> FilterPath {
         let label_checks_per_distance = (self.vectors.dim() as f64 / 32.0).max(1.0);
-        let candidates = self.filter_candidates(filter);
+        let lists = self.candidate_lists(filter);
+        let candidates = lists.as_deref().map(listed_slots);
         if self.vectors.used_bytes() <= EXACT_SEARCH_BYTES_MAX || self.index.is_empty() {
             return if candidates.is_some() {
                 FilterPath::Scan
@@ -338,12 +339,15 @@ impl Shard {
         match candidates {
             // Even if every listed point matches, the scan is the cheaper: no need to sample.
             Some(listed) if listed as f64 <= graph_cost(listed as f64) => FilterPath::Scan,
-            Some(listed) if listed as f64 <= graph_cost(self.estimate_matching(filter)) => {
+            Some(listed)
+                if listed as f64
+                    <= graph_cost(self.estimate_matching(filter, lists.as_deref())) =>
+            {
                 FilterPath::Scan
             }
             Some(_) => FilterPath::Graph,
             None => {
-                let matching = self.estimate_matching(filter);
+                let matching = self.estimate_matching(filter, None);
                 let full_scan = matching + f64::from(self.slots()) / label_checks_per_distance;
                 if full_scan <= graph_cost(matching) {
                     FilterPath::FullScan
@@ -354,39 +358,23 @@ impl Shard {
         }
     }
 
-    /// Live points matching `filter`, estimated from 256 evenly spaced slots of the filter's
-    /// label lists (as [`Self::scan_postings`] would visit them), or of the whole shard when
-    /// it has none; when fewer than 8 of those match, from 2,048 (tens of µs of label checks)
+    /// Live points matching `filter`, estimated from 256 evenly spaced slots of its candidate
+    /// `lists` (as [`Self::scan_postings`] would visit them), or of the whole shard when it
+    /// has none; when fewer than 8 of those match, from 2,048 (tens of µs of label checks)
     /// so a rare match is counted, not guessed. No hit estimates half a sample's worth.
-    fn estimate_matching(&self, filter: &Filter) -> f64 {
+    fn estimate_matching(&self, filter: &Filter, lists: Option<&[&[u32]]>) -> f64 {
         const SAMPLES: usize = 256;
         const SAMPLES_WIDE: usize = 2048;
         const HITS_ENOUGH: usize = 8;
-        let lists: Vec<&[u32]> = match filter
-            .all_of
-            .iter()
-            .min_by_key(|&&label| self.postings.slots(label).len())
-        {
-            Some(&label) => vec![self.postings.slots(label)],
-            None => filter
-                .any_of
-                .iter()
-                .map(|&label| self.postings.slots(label))
-                .collect(),
-        };
-        let population = if lists.is_empty() {
-            self.slots() as usize
-        } else {
-            lists.iter().map(|list| list.len()).sum()
-        };
+        let population = lists.map_or(self.slots() as usize, listed_slots);
         if population == 0 {
             return 0.0;
         }
         let slot_at = |mut i: usize| -> u32 {
-            if lists.is_empty() {
+            let Some(lists) = lists else {
                 return i as u32;
-            }
-            for list in &lists {
+            };
+            for list in lists {
                 if i < list.len() {
                     return list[i];
                 }
@@ -409,31 +397,28 @@ impl Shard {
         hits / samples as f64 * population as f64
     }
 
-    /// How many slots [`Self::scan_postings`] would visit for `filter`: the shortest list of
-    /// its `all_of` labels, else the sum of its `any_of` lists; `None` when it has neither
+    /// The label lists [`Self::scan_postings`] visits for `filter`: the shortest list of its
+    /// `all_of` labels, else one list per `any_of` label, in order; `None` when it has neither
     /// (only `none_of`: every point may match).
-    fn filter_candidates(&self, filter: &Filter) -> Option<usize> {
-        if !filter.all_of.is_empty() {
-            return filter
-                .all_of
+    fn candidate_lists(&self, filter: &Filter) -> Option<Vec<&[u32]>> {
+        if let Some(&label) = filter
+            .all_of
+            .iter()
+            .min_by_key(|&&label| self.postings.slots(label).len())
+        {
+            return Some(vec![self.postings.slots(label)]);
+        }
+        (!filter.any_of.is_empty()).then(|| {
+            filter
+                .any_of
                 .iter()
-                .map(|&label| self.postings.slots(label).len())
-                .min();
-        }
-        if !filter.any_of.is_empty() {
-            return Some(
-                filter
-                    .any_of
-                    .iter()
-                    .map(|&label| self.postings.slots(label).len())
-                    .sum(),
-            );
-        }
-        None
+                .map(|&label| self.postings.slots(label))
+                .collect()
+        })
     }
 
     /// Exact search over the slots listed for the filter's `all_of` (the shortest list) or
-    /// `any_of` labels; the caller checked [`Self::filter_candidates`] is `Some`.
+    /// `any_of` labels; the caller checked [`Self::candidate_lists`] is `Some`.
     fn scan_postings(&self, query: &[f32], filter: &Filter, top: &mut TopK) {
         let mut consider = |slot: u32| {
             if self.selects(filter, slot) {
@@ -446,20 +431,19 @@ impl Shard {
                 }
             }
         };
-        if let Some(&label) = filter
-            .all_of
-            .iter()
-            .min_by_key(|&&label| self.postings.slots(label).len())
-        {
-            self.postings.slots(label).iter().for_each(|&s| consider(s));
-            return;
-        }
-        debug_assert!(!filter.any_of.is_empty());
-        for (j, &label) in filter.any_of.iter().enumerate() {
-            for &slot in self.postings.slots(label) {
-                // A point with several of the labels is considered once, under the first.
+        let lists = self.candidate_lists(filter).unwrap_or_default();
+        debug_assert!(!lists.is_empty(), "a scan needs label lists");
+        for (j, list) in lists.into_iter().enumerate() {
+            // With `any_of` lists, a point carrying several of the labels is considered once,
+            // under the first (an `all_of` list is the only one: nothing comes before it).
+            let earlier = if filter.all_of.is_empty() {
+                &filter.any_of[..j]
+            } else {
+                &[]
+            };
+            for &slot in list {
                 let labels = self.labels.get(slot);
-                if filter.any_of[..j]
+                if earlier
                     .iter()
                     .all(|other| labels.binary_search(other).is_err())
                 {
@@ -788,6 +772,11 @@ impl Shard {
             ..ShardStats::default()
         }
     }
+}
+
+/// Slots in `lists` together (a slot in several counts once per list).
+fn listed_slots(lists: &[&[u32]]) -> usize {
+    lists.iter().map(|list| list.len()).sum()
 }
 
 /// Id → slot of every slot whose tombstone bit is clear.
