@@ -1334,22 +1334,83 @@ fn set_payload_encoder_refuses_bad_requests() {
     assert!(out.is_empty(), "failed encodes leave the buffer unchanged");
 }
 
-#[test]
-fn set_payload_decode_errors() {
-    let op = Opcode::SetPayload;
-    let payloads: [&[u8]; 2] = [br#"{"a":1}"#, b""];
-    let body = body_of(&set_payload(&[1, 7], &payloads));
-    assert!(Request::decode(op, &body).is_ok());
+/// The checks SET_PAYLOAD and SET_LABELS share (`count | reserved | NAME | ids | section`,
+/// answered by a WRITE_ACK): on a valid two-id `body`, a non-zero reserved field, an absurd
+/// or disagreeing count, a bad name, and the acknowledgement's layout (built by `ack`).
+fn ids_write_header_and_ack_checks(
+    op: Opcode,
+    body: &[u8],
+    reserved: &'static str,
+    ack: fn(WriteAck) -> Response<'static>,
+) {
+    let body = body.to_vec();
     // Reserved field non-zero: Malformed, whichever byte.
     for at in 4..8 {
         let mut bad = body.clone();
         bad[at] = 1;
         assert_eq!(
             Request::decode(op, &bad),
-            Err(Error::Malformed("set_payload reserved")),
+            Err(Error::Malformed(reserved)),
             "byte {at}"
         );
     }
+    // Absurd count: refused before slicing or allocating.
+    let mut absurd = body.clone();
+    absurd[0..4].copy_from_slice(&u32::MAX.to_le_bytes());
+    assert_eq!(
+        Request::decode(op, &absurd),
+        Err(Error::BatchTooLarge {
+            count: u32::MAX,
+            max: BATCH_IDS_MAX
+        })
+    );
+    // A count that disagrees with the bytes present.
+    let mut more = body.clone();
+    more[0..4].copy_from_slice(&3u32.to_le_bytes());
+    assert!(matches!(
+        Request::decode(op, &more),
+        Err(Error::Malformed(_))
+    ));
+    // Bad collection name.
+    let mut bad_name = body.clone();
+    bad_name[9] = b' ';
+    assert!(matches!(
+        Request::decode(op, &bad_name),
+        Err(Error::InvalidArgument(_))
+    ));
+    // The response is a WRITE_ACK: 16 bytes exactly, flags checked.
+    let expected = ack(WriteAck {
+        count: 2,
+        lsn: Some(5),
+    });
+    let mut ack = Vec::new();
+    expected.encode_body(&mut ack).expect("encode");
+    assert_eq!(Response::decode(op, &ack), Ok(expected));
+    assert!(matches!(
+        Response::decode(op, &ack[..15]),
+        Err(Error::Malformed(_))
+    ));
+    let mut long_ack = ack.clone();
+    long_ack.push(0);
+    assert_eq!(
+        Response::decode(op, &long_ack),
+        Err(Error::Malformed("trailing bytes after body"))
+    );
+    let mut bad_flags = ack.clone();
+    bad_flags[4] = 2;
+    assert_eq!(
+        Response::decode(op, &bad_flags),
+        Err(Error::Malformed("write ack flags"))
+    );
+}
+
+#[test]
+fn set_payload_decode_errors() {
+    let op = Opcode::SetPayload;
+    let payloads: [&[u8]; 2] = [br#"{"a":1}"#, b""];
+    let body = body_of(&set_payload(&[1, 7], &payloads));
+    assert!(Request::decode(op, &body).is_ok());
+    ids_write_header_and_ack_checks(op, &body, "set_payload reserved", Response::SetPayload);
     // The payload section is mandatory: a body that ends after the ids is refused.
     let ids_end = 16 + 16;
     assert_eq!(
@@ -1394,61 +1455,6 @@ fn set_payload_decode_errors() {
             "byte {at}"
         );
     }
-    // Absurd count: refused before slicing or allocating.
-    let mut absurd = body.clone();
-    absurd[0..4].copy_from_slice(&u32::MAX.to_le_bytes());
-    assert_eq!(
-        Request::decode(op, &absurd),
-        Err(Error::BatchTooLarge {
-            count: u32::MAX,
-            max: BATCH_IDS_MAX
-        })
-    );
-    // A count that disagrees with the bytes present.
-    let mut more = body.clone();
-    more[0..4].copy_from_slice(&3u32.to_le_bytes());
-    assert!(matches!(
-        Request::decode(op, &more),
-        Err(Error::Malformed(_))
-    ));
-    // Bad collection name.
-    let mut bad_name = body.clone();
-    bad_name[9] = b' ';
-    assert!(matches!(
-        Request::decode(op, &bad_name),
-        Err(Error::InvalidArgument(_))
-    ));
-    // The response is a WRITE_ACK: 16 bytes exactly, flags checked.
-    let mut ack = Vec::new();
-    Response::SetPayload(WriteAck {
-        count: 2,
-        lsn: Some(5),
-    })
-    .encode_body(&mut ack)
-    .expect("encode");
-    assert_eq!(
-        Response::decode(op, &ack),
-        Ok(Response::SetPayload(WriteAck {
-            count: 2,
-            lsn: Some(5)
-        }))
-    );
-    assert!(matches!(
-        Response::decode(op, &ack[..15]),
-        Err(Error::Malformed(_))
-    ));
-    let mut long_ack = ack.clone();
-    long_ack.push(0);
-    assert_eq!(
-        Response::decode(op, &long_ack),
-        Err(Error::Malformed("trailing bytes after body"))
-    );
-    let mut bad_flags = ack.clone();
-    bad_flags[4] = 2;
-    assert_eq!(
-        Response::decode(op, &bad_flags),
-        Err(Error::Malformed("write ack flags"))
-    );
 }
 
 #[test]
@@ -2261,16 +2267,7 @@ fn set_labels_decode_errors() {
     let body = body_of(&set_labels(&[1, 7], &labels));
     assert_eq!(body.len(), 56);
     assert!(Request::decode(op, &body).is_ok());
-    // Reserved field non-zero: Malformed, whichever byte.
-    for at in 4..8 {
-        let mut bad = body.clone();
-        bad[at] = 1;
-        assert_eq!(
-            Request::decode(op, &bad),
-            Err(Error::Malformed("set_labels reserved")),
-            "byte {at}"
-        );
-    }
+    ids_write_header_and_ack_checks(op, &body, "set_labels reserved", Response::SetLabels);
     // The label section is mandatory: a body that ends after the ids is refused.
     let ids_end = 16 + 16;
     assert_eq!(
@@ -2326,61 +2323,6 @@ fn set_labels_decode_errors() {
             "byte {at}"
         );
     }
-    // Absurd count: refused before slicing or allocating.
-    let mut absurd = body.clone();
-    absurd[0..4].copy_from_slice(&u32::MAX.to_le_bytes());
-    assert_eq!(
-        Request::decode(op, &absurd),
-        Err(Error::BatchTooLarge {
-            count: u32::MAX,
-            max: BATCH_IDS_MAX
-        })
-    );
-    // A count that disagrees with the bytes present.
-    let mut more_ids = body.clone();
-    more_ids[0..4].copy_from_slice(&3u32.to_le_bytes());
-    assert!(matches!(
-        Request::decode(op, &more_ids),
-        Err(Error::Malformed(_))
-    ));
-    // Bad collection name.
-    let mut bad_name = body.clone();
-    bad_name[9] = b' ';
-    assert!(matches!(
-        Request::decode(op, &bad_name),
-        Err(Error::InvalidArgument(_))
-    ));
-    // The response is a WRITE_ACK: 16 bytes exactly, flags checked.
-    let mut ack = Vec::new();
-    Response::SetLabels(WriteAck {
-        count: 2,
-        lsn: Some(5),
-    })
-    .encode_body(&mut ack)
-    .expect("encode");
-    assert_eq!(
-        Response::decode(op, &ack),
-        Ok(Response::SetLabels(WriteAck {
-            count: 2,
-            lsn: Some(5)
-        }))
-    );
-    assert!(matches!(
-        Response::decode(op, &ack[..15]),
-        Err(Error::Malformed(_))
-    ));
-    let mut long_ack = ack.clone();
-    long_ack.push(0);
-    assert_eq!(
-        Response::decode(op, &long_ack),
-        Err(Error::Malformed("trailing bytes after body"))
-    );
-    let mut bad_flags = ack.clone();
-    bad_flags[4] = 2;
-    assert_eq!(
-        Response::decode(op, &bad_flags),
-        Err(Error::Malformed("write ack flags"))
-    );
 }
 
 #[test]
