@@ -18,7 +18,10 @@ use corevec_storage::WalConfig;
 
 use crate::collection::CollectionSpec;
 use crate::error::{Error, Result};
-use crate::local::{CollectionInfo, Durable, LocalEngine, Point, SearchRequest, SearchResults};
+use crate::local::{
+    CollectionInfo, Durable, LocalEngine, Point, ScrollPage, ScrollRequest, SearchRequest,
+    SearchResults,
+};
 use crate::mesh::{MeshMessage, MeshPort, MESH_CREDITS_DEFAULT};
 use crate::rt::{self, MeshBuilder};
 use crate::shard::CompactionPolicy;
@@ -474,6 +477,15 @@ impl Engine {
     pub fn search(&self, name: &str, request: SearchRequest) -> Result<Vec<Vec<Neighbor>>> {
         let name = name.to_owned();
         self.call(move |local| async move { local.search(&name, request).await })
+    }
+
+    /// Lists a page of the collection's points in ascending id order.
+    ///
+    /// # Errors
+    /// See [`LocalEngine::scroll`].
+    pub fn scroll(&self, name: &str, request: ScrollRequest) -> Result<ScrollPage> {
+        let name = name.to_owned();
+        self.call(move |local| async move { local.scroll(&name, request).await })
     }
 
     /// Snapshots one collection (or all) on every core.

@@ -37,6 +37,8 @@ use crate::topk::{self, Neighbor, TopK};
 pub const BATCH_MAX: usize = 65_536;
 /// Most query vectors in one search call.
 pub const QUERIES_MAX: usize = 4096;
+/// Most points in one scroll page.
+pub const SCROLL_LIMIT_MAX: usize = 4096;
 /// `ef` used when a search does not say (raised to `k` when smaller).
 pub const EF_DEFAULT: usize = 64;
 const CATALOG_CORE: usize = 0;
@@ -94,6 +96,33 @@ pub struct Point {
     pub payload: Vec<u8>,
     /// Its labels, sorted (empty when it has none).
     pub labels: Vec<u64>,
+}
+
+/// A page of a collection's points in ascending id order (see [`LocalEngine::scroll`]).
+#[derive(Clone, Debug, PartialEq)]
+pub struct ScrollRequest {
+    /// The smallest id the page may hold.
+    pub start_id: u64,
+    /// Most points in the page, 1..=[`SCROLL_LIMIT_MAX`].
+    pub limit: usize,
+    /// Only points whose labels match it; `None`: every point.
+    pub filter: Option<Filter>,
+    /// Fill each point's vector (else it is left empty).
+    pub with_vectors: bool,
+    /// Fill each point's payload (else it is left empty).
+    pub with_payloads: bool,
+    /// Fill each point's labels (else they are left empty).
+    pub with_labels: bool,
+}
+
+/// The answer to a [`ScrollRequest`].
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ScrollPage {
+    /// Up to `limit` points, ids strictly ascending, all `>= start_id`.
+    pub points: Vec<(u64, Point)>,
+    /// More points may follow the last one: ask again from its id + 1. Never set on an
+    /// empty page, nor when the last id is `u64::MAX`.
+    pub more: bool,
 }
 
 /// The answer to a search: per query, the hits best first, and when asked for, each hit's
@@ -923,6 +952,54 @@ impl LocalEngine {
         Ok(ids.iter().map(|id| found.get(id).cloned()).collect())
     }
 
+    /// A page of the collection's live points in ascending id order: the smallest
+    /// `request.limit` ids `>= request.start_id` (matching the filter, when given) over every
+    /// shard, and whether more follow. Paging is stateless: ask for the next page from the
+    /// last id + 1. A point that exists for a whole scroll and keeps its id is listed exactly
+    /// once; one written or deleted meanwhile may or may not be.
+    ///
+    /// Each shard makes one pass over its id map per page (see [`Shard::scroll`]).
+    ///
+    /// # Errors
+    /// `CollectionNotFound`, `InvalidArgument` (limit out of range, a bad filter), `Busy`, or
+    /// a core's failure.
+    pub async fn scroll(self: &Rc<Self>, name: &str, request: ScrollRequest) -> Result<ScrollPage> {
+        let _in_flight = self.enter()?;
+        let collection = self.collection(name)?;
+        if request.limit == 0 || request.limit > SCROLL_LIMIT_MAX {
+            return Err(Error::InvalidArgument(format!(
+                "scroll limit {} out of range 1..={SCROLL_LIMIT_MAX}",
+                request.limit
+            )));
+        }
+        let limit = request.limit;
+        let request = ScrollRequest {
+            filter: request.filter.map(Filter::normalized).transpose()?,
+            ..request
+        };
+        let requests = self
+            .cores_of(collection.spec.shards)
+            .map(|core| {
+                (
+                    core,
+                    ShardRequest::Scroll {
+                        collection: name.to_owned(),
+                        request: request.clone(),
+                    },
+                )
+            })
+            .collect();
+        let pages = self
+            .fan_out(requests)
+            .await?
+            .into_iter()
+            .filter_map(|r| match r {
+                ShardResponse::Page(page) => Some(page),
+                _ => None,
+            });
+        Ok(merge_pages(pages, limit))
+    }
+
     /// Searches every shard and merges: per query, the `k` nearest live vectors, best first,
     /// ties broken by id.
     ///
@@ -1331,6 +1408,17 @@ impl LocalEngine {
                     .collect();
                 Ok(ShardResponse::Points(found))
             }
+            ShardRequest::Scroll {
+                collection,
+                request,
+            } => {
+                let collection = self.collection(&collection)?;
+                let pages = collection
+                    .shards
+                    .iter()
+                    .map(|local| scroll_shard(&local.shard.borrow(), &request));
+                Ok(ShardResponse::Page(merge_pages(pages, request.limit)))
+            }
             ShardRequest::Search(batch) => {
                 let collection = self.collection(&batch.collection)?;
                 let (lists, payloads) = search_local(&collection, &batch).await;
@@ -1439,6 +1527,59 @@ async fn snapshot_shard(collection: &Rc<LocalCollection>, index: usize) -> Resul
             elapsed_ms = started.elapsed().as_millis() as u64, "snapshot written");
     }
     result
+}
+
+/// One shard's part of a scroll page, with the parts of each point `request` asks for.
+fn scroll_shard(shard: &Shard, request: &ScrollRequest) -> ScrollPage {
+    let (ids, more) = shard.scroll(request.start_id, request.limit, request.filter.as_ref());
+    let points = ids
+        .into_iter()
+        .map(|id| {
+            let (vector, payload) = shard
+                .get_with_payload(id)
+                .expect("an id Shard::scroll listed is live");
+            let point = Point {
+                vector: if request.with_vectors {
+                    vector.to_vec()
+                } else {
+                    Vec::new()
+                },
+                payload: if request.with_payloads {
+                    payload.to_vec()
+                } else {
+                    Vec::new()
+                },
+                labels: match (request.with_labels, shard.labels(id)) {
+                    (true, Some(labels)) => labels.to_vec(),
+                    _ => Vec::new(),
+                },
+            };
+            (id, point)
+        })
+        .collect();
+    ScrollPage { points, more }
+}
+
+/// Merges pages of disjoint id sets (shards) into the page of their union: the smallest
+/// `limit` ids, and `more` when a part had more or points were cut.
+fn merge_pages(pages: impl IntoIterator<Item = ScrollPage>, limit: usize) -> ScrollPage {
+    let mut merged = ScrollPage::default();
+    for page in pages {
+        merged.more |= page.more;
+        merged.points.extend(page.points);
+    }
+    merged.points.sort_unstable_by_key(|(id, _)| *id);
+    debug_assert!(
+        merged.points.windows(2).all(|pair| pair[0].0 < pair[1].0),
+        "an id listed by two shards"
+    );
+    if merged.points.len() > limit {
+        merged.points.truncate(limit);
+        merged.more = true;
+    }
+    // Nothing can follow u64::MAX; an empty page has nothing to continue from.
+    merged.more &= merged.points.last().is_some_and(|(id, _)| *id < u64::MAX);
+    merged
 }
 
 fn check_batch(len: usize) -> Result<()> {

@@ -17,7 +17,7 @@ use std::time::Duration;
 use crate::collection::CollectionSpec;
 use crate::error::{Error, Result};
 use crate::filter::Filter;
-use crate::local::Point;
+use crate::local::{Point, ScrollPage, ScrollRequest};
 use crate::rt::{self, Senders};
 use crate::shard::ShardStats;
 use crate::topk::Neighbor;
@@ -100,6 +100,13 @@ pub enum ShardRequest {
     },
     /// Search every local shard of the collection.
     Search(Arc<QueryBatch>),
+    /// List a page of every local shard of the collection (filter normalized).
+    Scroll {
+        /// Collection.
+        collection: String,
+        /// Where the page starts, its size and what each point carries.
+        request: ScrollRequest,
+    },
     /// Report the local shards of a collection.
     Stats(String),
     /// Snapshot the local shards of one collection, or of all when `None`.
@@ -120,6 +127,8 @@ pub enum ShardResponse {
     Neighbors(Vec<Vec<Neighbor>>, Option<Vec<Vec<Vec<u8>>>>),
     /// Per local shard.
     Stats(Vec<ShardStats>),
+    /// The local shards' points of a scroll page, merged.
+    Page(ScrollPage),
 }
 
 /// What travels on the mesh.

@@ -632,6 +632,34 @@ impl Shard {
         self.slots.get(&id).map(|&slot| self.labels.get(slot))
     }
 
+    /// The smallest `limit` live ids `>= start` (of points matching `filter`, when given), in
+    /// ascending order, and whether more such ids exist. One pass over the id map with a
+    /// bounded heap: O(live · log limit), whatever `start` is.
+    pub fn scroll(&self, start: u64, limit: usize, filter: Option<&Filter>) -> (Vec<u64>, bool) {
+        assert!(limit > 0, "a scroll page holds at least one point");
+        // A max-heap of the `limit + 1` smallest candidates: its size says whether more exist.
+        let mut smallest = std::collections::BinaryHeap::with_capacity(limit + 1);
+        for (&id, &slot) in &self.slots {
+            if id < start
+                || (smallest.len() > limit && smallest.peek().is_some_and(|&top| id > top))
+            {
+                continue;
+            }
+            debug_assert!(!self.is_tombstone(slot), "the id map holds a tombstone");
+            if filter.is_some_and(|f| !f.matches(self.labels.get(slot))) {
+                continue;
+            }
+            smallest.push(id);
+            if smallest.len() > limit + 1 {
+                smallest.pop();
+            }
+        }
+        let more = smallest.len() > limit;
+        let mut ids = smallest.into_sorted_vec();
+        ids.truncate(limit);
+        (ids, more)
+    }
+
     /// True when `slot` is live and its labels match `filter`.
     #[inline]
     fn selects(&self, filter: &Filter, slot: u32) -> bool {
@@ -1124,6 +1152,68 @@ mod tests {
                 // A beam wider than the graph reaches every indexed match.
                 let got: Vec<u64> = graph.iter().map(|n| n.id).collect();
                 prop_assert_eq!(&got, &want, "graph {:?}", filter);
+            }
+        }
+    }
+
+    mod scroll_properties {
+        use proptest::prelude::*;
+
+        use super::*;
+
+        /// Small ids, and the largest ones (paging must stop at u64::MAX without overflow).
+        fn id() -> impl Strategy<Value = u64> {
+            prop_oneof![8 => 0u64..80, 1 => Just(u64::MAX), 1 => Just(u64::MAX - 1)]
+        }
+
+        proptest! {
+            #![proptest_config(ProptestConfig { cases: 300, ..ProptestConfig::default() })]
+
+            /// Paging from any start with any limit lists every live (matching) id at or after
+            /// the start exactly once, in ascending order; `more` is set on exactly the pages
+            /// that are not the last, and those pages are full.
+            #[test]
+            fn scroll_pages_list_every_live_id_once_in_order(
+                points in prop::collection::vec((id(), prop::collection::vec(0u64..4, 0..3)), 0..150),
+                deletes in prop::collection::vec(id(), 0..30),
+                limit in 1usize..9,
+                start in prop_oneof![Just(0u64), 0u64..80],
+                filter_label in prop::option::of(0u64..4),
+            ) {
+                let mut s = Shard::new(&CollectionSpec::new("p", 2, Metric::L2).with_shards(1), 0)
+                    .unwrap();
+                let mut model: std::collections::BTreeMap<u64, Vec<u64>> = Default::default();
+                for (n, (id, labels)) in points.iter().enumerate() {
+                    let labels = crate::filter::normalize_labels(labels).unwrap();
+                    s.upsert_point(*id, &[n as f32, 1.0], b"", &labels).unwrap();
+                    model.insert(*id, labels);
+                }
+                for id in &deletes {
+                    s.delete(*id);
+                    model.remove(id);
+                }
+                let filter = filter_label.map(|label| Filter {
+                    all_of: vec![label],
+                    ..Filter::default()
+                });
+                let want: Vec<u64> = model
+                    .range(start..)
+                    .filter(|(_, labels)| filter.as_ref().is_none_or(|f| f.matches(labels)))
+                    .map(|(&id, _)| id)
+                    .collect();
+                let mut got = Vec::new();
+                let mut from = start;
+                loop {
+                    let (ids, more) = s.scroll(from, limit, filter.as_ref());
+                    prop_assert!(ids.len() <= limit);
+                    prop_assert!(!more || ids.len() == limit, "a short page with more");
+                    got.extend_from_slice(&ids);
+                    if !more {
+                        break;
+                    }
+                    from = ids.last().unwrap() + 1;
+                }
+                prop_assert_eq!(got, want);
             }
         }
     }

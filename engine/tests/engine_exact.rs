@@ -8,7 +8,8 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use corevec_engine::{
-    CollectionSpec, CoreSelection, Engine, EngineConfig, Error, Metric, Neighbor, SearchRequest,
+    CollectionSpec, CoreSelection, Engine, EngineConfig, Error, Filter, Metric, Neighbor,
+    ScrollRequest, SearchRequest,
 };
 use rand::{Rng, SeedableRng};
 
@@ -257,6 +258,169 @@ fn payloads_are_replaced_with_their_points_and_bad_ones_are_refused() {
             .map(|p| p.payload.clone()),
         Some(b"p4".to_vec())
     );
+}
+
+/// Pages through a collection from `start`, `limit` points at a time.
+fn scroll_all(
+    engine: &Engine,
+    name: &str,
+    start: u64,
+    limit: usize,
+    template: &ScrollRequest,
+) -> Vec<(u64, corevec_engine::Point)> {
+    let mut all = Vec::new();
+    let mut start_id = start;
+    loop {
+        let page = engine
+            .scroll(
+                name,
+                ScrollRequest {
+                    start_id,
+                    limit,
+                    ..template.clone()
+                },
+            )
+            .unwrap();
+        assert!(page.points.len() <= limit);
+        assert!(
+            !page.more || page.points.len() == limit,
+            "a short page with more"
+        );
+        all.extend(page.points);
+        match all.last() {
+            Some((last, _)) if page.more => start_id = last + 1,
+            _ => return all,
+        }
+    }
+}
+
+#[test]
+fn scroll_lists_every_live_point_once_across_shards_and_cores() {
+    let engine = engine(2);
+    engine
+        .create_collection(CollectionSpec::new("s", 3, Metric::L2).with_shards(5))
+        .unwrap();
+    // Sparse ids spread over five shards on two cores, with payloads and labels.
+    let ids: Vec<u64> = (0..3000u64).map(|i| i * 7919 % 100_003).collect();
+    let vectors: Vec<f32> = ids.iter().flat_map(|&id| [id as f32, 1.0, -1.0]).collect();
+    let payloads: Vec<Vec<u8>> = ids.iter().map(|id| format!("p{id}").into_bytes()).collect();
+    let payloads: Vec<&[u8]> = payloads.iter().map(Vec::as_slice).collect();
+    let labels: Vec<Vec<u64>> = ids.iter().map(|id| vec![id % 3, 10 + id % 2]).collect();
+    let labels: Vec<&[u64]> = labels.iter().map(Vec::as_slice).collect();
+    engine
+        .upsert_points("s", &ids, &vectors, Some(&payloads), Some(&labels))
+        .unwrap();
+    let deleted: Vec<u64> = ids.iter().copied().filter(|id| id % 5 == 0).collect();
+    engine.delete("s", &deleted).unwrap();
+    let mut live: Vec<u64> = ids.iter().copied().filter(|id| id % 5 != 0).collect();
+    live.sort_unstable();
+
+    let everything = ScrollRequest {
+        start_id: 0,
+        limit: 1,
+        filter: None,
+        with_vectors: true,
+        with_payloads: true,
+        with_labels: true,
+    };
+    let listed = scroll_all(&engine, "s", 0, 97, &everything);
+    assert_eq!(listed.iter().map(|(id, _)| *id).collect::<Vec<_>>(), live);
+    for (id, point) in &listed {
+        assert_eq!(point.vector, [*id as f32, 1.0, -1.0]);
+        assert_eq!(point.payload, format!("p{id}").into_bytes());
+        let mut want = vec![id % 3, 10 + id % 2];
+        want.sort_unstable();
+        assert_eq!(point.labels, want);
+    }
+    // Ids only, from the middle, one big page: parts not asked for stay empty.
+    let ids_only = ScrollRequest {
+        with_vectors: false,
+        with_payloads: false,
+        with_labels: false,
+        ..everything.clone()
+    };
+    let tail = scroll_all(
+        &engine,
+        "s",
+        50_000,
+        corevec_engine::SCROLL_LIMIT_MAX,
+        &ids_only,
+    );
+    let want: Vec<u64> = live.iter().copied().filter(|&id| id >= 50_000).collect();
+    assert_eq!(tail.iter().map(|(id, _)| *id).collect::<Vec<_>>(), want);
+    assert!(tail
+        .iter()
+        .all(|(_, p)| p.vector.is_empty() && p.payload.is_empty() && p.labels.is_empty()));
+    // A filter: label 1 and not label 11.
+    let filtered = ScrollRequest {
+        filter: Some(Filter {
+            all_of: vec![1],
+            none_of: vec![11],
+            ..Filter::default()
+        }),
+        ..ids_only.clone()
+    };
+    let got: Vec<u64> = scroll_all(&engine, "s", 0, 64, &filtered)
+        .iter()
+        .map(|(id, _)| *id)
+        .collect();
+    let want: Vec<u64> = live
+        .iter()
+        .copied()
+        .filter(|id| id % 3 == 1 && id % 2 == 0)
+        .collect();
+    assert!(!want.is_empty());
+    assert_eq!(got, want);
+    // Past the last id: an empty page without more.
+    let page = engine
+        .scroll(
+            "s",
+            ScrollRequest {
+                start_id: 200_000,
+                limit: 10,
+                ..ids_only.clone()
+            },
+        )
+        .unwrap();
+    assert_eq!((page.points.len(), page.more), (0, false));
+    // Bad requests get typed errors.
+    for limit in [0, corevec_engine::SCROLL_LIMIT_MAX + 1] {
+        let err = engine
+            .scroll(
+                "s",
+                ScrollRequest {
+                    limit,
+                    ..ids_only.clone()
+                },
+            )
+            .unwrap_err();
+        assert!(matches!(err, Error::InvalidArgument(_)), "{err}");
+    }
+    let err = engine
+        .scroll(
+            "nope",
+            ScrollRequest {
+                limit: 1,
+                ..ids_only.clone()
+            },
+        )
+        .unwrap_err();
+    assert!(matches!(err, Error::CollectionNotFound(_)), "{err}");
+    let too_many = Filter {
+        any_of: (0..300).collect(),
+        ..Filter::default()
+    };
+    let err = engine
+        .scroll(
+            "s",
+            ScrollRequest {
+                limit: 1,
+                filter: Some(too_many),
+                ..ids_only
+            },
+        )
+        .unwrap_err();
+    assert!(matches!(err, Error::InvalidArgument(_)), "{err}");
 }
 
 #[test]
