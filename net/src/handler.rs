@@ -6,12 +6,12 @@ use std::rc::Rc;
 
 use corevec_engine::{
     CollectionSpec, Error as EngineError, Filter, IndexParams, LocalEngine, Metric as EngineMetric,
-    SearchRequest,
+    Point, ScrollRequest, SearchRequest,
 };
 use corevec_proto::{
-    encode_error, CollectionInfo, Error as ProtoError, ErrorCode, GetResponse, Hit, LabelsBuf,
-    Metric, PayloadsBuf, Request, RequestId, Response, SearchResponse, ShardInfo, Stat, VectorsRef,
-    WriteAck,
+    encode_error, CollectionInfo, Error as ProtoError, ErrorCode, FilterRef, GetResponse, Hit,
+    IdsRef, LabelsBuf, Metric, PayloadsBuf, Request, RequestId, Response, ScrollResponse,
+    SearchResponse, ShardInfo, Stat, VectorsRef, WriteAck, FRAME_BODY_BYTES_MAX,
 };
 
 use crate::stats::NodeStats;
@@ -80,6 +80,111 @@ pub(crate) enum Answer {
         payloads: Option<PayloadsBuf>,
         labels: Option<LabelsBuf>,
     },
+    /// SCROLL: the page's ids, and when asked for, their vectors (packed), payloads and labels.
+    Scroll {
+        ids: Vec<u64>,
+        more: bool,
+        dim: u32,
+        vectors: Option<Vec<f32>>,
+        payloads: Option<PayloadsBuf>,
+        labels: Option<LabelsBuf>,
+    },
+}
+
+/// What a SCROLL asked each point to carry.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct ScrollParts {
+    pub(crate) vectors: bool,
+    pub(crate) payloads: bool,
+    pub(crate) labels: bool,
+}
+
+/// How many of `points` (in order) fit in one SCROLL response frame: an upper bound of each
+/// point's encoded size is counted against `FRAME_BODY_BYTES_MAX`. At least one point always
+/// fits (the protocol's limits guarantee it), so paging always makes progress.
+fn scroll_points_fitting(points: &[(u64, Point)], dim: usize, parts: ScrollParts) -> usize {
+    // The prefix, and the padding the three sections may need.
+    let mut bytes: u64 = 16 + 7 + 7 + 4;
+    for (n, (_, point)) in points.iter().enumerate() {
+        let mut size = 8;
+        if parts.vectors {
+            size += 4 * dim as u64;
+        }
+        if parts.payloads {
+            size += 4 + point.payload.len() as u64;
+        }
+        if parts.labels {
+            size += 4 + 8 * point.labels.len() as u64;
+        }
+        bytes += size;
+        if bytes > u64::from(FRAME_BODY_BYTES_MAX) {
+            debug_assert!(n > 0, "one point always fits in a frame");
+            return n.max(1);
+        }
+    }
+    points.len()
+}
+
+/// The SCROLL answer for a page of points in ascending id order (from this core's engine or
+/// merged by a router): trimmed to what fits in one frame (then `more` is set), the parts
+/// asked for packed. Fails only on a stored payload or label list the codec refuses.
+pub(crate) fn scroll_answer(
+    mut points: Vec<(u64, Point)>,
+    mut more: bool,
+    dim: usize,
+    parts: ScrollParts,
+) -> Result<Answer, Failure> {
+    debug_assert!(points.windows(2).all(|pair| pair[0].0 < pair[1].0));
+    let fitting = scroll_points_fitting(&points, dim, parts);
+    if fitting < points.len() {
+        points.truncate(fitting);
+        more = true;
+    }
+    let internal =
+        |what: &str, e: ProtoError| Failure::new(ErrorCode::Internal, format!("{what}: {e}"));
+    let mut vectors = parts
+        .vectors
+        .then(|| Vec::with_capacity(points.len() * dim));
+    let mut payloads = parts.payloads.then(PayloadsBuf::new);
+    let mut labels = parts.labels.then(LabelsBuf::new);
+    for (_, point) in &points {
+        if let Some(vectors) = &mut vectors {
+            if point.vector.len() != dim {
+                return Err(Failure::new(
+                    ErrorCode::Internal,
+                    "a vector of the wrong dimension in a scroll page",
+                ));
+            }
+            vectors.extend_from_slice(&point.vector);
+        }
+        if let Some(payloads) = &mut payloads {
+            payloads
+                .push(&point.payload)
+                .map_err(|e| internal("stored payload", e))?;
+        }
+        if let Some(labels) = &mut labels {
+            labels
+                .push(&point.labels)
+                .map_err(|e| internal("stored labels", e))?;
+        }
+    }
+    Ok(Answer::Scroll {
+        ids: points.iter().map(|(id, _)| *id).collect(),
+        more: more && !points.is_empty(),
+        dim: saturate_u32(dim),
+        vectors,
+        payloads,
+        labels,
+    })
+}
+
+/// The engine's form of a wire filter.
+fn engine_filter(filter: FilterRef<'_>) -> Filter {
+    Filter {
+        all_of: filter.all_of.to_vec(),
+        any_of: filter.any_of.to_vec(),
+        none_of: filter.none_of.to_vec(),
+    }
 }
 
 /// A request executor other than this core's engine: the router plugs in here to reuse the
@@ -323,6 +428,28 @@ pub(crate) async fn execute(ctx: &Context<'_>, request: Request<'_>) -> Result<A
                 lsn: None,
             })
         }
+        Request::Scroll(s) => {
+            let spec = spec_of(local, s.collection)?;
+            let page = local
+                .scroll(
+                    s.collection,
+                    ScrollRequest {
+                        start_id: s.start_id,
+                        limit: s.limit as usize,
+                        filter: s.filter.map(engine_filter),
+                        with_vectors: s.with_vectors,
+                        with_payloads: s.with_payloads,
+                        with_labels: s.with_labels,
+                    },
+                )
+                .await?;
+            let parts = ScrollParts {
+                vectors: s.with_vectors,
+                payloads: s.with_payloads,
+                labels: s.with_labels,
+            };
+            return scroll_answer(page.points, page.more, spec.dim, parts);
+        }
         Request::Search(s) => {
             let spec = spec_of(local, s.collection)?;
             if spec.dim != s.queries.dim() as usize {
@@ -337,11 +464,7 @@ pub(crate) async fn execute(ctx: &Context<'_>, request: Request<'_>) -> Result<A
                 k: s.k as usize,
                 ef: s.expansion_search as usize,
                 exact: s.flags.exact,
-                filter: s.filter.map(|f| Filter {
-                    all_of: f.all_of.to_vec(),
-                    any_of: f.any_of.to_vec(),
-                    none_of: f.none_of.to_vec(),
-                }),
+                filter: s.filter.map(engine_filter),
             };
             let results = local
                 .search_points(s.collection, request, s.flags.with_payloads)
@@ -443,6 +566,28 @@ pub(crate) fn encode_answer(
             })
             .encode(request_id, opcode, out)
         }
+        Ok(Answer::Scroll {
+            ids,
+            more,
+            dim,
+            vectors,
+            payloads,
+            labels,
+        }) => Response::Scroll(ScrollResponse {
+            ids: IdsRef::new(ids),
+            more: *more,
+            dim: *dim,
+            vectors: vectors.as_ref().map(|flat| {
+                if flat.is_empty() {
+                    VectorsRef::empty(*dim)
+                } else {
+                    VectorsRef::new(flat, *dim)
+                }
+            }),
+            payloads: payloads.as_ref().map(PayloadsBuf::as_ref),
+            labels: labels.as_ref().map(LabelsBuf::as_ref),
+        })
+        .encode(request_id, opcode, out),
         Err(failure) => {
             encode_failure(out, request_id, opcode, failure);
             return Some(failure.code);
@@ -567,5 +712,60 @@ mod tests {
             Response::Error(e) => assert_eq!(e.code, ErrorCode::BatchTooLarge),
             other => panic!("{other:?}"),
         }
+    }
+
+    /// A page too large for one frame is cut to what fits, `more` set, and encodes; the cut
+    /// keeps the frame within a few bytes of the limit.
+    #[test]
+    fn oversized_scroll_page_is_trimmed_to_one_frame() {
+        let dim = 4096usize;
+        let point = |id: u64| {
+            let point = Point {
+                vector: vec![id as f32; dim],
+                payload: vec![b'x'; 60_000],
+                labels: (0..64).collect(),
+            };
+            (id, point)
+        };
+        let all = ScrollParts {
+            vectors: true,
+            payloads: true,
+            labels: true,
+        };
+        let points: Vec<(u64, Point)> = (0..2000).map(|i| point(i * 3)).collect();
+        let answer = scroll_answer(points, false, dim, all).unwrap();
+        let Answer::Scroll { ids, more, .. } = &answer else {
+            panic!("not a scroll answer");
+        };
+        assert!(*more, "a trimmed page says more follow");
+        let kept = ids.len();
+        // 16 KiB + ~59 KiB + 0.5 KiB per point: about 880 fit in 64 MiB.
+        assert!((800..1000).contains(&kept), "{kept}");
+        let mut out = Vec::new();
+        assert_eq!(
+            encode_answer(&mut out, RequestId(7), 0x25, Ok(answer)),
+            None
+        );
+        let frame = corevec_proto::Frame::parse(&out).unwrap();
+        let body = out.len() - corevec_proto::FRAME_HEADER_SIZE;
+        assert!(
+            body as u64 > u64::from(FRAME_BODY_BYTES_MAX) - 80_000,
+            "{body}"
+        );
+        match Response::decode_frame(&frame).unwrap() {
+            Response::Scroll(r) => {
+                assert_eq!((r.ids.len(), r.more), (kept, true));
+                assert_eq!(r.ids.get(kept - 1), Some((kept as u64 - 1) * 3));
+                assert_eq!(r.vectors.unwrap().vector(1).unwrap().get(0), Some(3.0));
+            }
+            other => panic!("{other:?}"),
+        }
+        // A page that fits is kept whole, and `more` stays as the engine said.
+        let small: Vec<(u64, Point)> = (0..3).map(point).collect();
+        let Answer::Scroll { ids, more, .. } = scroll_answer(small, false, dim, all).unwrap()
+        else {
+            panic!("not a scroll answer");
+        };
+        assert_eq!((ids, more), (vec![0, 1, 2], false));
     }
 }

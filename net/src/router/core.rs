@@ -213,6 +213,7 @@ impl RouterCore {
             Request::Ping => Response::Ping,
             Request::Search(s) => return read::search(self, s).await,
             Request::Get(g) => return read::get(self, g).await,
+            Request::Scroll(s) => return read::scroll(self, s).await,
             Request::Upsert(u) => return write::upsert(self, u).await,
             Request::Delete(d) => return write::delete(self, d).await,
             Request::SetPayload(p) => return write::set_payload(self, p).await,

@@ -1,5 +1,6 @@
 //! The read paths: SEARCH (scatter to one replica of every partition group, hedge, fail over,
-//! gather and merge) and GET (routed by partition, fail over per group).
+//! gather and merge), GET (routed by partition, fail over per group) and SCROLL (one replica
+//! of every partition group, fail over per group, pages merged by id).
 //!
 //! A node answers over *all* its data, and a node holds several groups, so a search asks a
 //! set of nodes that together cover every group (preferring nodes already asked, so with
@@ -18,12 +19,13 @@ use std::task::Poll;
 use std::time::Instant;
 
 use corevec_engine::rt;
+use corevec_engine::Point;
 use corevec_proto::{
-    ErrorCode, Hit, IdsRef, IdsRequest, LabelsBuf, Opcode, PayloadsBuf, Request, Response, Search,
-    SearchFlags, SearchResponse,
+    ErrorCode, Hit, IdsRef, IdsRequest, LabelsBuf, Opcode, PayloadsBuf, Request, Response, Scroll,
+    ScrollResponse, Search, SearchFlags, SearchResponse,
 };
 
-use crate::handler::{Answer, Failure};
+use crate::handler::{scroll_answer, Answer, Failure, ScrollParts};
 use crate::router::config::HedgeDelay;
 use crate::router::core::{encode_body, join_all, LocalFuture, RouterCore};
 use crate::router::error::LinkError;
@@ -353,24 +355,13 @@ pub(crate) async fn get(core: &RouterCore, g: IdsRequest<'_>) -> Result<Answer, 
     let mut dim: Option<u32> = None;
 
     while !pending.is_empty() {
-        let mut assignment: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
-        let mut lost = Vec::new();
-        for &group in &pending {
-            let holders = &placement.groups[group];
-            let node = holders
-                .iter()
-                .copied()
-                .find(|n| assignment.contains_key(n) && core.links[*n].is_up())
-                .or_else(|| core.pick(holders, |n| !tried[n]));
-            match node {
-                Some(n) => assignment.entry(n).or_default().push(group),
-                None => lost.push(group),
+        let assignment = match assign_groups(core, placement, &pending, &tried) {
+            Ok(assignment) => assignment,
+            Err(lost) => {
+                let message = lost_message(core, placement, &lost, &errors);
+                return Err(core.unavailable(format!("get failed: {message}")));
             }
-        }
-        if !lost.is_empty() {
-            let message = lost_message(core, placement, &lost, &errors);
-            return Err(core.unavailable(format!("get failed: {message}")));
-        }
+        };
         let mut batches = Vec::new();
         let mut futures = Vec::new();
         for (&node, groups) in &assignment {
@@ -486,6 +477,170 @@ pub(crate) async fn get(core: &RouterCore, g: IdsRequest<'_>) -> Result<Answer, 
         payloads,
         labels,
     })
+}
+
+/// Assigns every group of `pending` to one replica that is up and not `tried`, preferring
+/// nodes already chosen (a node answers for all its groups at once). Returns the groups per
+/// node, or the groups no replica is left for.
+fn assign_groups(
+    core: &RouterCore,
+    placement: &Placement,
+    pending: &[usize],
+    tried: &[bool],
+) -> Result<BTreeMap<usize, Vec<usize>>, Vec<usize>> {
+    let mut assignment: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
+    let mut lost = Vec::new();
+    for &group in pending {
+        let holders = &placement.groups[group];
+        let node = holders
+            .iter()
+            .copied()
+            .find(|n| assignment.contains_key(n) && core.links[*n].is_up())
+            .or_else(|| core.pick(holders, |n| !tried[n]));
+        match node {
+            Some(n) => assignment.entry(n).or_default().push(group),
+            None => lost.push(group),
+        }
+    }
+    if lost.is_empty() {
+        Ok(assignment)
+    } else {
+        Err(lost)
+    }
+}
+
+/// The points of one node's SCROLL page, checked against what was asked.
+fn scroll_points(
+    r: &ScrollResponse<'_>,
+    s: &Scroll<'_>,
+    node: &str,
+) -> Result<Vec<(u64, Point)>, LinkError> {
+    let protocol = |detail: &str| LinkError::Protocol {
+        node: node.to_owned(),
+        detail: detail.to_owned(),
+    };
+    if r.ids.len() > s.limit as usize || r.ids.get(0).is_some_and(|id| id < s.start_id) {
+        return Err(protocol("answered a SCROLL page outside the one asked for"));
+    }
+    if s.with_vectors != r.vectors.is_some()
+        || s.with_payloads != r.payloads.is_some()
+        || s.with_labels != r.labels.is_some()
+    {
+        return Err(protocol(
+            "answered a SCROLL page without the parts asked for",
+        ));
+    }
+    Ok(r.ids
+        .iter()
+        .enumerate()
+        .map(|(i, id)| {
+            let point = Point {
+                vector: r
+                    .vectors
+                    .and_then(|v| v.vector(i))
+                    .map(|v| v.to_vec())
+                    .unwrap_or_default(),
+                payload: r
+                    .payloads
+                    .and_then(|p| p.get(i))
+                    .unwrap_or_default()
+                    .to_vec(),
+                labels: r
+                    .labels
+                    .and_then(|l| l.get(i))
+                    .map(|l| l.to_vec())
+                    .unwrap_or_default(),
+            };
+            (id, point)
+        })
+        .collect())
+}
+
+/// SCROLL through the router: the same page from one replica of every partition group (a
+/// node answers over all the groups it holds; a failed replica's groups go to the next
+/// replica, and a group with none left fails the request with UNAVAILABLE), merged by id
+/// with replicas' duplicates dropped. A node's page that was cut short (`more` set) is
+/// complete only up to its last id, so the merged page stops at the smallest such id.
+pub(crate) async fn scroll(core: &RouterCore, s: Scroll<'_>) -> Result<Answer, Failure> {
+    let (placement, _) = core.policy(s.collection);
+    let body = encode_body(&Request::Scroll(s))?;
+    let mut pending: Vec<usize> = (0..placement.groups.len()).collect();
+    let mut tried = vec![false; core.links.len()];
+    let mut errors: BTreeMap<usize, LinkError> = BTreeMap::new();
+    let mut points: BTreeMap<u64, Point> = BTreeMap::new();
+    // The smallest last id of a page with more after it: merged ids above it may be missing.
+    let mut complete_to: Option<u64> = None;
+    let mut dim: Option<u32> = None;
+    while !pending.is_empty() {
+        let assignment = match assign_groups(core, placement, &pending, &tried) {
+            Ok(assignment) => assignment,
+            Err(lost) => {
+                let message = lost_message(core, placement, &lost, &errors);
+                return Err(core.unavailable(format!("scroll failed: {message}")));
+            }
+        };
+        let futures = assignment
+            .keys()
+            .map(|&node| {
+                tried[node] = true;
+                core.send(node, Opcode::Scroll, Rc::clone(&body))
+            })
+            .collect();
+        let results = join_all(futures).await;
+        pending.clear();
+        for ((node, groups), result) in assignment.into_iter().zip(results) {
+            let label = core.links[node].label.to_string();
+            let decoded = result.and_then(|reply| match reply.response()? {
+                Response::Scroll(r) => {
+                    let last = r.ids.len().checked_sub(1).and_then(|i| r.ids.get(i));
+                    Ok((
+                        r.dim,
+                        r.more.then_some(last).flatten(),
+                        scroll_points(&r, &s, &label)?,
+                    ))
+                }
+                other => Err(LinkError::Protocol {
+                    node: label.clone(),
+                    detail: format!("unexpected answer to SCROLL: {other:?}"),
+                }),
+            });
+            match decoded {
+                Ok((node_dim, cut_at, page)) => {
+                    dim = Some(node_dim);
+                    if let Some(last) = cut_at {
+                        complete_to = Some(complete_to.map_or(last, |c| c.min(last)));
+                    }
+                    for (id, point) in page {
+                        // Replicas agree; keep the first answer.
+                        points.entry(id).or_insert(point);
+                    }
+                }
+                Err(e) if !e.is_node_failure() => {
+                    return Err(Failure::new(e.code(), e.node_message()));
+                }
+                Err(e) => {
+                    RouterCounters::add(&core.counters().failovers, 1);
+                    errors.insert(node, e);
+                    pending.extend(groups);
+                }
+            }
+        }
+    }
+    let mut more = complete_to.is_some();
+    if let Some(last) = complete_to {
+        points.split_off(&last.saturating_add(1));
+    }
+    let mut page: Vec<(u64, Point)> = points.into_iter().collect();
+    if page.len() > s.limit as usize {
+        page.truncate(s.limit as usize);
+        more = true;
+    }
+    let parts = ScrollParts {
+        vectors: s.with_vectors,
+        payloads: s.with_payloads,
+        labels: s.with_labels,
+    };
+    scroll_answer(page, more, dim.unwrap_or(0) as usize, parts)
 }
 
 #[cfg(test)]
