@@ -23,18 +23,18 @@ pub const MAGIC: u32 = u32::from_le_bytes(*b"CVEC");
 pub const VERSION_MIN: u16 = 1;
 /// Highest protocol version this build speaks.
 pub const VERSION_MAX: u16 = 1;
-/// HELLO feature bit 0: the peer understands per-point payload sections (UPSERT, GET with
-/// `WITH_PAYLOADS`, SEARCH with `WITH_PAYLOADS`; see `PROTOCOL.md` section 5.4) and the
-/// SET_PAYLOAD opcode (5.6). Receivers do not need the bit to decode (the sections are
-/// self-describing); it tells a client that the server will not refuse them (an older server
-/// answers MALFORMED_FRAME, or UNKNOWN_OPCODE for SET_PAYLOAD).
+/// HELLO feature bit 0: the peer understands per-point payload sections (UPSERT, and GET, SCROLL
+/// and SEARCH with `WITH_PAYLOADS`; see `PROTOCOL.md` section 5.4) and the SET_PAYLOAD opcode
+/// (5.6). Receivers do not need the bit to decode (the sections are self-describing); it tells a
+/// client that the server will not refuse them (an older server answers MALFORMED_FRAME, or
+/// UNKNOWN_OPCODE for SET_PAYLOAD).
 pub const FEATURE_PAYLOADS: u64 = 1;
 /// HELLO feature bit 1: the peer understands per-point labels and filtered search: the UPSERT
-/// and GET-response `LABEL_SECTION`, the GET `WITH_LABELS` flag, the SEARCH `HAS_FILTER` flag
-/// with its filter, and the SET_LABELS opcode (see `PROTOCOL.md` sections 5.4, 5.5, 5.8 and 5.7).
-/// As for payloads, receivers decode without the bit; it tells a client that the server will
-/// not refuse them (an older server answers MALFORMED_FRAME or INVALID_ARGUMENT, or
-/// UNKNOWN_OPCODE for SET_LABELS).
+/// and GET-response `LABEL_SECTION`, the GET and SCROLL `WITH_LABELS` flag, the SEARCH and
+/// SCROLL `HAS_FILTER` flag with its filter, and the SET_LABELS opcode (see `PROTOCOL.md`
+/// sections 5.4, 5.5, 5.8, 5.9 and 5.7). As for payloads, receivers decode without the bit; it
+/// tells a client that the server will not refuse them (an older server answers MALFORMED_FRAME
+/// or INVALID_ARGUMENT, or UNKNOWN_OPCODE for SET_LABELS).
 pub const FEATURE_LABELS: u64 = 2;
 /// Feature bits this build understands. A server enables `requested & FEATURES_SUPPORTED`.
 pub const FEATURES_SUPPORTED: u64 = FEATURE_PAYLOADS | FEATURE_LABELS;
@@ -85,6 +85,8 @@ pub enum Opcode {
     /// Replace the labels of existing points by id, keeping their vectors and payloads (needs
     /// `FEATURE_LABELS`).
     SetLabels = 0x24,
+    /// Page through a collection's points in ascending id order (optionally filtered by labels).
+    Scroll = 0x25,
     /// k-nearest-neighbour search, one or many queries.
     Search = 0x30,
     /// Node statistics.
@@ -95,7 +97,7 @@ pub enum Opcode {
 
 impl Opcode {
     /// Every opcode, in numeric order.
-    pub const ALL: [Opcode; 14] = [
+    pub const ALL: [Opcode; 15] = [
         Opcode::Hello,
         Opcode::Ping,
         Opcode::CreateCollection,
@@ -107,6 +109,7 @@ impl Opcode {
         Opcode::Delete,
         Opcode::SetPayload,
         Opcode::SetLabels,
+        Opcode::Scroll,
         Opcode::Search,
         Opcode::Stats,
         Opcode::Snapshot,
@@ -133,6 +136,7 @@ impl Opcode {
             Opcode::Delete => "DELETE",
             Opcode::SetPayload => "SET_PAYLOAD",
             Opcode::SetLabels => "SET_LABELS",
+            Opcode::Scroll => "SCROLL",
             Opcode::Search => "SEARCH",
             Opcode::Stats => "STATS",
             Opcode::Snapshot => "SNAPSHOT",
@@ -149,6 +153,7 @@ impl Opcode {
                 | Opcode::ListCollections
                 | Opcode::DescribeCollection
                 | Opcode::Get
+                | Opcode::Scroll
                 | Opcode::Search
                 | Opcode::Stats
         )

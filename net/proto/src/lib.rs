@@ -43,8 +43,9 @@
 //! [`VectorsRef::to_vec`] otherwise. Payloads (opaque per-point bytes) arrive as
 //! [`PayloadsRef`] over the body bytes; build one for encoding with [`PayloadsRef::new`] or a
 //! [`PayloadsBuf`]. Labels (small sets of `u64` per point) arrive the same way as
-//! [`LabelsRef`] ([`LabelsRef::new`], [`LabelsBuf`]), and a SEARCH filter over them as a
-//! [`FilterRef`].
+//! [`LabelsRef`] ([`LabelsRef::new`], [`LabelsBuf`]), and a SEARCH or SCROLL filter over them as
+//! a [`FilterRef`]. A SCROLL page ([`ScrollResponse`]) carries its ids as an [`IdsRef`] and
+//! its optional vectors, payloads and labels the same way.
 
 mod error;
 mod frame;
@@ -61,12 +62,12 @@ pub use frame::{
 };
 pub use limits::*;
 pub use request::{
-    CreateCollection, FilterRef, Hello, IdsRequest, Metric, Request, Search, SearchFlags,
+    CreateCollection, FilterRef, Hello, IdsRequest, Metric, Request, Scroll, Search, SearchFlags,
     SetLabels, SetPayload, Upsert,
 };
 pub use response::{
     encode_error, CollectionInfo, ErrorResponse, GetResponse, HelloAck, Hit, Response,
-    SearchResponse, ShardInfo, Stat, WriteAck,
+    ScrollResponse, SearchResponse, ShardInfo, Stat, WriteAck,
 };
 pub use vectors::{IdsRef, LabelsBuf, LabelsRef, PayloadsBuf, PayloadsRef, VectorsRef};
 pub use wire::is_valid_collection_name;

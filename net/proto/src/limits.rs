@@ -61,8 +61,13 @@ pub const PAYLOAD_BYTES_MAX: u32 = 65_536;
 /// with more entries is refused even if duplicates would shrink it (the sent count is checked).
 pub const LABELS_PER_POINT_MAX: u32 = 64;
 
-/// Most labels in one SEARCH filter, counting `all_of`, `any_of` and `none_of` together.
+/// Most labels in one SEARCH or SCROLL filter, counting `all_of`, `any_of` and `none_of`
+/// together.
 pub const FILTER_LABELS_MAX: u32 = 256;
+
+/// Largest `limit` of a SCROLL request: points in one page. A server may answer fewer (a page
+/// is trimmed to fit the frame limit), never more.
+pub const SCROLL_LIMIT_MAX: u32 = 4096;
 
 // The limits must fit together: a maximal SEARCH response (every query returns K_MAX hits,
 // 12 bytes per hit, plus the 8-byte prefix and 4-byte per-query counts padded to 8) must fit
@@ -118,6 +123,30 @@ const _: () = assert!(
 // prefix, a maximal NAME field, the query, 4 bytes of padding, the 16-byte filter header, labels).
 const _: () = assert!(
     24 + 72 + DIMENSIONS_MAX as u64 * 4 + 4 + 16 + FILTER_LABELS_MAX as u64 * 8
+        <= FRAME_BODY_BYTES_MAX as u64
+);
+// A SCROLL page holding one point of maximal dimension with a maximal payload and maximal labels
+// fits (16-byte prefix, the id, the vector, one payload length padded to 8, the payload, at most
+// 7 bytes of padding, one label count padded to 8, the labels), so a server that trims pages to
+// the frame limit always makes progress. Full pages need not fit (SCROLL_LIMIT_MAX vectors of
+// dimension 4,096 alone are 64 MiB): the server trims them.
+const _: () = assert!(
+    16 + 8
+        + DIMENSIONS_MAX as u64 * 4
+        + 8
+        + PAYLOAD_BYTES_MAX as u64
+        + 7
+        + 8
+        + LABELS_PER_POINT_MAX as u64 * 8
+        <= FRAME_BODY_BYTES_MAX as u64
+);
+// A full page of ids with maximal labels and no vectors or payloads always fits (16-byte prefix,
+// the ids, the counts, at most 4 bytes of padding, the labels).
+const _: () = assert!(
+    16 + SCROLL_LIMIT_MAX as u64 * 8
+        + SCROLL_LIMIT_MAX as u64 * 4
+        + 4
+        + SCROLL_LIMIT_MAX as u64 * LABELS_PER_POINT_MAX as u64 * 8
         <= FRAME_BODY_BYTES_MAX as u64
 );
 // Lengths are carried in u8/u16 fields.

@@ -8,7 +8,7 @@ use crate::frame::{encode_frame_with, Frame, Opcode, RequestId, FLAG_RESPONSE};
 use crate::limits::{
     AUTH_TOKEN_BYTES_MAX, BATCH_IDS_MAX, BATCH_QUERIES_MAX, BATCH_VECTORS_MAX,
     COLLECTION_NAME_BYTES_MAX, CONNECTIVITY_MAX, DIMENSIONS_MAX, EXPANSION_MAX, FILTER_LABELS_MAX,
-    K_MAX, SHARDS_MAX,
+    K_MAX, SCROLL_LIMIT_MAX, SHARDS_MAX,
 };
 use crate::vectors::{put_payload_section, IdsRef, LabelsRef, PayloadsRef, VectorsRef};
 use crate::wire::{
@@ -331,6 +331,70 @@ pub struct Search<'a> {
     pub filter: Option<FilterRef<'a>>,
 }
 
+/// SCROLL: one page of a collection's points in ascending id order, from `start_id`
+/// (inclusive), at most `limit` of them.
+///
+/// The answer ([`ScrollResponse`](crate::ScrollResponse)) holds the live points with
+/// `id >= start_id` (matching `filter`, if given), smallest ids first, and `more`: ask again
+/// from the last id returned plus one while it is set. Paging is stateless: the server keeps no
+/// cursor.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Scroll<'a> {
+    /// Target collection.
+    pub collection: &'a str,
+    /// Smallest id to return (inclusive).
+    pub start_id: u64,
+    /// 1..=`SCROLL_LIMIT_MAX`: most points in the page (a server may answer fewer).
+    pub limit: u32,
+    /// Return every point's vector (wire flag [`Scroll::WITH_VECTORS`]).
+    pub with_vectors: bool,
+    /// Return every point's payload (wire flag [`Scroll::WITH_PAYLOADS`]; needs
+    /// `FEATURE_PAYLOADS`).
+    pub with_payloads: bool,
+    /// Return every point's labels (wire flag [`Scroll::WITH_LABELS`]; needs `FEATURE_LABELS`).
+    pub with_labels: bool,
+    /// Only points whose labels match this filter are returned. `Some` sets the wire flag
+    /// [`Scroll::HAS_FILTER`] and sends the filter after the NAME; sent only when the server
+    /// enabled `FEATURE_LABELS`.
+    pub filter: Option<FilterRef<'a>>,
+}
+
+impl Scroll<'_> {
+    /// Wire bit for `with_vectors` in the SCROLL `flags` field.
+    pub const WITH_VECTORS: u32 = 1;
+    /// Wire bit for `with_payloads`.
+    pub const WITH_PAYLOADS: u32 = 2;
+    /// Wire bit for `with_labels`.
+    pub const WITH_LABELS: u32 = 4;
+    /// Wire bit set iff the request carries a filter (`filter` is `Some`).
+    pub const HAS_FILTER: u32 = 8;
+
+    fn flags(&self) -> u32 {
+        let bit = |set: bool, bit: u32| if set { bit } else { 0 };
+        bit(self.with_vectors, Self::WITH_VECTORS)
+            | bit(self.with_payloads, Self::WITH_PAYLOADS)
+            | bit(self.with_labels, Self::WITH_LABELS)
+            | bit(self.filter.is_some(), Self::HAS_FILTER)
+    }
+
+    fn validate(&self) -> Result<(), Error> {
+        check_name(self.collection)?;
+        check_scroll_limit(self.limit)?;
+        if let Some(filter) = &self.filter {
+            filter.check()?;
+        }
+        Ok(())
+    }
+}
+
+fn check_scroll_limit(limit: u32) -> Result<(), Error> {
+    if (1..=SCROLL_LIMIT_MAX).contains(&limit) {
+        Ok(())
+    } else {
+        Err(Error::InvalidArgument("scroll limit must be 1..=4096"))
+    }
+}
+
 /// A request, borrowing names, ids and vectors from the body it was decoded from (or from the
 /// caller, when built for encoding).
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -363,6 +427,8 @@ pub enum Request<'a> {
     SetPayload(SetPayload<'a>),
     /// [`Opcode::SetLabels`].
     SetLabels(SetLabels<'a>),
+    /// [`Opcode::Scroll`].
+    Scroll(Scroll<'a>),
     /// [`Opcode::Search`].
     Search(Search<'a>),
     /// [`Opcode::Stats`]. Empty body.
@@ -548,6 +614,7 @@ impl<'a> Request<'a> {
             Request::Delete(_) => Opcode::Delete,
             Request::SetPayload(_) => Opcode::SetPayload,
             Request::SetLabels(_) => Opcode::SetLabels,
+            Request::Scroll(_) => Opcode::Scroll,
             Request::Search(_) => Opcode::Search,
             Request::Stats => Opcode::Stats,
             Request::Snapshot { .. } => Opcode::Snapshot,
@@ -715,6 +782,38 @@ impl<'a> Request<'a> {
                     labels,
                 })
             }
+            Opcode::Scroll => {
+                let limit = r.u32("scroll")?;
+                let flags = r.u32("scroll")?;
+                let start_id = r.u64("scroll")?;
+                if flags
+                    & !(Scroll::WITH_VECTORS
+                        | Scroll::WITH_PAYLOADS
+                        | Scroll::WITH_LABELS
+                        | Scroll::HAS_FILTER)
+                    != 0
+                {
+                    return Err(Error::InvalidArgument("reserved scroll flag bits set"));
+                }
+                check_scroll_limit(limit)?;
+                let collection = r.collection_name(false)?;
+                // The filter follows the NAME (which ends 8-aligned, so its padding is empty)
+                // iff HAS_FILTER; the body then ends after it.
+                let filter = if flags & Scroll::HAS_FILTER != 0 {
+                    Some(FilterRef::decode(&mut r)?)
+                } else {
+                    None
+                };
+                Request::Scroll(Scroll {
+                    collection,
+                    start_id,
+                    limit,
+                    with_vectors: flags & Scroll::WITH_VECTORS != 0,
+                    with_payloads: flags & Scroll::WITH_PAYLOADS != 0,
+                    with_labels: flags & Scroll::WITH_LABELS != 0,
+                    filter,
+                })
+            }
             Opcode::Search => {
                 let k = r.u32("search")?;
                 let expansion_search = r.u32("search")?;
@@ -848,6 +947,16 @@ impl<'a> Request<'a> {
                 put_short_str(out, body_start, l.collection, COLLECTION_NAME_BYTES_MAX);
                 l.ids.encode(out);
                 l.labels.encode(out, body_start)?;
+            }
+            Request::Scroll(s) => {
+                s.validate()?;
+                put_u32(out, s.limit);
+                put_u32(out, s.flags());
+                put_u64(out, s.start_id);
+                put_short_str(out, body_start, s.collection, COLLECTION_NAME_BYTES_MAX);
+                if let Some(filter) = &s.filter {
+                    filter.encode(out, body_start);
+                }
             }
             Request::Search(s) => {
                 s.validate_scalars()?;

@@ -4,7 +4,8 @@ use crate::error::{Error, ErrorCode};
 use crate::frame::{encode_frame_with, Frame, Opcode, RequestId, FLAG_ERROR, FLAG_RESPONSE};
 use crate::limits::{
     BATCH_IDS_MAX, BATCH_QUERIES_MAX, COLLECTIONS_MAX, COLLECTION_NAME_BYTES_MAX, DIMENSIONS_MAX,
-    ERROR_MESSAGE_BYTES_MAX, K_MAX, SHARDS_MAX, STATS_ENTRIES_MAX, STAT_NAME_BYTES_MAX,
+    ERROR_MESSAGE_BYTES_MAX, K_MAX, SCROLL_LIMIT_MAX, SHARDS_MAX, STATS_ENTRIES_MAX,
+    STAT_NAME_BYTES_MAX,
 };
 use crate::request::Metric;
 use crate::vectors::{put_payload_section, IdsRef, LabelsRef, PayloadsRef, VectorsRef};
@@ -138,6 +139,120 @@ impl<'a> GetResponse<'a> {
     }
 }
 
+/// SCROLL response: one page of points in ascending id order, and whether more may follow.
+///
+/// The wire flags `HAS_VECTORS` / `HAS_PAYLOADS` / `HAS_LABELS` are set iff `vectors` /
+/// `payloads` / `labels` is `Some`, which a server does iff the request asked for them (even
+/// for an empty page: the sections are then empty). Decoding is stateless: the flags say which
+/// sections follow.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct ScrollResponse<'a> {
+    /// At most the request's `limit` (and `SCROLL_LIMIT_MAX`) ids, strictly ascending, all
+    /// `>= start_id`.
+    pub ids: IdsRef<'a>,
+    /// More points may follow the last id: ask again from `last id + 1`. Clear when none exist
+    /// (at the time of the read). Never set on an empty page or when the last id is `u64::MAX`.
+    /// A page may hold fewer than `limit` points while it is set (a server or router trims a
+    /// page to fit the frame limit).
+    pub more: bool,
+    /// Dimension of the collection (1..=`DIMENSIONS_MAX`), also when `vectors` is `None`.
+    pub dim: u32,
+    /// One vector of `dim` floats per id, in id order: `Some` iff the request had
+    /// `with_vectors`.
+    pub vectors: Option<VectorsRef<'a>>,
+    /// One payload per id (empty = none), in id order: `Some` iff the request had
+    /// `with_payloads`.
+    pub payloads: Option<PayloadsRef<'a>>,
+    /// One label list per id (sorted ascending, no duplicates, as the engine stores them), in id
+    /// order: `Some` iff the request had `with_labels`.
+    pub labels: Option<LabelsRef<'a>>,
+}
+
+impl ScrollResponse<'_> {
+    /// Wire bit for `more`.
+    pub const MORE: u32 = 1;
+    /// Wire bit: the vectors follow the ids (`vectors` is `Some`).
+    pub const HAS_VECTORS: u32 = 2;
+    /// Wire bit: a PAYLOAD_SECTION follows (`payloads` is `Some`).
+    pub const HAS_PAYLOADS: u32 = 4;
+    /// Wire bit: a LABEL_SECTION follows (`labels` is `Some`).
+    pub const HAS_LABELS: u32 = 8;
+
+    /// The id to start the next page from (`last id + 1`), or `None` if `more` is clear.
+    #[must_use]
+    pub fn next_start_id(&self) -> Option<u64> {
+        if self.more {
+            next_start_id(self.ids)
+        } else {
+            None
+        }
+    }
+
+    fn flags(&self) -> u32 {
+        let bit = |set: bool, bit: u32| if set { bit } else { 0 };
+        bit(self.more, Self::MORE)
+            | bit(self.vectors.is_some(), Self::HAS_VECTORS)
+            | bit(self.payloads.is_some(), Self::HAS_PAYLOADS)
+            | bit(self.labels.is_some(), Self::HAS_LABELS)
+    }
+
+    /// Everything the decoder checks, for the encoder. Returns the id count.
+    fn validate(&self) -> Result<u32, Error> {
+        let count = u32::try_from(self.ids.len()).unwrap_or(u32::MAX);
+        if count > SCROLL_LIMIT_MAX {
+            return Err(Error::BatchTooLarge {
+                count,
+                max: SCROLL_LIMIT_MAX,
+            });
+        }
+        if !(1..=DIMENSIONS_MAX).contains(&self.dim) {
+            return Err(Error::InvalidArgument("scroll: dim must be 1..=4096"));
+        }
+        if !strictly_ascending(self.ids) {
+            return Err(Error::InvalidArgument(
+                "scroll: ids must be strictly ascending",
+            ));
+        }
+        if self.more && self.next_start_id().is_none() {
+            return Err(Error::InvalidArgument(
+                "scroll: MORE needs a last id below u64::MAX (and at least one point)",
+            ));
+        }
+        if self
+            .vectors
+            .is_some_and(|v| v.dim() != self.dim || v.count() != self.ids.len())
+        {
+            return Err(Error::InvalidArgument(
+                "scroll: one vector of the page's dim per id",
+            ));
+        }
+        if self.payloads.is_some_and(|p| p.count() != self.ids.len()) {
+            return Err(Error::InvalidArgument("scroll: one payload per id"));
+        }
+        if self.labels.is_some_and(|l| l.count() != self.ids.len()) {
+            return Err(Error::InvalidArgument("scroll: one label list per id"));
+        }
+        Ok(count)
+    }
+}
+
+/// `last id + 1`, or `None` for no ids or a last id of `u64::MAX`.
+fn next_start_id(ids: IdsRef<'_>) -> Option<u64> {
+    ids.len()
+        .checked_sub(1)
+        .and_then(|last| ids.get(last))
+        .and_then(|last| last.checked_add(1))
+}
+
+fn strictly_ascending(ids: IdsRef<'_>) -> bool {
+    let mut previous = None;
+    ids.iter().all(|id| {
+        let ascending = previous.is_none_or(|p| p < id);
+        previous = Some(id);
+        ascending
+    })
+}
+
 /// One search hit.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Hit {
@@ -209,6 +324,8 @@ pub enum Response<'a> {
     SetPayload(WriteAck),
     /// Set-labels acknowledged.
     SetLabels(WriteAck),
+    /// One page of points.
+    Scroll(ScrollResponse<'a>),
     /// Search results.
     Search(SearchResponse),
     /// Node statistics.
@@ -389,6 +506,7 @@ impl<'a> Response<'a> {
             Response::Delete(_) => Opcode::Delete,
             Response::SetPayload(_) => Opcode::SetPayload,
             Response::SetLabels(_) => Opcode::SetLabels,
+            Response::Scroll(_) => Opcode::Scroll,
             Response::Search(_) => Opcode::Search,
             Response::Stats(_) => Opcode::Stats,
             Response::Snapshot => Opcode::Snapshot,
@@ -522,6 +640,63 @@ impl<'a> Response<'a> {
                 };
                 Response::Get(GetResponse {
                     found,
+                    vectors,
+                    payloads,
+                    labels,
+                })
+            }
+            Opcode::Scroll => {
+                let count = r.u32("scroll")?;
+                let flags = r.u32("scroll")?;
+                let dim = r.u32("scroll")?;
+                r.zero(4, "scroll reserved")?;
+                if flags
+                    & !(ScrollResponse::MORE
+                        | ScrollResponse::HAS_VECTORS
+                        | ScrollResponse::HAS_PAYLOADS
+                        | ScrollResponse::HAS_LABELS)
+                    != 0
+                {
+                    return Err(Error::Malformed("reserved scroll response flags"));
+                }
+                if count > SCROLL_LIMIT_MAX {
+                    return Err(Error::Malformed("scroll count exceeds SCROLL_LIMIT_MAX"));
+                }
+                if !(1..=DIMENSIONS_MAX).contains(&dim) {
+                    return Err(Error::Malformed("scroll dim is not 1..=4096"));
+                }
+                let count = usize_from(count);
+                let ids = IdsRef::from_le_bytes(r.bytes(count * 8, "scroll ids")?);
+                if !strictly_ascending(ids) {
+                    return Err(Error::Malformed("scroll ids are not strictly ascending"));
+                }
+                let more = flags & ScrollResponse::MORE != 0;
+                if more && next_start_id(ids).is_none() {
+                    return Err(Error::Malformed(
+                        "scroll MORE set on an empty page or after id u64::MAX",
+                    ));
+                }
+                // count <= 4096 and dim <= 4096: the product fits in usize on 32-bit targets.
+                let vectors = if flags & ScrollResponse::HAS_VECTORS != 0 {
+                    let floats = r.bytes(count * usize_from(dim) * 4, "scroll vectors")?;
+                    Some(VectorsRef::from_le_bytes(floats, dim))
+                } else {
+                    None
+                };
+                let payloads = if flags & ScrollResponse::HAS_PAYLOADS != 0 {
+                    Some(PayloadsRef::decode(&mut r, count)?)
+                } else {
+                    None
+                };
+                let labels = if flags & ScrollResponse::HAS_LABELS != 0 {
+                    Some(LabelsRef::decode(&mut r, count)?)
+                } else {
+                    None
+                };
+                Response::Scroll(ScrollResponse {
+                    ids,
+                    more,
+                    dim,
                     vectors,
                     payloads,
                     labels,
@@ -734,6 +909,23 @@ impl<'a> Response<'a> {
                     (None, None) => {}
                 }
                 if let Some(labels) = g.labels {
+                    labels.encode(out, body_start)?;
+                }
+            }
+            Response::Scroll(page) => {
+                let count = page.validate()?;
+                put_u32(out, count);
+                put_u32(out, page.flags());
+                put_u32(out, page.dim);
+                put_zero(out, 4);
+                page.ids.encode(out);
+                if let Some(vectors) = page.vectors {
+                    vectors.encode(out);
+                }
+                if let Some(payloads) = page.payloads {
+                    payloads.encode(out, body_start)?;
+                }
+                if let Some(labels) = page.labels {
                     labels.encode(out, body_start)?;
                 }
             }

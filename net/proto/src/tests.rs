@@ -45,6 +45,11 @@ const GOLDEN_FILTER: FilterRef<'static> = FilterRef {
     any_of: IdsRef::new(&[2, 3]),
     none_of: IdsRef::new(&[]),
 };
+const GOLDEN_SCROLL_FILTER: FilterRef<'static> = FilterRef {
+    all_of: IdsRef::new(&[1]),
+    any_of: IdsRef::new(&[]),
+    none_of: IdsRef::new(&[9]),
+};
 
 /// The golden frames. The same names and hex strings are pasted into
 /// `net/clients/python/tests/test_protocol.py`; both suites must agree byte for byte.
@@ -519,6 +524,73 @@ fn golden_frames() -> Vec<(&'static str, Vec<u8>)> {
                     lsn: None,
                 }),
                 Opcode::SetLabels,
+            ),
+        ),
+        (
+            // limit 2, WITH_VECTORS | WITH_LABELS, start_id 5: the NAME ends the body at 24.
+            "scroll_request",
+            request_frame(
+                24,
+                &Request::Scroll(Scroll {
+                    collection: "docs",
+                    start_id: 5,
+                    limit: 2,
+                    with_vectors: true,
+                    with_payloads: false,
+                    with_labels: true,
+                    filter: None,
+                }),
+            ),
+        ),
+        (
+            // HAS_FILTER alone (ids only): the NAME ends at 24 (no filter padding), the filter
+            // header (1, 0, 1, reserved) at 40, then all_of [1] and none_of [9].
+            "scroll_filter_request",
+            request_frame(
+                25,
+                &Request::Scroll(Scroll {
+                    collection: "docs",
+                    start_id: 0,
+                    limit: 100,
+                    with_vectors: false,
+                    with_payloads: false,
+                    with_labels: false,
+                    filter: Some(GOLDEN_SCROLL_FILTER),
+                }),
+            ),
+        ),
+        (
+            // MORE | HAS_VECTORS | HAS_LABELS, dim 2: the ids 5 and 8 end at 32, the vectors at
+            // 48, the counts 2, 0 at 56 (no padding before or after them), the labels 1, 5 at 72.
+            "scroll_response",
+            response_frame(
+                24,
+                &Response::Scroll(ScrollResponse {
+                    ids: IdsRef::new(&[5, 8]),
+                    more: true,
+                    dim: 2,
+                    vectors: Some(VectorsRef::new(&UPSERT_VECTORS[..4], 2)),
+                    payloads: None,
+                    labels: Some(LabelsRef::new(&GOLDEN_LABELS[..2])),
+                }),
+                Opcode::Scroll,
+            ),
+        ),
+        (
+            // HAS_PAYLOADS alone, dim 2: the ids 5, 8, 11 end at 40, the lengths at 52, four
+            // bytes of padding to 56, the 10 payload bytes end the body at 66.
+            "scroll_payloads_response",
+            response_frame(
+                26,
+                &Response::Scroll(ScrollResponse {
+                    ids: IdsRef::new(&[5, 8, 11]),
+                    more: false,
+                    dim: 2,
+                    vectors: None,
+                    payloads: Some(PayloadsRef::new(&GOLDEN_PAYLOADS)),
+                    labels: None,
+                }),
+                Opcode::Scroll,
             ),
         ),
     ]
@@ -2351,6 +2423,617 @@ fn filter_matching() {
 }
 
 // ---------------------------------------------------------------------------------------------
+// SCROLL
+// ---------------------------------------------------------------------------------------------
+
+fn scroll(start_id: u64, limit: u32, filter: Option<FilterRef<'_>>) -> Scroll<'_> {
+    Scroll {
+        collection: "docs",
+        start_id,
+        limit,
+        with_vectors: false,
+        with_payloads: false,
+        with_labels: false,
+        filter,
+    }
+}
+
+fn scroll_body(request: Scroll<'_>) -> Vec<u8> {
+    body_of(&Request::Scroll(request))
+}
+
+fn scroll_page<'a>(ids: &'a [u64], more: bool) -> ScrollResponse<'a> {
+    ScrollResponse {
+        ids: IdsRef::new(ids),
+        more,
+        dim: 2,
+        vectors: None,
+        payloads: None,
+        labels: None,
+    }
+}
+
+fn scroll_response_body(page: ScrollResponse<'_>) -> Vec<u8> {
+    let mut body = Vec::new();
+    Response::Scroll(page)
+        .encode_body(&mut body)
+        .expect("valid page");
+    body
+}
+
+#[test]
+fn scroll_opcode() {
+    assert_eq!(Opcode::Scroll.as_u8(), 0x25);
+    assert_eq!(Opcode::Scroll.name(), "SCROLL");
+    assert!(Opcode::ALL.contains(&Opcode::Scroll));
+    assert_eq!(Opcode::try_from(0x25), Ok(Opcode::Scroll));
+    assert!(
+        Opcode::ALL.windows(2).all(|w| w[0].as_u8() < w[1].as_u8()),
+        "Opcode::ALL is in numeric order"
+    );
+    assert!(
+        Opcode::Scroll.is_idempotent_read(),
+        "a read: retried after connection errors"
+    );
+    assert_eq!(Request::Scroll(scroll(0, 1, None)).opcode(), Opcode::Scroll);
+    let page = Response::Scroll(scroll_page(&[], false));
+    assert_eq!(page.opcode(), Some(Opcode::Scroll));
+    assert_eq!(
+        page.encode(RequestId(1), Opcode::Get.as_u8(), &mut Vec::new()),
+        Err(Error::InvalidArgument(
+            "response variant does not match the opcode"
+        ))
+    );
+    assert_eq!(SCROLL_LIMIT_MAX, 4096);
+}
+
+#[test]
+fn scroll_request_layout() {
+    // The golden: limit, flags, start_id, then the NAME ends the body at 24.
+    let request = Scroll {
+        with_vectors: true,
+        with_labels: true,
+        ..scroll(5, 2, None)
+    };
+    let body = scroll_body(request);
+    assert_eq!(&body[0..4], &2u32.to_le_bytes());
+    assert_eq!(
+        &body[4..8],
+        &(Scroll::WITH_VECTORS | Scroll::WITH_LABELS).to_le_bytes()
+    );
+    assert_eq!(&body[8..16], &5u64.to_le_bytes());
+    assert_eq!(&body[16..], b"\x04docs\0\0\0");
+    assert_eq!(
+        Request::decode(Opcode::Scroll, &body),
+        Ok(Request::Scroll(request))
+    );
+    // Each flag on its own, and all of them together.
+    for (request, bits) in [
+        (scroll(0, 1, None), 0),
+        (
+            Scroll {
+                with_vectors: true,
+                ..scroll(0, 1, None)
+            },
+            1,
+        ),
+        (
+            Scroll {
+                with_payloads: true,
+                ..scroll(0, 1, None)
+            },
+            2,
+        ),
+        (
+            Scroll {
+                with_labels: true,
+                ..scroll(0, 1, None)
+            },
+            4,
+        ),
+        (scroll(0, 1, Some(FilterRef::default())), 8),
+        (
+            Scroll {
+                with_vectors: true,
+                with_payloads: true,
+                with_labels: true,
+                ..scroll(u64::MAX, SCROLL_LIMIT_MAX, Some(GOLDEN_SCROLL_FILTER))
+            },
+            15,
+        ),
+    ] {
+        let body = scroll_body(request);
+        assert_eq!(&body[4..8], &u32::to_le_bytes(bits), "{request:?}");
+        assert_eq!(
+            Request::decode(Opcode::Scroll, &body),
+            Ok(Request::Scroll(request))
+        );
+    }
+    // The filter follows the NAME without padding (the NAME ends 8-aligned): header, labels.
+    let body = scroll_body(scroll(0, 100, Some(GOLDEN_SCROLL_FILTER)));
+    assert_eq!(body.len(), 24 + 16 + 16);
+    assert_eq!(
+        &body[24..40],
+        &[1, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0]
+    );
+    assert_eq!(&body[40..48], &1u64.to_le_bytes());
+    assert_eq!(&body[48..], &9u64.to_le_bytes());
+    // A longer NAME: still 8-aligned, still no padding before the filter.
+    let long = Scroll {
+        collection: "a_collection_name_of_23",
+        ..scroll(0, 1, Some(FilterRef::default()))
+    };
+    let body = scroll_body(long);
+    assert_eq!(body.len(), 16 + 24 + 16);
+    assert_eq!(
+        Request::decode(Opcode::Scroll, &body),
+        Ok(Request::Scroll(long))
+    );
+    // An empty filter (matches every point) is still sent: the flag and a bare header.
+    let body = scroll_body(scroll(0, 1, Some(FilterRef::default())));
+    assert_eq!(&body[24..], &[0; 16]);
+    // A maximal filter fits.
+    let many: Vec<u64> = (0..u64::from(FILTER_LABELS_MAX)).collect();
+    let max = FilterRef {
+        all_of: IdsRef::new(&many[..10]),
+        any_of: IdsRef::new(&many[10..]),
+        none_of: IdsRef::new(&[]),
+    };
+    let request = Request::Scroll(scroll(7, 1, Some(max)));
+    assert_eq!(decode_request(&request_frame(3, &request)), Ok(request));
+}
+
+#[test]
+fn scroll_request_encoder_refuses_bad_requests() {
+    let mut out = Vec::new();
+    for limit in [0, SCROLL_LIMIT_MAX + 1, u32::MAX] {
+        assert_eq!(
+            Request::Scroll(scroll(0, limit, None)).encode(RequestId(1), &mut out),
+            Err(Error::InvalidArgument("scroll limit must be 1..=4096"))
+        );
+    }
+    let bad_name = Scroll {
+        collection: "a b",
+        ..scroll(0, 1, None)
+    };
+    assert!(matches!(
+        Request::Scroll(bad_name).encode(RequestId(1), &mut out),
+        Err(Error::InvalidArgument(_))
+    ));
+    let many: Vec<u64> = (0..=u64::from(FILTER_LABELS_MAX)).collect();
+    let over = FilterRef {
+        all_of: IdsRef::new(&many),
+        ..FilterRef::default()
+    };
+    let e = Request::Scroll(scroll(0, 1, Some(over)))
+        .encode(RequestId(1), &mut out)
+        .expect_err("too large");
+    assert_eq!(
+        e,
+        Error::FilterTooLarge {
+            count: FILTER_LABELS_MAX + 1,
+            max: FILTER_LABELS_MAX
+        }
+    );
+    assert_eq!(e.code(), ErrorCode::InvalidArgument);
+    assert!(out.is_empty(), "failed encodes leave the buffer unchanged");
+}
+
+#[test]
+fn scroll_request_decode_errors() {
+    let op = Opcode::Scroll;
+    let body = scroll_body(Scroll {
+        with_vectors: true,
+        ..scroll(5, 2, Some(GOLDEN_SCROLL_FILTER))
+    });
+    assert_eq!(body.len(), 56);
+    assert!(Request::decode(op, &body).is_ok());
+    // Every strict prefix is refused: the fixed fields, the NAME, the filter the flag promises.
+    for cut in 0..body.len() {
+        let e = Request::decode(op, &body[..cut]).expect_err("truncated");
+        assert!(matches!(e, Error::Malformed(_)), "cut {cut}: {e:?}");
+    }
+    // The fixed fields come first: a body of 15 bytes is malformed whatever they hold.
+    let mut short = body[..15].to_vec();
+    short[4] = 0xFF;
+    assert_eq!(Request::decode(op, &short), Err(Error::Malformed("scroll")));
+    // A reserved flag bit is INVALID_ARGUMENT, checked before the limit and the NAME.
+    for bit in [16u32, 1 << 8, 1 << 31] {
+        let mut bad = body.clone();
+        bad[4..8].copy_from_slice(&(Scroll::WITH_VECTORS | Scroll::HAS_FILTER | bit).to_le_bytes());
+        bad[0..4].copy_from_slice(&0u32.to_le_bytes());
+        bad[17] = b' ';
+        assert_eq!(
+            Request::decode(op, &bad),
+            Err(Error::InvalidArgument("reserved scroll flag bits set")),
+            "bit {bit}"
+        );
+    }
+    // The limit: 1..=SCROLL_LIMIT_MAX, checked before the NAME.
+    for limit in [0, SCROLL_LIMIT_MAX + 1, u32::MAX] {
+        let mut bad = body.clone();
+        bad[0..4].copy_from_slice(&limit.to_le_bytes());
+        bad[17] = b' ';
+        let e = Request::decode(op, &bad).expect_err("limit");
+        assert_eq!(e, Error::InvalidArgument("scroll limit must be 1..=4096"));
+        assert_eq!(e.code(), ErrorCode::InvalidArgument);
+    }
+    let mut max = body.clone();
+    max[0..4].copy_from_slice(&SCROLL_LIMIT_MAX.to_le_bytes());
+    assert!(Request::decode(op, &max).is_ok());
+    // A bad NAME.
+    let mut bad = body.clone();
+    bad[17] = b' ';
+    assert!(matches!(
+        Request::decode(op, &bad),
+        Err(Error::InvalidArgument(_))
+    ));
+    let mut bad = body.clone();
+    bad[22] = 1;
+    assert!(matches!(
+        Request::decode(op, &bad),
+        Err(Error::Malformed(_))
+    ));
+    // The filter as SEARCH checks it: reserved field, counts over the limit, counts that
+    // disagree with the labels present.
+    for at in 36..40 {
+        let mut bad = body.clone();
+        bad[at] = 1;
+        assert_eq!(
+            Request::decode(op, &bad),
+            Err(Error::Malformed("filter reserved")),
+            "byte {at}"
+        );
+    }
+    let mut big = body.clone();
+    big[28..32].copy_from_slice(&FILTER_LABELS_MAX.to_le_bytes());
+    assert_eq!(
+        Request::decode(op, &big),
+        Err(Error::FilterTooLarge {
+            count: FILTER_LABELS_MAX + 2,
+            max: FILTER_LABELS_MAX
+        })
+    );
+    let mut more = body.clone();
+    more[28..32].copy_from_slice(&1u32.to_le_bytes());
+    assert_eq!(
+        Request::decode(op, &more),
+        Err(Error::Malformed("filter labels"))
+    );
+    // The body ends exactly after the filter, or after the NAME without one.
+    let mut long = body.clone();
+    long.extend_from_slice(&[0; 8]);
+    assert_eq!(
+        Request::decode(op, &long),
+        Err(Error::Malformed("trailing bytes after body"))
+    );
+    let mut no_flag = body.clone();
+    no_flag[4..8].copy_from_slice(&Scroll::WITH_VECTORS.to_le_bytes());
+    assert_eq!(
+        Request::decode(op, &no_flag),
+        Err(Error::Malformed("trailing bytes after body"))
+    );
+    let mut flag_only = scroll_body(scroll(5, 2, None));
+    flag_only[4..8].copy_from_slice(&Scroll::HAS_FILTER.to_le_bytes());
+    assert_eq!(
+        Request::decode(op, &flag_only),
+        Err(Error::Malformed("filter header"))
+    );
+}
+
+#[test]
+fn scroll_response_layout() {
+    // The golden: count 2, MORE | HAS_VECTORS | HAS_LABELS, dim 2, reserved; the ids end at 32,
+    // the vectors at 48, the counts 2, 0 at 56 (8-aligned: no padding), the labels at 72.
+    let labels: [&[u64]; 2] = [&[1, 5], &[]];
+    let page = ScrollResponse {
+        vectors: Some(VectorsRef::new(&UPSERT_VECTORS[..4], 2)),
+        labels: Some(LabelsRef::new(&labels)),
+        ..scroll_page(&[5, 8], true)
+    };
+    let body = scroll_response_body(page);
+    assert_eq!(body.len(), 72);
+    assert_eq!(&body[0..4], &2u32.to_le_bytes());
+    assert_eq!(&body[4..8], &11u32.to_le_bytes());
+    assert_eq!(&body[8..16], &[2, 0, 0, 0, 0, 0, 0, 0]);
+    assert_eq!(&body[16..24], &5u64.to_le_bytes());
+    assert_eq!(&body[32..36], &0.5f32.to_le_bytes());
+    assert_eq!(&body[48..56], &[2, 0, 0, 0, 0, 0, 0, 0]);
+    assert_eq!(&body[56..64], &1u64.to_le_bytes());
+    assert_eq!(
+        Response::decode(Opcode::Scroll, &body),
+        Ok(Response::Scroll(page))
+    );
+    assert_eq!(page.next_start_id(), Some(9));
+    // Every section: the payloads follow the vectors, the labels the payloads (padded to 8).
+    let payloads: [&[u8]; 2] = [b"abc", b""];
+    let full = ScrollResponse {
+        payloads: Some(PayloadsRef::new(&payloads)),
+        ..page
+    };
+    let body = scroll_response_body(full);
+    // Lengths end at 56, no padding, 3 payload bytes to 59, 5 bytes of padding to 64, the
+    // counts to 72, the labels to 88.
+    assert_eq!(body.len(), 88);
+    assert_eq!(&body[48..59], b"\x03\0\0\0\0\0\0\0abc");
+    assert_eq!(&body[59..64], &[0; 5]);
+    assert_eq!(&body[4..8], &15u32.to_le_bytes());
+    assert_eq!(
+        Response::decode(Opcode::Scroll, &body),
+        Ok(Response::Scroll(full))
+    );
+    // An empty page with every section asked for: each section is empty (a PAYLOAD_SECTION of
+    // 0 points is 0 bytes, and so is a LABEL_SECTION at the 8-aligned offset 16), so the body
+    // is the 16-byte header alone, and the flags still say which sections (empty) are there.
+    let empty = ScrollResponse {
+        vectors: Some(VectorsRef::empty(2)),
+        payloads: Some(PayloadsRef::new(&[])),
+        labels: Some(LabelsRef::new(&[])),
+        ..scroll_page(&[], false)
+    };
+    let body = scroll_response_body(empty);
+    assert_eq!(body, [0, 0, 0, 0, 14, 0, 0, 0, 2, 0, 0, 0, 0, 0, 0, 0]);
+    assert_eq!(
+        Response::decode(Opcode::Scroll, &body),
+        Ok(Response::Scroll(empty))
+    );
+    assert_eq!(empty.next_start_id(), None);
+    // The last page may end at u64::MAX (without MORE); a page with MORE names the next start.
+    let last = scroll_page(&[0, u64::MAX], false);
+    let body = scroll_response_body(last);
+    assert_eq!(
+        Response::decode(Opcode::Scroll, &body),
+        Ok(Response::Scroll(last))
+    );
+    assert_eq!(last.next_start_id(), None);
+    assert_eq!(
+        scroll_page(&[u64::MAX - 1], true).next_start_id(),
+        Some(u64::MAX)
+    );
+    // A maximal page of ids with maximal labels fits one frame.
+    let ids: Vec<u64> = (0..u64::from(SCROLL_LIMIT_MAX)).map(|i| i * 3).collect();
+    let max: Vec<u64> = (0..u64::from(LABELS_PER_POINT_MAX)).collect();
+    let lists: Vec<&[u64]> = vec![&max; ids.len()];
+    let page = ScrollResponse {
+        labels: Some(LabelsRef::new(&lists)),
+        ..scroll_page(&ids, true)
+    };
+    let frame = response_frame(9, &Response::Scroll(page), Opcode::Scroll);
+    assert_eq!(decode_response(&frame), Ok(Response::Scroll(page)));
+}
+
+#[test]
+fn scroll_response_encoder_refuses_bad_pages() {
+    let floats = [1.0f32; 6];
+    let payloads: [&[u8]; 1] = [b"x"];
+    let labels: [&[u64]; 1] = [&[1]];
+    let over: Vec<u64> = (0..=u64::from(LABELS_PER_POINT_MAX)).collect();
+    let too_many: [&[u64]; 2] = [&[], &over];
+    let big = vec![0u8; PAYLOAD_BYTES_MAX as usize + 1];
+    let too_large: [&[u8]; 2] = [b"", &big];
+    let ids: Vec<u64> = (0..=u64::from(SCROLL_LIMIT_MAX)).collect();
+    let cases: Vec<(ScrollResponse<'_>, Error)> = vec![
+        (
+            scroll_page(&[5, 5], false),
+            Error::InvalidArgument("scroll: ids must be strictly ascending"),
+        ),
+        (
+            scroll_page(&[8, 5], false),
+            Error::InvalidArgument("scroll: ids must be strictly ascending"),
+        ),
+        (
+            scroll_page(&[], true),
+            Error::InvalidArgument(
+                "scroll: MORE needs a last id below u64::MAX (and at least one point)",
+            ),
+        ),
+        (
+            scroll_page(&[1, u64::MAX], true),
+            Error::InvalidArgument(
+                "scroll: MORE needs a last id below u64::MAX (and at least one point)",
+            ),
+        ),
+        (
+            scroll_page(&ids, false),
+            Error::BatchTooLarge {
+                count: SCROLL_LIMIT_MAX + 1,
+                max: SCROLL_LIMIT_MAX,
+            },
+        ),
+        (
+            ScrollResponse {
+                dim: 0,
+                ..scroll_page(&[], false)
+            },
+            Error::InvalidArgument("scroll: dim must be 1..=4096"),
+        ),
+        (
+            ScrollResponse {
+                dim: DIMENSIONS_MAX + 1,
+                ..scroll_page(&[], false)
+            },
+            Error::InvalidArgument("scroll: dim must be 1..=4096"),
+        ),
+        (
+            ScrollResponse {
+                vectors: Some(VectorsRef::new(&floats, 2)),
+                ..scroll_page(&[1, 2], false)
+            },
+            Error::InvalidArgument("scroll: one vector of the page's dim per id"),
+        ),
+        (
+            ScrollResponse {
+                vectors: Some(VectorsRef::new(&floats[..2], 1)),
+                ..scroll_page(&[1, 2], false)
+            },
+            Error::InvalidArgument("scroll: one vector of the page's dim per id"),
+        ),
+        (
+            ScrollResponse {
+                payloads: Some(PayloadsRef::new(&payloads)),
+                ..scroll_page(&[1, 2], false)
+            },
+            Error::InvalidArgument("scroll: one payload per id"),
+        ),
+        (
+            ScrollResponse {
+                labels: Some(LabelsRef::new(&labels)),
+                ..scroll_page(&[1, 2], false)
+            },
+            Error::InvalidArgument("scroll: one label list per id"),
+        ),
+        (
+            ScrollResponse {
+                labels: Some(LabelsRef::new(&too_many)),
+                ..scroll_page(&[1, 2], false)
+            },
+            Error::TooManyLabels {
+                point_index: 1,
+                count: LABELS_PER_POINT_MAX + 1,
+                max: LABELS_PER_POINT_MAX,
+            },
+        ),
+        (
+            ScrollResponse {
+                payloads: Some(PayloadsRef::new(&too_large)),
+                ..scroll_page(&[1, 2], false)
+            },
+            Error::PayloadTooLarge {
+                point_index: 1,
+                bytes: PAYLOAD_BYTES_MAX + 1,
+                max: PAYLOAD_BYTES_MAX,
+            },
+        ),
+    ];
+    let mut out = Vec::new();
+    for (page, expected) in cases {
+        assert_eq!(
+            Response::Scroll(page).encode(RequestId(1), Opcode::Scroll.as_u8(), &mut out),
+            Err(expected)
+        );
+        assert!(out.is_empty(), "failed encodes leave the buffer unchanged");
+    }
+}
+
+#[test]
+fn scroll_response_decode_errors() {
+    let op = Opcode::Scroll;
+    let payloads: [&[u8]; 2] = [b"abc", b""];
+    let labels: [&[u64]; 2] = [&[1, 5], &[]];
+    let page = ScrollResponse {
+        vectors: Some(VectorsRef::new(&UPSERT_VECTORS[..4], 2)),
+        payloads: Some(PayloadsRef::new(&payloads)),
+        labels: Some(LabelsRef::new(&labels)),
+        ..scroll_page(&[5, 8], true)
+    };
+    let body = scroll_response_body(page);
+    assert_eq!(body.len(), 88);
+    // Every strict prefix is refused, and so is a byte more.
+    for cut in 0..body.len() {
+        let e = Response::decode(op, &body[..cut]).expect_err("truncated");
+        assert!(matches!(e, Error::Malformed(_)), "cut {cut}: {e:?}");
+    }
+    let mut long = body.clone();
+    long.push(0);
+    assert_eq!(
+        Response::decode(op, &long),
+        Err(Error::Malformed("trailing bytes after body"))
+    );
+    let set = |at: usize, value: u32| {
+        let mut bad = body.clone();
+        bad[at..at + 4].copy_from_slice(&value.to_le_bytes());
+        Response::decode(op, &bad).map(drop)
+    };
+    // Header: reserved flags, reserved field, count and dim out of range.
+    for bit in [16u32, 1 << 31] {
+        assert_eq!(
+            set(4, 15 | bit),
+            Err(Error::Malformed("reserved scroll response flags"))
+        );
+    }
+    assert_eq!(set(12, 1), Err(Error::Malformed("scroll reserved")));
+    assert_eq!(
+        set(0, SCROLL_LIMIT_MAX + 1),
+        Err(Error::Malformed("scroll count exceeds SCROLL_LIMIT_MAX"))
+    );
+    for dim in [0, DIMENSIONS_MAX + 1] {
+        assert_eq!(
+            set(8, dim),
+            Err(Error::Malformed("scroll dim is not 1..=4096"))
+        );
+    }
+    // Ids not strictly ascending (equal, or descending).
+    for second in [5u64, 4, 0] {
+        let mut bad = body.clone();
+        bad[24..32].copy_from_slice(&second.to_le_bytes());
+        assert_eq!(
+            Response::decode(op, &bad),
+            Err(Error::Malformed("scroll ids are not strictly ascending")),
+            "{second}"
+        );
+    }
+    // MORE on an empty page, or after id u64::MAX.
+    let empty = scroll_response_body(scroll_page(&[], false));
+    let mut bad = empty.clone();
+    bad[4] = 1;
+    assert_eq!(
+        Response::decode(op, &bad),
+        Err(Error::Malformed(
+            "scroll MORE set on an empty page or after id u64::MAX"
+        ))
+    );
+    let last = scroll_response_body(scroll_page(&[3, u64::MAX], false));
+    assert!(Response::decode(op, &last).is_ok());
+    let mut bad = last.clone();
+    bad[4] = 1;
+    assert_eq!(
+        Response::decode(op, &bad),
+        Err(Error::Malformed(
+            "scroll MORE set on an empty page or after id u64::MAX"
+        ))
+    );
+    // Sections present iff flagged: a flag without its section is truncated, a section without
+    // its flag is trailing bytes (or misread as the next section).
+    let plain = scroll_response_body(scroll_page(&[5, 8], false));
+    for flag in [
+        ScrollResponse::HAS_VECTORS,
+        ScrollResponse::HAS_PAYLOADS,
+        ScrollResponse::HAS_LABELS,
+    ] {
+        let mut bad = plain.clone();
+        bad[4..8].copy_from_slice(&flag.to_le_bytes());
+        assert!(
+            matches!(Response::decode(op, &bad), Err(Error::Malformed(_))),
+            "{flag}"
+        );
+    }
+    // (Read as payload lengths, the first vector floats are over PAYLOAD_BYTES_MAX.)
+    for flags in [0u32, 1, 3, 5, 9, 13] {
+        assert!(set(4, flags).is_err(), "flags {flags}");
+    }
+    assert!(matches!(
+        set(4, 5),
+        Err(Error::PayloadTooLarge { point_index: 0, .. })
+    ));
+    // The sections' own checks: a payload over the limit, a label count over the limit.
+    assert!(matches!(
+        set(48, PAYLOAD_BYTES_MAX + 1),
+        Err(Error::PayloadTooLarge { point_index: 0, .. })
+    ));
+    assert!(matches!(
+        set(68, LABELS_PER_POINT_MAX + 1),
+        Err(Error::TooManyLabels { point_index: 1, .. })
+    ));
+    // Non-zero padding between the payloads and the label counts.
+    let mut bad = body.clone();
+    bad[60] = 1;
+    assert_eq!(
+        Response::decode(op, &bad),
+        Err(Error::Malformed("label padding"))
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
 // Property tests
 // ---------------------------------------------------------------------------------------------
 
@@ -2383,6 +3066,8 @@ enum OwnedRequest {
         u32,
         Option<OwnedFilter>,
     ),
+    /// collection, start_id, limit, (with_vectors, with_payloads, with_labels), filter.
+    Scroll(String, u64, u32, [bool; 3], Option<OwnedFilter>),
     Stats,
     Snapshot(String),
 }
@@ -2448,11 +3133,18 @@ impl OwnedRequest {
                     expansion_search: *ef,
                     flags: *flags,
                     queries: VectorsRef::new(queries, *dim),
-                    filter: filter.as_ref().map(|[all, any, none]| FilterRef {
-                        all_of: IdsRef::new(all),
-                        any_of: IdsRef::new(any),
-                        none_of: IdsRef::new(none),
-                    }),
+                    filter: filter.as_ref().map(owned_filter_ref),
+                })
+            }
+            OwnedRequest::Scroll(name, start_id, limit, [vectors, payloads, labels], filter) => {
+                Request::Scroll(Scroll {
+                    collection: name,
+                    start_id: *start_id,
+                    limit: *limit,
+                    with_vectors: *vectors,
+                    with_payloads: *payloads,
+                    with_labels: *labels,
+                    filter: filter.as_ref().map(owned_filter_ref),
                 })
             }
             OwnedRequest::Stats => Request::Stats,
@@ -2512,6 +3204,14 @@ fn labels(count: usize) -> impl Strategy<Value = Option<LabelsBuf>> {
 
 /// `all_of`, `any_of`, `none_of`.
 type OwnedFilter = [Vec<u64>; 3];
+
+fn owned_filter_ref([all, any, none]: &OwnedFilter) -> FilterRef<'_> {
+    FilterRef {
+        all_of: IdsRef::new(all),
+        any_of: IdsRef::new(any),
+        none_of: IdsRef::new(none),
+    }
+}
 
 /// `None`, or a filter: usually small, sometimes empty, sometimes exactly `FILTER_LABELS_MAX`.
 fn filter() -> impl Strategy<Value = Option<OwnedFilter>> {
@@ -2663,6 +3363,14 @@ fn owned_request() -> impl Strategy<Value = OwnedRequest> {
                     )
                 }
             ),
+        (
+            name(),
+            prop_oneof![Just(0u64), Just(u64::MAX), any::<u64>()],
+            prop_oneof![Just(1u32), Just(SCROLL_LIMIT_MAX), 1u32..=SCROLL_LIMIT_MAX],
+            any::<[bool; 3]>(),
+            filter()
+        )
+            .prop_map(|(n, start, limit, with, f)| OwnedRequest::Scroll(n, start, limit, with, f)),
         Just(OwnedRequest::Stats),
         prop_oneof![Just(String::new()), name()].prop_map(OwnedRequest::Snapshot),
     ]
@@ -2675,6 +3383,15 @@ enum OwnedResponse {
         Vec<bool>,
         Vec<f32>,
         u32,
+        Option<PayloadsBuf>,
+        Option<LabelsBuf>,
+    ),
+    /// ids (ascending), more, dim, and the optional sections.
+    Scroll(
+        Vec<u64>,
+        bool,
+        u32,
+        Option<Vec<f32>>,
         Option<PayloadsBuf>,
         Option<LabelsBuf>,
     ),
@@ -2692,6 +3409,22 @@ impl OwnedResponse {
                     } else {
                         VectorsRef::new(floats, *dim)
                     },
+                    payloads: payloads.as_ref().map(PayloadsBuf::as_ref),
+                    labels: labels.as_ref().map(LabelsBuf::as_ref),
+                })
+            }
+            OwnedResponse::Scroll(ids, more, dim, vectors, payloads, labels) => {
+                Response::Scroll(ScrollResponse {
+                    ids: IdsRef::new(ids),
+                    more: *more,
+                    dim: *dim,
+                    vectors: vectors.as_ref().map(|v| {
+                        if v.is_empty() {
+                            VectorsRef::empty(*dim)
+                        } else {
+                            VectorsRef::new(v, *dim)
+                        }
+                    }),
                     payloads: payloads.as_ref().map(PayloadsBuf::as_ref),
                     labels: labels.as_ref().map(LabelsBuf::as_ref),
                 })
@@ -2812,6 +3545,42 @@ fn owned_response() -> impl Strategy<Value = (Opcode, OwnedResponse)> {
                     payloads
                 })
             )),
+        // SCROLL: ascending ids (sometimes ending at u64::MAX), MORE only where it is allowed,
+        // each section present or not independently (empty ones too, on an empty page).
+        (
+            proptest::collection::btree_set(any::<u64>(), 0..20),
+            any::<bool>(),
+            any::<bool>(),
+            prop_oneof![1u32..=16, Just(DIMENSIONS_MAX)],
+        )
+            .prop_flat_map(|(ids, with_max, more, dim)| {
+                let mut ids: Vec<u64> = ids.into_iter().collect();
+                if with_max && ids.last() != Some(&u64::MAX) {
+                    ids.push(u64::MAX);
+                }
+                let more = more && ids.last().is_some_and(|&last| last < u64::MAX);
+                let count = ids.len();
+                let dim = if count > 4 { dim.min(16) } else { dim };
+                let floats = count * dim as usize;
+                (
+                    Just(ids),
+                    Just(more),
+                    Just(dim),
+                    proptest::option::of(proptest::collection::vec(any::<f32>(), floats)),
+                    proptest::option::of(proptest::collection::vec(payload(), count).prop_map(
+                        |p| PayloadsBuf::from_slices(&p).expect("payloads within the limit"),
+                    )),
+                    proptest::option::of(proptest::collection::vec(label_list(), count).prop_map(
+                        |l| LabelsBuf::from_slices(&l).expect("labels within the limit"),
+                    )),
+                )
+                    .prop_map(|(ids, more, dim, v, p, l)| {
+                        (
+                            Opcode::Scroll,
+                            OwnedResponse::Scroll(ids, more, dim, v, p, l),
+                        )
+                    })
+            }),
         proptest::collection::vec(
             ("[a-z_.]{1,64}", any::<u64>()).prop_map(|(name, value)| Stat { name, value }),
             0..10

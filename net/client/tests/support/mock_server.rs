@@ -6,10 +6,10 @@
 //! Test hooks: requests on a collection named `slow...` are answered after 1 s (so later
 //! requests overtake them); `drop_next` makes the server close the connection instead of
 //! answering the next N requests; `legacy` makes later connections behave like a server from
-//! before payloads (HELLO enables no features, SET_PAYLOAD and SET_LABELS are unknown opcodes);
-//! `legacy_labels` like a server from before labels (HELLO enables payloads only; label
-//! sections, `WITH_LABELS` and `HAS_FILTER` are refused as such a server refuses them, and
-//! SET_LABELS is an unknown opcode).
+//! before payloads (HELLO enables no features, SET_PAYLOAD, SET_LABELS and SCROLL are unknown
+//! opcodes); `legacy_labels` like a server from before labels (HELLO enables payloads only;
+//! label sections, `WITH_LABELS` and `HAS_FILTER` are refused as such a server refuses them, and
+//! SET_LABELS and SCROLL are unknown opcodes).
 
 #![allow(dead_code)]
 
@@ -21,10 +21,10 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use corevec_proto::{
-    encode_error, CollectionInfo, Error, ErrorCode, Frame, GetResponse, HelloAck, Hit, LabelsRef,
-    Metric, Opcode, PayloadsRef, Request, RequestId, Response, SearchResponse, ShardInfo, Stat,
-    VectorsRef, WriteAck, FEATURES_SUPPORTED, FEATURE_PAYLOADS, FRAME_BODY_BYTES_MAX, VERSION_MAX,
-    VERSION_MIN,
+    encode_error, CollectionInfo, Error, ErrorCode, Frame, GetResponse, HelloAck, Hit, IdsRef,
+    LabelsRef, Metric, Opcode, PayloadsRef, Request, RequestId, Response, ScrollResponse,
+    SearchResponse, ShardInfo, Stat, VectorsRef, WriteAck, FEATURES_SUPPORTED, FEATURE_PAYLOADS,
+    FRAME_BODY_BYTES_MAX, VERSION_MAX, VERSION_MIN,
 };
 
 /// One stored point.
@@ -190,7 +190,7 @@ fn serve(stream: TcpStream, state: &Arc<State>) {
                 hello_done = true;
                 continue;
             }
-            if legacy && request.opcode() == Opcode::SetPayload {
+            if legacy && matches!(request.opcode(), Opcode::SetPayload | Opcode::Scroll) {
                 // A server from before payloads does not know the opcode: a per-request error.
                 let mut out = Vec::new();
                 let e = Error::UnknownOpcode(op);
@@ -248,10 +248,12 @@ fn serve(stream: TcpStream, state: &Arc<State>) {
 
 /// How a server from before labels answers a request that uses them: its UPSERT bodies end after
 /// the payload section, its GET flag bit 1 and SEARCH flag bit 3 were reserved, and it does not
-/// know the SET_LABELS opcode (a per-request error).
+/// know the SET_LABELS or SCROLL opcodes (a per-request error).
 fn pre_label_refusal(request: &Request<'_>) -> Option<Error> {
     match request {
-        Request::SetLabels(_) => Some(Error::UnknownOpcode(Opcode::SetLabels.as_u8())),
+        Request::SetLabels(_) | Request::Scroll(_) => {
+            Some(Error::UnknownOpcode(request.opcode().as_u8()))
+        }
         Request::Upsert(u) if u.labels.is_some() => {
             Some(Error::Malformed("trailing bytes after body"))
         }
@@ -318,6 +320,7 @@ fn execute(
     let name_of = |r: &Request<'_>| match r {
         Request::Search(s) => s.collection.to_owned(),
         Request::Get(g) => g.collection.to_owned(),
+        Request::Scroll(s) => s.collection.to_owned(),
         _ => String::new(),
     };
     if name_of(request).starts_with("slow") {
@@ -495,6 +498,42 @@ fn execute(
                 }
             }
             Response::SetLabels(WriteAck { count, lsn: lsn() })
+        }
+        Request::Scroll(s) => {
+            let c = collections
+                .get(s.collection)
+                .ok_or_else(|| not_found(s.collection))?;
+            // Ascending ids from start_id, matching the filter; whether one more matches after
+            // the page is MORE. (No trimming to the frame limit: an oversized page fails.)
+            let mut matching = c
+                .vectors
+                .range(s.start_id..)
+                .filter(|(_, point)| s.filter.is_none_or(|f| f.matches(&point.labels)));
+            let page: Vec<(&u64, &Stored)> = matching.by_ref().take(s.limit as usize).collect();
+            let more = matching.next().is_some();
+            let ids: Vec<u64> = page.iter().map(|(&id, _)| id).collect();
+            let flat: Vec<f32> = page
+                .iter()
+                .flat_map(|(_, point)| point.vector.iter().copied())
+                .collect();
+            let payloads: Vec<&[u8]> = page.iter().map(|(_, point)| &point.payload[..]).collect();
+            let labels: Vec<&[u64]> = page.iter().map(|(_, point)| &point.labels[..]).collect();
+            return Response::Scroll(ScrollResponse {
+                ids: IdsRef::new(&ids),
+                more,
+                dim: c.dim,
+                vectors: s.with_vectors.then(|| {
+                    if flat.is_empty() {
+                        VectorsRef::empty(c.dim)
+                    } else {
+                        VectorsRef::new(&flat, c.dim)
+                    }
+                }),
+                payloads: s.with_payloads.then(|| PayloadsRef::new(&payloads)),
+                labels: s.with_labels.then(|| LabelsRef::new(&labels)),
+            })
+            .encode(id, op.as_u8(), out)
+            .map_err(|e| (e.code(), e.to_string()));
         }
         Request::Search(s) => {
             let c = collections
