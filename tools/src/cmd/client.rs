@@ -60,7 +60,7 @@ fn parse_metric(text: &str) -> Result<Metric, String> {
     }
 }
 
-fn metric_name(metric: Metric) -> &'static str {
+pub(crate) fn metric_name(metric: Metric) -> &'static str {
     match metric {
         Metric::L2 => "l2",
         Metric::Cosine => "cosine",
@@ -222,6 +222,14 @@ pub struct SearchArgs {
     /// Also print each hit's payload (UTF-8 text as is, other bytes as `hex:...`).
     #[arg(long)]
     pub with_payloads: bool,
+    /// Label filter.
+    #[command(flatten)]
+    pub filter: FilterArgs,
+}
+
+/// `--all-of/--any-of/--none-of`: a label filter (`search`, `export`, `list`).
+#[derive(Clone, Debug, Default, Args)]
+pub struct FilterArgs {
     /// Only points that have all of these labels (comma-separated).
     #[arg(long, value_delimiter = ',', value_name = "LABELS")]
     pub all_of: Vec<u64>,
@@ -233,9 +241,23 @@ pub struct SearchArgs {
     pub none_of: Vec<u64>,
 }
 
+impl FilterArgs {
+    /// The filter, or `None` when no label was given (every point matches, and a server
+    /// without labels can still answer).
+    #[must_use]
+    pub fn filter(&self) -> Option<Filter> {
+        let filter = Filter {
+            all_of: self.all_of.clone(),
+            any_of: self.any_of.clone(),
+            none_of: self.none_of.clone(),
+        };
+        (filter != Filter::default()).then_some(filter)
+    }
+}
+
 /// A payload for a one-line, tab-separated listing: printable UTF-8 as is, anything else
 /// (binary, line breaks, tabs) as `hex:` and its bytes.
-fn payload_text(payload: &[u8]) -> String {
+pub(crate) fn payload_text(payload: &[u8]) -> String {
     match std::str::from_utf8(payload) {
         Ok(text) if !text.chars().any(char::is_control) => text.to_owned(),
         _ => {
@@ -282,17 +304,12 @@ pub fn search(args: &SearchArgs) -> Result<(), Failure> {
     };
     let query = parse_vector(&text).map_err(|e| Failure::usage(format!("query: {e}")))?;
     let client = args.client.connect()?;
-    let filter = Filter {
-        all_of: args.all_of.clone(),
-        any_of: args.any_of.clone(),
-        none_of: args.none_of.clone(),
-    };
-    let filtered = filter != Filter::default();
+    let filter = args.filter.filter();
     let options = SearchOptions {
         expansion_search: args.ef,
         exact: args.exact,
         allow_partial: false,
-        filter: filtered.then_some(&filter),
+        filter: filter.as_ref(),
     };
     let searching = format!("searching {}", args.collection);
     if args.with_payloads {
