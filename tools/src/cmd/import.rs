@@ -3,7 +3,8 @@
 //! labels likewise (`--labels`: line `i` holds row `i`'s labels).
 //!
 //! Batches are pipelined (a few UPSERTs in flight on one connection); ids are consecutive from
-//! `--start-id`, row `i` of the file getting id `start_id + i`. A progress line goes to stderr.
+//! `--start-id`, row `i` of the file getting id `start_id + i`, unless `--ids FILE` gives them
+//! (line `i` is row `i`'s id, as `corevec export` writes them). A progress line goes to stderr.
 
 use std::collections::VecDeque;
 use std::fs::File;
@@ -52,9 +53,14 @@ pub struct ImportArgs {
     /// Vectors per UPSERT.
     #[arg(long, default_value_t = 1000)]
     pub batch: usize,
-    /// Id of the first vector.
+    /// Id of the first vector; the others follow consecutively.
     #[arg(long, default_value_t = 0)]
     pub start_id: u64,
+    /// Text file of ids, one decimal unsigned 64-bit integer per line: line `i` is the id of
+    /// row `i` of the vector file (instead of consecutive ids from `--start-id`), e.g. the
+    /// `ids.txt` of `corevec export`. An id given twice is upserted twice: the last row wins.
+    #[arg(long, value_name = "FILE", conflicts_with = "start_id")]
+    pub ids: Option<PathBuf>,
     /// Import at most this many vectors.
     #[arg(long)]
     pub limit: Option<usize>,
@@ -142,6 +148,17 @@ impl<T> LineFile<T> {
         }
         Ok(())
     }
+}
+
+/// An `--ids` line: one decimal unsigned 64-bit integer, surrounding whitespace allowed.
+fn id_line(line: Vec<u8>) -> Result<u64, String> {
+    let text = String::from_utf8(line).map_err(|_| "not UTF-8 text".to_owned())?;
+    let id = text.trim();
+    if id.is_empty() {
+        return Err("empty line; expected an id".into());
+    }
+    id.parse::<u64>()
+        .map_err(|_| format!("{id:?} is not an id (an unsigned 64-bit integer)"))
 }
 
 /// A `--payloads` line: its bytes, at most `PAYLOAD_BYTES_MAX`.
@@ -375,12 +392,26 @@ pub fn run(args: &ImportArgs) -> Result<(), Failure> {
     }
     let mut file = VectorFile::open(&args.file, args.format)?;
     let total = args.limit.map_or(file.count, |l| l.min(file.count));
+    if let Some(path) = &args.ids {
+        LineFile::check(path, total, id_line)?;
+    } else if total > 0 && args.start_id.checked_add(total as u64 - 1).is_none() {
+        return Err(Failure::usage(format!(
+            "--start-id {}: the ids of {total} vectors would go past {}",
+            args.start_id,
+            u64::MAX
+        )));
+    }
     if let Some(path) = &args.payloads {
         LineFile::check(path, total, payload_line)?;
     }
     if let Some(path) = &args.labels {
         LineFile::check(path, total, labels_line)?;
     }
+    let mut id_lines = args
+        .ids
+        .as_deref()
+        .map(|path| LineFile::open(path, id_line))
+        .transpose()?;
     let mut payload_lines = args
         .payloads
         .as_deref()
@@ -451,6 +482,7 @@ pub fn run(args: &ImportArgs) -> Result<(), Failure> {
         .batch
         .min((corevec_proto::FRAME_BODY_BYTES_MAX as usize / 2) / point_bytes_max)
         .max(1);
+    let mut ids: Vec<u64> = Vec::new();
     let mut payloads: Vec<Vec<u8>> = Vec::new();
     let mut labels: Vec<Vec<u64>> = Vec::new();
     let started = Instant::now();
@@ -466,8 +498,15 @@ pub fn run(args: &ImportArgs) -> Result<(), Failure> {
         if n == 0 {
             break;
         }
-        let first = args.start_id + done as u64;
-        let ids: Vec<u64> = (first..first + n as u64).collect();
+        match &mut id_lines {
+            Some(lines) => lines.read(n, &mut ids)?,
+            None => {
+                // Checked up front: start_id + total - 1 fits in u64.
+                let first = args.start_id + done as u64;
+                ids.clear();
+                ids.extend((0..n as u64).map(|i| first + i));
+            }
+        }
         if let Some(lines) = &mut payload_lines {
             lines.read(n, &mut payloads)?;
         }
@@ -521,6 +560,48 @@ mod tests {
         let (layout, count, dim) = read_npy_header(&mut bytes.as_slice()).unwrap();
         assert!(matches!(layout, Layout::NpyF32));
         assert_eq!((count, dim), (3, 2));
+    }
+
+    #[test]
+    fn id_lines_parse_with_surrounding_whitespace() {
+        assert_eq!(id_line(b"42".to_vec()), Ok(42));
+        assert_eq!(id_line(b" \t7  ".to_vec()), Ok(7));
+        assert_eq!(id_line(b"18446744073709551615".to_vec()), Ok(u64::MAX));
+        assert!(id_line(b"".to_vec()).unwrap_err().contains("empty line"));
+        assert!(id_line(b"  ".to_vec()).unwrap_err().contains("empty line"));
+        assert!(id_line(b"18446744073709551616".to_vec())
+            .unwrap_err()
+            .contains("\"18446744073709551616\" is not an id"));
+        assert!(id_line(b"-1".to_vec()).is_err());
+        assert!(id_line(b"1 2".to_vec()).is_err());
+        assert!(id_line(b"1,2".to_vec()).is_err());
+        assert!(id_line(b"0x10".to_vec()).is_err());
+        assert!(id_line(vec![b'1', 0xff]).unwrap_err().contains("UTF-8"));
+    }
+
+    #[test]
+    fn an_ids_file_is_checked_line_by_line() {
+        let mut f = tempfile::NamedTempFile::new().unwrap();
+        f.write_all(b"10\r\n 2 \n3").unwrap();
+        f.flush().unwrap();
+        LineFile::check(f.path(), 3, id_line).unwrap();
+        let mut lines = LineFile::open(f.path(), id_line).unwrap();
+        let mut ids = Vec::new();
+        lines.read(3, &mut ids).unwrap();
+        assert_eq!(ids, [10, 2, 3]);
+        let short = LineFile::check(f.path(), 4, id_line).unwrap_err();
+        assert_eq!(short.exit_code, crate::exit::USAGE);
+        assert!(
+            short.message.contains("ends after 3 lines"),
+            "{}",
+            short.message
+        );
+        let mut f = tempfile::NamedTempFile::new().unwrap();
+        f.write_all(b"1\n2\nx3\n4\n").unwrap();
+        f.flush().unwrap();
+        let bad = LineFile::check(f.path(), 4, id_line).unwrap_err();
+        let expected = format!("{}: line 3: \"x3\" is not an id", f.path().display());
+        assert!(bad.message.contains(&expected), "{}", bad.message);
     }
 
     #[test]
