@@ -9,6 +9,7 @@ mod filter;
 mod index;
 mod report;
 mod restart;
+mod scroll;
 mod truth;
 mod wal;
 
@@ -37,6 +38,8 @@ enum Command {
     Index(index::IndexArgs),
     /// Time from start to the first answered query after a restart (snapshot + WAL tail).
     Restart(restart::RestartArgs),
+    /// Listing one shard page by page (SCROLL's per-page cost).
+    Scroll(scroll::ScrollArgs),
     /// WAL group commit throughput against the disk's raw O_DIRECT bandwidth.
     Wal(wal::WalArgs),
 }
@@ -55,5 +58,6 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         Command::Index(args) => index::run(&args),
         Command::Wal(args) => wal::run(&args),
         Command::Restart(args) => restart::run(&args),
+        Command::Scroll(args) => scroll::run(&args),
     }
 }

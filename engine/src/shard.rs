@@ -633,19 +633,24 @@ impl Shard {
     }
 
     /// The smallest `limit` live ids `>= start` (of points matching `filter`, when given), in
-    /// ascending order, and whether more such ids exist. One pass over the id map with a
-    /// bounded heap: O(live · log limit), whatever `start` is.
+    /// ascending order, and whether more such ids exist. One sequential pass over the slots'
+    /// ids (skipping tombstones) with a bounded heap: O(slots), whatever `start` is.
     pub fn scroll(&self, start: u64, limit: usize, filter: Option<&Filter>) -> (Vec<u64>, bool) {
         assert!(limit > 0, "a scroll page holds at least one point");
         // A max-heap of the `limit + 1` smallest candidates: its size says whether more exist.
         let mut smallest = std::collections::BinaryHeap::with_capacity(limit + 1);
-        for (&id, &slot) in &self.slots {
+        for (slot, &id) in (0u32..).zip(&self.ids) {
             if id < start
                 || (smallest.len() > limit && smallest.peek().is_some_and(|&top| id > top))
+                || self.is_tombstone(slot)
             {
                 continue;
             }
-            debug_assert!(!self.is_tombstone(slot), "the id map holds a tombstone");
+            debug_assert_eq!(
+                self.slots.get(&id),
+                Some(&slot),
+                "a live slot not in the id map"
+            );
             if filter.is_some_and(|f| !f.matches(self.labels.get(slot))) {
                 continue;
             }

@@ -1,0 +1,72 @@
+//! `corevec-bench scroll`: the cost of listing one shard page by page (`Shard::scroll`: one
+//! pass over the id map per page with a bounded heap), so the per-page cost the docs quote
+//! is measured, not guessed.
+
+use std::time::Instant;
+
+use corevec_engine::shard::Shard;
+use corevec_engine::{CollectionSpec, Metric};
+use serde_json::json;
+
+use crate::report::{emit, Latencies};
+
+/// Arguments of `corevec-bench scroll`.
+#[derive(clap::Args)]
+pub struct ScrollArgs {
+    /// Live points in the shard (ids scattered over the u64 range).
+    #[arg(long, default_value_t = 1_000_000)]
+    n: usize,
+    /// Vector dimension (the listing reads ids only; vectors only make the shard realistic).
+    #[arg(long, default_value_t = 16)]
+    dim: usize,
+    /// Page sizes to measure, comma-separated.
+    #[arg(long, value_delimiter = ',', default_value = "256,1024,4096")]
+    limit: Vec<usize>,
+    /// Pages timed per page size (spread over the id range).
+    #[arg(long, default_value_t = 50)]
+    pages: usize,
+    /// Print JSON lines only (the default output is JSON lines anyway; kept for symmetry).
+    #[arg(long)]
+    json: bool,
+}
+
+/// splitmix64: scatters sequential numbers over the u64 range.
+fn scatter(i: u64) -> u64 {
+    let mut z = i.wrapping_add(0x9e37_79b9_7f4a_7c15);
+    z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+    z ^ (z >> 31)
+}
+
+pub fn run(args: &ScrollArgs) -> Result<(), Box<dyn std::error::Error>> {
+    let spec = CollectionSpec::new("scroll", args.dim, Metric::L2).with_shards(1);
+    let mut shard = Shard::new(&spec, 0)?;
+    let vector = vec![0.5f32; args.dim];
+    for i in 0..args.n as u64 {
+        shard.upsert(scatter(i), &vector)?;
+    }
+    for &limit in &args.limit {
+        let mut latencies = Latencies::new();
+        let started = Instant::now();
+        for page in 0..args.pages {
+            // Starts spread evenly over the id range.
+            let start = (u64::MAX / args.pages as u64).saturating_mul(page as u64);
+            let timed = Instant::now();
+            let (ids, _) = shard.scroll(start, limit, None);
+            latencies.record(timed.elapsed());
+            std::hint::black_box(ids);
+        }
+        let per_page_s = started.elapsed().as_secs_f64() / args.pages as f64;
+        emit(&json!({
+            "bench": "scroll",
+            "n": args.n,
+            "limit": limit,
+            "pages": args.pages,
+            "page_p50_us": latencies.p50_us(),
+            "page_p99_us": latencies.p99_us(),
+            "listed_points_per_s": (limit as f64 / per_page_s).round(),
+            "full_listing_s": (args.n as f64 / limit as f64 * per_page_s * 100.0).round() / 100.0,
+        }));
+    }
+    Ok(())
+}
