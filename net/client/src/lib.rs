@@ -10,7 +10,7 @@
 //! maximal frame per response because of what a server sent.
 //!
 //! ```no_run
-//! use corevec_client::{Client, ClientConfig, Filter, SearchOptions};
+//! use corevec_client::{Client, ClientConfig, Filter, ScrollOptions, SearchOptions};
 //! use corevec_proto::{CreateCollection, Metric};
 //!
 //! let client = Client::connect("127.0.0.1:7700", ClientConfig::default())?;
@@ -37,6 +37,15 @@
 //! // Replace labels of existing points, keeping vectors and payloads; `count` = ids that existed.
 //! let ack = client.set_labels("docs", &[4, 5], &[&[9], &[]])?;
 //! assert_eq!(ack.count, 2);
+//! // Scroll: every point in ascending id order, one page at a time (stateless: `next` is where
+//! // the following page starts), or all of them through an iterator that fetches the pages.
+//! let options = ScrollOptions { with_labels: true, ..ScrollOptions::default() };
+//! let page = client.scroll("docs", 0, 100, options)?;
+//! assert_eq!(page.points[0].0, 1);
+//! for point in client.scroll_all("docs", 1000, ScrollOptions::default()) {
+//!     let (id, point) = point?; // ids only: the vector, payload and labels are empty
+//!     assert!(id >= 1 && point.vector.is_empty());
+//! }
 //! // Pipelining: submit many, then wait.
 //! let tickets: Vec<_> = (0..100)
 //!     .map(|_| client.submit(&corevec_proto::Request::Ping))
@@ -47,6 +56,7 @@
 
 mod connection;
 mod error;
+mod scroll;
 
 use std::net::{SocketAddr, ToSocketAddrs};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -57,10 +67,11 @@ pub use connection::{Connection, ResponseFrame, Ticket};
 pub use corevec_proto as proto;
 use corevec_proto::{
     CollectionInfo, CreateCollection, FilterRef, Hit, IdsRef, IdsRequest, LabelsRef, PayloadsRef,
-    Request, Response, Search, SearchFlags, SearchResponse, SetLabels, SetPayload, Stat, Upsert,
-    VectorsRef, WriteAck, FEATURE_LABELS, FEATURE_PAYLOADS,
+    Request, Response, Scroll, Search, SearchFlags, SearchResponse, SetLabels, SetPayload, Stat,
+    Upsert, VectorsRef, WriteAck, FEATURE_LABELS, FEATURE_PAYLOADS,
 };
 pub use error::ClientError;
+pub use scroll::{ScrollIter, ScrollOptions, ScrollPage};
 
 /// Connection settings.
 #[derive(Clone, Debug)]
@@ -71,8 +82,8 @@ pub struct ClientConfig {
     pub connect_timeout: Duration,
     /// Default per-request timeout (also the socket write timeout).
     pub request_timeout: Duration,
-    /// Extra attempts for idempotent reads (PING, LIST, DESCRIBE, GET, SEARCH, STATS) after a
-    /// connection error; each attempt reconnects. Writes are never retried.
+    /// Extra attempts for idempotent reads (PING, LIST, DESCRIBE, GET, SCROLL, SEARCH, STATS)
+    /// after a connection error; each attempt reconnects. Writes are never retried.
     pub retries: u32,
     /// Sleep before the first retry, doubled for each further one.
     pub retry_backoff: Duration,
@@ -165,7 +176,8 @@ pub struct PayloadHit {
     pub payload: Vec<u8>,
 }
 
-/// A point as [`Client::get_with_payloads`] and [`Client::get_points`] return it.
+/// A point as [`Client::get_with_payloads`], [`Client::get_points`] and [`Client::scroll`]
+/// return it.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Point {
     /// The stored vector.
@@ -548,6 +560,75 @@ impl Client {
             }
             other => Err(unexpected(&other)),
         }
+    }
+
+    /// SCROLL: one page of `collection`'s points in ascending id order, up to `limit`
+    /// (1..=`SCROLL_LIMIT_MAX`) live points with `id >= start_id` that match `options.filter`,
+    /// each with the parts `options` asks for (the others empty). Continue from `page.next`
+    /// until it is `None` (a page may be shorter than `limit` and still have a `next`), or use
+    /// [`Client::scroll_all`].
+    ///
+    /// Paging is stateless (the server keeps no cursor): every point that exists for the whole
+    /// scroll and keeps its id is listed exactly once; points written or deleted meanwhile may or
+    /// may not be. Refused locally, nothing sent, if `limit` is out of range, the filter has more
+    /// than `FILTER_LABELS_MAX` labels, or the server did not enable payloads (with
+    /// `with_payloads`) or labels (with `with_labels` or a filter). An answer that does not fit
+    /// the request (more than `limit` points, an id below `start_id` or out of order, a part
+    /// missing or not asked for) is [`ClientError::Protocol`]. A read: retried after connection
+    /// errors. A server from before SCROLL answers `UNKNOWN_OPCODE`.
+    pub fn scroll(
+        &self,
+        collection: &str,
+        start_id: u64,
+        limit: u32,
+        options: ScrollOptions<'_>,
+    ) -> Result<ScrollPage, ClientError> {
+        if options.with_payloads {
+            self.require_payloads()?;
+        }
+        if options.with_labels || options.filter.is_some() {
+            self.require_labels()?;
+        }
+        // The encoder refuses a limit out of range or a filter that is too large: nothing sent.
+        let request = Request::Scroll(Scroll {
+            collection,
+            start_id,
+            limit,
+            with_vectors: options.with_vectors,
+            with_payloads: options.with_payloads,
+            with_labels: options.with_labels,
+            filter: options.filter.map(Filter::as_ref),
+        });
+        match self.execute(&request)?.response()? {
+            Response::Scroll(page) => scroll::scroll_page(&page, start_id, limit, &options),
+            other => Err(unexpected(&other)),
+        }
+    }
+
+    /// Every point of `collection` in ascending id order, as an iterator of `(id, point)` that
+    /// fetches pages of up to `limit` points with [`Client::scroll`], from id 0 until a page
+    /// without a `next`. The first error (from any page; nothing is fetched before the first
+    /// `next()` call) is yielded once and ends the iteration; to resume, call
+    /// [`Client::scroll`] from the last id received plus one. The guarantees under concurrent
+    /// writes are those of [`Client::scroll`].
+    ///
+    /// ```no_run
+    /// # use corevec_client::{Client, ClientConfig, ScrollOptions};
+    /// # let client = Client::connect("127.0.0.1:7700", ClientConfig::default())?;
+    /// let options = ScrollOptions { with_vectors: true, with_payloads: true, ..Default::default() };
+    /// for point in client.scroll_all("docs", 1000, options) {
+    ///     let (id, point) = point?;
+    ///     println!("{id}: {} floats, {} payload bytes", point.vector.len(), point.payload.len());
+    /// }
+    /// # Ok::<(), corevec_client::ClientError>(())
+    /// ```
+    pub fn scroll_all<'a>(
+        &'a self,
+        collection: &'a str,
+        limit: u32,
+        options: ScrollOptions<'a>,
+    ) -> ScrollIter<'a> {
+        ScrollIter::new(self, collection, limit, options)
     }
 
     /// DELETE; `count` in the ack is how many ids existed.
