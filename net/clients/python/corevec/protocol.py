@@ -38,6 +38,7 @@ ERROR_MESSAGE_BYTES_MAX = 4096
 PAYLOAD_BYTES_MAX = 65536
 LABELS_PER_POINT_MAX = 64
 FILTER_LABELS_MAX = 256
+SCROLL_LIMIT_MAX = 4096
 
 # HELLO feature bits (PROTOCOL.md section 3).
 FEATURE_PAYLOADS = 1
@@ -53,6 +54,14 @@ SEARCH_HAS_PAYLOADS = 2
 GET_WITH_PAYLOADS = 1
 GET_WITH_LABELS = 2
 WRITE_HAS_LSN = 1
+SCROLL_WITH_VECTORS = 1
+SCROLL_WITH_PAYLOADS = 2
+SCROLL_WITH_LABELS = 4
+SCROLL_HAS_FILTER = 8
+SCROLL_MORE = 1
+SCROLL_HAS_VECTORS = 2
+SCROLL_HAS_PAYLOADS = 4
+SCROLL_HAS_LABELS = 8
 FILTER_KEYS = ("all_of", "any_of", "none_of")
 _U64_MAX = (1 << 64) - 1
 
@@ -69,13 +78,22 @@ class Opcode(enum.IntEnum):
     DELETE = 0x22
     SET_PAYLOAD = 0x23
     SET_LABELS = 0x24
+    SCROLL = 0x25
     SEARCH = 0x30
     STATS = 0x40
     SNAPSHOT = 0x41
 
 
 IDEMPOTENT_READS = frozenset(
-    [Opcode.PING, Opcode.LIST_COLLECTIONS, Opcode.DESCRIBE_COLLECTION, Opcode.GET, Opcode.SEARCH, Opcode.STATS]
+    [
+        Opcode.PING,
+        Opcode.LIST_COLLECTIONS,
+        Opcode.DESCRIBE_COLLECTION,
+        Opcode.GET,
+        Opcode.SCROLL,
+        Opcode.SEARCH,
+        Opcode.STATS,
+    ]
 )
 
 
@@ -131,6 +149,23 @@ class Point(namedtuple("Point", "vector payload labels")):
 
     def __new__(cls, vector, payload, labels=None):
         return super().__new__(cls, vector, payload, [] if labels is None else list(labels))
+
+
+ScrollResponse = namedtuple("ScrollResponse", "ids more dim vectors payloads labels")
+ScrollResponse.__doc__ = """What a SCROLL response decodes to: ``ids`` (list of ints, strictly
+ascending), ``more`` (bool: more points may follow the last id), ``dim`` (the collection's), and
+per id, in id order, ``vectors`` (lists of floats), ``payloads`` (``bytes``) and ``labels``
+(sorted lists of ints), each ``None`` when the response does not carry that part."""
+
+
+class ScrollPage(namedtuple("ScrollPage", "points next")):
+    """One SCROLL page as :meth:`Client.scroll` returns it: ``points``, a list of ``(id, Point)``
+    in ascending id order (the vector ``[]``, payload ``b""`` and labels ``[]`` unless asked
+    for), and ``next``, the id the following page starts at (the last id plus one), or ``None``
+    when the scroll is complete. A page may be shorter than the limit and still have a
+    ``next``."""
+
+    __slots__ = ()
 
 
 class GetResult(list):
@@ -551,11 +586,55 @@ def encode_search(
     _name(out, collection)
     out += floats
     if lists is not None:
-        _pad8(out)
-        out += struct.pack("<IIII", len(lists[0]), len(lists[1]), len(lists[2]), 0)
-        for x in lists:
-            out += _ids_le(x)
+        _filter(out, lists)
     return encode_frame(Opcode.SEARCH, 0, request_id, out)
+
+
+def _filter(out, lists):
+    """Append a FILTER (zero padding to 8, the three counts, a reserved zero, the labels) to
+    ``out``; ``lists`` comes from :func:`normalize_filter`."""
+    _pad8(out)
+    out += struct.pack("<IIII", len(lists[0]), len(lists[1]), len(lists[2]), 0)
+    for x in lists:
+        out += _ids_le(x)
+
+
+def check_scroll(start_id, limit):
+    """Raise :class:`CodecError` (a ``ValueError``) unless ``start_id`` is an int in
+    0..2**64-1 and ``limit`` an int in 1..=``SCROLL_LIMIT_MAX``."""
+    for what, value, low, high in (("start_id", start_id, 0, _U64_MAX), ("limit", limit, 1, SCROLL_LIMIT_MAX)):
+        _check(
+            not isinstance(value, bool) and isinstance(value, int) and low <= value <= high,
+            "scroll %s must be an int in %d..=%d, got %r" % (what, low, high, value),
+        )
+
+
+def encode_scroll(
+    request_id,
+    collection,
+    start_id=0,
+    limit=1000,
+    with_vectors=False,
+    with_payloads=False,
+    with_labels=False,
+    filter=None,
+):
+    """SCROLL: up to ``limit`` points with ``id >= start_id`` in ascending id order, with the
+    parts asked for; ``filter`` is ``None`` or a dict as for :func:`encode_search`, sent with the
+    ``HAS_FILTER`` flag right after the NAME (which ends 8-aligned, so without padding)."""
+    check_scroll(start_id, limit)
+    lists = None if filter is None else normalize_filter(filter)
+    flags = (
+        (SCROLL_WITH_VECTORS if with_vectors else 0)
+        | (SCROLL_WITH_PAYLOADS if with_payloads else 0)
+        | (SCROLL_WITH_LABELS if with_labels else 0)
+        | (SCROLL_HAS_FILTER if lists is not None else 0)
+    )
+    out = bytearray(struct.pack("<IIQ", limit, flags, start_id))
+    _name(out, collection)
+    if lists is not None:
+        _filter(out, lists)
+    return encode_frame(Opcode.SCROLL, 0, request_id, out)
 
 
 # ---- response decoders ----
@@ -746,6 +825,33 @@ def decode_response(opcode, body):
                 results.append([(ids[i], dists[i], payloads[i]) for i in range(at, at + h)])
             at += h
         out = (results, bool(flags & SEARCH_PARTIAL))
+    elif opcode == Opcode.SCROLL:
+        count, flags, dim = r.unpack("III")
+        r.zero(4)
+        _check(
+            flags & ~(SCROLL_MORE | SCROLL_HAS_VECTORS | SCROLL_HAS_PAYLOADS | SCROLL_HAS_LABELS) == 0,
+            "reserved scroll response flags",
+        )
+        _check(count <= SCROLL_LIMIT_MAX, "scroll count %d exceeds SCROLL_LIMIT_MAX" % count)
+        _check(1 <= dim <= DIMENSIONS_MAX, "scroll dim %d is not 1..=4096" % dim)
+        ids = array("Q")
+        ids.frombytes(bytes(r.take(8 * count)))
+        if sys.byteorder == "big":
+            ids.byteswap()
+        ids = list(ids)
+        _check(all(a < b for a, b in zip(ids, ids[1:])), "scroll ids are not strictly ascending")
+        more = bool(flags & SCROLL_MORE)
+        _check(
+            not more or (ids and ids[-1] < _U64_MAX), "scroll MORE set on an empty page or after id 2**64-1"
+        )
+        # Each part is present iff its flag is set (on an empty page every part is 0 bytes).
+        vectors = None
+        if flags & SCROLL_HAS_VECTORS:
+            floats = _floats_from(r.take(4 * count * dim))
+            vectors = [list(floats[i * dim:(i + 1) * dim]) for i in range(count)]
+        payloads = r.payloads(count) if flags & SCROLL_HAS_PAYLOADS else None
+        labels = r.labels(count) if flags & SCROLL_HAS_LABELS else None
+        out = ScrollResponse(ids, more, dim, vectors, payloads, labels)
     elif opcode == Opcode.STATS:
         count, _r = r.unpack("II")
         _check(count <= STATS_ENTRIES_MAX and count * 16 <= r.remaining(), "bad stats count")

@@ -51,6 +51,10 @@ GOLDEN = {
     "search_filter_request": "435645430100300016000000000000005800000029122a59000000007b039f3502000000000000000900000001000000030000000000000004646f63730000000000003f000080bf000000400000000001000000020000000000000000000000010000000000000002000000000000000300000000000000",
     "set_labels_request": "4356454301002400170000000000000050000000ffcd49d50000000011dd9287030000000000000004646f637300000001000000000000000700000000000000090000000000000002000000000000000100000000000000010000000000000005000000000000000700000000000000",
     "set_labels_response": "4356454301002401170000000000000010000000e7f784a30000000088672a0b02000000000000000000000000000000",
+    "scroll_request": "435645430100250018000000000000001800000095e16d16000000004e4c6e3d0200000005000000050000000000000004646f6373000000",
+    "scroll_filter_request": "43564543010025001900000000000000380000006125fe1a000000008f8db7596400000008000000000000000000000004646f63730000000100000000000000010000000000000001000000000000000900000000000000",
+    "scroll_response": "4356454301002501180000000000000048000000690c51840000000045c25ebe020000000b0000000200000000000000050000000000000008000000000000000000003f000080bf0000004000004040020000000000000001000000000000000500000000000000",
+    "scroll_payloads_response": "43564543010025011a000000000000004200000096caa8140000000043fa30e003000000040000000200000000000000050000000000000008000000000000000b00000000000000070000000000000003000000000000007b2261223a317d78797a",
 }
 
 # The payloads of the golden payload frames (GOLDEN_PAYLOADS in net/proto/src/tests.rs).
@@ -58,6 +62,8 @@ GOLDEN_PAYLOADS = [b'{"a":1}', b"", b"xyz"]
 # The labels and filter of the golden label frames (GOLDEN_LABELS, GOLDEN_FILTER there).
 GOLDEN_LABELS = [[1, 5], [], [7]]
 GOLDEN_FILTER = {"all_of": [1], "any_of": [2, 3]}
+# The filter of the golden scroll_filter_request (GOLDEN_SCROLL_FILTER there).
+GOLDEN_SCROLL_FILTER = {"all_of": [1], "none_of": [9]}
 
 
 def golden(name):
@@ -549,6 +555,184 @@ class SetLabelsTest(unittest.TestCase):
             p.encode_set_labels(1, "bad name", [1], [[1]])
         with self.assertRaises(p.CodecError):
             p.encode_set_labels(1, "docs", [0] * (p.BATCH_IDS_MAX + 1), [[]] * (p.BATCH_IDS_MAX + 1))
+
+
+def scroll_body(**kwargs):
+    return bytes(p.split_frame(p.encode_scroll(1, "docs", **kwargs))[1])
+
+
+def scroll_response_body(ids, more=False, dim=2, vectors=None, payloads=None, labels=None):
+    """A SCROLL response body built by hand (the Python client only decodes responses)."""
+    flags = (
+        (p.SCROLL_MORE if more else 0)
+        | (p.SCROLL_HAS_VECTORS if vectors is not None else 0)
+        | (p.SCROLL_HAS_PAYLOADS if payloads is not None else 0)
+        | (p.SCROLL_HAS_LABELS if labels is not None else 0)
+    )
+    out = bytearray(struct.pack("<IIII", len(ids), flags, dim, 0))
+    out += struct.pack("<%dQ" % len(ids), *ids)
+    if vectors is not None:
+        out += struct.pack("<%df" % (len(ids) * dim), *[x for v in vectors for x in v])
+    if payloads is not None:
+        p._payload_section(out, payloads)
+    if labels is not None:
+        p._label_section(out, labels)
+    return bytes(out)
+
+
+class ScrollTest(unittest.TestCase):
+    """SCROLL (0x25): the rules of net/proto/src/tests.rs for the request encoder and the
+    response decoder."""
+
+    def test_golden_frames(self):
+        self.assertEqual(Opcode.SCROLL, 0x25)
+        self.assertIn(Opcode.SCROLL, p.IDEMPOTENT_READS)
+        self.assertEqual(p.SCROLL_LIMIT_MAX, 4096)
+        self.assertEqual(
+            p.encode_scroll(24, "docs", 5, 2, with_vectors=True, with_labels=True).hex(), GOLDEN["scroll_request"]
+        )
+        self.assertEqual(
+            p.encode_scroll(25, "docs", 0, 100, filter=GOLDEN_SCROLL_FILTER).hex(), GOLDEN["scroll_filter_request"]
+        )
+        self.assertEqual(
+            p.encode_scroll(25, "docs", limit=100, filter=dict(GOLDEN_SCROLL_FILTER, any_of=None)).hex(),
+            GOLDEN["scroll_filter_request"],
+        )
+        header, body = body_of("scroll_response")
+        self.assertTrue(header.flags & p.FLAG_RESPONSE)
+        self.assertEqual((header.opcode, header.request_id), (Opcode.SCROLL, 24))
+        self.assertEqual(
+            p.decode_response(Opcode.SCROLL, body),
+            p.ScrollResponse([5, 8], True, 2, [[0.5, -1.0], [2.0, 3.0]], None, [[1, 5], []]),
+        )
+        header, body = body_of("scroll_payloads_response")
+        self.assertEqual(
+            p.decode_response(Opcode.SCROLL, body), p.ScrollResponse([5, 8, 11], False, 2, None, GOLDEN_PAYLOADS, None)
+        )
+        # The hand-built bodies are the Rust encoder's bytes.
+        self.assertEqual(
+            scroll_response_body([5, 8], True, 2, [[0.5, -1.0], [2.0, 3.0]], None, [[1, 5], []]),
+            body_of("scroll_response")[1],
+        )
+        self.assertEqual(scroll_response_body([5, 8, 11], payloads=GOLDEN_PAYLOADS), body)
+
+    def test_request_layout(self):
+        # limit, flags, start_id, then the NAME ends the body at 24.
+        _, body = body_of("scroll_request")
+        self.assertEqual(body[:16], struct.pack("<IIQ", 2, p.SCROLL_WITH_VECTORS | p.SCROLL_WITH_LABELS, 5))
+        self.assertEqual(body[16:], b"\x04docs\0\0\0")
+        # Each flag; all of them; start_id up to 2**64-1 and the largest limit.
+        for kwargs, bits in (
+            ({}, 0),
+            ({"with_vectors": True}, 1),
+            ({"with_payloads": True}, 2),
+            ({"with_labels": True}, 4),
+            ({"filter": {}}, 8),
+        ):
+            with self.subTest(kwargs=kwargs):
+                self.assertEqual(struct.unpack("<I", scroll_body(**kwargs)[4:8])[0], bits)
+        body = scroll_body(
+            start_id=2**64 - 1, limit=p.SCROLL_LIMIT_MAX, with_vectors=True, with_payloads=True, with_labels=True,
+            filter={"any_of": [3]},
+        )
+        self.assertEqual(body[:16], struct.pack("<IIQ", p.SCROLL_LIMIT_MAX, 15, 2**64 - 1))
+        # The filter follows the NAME without padding: the header, then the labels.
+        self.assertEqual(body[24:], struct.pack("<IIII", 0, 1, 0, 0) + struct.pack("<Q", 3))
+        _, body = body_of("scroll_filter_request")
+        self.assertEqual(body[24:40], struct.pack("<IIII", 1, 0, 1, 0))
+        self.assertEqual(body[40:], struct.pack("<QQ", 1, 9))
+        # An empty filter is still sent (it matches every point); no filter, no bytes.
+        self.assertEqual(scroll_body(filter={})[24:], b"\0" * 16)
+        self.assertEqual(len(scroll_body()), 24)
+        # Defaults: start_id 0, limit 1000.
+        self.assertEqual(scroll_body()[:16], struct.pack("<IIQ", 1000, 0, 0))
+
+    def test_encoder_limits(self):
+        for bad in ({"limit": 0}, {"limit": p.SCROLL_LIMIT_MAX + 1}, {"limit": True}, {"limit": 1.0},
+                    {"start_id": -1}, {"start_id": 2**64}, {"start_id": "0"}):
+            with self.subTest(bad=bad):
+                with self.assertRaises(ValueError) as e:
+                    p.encode_scroll(1, "docs", **bad)
+                self.assertIn("scroll", str(e.exception))
+        with self.assertRaises(ValueError) as e:
+            p.encode_scroll(1, "docs", filter={"all_of": list(range(p.FILTER_LABELS_MAX + 1))})
+        self.assertIn("257 labels", str(e.exception))
+        with self.assertRaises(ValueError):
+            p.encode_scroll(1, "docs", filter={"all": [1]})
+        with self.assertRaises(p.CodecError):
+            p.encode_scroll(1, "bad name")
+
+    def test_empty_pages(self):
+        # Every part asked for, no point: each section is 0 bytes, the body is the header alone.
+        body = scroll_response_body([], vectors=[], payloads=[], labels=[])
+        self.assertEqual(body, struct.pack("<IIII", 0, 14, 2, 0))
+        self.assertEqual(p.decode_response(Opcode.SCROLL, body), p.ScrollResponse([], False, 2, [], [], []))
+        self.assertEqual(
+            p.decode_response(Opcode.SCROLL, scroll_response_body([])), p.ScrollResponse([], False, 2, None, None, None)
+        )
+        # The last page may end at 2**64-1 (without MORE).
+        self.assertEqual(
+            p.decode_response(Opcode.SCROLL, scroll_response_body([0, 2**64 - 1])).ids, [0, 2**64 - 1]
+        )
+        # Payloads and labels together: the labels are padded to 8 after the payload bytes.
+        body = scroll_response_body([1], more=True, payloads=[b"abc"], labels=[[7]])
+        self.assertEqual(body[24:40], struct.pack("<I", 3) + b"\0" * 4 + b"abc" + b"\0" * 5)
+        self.assertEqual(
+            p.decode_response(Opcode.SCROLL, body), p.ScrollResponse([1], True, 2, None, [b"abc"], [[7]])
+        )
+
+    def test_decode_errors(self):
+        full = scroll_response_body(
+            [5, 8], True, 2, [[0.5, -1.0], [2.0, 3.0]], [b"abc", b""], [[1, 5], []]
+        )
+        self.assertEqual(len(full), 88)
+        p.decode_response(Opcode.SCROLL, full)
+        for cut in range(len(full)):
+            with self.assertRaises(p.CodecError):
+                p.decode_response(Opcode.SCROLL, full[:cut])
+        with self.assertRaises(p.CodecError):
+            p.decode_response(Opcode.SCROLL, full + b"\0")
+
+        def with_u32(at, value, body=full):
+            bad = bytearray(body)
+            bad[at:at + 4] = struct.pack("<I", value)
+            return bytes(bad)
+
+        cases = [
+            (with_u32(4, 15 | 16), "reserved scroll response flags"),
+            (with_u32(4, 15 | 1 << 31), "reserved scroll response flags"),
+            (with_u32(12, 1), "reserved"),
+            (with_u32(0, p.SCROLL_LIMIT_MAX + 1), "SCROLL_LIMIT_MAX"),
+            (with_u32(8, 0), "dim"),
+            (with_u32(8, p.DIMENSIONS_MAX + 1), "dim"),
+            (with_u32(24, 5), "strictly ascending"),
+            (with_u32(24, 4), "strictly ascending"),
+            (with_u32(4, p.SCROLL_MORE, scroll_response_body([])), "MORE"),
+            (with_u32(4, p.SCROLL_MORE, scroll_response_body([3, 2**64 - 1])), "MORE"),
+            (with_u32(48, p.PAYLOAD_BYTES_MAX + 1), "payload of point 0"),
+            (with_u32(68, p.LABELS_PER_POINT_MAX + 1), "point 1 has 65 labels"),
+        ]
+        for bad, message in cases:
+            with self.subTest(message=message):
+                with self.assertRaises(p.CodecError) as e:
+                    p.decode_response(Opcode.SCROLL, bad)
+                self.assertIn(message, str(e.exception))
+        # A flag without its part is truncated; a part without its flag is trailing bytes (or
+        # read as the next part).
+        plain = scroll_response_body([5, 8])
+        for flag in (p.SCROLL_HAS_VECTORS, p.SCROLL_HAS_PAYLOADS, p.SCROLL_HAS_LABELS):
+            with self.subTest(flag=flag):
+                with self.assertRaises(p.CodecError):
+                    p.decode_response(Opcode.SCROLL, with_u32(4, flag, plain))
+        for flags in (0, 1, 3, 5, 9, 13):
+            with self.subTest(flags=flags):
+                with self.assertRaises(p.CodecError):
+                    p.decode_response(Opcode.SCROLL, with_u32(4, flags))
+        # Non-zero padding between the payload bytes and the label counts.
+        bad = bytearray(full)
+        bad[60] = 1
+        with self.assertRaises(p.CodecError):
+            p.decode_response(Opcode.SCROLL, bytes(bad))
 
 
 if __name__ == "__main__":
