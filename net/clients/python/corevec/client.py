@@ -4,7 +4,8 @@ Every request gets a request id; a reader thread per connection routes response 
 waiting slots by id, so many requests can be in flight and answers may arrive in any order.
 ``submit_*`` methods return a request id at once; :meth:`Client.result` waits for it. The plain
 methods (``search``, ``upsert``, ...) do both, and retry idempotent reads (PING, LIST, DESCRIBE,
-GET, SEARCH, STATS) on a new connection after a connection error. Writes are never retried.
+GET, SCROLL, SEARCH, STATS) on a new connection after a connection error. Writes are never
+retried.
 
 Payloads (opaque bytes stored with each point, at most ``PAYLOAD_BYTES_MAX`` each) go in with
 ``upsert(..., payloads=[...])``, are replaced without resending vectors with
@@ -20,6 +21,11 @@ and come back with ``get(..., with_labels=True)``; searches take ``filter={"all_
 ``FEATURE_LABELS`` (``Client.supports_labels``); otherwise those calls raise
 :class:`ProtocolError` before sending anything. Malformed labels or filters raise
 ``ValueError``.
+
+Every point of a collection, in ascending id order, comes back page by page with
+``scroll(collection, start_id, limit, ...)`` (a :class:`ScrollPage` ``(points, next)``) or
+through the generator ``scroll_all(collection, limit, ...)``; both take ``with_vectors``,
+``with_payloads``, ``with_labels`` and ``filter``.
 """
 
 import itertools
@@ -463,6 +469,59 @@ class Client:
             timeout=timeout
         )
 
+    def scroll(
+        self,
+        collection,
+        start_id=0,
+        limit=1000,
+        with_vectors=False,
+        with_payloads=False,
+        with_labels=False,
+        filter=None,
+    ):
+        """One SCROLL page: up to ``limit`` (1..=``SCROLL_LIMIT_MAX``) live points with
+        ``id >= start_id`` in ascending id order, only those matching ``filter`` (a dict as for
+        :meth:`search`) if given. Returns :class:`ScrollPage` ``(points, next)``: ``points`` is a
+        list of ``(id, Point)`` where the vector is ``[]`` unless ``with_vectors``, the payload
+        ``b""`` unless ``with_payloads`` and the labels ``[]`` unless ``with_labels`` (as
+        :meth:`get` leaves the parts not asked for empty); ``next`` is the ``start_id`` of the
+        following page, or ``None`` when the scroll is complete. A page may be shorter than
+        ``limit`` and still have a ``next`` (the server trims pages to its frame limit): page
+        until ``next`` is ``None``, or use :meth:`scroll_all`.
+
+        Paging is stateless (the server keeps no cursor): every point that exists for the whole
+        scroll and keeps its id is listed exactly once; points written or deleted meanwhile may
+        or may not be. Raises ``ValueError`` for a bad ``start_id``, ``limit`` or ``filter`` and
+        :class:`ProtocolError` if the server did not enable ``FEATURE_PAYLOADS`` (with
+        ``with_payloads``) or ``FEATURE_LABELS`` (with ``with_labels`` or a filter), before
+        sending anything; :class:`ProtocolError` too for an answer that does not fit the request.
+        A read: retried after connection errors. A server from before SCROLL answers
+        ``UNKNOWN_OPCODE`` (:class:`UnknownOpcode`)."""
+        return self._call(
+            Opcode.SCROLL,
+            *self._scroll_args(collection, start_id, limit, with_vectors, with_payloads, with_labels, filter)
+        )
+
+    def scroll_all(
+        self, collection, limit=1000, with_vectors=False, with_payloads=False, with_labels=False, filter=None
+    ):
+        """Every point of ``collection`` in ascending id order: a generator of ``(id, Point)``
+        that fetches pages of up to ``limit`` points with :meth:`scroll`, from id 0 until a page
+        without a ``next``. The arguments are checked now (as :meth:`scroll` checks them); a
+        failing page raises from the generator, which then ends (resume with :meth:`scroll`
+        from the last id received plus one)."""
+        self._scroll_args(collection, 0, limit, with_vectors, with_payloads, with_labels, filter)
+
+        def points():
+            start_id = 0
+            while start_id is not None:
+                page = self.scroll(collection, start_id, limit, with_vectors, with_payloads, with_labels, filter)
+                for point in page.points:
+                    yield point
+                start_id = page.next
+
+        return points()
+
     def stats(self):
         """Dict of node statistics (name -> int)."""
         return self._call(Opcode.STATS, lambda rid: p.encode_empty(Opcode.STATS, rid), dict)
@@ -496,6 +555,53 @@ class Client:
                 else p.Point(v.vector, v.payload if with_payloads else b"", v.labels if with_labels else None)
                 for v in value
             ]
+
+        return build, post
+
+    def _scroll_args(self, collection, start_id, limit, with_vectors, with_payloads, with_labels, filter):
+        p.check_scroll(start_id, limit)
+        if filter is not None:
+            p.normalize_filter(filter)  # ValueError now, before anything is sent
+        if with_payloads:
+            self._require_payloads()
+        if with_labels or filter is not None:
+            self._require_labels()
+
+        def build(rid):
+            return p.encode_scroll(
+                rid, collection, start_id, limit, with_vectors, with_payloads, with_labels, filter
+            )
+
+        def post(value):
+            ids = value.ids
+            if len(ids) > limit:
+                raise ProtocolError("SCROLL answered %d points for a limit of %d" % (len(ids), limit))
+            if ids and ids[0] < start_id:
+                raise ProtocolError("SCROLL answered id %d below start_id %d" % (ids[0], start_id))
+            for part, asked, present in (
+                ("vectors", with_vectors, value.vectors is not None),
+                ("payloads", with_payloads, value.payloads is not None),
+                ("labels", with_labels, value.labels is not None),
+            ):
+                if bool(asked) != present:
+                    raise ProtocolError(
+                        "SCROLL answered %s %s to a request %s them"
+                        % ("with" if present else "without", part, "with" if asked else "without")
+                    )
+            # The decoder checked the ids ascending, one entry per id in each part, and that a
+            # page with MORE ends below 2**64-1.
+            points = [
+                (
+                    vid,
+                    p.Point(
+                        value.vectors[i] if with_vectors else [],
+                        value.payloads[i] if with_payloads else b"",
+                        value.labels[i] if with_labels else None,
+                    ),
+                )
+                for i, vid in enumerate(ids)
+            ]
+            return p.ScrollPage(points, ids[-1] + 1 if value.more else None)
 
         return build, post
 

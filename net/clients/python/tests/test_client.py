@@ -239,6 +239,70 @@ class ClientTest(unittest.TestCase):
         with self.assertRaises(corevec.CollectionNotFound):
             c.set_labels("missing_collection", [1], [[1]])
 
+    def test_scroll(self):
+        c, name = self.client, self.name
+        Point, Page = corevec.Point, corevec.ScrollPage
+        # An empty collection: one empty page, no next.
+        self.assertEqual(c.scroll(name), Page([], None))
+        self.assertEqual(list(c.scroll_all(name)), [])
+        # Ids 0, 3, ..., 57 at [id, 0, 0]; label 0 = even, 1 = odd; payload "p<id>".
+        ids = [i * 3 for i in range(20)]
+        vectors = [[float(i), 0.0, 0.0] for i in ids]
+        labels = [[i % 2] for i in ids]
+        payloads = [b"p%d" % i for i in ids]
+        c.upsert(name, ids, vectors, payloads=payloads, labels=labels)
+        full = {i: Point(v, pl, lb) for i, v, pl, lb in zip(ids, vectors, payloads, labels)}
+        # From start_id (inclusive; 4 is not an id), ascending, at most limit, next = last + 1.
+        page = c.scroll(name, start_id=4, limit=3, with_vectors=True, with_payloads=True, with_labels=True)
+        self.assertEqual(page, Page([(i, full[i]) for i in (6, 9, 12)], 13))
+        # Parts not asked for are empty.
+        self.assertEqual(c.scroll(name, 0, 2), Page([(0, Point([], b"", [])), (3, Point([], b"", []))], 4))
+        self.assertEqual(c.scroll(name, 3, 1, with_labels=True), Page([(3, Point([], b"", [1]))], 4))
+        # Paging by hand until next is None lists every id once, in order.
+        seen, start, pages = [], 0, 0
+        while start is not None:
+            page = c.scroll(name, start, 7, with_vectors=True)
+            self.assertTrue(all(vid >= start for vid, _ in page.points))
+            seen += [(vid, point.vector) for vid, point in page.points]
+            start, pages = page.next, pages + 1
+        self.assertEqual(seen, [(i, full[i].vector) for i in ids])
+        self.assertGreaterEqual(pages, 3)
+        # scroll_all does the same, with any parts; one page of SCROLL_LIMIT_MAX holds everything.
+        self.assertEqual(
+            list(c.scroll_all(name, limit=6, with_vectors=True, with_payloads=True, with_labels=True)),
+            [(i, full[i]) for i in ids],
+        )
+        self.assertEqual([vid for vid, _ in c.scroll(name, limit=corevec.SCROLL_LIMIT_MAX).points], ids)
+        self.assertIsNone(c.scroll(name, limit=corevec.SCROLL_LIMIT_MAX).next)
+        # Past the last id, and from the largest id: empty.
+        self.assertEqual(c.scroll(name, start_id=58), Page([], None))
+        self.assertEqual(c.scroll(name, start_id=2**64 - 1), Page([], None))
+        # Filtered: only the matching points, still ascending and paged.
+        odd = [vid for vid, _ in c.scroll_all(name, limit=4, filter={"all_of": [1]})]
+        self.assertEqual(odd, [i for i in ids if i % 2])
+        page = c.scroll(name, 10, 2, with_labels=True, filter={"none_of": [1]})
+        self.assertEqual(page, Page([(12, Point([], b"", [0])), (18, Point([], b"", [0]))], 19))
+        self.assertEqual(c.scroll(name, filter={"all_of": [0, 1]}), Page([], None))
+        # Deleted points are not listed; an upsert without payload or labels shows none.
+        c.delete(name, [0, 6])
+        c.upsert(name, [3], [[3.0, 0, 0]])
+        page = c.scroll(name, 0, 2, with_payloads=True, with_labels=True)
+        self.assertEqual(page, Page([(3, Point([], b"", [])), (9, Point([], b"p9", [1]))], 10))
+        # Local validation: nothing sent.
+        for bad in ({"limit": 0}, {"limit": corevec.SCROLL_LIMIT_MAX + 1}, {"filter": {"all": [1]}}):
+            with self.subTest(bad=bad):
+                with self.assertRaises(ValueError):
+                    c.scroll(name, **bad)
+                with self.assertRaises(ValueError):
+                    c.scroll_all(name, **bad)
+        with self.assertRaises(ValueError):
+            c.scroll(name, start_id=-1)
+        with self.assertRaises(corevec.CollectionNotFound):
+            c.scroll("missing_collection")
+        points = c.scroll_all("missing_collection", limit=10)
+        with self.assertRaises(corevec.CollectionNotFound):
+            next(points)
+
     def test_pipelining(self):
         c, name = self.client, self.name
         c.upsert(name, list(range(10)), [[float(i), 0, 0] for i in range(10)])
@@ -292,6 +356,8 @@ class WithoutPayloadsTest(unittest.TestCase):
         for call in (
             lambda: client.set_payload("docs", [1], [b"x"]),
             lambda: client.submit_set_payload("docs", [1], [b"x"]),
+            lambda: client.scroll("docs", with_payloads=True),
+            lambda: client.scroll_all("docs", with_payloads=True),
         ):
             with self.assertRaises(corevec.ProtocolError) as e:
                 call()
@@ -329,6 +395,10 @@ class WithoutLabelsTest(unittest.TestCase):
             lambda: client.search_batch("docs", [[1.0]], filter={"all_of": [1]}),
             lambda: client.submit_search("docs", [1.0], filter={"any_of": [1]}),
             lambda: client.submit_search_batch("docs", [[1.0]], filter={"none_of": [1]}),
+            lambda: client.scroll("docs", with_labels=True),
+            lambda: client.scroll("docs", filter={}),
+            lambda: client.scroll_all("docs", with_labels=True),
+            lambda: client.scroll_all("docs", filter={"all_of": [1]}),
         ):
             with self.assertRaises(corevec.ProtocolError) as e:
                 call()
@@ -349,6 +419,20 @@ class WithoutLabelsTest(unittest.TestCase):
         for bad in ([1], {"all_of": [1], "extra": [2]}, {"any_of": ["x"]}):
             with self.assertRaises(ValueError):
                 client.search("docs", [1.0], filter=bad)
+            with self.assertRaises(ValueError):
+                client.scroll("docs", filter=bad)
+            with self.assertRaises(ValueError):
+                client.scroll_all("docs", filter=bad)
+
+    def test_bad_scroll_arguments_are_value_errors(self):
+        client = self.client()
+        for bad in ({"limit": 0}, {"limit": corevec.SCROLL_LIMIT_MAX + 1}, {"limit": None}, {"start_id": -1},
+                    {"start_id": 2**64}):
+            with self.subTest(bad=bad):
+                with self.assertRaises(ValueError):
+                    client.scroll("docs", **bad)
+        with self.assertRaises(ValueError):
+            client.scroll_all("docs", limit=0)
 
 
 if __name__ == "__main__":
