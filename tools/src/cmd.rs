@@ -2,6 +2,7 @@
 
 pub mod check;
 pub mod client;
+pub mod export;
 pub mod import;
 pub mod route;
 pub mod serve;

@@ -117,6 +117,11 @@ pub enum Command {
     Snapshot(cmd::client::SnapshotArgs),
     /// Import vectors from an .fvecs or .npy file into a collection.
     Import(cmd::import::ImportArgs),
+    /// Export a collection's points (or those matching a label filter) to files that
+    /// `corevec import` reads: vectors.fvecs, ids.txt, payloads.txt, labels.txt.
+    Export(cmd::export::ExportArgs),
+    /// List a collection's point ids in ascending order, with their labels or payloads if asked.
+    List(cmd::export::ListPointsArgs),
     /// Run a router in front of several nodes (shard map, replication, failover).
     Route(Box<cmd::route::RouteArgs>),
     /// Verify a stopped node's data directory offline (checksums, WAL continuity, snapshots).
@@ -163,6 +168,8 @@ pub fn main() -> ExitCode {
         Command::Stats(args) => cmd::client::stats(&args),
         Command::Snapshot(args) => cmd::client::snapshot(&args),
         Command::Import(args) => cmd::import::run(&args),
+        Command::Export(args) => cmd::export::export(&args),
+        Command::List(args) => cmd::export::list(&args),
         Command::Route(args) => cmd::route::run(&args),
         Command::Check(args) => cmd::check::run(&args),
     };
