@@ -438,7 +438,8 @@ impl RawConn {
         }
     }
 
-    /// Reads one response frame, decoded into an owned [`Response`] (GET vectors are copied).
+    /// Reads one response frame, decoded into an owned [`Response`] (GET and SCROLL answers keep
+    /// only their flags and counts).
     ///
     /// # Errors
     /// EOF, I/O or a malformed frame.
@@ -452,6 +453,17 @@ impl RawConn {
                 Response::Get(corevec_proto::GetResponse {
                     found: g.found,
                     vectors: corevec_proto::VectorsRef::empty(g.vectors.dim()),
+                    payloads: None,
+                    labels: None,
+                })
+            }
+            Response::Scroll(s) => {
+                // Tests only look at `more` and `dim` of raw scroll answers.
+                Response::Scroll(corevec_proto::ScrollResponse {
+                    ids: corevec_proto::IdsRef::new(&[]),
+                    more: s.more,
+                    dim: s.dim,
+                    vectors: None,
                     payloads: None,
                     labels: None,
                 })

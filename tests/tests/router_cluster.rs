@@ -3,17 +3,19 @@
 //!
 //! * R = 2: after killing a node every exact search still returns the full, exact top-k;
 //!   W = quorum writes succeed, W = all writes fail naming the dead node; the restarted node
-//!   (same data directory) is marked up again and W = all writes succeed.
+//!   (same data directory) is marked up again and W = all writes succeed. SCROLL lists every
+//!   point exactly once throughout.
 //! * R = 1: results through the router equal a single node holding the same data (same ids,
-//!   same order, same distances); killing a node makes searches fail with UNAVAILABLE naming
-//!   it, or answer with `partial` set when the client allowed it; never silently short.
+//!   same order, same distances; SCROLL pages too); killing a node makes searches and scrolls
+//!   fail with UNAVAILABLE naming it, or searches answer with `partial` set when the client
+//!   allowed it; never silently short.
 
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Stdio};
 use std::time::{Duration, Instant};
 
-use corevec_client::{Client, ClientConfig, ClientError, Filter, SearchOptions};
+use corevec_client::{Client, ClientConfig, ClientError, Filter, ScrollOptions, SearchOptions};
 use corevec_proto::{CreateCollection, ErrorCode, Hit, Metric, Response};
 use corevec_tests::{free_port, node, RawConn};
 use rand::{Rng, SeedableRng};
@@ -235,6 +237,35 @@ impl Reference {
     }
 }
 
+/// Every point listed by SCROLL, `limit` per page, with the parts `options` asks for.
+fn scroll_everything(
+    client: &Client,
+    name: &str,
+    limit: u32,
+    options: ScrollOptions<'_>,
+) -> Result<Vec<(u64, corevec_client::Point)>, ClientError> {
+    client.scroll_all(name, limit, options).collect()
+}
+
+/// SCROLL lists exactly the reference's points (the last write of an id wins), in id order.
+fn assert_scroll_lists(client: &Client, name: &str, reference: &Reference, context: &str) {
+    let mut want: std::collections::BTreeMap<u64, &[f32]> = Default::default();
+    for (i, &id) in reference.ids.iter().enumerate() {
+        want.insert(id, &reference.vectors[i * DIM..(i + 1) * DIM]);
+    }
+    let options = ScrollOptions {
+        with_vectors: true,
+        ..ScrollOptions::default()
+    };
+    let listed = scroll_everything(client, name, 256, options)
+        .unwrap_or_else(|e| panic!("{context}: scroll: {e}"));
+    assert_eq!(listed.len(), want.len(), "{context}: points listed");
+    for ((id, point), (want_id, want_vector)) in listed.iter().zip(&want) {
+        assert_eq!(id, want_id, "{context}");
+        assert_eq!(point.vector, *want_vector, "{context}: vector of {id}");
+    }
+}
+
 /// Asserts `hits` is the exact top-k of `expected` (same length, same ids in order; distances
 /// equal up to float rounding).
 fn assert_exact(hits: &[Hit], expected: &[(u64, f64)], context: &str) {
@@ -317,6 +348,7 @@ fn router_r2_survives_kill_9_and_takes_the_node_back() {
             assert!(!result.partial, "{context}");
             assert_exact(&result.hits, &reference.top_k(query, |_| true), context);
         }
+        assert_scroll_lists(client, "docs", reference, context);
     };
     check_all(&router, &docs, "before the kill");
 
@@ -574,6 +606,28 @@ fn router_r1_equals_a_single_node_and_fails_loudly_when_a_node_dies() {
     assert_eq!(single.0.delete("v", &[1, 2]).unwrap().count, 2);
     let keep = |id: u64| id != 1 && id != 2;
     assert_eq!(router.describe_collection("v").unwrap().vectors_count, 1998);
+    // SCROLL pages through the router equal one node's, with every part and with a filter;
+    // pages of 100 over 64 partitions on three nodes.
+    let everything = ScrollOptions {
+        with_vectors: true,
+        with_payloads: true,
+        with_labels: true,
+        filter: None,
+    };
+    let filtered = ScrollOptions {
+        filter: Some(&filter),
+        ..everything
+    };
+    for options in [everything, filtered] {
+        let routed = scroll_everything(&router, "v", 100, options).unwrap();
+        assert_eq!(routed, scroll_everything(&single.0, "v", 100, options).unwrap());
+        if options.filter.is_none() {
+            assert_eq!(routed.len(), 1998);
+        }
+    }
+    let page = router.scroll("v", 1500, 3, everything).unwrap();
+    assert_eq!(page, single.0.scroll("v", 1500, 3, everything).unwrap());
+    assert_eq!(page.next, Some(1503));
 
     // kill -9 node c (index 2): partitions p with p % 3 == 2 are gone.
     let dead_addr = cluster.nodes[2].addr;
@@ -605,6 +659,8 @@ fn router_r1_equals_a_single_node_and_fails_loudly_when_a_node_dies() {
         .find(|&id| partition_of(id, PARTITIONS) % 3 == 2)
         .unwrap();
     unavailable_naming(&router.get("v", &[on_dead]).unwrap_err(), "c", dead_addr);
+    let err = router.scroll("v", 0, 10, ScrollOptions::default()).unwrap_err();
+    unavailable_naming(&err, "c", dead_addr);
     let err = router
         .upsert("v", &[on_dead], &random_vectors(8, 1))
         .unwrap_err();

@@ -556,6 +556,32 @@ fn scroll_points(
         .collect())
 }
 
+/// Merges nodes' SCROLL pages (each ascending, `more` when it may continue) into one page of
+/// at most `limit` points: replicas' duplicates dropped (the first answer kept; replicas
+/// agree), and, since a page that says `more` is complete only up to its last id (a node
+/// cuts pages to fit a frame), nothing above the smallest such id. `more` is set when
+/// anything was held back.
+fn merge_scroll_pages(
+    pages: Vec<(Vec<(u64, Point)>, bool)>,
+    limit: usize,
+) -> (Vec<(u64, Point)>, bool) {
+    let complete_to = pages
+        .iter()
+        .filter(|(_, more)| *more)
+        .filter_map(|(points, _)| points.last().map(|(id, _)| *id))
+        .min();
+    let mut merged: BTreeMap<u64, Point> = BTreeMap::new();
+    for (points, _) in pages {
+        for (id, point) in points {
+            if complete_to.is_none_or(|last| id <= last) {
+                merged.entry(id).or_insert(point);
+            }
+        }
+    }
+    let more = complete_to.is_some() || merged.len() > limit;
+    (merged.into_iter().take(limit).collect(), more)
+}
+
 /// SCROLL through the router: the same page from one replica of every partition group (a
 /// node answers over all the groups it holds; a failed replica's groups go to the next
 /// replica, and a group with none left fails the request with UNAVAILABLE), merged by id
@@ -567,9 +593,7 @@ pub(crate) async fn scroll(core: &RouterCore, s: Scroll<'_>) -> Result<Answer, F
     let mut pending: Vec<usize> = (0..placement.groups.len()).collect();
     let mut tried = vec![false; core.links.len()];
     let mut errors: BTreeMap<usize, LinkError> = BTreeMap::new();
-    let mut points: BTreeMap<u64, Point> = BTreeMap::new();
-    // The smallest last id of a page with more after it: merged ids above it may be missing.
-    let mut complete_to: Option<u64> = None;
+    let mut pages: Vec<(Vec<(u64, Point)>, bool)> = Vec::new();
     let mut dim: Option<u32> = None;
     while !pending.is_empty() {
         let assignment = match assign_groups(core, placement, &pending, &tried) {
@@ -591,29 +615,16 @@ pub(crate) async fn scroll(core: &RouterCore, s: Scroll<'_>) -> Result<Answer, F
         for ((node, groups), result) in assignment.into_iter().zip(results) {
             let label = core.links[node].label.to_string();
             let decoded = result.and_then(|reply| match reply.response()? {
-                Response::Scroll(r) => {
-                    let last = r.ids.len().checked_sub(1).and_then(|i| r.ids.get(i));
-                    Ok((
-                        r.dim,
-                        r.more.then_some(last).flatten(),
-                        scroll_points(&r, &s, &label)?,
-                    ))
-                }
+                Response::Scroll(r) => Ok((r.dim, r.more, scroll_points(&r, &s, &label)?)),
                 other => Err(LinkError::Protocol {
                     node: label.clone(),
                     detail: format!("unexpected answer to SCROLL: {other:?}"),
                 }),
             });
             match decoded {
-                Ok((node_dim, cut_at, page)) => {
+                Ok((node_dim, more, page)) => {
                     dim = Some(node_dim);
-                    if let Some(last) = cut_at {
-                        complete_to = Some(complete_to.map_or(last, |c| c.min(last)));
-                    }
-                    for (id, point) in page {
-                        // Replicas agree; keep the first answer.
-                        points.entry(id).or_insert(point);
-                    }
+                    pages.push((page, more));
                 }
                 Err(e) if !e.is_node_failure() => {
                     return Err(Failure::new(e.code(), e.node_message()));
@@ -626,15 +637,7 @@ pub(crate) async fn scroll(core: &RouterCore, s: Scroll<'_>) -> Result<Answer, F
             }
         }
     }
-    let mut more = complete_to.is_some();
-    if let Some(last) = complete_to {
-        points.split_off(&last.saturating_add(1));
-    }
-    let mut page: Vec<(u64, Point)> = points.into_iter().collect();
-    if page.len() > s.limit as usize {
-        page.truncate(s.limit as usize);
-        more = true;
-    }
+    let (page, more) = merge_scroll_pages(pages, s.limit as usize);
     let parts = ScrollParts {
         vectors: s.with_vectors,
         payloads: s.with_payloads,
@@ -665,5 +668,44 @@ mod tests {
         let ids: Vec<u64> = merged.iter().map(|h| h.id).collect();
         assert_eq!(ids, vec![9, 3, 4]);
         assert!(merge_hits(vec![hit(1, 0.0), hit(1, 0.0)], 5).len() == 1);
+    }
+
+    fn page(ids: &[u64], more: bool) -> (Vec<(u64, Point)>, bool) {
+        let point = |id: u64| Point {
+            vector: vec![id as f32],
+            payload: Vec::new(),
+            labels: Vec::new(),
+        };
+        (ids.iter().map(|&id| (id, point(id))).collect(), more)
+    }
+
+    fn ids(merged: &(Vec<(u64, Point)>, bool)) -> (Vec<u64>, bool) {
+        (merged.0.iter().map(|(id, _)| *id).collect(), merged.1)
+    }
+
+    #[test]
+    fn scroll_pages_merge_by_id_and_stop_at_a_cut_short_page() {
+        // Full pages: the smallest `limit` of the union, replicas' duplicates once.
+        let merged = merge_scroll_pages(vec![page(&[1, 4, 7], true), page(&[2, 4, 5], true)], 3);
+        assert_eq!(ids(&merged), (vec![1, 2, 4], true));
+        // Everything fits and nobody has more: the last page.
+        let merged = merge_scroll_pages(vec![page(&[1, 9], false), page(&[3], false)], 5);
+        assert_eq!(ids(&merged), (vec![1, 3, 9], false));
+        // A node cut its page short after 4 (frame limit): ids above 4 from other nodes
+        // wait for the next page, which starts at 5, so nothing between is skipped.
+        let merged = merge_scroll_pages(
+            vec![
+                page(&[2, 4], true),
+                page(&[3, 5, 8], false),
+                page(&[], false),
+            ],
+            10,
+        );
+        assert_eq!(ids(&merged), (vec![2, 3, 4], true));
+        // Nothing anywhere.
+        assert_eq!(
+            ids(&merge_scroll_pages(vec![page(&[], false)], 4)),
+            (vec![], false)
+        );
     }
 }
