@@ -433,3 +433,398 @@ fn import_get_and_search_with_payloads_and_labels_from_the_cli() {
         "19\t[19,0,1]\tnew text\t\n8\t[8,0,1]\t\t3,7\n10\t[10,0,1]\t{\"title\":\"doc 10\"}\t1,100\n999\tnot found\n"
     );
 }
+
+/// Row `i` of the export test: its vector (dimension 4, with inexact fractions so that a
+/// byte-for-byte comparison means something).
+fn export_row_vector(i: usize) -> [f32; 4] {
+    let x = i as f32;
+    [x, -x / 3.0, 0.1 * x, (i % 7) as f32]
+}
+
+/// Row `i`'s payload: none, JSON, raw non-UTF-8 bytes (with a tab and a NUL), or a `\r` inside.
+fn export_row_payload(i: usize) -> Vec<u8> {
+    match i % 10 {
+        0 => Vec::new(),
+        3 => [format!("bin{i}").as_bytes(), &[0xff, 0x00, b'\t', 0xfe]].concat(),
+        7 => format!("cr\rinside {i}").into_bytes(),
+        _ => format!("{{\"row\":{i}}}").into_bytes(),
+    }
+}
+
+/// Row `i`'s labels, sorted: none, or `i % 3` and `100 + i % 4`.
+fn export_row_labels(i: usize) -> Vec<u64> {
+    if i % 5 == 0 {
+        Vec::new()
+    } else {
+        vec![(i % 3) as u64, 100 + (i % 4) as u64]
+    }
+}
+
+/// `corevec get`'s and `corevec list`'s rendering of a payload.
+fn shown_payload(payload: &[u8]) -> String {
+    match std::str::from_utf8(payload) {
+        Ok(text) if !text.chars().any(char::is_control) => text.to_owned(),
+        _ => format!(
+            "hex:{}",
+            payload
+                .iter()
+                .map(|b| format!("{b:02x}"))
+                .collect::<String>()
+        ),
+    }
+}
+
+fn join_labels(labels: &[u64]) -> String {
+    labels
+        .iter()
+        .map(u64::to_string)
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
+const EXPORT_DATA_FILES: [&str; 4] = ["vectors.fvecs", "ids.txt", "payloads.txt", "labels.txt"];
+
+#[test]
+fn export_list_and_import_ids_move_a_collection_to_another_shard_count() {
+    use std::collections::BTreeMap;
+
+    let node = node!().start();
+    let builder: NodeBuilder = node!();
+    let work = tempfile::tempdir().unwrap();
+    let addr = node.addr.to_string();
+    let path = |name: &str| work.path().join(name).to_str().unwrap().to_owned();
+    let cli = |args: &[&str]| {
+        let mut command = builder.command(args);
+        command.args(["--addr", &addr]);
+        run(command)
+    };
+    let read = |dir: &str, name: &str| std::fs::read(Path::new(dir).join(name)).unwrap();
+
+    // 300 rows with sparse ids in no particular order (0 and u64::MAX among them); row 299
+    // repeats row 210's id, in the same UPSERT batch: the last row wins.
+    let rows = 300;
+    let ids: Vec<u64> = (0..rows)
+        .map(|i| match i {
+            0 => u64::MAX,
+            1 => 0,
+            299 => ((210 * 7) % 300) as u64 * 1_000_003 + (1 << 40),
+            _ => ((i * 7) % 300) as u64 * 1_000_003 + (1 << 40),
+        })
+        .collect();
+    let mut fvecs = Vec::new();
+    let mut payloads = Vec::new();
+    let mut labels = String::new();
+    for i in 0..rows {
+        fvecs.extend_from_slice(&4i32.to_le_bytes());
+        for x in export_row_vector(i) {
+            fvecs.extend_from_slice(&x.to_le_bytes());
+        }
+        payloads.extend_from_slice(&export_row_payload(i));
+        payloads.push(b'\n');
+        labels.push_str(&format!("{}\n", join_labels(&export_row_labels(i))));
+    }
+    std::fs::write(path("v.fvecs"), &fvecs).unwrap();
+    std::fs::write(path("p.txt"), &payloads).unwrap();
+    std::fs::write(path("l.txt"), &labels).unwrap();
+    // Whitespace around an id and CRLF line ends are fine.
+    let id_lines: Vec<String> = ids
+        .iter()
+        .enumerate()
+        .map(|(i, id)| match i % 50 {
+            1 => format!("  {id}\t\r"),
+            _ => id.to_string(),
+        })
+        .collect();
+    std::fs::write(path("ids.txt"), id_lines.join("\n") + "\n").unwrap();
+
+    let output = cli(&[
+        "collection",
+        "create",
+        "src",
+        "--dim",
+        "4",
+        "--metric",
+        "l2",
+        "--shards",
+        "3",
+    ]);
+    assert!(output.status.success(), "{}", text(&output));
+    let import = |ids_file: &str| {
+        cli(&[
+            "import",
+            "src",
+            &path("v.fvecs"),
+            "--ids",
+            ids_file,
+            "--payloads",
+            &path("p.txt"),
+            "--labels",
+            &path("l.txt"),
+            "--batch",
+            "100",
+        ])
+    };
+    // A bad id line in the third batch: refused before anything is written, naming the file
+    // and the line.
+    let mut bad = id_lines.clone();
+    bad[256] = "12x".into();
+    std::fs::write(path("bad-ids.txt"), bad.join("\n") + "\n").unwrap();
+    let output = import(&path("bad-ids.txt"));
+    assert_eq!(output.status.code(), Some(2), "{}", text(&output));
+    assert!(
+        text(&output).contains("bad-ids.txt: line 257: \"12x\" is not an id"),
+        "{}",
+        text(&output)
+    );
+    // Too few lines: refused, naming the file.
+    std::fs::write(path("short-ids.txt"), id_lines[..299].join("\n")).unwrap();
+    let output = import(&path("short-ids.txt"));
+    assert_eq!(output.status.code(), Some(2), "{}", text(&output));
+    assert!(
+        text(&output).contains("short-ids.txt: ends after 299 lines"),
+        "{}",
+        text(&output)
+    );
+    // --ids and an explicit --start-id contradict each other.
+    let output = cli(&[
+        "import",
+        "src",
+        &path("v.fvecs"),
+        "--ids",
+        &path("ids.txt"),
+        "--start-id",
+        "5",
+    ]);
+    assert_eq!(output.status.code(), Some(2), "{}", text(&output));
+    assert!(text(&output).contains("--start-id"), "{}", text(&output));
+    let client = node.client();
+    assert_eq!(client.describe_collection("src").unwrap().vectors_count, 0);
+
+    let output = import(&path("ids.txt"));
+    assert!(output.status.success(), "{}", text(&output));
+    // Delete a few points.
+    let deleted_rows = [5, 50, 51, 123, 211];
+    let deleted: Vec<u64> = deleted_rows.iter().map(|&i| ids[i]).collect();
+    assert_eq!(client.delete("src", &deleted).unwrap().count, 5);
+    // What must be there: the live ids in ascending order, each with its last row.
+    let mut live: BTreeMap<u64, usize> = BTreeMap::new();
+    for (i, &id) in ids.iter().enumerate() {
+        live.insert(id, i);
+    }
+    for id in &deleted {
+        live.remove(id);
+    }
+    assert_eq!(live.len(), 294);
+    assert_eq!(live[&ids[299]], 299, "the last row with an id wins");
+    let expected_ids: String = live.keys().map(|id| format!("{id}\n")).collect();
+
+    // Export in small pages; the files hold exactly the live points in id order.
+    let first = path("export-1");
+    let output = cli(&["export", "src", &first, "--page", "64"]);
+    assert!(output.status.success(), "{}", text(&output));
+    assert_eq!(
+        String::from_utf8_lossy(&output.stdout),
+        format!("exported 294 points of src to {first}\n")
+    );
+    assert_eq!(
+        String::from_utf8_lossy(&read(&first, "ids.txt")),
+        expected_ids
+    );
+    let mut expected_vectors = Vec::new();
+    let mut expected_payloads = Vec::new();
+    let mut expected_labels = String::new();
+    for &row in live.values() {
+        expected_vectors.extend_from_slice(&4i32.to_le_bytes());
+        for x in export_row_vector(row) {
+            expected_vectors.extend_from_slice(&x.to_le_bytes());
+        }
+        expected_payloads.extend_from_slice(&export_row_payload(row));
+        expected_payloads.push(b'\n');
+        expected_labels.push_str(&format!("{}\n", join_labels(&export_row_labels(row))));
+    }
+    assert!(read(&first, "vectors.fvecs") == expected_vectors);
+    assert!(read(&first, "payloads.txt") == expected_payloads);
+    assert_eq!(
+        String::from_utf8_lossy(&read(&first, "labels.txt")),
+        expected_labels
+    );
+    let description = String::from_utf8(read(&first, "collection.txt")).unwrap();
+    assert!(
+        description.contains("points exported:  294\n"),
+        "{description}"
+    );
+    assert!(
+        description.contains("shards:           3\n"),
+        "{description}"
+    );
+
+    // Recreate it with 2 shards by running the two commands collection.txt gives (with the
+    // new name and shard count), then export the copy: the same four files, byte for byte.
+    let command_line = |prefix: &str| -> Vec<String> {
+        let line = description
+            .lines()
+            .find(|line| line.starts_with(prefix))
+            .unwrap_or_else(|| panic!("no {prefix:?} line in {description}"));
+        line.split_whitespace()
+            .skip(1)
+            .map(|word| {
+                if word == "src" {
+                    "dst".into()
+                } else {
+                    word.into()
+                }
+            })
+            .collect()
+    };
+    let create = command_line("corevec collection create ");
+    let create: Vec<&str> = create.iter().map(String::as_str).collect();
+    assert_eq!(create[..4], ["collection", "create", "dst", "--dim"]);
+    let shards = create.iter().position(|w| *w == "--shards").unwrap() + 1;
+    let mut create = create.clone();
+    create[shards] = "2";
+    let output = cli(&create);
+    assert!(output.status.success(), "{}", text(&output));
+    let import_dst = command_line("corevec import ");
+    let import_dst: Vec<&str> = import_dst.iter().map(String::as_str).collect();
+    let shown = std::fs::canonicalize(&first).unwrap();
+    let shown = shown.to_str().unwrap();
+    assert_eq!(
+        import_dst,
+        [
+            "import".to_owned(),
+            "dst".into(),
+            format!("{shown}/vectors.fvecs"),
+            "--ids".into(),
+            format!("{shown}/ids.txt"),
+            "--payloads".into(),
+            format!("{shown}/payloads.txt"),
+            "--labels".into(),
+            format!("{shown}/labels.txt"),
+        ]
+    );
+    let output = cli(&import_dst);
+    assert!(output.status.success(), "{}", text(&output));
+    let info = client.describe_collection("dst").unwrap();
+    assert_eq!((info.shards, info.vectors_count), (2, 294));
+    let second = path("export-2");
+    let output = cli(&["export", "dst", &second]);
+    assert!(output.status.success(), "{}", text(&output));
+    for name in EXPORT_DATA_FILES {
+        assert!(read(&first, name) == read(&second, name), "{name} differs");
+    }
+
+    // An earlier export is not overwritten without --force.
+    let before = read(&first, "ids.txt");
+    std::fs::write(Path::new(&second).join("ids.txt"), "junk\n").unwrap();
+    let output = cli(&["export", "dst", &second]);
+    assert_eq!(output.status.code(), Some(2), "{}", text(&output));
+    assert!(text(&output).contains("--force"), "{}", text(&output));
+    assert_eq!(read(&second, "ids.txt"), b"junk\n");
+    let output = cli(&["export", "dst", &second, "--force", "--no-labels"]);
+    assert!(output.status.success(), "{}", text(&output));
+    assert_eq!(read(&second, "ids.txt"), before);
+    assert!(
+        !Path::new(&second).join("labels.txt").exists(),
+        "--force removes the labels.txt of the earlier export"
+    );
+
+    // `export --all-of 101` and `list --with-labels --all-of 101`: exactly the matching points.
+    let matching: Vec<(u64, usize)> = live
+        .iter()
+        .filter(|(_, &row)| export_row_labels(row).contains(&101))
+        .map(|(&id, &row)| (id, row))
+        .collect();
+    assert!(matching.len() > 30, "{}", matching.len());
+    let filtered = path("export-101");
+    let output = cli(&[
+        "export", "src", &filtered, "--all-of", "101", "--page", "10",
+    ]);
+    assert!(output.status.success(), "{}", text(&output));
+    let expected: String = matching.iter().map(|(id, _)| format!("{id}\n")).collect();
+    assert_eq!(
+        String::from_utf8_lossy(&read(&filtered, "ids.txt")),
+        expected
+    );
+    let expected: String = matching
+        .iter()
+        .map(|(id, row)| format!("{id}\t{}\n", join_labels(&export_row_labels(*row))))
+        .collect();
+    let output = cli(&[
+        "list",
+        "src",
+        "--with-labels",
+        "--all-of",
+        "101",
+        "--page",
+        "7",
+    ]);
+    assert!(output.status.success(), "{}", text(&output));
+    assert_eq!(String::from_utf8_lossy(&output.stdout), expected);
+    // `list --start --limit --with-payloads` (payloads as `corevec get` shows them).
+    let (start, _) = live.iter().nth(100).unwrap();
+    let expected: String = live
+        .range(start..)
+        .take(25)
+        .map(|(id, &row)| format!("{id}\t{}\n", shown_payload(&export_row_payload(row))))
+        .collect();
+    assert!(expected.contains("hex:"), "{expected}");
+    let start = start.to_string();
+    let output = cli(&[
+        "list",
+        "src",
+        "--start",
+        &start,
+        "--limit",
+        "25",
+        "--with-payloads",
+        "--page",
+        "4",
+    ]);
+    assert!(output.status.success(), "{}", text(&output));
+    assert_eq!(String::from_utf8_lossy(&output.stdout), expected);
+    let output = cli(&["list", "src", "--start", &u64::MAX.to_string()]);
+    assert!(output.status.success(), "{}", text(&output));
+    assert_eq!(
+        String::from_utf8_lossy(&output.stdout),
+        format!("{}\n", u64::MAX)
+    );
+
+    // A payload with a line break cannot be one line of payloads.txt: the export fails naming
+    // the id and leaves no file behind (nor touches an earlier export under --force).
+    client
+        .upsert_with_payloads("src", &[5], &[1.0, 2.0, 3.0, 4.0], &[b"two\nlines"])
+        .unwrap();
+    let broken = path("export-broken");
+    let output = cli(&["export", "src", &broken, "--page", "16"]);
+    assert_eq!(output.status.code(), Some(1), "{}", text(&output));
+    assert!(
+        text(&output).contains("cannot export point 5: its payload contains a line break"),
+        "{}",
+        text(&output)
+    );
+    let left: Vec<_> = std::fs::read_dir(&broken).unwrap().collect();
+    assert!(left.is_empty(), "{left:?}");
+    let output = cli(&["export", "src", &first, "--force"]);
+    assert_eq!(output.status.code(), Some(1), "{}", text(&output));
+    assert_eq!(read(&first, "ids.txt"), before);
+    let mut names: Vec<String> = std::fs::read_dir(&first)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort_unstable();
+    assert_eq!(
+        names,
+        [
+            "collection.txt",
+            "ids.txt",
+            "labels.txt",
+            "payloads.txt",
+            "vectors.fvecs"
+        ]
+    );
+    // Without payloads it exports.
+    let output = cli(&["export", "src", &broken, "--no-payloads"]);
+    assert!(output.status.success(), "{}", text(&output));
+    assert!(!Path::new(&broken).join("payloads.txt").exists());
+    assert!(String::from_utf8_lossy(&read(&broken, "ids.txt")).starts_with("0\n5\n"));
+}
