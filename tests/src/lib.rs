@@ -521,6 +521,23 @@ impl RawConn {
     }
 }
 
+/// Creates an L2 collection with default HNSW parameters (`shards = 0`: the node's default).
+///
+/// # Panics
+/// When the node refuses, naming the collection.
+pub fn create_l2(client: &Client, name: &str, dim: usize, shards: u16) {
+    client
+        .create_collection(&corevec_proto::CreateCollection {
+            name,
+            dim: dim as u32,
+            metric: corevec_proto::Metric::L2,
+            shards,
+            connectivity: 0,
+            expansion_add: 0,
+        })
+        .unwrap_or_else(|e| panic!("create {name}: {e}"));
+}
+
 /// The value of STATS entry `name`.
 pub fn stat(stats: &[corevec_proto::Stat], name: &str) -> Option<u64> {
     stats.iter().find(|s| s.name == name).map(|s| s.value)

@@ -7,10 +7,9 @@ use std::collections::BTreeMap;
 
 use corevec_client::{Client, ClientError, Filter, ScrollOptions};
 use corevec_proto::{
-    CreateCollection, ErrorCode, Metric, Request, Scroll, FRAME_BODY_BYTES_MAX,
-    FRAME_HEADER_SIZE, SCROLL_LIMIT_MAX,
+    ErrorCode, Request, Scroll, FRAME_BODY_BYTES_MAX, FRAME_HEADER_SIZE, SCROLL_LIMIT_MAX,
 };
-use corevec_tests::{encode, frame, node};
+use corevec_tests::{create_l2, encode, frame, node};
 
 const DIM: usize = 8;
 
@@ -20,19 +19,6 @@ struct Expected {
     vector: Vec<f32>,
     payload: Vec<u8>,
     labels: Vec<u64>,
-}
-
-fn create(client: &Client, name: &str, dim: usize, shards: u16) {
-    client
-        .create_collection(&CreateCollection {
-            name,
-            dim: dim as u32,
-            metric: Metric::L2,
-            shards,
-            connectivity: 0,
-            expansion_add: 0,
-        })
-        .unwrap();
 }
 
 /// Sparse ids over four shards, the two largest u64 among them; some points without payload
@@ -132,8 +118,15 @@ fn verify(client: &Client, expected: &BTreeMap<u64, Expected>) {
                 (id, point)
             })
             .collect();
-        assert_eq!(got.len(), expected.len(), "limit {limit}: an id listed twice or missed");
-        assert!(got == *expected, "limit {limit}: listing differs from the model");
+        assert_eq!(
+            got.len(),
+            expected.len(),
+            "limit {limit}: an id listed twice or missed"
+        );
+        assert!(
+            got == *expected,
+            "limit {limit}: listing differs from the model"
+        );
     }
     // Ids only, from the middle: nothing else is sent.
     let tail = scroll_from(client, "s", 500_000, 200, ScrollOptions::default());
@@ -181,7 +174,7 @@ fn scroll_lists_every_point_once_and_survives_kill_9() {
     let data_dir = work.path().join("data");
     let mut node = node!().data_dir(&data_dir).start();
     let client = node.client();
-    create(&client, "s", DIM, 4);
+    create_l2(&client, "s", DIM, 4);
     let mut expected = model();
     upsert(&client, "s", &expected);
     client.snapshot(Some("s")).unwrap();
@@ -258,7 +251,7 @@ fn pages_larger_than_a_frame_are_cut_short_and_continue() {
     const PAYLOAD: usize = 60_000;
     let node = node!().start();
     let client = node.client();
-    create(&client, "big", BIG_DIM, 2);
+    create_l2(&client, "big", BIG_DIM, 2);
     // 1,100 points of 16 KiB vectors and 60 KB payloads: ~84 MB, more than one 64 MiB frame.
     let count = 1100u64;
     for first in (0..count).step_by(100) {
@@ -267,7 +260,10 @@ fn pages_larger_than_a_frame_are_cut_short_and_continue() {
             .iter()
             .flat_map(|&id| std::iter::repeat_n(id as f32, BIG_DIM))
             .collect();
-        let payloads: Vec<Vec<u8>> = ids.iter().map(|&id| vec![(id % 251) as u8; PAYLOAD]).collect();
+        let payloads: Vec<Vec<u8>> = ids
+            .iter()
+            .map(|&id| vec![(id % 251) as u8; PAYLOAD])
+            .collect();
         let payloads: Vec<&[u8]> = payloads.iter().map(Vec::as_slice).collect();
         client
             .upsert_points("big", &ids, &flat, Some(&payloads), None)

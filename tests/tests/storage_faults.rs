@@ -20,8 +20,8 @@ use std::process::Command;
 use std::time::{Duration, Instant};
 
 use corevec_client::{Client, ClientError, SearchOptions};
-use corevec_proto::{CreateCollection, ErrorCode, Metric};
-use corevec_tests::{node, Node};
+use corevec_proto::ErrorCode;
+use corevec_tests::{create_l2, node, Node};
 
 mod service_common;
 use service_common::{metrics_addr, scrape};
@@ -47,19 +47,6 @@ fn vectors_of(ids: &[u64], dim: usize) -> Vec<f32> {
 
 fn vectors(ids: &[u64]) -> Vec<f32> {
     vectors_of(ids, DIM)
-}
-
-fn create(client: &Client, name: &str, dim: usize, shards: u16) {
-    client
-        .create_collection(&CreateCollection {
-            name,
-            dim: dim as u32,
-            metric: Metric::L2,
-            shards,
-            connectivity: 0,
-            expansion_add: 0,
-        })
-        .unwrap_or_else(|e| panic!("create {name}: {e}"));
 }
 
 /// What a run of upserts ended with.
@@ -203,7 +190,7 @@ fn wal_fault(plan: &str, code: ErrorCode, texts: &[&str], durable_failed_batch: 
         node.log()
     );
     let client = node.client();
-    create(&client, "c", DIM, 1);
+    create_l2(&client, "c", DIM, 1);
     let ingest = ingest_until_failure(&client, "c", 0, 200);
     assert!(
         !ingest.acked.is_empty(),
@@ -224,7 +211,7 @@ fn wal_fault(plan: &str, code: ErrorCode, texts: &[&str], durable_failed_batch: 
     fresh.ping().expect("a new connection answers");
     assert_readable(&client, "c", &ingest.acked);
     assert_readable(&fresh, "c", &ingest.acked);
-    create(&fresh, "other", DIM, 2);
+    create_l2(&fresh, "other", DIM, 2);
     let other: Vec<u64> = (0..200).collect();
     fresh
         .upsert("other", &other, &vectors(&other))
@@ -352,7 +339,7 @@ fn enospc_while_writing_a_snapshot_is_no_space_and_the_wal_keeps_working() {
         .data_dir(&data_dir)
         .start();
     let client = node.client();
-    create(&client, "c", DIM, 1);
+    create_l2(&client, "c", DIM, 1);
     let first: Vec<u64> = (0..500).collect();
     client.upsert("c", &first, &vectors(&first)).unwrap();
     let error = client.snapshot(Some("c")).unwrap_err();
@@ -465,7 +452,7 @@ fn a_really_full_disk_is_no_space_reads_work_and_restart_recovers() {
     let data_dir = tmpfs.path.join("data");
     let node = node!().data_dir(&data_dir).start();
     let client = node.client();
-    create(&client, "big", BIG_DIM, 1);
+    create_l2(&client, "big", BIG_DIM, 1);
     let ingest = ingest_until_failure_dim(&client, "big", BIG_DIM, BIG_BATCH, 0, 1000);
     assert!(ingest.acked.len() > 10_000, "{} acked", ingest.acked.len());
     assert_error(
@@ -535,7 +522,7 @@ fn writes_rejected_by_a_failed_wal_do_not_change_reads() {
         .env("COREVEC_FAULTS", "write:wal-0:skip=3:count=1:eio")
         .start();
     let client = node.client();
-    create(&client, "c", DIM, 1);
+    create_l2(&client, "c", DIM, 1);
     let ingest = ingest_until_failure(&client, "c", 0, 100);
     let id = ingest.acked[0];
     let error = client.delete("c", &[id]).unwrap_err();

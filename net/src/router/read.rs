@@ -355,13 +355,7 @@ pub(crate) async fn get(core: &RouterCore, g: IdsRequest<'_>) -> Result<Answer, 
     let mut dim: Option<u32> = None;
 
     while !pending.is_empty() {
-        let assignment = match assign_groups(core, placement, &pending, &tried) {
-            Ok(assignment) => assignment,
-            Err(lost) => {
-                let message = lost_message(core, placement, &lost, &errors);
-                return Err(core.unavailable(format!("get failed: {message}")));
-            }
-        };
+        let assignment = assign_groups(core, placement, &pending, &tried, &errors, "get")?;
         let mut batches = Vec::new();
         let mut futures = Vec::new();
         for (&node, groups) in &assignment {
@@ -481,13 +475,16 @@ pub(crate) async fn get(core: &RouterCore, g: IdsRequest<'_>) -> Result<Answer, 
 
 /// Assigns every group of `pending` to one replica that is up and not `tried`, preferring
 /// nodes already chosen (a node answers for all its groups at once). Returns the groups per
-/// node, or the groups no replica is left for.
+/// node, or, when some group has no replica left, UNAVAILABLE saying why (`what` names the
+/// request; `errors` holds the failures so far).
 fn assign_groups(
     core: &RouterCore,
     placement: &Placement,
     pending: &[usize],
     tried: &[bool],
-) -> Result<BTreeMap<usize, Vec<usize>>, Vec<usize>> {
+    errors: &BTreeMap<usize, LinkError>,
+    what: &str,
+) -> Result<BTreeMap<usize, Vec<usize>>, Failure> {
     let mut assignment: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
     let mut lost = Vec::new();
     for &group in pending {
@@ -505,7 +502,8 @@ fn assign_groups(
     if lost.is_empty() {
         Ok(assignment)
     } else {
-        Err(lost)
+        let message = lost_message(core, placement, &lost, errors);
+        Err(core.unavailable(format!("{what} failed: {message}")))
     }
 }
 
@@ -596,13 +594,7 @@ pub(crate) async fn scroll(core: &RouterCore, s: Scroll<'_>) -> Result<Answer, F
     let mut pages: Vec<(Vec<(u64, Point)>, bool)> = Vec::new();
     let mut dim: Option<u32> = None;
     while !pending.is_empty() {
-        let assignment = match assign_groups(core, placement, &pending, &tried) {
-            Ok(assignment) => assignment,
-            Err(lost) => {
-                let message = lost_message(core, placement, &lost, &errors);
-                return Err(core.unavailable(format!("scroll failed: {message}")));
-            }
-        };
+        let assignment = assign_groups(core, placement, &pending, &tried, &errors, "scroll")?;
         let futures = assignment
             .keys()
             .map(|&node| {
