@@ -620,7 +620,10 @@ fn router_r1_equals_a_single_node_and_fails_loudly_when_a_node_dies() {
     };
     for options in [everything, filtered] {
         let routed = scroll_everything(&router, "v", 100, options).unwrap();
-        assert_eq!(routed, scroll_everything(&single.0, "v", 100, options).unwrap());
+        assert_eq!(
+            routed,
+            scroll_everything(&single.0, "v", 100, options).unwrap()
+        );
         if options.filter.is_none() {
             assert_eq!(routed.len(), 1998);
         }
@@ -659,7 +662,9 @@ fn router_r1_equals_a_single_node_and_fails_loudly_when_a_node_dies() {
         .find(|&id| partition_of(id, PARTITIONS) % 3 == 2)
         .unwrap();
     unavailable_naming(&router.get("v", &[on_dead]).unwrap_err(), "c", dead_addr);
-    let err = router.scroll("v", 0, 10, ScrollOptions::default()).unwrap_err();
+    let err = router
+        .scroll("v", 0, 10, ScrollOptions::default())
+        .unwrap_err();
     unavailable_naming(&err, "c", dead_addr);
     let err = router
         .upsert("v", &[on_dead], &random_vectors(8, 1))

@@ -119,8 +119,21 @@ pub enum Command {
     Import(cmd::import::ImportArgs),
     /// Export a collection's points (or those matching a label filter) to files that
     /// `corevec import` reads: vectors.fvecs, ids.txt, payloads.txt, labels.txt.
+    ///
+    /// Points are written in ascending id order; collection.txt holds the collection's settings
+    /// and the `corevec collection create` and `corevec import` commands that recreate it (with
+    /// another shard count, metric or HNSW setting if edited). Not a point-in-time snapshot: a
+    /// point written or deleted during the export may or may not be in it; every point that
+    /// exists for the whole export is in it exactly once. Stop writes first for a consistent
+    /// copy. A payload that contains a line break or ends with `\r` cannot be one line of
+    /// payloads.txt: the export then fails naming the id (use --no-payloads, and a client
+    /// library's scroll for such payloads).
     Export(cmd::export::ExportArgs),
     /// List a collection's point ids in ascending order, with their labels or payloads if asked.
+    ///
+    /// One line per point: the id, then with --with-labels a tab and the labels
+    /// (comma-separated), with --with-payloads a tab and the payload (as `corevec get` prints
+    /// it). Like an export, not a point-in-time snapshot.
     List(cmd::export::ListPointsArgs),
     /// Run a router in front of several nodes (shard map, replication, failover).
     Route(Box<cmd::route::RouteArgs>),
