@@ -79,8 +79,10 @@ pub struct ExportArgs {
     /// Do not export labels (no labels.txt).
     #[arg(long)]
     pub no_labels: bool,
-    /// Points per SCROLL request (1..=4096).
-    #[arg(long, default_value = "1024", value_parser = parse_page, value_name = "N")]
+    /// Points per SCROLL request (1..=4096). A page costs each shard one pass over its points
+    /// whatever its size, so large pages list a collection fastest; the server cuts a page
+    /// short when it would not fit one frame.
+    #[arg(long, default_value = "4096", value_parser = parse_page, value_name = "N")]
     pub page: u32,
     /// Overwrite the files of an earlier export in DIR (and remove its payloads.txt or
     /// labels.txt if this export does not write them).
@@ -501,8 +503,10 @@ pub struct ListPointsArgs {
     /// Label filter: list only the matching points.
     #[command(flatten)]
     pub filter: FilterArgs,
-    /// Points per SCROLL request (1..=4096).
-    #[arg(long, default_value = "1024", value_parser = parse_page, value_name = "N")]
+    /// Points per SCROLL request (1..=4096). A page costs each shard one pass over its points
+    /// whatever its size, so large pages list a collection fastest; the server cuts a page
+    /// short when it would not fit one frame.
+    #[arg(long, default_value = "4096", value_parser = parse_page, value_name = "N")]
     pub page: u32,
 }
 
