@@ -8,7 +8,7 @@
 //! | 0      | 4    | `crc32c` of bytes 4..24 of the header followed by the body |
 //! | 4      | 4    | `body_bytes`                                               |
 //! | 8      | 8    | `lsn`                                                      |
-//! | 16     | 1    | `kind`: 1 = Upsert, 2 = Delete, 3 = labelled Upsert         |
+//! | 16     | 1    | `kind`: 1 = Upsert, 2 = Delete, 3 = labelled Upsert, 4 = SetPayload, 5 = SetLabels |
 //! | 17     | 7    | reserved, zero                                             |
 //! | 24     | n    | body                                                       |
 //! | 24 + n | p    | zero padding, `p < 8`                                      |
@@ -20,6 +20,9 @@
 //! written before labels existed read unchanged): `id u64 | dims u32 | payload_bytes u32 |
 //! label_count u32 | reserved u32 (zero) | dims × f32 | label_count × u64 | payload`.
 //! Delete body: `id u64`.
+//! SetPayload body: `id u64 | payload_bytes u32 | reserved u32 (zero) | payload`.
+//! SetLabels body: `id u64 | label_count u32 | reserved u32 (zero) | label_count × u64`
+//! (`label_count` may be 0: the point's labels are cleared).
 //!
 //! A header of 24 zero bytes marks the end of the log (preallocated space is zeros).
 
@@ -55,6 +58,22 @@ pub enum WalRecord {
         /// Vector id.
         id: u64,
     },
+    /// Replace the payload of point `id`, keeping its vector and labels. Logged only for a
+    /// point that exists, so a replay finds it (a replay that does not is a no-op).
+    SetPayload {
+        /// Point id.
+        id: u64,
+        /// The new payload (empty: none).
+        payload: Vec<u8>,
+    },
+    /// Replace the labels of point `id`, keeping its vector and payload. Logged only for a
+    /// point that exists, like `SetPayload`.
+    SetLabels {
+        /// Point id.
+        id: u64,
+        /// The new labels (empty: none), as the engine keeps them.
+        labels: Vec<u64>,
+    },
 }
 
 /// Bytes of a record header.
@@ -70,6 +89,10 @@ const _: () = assert!(RECORD_BODY_BYTES_MAX < u32::MAX as usize);
 const KIND_UPSERT: u8 = 1;
 const KIND_DELETE: u8 = 2;
 const KIND_UPSERT_LABELLED: u8 = 3;
+const KIND_SET_PAYLOAD: u8 = 4;
+const KIND_SET_LABELS: u8 = 5;
+/// `id u64 | length or count u32 | reserved u32` before a SetPayload's or SetLabels' items.
+const SET_FIXED_BYTES: usize = 16;
 const UPSERT_FIXED_BYTES: usize = 16;
 const LABELLED_UPSERT_FIXED_BYTES: usize = 24;
 
@@ -90,6 +113,8 @@ impl WalRecord {
                 fixed + 4 * vector.len() + 8 * labels.len() + payload.len()
             }
             WalRecord::Delete { .. } => 8,
+            WalRecord::SetPayload { payload, .. } => SET_FIXED_BYTES + payload.len(),
+            WalRecord::SetLabels { labels, .. } => SET_FIXED_BYTES + 8 * labels.len(),
         }
     }
 
@@ -127,6 +152,8 @@ impl WalRecord {
             WalRecord::Upsert { labels, .. } if !labels.is_empty() => KIND_UPSERT_LABELLED,
             WalRecord::Upsert { .. } => KIND_UPSERT,
             WalRecord::Delete { .. } => KIND_DELETE,
+            WalRecord::SetPayload { .. } => KIND_SET_PAYLOAD,
+            WalRecord::SetLabels { .. } => KIND_SET_LABELS,
         };
         out.push(kind);
         out.extend_from_slice(&[0; 7]);
@@ -157,6 +184,20 @@ impl WalRecord {
                 out.extend_from_slice(payload);
             }
             WalRecord::Delete { id } => out.extend_from_slice(&id.to_le_bytes()),
+            WalRecord::SetPayload { id, payload } => {
+                out.extend_from_slice(&id.to_le_bytes());
+                out.extend_from_slice(&(payload.len() as u32).to_le_bytes());
+                out.extend_from_slice(&[0; 4]);
+                out.extend_from_slice(payload);
+            }
+            WalRecord::SetLabels { id, labels } => {
+                out.extend_from_slice(&id.to_le_bytes());
+                out.extend_from_slice(&(labels.len() as u32).to_le_bytes());
+                out.extend_from_slice(&[0; 4]);
+                for label in labels {
+                    out.extend_from_slice(&label.to_le_bytes());
+                }
+            }
         }
         let crc = crc32c::crc32c(&out[start + 4..]);
         out[start..start + 4].copy_from_slice(&crc.to_le_bytes());
@@ -272,6 +313,42 @@ fn decode_upsert(body: &[u8], kind: u8) -> std::result::Result<WalRecord, String
     })
 }
 
+/// Decodes a SetPayload (`kind` 4) or SetLabels (`kind` 5) body.
+fn decode_set(body: &[u8], kind: u8) -> std::result::Result<WalRecord, String> {
+    let what = if kind == KIND_SET_PAYLOAD {
+        "set-payload"
+    } else {
+        "set-labels"
+    };
+    if body.len() < SET_FIXED_BYTES {
+        return Err(format!("{what} body too short"));
+    }
+    if u32_at(body, 12) != 0 {
+        return Err(format!("non-zero reserved bytes in a {what} record"));
+    }
+    let id = u64_at(body, 0);
+    let count = u32_at(body, 8) as usize;
+    let items = &body[SET_FIXED_BYTES..];
+    let item_bytes = if kind == KIND_SET_PAYLOAD { 1 } else { 8 };
+    if items.len() != count * item_bytes {
+        return Err(format!(
+            "{what} record of {count} items in {} body bytes",
+            body.len()
+        ));
+    }
+    Ok(if kind == KIND_SET_PAYLOAD {
+        WalRecord::SetPayload {
+            id,
+            payload: items.to_vec(),
+        }
+    } else {
+        WalRecord::SetLabels {
+            id,
+            labels: items.chunks_exact(8).map(|c| u64_at(c, 0)).collect(),
+        }
+    })
+}
+
 /// Decodes the record at the start of `bytes` (everything up to the end of the segment, or
 /// at least enough for the record; `Truncated` asks for more).
 pub fn decode_record(bytes: &[u8]) -> Decoded {
@@ -321,6 +398,10 @@ pub fn decode_record(bytes: &[u8]) -> Decoded {
                 id: u64_at(body, 0),
             }
         }
+        kind @ (KIND_SET_PAYLOAD | KIND_SET_LABELS) => match decode_set(body, kind) {
+            Ok(record) => record,
+            Err(message) => return Decoded::Invalid(message),
+        },
         kind => return Decoded::Invalid(format!("unknown record kind {kind}")),
     };
     Decoded::Record(lsn, record, total)
@@ -359,6 +440,10 @@ mod tests {
                     }
                 }),
             any::<u64>().prop_map(|id| WalRecord::Delete { id }),
+            (any::<u64>(), proptest::collection::vec(any::<u8>(), 0..100))
+                .prop_map(|(id, payload)| WalRecord::SetPayload { id, payload }),
+            (any::<u64>(), proptest::collection::vec(any::<u64>(), 0..70))
+                .prop_map(|(id, labels)| WalRecord::SetLabels { id, labels }),
         ]
     }
 
