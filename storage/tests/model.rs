@@ -12,14 +12,48 @@ use corevec_storage::{
     FaultyDirectory, Lsn, MemDirectory, ShardStore, WalConfig, WalRecord,
 };
 use rand::{rngs::StdRng, Rng, SeedableRng};
-use support::{encode_state, join_all, rebuild, state_at};
+use support::{apply, encode_state, join_all, rebuild, state_at, State};
 
 type Store = ShardStore<FaultyDirectory<MemDirectory>>;
 type AppendResult = corevec_storage::Result<Lsn>;
 
-fn random_record(rng: &mut StdRng) -> WalRecord {
+/// A random record that follows `model` (the state after every record generated before it),
+/// and applies it there. Like the engine, it logs a SetPayload or SetLabels only for a point
+/// that exists at that moment.
+fn random_record(rng: &mut StdRng, model: &mut State) -> WalRecord {
+    let record = random_record_for(rng, model);
+    apply(model, &record);
+    record
+}
+
+fn random_record_for(rng: &mut StdRng, model: &State) -> WalRecord {
     let id = rng.gen_range(0..24);
-    if rng.gen_bool(0.25) {
+    if !model.is_empty() && rng.gen_bool(0.3) {
+        // Replace one part of an existing point in place.
+        let id = *model.keys().nth(rng.gen_range(0..model.len())).unwrap();
+        if rng.gen_bool(0.5) {
+            // Sometimes removed (empty), mostly short, now and then large.
+            let payload_bytes = match rng.gen_range(0..10) {
+                0..=2 => 0,
+                3..=8 => rng.gen_range(1..200),
+                _ => rng.gen_range(1000..9000),
+            };
+            WalRecord::SetPayload {
+                id,
+                payload: (0..payload_bytes).map(|_| rng.gen::<u8>()).collect(),
+            }
+        } else {
+            // Sometimes cleared (no labels, still a record of its own).
+            let labels = match rng.gen_range(0..4) {
+                0 => 0,
+                _ => rng.gen_range(1..70),
+            };
+            WalRecord::SetLabels {
+                id,
+                labels: (0..labels).map(|_| rng.gen::<u64>()).collect(),
+            }
+        }
+    } else if rng.gen_bool(0.25) {
         WalRecord::Delete { id }
     } else {
         // Mostly small vectors; sometimes one larger than a small segment.
@@ -92,7 +126,9 @@ fn open_and_verify(
     }
 }
 
-fn run_seed(seed: u64) {
+/// Runs one seed; returns how many SetPayload and SetLabels records the final recovered
+/// history holds.
+fn run_seed(seed: u64) -> (usize, usize) {
     let mut rng = StdRng::seed_from_u64(seed);
     let config = WalConfig {
         segment_bytes: [8192, 16384, 65536][rng.gen_range(0..3)],
@@ -138,10 +174,14 @@ fn run_seed(seed: u64) {
                     }
                     continue;
                 }
+                // Batches get their LSNs in this order, so each record is generated against
+                // the state after the ones before it.
+                assert_eq!(history.len() as u64, store.last_lsn().0);
+                let mut model = state_at(&history, history.len() as u64);
                 let batches: Vec<Vec<WalRecord>> = (0..rng.gen_range(1..5))
                     .map(|_| {
                         (0..rng.gen_range(1..4))
-                            .map(|_| random_record(&mut rng))
+                            .map(|_| random_record(&mut rng, &mut model))
                             .collect()
                     })
                     .collect();
@@ -207,6 +247,17 @@ fn run_seed(seed: u64) {
     drop(store);
     let report = block_on(check_directory(&mem)).expect("check");
     assert!(report.is_clean(), "check found damage:\n{report}");
+    let count = |set_payload| {
+        history
+            .iter()
+            .filter(|r| match r {
+                WalRecord::SetPayload { .. } => set_payload,
+                WalRecord::SetLabels { .. } => !set_payload,
+                _ => false,
+            })
+            .count()
+    };
+    (count(true), count(false))
 }
 
 #[test]
@@ -215,11 +266,29 @@ fn crash_model_check() {
         Ok(seed) => vec![seed.parse().expect("SEED must be a number")],
         Err(_) => (0..1500).collect(),
     };
+    let all = seeds.len() > 1;
+    let (mut set_payloads, mut set_labels) = (0, 0);
     for seed in seeds {
-        if let Err(panic) = std::panic::catch_unwind(|| run_seed(seed)) {
-            eprintln!("model check failed: SEED={seed} (replay: SEED={seed} cargo test -p corevec-storage --test model crash_model_check)");
-            std::panic::resume_unwind(panic);
+        match std::panic::catch_unwind(|| run_seed(seed)) {
+            Ok((payloads, labels)) => {
+                set_payloads += payloads;
+                set_labels += labels;
+            }
+            Err(panic) => {
+                eprintln!("model check failed: SEED={seed} (replay: SEED={seed} cargo test -p corevec-storage --test model crash_model_check)");
+                std::panic::resume_unwind(panic);
+            }
         }
+    }
+    // The in-place updates (record kinds 4 and 5) are really exercised.
+    if all {
+        eprintln!(
+            "recovered histories held {set_payloads} SetPayload and {set_labels} SetLabels records"
+        );
+        assert!(
+            set_payloads > 10_000 && set_labels > 10_000,
+            "{set_payloads} SetPayload, {set_labels} SetLabels"
+        );
     }
 }
 
@@ -291,7 +360,10 @@ fn injected_enospc_and_eio_are_typed_and_lose_nothing_acknowledged() {
                 .records
                 .iter()
                 .map(|(_, r)| match r {
-                    WalRecord::Upsert { id, .. } | WalRecord::Delete { id } => *id,
+                    WalRecord::Upsert { id, .. }
+                    | WalRecord::Delete { id }
+                    | WalRecord::SetPayload { id, .. }
+                    | WalRecord::SetLabels { id, .. } => *id,
                 })
                 .collect();
             assert!(

@@ -51,6 +51,18 @@ pub fn apply(state: &mut State, record: &WalRecord) {
         WalRecord::Delete { id } => {
             state.remove(id);
         }
+        // In place, as the engine applies them: only to a point that exists (they are logged
+        // only for one, so a replay finds it; a replay that does not is a no-op).
+        WalRecord::SetPayload { id, payload } => {
+            if let Some((_, old, _)) = state.get_mut(id) {
+                old.clone_from(payload);
+            }
+        }
+        WalRecord::SetLabels { id, labels } => {
+            if let Some((_, _, old)) = state.get_mut(id) {
+                old.clone_from(labels);
+            }
+        }
     }
 }
 
