@@ -524,6 +524,67 @@ fn torn_tail_is_truncated_and_the_log_continues() {
     assert!(block_on(check_directory(&mem)).unwrap().is_clean());
 }
 
+/// Gives the 160-byte record at `offset` of segment `name` record kind `kind`, with a CRC to
+/// match: a valid record of a kind this binary does not know.
+fn set_record_kind(mem: &MemDirectory, name: &str, offset: usize, kind: u8) {
+    let mut record = mem.read_live(name).unwrap()[offset..offset + 160].to_vec();
+    record[16] = kind;
+    let crc = crc32c::crc32c(&record[4..]);
+    record[..4].copy_from_slice(&crc.to_le_bytes());
+    mem.corrupt(name, offset as u64, &record);
+}
+
+/// What an older binary does with record kinds it does not know (4 and 5 before it knew
+/// them), shown with kind 6, which this one does not know: recovery has no way to tell such a
+/// record from a torn write. In the last segment it is taken for a torn tail and truncated,
+/// with every record after it (here three acknowledged ones), for good once it appends; before
+/// a later segment it is corruption and open refuses.
+#[test]
+fn an_unknown_record_kind_truncates_the_last_segment_and_is_corruption_before() {
+    let mem = four_segments();
+    let names = segment_names(&mem);
+    // The last segment holds LSN 76..=80; the second record is LSN 77.
+    let (last, offset) = (names.last().unwrap().clone(), 4096 + 160);
+    set_record_kind(&mem, &last, offset, 6);
+    let (_, recovered) = open(&mem, small_config());
+    let torn = recovered
+        .report
+        .torn_tail
+        .clone()
+        .expect("taken for a torn tail");
+    assert_eq!(
+        (torn.offset, torn.reason.as_str()),
+        (offset as u64, "unknown record kind 6")
+    );
+    assert_eq!(recovered.records.len(), 76, "LSN 77..=80 are dropped");
+    // `check` reports it the same way: a torn tail, not damage.
+    let report = block_on(check_directory(&mem)).unwrap();
+    assert!(report.is_clean() && report.torn_tail.is_some(), "{report}");
+    // Once that binary appends, the dropped records lie behind its new segment: a binary that
+    // knows the kind (here: the kind set back to 1) does not get them back either.
+    let (store, _) = open(&mem, small_config());
+    assert_eq!(
+        block_on(store.append(&[vector_record(500, 3)])).unwrap(),
+        Lsn(77)
+    );
+    block_on(store.close()).unwrap();
+    set_record_kind(&mem, &last, offset, 1);
+    let (_, recovered) = open(&mem, small_config());
+    assert_eq!(recovered.records.len(), 77);
+    assert_eq!(recovered.records[76], (Lsn(77), vector_record(500, 3)));
+    assert!(recovered.report.torn_tail.is_none());
+
+    let mem = four_segments();
+    set_record_kind(&mem, &names[1], offset, 6);
+    let error = block_on(ShardStore::open(mem.clone(), small_config())).unwrap_err();
+    assert!(
+        matches!(&error, Error::Corrupted { file, offset: at, reason }
+            if file.ends_with(&names[1]) && *at == offset as u64 && reason == "unknown record kind 6"),
+        "{error}"
+    );
+    assert!(!block_on(check_directory(&mem)).unwrap().is_clean());
+}
+
 /// Crash at the first removal after a snapshot became durable: both snapshots exist.
 #[test]
 fn damaged_newest_snapshot_falls_back_to_previous_snapshot_and_wal() {
