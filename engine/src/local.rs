@@ -801,9 +801,9 @@ impl LocalEngine {
     /// Replaces the payloads of `ids` (one each; empty: none), keeping their vectors and
     /// labels; returns how many of them were live (absent ids are skipped).
     ///
-    /// Each live point is rewritten as an upsert of its current vector and labels with the
-    /// new payload, read and applied in one synchronous step on its core, so it cannot race
-    /// another write to the same id.
+    /// Each live point's payload is replaced in place on its core (checked, applied and
+    /// logged as a small SetPayload record in one synchronous step, so it cannot race another
+    /// write to the same id): the vector is neither logged again nor re-indexed.
     ///
     /// # Errors
     /// `CollectionNotFound`, `InvalidArgument` (batch too large, payload count or size),
@@ -816,12 +816,12 @@ impl LocalEngine {
     ) -> Result<u64> {
         validate_payloads(ids.len(), payloads)?;
         let payloads: Vec<Vec<u8>> = payloads.iter().map(|p| p.to_vec()).collect();
-        self.rewrite_points(name, ids, Some(payloads), None).await
+        self.set_in_place(name, ids, Some(payloads), None).await
     }
 
     /// Replaces the labels of `ids` (one list each, as in [`Self::upsert_points`]; empty:
     /// none), keeping their vectors and payloads; returns how many of them were live (absent
-    /// ids are skipped). Rewritten like [`Self::set_payloads`].
+    /// ids are skipped). Replaced in place like [`Self::set_payloads`] (a SetLabels record).
     ///
     /// # Errors
     /// `CollectionNotFound`, `InvalidArgument` (batch too large, label list count or size),
@@ -833,12 +833,12 @@ impl LocalEngine {
         labels: &[&[u64]],
     ) -> Result<u64> {
         let labels = normalize_label_lists(ids.len(), labels)?;
-        self.rewrite_points(name, ids, None, Some(labels)).await
+        self.set_in_place(name, ids, None, Some(labels)).await
     }
 
-    /// Sends each live point of `ids` to its core to be rewritten with the given payloads or
-    /// labels (one per id; `None`: kept).
-    async fn rewrite_points(
+    /// Sends each point of `ids` to its core to have the given payload or labels (one per id;
+    /// `None`: kept) replaced in place when it is live.
+    async fn set_in_place(
         self: &Rc<Self>,
         name: &str,
         ids: &[u64],
@@ -853,7 +853,7 @@ impl LocalEngine {
             .map(|(core, rows)| {
                 (
                     core,
-                    ShardRequest::Rewrite {
+                    ShardRequest::SetInPlace {
                         collection: name.to_owned(),
                         ids: rows.iter().map(|&row| ids[row]).collect(),
                         payloads: payloads.as_ref().map(|payloads| {
@@ -1335,7 +1335,7 @@ impl LocalEngine {
                 }
                 Ok(ShardResponse::Count(deleted as u64))
             }
-            ShardRequest::Rewrite {
+            ShardRequest::SetInPlace {
                 collection,
                 ids,
                 payloads,
@@ -1346,29 +1346,26 @@ impl LocalEngine {
                     (0..collection.shards.len()).map(|_| Vec::new()).collect();
                 let mut payloads = payloads.map(Vec::into_iter);
                 let mut labels = labels.map(Vec::into_iter);
+                let mut updated = 0u64;
                 for id in ids {
                     let new_payload = payloads.as_mut().and_then(Iterator::next);
                     let new_labels = labels.as_mut().and_then(Iterator::next);
                     let index = collection.local_index(collection.spec.shard_of(id));
-                    let shard = collection.shards[index].shard.borrow();
-                    // The point keeps its vector, and its payload or labels unless replaced.
-                    if let Some((vector, payload)) = shard.get_with_payload(id) {
-                        groups[index].push(WalRecord::Upsert {
-                            id,
-                            vector: vector.to_vec(),
-                            payload: new_payload.unwrap_or_else(|| payload.to_vec()),
-                            labels: new_labels
-                                .unwrap_or_else(|| shard.labels(id).unwrap_or_default().to_vec()),
-                        });
+                    // Only live points are rewritten (and logged): a replay then finds them.
+                    if collection.shards[index].shard.borrow().get(id).is_none() {
+                        continue;
+                    }
+                    updated += 1;
+                    if let Some(payload) = new_payload {
+                        groups[index].push(WalRecord::SetPayload { id, payload });
+                    }
+                    if let Some(labels) = new_labels {
+                        groups[index].push(WalRecord::SetLabels { id, labels });
                     }
                 }
-                let updated = groups.iter().map(Vec::len).sum::<usize>();
-                // No await between reading the vectors above and applying them here.
+                // No await between checking the ids above and applying the records here.
                 self.apply_and_log(&collection, &groups).await?;
-                if updated > 0 {
-                    self.kick_indexer();
-                }
-                Ok(ShardResponse::Count(updated as u64))
+                Ok(ShardResponse::Count(updated))
             }
             ShardRequest::Snapshot(name) => {
                 let collections: Vec<Rc<LocalCollection>> = match name {

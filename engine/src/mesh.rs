@@ -70,9 +70,9 @@ pub enum ShardRequest {
         /// One normalized label list per id, or `None` when the batch carries none.
         labels: Option<Vec<Vec<u64>>>,
     },
-    /// Rewrite these live points (all owned by the receiving core) with a new payload or new
-    /// labels, keeping their vector and whatever is not given.
-    Rewrite {
+    /// Replace the payload or the labels of these live points (all owned by the receiving
+    /// core) in place, keeping their vector, slot and whatever is not given.
+    SetInPlace {
         /// Collection.
         collection: String,
         /// Ids.

@@ -115,16 +115,20 @@ pub fn encode_shard(shard: &Shard, spec: &CollectionSpec) -> Result<SnapshotBlob
             vector_bytes.extend_from_slice(&x.to_le_bytes());
         }
     }
+    // Payloads and labels replaced in place are written where their slots are, compactly.
+    let slots = shard.slots();
+    let (payload_ends, payloads) = shard.payload_arena().materialized(slots);
+    let (label_ends, labels) = shard.label_arena().materialized(slots);
     Ok(SnapshotBlobs(vec![
         (META_BLOB, rkyv_bytes(&meta)?),
         (IDS_BLOB, u64s_to_le(shard.slot_ids())),
         (TOMBSTONES_BLOB, u64s_to_le(shard.tombstone_words())),
         (VECTORS_BLOB, vector_bytes),
         (GRAPH_BLOB, rkyv_bytes(&graph)?),
-        (PAYLOAD_ENDS_BLOB, u64s_to_le(shard.payload_arena().ends())),
-        (PAYLOADS_BLOB, shard.payload_arena().items().to_vec()),
-        (LABEL_ENDS_BLOB, u64s_to_le(shard.label_arena().ends())),
-        (LABELS_BLOB, u64s_to_le(shard.label_arena().items())),
+        (PAYLOAD_ENDS_BLOB, u64s_to_le(&payload_ends)),
+        (PAYLOADS_BLOB, payloads.into_owned()),
+        (LABEL_ENDS_BLOB, u64s_to_le(&label_ends)),
+        (LABELS_BLOB, u64s_to_le(&labels)),
     ]))
 }
 

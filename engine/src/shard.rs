@@ -217,6 +217,28 @@ impl Shard {
                 self.delete(*id);
                 Ok(())
             }
+            WalRecord::SetPayload { id, payload } => {
+                if payload.len() > PAYLOAD_BYTES_MAX {
+                    return Err(Error::InvalidArgument(format!(
+                        "a logged payload of {} bytes for point {id}; at most {PAYLOAD_BYTES_MAX}",
+                        payload.len()
+                    )));
+                }
+                self.set_payload(*id, payload);
+                Ok(())
+            }
+            WalRecord::SetLabels { id, labels } => {
+                if labels.len() > crate::filter::LABELS_PER_POINT_MAX
+                    || labels.windows(2).any(|pair| pair[0] >= pair[1])
+                {
+                    return Err(Error::InvalidArgument(format!(
+                        "logged labels of point {id} are not a sorted set of at most {}",
+                        crate::filter::LABELS_PER_POINT_MAX
+                    )));
+                }
+                self.set_labels(*id, labels);
+                Ok(())
+            }
         }
     }
 
@@ -597,6 +619,39 @@ impl Shard {
             self.set_tombstone(old);
         }
         Ok(())
+    }
+
+    /// Replaces the payload of live point `id` in place (empty: none), keeping its slot,
+    /// vector, labels and place in the index; returns whether `id` was live.
+    ///
+    /// The caller has validated the payload size.
+    pub fn set_payload(&mut self, id: u64, payload: &[u8]) -> bool {
+        debug_assert!(payload.len() <= PAYLOAD_BYTES_MAX);
+        let Some(&slot) = self.slots.get(&id) else {
+            return false;
+        };
+        self.payloads.replace(slot, self.slots(), payload);
+        true
+    }
+
+    /// Replaces the labels of live point `id` in place (sorted and deduplicated; empty: none),
+    /// keeping its slot, vector, payload and place in the index, and moves the slot between
+    /// the label lists; returns whether `id` was live.
+    ///
+    /// The caller has validated the label count.
+    pub fn set_labels(&mut self, id: u64, labels: &[u64]) -> bool {
+        debug_assert!(labels.len() <= crate::filter::LABELS_PER_POINT_MAX);
+        debug_assert!(
+            labels.windows(2).all(|pair| pair[0] < pair[1]),
+            "labels not normalized"
+        );
+        let Some(&slot) = self.slots.get(&id) else {
+            return false;
+        };
+        let old = self.labels.get(slot).to_vec();
+        self.labels.replace(slot, self.slots(), labels);
+        self.postings.replace(slot, &old, labels);
+        true
     }
 
     /// Deletes `id`; returns whether it was live.
@@ -1108,6 +1163,7 @@ mod tests {
             fn filtered_search_matches_brute_force(
                 points in prop::collection::vec((0u64..60, labels()), 1..120),
                 deletes in prop::collection::vec(0u64..60, 0..20),
+                relabels in prop::collection::vec((0u64..60, labels()), 0..20),
                 all_of in label_list(),
                 any_of in label_list(),
                 none_of in label_list(),
@@ -1127,6 +1183,12 @@ mod tests {
                 }
                 for id in &deletes {
                     prop_assert_eq!(s.delete(*id), model.remove(id).is_some());
+                }
+                // SET_LABELS in place, on live and absent ids.
+                for (id, labels) in &relabels {
+                    let stored = crate::filter::normalize_labels(labels).unwrap();
+                    let live = model.get_mut(id).map(|point| point.1 = stored.clone());
+                    prop_assert_eq!(s.set_labels(*id, &stored), live.is_some());
                 }
                 for _ in 0..indexed {
                     s.index_next();
@@ -1159,6 +1221,92 @@ mod tests {
                 prop_assert_eq!(&got, &want, "graph {:?}", filter);
             }
         }
+    }
+
+    #[test]
+    fn payloads_and_labels_are_replaced_in_place() {
+        let mut s = shard(2, Metric::L2);
+        for id in 0..100u64 {
+            let labels = if id % 2 == 0 { vec![1] } else { vec![2] };
+            s.upsert_point(id, &[id as f32, 0.0], b"old", &labels)
+                .unwrap();
+        }
+        while s.index_next() {}
+        assert!(s.set_payload(7, b"new"));
+        assert!(s.set_labels(7, &[1, 5]));
+        assert!(s.set_labels(8, &[]));
+        assert!(!s.set_payload(1000, b"absent"));
+        assert!(!s.set_labels(1000, &[1]));
+        // Same slot, nothing to index again, nothing tombstoned.
+        let stats = s.stats();
+        assert_eq!(
+            (stats.vectors, stats.tombstones, s.unindexed()),
+            (100, 0, 0)
+        );
+        assert_eq!(s.payload(7), Some(&b"new"[..]));
+        assert_eq!(s.labels(7), Some(&[1u64, 5][..]));
+        assert_eq!(s.labels(8), Some(&[] as &[u64]));
+        assert_eq!(s.get(7), Some(&[7.0, 0.0][..]));
+        // Every search path sees the new labels.
+        let five = Filter {
+            all_of: vec![5],
+            ..Filter::default()
+        };
+        let one = Filter {
+            all_of: vec![1],
+            ..Filter::default()
+        };
+        for path in [FilterPath::Scan, FilterPath::FullScan, FilterPath::Graph] {
+            let hits = s.search_filtered_by(&[8.0, 0.0], 3, 100, &five, path);
+            assert_eq!(
+                hits.iter().map(|n| n.id).collect::<Vec<_>>(),
+                [7],
+                "{path:?}"
+            );
+            let hits = s.search_filtered_by(&[8.0, 0.0], 3, 100, &one, path);
+            assert_eq!(
+                hits.iter().map(|n| n.id).collect::<Vec<_>>(),
+                [7, 6, 10],
+                "{path:?}"
+            );
+        }
+        // Replayed from the log, the records do the same (and nothing on an absent id).
+        let mut replayed = shard(2, Metric::L2);
+        replayed
+            .apply(&WalRecord::Upsert {
+                id: 7,
+                vector: vec![7.0, 0.0],
+                payload: b"old".to_vec(),
+                labels: vec![1],
+            })
+            .unwrap();
+        for record in [
+            WalRecord::SetPayload {
+                id: 7,
+                payload: b"new".to_vec(),
+            },
+            WalRecord::SetLabels {
+                id: 7,
+                labels: vec![1, 5],
+            },
+            WalRecord::SetLabels {
+                id: 9,
+                labels: vec![3],
+            },
+        ] {
+            replayed.apply(&record).unwrap();
+        }
+        assert_eq!(replayed.payload(7), Some(&b"new"[..]));
+        assert_eq!(replayed.labels(7), Some(&[1u64, 5][..]));
+        assert_eq!(replayed.len(), 1);
+        // A logged label list that is not a sorted set is refused, naming the point.
+        let err = replayed
+            .apply(&WalRecord::SetLabels {
+                id: 7,
+                labels: vec![5, 1],
+            })
+            .unwrap_err();
+        assert!(err.to_string().contains("point 7"), "{err}");
     }
 
     mod scroll_properties {

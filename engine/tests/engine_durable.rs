@@ -75,35 +75,76 @@ fn labels(id: u64, version: u64) -> Vec<u64> {
     labels
 }
 
-/// What batch `n` of a run with `seed` does: upserts `(id, version)` and deletes `id`.
-fn batch(seed: u64, n: u64) -> (Vec<(u64, u64)>, Vec<u64>) {
+/// The version a SET_LABELS (`RELABEL +`) or SET_PAYLOAD (`REPAYLOAD +`) of batch `n` gives.
+const RELABEL: u64 = 1 << 30;
+const REPAYLOAD: u64 = 1 << 31;
+
+/// What batch `n` of a run with `seed` does, in this order: upserts `(id, version)`, deletes
+/// `id`, replaces the labels of `id` in place, replaces the payload of `id` in place.
+struct Batch {
+    upserts: Vec<(u64, u64)>,
+    deletes: Vec<u64>,
+    relabels: Vec<u64>,
+    repayloads: Vec<u64>,
+}
+
+fn batch(seed: u64, n: u64) -> Batch {
     let mut rng = rand::rngs::StdRng::seed_from_u64(seed ^ (n << 20));
-    let upserts = (0..rng.gen_range(1..64))
-        .map(|_| (rng.gen_range(0..IDS), n))
-        .collect();
-    let deletes = (0..rng.gen_range(0..8))
-        .map(|_| rng.gen_range(0..IDS))
-        .collect();
-    (upserts, deletes)
+    let mut ids = |max: usize| -> Vec<u64> {
+        (0..rng.gen_range(0..max))
+            .map(|_| rng.gen_range(0..IDS))
+            .collect()
+    };
+    let upserts = ids(64).into_iter().map(|id| (id, n)).collect();
+    Batch {
+        upserts,
+        deletes: ids(8),
+        relabels: ids(8),
+        repayloads: ids(8),
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq)]
 enum Expected {
     Absent,
-    Version(u64),
+    /// The versions of its vector, payload and labels.
+    Point(u64, u64, u64),
 }
 
-/// The state after applying batches `0..acked` in order (upserts before deletes per batch).
+/// After the first `steps` of batch `n`'s four calls, applied to `state`.
+fn apply_batch(state: &mut HashMap<u64, Expected>, seed: u64, n: u64, steps: usize) {
+    let b = batch(seed, n);
+    if steps >= 1 {
+        for (id, version) in b.upserts {
+            state.insert(id, Expected::Point(version, version, version));
+        }
+    }
+    if steps >= 2 {
+        for id in b.deletes {
+            state.insert(id, Expected::Absent);
+        }
+    }
+    if steps >= 3 {
+        for id in b.relabels {
+            if let Some(Expected::Point(_, _, labels)) = state.get_mut(&id) {
+                *labels = RELABEL + n;
+            }
+        }
+    }
+    if steps >= 4 {
+        for id in b.repayloads {
+            if let Some(Expected::Point(_, payload, _)) = state.get_mut(&id) {
+                *payload = REPAYLOAD + n;
+            }
+        }
+    }
+}
+
+/// The state after applying batches `0..acked` in order.
 fn model(seed: u64, acked: u64) -> HashMap<u64, Expected> {
     let mut state = HashMap::new();
     for n in 0..acked {
-        let (upserts, deletes) = batch(seed, n);
-        for (id, version) in upserts {
-            state.insert(id, Expected::Version(version));
-        }
-        for id in deletes {
-            state.insert(id, Expected::Absent);
-        }
+        apply_batch(&mut state, seed, n, 4);
     }
     state
 }
@@ -113,18 +154,36 @@ fn child(dir: &Path, seed: u64, first_batch: u64) {
     let engine = durable_engine(dir, 64 << 10);
     let _ = engine.create_collection(CollectionSpec::new("crash", DIM, Metric::L2).with_shards(3));
     for n in first_batch.. {
-        let (upserts, deletes) = batch(seed, n);
+        let Batch {
+            upserts,
+            deletes,
+            relabels,
+            repayloads,
+        } = batch(seed, n);
         let ids: Vec<u64> = upserts.iter().map(|(id, _)| *id).collect();
         let flat: Vec<f32> = upserts.iter().flat_map(|(id, v)| vector(*id, *v)).collect();
         let payloads: Vec<Vec<u8>> = upserts.iter().map(|(id, v)| payload(*id, *v)).collect();
         let payloads: Vec<&[u8]> = payloads.iter().map(Vec::as_slice).collect();
-        let labels: Vec<Vec<u64>> = upserts.iter().map(|(id, v)| labels(*id, *v)).collect();
-        let labels: Vec<&[u64]> = labels.iter().map(Vec::as_slice).collect();
+        let lists: Vec<Vec<u64>> = upserts.iter().map(|(id, v)| labels(*id, *v)).collect();
+        let lists: Vec<&[u64]> = lists.iter().map(Vec::as_slice).collect();
         // Duplicate ids within a batch: the later one wins, as in the model.
         engine
-            .upsert_points("crash", &ids, &flat, Some(&payloads), Some(&labels))
+            .upsert_points("crash", &ids, &flat, Some(&payloads), Some(&lists))
             .unwrap();
         engine.delete("crash", &deletes).unwrap();
+        // In place: SET_LABELS and SET_PAYLOAD of ids that may or may not be there.
+        let new_labels: Vec<Vec<u64>> =
+            relabels.iter().map(|&id| labels(id, RELABEL + n)).collect();
+        let new_labels: Vec<&[u64]> = new_labels.iter().map(Vec::as_slice).collect();
+        engine.set_labels("crash", &relabels, &new_labels).unwrap();
+        let new_payloads: Vec<Vec<u8>> = repayloads
+            .iter()
+            .map(|&id| payload(id, REPAYLOAD + n))
+            .collect();
+        let new_payloads: Vec<&[u8]> = new_payloads.iter().map(Vec::as_slice).collect();
+        engine
+            .set_payloads("crash", &repayloads, &new_payloads)
+            .unwrap();
         if n % 25 == 0 {
             engine.snapshot(Some("crash")).unwrap();
         }
@@ -153,15 +212,17 @@ fn verify(engine: &Engine, seed: u64, acked: u64, pending: Option<u64>, round: u
     let ids: Vec<u64> = (0..IDS).collect();
     let got = engine.get_with_payloads("crash", &ids).unwrap();
     let expected = model(seed, acked);
-    // The pending batch is an upsert call then a delete call, each split over shards: per id
-    // it may be untouched, have its upsert applied, or be fully applied.
+    // The pending batch is four calls (upsert, delete, set labels, set payloads), each split
+    // over shards: per id it may be untouched or have the first 1, 2, 3 or 4 applied.
     let maybe: Vec<HashMap<u64, Expected>> = pending
         .map(|n| {
-            let mut upserted = model(seed, n);
-            for (id, version) in batch(seed, n).0 {
-                upserted.insert(id, Expected::Version(version));
-            }
-            vec![upserted, model(seed, n + 1)]
+            (1..=4)
+                .map(|steps| {
+                    let mut state = model(seed, n);
+                    apply_batch(&mut state, seed, n, steps);
+                    state
+                })
+                .collect()
         })
         .unwrap_or_default();
     for (id, got) in ids.iter().zip(got) {
@@ -172,9 +233,9 @@ fn verify(engine: &Engine, seed: u64, acked: u64, pending: Option<u64>, round: u
             .collect();
         let matches = |e: Expected| match (e, &got) {
             (Expected::Absent, None) => true,
-            (Expected::Version(v), Some(point)) => {
-                point.payload == payload(*id, v)
-                    && point.labels == labels(*id, v)
+            (Expected::Point(v, p, l), Some(point)) => {
+                point.payload == payload(*id, p)
+                    && point.labels == labels(*id, l)
                     && point
                         .vector
                         .iter()
@@ -474,6 +535,64 @@ fn labels_survive_restart_and_filter_searches() {
             },
         )
         .is_err());
+    // In place again, then a snapshot: it writes the replaced payloads and labels where their
+    // slots are; after a restart from it alone they are all there, and nothing was re-indexed.
+    let slots_before: u64 = engine
+        .describe("l")
+        .unwrap()
+        .shards
+        .iter()
+        .map(|s| s.vectors + s.tombstones)
+        .sum();
+    assert_eq!(
+        engine.set_labels("l", &[13, 2500], &[&[2], &[9]]).unwrap(),
+        2
+    );
+    assert_eq!(engine.set_payloads("l", &[2500], &[b"q"]).unwrap(), 1);
+    let slots_now: u64 = engine
+        .describe("l")
+        .unwrap()
+        .shards
+        .iter()
+        .map(|s| s.vectors + s.tombstones)
+        .sum();
+    assert_eq!(
+        slots_now, slots_before,
+        "an in-place update took a new slot"
+    );
+    engine.snapshot(None).unwrap();
+    engine.shutdown().unwrap();
+    let engine = durable_engine(&dir, u64::MAX);
+    let info = engine.describe("l").unwrap();
+    assert_eq!(
+        info.shards
+            .iter()
+            .map(|s| s.vectors + s.tombstones)
+            .sum::<u64>(),
+        slots_before
+    );
+    assert_eq!(info.shards.iter().map(|s| s.unindexed).sum::<u64>(), 0);
+    let points = engine.get_with_payloads("l", &[13, 2500]).unwrap();
+    let got: Vec<(Vec<u64>, Vec<u8>)> = points
+        .into_iter()
+        .map(|p| p.map(|p| (p.labels, p.payload)).unwrap())
+        .collect();
+    assert_eq!(
+        got,
+        vec![(vec![2], b"p".to_vec()), (vec![9], b"q".to_vec())]
+    );
+    let labels_now = |id: u64| match id {
+        10 | 13 => vec![2],
+        2500 => vec![9],
+        _ => labels(id, 1),
+    };
+    let want: Vec<u64> = ids
+        .iter()
+        .copied()
+        .filter(|&id| matching(id, &labels_now))
+        .collect();
+    assert_eq!(search(&engine, true), want);
+    assert_eq!(search(&engine, false), want);
     engine.shutdown().unwrap();
     let _ = std::fs::remove_dir_all(&dir);
 }

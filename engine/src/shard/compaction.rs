@@ -14,7 +14,10 @@
 //!   end is enough);
 //! - live slots appended after that last round are copied over unindexed; the core's
 //!   background builder indexes them like any new write, and searches scan them exactly until
-//!   then.
+//!   then;
+//! - a copied slot whose payload or labels were replaced in place since (SET_PAYLOAD,
+//!   SET_LABELS) gets them again: every slot replaced in place is marked in its arena, and the
+//!   copies of marked slots are compared with the old shard's current items.
 //!
 //! Nothing here touches the disk: the WAL addresses vectors by id, not by slot, so its records
 //! replay the same way onto a compacted shard; the next snapshot stores the compacted layout.
@@ -215,6 +218,27 @@ impl Shard {
             labels.push(ids.len(), self.labels.get(old));
             postings.push(ids.len() as u32, self.labels.get(old));
             ids.push(self.ids[old as usize]);
+        }
+        // Payloads and labels replaced in place after their slot was copied are copied again
+        // (`sources` ascends, so an old slot's new slot is found by binary search).
+        let new_slots = ids.len() as u32;
+        for old in self.payloads.replaced_slots() {
+            if let Ok(new) = sources.binary_search(&old) {
+                let current = self.payloads.get(old);
+                if payloads.get(new as u32) != current {
+                    payloads.replace(new as u32, new_slots, current);
+                }
+            }
+        }
+        for old in self.labels.replaced_slots() {
+            if let Ok(new) = sources.binary_search(&old) {
+                let (new, current) = (new as u32, self.labels.get(old));
+                let copied = labels.get(new).to_vec();
+                if copied != current {
+                    labels.replace(new, new_slots, current);
+                    postings.replace(new, &copied, current);
+                }
+            }
         }
         tombstones.truncate(ids.len().div_ceil(64).max(1));
         let slots = live_slots(&ids, &tombstones);
@@ -478,6 +502,10 @@ mod tests {
     enum Op {
         Upsert(u64),
         Delete(u64),
+        /// SET_PAYLOAD in place (a no-op on an absent id).
+        SetPayload(u64),
+        /// SET_LABELS in place (a no-op on an absent id).
+        SetLabels(u64),
         /// Copy this many more vectors into the compaction.
         Step(usize),
     }
@@ -486,6 +514,8 @@ mod tests {
         prop_oneof![
             3 => (0u64..80).prop_map(Op::Upsert),
             2 => (0u64..80).prop_map(Op::Delete),
+            2 => (0u64..80).prop_map(Op::SetPayload),
+            2 => (0u64..80).prop_map(Op::SetLabels),
             1 => (1usize..20).prop_map(Op::Step),
         ]
     }
@@ -493,8 +523,8 @@ mod tests {
     proptest! {
         #![proptest_config(ProptestConfig { cases: 200, ..ProptestConfig::default() })]
 
-        /// Any writes before and during a compaction: afterwards the shard holds exactly the
-        /// model's contents, its graph keeps its invariants, and exact and indexed search
+        /// Any writes (upserts, deletes, payloads and labels replaced in place) before and
+        /// during a compaction: afterwards the shard holds exactly the model's contents, its graph keeps its invariants, and exact and indexed search
         /// agree with a scan of the model.
         #[test]
         fn compaction_under_random_writes_matches_the_model(
@@ -503,9 +533,10 @@ mod tests {
         ) {
             let spec = spec();
             let mut shard = Shard::new(&spec, 0).unwrap();
-            let mut model: HashMap<u64, u64> = HashMap::new();
+            // id → the versions of its vector, payload and labels.
+            let mut model: HashMap<u64, (u64, u64, u64)> = HashMap::new();
             let mut version = 0;
-            let mut apply = |shard: &mut Shard, model: &mut HashMap<u64, u64>, op: &Op| {
+            let mut apply = |shard: &mut Shard, model: &mut HashMap<u64, (u64, u64, u64)>, op: &Op| {
                 version += 1;
                 match *op {
                     Op::Upsert(id) => {
@@ -517,10 +548,18 @@ mod tests {
                                 &labels(id, version),
                             )
                             .unwrap();
-                        model.insert(id, version);
+                        model.insert(id, (version, version, version));
                     }
                     Op::Delete(id) => {
                         assert_eq!(shard.delete(id), model.remove(&id).is_some());
+                    }
+                    Op::SetPayload(id) => {
+                        let live = model.get_mut(&id).map(|point| point.1 = version);
+                        assert_eq!(shard.set_payload(id, &payload(id, version)), live.is_some());
+                    }
+                    Op::SetLabels(id) => {
+                        let live = model.get_mut(&id).map(|point| point.2 = version);
+                        assert_eq!(shard.set_labels(id, &labels(id, version)), live.is_some());
                     }
                     Op::Step(_) => {}
                 }
@@ -546,7 +585,7 @@ mod tests {
             shard.finish_compaction(compaction).unwrap();
             let mut expected: Contents = model
                 .iter()
-                .map(|(&id, &v)| (id, vector(id, v), payload(id, v), labels(id, v)))
+                .map(|(&id, &(v, p, l))| (id, vector(id, v), payload(id, p), labels(id, l)))
                 .collect();
             expected.sort_by_key(|(id, ..)| *id);
             prop_assert_eq!(contents(&shard), expected);
@@ -559,7 +598,7 @@ mod tests {
             let exact = shard.search_exact(&query, 5);
             let mut scan: Vec<(f32, u64)> = model
                 .iter()
-                .map(|(&id, &v)| (Metric::L2.distance(&query, &vector(id, v)), id))
+                .map(|(&id, &(v, ..))| (Metric::L2.distance(&query, &vector(id, v)), id))
                 .collect();
             scan.sort_by(|a, b| a.partial_cmp(b).unwrap());
             let ids: Vec<u64> = exact.iter().map(|n| n.id).collect();
@@ -575,7 +614,7 @@ mod tests {
             let mut matching: Vec<(f32, u64)> = scan
                 .iter()
                 .copied()
-                .filter(|&(_, id)| filter.matches(&labels(id, model[&id])))
+                .filter(|&(_, id)| filter.matches(&labels(id, model[&id].2)))
                 .collect();
             matching.truncate(5);
             let want: Vec<u64> = matching.iter().map(|&(_, id)| id).collect();

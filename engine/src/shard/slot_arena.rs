@@ -5,6 +5,15 @@
 //! or deleted slot keeps them until compaction copies only the live ones. One item arena plus
 //! one end offset per slot, so a shard holds no per-point heap allocations. A shard whose
 //! points never had any item keeps no offsets at all.
+//!
+//! SET_PAYLOAD and SET_LABELS replace one slot's items in place ([`SlotArena::replace`]): the
+//! new items go to a side table, marked in a per-slot bitmap so that reading an unreplaced
+//! slot costs one bit test more, and the arena's own copy stays as garbage. Compaction and
+//! snapshots write the current items compactly ([`SlotArena::materialized`]), so the side
+//! table lives until the shard is next compacted or loaded.
+
+use std::borrow::Cow;
+use std::collections::HashMap;
 
 /// Largest payload of one point. The protocol's limit (`PAYLOAD_BYTES_MAX` in corevec-proto)
 /// must not exceed this.
@@ -22,6 +31,11 @@ pub(crate) struct SlotArena<T> {
     /// while no slot has an item, then one entry per slot.
     ends: Vec<u64>,
     items: Vec<T>,
+    /// One bit per slot whose items were replaced in place (empty while none was; words
+    /// beyond its end are zero).
+    replaced: Vec<u64>,
+    /// The current items of the replaced slots.
+    replacements: HashMap<u32, Box<[T]>>,
 }
 
 impl<T> Default for SlotArena<T> {
@@ -29,6 +43,8 @@ impl<T> Default for SlotArena<T> {
         Self {
             ends: Vec::new(),
             items: Vec::new(),
+            replaced: Vec::new(),
+            replacements: HashMap::new(),
         }
     }
 }
@@ -59,7 +75,11 @@ impl<T: Copy> SlotArena<T> {
                 items.len()
             ));
         }
-        Ok(Self { ends, items })
+        Ok(Self {
+            ends,
+            items,
+            ..Self::default()
+        })
     }
 
     /// Records `items` for the next slot; `slots_before` is the number of slots already
@@ -83,6 +103,12 @@ impl<T: Copy> SlotArena<T> {
     /// The items of `slot` (empty when it has none).
     #[inline]
     pub(crate) fn get(&self, slot: u32) -> &[T] {
+        if self.is_replaced(slot) {
+            return self
+                .replacements
+                .get(&slot)
+                .expect("a slot marked replaced has its items");
+        }
         let slot = slot as usize;
         if self.ends.is_empty() {
             return &[];
@@ -91,24 +117,82 @@ impl<T: Copy> SlotArena<T> {
         &self.items[start as usize..self.ends[slot] as usize]
     }
 
-    /// True when no slot has an item.
-    pub(crate) fn is_empty(&self) -> bool {
-        self.ends.is_empty()
+    /// Whether `slot`'s items were replaced in place since the arena was built.
+    #[inline]
+    pub(crate) fn is_replaced(&self, slot: u32) -> bool {
+        self.replaced
+            .get(slot as usize / 64)
+            .is_some_and(|word| word & (1 << (slot % 64)) != 0)
     }
 
-    /// The end offsets (empty when no slot has an item), for snapshots.
+    /// Replaces the items of existing slot `slot` (one of the first `slots`), in place: later
+    /// [`Self::get`]s return `items`.
+    pub(crate) fn replace(&mut self, slot: u32, slots: u32, items: &[T]) {
+        assert!(
+            slot < slots,
+            "slot {slot} replaced beyond the {slots} in use"
+        );
+        let word = slot as usize / 64;
+        if self.replaced.len() <= word {
+            self.replaced.resize(word + 1, 0);
+        }
+        self.replaced[word] |= 1 << (slot % 64);
+        self.replacements.insert(slot, items.into());
+    }
+
+    /// The slots replaced in place, ascending.
+    pub(crate) fn replaced_slots(&self) -> impl Iterator<Item = u32> + '_ {
+        (0u32..)
+            .step_by(64)
+            .zip(&self.replaced)
+            .flat_map(|(base, &word)| {
+                (0..64)
+                    .filter(move |bit| word & (1u64 << bit) != 0)
+                    .map(move |bit| base + bit)
+            })
+    }
+
+    /// True when no slot has an item.
+    pub(crate) fn is_empty(&self) -> bool {
+        self.ends.is_empty() && self.replacements.values().all(|items| items.is_empty())
+    }
+
+    /// The arena's own end offsets (empty when no slot was pushed an item), without the
+    /// replacements.
     pub(crate) fn ends(&self) -> &[u64] {
         &self.ends
     }
 
-    /// All items, for snapshots.
-    pub(crate) fn items(&self) -> &[T] {
-        &self.items
+    /// The end offsets and items of the first `slots` slots as [`Self::get`] sees them, for
+    /// snapshots: the arena's own when nothing was replaced, else a compact copy. The offsets
+    /// are empty when no slot has an item.
+    pub(crate) fn materialized(&self, slots: u32) -> (Cow<'_, [u64]>, Cow<'_, [T]>) {
+        if self.replacements.is_empty() {
+            return (Cow::Borrowed(&self.ends), Cow::Borrowed(&self.items));
+        }
+        if self.is_empty() {
+            return (Cow::Owned(Vec::new()), Cow::Owned(Vec::new()));
+        }
+        let mut ends = Vec::with_capacity(slots as usize);
+        let mut items = Vec::with_capacity(self.items.len());
+        for slot in 0..slots {
+            items.extend_from_slice(self.get(slot));
+            ends.push(items.len() as u64);
+        }
+        (Cow::Owned(ends), Cow::Owned(items))
     }
 
-    /// Bytes held: items plus offsets.
+    /// Bytes held: items plus offsets, and the replaced slots' items and bookkeeping.
     pub(crate) fn memory_bytes(&self) -> usize {
-        std::mem::size_of_val(self.items.as_slice()) + 8 * self.ends.len()
+        let replacements: usize = self
+            .replacements
+            .values()
+            .map(|items| std::mem::size_of_val(&**items) + 32)
+            .sum();
+        std::mem::size_of_val(self.items.as_slice())
+            + 8 * self.ends.len()
+            + 8 * self.replaced.len()
+            + replacements
     }
 }
 
@@ -129,8 +213,8 @@ mod tests {
         assert_eq!(arena.ends(), &[0, 0, 3, 3, 5]);
         let got: Vec<&[u8]> = (0..5).map(|s| arena.get(s)).collect();
         assert_eq!(got, [&b""[..], b"", b"abc", b"", b"de"]);
-        let again = PayloadArena::from_parts(arena.ends().to_vec(), arena.items().to_vec(), 5)
-            .expect("round trip");
+        let (ends, items) = arena.materialized(5);
+        let again = PayloadArena::from_parts(ends.to_vec(), items.to_vec(), 5).expect("round trip");
         assert_eq!(again.get(4), b"de");
 
         let mut labels = LabelArena::default();
@@ -149,5 +233,35 @@ mod tests {
         assert!(PayloadArena::from_parts(vec![1, 2], vec![1, 2, 3], 2).is_err());
         assert!(PayloadArena::from_parts(vec![1, 3], vec![1, 2, 3], 2).is_ok());
         assert!(PayloadArena::from_parts(vec![], vec![], 7).is_ok());
+    }
+
+    #[test]
+    fn replaced_items_are_read_listed_and_materialized() {
+        let mut arena = PayloadArena::default();
+        arena.push(0, b"");
+        arena.push(1, b"");
+        // Replacing in an arena that never had an item.
+        arena.replace(1, 2, b"one");
+        assert!(!arena.is_empty());
+        assert_eq!((arena.get(0), arena.get(1)), (&b""[..], &b"one"[..]));
+        arena.push(2, b"two");
+        arena.push(3, b"three");
+        arena.replace(3, 4, b"");
+        arena.replace(1, 4, b"ONE");
+        assert_eq!(arena.replaced_slots().collect::<Vec<_>>(), [1, 3]);
+        let got: Vec<&[u8]> = (0..4).map(|s| arena.get(s)).collect();
+        assert_eq!(got, [&b""[..], b"ONE", b"two", b""]);
+        let (ends, items) = arena.materialized(4);
+        assert_eq!((&ends[..], &items[..]), (&[0, 3, 6, 6][..], &b"ONEtwo"[..]));
+        let again = PayloadArena::from_parts(ends.to_vec(), items.to_vec(), 4).unwrap();
+        assert_eq!((0..4).map(|s| again.get(s)).collect::<Vec<_>>(), got);
+        assert!(arena.memory_bytes() > again.memory_bytes());
+        // Slot 64 and beyond: the bitmap grows.
+        for slot in 4..70 {
+            arena.push(slot, b"x");
+        }
+        arena.replace(69, 70, b"y");
+        assert!(!arena.is_replaced(68) && arena.is_replaced(69));
+        assert_eq!(arena.get(69), b"y");
     }
 }
