@@ -10,6 +10,7 @@ mod index;
 mod report;
 mod restart;
 mod scroll;
+mod set_labels;
 mod truth;
 mod wal;
 
@@ -40,6 +41,8 @@ enum Command {
     Restart(restart::RestartArgs),
     /// Listing one shard page by page (SCROLL's per-page cost).
     Scroll(scroll::ScrollArgs),
+    /// Replacing every point's labels (SET_LABELS) in the durable engine.
+    SetLabels(set_labels::SetLabelsArgs),
     /// WAL group commit throughput against the disk's raw O_DIRECT bandwidth.
     Wal(wal::WalArgs),
 }
@@ -59,5 +62,6 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         Command::Wal(args) => wal::run(&args),
         Command::Restart(args) => restart::run(&args),
         Command::Scroll(args) => scroll::run(&args),
+        Command::SetLabels(args) => set_labels::run(&args),
     }
 }
