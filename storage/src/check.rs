@@ -12,7 +12,7 @@ use crate::{
     store::{list_root, TornTail},
     wal::{
         record::Lsn,
-        segment::{scan_segment, ScanEnd},
+        segment::{scan_segment, unknown_kind, ScanEnd},
     },
 };
 
@@ -198,6 +198,7 @@ pub async fn check_directory<D: Directory>(dir: &D) -> Result<CheckReport> {
                 });
             }
             ScanEnd::Invalid { offset, reason } => damage(offset, reason),
+            ScanEnd::UnknownKind { offset, kind } => damage(offset, unknown_kind(kind)),
             ScanEnd::BadHeader {
                 reason,
                 unused: true,

@@ -25,7 +25,7 @@ use crate::{
     snapshot::{self, parse_snapshot_dir_name, LoadedSnapshot},
     wal::{
         record::{Lsn, WalRecord},
-        segment::{parse_segment_name, scan_segment, ScanEnd},
+        segment::{parse_segment_name, scan_segment, unknown_kind, ScanEnd},
         SegmentInfo, Wal, WalConfig, WalStats, SPARE_SEGMENT_NAME,
     },
 };
@@ -371,6 +371,9 @@ async fn replay<D: Directory>(
             }
             ScanEnd::Invalid { offset, reason } => {
                 return Err(Error::corrupted(path, offset, reason))
+            }
+            ScanEnd::UnknownKind { offset, kind } => {
+                return Err(Error::corrupted(path, offset, unknown_kind(kind)))
             }
             ScanEnd::BadHeader {
                 reason,

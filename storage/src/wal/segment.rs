@@ -97,6 +97,14 @@ pub enum ScanEnd {
         /// What is wrong.
         reason: String,
     },
+    /// A whole record at `offset` of a kind this version does not know (a log written by a
+    /// newer version): never a torn tail, wherever it is.
+    UnknownKind {
+        /// Offset of the record.
+        offset: u64,
+        /// Its kind byte.
+        kind: u8,
+    },
     /// The header block is bad.
     BadHeader {
         /// What is wrong.
@@ -149,6 +157,14 @@ impl<F: File> Reader<'_, F> {
         let to = ((end - self.start) as usize).min(self.buffer.len());
         Ok(&self.buffer[from.min(to)..to])
     }
+}
+
+/// Why a record of kind `kind`, whole but unknown, stops recovery (and `corevec check`).
+pub fn unknown_kind(kind: u8) -> String {
+    format!(
+        "record kind {kind} is not known to this version of corevec (a log written by a newer \
+         version?); refusing it rather than dropping it and the records after it as a torn tail"
+    )
 }
 
 /// Scans a segment: checks the header names `first_lsn`, then reads records in LSN order
@@ -219,6 +235,7 @@ pub async fn scan_segment<F: File>(
                     reason,
                 }
             }
+            Decoded::UnknownKind(kind) => break ScanEnd::UnknownKind { offset: pos, kind },
             Decoded::Record(lsn, _, _) if lsn != expected => {
                 break ScanEnd::Invalid {
                     offset: pos,
