@@ -80,16 +80,7 @@ pub fn run(args: &RestartArgs) -> Result<(), Box<dyn std::error::Error>> {
     let n = base.rows();
     let tail = args.wal_tail.min(n);
     let _ = std::fs::remove_dir_all(&args.data_dir);
-    let config = EngineConfig {
-        cores: args.cores.clone(),
-        data_dir: Some(args.data_dir.clone()),
-        wal: WalConfig {
-            durability: Durability::Sync,
-            ..WalConfig::default()
-        },
-        snapshot_wal_bytes: u64::MAX,
-        ..EngineConfig::default()
-    };
+    let config = durable_config(&args.data_dir, &args.cores);
     let spec = CollectionSpec::new("restart", base.dim(), args.metric)
         .with_shards(args.shards)
         .with_index(IndexParams {
@@ -134,6 +125,21 @@ pub fn run(args: &RestartArgs) -> Result<(), Box<dyn std::error::Error>> {
     engine.shutdown()?;
     let _ = std::fs::remove_dir_all(&args.data_dir);
     Ok(())
+}
+
+/// A durable engine on `cores` with its data in `data_dir`: `sync` WAL, no automatic
+/// snapshots (the benches take them when they mean to).
+pub(crate) fn durable_config(data_dir: &std::path::Path, cores: &CoreSelection) -> EngineConfig {
+    EngineConfig {
+        cores: cores.clone(),
+        data_dir: Some(data_dir.to_path_buf()),
+        wal: WalConfig {
+            durability: Durability::Sync,
+            ..WalConfig::default()
+        },
+        snapshot_wal_bytes: u64::MAX,
+        ..EngineConfig::default()
+    }
 }
 
 /// Upserts `rows` of `base` into `collection` (id = row), in batches of 1,024.

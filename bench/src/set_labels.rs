@@ -7,12 +7,11 @@ use std::path::PathBuf;
 use std::time::Instant;
 
 use corevec_datasets::load_texmex;
-use corevec_engine::{CollectionSpec, CoreSelection, Engine, EngineConfig, IndexParams, Metric};
-use corevec_storage::{Durability, WalConfig};
+use corevec_engine::{CollectionSpec, CoreSelection, Engine, IndexParams, Metric};
 use serde_json::json;
 
 use crate::report::{emit, round};
-use crate::restart::ingest;
+use crate::restart::{durable_config, ingest};
 
 const COLLECTION: &str = "relabel";
 
@@ -49,16 +48,7 @@ pub fn run(args: &SetLabelsArgs) -> Result<(), Box<dyn std::error::Error>> {
     let base = load_texmex(&args.data)?.base;
     let n = base.rows();
     let _ = std::fs::remove_dir_all(&args.data_dir);
-    let engine = Engine::start(EngineConfig {
-        cores: args.cores.clone(),
-        data_dir: Some(args.data_dir.clone()),
-        wal: WalConfig {
-            durability: Durability::Sync,
-            ..WalConfig::default()
-        },
-        snapshot_wal_bytes: u64::MAX,
-        ..EngineConfig::default()
-    })?;
+    let engine = Engine::start(durable_config(&args.data_dir, &args.cores))?;
     engine.create_collection(
         CollectionSpec::new(COLLECTION, base.dim(), args.metric).with_index(IndexParams {
             connectivity: args.m,

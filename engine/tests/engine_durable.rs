@@ -537,40 +537,26 @@ fn labels_survive_restart_and_filter_searches() {
         .is_err());
     // In place again, then a snapshot: it writes the replaced payloads and labels where their
     // slots are; after a restart from it alone they are all there, and nothing was re-indexed.
-    let slots_before: u64 = engine
-        .describe("l")
-        .unwrap()
-        .shards
-        .iter()
-        .map(|s| s.vectors + s.tombstones)
-        .sum();
+    let slots = |engine: &Engine| -> u64 {
+        let info = engine.describe("l").unwrap();
+        info.shards.iter().map(|s| s.vectors + s.tombstones).sum()
+    };
+    let slots_before = slots(&engine);
     assert_eq!(
         engine.set_labels("l", &[13, 2500], &[&[2], &[9]]).unwrap(),
         2
     );
     assert_eq!(engine.set_payloads("l", &[2500], &[b"q"]).unwrap(), 1);
-    let slots_now: u64 = engine
-        .describe("l")
-        .unwrap()
-        .shards
-        .iter()
-        .map(|s| s.vectors + s.tombstones)
-        .sum();
     assert_eq!(
-        slots_now, slots_before,
+        slots(&engine),
+        slots_before,
         "an in-place update took a new slot"
     );
     engine.snapshot(None).unwrap();
     engine.shutdown().unwrap();
     let engine = durable_engine(&dir, u64::MAX);
+    assert_eq!(slots(&engine), slots_before);
     let info = engine.describe("l").unwrap();
-    assert_eq!(
-        info.shards
-            .iter()
-            .map(|s| s.vectors + s.tombstones)
-            .sum::<u64>(),
-        slots_before
-    );
     assert_eq!(info.shards.iter().map(|s| s.unindexed).sum::<u64>(), 0);
     let points = engine.get_with_payloads("l", &[13, 2500]).unwrap();
     let got: Vec<(Vec<u64>, Vec<u8>)> = points
