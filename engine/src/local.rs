@@ -1351,7 +1351,7 @@ impl LocalEngine {
                     let new_payload = payloads.as_mut().and_then(Iterator::next);
                     let new_labels = labels.as_mut().and_then(Iterator::next);
                     let index = collection.local_index(collection.spec.shard_of(id));
-                    // Only live points are rewritten (and logged): a replay then finds them.
+                    // Only live points are updated (and logged): a replay then finds them.
                     if collection.shards[index].shard.borrow().get(id).is_none() {
                         continue;
                     }
