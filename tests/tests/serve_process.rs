@@ -828,3 +828,65 @@ fn export_list_and_import_ids_move_a_collection_to_another_shard_count() {
     assert!(!Path::new(&broken).join("payloads.txt").exists());
     assert!(String::from_utf8_lossy(&read(&broken, "ids.txt")).starts_with("0\n5\n"));
 }
+
+/// `corevec delete`: by id, or every point matching a label filter (counted without --yes,
+/// deleted with it, across several SCROLL pages); ids and a filter together, or neither, are
+/// usage errors.
+#[test]
+fn delete_by_id_and_by_label_filter_from_the_cli() {
+    let node = node!().start();
+    let builder: NodeBuilder = node!();
+    let addr = node.addr.to_string();
+    let cli = |args: &[&str]| {
+        let mut command = builder.command(args);
+        command.args(["--addr", &addr]);
+        run(command)
+    };
+    let client = node.client();
+    corevec_tests::create_l2(&client, "d", 2, 3);
+    // 10,000 points (more than two SCROLL pages match): label `id % 4`, and 7 for the ids
+    // ending in 1.
+    let ids: Vec<u64> = (0..10_000).collect();
+    let flat: Vec<f32> = ids.iter().flat_map(|&id| [id as f32, 1.0]).collect();
+    let lists: Vec<Vec<u64>> = ids
+        .iter()
+        .map(|id| {
+            if id % 10 == 1 {
+                vec![id % 4, 7]
+            } else {
+                vec![id % 4]
+            }
+        })
+        .collect();
+    let lists: Vec<&[u64]> = lists.iter().map(Vec::as_slice).collect();
+    client
+        .upsert_points("d", &ids, &flat, None, Some(&lists))
+        .unwrap();
+    let stdout = |output: &Output| String::from_utf8_lossy(&output.stdout).into_owned();
+
+    let output = cli(&["delete", "d", "5", "6", "123456"]);
+    assert!(output.status.success(), "{}", text(&output));
+    assert_eq!(stdout(&output), "2 points deleted (3 ids given)\n");
+    for args in [&["delete", "d"][..], &["delete", "d", "1", "--all-of", "1"]] {
+        let output = cli(args);
+        assert_eq!(output.status.code(), Some(2), "{}", text(&output));
+    }
+    // Without --yes only counted: label 1 is 2,500 points, 500 of them with 7 (ids 1 mod 20),
+    // and 5 is gone.
+    let output = cli(&["delete", "d", "--all-of", "1", "--none-of", "7"]);
+    assert!(output.status.success(), "{}", text(&output));
+    assert_eq!(
+        stdout(&output),
+        "1999 points match; pass --yes to delete them\n"
+    );
+    assert_eq!(client.describe_collection("d").unwrap().vectors_count, 9998);
+    let output = cli(&["delete", "d", "--any-of", "1,2", "--none-of", "7", "--yes"]);
+    assert!(output.status.success(), "{}", text(&output));
+    // Labels 1 or 2: 5,000 points, minus the 500 with 7, minus 5 and 6 (gone already).
+    assert_eq!(stdout(&output), "4498 points deleted\n");
+    let left = client.get_points("d", &ids, false, true).unwrap();
+    for (id, point) in ids.iter().zip(&left) {
+        let deleted = *id == 5 || *id == 6 || id % 4 == 2 || (id % 4 == 1 && id % 20 != 1);
+        assert_eq!(point.is_none(), deleted, "id {id}");
+    }
+}

@@ -111,6 +111,8 @@ pub enum Command {
     SetPayload(cmd::client::SetPayloadArgs),
     /// Replace the labels of one point, keeping its vector and payload.
     SetLabels(cmd::client::SetLabelsArgs),
+    /// Delete points by id, or every point matching a label filter (with --yes).
+    Delete(cmd::client::DeleteArgs),
     /// Print the node's counters.
     Stats(cmd::client::StatsArgs),
     /// Snapshot one collection, or all.
@@ -178,6 +180,7 @@ pub fn main() -> ExitCode {
         Command::Get(args) => cmd::client::get(&args),
         Command::SetPayload(args) => cmd::client::set_payload(&args),
         Command::SetLabels(args) => cmd::client::set_labels(&args),
+        Command::Delete(args) => cmd::client::delete(&args),
         Command::Stats(args) => cmd::client::stats(&args),
         Command::Snapshot(args) => cmd::client::snapshot(&args),
         Command::Import(args) => cmd::import::run(&args),

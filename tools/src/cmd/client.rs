@@ -486,6 +486,96 @@ fn print_updated(count: u32, id: u64, collection: &str) {
     }
 }
 
+/// `corevec delete`.
+#[derive(Debug, Args)]
+pub struct DeleteArgs {
+    /// Server connection.
+    #[command(flatten)]
+    pub client: ClientArgs,
+    /// Collection.
+    pub collection: String,
+    /// Ids to delete (absent ids are skipped); give ids or a label filter, not both.
+    pub ids: Vec<u64>,
+    /// Delete every point matching this label filter instead (listed with SCROLL, deleted a
+    /// page at a time).
+    #[command(flatten)]
+    pub filter: FilterArgs,
+    /// With a filter: really delete. Without it the matching points are only counted.
+    #[arg(long)]
+    pub yes: bool,
+}
+
+/// Ids per DELETE when deleting by filter: one SCROLL page.
+const DELETE_PAGE: u32 = corevec_proto::SCROLL_LIMIT_MAX;
+
+/// Runs `corevec delete`: by id (`N points deleted`), or every point matching a label filter,
+/// page by page (with `--yes`; without it, only the count of matching points is printed). A
+/// point written meanwhile that matches may or may not be deleted (the listing is not a
+/// snapshot).
+///
+/// # Errors
+/// Ids together with a filter, neither of them (exit 2); connection or server errors (exit 1;
+/// the pages deleted before stay deleted, and the message says how many points that was).
+pub fn delete(args: &DeleteArgs) -> Result<(), Failure> {
+    let filter = args.filter.filter();
+    match (&filter, args.ids.is_empty()) {
+        (Some(_), false) => {
+            return Err(Failure::usage(
+                "give ids or a label filter (--all-of/--any-of/--none-of), not both",
+            ))
+        }
+        (None, true) => {
+            return Err(Failure::usage(
+                "give the ids to delete, or a label filter (--all-of/--any-of/--none-of); to \
+                 delete every point, drop the collection",
+            ))
+        }
+        _ => {}
+    }
+    let client = args.client.connect()?;
+    let Some(filter) = filter else {
+        let ack = client
+            .delete(&args.collection, &args.ids)
+            .context(format!("deleting from {}", args.collection))?;
+        println!(
+            "{} points deleted ({} ids given)",
+            ack.count,
+            args.ids.len()
+        );
+        return Ok(());
+    };
+    let options = corevec_client::ScrollOptions {
+        filter: Some(&filter),
+        ..corevec_client::ScrollOptions::default()
+    };
+    let (mut matched, mut deleted) = (0u64, 0u64);
+    let mut start = Some(0);
+    while let Some(start_id) = start {
+        let page = client
+            .scroll(&args.collection, start_id, DELETE_PAGE, options)
+            .context(format!(
+                "listing {} (after {deleted} points deleted)",
+                args.collection
+            ))?;
+        start = page.next;
+        let ids: Vec<u64> = page.points.iter().map(|(id, _)| *id).collect();
+        matched += ids.len() as u64;
+        if args.yes && !ids.is_empty() {
+            let ack = client.delete(&args.collection, &ids).context(format!(
+                "deleting from {} (after {deleted} points deleted)",
+                args.collection
+            ))?;
+            deleted += u64::from(ack.count);
+        }
+    }
+    if args.yes {
+        println!("{deleted} points deleted");
+    } else {
+        println!("{matched} points match; pass --yes to delete them");
+    }
+    Ok(())
+}
+
 /// `corevec stats`.
 #[derive(Debug, Args)]
 pub struct StatsArgs {
