@@ -8,9 +8,12 @@
 //!
 //! SET_PAYLOAD and SET_LABELS replace one slot's items in place ([`SlotArena::replace`]): the
 //! new items go to a side table, marked in a per-slot bitmap so that reading an unreplaced
-//! slot costs one bit test more, and the arena's own copy stays as garbage. Compaction and
-//! snapshots write the current items compactly ([`SlotArena::materialized`]), so the side
-//! table lives until the shard is next compacted or loaded.
+//! slot costs one bit test more, and the arena's own copy stays as garbage. Once the side
+//! table holds a quarter of the slots (and at least [`FOLD_MIN`]) it is folded back: the arena
+//! is rewritten compactly with the current items, so updates in place never cost more than
+//! 1.25x the live items plus two bits per slot. Snapshots write the current items compactly
+//! ([`SlotArena::materialized`]). A second bitmap remembers every slot replaced since the
+//! arena was built, folded or not, for compaction to carry replacements made while it ran.
 
 use std::borrow::Cow;
 use std::collections::HashMap;
@@ -18,6 +21,10 @@ use std::collections::HashMap;
 /// Largest payload of one point. The protocol's limit (`PAYLOAD_BYTES_MAX` in corevec-proto)
 /// must not exceed this.
 pub const PAYLOAD_BYTES_MAX: usize = 65_536;
+
+/// Fewest side-table entries before a fold (smaller in unit tests, so that the engine's
+/// property tests fold often, compactions included).
+pub(crate) const FOLD_MIN: usize = if cfg!(test) { 8 } else { 4096 };
 
 /// Per-slot payload bytes.
 pub(crate) type PayloadArena = SlotArena<u8>;
@@ -31,11 +38,13 @@ pub(crate) struct SlotArena<T> {
     /// while no slot has an item, then one entry per slot.
     ends: Vec<u64>,
     items: Vec<T>,
-    /// One bit per slot whose items were replaced in place (empty while none was; words
-    /// beyond its end are zero).
+    /// One bit per slot whose current items are in `replacements` (empty while none is;
+    /// words beyond its end are zero).
     replaced: Vec<u64>,
     /// The current items of the replaced slots.
     replacements: HashMap<u32, Box<[T]>>,
+    /// One bit per slot replaced since the arena was built, folded back or not.
+    touched: Vec<u64>,
 }
 
 impl<T> Default for SlotArena<T> {
@@ -45,8 +54,18 @@ impl<T> Default for SlotArena<T> {
             items: Vec::new(),
             replaced: Vec::new(),
             replacements: HashMap::new(),
+            touched: Vec::new(),
         }
     }
+}
+
+/// Sets bit `slot` in `bits`, growing it as needed.
+fn set_bit(bits: &mut Vec<u64>, slot: u32) {
+    let word = slot as usize / 64;
+    if bits.len() <= word {
+        bits.resize(word + 1, 0);
+    }
+    bits[word] |= 1 << (slot % 64);
 }
 
 impl<T: Copy> SlotArena<T> {
@@ -125,26 +144,39 @@ impl<T: Copy> SlotArena<T> {
             .is_some_and(|word| word & (1 << (slot % 64)) != 0)
     }
 
-    /// Replaces the items of existing slot `slot` (one of the first `slots`), in place: later
-    /// [`Self::get`]s return `items`.
+    /// Replaces the items of existing slot `slot` (one of the first `slots`, which the arena
+    /// holds), in place: later [`Self::get`]s return `items`. Folds the side table back into
+    /// the arena once it holds a quarter of the slots.
     pub(crate) fn replace(&mut self, slot: u32, slots: u32, items: &[T]) {
         assert!(
             slot < slots,
             "slot {slot} replaced beyond the {slots} in use"
         );
-        let word = slot as usize / 64;
-        if self.replaced.len() <= word {
-            self.replaced.resize(word + 1, 0);
-        }
-        self.replaced[word] |= 1 << (slot % 64);
+        debug_assert!(self.ends.is_empty() || self.ends.len() == slots as usize);
+        set_bit(&mut self.replaced, slot);
+        set_bit(&mut self.touched, slot);
         self.replacements.insert(slot, items.into());
+        if self.replacements.len() >= FOLD_MIN && 4 * self.replacements.len() >= slots as usize {
+            self.fold(slots);
+        }
     }
 
-    /// The slots replaced in place, ascending.
+    /// Rewrites the arena compactly with every slot's current items and empties the side
+    /// table (one pass over the items; the touched bitmap stays).
+    fn fold(&mut self, slots: u32) {
+        let (ends, items) = self.materialized(slots);
+        let (ends, items) = (ends.into_owned(), items.into_owned());
+        self.ends = ends;
+        self.items = items;
+        self.replaced = Vec::new();
+        self.replacements = HashMap::new();
+    }
+
+    /// The slots replaced in place since the arena was built (folded back or not), ascending.
     pub(crate) fn replaced_slots(&self) -> impl Iterator<Item = u32> + '_ {
         (0u32..)
             .step_by(64)
-            .zip(&self.replaced)
+            .zip(&self.touched)
             .flat_map(|(base, &word)| {
                 (0..64)
                     .filter(move |bit| word & (1u64 << bit) != 0)
@@ -191,7 +223,7 @@ impl<T: Copy> SlotArena<T> {
             .sum();
         std::mem::size_of_val(self.items.as_slice())
             + 8 * self.ends.len()
-            + 8 * self.replaced.len()
+            + 8 * (self.replaced.len() + self.touched.len())
             + replacements
     }
 }
@@ -263,5 +295,36 @@ mod tests {
         arena.replace(69, 70, b"y");
         assert!(!arena.is_replaced(68) && arena.is_replaced(69));
         assert_eq!(arena.get(69), b"y");
+    }
+
+    #[test]
+    fn a_full_side_table_is_folded_back() {
+        let slots = 4 * FOLD_MIN as u32;
+        let mut arena = LabelArena::default();
+        for slot in 0..slots {
+            arena.push(slot as usize, &[u64::from(slot)]);
+        }
+        let before = arena.memory_bytes();
+        // One replacement short of a quarter of the slots: all in the side table.
+        for slot in 0..slots / 4 - 1 {
+            arena.replace(slot, slots, &[1, 2, u64::from(slot)]);
+        }
+        assert_eq!(arena.replacements.len(), FOLD_MIN - 1);
+        assert!(arena.is_replaced(0));
+        // The next one folds: the arena holds the current items, the side table is empty,
+        // and every replaced slot is still listed for compaction.
+        arena.replace(slots - 1, slots, &[]);
+        assert!(arena.replacements.is_empty() && !arena.is_replaced(0));
+        assert_eq!(arena.get(0), &[1, 2, 0]);
+        assert_eq!(arena.get(slots / 4), &[u64::from(slots / 4)]);
+        assert_eq!(arena.get(slots - 1), &[] as &[u64]);
+        assert_eq!(arena.replaced_slots().count() as u32, slots / 4);
+        assert_eq!(arena.replaced_slots().last(), Some(slots - 1));
+        let (ends, _) = arena.materialized(slots);
+        assert!(
+            matches!(ends, Cow::Borrowed(_)),
+            "nothing left to materialize"
+        );
+        assert!(arena.memory_bytes() < before + before / 2);
     }
 }
