@@ -5,7 +5,8 @@
 //! bit, no acknowledged delete is undone, and a write whose outcome the client could not know
 //! (failed or in flight at the kill) left either the previous state or its own. The writers
 //! overwrite a small id space, so shards are also compacted during the test (asserted). Each
-//! point carries a payload and labels derived from its vector, checked against it.
+//! point carries a payload and labels (derived from its vector when upserted), and writers
+//! also replace them in place (SET_PAYLOAD, SET_LABELS); every part is checked.
 //!
 //! `engine/tests/engine_durable.rs` does the same with the engine in a child process; this
 //! one goes through the server, the wire protocol and the `corevec` binary's start-up path.
@@ -40,19 +41,45 @@ const REQUEST_TIMEOUT: Duration = Duration::from_secs(5);
 /// A vector as its bit patterns: compared bit for bit.
 type Bits = Vec<u32>;
 
+/// A stored point as the test expects it back.
+#[derive(Clone, Debug, PartialEq)]
+struct Stored {
+    vector: Bits,
+    payload: Vec<u8>,
+    /// Sorted and unique, as the server returns them.
+    labels: Vec<u64>,
+}
+
+impl Stored {
+    /// A point as an upsert of `vector` writes it.
+    fn upserted(vector: &[f32]) -> Stored {
+        let vector = bits(vector);
+        Stored {
+            payload: payload_of(&vector),
+            labels: labels_of(&vector),
+            vector,
+        }
+    }
+}
+
 /// What the test knows about one id.
 #[derive(Clone, Debug, Default)]
 struct IdState {
     /// The state after the last acknowledged write (`None`: absent). After a restart, the
     /// state that was observed.
-    acked: Option<Bits>,
+    acked: Option<Stored>,
     /// States left by writes of this round whose outcome is unknown (`None`: a delete).
-    maybe: Vec<Option<Bits>>,
+    maybe: Vec<Option<Stored>>,
 }
 
 impl IdState {
-    fn allows(&self, observed: Option<&Bits>) -> bool {
+    fn allows(&self, observed: Option<&Stored>) -> bool {
         self.acked.as_ref() == observed || self.maybe.iter().any(|m| m.as_ref() == observed)
+    }
+
+    /// The point as it surely is: acknowledged present, nothing uncertain about it.
+    fn known(&self) -> Option<&Stored> {
+        self.acked.as_ref().filter(|_| self.maybe.is_empty())
     }
 }
 
@@ -60,6 +87,7 @@ impl IdState {
 struct WriterStats {
     acked_upserts: u64,
     acked_deletes: u64,
+    acked_in_place: u64,
     uncertain: u64,
     /// Errors while the server was known to be alive (before the kill was started).
     errors_alive: Vec<String>,
@@ -145,13 +173,16 @@ fn writer(
     let mine: Vec<u64> = (0..IDS).filter(|id| id % WRITERS == writer).collect();
     let mut stats = WriterStats::default();
     while !killed.load(Ordering::SeqCst) {
-        let delete = rng.gen_bool(0.2);
-        let mut ids: Vec<u64> = if delete {
-            // Ids that are there (acknowledged), so the delete has something to undo.
+        // 20% deletes, 10% SET_LABELS, 10% SET_PAYLOAD, 60% upserts.
+        let op = rng.gen_range(0..10);
+        let in_place = op == 2 || op == 3;
+        let mut ids: Vec<u64> = if op < 4 {
+            // Deletes and in-place updates take ids that are surely there, so they have
+            // something to undo and the state they leave is known.
             let n = rng.gen_range(1..=6);
             mine.choose_multiple(rng, 24)
                 .copied()
-                .filter(|id| model.get(id).is_some_and(|s| s.acked.is_some()))
+                .filter(|id| model.get(id).is_some_and(|s| s.known().is_some()))
                 .take(n)
                 .collect()
         } else {
@@ -162,25 +193,82 @@ fn writer(
             continue;
         }
         ids.sort_unstable();
-        let (result, new_states): (Result<(), _>, Vec<Option<Bits>>) = if delete {
-            (
+        let current = |id: &u64| -> Stored {
+            model[id]
+                .known()
+                .cloned()
+                .expect("chosen because it is known")
+        };
+        let (result, new_states): (Result<(), _>, Vec<Option<Stored>>) = match op {
+            0 | 1 => (
                 client.delete(COLLECTION, &ids).map(drop),
                 vec![None; ids.len()],
-            )
-        } else {
-            let vectors: Vec<Vec<f32>> = ids.iter().map(|_| random_vector(rng)).collect();
-            let flat: Vec<f32> = vectors.concat();
-            let payloads: Vec<Vec<u8>> = vectors.iter().map(|v| payload_of(&bits(v))).collect();
-            let payloads: Vec<&[u8]> = payloads.iter().map(Vec::as_slice).collect();
-            let labels: Vec<Vec<u64>> = vectors.iter().map(|v| labels_of(&bits(v))).collect();
-            let labels: Vec<&[u64]> = labels.iter().map(Vec::as_slice).collect();
-            (
-                client
-                    .upsert_points(COLLECTION, &ids, &flat, Some(&payloads), Some(&labels))
-                    .map(drop),
-                vectors.iter().map(|v| Some(bits(v))).collect(),
-            )
+            ),
+            2 => {
+                // Unsorted, with duplicates: the server stores them sorted and unique.
+                let lists: Vec<Vec<u64>> = ids
+                    .iter()
+                    .map(|_| {
+                        (0..rng.gen_range(0..5))
+                            .map(|_| rng.gen_range(0..60))
+                            .collect()
+                    })
+                    .collect();
+                let states = ids
+                    .iter()
+                    .zip(&lists)
+                    .map(|(id, list)| {
+                        let mut labels = list.clone();
+                        labels.sort_unstable();
+                        labels.dedup();
+                        Some(Stored {
+                            labels,
+                            ..current(id)
+                        })
+                    })
+                    .collect();
+                let lists: Vec<&[u64]> = lists.iter().map(Vec::as_slice).collect();
+                (
+                    client.set_labels(COLLECTION, &ids, &lists).map(drop),
+                    states,
+                )
+            }
+            3 => {
+                let payloads: Vec<Vec<u8>> = ids
+                    .iter()
+                    .map(|_| (0..rng.gen_range(0..300)).map(|_| rng.gen()).collect())
+                    .collect();
+                let states = ids
+                    .iter()
+                    .zip(&payloads)
+                    .map(|(id, payload)| {
+                        Some(Stored {
+                            payload: payload.clone(),
+                            ..current(id)
+                        })
+                    })
+                    .collect();
+                let payloads: Vec<&[u8]> = payloads.iter().map(Vec::as_slice).collect();
+                (
+                    client.set_payloads(COLLECTION, &ids, &payloads).map(drop),
+                    states,
+                )
+            }
+            _ => {
+                let vectors: Vec<Vec<f32>> = ids.iter().map(|_| random_vector(rng)).collect();
+                let flat: Vec<f32> = vectors.concat();
+                let states: Vec<Stored> = vectors.iter().map(|v| Stored::upserted(v)).collect();
+                let payloads: Vec<&[u8]> = states.iter().map(|s| s.payload.as_slice()).collect();
+                let labels: Vec<&[u64]> = states.iter().map(|s| s.labels.as_slice()).collect();
+                (
+                    client
+                        .upsert_points(COLLECTION, &ids, &flat, Some(&payloads), Some(&labels))
+                        .map(drop),
+                    states.into_iter().map(Some).collect(),
+                )
+            }
         };
+        let delete = op < 2;
         let n = ids.len() as u64;
         match result {
             Ok(()) => {
@@ -189,6 +277,8 @@ fn writer(
                 }
                 if delete {
                     stats.acked_deletes += n;
+                } else if in_place {
+                    stats.acked_in_place += n;
                 } else {
                     stats.acked_upserts += n;
                 }
@@ -240,27 +330,18 @@ fn snapshot_tmp_dirs(dir: &Path) -> Vec<PathBuf> {
 fn verify(node: &Node, model: &mut HashMap<u64, IdState>, seed: u64, round: usize) -> usize {
     let client = client(node);
     let ids: Vec<u64> = (0..IDS).collect();
-    let mut observed: Vec<Option<Bits>> = Vec::with_capacity(ids.len());
+    let mut observed: Vec<Option<Stored>> = Vec::with_capacity(ids.len());
     for chunk in ids.chunks(1000) {
         let got = client
             .get_points(COLLECTION, chunk, true, true)
             .unwrap_or_else(|e| panic!("GET after restart {round}: {e}\n{}", node.log()));
-        for (id, point) in chunk.iter().zip(got) {
-            let point = point.map(|p| (bits(&p.vector), p.payload, p.labels));
-            if let Some((vector, payload, labels)) = &point {
-                assert!(
-                    *payload == payload_of(vector),
-                    "seed {seed}: restart {round}: id {id} has a payload of {} bytes that is not its vector's",
-                    payload.len()
-                );
-                assert_eq!(
-                    *labels,
-                    labels_of(vector),
-                    "seed {seed}: restart {round}: id {id} has labels that are not its vector's"
-                );
-            }
-            observed.push(point.map(|(vector, ..)| vector));
-        }
+        observed.extend(got.into_iter().map(|point| {
+            point.map(|p| Stored {
+                vector: bits(&p.vector),
+                payload: p.payload,
+                labels: p.labels,
+            })
+        }));
     }
     let mut failures = Vec::new();
     let (mut resolved_new, mut resolved_old) = (0u64, 0u64);
@@ -302,7 +383,7 @@ fn verify(node: &Node, model: &mut HashMap<u64, IdState>, seed: u64, round: usiz
     let present: Vec<(u64, &Bits)> = ids
         .iter()
         .zip(&observed)
-        .filter_map(|(&id, v)| v.as_ref().map(|v| (id, v)))
+        .filter_map(|(&id, p)| p.as_ref().map(|p| (id, &p.vector)))
         .collect();
     println!(
         "  restart {round}: {} ids present; uncertain ids that kept the old state: {resolved_old}, took the new one: {resolved_new}",
@@ -346,16 +427,19 @@ fn verify(node: &Node, model: &mut HashMap<u64, IdState>, seed: u64, round: usiz
     present.len()
 }
 
-fn describe(state: Option<&Bits>) -> String {
+fn describe(state: Option<&Stored>) -> String {
     state.map_or_else(
         || "absent".to_owned(),
-        |b| {
+        |p| {
             format!(
-                "{:?}..",
-                b.iter()
+                "{:?}.. payload {} bytes, labels {:?}",
+                p.vector
+                    .iter()
                     .take(3)
                     .map(|&x| f32::from_bits(x))
-                    .collect::<Vec<_>>()
+                    .collect::<Vec<_>>(),
+                p.payload.len(),
+                p.labels
             )
         },
     )
@@ -438,7 +522,7 @@ fn kill_9_of_the_server_loses_no_acknowledged_write() {
     let data_dir = work.path().join("data");
 
     let mut model: HashMap<u64, IdState> = HashMap::new();
-    let (mut total_acked, mut total_uncertain) = (0u64, 0u64);
+    let (mut total_acked, mut total_uncertain, mut total_in_place) = (0u64, 0u64, 0u64);
     let mut snapshot_request_at_kill = 0;
     let mut snapshot_tmp_at_kill = 0;
     let mut compactions_logged = 0;
@@ -514,11 +598,13 @@ fn kill_9_of_the_server_loses_no_acknowledged_write() {
         let deadline = Instant::now() + Duration::from_secs(20);
         let mut acked = 0;
         let mut uncertain = 0;
+        let mut in_place = 0;
         for handle in writers {
             wait_joined(&handle, "a writer", deadline);
             let (mine, stats) = handle.join().expect("writer thread");
             model.extend(mine);
-            acked += stats.acked_upserts + stats.acked_deletes;
+            acked += stats.acked_upserts + stats.acked_deletes + stats.acked_in_place;
+            in_place += stats.acked_in_place;
             uncertain += stats.uncertain;
             errors_alive.extend(stats.errors_alive);
         }
@@ -526,6 +612,7 @@ fn kill_9_of_the_server_loses_no_acknowledged_write() {
         let (snapshots_ok, snapshots_failed) = snapshots.join().expect("snapshot thread");
         total_acked += acked;
         total_uncertain += uncertain;
+        total_in_place += in_place;
         snapshot_request_at_kill += usize::from(snapshot_requested);
         snapshot_tmp_at_kill += usize::from(!tmp_dirs.is_empty());
         println!(
@@ -556,7 +643,7 @@ fn kill_9_of_the_server_loses_no_acknowledged_write() {
     drop(node);
 
     println!(
-        "crash_serve: {rounds} kills in {:.1} s; acknowledged writes {total_acked}, uncertain {total_uncertain}; \
+        "crash_serve: {rounds} kills in {:.1} s; acknowledged writes {total_acked} ({total_in_place} in place), uncertain {total_uncertain}; \
          kills with a snapshot request in flight {snapshot_request_at_kill}, with a snapshot directory being written {snapshot_tmp_at_kill}; \
          shard compactions {compactions_logged}; errors while the server was alive: {}",
         started.elapsed().as_secs_f64(),
@@ -569,6 +656,10 @@ fn kill_9_of_the_server_loses_no_acknowledged_write() {
     assert!(
         total_acked >= rounds as u64 * 10,
         "seed {seed}: too few acknowledged writes ({total_acked}) to test anything"
+    );
+    assert!(
+        total_in_place >= rounds as u64,
+        "seed {seed}: too few acknowledged in-place updates ({total_in_place})"
     );
     assert!(
         snapshot_request_at_kill > 0,
