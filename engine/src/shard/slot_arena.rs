@@ -136,7 +136,8 @@ impl<T: Copy> SlotArena<T> {
         &self.items[start as usize..self.ends[slot] as usize]
     }
 
-    /// Whether `slot`'s items were replaced in place since the arena was built.
+    /// Whether `slot`'s current items are in the side table (replaced in place and not
+    /// folded back yet).
     #[inline]
     pub(crate) fn is_replaced(&self, slot: u32) -> bool {
         self.replaced
