@@ -7,6 +7,7 @@ mod compact;
 mod exact;
 mod filter;
 mod index;
+mod relabel;
 mod report;
 mod restart;
 mod scroll;
@@ -37,6 +38,8 @@ enum Command {
     Filter(filter::FilterArgs),
     /// HNSW build and search on a TEXMEX dataset (base/query/groundtruth).
     Index(index::IndexArgs),
+    /// Replacing labels in place inside one large shard: one by one against batches.
+    Relabel(relabel::RelabelArgs),
     /// Time from start to the first answered query after a restart (snapshot + WAL tail).
     Restart(restart::RestartArgs),
     /// Listing one shard page by page (SCROLL's per-page cost).
@@ -60,6 +63,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         Command::Filter(args) => filter::run(&args),
         Command::Index(args) => index::run(&args),
         Command::Wal(args) => wal::run(&args),
+        Command::Relabel(args) => relabel::run(&args),
         Command::Restart(args) => restart::run(&args),
         Command::Scroll(args) => scroll::run(&args),
         Command::SetLabels(args) => set_labels::run(&args),

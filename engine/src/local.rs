@@ -358,9 +358,7 @@ impl LocalEngine {
                         Some(snapshot) => persist::decode_shard(snapshot, &spec, number, &dir)?,
                         None => Shard::new(&spec, number)?,
                     };
-                    for (_, record) in &recovered.records {
-                        shard.apply(record)?;
-                    }
+                    shard.apply_all(recovered.records.iter().map(|(_, record)| record))?;
                     let snapshot_at = recovered.snapshot.as_ref().map(|_| Instant::now());
                     (shard, Some(store), snapshot_at)
                 }
@@ -1459,10 +1457,7 @@ impl LocalEngine {
                 continue;
             }
             {
-                let mut shard = local.shard.borrow_mut();
-                for record in records {
-                    shard.apply(record)?;
-                }
+                local.shard.borrow_mut().apply_all(records)?;
             }
             if let Some(store) = &local.store {
                 let mut append: BoxedAppend<'_> = Box::pin(store.append(records));
