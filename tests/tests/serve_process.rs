@@ -867,6 +867,8 @@ fn delete_by_id_and_by_label_filter_from_the_cli() {
     let output = cli(&["delete", "d", "5", "6", "123456"]);
     assert!(output.status.success(), "{}", text(&output));
     assert_eq!(stdout(&output), "2 points deleted (3 ids given)\n");
+    let output = cli(&["delete", "d", "5"]);
+    assert_eq!(stdout(&output), "0 points deleted (1 id given)\n");
     for args in [&["delete", "d"][..], &["delete", "d", "1", "--all-of", "1"]] {
         let output = cli(args);
         assert_eq!(output.status.code(), Some(2), "{}", text(&output));

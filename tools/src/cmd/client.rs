@@ -538,9 +538,9 @@ pub fn delete(args: &DeleteArgs) -> Result<(), Failure> {
             .delete(&args.collection, &args.ids)
             .context(format!("deleting from {}", args.collection))?;
         println!(
-            "{} points deleted ({} ids given)",
-            ack.count,
-            args.ids.len()
+            "{} deleted ({} given)",
+            points(u64::from(ack.count)),
+            count_of(args.ids.len() as u64, "id", "ids")
         );
         return Ok(());
     };
@@ -554,26 +554,41 @@ pub fn delete(args: &DeleteArgs) -> Result<(), Failure> {
         let page = client
             .scroll(&args.collection, start_id, DELETE_PAGE, options)
             .context(format!(
-                "listing {} (after {deleted} points deleted)",
-                args.collection
+                "listing {} (after {} deleted)",
+                args.collection,
+                points(deleted)
             ))?;
         start = page.next;
         let ids: Vec<u64> = page.points.iter().map(|(id, _)| *id).collect();
         matched += ids.len() as u64;
         if args.yes && !ids.is_empty() {
             let ack = client.delete(&args.collection, &ids).context(format!(
-                "deleting from {} (after {deleted} points deleted)",
-                args.collection
+                "deleting from {} (after {} deleted)",
+                args.collection,
+                points(deleted)
             ))?;
             deleted += u64::from(ack.count);
         }
     }
     if args.yes {
-        println!("{deleted} points deleted");
+        println!("{} deleted", points(deleted));
     } else {
-        println!("{matched} points match; pass --yes to delete them");
+        println!(
+            "{} {}; pass --yes to delete them",
+            points(matched),
+            if matched == 1 { "matches" } else { "match" }
+        );
     }
     Ok(())
+}
+
+/// `1 point`, `2 points`.
+fn points(count: u64) -> String {
+    count_of(count, "point", "points")
+}
+
+fn count_of(count: u64, one: &str, many: &str) -> String {
+    format!("{count} {}", if count == 1 { one } else { many })
 }
 
 /// `corevec stats`.
