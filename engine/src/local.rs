@@ -125,6 +125,35 @@ pub struct ScrollPage {
     pub more: bool,
 }
 
+impl ScrollPage {
+    /// The page of the union of `pages` (shards' or nodes' answers to the same request): the
+    /// smallest `limit` ids, an id listed twice (replicas) once with its first point, and
+    /// `more` when anything was held back. A part that says `more` is complete only up to its
+    /// last id (a server cuts pages short to fit a frame), so nothing above the smallest such
+    /// id is kept; for parts holding a full `limit` each, that changes nothing.
+    pub fn merge(pages: impl IntoIterator<Item = ScrollPage>, limit: usize) -> ScrollPage {
+        let mut complete_to: Option<u64> = None;
+        let mut points = Vec::new();
+        for page in pages {
+            if let (true, Some((last, _))) = (page.more, page.points.last()) {
+                complete_to = Some(complete_to.map_or(*last, |c| c.min(*last)));
+            }
+            points.extend(page.points);
+        }
+        // Stable: among equal ids the first part's point stays first and is kept.
+        points.sort_by_key(|(id, _)| *id);
+        points.dedup_by_key(|(id, _)| *id);
+        if let Some(last) = complete_to {
+            points.truncate(points.partition_point(|(id, _)| *id <= last));
+        }
+        let mut more = complete_to.is_some() || points.len() > limit;
+        points.truncate(limit);
+        // Nothing can follow u64::MAX; an empty page has nothing to continue from.
+        more &= points.last().is_some_and(|(id, _)| *id < u64::MAX);
+        ScrollPage { points, more }
+    }
+}
+
 /// The answer to a search: per query, the hits best first, and when asked for, each hit's
 /// payload in the same order.
 #[derive(Clone, Debug, PartialEq)]
@@ -995,7 +1024,7 @@ impl LocalEngine {
                 ShardResponse::Page(page) => Some(page),
                 _ => None,
             });
-        Ok(merge_pages(pages, limit))
+        Ok(ScrollPage::merge(pages, limit))
     }
 
     /// Searches every shard and merges: per query, the `k` nearest live vectors, best first,
@@ -1412,7 +1441,7 @@ impl LocalEngine {
                     .shards
                     .iter()
                     .map(|local| scroll_shard(&local.shard.borrow(), &request));
-                Ok(ShardResponse::Page(merge_pages(pages, request.limit)))
+                Ok(ShardResponse::Page(ScrollPage::merge(pages, request.limit)))
             }
             ShardRequest::Search(batch) => {
                 let collection = self.collection(&batch.collection)?;
@@ -1550,28 +1579,6 @@ fn scroll_shard(shard: &Shard, request: &ScrollRequest) -> ScrollPage {
         })
         .collect();
     ScrollPage { points, more }
-}
-
-/// Merges pages of disjoint id sets (shards) into the page of their union: the smallest
-/// `limit` ids, and `more` when a part had more or points were cut.
-fn merge_pages(pages: impl IntoIterator<Item = ScrollPage>, limit: usize) -> ScrollPage {
-    let mut merged = ScrollPage::default();
-    for page in pages {
-        merged.more |= page.more;
-        merged.points.extend(page.points);
-    }
-    merged.points.sort_unstable_by_key(|(id, _)| *id);
-    debug_assert!(
-        merged.points.windows(2).all(|pair| pair[0].0 < pair[1].0),
-        "an id listed by two shards"
-    );
-    if merged.points.len() > limit {
-        merged.points.truncate(limit);
-        merged.more = true;
-    }
-    // Nothing can follow u64::MAX; an empty page has nothing to continue from.
-    merged.more &= merged.points.last().is_some_and(|(id, _)| *id < u64::MAX);
-    merged
 }
 
 fn check_batch(len: usize) -> Result<()> {
@@ -1716,4 +1723,54 @@ async fn search_local(
         .with_payloads
         .then(|| payloads_for(&neighbors, payloads_of));
     (neighbors, payloads)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn page(ids: &[u64], more: bool) -> ScrollPage {
+        let point = |id: u64| Point {
+            vector: vec![id as f32],
+            payload: Vec::new(),
+            labels: Vec::new(),
+        };
+        ScrollPage {
+            points: ids.iter().map(|&id| (id, point(id))).collect(),
+            more,
+        }
+    }
+
+    fn ids(merged: &ScrollPage) -> (Vec<u64>, bool) {
+        (
+            merged.points.iter().map(|(id, _)| *id).collect(),
+            merged.more,
+        )
+    }
+
+    #[test]
+    fn scroll_pages_merge_by_id_and_stop_at_a_cut_short_page() {
+        // Full pages (shards'): the smallest `limit` of the union; replicas' duplicates once.
+        let merged = ScrollPage::merge(vec![page(&[1, 4, 7], true), page(&[2, 4, 5], true)], 3);
+        assert_eq!(ids(&merged), (vec![1, 2, 4], true));
+        // Everything fits and nobody has more: the last page.
+        let merged = ScrollPage::merge(vec![page(&[1, 9], false), page(&[3], false)], 5);
+        assert_eq!(ids(&merged), (vec![1, 3, 9], false));
+        // A node cut its page short after 4 (frame limit): ids above 4 from other nodes
+        // wait for the next page, which starts at 5, so nothing between is skipped.
+        let merged = ScrollPage::merge(
+            vec![
+                page(&[2, 4], true),
+                page(&[3, 5, 8], false),
+                page(&[], false),
+            ],
+            10,
+        );
+        assert_eq!(ids(&merged), (vec![2, 3, 4], true));
+        // Nothing anywhere.
+        assert_eq!(
+            ids(&ScrollPage::merge(vec![page(&[], false)], 4)),
+            (vec![], false)
+        );
+    }
 }

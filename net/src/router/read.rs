@@ -19,7 +19,7 @@ use std::task::Poll;
 use std::time::Instant;
 
 use corevec_engine::rt;
-use corevec_engine::Point;
+use corevec_engine::{Point, ScrollPage};
 use corevec_proto::{
     ErrorCode, Hit, IdsRef, IdsRequest, LabelsBuf, Opcode, PayloadsBuf, Request, Response, Scroll,
     ScrollResponse, Search, SearchFlags, SearchResponse,
@@ -554,32 +554,6 @@ fn scroll_points(
         .collect())
 }
 
-/// Merges nodes' SCROLL pages (each ascending, `more` when it may continue) into one page of
-/// at most `limit` points: replicas' duplicates dropped (the first answer kept; replicas
-/// agree), and, since a page that says `more` is complete only up to its last id (a node
-/// cuts pages to fit a frame), nothing above the smallest such id. `more` is set when
-/// anything was held back.
-fn merge_scroll_pages(
-    pages: Vec<(Vec<(u64, Point)>, bool)>,
-    limit: usize,
-) -> (Vec<(u64, Point)>, bool) {
-    let complete_to = pages
-        .iter()
-        .filter(|(_, more)| *more)
-        .filter_map(|(points, _)| points.last().map(|(id, _)| *id))
-        .min();
-    let mut merged: BTreeMap<u64, Point> = BTreeMap::new();
-    for (points, _) in pages {
-        for (id, point) in points {
-            if complete_to.is_none_or(|last| id <= last) {
-                merged.entry(id).or_insert(point);
-            }
-        }
-    }
-    let more = complete_to.is_some() || merged.len() > limit;
-    (merged.into_iter().take(limit).collect(), more)
-}
-
 /// SCROLL through the router: the same page from one replica of every partition group (a
 /// node answers over all the groups it holds; a failed replica's groups go to the next
 /// replica, and a group with none left fails the request with UNAVAILABLE), merged by id
@@ -591,7 +565,7 @@ pub(crate) async fn scroll(core: &RouterCore, s: Scroll<'_>) -> Result<Answer, F
     let mut pending: Vec<usize> = (0..placement.groups.len()).collect();
     let mut tried = vec![false; core.links.len()];
     let mut errors: BTreeMap<usize, LinkError> = BTreeMap::new();
-    let mut pages: Vec<(Vec<(u64, Point)>, bool)> = Vec::new();
+    let mut pages: Vec<ScrollPage> = Vec::new();
     let mut dim: Option<u32> = None;
     while !pending.is_empty() {
         let assignment = assign_groups(core, placement, &pending, &tried, &errors, "scroll")?;
@@ -616,7 +590,7 @@ pub(crate) async fn scroll(core: &RouterCore, s: Scroll<'_>) -> Result<Answer, F
             match decoded {
                 Ok((node_dim, more, page)) => {
                     dim = Some(node_dim);
-                    pages.push((page, more));
+                    pages.push(ScrollPage { points: page, more });
                 }
                 Err(e) if !e.is_node_failure() => {
                     return Err(Failure::new(e.code(), e.node_message()));
@@ -629,13 +603,13 @@ pub(crate) async fn scroll(core: &RouterCore, s: Scroll<'_>) -> Result<Answer, F
             }
         }
     }
-    let (page, more) = merge_scroll_pages(pages, s.limit as usize);
+    let page = ScrollPage::merge(pages, s.limit as usize);
     let parts = ScrollParts {
         vectors: s.with_vectors,
         payloads: s.with_payloads,
         labels: s.with_labels,
     };
-    scroll_answer(page, more, dim.unwrap_or(0) as usize, parts)
+    scroll_answer(page.points, page.more, dim.unwrap_or(0) as usize, parts)
 }
 
 #[cfg(test)]
@@ -660,44 +634,5 @@ mod tests {
         let ids: Vec<u64> = merged.iter().map(|h| h.id).collect();
         assert_eq!(ids, vec![9, 3, 4]);
         assert!(merge_hits(vec![hit(1, 0.0), hit(1, 0.0)], 5).len() == 1);
-    }
-
-    fn page(ids: &[u64], more: bool) -> (Vec<(u64, Point)>, bool) {
-        let point = |id: u64| Point {
-            vector: vec![id as f32],
-            payload: Vec::new(),
-            labels: Vec::new(),
-        };
-        (ids.iter().map(|&id| (id, point(id))).collect(), more)
-    }
-
-    fn ids(merged: &(Vec<(u64, Point)>, bool)) -> (Vec<u64>, bool) {
-        (merged.0.iter().map(|(id, _)| *id).collect(), merged.1)
-    }
-
-    #[test]
-    fn scroll_pages_merge_by_id_and_stop_at_a_cut_short_page() {
-        // Full pages: the smallest `limit` of the union, replicas' duplicates once.
-        let merged = merge_scroll_pages(vec![page(&[1, 4, 7], true), page(&[2, 4, 5], true)], 3);
-        assert_eq!(ids(&merged), (vec![1, 2, 4], true));
-        // Everything fits and nobody has more: the last page.
-        let merged = merge_scroll_pages(vec![page(&[1, 9], false), page(&[3], false)], 5);
-        assert_eq!(ids(&merged), (vec![1, 3, 9], false));
-        // A node cut its page short after 4 (frame limit): ids above 4 from other nodes
-        // wait for the next page, which starts at 5, so nothing between is skipped.
-        let merged = merge_scroll_pages(
-            vec![
-                page(&[2, 4], true),
-                page(&[3, 5, 8], false),
-                page(&[], false),
-            ],
-            10,
-        );
-        assert_eq!(ids(&merged), (vec![2, 3, 4], true));
-        // Nothing anywhere.
-        assert_eq!(
-            ids(&merge_scroll_pages(vec![page(&[], false)], 4)),
-            (vec![], false)
-        );
     }
 }
