@@ -426,14 +426,7 @@ pub(crate) async fn get(core: &RouterCore, g: IdsRequest<'_>) -> Result<Answer, 
                         vectors[i] = v;
                     }
                 }
-                Err(e) if !e.is_node_failure() => {
-                    return Err(Failure::new(e.code(), e.node_message()));
-                }
-                Err(e) => {
-                    RouterCounters::add(&core.counters().failovers, 1);
-                    errors.insert(node, e);
-                    pending.extend(groups);
-                }
+                Err(e) => fail_over(core, node, e, groups, &mut errors, &mut pending)?,
             }
         }
     }
@@ -505,6 +498,27 @@ fn assign_groups(
         let message = lost_message(core, placement, &lost, errors);
         Err(core.unavailable(format!("{what} failed: {message}")))
     }
+}
+
+/// A replica's failed answer to a per-group read (GET, SCROLL): an error every replica would
+/// give (unknown collection, ...) ends the request; otherwise the failover is counted, the
+/// error kept for the message if no replica is left, and the node's groups go back to
+/// `pending` for their next replica.
+fn fail_over(
+    core: &RouterCore,
+    node: usize,
+    error: LinkError,
+    groups: Vec<usize>,
+    errors: &mut BTreeMap<usize, LinkError>,
+    pending: &mut Vec<usize>,
+) -> Result<(), Failure> {
+    if !error.is_node_failure() {
+        return Err(Failure::new(error.code(), error.node_message()));
+    }
+    RouterCounters::add(&core.counters().failovers, 1);
+    errors.insert(node, error);
+    pending.extend(groups);
+    Ok(())
 }
 
 /// The points of one node's SCROLL page, checked against what was asked.
@@ -592,14 +606,7 @@ pub(crate) async fn scroll(core: &RouterCore, s: Scroll<'_>) -> Result<Answer, F
                     dim = Some(node_dim);
                     pages.push(ScrollPage { points: page, more });
                 }
-                Err(e) if !e.is_node_failure() => {
-                    return Err(Failure::new(e.code(), e.node_message()));
-                }
-                Err(e) => {
-                    RouterCounters::add(&core.counters().failovers, 1);
-                    errors.insert(node, e);
-                    pending.extend(groups);
-                }
+                Err(e) => fail_over(core, node, e, groups, &mut errors, &mut pending)?,
             }
         }
     }
