@@ -486,13 +486,16 @@ fn labels_survive_restart_and_filter_searches() {
         _ => labels(id, 1),
     };
     let engine = durable_engine(&dir, u64::MAX);
-    let points = engine.get_with_payloads("l", &[10, 13, 2500]).unwrap();
-    let got: Vec<(Vec<u64>, Vec<u8>)> = points
-        .into_iter()
-        .map(|p| p.map(|p| (p.labels, p.payload)).unwrap())
-        .collect();
+    // The labels and payload of each of `ids`, all present.
+    let labels_and_payloads = |engine: &Engine, ids: &[u64]| -> Vec<(Vec<u64>, Vec<u8>)> {
+        let points = engine.get_with_payloads("l", ids).unwrap();
+        points
+            .into_iter()
+            .map(|p| p.map(|p| (p.labels, p.payload)).unwrap())
+            .collect()
+    };
     assert_eq!(
-        got,
+        labels_and_payloads(&engine, &[10, 13, 2500]),
         vec![
             (vec![2], Vec::new()),
             (vec![1, 4], b"p".to_vec()),
@@ -500,11 +503,14 @@ fn labels_survive_restart_and_filter_searches() {
         ]
     );
     assert_ne!(labels(13, 1), vec![1, 4], "SET_LABELS changed nothing");
-    let want: Vec<u64> = ids
-        .iter()
-        .copied()
-        .filter(|&id| matching(id, &labels_now))
-        .collect();
+    // The ids whose labels (as `labels_of` says they are now) match the filter.
+    let matching_ids = |labels_of: &dyn Fn(u64) -> Vec<u64>| -> Vec<u64> {
+        ids.iter()
+            .copied()
+            .filter(|&id| matching(id, labels_of))
+            .collect()
+    };
+    let want = matching_ids(&labels_now);
     assert!(
         want.len() > 100 && want.len() < 1000,
         "{} matching",
@@ -558,13 +564,8 @@ fn labels_survive_restart_and_filter_searches() {
     assert_eq!(slots(&engine), slots_before);
     let info = engine.describe("l").unwrap();
     assert_eq!(info.shards.iter().map(|s| s.unindexed).sum::<u64>(), 0);
-    let points = engine.get_with_payloads("l", &[13, 2500]).unwrap();
-    let got: Vec<(Vec<u64>, Vec<u8>)> = points
-        .into_iter()
-        .map(|p| p.map(|p| (p.labels, p.payload)).unwrap())
-        .collect();
     assert_eq!(
-        got,
+        labels_and_payloads(&engine, &[13, 2500]),
         vec![(vec![2], b"p".to_vec()), (vec![9], b"q".to_vec())]
     );
     let labels_now = |id: u64| match id {
@@ -572,11 +573,7 @@ fn labels_survive_restart_and_filter_searches() {
         2500 => vec![9],
         _ => labels(id, 1),
     };
-    let want: Vec<u64> = ids
-        .iter()
-        .copied()
-        .filter(|&id| matching(id, &labels_now))
-        .collect();
+    let want = matching_ids(&labels_now);
     assert_eq!(search(&engine, true), want);
     assert_eq!(search(&engine, false), want);
     engine.shutdown().unwrap();

@@ -145,12 +145,16 @@ fn labels_are_stored_filtered_on_and_survive_kill_9() {
     // SET_PAYLOAD keeps them.
     assert_eq!(client.set_payloads("l", &[22], &[b"p"]).unwrap().count, 1);
     verify(&client, &expected);
-    let got = client.get_points("l", &[22], true, true).unwrap();
-    assert_eq!(
+    // Point 22's payload and labels.
+    let payload_and_labels_of_22 = || {
+        let got = client.get_points("l", &[22], true, true).unwrap();
         got[0]
             .as_ref()
-            .map(|p| (p.payload.as_slice(), p.labels.clone())),
-        Some((&b"p"[..], expected[22].clone()))
+            .map(|p| (p.payload.clone(), p.labels.clone()))
+    };
+    assert_eq!(
+        payload_and_labels_of_22(),
+        Some((b"p".to_vec(), expected[22].clone()))
     );
     // SET_LABELS replaces them alone (vector and payload kept; stored sorted and unique): on
     // points first written before the snapshot (22, 50) and after it (250). The absent id is
@@ -169,12 +173,9 @@ fn labels_are_stored_filtered_on_and_survive_kill_9() {
     expected[250] = vec![999];
     assert_eq!(client.get("l", &[absent]).unwrap(), vec![None]);
     verify(&client, &expected);
-    let got = client.get_points("l", &[22], true, true).unwrap();
     assert_eq!(
-        got[0]
-            .as_ref()
-            .map(|p| (p.payload.as_slice(), p.labels.clone())),
-        Some((&b"p"[..], vec![1, 12]))
+        payload_and_labels_of_22(),
+        Some((b"p".to_vec(), vec![1, 12]))
     );
 
     // A point with one label too many: refused by the server, nothing written.

@@ -563,6 +563,29 @@ fn cli_ping_prints_one_json_line_with_the_contract_fields() {
     assert!(stderr.starts_with("hardware: "), "{stderr}");
 }
 
+/// Runs `corevec-load truth` for k = 5 under L2, with `extra` arguments.
+fn truth(
+    base: &std::path::Path,
+    queries: &std::path::Path,
+    out: &std::path::Path,
+    extra: &[&str],
+) -> std::process::ExitStatus {
+    bin()
+        .args(["truth", "--base", base.to_str().expect("p")])
+        .args(["--queries", queries.to_str().expect("p")])
+        .args([
+            "--k",
+            "5",
+            "--metric",
+            "l2",
+            "--out",
+            out.to_str().expect("p"),
+        ])
+        .args(extra)
+        .status()
+        .expect("truth")
+}
+
 #[test]
 fn cli_truth_and_query_recall_end_to_end() {
     let server = mock_server::MockServer::start(None);
@@ -573,19 +596,7 @@ fn cli_truth_and_query_recall_end_to_end() {
     let q = corevec_datasets::load_vectors("synthetic:clusters:20:8:4:0.3:3:skip=300").expect("q");
     write_fvecs(&base, &b).expect("base");
     corevec_datasets::write_npy(&queries, &q).expect("queries");
-    let status = bin()
-        .args(["truth", "--base", base.to_str().expect("p")])
-        .args(["--queries", queries.to_str().expect("p")])
-        .args([
-            "--k",
-            "5",
-            "--metric",
-            "l2",
-            "--out",
-            gt.to_str().expect("p"),
-        ])
-        .status()
-        .expect("truth");
+    let status = truth(&base, &queries, &gt, &[]);
     assert!(status.success());
     let addr = server.addr.to_string();
     let status = bin()
@@ -652,20 +663,12 @@ fn cli_filtered_truth_and_query_end_to_end() {
     let q = corevec_datasets::load_vectors("synthetic:clusters:20:8:4:0.3:5:skip=300").expect("q");
     write_fvecs(&base, &b).expect("base");
     write_fvecs(&queries, &q).expect("queries");
-    let status = bin()
-        .args(["truth", "--base", base.to_str().expect("p")])
-        .args(["--queries", queries.to_str().expect("p")])
-        .args([
-            "--k",
-            "5",
-            "--metric",
-            "l2",
-            "--out",
-            gt.to_str().expect("p"),
-        ])
-        .args(["--label-modulus", "3", "--all-of", "1"])
-        .status()
-        .expect("truth");
+    let status = truth(
+        &base,
+        &queries,
+        &gt,
+        &["--label-modulus", "3", "--all-of", "1"],
+    );
     assert!(status.success());
     let t = corevec_datasets::read_ivecs(&gt).expect("gt");
     assert!(
