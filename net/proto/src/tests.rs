@@ -1280,45 +1280,56 @@ fn set_payload<'a>(ids: &'a [u64], payloads: &'a [&'a [u8]]) -> Request<'a> {
     })
 }
 
+/// `op`'s byte, name, place in `Opcode::ALL`, decoding from its byte and retry class.
+fn assert_opcode(op: Opcode, byte: u8, name: &str, idempotent_read: bool) {
+    assert_eq!(op.as_u8(), byte);
+    assert_eq!(op.name(), name);
+    assert!(Opcode::ALL.contains(&op));
+    assert_eq!(Opcode::try_from(byte), Ok(op));
+    assert_eq!(
+        op.is_idempotent_read(),
+        idempotent_read,
+        "reads are retried after connection errors, writes never automatically"
+    );
+}
+
+/// A response variant must match the opcode it answers: `response` is refused as `other`'s.
+fn assert_answers_only_its_opcode(response: &Response<'_>, other: Opcode) {
+    assert_eq!(
+        response.encode(RequestId(1), other.as_u8(), &mut Vec::new()),
+        Err(Error::InvalidArgument(
+            "response variant does not match the opcode"
+        ))
+    );
+}
+
+/// `op`'s WRITE_ACK has the same 16-byte body as `other`'s and decodes back as `op`'s answer.
+fn assert_write_ack_like(op: Opcode, ack: &Response<'_>, other: &Response<'_>) {
+    assert_eq!(ack.opcode(), Some(op));
+    let mut body = Vec::new();
+    ack.encode_body(&mut body).expect("encode");
+    let mut other_body = Vec::new();
+    other.encode_body(&mut other_body).expect("encode");
+    assert_eq!(body, other_body);
+    assert_eq!(Response::decode(op, &body).as_ref(), Ok(ack));
+}
+
 #[test]
 fn set_payload_opcode() {
-    assert_eq!(Opcode::SetPayload.as_u8(), 0x23);
-    assert_eq!(Opcode::SetPayload.name(), "SET_PAYLOAD");
-    assert!(Opcode::ALL.contains(&Opcode::SetPayload));
-    assert_eq!(Opcode::try_from(0x23), Ok(Opcode::SetPayload));
-    assert!(
-        !Opcode::SetPayload.is_idempotent_read(),
-        "a write: never retried automatically"
-    );
+    assert_opcode(Opcode::SetPayload, 0x23, "SET_PAYLOAD", false);
     let payloads: [&[u8]; 1] = [b"x"];
     assert_eq!(set_payload(&[1], &payloads).opcode(), Opcode::SetPayload);
     let ack = Response::SetPayload(WriteAck {
         count: 0,
         lsn: None,
     });
-    assert_eq!(ack.opcode(), Some(Opcode::SetPayload));
     // The same 16-byte body as DELETE's ack.
-    let mut set_body = Vec::new();
-    ack.encode_body(&mut set_body).expect("encode");
-    let mut delete_body = Vec::new();
-    Response::Delete(WriteAck {
+    let delete = Response::Delete(WriteAck {
         count: 0,
         lsn: None,
-    })
-    .encode_body(&mut delete_body)
-    .expect("encode");
-    assert_eq!(set_body, delete_body);
-    assert_eq!(
-        Response::decode(Opcode::SetPayload, &set_body),
-        Ok(ack.clone())
-    );
-    // A response variant must match the opcode it answers.
-    assert_eq!(
-        ack.encode(RequestId(1), Opcode::Delete.as_u8(), &mut Vec::new()),
-        Err(Error::InvalidArgument(
-            "response variant does not match the opcode"
-        ))
-    );
+    });
+    assert_write_ack_like(Opcode::SetPayload, &ack, &delete);
+    assert_answers_only_its_opcode(&ack, Opcode::Delete);
 }
 
 #[test]
@@ -2195,43 +2206,20 @@ fn set_labels<'a>(ids: &'a [u64], labels: &'a [&'a [u64]]) -> Request<'a> {
 
 #[test]
 fn set_labels_opcode() {
-    assert_eq!(Opcode::SetLabels.as_u8(), 0x24);
-    assert_eq!(Opcode::SetLabels.name(), "SET_LABELS");
-    assert!(Opcode::ALL.contains(&Opcode::SetLabels));
-    assert_eq!(Opcode::try_from(0x24), Ok(Opcode::SetLabels));
-    assert!(
-        !Opcode::SetLabels.is_idempotent_read(),
-        "a write: never retried automatically"
-    );
+    assert_opcode(Opcode::SetLabels, 0x24, "SET_LABELS", false);
     let labels: [&[u64]; 1] = [&[1]];
     assert_eq!(set_labels(&[1], &labels).opcode(), Opcode::SetLabels);
     let ack = Response::SetLabels(WriteAck {
         count: 0,
         lsn: None,
     });
-    assert_eq!(ack.opcode(), Some(Opcode::SetLabels));
     // The same 16-byte body as SET_PAYLOAD's (and DELETE's) ack.
-    let mut labels_body = Vec::new();
-    ack.encode_body(&mut labels_body).expect("encode");
-    let mut payload_body = Vec::new();
-    Response::SetPayload(WriteAck {
+    let set_payload = Response::SetPayload(WriteAck {
         count: 0,
         lsn: None,
-    })
-    .encode_body(&mut payload_body)
-    .expect("encode");
-    assert_eq!(labels_body, payload_body);
-    assert_eq!(
-        Response::decode(Opcode::SetLabels, &labels_body),
-        Ok(ack.clone())
-    );
-    // A response variant must match the opcode it answers.
-    assert_eq!(
-        ack.encode(RequestId(1), Opcode::SetPayload.as_u8(), &mut Vec::new()),
-        Err(Error::InvalidArgument(
-            "response variant does not match the opcode"
-        ))
-    );
+    });
+    assert_write_ack_like(Opcode::SetLabels, &ack, &set_payload);
+    assert_answers_only_its_opcode(&ack, Opcode::SetPayload);
 }
 
 #[test]
@@ -2463,27 +2451,15 @@ fn scroll_response_body(page: ScrollResponse<'_>) -> Vec<u8> {
 
 #[test]
 fn scroll_opcode() {
-    assert_eq!(Opcode::Scroll.as_u8(), 0x25);
-    assert_eq!(Opcode::Scroll.name(), "SCROLL");
-    assert!(Opcode::ALL.contains(&Opcode::Scroll));
-    assert_eq!(Opcode::try_from(0x25), Ok(Opcode::Scroll));
+    assert_opcode(Opcode::Scroll, 0x25, "SCROLL", true);
     assert!(
         Opcode::ALL.windows(2).all(|w| w[0].as_u8() < w[1].as_u8()),
         "Opcode::ALL is in numeric order"
     );
-    assert!(
-        Opcode::Scroll.is_idempotent_read(),
-        "a read: retried after connection errors"
-    );
     assert_eq!(Request::Scroll(scroll(0, 1, None)).opcode(), Opcode::Scroll);
     let page = Response::Scroll(scroll_page(&[], false));
     assert_eq!(page.opcode(), Some(Opcode::Scroll));
-    assert_eq!(
-        page.encode(RequestId(1), Opcode::Get.as_u8(), &mut Vec::new()),
-        Err(Error::InvalidArgument(
-            "response variant does not match the opcode"
-        ))
-    );
+    assert_answers_only_its_opcode(&page, Opcode::Get);
     assert_eq!(SCROLL_LIMIT_MAX, 4096);
 }
 
