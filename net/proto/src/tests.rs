@@ -1280,6 +1280,15 @@ fn set_payload<'a>(ids: &'a [u64], payloads: &'a [&'a [u8]]) -> Request<'a> {
     })
 }
 
+/// Every prefix of the `op` request `body` from `from` bytes on (the whole body excluded) is
+/// refused as malformed, never a panic.
+fn assert_request_prefixes_malformed(op: Opcode, body: &[u8], from: usize) {
+    for cut in from..body.len() {
+        let e = Request::decode(op, &body[..cut]).expect_err("truncated");
+        assert!(matches!(e, Error::Malformed(_)), "cut {cut}: {e:?}");
+    }
+}
+
 /// `op`'s byte, name, place in `Opcode::ALL`, decoding from its byte and retry class.
 fn assert_opcode(op: Opcode, byte: u8, name: &str, idempotent_read: bool) {
     assert_eq!(op.as_u8(), byte);
@@ -1501,10 +1510,7 @@ fn set_payload_decode_errors() {
         Err(Error::Malformed("payload lengths"))
     );
     // Every strict prefix is refused, never a panic.
-    for cut in 0..body.len() {
-        let e = Request::decode(op, &body[..cut]).expect_err("truncated");
-        assert!(matches!(e, Error::Malformed(_)), "cut {cut}: {e:?}");
-    }
+    assert_request_prefixes_malformed(op, &body, 0);
     // An oversized payload length: InvalidArgument naming the point index.
     let mut big = body.clone();
     big[ids_end + 4..ids_end + 8].copy_from_slice(&(PAYLOAD_BYTES_MAX + 1).to_le_bytes());
@@ -2109,10 +2115,7 @@ fn search_filter_errors() {
     assert_eq!(body.len(), 96);
     assert!(Request::decode(op, &body).is_ok());
     // Every strict prefix is refused (the flag promises a filter).
-    for cut in 44..body.len() {
-        let e = Request::decode(op, &body[..cut]).expect_err("truncated");
-        assert!(matches!(e, Error::Malformed(_)), "cut {cut}: {e:?}");
-    }
+    assert_request_prefixes_malformed(op, &body, 44);
     // Trailing bytes.
     let mut long = body.clone();
     long.extend_from_slice(&[0; 8]);
@@ -2335,10 +2338,7 @@ fn set_labels_decode_errors() {
         Err(Error::Malformed("label counts"))
     );
     // Every strict prefix is refused, never a panic.
-    for cut in 0..body.len() {
-        let e = Request::decode(op, &body[..cut]).expect_err("truncated");
-        assert!(matches!(e, Error::Malformed(_)), "cut {cut}: {e:?}");
-    }
+    assert_request_prefixes_malformed(op, &body, 0);
     // A count over the limit: InvalidArgument naming the point index.
     let mut big = body.clone();
     big[ids_end + 4..ids_end + 8].copy_from_slice(&(LABELS_PER_POINT_MAX + 1).to_le_bytes());
@@ -2605,10 +2605,7 @@ fn scroll_request_decode_errors() {
     assert_eq!(body.len(), 56);
     assert!(Request::decode(op, &body).is_ok());
     // Every strict prefix is refused: the fixed fields, the NAME, the filter the flag promises.
-    for cut in 0..body.len() {
-        let e = Request::decode(op, &body[..cut]).expect_err("truncated");
-        assert!(matches!(e, Error::Malformed(_)), "cut {cut}: {e:?}");
-    }
+    assert_request_prefixes_malformed(op, &body, 0);
     // The fixed fields come first: a body of 15 bytes is malformed whatever they hold.
     let mut short = body[..15].to_vec();
     short[4] = 0xFF;
