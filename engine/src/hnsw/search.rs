@@ -173,6 +173,7 @@ impl Hnsw {
         entry_distance: f32,
         level: usize,
         ef: usize,
+        cap: f32,
         scratch: &mut VisitedSet,
         is_deleted: &D,
     ) {
@@ -238,7 +239,10 @@ impl Hnsw {
                             *worst = key(d, next);
                         }
                         if results.len() >= ef {
-                            bound = results.peek().map_or(f32::INFINITY, |&k| key_distance(k));
+                            bound = results
+                                .peek()
+                                .map_or(f32::INFINITY, |&k| key_distance(k))
+                                .min(cap);
                         }
                     }
                 }
