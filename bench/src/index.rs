@@ -51,22 +51,22 @@ pub struct IndexArgs {
     limit: Option<usize>,
     /// Connectivity (`M`).
     #[arg(long, default_value_t = 16)]
-    pub(crate) m: usize,
+    m: usize,
     /// Beam width while building (`ef_construction`).
     #[arg(long, default_value_t = 200)]
-    pub(crate) ef_construction: usize,
+    ef_construction: usize,
     /// Beam widths to search with.
     #[arg(long, value_delimiter = ',', default_value = "16,32,64,128,256")]
-    pub(crate) ef: Vec<usize>,
+    ef: Vec<usize>,
     /// Results per query.
     #[arg(long, default_value_t = 10)]
-    pub(crate) k: usize,
+    k: usize,
     /// Shard counts (1 = library level, one thread; more = the multi-core engine).
     #[arg(long, value_delimiter = ',', default_value = "1")]
     shards: Vec<u32>,
     /// Metric: l2, cosine or dot.
     #[arg(long, default_value = "dot")]
-    pub(crate) metric: Metric,
+    metric: Metric,
     /// Fractions of the base to tombstone for extra recall lines (library level).
     #[arg(long, value_delimiter = ',')]
     delete_fraction: Vec<f64>,
@@ -76,10 +76,10 @@ pub struct IndexArgs {
     compact: bool,
     /// Timed passes over the queries per ef; the median pass is reported.
     #[arg(long, default_value_t = 3)]
-    pub(crate) reps: usize,
+    reps: usize,
     /// Seed of the level generator and of the deletion sample.
     #[arg(long, default_value_t = 42)]
-    pub(crate) seed: u64,
+    seed: u64,
     /// Queries per engine request (engine mode).
     #[arg(long, default_value_t = 1)]
     engine_batch: usize,
@@ -97,24 +97,21 @@ pub struct IndexArgs {
     /// JSON lines on stdout (the only output format; accepted for symmetry with the peers).
     #[arg(long)]
     json: bool,
-    /// EXPERIMENT
-    #[arg(long)]
-    pub(crate) cap_experiment: bool,
 }
 
-pub(crate) struct Data {
+struct Data {
     name: String,
-    pub(crate) base: Matrix<f32>,
-    pub(crate) queries: Matrix<f32>,
+    base: Matrix<f32>,
+    queries: Matrix<f32>,
     /// Best-first base rows per query (at least k of them).
-    pub(crate) truth: Vec<Vec<u32>>,
+    truth: Vec<Vec<u32>>,
 }
 
 fn threads() -> usize {
     std::thread::available_parallelism().map_or(1, |n| n.get())
 }
 
-pub(crate) fn load(args: &IndexArgs) -> Result<Data, Box<dyn std::error::Error>> {
+fn load(args: &IndexArgs) -> Result<Data, Box<dyn std::error::Error>> {
     let (name, mut base, queries, file_truth) = if let Some(dir) = &args.data {
         let texmex = load_texmex(dir)?;
         let name = dir.file_name().map_or_else(
@@ -229,9 +226,6 @@ pub fn run(args: &IndexArgs) -> Result<(), Box<dyn std::error::Error>> {
         return Err("--k, --ef and --shards must be non-empty and positive".into());
     }
     let data = load(args)?;
-    if args.cap_experiment {
-        return crate::capexp::run(args, &data);
-    }
     if let Some(dir) = &args.save_data {
         std::fs::create_dir_all(dir)?;
         write_fvecs(&dir.join("base.fvecs"), &data.base)?;
@@ -396,7 +390,7 @@ fn run_library(args: &IndexArgs, data: &Data) -> Result<(), Box<dyn std::error::
 
 /// An arena holding `rows` (`n` of them, in order) and a graph over all of them, built on
 /// one thread; with the visited set sized for searching it.
-pub(crate) fn build_graph<'a>(
+fn build_graph<'a>(
     dim: usize,
     n: usize,
     rows: impl Iterator<Item = &'a [f32]>,

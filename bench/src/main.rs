@@ -3,7 +3,6 @@
 //! Each subcommand lives in its own module; results and the commands that produced them are
 //! recorded in `bench/RESULTS.md`.
 
-mod capexp;
 mod compact;
 mod exact;
 mod filter;

@@ -294,7 +294,6 @@ impl Hnsw {
                 entry_distance,
                 layer,
                 self.config.expansion_add,
-                f32::INFINITY,
                 scratch,
                 &not_deleted,
             );
@@ -474,31 +473,6 @@ impl Hnsw {
         is_deleted: impl Fn(u32) -> bool,
         out: &mut Vec<(f32, u32)>,
     ) {
-        self.search_capped(
-            vectors,
-            query,
-            k,
-            ef,
-            f32::INFINITY,
-            visited,
-            is_deleted,
-            out,
-        );
-    }
-
-    /// EXPERIMENT: `search` that stops expanding beyond distance `cap`.
-    #[allow(clippy::too_many_arguments)]
-    pub fn search_capped(
-        &self,
-        vectors: &Vectors,
-        query: &[f32],
-        k: usize,
-        ef: usize,
-        cap: f32,
-        visited: &mut VisitedSet,
-        is_deleted: impl Fn(u32) -> bool,
-        out: &mut Vec<(f32, u32)>,
-    ) {
         out.clear();
         if k == 0 || self.is_empty() {
             return;
@@ -506,7 +480,7 @@ impl Hnsw {
         assert!(vectors.len() >= self.len(), "the arena is behind the index");
         assert_eq!(query.len(), vectors.dim(), "query dimension");
         with_space!(self.metric, S => {
-            self.search_impl::<S, _>(vectors, query, k, ef.max(k), cap, visited, &is_deleted, out);
+            self.search_impl::<S, _>(vectors, query, k, ef.max(k), visited, &is_deleted, out);
         });
     }
 
@@ -517,7 +491,6 @@ impl Hnsw {
         query: &[f32],
         k: usize,
         ef: usize,
-        cap: f32,
         scratch: &mut VisitedSet,
         is_deleted: &D,
         out: &mut Vec<(f32, u32)>,
@@ -528,9 +501,6 @@ impl Hnsw {
             (entry, entry_distance) =
                 self.greedy::<S>(vectors, query, entry, entry_distance, level);
         }
-        if cap.is_finite() && std::env::var_os("CAP_GREEDY0").is_some() {
-            (entry, entry_distance) = self.greedy::<S>(vectors, query, entry, entry_distance, 0);
-        }
         scratch.begin(self.len());
         self.search_layer::<S, D>(
             vectors,
@@ -539,7 +509,6 @@ impl Hnsw {
             entry_distance,
             0,
             ef,
-            cap,
             scratch,
             is_deleted,
         );

@@ -173,7 +173,6 @@ impl Hnsw {
         entry_distance: f32,
         level: usize,
         ef: usize,
-        cap: f32,
         scratch: &mut VisitedSet,
         is_deleted: &D,
     ) {
@@ -239,10 +238,7 @@ impl Hnsw {
                             *worst = key(d, next);
                         }
                         if results.len() >= ef {
-                            bound = results
-                                .peek()
-                                .map_or(f32::INFINITY, |&k| key_distance(k))
-                                .min(cap);
+                            bound = results.peek().map_or(f32::INFINITY, |&k| key_distance(k));
                         }
                     }
                 }
