@@ -9,7 +9,11 @@
 //!   same order, same distances; SCROLL pages too); killing a node makes searches and scrolls
 //!   fail with UNAVAILABLE naming it, or searches answer with `partial` set when the client
 //!   allowed it; never silently short.
+//! * `corevec repair`: a node that missed W = quorum writes (upserts, replacements, deletes,
+//!   in-place labels and payloads) while down, and then one that lost its data directory, is
+//!   made equal to its replicas; its dry runs exit 5 while it differs and 0 after.
 
+use std::collections::BTreeMap;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Stdio};
@@ -112,7 +116,10 @@ impl Drop for Proc {
 struct Cluster {
     nodes: Vec<Proc>,
     router: Proc,
-    _work: tempfile::TempDir,
+    /// The router's configuration file (`corevec repair` reads it too).
+    config: PathBuf,
+    /// Node `i`'s data directory is `work/<name>` (`a`, `b`, `c`).
+    work: tempfile::TempDir,
 }
 
 fn node_args(ip: [u8; 4], port: u16, data_dir: &Path) -> Vec<String> {
@@ -167,7 +174,8 @@ fn cluster(router_toml: &str) -> Cluster {
     Cluster {
         nodes,
         router,
-        _work: work,
+        config,
+        work,
     }
 }
 
@@ -708,4 +716,199 @@ fn router_hedges_reads_around_a_stalled_replica() {
     );
     let hedges = corevec_tests::stat(&router.stats().unwrap(), "hedges").unwrap();
     assert!(hedges >= 1, "hedges = {hedges}");
+}
+
+/// A point as the repair test models it: vector, payload, labels.
+type ModelPoint = (Vec<f32>, Vec<u8>, Vec<u64>);
+
+/// Runs `corevec repair` with `args` after the config and collection; returns (exit code,
+/// stdout + stderr).
+fn repair(config: &Path, collection: &str, args: &[&str]) -> (Option<i32>, String) {
+    let config = config.display().to_string();
+    let mut argv = vec!["repair", "--config", config.as_str(), collection];
+    argv.extend_from_slice(args);
+    let output = node!().command(&argv).output().expect("run corevec repair");
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    (output.status.code(), text)
+}
+
+/// Node `node`'s points of `collection` in the partition groups it holds (3 nodes, R = 2:
+/// group `p % 3` on nodes `g` and `g + 1`), each with vector, payload and labels.
+fn node_points(addr: SocketAddr, collection: &str) -> BTreeMap<u64, ModelPoint> {
+    let options = ScrollOptions {
+        with_vectors: true,
+        with_payloads: true,
+        with_labels: true,
+        filter: None,
+    };
+    scroll_everything(&client(addr), collection, 512, options)
+        .unwrap_or_else(|e| panic!("scroll {addr}: {e}"))
+        .into_iter()
+        .map(|(id, p)| (id, (p.vector, p.payload, p.labels)))
+        .collect()
+}
+
+/// Every node holds exactly the model's points of its partition groups.
+fn assert_nodes_hold(cluster: &Cluster, model: &BTreeMap<u64, ModelPoint>, context: &str) {
+    for (n, node) in cluster.nodes.iter().enumerate() {
+        let holds = |id: u64| {
+            let group = partition_of(id, PARTITIONS) as usize % 3;
+            group == n || (group + 1) % 3 == n
+        };
+        let want: BTreeMap<u64, ModelPoint> = model
+            .iter()
+            .filter(|(id, _)| holds(**id))
+            .map(|(id, p)| (*id, p.clone()))
+            .collect();
+        let have = node_points(node.addr, "docs");
+        assert_eq!(have.len(), want.len(), "{context}: node {n}'s point count");
+        assert!(have == want, "{context}: node {n}'s points differ");
+    }
+}
+
+#[test]
+fn repair_makes_a_node_that_missed_writes_equal_to_its_replicas() {
+    let mut cluster = cluster(&format!(
+        "cores = 1\npartitions = {PARTITIONS}\nreplication = 2\nwrite_quorum = \"quorum\"\n\
+         ping_interval_ms = 100\nping_timeout_ms = 500\nconnect_timeout_ms = 500\n\
+         request_timeout_ms = 3000\n\n[collections.single]\nreplication = 1\n"
+    ));
+    let router = client(cluster.router.addr);
+    create(&router, "docs");
+    let mut model: BTreeMap<u64, ModelPoint> = BTreeMap::new();
+    let write = |ids: &[u64], seed: u64, model: &mut BTreeMap<u64, ModelPoint>| {
+        let vectors = random_vectors(seed, ids.len());
+        let payloads: Vec<Vec<u8>> = ids
+            .iter()
+            .map(|id| format!("p{id}.{seed}").into_bytes())
+            .collect();
+        let labels: Vec<Vec<u64>> = ids.iter().map(|id| vec![id % 7, 100 + seed]).collect();
+        let payload_refs: Vec<&[u8]> = payloads.iter().map(Vec::as_slice).collect();
+        let label_refs: Vec<&[u64]> = labels.iter().map(Vec::as_slice).collect();
+        router
+            .upsert_points(
+                "docs",
+                ids,
+                &vectors,
+                Some(&payload_refs),
+                Some(&label_refs),
+            )
+            .unwrap_or_else(|e| panic!("upsert: {e}"));
+        for (i, &id) in ids.iter().enumerate() {
+            model.insert(
+                id,
+                (
+                    vectors[i * DIM..(i + 1) * DIM].to_vec(),
+                    payloads[i].clone(),
+                    labels[i].clone(),
+                ),
+            );
+        }
+    };
+    let all: Vec<u64> = (0..1500).collect();
+    write(&all, 1, &mut model);
+    assert_nodes_hold(&cluster, &model, "before the kill");
+    let (code, text) = repair(&cluster.config, "docs", &["--node", "b"]);
+    assert_eq!(code, Some(0), "{text}");
+    assert!(text.contains("agrees"), "{text}");
+
+    // b is down while W = quorum writes of every kind are acknowledged by a and c.
+    cluster.nodes[1].kill9();
+    std::thread::sleep(Duration::from_millis(300));
+    write(&(10_000..10_300).collect::<Vec<_>>(), 2, &mut model); // new points
+    write(&(0..200).collect::<Vec<_>>(), 3, &mut model); // replaced points
+    let deleted: Vec<u64> = (200..400).collect();
+    router.delete("docs", &deleted).expect("delete with b down");
+    for id in &deleted {
+        model.remove(id);
+    }
+    let relabelled: Vec<u64> = (400..500).collect();
+    let new_labels: Vec<Vec<u64>> = relabelled.iter().map(|id| vec![9_000 + id]).collect();
+    let label_refs: Vec<&[u64]> = new_labels.iter().map(Vec::as_slice).collect();
+    router
+        .set_labels("docs", &relabelled, &label_refs)
+        .expect("set_labels with b down");
+    for (id, labels) in relabelled.iter().zip(&new_labels) {
+        model.get_mut(id).expect("live").2 = labels.clone();
+    }
+    let repaid: Vec<u64> = (500..600).collect();
+    let payload_refs: Vec<&[u8]> = repaid.iter().map(|_| b"new payload".as_slice()).collect();
+    router
+        .set_payloads("docs", &repaid, &payload_refs)
+        .expect("set_payloads with b down");
+    for id in &repaid {
+        model.get_mut(id).expect("live").1 = b"new payload".to_vec();
+    }
+    cluster.nodes[1].restart();
+
+    // The dry run finds every kind of difference and changes nothing.
+    let (code, text) = repair(&cluster.config, "docs", &["--node", "b"]);
+    assert_eq!(code, Some(5), "{text}");
+    assert!(text.contains("differs from its replicas"), "{text}");
+    for kind in ["missing", "different", "extra"] {
+        let count: u64 = text
+            .lines()
+            .filter(|line| line.contains("differs"))
+            .filter_map(|line| {
+                let at = line.find(&format!(" {kind}"))?;
+                line[..at].rsplit(' ').next()?.parse().ok()
+            })
+            .next()
+            .unwrap_or(0);
+        assert!(count > 0, "no {kind} points reported:\n{text}");
+    }
+    let b_before = node_points(cluster.nodes[1].addr, "docs");
+    let (code, _) = repair(&cluster.config, "docs", &["--node", "b"]);
+    assert_eq!(code, Some(5));
+    assert!(
+        node_points(cluster.nodes[1].addr, "docs") == b_before,
+        "a dry run wrote"
+    );
+
+    let (code, text) = repair(&cluster.config, "docs", &["--node", "b", "--yes"]);
+    assert_eq!(code, Some(0), "{text}");
+    assert!(text.contains("repaired docs on b"), "{text}");
+    assert_nodes_hold(&cluster, &model, "after the repair");
+    let (code, text) = repair(&cluster.config, "docs", &["--node", "b"]);
+    assert_eq!(code, Some(0), "{text}");
+
+    // b loses its data directory: the collection is recreated and refilled from a and c.
+    cluster.nodes[1].kill9();
+    std::fs::remove_dir_all(cluster.work.path().join("b")).expect("wipe b");
+    cluster.nodes[1].restart();
+    let (code, text) = repair(&cluster.config, "docs", &["--node", "b"]);
+    assert_eq!(code, Some(5), "{text}");
+    assert!(text.contains("does not exist on b"), "{text}");
+    let (code, text) = repair(
+        &cluster.config,
+        "docs",
+        &["--node", "b", "--from", "a", "--yes"],
+    );
+    assert_eq!(code, Some(0), "{text}");
+    assert!(text.contains("created docs on b"), "{text}");
+    // --from a covers only the group b shares with a; the default covers the other from c.
+    let (code, text) = repair(&cluster.config, "docs", &["--node", "b", "--yes"]);
+    assert_eq!(code, Some(0), "{text}");
+    assert_nodes_hold(&cluster, &model, "after refilling a wiped node");
+    let hits = router
+        .search("docs", &model[&7].0, K, exact())
+        .expect("search after the repair");
+    assert_eq!(hits.hits.first().map(|h| h.id), Some(7));
+
+    // Refusals: an unknown node, a node as its own source, a collection with one replica.
+    let (code, text) = repair(&cluster.config, "docs", &["--node", "zz"]);
+    assert_eq!(code, Some(2), "{text}");
+    assert!(
+        text.contains("no such node") && text.contains("a, b, c"),
+        "{text}"
+    );
+    let (code, text) = repair(&cluster.config, "docs", &["--node", "a", "--from", "a"]);
+    assert_eq!(code, Some(2), "{text}");
+    let (code, text) = repair(&cluster.config, "single", &["--node", "a"]);
+    assert_eq!(code, Some(2), "{text}");
+    assert!(text.contains("only copy"), "{text}");
 }

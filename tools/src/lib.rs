@@ -43,7 +43,8 @@ Exit codes:
   2  usage or configuration error (unknown flag or config key, invalid value)
   3  data directory locked by another `corevec serve`
   4  cannot listen on the configured address (or the metrics address)
-  5  `corevec check` found damage; 6: only torn WAL tails (see `corevec check --help`)";
+  5  `corevec check` found damage; 6: only torn WAL tails (see `corevec check --help`);
+     5 also: a `corevec repair` dry run found replicas that differ";
 
 /// A failed command: what to print and how to exit.
 #[derive(Debug)]
@@ -141,6 +142,18 @@ pub enum Command {
     Route(Box<cmd::route::RouteArgs>),
     /// Verify a stopped node's data directory offline (checksums, WAL continuity, snapshots).
     Check(cmd::check::CheckArgs),
+    /// Make one node's replicas of a collection equal to another replica's (after the node
+    /// missed writes while down, or lost its disk).
+    ///
+    /// Reads the router's configuration file for the node list and the map, lists both nodes'
+    /// points of every partition group the node holds (SCROLL, in id order), and shows what
+    /// differs: points the node lacks, holds differently (vector, payload or labels) or holds
+    /// but the source does not. With --yes it writes the source's points to the node and
+    /// deletes its extra ones (creating the collection if the node has none). Without --yes it
+    /// only counts, and exits 5 when something differs. Stop writes to the collection while
+    /// repairing: a write that lands during a repair may be set back on the node. See
+    /// docs/ROUTER.md, "Repairing a replica".
+    Repair(cmd::repair::RepairArgs),
 }
 
 /// Writes a line to stderr, ignoring failure (`eprintln!` panics when stderr is closed).
@@ -188,6 +201,7 @@ pub fn main() -> ExitCode {
         Command::List(args) => cmd::export::list(&args),
         Command::Route(args) => cmd::route::run(&args),
         Command::Check(args) => cmd::check::run(&args),
+        Command::Repair(args) => cmd::repair::run(&args),
     };
     match outcome {
         Ok(()) => ExitCode::SUCCESS,

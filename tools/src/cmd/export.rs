@@ -49,7 +49,7 @@ const EXPORT_FILES: [&str; 5] = [
 const PROGRESS_EVERY: Duration = Duration::from_millis(250);
 
 /// Points per SCROLL request: 1..=`SCROLL_LIMIT_MAX`.
-fn parse_page(text: &str) -> Result<u32, String> {
+pub(crate) fn parse_page(text: &str) -> Result<u32, String> {
     let page: u32 = text
         .parse()
         .map_err(|_| format!("{text:?} is not a number"))?;

@@ -59,6 +59,23 @@ pub struct RouteArgs {
     pub print_config: bool,
 }
 
+impl RouteArgs {
+    /// Only a configuration file, no flags (for commands that read a router's map).
+    #[must_use]
+    pub fn with_config(config: PathBuf) -> RouteArgs {
+        RouteArgs {
+            config,
+            listen: None,
+            cores: None,
+            write_quorum: None,
+            auth_token_file: None,
+            log_level: None,
+            print_map: false,
+            print_config: false,
+        }
+    }
+}
+
 /// `cores` in the file: `"all"`, `4`, `"0,2"` or `[0, 2]`.
 #[derive(Clone, Debug, Deserialize)]
 #[serde(untagged)]
@@ -476,16 +493,7 @@ mod tests {
     fn args(text: &str) -> (tempfile::NamedTempFile, RouteArgs) {
         let mut f = tempfile::NamedTempFile::new().unwrap();
         f.write_all(text.as_bytes()).unwrap();
-        let args = RouteArgs {
-            config: f.path().to_owned(),
-            listen: None,
-            cores: None,
-            write_quorum: None,
-            auth_token_file: None,
-            log_level: None,
-            print_map: false,
-            print_config: false,
-        };
+        let args = RouteArgs::with_config(f.path().to_owned());
         (f, args)
     }
 
