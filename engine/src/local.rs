@@ -985,7 +985,7 @@ impl LocalEngine {
     /// last id + 1. A point that exists for a whole scroll and keeps its id is listed exactly
     /// once; one written or deleted meanwhile may or may not be.
     ///
-    /// Each shard makes one pass over its id map per page (see [`Shard::scroll`]).
+    /// Each shard walks its ids in order from `start_id` (see [`Shard::scroll`]).
     ///
     /// # Errors
     /// `CollectionNotFound`, `InvalidArgument` (limit out of range, a bad filter), `Busy`, or

@@ -1,7 +1,8 @@
 //! SCROLL through the real `corevec serve`: every live point listed once in id order whatever
 //! the page size and start, with the parts asked for; filters; ids at the top of the u64
 //! range; pages too large for one frame cut short and continued; bad requests refused with
-//! the right codes; the same listing after a `kill -9` and restart.
+//! the right codes; the same listing after a `kill -9` and restart; a shard large enough to
+//! keep its ids in order listing exactly across writes made after the order was built.
 
 use std::collections::BTreeMap;
 
@@ -292,4 +293,85 @@ fn pages_larger_than_a_frame_are_cut_short_and_continue() {
         seen += 1;
     }
     assert_eq!(seen, count);
+}
+
+/// One shard above `SCROLL_ORDER_MIN`: the first listing builds its id order; listings after
+/// deletions, replacements and new ids (first a few, then more than a quarter of the order,
+/// which drops and rebuilds it) hold exactly the live points, filtered or not.
+#[test]
+fn a_large_shard_lists_exactly_through_its_id_order_across_writes() {
+    const N: u64 = 40_000;
+    assert!(N as usize >= 2 * corevec_engine::shard::SCROLL_ORDER_MIN);
+    let node = node!().start();
+    let client = node.client();
+    create_l2(&client, "big", 2, 1);
+    let mut model: BTreeMap<u64, u64> = BTreeMap::new(); // id -> label
+    let write = |model: &mut BTreeMap<u64, u64>, ids: &[u64]| {
+        for chunk in ids.chunks(4096) {
+            let vectors: Vec<f32> = chunk.iter().flat_map(|&id| [id as f32, 1.0]).collect();
+            let labels: Vec<Vec<u64>> = chunk.iter().map(|id| vec![id % 2]).collect();
+            let label_refs: Vec<&[u64]> = labels.iter().map(Vec::as_slice).collect();
+            client
+                .upsert_points("big", chunk, &vectors, None, Some(&label_refs))
+                .unwrap();
+            model.extend(chunk.iter().map(|&id| (id, id % 2)));
+        }
+    };
+    let check = |model: &BTreeMap<u64, u64>, context: &str| {
+        let ids_only = ScrollOptions::default();
+        let got: Vec<u64> = scroll_from(&client, "big", 0, SCROLL_LIMIT_MAX, ids_only)
+            .iter()
+            .map(|(id, _)| *id)
+            .collect();
+        assert!(
+            got.iter().copied().eq(model.keys().copied()),
+            "{context}: listed {} of {} ids, or others",
+            got.len(),
+            model.len()
+        );
+        let odd = Filter {
+            all_of: vec![1],
+            ..Filter::default()
+        };
+        let options = ScrollOptions {
+            filter: Some(&odd),
+            ..ScrollOptions::default()
+        };
+        let got: Vec<u64> = scroll_from(&client, "big", N, 1000, options)
+            .iter()
+            .map(|(id, _)| *id)
+            .collect();
+        let want: Vec<u64> = model
+            .range(N..)
+            .filter(|(_, label)| **label == 1)
+            .map(|(id, _)| *id)
+            .collect();
+        assert_eq!(got, want, "{context}: filtered from {N}");
+    };
+    write(&mut model, &(0..N).map(|i| i * 3).collect::<Vec<_>>());
+    check(&model, "first listing");
+    // Deletions, replacements (same ids) and a few new ids after the order was built.
+    let deleted: Vec<u64> = model.keys().copied().filter(|id| id % 5 == 0).collect();
+    client.delete("big", &deleted).unwrap();
+    for id in &deleted {
+        model.remove(id);
+    }
+    write(
+        &mut model,
+        &(0..2_000).map(|i| i * 3 + 1).collect::<Vec<_>>(),
+    );
+    write(
+        &mut model,
+        &(0..2_000).map(|i| i * 6 + 3).collect::<Vec<_>>(),
+    );
+    check(&model, "after writes");
+    // More new ids than a quarter of the order: it is dropped and sorted again.
+    write(
+        &mut model,
+        &(0..15_000).map(|i| i * 3 + 2).collect::<Vec<_>>(),
+    );
+    check(&model, "after many new ids");
+    // Deleted ids written again.
+    write(&mut model, &deleted[..100]);
+    check(&model, "after re-inserting deleted ids");
 }

@@ -79,9 +79,8 @@ pub struct ExportArgs {
     /// Do not export labels (no labels.txt).
     #[arg(long)]
     pub no_labels: bool,
-    /// Points per SCROLL request (1..=4096). A page costs each shard one pass over its points
-    /// whatever its size, so large pages list a collection fastest; the server cuts a page
-    /// short when it would not fit one frame.
+    /// Points per SCROLL request (1..=4096). Larger pages mean fewer round trips; the server
+    /// cuts a page short when it would not fit one frame.
     #[arg(long, default_value = "4096", value_parser = parse_page, value_name = "N")]
     pub page: u32,
     /// Overwrite the files of an earlier export in DIR (and remove its payloads.txt or
@@ -503,9 +502,8 @@ pub struct ListPointsArgs {
     /// Label filter: list only the matching points.
     #[command(flatten)]
     pub filter: FilterArgs,
-    /// Points per SCROLL request (1..=4096). A page costs each shard one pass over its points
-    /// whatever its size, so large pages list a collection fastest; the server cuts a page
-    /// short when it would not fit one frame.
+    /// Points per SCROLL request (1..=4096). Larger pages mean fewer round trips; the server
+    /// cuts a page short when it would not fit one frame.
     #[arg(long, default_value = "4096", value_parser = parse_page, value_name = "N")]
     pub page: u32,
 }
