@@ -1472,6 +1472,26 @@ mod tests {
             prop_oneof![8 => 0u64..80, 1 => Just(u64::MAX), 1 => Just(u64::MAX - 1)]
         }
 
+        /// Every id of `s` from 0, `limit` per page, calling `between` after each page that
+        /// says more follow.
+        fn page_through(
+            s: &mut Shard,
+            limit: usize,
+            mut between: impl FnMut(&mut Shard),
+        ) -> Vec<u64> {
+            let mut all = Vec::new();
+            let mut from = 0;
+            loop {
+                let (ids, more) = s.scroll(from, limit, None);
+                all.extend_from_slice(&ids);
+                match ids.last() {
+                    Some(&last) if more => from = last + 1,
+                    _ => return all,
+                }
+                between(s);
+            }
+        }
+
         proptest! {
             #![proptest_config(ProptestConfig { cases: 300, ..ProptestConfig::default() })]
 
@@ -1542,15 +1562,7 @@ mod tests {
                 let mut ever_live = live.clone();
                 let mut stable = live.clone();
                 let mut writes = writes.into_iter();
-                let mut got: Vec<u64> = Vec::new();
-                let mut from = 0;
-                loop {
-                    let (ids, more) = s.scroll(from, limit, None);
-                    got.extend_from_slice(&ids);
-                    if !more {
-                        break;
-                    }
-                    from = ids.last().unwrap() + 1;
+                let got = page_through(&mut s, limit, |s| {
                     for (upsert, id) in writes.by_ref().take(2) {
                         if upsert {
                             s.upsert_point(id, &[0.5, 0.5], b"", &[]).unwrap();
@@ -1562,7 +1574,7 @@ mod tests {
                             stable.remove(&id);
                         }
                     }
-                }
+                });
                 prop_assert!(got.windows(2).all(|pair| pair[0] < pair[1]), "not ascending");
                 let listed: std::collections::BTreeSet<u64> = got.iter().copied().collect();
                 prop_assert!(stable.is_subset(&listed), "a point live throughout was missed");
@@ -1576,16 +1588,7 @@ mod tests {
                         live.remove(&id);
                     }
                 }
-                let mut again = Vec::new();
-                let mut from = 0;
-                loop {
-                    let (ids, more) = s.scroll(from, limit, None);
-                    again.extend_from_slice(&ids);
-                    if !more {
-                        break;
-                    }
-                    from = ids.last().unwrap() + 1;
-                }
+                let again = page_through(&mut s, limit, |_| {});
                 prop_assert_eq!(again, live.into_iter().collect::<Vec<_>>());
             }
         }
