@@ -144,6 +144,47 @@ impl Filter {
         self.as_ref().matches(labels)
     }
 
+    /// This filter, restricted to points whose key in range-label field `field` lies in
+    /// `lo..=hi`: the range's cover ([`corevec_proto::range::cover`]) becomes `any_of`. The
+    /// points must carry [`corevec_proto::range::point_labels`] of their key among their
+    /// labels; [`corevec_proto::range::key_i32`] and [`corevec_proto::range::key_f32`] turn
+    /// signed integers and floats into keys in the same order.
+    ///
+    /// ```
+    /// use corevec_client::Filter;
+    /// use corevec_client::proto::range::{key_f32, point_labels};
+    ///
+    /// const PRICE: u8 = 0;
+    /// let (lo, hi) = (key_f32(10.0).unwrap(), key_f32(99.5).unwrap());
+    /// let filter = Filter { all_of: vec![7], ..Filter::default() }.with_range(PRICE, lo, hi)?;
+    /// let mut labels = point_labels(PRICE, key_f32(42.0).unwrap()).to_vec();
+    /// labels.push(7);
+    /// assert!(filter.matches(&labels));
+    /// assert!(!filter.matches(&point_labels(PRICE, key_f32(100.0).unwrap())));
+    /// # Ok::<(), corevec_client::ClientError>(())
+    /// ```
+    ///
+    /// # Errors
+    /// [`ClientError::InvalidRequest`] when `any_of` is already in use (a filter holds one
+    /// range), `lo > hi` (an empty range), or the labels would exceed `FILTER_LABELS_MAX`.
+    pub fn with_range(mut self, field: u8, lo: u32, hi: u32) -> Result<Filter, ClientError> {
+        if !self.any_of.is_empty() {
+            return Err(invalid(
+                "a range filter uses any_of, which this filter already uses",
+            ));
+        }
+        if lo > hi {
+            return Err(invalid("an empty range (lo > hi) matches no point"));
+        }
+        self.any_of = corevec_proto::range::cover(field, lo, hi);
+        if self.label_count() > corevec_proto::FILTER_LABELS_MAX as usize {
+            return Err(invalid(
+                "a range's labels and the filter's other labels exceed FILTER_LABELS_MAX",
+            ));
+        }
+        Ok(self)
+    }
+
     /// Borrow as the wire form, for a hand-built [`Search`] request.
     #[must_use]
     pub fn as_ref(&self) -> FilterRef<'_> {

@@ -50,6 +50,7 @@
 mod error;
 mod frame;
 pub mod limits;
+pub mod range;
 mod request;
 mod response;
 mod vectors;
