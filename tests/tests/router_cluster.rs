@@ -890,6 +890,7 @@ fn repair_makes_a_node_that_missed_writes_equal_to_its_replicas() {
     );
     assert_eq!(code, Some(0), "{text}");
     assert!(text.contains("created docs on b"), "{text}");
+    assert!(text.contains("not held by --from a"), "{text}");
     // --from a covers only the group b shares with a; the default covers the other from c.
     let (code, text) = repair(&cluster.config, "docs", &["--node", "b", "--yes"]);
     assert_eq!(code, Some(0), "{text}");

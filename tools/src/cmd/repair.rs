@@ -392,17 +392,18 @@ pub fn run(args: &RepairArgs) -> Result<(), Failure> {
     }
     // Source node → the target's groups it repairs.
     let mut plan: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
+    let mut skipped = Vec::new();
     for &group in &placement.node_groups[target] {
         let replicas = &placement.groups[group];
         let source = match from {
-            Some(from) if replicas.contains(&from) => from,
-            Some(_) => continue,
-            None => match replicas.iter().copied().find(|&n| n != target) {
-                Some(source) => source,
-                None => continue,
-            },
+            Some(from) if replicas.contains(&from) => Some(from),
+            Some(_) => None,
+            None => replicas.iter().copied().find(|&n| n != target),
         };
-        plan.entry(source).or_default().push(group);
+        match source {
+            Some(source) => plan.entry(source).or_default().push(group),
+            None => skipped.push(group),
+        }
     }
     if plan.is_empty() {
         return Err(Failure::usage(format!(
@@ -413,6 +414,14 @@ pub fn run(args: &RepairArgs) -> Result<(), Failure> {
         )));
     }
 
+    if !skipped.is_empty() {
+        println!(
+            "{} groups {skipped:?} are not held by --from {}: not compared (run again with \
+             another --from, or without it)",
+            args.node,
+            args.from.as_deref().unwrap_or_default()
+        );
+    }
     let client_config = ClientConfig {
         auth_token: config.node_auth_token.clone(),
         connect_timeout: config.connect_timeout,
