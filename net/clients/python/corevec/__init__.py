@@ -28,10 +28,13 @@ from .errors import (
     error_class,
 )
 from .errors import *  # noqa: F401,F403  (one exception class per error code)
-from .client import Client
+from .client import Client, with_range
+from . import range_labels
 
 __all__ = [
     "Client",
+    "with_range",
+    "range_labels",
     "ErrorCode",
     "Opcode",
     "Metric",

@@ -22,6 +22,11 @@ and come back with ``get(..., with_labels=True)``; searches take ``filter={"all_
 :class:`ProtocolError` before sending anything. Malformed labels or filters raise
 ``ValueError``.
 
+Numeric range filters are a label convention (PROTOCOL.md section 11, :mod:`corevec.range_labels`):
+a point carries ``point_labels(field, key)`` among its labels, and :func:`with_range` puts the
+range's cover in a filter's ``any_of``, so ``filter=with_range({"all_of": [7]}, field, lo, hi)``
+matches exactly the points with label 7 whose key lies in ``lo..=hi``.
+
 Every point of a collection, in ascending id order, comes back page by page with
 ``scroll(collection, start_id, limit, ...)`` (a :class:`ScrollPage` ``(points, next)``) or
 through the generator ``scroll_all(collection, limit, ...)``; both take ``with_vectors``,
@@ -36,6 +41,34 @@ import time
 from . import protocol as p
 from .errors import CorevecConnectionError, CorevecTimeout, ProtocolError, server_error
 from .protocol import CodecError, Opcode
+from .range_labels import cover
+
+
+def with_range(filter, field, lo, hi):
+    """A filter that matches what ``filter`` matches and, of that, only the points whose key in
+    range-label ``field`` (0..=255) lies in ``lo..=hi`` (keys are ints in 0..=2**32-1, e.g. from
+    ``key_i32`` or ``key_f32``; points carry ``point_labels(field, key)``). ``filter`` is
+    ``None`` (match everything) or a dict as :meth:`Client.search` takes; it is not modified.
+    Returns a new dict ``{"all_of": [...], "any_of": cover(field, lo, hi), "none_of": [...]}``.
+
+    Raises ``ValueError`` when ``filter`` is malformed or already has a non-empty ``any_of`` (a
+    filter holds one range), when ``lo > hi`` (an empty range matches no point; an empty
+    ``any_of`` would match every point), when the range's labels and the filter's others exceed
+    ``FILTER_LABELS_MAX``, or when ``field``, ``lo`` or ``hi`` is out of range (``TypeError``
+    when not an int). The same as the Rust client's ``Filter::with_range``."""
+    all_of, any_of, none_of = p.normalize_filter({} if filter is None else filter)
+    if any_of:
+        raise ValueError("a range filter uses any_of, which this filter already uses")
+    labels = cover(field, lo, hi)  # checks field, lo and hi
+    if not labels:
+        raise ValueError("an empty range (lo %d > hi %d) matches no point" % (lo, hi))
+    total = len(all_of) + len(labels) + len(none_of)
+    if total > p.FILTER_LABELS_MAX:
+        raise ValueError(
+            "a range's %d labels and the filter's %d others exceed FILTER_LABELS_MAX (%d)"
+            % (len(labels), total - len(labels), p.FILTER_LABELS_MAX)
+        )
+    return {"all_of": all_of, "any_of": labels, "none_of": none_of}
 
 
 class _Slot:

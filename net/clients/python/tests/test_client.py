@@ -2,6 +2,7 @@
 Rust reference server: `cargo run -p corevec-client --example mock_server -- 127.0.0.1:7700`.
 Skipped when the variable is unset."""
 
+import importlib
 import os
 import sys
 import threading
@@ -303,6 +304,47 @@ class ClientTest(unittest.TestCase):
         with self.assertRaises(corevec.CollectionNotFound):
             next(points)
 
+    def test_range_filter(self):
+        c, name = self.client, self.name
+        from corevec.range_labels import KEY_MAX, key_f32, key_i32, point_labels
+
+        price, year = 0, 200
+        # Point i at [i, 0, 0]: price i / 2 - 5 (f32 keys), year 1990 + i (i32 keys), label 7 if even.
+        ids = list(range(30))
+        prices = [i / 2 - 5 for i in ids]
+        years = [1990 + i for i in ids]
+        labels = [
+            point_labels(price, key_f32(prices[i]))
+            + point_labels(year, key_i32(years[i]))
+            + ([7] if i % 2 == 0 else [])
+            for i in ids
+        ]
+        c.upsert(name, ids, [[float(i), 0, 0] for i in ids], labels=labels)
+        self.assertEqual(c.get(name, [3], with_labels=True)[0].labels, sorted(labels[3]))
+        with_range = corevec.with_range
+        cases = [
+            (with_range(None, price, key_f32(-1.0), key_f32(2.25)), lambda i: -1.0 <= prices[i] <= 2.25),
+            (with_range({"all_of": [7]}, price, key_f32(-1.0), key_f32(2.25)),
+             lambda i: -1.0 <= prices[i] <= 2.25 and i % 2 == 0),
+            (with_range(None, price, key_f32(-0.0), key_f32(0.0)), lambda i: prices[i] == 0.0),
+            (with_range({"none_of": [7]}, year, key_i32(1995), key_i32(2010)),
+             lambda i: 1995 <= years[i] <= 2010 and i % 2 == 1),
+            (with_range(None, year, key_i32(2100), key_i32(2200)), lambda i: False),
+            (with_range(None, price, 0, KEY_MAX), lambda i: True),
+        ]
+        query = [0.0, 0.0, 0.0]
+        for n, (filter, inside) in enumerate(cases):
+            want = [i for i in ids if inside(i)]  # ascending distance from the query
+            for exact in (False, True):
+                with self.subTest(case=n, exact=exact):
+                    hits, _ = c.search(name, query, k=len(ids), exact=exact, filter=filter)
+                    self.assertEqual([h[0] for h in hits], want)
+            with self.subTest(case=n, scroll=True):
+                self.assertEqual([vid for vid, _ in c.scroll_all(name, limit=7, filter=filter)], want)
+        # An empty range is refused locally (an empty any_of would match every point).
+        with self.assertRaises(ValueError):
+            with_range(None, price, key_f32(2.0), key_f32(1.0))
+
     def test_pipelining(self):
         c, name = self.client, self.name
         c.upsert(name, list(range(10)), [[float(i), 0, 0] for i in range(10)])
@@ -433,6 +475,17 @@ class WithoutLabelsTest(unittest.TestCase):
                     client.scroll("docs", **bad)
         with self.assertRaises(ValueError):
             client.scroll_all("docs", limit=0)
+
+
+def load_tests(loader, tests, pattern):
+    """Loaded by name (``python3 -m unittest tests.test_client``, the command `cargo test` runs;
+    ``pattern`` is None): add the server-free range-label tests of test_range_labels.py.
+    Discovery (``pattern`` set) finds that module itself."""
+    if pattern is None:
+        package = __name__.rpartition(".")[0]
+        module = importlib.import_module(package + ".test_range_labels" if package else "test_range_labels")
+        tests.addTests(loader.loadTestsFromModule(module))
+    return tests
 
 
 if __name__ == "__main__":
