@@ -231,7 +231,7 @@ fn python_client_end_to_end_against_the_real_server() {
     assert!(version.status.success());
     let node = node!().start();
     let output = Command::new("python3")
-        .args(["-m", "unittest", "-v", "tests.test_client"])
+        .args(["-m", "unittest", "discover", "-v", "-s", "tests"])
         .current_dir(&python_dir)
         .env("COREVEC_TEST_ADDR", node.addr.to_string())
         .output()

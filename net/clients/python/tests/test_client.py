@@ -2,7 +2,6 @@
 Rust reference server: `cargo run -p corevec-client --example mock_server -- 127.0.0.1:7700`.
 Skipped when the variable is unset."""
 
-import importlib
 import os
 import sys
 import threading
@@ -475,17 +474,6 @@ class WithoutLabelsTest(unittest.TestCase):
                     client.scroll("docs", **bad)
         with self.assertRaises(ValueError):
             client.scroll_all("docs", limit=0)
-
-
-def load_tests(loader, tests, pattern):
-    """Loaded by name (``python3 -m unittest tests.test_client``, the command `cargo test` runs;
-    ``pattern`` is None): add the server-free range-label tests of test_range_labels.py.
-    Discovery (``pattern`` set) finds that module itself."""
-    if pattern is None:
-        package = __name__.rpartition(".")[0]
-        module = importlib.import_module(package + ".test_range_labels" if package else "test_range_labels")
-        tests.addTests(loader.loadTestsFromModule(module))
-    return tests
 
 
 if __name__ == "__main__":
