@@ -7,6 +7,7 @@ use std::time::Duration;
 
 use clap::{Args, Subcommand};
 use corevec_client::{Client, ClientConfig, Filter, SearchOptions};
+use corevec_proto::range::{key_f32, key_i32};
 use corevec_proto::{CreateCollection, Metric, LABELS_PER_POINT_MAX, PAYLOAD_BYTES_MAX};
 
 use crate::{Context, Failure};
@@ -227,32 +228,296 @@ pub struct SearchArgs {
     pub filter: FilterArgs,
 }
 
-/// `--all-of/--any-of/--none-of`: a label filter (`search`, `export`, `list`).
+/// `--all-of/--any-of/--none-of` and at most one `--range-u32/--range-i32/--range-f32`: a label
+/// filter (`search`, `list`, `export`, `delete`).
 #[derive(Clone, Debug, Default, Args)]
 pub struct FilterArgs {
     /// Only points that have all of these labels (comma-separated).
     #[arg(long, value_delimiter = ',', value_name = "LABELS")]
     pub all_of: Vec<u64>,
-    /// Only points that have at least one of these labels (comma-separated).
+    /// Only points that have at least one of these labels (comma-separated). Not with a
+    /// --range-* flag, which uses the filter's any_of.
     #[arg(long, value_delimiter = ',', value_name = "LABELS")]
     pub any_of: Vec<u64>,
     /// Only points that have none of these labels (comma-separated).
     #[arg(long, value_delimiter = ',', value_name = "LABELS")]
     pub none_of: Vec<u64>,
+    /// Only points whose u32 value in range field FIELD lies in LO..=HI.
+    ///
+    /// A range field (0..=255) is a number a point carries as labels (written by `corevec
+    /// import --range-u32 FIELD:FILE`, or by a client with `point_labels`; see
+    /// net/proto/PROTOCOL.md, section 11). Both bounds are inclusive; leave one out for no
+    /// bound on that side: `3:10..=20`, `3:10..` (10 or more), `3:..=20` (at most 20), `3:..`
+    /// (any value). Points without a value in the field never match. At most one range flag
+    /// per command, and not with --any-of: the range is the filter's any_of.
+    #[arg(
+        long,
+        value_name = "FIELD:LO..=HI",
+        value_parser = parse_range_u32,
+        allow_hyphen_values = true
+    )]
+    pub range_u32: Option<RangeArg>,
+    /// Only points whose i32 value in range field FIELD lies in LO..=HI.
+    ///
+    /// As --range-u32, for signed 32-bit values (written by `corevec import --range-i32`):
+    /// `0:-10..=10`, `0:..=-1` (negative values).
+    #[arg(
+        long,
+        value_name = "FIELD:LO..=HI",
+        value_parser = parse_range_i32,
+        allow_hyphen_values = true
+    )]
+    pub range_i32: Option<RangeArg>,
+    /// Only points whose f32 value in range field FIELD lies in LO..=HI.
+    ///
+    /// As --range-u32, for 32-bit floats (written by `corevec import --range-f32`):
+    /// `1:-2.5..=1e3`, `1:0..` (zero or more; -0 and 0 are the same value). NaN cannot be a
+    /// bound; `inf` and `-inf` can.
+    #[arg(
+        long,
+        value_name = "FIELD:LO..=HI",
+        value_parser = parse_range_f32,
+        allow_hyphen_values = true
+    )]
+    pub range_f32: Option<RangeArg>,
 }
 
 impl FilterArgs {
-    /// The filter, or `None` when no label was given (every point matches, and a server
-    /// without labels can still answer).
+    /// The range flag given, if any.
     #[must_use]
-    pub fn filter(&self) -> Option<Filter> {
+    pub fn range(&self) -> Option<&RangeArg> {
+        self.range_u32
+            .as_ref()
+            .or(self.range_i32.as_ref())
+            .or(self.range_f32.as_ref())
+    }
+
+    /// The filter, or `None` when no label or range was given (every point matches, and a
+    /// server without labels can still answer). A range becomes the filter's `any_of`
+    /// ([`Filter::with_range`]).
+    ///
+    /// # Errors
+    /// A range together with `--any-of` or another range, or a range whose labels and the
+    /// other labels together exceed `FILTER_LABELS_MAX` (exit 2).
+    pub fn filter(&self) -> Result<Option<Filter>, Failure> {
         let filter = Filter {
             all_of: self.all_of.clone(),
             any_of: self.any_of.clone(),
             none_of: self.none_of.clone(),
         };
-        (filter != Filter::default()).then_some(filter)
+        let ranges = [&self.range_u32, &self.range_i32, &self.range_f32]
+            .iter()
+            .filter(|r| r.is_some())
+            .count();
+        if ranges > 1 {
+            return Err(Failure::usage(
+                "give at most one of --range-u32/--range-i32/--range-f32: a filter holds one \
+                 range (its any_of; net/proto/PROTOCOL.md, section 11)",
+            ));
+        }
+        let filter = match self.range() {
+            Some(range) if !self.any_of.is_empty() => {
+                return Err(Failure::usage(format!(
+                    "{} cannot be combined with --any-of: a range filter uses the filter's any_of \
+                     (net/proto/PROTOCOL.md, section 11)",
+                    range.kind.flag()
+                )))
+            }
+            Some(range) => {
+                let others = filter.label_count();
+                filter
+                    .with_range(range.field, range.lo, range.hi)
+                    .map_err(|e| {
+                        let labels = corevec_proto::range::cover(range.field, range.lo, range.hi);
+                        Failure::usage(format!(
+                            "{}: its {} labels and the {others} of --all-of/--none-of exceed \
+                             the {} a filter holds ({e})",
+                            range.describe(),
+                            labels.len(),
+                            corevec_proto::FILTER_LABELS_MAX
+                        ))
+                    })?
+            }
+            None => filter,
+        };
+        Ok((filter != Filter::default()).then_some(filter))
     }
+}
+
+/// The value type of a range field: how its values map to the field's 32-bit keys
+/// (`corevec_proto::range`, PROTOCOL.md section 11).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RangeType {
+    /// Unsigned 32-bit integers: the key is the value.
+    U32,
+    /// Signed 32-bit integers (`key_i32`).
+    I32,
+    /// 32-bit floats (`key_f32`; NaN has no key).
+    F32,
+}
+
+impl RangeType {
+    /// `u32`, `i32` or `f32`.
+    #[must_use]
+    pub fn name(self) -> &'static str {
+        match self {
+            RangeType::U32 => "u32",
+            RangeType::I32 => "i32",
+            RangeType::F32 => "f32",
+        }
+    }
+
+    /// The command-line flag of this type (the same name in `search`/`list`/... and `import`).
+    #[must_use]
+    pub fn flag(self) -> &'static str {
+        match self {
+            RangeType::U32 => "--range-u32",
+            RangeType::I32 => "--range-i32",
+            RangeType::F32 => "--range-f32",
+        }
+    }
+
+    /// The key of one decimal value (surrounding whitespace ignored).
+    ///
+    /// # Errors
+    /// Not a number of this type, out of its range, or NaN.
+    pub fn key(self, text: &str) -> Result<u32, String> {
+        use std::num::IntErrorKind;
+        let text = text.trim();
+        let int_error = |kind: &IntErrorKind, range: &str| match kind {
+            IntErrorKind::PosOverflow | IntErrorKind::NegOverflow => {
+                format!("{text:?} is out of the {} range {range}", self.name())
+            }
+            _ if self == RangeType::U32
+                && text.starts_with('-')
+                && text[1..].bytes().all(|b| b.is_ascii_digit())
+                && text.len() > 1 =>
+            {
+                format!("{text:?} is out of the u32 range {range}")
+            }
+            _ => format!(
+                "{text:?} is not {} {} (a decimal integer in {range})",
+                if self == RangeType::U32 { "a" } else { "an" },
+                self.name()
+            ),
+        };
+        match self {
+            RangeType::U32 => text
+                .parse::<u32>()
+                .map_err(|e| int_error(e.kind(), "0..=4294967295")),
+            RangeType::I32 => text
+                .parse::<i32>()
+                .map(key_i32)
+                .map_err(|e| int_error(e.kind(), "-2147483648..=2147483647")),
+            RangeType::F32 => {
+                let value = text
+                    .parse::<f32>()
+                    .map_err(|_| format!("{text:?} is not an f32 (a decimal number)"))?;
+                if value.is_infinite() && !text.to_ascii_lowercase().contains("inf") {
+                    return Err(format!(
+                        "{text:?} is out of the f32 range (write inf or -inf for infinity)"
+                    ));
+                }
+                key_f32(value).ok_or_else(|| {
+                    format!("{text:?}: NaN is not a value a range can hold (it has no order)")
+                })
+            }
+        }
+    }
+}
+
+/// A parsed `--range-u32/--range-i32/--range-f32 FIELD:LO..=HI`: the field and the inclusive
+/// range of keys.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RangeArg {
+    /// The value type (which flag).
+    pub kind: RangeType,
+    /// The range field, 0..=255.
+    pub field: u8,
+    /// The smallest key that matches (0 for an open lower bound).
+    pub lo: u32,
+    /// The largest key that matches (`u32::MAX` for an open upper bound).
+    pub hi: u32,
+    /// `FIELD:LO..=HI` as given.
+    text: String,
+}
+
+impl RangeArg {
+    /// Parses `FIELD:LO..=HI`, `FIELD:LO..`, `FIELD:..=HI` or `FIELD:..`.
+    ///
+    /// # Errors
+    /// Bad syntax, a field outside 0..=255, a bad value, NaN, or `LO > HI`.
+    pub fn parse(kind: RangeType, text: &str) -> Result<RangeArg, String> {
+        const FORM: &str =
+            "expected FIELD:LO..=HI (e.g. 3:10..=20; 3:10.. or 3:..=20 for one bound)";
+        let (field, range) = text.split_once(':').ok_or_else(|| FORM.to_owned())?;
+        let field = parse_field(field)?;
+        // The last `..`, so that a lower bound such as `1.` keeps its dot.
+        let (lo, hi) = range.rsplit_once("..").ok_or_else(|| FORM.to_owned())?;
+        let hi = if hi.trim().is_empty() {
+            None
+        } else if let Some(hi) = hi.strip_prefix('=') {
+            if hi.trim().is_empty() {
+                return Err(format!(
+                    "{range:?}: no upper bound after ..=; write LO.. for none"
+                ));
+            }
+            Some(hi)
+        } else {
+            return Err(format!(
+                "{range:?}: bounds are inclusive; write LO..=HI (or LO.. for no upper bound)"
+            ));
+        };
+        let lo = match lo.trim() {
+            "" => 0,
+            lo => kind.key(lo)?,
+        };
+        let hi = match hi {
+            None => u32::MAX,
+            Some(hi) => kind.key(hi)?,
+        };
+        if lo > hi {
+            return Err(format!(
+                "{range:?} is empty (the lower bound is above the upper one)"
+            ));
+        }
+        Ok(RangeArg {
+            kind,
+            field,
+            lo,
+            hi,
+            text: text.trim().to_owned(),
+        })
+    }
+
+    /// The flag and its value, e.g. `--range-f32 1:-2.5..=10`.
+    #[must_use]
+    pub fn describe(&self) -> String {
+        format!("{} {}", self.kind.flag(), self.text)
+    }
+}
+
+/// A range field: a decimal 0..=255.
+///
+/// # Errors
+/// Anything else.
+pub(crate) fn parse_field(text: &str) -> Result<u8, String> {
+    let text = text.trim();
+    text.parse::<u8>().map_err(|_| {
+        format!("range field {text:?} is not a field number (a decimal integer in 0..=255)")
+    })
+}
+
+fn parse_range_u32(text: &str) -> Result<RangeArg, String> {
+    RangeArg::parse(RangeType::U32, text)
+}
+
+fn parse_range_i32(text: &str) -> Result<RangeArg, String> {
+    RangeArg::parse(RangeType::I32, text)
+}
+
+fn parse_range_f32(text: &str) -> Result<RangeArg, String> {
+    RangeArg::parse(RangeType::F32, text)
 }
 
 /// A payload for a one-line, tab-separated listing: printable UTF-8 as is, anything else
@@ -289,8 +554,9 @@ pub fn parse_vector(text: &str) -> Result<Vec<f32>, String> {
 /// Runs `corevec search`.
 ///
 /// # Errors
-/// Unreadable or unparsable query (exit 2), connection or server errors (exit 1).
+/// Unreadable or unparsable query, a bad filter (exit 2), connection or server errors (exit 1).
 pub fn search(args: &SearchArgs) -> Result<(), Failure> {
+    let filter = args.filter.filter()?;
     let text = match args.query.as_deref() {
         Some(path) if path != Path::new("-") => std::fs::read_to_string(path)
             .map_err(|e| Failure::usage(format!("cannot read {}: {e}", path.display())))?,
@@ -304,7 +570,6 @@ pub fn search(args: &SearchArgs) -> Result<(), Failure> {
     };
     let query = parse_vector(&text).map_err(|e| Failure::usage(format!("query: {e}")))?;
     let client = args.client.connect()?;
-    let filter = args.filter.filter();
     let options = SearchOptions {
         expansion_search: args.ef,
         exact: args.exact,
@@ -517,17 +782,17 @@ const DELETE_PAGE: u32 = corevec_proto::SCROLL_LIMIT_MAX;
 /// Ids together with a filter, neither of them (exit 2); connection or server errors (exit 1;
 /// the pages deleted before stay deleted, and the message says how many points that was).
 pub fn delete(args: &DeleteArgs) -> Result<(), Failure> {
-    let filter = args.filter.filter();
+    let filter = args.filter.filter()?;
     match (&filter, args.ids.is_empty()) {
         (Some(_), false) => {
             return Err(Failure::usage(
-                "give ids or a label filter (--all-of/--any-of/--none-of), not both",
+                "give ids or a label filter (--all-of/--any-of/--none-of/--range-*), not both",
             ))
         }
         (None, true) => {
             return Err(Failure::usage(
-                "give the ids to delete, or a label filter (--all-of/--any-of/--none-of); to \
-                 delete every point, drop the collection",
+                "give the ids to delete, or a label filter (--all-of/--any-of/--none-of/\
+                 --range-*); to delete every point, drop the collection",
             ))
         }
         _ => {}
@@ -640,6 +905,193 @@ pub fn snapshot(args: &SnapshotArgs) -> Result<(), Failure> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use clap::Parser;
+    use corevec_proto::range::point_labels;
+
+    /// The filter flags of `corevec list c ARGS`.
+    fn filter_args(args: &[&str]) -> Result<FilterArgs, clap::Error> {
+        let cli = crate::Cli::try_parse_from(["corevec", "list", "c"].iter().chain(args))?;
+        match cli.command {
+            crate::Command::List(list) => Ok(list.filter),
+            other => panic!("parsed as {other:?}"),
+        }
+    }
+
+    fn range(kind: RangeType, text: &str) -> (u8, u32, u32) {
+        let r = RangeArg::parse(kind, text).unwrap_or_else(|e| panic!("{text}: {e}"));
+        (r.field, r.lo, r.hi)
+    }
+
+    #[test]
+    fn ranges_parse_with_inclusive_and_open_bounds() {
+        use RangeType::{F32, I32, U32};
+        assert_eq!(range(U32, "3:10..=20"), (3, 10, 20));
+        assert_eq!(range(U32, " 3 : 10 ..= 20 "), (3, 10, 20));
+        assert_eq!(range(U32, "0:7..=7"), (0, 7, 7));
+        assert_eq!(range(U32, "255:10.."), (255, 10, u32::MAX));
+        assert_eq!(range(U32, "1:..=20"), (1, 0, 20));
+        assert_eq!(range(U32, "1:.."), (1, 0, u32::MAX));
+        assert_eq!(range(U32, "1:0..=4294967295"), (1, 0, u32::MAX));
+        assert_eq!(range(I32, "2:-5..=-1"), (2, key_i32(-5), key_i32(-1)));
+        assert_eq!(range(I32, "2:-2147483648..=2147483647"), (2, 0, u32::MAX));
+        assert_eq!(range(I32, "2:..=-1"), (2, 0, key_i32(-1)));
+        let key = |v: f32| key_f32(v).unwrap();
+        assert_eq!(range(F32, "4:-2.5..=1e3"), (4, key(-2.5), key(1000.0)));
+        assert_eq!(range(F32, "4:1...=2"), (4, key(1.0), key(2.0)));
+        assert_eq!(range(F32, "4:.5..=.75"), (4, key(0.5), key(0.75)));
+        assert_eq!(range(F32, "4:-0..=0"), (4, key(0.0), key(0.0)));
+        assert_eq!(
+            range(F32, "4:-inf..=inf"),
+            (4, key(f32::NEG_INFINITY), key(f32::INFINITY))
+        );
+        assert_eq!(range(F32, "4:0.."), (4, key(0.0), u32::MAX));
+        assert_eq!(
+            RangeArg::parse(F32, " 4:-2.5..=1e3 ").unwrap().describe(),
+            "--range-f32 4:-2.5..=1e3"
+        );
+    }
+
+    #[test]
+    fn bad_ranges_are_refused_saying_why() {
+        use RangeType::{F32, I32, U32};
+        let error = |kind, text: &str| RangeArg::parse(kind, text).unwrap_err();
+        for text in ["3", "10..=20", "3:10", "3:10-20"] {
+            assert!(
+                error(U32, text).contains("expected FIELD:LO..=HI"),
+                "{text}"
+            );
+        }
+        assert!(error(U32, "3:10..20").contains("bounds are inclusive"));
+        assert!(error(U32, "3:..20").contains("bounds are inclusive"));
+        assert!(error(U32, "3:1..=").contains("no upper bound"));
+        assert!(error(U32, "256:1..=2").contains("\"256\" is not a field number"));
+        assert!(error(U32, "x:1..=2").contains("not a field number"));
+        assert!(error(U32, "3:x..=2").contains("\"x\" is not a u32"));
+        assert!(error(U32, "3:-1..=2").contains("\"-1\" is out of the u32 range"));
+        assert!(error(U32, "3:..=4294967296").contains("out of the u32 range"));
+        assert!(error(U32, "3:1.5..=2").contains("not a u32"));
+        assert!(error(I32, "3:-2147483649..").contains("out of the i32 range"));
+        assert!(error(I32, "3:..=2147483648").contains("out of the i32 range"));
+        assert!(error(F32, "3:NaN..=1").contains("NaN"));
+        assert!(error(F32, "3:0..=nan").contains("NaN"));
+        assert!(error(F32, "3:1e39..").contains("out of the f32 range"));
+        assert!(error(F32, "3:abc..").contains("not an f32"));
+        assert!(error(U32, "3:5..=4").contains("is empty"));
+        assert!(error(I32, "3:-1..=-2").contains("is empty"));
+        assert!(error(F32, "3:0.5..=-0.5").contains("is empty"));
+    }
+
+    /// `LO..=HI` matches both bounds and nothing outside, for every type.
+    #[test]
+    fn a_range_flag_becomes_an_inclusive_range_filter() {
+        let filter = filter_args(&["--range-u32", "3:10..=20", "--all-of", "7"])
+            .unwrap()
+            .filter()
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            filter,
+            Filter {
+                all_of: vec![7],
+                ..Filter::default()
+            }
+            .with_range(3, 10, 20)
+            .unwrap()
+        );
+        let with = |key: u32| {
+            let mut labels = point_labels(3, key).to_vec();
+            labels.push(7);
+            labels
+        };
+        for (key, inside) in [(9, false), (10, true), (15, true), (20, true), (21, false)] {
+            assert_eq!(filter.matches(&with(key)), inside, "key {key}");
+        }
+        assert!(
+            !filter.matches(&point_labels(3, 15)),
+            "all_of still applies"
+        );
+        assert!(!filter.matches(&point_labels(4, 15)), "another field");
+
+        let filter = filter_args(&["--range-i32", "0:-3..=-1"])
+            .unwrap()
+            .filter()
+            .unwrap()
+            .unwrap();
+        for (value, inside) in [
+            (-4, false),
+            (-3, true),
+            (-1, true),
+            (0, false),
+            (i32::MIN, false),
+        ] {
+            assert_eq!(
+                filter.matches(&point_labels(0, key_i32(value))),
+                inside,
+                "{value}"
+            );
+        }
+        let filter = filter_args(&["--range-f32", "1:-1.5..=2.5"])
+            .unwrap()
+            .filter()
+            .unwrap()
+            .unwrap();
+        for (value, inside) in [
+            (-1.6f32, false),
+            (-1.5, true),
+            (-0.0, true),
+            (2.5, true),
+            (2.5001, false),
+            (f32::INFINITY, false),
+        ] {
+            let key = key_f32(value).unwrap();
+            assert_eq!(filter.matches(&point_labels(1, key)), inside, "{value}");
+        }
+        // Open bounds reach the type's extremes.
+        let filter = filter_args(&["--range-u32", "2:.."])
+            .unwrap()
+            .filter()
+            .unwrap()
+            .unwrap();
+        for key in [0, 1, u32::MAX] {
+            assert!(filter.matches(&point_labels(2, key)));
+        }
+        assert!(!filter.matches(&[]));
+        // No flag at all: no filter.
+        assert_eq!(filter_args(&[]).unwrap().filter().unwrap(), None);
+    }
+
+    #[test]
+    fn range_flags_are_usage_errors_with_any_of_or_each_other() {
+        let usage = |args: &[&str]| {
+            let failure = filter_args(args).unwrap().filter().unwrap_err();
+            assert_eq!(failure.exit_code, crate::exit::USAGE);
+            failure.message
+        };
+        let message = usage(&["--range-u32", "1:1..=2", "--any-of", "5"]);
+        assert!(
+            message.contains("--range-u32 cannot be combined with --any-of"),
+            "{message}"
+        );
+        let message = usage(&["--range-u32", "1:1..=2", "--range-f32", "2:1..=2"]);
+        assert!(message.contains("at most one of --range-u32"), "{message}");
+        // 40 all_of labels and a 224-label cover exceed FILTER_LABELS_MAX.
+        let all_of: Vec<String> = (0..40).map(|l| l.to_string()).collect();
+        let all_of = all_of.join(",");
+        let message = usage(&["--range-u32", "0:1..=4294967294", "--all-of", &all_of]);
+        assert!(
+            message.contains("--range-u32 0:1..=4294967294"),
+            "{message}"
+        );
+        // Parse errors are clap's (exit 2), naming the flag and the value.
+        let error = filter_args(&["--range-f32", "1:nan..=2"]).unwrap_err();
+        assert!(error.use_stderr());
+        let text = error.to_string();
+        assert!(
+            text.contains("--range-f32") && text.contains("1:nan..=2"),
+            "{text}"
+        );
+        assert!(filter_args(&["--range-u32", "1:1..=2", "--range-u32", "2:1..=2"]).is_err());
+    }
 
     #[test]
     fn vectors_parse_from_text_and_json() {

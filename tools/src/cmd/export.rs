@@ -22,7 +22,7 @@ use clap::Args;
 use corevec_client::{Client, Filter, Point, ScrollOptions};
 use corevec_proto::{CollectionInfo, SCROLL_LIMIT_MAX};
 
-use crate::cmd::client::{metric_name, payload_text, ClientArgs, FilterArgs};
+use crate::cmd::client::{metric_name, payload_text, ClientArgs, FilterArgs, RangeArg};
 use crate::{Context, Failure};
 
 /// The vectors, TEXMEX `.fvecs`, in ascending id order.
@@ -307,12 +307,14 @@ fn shell_word(text: &str) -> String {
     }
 }
 
-/// The content of `collection.txt`.
+/// The content of `collection.txt`. With a range flag, the filter's `any_of` (the range's
+/// labels) is shown as that flag instead of a list of labels.
 fn describe_export(
     info: &CollectionInfo,
     dir: &Path,
     count: u64,
     filter: Option<&Filter>,
+    range: Option<&RangeArg>,
     payloads: bool,
     labels: bool,
 ) -> String {
@@ -366,10 +368,13 @@ fn describe_export(
                 join_labels(labels)
             }
         };
+        let any_of = match range {
+            Some(range) => format!("range {}", range.describe()),
+            None => format!("any_of {}", list(&filter.any_of)),
+        };
         text.push_str(&format!(
-            "filter:           all_of {} any_of {} none_of {}\n",
+            "filter:           all_of {} {any_of} none_of {}\n",
             list(&filter.all_of),
-            list(&filter.any_of),
             list(&filter.none_of)
         ));
     }
@@ -417,7 +422,7 @@ pub fn export(args: &ExportArgs) -> Result<(), Failure> {
             )));
         }
     }
-    let filter = args.filter.filter();
+    let filter = args.filter.filter()?;
     let client = args.client.connect()?;
     let info = client
         .describe_collection(&args.collection)
@@ -461,6 +466,7 @@ pub fn export(args: &ExportArgs) -> Result<(), Failure> {
         &shown_dir,
         count,
         filter.as_ref(),
+        args.filter.range(),
         with_payloads,
         with_labels,
     );
@@ -530,8 +536,8 @@ fn list_line(id: u64, point: &Point, with_labels: bool, with_payloads: bool) -> 
 /// Connection or server errors, or asking for payloads or labels (or filtering) on a server
 /// without them (exit 1).
 pub fn list(args: &ListPointsArgs) -> Result<(), Failure> {
+    let filter = args.filter.filter()?;
     let client = args.client.connect()?;
-    let filter = args.filter.filter();
     let options = ScrollOptions {
         with_vectors: false,
         with_payloads: args.with_payloads,
@@ -593,6 +599,7 @@ fn list_points(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::cmd::client::RangeType;
     use corevec_proto::Metric;
 
     #[test]
@@ -656,7 +663,7 @@ mod tests {
             bytes: 0,
             shard_infos: Vec::new(),
         };
-        let text = describe_export(&info, Path::new("/x/exp"), 10, None, true, false);
+        let text = describe_export(&info, Path::new("/x/exp"), 10, None, None, true, false);
         assert!(text.contains("points exported:  10\n"), "{text}");
         assert!(text.contains(
             "\ncorevec collection create docs --dim 4 --metric cosine --shards 3 --m 16 \
@@ -671,10 +678,31 @@ mod tests {
             all_of: vec![1, 2],
             ..Filter::default()
         };
-        let text = describe_export(&info, Path::new("/x"), 0, Some(&filter), false, false);
+        let text = describe_export(&info, Path::new("/x"), 0, Some(&filter), None, false, false);
         assert!(text.contains("filter:           all_of 1,2 any_of - none_of -\n"));
         assert!(text.contains("nothing to import"));
         assert!(!text.contains("corevec import"));
+        // A range is shown as its flag, not as the labels of its cover.
+        let range = RangeArg::parse(RangeType::F32, "4:-2.5..=1e3").unwrap();
+        let filter = Filter {
+            none_of: vec![9],
+            ..Filter::default()
+        }
+        .with_range(range.field, range.lo, range.hi)
+        .unwrap();
+        let text = describe_export(
+            &info,
+            Path::new("/x"),
+            3,
+            Some(&filter),
+            Some(&range),
+            false,
+            true,
+        );
+        assert!(
+            text.contains("filter:           all_of - range --range-f32 4:-2.5..=1e3 none_of 9\n"),
+            "{text}"
+        );
     }
 
     #[test]

@@ -1,6 +1,8 @@
 //! `corevec import`: stream vectors from an `.fvecs` or `.npy` file into a collection, with
 //! payloads from a text file when given (`--payloads`: line `i` is row `i`'s payload), and
-//! labels likewise (`--labels`: line `i` holds row `i`'s labels).
+//! labels likewise (`--labels`: line `i` holds row `i`'s labels). Range fields
+//! (`--range-u32/--range-i32/--range-f32 FIELD:FILE`: line `i` is row `i`'s number) add the
+//! range labels of each value (PROTOCOL.md section 11) to the row's labels.
 //!
 //! Batches are pipelined (a few UPSERTs in flight on one connection); ids are consecutive from
 //! `--start-id`, row `i` of the file getting id `start_id + i`, unless `--ids FILE` gives them
@@ -14,12 +16,13 @@ use std::time::{Duration, Instant};
 
 use clap::{Args, ValueEnum};
 use corevec_client::Ticket;
+use corevec_proto::range::{is_range_label, point_labels};
 use corevec_proto::{
     CreateCollection, ErrorCode, IdsRef, LabelsRef, Metric, PayloadsRef, Request, Upsert,
     VectorsRef, LABELS_PER_POINT_MAX, PAYLOAD_BYTES_MAX,
 };
 
-use crate::cmd::client::ClientArgs;
+use crate::cmd::client::{ClientArgs, RangeType};
 use crate::{Context, Failure};
 
 /// UPSERT batches in flight at once.
@@ -80,10 +83,60 @@ pub struct ImportArgs {
     /// Searches can then filter on them (`corevec search --all-of/--any-of/--none-of`).
     #[arg(long, value_name = "FILE")]
     pub labels: Option<PathBuf>,
+    /// Range field FIELD (0..=255) from a text file of u32 values, one per line: line `i` is
+    /// row `i`'s value (decimal; an empty line: no value). Repeatable, one file per field.
+    ///
+    /// A range field is a number stored as 8 labels of the point (added to those of --labels;
+    /// a point holds at most 64 labels, so at most 8 fields with a value, fewer with other
+    /// labels) that `corevec search/list/export/delete --range-u32 FIELD:LO..=HI` filter on,
+    /// bounds inclusive. A --labels line that already holds labels of the field (an export's
+    /// labels.txt does) must hold those of the same value. See net/proto/PROTOCOL.md, section 11.
+    #[arg(long, value_name = "FIELD:FILE", value_parser = parse_range_column)]
+    pub range_u32: Vec<RangeColumn>,
+    /// Range field FIELD from a text file of i32 values (decimal, may be negative), one per
+    /// line; as --range-u32, filtered with `--range-i32 FIELD:LO..=HI`.
+    #[arg(long, value_name = "FIELD:FILE", value_parser = parse_range_column)]
+    pub range_i32: Vec<RangeColumn>,
+    /// Range field FIELD from a text file of f32 values (e.g. `-2.5`, `1e3`, `inf`; not NaN),
+    /// one per line; as --range-u32, filtered with `--range-f32 FIELD:LO..=HI`.
+    #[arg(long, value_name = "FIELD:FILE", value_parser = parse_range_column)]
+    pub range_f32: Vec<RangeColumn>,
 }
 
-/// A text file with one entry per vector row (`--payloads`, `--labels`), read a batch of
-/// lines at a time; `parse` turns a line (without its line break) into the entry.
+/// `--range-u32/--range-i32/--range-f32 FIELD:FILE` of `corevec import`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RangeColumn {
+    /// The range field, 0..=255.
+    pub field: u8,
+    /// One value per line.
+    pub path: PathBuf,
+}
+
+fn parse_range_column(text: &str) -> Result<RangeColumn, String> {
+    let (field, path) = text
+        .split_once(':')
+        .ok_or("expected FIELD:FILE (e.g. 0:prices.txt)")?;
+    if path.is_empty() {
+        return Err("expected FIELD:FILE (e.g. 0:prices.txt); no file given".into());
+    }
+    Ok(RangeColumn {
+        field: super::client::parse_field(field)?,
+        path: PathBuf::from(path),
+    })
+}
+
+impl ImportArgs {
+    /// Every range column with its type, u32 first.
+    fn range_columns(&self) -> impl Iterator<Item = (RangeType, &RangeColumn)> {
+        let u32s = self.range_u32.iter().map(|c| (RangeType::U32, c));
+        let i32s = self.range_i32.iter().map(|c| (RangeType::I32, c));
+        let f32s = self.range_f32.iter().map(|c| (RangeType::F32, c));
+        u32s.chain(i32s).chain(f32s)
+    }
+}
+
+/// A text file with one entry per vector row (`--payloads`, `--labels`, `--range-*`), read a
+/// batch of lines at a time; `parse` turns a line (without its line break) into the entry.
 struct LineFile<T> {
     reader: BufReader<File>,
     path: PathBuf,
@@ -177,6 +230,174 @@ fn payload_line(line: Vec<u8>) -> Result<Vec<u8>, String> {
 fn labels_line(line: Vec<u8>) -> Result<Vec<u64>, String> {
     let text = String::from_utf8(line).map_err(|_| "not UTF-8 text".to_owned())?;
     super::client::parse_labels(&text)
+}
+
+/// A range file's line: the key of its value (surrounding whitespace ignored), or `None` for
+/// an empty line.
+fn range_line(kind: RangeType, line: Vec<u8>) -> Result<Option<u32>, String> {
+    let text = String::from_utf8(line).map_err(|_| "not UTF-8 text".to_owned())?;
+    match text.trim() {
+        "" => Ok(None),
+        value => kind.key(value).map(Some),
+    }
+}
+
+fn range_line_parser(kind: RangeType) -> fn(Vec<u8>) -> Result<Option<u32>, String> {
+    match kind {
+        RangeType::U32 => |line| range_line(RangeType::U32, line),
+        RangeType::I32 => |line| range_line(RangeType::I32, line),
+        RangeType::F32 => |line| range_line(RangeType::F32, line),
+    }
+}
+
+/// The field of a range label (PROTOCOL.md section 11: bits 36..44).
+fn range_label_field(label: u64) -> u8 {
+    ((label >> 36) & 0xFF) as u8
+}
+
+/// One range field's file.
+struct RangeLines {
+    field: u8,
+    lines: LineFile<Option<u32>>,
+    /// The keys of the current batch.
+    keys: Vec<Option<u32>>,
+}
+
+/// The labels of each row: those of `--labels` and the range labels of each `--range-*` file's
+/// value, read in step a batch at a time.
+struct LabelColumns {
+    labels: Option<LineFile<Vec<u64>>>,
+    ranges: Vec<RangeLines>,
+    /// Rows read so far.
+    row: usize,
+}
+
+impl LabelColumns {
+    /// `None` when there is neither `--labels` nor a range file.
+    ///
+    /// # Errors
+    /// A field given twice, or a file that cannot be opened (exit 2).
+    fn open(args: &ImportArgs) -> Result<Option<LabelColumns>, Failure> {
+        let mut seen: Vec<(u8, String)> = Vec::new();
+        let mut ranges = Vec::new();
+        for (kind, column) in args.range_columns() {
+            let this = format!("{} {}:{}", kind.flag(), column.field, column.path.display());
+            if let Some((_, first)) = seen.iter().find(|(field, _)| *field == column.field) {
+                return Err(Failure::usage(format!(
+                    "range field {} is given twice ({first}, {this}); one file per field",
+                    column.field
+                )));
+            }
+            seen.push((column.field, this));
+            ranges.push(RangeLines {
+                field: column.field,
+                lines: LineFile::open(&column.path, range_line_parser(kind))?,
+                keys: Vec::new(),
+            });
+        }
+        let labels = args
+            .labels
+            .as_deref()
+            .map(|path| LineFile::open(path, labels_line))
+            .transpose()?;
+        Ok(
+            (labels.is_some() || !ranges.is_empty()).then_some(LabelColumns {
+                labels,
+                ranges,
+                row: 0,
+            }),
+        )
+    }
+
+    /// Checks up front that every file has a valid entry for each of the first `rows` rows and
+    /// that no row gets too many labels, so that a bad file fails before anything is written.
+    fn check(args: &ImportArgs, rows: usize) -> Result<(), Failure> {
+        if let Some(mut columns) = LabelColumns::open(args)? {
+            let mut batch = Vec::new();
+            let mut left = rows;
+            while left > 0 {
+                let n = left.min(1024);
+                columns.read(n, &mut batch)?;
+                left -= n;
+            }
+        }
+        Ok(())
+    }
+
+    /// Replaces `out` with the labels of the next `n` rows.
+    fn read(&mut self, n: usize, out: &mut Vec<Vec<u64>>) -> Result<(), Failure> {
+        match &mut self.labels {
+            Some(lines) => lines.read(n, out)?,
+            None => {
+                out.clear();
+                out.resize_with(n, Vec::new);
+            }
+        }
+        for range in &mut self.ranges {
+            range.lines.read(n, &mut range.keys)?;
+        }
+        if self.ranges.is_empty() {
+            self.row += n;
+            return Ok(());
+        }
+        for (i, labels) in out.iter_mut().enumerate() {
+            let line = self.row + i + 1;
+            let from_file = labels.len();
+            let mut fields = 0;
+            for range in &self.ranges {
+                let Some(key) = range.keys[i] else {
+                    continue;
+                };
+                fields += 1;
+                let new = point_labels(range.field, key);
+                // A `--labels` line may hold range labels already (an export's labels.txt
+                // does): of this field, they must be this value's.
+                let clash = labels[..from_file].iter().any(|&l| {
+                    is_range_label(l) && range_label_field(l) == range.field && !new.contains(&l)
+                });
+                if clash {
+                    return Err(self.line_error(
+                        line,
+                        format!(
+                            "holds range labels of field {} for another value than the range \
+                             file's line {line}",
+                            range.field
+                        ),
+                    ));
+                }
+                labels.extend_from_slice(&new);
+            }
+            labels.sort_unstable();
+            labels.dedup();
+            if labels.len() > LABELS_PER_POINT_MAX as usize {
+                return Err(self.line_error(
+                    line,
+                    format!(
+                        "{} labels ({from_file} from --labels, 8 for each of {fields} range \
+                         fields with a value); a point holds at most {LABELS_PER_POINT_MAX}",
+                        labels.len()
+                    ),
+                ));
+            }
+        }
+        self.row += n;
+        Ok(())
+    }
+
+    /// An error about line `line` of every file (`--labels` first).
+    fn line_error(&self, line: usize, what: String) -> Failure {
+        let files: Vec<String> = self
+            .labels
+            .iter()
+            .map(|l| l.path.display().to_string())
+            .chain(
+                self.ranges
+                    .iter()
+                    .map(|r| r.lines.path.display().to_string()),
+            )
+            .collect();
+        Failure::usage(format!("{}: line {line}: {what}", files.join(", ")))
+    }
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -404,9 +625,7 @@ pub fn run(args: &ImportArgs) -> Result<(), Failure> {
     if let Some(path) = &args.payloads {
         LineFile::check(path, total, payload_line)?;
     }
-    if let Some(path) = &args.labels {
-        LineFile::check(path, total, labels_line)?;
-    }
+    LabelColumns::check(args, total)?;
     let mut id_lines = args
         .ids
         .as_deref()
@@ -417,11 +636,7 @@ pub fn run(args: &ImportArgs) -> Result<(), Failure> {
         .as_deref()
         .map(|path| LineFile::open(path, payload_line))
         .transpose()?;
-    let mut label_lines = args
-        .labels
-        .as_deref()
-        .map(|path| LineFile::open(path, labels_line))
-        .transpose()?;
+    let mut label_lines = LabelColumns::open(args)?;
     let client = args.client.connect()?;
     if payload_lines.is_some() && !client.supports_payloads().context("HELLO")? {
         return Err(Failure::runtime(format!(
@@ -431,7 +646,8 @@ pub fn run(args: &ImportArgs) -> Result<(), Failure> {
     }
     if label_lines.is_some() && !client.supports_labels().context("HELLO")? {
         return Err(Failure::runtime(format!(
-            "{} does not support labels (an older server); import without --labels",
+            "{} does not support labels (an older server); import without --labels and \
+             --range-*",
             args.client.addr
         )));
     }
@@ -602,6 +818,205 @@ mod tests {
         let bad = LineFile::check(f.path(), 4, id_line).unwrap_err();
         let expected = format!("{}: line 3: \"x3\" is not an id", f.path().display());
         assert!(bad.message.contains(&expected), "{}", bad.message);
+    }
+
+    fn import_args(args: &[&str]) -> ImportArgs {
+        use clap::Parser;
+        let all = ["corevec", "import", "c", "v.fvecs"].iter().chain(args);
+        match crate::Cli::try_parse_from(all).unwrap().command {
+            crate::Command::Import(args) => args,
+            other => panic!("parsed as {other:?}"),
+        }
+    }
+
+    fn text_file(dir: &Path, name: &str, text: &str) -> String {
+        let path = dir.join(name);
+        std::fs::write(&path, text).unwrap();
+        path.to_str().unwrap().to_owned()
+    }
+
+    #[test]
+    fn range_lines_parse_to_keys() {
+        use corevec_proto::range::{key_f32, key_i32};
+        assert_eq!(range_line(RangeType::U32, b" 42 ".to_vec()), Ok(Some(42)));
+        assert_eq!(range_line(RangeType::U32, b"".to_vec()), Ok(None));
+        assert_eq!(range_line(RangeType::U32, b" \t".to_vec()), Ok(None));
+        assert_eq!(
+            range_line(RangeType::U32, b"4294967295".to_vec()),
+            Ok(Some(u32::MAX))
+        );
+        assert!(range_line(RangeType::U32, b"4294967296".to_vec())
+            .unwrap_err()
+            .contains("out of the u32 range"));
+        assert_eq!(
+            range_line(RangeType::I32, b"-7".to_vec()),
+            Ok(Some(key_i32(-7)))
+        );
+        assert_eq!(
+            range_line(RangeType::F32, b"-2.5e-3".to_vec()),
+            key_f32(-2.5e-3).map(Some).ok_or_else(String::new)
+        );
+        assert!(range_line(RangeType::F32, b"nan".to_vec())
+            .unwrap_err()
+            .contains("NaN"));
+        assert!(range_line(RangeType::I32, b"1,2".to_vec())
+            .unwrap_err()
+            .contains("not an i32"));
+        assert!(range_line(RangeType::U32, vec![0xff])
+            .unwrap_err()
+            .contains("UTF-8"));
+    }
+
+    #[test]
+    fn range_files_add_their_labels_to_each_row() {
+        use corevec_proto::range::{key_f32, key_i32};
+        let dir = tempfile::tempdir().unwrap();
+        let labels = text_file(dir.path(), "l.txt", "1,2\n\n3\n");
+        let u = text_file(dir.path(), "u.txt", "7\n\r\n4294967295\n");
+        let i = text_file(dir.path(), "i.txt", "-1\n5\n\n");
+        let f = text_file(dir.path(), "f.txt", "\n-0.5\n1e3\n");
+        let args = import_args(&[
+            "--labels",
+            &labels,
+            "--range-u32",
+            &format!("0:{u}"),
+            "--range-i32",
+            &format!("1:{i}"),
+            "--range-f32",
+            &format!("9:{f}"),
+        ]);
+        LabelColumns::check(&args, 3).unwrap();
+        let mut columns = LabelColumns::open(&args).unwrap().unwrap();
+        let mut rows = Vec::new();
+        columns.read(2, &mut rows).unwrap();
+        let sorted = |mut labels: Vec<u64>| {
+            labels.sort_unstable();
+            labels
+        };
+        let mut want = vec![1, 2];
+        want.extend(point_labels(0, 7));
+        want.extend(point_labels(1, key_i32(-1)));
+        assert_eq!(rows[0], sorted(want));
+        let mut want = point_labels(1, key_i32(5)).to_vec();
+        want.extend(point_labels(9, key_f32(-0.5).unwrap()));
+        assert_eq!(rows[1], sorted(want));
+        columns.read(1, &mut rows).unwrap();
+        let mut want = vec![3];
+        want.extend(point_labels(0, u32::MAX));
+        want.extend(point_labels(9, key_f32(1000.0).unwrap()));
+        assert_eq!(rows, [sorted(want)]);
+
+        // A short range file, a bad value: named with the file and the line.
+        let short = LabelColumns::check(&args, 4).unwrap_err();
+        assert_eq!(short.exit_code, crate::exit::USAGE);
+        assert!(
+            short.message.contains("ends after 3 lines"),
+            "{}",
+            short.message
+        );
+        let bad = text_file(dir.path(), "bad.txt", "1\n2\n-3\n");
+        let args = import_args(&["--range-u32", &format!("0:{bad}")]);
+        let error = LabelColumns::check(&args, 3).unwrap_err();
+        let expected = format!("{bad}: line 3: \"-3\" is out of the u32 range");
+        assert!(error.message.contains(&expected), "{}", error.message);
+        let nan = text_file(dir.path(), "nan.txt", "1\nNaN\n");
+        let args = import_args(&["--range-f32", &format!("0:{nan}")]);
+        let error = LabelColumns::check(&args, 2).unwrap_err();
+        assert!(
+            error.message.contains(&format!("{nan}: line 2: ")),
+            "{}",
+            error.message
+        );
+        assert!(error.message.contains("NaN"), "{}", error.message);
+        // Only the range files: no --labels needed.
+        let args = import_args(&["--range-u32", &format!("0:{u}")]);
+        let mut columns = LabelColumns::open(&args).unwrap().unwrap();
+        columns.read(3, &mut rows).unwrap();
+        assert_eq!(rows[1], Vec::<u64>::new());
+        assert!(LabelColumns::open(&import_args(&[])).unwrap().is_none());
+    }
+
+    #[test]
+    fn range_fields_are_distinct_and_rows_keep_to_the_label_limit() {
+        let dir = tempfile::tempdir().unwrap();
+        let a = text_file(dir.path(), "a.txt", "1\n");
+        let b = text_file(dir.path(), "b.txt", "1.5\n");
+        let args = import_args(&[
+            "--range-u32",
+            &format!("3:{a}"),
+            "--range-f32",
+            &format!("3:{b}"),
+        ]);
+        let error = LabelColumns::check(&args, 1).err().unwrap();
+        assert_eq!(error.exit_code, crate::exit::USAGE);
+        assert!(
+            error.message.contains("range field 3 is given twice"),
+            "{}",
+            error.message
+        );
+        // 57 labels and one range field: 65.
+        let many: Vec<String> = (0..57).map(|l| l.to_string()).collect();
+        let labels = text_file(dir.path(), "l.txt", &format!("1\n{}\n", many.join(",")));
+        let values = text_file(dir.path(), "v.txt", "5\n6\n");
+        let args = import_args(&["--labels", &labels, "--range-u32", &format!("0:{values}")]);
+        let error = LabelColumns::check(&args, 2).unwrap_err();
+        assert!(
+            error
+                .message
+                .contains(&format!("{labels}, {values}: line 2: 65 labels")),
+            "{}",
+            error.message
+        );
+        LabelColumns::check(&args, 1).unwrap();
+        // Eight range fields fill a point; a ninth does not fit.
+        let mut flags = Vec::new();
+        for field in 0..9 {
+            flags.push("--range-u32".to_owned());
+            flags.push(format!("{field}:{values}"));
+        }
+        let flags: Vec<&str> = flags.iter().map(String::as_str).collect();
+        LabelColumns::check(&import_args(&flags[..16]), 2).unwrap();
+        let error = LabelColumns::check(&import_args(&flags), 2).unwrap_err();
+        assert!(
+            error.message.contains("line 1: 72 labels"),
+            "{}",
+            error.message
+        );
+        // A --labels line may repeat the range labels of the same value (an export's
+        // labels.txt), not carry another value of the field.
+        let same: Vec<String> = point_labels(0, 5).iter().map(u64::to_string).collect();
+        let other: Vec<String> = point_labels(0, 9).iter().map(u64::to_string).collect();
+        let labels = text_file(
+            dir.path(),
+            "r.txt",
+            &format!("{}\n{}\n", same.join(","), other.join(",")),
+        );
+        let args = import_args(&["--labels", &labels, "--range-u32", &format!("0:{values}")]);
+        let mut columns = LabelColumns::open(&args).unwrap().unwrap();
+        let mut rows = Vec::new();
+        columns.read(1, &mut rows).unwrap();
+        assert_eq!(rows[0], point_labels(0, 5));
+        let error = columns.read(1, &mut rows).unwrap_err();
+        assert!(
+            error
+                .message
+                .contains("line 2: holds range labels of field 0"),
+            "{}",
+            error.message
+        );
+        // Bad FIELD:FILE values.
+        assert!(parse_range_column("x.txt").is_err());
+        assert!(parse_range_column("256:x.txt")
+            .unwrap_err()
+            .contains("\"256\""));
+        assert!(parse_range_column("1:").is_err());
+        assert_eq!(
+            parse_range_column("1:a:b.txt"),
+            Ok(RangeColumn {
+                field: 1,
+                path: PathBuf::from("a:b.txt")
+            })
+        );
     }
 
     #[test]
