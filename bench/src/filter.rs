@@ -7,20 +7,31 @@
 //! about `s` of the points (`--negate`: `none_of = [label of s]`, matching about `1 - s`,
 //! compared with a full scan instead of a label-list scan). Ground truth is the exact
 //! filtered top-k by brute force.
+//!
+//! `--range`: every base point instead gets a key in range field 0 (seeded, uniform in
+//! `0..=--key-max`) and carries its eight range labels (`corevec_proto::range::point_labels`,
+//! PROTOCOL.md section 11). For each selectivity `s`, each query gets its own range of
+//! `s · (key_max + 1)` keys at a seeded random position, filtered with `any_of =
+//! cover(0, lo, hi)`; the ground truth is per query. Those lines also report the least and
+//! most matching points, the cover lengths, and how the default plan split the queries.
 
 use std::path::PathBuf;
 use std::time::Instant;
 
-use corevec_datasets::{load_texmex, load_vectors};
+use corevec_datasets::{load_texmex, load_vectors, Vectors};
 use corevec_engine::distance::Metric;
 use corevec_engine::shard::{FilterPath, Shard};
 use corevec_engine::{CollectionSpec, Filter, IndexParams};
+use corevec_proto::range::{cover, point_labels};
 use rand::{Rng, SeedableRng};
 use serde_json::json;
 
 use crate::index::{timed_passes, Pass};
 use crate::report::{print_json, round};
-use crate::truth::{ground_truth, recall};
+use crate::truth::{ground_truth, ground_truth_each, recall};
+
+/// The range field `--range` keys the points in.
+const RANGE_FIELD: u8 = 0;
 
 /// Arguments of `corevec-bench filter`.
 #[derive(clap::Args)]
@@ -69,6 +80,14 @@ pub struct FilterArgs {
     /// Filter with `none_of: [label]` instead of `all_of: [label]` (matching `1 - s`).
     #[arg(long)]
     negate: bool,
+    /// Range filters instead of labels: each point gets a key in range field 0 (eight range
+    /// labels) and each query a range covering `s` of the key space, filtered with
+    /// `any_of = cover(0, lo, hi)`.
+    #[arg(long, conflicts_with = "negate")]
+    range: bool,
+    /// With `--range`: keys are uniform in `0..=KEY_MAX`, and the ranges lie within it.
+    #[arg(long, requires = "range", default_value_t = u32::MAX)]
+    key_max: u32,
     /// Seed of the label assignment.
     #[arg(long, default_value_t = 7)]
     seed: u64,
@@ -84,30 +103,10 @@ pub fn run(args: &FilterArgs) -> Result<(), Box<dyn std::error::Error>> {
     if let Some(s) = args.selectivity.iter().find(|s| !(0.0..=1.0).contains(*s)) {
         return Err(format!("--selectivity {s} is not a fraction").into());
     }
-    let (name, mut base, mut queries) = match (&args.data, &args.base, &args.query) {
-        (Some(dir), _, _) => {
-            let texmex = load_texmex(dir)?;
-            let name = dir.file_name().map(|n| n.to_string_lossy().into_owned());
-            (name, texmex.base, texmex.queries)
-        }
-        (None, Some(base), Some(query)) => (
-            Some(base.clone()),
-            load_vectors(base)?,
-            load_vectors(query)?,
-        ),
-        _ => return Err("--data DIR or --base SPEC --query SPEC".into()),
-    };
-    if let Some(limit) = args.limit {
-        base.truncate(limit.min(base.rows()));
+    let (name, base, queries) = load(args)?;
+    if args.range {
+        return run_range(args, name, &base, &queries);
     }
-    queries.truncate(args.queries.min(queries.rows()));
-    let dim = base.dim();
-    let spec = CollectionSpec::new("bench", dim, args.metric)
-        .with_shards(1)
-        .with_index(IndexParams {
-            connectivity: args.m,
-            expansion_add: args.ef_construction,
-        });
     // Label `i` goes with selectivity `args.selectivity[i]`.
     let mut rng = rand::rngs::StdRng::seed_from_u64(args.seed);
     let labels: Vec<Vec<u64>> = (0..base.rows())
@@ -117,17 +116,7 @@ pub fn run(args: &FilterArgs) -> Result<(), Box<dyn std::error::Error>> {
                 .collect()
         })
         .collect();
-    let mut shard = Shard::new(&spec, 0)?;
-    let started = Instant::now();
-    for (row, vector) in base.iter().enumerate() {
-        shard.upsert_point(row as u64, vector, &[], &labels[row])?;
-    }
-    while shard.index_next() {}
-    eprintln!(
-        "built {} x {dim} in {:.1}s",
-        base.rows(),
-        started.elapsed().as_secs_f64()
-    );
+    let mut shard = build(args, &base, &labels)?;
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
     let line = |selectivity: f64,
                 matching: usize,
@@ -151,22 +140,15 @@ pub fn run(args: &FilterArgs) -> Result<(), Box<dyn std::error::Error>> {
         }));
     };
     // The yardstick: the same searches without a filter.
-    let truth = ground_truth(&base, &queries, args.metric, args.k, &|_| false, threads);
-    for &ef in &args.ef {
-        let mut found = vec![Vec::new(); queries.rows()];
-        let pass = timed_passes(queries.rows(), args.reps, |q| {
-            let hits = shard.search(queries.row(q), args.k, ef);
-            found[q] = hits.iter().map(|n| n.id as u32).collect();
-        });
-        line(
-            1.0,
-            base.rows(),
-            "unfiltered",
-            ef,
-            recall(&found, &truth),
-            &pass,
-        );
-    }
+    unfiltered(
+        args,
+        &mut shard,
+        &base,
+        &queries,
+        |ef, recall_at_k, pass| {
+            line(1.0, base.rows(), "unfiltered", ef, recall_at_k, pass);
+        },
+    );
     for (label, &selectivity) in args.selectivity.iter().enumerate() {
         let label = label as u64;
         let selects = |row: usize| labels[row].contains(&label) != args.negate;
@@ -223,6 +205,230 @@ pub fn run(args: &FilterArgs) -> Result<(), Box<dyn std::error::Error>> {
                     recall(&found, &truth),
                     &pass,
                 );
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The data set's name and its base and query vectors (`--limit` and `--queries` applied).
+fn load(
+    args: &FilterArgs,
+) -> Result<(Option<String>, Vectors, Vectors), Box<dyn std::error::Error>> {
+    let (name, mut base, mut queries) = match (&args.data, &args.base, &args.query) {
+        (Some(dir), _, _) => {
+            let texmex = load_texmex(dir)?;
+            let name = dir.file_name().map(|n| n.to_string_lossy().into_owned());
+            (name, texmex.base, texmex.queries)
+        }
+        (None, Some(base), Some(query)) => (
+            Some(base.clone()),
+            load_vectors(base)?,
+            load_vectors(query)?,
+        ),
+        _ => return Err("--data DIR or --base SPEC --query SPEC".into()),
+    };
+    if let Some(limit) = args.limit {
+        base.truncate(limit.min(base.rows()));
+    }
+    queries.truncate(args.queries.min(queries.rows()));
+    Ok((name, base, queries))
+}
+
+/// One shard holding `base`, row `i` as point `i` with `labels[i]`, fully indexed.
+fn build(
+    args: &FilterArgs,
+    base: &Vectors,
+    labels: &[Vec<u64>],
+) -> Result<Shard, Box<dyn std::error::Error>> {
+    let dim = base.dim();
+    let spec = CollectionSpec::new("bench", dim, args.metric)
+        .with_shards(1)
+        .with_index(IndexParams {
+            connectivity: args.m,
+            expansion_add: args.ef_construction,
+        });
+    let mut shard = Shard::new(&spec, 0)?;
+    let started = Instant::now();
+    for (row, vector) in base.iter().enumerate() {
+        shard.upsert_point(row as u64, vector, &[], &labels[row])?;
+    }
+    while shard.index_next() {}
+    eprintln!(
+        "built {} x {dim} in {:.1}s",
+        base.rows(),
+        started.elapsed().as_secs_f64()
+    );
+    Ok(shard)
+}
+
+/// Times the unfiltered searches at each `--ef` against their exact truth and hands each
+/// result to `report(ef, recall, pass)`.
+fn unfiltered(
+    args: &FilterArgs,
+    shard: &mut Shard,
+    base: &Vectors,
+    queries: &Vectors,
+    mut report: impl FnMut(usize, f64, &Pass),
+) {
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let truth = ground_truth(base, queries, args.metric, args.k, &|_| false, threads);
+    for &ef in &args.ef {
+        let mut found = vec![Vec::new(); queries.rows()];
+        let pass = timed_passes(queries.rows(), args.reps, |q| {
+            let hits = shard.search(queries.row(q), args.k, ef);
+            found[q] = hits.iter().map(|n| n.id as u32).collect();
+        });
+        report(ef, recall(&found, &truth), &pass);
+    }
+}
+
+/// `--range`: range filters over one key per point (see the module's doc).
+fn run_range(
+    args: &FilterArgs,
+    name: Option<String>,
+    base: &Vectors,
+    queries: &Vectors,
+) -> Result<(), Box<dyn std::error::Error>> {
+    let mut rng = rand::rngs::StdRng::seed_from_u64(args.seed);
+    let keys: Vec<u32> = (0..base.rows())
+        .map(|_| rng.gen_range(0..=args.key_max))
+        .collect();
+    let labels: Vec<Vec<u64>> = keys
+        .iter()
+        .map(|&key| point_labels(RANGE_FIELD, key).to_vec())
+        .collect();
+    let mut shard = build(args, base, &labels)?;
+    let stats = shard.stats();
+    let distinct = {
+        let mut all: Vec<u64> = labels.iter().flatten().copied().collect();
+        all.sort_unstable();
+        all.dedup();
+        all.len()
+    };
+    print_json(&json!({
+        "bench": "filter",
+        "filter": "range",
+        "data": name,
+        "points": base.rows(),
+        "key_max": args.key_max,
+        "labels_per_point": labels.first().map_or(0, Vec::len),
+        "distinct_labels": distinct,
+        "label_bytes": stats.label_bytes,
+        "label_bytes_per_point": round(stats.label_bytes as f64 / base.rows().max(1) as f64, 1),
+        "vector_bytes": stats.vector_bytes,
+        "index_bytes": stats.index_bytes,
+    }));
+    let line = |fields: serde_json::Value, path: &str, ef: usize, recall_at_k: f64, pass: &Pass| {
+        let mut out = json!({
+            "bench": "filter",
+            "filter": "range",
+            "data": name,
+            "points": base.rows(),
+        });
+        if let (Some(out), serde_json::Value::Object(fields)) = (out.as_object_mut(), fields) {
+            out.extend(fields);
+            out.extend([
+                ("path".to_owned(), json!(path)),
+                ("ef".to_owned(), json!(ef)),
+                ("k".to_owned(), json!(args.k)),
+                ("recall_at_k".to_owned(), json!(round(recall_at_k, 4))),
+                ("qps".to_owned(), json!(round(pass.qps, 0))),
+                (
+                    "p50_us".to_owned(),
+                    json!(round(pass.latencies.p50_us(), 1)),
+                ),
+                (
+                    "p99_us".to_owned(),
+                    json!(round(pass.latencies.p99_us(), 1)),
+                ),
+            ]);
+        }
+        print_json(&out);
+    };
+    unfiltered(args, &mut shard, base, queries, |ef, recall_at_k, pass| {
+        let fields = json!({"selectivity": 1.0, "matching": base.rows()});
+        line(fields, "unfiltered", ef, recall_at_k, pass);
+    });
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let mut sorted = keys.clone();
+    sorted.sort_unstable();
+    let span = u64::from(args.key_max) + 1;
+    for &selectivity in &args.selectivity {
+        // Each query its own range of `width` keys at a random position within the keys.
+        let width = ((selectivity * span as f64).round() as u64).clamp(1, span);
+        let ranges: Vec<(u32, u32)> = (0..queries.rows())
+            .map(|_| {
+                let lo = rng.gen_range(0..=span - width);
+                (lo as u32, (lo + width - 1) as u32)
+            })
+            .collect();
+        let filters = ranges
+            .iter()
+            .map(|&(lo, hi)| {
+                Filter {
+                    any_of: cover(RANGE_FIELD, lo, hi),
+                    ..Filter::default()
+                }
+                .normalized()
+            })
+            .collect::<Result<Vec<Filter>, _>>()?;
+        let matching: Vec<usize> = ranges
+            .iter()
+            .map(|&(lo, hi)| {
+                sorted.partition_point(|&k| k <= hi) - sorted.partition_point(|&k| k < lo)
+            })
+            .collect();
+        let covers: Vec<usize> = filters.iter().map(|f| f.any_of.len()).collect();
+        let truth = ground_truth_each(
+            base,
+            queries,
+            args.metric,
+            args.k,
+            &|q, row| !(ranges[q].0..=ranges[q].1).contains(&keys[row as usize]),
+            threads,
+        );
+        let mean =
+            |values: &[usize]| values.iter().sum::<usize>() as f64 / values.len().max(1) as f64;
+        let spread = |values: &[usize]| {
+            (
+                values.iter().copied().min().unwrap_or(0),
+                values.iter().copied().max().unwrap_or(0),
+            )
+        };
+        let (matching_min, matching_max) = spread(&matching);
+        let (cover_min, cover_max) = spread(&covers);
+        for &ef in &args.ef {
+            let (mut scan, mut full_scan, mut graph) = (0, 0, 0);
+            for filter in &filters {
+                match shard.filter_plan(filter, ef) {
+                    FilterPath::Scan => scan += 1,
+                    FilterPath::FullScan => full_scan += 1,
+                    FilterPath::Graph | FilterPath::Auto => graph += 1,
+                }
+            }
+            let fields = json!({
+                "selectivity": selectivity,
+                "matching": round(mean(&matching), 0),
+                "matching_min": matching_min,
+                "matching_max": matching_max,
+                "cover_labels": round(mean(&covers), 1),
+                "cover_min": cover_min,
+                "cover_max": cover_max,
+                "plan": {"scan": scan, "full_scan": full_scan, "graph": graph},
+            });
+            for (path, path_name) in [
+                (FilterPath::Scan, "scan"),
+                (FilterPath::Graph, "graph"),
+                (FilterPath::Auto, "auto"),
+            ] {
+                let mut found = vec![Vec::new(); queries.rows()];
+                let pass = timed_passes(queries.rows(), args.reps, |q| {
+                    let hits =
+                        shard.search_filtered_by(queries.row(q), args.k, ef, &filters[q], path);
+                    found[q] = hits.iter().map(|n| n.id as u32).collect();
+                });
+                line(fields.clone(), path_name, ef, recall(&found, &truth), &pass);
             }
         }
     }

@@ -16,6 +16,18 @@ pub fn ground_truth(
     skip: &(dyn Fn(u32) -> bool + Sync),
     threads: usize,
 ) -> Vec<Vec<u32>> {
+    ground_truth_each(base, queries, metric, k, &|_, row| skip(row), threads)
+}
+
+/// [`ground_truth`] with a filter per query: `skip(query_index, row)`.
+pub fn ground_truth_each(
+    base: &Vectors,
+    queries: &Vectors,
+    metric: Metric,
+    k: usize,
+    skip: &(dyn Fn(usize, u32) -> bool + Sync),
+    threads: usize,
+) -> Vec<Vec<u32>> {
     let mut out = vec![Vec::new(); queries.rows()];
     let chunk = queries.rows().div_ceil(threads.max(1)).max(1);
     std::thread::scope(|scope| {
@@ -23,11 +35,12 @@ pub fn ground_truth(
             scope.spawn(move || {
                 let mut top: Vec<(f32, u32)> = Vec::with_capacity(k + 1);
                 for (i, slot) in slots.iter_mut().enumerate() {
-                    let query = queries.row(c * chunk + i);
+                    let q = c * chunk + i;
+                    let query = queries.row(q);
                     top.clear();
                     for (row, vector) in base.iter().enumerate() {
                         let row = row as u32;
-                        if skip(row) {
+                        if skip(q, row) {
                             continue;
                         }
                         let d = metric.distance(query, vector);
@@ -83,6 +96,33 @@ mod tests {
             all.sort_by(|a, b| a.partial_cmp(b).unwrap());
             let expected: Vec<u32> = all.iter().take(5).map(|&(_, r)| r).collect();
             assert_eq!(found, &expected);
+        }
+    }
+
+    #[test]
+    fn ground_truth_each_applies_each_query_its_own_filter() {
+        let base = Synthetic::new(Shape::Uniform, 300, 4, 1).generate_sequential();
+        let queries = Synthetic::new(Shape::Uniform, 7, 4, 2).generate_sequential();
+        let each = ground_truth_each(
+            &base,
+            &queries,
+            Metric::L2,
+            5,
+            &|q, row| row as usize % 7 != q,
+            3,
+        );
+        for (q, found) in each.iter().enumerate() {
+            let one = queries.row(q).to_vec();
+            let alone = ground_truth(
+                &base,
+                &corevec_datasets::Vectors::new(4, one).unwrap(),
+                Metric::L2,
+                5,
+                &|row| row as usize % 7 != q,
+                1,
+            );
+            assert_eq!(found, &alone[0], "query {q}");
+            assert!(found.iter().all(|&row| row as usize % 7 == q));
         }
     }
 }
