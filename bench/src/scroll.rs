@@ -5,6 +5,7 @@
 
 use std::time::Instant;
 
+use corevec_engine::filter::Filter;
 use corevec_engine::shard::Shard;
 use corevec_engine::{CollectionSpec, Metric};
 use serde_json::json;
@@ -26,6 +27,11 @@ pub struct ScrollArgs {
     /// Pages timed per page size (spread over the id range).
     #[arg(long, default_value_t = 50)]
     pages: usize,
+    /// Also list the shard filtered on a label carried by this fraction of the points
+    /// (comma-separated; each fraction gets its own label), in pages of the largest
+    /// `--limit`.
+    #[arg(long, value_delimiter = ',')]
+    filter_fraction: Vec<f64>,
     /// Print JSON lines only (the default output is JSON lines anyway; kept for symmetry).
     #[arg(long)]
     json: bool,
@@ -44,7 +50,14 @@ pub fn run(args: &ScrollArgs) -> Result<(), Box<dyn std::error::Error>> {
     let mut shard = Shard::new(&spec, 0)?;
     let vector = vec![0.5f32; args.dim];
     for i in 0..args.n as u64 {
-        shard.upsert(scatter(i), &vector)?;
+        let id = scatter(i);
+        // Label k on fraction k of the points, drawn independently per label.
+        let labels: Vec<u64> = (0u64..)
+            .zip(&args.filter_fraction)
+            .filter(|&(k, &f)| (scatter(id ^ k) % 1_000_000) as f64 / 1e6 < f)
+            .map(|(k, _)| k)
+            .collect();
+        shard.upsert_point(id, &vector, b"", &labels)?;
     }
     let timed = Instant::now();
     std::hint::black_box(shard.scroll(0, 1, None));
@@ -86,6 +99,37 @@ pub fn run(args: &ScrollArgs) -> Result<(), Box<dyn std::error::Error>> {
             "page_p99_us": latencies.p99_us(),
             "listed_points_per_s": (limit as f64 / per_page_s).round(),
             "full_listing_s": (whole.elapsed().as_secs_f64() * 1000.0).round() / 1000.0,
+        }));
+    }
+    let limit = args.limit.iter().copied().max().unwrap_or(4096);
+    for (k, &fraction) in (0u64..).zip(&args.filter_fraction) {
+        let filter = Filter {
+            all_of: vec![k],
+            ..Filter::default()
+        };
+        let mut latencies = Latencies::new();
+        let whole = Instant::now();
+        let (mut start, mut listed, mut pages) = (0u64, 0usize, 0usize);
+        loop {
+            let timed = Instant::now();
+            let (ids, more) = shard.scroll(start, limit, Some(&filter));
+            latencies.record(timed.elapsed());
+            listed += ids.len();
+            pages += 1;
+            match ids.last() {
+                Some(&last) if more => start = last + 1,
+                _ => break,
+            }
+        }
+        emit(&json!({
+            "bench": "scroll",
+            "n": args.n,
+            "limit": limit,
+            "filter_fraction": fraction,
+            "matching": listed,
+            "pages": pages,
+            "page_p50_us": latencies.p50_us(),
+            "full_listing_s": (whole.elapsed().as_secs_f64() * 1e4).round() / 1e4,
         }));
     }
     Ok(())

@@ -52,6 +52,10 @@ pub const FILTERED_SCAN_FACTOR: u64 = 16;
 pub const SCROLL_ORDER_MIN: usize = if cfg!(test) { 4 } else { 16_384 };
 /// Ids reserved for a page up front (pages may be up to 4,096 long but are often short).
 const SCROLL_PAGE_RESERVE: usize = 1024;
+/// A filtered scroll walks the id order only when the filter is estimated to match at least
+/// this many points per page slot; rarer filters list their candidates instead
+/// ([`Shard::scroll`]; a walk step is a hash lookup, ~16x a slot of a sequential pass).
+const SCROLL_WALK_MATCHES_MIN: usize = 16;
 
 /// How [`Shard::search_filtered_by`] answers a filtered search.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -778,11 +782,25 @@ impl Shard {
     ///
     /// A shard of at least [`SCROLL_ORDER_MIN`] points walks its [`IdOrder`] (built by the
     /// first such call: O(n log n) once), so a page costs a binary search plus the ids it
-    /// looks at; a smaller one makes one pass over its slots.
+    /// looks at; a smaller one makes one pass over its slots, and so does a filter matching
+    /// fewer than `16 · limit` points (over its label lists when it has some).
     pub fn scroll(&self, start: u64, limit: usize, filter: Option<&Filter>) -> (Vec<u64>, bool) {
         assert!(limit > 0, "a scroll page holds at least one point");
         if self.slots.len() < SCROLL_ORDER_MIN {
             return self.scroll_slots(start, limit, filter);
+        }
+        if let Some(filter) = filter {
+            // The walk below looks at about `limit · live / matching` ids per page, each a
+            // hash lookup; for a filter matching few points, listing them from their label
+            // lists (or, without lists, one pass over the slots) costs less.
+            let lists = self.candidate_lists(filter);
+            let matching = self.estimate_matching(filter, lists.as_deref());
+            if matching < (SCROLL_WALK_MATCHES_MIN * limit) as f64 {
+                return match lists {
+                    Some(lists) => self.scroll_listed(start, limit, filter, &lists),
+                    None => self.scroll_slots(start, limit, Some(filter)),
+                };
+            }
         }
         let mut order = self.id_order.borrow_mut();
         let order = order.get_or_insert_with(|| IdOrder::build(self.slots.keys().copied()));
@@ -803,24 +821,63 @@ impl Shard {
         (ids, false)
     }
 
-    /// [`Shard::scroll`] by one sequential pass over the slots' ids (skipping tombstones)
-    /// with a bounded heap: O(slots), whatever `start` is.
+    /// [`Shard::scroll`] by one sequential pass over the slots' ids (skipping tombstones):
+    /// O(slots), whatever `start` is.
     fn scroll_slots(&self, start: u64, limit: usize, filter: Option<&Filter>) -> (Vec<u64>, bool) {
-        // A max-heap of the `limit + 1` smallest candidates: its size says whether more exist.
-        let mut smallest = std::collections::BinaryHeap::with_capacity(limit + 1);
-        for (slot, &id) in (0u32..).zip(&self.ids) {
-            if id < start
-                || (smallest.len() > limit && smallest.peek().is_some_and(|&top| id > top))
-                || self.is_tombstone(slot)
-            {
-                continue;
+        self.smallest_ids(0..self.slots(), start, limit, |slot| {
+            if self.is_tombstone(slot) {
+                return false;
             }
             debug_assert_eq!(
-                self.slots.get(&id),
+                self.slots.get(&self.ids[slot as usize]),
                 Some(&slot),
                 "a live slot not in the id map"
             );
-            if filter.is_some_and(|f| !f.matches(self.labels.get(slot))) {
+            filter.is_none_or(|f| f.matches(self.labels.get(slot)))
+        })
+    }
+
+    /// [`Shard::scroll`] over the slots of `lists` (the filter's label lists): O(listed).
+    fn scroll_listed(
+        &self,
+        start: u64,
+        limit: usize,
+        filter: &Filter,
+        lists: &[&[u32]],
+    ) -> (Vec<u64>, bool) {
+        // A point listed under several `any_of` labels counts once.
+        let mut seen = (lists.len() > 1).then(|| vec![0u64; (self.slots() as usize).div_ceil(64)]);
+        let listed = lists.iter().flat_map(|list| list.iter().copied());
+        self.smallest_ids(listed, start, limit, |slot| {
+            if let Some(seen) = seen.as_mut() {
+                let (word, bit) = (slot as usize / 64, 1u64 << (slot % 64));
+                if seen[word] & bit != 0 {
+                    return false;
+                }
+                seen[word] |= bit;
+            }
+            self.selects(filter, slot)
+        })
+    }
+
+    /// The smallest `limit` ids `>= start` of the `slots` that `keep` accepts, ascending, and
+    /// whether more exist: a bounded max-heap of `limit + 1` candidates, whose size says
+    /// whether more exist. `keep` is asked only about slots whose id could still make the
+    /// page.
+    fn smallest_ids(
+        &self,
+        slots: impl Iterator<Item = u32>,
+        start: u64,
+        limit: usize,
+        mut keep: impl FnMut(u32) -> bool,
+    ) -> (Vec<u64>, bool) {
+        let mut smallest = std::collections::BinaryHeap::with_capacity(limit + 1);
+        for slot in slots {
+            let id = self.ids[slot as usize];
+            if id < start
+                || (smallest.len() > limit && smallest.peek().is_some_and(|&top| id > top))
+                || !keep(slot)
+            {
                 continue;
             }
             smallest.push(id);
