@@ -872,6 +872,7 @@ fn repair_makes_a_node_that_missed_writes_equal_to_its_replicas() {
     let (code, text) = repair(&cluster.config, "docs", &["--node", "b", "--yes"]);
     assert_eq!(code, Some(0), "{text}");
     assert!(text.contains("repaired docs on b"), "{text}");
+    assert!(text.contains("(wrote "), "{text}");
     assert_nodes_hold(&cluster, &model, "after the repair");
     let (code, text) = repair(&cluster.config, "docs", &["--node", "b"]);
     assert_eq!(code, Some(0), "{text}");

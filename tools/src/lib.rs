@@ -150,8 +150,9 @@ pub enum Command {
     /// differs: points the node lacks, holds differently (vector, payload or labels) or holds
     /// but the source does not. With --yes it writes the source's points to the node and
     /// deletes its extra ones (creating the collection if the node has none). Without --yes it
-    /// only counts, and exits 5 when something differs. Stop writes to the collection while
-    /// repairing: a write that lands during a repair may be set back on the node. See
+    /// only counts, and exits 5 when something differs. Each batch is read again from the
+    /// source just before it is written; still, stop writes to the collection while repairing
+    /// where possible (a write racing a batch can be set back on the node). See
     /// docs/ROUTER.md, "Repairing a replica".
     Repair(cmd::repair::RepairArgs),
 }

@@ -9,16 +9,19 @@
 //!    to copy from (`--from`, or the group's first other replica in map order).
 //! 2. For every source node it lists both nodes' points in ascending id order with SCROLL
 //!    (vector, payload, labels), keeps the ids of the groups being repaired, and merge-joins the
-//!    two listings: a point the target lacks or holds differently is upserted to it, a point
-//!    only the target has is deleted from it. Nothing is held in memory but one page of each
-//!    listing and one batch of changes.
+//!    two listings into the ids that differ (missing on the target, held differently, or
+//!    only on the target). Nothing is held in memory but one page of each listing and one
+//!    batch of ids.
+//! 3. Each batch is read again from the source (GET) just before it is written, and the
+//!    target gets the source's state of that moment: the point, or its deletion.
 //!
 //! Without `--yes` it only counts the differences (a dry run that exits 5 when there are
 //! some), so an operator can check replicas after an incident. A replica cannot tell which
 //! copy is newer (points carry no versions): the operator names the node that is behind.
-//! Writes that arrive during a repair race with it (a point written after the source was
-//! listed may be set back on the target); repair with writes to the collection stopped, and a
-//! second dry run that finds nothing proves the copies agree.
+//! Because each batch is read again, a write that reached both nodes while they were listed is
+//! not set back; one that races the batch's GET and UPSERT can be. Repair with writes to the
+//! collection stopped where possible; a second dry run that finds nothing proves the copies
+//! agree.
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -36,12 +39,11 @@ use crate::{Context, Failure};
 /// Exit code of a dry run that found differences.
 pub const EXIT_DIFFERENT: u8 = 5;
 
-/// Points per UPSERT sent to the target, at most.
+/// Points per batch (one GET from the source, then one UPSERT and one DELETE to the target),
+/// at most.
 const UPSERT_POINTS_MAX: usize = 1024;
-/// Encoded bytes per UPSERT sent to the target, at most (a quarter of a frame).
+/// Encoded bytes per batch, at most (a quarter of a frame).
 const UPSERT_BYTES_MAX: usize = FRAME_BODY_BYTES_MAX as usize / 4;
-/// Ids per DELETE sent to the target.
-const DELETE_IDS_MAX: usize = 4096;
 
 /// Arguments of `corevec repair`.
 #[derive(Debug, Args)]
@@ -188,6 +190,10 @@ struct Counts {
     missing: u64,
     different: u64,
     extra: u64,
+    /// Points written to the target, and deleted from it (with `--yes`; the source's state at
+    /// write time decides, so these may differ from the listing's counts).
+    upserted: u64,
+    deleted: u64,
 }
 
 impl Counts {
@@ -207,6 +213,8 @@ impl Counts {
         self.missing += other.missing;
         self.different += other.different;
         self.extra += other.extra;
+        self.upserted += other.upserted;
+        self.deleted += other.deleted;
     }
 }
 
@@ -216,93 +224,115 @@ impl std::fmt::Display for Counts {
             f,
             "{} missing, {} different, {} extra",
             self.missing, self.different, self.extra
-        )
+        )?;
+        if self.upserted + self.deleted > 0 {
+            write!(
+                f,
+                " (wrote {} points, deleted {})",
+                self.upserted, self.deleted
+            )?;
+        }
+        Ok(())
     }
 }
 
-/// The target's pending changes, sent in bounded batches.
+/// The target's pending changes, sent in bounded batches. Each batch is read again from the
+/// source just before it is written (one GET), so what lands on the target is the source's
+/// state of that moment, not of when the listing passed the id: a write that reached both
+/// nodes during the listing is not set back, and a point the source deleted or wrote
+/// meanwhile is deleted or written. Only a write racing that last GET can still be missed.
 struct Writes<'a> {
-    client: &'a Client,
+    source: &'a Client,
+    target: &'a Client,
     collection: &'a str,
     with_payloads: bool,
     with_labels: bool,
+    /// Ids that differ, in listing order.
     ids: Vec<u64>,
-    vectors: Vec<f32>,
-    payloads: Vec<Vec<u8>>,
-    labels: Vec<Vec<u64>>,
+    /// Bytes the source's copies of `ids` are expected to take (from the listing).
     bytes: usize,
-    deletes: Vec<u64>,
+    /// What was written.
+    upserted: u64,
+    deleted: u64,
 }
 
 impl Writes<'_> {
-    fn push(&mut self, difference: Difference) -> Result<(), Failure> {
-        match difference {
-            Difference::Missing(id, point) | Difference::Different(id, point) => {
-                self.bytes +=
-                    16 + 4 * point.vector.len() + point.payload.len() + 8 * point.labels.len();
-                self.ids.push(id);
-                self.vectors.extend_from_slice(&point.vector);
-                self.payloads.push(point.payload);
-                self.labels.push(point.labels);
-                if self.ids.len() >= UPSERT_POINTS_MAX || self.bytes >= UPSERT_BYTES_MAX {
-                    self.flush_upserts()?;
-                }
-            }
-            Difference::Extra(id) => {
-                self.deletes.push(id);
-                if self.deletes.len() >= DELETE_IDS_MAX {
-                    self.flush_deletes()?;
-                }
-            }
+    fn push(&mut self, difference: &Difference) -> Result<(), Failure> {
+        let (id, bytes) = match difference {
+            Difference::Missing(id, point) | Difference::Different(id, point) => (
+                *id,
+                16 + 4 * point.vector.len() + point.payload.len() + 8 * point.labels.len(),
+            ),
+            Difference::Extra(id) => (*id, 16),
+        };
+        self.ids.push(id);
+        self.bytes += bytes;
+        if self.ids.len() >= UPSERT_POINTS_MAX || self.bytes >= UPSERT_BYTES_MAX {
+            self.flush()?;
         }
-        Ok(())
-    }
-
-    fn flush_upserts(&mut self) -> Result<(), Failure> {
-        if self.ids.is_empty() {
-            return Ok(());
-        }
-        let payloads: Vec<&[u8]> = self.payloads.iter().map(Vec::as_slice).collect();
-        let labels: Vec<&[u64]> = self.labels.iter().map(Vec::as_slice).collect();
-        self.client
-            .upsert_points(
-                self.collection,
-                &self.ids,
-                &self.vectors,
-                self.with_payloads.then_some(payloads.as_slice()),
-                self.with_labels.then_some(labels.as_slice()),
-            )
-            .context(format!(
-                "upserting {} points (ids {}..={}) to the target",
-                self.ids.len(),
-                self.ids[0],
-                self.ids[self.ids.len() - 1]
-            ))?;
-        self.ids.clear();
-        self.vectors.clear();
-        self.payloads.clear();
-        self.labels.clear();
-        self.bytes = 0;
-        Ok(())
-    }
-
-    fn flush_deletes(&mut self) -> Result<(), Failure> {
-        if self.deletes.is_empty() {
-            return Ok(());
-        }
-        self.client
-            .delete(self.collection, &self.deletes)
-            .context(format!(
-                "deleting {} points from the target",
-                self.deletes.len()
-            ))?;
-        self.deletes.clear();
         Ok(())
     }
 
     fn flush(&mut self) -> Result<(), Failure> {
-        self.flush_upserts()?;
-        self.flush_deletes()
+        if self.ids.is_empty() {
+            return Ok(());
+        }
+        let range = format!("ids {}..={}", self.ids[0], self.ids[self.ids.len() - 1]);
+        let fresh = self
+            .source
+            .get_points(
+                self.collection,
+                &self.ids,
+                self.with_payloads,
+                self.with_labels,
+            )
+            .context(format!(
+                "reading {} points ({range}) again from the source",
+                self.ids.len()
+            ))?;
+        let (mut ids, mut vectors, mut payloads, mut labels) =
+            (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+        let mut deletes = Vec::new();
+        for (&id, point) in self.ids.iter().zip(fresh) {
+            match point {
+                Some(point) => {
+                    ids.push(id);
+                    vectors.extend_from_slice(&point.vector);
+                    payloads.push(point.payload);
+                    labels.push(point.labels);
+                }
+                None => deletes.push(id),
+            }
+        }
+        if !ids.is_empty() {
+            let payloads: Vec<&[u8]> = payloads.iter().map(Vec::as_slice).collect();
+            let labels: Vec<&[u64]> = labels.iter().map(Vec::as_slice).collect();
+            self.target
+                .upsert_points(
+                    self.collection,
+                    &ids,
+                    &vectors,
+                    self.with_payloads.then_some(payloads.as_slice()),
+                    self.with_labels.then_some(labels.as_slice()),
+                )
+                .context(format!(
+                    "upserting {} points ({range}) to the target",
+                    ids.len()
+                ))?;
+            self.upserted += ids.len() as u64;
+        }
+        if !deletes.is_empty() {
+            self.target
+                .delete(self.collection, &deletes)
+                .context(format!(
+                    "deleting {} points ({range}) from the target",
+                    deletes.len()
+                ))?;
+            self.deleted += deletes.len() as u64;
+        }
+        self.ids.clear();
+        self.bytes = 0;
+        Ok(())
     }
 }
 
@@ -442,7 +472,7 @@ pub fn run(args: &RepairArgs) -> Result<(), Failure> {
             groups,
             source_node.name,
             if args.yes && counts.total() > 0 {
-                " (repaired)"
+                ", repaired"
             } else {
                 ""
             }
@@ -539,16 +569,15 @@ fn repair_from(
         Box::new(std::iter::empty())
     };
     let mut writes = Writes {
-        client: &target.client,
+        source: &source.client,
+        target: &target.client,
         collection,
         with_payloads: source_payloads,
         with_labels: source_labels,
         ids: Vec::new(),
-        vectors: Vec::new(),
-        payloads: Vec::new(),
-        labels: Vec::new(),
         bytes: 0,
-        deletes: Vec::new(),
+        upserted: 0,
+        deleted: 0,
     };
     let mut counts = Counts::default();
     for difference in Differences::new(
@@ -558,10 +587,12 @@ fn repair_from(
         let difference = difference?;
         counts.add(&difference);
         if args.yes {
-            writes.push(difference)?;
+            writes.push(&difference)?;
         }
     }
     writes.flush()?;
+    counts.upserted = writes.upserted;
+    counts.deleted = writes.deleted;
     Ok(counts)
 }
 
