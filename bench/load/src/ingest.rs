@@ -15,6 +15,7 @@ use corevec_proto::{
     VectorsRef,
 };
 
+use crate::rows::RowLabels;
 use crate::stats::{self, cpu_seconds, micros, Live, WorkerStats};
 use crate::LoadError;
 use corevec_datasets::Vectors;
@@ -55,8 +56,11 @@ pub struct IngestConfig {
     pub id_offset: u64,
     /// Bytes of payload sent with every point (0: none, no payload section).
     pub payload_bytes: usize,
-    /// Row `r` gets the label `r % label_modulus` (0: no labels, no label section).
+    /// Row `r` gets the label `r % label_modulus` (0: no such label).
     pub label_modulus: u64,
+    /// Row `r` also gets the range labels of [`range_key`](crate::rows::range_key)`(r,
+    /// range_key_max)` in field 0 (0: none). With neither, no label section is sent.
+    pub range_key_max: u32,
     /// Progress line on stderr.
     pub progress: bool,
     /// Per-request timeout.
@@ -192,6 +196,10 @@ fn ingest_worker(
         .map(|i| b'a' + (i % 26) as u8)
         .collect();
     let payloads: Vec<&[u8]> = vec![&payload; config.batch];
+    let row_labels = RowLabels {
+        label_modulus: config.label_modulus,
+        range_key_max: config.range_key_max,
+    };
     loop {
         while !exhausted && queue.len() < config.depth {
             let b = next_batch.fetch_add(1, Ordering::Relaxed);
@@ -202,17 +210,20 @@ fn ingest_worker(
             }
             let end = (start + config.batch).min(rows);
             let ids: Vec<u64> = (start..end).map(|r| config.id_offset + r as u64).collect();
-            let labels: Vec<[u64; 1]> = (start..end)
-                .map(|r| [r as u64 % config.label_modulus.max(1)])
-                .collect();
-            let labels: Vec<&[u64]> = labels.iter().map(|l| l.as_slice()).collect();
+            let per_row = row_labels.per_row();
+            let mut flat = Vec::with_capacity((end - start) * per_row);
+            for r in start..end {
+                row_labels.extend(r as u64, &mut flat);
+            }
+            // One slice per row (unused when there are no labels).
+            let labels: Vec<&[u64]> = flat.chunks(per_row.max(1)).collect();
             let request = Request::Upsert(Upsert {
                 collection: &config.collection,
                 ids: IdsRef::new(&ids),
                 vectors: VectorsRef::new(data.rows_slice(start, end), dim),
                 payloads: (config.payload_bytes > 0)
                     .then(|| PayloadsRef::new(&payloads[..end - start])),
-                labels: (config.label_modulus > 0).then(|| LabelsRef::new(&labels)),
+                labels: (per_row > 0).then(|| LabelsRef::new(&labels)),
             });
             match client.submit(&request) {
                 Ok(ticket) => queue.push_back(InFlight {

@@ -24,6 +24,7 @@
 pub mod engine;
 pub mod ingest;
 pub mod report;
+pub mod rows;
 pub mod stats;
 pub mod truth;
 pub mod workload;

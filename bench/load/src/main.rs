@@ -11,6 +11,7 @@ use corevec_datasets::{self as datasets, write_ivecs};
 use corevec_load::engine::{self, LoadConfig, RunResult};
 use corevec_load::ingest::{self, CreateSpec, IngestConfig};
 use corevec_load::report::{write_hgrm, Report};
+use corevec_load::rows::{matching_rows, KeyRange, RowLabels, RANGE_FIELD};
 use corevec_load::stats::Hardware;
 use corevec_load::truth::{ground_truth, parse_metric};
 use corevec_load::workload::{SearchSpec, Workload, WriteSpec};
@@ -164,6 +165,11 @@ struct SearchArgs {
 /// A label filter sent with every query (and applied by `truth`).
 #[derive(Args, Clone)]
 struct FilterArgs {
+    /// Only points whose key in range field 0 lies in LO..=HI (inclusive, u32 keys as
+    /// `ingest --range-key-max` gives them): the range's cover labels become the filter's
+    /// any_of (PROTOCOL.md section 11), so not together with --any-of.
+    #[arg(long, value_name = "LO..=HI", conflicts_with = "any_of")]
+    range_u32: Option<KeyRange>,
     /// Only points with all of these labels (comma-separated).
     #[arg(long, value_delimiter = ',')]
     all_of: Vec<u64>,
@@ -176,14 +182,39 @@ struct FilterArgs {
 }
 
 impl FilterArgs {
-    /// `None` when no list was given.
-    fn filter(&self) -> Option<Filter> {
-        let filter = Filter {
+    /// The label lists only (no range).
+    fn labels(&self) -> Filter {
+        Filter {
             all_of: self.all_of.clone(),
             any_of: self.any_of.clone(),
             none_of: self.none_of.clone(),
-        };
-        (filter != Filter::default()).then_some(filter)
+        }
+    }
+
+    /// The filter sent with every query: the label lists and, with --range-u32, the range's
+    /// cover as any_of. `None` when neither was given.
+    fn filter(&self) -> Result<Option<Filter>, LoadError> {
+        let labels = self.labels();
+        match self.range_u32 {
+            Some(range) => labels
+                .with_range(RANGE_FIELD, range.lo, range.hi)
+                .map(Some)
+                .map_err(|e| LoadError::Config(format!("--range-u32 {range}: {e}"))),
+            None => Ok((labels != Filter::default()).then_some(labels)),
+        }
+    }
+
+    /// How the report names `filter`: with a range, the range instead of its cover labels.
+    fn describe(&self, filter: &Filter) -> String {
+        match self.range_u32 {
+            Some(range) => format!(
+                "Filter {{ all_of: {:?}, any_of: range field {RANGE_FIELD} {range} ({} cover labels), none_of: {:?} }}",
+                filter.all_of,
+                filter.any_of.len(),
+                filter.none_of
+            ),
+            None => format!("{filter:?}"),
+        }
     }
 }
 
@@ -276,6 +307,10 @@ struct IngestArgs {
     /// Give row `r` the label `r % N` (0: no labels), for filtered queries.
     #[arg(long, default_value_t = 0)]
     label_modulus: u64,
+    /// Give row `r` the eight range labels (field 0) of the key `splitmix64(r) % (M + 1)`,
+    /// uniform over 0..=M (0: none), for --range-u32 queries; combines with --label-modulus.
+    #[arg(long, value_name = "M", default_value_t = 0)]
+    range_key_max: u32,
     /// Per-request timeout, seconds.
     #[arg(long, default_value_t = 120.0)]
     timeout: f64,
@@ -302,6 +337,10 @@ struct TruthArgs {
     /// a filter, the truth is over the matching rows only.
     #[arg(long, default_value_t = 0)]
     label_modulus: u64,
+    /// Base row `r` carries the range labels of the key `splitmix64(r) % (M + 1)`, as
+    /// `ingest --range-key-max M` stores them (needed by --range-u32; use the same M).
+    #[arg(long, value_name = "M", default_value_t = 0)]
+    range_key_max: u32,
     #[command(flatten)]
     filter: FilterArgs,
     /// Threads [default: CPUs].
@@ -390,7 +429,7 @@ fn search_spec(args: &SearchArgs) -> Result<SearchSpec, LoadError> {
             allow_partial: args.allow_partial,
             with_payloads: args.with_payloads,
         },
-        filter: args.filter.filter(),
+        filter: args.filter.filter()?,
         truth,
     })
 }
@@ -490,7 +529,9 @@ fn dispatch(cli: Cli) -> Result<ExitCode, LoadError> {
                 duration: 20.0,
             };
             let w = Workload::Query(search_spec(&a.search)?);
-            (run_load(&a.common, &a.load, &d, &w)?, a.common.json)
+            let mut report = run_load(&a.common, &a.load, &d, &w)?;
+            describe_filter(&mut report, &w, &a.search.filter);
+            (report, a.common.json)
         }
         Command::Mixed(a) => {
             if !(0.0..=1.0).contains(&a.write_ratio) {
@@ -520,7 +561,9 @@ fn dispatch(cli: Cli) -> Result<ExitCode, LoadError> {
                 search,
                 write_ratio: a.write_ratio,
             };
-            (run_load(&a.common, &a.load, &d, &w)?, a.common.json)
+            let mut report = run_load(&a.common, &a.load, &d, &w)?;
+            describe_filter(&mut report, &w, &a.search.filter);
+            (report, a.common.json)
         }
         Command::Ingest(a) => (run_ingest(&a)?, a.common.json),
         Command::Truth(a) => {
@@ -534,6 +577,12 @@ fn dispatch(cli: Cli) -> Result<ExitCode, LoadError> {
     } else {
         ExitCode::SUCCESS
     })
+}
+
+fn describe_filter(report: &mut Report, workload: &Workload, args: &FilterArgs) {
+    if let Some(filter) = workload.search().and_then(|s| s.filter.as_ref()) {
+        report.filter = Some(args.describe(filter));
+    }
 }
 
 fn run_ingest(a: &IngestArgs) -> Result<Report, LoadError> {
@@ -563,6 +612,7 @@ fn run_ingest(a: &IngestArgs) -> Result<Report, LoadError> {
         id_offset: a.id_offset,
         payload_bytes: a.payload_bytes,
         label_modulus: a.label_modulus,
+        range_key_max: a.range_key_max,
         progress: !a.common.no_progress,
         request_timeout: secs(a.timeout, "timeout")?,
     };
@@ -601,26 +651,50 @@ fn run_truth(a: &TruthArgs) -> Result<(), LoadError> {
     } else {
         a.threads
     };
+    // The label lists, and the range apart: the rows are selected by their key.
+    let filter = a.filter.labels();
+    let range = a.filter.range_u32;
+    let filtered = filter != Filter::default() || range.is_some();
+    if filter != Filter::default() && a.label_modulus == 0 {
+        return Err(LoadError::Config(
+            "a filter needs --label-modulus (the labels ingest gave the rows)".into(),
+        ));
+    }
+    if range.is_some() && a.range_key_max == 0 {
+        return Err(LoadError::Config(
+            "--range-u32 needs --range-key-max (the keys ingest gave the rows, same M)".into(),
+        ));
+    }
+    // Refuse what a query would refuse (any_of in use, too many labels).
+    a.filter.filter()?;
     eprintln!("{}", Hardware::detect().line(threads));
     let mut base = datasets::load_vectors(&a.base)?;
     let queries = datasets::load_vectors(&a.queries)?;
     let started = Instant::now();
     // With a filter: the truth over the matching rows, mapped back to row numbers.
-    let rows: Option<Vec<i32>> = match a.filter.filter() {
-        Some(filter) => {
-            if a.label_modulus == 0 {
-                return Err(LoadError::Config(
-                    "a filter needs --label-modulus (the labels ingest gave the rows)".into(),
-                ));
-            }
-            let rows: Vec<usize> = (0..base.rows())
-                .filter(|&r| filter.matches(&[r as u64 % a.label_modulus]))
-                .collect();
-            let data: Vec<f32> = rows.iter().flat_map(|&r| base.row(r).to_vec()).collect();
-            base = datasets::Matrix::new(base.dim(), data).map_err(LoadError::Config)?;
-            Some(rows.into_iter().map(|r| r as i32).collect())
+    let rows: Option<Vec<i32>> = if filtered {
+        let labels = RowLabels {
+            label_modulus: a.label_modulus,
+            range_key_max: a.range_key_max,
+        };
+        let rows = matching_rows(base.rows(), &labels, &filter, range);
+        eprintln!(
+            "truth: the filter keeps {} of {} base rows",
+            rows.len(),
+            base.rows()
+        );
+        if rows.len() < a.k {
+            return Err(LoadError::Config(format!(
+                "the filter keeps {} base rows, fewer than --k {}",
+                rows.len(),
+                a.k
+            )));
         }
-        None => None,
+        let data: Vec<f32> = rows.iter().flat_map(|&r| base.row(r).to_vec()).collect();
+        base = datasets::Matrix::new(base.dim(), data).map_err(LoadError::Config)?;
+        Some(rows.into_iter().map(|r| r as i32).collect())
+    } else {
+        None
     };
     let mut truth =
         ground_truth(&base, &queries, a.k, metric, threads).map_err(LoadError::Config)?;
@@ -639,4 +713,109 @@ fn run_truth(a: &TruthArgs) -> Result<(), LoadError> {
         a.out.display()
     );
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn query(extra: &[&str]) -> Result<Cli, clap::Error> {
+        let base = [
+            "corevec-load",
+            "query",
+            "--collection",
+            "c",
+            "--queries",
+            "q.fvecs",
+        ];
+        Cli::try_parse_from(base.iter().chain(extra))
+    }
+
+    fn filter_of(cli: Cli) -> FilterArgs {
+        match cli.command {
+            Command::Query(a) => a.search.filter,
+            _ => panic!("not a query"),
+        }
+    }
+
+    #[test]
+    fn a_range_becomes_the_cover_in_any_of() {
+        let args =
+            filter_of(query(&["--range-u32", "0..=429496729", "--all-of", "3"]).expect("parse"));
+        assert_eq!(
+            args.range_u32,
+            Some(KeyRange {
+                lo: 0,
+                hi: 429_496_729
+            })
+        );
+        let filter = args.filter().expect("filter").expect("some");
+        assert_eq!(filter.all_of, vec![3]);
+        assert_eq!(
+            filter.any_of,
+            corevec_proto::range::cover(RANGE_FIELD, 0, 429_496_729)
+        );
+        let described = args.describe(&filter);
+        assert!(
+            described.contains("range field 0 0..=429496729") && described.contains("all_of: [3]"),
+            "{described}"
+        );
+        // Without a range nothing changes.
+        let args = filter_of(query(&["--any-of", "1,2"]).expect("parse"));
+        let filter = args.filter().expect("filter").expect("some");
+        assert_eq!(filter.any_of, vec![1, 2]);
+        assert_eq!(args.describe(&filter), format!("{filter:?}"));
+        assert!(filter_of(query(&[]).expect("parse"))
+            .filter()
+            .expect("filter")
+            .is_none());
+    }
+
+    #[test]
+    fn bad_ranges_are_refused_with_clear_errors() {
+        let err = query(&["--range-u32", "0..=9", "--any-of", "1"])
+            .err()
+            .expect("conflict")
+            .to_string();
+        assert!(
+            err.contains("--any-of") && err.contains("--range-u32"),
+            "{err}"
+        );
+        let err = query(&["--range-u32", "9..=3"])
+            .err()
+            .expect("empty")
+            .to_string();
+        assert!(err.contains("empty"), "{err}");
+        let err = query(&["--range-u32", "3..9"])
+            .err()
+            .expect("form")
+            .to_string();
+        assert!(err.contains("LO..=HI"), "{err}");
+        let truth = |extra: &[&str]| {
+            let base = [
+                "corevec-load",
+                "truth",
+                "--base",
+                "/nonexistent/b.fvecs",
+                "--queries",
+                "/nonexistent/q.fvecs",
+                "--metric",
+                "l2",
+                "--out",
+                "/nonexistent/t.ivecs",
+            ];
+            match Cli::try_parse_from(base.iter().chain(extra))
+                .expect("parse")
+                .command
+            {
+                Command::Truth(a) => run_truth(&a).expect_err("refused").to_string(),
+                _ => panic!("not truth"),
+            }
+        };
+        // Refused before reading any file.
+        let err = truth(&["--range-u32", "0..=9"]);
+        assert!(err.contains("--range-key-max"), "{err}");
+        let err = truth(&["--all-of", "3", "--range-key-max", "99"]);
+        assert!(err.contains("--label-modulus"), "{err}");
+    }
 }

@@ -357,6 +357,7 @@ fn ingest_config(addr: SocketAddr, collection: &str) -> IngestConfig {
         id_offset: 0,
         payload_bytes: 0,
         label_modulus: 0,
+        range_key_max: 0,
         progress: false,
         request_timeout: Duration::from_secs(10),
     }
@@ -730,6 +731,93 @@ fn cli_filtered_truth_and_query_end_to_end() {
         unfiltered["recall_at_k"].as_f64().expect("recall") < 0.9,
         "{unfiltered}"
     );
+}
+
+/// Range labels from `ingest --range-key-max` (with `--label-modulus`), `query --range-u32`
+/// and `truth` over the rows whose key is in the range: exact answers against the filtered
+/// truth, with and without a label list, and the range really applied.
+#[test]
+fn cli_range_truth_and_query_end_to_end() {
+    use corevec_load::rows::range_key;
+    let server = mock_server::MockServer::start(None);
+    let base = tmp("rng_base.fvecs");
+    let queries = tmp("rng_queries.fvecs");
+    let b = corevec_datasets::load_vectors("synthetic:clusters:400:8:4:0.3:9").expect("b");
+    let q = corevec_datasets::load_vectors("synthetic:clusters:20:8:4:0.3:9:skip=400").expect("q");
+    write_fvecs(&base, &b).expect("base");
+    write_fvecs(&queries, &q).expect("queries");
+    let addr = server.addr.to_string();
+    let out = bin()
+        .args(["ingest", "--addr", &addr, "--collection", "rng"])
+        .args(["--data", base.to_str().expect("p"), "--create"])
+        .args(["--metric", "l2", "--label-modulus", "3"])
+        .args([
+            "--range-key-max",
+            "999",
+            "--batch",
+            "64",
+            "--no-progress",
+            "--json",
+        ])
+        .output()
+        .expect("ingest");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let query = |gt: &std::path::Path, filter: &[&str]| -> serde_json::Value {
+        let out = bin()
+            .args(["query", "--addr", &addr, "--collection", "rng"])
+            .args(["--queries", queries.to_str().expect("p")])
+            .args(["--truth", gt.to_str().expect("p"), "--k", "5"])
+            .args(filter)
+            .args(["--connections", "1", "--ops", "40", "--warmup", "0"])
+            .args(["--json", "--no-progress"])
+            .output()
+            .expect("query");
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        serde_json::from_str(String::from_utf8_lossy(&out.stdout).trim()).expect("json")
+    };
+    for (name, filter, keep) in [
+        (
+            "rng_gt.ivecs",
+            &["--range-u32", "200..=449"][..],
+            &(|r: i32| (200..=449).contains(&range_key(r as u64, 999))) as &dyn Fn(i32) -> bool,
+        ),
+        (
+            "rng_all1_gt.ivecs",
+            &["--range-u32", "100..=599", "--all-of", "1"][..],
+            &|r: i32| r % 3 == 1 && (100..=599).contains(&range_key(r as u64, 999)),
+        ),
+    ] {
+        let gt = tmp(name);
+        let mut args = vec!["--label-modulus", "3", "--range-key-max", "999"];
+        args.extend_from_slice(filter);
+        assert!(truth(&base, &queries, &gt, &args).success());
+        let t = corevec_datasets::read_ivecs(&gt).expect("gt");
+        assert!(
+            t.as_slice().iter().all(|&row| keep(row)),
+            "truth rows must be in the range"
+        );
+        let filtered = query(&gt, filter);
+        assert_eq!(filtered["recall_at_k"], 1.0, "{filtered}");
+        assert!(
+            filtered["filter"]
+                .as_str()
+                .is_some_and(|f| f.contains("range field 0")),
+            "{filtered}"
+        );
+        let unfiltered = query(&gt, &[]);
+        assert!(
+            unfiltered["recall_at_k"].as_f64().expect("recall") < 0.9,
+            "{unfiltered}"
+        );
+    }
 }
 
 #[test]
