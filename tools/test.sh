@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Runs every corevec test: installs build dependencies, checks formatting and lints, then runs
-# the whole workspace's tests (unit, property, integration with real processes on loopback).
+# Runs every corevec test: installs build dependencies, checks formatting, lints and the API
+# docs' links, then runs the whole workspace's tests (unit, property, integration with real
+# processes on loopback).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash tools/setup.sh
@@ -8,4 +9,5 @@ bash tools/setup.sh
 ulimit -l unlimited 2>/dev/null || ulimit -l 65536 2>/dev/null || true
 cargo fmt --all -- --check
 cargo clippy --workspace --all-targets --locked -- -D warnings
+RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps --locked
 cargo test --workspace --locked

@@ -772,7 +772,7 @@ impl LocalEngine {
 
     /// Upserts whole points: [`Self::upsert`] with, optionally, one payload per id (as in
     /// [`Self::upsert_with_payloads`]) and one label list per id (at most
-    /// [`LABELS_PER_POINT_MAX`] each; stored sorted and deduplicated; empty: none). A point's
+    /// [`LABELS_PER_POINT_MAX`](crate::LABELS_PER_POINT_MAX) each; stored sorted and deduplicated; empty: none). A point's
     /// payload and labels are replaced with these (`None`: it has none afterwards).
     ///
     /// # Errors

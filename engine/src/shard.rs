@@ -269,7 +269,7 @@ impl Shard {
 
     /// [`Self::apply`] for each record in order (replay, and the live write path), with the
     /// label lists of each run of consecutive SetLabels records updated in one batch
-    /// ([`LabelPostings::replace_many`]): relabelling many points of a large shard then costs
+    /// (`LabelPostings::replace_many`): relabelling many points of a large shard then costs
     /// one pass per touched list instead of a shift per point.
     ///
     /// # Errors
@@ -780,7 +780,7 @@ impl Shard {
     /// The smallest `limit` live ids `>= start` (of points matching `filter`, when given), in
     /// ascending order, and whether more such ids exist.
     ///
-    /// A shard of at least [`SCROLL_ORDER_MIN`] points walks its [`IdOrder`] (built by the
+    /// A shard of at least [`SCROLL_ORDER_MIN`] points walks its `IdOrder` (built by the
     /// first such call: O(n log n) once), so a page costs a binary search plus the ids it
     /// looks at; a smaller one makes one pass over its slots, and so does a filter matching
     /// fewer than `16 · limit` points (over its label lists when it has some).

@@ -15,7 +15,7 @@
 //! `recv_busy` is set, `rbuf` is neither resized nor dropped, and nothing reads or writes
 //! `rbuf[rlen..]`. Connections live in a `Vec` that is never resized after the worker starts
 //! (a `Vec<u8>`'s heap block does not move when its owner moves). A worker is only dropped after
-//! [`Worker::drain`] has seen the completion of every op it submitted; if that ever times out,
+//! `Worker::drain` has seen the completion of every op it submitted; if that ever times out,
 //! the connections (and so the buffers) are leaked rather than freed.
 //!
 //! **Load models.** Closed loop: each connection keeps `depth` requests in flight; latency is

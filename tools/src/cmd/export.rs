@@ -529,7 +529,7 @@ fn list_line(id: u64, point: &Point, with_labels: bool, with_payloads: bool) -> 
     line
 }
 
-/// Runs `corevec list`: one line per point in ascending id order (see [`list_line`]). Stops
+/// Runs `corevec list`: one line per point in ascending id order (see `list_line`). Stops
 /// quietly when stdout is closed (`corevec list ... | head`).
 ///
 /// # Errors
