@@ -515,6 +515,54 @@ fn server_errors_are_counted_by_code() {
 
 // ---------------------------------------------------------------- CLI
 
+/// `corevec-load ingest` of `base` into a new l2 collection, with `extra` flags; must succeed.
+fn cli_ingest(addr: &str, collection: &str, base: &std::path::Path, extra: &[&str]) {
+    let out = bin()
+        .args(["ingest", "--addr", addr, "--collection", collection])
+        .args([
+            "--data",
+            base.to_str().expect("p"),
+            "--create",
+            "--metric",
+            "l2",
+        ])
+        .args(extra)
+        .args(["--batch", "64", "--no-progress", "--json"])
+        .output()
+        .expect("ingest");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// `corevec-load query` (k 5, 40 ops, one connection) against `gt` with `filter` flags: its
+/// JSON line.
+fn cli_query(
+    addr: &str,
+    collection: &str,
+    queries: &std::path::Path,
+    gt: &std::path::Path,
+    filter: &[&str],
+) -> serde_json::Value {
+    let out = bin()
+        .args(["query", "--addr", addr, "--collection", collection])
+        .args(["--queries", queries.to_str().expect("p")])
+        .args(["--truth", gt.to_str().expect("p"), "--k", "5"])
+        .args(filter)
+        .args(["--connections", "1", "--ops", "40", "--warmup", "0"])
+        .args(["--json", "--no-progress"])
+        .output()
+        .expect("query");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_str(String::from_utf8_lossy(&out.stdout).trim()).expect("json")
+}
+
 fn bin() -> std::process::Command {
     std::process::Command::new(env!("CARGO_BIN_EXE_corevec-load"))
 }
@@ -677,47 +725,8 @@ fn cli_filtered_truth_and_query_end_to_end() {
         "truth rows must match"
     );
     let addr = server.addr.to_string();
-    let out = bin()
-        .args(["ingest", "--addr", &addr, "--collection", "lab"])
-        .args([
-            "--data",
-            base.to_str().expect("p"),
-            "--create",
-            "--metric",
-            "l2",
-        ])
-        .args([
-            "--label-modulus",
-            "3",
-            "--batch",
-            "64",
-            "--no-progress",
-            "--json",
-        ])
-        .output()
-        .expect("ingest");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let query = |filter: &[&str]| -> serde_json::Value {
-        let out = bin()
-            .args(["query", "--addr", &addr, "--collection", "lab"])
-            .args(["--queries", queries.to_str().expect("p")])
-            .args(["--truth", gt.to_str().expect("p"), "--k", "5"])
-            .args(filter)
-            .args(["--connections", "1", "--ops", "40", "--warmup", "0"])
-            .args(["--json", "--no-progress"])
-            .output()
-            .expect("query");
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        serde_json::from_str(String::from_utf8_lossy(&out.stdout).trim()).expect("json")
-    };
+    cli_ingest(&addr, "lab", &base, &["--label-modulus", "3"]);
+    let query = |filter: &[&str]| cli_query(&addr, "lab", &queries, &gt, filter);
     let filtered = query(&["--all-of", "1"]);
     assert_eq!(filtered["recall_at_k"], 1.0, "{filtered}");
     assert!(
@@ -747,42 +756,14 @@ fn cli_range_truth_and_query_end_to_end() {
     write_fvecs(&base, &b).expect("base");
     write_fvecs(&queries, &q).expect("queries");
     let addr = server.addr.to_string();
-    let out = bin()
-        .args(["ingest", "--addr", &addr, "--collection", "rng"])
-        .args(["--data", base.to_str().expect("p"), "--create"])
-        .args(["--metric", "l2", "--label-modulus", "3"])
-        .args([
-            "--range-key-max",
-            "999",
-            "--batch",
-            "64",
-            "--no-progress",
-            "--json",
-        ])
-        .output()
-        .expect("ingest");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+    cli_ingest(
+        &addr,
+        "rng",
+        &base,
+        &["--label-modulus", "3", "--range-key-max", "999"],
     );
-    let query = |gt: &std::path::Path, filter: &[&str]| -> serde_json::Value {
-        let out = bin()
-            .args(["query", "--addr", &addr, "--collection", "rng"])
-            .args(["--queries", queries.to_str().expect("p")])
-            .args(["--truth", gt.to_str().expect("p"), "--k", "5"])
-            .args(filter)
-            .args(["--connections", "1", "--ops", "40", "--warmup", "0"])
-            .args(["--json", "--no-progress"])
-            .output()
-            .expect("query");
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        serde_json::from_str(String::from_utf8_lossy(&out.stdout).trim()).expect("json")
-    };
+    let query =
+        |gt: &std::path::Path, filter: &[&str]| cli_query(&addr, "rng", &queries, gt, filter);
     for (name, filter, keep) in [
         (
             "rng_gt.ivecs",
