@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # The main job on built-in defaults: build corevec, start a node with no configuration at all
 # (data in ./corevec-data, listening on 127.0.0.1:7717, every physical core), load a dataset
-# through the wire protocol (every point labelled `row % 10`), run a short query load with
-# recall against exact ground truth, then a filtered one (only points with label 3) against
-# the exact filtered truth, print the results, and stop the node gracefully.
+# through the wire protocol (every point labelled `row % 10` and given a number 0..=999999 in
+# range field 0), run a short query load with recall against exact ground truth, then two
+# filtered ones against the exact filtered truth (only points with label 3; only points whose
+# number is at most 99999, a numeric range filter), print the results, and stop the node
+# gracefully.
 #
 # Dataset: the real sentence embeddings in ../shared/data/pypi-minilm-50k when present
 # (50k x 384, normalised, exact top-100 ground truth); otherwise a seeded synthetic set of
@@ -53,7 +55,7 @@ done
 echo "== ingest" >&2
 "$bin/corevec-load" ingest --addr "$addr" --collection "$collection" --data "$base" \
     --create --drop-existing --metric dot --m 16 --ef-construction 200 --batch 256 --connections 4 \
-    --label-modulus 10
+    --label-modulus 10 --range-key-max 999999
 
 echo "== waiting for the background index build to finish" >&2
 # Searches are exact over not-yet-indexed vectors meanwhile, so this only affects speed.
@@ -76,6 +78,12 @@ echo "== filtered query load: only points with label 3 (a tenth of them), 5 s" >
 "$bin/corevec-load" query --addr "$addr" --collection "$collection" --queries "$queries" \
     --truth "$work/truth-label3.ivecs" --all-of 3 --k 10 --ef 64 --connections 4 --depth 4 \
     --duration 5 --warmup 1 --server-pid "$server"
+echo "== range-filtered query load: only points whose number is in 0..=99999 (a tenth), 5 s" >&2
+"$bin/corevec-load" truth --base "$base" --queries "$queries" --k 10 --metric dot \
+    --label-modulus 10 --range-key-max 999999 --range-u32 0..=99999 --out "$work/truth-range.ivecs"
+"$bin/corevec-load" query --addr "$addr" --collection "$collection" --queries "$queries" \
+    --truth "$work/truth-range.ivecs" --range-u32 0..=99999 --k 10 --ef 64 --connections 4 \
+    --depth 4 --duration 5 --warmup 1 --server-pid "$server"
 "$bin/corevec" collection describe "$collection" --addr "$addr" || true
 echo "== stopping the node (SIGTERM: drain, sync the WAL, exit 0)" >&2
 stop_server
