@@ -9,7 +9,7 @@ use std::collections::HashSet;
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, ExitStatus, Stdio};
+use std::process::{Child, Command, ExitStatus, Output, Stdio};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
@@ -31,6 +31,29 @@ macro_rules! node {
 /// The binary under test: `$COREVEC_BIN` if set, else `default`.
 pub fn corevec_bin(default: &str) -> PathBuf {
     std::env::var_os("COREVEC_BIN").map_or_else(|| PathBuf::from(default), PathBuf::from)
+}
+
+/// A `Command` for `BIN ARGS` with the test environment cleaned of `COREVEC_*` (and of a
+/// systemd notify socket).
+fn clean_command(bin: &Path, args: &[&str]) -> Command {
+    let mut command = Command::new(bin);
+    command.args(args);
+    for (key, _) in std::env::vars() {
+        if key.starts_with("COREVEC_") || key == "NOTIFY_SOCKET" {
+            command.env_remove(key);
+        }
+    }
+    command
+}
+
+/// A command's exit status, stdout and stderr, for assertion messages.
+pub fn output_text(output: &Output) -> String {
+    format!(
+        "status {:?}\nstdout:\n{}\nstderr:\n{}",
+        output.status.code(),
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    )
 }
 
 /// Ports handed out by this process, never reused (SO_REUSEPORT would let two test nodes
@@ -116,14 +139,7 @@ impl NodeBuilder {
 
     /// A `Command` for `corevec ARGS` with the test environment cleaned of `COREVEC_*`.
     pub fn command(&self, args: &[&str]) -> Command {
-        let mut command = Command::new(&self.bin);
-        command.args(args);
-        for (key, _) in std::env::vars() {
-            if key.starts_with("COREVEC_") || key == "NOTIFY_SOCKET" {
-                command.env_remove(key);
-            }
-        }
-        command
+        clean_command(&self.bin, args)
     }
 
     /// Starts the node and waits until it answers HELLO. Retries (on another port) if the
@@ -177,6 +193,7 @@ impl NodeBuilder {
         let child = command.spawn().expect("spawn corevec serve");
         let mut node = Node {
             child,
+            bin: self.bin.clone(),
             addr,
             data_dir,
             log_path,
@@ -202,6 +219,8 @@ impl NodeBuilder {
 #[derive(Debug)]
 pub struct Node {
     child: Child,
+    /// The binary it runs (client commands run the same one).
+    bin: PathBuf,
     /// Where it listens.
     pub addr: SocketAddr,
     /// Its data directory.
@@ -240,6 +259,18 @@ impl Node {
     /// If it cannot connect.
     pub fn client_with(&self, config: ClientConfig) -> Client {
         Client::connect(self.addr, config).expect("client connects")
+    }
+
+    /// Runs the client command `corevec ARGS --addr ADDR` against this node (same binary,
+    /// environment cleaned of `COREVEC_*`; no auth token) and returns its output.
+    ///
+    /// # Panics
+    /// If the binary cannot be run.
+    pub fn cli(&self, args: &[&str]) -> Output {
+        clean_command(&self.bin, args)
+            .args(["--addr", &self.addr.to_string()])
+            .output()
+            .expect("run corevec")
     }
 
     /// A raw connection that already did HELLO.

@@ -6,19 +6,10 @@ use std::process::{Command, Output};
 use std::time::Duration;
 
 use corevec_proto::{CreateCollection, ErrorCode, Metric};
-use corevec_tests::{node, NodeBuilder};
+use corevec_tests::{node, output_text as text, NodeBuilder};
 
 fn run(mut command: Command) -> Output {
     command.output().expect("run corevec")
-}
-
-fn text(output: &Output) -> String {
-    format!(
-        "status {:?}\nstdout:\n{}\nstderr:\n{}",
-        output.status.code(),
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    )
 }
 
 #[test]
@@ -489,15 +480,9 @@ fn export_list_and_import_ids_move_a_collection_to_another_shard_count() {
     use std::collections::BTreeMap;
 
     let node = node!().start();
-    let builder: NodeBuilder = node!();
     let work = tempfile::tempdir().unwrap();
-    let addr = node.addr.to_string();
     let path = |name: &str| work.path().join(name).to_str().unwrap().to_owned();
-    let cli = |args: &[&str]| {
-        let mut command = builder.command(args);
-        command.args(["--addr", &addr]);
-        run(command)
-    };
+    let cli = |args: &[&str]| node.cli(args);
     let read = |dir: &str, name: &str| std::fs::read(Path::new(dir).join(name)).unwrap();
 
     // 300 rows with sparse ids in no particular order (0 and u64::MAX among them); row 299
@@ -835,13 +820,7 @@ fn export_list_and_import_ids_move_a_collection_to_another_shard_count() {
 #[test]
 fn delete_by_id_and_by_label_filter_from_the_cli() {
     let node = node!().start();
-    let builder: NodeBuilder = node!();
-    let addr = node.addr.to_string();
-    let cli = |args: &[&str]| {
-        let mut command = builder.command(args);
-        command.args(["--addr", &addr]);
-        run(command)
-    };
+    let cli = |args: &[&str]| node.cli(args);
     let client = node.client();
     corevec_tests::create_l2(&client, "d", 2, 3);
     // 10,000 points (more than two SCROLL pages match): label `id % 4`, and 7 for the ids

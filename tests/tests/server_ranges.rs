@@ -8,26 +8,13 @@
 
 use std::collections::BTreeSet;
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Output;
 
 use corevec_client::{ClientError, Filter, SearchOptions};
 use corevec_proto::range::{key_f32, key_i32, point_labels};
-use corevec_tests::{node, NodeBuilder};
+use corevec_tests::{node, output_text as text};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
-
-fn run(mut command: Command) -> Output {
-    command.output().expect("run corevec")
-}
-
-fn text(output: &Output) -> String {
-    format!(
-        "status {:?}\nstdout:\n{}\nstderr:\n{}",
-        output.status.code(),
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    )
-}
 
 /// Rows of the CLI test.
 const ROWS: usize = 240;
@@ -147,15 +134,9 @@ fn nearest(rows: &BTreeSet<u64>, q: f32, k: usize) -> Vec<u64> {
 #[test]
 fn cli_imports_range_fields_and_filters_on_them() {
     let node = node!().start();
-    let builder: NodeBuilder = node!();
     let work = tempfile::tempdir().unwrap();
-    let addr = node.addr.to_string();
     let path = |name: &str| work.path().join(name).to_str().unwrap().to_owned();
-    let cli = |args: &[&str]| {
-        let mut command = builder.command(args);
-        command.args(["--addr", &addr]);
-        run(command)
-    };
+    let cli = |args: &[&str]| node.cli(args);
     let client = node.client();
 
     let mut fvecs = Vec::new();

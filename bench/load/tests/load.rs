@@ -537,20 +537,20 @@ fn cli_ingest(addr: &str, collection: &str, base: &std::path::Path, extra: &[&st
     );
 }
 
-/// `corevec-load query` (k 5, 40 ops, one connection) against `gt` with `filter` flags: its
-/// JSON line.
+/// `corevec-load query` (k 5, 40 ops, one connection) against `gt` with `extra` flags (a
+/// filter, ef, depth): its JSON line.
 fn cli_query(
     addr: &str,
     collection: &str,
     queries: &std::path::Path,
     gt: &std::path::Path,
-    filter: &[&str],
+    extra: &[&str],
 ) -> serde_json::Value {
     let out = bin()
         .args(["query", "--addr", addr, "--collection", collection])
         .args(["--queries", queries.to_str().expect("p")])
         .args(["--truth", gt.to_str().expect("p"), "--k", "5"])
-        .args(filter)
+        .args(extra)
         .args(["--connections", "1", "--ops", "40", "--warmup", "0"])
         .args(["--json", "--no-progress"])
         .output()
@@ -648,47 +648,8 @@ fn cli_truth_and_query_recall_end_to_end() {
     let status = truth(&base, &queries, &gt, &[]);
     assert!(status.success());
     let addr = server.addr.to_string();
-    let status = bin()
-        .args(["ingest", "--addr", &addr, "--collection", "cli"])
-        .args([
-            "--data",
-            base.to_str().expect("p"),
-            "--create",
-            "--metric",
-            "l2",
-        ])
-        .args(["--batch", "64", "--no-progress", "--json"])
-        .output()
-        .expect("ingest");
-    assert!(
-        status.status.success(),
-        "{}",
-        String::from_utf8_lossy(&status.stderr)
-    );
-    let out = bin()
-        .args(["query", "--addr", &addr, "--collection", "cli"])
-        .args(["--queries", queries.to_str().expect("p")])
-        .args(["--truth", gt.to_str().expect("p"), "--k", "5", "--ef", "16"])
-        .args([
-            "--connections",
-            "1",
-            "--depth",
-            "2",
-            "--ops",
-            "40",
-            "--warmup",
-            "0",
-        ])
-        .args(["--json", "--no-progress"])
-        .output()
-        .expect("query");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let v: serde_json::Value =
-        serde_json::from_str(String::from_utf8_lossy(&out.stdout).trim()).expect("json");
+    cli_ingest(&addr, "cli", &base, &[]);
+    let v = cli_query(&addr, "cli", &queries, &gt, &["--ef", "16", "--depth", "2"]);
     // The reference server searches exactly, so recall against exact truth is 1.
     assert_eq!(v["recall_at_k"], 1.0, "{v}");
     assert_eq!(v["k"], 5);
