@@ -531,19 +531,15 @@ impl Shard {
         // once: a per-query bitmap of the slots seen (an `all_of` list is the only one). A
         // bit test instead of searching the point's labels for every earlier list, which
         // cost ~400 ns per listed point under a range's cover (bench/RESULTS.md).
-        let mut seen = (lists.len() > 1).then(|| vec![0u64; (self.slots() as usize).div_ceil(64)]);
+        let mut seen = ListedOnce::new(&lists, self.slots());
         // A live slot is listed exactly under the labels it carries (replacements and
         // deletions tombstone the slot; SET_LABELS moves it between lists), so when the
         // filter is nothing but `any_of` a listed live slot matches without reading labels.
         let listed_match = filter.all_of.is_empty() && filter.none_of.is_empty();
         for list in lists {
             for &slot in list {
-                if let Some(seen) = seen.as_mut() {
-                    let (word, bit) = (slot as usize / 64, 1u64 << (slot % 64));
-                    if seen[word] & bit != 0 {
-                        continue;
-                    }
-                    seen[word] |= bit;
+                if !seen.first_time(slot) {
+                    continue;
                 }
                 if listed_match {
                     debug_assert!(
@@ -846,17 +842,10 @@ impl Shard {
         lists: &[&[u32]],
     ) -> (Vec<u64>, bool) {
         // A point listed under several `any_of` labels counts once.
-        let mut seen = (lists.len() > 1).then(|| vec![0u64; (self.slots() as usize).div_ceil(64)]);
+        let mut seen = ListedOnce::new(lists, self.slots());
         let listed = lists.iter().flat_map(|list| list.iter().copied());
         self.smallest_ids(listed, start, limit, |slot| {
-            if let Some(seen) = seen.as_mut() {
-                let (word, bit) = (slot as usize / 64, 1u64 << (slot % 64));
-                if seen[word] & bit != 0 {
-                    return false;
-                }
-                seen[word] |= bit;
-            }
-            self.selects(filter, slot)
+            seen.first_time(slot) && self.selects(filter, slot)
         })
     }
 
@@ -1039,6 +1028,29 @@ impl Shard {
 }
 
 /// Slots in `lists` together (a slot in several counts once per list).
+/// The slots met while walking a filter's label lists, so that a point listed under several
+/// `any_of` labels counts once: a per-walk bitmap, only when there are several lists (one list
+/// never repeats a slot).
+struct ListedOnce(Option<Vec<u64>>);
+
+impl ListedOnce {
+    fn new(lists: &[&[u32]], slots: u32) -> ListedOnce {
+        ListedOnce((lists.len() > 1).then(|| vec![0u64; (slots as usize).div_ceil(64)]))
+    }
+
+    /// True the first time `slot` is offered.
+    #[inline]
+    fn first_time(&mut self, slot: u32) -> bool {
+        let Some(seen) = self.0.as_mut() else {
+            return true;
+        };
+        let (word, bit) = (slot as usize / 64, 1u64 << (slot % 64));
+        let first = seen[word] & bit == 0;
+        seen[word] |= bit;
+        first
+    }
+}
+
 fn listed_slots(lists: &[&[u32]]) -> usize {
     lists.iter().map(|list| list.len()).sum()
 }
