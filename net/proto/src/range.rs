@@ -41,6 +41,16 @@ pub const fn is_range_label(label: u64) -> bool {
     label >> 44 == TAG >> 44
 }
 
+/// The field of a range label; `None` for a label outside the range-label space.
+#[must_use]
+pub const fn field_of(label: u64) -> Option<u8> {
+    if is_range_label(label) {
+        Some((label >> 36) as u8)
+    } else {
+        None
+    }
+}
+
 /// The labels a point with `key` in `field` carries: one per level, finest first.
 #[must_use]
 pub fn point_labels(field: u8, key: u32) -> [u64; LEVELS] {
@@ -152,6 +162,8 @@ mod tests {
         assert_eq!(key_f32(-1.0), Some(0x407F_FFFF));
         assert_eq!(key_f32(f32::NAN), None);
         assert!(is_range_label(label(255, 7, u32::MAX)));
+        assert_eq!(field_of(label(200, 3, 9)), Some(200));
+        assert_eq!(field_of(42), None);
         assert!(!is_range_label(0xFFFF_F000_0000_0000));
         assert!(!is_range_label(42));
     }

@@ -16,7 +16,7 @@ use std::time::{Duration, Instant};
 
 use clap::{Args, ValueEnum};
 use corevec_client::Ticket;
-use corevec_proto::range::{is_range_label, point_labels};
+use corevec_proto::range::{field_of, point_labels};
 use corevec_proto::{
     CreateCollection, ErrorCode, IdsRef, LabelsRef, Metric, PayloadsRef, Request, Upsert,
     VectorsRef, LABELS_PER_POINT_MAX, PAYLOAD_BYTES_MAX,
@@ -250,11 +250,6 @@ fn range_line_parser(kind: RangeType) -> fn(Vec<u8>) -> Result<Option<u32>, Stri
     }
 }
 
-/// The field of a range label (PROTOCOL.md section 11: bits 36..44).
-fn range_label_field(label: u64) -> u8 {
-    ((label >> 36) & 0xFF) as u8
-}
-
 /// One range field's file.
 struct RangeLines {
     field: u8,
@@ -352,9 +347,9 @@ impl LabelColumns {
                 let new = point_labels(range.field, key);
                 // A `--labels` line may hold range labels already (an export's labels.txt
                 // does): of this field, they must be this value's.
-                let clash = labels[..from_file].iter().any(|&l| {
-                    is_range_label(l) && range_label_field(l) == range.field && !new.contains(&l)
-                });
+                let clash = labels[..from_file]
+                    .iter()
+                    .any(|&l| field_of(l) == Some(range.field) && !new.contains(&l));
                 if clash {
                     return Err(self.line_error(
                         line,
