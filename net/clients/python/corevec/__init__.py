@@ -15,9 +15,11 @@ from .protocol import (
     PAYLOAD_BYTES_MAX,
     LABELS_PER_POINT_MAX,
     FILTER_LABELS_MAX,
+    FILTER_GROUPS_MAX,
     SCROLL_LIMIT_MAX,
     FEATURE_PAYLOADS,
     FEATURE_LABELS,
+    FEATURE_FILTER_GROUPS,
 )
 from .errors import (
     CorevecError,
@@ -49,9 +51,11 @@ __all__ = [
     "PAYLOAD_BYTES_MAX",
     "LABELS_PER_POINT_MAX",
     "FILTER_LABELS_MAX",
+    "FILTER_GROUPS_MAX",
     "SCROLL_LIMIT_MAX",
     "FEATURE_PAYLOADS",
     "FEATURE_LABELS",
+    "FEATURE_FILTER_GROUPS",
     "CorevecError",
     "ServerError",
     "ProtocolError",

@@ -17,15 +17,20 @@ sending anything.
 Labels (up to ``LABELS_PER_POINT_MAX`` ints per point) go in with ``upsert(..., labels=[...])``,
 are replaced without resending vectors or payloads with ``set_labels(collection, ids, labels)``,
 and come back with ``get(..., with_labels=True)``; searches take ``filter={"all_of": [...],
-"any_of": [...], "none_of": [...]}`` (every key optional), if the server enabled
-``FEATURE_LABELS`` (``Client.supports_labels``); otherwise those calls raise
-:class:`ProtocolError` before sending anything. Malformed labels or filters raise
+"any_of": [...], "any_of_groups": [[...], ...], "none_of": [...]}`` (every key optional), if
+the server enabled ``FEATURE_LABELS`` (``Client.supports_labels``); otherwise those calls raise
+:class:`ProtocolError` before sending anything. A point matches iff it has every label of
+``all_of``, at least one label of every ``any_of`` group (``any_of`` is one group,
+``any_of_groups`` holds more) and none of ``none_of``. A filter with two or more groups (up to
+``FILTER_GROUPS_MAX``) needs ``FEATURE_FILTER_GROUPS`` (``Client.supports_filter_groups``),
+else :class:`ProtocolError` before sending anything. Malformed labels or filters raise
 ``ValueError``.
 
 Numeric range filters are a label convention (PROTOCOL.md section 11, :mod:`corevec.range_labels`):
-a point carries ``point_labels(field, key)`` among its labels, and :func:`with_range` puts the
-range's cover in a filter's ``any_of``, so ``filter=with_range({"all_of": [7]}, field, lo, hi)``
-matches exactly the points with label 7 whose key lies in ``lo..=hi``.
+a point carries ``point_labels(field, key)`` among its labels, and :func:`with_range` adds the
+range's cover to a filter as one more ``any_of`` group, so ``filter=with_range({"all_of": [7]},
+field, lo, hi)`` matches exactly the points with label 7 whose key lies in ``lo..=hi``; a filter
+holds a range per group, e.g. ``with_range(with_range(None, price, lo, hi), year, lo2, hi2)``.
 
 Every point of a collection, in ascending id order, comes back page by page with
 ``scroll(collection, start_id, limit, ...)`` (a :class:`ScrollPage` ``(points, next)``) or
@@ -49,26 +54,41 @@ def with_range(filter, field, lo, hi):
     range-label ``field`` (0..=255) lies in ``lo..=hi`` (keys are ints in 0..=2**32-1, e.g. from
     ``key_i32`` or ``key_f32``; points carry ``point_labels(field, key)``). ``filter`` is
     ``None`` (match everything) or a dict as :meth:`Client.search` takes; it is not modified.
-    Returns a new dict ``{"all_of": [...], "any_of": cover(field, lo, hi), "none_of": [...]}``.
+    Returns a new dict ``{"all_of": [...], "any_of": [...], "any_of_groups": [..., cover(field,
+    lo, hi)], "none_of": [...]}``: the filter's keys as normalized lists, with the range's cover
+    appended as one more ``any_of`` group (an existing ``any_of`` is kept as is, as the first
+    group). So ranges add up: ``with_range(with_range({"all_of": [7]}, 0, 10, 20), 1, 5, 9)``
+    holds two ranges. A filter with two or more groups needs a server with
+    ``FEATURE_FILTER_GROUPS``.
 
-    Raises ``ValueError`` when ``filter`` is malformed or already has a non-empty ``any_of`` (a
-    filter holds one range), when ``lo > hi`` (an empty range matches no point; an empty
-    ``any_of`` would match every point), when the range's labels and the filter's others exceed
-    ``FILTER_LABELS_MAX``, or when ``field``, ``lo`` or ``hi`` is out of range (``TypeError``
-    when not an int). The same as the Rust client's ``Filter::with_range``."""
-    all_of, any_of, none_of = p.normalize_filter({} if filter is None else filter)
-    if any_of:
-        raise ValueError("a range filter uses any_of, which this filter already uses")
+    Raises ``ValueError`` when ``filter`` is malformed, when ``lo > hi`` (an empty range matches
+    no point), when the range's labels and the filter's others exceed ``FILTER_LABELS_MAX``,
+    when the filter already has ``FILTER_GROUPS_MAX`` groups, or when ``field``, ``lo`` or
+    ``hi`` is out of range (``TypeError`` when not an int)."""
+    filter = {} if filter is None else filter
+    all_of, groups, none_of = p.normalize_filter(filter)
     labels = cover(field, lo, hi)  # checks field, lo and hi
     if not labels:
         raise ValueError("an empty range (lo %d > hi %d) matches no point" % (lo, hi))
-    total = len(all_of) + len(labels) + len(none_of)
-    if total > p.FILTER_LABELS_MAX:
+    others = len(all_of) + sum(len(x) for x in groups) + len(none_of)
+    if len(labels) + others > p.FILTER_LABELS_MAX:
         raise ValueError(
             "a range's %d labels and the filter's %d others exceed FILTER_LABELS_MAX (%d)"
-            % (len(labels), total - len(labels), p.FILTER_LABELS_MAX)
+            % (len(labels), others, p.FILTER_LABELS_MAX)
         )
-    return {"all_of": all_of, "any_of": labels, "none_of": none_of}
+    if len(groups) + 1 > p.FILTER_GROUPS_MAX:
+        raise ValueError(
+            "a range is one more any_of group, and the filter already has %d: over FILTER_GROUPS_MAX (%d)"
+            % (len(groups), p.FILTER_GROUPS_MAX)
+        )
+    # A non-empty any_of is the first group, the any_of_groups follow it: keep them apart.
+    any_of = p._label_list(filter.get("any_of"), "filter any_of")  # already checked
+    return {
+        "all_of": all_of,
+        "any_of": any_of,
+        "any_of_groups": (groups[1:] if any_of else groups) + [labels],
+        "none_of": none_of,
+    }
 
 
 class _Slot:
@@ -254,6 +274,24 @@ class Client:
     def _require_labels(self):
         if not self.supports_labels:
             raise ProtocolError("the server did not enable FEATURE_LABELS in HELLO (it predates labels)")
+
+    @property
+    def supports_filter_groups(self):
+        """True if the server enabled ``FEATURE_FILTER_GROUPS`` (filters may have two or more
+        ``any_of`` groups)."""
+        return bool(self.hello.features & p.FEATURE_FILTER_GROUPS)
+
+    def _require_filter_groups(self):
+        if not self.supports_filter_groups:
+            raise ProtocolError(
+                "the server did not enable FEATURE_FILTER_GROUPS in HELLO (it predates filter groups)"
+            )
+
+    def _check_filter_groups(self, lists):
+        """``lists`` from :func:`normalize_filter`: two or more ``any_of`` groups need
+        ``FEATURE_FILTER_GROUPS`` (one group is sent in the form every server takes)."""
+        if len(lists[1]) >= 2:
+            self._require_filter_groups()
 
     def _check_upsert(self, payloads, labels):
         if payloads is not None:
@@ -469,9 +507,12 @@ class Client:
     ):
         """Returns ``(hits, partial)`` with hits ``[(id, distance)]``, closest first; with
         ``with_payloads``, ``[(id, distance, payload)]``. ``filter``: ``None`` or a dict with
-        optional keys ``all_of``, ``any_of``, ``none_of`` (lists of ints; at most
-        ``FILTER_LABELS_MAX`` labels in all): only points with every label of ``all_of``, at
-        least one of ``any_of`` (if given) and none of ``none_of`` are returned, up to ``k``."""
+        optional keys ``all_of``, ``any_of``, ``none_of`` (lists of ints) and ``any_of_groups``
+        (a list of non-empty lists of ints; at most ``FILTER_LABELS_MAX`` labels in all and
+        ``FILTER_GROUPS_MAX`` groups, ``any_of`` counting as one when not empty): only points
+        with every label of ``all_of``, at least one label of every ``any_of`` group and none of
+        ``none_of`` are returned, up to ``k``. Two or more groups need
+        ``FEATURE_FILTER_GROUPS`` (else :class:`ProtocolError`, nothing sent)."""
         return self._call(
             Opcode.SEARCH,
             *self._search_args(
@@ -527,7 +568,8 @@ class Client:
         or may not be. Raises ``ValueError`` for a bad ``start_id``, ``limit`` or ``filter`` and
         :class:`ProtocolError` if the server did not enable ``FEATURE_PAYLOADS`` (with
         ``with_payloads``) or ``FEATURE_LABELS`` (with ``with_labels`` or a filter), before
-        sending anything; :class:`ProtocolError` too for an answer that does not fit the request.
+        sending anything (also without ``FEATURE_FILTER_GROUPS`` for a filter with two or more
+        ``any_of`` groups); :class:`ProtocolError` too for an answer that does not fit the request.
         A read: retried after connection errors. A server from before SCROLL answers
         ``UNKNOWN_OPCODE`` (:class:`UnknownOpcode`)."""
         return self._call(
@@ -593,12 +635,13 @@ class Client:
 
     def _scroll_args(self, collection, start_id, limit, with_vectors, with_payloads, with_labels, filter):
         p.check_scroll(start_id, limit)
-        if filter is not None:
-            p.normalize_filter(filter)  # ValueError now, before anything is sent
+        lists = None if filter is None else p.normalize_filter(filter)  # ValueError now, before anything is sent
         if with_payloads:
             self._require_payloads()
-        if with_labels or filter is not None:
+        if with_labels or lists is not None:
             self._require_labels()
+        if lists is not None:
+            self._check_filter_groups(lists)
 
         def build(rid):
             return p.encode_scroll(
@@ -648,8 +691,9 @@ class Client:
         if with_payloads:
             self._require_payloads()
         if filter is not None:
-            p.normalize_filter(filter)  # ValueError now, before anything is sent
+            lists = p.normalize_filter(filter)  # ValueError now, before anything is sent
             self._require_labels()
+            self._check_filter_groups(lists)
 
         def build(rid):
             return p.encode_search(rid, collection, queries, k, ef, exact, allow_partial, dim, with_payloads, filter)

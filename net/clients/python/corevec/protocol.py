@@ -37,13 +37,15 @@ AUTH_TOKEN_BYTES_MAX = 1024
 ERROR_MESSAGE_BYTES_MAX = 4096
 PAYLOAD_BYTES_MAX = 65536
 LABELS_PER_POINT_MAX = 64
-FILTER_LABELS_MAX = 256
+FILTER_LABELS_MAX = 1024
+FILTER_GROUPS_MAX = 8
 SCROLL_LIMIT_MAX = 4096
 
 # HELLO feature bits (PROTOCOL.md section 3).
 FEATURE_PAYLOADS = 1
 FEATURE_LABELS = 2
-FEATURES_SUPPORTED = FEATURE_PAYLOADS | FEATURE_LABELS
+FEATURE_FILTER_GROUPS = 4
+FEATURES_SUPPORTED = FEATURE_PAYLOADS | FEATURE_LABELS | FEATURE_FILTER_GROUPS
 
 SEARCH_EXACT = 1
 SEARCH_ALLOW_PARTIAL = 2
@@ -62,7 +64,7 @@ SCROLL_MORE = 1
 SCROLL_HAS_VECTORS = 2
 SCROLL_HAS_PAYLOADS = 4
 SCROLL_HAS_LABELS = 8
-FILTER_KEYS = ("all_of", "any_of", "none_of")
+FILTER_KEYS = ("all_of", "any_of", "any_of_groups", "none_of")
 _U64_MAX = (1 << 64) - 1
 
 
@@ -374,24 +376,47 @@ def point_labels(labels, count, what="upsert"):
 
 
 def normalize_filter(filter):
-    """A search filter as ``(all_of, any_of, none_of)`` lists of ints, from a dict with optional
-    keys ``all_of``, ``any_of`` and ``none_of`` (each an iterable of ints, or ``None``). A point
-    matches iff it has every label of ``all_of``, at least one of ``any_of`` (if not empty) and
-    none of ``none_of``; ``{}`` matches every point. Raises :class:`CodecError` (a
-    ``ValueError``) for anything else, or more than ``FILTER_LABELS_MAX`` labels in all."""
+    """A search filter as ``(all_of, groups, none_of)``: ``all_of`` and ``none_of`` lists of
+    ints, ``groups`` a list of ``any_of`` groups (each a non-empty list of ints; ``[]`` for
+    none). ``filter`` is a dict with optional keys ``all_of``, ``any_of`` and ``none_of`` (each
+    an iterable of ints, or ``None``) and ``any_of_groups`` (an iterable of groups, each a
+    non-empty iterable of ints, or ``None``). A non-empty ``any_of`` is the first group, the
+    ``any_of_groups`` follow; an empty ``any_of`` is no group. A point matches iff it has every
+    label of ``all_of``, at least one label of every group and none of ``none_of``; ``{}``
+    matches every point. Raises :class:`CodecError` (a ``ValueError``) for anything else, an
+    empty group (it would match no point), more than ``FILTER_LABELS_MAX`` labels in all or
+    more than ``FILTER_GROUPS_MAX`` groups. Two or more groups need a server with
+    ``FEATURE_FILTER_GROUPS``."""
     if not isinstance(filter, dict):
         raise CodecError(
-            "filter must be a dict with optional keys all_of, any_of, none_of, got %r" % (filter,)
+            "filter must be a dict with optional keys all_of, any_of, any_of_groups, none_of, got %r"
+            % (filter,)
         )
     unknown = sorted(str(k) for k in filter if k not in FILTER_KEYS)
     if unknown:
         raise CodecError(
-            "unknown filter key(s) %s; expected all_of, any_of, none_of" % ", ".join(unknown)
+            "unknown filter key(s) %s; expected all_of, any_of, any_of_groups, none_of" % ", ".join(unknown)
         )
-    lists = tuple(_label_list(filter.get(key), "filter %s" % key) for key in FILTER_KEYS)
-    total = sum(len(x) for x in lists)
+    all_of = _label_list(filter.get("all_of"), "filter all_of")
+    any_of = _label_list(filter.get("any_of"), "filter any_of")
+    none_of = _label_list(filter.get("none_of"), "filter none_of")
+    groups = [any_of] if any_of else []
+    raw_groups = filter.get("any_of_groups")
+    if raw_groups is not None:
+        if isinstance(raw_groups, (str, bytes, bytearray, memoryview, dict)) or not hasattr(raw_groups, "__iter__"):
+            raise CodecError("filter any_of_groups: expected a list of lists of ints, got %r" % (raw_groups,))
+        for i, raw in enumerate(raw_groups):
+            what = "filter any_of_groups[%d]" % i
+            group = _label_list(raw, what)
+            _check(group, "%s is empty: an empty any_of group matches no point" % what)
+            groups.append(group)
+    total = len(all_of) + sum(len(x) for x in groups) + len(none_of)
     _check(total <= FILTER_LABELS_MAX, "filter has %d labels, over the limit of %d" % (total, FILTER_LABELS_MAX))
-    return lists
+    _check(
+        len(groups) <= FILTER_GROUPS_MAX,
+        "filter has %d any_of groups, over the limit of %d" % (len(groups), FILTER_GROUPS_MAX),
+    )
+    return all_of, groups, none_of
 
 
 def _label_section(out, lists):
@@ -568,8 +593,11 @@ def encode_search(
     with_payloads=False,
     filter=None,
 ):
-    """SEARCH; ``filter`` is ``None`` or a dict with optional keys ``all_of``, ``any_of`` and
-    ``none_of`` (see :func:`normalize_filter`), sent with the ``HAS_FILTER`` flag."""
+    """SEARCH; ``filter`` is ``None`` or a dict with optional keys ``all_of``, ``any_of``,
+    ``any_of_groups`` and ``none_of`` (see :func:`normalize_filter`), sent with the
+    ``HAS_FILTER`` flag. One ``any_of`` group is sent in the original form (``any_groups`` 0),
+    which every server with ``FEATURE_LABELS`` takes; two or more need
+    ``FEATURE_FILTER_GROUPS``."""
     lists = None if filter is None else normalize_filter(filter)
     count, dim, floats = matrix(queries, dim)
     _check(1 <= k <= K_MAX, "k must be 1..=1024")
@@ -591,12 +619,21 @@ def encode_search(
 
 
 def _filter(out, lists):
-    """Append a FILTER (zero padding to 8, the three counts, a reserved zero, the labels) to
-    ``out``; ``lists`` comes from :func:`normalize_filter`."""
+    """Append a FILTER (zero padding to 8, the three counts, ``any_groups``, the group sizes,
+    the labels) to ``out``; ``lists`` is ``(all_of, groups, none_of)`` from
+    :func:`normalize_filter`. A single group goes in the original form: ``any_groups`` 0 and no
+    sizes; two or more set ``any_groups`` to their number and send their sizes (u64 each)."""
+    all_of, groups, none_of = lists
+    any_count = sum(len(x) for x in groups)
+    any_groups = len(groups) if len(groups) >= 2 else 0
     _pad8(out)
-    out += struct.pack("<IIII", len(lists[0]), len(lists[1]), len(lists[2]), 0)
-    for x in lists:
+    out += struct.pack("<IIII", len(all_of), any_count, len(none_of), any_groups)
+    if any_groups:
+        out += _ids_le([len(x) for x in groups])
+    out += _ids_le(all_of)
+    for x in groups:
         out += _ids_le(x)
+    out += _ids_le(none_of)
 
 
 def check_scroll(start_id, limit):
@@ -620,7 +657,8 @@ def encode_scroll(
     filter=None,
 ):
     """SCROLL: up to ``limit`` points with ``id >= start_id`` in ascending id order, with the
-    parts asked for; ``filter`` is ``None`` or a dict as for :func:`encode_search`, sent with the
+    parts asked for; ``filter`` is ``None`` or a dict as for :func:`encode_search` (``all_of``,
+    ``any_of``, ``any_of_groups``, ``none_of``; see :func:`normalize_filter`), sent with the
     ``HAS_FILTER`` flag right after the NAME (which ends 8-aligned, so without padding)."""
     check_scroll(start_id, limit)
     lists = None if filter is None else normalize_filter(filter)

@@ -4,8 +4,9 @@ The Python mirror of the Rust ``corevec_proto::range`` module, checked against t
 values. A point carries a 32-bit key of a numeric *field* (0..=255) as :data:`LEVELS` labels,
 the key's prefixes of 32, 28, ..., 4 bits (level ``l`` keeps ``key >> 4*l``). A range
 ``lo..=hi`` is the union of at most :data:`COVER_LABELS_MAX` such prefixes (:func:`cover`); a
-filter whose ``any_of`` is the cover matches exactly the points whose key lies in the range
-(see :func:`corevec.with_range`). The server needs nothing for this: range labels are labels.
+filter with the cover as one of its ``any_of`` groups matches exactly the points whose key lies
+in the range (see :func:`corevec.with_range`, which adds one group per range). The server needs
+nothing for this: range labels are labels.
 
 Keys are ints in ``0..=2**32-1``; :func:`key_i32` and :func:`key_f32` map signed 32-bit ints and
 floats to keys in the same order. Labels whose top 20 bits are ``0xFFFFE`` (:data:`TAG`) are
@@ -102,9 +103,10 @@ def point_labels(field, key):
 
 def cover(field, lo, hi):
     """The labels of which a point carries one exactly when its key in ``field`` is in
-    ``lo..=hi``, in the same order as the Rust client: use them as a filter's ``any_of``.
-    Empty when ``lo > hi`` (an empty range: never send an empty ``any_of``, which matches every
-    point). At most :data:`COVER_LABELS_MAX` labels, none repeated."""
+    ``lo..=hi``, in the same order as the Rust client: use them as one any_of group of a
+    filter. Empty when ``lo > hi`` (an empty range: never send it as an empty ``any_of``, which
+    matches every point; an empty group in ``any_of_groups`` is refused). At most
+    :data:`COVER_LABELS_MAX` labels, none repeated."""
     field, lo, hi = _field(field), _key(lo, "range lo"), _key(hi, "range hi")
     out = []
     if lo > hi:

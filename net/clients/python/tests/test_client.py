@@ -2,7 +2,9 @@
 Rust reference server: `cargo run -p corevec-client --example mock_server -- 127.0.0.1:7700`.
 Skipped when the variable is unset."""
 
+import itertools
 import os
+import struct
 import sys
 import threading
 import unittest
@@ -344,6 +346,62 @@ class ClientTest(unittest.TestCase):
         with self.assertRaises(ValueError):
             with_range(None, price, key_f32(2.0), key_f32(1.0))
 
+    def test_filter_groups(self):
+        c, name = self.client, self.name
+        from corevec.range_labels import key_f32, key_i32, point_labels
+
+        self.assertTrue(c.supports_filter_groups)
+        price, year = 0, 200
+        # Point i at [i, 0, 0]: price i / 2 - 5 (f32 keys), year 1990 + i (i32 keys); label 7 if
+        # even, label 1 + i % 3 (1, 2 or 3).
+        ids = list(range(30))
+        prices = [i / 2 - 5 for i in ids]
+        years = [1990 + i for i in ids]
+        labels = [
+            point_labels(price, key_f32(prices[i]))
+            + point_labels(year, key_i32(years[i]))
+            + [1 + i % 3]
+            + ([7] if i % 2 == 0 else [])
+            for i in ids
+        ]
+        c.upsert(name, ids, [[float(i), 0, 0] for i in ids], labels=labels)
+        with_range = corevec.with_range
+        two_ranges = with_range(
+            with_range({"none_of": [7]}, price, key_f32(-4.0), key_f32(6.0)), year, key_i32(1995), key_i32(2013)
+        )
+        self.assertEqual(len(two_ranges["any_of_groups"]), 2)
+        cases = [
+            # Two ranges on two fields, and none_of.
+            (two_ranges, lambda i: -4.0 <= prices[i] <= 6.0 and 1995 <= years[i] <= 2013 and i % 2 == 1),
+            # Two ranges and a plain any_of: the any_of is a third group.
+            (with_range(with_range({"any_of": [1, 3]}, price, key_f32(-5.0), key_f32(3.0)), year,
+                        key_i32(1993), key_i32(2100)),
+             lambda i: i % 3 in (0, 2) and prices[i] <= 3.0 and years[i] >= 1993),
+            # Two ranges on one field: the intersection.
+            (with_range(with_range(None, year, key_i32(1990), key_i32(2005)), year, key_i32(2000), key_i32(2030)),
+             lambda i: 2000 <= years[i] <= 2005),
+            # Plain groups: (1 or 2) and 7.
+            ({"all_of": [], "any_of_groups": [[1, 2], [7]]}, lambda i: i % 3 in (0, 1) and i % 2 == 0),
+            # Disjoint ranges on one field: nothing.
+            (with_range(with_range(None, year, key_i32(1990), key_i32(1995)), year, key_i32(1996), key_i32(2030)),
+             lambda i: False),
+        ]
+        query = [0.0, 0.0, 0.0]
+        for n, (filter, inside) in enumerate(cases):
+            want = [i for i in ids if inside(i)]  # ascending distance from the query
+            for exact in (False, True):
+                with self.subTest(case=n, exact=exact):
+                    hits, _ = c.search(name, query, k=len(ids), exact=exact, filter=filter)
+                    self.assertEqual([h[0] for h in hits], want)
+            with self.subTest(case=n, scroll=True):
+                self.assertEqual([vid for vid, _ in c.scroll_all(name, limit=4, filter=filter)], want)
+        # Local validation: nothing sent.
+        for bad in ({"any_of_groups": [[1], []]}, {"any_of_groups": [[i] for i in range(corevec.FILTER_GROUPS_MAX + 1)]}):
+            with self.assertRaises(ValueError):
+                c.search(name, query, filter=bad)
+            with self.assertRaises(ValueError):
+                c.scroll(name, filter=bad)
+
     def test_pipelining(self):
         c, name = self.client, self.name
         c.upsert(name, list(range(10)), [[float(i), 0, 0] for i in range(10)])
@@ -465,6 +523,13 @@ class WithoutLabelsTest(unittest.TestCase):
             with self.assertRaises(ValueError):
                 client.scroll_all("docs", filter=bad)
 
+    def test_filter_groups_need_labels_first(self):
+        client = self.client()
+        self.assertFalse(client.supports_filter_groups)
+        with self.assertRaises(corevec.ProtocolError) as e:
+            client.search("docs", [1.0], filter={"any_of_groups": [[1], [2]]})
+        self.assertIn("FEATURE_LABELS", str(e.exception))
+
     def test_bad_scroll_arguments_are_value_errors(self):
         client = self.client()
         for bad in ({"limit": 0}, {"limit": corevec.SCROLL_LIMIT_MAX + 1}, {"limit": None}, {"start_id": -1},
@@ -474,6 +539,99 @@ class WithoutLabelsTest(unittest.TestCase):
                     client.scroll("docs", **bad)
         with self.assertRaises(ValueError):
             client.scroll_all("docs", limit=0)
+
+
+class _Sent(Exception):
+    """What a request sent to a :class:`_RecordingConnection` fails with."""
+
+
+class _RecordingConnection:
+    """A server from before filter groups (payloads and labels) that records what is sent and
+    fails each request with :class:`_Sent` instead of answering."""
+
+    closed = None
+    hello = corevec.HelloAck(1, 128, corevec.FEATURE_PAYLOADS | corevec.FEATURE_LABELS, 64 * 1024 * 1024)
+
+    def __init__(self):
+        self.frames = []
+
+    def send(self, request_id, slot, frame):
+        self.frames.append(frame)
+        slot.error = _Sent()
+        slot.event.set()
+
+    def forget(self, request_id):
+        pass
+
+
+class WithoutFilterGroupsTest(unittest.TestCase):
+    """No server needed: without FEATURE_FILTER_GROUPS the client refuses a filter with two or
+    more any_of groups locally, and still sends one with a single group (in the original form,
+    which such a server takes)."""
+
+    def client(self):
+        client = corevec.Client.__new__(corevec.Client)
+        client._lock = threading.Lock()
+        client._conn = _RecordingConnection()
+        client._slots = {}
+        client._ids = itertools.count(2)
+        client.timeout = 5.0
+        client.retries = 2
+        client.retry_backoff = 0.0
+        return client
+
+    def test_two_groups_are_refused_locally(self):
+        client = self.client()
+        self.assertTrue(client.supports_labels)
+        self.assertFalse(client.supports_filter_groups)
+        two = {"any_of_groups": [[1], [2]]}
+        for call in (
+            lambda: client.search("docs", [1.0], filter=two),
+            lambda: client.search_batch("docs", [[1.0]], filter={"all_of": [5], "any_of": [1], "any_of_groups": [[2]]}),
+            lambda: client.submit_search("docs", [1.0], filter=two),
+            lambda: client.submit_search_batch("docs", [[1.0]], filter=two),
+            lambda: client.scroll("docs", filter=two),
+            lambda: client.scroll_all("docs", filter=corevec.with_range(corevec.with_range(None, 0, 1, 2), 1, 3, 4)),
+        ):
+            with self.assertRaises(corevec.ProtocolError) as e:
+                call()
+            self.assertIn("FEATURE_FILTER_GROUPS", str(e.exception))
+        self.assertEqual(client._conn.frames, [], "nothing sent")
+        # A malformed filter is still a ValueError first.
+        with self.assertRaises(ValueError):
+            client.search("docs", [1.0], filter={"any_of_groups": [[1], []]})
+        self.assertEqual(client._conn.frames, [])
+
+    def test_one_group_is_sent(self):
+        client = self.client()
+        for filter in (
+            {"any_of": [1, 2]},
+            {"any_of_groups": [[1, 2]]},
+            {"any_of": [], "any_of_groups": [[1, 2]]},
+            corevec.with_range(None, 0, 1, 2),
+            {},
+        ):
+            with self.subTest(filter=filter):
+                sent = len(client._conn.frames)
+                with self.assertRaises(_Sent):
+                    client.search("docs", [1.0], filter=filter)
+                with self.assertRaises(_Sent):
+                    client.scroll("docs", filter=filter)
+                frames = client._conn.frames[sent:]
+                # search and scroll are reads: retried after connection errors only.
+                self.assertEqual(len(frames), 2)
+                for frame in frames:
+                    header, body = corevec.protocol.split_frame(frame)
+                    self.assertIn(header.opcode, (corevec.Opcode.SEARCH, corevec.Opcode.SCROLL))
+                    # Both filters start at body offset 24 (the NAME ends 8-aligned; the query
+                    # of dim 1 ends at 36 and is padded to 40): any_groups is 0, no sizes.
+                    at = 40 if header.opcode == corevec.Opcode.SEARCH else 24
+                    _, any_count, _, any_groups = struct.unpack("<IIII", bytes(body[at:at + 16]))
+                    self.assertEqual(any_groups, 0)
+                    self.assertEqual(len(body), at + 16 + 8 * any_count)
+        rid = client.submit_search("docs", [1.0], filter={"any_of_groups": [[3]]})
+        with self.assertRaises(_Sent):
+            client.result(rid)
 
 
 if __name__ == "__main__":

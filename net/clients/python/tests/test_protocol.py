@@ -49,6 +49,7 @@ GOLDEN = {
     "get_payloads_labels_request": "43564543010021001500000000000000200000008aa642ea000000008a4ed468020000000300000004646f637300000001000000000000000700000000000000",
     "get_payloads_labels_response": "4356454301002101150000000000000040000000c6451d49000000007b0ef555020000000300000001000000000000000000003f000080bf00000040070000007b2261223a317d00020000000000000001000000000000000500000000000000",
     "search_filter_request": "435645430100300016000000000000005800000029122a59000000007b039f3502000000000000000900000001000000030000000000000004646f63730000000000003f000080bf000000400000000001000000020000000000000000000000010000000000000002000000000000000300000000000000",
+    "search_filter_groups_request": "43564543010030001b00000000000000780000006b5e5c39000000009c6a0d4502000000000000000900000001000000030000000000000004646f63730000000000003f000080bf0000004000000000010000000300000001000000020000000200000000000000010000000000000001000000000000000200000000000000030000000000000004000000000000000500000000000000",
     "set_labels_request": "4356454301002400170000000000000050000000ffcd49d50000000011dd9287030000000000000004646f637300000001000000000000000700000000000000090000000000000002000000000000000100000000000000010000000000000005000000000000000700000000000000",
     "set_labels_response": "4356454301002401170000000000000010000000e7f784a30000000088672a0b02000000000000000000000000000000",
     "scroll_request": "435645430100250018000000000000001800000095e16d16000000004e4c6e3d0200000005000000050000000000000004646f6373000000",
@@ -62,6 +63,8 @@ GOLDEN_PAYLOADS = [b'{"a":1}', b"", b"xyz"]
 # The labels and filter of the golden label frames (GOLDEN_LABELS, GOLDEN_FILTER there).
 GOLDEN_LABELS = [[1, 5], [], [7]]
 GOLDEN_FILTER = {"all_of": [1], "any_of": [2, 3]}
+# The filter of the golden search_filter_groups_request (GOLDEN_GROUPS_FILTER there).
+GOLDEN_GROUPS_FILTER = {"all_of": [1], "any_of_groups": [[2, 3], [4]], "none_of": [5]}
 # The filter of the golden scroll_filter_request (GOLDEN_SCROLL_FILTER there).
 GOLDEN_SCROLL_FILTER = {"all_of": [1], "none_of": [9]}
 
@@ -428,7 +431,7 @@ class LabelsTest(unittest.TestCase):
         search_body([1.0], filter={"all_of": many[:100], "any_of": many[100:200], "none_of": many[200:]})
         with self.assertRaises(ValueError) as e:
             search_body([1.0], filter={"all_of": many, "none_of": [1]})
-        self.assertIn("257 labels", str(e.exception))
+        self.assertIn("1025 labels", str(e.exception))
 
     def test_filter_validation(self):
         for bad, message in (
@@ -440,13 +443,15 @@ class LabelsTest(unittest.TestCase):
             ({"none_of": [1.0]}, "filter none_of"),
             ({"none_of": [False]}, "not bool"),
             ({"all_of": [-1]}, "outside"),
+            ({"any_of_groups": [[1], 2]}, "filter any_of_groups[1]"),
+            ({"any_of_groups": [[1], []]}, "empty"),
         ):
             with self.subTest(bad=bad):
                 with self.assertRaises(ValueError) as e:
                     p.normalize_filter(bad)
                 self.assertIn(message, str(e.exception))
         self.assertEqual(p.normalize_filter({}), ([], [], []))
-        self.assertEqual(p.normalize_filter({"any_of": (3, 4), "all_of": None}), ([], [3, 4], []))
+        self.assertEqual(p.normalize_filter({"any_of": (3, 4), "all_of": None}), ([], [[3, 4]], []))
 
     def test_get_response_labels(self):
         _, body = body_of("get_labels_response")
@@ -485,6 +490,128 @@ class LabelsTest(unittest.TestCase):
         # No id found: both sections are empty, the body ends after the vectors.
         empty = struct.pack("<II", 1, 3) + b"\0" * 8
         self.assertEqual(p.decode_response(Opcode.GET, empty), [None])
+
+
+class FilterGroupsTest(unittest.TestCase):
+    """Several any_of groups in one filter (FEATURE_FILTER_GROUPS): the rules of
+    net/proto/src/tests.rs `filter_groups` for the encoders."""
+
+    QUERY = [0.5, -1.0, 2.0]
+
+    def search(self, filter, request_id=27):
+        return p.encode_search(request_id, "docs", self.QUERY, 2, exact=True, filter=filter).hex()
+
+    def test_constants(self):
+        import corevec
+
+        self.assertEqual(p.FEATURE_FILTER_GROUPS, 4)
+        self.assertEqual(p.FEATURES_SUPPORTED, p.FEATURE_PAYLOADS | p.FEATURE_LABELS | p.FEATURE_FILTER_GROUPS)
+        self.assertEqual(p.FEATURES_SUPPORTED, 7)
+        self.assertEqual(p.FILTER_LABELS_MAX, 1024)
+        self.assertEqual(p.FILTER_GROUPS_MAX, 8)
+        self.assertEqual(corevec.FEATURE_FILTER_GROUPS, 4)
+        self.assertEqual(corevec.FILTER_GROUPS_MAX, 8)
+        self.assertEqual(corevec.FILTER_LABELS_MAX, 1024)
+        self.assertIn("FEATURE_FILTER_GROUPS", corevec.__all__)
+        self.assertIn("FILTER_GROUPS_MAX", corevec.__all__)
+        # The client asks for every feature it implements.
+        self.assertEqual(p.encode_hello(1, b"", features=p.FEATURES_SUPPORTED)[32:48], struct.pack("<HHIQ", 1, 1, 0, 7))
+
+    def test_golden_frame(self):
+        self.assertEqual(self.search(GOLDEN_GROUPS_FILTER), GOLDEN["search_filter_groups_request"])
+        # A non-empty any_of is the first group, the any_of_groups follow it.
+        self.assertEqual(
+            self.search({"all_of": [1], "any_of": [2, 3], "any_of_groups": [[4]], "none_of": [5]}),
+            GOLDEN["search_filter_groups_request"],
+        )
+        # An empty any_of (or None) is no group; groups may be tuples or any iterables of ints.
+        for any_of in ([], None, ()):
+            with self.subTest(any_of=any_of):
+                self.assertEqual(
+                    self.search(dict(GOLDEN_GROUPS_FILTER, any_of=any_of)), GOLDEN["search_filter_groups_request"]
+                )
+        self.assertEqual(
+            self.search({"all_of": (1,), "any_of_groups": ((2, 3), iter([4])), "none_of": [5]}),
+            GOLDEN["search_filter_groups_request"],
+        )
+
+    def test_layout(self):
+        # The query ends at 44, 4 bytes of padding, the header (1, 3, 1, any_groups 2) ends at
+        # 64, the group sizes 2 and 1 (u64) at 80, the labels 1, 2 3 4, 5 end the body at 120.
+        _, body = body_of("search_filter_groups_request")
+        self.assertEqual(struct.unpack("<I", body[8:12])[0], p.SEARCH_EXACT | p.SEARCH_HAS_FILTER)
+        self.assertEqual(body[44:48], b"\0" * 4)
+        self.assertEqual(body[48:64], struct.pack("<IIII", 1, 3, 1, 2))
+        self.assertEqual(body[64:80], struct.pack("<QQ", 2, 1))
+        self.assertEqual(body[80:], struct.pack("<5Q", 1, 2, 3, 4, 5))
+        # SCROLL: the filter follows the NAME without padding, the same header and sizes.
+        body = scroll_body(filter={"any_of_groups": [[7], [8, 9], [10]]})
+        self.assertEqual(body[24:40], struct.pack("<IIII", 0, 4, 0, 3))
+        self.assertEqual(body[40:64], struct.pack("<3Q", 1, 2, 1))
+        self.assertEqual(body[64:], struct.pack("<4Q", 7, 8, 9, 10))
+        # The most groups, and the most labels.
+        groups = [[i] for i in range(p.FILTER_GROUPS_MAX - 1)] + [list(range(100, 100 + p.FILTER_LABELS_MAX - 7))]
+        body = scroll_body(filter={"any_of_groups": groups})
+        self.assertEqual(body[24:40], struct.pack("<IIII", 0, p.FILTER_LABELS_MAX, 0, p.FILTER_GROUPS_MAX))
+        self.assertEqual(body[40:104], struct.pack("<8Q", 1, 1, 1, 1, 1, 1, 1, p.FILTER_LABELS_MAX - 7))
+        self.assertEqual(len(body), 104 + 8 * p.FILTER_LABELS_MAX)
+
+    def test_one_group_is_the_original_form(self):
+        # One group via any_of_groups encodes exactly as the same labels in any_of
+        # (any_groups 0, no sizes), so servers without FEATURE_FILTER_GROUPS take it.
+        self.assertEqual(
+            self.search({"all_of": [1], "any_of_groups": [[2, 3]]}, 22), GOLDEN["search_filter_request"]
+        )
+        self.assertEqual(
+            self.search({"all_of": [1], "any_of": [], "any_of_groups": [[2, 3]], "none_of": None}, 22),
+            GOLDEN["search_filter_request"],
+        )
+        self.assertEqual(scroll_body(filter={"any_of_groups": [[3]]}), scroll_body(filter={"any_of": [3]}))
+        self.assertEqual(scroll_body(filter={"any_of_groups": []}), scroll_body(filter={}))
+        self.assertEqual(scroll_body(filter={"any_of_groups": None}), scroll_body(filter={}))
+
+    def test_normalize(self):
+        self.assertEqual(p.normalize_filter(GOLDEN_GROUPS_FILTER), ([1], [[2, 3], [4]], [5]))
+        self.assertEqual(
+            p.normalize_filter({"any_of": (9,), "any_of_groups": [(2, 3), [4]]}), ([], [[9], [2, 3], [4]], [])
+        )
+        self.assertEqual(p.normalize_filter({"any_of": [], "any_of_groups": [[4]]}), ([], [[4]], []))
+        # Labels travel as sent (not sorted or deduplicated), in every group.
+        self.assertEqual(p.normalize_filter({"any_of_groups": [[3, 3, 1], [2]]})[1], [[3, 3, 1], [2]])
+        # The most groups and labels fit, counting any_of as a group.
+        p.normalize_filter({"any_of": [0], "any_of_groups": [[i] for i in range(1, p.FILTER_GROUPS_MAX)]})
+        p.normalize_filter({"all_of": [1], "any_of_groups": [list(range(p.FILTER_LABELS_MAX - 2)), [5]]})
+
+    def test_errors(self):
+        nine = [[i] for i in range(p.FILTER_GROUPS_MAX + 1)]
+        for bad, message in (
+            ({"any_of_groups": [[1], []]}, "filter any_of_groups[1] is empty"),
+            ({"any_of_groups": [()]}, "an empty any_of group matches no point"),
+            ({"any_of_groups": nine}, "9 any_of groups, over the limit of 8"),
+            ({"any_of": [9], "any_of_groups": nine[1:]}, "9 any_of groups"),
+            ({"any_of_groups": [list(range(1000)), list(range(25))]}, "1025 labels, over the limit of 1024"),
+            ({"all_of": list(range(500)), "any_of_groups": [[1], list(range(524))]}, "1025 labels"),
+            ({"any_of_groups": [[1], 2]}, "filter any_of_groups[1]: expected a list of ints"),
+            ({"any_of_groups": [[1], "23"]}, "filter any_of_groups[1]"),
+            ({"any_of_groups": [{1: 2}]}, "filter any_of_groups[0]"),
+            ({"any_of_groups": [[1.5]]}, "filter any_of_groups[0]"),
+            ({"any_of_groups": [[True]]}, "not bool"),
+            ({"any_of_groups": [[2**64]]}, "outside"),
+            ({"any_of_groups": [1, 2]}, "filter any_of_groups[0]"),
+            ({"any_of_groups": 5}, "filter any_of_groups: expected a list of lists"),
+            ({"any_of_groups": "12"}, "filter any_of_groups: expected a list of lists"),
+            ({"any_of_groups": {"a": [1]}}, "filter any_of_groups: expected a list of lists"),
+            ({"any_of_group": [[1]]}, "unknown filter key(s) any_of_group"),
+            ({"any_of_groups": [[1]], "groups": [[2]]}, "any_of_groups, none_of"),
+        ):
+            with self.subTest(bad=bad):
+                with self.assertRaises(p.CodecError) as e:
+                    p.normalize_filter(bad)
+                self.assertIn(message, str(e.exception))
+                with self.assertRaises(ValueError):
+                    p.encode_search(1, "docs", self.QUERY, 2, filter=bad)
+                with self.assertRaises(ValueError):
+                    p.encode_scroll(1, "docs", filter=bad)
 
 
 def set_labels_body(ids, labels):
@@ -656,9 +783,14 @@ class ScrollTest(unittest.TestCase):
                 self.assertIn("scroll", str(e.exception))
         with self.assertRaises(ValueError) as e:
             p.encode_scroll(1, "docs", filter={"all_of": list(range(p.FILTER_LABELS_MAX + 1))})
-        self.assertIn("257 labels", str(e.exception))
+        self.assertIn("1025 labels", str(e.exception))
         with self.assertRaises(ValueError):
             p.encode_scroll(1, "docs", filter={"all": [1]})
+        with self.assertRaises(ValueError) as e:
+            p.encode_scroll(1, "docs", filter={"any_of_groups": [[i] for i in range(p.FILTER_GROUPS_MAX + 1)]})
+        self.assertIn("9 any_of groups", str(e.exception))
+        with self.assertRaises(ValueError):
+            p.encode_scroll(1, "docs", filter={"any_of_groups": [[1], []]})
         with self.assertRaises(p.CodecError):
             p.encode_scroll(1, "bad name")
 

@@ -31,16 +31,19 @@ U32_MAX = 2**32 - 1
 
 
 def meets(field, key, labels):
-    """Whether a point with ``key`` in ``field`` carries one of ``labels`` (a filter's any_of)."""
+    """Whether a point with ``key`` in ``field`` carries one of ``labels`` (an any_of group)."""
     return not set(point_labels(field, key)).isdisjoint(labels)
 
 
 def filter_matches(filter, labels):
-    """The server's filter semantics (PROTOCOL.md), for checking ``with_range`` locally."""
+    """The server's filter semantics (PROTOCOL.md), for checking ``with_range`` locally: every
+    label of all_of, one label of every any_of group (any_of, when not empty, is one), none of
+    none_of."""
     labels = set(labels)
+    groups = ([filter["any_of"]] if filter.get("any_of") else []) + list(filter.get("any_of_groups") or [])
     return (
         labels.issuperset(filter.get("all_of") or [])
-        and (not filter.get("any_of") or not labels.isdisjoint(filter["any_of"]))
+        and all(not labels.isdisjoint(group) for group in groups)
         and labels.isdisjoint(filter.get("none_of") or [])
     )
 
@@ -58,8 +61,8 @@ class GoldenTest(unittest.TestCase):
         self.assertEqual(TAG, 0xFFFF_E000_0000_0000)
         self.assertEqual(COVER_LABELS_MAX, 224)
         self.assertEqual(KEY_MAX, U32_MAX)
-        # Room for 32 more labels in a filter.
-        self.assertEqual(corevec.FILTER_LABELS_MAX - COVER_LABELS_MAX, 32)
+        # Four covers fit in a filter with room for 128 more labels.
+        self.assertEqual(corevec.FILTER_LABELS_MAX - 4 * COVER_LABELS_MAX, 128)
 
     def test_labels(self):
         self.assertEqual(label(0, 0, 0), 0xFFFF_E000_0000_0000)
@@ -246,16 +249,70 @@ class RandomizedTest(unittest.TestCase):
             self.assertEqual(f32(bits), x)
 
 
+def search_hex(filter):
+    return corevec.protocol.encode_search(1, "docs", [1.0], 1, filter=filter).hex()
+
+
 class WithRangeTest(unittest.TestCase):
-    def test_the_cover_goes_in_any_of(self):
-        self.assertEqual(corevec.with_range(None, 2, 14, 33), {"all_of": [], "any_of": cover(2, 14, 33), "none_of": []})
+    def test_the_cover_is_a_new_group(self):
+        self.assertEqual(
+            corevec.with_range(None, 2, 14, 33),
+            {"all_of": [], "any_of": [], "any_of_groups": [cover(2, 14, 33)], "none_of": []},
+        )
         given = {"all_of": (7,), "none_of": [8], "any_of": []}
         f = corevec.with_range(given, 2, 14, 33)
-        self.assertEqual(f, {"all_of": [7], "any_of": cover(2, 14, 33), "none_of": [8]})
+        self.assertEqual(f, {"all_of": [7], "any_of": [], "any_of_groups": [cover(2, 14, 33)], "none_of": [8]})
         self.assertEqual(given, {"all_of": (7,), "none_of": [8], "any_of": []}, "not modified")
-        self.assertEqual(corevec.with_range({}, 0, 0, U32_MAX)["any_of"], cover(0, 0, U32_MAX))
-        # A valid filter: the client accepts it as is.
-        self.assertEqual(corevec.protocol.normalize_filter(f), ([7], cover(2, 14, 33), [8]))
+        self.assertEqual(corevec.with_range({}, 0, 0, U32_MAX)["any_of_groups"], [cover(0, 0, U32_MAX)])
+        # A valid filter: the client accepts it as is. One group is sent as a plain any_of.
+        self.assertEqual(corevec.protocol.normalize_filter(f), ([7], [cover(2, 14, 33)], [8]))
+        self.assertEqual(search_hex(f), search_hex({"all_of": [7], "any_of": cover(2, 14, 33), "none_of": [8]}))
+
+    def test_an_existing_any_of_is_kept(self):
+        given = {"all_of": [7], "any_of": (1, 2), "none_of": [8]}
+        f = corevec.with_range(given, 2, 14, 33)
+        self.assertEqual(
+            f, {"all_of": [7], "any_of": [1, 2], "any_of_groups": [cover(2, 14, 33)], "none_of": [8]}
+        )
+        self.assertEqual(given, {"all_of": [7], "any_of": (1, 2), "none_of": [8]}, "not modified")
+        self.assertEqual(corevec.protocol.normalize_filter(f), ([7], [[1, 2], cover(2, 14, 33)], [8]))
+        # Existing groups are kept in order, the range goes last.
+        f = corevec.with_range({"any_of": [1], "any_of_groups": [(3, 4)]}, 0, 5, 9)
+        self.assertEqual(f["any_of"], [1])
+        self.assertEqual(f["any_of_groups"], [[3, 4], cover(0, 5, 9)])
+
+    def test_two_ranges(self):
+        one = corevec.with_range({"all_of": [7], "none_of": [8]}, 0, 10, 20)
+        two = corevec.with_range(one, 1, 5, 9)
+        self.assertEqual(
+            two,
+            {"all_of": [7], "any_of": [], "any_of_groups": [cover(0, 10, 20), cover(1, 5, 9)], "none_of": [8]},
+        )
+        self.assertEqual(one["any_of_groups"], [cover(0, 10, 20)], "not modified")
+        self.assertEqual(
+            corevec.protocol.normalize_filter(two), ([7], [cover(0, 10, 20), cover(1, 5, 9)], [8])
+        )
+        # The encoded frame (the query of dim 1 ends at 36, padding to 40): the header with
+        # any_groups 2, the two covers' sizes, then all_of, the covers, none_of.
+        body = bytes(corevec.protocol.split_frame(bytes.fromhex(search_hex(two)))[1])
+        a, b = cover(0, 10, 20), cover(1, 5, 9)
+        self.assertEqual(body[36:40], b"\0" * 4)
+        self.assertEqual(body[40:56], struct.pack("<IIII", 1, len(a) + len(b), 1, 2))
+        self.assertEqual(body[56:72], struct.pack("<QQ", len(a), len(b)))
+        self.assertEqual(body[72:], struct.pack("<%dQ" % (2 + len(a) + len(b)), 7, *(a + b + [8])))
+        self.assertEqual(
+            search_hex(two),
+            search_hex({"all_of": [7], "any_of_groups": [a, b], "none_of": [8]}),
+        )
+        # Both ranges (and all_of / none_of) must hold; the same field twice is the intersection.
+        for x, y, want in ((10, 5, True), (20, 9, True), (15, 4, False), (9, 7, False), (21, 7, False)):
+            point = point_labels(0, x) + point_labels(1, y)
+            self.assertEqual(filter_matches(two, point + [7]), want, (x, y))
+            self.assertFalse(filter_matches(two, point), (x, y))
+            self.assertFalse(filter_matches(two, point + [7, 8]), (x, y))
+        same = corevec.with_range(corevec.with_range(None, 3, 10, 20), 3, 15, 30)
+        for key in range(0, 40):
+            self.assertEqual(filter_matches(same, point_labels(3, key)), 15 <= key <= 20, key)
 
     def test_matches_in_range_points_with_the_other_labels(self):
         price = 3
@@ -270,16 +327,35 @@ class WithRangeTest(unittest.TestCase):
             self.assertFalse(filter_matches(f, point_labels(price + 1, key_f32(value)) + [7]), value)
 
     def test_refusals(self):
-        with self.assertRaisesRegex(ValueError, "any_of"):
-            corevec.with_range({"any_of": [1]}, 0, 1, 2)
         with self.assertRaisesRegex(ValueError, "empty range"):
             corevec.with_range(None, 0, 9, 8)
+        with self.assertRaisesRegex(ValueError, "empty range"):
+            corevec.with_range({"any_of_groups": [[1]]}, 0, 9, 8)
+        # 224 + 800 = 1024 fits exactly; one more label does not.
+        f = corevec.with_range({"all_of": list(range(400)), "none_of": list(range(1000, 1400))}, 0, 1, U32_MAX - 1)
+        self.assertEqual(len(f["any_of_groups"][0]), COVER_LABELS_MAX)
         with self.assertRaisesRegex(ValueError, "FILTER_LABELS_MAX"):
-            corevec.with_range({"all_of": list(range(17)), "none_of": list(range(100, 116))}, 0, 1, U32_MAX - 1)
-        # 224 + 32 = 256 fits exactly.
-        f = corevec.with_range({"all_of": list(range(16)), "none_of": list(range(100, 116))}, 0, 1, U32_MAX - 1)
-        self.assertEqual(len(f["any_of"]), COVER_LABELS_MAX)
-        for bad in ([1], {"all": [1]}, {"all_of": ["x"]}):
+            corevec.with_range({"all_of": list(range(401)), "none_of": list(range(1000, 1400))}, 0, 1, U32_MAX - 1)
+        # Four largest covers fit; a fifth does not (labels), counting other groups' labels too.
+        f = None
+        for field in range(4):
+            f = corevec.with_range(f, field, 1, U32_MAX - 1)
+        self.assertEqual(len(f["any_of_groups"]), 4)
+        with self.assertRaisesRegex(ValueError, "FILTER_LABELS_MAX"):
+            corevec.with_range(f, 4, 1, U32_MAX - 1)
+        with self.assertRaisesRegex(ValueError, "FILTER_LABELS_MAX"):
+            corevec.with_range({"any_of": list(range(801))}, 0, 1, U32_MAX - 1)
+        # FILTER_GROUPS_MAX (8) ranges fit; a ninth does not, counting any_of as a group.
+        f = None
+        for field in range(corevec.FILTER_GROUPS_MAX):
+            f = corevec.with_range(f, field, 5, 5)
+        self.assertEqual(len(f["any_of_groups"]), corevec.FILTER_GROUPS_MAX)
+        corevec.protocol.normalize_filter(f)
+        with self.assertRaisesRegex(ValueError, "FILTER_GROUPS_MAX"):
+            corevec.with_range(f, 9, 5, 5)
+        with self.assertRaisesRegex(ValueError, "FILTER_GROUPS_MAX"):
+            corevec.with_range({"any_of": [1], "any_of_groups": [[i] for i in range(7)]}, 0, 5, 5)
+        for bad in ([1], {"all": [1]}, {"all_of": ["x"]}, {"any_of_groups": [[]]}, {"any_of_groups": [1]}):
             with self.assertRaises(ValueError):
                 corevec.with_range(bad, 0, 1, 2)
         for args in ((256, 1, 2), (0, -1, 2), (0, 1, 2**32)):
