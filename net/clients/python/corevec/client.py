@@ -288,9 +288,11 @@ class Client:
             )
 
     def _check_filter_groups(self, lists):
-        """``lists`` from :func:`normalize_filter`: two or more ``any_of`` groups need
-        ``FEATURE_FILTER_GROUPS`` (one group is sent in the form every server takes)."""
-        if len(lists[1]) >= 2:
+        """``lists`` from :func:`normalize_filter`: two or more ``any_of`` groups, or more than
+        256 labels, need ``FEATURE_FILTER_GROUPS`` (one group within 256 labels is sent in the
+        form every server takes)."""
+        labels = len(lists[0]) + sum(len(g) for g in lists[1]) + len(lists[2])
+        if len(lists[1]) >= 2 or labels > p.FILTER_LABELS_MAX_V1:
             self._require_filter_groups()
 
     def _check_upsert(self, payloads, labels):

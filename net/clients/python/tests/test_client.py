@@ -566,8 +566,8 @@ class _RecordingConnection:
 
 class WithoutFilterGroupsTest(unittest.TestCase):
     """No server needed: without FEATURE_FILTER_GROUPS the client refuses a filter with two or
-    more any_of groups locally, and still sends one with a single group (in the original form,
-    which such a server takes)."""
+    more any_of groups, or over 256 labels, locally, and still sends one with a single group (in
+    the original form, which such a server takes)."""
 
     def client(self):
         client = corevec.Client.__new__(corevec.Client)
@@ -592,6 +592,15 @@ class WithoutFilterGroupsTest(unittest.TestCase):
             lambda: client.submit_search_batch("docs", [[1.0]], filter=two),
             lambda: client.scroll("docs", filter=two),
             lambda: client.scroll_all("docs", filter=corevec.with_range(corevec.with_range(None, 0, 1, 2), 1, 3, 4)),
+        ):
+            with self.assertRaises(corevec.ProtocolError) as e:
+                call()
+            self.assertIn("FEATURE_FILTER_GROUPS", str(e.exception))
+        # One group over 256 labels: over such a server's limit.
+        wide = {"all_of": [5], "any_of": list(range(256))}
+        for call in (
+            lambda: client.search("docs", [1.0], filter=wide),
+            lambda: client.scroll("docs", filter=wide),
         ):
             with self.assertRaises(corevec.ProtocolError) as e:
                 call()
