@@ -34,7 +34,7 @@ pub use collection::{CollectionSpec, IndexParams};
 pub use distance::Metric;
 pub use engine::{CorePlacement, Engine, EngineConfig};
 pub use error::{Error, Result};
-pub use filter::{Filter, FILTER_LABELS_MAX, LABELS_PER_POINT_MAX};
+pub use filter::{Filter, FILTER_GROUPS_MAX, FILTER_LABELS_MAX, LABELS_PER_POINT_MAX};
 pub use local::{
     CollectionInfo, LocalEngine, Point, ScrollPage, ScrollRequest, SearchRequest, SearchResults,
     SCROLL_LIMIT_MAX,

@@ -380,26 +380,31 @@ impl Shard {
         if filter.is_empty() {
             return self.search(query, k, ef);
         }
-        let has_lists = self.candidate_lists(filter).is_some();
+        // The label-list walk, prepared once for the plan and the scan (not for a graph walk
+        // or a full scan asked for).
+        let planned = match path {
+            FilterPath::Auto | FilterPath::Scan => true,
+            FilterPath::Graph => self.index.is_empty(),
+            FilterPath::FullScan => false,
+        };
+        let walk = if planned {
+            self.list_walk(filter)
+        } else {
+            None
+        };
         let path = match path {
-            FilterPath::Scan if !has_lists => self.filter_plan(filter, ef),
-            FilterPath::Graph if self.index.is_empty() => self.filter_plan(filter, ef),
-            FilterPath::Auto => self.filter_plan(filter, ef),
+            FilterPath::Scan if walk.is_none() => self.plan(filter, ef, None),
+            FilterPath::Graph if self.index.is_empty() => self.plan(filter, ef, walk.as_ref()),
+            FilterPath::Auto => self.plan(filter, ef, walk.as_ref()),
             path => path,
         };
-        match path {
-            FilterPath::Graph => self.search_graph(query, k, ef, Some(filter)),
-            FilterPath::Scan => {
-                let mut top = TopK::new(k);
-                self.scan_postings(query, filter, &mut top);
-                top.into_sorted_vec()
-            }
-            FilterPath::FullScan | FilterPath::Auto => {
-                let mut top = TopK::new(k);
-                self.scan_range(query, 0..self.slots(), Some(filter), &mut top);
-                top.into_sorted_vec()
-            }
+        let mut top = TopK::new(k);
+        match (path, walk) {
+            (FilterPath::Graph, _) => return self.search_graph(query, k, ef, Some(filter)),
+            (FilterPath::Scan, Some(walk)) => self.scan_postings(query, filter, &walk, &mut top),
+            _ => self.scan_range(query, 0..self.slots(), Some(filter), &mut top),
         }
+        top.into_sorted_vec()
     }
 
     /// The way [`Self::search_filtered`] answers `filter` at beam width `ef` (never `Auto`).
@@ -416,9 +421,14 @@ impl Shard {
     /// at ~7 ns against ~0.2 ns per dimension for a distance, so `dim / 32` checks cost one
     /// distance.
     pub fn filter_plan(&self, filter: &Filter, ef: usize) -> FilterPath {
+        self.plan(filter, ef, self.list_walk(filter).as_ref())
+    }
+
+    /// [`Self::filter_plan`] with the filter's label-list walk prepared (`None` when it has
+    /// no `all_of` or `any_of` labels).
+    fn plan(&self, filter: &Filter, ef: usize, walk: Option<&ListWalk<'_>>) -> FilterPath {
         let label_checks_per_distance = (self.vectors.dim() as f64 / 32.0).max(1.0);
-        let lists = self.candidate_lists(filter);
-        let candidates = lists.as_deref().map(listed_slots);
+        let candidates = walk.map(|walk| listed_slots(&walk.lists));
         if self.vectors.used_bytes() <= EXACT_SEARCH_BYTES_MAX || self.index.is_empty() {
             return if candidates.is_some() {
                 FilterPath::Scan
@@ -429,16 +439,22 @@ impl Shard {
         let graph_cost = |matching: f64| {
             FILTERED_SCAN_FACTOR as f64 * ef as f64 * self.slots.len() as f64 / matching.max(1.0)
         };
+        // A listed point that matches costs a distance; one that does not, a check (a bit
+        // test or a label check).
+        let scan_cost = |listed: f64, matching: f64| {
+            matching + (listed - matching).max(0.0) / label_checks_per_distance
+        };
         match candidates {
             // Even if every listed point matches, the scan is the cheaper: no need to sample.
             Some(listed) if listed as f64 <= graph_cost(listed as f64) => FilterPath::Scan,
-            Some(listed)
-                if listed as f64
-                    <= graph_cost(self.estimate_matching(filter, lists.as_deref())) =>
-            {
-                FilterPath::Scan
+            Some(listed) => {
+                let matching = self.estimate_matching(filter, walk);
+                if scan_cost(listed as f64, matching) <= graph_cost(matching) {
+                    FilterPath::Scan
+                } else {
+                    FilterPath::Graph
+                }
             }
-            Some(_) => FilterPath::Graph,
             None => {
                 let matching = self.estimate_matching(filter, None);
                 let full_scan = matching + f64::from(self.slots()) / label_checks_per_distance;
@@ -451,22 +467,23 @@ impl Shard {
         }
     }
 
-    /// Live points matching `filter`, estimated from 256 evenly spaced slots of its candidate
-    /// `lists` (as [`Self::scan_postings`] would visit them), or of the whole shard when it
-    /// has none; when fewer than 8 of those match, from 2,048 (tens of µs of label checks)
-    /// so a rare match is counted, not guessed. No hit estimates half a sample's worth.
-    fn estimate_matching(&self, filter: &Filter, lists: Option<&[&[u32]]>) -> f64 {
+    /// Live points matching `filter`, estimated from 256 evenly spaced slots of the lists of
+    /// its label-list `walk` (as [`Self::scan_postings`] would visit them, checked as it
+    /// checks them), or of the whole shard when it has none; when fewer than 8 of those
+    /// match, from 2,048 (tens of µs of label checks) so a rare match is counted, not guessed.
+    /// No hit estimates half a sample's worth.
+    fn estimate_matching(&self, filter: &Filter, walk: Option<&ListWalk<'_>>) -> f64 {
         const SAMPLES: usize = 256;
         const SAMPLES_WIDE: usize = 2048;
         const HITS_ENOUGH: usize = 8;
-        let population = lists.map_or(self.slots() as usize, listed_slots);
+        let population = walk.map_or(self.slots() as usize, |walk| listed_slots(&walk.lists));
         if population == 0 {
             return 0.0;
         }
         // The sampled positions rise, so one pass over the lists finds them all (a range
-        // filter's `any_of` has up to 224 lists; a search per sample cost ~20 µs at ~110).
+        // filter's group has up to 224 lists; a search per sample cost ~20 µs at ~110).
         let count_hits = |samples: usize| {
-            let Some(lists) = lists else {
+            let Some(ListWalk { lists, rest }) = walk else {
                 return (0..samples)
                     .filter(|&j| self.selects(filter, (j * population / samples) as u32))
                     .count();
@@ -479,7 +496,7 @@ impl Shard {
                     start += lists[list].len();
                     list += 1;
                 }
-                hits += usize::from(self.selects(filter, lists[list][i - start]));
+                hits += usize::from(self.passes_rest(rest, filter, lists[list][i - start]));
             }
             hits
         };
@@ -494,28 +511,44 @@ impl Shard {
     }
 
     /// The label lists [`Self::scan_postings`] visits for `filter`: the shortest list of its
-    /// `all_of` labels, else one list per `any_of` label, in order; `None` when it has neither
-    /// (only `none_of`: every point may match).
-    fn candidate_lists(&self, filter: &Filter) -> Option<Vec<&[u32]>> {
+    /// `all_of` labels, else one list per label of the `any_of` group listing the fewest
+    /// slots, in order, with that group's index; `None` when it has neither (only `none_of`:
+    /// every point may match).
+    fn candidate_lists(&self, filter: &Filter) -> Option<(Vec<&[u32]>, Option<usize>)> {
         if let Some(&label) = filter
             .all_of
             .iter()
             .min_by_key(|&&label| self.postings.slots(label).len())
         {
-            return Some(vec![self.postings.slots(label)]);
+            return Some((vec![self.postings.slots(label)], None));
         }
-        (!filter.any_of.is_empty()).then(|| {
-            filter
-                .any_of
-                .iter()
-                .map(|&label| self.postings.slots(label))
-                .collect()
-        })
+        filter
+            .any_of
+            .iter()
+            .map(|group| self.group_lists(group))
+            .enumerate()
+            .min_by_key(|(_, lists)| listed_slots(lists))
+            .map(|(g, lists)| (lists, Some(g)))
     }
 
-    /// Exact search over the slots listed for the filter's `all_of` (the shortest list) or
-    /// `any_of` labels; the caller checked [`Self::candidate_lists`] is `Some`.
-    fn scan_postings(&self, query: &[f32], filter: &Filter, top: &mut TopK) {
+    /// The filter's label-list walk: [`Self::candidate_lists`] and the check of the rest.
+    fn list_walk(&self, filter: &Filter) -> Option<ListWalk<'_>> {
+        let (lists, walked) = self.candidate_lists(filter)?;
+        let rest = RestOfFilter::new(self, filter, walked, listed_slots(&lists));
+        Some(ListWalk { lists, rest })
+    }
+
+    /// The slot lists of the labels of an `any_of` group, in order.
+    fn group_lists(&self, group: &[u64]) -> Vec<&[u32]> {
+        group
+            .iter()
+            .map(|&label| self.postings.slots(label))
+            .collect()
+    }
+
+    /// Exact search over the slots of the filter's label-list `walk`: its shortest `all_of`
+    /// list or one `any_of` group's lists.
+    fn scan_postings(&self, query: &[f32], filter: &Filter, walk: &ListWalk<'_>, top: &mut TopK) {
         let mut push = |slot: u32| {
             let distance = self.metric.distance(query, self.vectors.get(slot));
             if distance <= top.threshold() {
@@ -525,35 +558,31 @@ impl Shard {
                 });
             }
         };
-        let lists = self.candidate_lists(filter).unwrap_or_default();
-        debug_assert!(!lists.is_empty(), "a scan needs label lists");
-        // With several `any_of` lists, a point carrying several of the labels is considered
+        let ListWalk { lists, rest } = walk;
+        // With several lists (a group's), a point carrying several of the labels is considered
         // once: a per-query bitmap of the slots seen (an `all_of` list is the only one). A
         // bit test instead of searching the point's labels for every earlier list, which
         // cost ~400 ns per listed point under a range's cover (bench/RESULTS.md).
-        let mut seen = ListedOnce::new(&lists, self.slots());
-        // A live slot is listed exactly under the labels it carries (replacements and
-        // deletions tombstone the slot; SET_LABELS moves it between lists), so when the
-        // filter is nothing but `any_of` a listed live slot matches without reading labels.
-        let listed_match = filter.all_of.is_empty() && filter.none_of.is_empty();
+        let mut seen = ListedOnce::new(lists, self.slots());
         for list in lists {
-            for &slot in list {
-                if !seen.first_time(slot) {
-                    continue;
-                }
-                if listed_match {
-                    debug_assert!(
-                        self.is_tombstone(slot) || filter.matches(self.labels.get(slot)),
-                        "slot {slot} listed under a label it does not carry"
-                    );
-                    if !self.is_tombstone(slot) {
-                        push(slot);
-                    }
-                } else if self.selects(filter, slot) {
+            for &slot in *list {
+                if seen.first_time(slot) && self.passes_rest(rest, filter, slot) {
                     push(slot);
                 }
             }
         }
+    }
+
+    /// True when `slot`, walked in a label list of `filter`, is live and meets `rest` (the
+    /// filter less that list's condition).
+    #[inline]
+    fn passes_rest(&self, rest: &RestOfFilter, filter: &Filter, slot: u32) -> bool {
+        let passes = !self.is_tombstone(slot) && rest.passes(slot, || self.labels.get(slot));
+        debug_assert!(
+            self.is_tombstone(slot) || passes == filter.matches(self.labels.get(slot)),
+            "slot {slot}: label lists disagree with its labels"
+        );
+        passes
     }
 
     /// Graph search (tombstones and, with a filter, non-matching points traversed but not
@@ -789,11 +818,11 @@ impl Shard {
             // The walk below looks at about `limit · live / matching` ids per page, each a
             // hash lookup; for a filter matching few points, listing them from their label
             // lists (or, without lists, one pass over the slots) costs less.
-            let lists = self.candidate_lists(filter);
-            let matching = self.estimate_matching(filter, lists.as_deref());
+            let walk = self.list_walk(filter);
+            let matching = self.estimate_matching(filter, walk.as_ref());
             if matching < (SCROLL_WALK_MATCHES_MIN * limit) as f64 {
-                return match lists {
-                    Some(lists) => self.scroll_listed(start, limit, filter, &lists),
+                return match walk {
+                    Some(walk) => self.scroll_listed(start, limit, filter, &walk),
                     None => self.scroll_slots(start, limit, Some(filter)),
                 };
             }
@@ -839,13 +868,13 @@ impl Shard {
         start: u64,
         limit: usize,
         filter: &Filter,
-        lists: &[&[u32]],
+        walk: &ListWalk<'_>,
     ) -> (Vec<u64>, bool) {
-        // A point listed under several `any_of` labels counts once.
-        let mut seen = ListedOnce::new(lists, self.slots());
-        let listed = lists.iter().flat_map(|list| list.iter().copied());
+        // A point listed under several labels of a group counts once.
+        let mut seen = ListedOnce::new(&walk.lists, self.slots());
+        let listed = walk.lists.iter().flat_map(|list| list.iter().copied());
         self.smallest_ids(listed, start, limit, |slot| {
-            seen.first_time(slot) && self.selects(filter, slot)
+            seen.first_time(slot) && self.passes_rest(&walk.rest, filter, slot)
         })
     }
 
@@ -1027,30 +1056,123 @@ impl Shard {
     }
 }
 
-/// Slots in `lists` together (a slot in several counts once per list).
+/// A set of slots as one bit per slot of the shard.
+struct SlotBits(Vec<u64>);
+
+impl SlotBits {
+    fn new(slots: u32) -> SlotBits {
+        SlotBits(vec![0u64; (slots as usize).div_ceil(64)])
+    }
+
+    /// The slots of `lists`.
+    fn of(lists: &[&[u32]], slots: u32) -> SlotBits {
+        let mut bits = SlotBits::new(slots);
+        for &slot in lists.iter().flat_map(|list| list.iter()) {
+            bits.insert(slot);
+        }
+        bits
+    }
+
+    /// Adds `slot`; true when it was not in the set.
+    #[inline]
+    fn insert(&mut self, slot: u32) -> bool {
+        let (word, bit) = (slot as usize / 64, 1u64 << (slot % 64));
+        let new = self.0[word] & bit == 0;
+        self.0[word] |= bit;
+        new
+    }
+
+    #[inline]
+    fn contains(&self, slot: u32) -> bool {
+        self.0[slot as usize / 64] & (1 << (slot % 64)) != 0
+    }
+}
+
 /// The slots met while walking a filter's label lists, so that a point listed under several
-/// `any_of` labels counts once: a per-walk bitmap, only when there are several lists (one list
-/// never repeats a slot).
-struct ListedOnce(Option<Vec<u64>>);
+/// labels of an `any_of` group counts once: a per-walk bitmap, only when there are several
+/// lists (one list never repeats a slot).
+struct ListedOnce(Option<SlotBits>);
 
 impl ListedOnce {
     fn new(lists: &[&[u32]], slots: u32) -> ListedOnce {
-        ListedOnce((lists.len() > 1).then(|| vec![0u64; (slots as usize).div_ceil(64)]))
+        ListedOnce((lists.len() > 1).then(|| SlotBits::new(slots)))
     }
 
     /// True the first time `slot` is offered.
     #[inline]
     fn first_time(&mut self, slot: u32) -> bool {
-        let Some(seen) = self.0.as_mut() else {
-            return true;
-        };
-        let (word, bit) = (slot as usize / 64, 1u64 << (slot % 64));
-        let first = seen[word] & bit == 0;
-        seen[word] |= bit;
-        first
+        self.0.as_mut().is_none_or(|seen| seen.insert(slot))
     }
 }
 
+/// A walk over a filter's label lists, prepared once per query: the lists (see
+/// `Shard::candidate_lists`) and what is left to check on the slots met.
+struct ListWalk<'a> {
+    lists: Vec<&'a [u32]>,
+    rest: RestOfFilter,
+}
+
+/// A label-list walk's `any_of` group may be tested as a bitmap when it lists at most this many
+/// times the slots walked: filling the bitmap costs a few ns per listed slot, a label check of
+/// a range's ~100-label group ~100 ns per walked slot (bench/RESULTS.md, "Several ranges").
+const GROUP_BITS_LISTED_MAX: usize = 16;
+
+/// What a label-list walk still checks on a live slot it meets: the filter less the condition
+/// of the list walked. A live slot is listed exactly under the labels it carries (replacements
+/// and deletions tombstone the slot; SET_LABELS moves it between lists), so the walked group
+/// holds by construction, and another `any_of` group holds iff the slot is listed under one of
+/// its labels: a bitmap of those slots, when it costs less than reading labels. The rest
+/// (`all_of`, `none_of`, groups listing many more slots than the walk) is checked on the
+/// slot's labels; with nothing left, no labels are read.
+struct RestOfFilter {
+    groups: Vec<SlotBits>,
+    labels: Option<Filter>,
+}
+
+impl RestOfFilter {
+    /// `walked`: the group whose lists are walked (`None` for an `all_of` list), listing
+    /// `walked_slots` slots.
+    fn new(
+        shard: &Shard,
+        filter: &Filter,
+        walked: Option<usize>,
+        walked_slots: usize,
+    ) -> RestOfFilter {
+        let mut labels = Filter {
+            all_of: filter.all_of.clone(),
+            any_of: Vec::new(),
+            none_of: filter.none_of.clone(),
+        };
+        let mut groups = Vec::new();
+        for (g, group) in filter.any_of.iter().enumerate() {
+            if walked == Some(g) {
+                continue;
+            }
+            let lists = shard.group_lists(group);
+            if listed_slots(&lists) <= GROUP_BITS_LISTED_MAX.saturating_mul(walked_slots) {
+                groups.push(SlotBits::of(&lists, shard.slots()));
+            } else {
+                labels.any_of.push(group.clone());
+            }
+        }
+        RestOfFilter {
+            groups,
+            labels: (!labels.is_empty()).then_some(labels),
+        }
+    }
+
+    /// Whether a live slot meets the rest; `labels` reads its labels if needed.
+    #[inline]
+    fn passes<'a>(&self, slot: u32, labels: impl FnOnce() -> &'a [u64]) -> bool {
+        self.groups.iter().all(|bits| bits.contains(slot))
+            && self
+                .labels
+                .as_ref()
+                .is_none_or(|rest| rest.matches(labels()))
+    }
+}
+
+/// Slots in `lists` together (a slot in several counts once per list).
 fn listed_slots(lists: &[&[u32]]) -> usize {
     lists.iter().map(|list| list.len()).sum()
 }
@@ -1194,14 +1316,23 @@ mod tests {
         for id in (0..n).step_by(11) {
             s.delete(id);
         }
-        let filters = [
+        let filters: [(Vec<u64>, Vec<Vec<u64>>, Vec<u64>); 12] = [
             (vec![3], vec![], vec![]),
-            (vec![], vec![1, 2], vec![100]),
-            (vec![], vec![3, 100], vec![]),
+            (vec![], vec![vec![1, 2]], vec![100]),
+            (vec![], vec![vec![3, 100]], vec![]),
             (vec![], vec![], vec![0]),
             (vec![7777], vec![], vec![]),
             (vec![3, 100], vec![], vec![]),
-            (vec![], vec![123_456], vec![]),
+            (vec![], vec![vec![123_456]], vec![]),
+            // Two groups: the scan walks the smaller one's lists and checks the other.
+            (vec![], vec![vec![1, 2, 3, 4], vec![100, 7777]], vec![]),
+            (vec![], vec![vec![100], vec![5, 6], vec![6, 7]], vec![]),
+            // The walked group is rare: the other lists too many slots for a bitmap and is
+            // checked on labels (`RestOfFilter`).
+            (vec![], vec![vec![7777], vec![100]], vec![3]),
+            // An `all_of` list walked, a group as a bitmap, `none_of` on labels.
+            (vec![3], vec![vec![100, 7777]], vec![8]),
+            (vec![], vec![vec![7777, 3], vec![100, 5]], vec![]),
         ];
         for (all_of, any_of, none_of) in filters {
             let filter = Filter {
@@ -1344,20 +1475,24 @@ mod tests {
             assert!(s.delete(id));
         }
         let filter = Filter {
-            any_of: (0..200).collect(),
+            any_of: vec![(0..200).collect()],
             ..Filter::default()
         }
         .normalized()
         .unwrap();
-        let lists = s.candidate_lists(&filter).unwrap();
-        assert_eq!(lists.len(), 200);
-        let laid: Vec<u32> = lists.iter().flat_map(|list| list.iter().copied()).collect();
+        let walk = s.list_walk(&filter).unwrap();
+        assert_eq!(walk.lists.len(), 200);
+        let laid: Vec<u32> = walk
+            .lists
+            .iter()
+            .flat_map(|list| list.iter().copied())
+            .collect();
         assert_eq!(laid.len() as u64, n);
         let samples = 256;
         let hits = (0..samples)
             .filter(|&j| s.selects(&filter, laid[j * laid.len() / samples]))
             .count();
-        let estimate = s.estimate_matching(&filter, Some(&lists));
+        let estimate = s.estimate_matching(&filter, Some(&walk));
         assert_eq!(estimate, hits as f64 / samples as f64 * n as f64);
         let live = (n - deleted.len() as u64) as f64;
         assert!(
@@ -1393,7 +1528,9 @@ mod tests {
                 deletes in prop::collection::vec(0u64..60, 0..20),
                 relabels in prop::collection::vec((0u64..60, labels()), 0..20),
                 all_of in label_list(),
-                any_of in label_list(),
+                any_of in prop::collection::vec(
+                    prop::collection::vec(0u64..7, 1..3), 0..3,
+                ),
                 none_of in label_list(),
                 indexed in 0usize..120,
             ) {

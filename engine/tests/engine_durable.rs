@@ -526,7 +526,7 @@ fn labels_survive_restart_and_filter_searches() {
         .upsert_points("l", &[1], &vector(1, 1), None, Some(&[&too_many]))
         .is_err());
     let wide = Filter {
-        any_of: (0..257).collect(),
+        any_of: vec![(0..1025).collect()],
         ..Filter::default()
     };
     assert!(engine

@@ -407,7 +407,7 @@ fn scroll_lists_every_live_point_once_across_shards_and_cores() {
         .unwrap_err();
     assert!(matches!(err, Error::CollectionNotFound(_)), "{err}");
     let too_many = Filter {
-        any_of: (0..300).collect(),
+        any_of: vec![(0..1025).collect()],
         ..Filter::default()
     };
     let err = engine

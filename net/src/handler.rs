@@ -182,7 +182,7 @@ pub(crate) fn scroll_answer(
 fn engine_filter(filter: FilterRef<'_>) -> Filter {
     Filter {
         all_of: filter.all_of.to_vec(),
-        any_of: filter.any_of.to_vec(),
+        any_of: filter.any_of_groups().map(|group| group.to_vec()).collect(),
         none_of: filter.none_of.to_vec(),
     }
 }

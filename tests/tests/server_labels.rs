@@ -46,7 +46,7 @@ fn filters() -> Vec<Filter> {
             ..Filter::default()
         },
         Filter {
-            any_of: vec![0, 3],
+            any_of: vec![vec![0, 3]],
             none_of: vec![12],
             ..Filter::default()
         },
@@ -225,7 +225,7 @@ fn labels_are_stored_filtered_on_and_survive_kill_9() {
     let err = client.set_labels("l", &[13], &[&too_many]).unwrap_err();
     assert!(matches!(err, ClientError::InvalidRequest(_)), "{err:?}");
     let wide = Filter {
-        any_of: (0..257).collect(),
+        any_of: vec![(0..1025).collect()],
         ..Filter::default()
     };
     let options = SearchOptions {

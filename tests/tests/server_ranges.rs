@@ -371,57 +371,67 @@ fn cli_imports_range_fields_and_filters_on_them() {
         let stderr = String::from_utf8_lossy(&output.stderr);
         assert!(stderr.contains(message), "{args:?}: {stderr}");
     };
-    usage(
-        &[
-            "search",
-            "r",
-            "-q",
-            &q,
+    // Ranges on several fields, two on one field, and --any-of groups combine: all must hold.
+    let listed = |args: &[&str]| -> BTreeSet<u64> {
+        let output = cli(&[&["list", "r", "--page", "50"], args].concat());
+        assert!(output.status.success(), "{args:?}: {}", text(&output));
+        printed_ids(&output, false).into_iter().collect()
+    };
+    let u_mid = u(Some(1_000_000_000), Some(3_000_000_000));
+    let i_neg = rows_in(i_value, None, Some(-1));
+    let f_mid = rows_in(f_value, Some(-1.5), Some(2.25));
+    let both: BTreeSet<u64> = u_mid.intersection(&i_neg).copied().collect();
+    assert!(both.len() >= 5 && both.len() < u_mid.len().min(i_neg.len()));
+    assert_eq!(
+        listed(&[
             "--range-u32",
-            "0:1..=2",
-            "--any-of",
-            "7",
-        ],
-        "--range-u32 cannot be combined with --any-of",
-    );
-    usage(
-        &["list", "r", "--any-of", "7", "--range-f32", "200:1..=2"],
-        "--range-f32 cannot be combined with --any-of",
-    );
-    usage(
-        &[
-            "list",
-            "r",
-            "--range-u32",
-            "0:1..=2",
+            "0:1000000000..=3000000000",
             "--range-i32",
-            "1:1..=2",
-        ],
-        "at most one of --range-u32/--range-i32/--range-f32",
+            "1:..=-1"
+        ]),
+        both
     );
-    usage(
-        &[
-            "export",
-            "r",
-            &path("never"),
-            "--range-u32",
-            "0:1..",
+    let all_three: BTreeSet<u64> = both.intersection(&f_mid).copied().collect();
+    assert_eq!(
+        listed(&[
             "--range-f32",
-            "200:1..",
-        ],
-        "at most one of",
-    );
-    usage(
-        &[
-            "list",
-            "r",
+            "200:-1.5..=2.25",
             "--range-u32",
-            "0:1..=2",
-            "--range-u32",
-            "0:3..=4",
-        ],
-        "--range-u32",
+            "0:1000000000..=3000000000",
+            "--range-i32",
+            "1:..=-1"
+        ]),
+        all_three
     );
+    assert_eq!(
+        listed(&[
+            "--range-u32",
+            "0:1000000000..",
+            "--range-u32",
+            "0:..=3000000000"
+        ]),
+        u_mid
+    );
+    let labelled: BTreeSet<u64> = both
+        .iter()
+        .copied()
+        .filter(|&id| [100, 101].contains(&row_label(id as usize)))
+        .collect();
+    assert!(!labelled.is_empty() && labelled.len() < both.len());
+    assert_eq!(
+        listed(&[
+            "--range-u32",
+            "0:1000000000..=3000000000",
+            "--any-of",
+            "100,101",
+            "--range-i32",
+            "1:..=-1"
+        ]),
+        labelled
+    );
+    // More than FILTER_GROUPS_MAX groups.
+    let nine: Vec<&str> = ["--any-of", "100", "--range-u32", "0:1.."].repeat(5)[2..].to_vec();
+    usage(&[&["list", "r"], &nine[..]].concat(), "9 groups");
     for (flag, value, message) in [
         ("--range-u32", "0:1..5", "bounds are inclusive"),
         ("--range-u32", "0-1..=5", "expected FIELD:LO..=HI"),
@@ -441,18 +451,22 @@ fn cli_imports_range_fields_and_filters_on_them() {
         usage(&["search", "r", "-q", &q, flag, value], message);
         usage(&["delete", "r", flag, value], message);
     }
-    // A range with too many other labels for one filter.
-    let all_of: Vec<String> = (0..40).map(|l| l.to_string()).collect();
+    // Ranges with too many other labels for one filter.
+    let all_of: Vec<String> = (0..400).map(|l| l.to_string()).collect();
     usage(
         &[
             "list",
             "r",
-            "--range-u32",
-            "0:1..=4294967294",
             "--all-of",
             &all_of.join(","),
+            "--range-u32",
+            "0:1..=4294967294",
+            "--range-u32",
+            "0:2..=4294967294",
+            "--range-u32",
+            "0:3..=4294967294",
         ],
-        "FILTER_LABELS_MAX",
+        "exceed the 1024 a filter holds",
     );
     // Ids and a range together.
     usage(&["delete", "r", "3", "--range-u32", "0:1.."], "not both");
@@ -640,6 +654,26 @@ fn client_range_filters_through_the_server_exact_and_hnsw() {
                 .unwrap(),
             Box::new(|i| in_delta(i, i32::MIN, -1)),
         ),
+        // Two ranges (two any_of groups): both must hold.
+        (
+            Filter::default()
+                .with_range(PRICE, price_key(10.0), price_key(60.0))
+                .and_then(|f| f.with_range(DELTA, key_i32(-200), key_i32(200)))
+                .unwrap(),
+            Box::new(|i| in_price(i, 10.0, 60.0) && in_delta(i, -200, 200)),
+        ),
+        // A group of labels and two ranges, one of them two bounds on the same field.
+        (
+            Filter {
+                any_of: vec![vec![1, 77]],
+                ..Filter::default()
+            }
+            .with_range(PRICE, price_key(30.0), price_key(90.0))
+            .and_then(|f| f.with_range(PRICE, price_key(5.0), price_key(70.0)))
+            .and_then(|f| f.with_range(DELTA, key_i32(-500), key_i32(0)))
+            .unwrap(),
+            Box::new(|i| i % 2 == 0 && in_price(i, 30.0, 70.0) && in_delta(i, -500, 0)),
+        ),
     ];
     let distance = |i: usize, query: &[f32]| -> f32 {
         vectors[i * DIM..(i + 1) * DIM]
@@ -682,13 +716,13 @@ fn client_range_filters_through_the_server_exact_and_hnsw() {
             }
         }
     }
-    // The client refuses an empty range and a range on a filter whose any_of is taken.
+    // The client refuses an empty range, and a range past FILTER_GROUPS_MAX groups.
     let err = Filter::default()
         .with_range(PRICE, price_key(2.0), price_key(1.0))
         .unwrap_err();
     assert!(matches!(err, ClientError::InvalidRequest(_)), "{err:?}");
     let err = Filter {
-        any_of: vec![1],
+        any_of: vec![vec![1]; corevec_proto::FILTER_GROUPS_MAX as usize],
         ..Filter::default()
     }
     .with_range(PRICE, 0, u32::MAX)

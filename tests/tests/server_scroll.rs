@@ -143,7 +143,7 @@ fn verify(client: &Client, expected: &BTreeMap<u64, Expected>) {
             ..Filter::default()
         },
         Filter {
-            any_of: vec![2, 11],
+            any_of: vec![vec![2, 11]],
             ..Filter::default()
         },
         Filter {

@@ -166,14 +166,14 @@ struct SearchArgs {
 #[derive(Args, Clone)]
 struct FilterArgs {
     /// Only points whose key in range field 0 lies in LO..=HI (inclusive, u32 keys as
-    /// `ingest --range-key-max` gives them): the range's cover labels become the filter's
-    /// any_of (PROTOCOL.md section 11), so not together with --any-of.
-    #[arg(long, value_name = "LO..=HI", conflicts_with = "any_of")]
+    /// `ingest --range-key-max` gives them): the range's cover labels become one more any_of
+    /// group of the filter (PROTOCOL.md sections 5.9 and 11).
+    #[arg(long, value_name = "LO..=HI")]
     range_u32: Option<KeyRange>,
     /// Only points with all of these labels (comma-separated).
     #[arg(long, value_delimiter = ',')]
     all_of: Vec<u64>,
-    /// Only points with at least one of these labels (comma-separated).
+    /// Only points with at least one of these labels (comma-separated; one any_of group).
     #[arg(long, value_delimiter = ',')]
     any_of: Vec<u64>,
     /// Only points with none of these labels (comma-separated).
@@ -186,13 +186,16 @@ impl FilterArgs {
     fn labels(&self) -> Filter {
         Filter {
             all_of: self.all_of.clone(),
-            any_of: self.any_of.clone(),
+            any_of: [self.any_of.clone()]
+                .into_iter()
+                .filter(|group| !group.is_empty())
+                .collect(),
             none_of: self.none_of.clone(),
         }
     }
 
     /// The filter sent with every query: the label lists and, with --range-u32, the range's
-    /// cover as any_of. `None` when neither was given.
+    /// cover as one more any_of group. `None` when neither was given.
     fn filter(&self) -> Result<Option<Filter>, LoadError> {
         let labels = self.labels();
         match self.range_u32 {
@@ -208,9 +211,10 @@ impl FilterArgs {
     fn describe(&self, filter: &Filter) -> String {
         match self.range_u32 {
             Some(range) => format!(
-                "Filter {{ all_of: {:?}, any_of: range field {RANGE_FIELD} {range} ({} cover labels), none_of: {:?} }}",
+                "Filter {{ all_of: {:?}, any_of: {:?} + range field {RANGE_FIELD} {range} ({} cover labels), none_of: {:?} }}",
                 filter.all_of,
-                filter.any_of.len(),
+                &filter.any_of[..filter.any_of.len() - 1],
+                filter.any_of.last().map_or(0, Vec::len),
                 filter.none_of
             ),
             None => format!("{filter:?}"),
@@ -665,7 +669,7 @@ fn run_truth(a: &TruthArgs) -> Result<(), LoadError> {
             "--range-u32 needs --range-key-max (the keys ingest gave the rows, same M)".into(),
         ));
     }
-    // Refuse what a query would refuse (any_of in use, too many labels).
+    // Refuse what a query would refuse (too many labels).
     a.filter.filter()?;
     eprintln!("{}", Hardware::detect().line(threads));
     let mut base = datasets::load_vectors(&a.base)?;
@@ -753,7 +757,7 @@ mod tests {
         assert_eq!(filter.all_of, vec![3]);
         assert_eq!(
             filter.any_of,
-            corevec_proto::range::cover(RANGE_FIELD, 0, 429_496_729)
+            [corevec_proto::range::cover(RANGE_FIELD, 0, 429_496_729)]
         );
         let described = args.describe(&filter);
         assert!(
@@ -763,7 +767,7 @@ mod tests {
         // Without a range nothing changes.
         let args = filter_of(query(&["--any-of", "1,2"]).expect("parse"));
         let filter = args.filter().expect("filter").expect("some");
-        assert_eq!(filter.any_of, vec![1, 2]);
+        assert_eq!(filter.any_of, [vec![1, 2]]);
         assert_eq!(args.describe(&filter), format!("{filter:?}"));
         assert!(filter_of(query(&[]).expect("parse"))
             .filter()
@@ -773,13 +777,14 @@ mod tests {
 
     #[test]
     fn bad_ranges_are_refused_with_clear_errors() {
-        let err = query(&["--range-u32", "0..=9", "--any-of", "1"])
-            .err()
-            .expect("conflict")
-            .to_string();
-        assert!(
-            err.contains("--any-of") && err.contains("--range-u32"),
-            "{err}"
+        // With --any-of: two groups.
+        let both = filter_of(query(&["--range-u32", "0..=9", "--any-of", "1"]).expect("parse"))
+            .filter()
+            .expect("filter")
+            .expect("some");
+        assert_eq!(
+            both.any_of,
+            [vec![1], corevec_proto::range::cover(RANGE_FIELD, 0, 9)]
         );
         let err = query(&["--range-u32", "9..=3"])
             .err()

@@ -6,7 +6,7 @@
 
 use std::sync::Arc;
 
-use corevec_client::Filter;
+use corevec_client::{Filter, WireFilter};
 use corevec_proto::{
     ErrorCode, Frame, IdsRef, Opcode, Request, RequestId, Response, Search, SearchFlags, Upsert,
     VectorsRef,
@@ -191,6 +191,7 @@ impl Workload {
         let nq = search.queries.rows() as u64;
         let q = ((cursor.reads * conns as u64 + conn as u64) % nq) as usize;
         cursor.reads += 1;
+        let filter = search.filter.as_ref().map(Filter::wire);
         Request::Search(Search {
             collection: &search.collection,
             k: search.k,
@@ -200,7 +201,7 @@ impl Workload {
                 search.queries.row(q),
                 u32::try_from(search.queries.dim()).unwrap_or(u32::MAX),
             ),
-            filter: search.filter.as_ref().map(Filter::as_ref),
+            filter: filter.as_ref().map(WireFilter::as_ref),
         })
         .encode(id, out)?;
         Ok(Sent {

@@ -608,7 +608,7 @@ mod tests {
             prop_assert_eq!(shard.search_indexed(&query, 5, 200), exact);
             // Filtered, on both paths: the compacted label lists and labels agree with the
             // model.
-            let filter = crate::Filter { any_of: vec![1, 3], none_of: vec![2], ..Default::default() }
+            let filter = crate::Filter { any_of: vec![vec![1, 3]], none_of: vec![2], ..Default::default() }
                 .normalized()
                 .unwrap();
             let mut matching: Vec<(f32, u64)> = scan

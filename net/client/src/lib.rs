@@ -68,7 +68,7 @@ pub use corevec_proto as proto;
 use corevec_proto::{
     CollectionInfo, CreateCollection, FilterRef, Hit, IdsRef, IdsRequest, LabelsRef, PayloadsRef,
     Request, Response, Scroll, Search, SearchFlags, SearchResponse, SetLabels, SetPayload, Stat,
-    Upsert, VectorsRef, WriteAck, FEATURE_LABELS, FEATURE_PAYLOADS,
+    Upsert, VectorsRef, WriteAck, FEATURE_FILTER_GROUPS, FEATURE_LABELS, FEATURE_PAYLOADS,
 };
 pub use error::ClientError;
 pub use scroll::{ScrollIter, ScrollOptions, ScrollPage};
@@ -101,6 +101,9 @@ impl Default for ClientConfig {
     }
 }
 
+/// Most labels in a filter for a server without `FEATURE_FILTER_GROUPS`.
+const FILTER_LABELS_MAX_V1: usize = 256;
+
 /// Search knobs besides `k`.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct SearchOptions<'a> {
@@ -113,70 +116,97 @@ pub struct SearchOptions<'a> {
     pub allow_partial: bool,
     /// Only return points whose labels match (for every query of a batch); up to `k` matching
     /// points, fewer if fewer match. Refused locally, nothing sent, if the server did not enable
-    /// `FEATURE_LABELS` or the filter has more than `FILTER_LABELS_MAX` labels.
+    /// `FEATURE_LABELS` (or `FEATURE_FILTER_GROUPS`, for several `any_of` groups) or the filter
+    /// is over `FILTER_LABELS_MAX` labels or `FILTER_GROUPS_MAX` groups, or has an empty group.
     pub filter: Option<&'a Filter>,
 }
 
-/// A label filter for searches (see [`SearchOptions::filter`]). A point matches iff it has
-/// every label of `all_of`, at least one label of `any_of` (only when `any_of` is not empty),
-/// and no label of `none_of`; the default (all empty) matches every point. At most
-/// `FILTER_LABELS_MAX` labels in all three together.
+/// A label filter for searches and scrolls (see [`SearchOptions::filter`]). A point matches
+/// iff it has every label of `all_of`, at least one label of every `any_of` group, and no label
+/// of `none_of`; the default (all empty) matches every point. At most `FILTER_LABELS_MAX`
+/// labels in all and `FILTER_GROUPS_MAX` groups; several groups need a server with
+/// `FEATURE_FILTER_GROUPS` (one group does not).
+///
+/// ```
+/// use corevec_client::Filter;
+///
+/// // 3 ∧ (10 ∨ 11) ∧ (20 ∨ 21) ∧ ¬9
+/// let filter = Filter { all_of: vec![3], any_of: vec![vec![10, 11], vec![20, 21]], none_of: vec![9] };
+/// assert!(filter.matches(&[3, 11, 20]));
+/// assert!(!filter.matches(&[3, 11]));
+/// assert!(!filter.matches(&[3, 10, 21, 9]));
+/// ```
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Filter {
     /// Labels a point must all have.
     pub all_of: Vec<u64>,
-    /// Labels of which a point must have at least one (ignored when empty).
-    pub any_of: Vec<u64>,
+    /// Groups of labels of which a point must have at least one each (none: no condition). A
+    /// numeric range ([`Filter::with_range`]) is one group.
+    pub any_of: Vec<Vec<u64>>,
     /// Labels a point must not have.
     pub none_of: Vec<u64>,
 }
 
 impl Filter {
-    /// `all_of + any_of + none_of` (what `FILTER_LABELS_MAX` bounds).
+    /// `all_of`, the `any_of` groups and `none_of` together (what `FILTER_LABELS_MAX` bounds).
     #[must_use]
     pub fn label_count(&self) -> usize {
-        self.all_of.len() + self.any_of.len() + self.none_of.len()
+        self.all_of.len() + self.any_of.iter().map(Vec::len).sum::<usize>() + self.none_of.len()
     }
 
     /// Whether a point with `labels` matches.
     #[must_use]
     pub fn matches(&self, labels: &[u64]) -> bool {
-        self.as_ref().matches(labels)
+        self.all_of.iter().all(|l| labels.contains(l))
+            && self
+                .any_of
+                .iter()
+                .all(|group| group.iter().any(|l| labels.contains(l)))
+            && !self.none_of.iter().any(|l| labels.contains(l))
     }
 
-    /// This filter, restricted to points whose key in range-label field `field` lies in
-    /// `lo..=hi`: the range's cover ([`corevec_proto::range::cover`]) becomes `any_of`. The
+    /// This filter, further restricted to points whose key in range-label field `field` lies
+    /// in `lo..=hi`: the range's cover ([`corevec_proto::range::cover`]) becomes one more
+    /// `any_of` group, so a filter can hold ranges on several fields next to other groups. The
     /// points must carry [`corevec_proto::range::point_labels`] of their key among their
     /// labels; [`corevec_proto::range::key_i32`] and [`corevec_proto::range::key_f32`] turn
     /// signed integers and floats into keys in the same order.
     ///
     /// ```
     /// use corevec_client::Filter;
-    /// use corevec_client::proto::range::{key_f32, point_labels};
+    /// use corevec_client::proto::range::{key_f32, key_i32, point_labels};
     ///
     /// const PRICE: u8 = 0;
+    /// const YEAR: u8 = 1;
     /// let (lo, hi) = (key_f32(10.0).unwrap(), key_f32(99.5).unwrap());
-    /// let filter = Filter { all_of: vec![7], ..Filter::default() }.with_range(PRICE, lo, hi)?;
-    /// let mut labels = point_labels(PRICE, key_f32(42.0).unwrap()).to_vec();
-    /// labels.push(7);
-    /// assert!(filter.matches(&labels));
-    /// assert!(!filter.matches(&point_labels(PRICE, key_f32(100.0).unwrap())));
+    /// let filter = Filter { all_of: vec![7], ..Filter::default() }
+    ///     .with_range(PRICE, lo, hi)?
+    ///     .with_range(YEAR, key_i32(2020), key_i32(2024))?;
+    /// let point = |price: f32, year: i32| {
+    ///     let mut labels = point_labels(PRICE, key_f32(price).unwrap()).to_vec();
+    ///     labels.extend(point_labels(YEAR, key_i32(year)));
+    ///     labels.push(7);
+    ///     labels
+    /// };
+    /// assert!(filter.matches(&point(42.0, 2021)));
+    /// assert!(!filter.matches(&point(100.0, 2021)));
+    /// assert!(!filter.matches(&point(42.0, 2019)));
     /// # Ok::<(), corevec_client::ClientError>(())
     /// ```
     ///
     /// # Errors
-    /// [`ClientError::InvalidRequest`] when `any_of` is already in use (a filter holds one
-    /// range), `lo > hi` (an empty range), or the labels would exceed `FILTER_LABELS_MAX`.
+    /// [`ClientError::InvalidRequest`] when `lo > hi` (an empty range), or the filter would
+    /// exceed `FILTER_LABELS_MAX` labels or `FILTER_GROUPS_MAX` groups.
     pub fn with_range(mut self, field: u8, lo: u32, hi: u32) -> Result<Filter, ClientError> {
-        if !self.any_of.is_empty() {
-            return Err(invalid(
-                "a range filter uses any_of, which this filter already uses",
-            ));
-        }
         if lo > hi {
             return Err(invalid("an empty range (lo > hi) matches no point"));
         }
-        self.any_of = corevec_proto::range::cover(field, lo, hi);
+        if self.any_of.len() >= corevec_proto::FILTER_GROUPS_MAX as usize {
+            return Err(invalid(
+                "a range would exceed the filter's FILTER_GROUPS_MAX any_of groups",
+            ));
+        }
+        self.any_of.push(corevec_proto::range::cover(field, lo, hi));
         if self.label_count() > corevec_proto::FILTER_LABELS_MAX as usize {
             return Err(invalid(
                 "a range's labels and the filter's other labels exceed FILTER_LABELS_MAX",
@@ -185,12 +215,42 @@ impl Filter {
         Ok(self)
     }
 
-    /// Borrow as the wire form, for a hand-built [`Search`] request.
+    /// The wire form, for a hand-built [`Search`] or [`Scroll`] request
+    /// (`filter.wire().as_ref()`).
+    #[must_use]
+    pub fn wire(&self) -> WireFilter {
+        WireFilter {
+            all_of: self.all_of.clone(),
+            any_of: self.any_of.concat(),
+            // One group goes in the original form (no sizes), which every server takes.
+            any_groups: if self.any_of.len() > 1 {
+                self.any_of.iter().map(|group| group.len() as u64).collect()
+            } else {
+                Vec::new()
+            },
+            none_of: self.none_of.clone(),
+        }
+    }
+}
+
+/// A [`Filter`] with its `any_of` groups laid out as the wire has them (see [`FilterRef`]);
+/// borrow it with [`WireFilter::as_ref`].
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct WireFilter {
+    all_of: Vec<u64>,
+    any_of: Vec<u64>,
+    any_groups: Vec<u64>,
+    none_of: Vec<u64>,
+}
+
+impl WireFilter {
+    /// Borrow as the wire form.
     #[must_use]
     pub fn as_ref(&self) -> FilterRef<'_> {
         FilterRef {
             all_of: IdsRef::new(&self.all_of),
             any_of: IdsRef::new(&self.any_of),
+            any_groups: IdsRef::new(&self.any_groups),
             none_of: IdsRef::new(&self.none_of),
         }
     }
@@ -414,6 +474,24 @@ impl Client {
         self.require_labels()
     }
 
+    /// `filter` in wire form, after checking that the server takes it: any filter needs
+    /// `FEATURE_LABELS`, several groups `FEATURE_FILTER_GROUPS`.
+    fn wire_filter(&self, filter: Option<&Filter>) -> Result<Option<WireFilter>, ClientError> {
+        let Some(filter) = filter else {
+            return Ok(None);
+        };
+        self.require_labels()?;
+        if self.connection()?.hello().features & FEATURE_FILTER_GROUPS == 0
+            && (filter.any_of.len() > 1 || filter.label_count() > FILTER_LABELS_MAX_V1)
+        {
+            return Err(invalid(
+                "the server did not enable FEATURE_FILTER_GROUPS in HELLO (it predates filter \
+                 groups): it takes one any_of group and 256 labels",
+            ));
+        }
+        Ok(Some(filter.wire()))
+    }
+
     fn require_labels(&self) -> Result<(), ClientError> {
         if self.supports_labels()? {
             Ok(())
@@ -627,9 +705,10 @@ impl Client {
         if options.with_payloads {
             self.require_payloads()?;
         }
-        if options.with_labels || options.filter.is_some() {
+        if options.with_labels {
             self.require_labels()?;
         }
+        let filter = self.wire_filter(options.filter)?;
         // The encoder refuses a limit out of range or a filter that is too large: nothing sent.
         let request = Request::Scroll(Scroll {
             collection,
@@ -638,7 +717,7 @@ impl Client {
             with_vectors: options.with_vectors,
             with_payloads: options.with_payloads,
             with_labels: options.with_labels,
-            filter: options.filter.map(Filter::as_ref),
+            filter: filter.as_ref().map(WireFilter::as_ref),
         });
         match self.execute(&request)?.response()? {
             Response::Scroll(page) => scroll::scroll_page(&page, start_id, limit, &options),
@@ -843,9 +922,7 @@ impl Client {
         if dim == 0 || queries.len() % dim as usize != 0 {
             return Err(invalid("queries length must be a non-zero multiple of dim"));
         }
-        if options.filter.is_some() {
-            self.require_labels()?;
-        }
+        let filter = self.wire_filter(options.filter)?;
         let request = Request::Search(Search {
             collection,
             k,
@@ -856,7 +933,7 @@ impl Client {
                 with_payloads,
             },
             queries: VectorsRef::new(queries, dim),
-            filter: options.filter.map(Filter::as_ref),
+            filter: filter.as_ref().map(WireFilter::as_ref),
         });
         match self.execute(&request)?.response()? {
             Response::Search(s) if s.results.len() == nq => Ok(s),

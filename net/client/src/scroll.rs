@@ -19,8 +19,7 @@ pub struct ScrollOptions<'a> {
     /// sent, if the server did not enable `FEATURE_LABELS`.
     pub with_labels: bool,
     /// Only list points whose labels match (the rule of [`Filter`]). Refused locally, nothing
-    /// sent, if the server did not enable `FEATURE_LABELS` or the filter has more than
-    /// `FILTER_LABELS_MAX` labels.
+    /// sent, as for [`crate::SearchOptions::filter`].
     pub filter: Option<&'a Filter>,
 }
 

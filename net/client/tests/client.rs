@@ -6,7 +6,8 @@ use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
 
 use corevec_client::{
-    Client, ClientConfig, ClientError, Filter, PayloadHit, Point, Pool, SearchOptions,
+    Client, ClientConfig, ClientError, Filter, PayloadHit, Point, Pool, ScrollOptions,
+    SearchOptions,
 };
 use corevec_proto::{CreateCollection, ErrorCode, Hit, Metric, Request, Response};
 use support::mock_server::MockServer;
@@ -800,10 +801,16 @@ fn filtered_search() {
     };
     assert_eq!(search(&even_not_three, 10, true), vec![2, 4, 8]);
     let odd_or_three = Filter {
-        any_of: vec![2, 3],
+        any_of: vec![vec![2, 3]],
         ..Filter::default()
     };
     assert_eq!(search(&odd_or_three, 4, false), vec![0, 1, 3, 5]);
+    // Two groups: (odd or three) and (even).
+    let three_or_odd_and_even = Filter {
+        any_of: vec![vec![2, 3], vec![1]],
+        ..Filter::default()
+    };
+    assert_eq!(search(&three_or_odd_and_even, 10, true), vec![0, 6]);
     // Fewer than k match; nothing matches; the empty filter matches everything.
     let six = Filter {
         all_of: vec![1, 3],
@@ -850,6 +857,7 @@ fn filtered_search() {
     assert_eq!(even_not_three.label_count(), 2);
     // Through the generic API: a hand-built filtered Search.
     let query = [0.0f32];
+    let wire = odd.wire();
     let ticket = client
         .submit(&Request::Search(corevec_proto::Search {
             collection: "docs",
@@ -857,7 +865,7 @@ fn filtered_search() {
             expansion_search: 0,
             flags: Default::default(),
             queries: corevec_proto::VectorsRef::new(&query, 1),
-            filter: Some(odd.as_ref()),
+            filter: Some(wire.as_ref()),
         }))
         .expect("submit");
     let frame = ticket.wait().expect("wait");
@@ -902,7 +910,7 @@ fn label_validation_sends_nothing() {
     );
     let big = Filter {
         all_of: vec![1; 100],
-        any_of: vec![2; 100],
+        any_of: vec![vec![2; 868]],
         none_of: vec![3; 57],
     };
     let options = SearchOptions {
@@ -923,8 +931,8 @@ fn label_validation_sends_nothing() {
             matches!(
                 e,
                 ClientError::InvalidRequest(corevec_proto::Error::FilterTooLarge {
-                    count: 257,
-                    max: 256
+                    count: 1025,
+                    max: 1024
                 })
             ),
             "{e}"
@@ -938,6 +946,78 @@ fn label_validation_sends_nothing() {
         0,
         "nothing was written"
     );
+    client.ping().expect("still open");
+}
+
+#[test]
+fn servers_without_filter_groups_are_refused_locally() {
+    let server = MockServer::start(None);
+    server.state.legacy_groups.store(true, Ordering::SeqCst);
+    let client = Client::connect(server.addr, ClientConfig::default()).expect("connect");
+    assert!(client.supports_labels().expect("hello"));
+    create(&client, "docs", 1);
+    client
+        .upsert_points("docs", &[1, 2], &[1.0, 2.0], None, Some(&[&[5, 7], &[5]]))
+        .expect("upsert");
+    let two_groups = Filter {
+        any_of: vec![vec![5], vec![7]],
+        ..Filter::default()
+    };
+    let wide = Filter {
+        all_of: vec![5],
+        any_of: vec![(0..256).collect()],
+        ..Filter::default()
+    };
+    for filter in [&two_groups, &wide] {
+        let options = SearchOptions {
+            filter: Some(filter),
+            ..SearchOptions::default()
+        };
+        let scroll = ScrollOptions {
+            filter: Some(filter),
+            ..ScrollOptions::default()
+        };
+        for e in [
+            client
+                .search("docs", &[1.0], 1, options)
+                .map(drop)
+                .expect_err("search"),
+            client
+                .scroll("docs", 0, 10, scroll)
+                .map(drop)
+                .expect_err("scroll"),
+        ] {
+            assert!(
+                matches!(&e, ClientError::InvalidRequest(_))
+                    && e.to_string().contains("FEATURE_FILTER_GROUPS"),
+                "{e}"
+            );
+        }
+    }
+    // One group within 256 labels is the original form, which such a server takes.
+    let one_group = Filter {
+        any_of: vec![vec![7, 9]],
+        ..Filter::default()
+    };
+    let options = SearchOptions {
+        filter: Some(&one_group),
+        ..SearchOptions::default()
+    };
+    let hits = client.search("docs", &[2.0], 2, options).expect("search");
+    assert_eq!(hits.hits.iter().map(|h| h.id).collect::<Vec<_>>(), [1]);
+    // Bypassing the client's check: the old server refuses it, the connection stays.
+    let query = [1.0f32];
+    let wire = two_groups.wire();
+    let request = Request::Search(corevec_proto::Search {
+        collection: "docs",
+        k: 1,
+        expansion_search: 0,
+        flags: corevec_proto::SearchFlags::default(),
+        queries: corevec_proto::VectorsRef::new(&query, 1),
+        filter: Some(wire.as_ref()),
+    });
+    let e = client.execute(&request).expect_err("refused");
+    assert_eq!(e.code(), Some(ErrorCode::MalformedFrame), "{e}");
     client.ping().expect("still open");
 }
 
@@ -1020,7 +1100,7 @@ fn servers_without_labels_are_refused_locally() {
                 expansion_search: 0,
                 flags: Default::default(),
                 queries: corevec_proto::VectorsRef::new(&query, 1),
-                filter: Some(filter.as_ref()),
+                filter: Some(filter.wire().as_ref()),
             }),
             ErrorCode::InvalidArgument,
         ),

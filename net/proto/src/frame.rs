@@ -36,8 +36,14 @@ pub const FEATURE_PAYLOADS: u64 = 1;
 /// tells a client that the server will not refuse them (an older server answers MALFORMED_FRAME
 /// or INVALID_ARGUMENT, or UNKNOWN_OPCODE for SET_LABELS).
 pub const FEATURE_LABELS: u64 = 2;
+/// HELLO feature bit 2 (needs [`FEATURE_LABELS`]): the peer takes filters with several `any_of`
+/// groups (a nonzero `any_groups` field, up to `FILTER_GROUPS_MAX`) and up to
+/// `FILTER_LABELS_MAX` (1,024) labels (`PROTOCOL.md` section 5.9). A peer without it takes one
+/// group and 256 labels: an older server answers MALFORMED_FRAME (the field was reserved) or
+/// INVALID_ARGUMENT (the label count).
+pub const FEATURE_FILTER_GROUPS: u64 = 4;
 /// Feature bits this build understands. A server enables `requested & FEATURES_SUPPORTED`.
-pub const FEATURES_SUPPORTED: u64 = FEATURE_PAYLOADS | FEATURE_LABELS;
+pub const FEATURES_SUPPORTED: u64 = FEATURE_PAYLOADS | FEATURE_LABELS | FEATURE_FILTER_GROUPS;
 
 /// Header flag: this frame is a response.
 pub const FLAG_RESPONSE: u8 = 0x01;

@@ -58,8 +58,8 @@ mod wire;
 
 pub use error::{Error, ErrorCode};
 pub use frame::{
-    Frame, FrameHeader, Opcode, RequestId, FEATURES_SUPPORTED, FEATURE_LABELS, FEATURE_PAYLOADS,
-    FLAG_ERROR, FLAG_RESPONSE, MAGIC, VERSION_MAX, VERSION_MIN,
+    Frame, FrameHeader, Opcode, RequestId, FEATURES_SUPPORTED, FEATURE_FILTER_GROUPS,
+    FEATURE_LABELS, FEATURE_PAYLOADS, FLAG_ERROR, FLAG_RESPONSE, MAGIC, VERSION_MAX, VERSION_MIN,
 };
 pub use limits::*;
 pub use request::{

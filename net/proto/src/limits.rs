@@ -61,9 +61,13 @@ pub const PAYLOAD_BYTES_MAX: u32 = 65_536;
 /// with more entries is refused even if duplicates would shrink it (the sent count is checked).
 pub const LABELS_PER_POINT_MAX: u32 = 64;
 
-/// Most labels in one SEARCH or SCROLL filter, counting `all_of`, `any_of` and `none_of`
-/// together.
-pub const FILTER_LABELS_MAX: u32 = 256;
+/// Most labels in one SEARCH or SCROLL filter, counting `all_of`, every `any_of` group and
+/// `none_of` together. A peer without `FEATURE_FILTER_GROUPS` takes at most 256.
+pub const FILTER_LABELS_MAX: u32 = 1024;
+
+/// Most `any_of` groups in one filter (each a set of labels of which a point must have one).
+/// A peer without `FEATURE_FILTER_GROUPS` takes one.
+pub const FILTER_GROUPS_MAX: u32 = 8;
 
 /// Largest `limit` of a SCROLL request: points in one page. A server may answer fewer (a page
 /// is trimmed to fit the frame limit), never more.
@@ -120,9 +124,15 @@ const _: () = assert!(
         <= FRAME_BODY_BYTES_MAX as u64
 );
 // A maximal filter fits in a SEARCH request next to one query of maximal dimension (24-byte
-// prefix, a maximal NAME field, the query, 4 bytes of padding, the 16-byte filter header, labels).
+// prefix, a maximal NAME field, the query, 4 bytes of padding, the 16-byte filter header, the
+// group sizes, labels).
 const _: () = assert!(
-    24 + 72 + DIMENSIONS_MAX as u64 * 4 + 4 + 16 + FILTER_LABELS_MAX as u64 * 8
+    24 + 72
+        + DIMENSIONS_MAX as u64 * 4
+        + 4
+        + 16
+        + FILTER_GROUPS_MAX as u64 * 8
+        + FILTER_LABELS_MAX as u64 * 8
         <= FRAME_BODY_BYTES_MAX as u64
 );
 // A SCROLL page holding one point of maximal dimension with a maximal payload and maximal labels

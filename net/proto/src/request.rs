@@ -7,8 +7,8 @@ use crate::error::Error;
 use crate::frame::{encode_frame_with, Frame, Opcode, RequestId, FLAG_RESPONSE};
 use crate::limits::{
     AUTH_TOKEN_BYTES_MAX, BATCH_IDS_MAX, BATCH_QUERIES_MAX, BATCH_VECTORS_MAX,
-    COLLECTION_NAME_BYTES_MAX, CONNECTIVITY_MAX, DIMENSIONS_MAX, EXPANSION_MAX, FILTER_LABELS_MAX,
-    K_MAX, SCROLL_LIMIT_MAX, SHARDS_MAX,
+    COLLECTION_NAME_BYTES_MAX, CONNECTIVITY_MAX, DIMENSIONS_MAX, EXPANSION_MAX, FILTER_GROUPS_MAX,
+    FILTER_LABELS_MAX, K_MAX, SCROLL_LIMIT_MAX, SHARDS_MAX,
 };
 use crate::vectors::{put_payload_section, IdsRef, LabelsRef, PayloadsRef, VectorsRef};
 use crate::wire::{
@@ -227,35 +227,69 @@ impl SearchFlags {
     }
 }
 
-/// A SEARCH filter over point labels. A point matches iff it has every label of `all_of`, at
-/// least one label of `any_of` (only when `any_of` is not empty), and no label of `none_of`; all
-/// three empty matches every point. At most `FILTER_LABELS_MAX` labels in all three together.
+/// A SEARCH or SCROLL filter over point labels. A point matches iff it has every label of
+/// `all_of`, at least one label of every `any_of` group, and no label of `none_of`; all empty
+/// matches every point. At most `FILTER_LABELS_MAX` labels in all and `FILTER_GROUPS_MAX`
+/// groups.
+///
+/// `any_of` holds the groups' labels one group after the other; `any_groups` the groups'
+/// sizes. Empty `any_groups` is the original form: `any_of` is one group, or no condition when
+/// it is empty too. A nonzero `any_groups` needs `FEATURE_FILTER_GROUPS`, so clients send a
+/// single group in the original form, which every server with labels takes.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct FilterRef<'a> {
     /// Labels a point must all have.
     pub all_of: IdsRef<'a>,
-    /// Labels of which a point must have at least one (ignored when empty).
+    /// The `any_of` groups' labels, concatenated in group order.
     pub any_of: IdsRef<'a>,
+    /// How many labels of `any_of` each group takes, in order: each at least 1, summing to
+    /// `any_of.len()`. Empty: `any_of` is one group (ignored when empty).
+    pub any_groups: IdsRef<'a>,
     /// Labels a point must not have.
     pub none_of: IdsRef<'a>,
 }
 
-impl FilterRef<'_> {
+impl<'a> FilterRef<'a> {
     /// `all_of + any_of + none_of` (what `FILTER_LABELS_MAX` bounds).
     #[must_use]
     pub const fn label_count(&self) -> usize {
         self.all_of.len() + self.any_of.len() + self.none_of.len()
     }
 
+    /// The `any_of` groups in order (none when `any_of` is empty). Call on a checked filter
+    /// (decoded, or [`FilterRef::check`] passed): on inconsistent sizes the last group
+    /// ends where `any_of` does.
+    pub fn any_of_groups(&self) -> impl Iterator<Item = IdsRef<'a>> + 'a {
+        let (any_of, sizes) = (self.any_of, self.any_groups);
+        let single = (sizes.is_empty() && !any_of.is_empty()).then_some(any_of);
+        let mut start = 0usize;
+        single.into_iter().chain(sizes.iter().map(move |size| {
+            let end = start
+                .saturating_add(usize::try_from(size).unwrap_or(usize::MAX))
+                .min(any_of.len());
+            let group = any_of.slice(start.min(end), end);
+            start = end;
+            group
+        }))
+    }
+
     /// Whether a point with `labels` (in any order, duplicates allowed) matches.
     #[must_use]
     pub fn matches(&self, labels: &[u64]) -> bool {
         self.all_of.iter().all(|l| labels.contains(&l))
-            && (self.any_of.is_empty() || self.any_of.iter().any(|l| labels.contains(&l)))
+            && self
+                .any_of_groups()
+                .all(|group| group.iter().any(|l| labels.contains(&l)))
             && !self.none_of.iter().any(|l| labels.contains(&l))
     }
 
-    fn check(&self) -> Result<(), Error> {
+    /// Checks the limits and the group sizes, as an encoder must before sending.
+    ///
+    /// # Errors
+    /// [`Error::FilterTooLarge`] over `FILTER_LABELS_MAX` labels; [`Error::InvalidArgument`]
+    /// over `FILTER_GROUPS_MAX` groups, for an empty group, or when the sizes do not sum to
+    /// `any_of.len()`.
+    pub fn check(&self) -> Result<(), Error> {
         let count = u32::try_from(self.label_count()).unwrap_or(u32::MAX);
         if count > FILTER_LABELS_MAX {
             return Err(Error::FilterTooLarge {
@@ -263,22 +297,40 @@ impl FilterRef<'_> {
                 max: FILTER_LABELS_MAX,
             });
         }
+        if self.any_groups.len() > FILTER_GROUPS_MAX as usize {
+            return Err(Error::InvalidArgument(
+                "filter has more than FILTER_GROUPS_MAX any_of groups",
+            ));
+        }
+        if self.any_groups.iter().any(|size| size == 0) {
+            return Err(Error::InvalidArgument("filter has an empty any_of group"));
+        }
+        let sum = self
+            .any_groups
+            .iter()
+            .try_fold(0u64, u64::checked_add)
+            .unwrap_or(u64::MAX);
+        if !self.any_groups.is_empty() && sum != self.any_of.len() as u64 {
+            return Err(Error::InvalidArgument(
+                "filter any_of group sizes do not sum to its any_of labels",
+            ));
+        }
         Ok(())
     }
-}
 
-impl<'a> FilterRef<'a> {
-    /// Decode a filter at the reader's position (after the queries). Checks, in this order: the
-    /// padding to 8 is present and zero, the three counts and the reserved field are present
-    /// and the reserved field is zero (else [`Error::Malformed`]), the counts sum to at most
-    /// `FILTER_LABELS_MAX` ([`Error::FilterTooLarge`]), the labels are present. The caller then
-    /// checks that the body ends here.
+    /// Decode a filter at the reader's position (after the queries or the NAME). Checks, in
+    /// this order: the padding to 8 is present and zero, the three counts and `any_groups` are
+    /// present (else [`Error::Malformed`]), the counts sum to at most `FILTER_LABELS_MAX`
+    /// ([`Error::FilterTooLarge`]), `any_groups <= FILTER_GROUPS_MAX`
+    /// ([`Error::InvalidArgument`]), the group sizes are present, each at least 1, and sum to
+    /// `any_count` (else [`Error::Malformed`]), the labels are present. The caller then checks
+    /// that the body ends here.
     fn decode(r: &mut Reader<'a>) -> Result<Self, Error> {
         r.pad8_named("filter padding")?;
         let all = r.u32("filter header")?;
         let any = r.u32("filter header")?;
         let none = r.u32("filter header")?;
-        r.zero(4, "filter reserved")?;
+        let groups = r.u32("filter header")?;
         let count = u64::from(all) + u64::from(any) + u64::from(none);
         if count > u64::from(FILTER_LABELS_MAX) {
             return Err(Error::FilterTooLarge {
@@ -286,7 +338,25 @@ impl<'a> FilterRef<'a> {
                 max: FILTER_LABELS_MAX,
             });
         }
-        // Each count is at most FILTER_LABELS_MAX here: no overflow.
+        if groups > FILTER_GROUPS_MAX {
+            return Err(Error::InvalidArgument(
+                "filter has more than FILTER_GROUPS_MAX any_of groups",
+            ));
+        }
+        // `groups` is at most FILTER_GROUPS_MAX and each count at most FILTER_LABELS_MAX here:
+        // no overflow.
+        let any_groups = IdsRef::from_le_bytes(r.bytes(usize_from(groups) * 8, "filter groups")?);
+        if any_groups.iter().any(|size| size == 0)
+            || (groups > 0
+                && any_groups
+                    .iter()
+                    .try_fold(0u64, u64::checked_add)
+                    .is_none_or(|sum| sum != u64::from(any)))
+        {
+            return Err(Error::Malformed(
+                "filter group sizes must be at least 1 and sum to any_count",
+            ));
+        }
         let mut list = |n: u32| {
             r.bytes(usize_from(n) * 8, "filter labels")
                 .map(IdsRef::from_le_bytes)
@@ -294,17 +364,20 @@ impl<'a> FilterRef<'a> {
         Ok(FilterRef {
             all_of: list(all)?,
             any_of: list(any)?,
+            any_groups,
             none_of: list(none)?,
         })
     }
 
-    /// Append the filter (padding, header, labels). The caller checked the label count.
+    /// Append the filter (padding, header, group sizes, labels) as it is: decode and encode
+    /// are inverse. The caller ran [`FilterRef::check`].
     fn encode(&self, out: &mut Vec<u8>, body_start: usize) {
         put_pad8(out, body_start);
         put_u32(out, u32_from(self.all_of.len()));
         put_u32(out, u32_from(self.any_of.len()));
         put_u32(out, u32_from(self.none_of.len()));
-        put_zero(out, 4);
+        put_u32(out, u32_from(self.any_groups.len()));
+        self.any_groups.encode(out);
         self.all_of.encode(out);
         self.any_of.encode(out);
         self.none_of.encode(out);

@@ -43,11 +43,20 @@ const GOLDEN_LABELS: [&[u64]; 3] = [&[1, 5], &[], &[7]];
 const GOLDEN_FILTER: FilterRef<'static> = FilterRef {
     all_of: IdsRef::new(&[1]),
     any_of: IdsRef::new(&[2, 3]),
+    any_groups: IdsRef::new(&[]),
     none_of: IdsRef::new(&[]),
+};
+/// `all_of [1]`, `any_of` groups `[2, 3]` and `[4]`, `none_of [5]`.
+const GOLDEN_GROUPS_FILTER: FilterRef<'static> = FilterRef {
+    all_of: IdsRef::new(&[1]),
+    any_of: IdsRef::new(&[2, 3, 4]),
+    any_groups: IdsRef::new(&[2, 1]),
+    none_of: IdsRef::new(&[5]),
 };
 const GOLDEN_SCROLL_FILTER: FilterRef<'static> = FilterRef {
     all_of: IdsRef::new(&[1]),
     any_of: IdsRef::new(&[]),
+    any_groups: IdsRef::new(&[]),
     none_of: IdsRef::new(&[9]),
 };
 
@@ -498,6 +507,27 @@ fn golden_frames() -> Vec<(&'static str, Vec<u8>)> {
                     },
                     queries: VectorsRef::new(&QUERY, 3),
                     filter: Some(GOLDEN_FILTER),
+                }),
+            ),
+        ),
+        (
+            // EXACT | HAS_FILTER with two any_of groups: the query ends at 44, 4 bytes of
+            // padding, the header (1, 3, 1, any_groups 2) ends at 64, the group sizes 2 and 1
+            // at 80, then all_of [1], any_of [2, 3, 4] and none_of [5] end the body at 120.
+            "search_filter_groups_request",
+            request_frame(
+                27,
+                &Request::Search(Search {
+                    collection: "docs",
+                    k: 2,
+                    expansion_search: 0,
+                    flags: SearchFlags {
+                        exact: true,
+                        allow_partial: false,
+                        with_payloads: false,
+                    },
+                    queries: VectorsRef::new(&QUERY, 3),
+                    filter: Some(GOLDEN_GROUPS_FILTER),
                 }),
             ),
         ),
@@ -1606,9 +1636,14 @@ fn labelled_upsert<'a>(
 #[test]
 fn feature_and_limit_constants() {
     assert_eq!(FEATURE_LABELS, 2);
-    assert_eq!(FEATURES_SUPPORTED, FEATURE_PAYLOADS | FEATURE_LABELS);
+    assert_eq!(FEATURE_FILTER_GROUPS, 4);
+    assert_eq!(
+        FEATURES_SUPPORTED,
+        FEATURE_PAYLOADS | FEATURE_LABELS | FEATURE_FILTER_GROUPS
+    );
     assert_eq!(LABELS_PER_POINT_MAX, 64);
-    assert_eq!(FILTER_LABELS_MAX, 256);
+    assert_eq!(FILTER_LABELS_MAX, 1024);
+    assert_eq!(FILTER_GROUPS_MAX, 8);
     assert_eq!(IdsRequest::WITH_LABELS, 2);
     assert_eq!(SearchFlags::HAS_FILTER, 8);
 }
@@ -2011,6 +2046,7 @@ fn search_filter_layout() {
     let filter = FilterRef {
         all_of: IdsRef::new(&[1, 2]),
         any_of: IdsRef::new(&[]),
+        any_groups: IdsRef::new(&[]),
         none_of: IdsRef::new(&[u64::MAX]),
     };
     // One query of dim 2: the queries end at 40 (8-aligned), no padding.
@@ -2069,6 +2105,7 @@ fn search_filter_layout() {
     let max = FilterRef {
         all_of: IdsRef::new(&many[..100]),
         any_of: IdsRef::new(&many[100..200]),
+        any_groups: IdsRef::new(&[]),
         none_of: IdsRef::new(&many[200..]),
     };
     assert_eq!(max.label_count(), FILTER_LABELS_MAX as usize);
@@ -2083,6 +2120,7 @@ fn search_filter_errors() {
     let filter = FilterRef {
         all_of: IdsRef::new(&[1]),
         any_of: IdsRef::new(&[2, 3]),
+        any_groups: IdsRef::new(&[]),
         none_of: IdsRef::new(&[4]),
     };
     // Over the limit on encode: refused before anything is written.
@@ -2090,6 +2128,7 @@ fn search_filter_errors() {
     let over = FilterRef {
         all_of: IdsRef::new(&many[..1]),
         any_of: IdsRef::new(&many[1..]),
+        any_groups: IdsRef::new(&[]),
         none_of: IdsRef::new(&[]),
     };
     let mut out = Vec::new();
@@ -2106,7 +2145,7 @@ fn search_filter_errors() {
     assert_eq!(e.code(), ErrorCode::InvalidArgument);
     assert_eq!(
         e.to_string(),
-        "filter has 257 labels, over the limit of 256"
+        "filter has 1025 labels, over the limit of 1024"
     );
     assert!(out.is_empty());
 
@@ -2123,7 +2162,7 @@ fn search_filter_errors() {
         Request::decode(op, &long),
         Err(Error::Malformed("trailing bytes after body"))
     );
-    // Non-zero padding, non-zero reserved field.
+    // Non-zero padding.
     for at in 44..48 {
         let mut bad = body.clone();
         bad[at] = 1;
@@ -2133,21 +2172,28 @@ fn search_filter_errors() {
             "byte {at}"
         );
     }
-    for at in 60..64 {
+    // `any_groups` over the limit; one group whose size (read from the first label, 1) is not
+    // `any_count` (2). `filter_groups` covers the groups' own layout and errors.
+    for at in 61..64 {
         let mut bad = body.clone();
         bad[at] = 1;
-        assert_eq!(
-            Request::decode(op, &bad),
-            Err(Error::Malformed("filter reserved")),
-            "byte {at}"
-        );
+        let e = Request::decode(op, &bad).expect_err("too many groups");
+        assert_eq!(e.code(), ErrorCode::InvalidArgument, "byte {at}");
     }
+    let mut bad = body.clone();
+    bad[60] = 1;
+    assert_eq!(
+        Request::decode(op, &bad),
+        Err(Error::Malformed(
+            "filter group sizes must be at least 1 and sum to any_count"
+        ))
+    );
     // Counts over the limit, alone or summed (without overflowing u32), before the labels are
     // looked at.
     for counts in [
         [FILTER_LABELS_MAX + 1, 0, 0],
         [0, 0, FILTER_LABELS_MAX + 1],
-        [100, 100, 57],
+        [400, 400, 225],
         [u32::MAX; 3],
     ] {
         let mut bad = body.clone();
@@ -2386,10 +2432,115 @@ fn set_labels_decode_errors() {
 }
 
 #[test]
+fn filter_groups() {
+    let op = Opcode::Search;
+    let queries = [0.5f32, -1.0, 2.0];
+    let filter = GOLDEN_GROUPS_FILTER;
+    let groups: Vec<Vec<u64>> = filter.any_of_groups().map(|g| g.to_vec()).collect();
+    assert_eq!(groups, [vec![2, 3], vec![4]]);
+    assert!(filter.matches(&[1, 3, 4]));
+    assert!(filter.matches(&[4, 2, 1]));
+    assert!(!filter.matches(&[1, 2, 3]), "the second group needs 4");
+    assert!(!filter.matches(&[1, 4]), "the first group needs 2 or 3");
+    assert!(!filter.matches(&[1, 2, 4, 5]), "none_of excludes");
+    assert!(!filter.matches(&[2, 4]), "all_of needs 1");
+
+    // Layout: header (all 1, any 3, none 1, any_groups 2) at 48..64, sizes, labels.
+    let body = body_of(&filtered_search(&queries, 3, Some(filter)));
+    assert_eq!(body.len(), 120);
+    assert_eq!(body[60..64], 2u32.to_le_bytes());
+    assert_eq!(body[64..72], 2u64.to_le_bytes());
+    assert_eq!(body[72..80], 1u64.to_le_bytes());
+    match Request::decode(op, &body) {
+        Ok(Request::Search(s)) => assert_eq!(s.filter, Some(filter)),
+        other => panic!("{other:?}"),
+    }
+    assert_request_prefixes_malformed(op, &body, 44);
+
+    // One group: as one size (only for servers with FEATURE_FILTER_GROUPS) or in the original
+    // form (for every server); the encoder keeps what it is given, so decode and encode are
+    // inverse.
+    let one = FilterRef {
+        any_groups: IdsRef::new(&[3]),
+        ..filter
+    };
+    let original = FilterRef {
+        any_groups: IdsRef::default(),
+        ..filter
+    };
+    let (one_body, original_body) = (
+        body_of(&filtered_search(&queries, 3, Some(one))),
+        body_of(&filtered_search(&queries, 3, Some(original))),
+    );
+    assert_eq!((one_body.len(), original_body.len()), (120 - 8, 120 - 16));
+    assert_eq!(one_body[60..64], 1u32.to_le_bytes());
+    assert_eq!(original_body[60..64], 0u32.to_le_bytes());
+    for (body, sent) in [(one_body, one), (original_body, original)] {
+        match Request::decode(op, &body) {
+            Ok(Request::Search(s)) => assert_eq!(s.filter, Some(sent)),
+            other => panic!("{other:?}"),
+        }
+    }
+    assert_eq!(one.any_of_groups().count(), 1);
+    assert!(one.matches(&[1, 4]) && original.matches(&[1, 4]));
+
+    // The encoder refuses empty groups, sizes that do not add up and too many groups.
+    let eight: Vec<u64> = (0..=u64::from(FILTER_GROUPS_MAX)).collect();
+    let ones = vec![1u64; eight.len()];
+    for (sizes, any) in [
+        (&[2u64, 0, 1][..], &[2u64, 3, 4][..]),
+        (&[2, 2], &[2, 3, 4]),
+        (&[1, 1], &[2, 3, 4]),
+        (&ones, &eight),
+    ] {
+        let bad = FilterRef {
+            any_of: IdsRef::new(any),
+            any_groups: IdsRef::new(sizes),
+            ..filter
+        };
+        let mut out = Vec::new();
+        let e = filtered_search(&queries, 3, Some(bad))
+            .encode(RequestId(1), &mut out)
+            .expect_err("bad groups");
+        assert_eq!(e.code(), ErrorCode::InvalidArgument, "{sizes:?}");
+        assert!(out.is_empty());
+    }
+    let most = FilterRef {
+        any_of: IdsRef::new(&eight[1..]),
+        any_groups: IdsRef::new(&ones[1..]),
+        ..filter
+    };
+    assert!(filtered_search(&queries, 3, Some(most))
+        .encode(RequestId(1), &mut Vec::new())
+        .is_ok());
+
+    // The decoder: a zero size, sizes that do not add up, more groups than FILTER_GROUPS_MAX.
+    let sizes_error = Err(Error::Malformed(
+        "filter group sizes must be at least 1 and sum to any_count",
+    ));
+    for (at, size) in [(64, 0u64), (64, 1), (72, 2), (72, u64::MAX)] {
+        let mut bad = body.clone();
+        bad[at..at + 8].copy_from_slice(&size.to_le_bytes());
+        assert_eq!(Request::decode(op, &bad), sizes_error, "{at}: {size}");
+    }
+    let mut bad = body.clone();
+    bad[60..64].copy_from_slice(&(FILTER_GROUPS_MAX + 1).to_le_bytes());
+    assert!(matches!(
+        Request::decode(op, &bad),
+        Err(Error::InvalidArgument(_))
+    ));
+    // any_count 0 with groups: no sizes can add up.
+    let mut bad = body.clone();
+    bad[52..56].copy_from_slice(&0u32.to_le_bytes());
+    assert_eq!(Request::decode(op, &bad), sizes_error);
+}
+
+#[test]
 fn filter_matching() {
     let filter = FilterRef {
         all_of: IdsRef::new(&[1, 2]),
         any_of: IdsRef::new(&[3, 4]),
+        any_groups: IdsRef::new(&[]),
         none_of: IdsRef::new(&[5]),
     };
     assert!(filter.matches(&[1, 2, 3]));
@@ -2403,6 +2554,7 @@ fn filter_matching() {
     assert_eq!(empty.label_count(), 0);
     let no_any = FilterRef {
         any_of: IdsRef::new(&[]),
+        any_groups: IdsRef::new(&[]),
         ..filter
     };
     assert!(no_any.matches(&[1, 2]));
@@ -2553,6 +2705,7 @@ fn scroll_request_layout() {
     let max = FilterRef {
         all_of: IdsRef::new(&many[..10]),
         any_of: IdsRef::new(&many[10..]),
+        any_groups: IdsRef::new(&[]),
         none_of: IdsRef::new(&[]),
     };
     let request = Request::Scroll(scroll(7, 1, Some(max)));
@@ -2647,16 +2800,13 @@ fn scroll_request_decode_errors() {
         Request::decode(op, &bad),
         Err(Error::Malformed(_))
     ));
-    // The filter as SEARCH checks it: reserved field, counts over the limit, counts that
+    // The filter as SEARCH checks it: the groups field, counts over the limit, counts that
     // disagree with the labels present.
-    for at in 36..40 {
+    for at in 37..40 {
         let mut bad = body.clone();
         bad[at] = 1;
-        assert_eq!(
-            Request::decode(op, &bad),
-            Err(Error::Malformed("filter reserved")),
-            "byte {at}"
-        );
+        let e = Request::decode(op, &bad).expect_err("too many groups");
+        assert_eq!(e.code(), ErrorCode::InvalidArgument, "byte {at}");
     }
     let mut big = body.clone();
     big[28..32].copy_from_slice(&FILTER_LABELS_MAX.to_le_bytes());
@@ -3175,30 +3325,44 @@ fn labels(count: usize) -> impl Strategy<Value = Option<LabelsBuf>> {
     }
 }
 
-/// `all_of`, `any_of`, `none_of`.
-type OwnedFilter = [Vec<u64>; 3];
+/// `all_of`, `any_of`, `none_of`, and the `any_of` group sizes (empty: the original form).
+type OwnedFilter = ([Vec<u64>; 3], Vec<u64>);
 
-fn owned_filter_ref([all, any, none]: &OwnedFilter) -> FilterRef<'_> {
+fn owned_filter_ref(([all, any, none], groups): &OwnedFilter) -> FilterRef<'_> {
     FilterRef {
         all_of: IdsRef::new(all),
         any_of: IdsRef::new(any),
+        any_groups: IdsRef::new(groups),
         none_of: IdsRef::new(none),
     }
+}
+
+/// A filter of `all_of`, `any_of` groups (each not empty) and `none_of`, in wire form with
+/// the group sizes (even for one group: the other strategies send the original form).
+fn grouped([all, groups, none]: [Vec<Vec<u64>>; 3]) -> OwnedFilter {
+    let sizes = groups.iter().map(|g| g.len() as u64).collect();
+    ([all.concat(), groups.concat(), none.concat()], sizes)
 }
 
 /// `None`, or a filter: usually small, sometimes empty, sometimes exactly `FILTER_LABELS_MAX`.
 fn filter() -> impl Strategy<Value = Option<OwnedFilter>> {
     let small = || proptest::collection::vec(any::<u64>(), 0..6);
+    let group = || proptest::collection::vec(any::<u64>(), 1..6);
+    let groups = proptest::collection::vec(group(), 0..=FILTER_GROUPS_MAX as usize);
     proptest::option::of(prop_oneof![
-        4 => (small(), small(), small()).prop_map(|(a, b, c)| [a, b, c]),
-        1 => Just([Vec::new(), Vec::new(), Vec::new()]),
+        4 => (small(), small(), small()).prop_map(|(a, b, c)| ([a, b, c], Vec::new())),
+        2 => (small(), groups, small()).prop_map(|(a, g, c)| grouped([vec![a], g, vec![c]])),
+        1 => Just(([Vec::new(), Vec::new(), Vec::new()], Vec::new())),
         1 => (0..=FILTER_LABELS_MAX, 0..=FILTER_LABELS_MAX).prop_map(|(x, y)| {
             let (x, y) = (u64::from(x.min(y)), u64::from(x.max(y)));
-            [
-                (0..x).collect(),
-                (x..y).collect(),
-                (y..u64::from(FILTER_LABELS_MAX)).collect(),
-            ]
+            let any: Vec<u64> = (x..y).collect();
+            // As many groups as fit, of about equal size.
+            let chunk = any.len().div_ceil(FILTER_GROUPS_MAX as usize).max(1);
+            grouped([
+                vec![(0..x).collect()],
+                any.chunks(chunk).map(<[u64]>::to_vec).collect(),
+                vec![(y..u64::from(FILTER_LABELS_MAX)).collect()],
+            ])
         }),
     ])
 }

@@ -274,6 +274,19 @@ impl<'a> IdsRef<'a> {
         }
     }
 
+    /// The ids at `start..end` (both clamped to the length).
+    #[must_use]
+    pub fn slice(&self, start: usize, end: usize) -> IdsRef<'a> {
+        let end = end.min(self.len());
+        let start = start.min(end);
+        IdsRef {
+            ids: match self.ids {
+                Ids::Bytes(b) => Ids::Bytes(&b[start * 8..end * 8]),
+                Ids::Slice(s) => Ids::Slice(&s[start..end]),
+            },
+        }
+    }
+
     /// Iterate over the ids in order.
     pub fn iter(&self) -> impl Iterator<Item = u64> + 'a {
         let (bytes, slice): (&'a [u8], &'a [u64]) = match self.ids {

@@ -228,17 +228,21 @@ pub struct SearchArgs {
     pub filter: FilterArgs,
 }
 
-/// `--all-of/--any-of/--none-of` and at most one `--range-u32/--range-i32/--range-f32`: a label
-/// filter (`search`, `list`, `export`, `delete`).
+/// `--all-of/--any-of/--none-of` and `--range-u32/--range-i32/--range-f32`: a label filter
+/// (`search`, `list`, `export`, `delete`). Every `--any-of` and every range is one `any_of`
+/// group of the filter (net/proto/PROTOCOL.md, sections 5.9 and 11).
 #[derive(Clone, Debug, Default, Args)]
 pub struct FilterArgs {
     /// Only points that have all of these labels (comma-separated).
     #[arg(long, value_delimiter = ',', value_name = "LABELS")]
     pub all_of: Vec<u64>,
-    /// Only points that have at least one of these labels (comma-separated). Not with a
-    /// --range-* flag, which uses the filter's any_of.
-    #[arg(long, value_delimiter = ',', value_name = "LABELS")]
-    pub any_of: Vec<u64>,
+    /// Only points that have at least one of these labels (comma-separated).
+    ///
+    /// Repeat the flag for more groups: a point must have one label of each group, so
+    /// `--any-of 1,2 --any-of 5,6` means (1 or 2) and (5 or 6). Each range flag is a group too;
+    /// at most 8 groups in all (a server from before filter groups takes one).
+    #[arg(long, value_name = "LABELS", value_parser = parse_label_group)]
+    pub any_of: Vec<LabelGroup>,
     /// Only points that have none of these labels (comma-separated).
     #[arg(long, value_delimiter = ',', value_name = "LABELS")]
     pub none_of: Vec<u64>,
@@ -248,15 +252,16 @@ pub struct FilterArgs {
     /// import --range-u32 FIELD:FILE`, or by a client with `point_labels`; see
     /// net/proto/PROTOCOL.md, section 11). Both bounds are inclusive; leave one out for no
     /// bound on that side: `3:10..=20`, `3:10..` (10 or more), `3:..=20` (at most 20), `3:..`
-    /// (any value). Points without a value in the field never match. At most one range flag
-    /// per command, and not with --any-of: the range is the filter's any_of.
+    /// (any value). Points without a value in the field never match. Repeat range flags to
+    /// filter on several fields (all must hold); each range is one of the filter's at most 8
+    /// any_of groups and takes up to 224 of its 1,024 labels.
     #[arg(
         long,
         value_name = "FIELD:LO..=HI",
         value_parser = parse_range_u32,
         allow_hyphen_values = true
     )]
-    pub range_u32: Option<RangeArg>,
+    pub range_u32: Vec<RangeArg>,
     /// Only points whose i32 value in range field FIELD lies in LO..=HI.
     ///
     /// As --range-u32, for signed 32-bit values (written by `corevec import --range-i32`):
@@ -267,7 +272,7 @@ pub struct FilterArgs {
         value_parser = parse_range_i32,
         allow_hyphen_values = true
     )]
-    pub range_i32: Option<RangeArg>,
+    pub range_i32: Vec<RangeArg>,
     /// Only points whose f32 value in range field FIELD lies in LO..=HI.
     ///
     /// As --range-u32, for 32-bit floats (written by `corevec import --range-f32`):
@@ -279,67 +284,73 @@ pub struct FilterArgs {
         value_parser = parse_range_f32,
         allow_hyphen_values = true
     )]
-    pub range_f32: Option<RangeArg>,
+    pub range_f32: Vec<RangeArg>,
+}
+
+/// The labels of one `--any-of` flag.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LabelGroup(pub Vec<u64>);
+
+/// `--any-of LABELS`: comma- or space-separated labels, at least one.
+fn parse_label_group(text: &str) -> Result<LabelGroup, String> {
+    let labels = parse_label_list(text)?;
+    if labels.is_empty() {
+        return Err("no labels: an empty group would match no point".into());
+    }
+    Ok(LabelGroup(labels))
 }
 
 impl FilterArgs {
-    /// The range flag given, if any.
-    #[must_use]
-    pub fn range(&self) -> Option<&RangeArg> {
+    /// The range flags given: `--range-u32`, then `--range-i32`, then `--range-f32`, each in
+    /// the order given (the order of their groups in [`FilterArgs::filter`]).
+    pub fn ranges(&self) -> impl Iterator<Item = &RangeArg> {
         self.range_u32
-            .as_ref()
-            .or(self.range_i32.as_ref())
-            .or(self.range_f32.as_ref())
+            .iter()
+            .chain(&self.range_i32)
+            .chain(&self.range_f32)
     }
 
     /// The filter, or `None` when no label or range was given (every point matches, and a
-    /// server without labels can still answer). A range becomes the filter's `any_of`
-    /// ([`Filter::with_range`]).
+    /// server without labels can still answer): the `--any-of` groups, then one group per
+    /// range ([`Filter::with_range`]).
     ///
     /// # Errors
-    /// A range together with `--any-of` or another range, or a range whose labels and the
-    /// other labels together exceed `FILTER_LABELS_MAX` (exit 2).
+    /// More than `FILTER_GROUPS_MAX` groups or `FILTER_LABELS_MAX` labels (exit 2).
     pub fn filter(&self) -> Result<Option<Filter>, Failure> {
-        let filter = Filter {
+        let mut filter = Filter {
             all_of: self.all_of.clone(),
-            any_of: self.any_of.clone(),
+            any_of: self.any_of.iter().map(|g| g.0.clone()).collect(),
             none_of: self.none_of.clone(),
         };
-        let ranges = [&self.range_u32, &self.range_i32, &self.range_f32]
-            .iter()
-            .filter(|r| r.is_some())
-            .count();
-        if ranges > 1 {
-            return Err(Failure::usage(
-                "give at most one of --range-u32/--range-i32/--range-f32: a filter holds one \
-                 range (its any_of; net/proto/PROTOCOL.md, section 11)",
-            ));
+        let groups = filter.any_of.len() + self.ranges().count();
+        if groups > corevec_proto::FILTER_GROUPS_MAX as usize {
+            return Err(Failure::usage(format!(
+                "{groups} groups (--any-of flags and ranges); a filter holds at most {}",
+                corevec_proto::FILTER_GROUPS_MAX
+            )));
         }
-        let filter = match self.range() {
-            Some(range) if !self.any_of.is_empty() => {
-                return Err(Failure::usage(format!(
-                    "{} cannot be combined with --any-of: a range filter uses the filter's any_of \
-                     (net/proto/PROTOCOL.md, section 11)",
-                    range.kind.flag()
-                )))
-            }
-            Some(range) => {
-                let others = filter.label_count();
-                filter
-                    .with_range(range.field, range.lo, range.hi)
-                    .map_err(|e| {
-                        let labels = corevec_proto::range::cover(range.field, range.lo, range.hi);
-                        Failure::usage(format!(
-                            "{}: its {} labels and the {others} of --all-of/--none-of exceed \
-                             the {} a filter holds ({e})",
-                            range.describe(),
-                            labels.len(),
-                            corevec_proto::FILTER_LABELS_MAX
-                        ))
-                    })?
-            }
-            None => filter,
-        };
+        for range in self.ranges() {
+            let others = filter.label_count();
+            filter = filter
+                .with_range(range.field, range.lo, range.hi)
+                .map_err(|e| {
+                    let labels = corevec_proto::range::cover(range.field, range.lo, range.hi);
+                    Failure::usage(format!(
+                        "{}: its {} labels and the {others} before it exceed the {} a filter \
+                         holds ({e})",
+                        range.describe(),
+                        labels.len(),
+                        corevec_proto::FILTER_LABELS_MAX
+                    ))
+                })?;
+        }
+        if filter.label_count() > corevec_proto::FILTER_LABELS_MAX as usize {
+            return Err(Failure::usage(format!(
+                "the filter names {} labels; at most {}",
+                filter.label_count(),
+                corevec_proto::FILTER_LABELS_MAX
+            )));
+        }
         Ok((filter != Filter::default()).then_some(filter))
     }
 }
@@ -705,14 +716,7 @@ pub struct SetLabelsArgs {
 /// # Errors
 /// The first token that is not a label, or too many labels.
 pub fn parse_labels(text: &str) -> Result<Vec<u64>, String> {
-    let labels = text
-        .split(|c: char| c.is_whitespace() || c == ',')
-        .filter(|t| !t.is_empty())
-        .map(|t| {
-            t.parse::<u64>()
-                .map_err(|_| format!("{t:?} is not a label (an unsigned 64-bit integer)"))
-        })
-        .collect::<Result<Vec<u64>, String>>()?;
+    let labels = parse_label_list(text)?;
     if labels.len() > LABELS_PER_POINT_MAX as usize {
         return Err(format!(
             "{} labels; at most {LABELS_PER_POINT_MAX}",
@@ -720,6 +724,17 @@ pub fn parse_labels(text: &str) -> Result<Vec<u64>, String> {
         ));
     }
     Ok(labels)
+}
+
+/// Labels separated by commas or whitespace, any number.
+fn parse_label_list(text: &str) -> Result<Vec<u64>, String> {
+    text.split(|c: char| c.is_whitespace() || c == ',')
+        .filter(|t| !t.is_empty())
+        .map(|t| {
+            t.parse::<u64>()
+                .map_err(|_| format!("{t:?} is not a label (an unsigned 64-bit integer)"))
+        })
+        .collect()
 }
 
 /// Runs `corevec set-labels`: replaces the labels of one existing point (SET_LABELS), keeping
@@ -1061,36 +1076,84 @@ mod tests {
     }
 
     #[test]
-    fn range_flags_are_usage_errors_with_any_of_or_each_other() {
+    fn any_of_flags_and_ranges_are_groups() {
+        let filter = filter_args(&[
+            "--any-of",
+            "1,2",
+            "--range-i32",
+            "1:-5..=5",
+            "--any-of",
+            "9",
+            "--range-u32",
+            "0:10..=20",
+            "--range-u32",
+            "0:15..",
+        ])
+        .unwrap()
+        .filter()
+        .unwrap()
+        .unwrap();
+        // --any-of groups in order, then --range-u32s, then --range-i32.
+        let want = Filter {
+            any_of: vec![vec![1, 2], vec![9]],
+            ..Filter::default()
+        }
+        .with_range(0, 10, 20)
+        .and_then(|f| f.with_range(0, 15, u32::MAX))
+        .and_then(|f| f.with_range(1, key_i32(-5), key_i32(5)))
+        .unwrap();
+        assert_eq!(filter, want);
+        let point = |labels: &[u64], u: u32, i: i32| {
+            let mut all = labels.to_vec();
+            all.extend(point_labels(0, u));
+            all.extend(point_labels(1, key_i32(i)));
+            all
+        };
+        assert!(filter.matches(&point(&[2, 9], 17, -5)));
+        assert!(!filter.matches(&point(&[2], 17, -5)), "--any-of 9");
+        assert!(
+            !filter.matches(&point(&[2, 9], 12, 0)),
+            "two ranges on field 0"
+        );
+        assert!(!filter.matches(&point(&[2, 9], 17, 6)), "the i32 range");
+    }
+
+    #[test]
+    fn too_many_groups_or_labels_are_usage_errors() {
         let usage = |args: &[&str]| {
             let failure = filter_args(args).unwrap().filter().unwrap_err();
             assert_eq!(failure.exit_code, crate::exit::USAGE);
             failure.message
         };
-        let message = usage(&["--range-u32", "1:1..=2", "--any-of", "5"]);
-        assert!(
-            message.contains("--range-u32 cannot be combined with --any-of"),
-            "{message}"
-        );
-        let message = usage(&["--range-u32", "1:1..=2", "--range-f32", "2:1..=2"]);
-        assert!(message.contains("at most one of --range-u32"), "{message}");
-        // 40 all_of labels and a 224-label cover exceed FILTER_LABELS_MAX.
-        let all_of: Vec<String> = (0..40).map(|l| l.to_string()).collect();
+        let nine: Vec<&str> = ["--any-of", "1"].repeat(5);
+        let nine = [nine, ["--range-u32", "0:1..=2"].repeat(4)].concat();
+        let message = usage(&nine);
+        assert!(message.contains("9 groups"), "{message}");
+        assert!(filter_args(&nine[2..]).unwrap().filter().is_ok());
+        // Four 224-label covers and 200 all_of labels exceed FILTER_LABELS_MAX: the fifth
+        // range is named.
+        let all_of: Vec<String> = (0..200).map(|l| l.to_string()).collect();
         let all_of = all_of.join(",");
-        let message = usage(&["--range-u32", "0:1..=4294967294", "--all-of", &all_of]);
+        let mut args = vec!["--all-of", &all_of];
+        for _ in 0..4 {
+            args.extend(["--range-u32", "0:1..=4294967294"]);
+        }
+        let message = usage(&args);
         assert!(
-            message.contains("--range-u32 0:1..=4294967294"),
+            message.contains("--range-u32 0:1..=4294967294: its 224 labels and the 872"),
             "{message}"
         );
-        // Parse errors are clap's (exit 2), naming the flag and the value.
-        let error = filter_args(&["--range-f32", "1:nan..=2"]).unwrap_err();
-        assert!(error.use_stderr());
-        let text = error.to_string();
-        assert!(
-            text.contains("--range-f32") && text.contains("1:nan..=2"),
-            "{text}"
-        );
-        assert!(filter_args(&["--range-u32", "1:1..=2", "--range-u32", "2:1..=2"]).is_err());
+        // An empty --any-of and parse errors are clap's (exit 2), naming the flag and value.
+        for (args, flag, value) in [
+            (&["--any-of", " , "][..], "--any-of", " , "),
+            (&["--any-of", "1,x"], "--any-of", "1,x"),
+            (&["--range-f32", "1:nan..=2"], "--range-f32", "1:nan..=2"),
+        ] {
+            let error = filter_args(args).unwrap_err();
+            assert!(error.use_stderr());
+            let text = error.to_string();
+            assert!(text.contains(flag) && text.contains(value), "{text}");
+        }
     }
 
     #[test]

@@ -307,14 +307,15 @@ fn shell_word(text: &str) -> String {
     }
 }
 
-/// The content of `collection.txt`. With a range flag, the filter's `any_of` (the range's
-/// labels) is shown as that flag instead of a list of labels.
+/// The content of `collection.txt`. The filter's last `any_of` groups are the covers of
+/// `ranges` (as [`FilterArgs::filter`] builds it), shown as their flags instead of lists of
+/// labels.
 fn describe_export(
     info: &CollectionInfo,
     dir: &Path,
     count: u64,
     filter: Option<&Filter>,
-    range: Option<&RangeArg>,
+    ranges: &[&RangeArg],
     payloads: bool,
     labels: bool,
 ) -> String {
@@ -368,10 +369,20 @@ fn describe_export(
                 join_labels(labels)
             }
         };
-        let any_of = match range {
-            Some(range) => format!("range {}", range.describe()),
-            None => format!("any_of {}", list(&filter.any_of)),
-        };
+        let listed = filter.any_of.len().saturating_sub(ranges.len());
+        let mut groups: Vec<String> = filter.any_of[..listed]
+            .iter()
+            .map(|group| format!("any_of {}", list(group)))
+            .chain(
+                ranges
+                    .iter()
+                    .map(|range| format!("range {}", range.describe())),
+            )
+            .collect();
+        if groups.is_empty() {
+            groups.push("any_of -".into());
+        }
+        let any_of = groups.join(" ");
         text.push_str(&format!(
             "filter:           all_of {} {any_of} none_of {}\n",
             list(&filter.all_of),
@@ -466,7 +477,7 @@ pub fn export(args: &ExportArgs) -> Result<(), Failure> {
         &shown_dir,
         count,
         filter.as_ref(),
-        args.filter.range(),
+        &args.filter.ranges().collect::<Vec<_>>(),
         with_payloads,
         with_labels,
     );
@@ -663,7 +674,7 @@ mod tests {
             bytes: 0,
             shard_infos: Vec::new(),
         };
-        let text = describe_export(&info, Path::new("/x/exp"), 10, None, None, true, false);
+        let text = describe_export(&info, Path::new("/x/exp"), 10, None, &[], true, false);
         assert!(text.contains("points exported:  10\n"), "{text}");
         assert!(text.contains(
             "\ncorevec collection create docs --dim 4 --metric cosine --shards 3 --m 16 \
@@ -678,7 +689,7 @@ mod tests {
             all_of: vec![1, 2],
             ..Filter::default()
         };
-        let text = describe_export(&info, Path::new("/x"), 0, Some(&filter), None, false, false);
+        let text = describe_export(&info, Path::new("/x"), 0, Some(&filter), &[], false, false);
         assert!(text.contains("filter:           all_of 1,2 any_of - none_of -\n"));
         assert!(text.contains("nothing to import"));
         assert!(!text.contains("corevec import"));
@@ -695,12 +706,37 @@ mod tests {
             Path::new("/x"),
             3,
             Some(&filter),
-            Some(&range),
+            &[&range],
             false,
             true,
         );
         assert!(
             text.contains("filter:           all_of - range --range-f32 4:-2.5..=1e3 none_of 9\n"),
+            "{text}"
+        );
+        // Groups of --any-of first, then the ranges.
+        let year = RangeArg::parse(RangeType::I32, "5:2020..=2024").unwrap();
+        let filter = Filter {
+            any_of: vec![vec![1, 2], vec![3]],
+            ..Filter::default()
+        }
+        .with_range(range.field, range.lo, range.hi)
+        .and_then(|f| f.with_range(year.field, year.lo, year.hi))
+        .unwrap();
+        let text = describe_export(
+            &info,
+            Path::new("/x"),
+            3,
+            Some(&filter),
+            &[&range, &year],
+            false,
+            false,
+        );
+        assert!(
+            text.contains(
+                "filter:           all_of - any_of 1,2 any_of 3 range --range-f32 4:-2.5..=1e3 \
+                 range --range-i32 5:2020..=2024 none_of -\n"
+            ),
             "{text}"
         );
     }

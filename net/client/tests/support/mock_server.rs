@@ -9,7 +9,9 @@
 //! before payloads (HELLO enables no features, SET_PAYLOAD, SET_LABELS and SCROLL are unknown
 //! opcodes); `legacy_labels` like a server from before labels (HELLO enables payloads only;
 //! label sections, `WITH_LABELS` and `HAS_FILTER` are refused as such a server refuses them, and
-//! SET_LABELS and SCROLL are unknown opcodes).
+//! SET_LABELS and SCROLL are unknown opcodes); `legacy_groups` like a server from before filter
+//! groups (HELLO enables payloads and labels; a filter with several `any_of` groups or over 256
+//! labels is refused as such a server refuses it).
 
 #![allow(dead_code)]
 
@@ -23,8 +25,8 @@ use std::time::{Duration, Instant};
 use corevec_proto::{
     encode_error, CollectionInfo, Error, ErrorCode, Frame, GetResponse, HelloAck, Hit, IdsRef,
     LabelsRef, Metric, Opcode, PayloadsRef, Request, RequestId, Response, ScrollResponse,
-    SearchResponse, ShardInfo, Stat, VectorsRef, WriteAck, FEATURES_SUPPORTED, FEATURE_PAYLOADS,
-    FRAME_BODY_BYTES_MAX, VERSION_MAX, VERSION_MIN,
+    SearchResponse, ShardInfo, Stat, VectorsRef, WriteAck, FEATURES_SUPPORTED, FEATURE_LABELS,
+    FEATURE_PAYLOADS, FRAME_BODY_BYTES_MAX, VERSION_MAX, VERSION_MIN,
 };
 
 /// One stored point.
@@ -51,6 +53,7 @@ pub struct State {
     pub drop_next: AtomicUsize,
     pub legacy: AtomicBool,
     pub legacy_labels: AtomicBool,
+    pub legacy_groups: AtomicBool,
     pub connections: AtomicUsize,
     lsn: AtomicUsize,
     started: Option<Instant>,
@@ -102,6 +105,7 @@ fn serve(stream: TcpStream, state: &Arc<State>) {
     // Fixed at HELLO: a connection made in legacy mode stays a pre-payload (or pre-label) server.
     let mut legacy = false;
     let mut legacy_labels = false;
+    let mut legacy_groups = false;
     'conn: loop {
         loop {
             let n = match Frame::check(&buffer) {
@@ -168,10 +172,13 @@ fn serve(stream: TcpStream, state: &Arc<State>) {
                 }
                 legacy = state.legacy.load(Ordering::SeqCst);
                 legacy_labels = legacy || state.legacy_labels.load(Ordering::SeqCst);
+                legacy_groups = legacy_labels || state.legacy_groups.load(Ordering::SeqCst);
                 let supported = if legacy {
                     0
                 } else if legacy_labels {
                     FEATURE_PAYLOADS
+                } else if legacy_groups {
+                    FEATURE_PAYLOADS | FEATURE_LABELS
                 } else {
                     FEATURES_SUPPORTED
                 };
@@ -198,13 +205,18 @@ fn serve(stream: TcpStream, state: &Arc<State>) {
                 send(&writer, &out);
                 continue;
             }
-            if legacy_labels {
-                if let Some(e) = pre_label_refusal(&request) {
-                    let mut out = Vec::new();
-                    let _ = encode_error(&mut out, id, op, e.code(), &e.to_string());
-                    send(&writer, &out);
-                    continue;
-                }
+            let refusal = if legacy_labels {
+                pre_label_refusal(&request)
+            } else if legacy_groups {
+                pre_group_refusal(&request)
+            } else {
+                None
+            };
+            if let Some(e) = refusal {
+                let mut out = Vec::new();
+                let _ = encode_error(&mut out, id, op, e.code(), &e.to_string());
+                send(&writer, &out);
+                continue;
             }
             if state
                 .drop_next
@@ -264,6 +276,26 @@ fn pre_label_refusal(request: &Request<'_>) -> Option<Error> {
             Some(Error::InvalidArgument("reserved search flag bits set"))
         }
         _ => None,
+    }
+}
+
+/// What a server from before filter groups answers instead (its filter header's fourth field
+/// was reserved, and its limit was 256 labels).
+fn pre_group_refusal(request: &Request<'_>) -> Option<Error> {
+    let filter = match request {
+        Request::Search(s) => s.filter?,
+        Request::Scroll(s) => s.filter?,
+        _ => return None,
+    };
+    if !filter.any_groups.is_empty() {
+        Some(Error::Malformed("filter reserved"))
+    } else if filter.label_count() > 256 {
+        Some(Error::FilterTooLarge {
+            count: filter.label_count() as u32,
+            max: 256,
+        })
+    } else {
+        None
     }
 }
 
