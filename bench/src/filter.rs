@@ -11,9 +11,12 @@
 //! `--range`: every base point instead gets a key in range field 0 (seeded, uniform in
 //! `0..=--key-max`) and carries its eight range labels (`corevec_proto::range::point_labels`,
 //! PROTOCOL.md section 11). For each selectivity `s`, each query gets its own range of
-//! `s · (key_max + 1)` keys at a seeded random position, filtered with `any_of =
-//! cover(0, lo, hi)`; the ground truth is per query. Those lines also report the least and
-//! most matching points, the cover lengths, and how the default plan split the queries.
+//! `s · (key_max + 1)` keys at a seeded random position, filtered with the one `any_of` group
+//! `cover(0, lo, hi)`; the ground truth is per query. Those lines also report the least and
+//! most matching points, the cover lengths, and how the default plan split the queries. With
+//! `--range-fields N` every point gets N independent keys (fields 0..N) and each query N
+//! ranges, one per field, each of `s^(1/N)` of the key space, so about `s` of the points
+//! match all of them: N `any_of` groups, to compare with one range of the same selectivity.
 
 use std::path::PathBuf;
 use std::time::Instant;
@@ -29,9 +32,6 @@ use serde_json::json;
 use crate::index::{timed_passes, Pass};
 use crate::report::{print_json, round};
 use crate::truth::{ground_truth, ground_truth_each, recall};
-
-/// The range field `--range` keys the points in.
-const RANGE_FIELD: u8 = 0;
 
 /// Arguments of `corevec-bench filter`.
 #[derive(clap::Args)]
@@ -82,12 +82,17 @@ pub struct FilterArgs {
     negate: bool,
     /// Range filters instead of labels: each point gets a key in range field 0 (eight range
     /// labels) and each query a range covering `s` of the key space, filtered with
-    /// `any_of = cover(0, lo, hi)`.
+    /// the one `any_of` group `cover(0, lo, hi)`.
     #[arg(long, conflicts_with = "negate")]
     range: bool,
     /// With `--range`: keys are uniform in `0..=KEY_MAX`, and the ranges lie within it.
     #[arg(long, requires = "range", default_value_t = u32::MAX)]
     key_max: u32,
+    /// With `--range`: range fields per point and ranges per query (one `any_of` group each),
+    /// 1..=8.
+    #[arg(long, requires = "range", default_value_t = 1,
+          value_parser = clap::value_parser!(u8).range(1..=8))]
+    range_fields: u8,
     /// Seed of the label assignment.
     #[arg(long, default_value_t = 7)]
     seed: u64,
@@ -291,12 +296,22 @@ fn run_range(
     queries: &Vectors,
 ) -> Result<(), Box<dyn std::error::Error>> {
     let mut rng = rand::rngs::StdRng::seed_from_u64(args.seed);
-    let keys: Vec<u32> = (0..base.rows())
-        .map(|_| rng.gen_range(0..=args.key_max))
+    let range_fields = args.range_fields;
+    // `keys[row][field]`.
+    let keys: Vec<Vec<u32>> = (0..base.rows())
+        .map(|_| {
+            (0..range_fields)
+                .map(|_| rng.gen_range(0..=args.key_max))
+                .collect()
+        })
         .collect();
     let labels: Vec<Vec<u64>> = keys
         .iter()
-        .map(|&key| point_labels(RANGE_FIELD, key).to_vec())
+        .map(|keys| {
+            (0..range_fields)
+                .flat_map(|field| point_labels(field, keys[usize::from(field)]))
+                .collect()
+        })
         .collect();
     let mut shard = build(args, base, &labels)?;
     let stats = shard.stats();
@@ -312,6 +327,7 @@ fn run_range(
         "data": name,
         "points": base.rows(),
         "key_max": args.key_max,
+        "range_fields": range_fields,
         "labels_per_point": labels.first().map_or(0, Vec::len),
         "distinct_labels": distinct,
         "label_bytes": stats.label_bytes,
@@ -325,6 +341,7 @@ fn run_range(
             "filter": "range",
             "data": name,
             "points": base.rows(),
+            "range_fields": range_fields,
         });
         if let (Some(out), serde_json::Value::Object(fields)) = (out.as_object_mut(), fields) {
             out.extend(fields);
@@ -351,41 +368,54 @@ fn run_range(
         line(fields, "unfiltered", ef, recall_at_k, pass);
     });
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
-    let mut sorted = keys.clone();
-    sorted.sort_unstable();
     let span = u64::from(args.key_max) + 1;
     for &selectivity in &args.selectivity {
-        // Each query its own range of `width` keys at a random position within the keys.
-        let width = ((selectivity * span as f64).round() as u64).clamp(1, span);
-        let ranges: Vec<(u32, u32)> = (0..queries.rows())
+        // Each query its own range of `width` keys per field at a random position within the
+        // keys; `ranges[q][field]`.
+        let per_field = selectivity.powf(1.0 / f64::from(range_fields));
+        let width = ((per_field * span as f64).round() as u64).clamp(1, span);
+        let ranges: Vec<Vec<(u32, u32)>> = (0..queries.rows())
             .map(|_| {
-                let lo = rng.gen_range(0..=span - width);
-                (lo as u32, (lo + width - 1) as u32)
+                (0..range_fields)
+                    .map(|_| {
+                        let lo = rng.gen_range(0..=span - width);
+                        (lo as u32, (lo + width - 1) as u32)
+                    })
+                    .collect()
             })
             .collect();
         let filters = ranges
             .iter()
-            .map(|&(lo, hi)| {
+            .map(|ranges| {
                 Filter {
-                    any_of: cover(RANGE_FIELD, lo, hi),
+                    any_of: (0..range_fields)
+                        .zip(ranges)
+                        .map(|(field, &(lo, hi))| cover(field, lo, hi))
+                        .collect(),
                     ..Filter::default()
                 }
                 .normalized()
             })
             .collect::<Result<Vec<Filter>, _>>()?;
-        let matching: Vec<usize> = ranges
-            .iter()
-            .map(|&(lo, hi)| {
-                sorted.partition_point(|&k| k <= hi) - sorted.partition_point(|&k| k < lo)
-            })
+        let in_ranges = |q: usize, row: usize| {
+            ranges[q]
+                .iter()
+                .zip(&keys[row])
+                .all(|(&(lo, hi), key)| (lo..=hi).contains(key))
+        };
+        let matching: Vec<usize> = (0..queries.rows())
+            .map(|q| (0..base.rows()).filter(|&row| in_ranges(q, row)).count())
             .collect();
-        let covers: Vec<usize> = filters.iter().map(|f| f.any_of.len()).collect();
+        let covers: Vec<usize> = filters
+            .iter()
+            .map(|f| f.any_of.iter().map(Vec::len).sum())
+            .collect();
         let truth = ground_truth_each(
             base,
             queries,
             args.metric,
             args.k,
-            &|q, row| !(ranges[q].0..=ranges[q].1).contains(&keys[row as usize]),
+            &|q, row| !in_ranges(q, row as usize),
             threads,
         );
         let mean =
