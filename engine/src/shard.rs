@@ -1316,7 +1316,8 @@ mod tests {
         for id in (0..n).step_by(11) {
             s.delete(id);
         }
-        let filters: [(Vec<u64>, Vec<Vec<u64>>, Vec<u64>); 12] = [
+        type Lists = (Vec<u64>, Vec<Vec<u64>>, Vec<u64>);
+        let filters: [Lists; 12] = [
             (vec![3], vec![], vec![]),
             (vec![], vec![vec![1, 2]], vec![100]),
             (vec![], vec![vec![3, 100]], vec![]),
