@@ -46,6 +46,22 @@ const GOLDEN_FILTER: FilterRef<'static> = FilterRef {
     any_groups: IdsRef::new(&[]),
     none_of: IdsRef::new(&[]),
 };
+/// The golden filtered searches: `k` 2, `EXACT`, the golden query, `filter`.
+fn exact_filtered_search(filter: FilterRef<'static>) -> Request<'static> {
+    Request::Search(Search {
+        collection: "docs",
+        k: 2,
+        expansion_search: 0,
+        flags: SearchFlags {
+            exact: true,
+            allow_partial: false,
+            with_payloads: false,
+        },
+        queries: VectorsRef::new(&QUERY, 3),
+        filter: Some(filter),
+    })
+}
+
 /// `all_of [1]`, `any_of` groups `[2, 3]` and `[4]`, `none_of [5]`.
 const GOLDEN_GROUPS_FILTER: FilterRef<'static> = FilterRef {
     all_of: IdsRef::new(&[1]),
@@ -494,42 +510,14 @@ fn golden_frames() -> Vec<(&'static str, Vec<u8>)> {
             // EXACT | HAS_FILTER: the query ends at 44, 4 bytes of padding, the filter header
             // (1, 2, 0, reserved) ends at 64, then all_of [1] and any_of [2, 3].
             "search_filter_request",
-            request_frame(
-                22,
-                &Request::Search(Search {
-                    collection: "docs",
-                    k: 2,
-                    expansion_search: 0,
-                    flags: SearchFlags {
-                        exact: true,
-                        allow_partial: false,
-                        with_payloads: false,
-                    },
-                    queries: VectorsRef::new(&QUERY, 3),
-                    filter: Some(GOLDEN_FILTER),
-                }),
-            ),
+            request_frame(22, &exact_filtered_search(GOLDEN_FILTER)),
         ),
         (
             // EXACT | HAS_FILTER with two any_of groups: the query ends at 44, 4 bytes of
             // padding, the header (1, 3, 1, any_groups 2) ends at 64, the group sizes 2 and 1
             // at 80, then all_of [1], any_of [2, 3, 4] and none_of [5] end the body at 120.
             "search_filter_groups_request",
-            request_frame(
-                27,
-                &Request::Search(Search {
-                    collection: "docs",
-                    k: 2,
-                    expansion_search: 0,
-                    flags: SearchFlags {
-                        exact: true,
-                        allow_partial: false,
-                        with_payloads: false,
-                    },
-                    queries: VectorsRef::new(&QUERY, 3),
-                    filter: Some(GOLDEN_GROUPS_FILTER),
-                }),
-            ),
+            request_frame(27, &exact_filtered_search(GOLDEN_GROUPS_FILTER)),
         ),
         (
             // Three ids: the ids end at body offset 40 (so the label section needs no leading

@@ -305,50 +305,9 @@ class ClientTest(unittest.TestCase):
         with self.assertRaises(corevec.CollectionNotFound):
             next(points)
 
-    def test_range_filter(self):
+    def test_range_filters_and_groups(self):
         c, name = self.client, self.name
         from corevec.range_labels import KEY_MAX, key_f32, key_i32, point_labels
-
-        price, year = 0, 200
-        # Point i at [i, 0, 0]: price i / 2 - 5 (f32 keys), year 1990 + i (i32 keys), label 7 if even.
-        ids = list(range(30))
-        prices = [i / 2 - 5 for i in ids]
-        years = [1990 + i for i in ids]
-        labels = [
-            point_labels(price, key_f32(prices[i]))
-            + point_labels(year, key_i32(years[i]))
-            + ([7] if i % 2 == 0 else [])
-            for i in ids
-        ]
-        c.upsert(name, ids, [[float(i), 0, 0] for i in ids], labels=labels)
-        self.assertEqual(c.get(name, [3], with_labels=True)[0].labels, sorted(labels[3]))
-        with_range = corevec.with_range
-        cases = [
-            (with_range(None, price, key_f32(-1.0), key_f32(2.25)), lambda i: -1.0 <= prices[i] <= 2.25),
-            (with_range({"all_of": [7]}, price, key_f32(-1.0), key_f32(2.25)),
-             lambda i: -1.0 <= prices[i] <= 2.25 and i % 2 == 0),
-            (with_range(None, price, key_f32(-0.0), key_f32(0.0)), lambda i: prices[i] == 0.0),
-            (with_range({"none_of": [7]}, year, key_i32(1995), key_i32(2010)),
-             lambda i: 1995 <= years[i] <= 2010 and i % 2 == 1),
-            (with_range(None, year, key_i32(2100), key_i32(2200)), lambda i: False),
-            (with_range(None, price, 0, KEY_MAX), lambda i: True),
-        ]
-        query = [0.0, 0.0, 0.0]
-        for n, (filter, inside) in enumerate(cases):
-            want = [i for i in ids if inside(i)]  # ascending distance from the query
-            for exact in (False, True):
-                with self.subTest(case=n, exact=exact):
-                    hits, _ = c.search(name, query, k=len(ids), exact=exact, filter=filter)
-                    self.assertEqual([h[0] for h in hits], want)
-            with self.subTest(case=n, scroll=True):
-                self.assertEqual([vid for vid, _ in c.scroll_all(name, limit=7, filter=filter)], want)
-        # An empty range is refused locally (an empty any_of would match every point).
-        with self.assertRaises(ValueError):
-            with_range(None, price, key_f32(2.0), key_f32(1.0))
-
-    def test_filter_groups(self):
-        c, name = self.client, self.name
-        from corevec.range_labels import key_f32, key_i32, point_labels
 
         self.assertTrue(c.supports_filter_groups)
         price, year = 0, 200
@@ -365,12 +324,21 @@ class ClientTest(unittest.TestCase):
             for i in ids
         ]
         c.upsert(name, ids, [[float(i), 0, 0] for i in ids], labels=labels)
+        self.assertEqual(c.get(name, [3], with_labels=True)[0].labels, sorted(labels[3]))
         with_range = corevec.with_range
         two_ranges = with_range(
             with_range({"none_of": [7]}, price, key_f32(-4.0), key_f32(6.0)), year, key_i32(1995), key_i32(2013)
         )
         self.assertEqual(len(two_ranges["any_of_groups"]), 2)
         cases = [
+            (with_range(None, price, key_f32(-1.0), key_f32(2.25)), lambda i: -1.0 <= prices[i] <= 2.25),
+            (with_range({"all_of": [7]}, price, key_f32(-1.0), key_f32(2.25)),
+             lambda i: -1.0 <= prices[i] <= 2.25 and i % 2 == 0),
+            (with_range(None, price, key_f32(-0.0), key_f32(0.0)), lambda i: prices[i] == 0.0),
+            (with_range({"none_of": [7]}, year, key_i32(1995), key_i32(2010)),
+             lambda i: 1995 <= years[i] <= 2010 and i % 2 == 1),
+            (with_range(None, year, key_i32(2100), key_i32(2200)), lambda i: False),
+            (with_range(None, price, 0, KEY_MAX), lambda i: True),
             # Two ranges on two fields, and none_of.
             (two_ranges, lambda i: -4.0 <= prices[i] <= 6.0 and 1995 <= years[i] <= 2013 and i % 2 == 1),
             # Two ranges and a plain any_of: the any_of is a third group.
@@ -401,6 +369,9 @@ class ClientTest(unittest.TestCase):
                 c.search(name, query, filter=bad)
             with self.assertRaises(ValueError):
                 c.scroll(name, filter=bad)
+        # An empty range is refused locally (an empty any_of would match every point).
+        with self.assertRaises(ValueError):
+            with_range(None, price, key_f32(2.0), key_f32(1.0))
 
     def test_pipelining(self):
         c, name = self.client, self.name
