@@ -10,7 +10,7 @@ mod id_order;
 mod postings;
 mod slot_arena;
 
-use std::cell::RefCell;
+use std::cell::{OnceCell, RefCell};
 use std::collections::HashMap;
 use std::marker::PhantomData;
 
@@ -411,8 +411,9 @@ impl Shard {
     ///
     /// Costs are counted in distance computations. A filtered graph walk visits about
     /// `ef / selectivity` points before its results fill, so it costs about
-    /// `F · ef · live / matching`; a label-list scan costs one distance per listed slot; a
-    /// full scan one per matching point plus a label check per slot. `matching` comes from
+    /// `F · ef · live / matching`; a label-list scan one distance per matching listed slot
+    /// and a check per other listed slot; a full scan one distance per matching point plus a
+    /// label check per slot. `matching` comes from
     /// checking the whole filter on evenly spaced slots of the list (or of the shard; see
     /// `estimate_matching`), so filters whose labels are common but rarely together, or that
     /// exclude almost everything, are not sent down the graph. With one label the rule is
@@ -483,10 +484,24 @@ impl Shard {
         // The sampled positions rise, so one pass over the lists finds them all (a range
         // filter's group has up to 224 lists; a search per sample cost ~20 µs at ~110).
         let count_hits = |samples: usize| {
-            let Some(ListWalk { lists, rest }) = walk else {
+            let Some(walk) = walk else {
                 return (0..samples)
                     .filter(|&j| self.selects(filter, (j * population / samples) as u32))
                     .count();
+            };
+            let lists = &walk.lists;
+            // The scan's check, whose bitmaps the scan then reuses, when filling them costs
+            // no more than reading the samples' labels (a few ns per listed slot against
+            // ~0.5 µs per sampled point, cache misses included); else on labels, so a plan
+            // that picks the graph walk never pays a pass over lists as long as the shard.
+            let on_labels;
+            let rest = if walk.rest.get().is_some()
+                || self.other_groups_listed(filter, walk.walked) <= SAMPLE_BITS_PER_SAMPLE * samples
+            {
+                walk.rest(self, filter)
+            } else {
+                on_labels = RestOfFilter::on_labels(filter, walk.walked);
+                &on_labels
             };
             let (mut list, mut start, mut hits) = (0, 0, 0);
             for j in 0..samples {
@@ -531,11 +546,22 @@ impl Shard {
             .map(|(g, lists)| (lists, Some(g)))
     }
 
-    /// The filter's label-list walk: [`Self::candidate_lists`] and the check of the rest.
+    /// The filter's label-list walk ([`Self::candidate_lists`]).
     fn list_walk(&self, filter: &Filter) -> Option<ListWalk<'_>> {
         let (lists, walked) = self.candidate_lists(filter)?;
-        let rest = RestOfFilter::new(self, filter, walked, listed_slots(&lists));
-        Some(ListWalk { lists, rest })
+        Some(ListWalk {
+            lists,
+            walked,
+            rest: OnceCell::new(),
+        })
+    }
+
+    /// Slots listed under the `any_of` groups other than `walked`.
+    fn other_groups_listed(&self, filter: &Filter, walked: Option<usize>) -> usize {
+        (filter.any_of.iter().enumerate())
+            .filter(|&(g, _)| walked != Some(g))
+            .map(|(_, group)| listed_slots(&self.group_lists(group)))
+            .sum()
     }
 
     /// The slot lists of the labels of an `any_of` group, in order.
@@ -558,7 +584,7 @@ impl Shard {
                 });
             }
         };
-        let ListWalk { lists, rest } = walk;
+        let (lists, rest) = (&walk.lists, walk.rest(self, filter));
         // With several lists (a group's), a point carrying several of the labels is considered
         // once: a per-query bitmap of the slots seen (an `all_of` list is the only one). A
         // bit test instead of searching the point's labels for every earlier list, which
@@ -872,9 +898,10 @@ impl Shard {
     ) -> (Vec<u64>, bool) {
         // A point listed under several labels of a group counts once.
         let mut seen = ListedOnce::new(&walk.lists, self.slots());
+        let rest = walk.rest(self, filter);
         let listed = walk.lists.iter().flat_map(|list| list.iter().copied());
         self.smallest_ids(listed, start, limit, |slot| {
-            seen.first_time(slot) && self.passes_rest(&walk.rest, filter, slot)
+            seen.first_time(slot) && self.passes_rest(rest, filter, slot)
         })
     }
 
@@ -1105,12 +1132,27 @@ impl ListedOnce {
     }
 }
 
-/// A walk over a filter's label lists, prepared once per query: the lists (see
-/// `Shard::candidate_lists`) and what is left to check on the slots met.
+/// A walk over a filter's label lists, looked up once per query (see
+/// `Shard::candidate_lists`): the lists, the `any_of` group they are (`None` for an `all_of`
+/// list), and the check of the rest of the filter, built when first needed.
 struct ListWalk<'a> {
     lists: Vec<&'a [u32]>,
-    rest: RestOfFilter,
+    walked: Option<usize>,
+    rest: OnceCell<RestOfFilter>,
 }
+
+impl ListWalk<'_> {
+    /// The check of the rest of `filter` (the filter this walk is for), with bitmaps.
+    fn rest(&self, shard: &Shard, filter: &Filter) -> &RestOfFilter {
+        self.rest.get_or_init(|| {
+            RestOfFilter::with_bits(shard, filter, self.walked, listed_slots(&self.lists))
+        })
+    }
+}
+
+/// The plan's sample fills the scan's bitmaps itself when the groups to fill list at most this
+/// many slots per sampled point.
+const SAMPLE_BITS_PER_SAMPLE: usize = 128;
 
 /// A label-list walk's `any_of` group may be tested as a bitmap when it lists at most this many
 /// times the slots walked: filling the bitmap costs a few ns per listed slot, a label check of
@@ -1130,13 +1172,33 @@ struct RestOfFilter {
 }
 
 impl RestOfFilter {
-    /// `walked`: the group whose lists are walked (`None` for an `all_of` list), listing
-    /// `walked_slots` slots.
-    fn new(
+    /// The rest of `filter` with the `walked` group's lists walked (`None`: an `all_of` list),
+    /// all of it checked on labels.
+    fn on_labels(filter: &Filter, walked: Option<usize>) -> RestOfFilter {
+        RestOfFilter::new(filter, walked, |_| None)
+    }
+
+    /// As [`RestOfFilter::on_labels`], with the groups that list at most
+    /// [`GROUP_BITS_LISTED_MAX`] times the `walked_slots` as bitmaps.
+    fn with_bits(
         shard: &Shard,
         filter: &Filter,
         walked: Option<usize>,
         walked_slots: usize,
+    ) -> RestOfFilter {
+        let budget = GROUP_BITS_LISTED_MAX.saturating_mul(walked_slots);
+        RestOfFilter::new(filter, walked, |group| {
+            let lists = shard.group_lists(group);
+            (listed_slots(&lists) <= budget).then(|| SlotBits::of(&lists, shard.slots()))
+        })
+    }
+
+    /// `all_of`, `none_of` and the groups other than `walked`: each as the bitmap `bits`
+    /// gives, or on labels.
+    fn new(
+        filter: &Filter,
+        walked: Option<usize>,
+        mut bits: impl FnMut(&[u64]) -> Option<SlotBits>,
     ) -> RestOfFilter {
         let mut labels = Filter {
             all_of: filter.all_of.clone(),
@@ -1148,11 +1210,9 @@ impl RestOfFilter {
             if walked == Some(g) {
                 continue;
             }
-            let lists = shard.group_lists(group);
-            if listed_slots(&lists) <= GROUP_BITS_LISTED_MAX.saturating_mul(walked_slots) {
-                groups.push(SlotBits::of(&lists, shard.slots()));
-            } else {
-                labels.any_of.push(group.clone());
+            match bits(group) {
+                Some(group_bits) => groups.push(group_bits),
+                None => labels.any_of.push(group.clone()),
             }
         }
         RestOfFilter {
