@@ -546,12 +546,25 @@ fn router_r1_equals_a_single_node_and_fails_loudly_when_a_node_dies() {
         none_of: vec![101],
         ..Filter::default()
     };
-    for query in queries.chunks(DIM).take(5) {
+    // Two any_of groups: (label 1 or 3) and label 100.
+    let groups = Filter {
+        any_of: vec![vec![1, 3], vec![100]],
+        ..Filter::default()
+    };
+    type Case<'a> = (&'a Filter, fn(u64) -> bool);
+    let cases: [Case<'_>; 2] = [
+        (&filter, |id| id % 5 == 3 && id % 2 == 0),
+        (&groups, |id| [1, 3].contains(&(id % 5)) && id % 2 == 0),
+    ];
+    let filtered_queries = cases
+        .iter()
+        .flat_map(|case| queries.chunks(DIM).take(5).map(move |query| (case, query)));
+    for ((filter, matches), query) in filtered_queries {
         for exact in [true, false] {
             let options = SearchOptions {
                 exact,
                 expansion_search: 200,
-                filter: Some(&filter),
+                filter: Some(filter),
                 ..SearchOptions::default()
             };
             let routed = router.search("v", query, K, options).unwrap();
@@ -560,8 +573,8 @@ fn router_r1_equals_a_single_node_and_fails_loudly_when_a_node_dies() {
                 routed
                     .hits
                     .iter()
-                    .all(|h| (300..700).contains(&h.id) && h.id % 5 == 3 && h.id % 2 == 0),
-                "{:?}",
+                    .all(|h| (300..700).contains(&h.id) && matches(h.id)),
+                "{filter:?}: {:?}",
                 routed.hits
             );
             if exact {
