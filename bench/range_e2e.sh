@@ -10,6 +10,8 @@
 #   r1       --range-u32 0..=42949672        (1%, one edge)
 #   r10mid   --range-u32 2718281828..=3147778557  (10% at an arbitrary interior position:
 #   r1mid    --range-u32 1618033988..=1660983660   two edges, the longest covers)
+#   r10any   --range-u32 2718281828..=3147778557 --any-of 1,2  (two any_of groups: the range
+#            and labels 1 or 2, about 2% of the points)
 # JSON lines (corevec-load --json) on stdout, one per query run, in that order per round.
 # Usage: bash bench/range_e2e.sh [DATA_DIR]   (after cargo build --release -p corevec-tools -p corevec-load)
 set -u
@@ -30,8 +32,9 @@ declare -A F=(
   [r1]="--range-u32 0..=42949672"
   [r10mid]="--range-u32 2718281828..=3147778557"
   [r1mid]="--range-u32 1618033988..=1660983660"
+  [r10any]="--range-u32 2718281828..=3147778557 --any-of 1,2"
 )
-ORDER="none all3 r10 r1 r10mid r1mid"
+ORDER="none all3 r10 r1 r10mid r1mid r10any"
 for v in $ORDER; do
   # shellcheck disable=SC2086
   $L truth --base $D/base.fvecs --queries $D/query.fvecs --k 10 --metric dot --out $W/$v.ivecs \
