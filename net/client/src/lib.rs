@@ -222,8 +222,10 @@ impl Filter {
         WireFilter {
             all_of: self.all_of.clone(),
             any_of: self.any_of.concat(),
-            // One group goes in the original form (no sizes), which every server takes.
-            any_groups: if self.any_of.len() > 1 {
+            // One group goes in the original form (no sizes), which every server takes; an
+            // empty group keeps its size, which the encoder refuses (without the size it
+            // would read as no condition at all).
+            any_groups: if self.any_of.len() > 1 || self.any_of.iter().any(Vec::is_empty) {
                 self.any_of.iter().map(|group| group.len() as u64).collect()
             } else {
                 Vec::new()

@@ -805,6 +805,20 @@ fn filtered_search() {
         ..Filter::default()
     };
     assert_eq!(search(&odd_or_three, 4, false), vec![0, 1, 3, 5]);
+    // An empty group would match no point: refused locally, never sent as "no condition".
+    let empty_group = Filter {
+        any_of: vec![vec![]],
+        ..Filter::default()
+    };
+    let options = SearchOptions {
+        filter: Some(&empty_group),
+        ..SearchOptions::default()
+    };
+    let e = client.search("docs", &[0.0], 3, options).unwrap_err();
+    assert!(
+        matches!(&e, ClientError::InvalidRequest(_)) && e.to_string().contains("empty"),
+        "{e}"
+    );
     // Two groups: (odd or three) and (even).
     let three_or_odd_and_even = Filter {
         any_of: vec![vec![2, 3], vec![1]],
