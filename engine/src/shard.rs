@@ -429,7 +429,7 @@ impl Shard {
     /// no `all_of` or `any_of` labels).
     fn plan(&self, filter: &Filter, ef: usize, walk: Option<&ListWalk<'_>>) -> FilterPath {
         let label_checks_per_distance = (self.vectors.dim() as f64 / 32.0).max(1.0);
-        let candidates = walk.map(|walk| listed_slots(&walk.lists));
+        let candidates = walk.map(|walk| listed_slots(walk.lists()));
         if self.vectors.used_bytes() <= EXACT_SEARCH_BYTES_MAX || self.index.is_empty() {
             return if candidates.is_some() {
                 FilterPath::Scan
@@ -477,7 +477,7 @@ impl Shard {
         const SAMPLES: usize = 256;
         const SAMPLES_WIDE: usize = 2048;
         const HITS_ENOUGH: usize = 8;
-        let population = walk.map_or(self.slots() as usize, |walk| listed_slots(&walk.lists));
+        let population = walk.map_or(self.slots() as usize, |walk| listed_slots(walk.lists()));
         if population == 0 {
             return 0.0;
         }
@@ -489,18 +489,18 @@ impl Shard {
                     .filter(|&j| self.selects(filter, (j * population / samples) as u32))
                     .count();
             };
-            let lists = &walk.lists;
+            let lists = walk.lists();
             // The scan's check, whose bitmaps the scan then reuses, when filling them costs
             // no more than reading the samples' labels (a few ns per listed slot against
             // ~0.5 µs per sampled point, cache misses included); else on labels, so a plan
             // that picks the graph walk never pays a pass over lists as long as the shard.
             let on_labels;
             let rest = if walk.rest.get().is_some()
-                || self.other_groups_listed(filter, walk.walked) <= SAMPLE_BITS_PER_SAMPLE * samples
+                || walk.other_groups_listed() <= SAMPLE_BITS_PER_SAMPLE * samples
             {
                 walk.rest(self, filter)
             } else {
-                on_labels = RestOfFilter::on_labels(filter, walk.walked);
+                on_labels = RestOfFilter::on_labels(filter, walk.walked_group());
                 &on_labels
             };
             let (mut list, mut start, mut hits) = (0, 0, 0);
@@ -525,51 +525,26 @@ impl Shard {
         hits / samples as f64 * population as f64
     }
 
-    /// The label lists [`Self::scan_postings`] visits for `filter`: the shortest list of its
-    /// `all_of` labels, else one list per label of the `any_of` group listing the fewest
-    /// slots, in order, with that group's index; `None` when it has neither (only `none_of`:
-    /// every point may match).
-    fn candidate_lists(&self, filter: &Filter) -> Option<(Vec<&[u32]>, Option<usize>)> {
-        if let Some(&label) = filter
-            .all_of
-            .iter()
-            .min_by_key(|&&label| self.postings.slots(label).len())
-        {
-            return Some((vec![self.postings.slots(label)], None));
-        }
-        filter
-            .any_of
-            .iter()
-            .map(|group| self.group_lists(group))
-            .enumerate()
-            .min_by_key(|(_, lists)| listed_slots(lists))
-            .map(|(g, lists)| (lists, Some(g)))
-    }
-
-    /// The filter's label-list walk ([`Self::candidate_lists`]).
+    /// The filter's label-list walk: the lists of every `any_of` group, looked up once, and
+    /// what [`Self::scan_postings`] visits: the shortest list of the `all_of` labels, else the
+    /// lists of the group listing the fewest slots. `None` when the filter has neither (only
+    /// `none_of`: every point may match).
     fn list_walk(&self, filter: &Filter) -> Option<ListWalk<'_>> {
-        let (lists, walked) = self.candidate_lists(filter)?;
+        let groups: Vec<Vec<&[u32]>> = (filter.any_of.iter())
+            .map(|group| group.iter().map(|&l| self.postings.slots(l)).collect())
+            .collect();
+        let shortest_all_of = (filter.all_of.iter())
+            .map(|&label| self.postings.slots(label))
+            .min_by_key(|list| list.len());
+        let walked = match shortest_all_of {
+            Some(list) => Walked::AllOf([list]),
+            None => Walked::Group((0..groups.len()).min_by_key(|&g| listed_slots(&groups[g]))?),
+        };
         Some(ListWalk {
-            lists,
+            groups,
             walked,
             rest: OnceCell::new(),
         })
-    }
-
-    /// Slots listed under the `any_of` groups other than `walked`.
-    fn other_groups_listed(&self, filter: &Filter, walked: Option<usize>) -> usize {
-        (filter.any_of.iter().enumerate())
-            .filter(|&(g, _)| walked != Some(g))
-            .map(|(_, group)| listed_slots(&self.group_lists(group)))
-            .sum()
-    }
-
-    /// The slot lists of the labels of an `any_of` group, in order.
-    fn group_lists(&self, group: &[u64]) -> Vec<&[u32]> {
-        group
-            .iter()
-            .map(|&label| self.postings.slots(label))
-            .collect()
     }
 
     /// Exact search over the slots of the filter's label-list `walk`: its shortest `all_of`
@@ -584,7 +559,7 @@ impl Shard {
                 });
             }
         };
-        let (lists, rest) = (&walk.lists, walk.rest(self, filter));
+        let (lists, rest) = (walk.lists(), walk.rest(self, filter));
         // With several lists (a group's), a point carrying several of the labels is considered
         // once: a per-query bitmap of the slots seen (an `all_of` list is the only one). A
         // bit test instead of searching the point's labels for every earlier list, which
@@ -897,9 +872,9 @@ impl Shard {
         walk: &ListWalk<'_>,
     ) -> (Vec<u64>, bool) {
         // A point listed under several labels of a group counts once.
-        let mut seen = ListedOnce::new(&walk.lists, self.slots());
+        let mut seen = ListedOnce::new(walk.lists(), self.slots());
         let rest = walk.rest(self, filter);
-        let listed = walk.lists.iter().flat_map(|list| list.iter().copied());
+        let listed = walk.lists().iter().flat_map(|list| list.iter().copied());
         self.smallest_ids(listed, start, limit, |slot| {
             seen.first_time(slot) && self.passes_rest(rest, filter, slot)
         })
@@ -1132,21 +1107,52 @@ impl ListedOnce {
     }
 }
 
-/// A walk over a filter's label lists, looked up once per query (see
-/// `Shard::candidate_lists`): the lists, the `any_of` group they are (`None` for an `all_of`
-/// list), and the check of the rest of the filter, built when first needed.
+/// A walk over a filter's label lists, looked up once per query (see `Shard::list_walk`):
+/// the lists of every `any_of` group, which of them (or which `all_of` list) is walked, and
+/// the check of the rest of the filter, built when first needed.
 struct ListWalk<'a> {
-    lists: Vec<&'a [u32]>,
-    walked: Option<usize>,
+    groups: Vec<Vec<&'a [u32]>>,
+    walked: Walked<'a>,
     rest: OnceCell<RestOfFilter>,
 }
 
-impl ListWalk<'_> {
+/// What a [`ListWalk`] walks.
+enum Walked<'a> {
+    /// The shortest list of the filter's `all_of` labels.
+    AllOf([&'a [u32]; 1]),
+    /// The lists of this `any_of` group.
+    Group(usize),
+}
+
+impl<'a> ListWalk<'a> {
+    /// The lists walked.
+    fn lists(&self) -> &[&'a [u32]] {
+        match &self.walked {
+            Walked::AllOf(list) => list,
+            Walked::Group(g) => &self.groups[*g],
+        }
+    }
+
+    /// The `any_of` group walked (`None` for an `all_of` list).
+    fn walked_group(&self) -> Option<usize> {
+        match self.walked {
+            Walked::AllOf(_) => None,
+            Walked::Group(g) => Some(g),
+        }
+    }
+
+    /// Slots listed under the `any_of` groups not walked.
+    fn other_groups_listed(&self) -> usize {
+        (self.groups.iter().enumerate())
+            .filter(|&(g, _)| self.walked_group() != Some(g))
+            .map(|(_, lists)| listed_slots(lists))
+            .sum()
+    }
+
     /// The check of the rest of `filter` (the filter this walk is for), with bitmaps.
     fn rest(&self, shard: &Shard, filter: &Filter) -> &RestOfFilter {
-        self.rest.get_or_init(|| {
-            RestOfFilter::with_bits(shard, filter, self.walked, listed_slots(&self.lists))
-        })
+        self.rest
+            .get_or_init(|| RestOfFilter::with_bits(shard.slots(), filter, self))
     }
 }
 
@@ -1178,27 +1184,22 @@ impl RestOfFilter {
         RestOfFilter::new(filter, walked, |_| None)
     }
 
-    /// As [`RestOfFilter::on_labels`], with the groups that list at most
-    /// [`GROUP_BITS_LISTED_MAX`] times the `walked_slots` as bitmaps.
-    fn with_bits(
-        shard: &Shard,
-        filter: &Filter,
-        walked: Option<usize>,
-        walked_slots: usize,
-    ) -> RestOfFilter {
-        let budget = GROUP_BITS_LISTED_MAX.saturating_mul(walked_slots);
-        RestOfFilter::new(filter, walked, |group| {
-            let lists = shard.group_lists(group);
-            (listed_slots(&lists) <= budget).then(|| SlotBits::of(&lists, shard.slots()))
+    /// As [`RestOfFilter::on_labels`] for `walk`, with the groups that list at most
+    /// [`GROUP_BITS_LISTED_MAX`] times the slots walked as bitmaps (of a shard of `slots`).
+    fn with_bits(slots: u32, filter: &Filter, walk: &ListWalk<'_>) -> RestOfFilter {
+        let budget = GROUP_BITS_LISTED_MAX.saturating_mul(listed_slots(walk.lists()));
+        RestOfFilter::new(filter, walk.walked_group(), |g| {
+            let lists = &walk.groups[g];
+            (listed_slots(lists) <= budget).then(|| SlotBits::of(lists, slots))
         })
     }
 
-    /// `all_of`, `none_of` and the groups other than `walked`: each as the bitmap `bits`
-    /// gives, or on labels.
+    /// `all_of`, `none_of` and the groups other than `walked`: each as the bitmap `bits` gives
+    /// for its index, or on labels.
     fn new(
         filter: &Filter,
         walked: Option<usize>,
-        mut bits: impl FnMut(&[u64]) -> Option<SlotBits>,
+        mut bits: impl FnMut(usize) -> Option<SlotBits>,
     ) -> RestOfFilter {
         let mut labels = Filter {
             all_of: filter.all_of.clone(),
@@ -1210,7 +1211,7 @@ impl RestOfFilter {
             if walked == Some(g) {
                 continue;
             }
-            match bits(group) {
+            match bits(g) {
                 Some(group_bits) => groups.push(group_bits),
                 None => labels.any_of.push(group.clone()),
             }
@@ -1542,9 +1543,9 @@ mod tests {
         .normalized()
         .unwrap();
         let walk = s.list_walk(&filter).unwrap();
-        assert_eq!(walk.lists.len(), 200);
+        assert_eq!(walk.lists().len(), 200);
         let laid: Vec<u32> = walk
-            .lists
+            .lists()
             .iter()
             .flat_map(|list| list.iter().copied())
             .collect();
