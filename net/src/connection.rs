@@ -31,7 +31,7 @@ use std::time::{Duration, Instant};
 use corevec_engine::rt::{self, TcpStream};
 use corevec_proto::{
     Error as ProtoError, ErrorCode, Frame, FrameHeader, HelloAck, Request, RequestId, Response,
-    FEATURES_SUPPORTED, FRAME_HEADER_SIZE, VERSION_MAX, VERSION_MIN,
+    FRAME_HEADER_SIZE, VERSION_MAX, VERSION_MIN,
 };
 use futures_lite::io::{ReadHalf, WriteHalf};
 use futures_lite::{future, AsyncRead, AsyncReadExt, AsyncWriteExt};
@@ -331,7 +331,7 @@ fn hello(connection: &Connection, bytes: &[u8]) -> Result<(), CloseReason> {
                         let ack = Response::Hello(HelloAck {
                             version: h.version_max.min(VERSION_MAX),
                             in_flight_max: config.max_in_flight_per_connection,
-                            features: h.features & FEATURES_SUPPORTED,
+                            features: h.features & connection.core.features(),
                             frame_body_bytes_max: config.frame_body_bytes_max,
                         });
                         connection.enqueue(|out| {

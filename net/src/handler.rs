@@ -197,6 +197,9 @@ pub(crate) trait Backend {
         &'a self,
         request: Request<'a>,
     ) -> std::pin::Pin<Box<dyn std::future::Future<Output = Result<Answer, Failure>> + 'a>>;
+
+    /// Feature bits HELLO may enable on this core (a subset of `FEATURES_SUPPORTED`).
+    fn features(&self) -> u64;
 }
 
 /// What the handler needs from its core.

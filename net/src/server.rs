@@ -28,7 +28,7 @@ use std::time::{Duration, Instant};
 
 use corevec_engine::rt::{self, TcpListener, TcpStream};
 use corevec_engine::LocalEngine;
-use corevec_proto::{encode_error, ErrorCode, RequestId};
+use corevec_proto::{encode_error, ErrorCode, RequestId, FEATURES_SUPPORTED};
 use futures_lite::{future, AsyncWriteExt};
 
 use crate::config::ServerConfig;
@@ -146,6 +146,13 @@ impl Core {
 
     pub(crate) fn counters(&self) -> &CoreCounters {
         self.state.stats.core(self.local.core(), self.local.cores())
+    }
+
+    /// Feature bits HELLO may enable: this build's, or what the router's nodes all have.
+    pub(crate) fn features(&self) -> u64 {
+        self.backend
+            .as_ref()
+            .map_or(FEATURES_SUPPORTED, |backend| backend.features())
     }
 
     pub(crate) fn is_stopping(&self) -> bool {

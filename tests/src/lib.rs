@@ -3,14 +3,16 @@
 //! [`Node`] runs the real `corevec serve` (the `corevec-test-node` binary of this package, the
 //! same entry point as `corevec`; `COREVEC_BIN` overrides it) on a free loopback port with a
 //! temporary data directory, waits until it answers HELLO, and kills it on drop. [`RawConn`]
-//! speaks the protocol byte by byte for the bad-input tests.
+//! speaks the protocol byte by byte for the bad-input tests. [`FeatureMaskProxy`] makes a
+//! node look like an older release to a router.
 
 use std::collections::HashSet;
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, ExitStatus, Output, Stdio};
-use std::sync::Mutex;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use corevec_client::{Client, ClientConfig};
@@ -572,4 +574,120 @@ pub fn create_l2(client: &Client, name: &str, dim: usize, shards: u16) {
 /// The value of STATS entry `name`.
 pub fn stat(stats: &[corevec_proto::Stat], name: &str) -> Option<u64> {
     stats.iter().find(|s| s.name == name).map(|s| s.value)
+}
+
+/// A TCP proxy in front of a real node that clears feature bits in the node's HELLO answer,
+/// so that whoever connects through it (a router) sees the node as an older release that
+/// lacks them. Every other byte passes unchanged both ways; the node does the real work.
+pub struct FeatureMaskProxy {
+    addr: SocketAddr,
+    mask: Arc<AtomicU64>,
+    /// Both sockets of every proxied connection, to cut them.
+    streams: Arc<Mutex<Vec<TcpStream>>>,
+}
+
+impl FeatureMaskProxy {
+    /// Listens on `listen` (port 0 = any) and forwards to `upstream`, clearing `mask` in HELLO
+    /// answers.
+    ///
+    /// # Panics
+    /// If it cannot listen.
+    #[must_use]
+    pub fn start(listen: SocketAddr, upstream: SocketAddr, mask: u64) -> FeatureMaskProxy {
+        let listener = TcpListener::bind(listen).expect("proxy listens");
+        let addr = listener.local_addr().expect("proxy address");
+        let mask = Arc::new(AtomicU64::new(mask));
+        let streams = Arc::new(Mutex::new(Vec::new()));
+        let (accept_mask, accept_streams) = (Arc::clone(&mask), Arc::clone(&streams));
+        std::thread::spawn(move || {
+            for client in listener.incoming() {
+                let Ok(client) = client else { continue };
+                let Ok(node) = TcpStream::connect(upstream) else {
+                    continue; // dropping `client` refuses it, as a dead node would
+                };
+                let clones = [&client, &node].map(|s| s.try_clone().expect("clone socket"));
+                accept_streams.lock().expect("proxy lock").extend(clones);
+                let mask = accept_mask.load(Ordering::SeqCst);
+                let (mut to_node, mut from_client) = (
+                    node.try_clone().expect("clone"),
+                    client.try_clone().expect("clone"),
+                );
+                std::thread::spawn(move || {
+                    let _ = std::io::copy(&mut from_client, &mut to_node);
+                    let _ = to_node.shutdown(std::net::Shutdown::Write);
+                });
+                std::thread::spawn(move || forward_masking_hello(node, client, mask));
+            }
+        });
+        FeatureMaskProxy {
+            addr,
+            mask,
+            streams,
+        }
+    }
+
+    /// Where the router should connect.
+    #[must_use]
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// Clears `mask` in the HELLO answers of connections opened from now on.
+    pub fn set_mask(&self, mask: u64) {
+        self.mask.store(mask, Ordering::SeqCst);
+    }
+
+    /// Cuts every open connection (as a node restart would).
+    ///
+    /// # Panics
+    /// If the lock is poisoned.
+    pub fn cut_connections(&self) {
+        for stream in self.streams.lock().expect("proxy lock").drain(..) {
+            let _ = stream.shutdown(std::net::Shutdown::Both);
+        }
+    }
+}
+
+impl Drop for FeatureMaskProxy {
+    fn drop(&mut self) {
+        self.cut_connections();
+    }
+}
+
+/// Node → client: the first frame (HELLO's answer) with `mask` cleared, then bytes as they are.
+fn forward_masking_hello(mut node: TcpStream, mut client: TcpStream, mask: u64) {
+    let mut buffer = Vec::new();
+    let mut chunk = [0u8; 64 * 1024];
+    let frame_len = loop {
+        match Frame::check(&buffer) {
+            Ok(n) => break Some(n),
+            Err(corevec_proto::Error::Incomplete) => match node.read(&mut chunk) {
+                Ok(0) | Err(_) => break None,
+                Ok(n) => buffer.extend_from_slice(&chunk[..n]),
+            },
+            Err(_) => break None,
+        }
+    };
+    if let Some(n) = frame_len {
+        let rewritten = Frame::parse(&buffer[..n]).ok().and_then(|frame| {
+            match Response::decode_frame(&frame) {
+                Ok(Response::Hello(mut ack)) => {
+                    ack.features &= !mask;
+                    let mut out = Vec::new();
+                    Response::Hello(ack)
+                        .encode(frame.header.request_id, frame.header.opcode, &mut out)
+                        .ok()
+                        .map(|()| out)
+                }
+                _ => None,
+            }
+        });
+        if let Some(out) = rewritten {
+            buffer.splice(..n, out);
+        }
+    }
+    if client.write_all(&buffer).is_ok() {
+        let _ = std::io::copy(&mut node, &mut client);
+    }
+    let _ = client.shutdown(std::net::Shutdown::Write);
 }

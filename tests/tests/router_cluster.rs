@@ -12,6 +12,9 @@
 //! * `corevec repair`: a node that missed W = quorum writes (upserts, replacements, deletes,
 //!   in-place labels and payloads) while down, and then one that lost its data directory, is
 //!   made equal to its replicas; its dry runs exit 5 while it differs and 0 after.
+//! * Mixed releases: a node that looks older (a proxy clears feature bits in its HELLO answer)
+//!   narrows what the router enables in HELLO, and a request needing a missing feature is
+//!   refused naming the node before anything is sent; upgraded, the node serves it again.
 
 use std::collections::BTreeMap;
 use std::net::SocketAddr;
@@ -20,8 +23,11 @@ use std::process::{Child, Stdio};
 use std::time::{Duration, Instant};
 
 use corevec_client::{Client, ClientConfig, ClientError, Filter, ScrollOptions, SearchOptions};
-use corevec_proto::{CreateCollection, ErrorCode, Hit, Metric, Response};
-use corevec_tests::{free_port, node, RawConn};
+use corevec_proto::{
+    CreateCollection, ErrorCode, FilterRef, Hit, IdsRef, Metric, Request, Response, Search,
+    SearchFlags, VectorsRef, FEATURES_SUPPORTED, FEATURE_FILTER_GROUPS, FEATURE_LABELS,
+};
+use corevec_tests::{encode, free_port, node, stat, FeatureMaskProxy, RawConn};
 use rand::{Rng, SeedableRng};
 
 const DIM: usize = 8;
@@ -158,7 +164,18 @@ fn cluster(router_toml: &str) -> Cluster {
             "\n[[nodes]]\nname = \"{name}\"\naddr = \"{addr}\"\n"
         ));
     }
-    let config = work.path().join("router.toml");
+    let (router, config) = start_router(work.path(), &toml);
+    Cluster {
+        nodes,
+        router,
+        config,
+        work,
+    }
+}
+
+/// `corevec route` on 127.0.0.1 with `toml` as its configuration (written under `work`).
+fn start_router(work: &Path, toml: &str) -> (Proc, PathBuf) {
+    let config = work.join("router.toml");
     std::fs::write(&config, toml).expect("router.toml");
     let addr = SocketAddr::from(([127, 0, 0, 1], free_port()));
     let args = vec![
@@ -170,13 +187,7 @@ fn cluster(router_toml: &str) -> Cluster {
         "--log-level".into(),
         "info".into(),
     ];
-    let router = Proc::spawn(&args, addr, &work.path().join("router.log"));
-    Cluster {
-        nodes,
-        router,
-        config,
-        work,
-    }
+    (Proc::spawn(&args, addr, &work.join("router.log")), config)
 }
 
 fn client(addr: SocketAddr) -> Client {
@@ -926,4 +937,174 @@ fn repair_makes_a_node_that_missed_writes_equal_to_its_replicas() {
     let (code, text) = repair(&cluster.config, "single", &["--node", "a"]);
     assert_eq!(code, Some(2), "{text}");
     assert!(text.contains("only copy"), "{text}");
+}
+
+/// A client of the router once the router's STATS report `features` (what HELLO enables).
+fn client_when_features(router: SocketAddr, features: u64) -> Client {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        let c = client(router);
+        let now = stat(&c.stats().expect("router stats"), "features");
+        if now == Some(features) {
+            return c;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "router features {now:?}, want {features:#x}"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+/// Asserts an INVALID_ARGUMENT that names node `b` at `addr` and `feature`.
+fn refused_for(code: ErrorCode, message: &str, addr: SocketAddr, feature: &str) {
+    assert_eq!(code, ErrorCode::InvalidArgument, "{message}");
+    assert!(
+        message.contains(&format!("b ({addr})")) && message.contains(feature),
+        "the error must name b ({addr}) and {feature}: {message}"
+    );
+}
+
+#[test]
+fn router_serves_only_the_features_every_node_has() {
+    let work = tempfile::tempdir().expect("tempdir");
+    let mut nodes = Vec::new();
+    for (i, name) in ["a", "b"].iter().enumerate() {
+        let ip = [127, 0, 0, 2 + i as u8];
+        let port = free_port();
+        nodes.push(Proc::spawn(
+            &node_args(ip, port, &work.path().join(name)),
+            SocketAddr::from((ip, port)),
+            &work.path().join(format!("{name}.log")),
+        ));
+    }
+    // b looks like the release before filter groups.
+    let proxy = FeatureMaskProxy::start(
+        SocketAddr::from(([127, 0, 0, 1], 0)),
+        nodes[1].addr,
+        FEATURE_FILTER_GROUPS,
+    );
+    let b = proxy.addr();
+    let (router, _) = start_router(
+        work.path(),
+        &format!(
+            "cores = 1\npartitions = {PARTITIONS}\nreplication = 1\n\
+             ping_interval_ms = 100\nping_timeout_ms = 500\nconnect_timeout_ms = 500\n\
+             request_timeout_ms = 3000\n\
+             [[nodes]]\nname = \"a\"\naddr = \"{}\"\n\
+             [[nodes]]\nname = \"b\"\naddr = \"{b}\"\n",
+            nodes[0].addr
+        ),
+    );
+    let c = client_when_features(router.addr, FEATURES_SUPPORTED & !FEATURE_FILTER_GROUPS);
+    assert!(c.supports_labels().unwrap());
+    assert!(!c.supports_filter_groups().unwrap());
+    create(&c, "v");
+    let ids: Vec<u64> = (0..400).collect();
+    let vectors = random_vectors(5, ids.len());
+    let lists: Vec<Vec<u64>> = ids.iter().map(|id| vec![id % 5, 100 + id % 2]).collect();
+    let lists: Vec<&[u64]> = lists.iter().map(Vec::as_slice).collect();
+    c.upsert_points("v", &ids, &vectors, None, Some(&lists))
+        .expect("labels: every node has them");
+    let query = &vectors[..DIM];
+    let one_group = Filter {
+        any_of: vec![vec![1, 3]],
+        ..Filter::default()
+    };
+    let options = |filter| SearchOptions {
+        filter: Some(filter),
+        ..exact()
+    };
+    let hits = c.search("v", query, K, options(&one_group)).unwrap().hits;
+    assert_eq!(hits.len(), K as usize);
+    assert!(
+        hits.iter().all(|h| [1, 3].contains(&(h.id % 5))),
+        "{hits:?}"
+    );
+    // The client refuses two groups itself: the router did not enable them.
+    let two_groups = Filter {
+        any_of: vec![vec![1, 3], vec![100]],
+        ..Filter::default()
+    };
+    let e = c.search("v", query, K, options(&two_groups)).unwrap_err();
+    assert!(e.to_string().contains("FEATURE_FILTER_GROUPS"), "{e}");
+    // A client that sends them anyway gets INVALID_ARGUMENT naming b, not b's MALFORMED_FRAME.
+    let mut raw = RawConn::connect(router.addr).expect("connect");
+    raw.hello(b"").expect("hello");
+    let grouped = Request::Search(Search {
+        collection: "v",
+        k: K,
+        expansion_search: 0,
+        flags: SearchFlags {
+            exact: true,
+            ..SearchFlags::default()
+        },
+        queries: VectorsRef::new(query, DIM as u32),
+        filter: Some(FilterRef {
+            all_of: IdsRef::new(&[]),
+            any_of: IdsRef::new(&[1, 3, 100]),
+            any_groups: IdsRef::new(&[2, 1]),
+            none_of: IdsRef::new(&[]),
+        }),
+    });
+    raw.send(&encode(&grouped, 7));
+    match raw.read_response().expect("answer") {
+        (_, Response::Error(e)) => refused_for(e.code, &e.message, b, "FEATURE_FILTER_GROUPS"),
+        (_, other) => panic!("expected an error, got {other:?}"),
+    }
+    assert!(
+        router.log_text().contains("older release"),
+        "the router logs the older node"
+    );
+
+    // b restarts as a release before labels: a write with labels is refused before anything
+    // is sent, so no node holds it; writes without labels go on.
+    proxy.set_mask(FEATURE_FILTER_GROUPS | FEATURE_LABELS);
+    proxy.cut_connections();
+    let plain = client_when_features(
+        router.addr,
+        FEATURES_SUPPORTED & !(FEATURE_FILTER_GROUPS | FEATURE_LABELS),
+    );
+    assert!(!plain.supports_labels().unwrap());
+    let new_ids: Vec<u64> = (1000..1064).collect();
+    let new_vectors = random_vectors(6, new_ids.len());
+    let new_lists: Vec<&[u64]> = new_ids.iter().map(|_| &[7u64][..]).collect();
+    // `c` negotiated labels before b went back a release.
+    match c.upsert_points("v", &new_ids, &new_vectors, None, Some(&new_lists)) {
+        Err(ClientError::Server { code, message }) => {
+            refused_for(code, &message, b, "FEATURE_LABELS");
+        }
+        other => panic!("expected INVALID_ARGUMENT, got {other:?}"),
+    }
+    for addr in [router.addr, nodes[0].addr, nodes[1].addr] {
+        let got = client(addr)
+            .get_points("v", &new_ids, false, false)
+            .unwrap();
+        assert!(
+            got.iter().all(Option::is_none),
+            "{addr} holds refused points"
+        );
+    }
+    assert_eq!(plain.upsert("v", &new_ids, &new_vectors).unwrap().count, 64);
+    let hits = plain
+        .search("v", &new_vectors[..DIM], K, exact())
+        .unwrap()
+        .hits;
+    assert_eq!(hits[0].id, 1000);
+
+    // Upgraded: the router enables filter groups again and they work end to end.
+    proxy.set_mask(0);
+    proxy.cut_connections();
+    let upgraded = client_when_features(router.addr, FEATURES_SUPPORTED);
+    assert!(upgraded.supports_filter_groups().unwrap());
+    let hits = upgraded
+        .search("v", query, K, options(&two_groups))
+        .unwrap()
+        .hits;
+    assert_eq!(hits.len(), K as usize);
+    assert!(
+        hits.iter()
+            .all(|h| h.id < 400 && [1, 3].contains(&(h.id % 5)) && h.id % 2 == 0),
+        "{hits:?}"
+    );
 }

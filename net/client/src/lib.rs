@@ -69,6 +69,7 @@ use corevec_proto::{
     CollectionInfo, CreateCollection, FilterRef, Hit, IdsRef, IdsRequest, LabelsRef, PayloadsRef,
     Request, Response, Scroll, Search, SearchFlags, SearchResponse, SetLabels, SetPayload, Stat,
     Upsert, VectorsRef, WriteAck, FEATURE_FILTER_GROUPS, FEATURE_LABELS, FEATURE_PAYLOADS,
+    FILTER_LABELS_MAX_WITHOUT_GROUPS,
 };
 pub use error::ClientError;
 pub use scroll::{ScrollIter, ScrollOptions, ScrollPage};
@@ -100,9 +101,6 @@ impl Default for ClientConfig {
         }
     }
 }
-
-/// Most labels in a filter for a server without `FEATURE_FILTER_GROUPS`.
-const FILTER_LABELS_MAX_V1: usize = 256;
 
 /// Search knobs besides `k`.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -464,6 +462,13 @@ impl Client {
         Ok(self.connection()?.hello().features & FEATURE_LABELS != 0)
     }
 
+    /// True if the server enabled [`FEATURE_FILTER_GROUPS`] in HELLO, so a filter may hold
+    /// several `any_of` groups (several ranges, or ranges with a set of labels) and up to
+    /// 1,024 labels. A router enables it only when all its nodes that are up have it.
+    pub fn supports_filter_groups(&self) -> Result<bool, ClientError> {
+        Ok(self.connection()?.hello().features & FEATURE_FILTER_GROUPS != 0)
+    }
+
     fn check_labels(
         &self,
         ids: &[u64],
@@ -484,11 +489,12 @@ impl Client {
         };
         self.require_labels()?;
         if self.connection()?.hello().features & FEATURE_FILTER_GROUPS == 0
-            && (filter.any_of.len() > 1 || filter.label_count() > FILTER_LABELS_MAX_V1)
+            && (filter.any_of.len() > 1
+                || filter.label_count() > FILTER_LABELS_MAX_WITHOUT_GROUPS as usize)
         {
             return Err(invalid(
-                "the server did not enable FEATURE_FILTER_GROUPS in HELLO (it predates filter \
-                 groups): it takes one any_of group and 256 labels",
+                "the server did not enable FEATURE_FILTER_GROUPS in HELLO (it, or a node behind \
+                 the router, predates filter groups): it takes one any_of group and 256 labels",
             ));
         }
         Ok(Some(filter.wire()))

@@ -62,8 +62,12 @@ pub const PAYLOAD_BYTES_MAX: u32 = 65_536;
 pub const LABELS_PER_POINT_MAX: u32 = 64;
 
 /// Most labels in one SEARCH or SCROLL filter, counting `all_of`, every `any_of` group and
-/// `none_of` together. A peer without `FEATURE_FILTER_GROUPS` takes at most 256.
+/// `none_of` together. A peer without `FEATURE_FILTER_GROUPS` takes at most
+/// [`FILTER_LABELS_MAX_WITHOUT_GROUPS`].
 pub const FILTER_LABELS_MAX: u32 = 1024;
+
+/// Most labels in one filter for a peer without `FEATURE_FILTER_GROUPS` (the limit before it).
+pub const FILTER_LABELS_MAX_WITHOUT_GROUPS: u32 = 256;
 
 /// Most `any_of` groups in one filter (each a set of labels of which a point must have one).
 /// A peer without `FEATURE_FILTER_GROUPS` takes one.

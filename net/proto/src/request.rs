@@ -4,11 +4,14 @@
 //! it slices or allocates, and requires the body to be consumed exactly.
 
 use crate::error::Error;
-use crate::frame::{encode_frame_with, Frame, Opcode, RequestId, FLAG_RESPONSE};
+use crate::frame::{
+    encode_frame_with, Frame, Opcode, RequestId, FEATURE_FILTER_GROUPS, FEATURE_LABELS,
+    FEATURE_PAYLOADS, FLAG_RESPONSE,
+};
 use crate::limits::{
     AUTH_TOKEN_BYTES_MAX, BATCH_IDS_MAX, BATCH_QUERIES_MAX, BATCH_VECTORS_MAX,
     COLLECTION_NAME_BYTES_MAX, CONNECTIVITY_MAX, DIMENSIONS_MAX, EXPANSION_MAX, FILTER_GROUPS_MAX,
-    FILTER_LABELS_MAX, K_MAX, SCROLL_LIMIT_MAX, SHARDS_MAX,
+    FILTER_LABELS_MAX, FILTER_LABELS_MAX_WITHOUT_GROUPS, K_MAX, SCROLL_LIMIT_MAX, SHARDS_MAX,
 };
 use crate::vectors::{put_payload_section, IdsRef, LabelsRef, PayloadsRef, VectorsRef};
 use crate::wire::{
@@ -254,6 +257,20 @@ impl<'a> FilterRef<'a> {
     #[must_use]
     pub const fn label_count(&self) -> usize {
         self.all_of.len() + self.any_of.len() + self.none_of.len()
+    }
+
+    /// The HELLO feature bits a receiver needs to take this filter as encoded:
+    /// `FEATURE_LABELS`, plus `FEATURE_FILTER_GROUPS` for a nonzero `any_groups` field or more
+    /// than [`FILTER_LABELS_MAX_WITHOUT_GROUPS`] labels.
+    #[must_use]
+    pub const fn features_needed(&self) -> u64 {
+        if !self.any_groups.is_empty()
+            || self.label_count() > FILTER_LABELS_MAX_WITHOUT_GROUPS as usize
+        {
+            FEATURE_LABELS | FEATURE_FILTER_GROUPS
+        } else {
+            FEATURE_LABELS
+        }
     }
 
     /// The `any_of` groups in order (none when `any_of` is empty). Call on a checked filter
@@ -691,6 +708,54 @@ impl<'a> Request<'a> {
             Request::Search(_) => Opcode::Search,
             Request::Stats => Opcode::Stats,
             Request::Snapshot { .. } => Opcode::Snapshot,
+        }
+    }
+
+    /// The HELLO feature bits (`FEATURE_*`) a receiver must have enabled to take this request
+    /// as encoded; 0 for what every release of this protocol version takes. A router checks it
+    /// against what each node enabled before forwarding (an older node would answer
+    /// MALFORMED_FRAME, INVALID_ARGUMENT or UNKNOWN_OPCODE instead).
+    #[must_use]
+    pub const fn features_needed(&self) -> u64 {
+        const fn bit(on: bool, feature: u64) -> u64 {
+            if on {
+                feature
+            } else {
+                0
+            }
+        }
+        const fn filter(filter: &Option<FilterRef<'_>>) -> u64 {
+            match filter {
+                Some(f) => f.features_needed(),
+                None => 0,
+            }
+        }
+        match self {
+            // Labels follow a payload section on the wire (empty payloads when none were given).
+            Request::Upsert(u) => {
+                bit(u.payloads.is_some() || u.labels.is_some(), FEATURE_PAYLOADS)
+                    | bit(u.labels.is_some(), FEATURE_LABELS)
+            }
+            Request::Get(g) => {
+                bit(g.with_payloads, FEATURE_PAYLOADS) | bit(g.with_labels, FEATURE_LABELS)
+            }
+            Request::SetPayload(_) => FEATURE_PAYLOADS,
+            Request::SetLabels(_) => FEATURE_LABELS,
+            Request::Scroll(s) => {
+                bit(s.with_payloads, FEATURE_PAYLOADS)
+                    | bit(s.with_labels, FEATURE_LABELS)
+                    | filter(&s.filter)
+            }
+            Request::Search(s) => bit(s.flags.with_payloads, FEATURE_PAYLOADS) | filter(&s.filter),
+            Request::Hello(_)
+            | Request::Ping
+            | Request::CreateCollection(_)
+            | Request::DropCollection { .. }
+            | Request::ListCollections
+            | Request::DescribeCollection { .. }
+            | Request::Delete(_)
+            | Request::Stats
+            | Request::Snapshot { .. } => 0,
         }
     }
 

@@ -652,6 +652,69 @@ fn golden_frames_match() {
 }
 
 #[test]
+fn features_needed_by_each_golden_request() {
+    const P: u64 = FEATURE_PAYLOADS;
+    const L: u64 = FEATURE_LABELS;
+    const G: u64 = FEATURE_FILTER_GROUPS;
+    let expected = [
+        ("upsert_payloads_request", P),
+        ("get_payloads_request", P),
+        ("search_payloads_request", P),
+        ("set_payload_request", P),
+        ("upsert_labels_request", P | L),
+        ("upsert_labels_only_request", P | L),
+        ("get_labels_request", L),
+        ("get_payloads_labels_request", P | L),
+        ("search_filter_request", L),
+        ("search_filter_groups_request", L | G),
+        ("set_labels_request", L),
+        ("scroll_request", L),
+        ("scroll_filter_request", L),
+    ];
+    let mut requests = 0;
+    for (name, bytes) in golden_frames() {
+        if Frame::parse(&bytes)
+            .expect("golden frame parses")
+            .header
+            .is_response()
+        {
+            continue;
+        }
+        requests += 1;
+        let request = decode_request(&bytes).expect("golden request decodes");
+        let want = expected.iter().find(|(n, _)| *n == name).map_or(0, |e| e.1);
+        assert_eq!(request.features_needed(), want, "{name}");
+    }
+    assert_eq!(requests, 25);
+}
+
+#[test]
+fn filter_over_the_old_label_limit_needs_groups() {
+    let labels: Vec<u64> = (0..=u64::from(FILTER_LABELS_MAX_WITHOUT_GROUPS)).collect();
+    let filter = |n: usize| FilterRef {
+        all_of: IdsRef::new(&[]),
+        any_of: IdsRef::new(&labels[..n]),
+        any_groups: IdsRef::new(&[]),
+        none_of: IdsRef::new(&[]),
+    };
+    let at_limit = FILTER_LABELS_MAX_WITHOUT_GROUPS as usize;
+    assert_eq!(filter(at_limit).features_needed(), FEATURE_LABELS);
+    assert_eq!(
+        filter(at_limit + 1).features_needed(),
+        FEATURE_LABELS | FEATURE_FILTER_GROUPS
+    );
+    // One group written with an explicit size is the new form: an old peer refuses it.
+    let sized = FilterRef {
+        any_groups: IdsRef::new(&[2]),
+        ..filter(2)
+    };
+    assert_eq!(
+        sized.features_needed(),
+        FEATURE_LABELS | FEATURE_FILTER_GROUPS
+    );
+}
+
+#[test]
 fn error_frame_for_unknown_opcode_round_trips() {
     let mut out = Vec::new();
     encode_error(

@@ -274,6 +274,8 @@ pub(crate) async fn stats(core: &RouterCore) -> Vec<Stat> {
             "nodes_up",
             core.links.iter().filter(|l| l.is_up()).count() as u64,
         ),
+        // Feature bits HELLO enables now: those every node that is up has.
+        stat("features", core.features()),
         stat(
             "node_in_flight",
             core.links.iter().map(|l| l.in_flight() as u64).sum(),

@@ -2,6 +2,11 @@
 //! dispatch of each client request to the read, write or admin path. Plugged into the node
 //! server's connection layer as its request backend, so HELLO, auth, limits and pipelining
 //! towards clients are exactly the node's.
+//!
+//! The router serves a protocol feature only when every node that is up has it: HELLO
+//! enables the intersection of the nodes' feature bits, and a request that needs a bit some
+//! node lacks is refused with INVALID_ARGUMENT before anything is sent (so a write is never
+//! applied on the new nodes only).
 
 use std::cell::Cell;
 use std::future::{poll_fn, Future};
@@ -13,12 +18,12 @@ use std::time::Instant;
 
 use corevec_engine::rt::{self, TaskQueueHandle};
 use corevec_engine::LocalEngine;
-use corevec_proto::{ErrorCode, Opcode, Request, Response};
+use corevec_proto::{ErrorCode, Opcode, Request, Response, FEATURES_SUPPORTED};
 
 use crate::handler::{Answer, Backend, Failure};
 use crate::router::config::{RouterConfig, WriteQuorum};
 use crate::router::error::LinkError;
-use crate::router::link::{LinkSettings, NodeLink, Reply};
+use crate::router::link::{feature_names, LinkSettings, NodeLink, Reply};
 use crate::router::map::{Placement, ShardMap};
 use crate::router::stats::RouterCounters;
 use crate::router::{admin, read, write};
@@ -150,19 +155,21 @@ impl RouterCore {
             .min_by(|&a, &b| self.links[a].load().total_cmp(&self.links[b].load()))
     }
 
-    /// A `'static` future sending `body` to node `node`.
+    /// A `'static` future sending `request` to node `node`.
     pub(crate) fn send(
         &self,
         node: usize,
-        opcode: Opcode,
-        body: Rc<[u8]>,
+        request: &NodeRequest,
     ) -> LocalFuture<'static, Result<Reply, LinkError>> {
         RouterCounters::add(&self.counters().node_requests, 1);
         let link = Rc::clone(&self.links[node]);
         let shared = Arc::clone(&self.shared);
         let core = self.core;
+        let request = request.clone();
         Box::pin(async move {
-            let result = link.call(opcode, &body, false).await;
+            let result = link
+                .call(request.opcode, &request.body, request.needs, false)
+                .await;
             if let Err(e) = &result {
                 if let Some(counters) = shared.counters.get() {
                     RouterCounters::add(&counters[core].node_failures, 1);
@@ -175,8 +182,8 @@ impl RouterCore {
 
     /// Sends `request` to every node (admin operations); results in node order.
     pub(crate) async fn broadcast(&self, request: &Request<'_>) -> Vec<Result<Reply, LinkError>> {
-        let body = match encode_body(request) {
-            Ok(body) => body,
+        let forward = match encode_body(request) {
+            Ok(forward) => forward,
             Err(failure) => {
                 return self
                     .links
@@ -191,9 +198,49 @@ impl RouterCore {
             }
         };
         let futures = (0..self.links.len())
-            .map(|n| self.send(n, request.opcode(), Rc::clone(&body)))
+            .map(|n| self.send(n, &forward))
             .collect();
         join_all(futures).await
+    }
+
+    /// The feature bits this core can serve: the supported ones that every node whose
+    /// features are known has (a node never connected yet does not restrict them; a request
+    /// reaching it is checked once its features are known).
+    pub(crate) fn features(&self) -> u64 {
+        self.links
+            .iter()
+            .filter(|link| link.is_up())
+            .filter_map(|link| link.features())
+            .fold(FEATURES_SUPPORTED, |all, features| all & features)
+    }
+
+    /// Refuses a request that needs feature bits (`needs`) some node that is up lacks; first
+    /// connects to the nodes that are up but were never connected, to learn theirs.
+    async fn require_features(&self, needs: u64) -> Result<(), Failure> {
+        let unknown: Vec<LocalFuture<'_, ()>> = self
+            .links
+            .iter()
+            .filter(|link| link.is_up() && link.features().is_none())
+            .map(|link| Box::pin(link.learn_features()) as LocalFuture<'_, ()>)
+            .collect();
+        join_all(unknown).await;
+        let lacking: Vec<String> = self
+            .links
+            .iter()
+            .filter(|link| link.is_up() && link.lacks(needs) != 0)
+            .map(|link| format!("{} lacks {}", link.label, feature_names(link.lacks(needs))))
+            .collect();
+        if lacking.is_empty() {
+            return Ok(());
+        }
+        Err(Failure::new(
+            ErrorCode::InvalidArgument,
+            format!(
+                "not executed: this request needs features that nodes of an older release \
+                 lack ({}); upgrade them, or leave out what needs the feature",
+                lacking.join("; ")
+            ),
+        ))
     }
 
     /// An UNAVAILABLE failure (counted) with `message`.
@@ -203,6 +250,10 @@ impl RouterCore {
     }
 
     async fn dispatch(&self, request: Request<'_>) -> Result<Answer, Failure> {
+        let needs = request.features_needed();
+        if needs != 0 {
+            self.require_features(needs).await?;
+        }
         let response = match request {
             Request::Hello(_) => {
                 return Err(Failure::new(
@@ -233,15 +284,32 @@ impl Backend for RouterCore {
     fn execute<'a>(&'a self, request: Request<'a>) -> LocalFuture<'a, Result<Answer, Failure>> {
         Box::pin(self.dispatch(request))
     }
+
+    fn features(&self) -> u64 {
+        RouterCore::features(self)
+    }
 }
 
-/// Encodes a request body once, for sending to several nodes.
-pub(crate) fn encode_body(request: &Request<'_>) -> Result<Rc<[u8]>, Failure> {
+/// A request encoded once, for sending to several nodes.
+#[derive(Clone)]
+pub(crate) struct NodeRequest {
+    opcode: Opcode,
+    body: Rc<[u8]>,
+    /// [`Request::features_needed`].
+    needs: u64,
+}
+
+/// Encodes `request` once, for sending to several nodes.
+pub(crate) fn encode_body(request: &Request<'_>) -> Result<NodeRequest, Failure> {
     let mut body = Vec::new();
     request
         .encode_body(&mut body)
         .map_err(|e| Failure::new(e.code(), format!("cannot forward the request: {e}")))?;
-    Ok(Rc::from(body))
+    Ok(NodeRequest {
+        opcode: request.opcode(),
+        body: Rc::from(body),
+        needs: request.features_needed(),
+    })
 }
 
 /// Names of nodes with their errors, for messages: `b (127.0.0.3:7717): connection refused; ...`.
@@ -268,7 +336,7 @@ async fn health_loop(core: Rc<RouterCore>) {
                 let link = Rc::clone(link);
                 let core = Rc::clone(&core);
                 Box::pin(async move {
-                    let outcome = rt::timeout(timeout, link.call(Opcode::Ping, &[], true)).await;
+                    let outcome = rt::timeout(timeout, link.call(Opcode::Ping, &[], 0, true)).await;
                     let failure = match outcome {
                         Some(Ok(reply)) => match reply.response() {
                             Ok(Response::Ping) => None,

@@ -81,6 +81,17 @@ pub enum LinkError {
         /// What was wrong.
         detail: String,
     },
+    /// The node runs an older release without a feature the request needs; not sent.
+    #[error(
+        "{node} runs an older release without {missing}: the router does not send it this \
+         request (upgrade the node, or leave out what needs the feature)"
+    )]
+    Unsupported {
+        /// `name (addr)`.
+        node: String,
+        /// The missing features' names.
+        missing: String,
+    },
     /// The request could not be encoded for the node (a limit); not sent.
     #[error("cannot encode the request for {node}: {detail}")]
     Encode {
@@ -109,7 +120,7 @@ impl LinkError {
                     | ErrorCode::Internal
                     | ErrorCode::ChecksumMismatch
             ),
-            LinkError::Encode { .. } => false,
+            LinkError::Encode { .. } | LinkError::Unsupported { .. } => false,
             _ => true,
         }
     }
@@ -120,6 +131,7 @@ impl LinkError {
         match self {
             LinkError::Node { code, .. } => *code,
             LinkError::Encode { .. } => ErrorCode::BatchTooLarge,
+            LinkError::Unsupported { .. } => ErrorCode::InvalidArgument,
             LinkError::Timeout { .. } => ErrorCode::Timeout,
             _ => ErrorCode::Unavailable,
         }
@@ -137,6 +149,7 @@ impl LinkError {
             }
             LinkError::Node { code, message, .. } => format!("{code}: {message}"),
             LinkError::Protocol { detail, .. } | LinkError::Encode { detail, .. } => detail.clone(),
+            LinkError::Unsupported { missing, .. } => format!("lacks {missing}"),
         }
     }
 

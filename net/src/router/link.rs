@@ -7,6 +7,10 @@
 //! stream into frames and fills the slot whose id the frame carries. Responses may come back in
 //! any order; a late response for a request that timed out finds no slot and is dropped.
 //!
+//! Each link remembers the HELLO feature bits its node enabled at the last connect: a request
+//! that needs a bit the node lacks (an older release) fails with [`LinkError::Unsupported`]
+//! before anything is sent.
+//!
 //! A link is *up* or *down*. It goes down when connecting fails, when a connection breaks, or
 //! when the health checker's PING fails; it comes back up only when a PING succeeds. Requests
 //! to a down link fail at once with [`LinkError::Down`] (nothing is sent), so reads go to
@@ -23,7 +27,8 @@ use std::time::{Duration, Instant};
 use corevec_engine::rt::{self, Semaphore, TaskQueueHandle, TcpStream};
 use corevec_proto::{
     Frame, FrameHeader, Hello, Opcode, Request, RequestId, Response, FEATURES_SUPPORTED,
-    FRAME_BODY_BYTES_MAX, FRAME_HEADER_SIZE, VERSION_MAX, VERSION_MIN,
+    FEATURE_FILTER_GROUPS, FEATURE_LABELS, FEATURE_PAYLOADS, FRAME_BODY_BYTES_MAX,
+    FRAME_HEADER_SIZE, VERSION_MAX, VERSION_MIN,
 };
 use futures_lite::io::{ReadHalf, WriteHalf};
 use futures_lite::{future, AsyncWriteExt};
@@ -300,6 +305,8 @@ pub(crate) struct NodeLink {
     down_reason: RefCell<String>,
     in_flight: Cell<usize>,
     latency: RefCell<Latency>,
+    /// Feature bits the node enabled in its last HELLO answer; `None` before the first connect.
+    features: Cell<Option<u64>>,
 }
 
 /// Decrements a counter on drop (cancel-safe accounting).
@@ -325,6 +332,7 @@ impl NodeLink {
             down_reason: RefCell::new(String::new()),
             in_flight: Cell::new(0),
             latency: RefCell::new(Latency::new()),
+            features: Cell::new(None),
             settings,
         }
     }
@@ -377,12 +385,47 @@ impl NodeLink {
         self.down_reason.borrow().clone()
     }
 
+    /// Feature bits the node enabled when last connected (`None`: never connected yet).
+    pub(crate) fn features(&self) -> Option<u64> {
+        self.features.get()
+    }
+
+    /// Of `needs`, the bits the node is known to lack (0 while its features are unknown).
+    pub(crate) fn lacks(&self, needs: u64) -> u64 {
+        self.features.get().map_or(0, |features| needs & !features)
+    }
+
+    /// Connects one connection if none is open, so that [`NodeLink::features`] is known. A
+    /// failure marks the node down (what a request would have done).
+    pub(crate) async fn learn_features(&self) {
+        if self.features.get().is_none() && self.up.get() {
+            let deadline = Instant::now() + self.settings.request_timeout;
+            let _ = self.connection(deadline).await;
+        }
+    }
+
+    fn note_features(&self, features: u64) {
+        let before = self.features.replace(Some(features));
+        let missing = FEATURES_SUPPORTED & !features;
+        if before != Some(features) && missing != 0 {
+            tracing::warn!(
+                node = %self.label,
+                missing = %feature_names(missing),
+                "node runs an older release: requests that need these features are refused \
+                 while it is up"
+            );
+        }
+    }
+
     /// Sends one request (`opcode` + encoded `body`) and waits for its response, at most the
-    /// request timeout. `force` sends even when the node is marked down (health checks).
+    /// request timeout. `needs` are the feature bits the request needs
+    /// ([`corevec_proto::Request::features_needed`]); it is not sent to a node without them.
+    /// `force` sends even when the node is marked down (health checks).
     pub(crate) async fn call(
         &self,
         opcode: Opcode,
         body: &[u8],
+        needs: u64,
         force: bool,
     ) -> Result<Reply, LinkError> {
         let node = || self.label.to_string();
@@ -403,6 +446,14 @@ impl NodeLink {
         self.in_flight.set(self.in_flight.get() + 1);
         let _in_flight = InFlight(&self.in_flight);
         let conn = self.connection(deadline).await?;
+        // Checked after connecting: a node restarted on another release is known only now.
+        let missing = self.lacks(needs);
+        if missing != 0 {
+            return Err(LinkError::Unsupported {
+                node: node(),
+                missing: feature_names(missing),
+            });
+        }
         match conn.request(opcode.as_u8(), body, deadline).await {
             Ok(frame) => {
                 if opcode == Opcode::Search {
@@ -502,18 +553,20 @@ impl NodeLink {
                 ReadResult::Io(e) => return Err(e.to_string()),
             };
             let frame = Frame::parse(&frame).map_err(|e| e.to_string())?;
-            let in_flight_max = match Response::decode_frame(&frame).map_err(|e| e.to_string())? {
-                Response::Hello(ack) => ack.in_flight_max,
+            let ack = match Response::decode_frame(&frame).map_err(|e| e.to_string())? {
+                Response::Hello(ack) => ack,
                 Response::Error(e) => {
                     return Err(format!("HELLO refused: {}: {}", e.code, e.message))
                 }
                 other => return Err(format!("unexpected HELLO answer {other:?}")),
             };
-            Ok((stream, frames, in_flight_max))
+            Ok((stream, frames, ack))
         };
-        let (stream, frames, in_flight_max) = rt::timeout(timeout, handshake)
+        let (stream, frames, ack) = rt::timeout(timeout, handshake)
             .await
             .unwrap_or_else(|| Err(format!("no connection within {} ms", timeout.as_millis())))?;
+        let in_flight_max = ack.in_flight_max;
+        self.note_features(ack.features);
         let conn = Rc::new(Conn {
             outbox: RefCell::new(Vec::new()),
             pending: RefCell::new(HashMap::new()),
@@ -534,9 +587,41 @@ impl NodeLink {
     }
 }
 
+/// `FEATURE_*` names of `bits`, for messages: `FEATURE_LABELS, FEATURE_FILTER_GROUPS`.
+pub(crate) fn feature_names(bits: u64) -> String {
+    const NAMES: [(u64, &str); 3] = [
+        (FEATURE_PAYLOADS, "FEATURE_PAYLOADS"),
+        (FEATURE_LABELS, "FEATURE_LABELS"),
+        (FEATURE_FILTER_GROUPS, "FEATURE_FILTER_GROUPS"),
+    ];
+    let known: u64 = NAMES.iter().map(|(bit, _)| bit).sum();
+    let mut names: Vec<String> = NAMES
+        .iter()
+        .filter(|(bit, _)| bits & bit != 0)
+        .map(|(_, name)| (*name).to_owned())
+        .collect();
+    if bits & !known != 0 {
+        names.push(format!("feature bits {:#x}", bits & !known));
+    }
+    names.join(", ")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn feature_names_list_every_bit() {
+        assert_eq!(
+            feature_names(FEATURE_LABELS | FEATURE_FILTER_GROUPS),
+            "FEATURE_LABELS, FEATURE_FILTER_GROUPS"
+        );
+        assert_eq!(
+            feature_names(FEATURE_PAYLOADS | 64),
+            "FEATURE_PAYLOADS, feature bits 0x40"
+        );
+        assert_eq!(feature_names(0), "");
+    }
 
     #[test]
     fn latency_window_p95_and_ewma() {

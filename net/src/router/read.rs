@@ -14,14 +14,13 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::future::poll_fn;
-use std::rc::Rc;
 use std::task::Poll;
 use std::time::Instant;
 
 use corevec_engine::rt;
 use corevec_engine::{Point, ScrollPage};
 use corevec_proto::{
-    ErrorCode, Hit, IdsRef, IdsRequest, LabelsBuf, Opcode, PayloadsBuf, Request, Response, Scroll,
+    ErrorCode, Hit, IdsRef, IdsRequest, LabelsBuf, PayloadsBuf, Request, Response, Scroll,
     ScrollResponse, Search, SearchFlags, SearchResponse,
 };
 
@@ -142,7 +141,7 @@ pub(crate) async fn search(core: &RouterCore, s: Search<'_>) -> Result<Answer, F
         outstanding.push(Outstanding {
             node,
             hedge_at,
-            future: core.send(node, Opcode::Search, Rc::clone(&body)),
+            future: core.send(node, &body),
         });
     };
 
@@ -370,7 +369,7 @@ pub(crate) async fn get(core: &RouterCore, g: IdsRequest<'_>) -> Result<Answer, 
                 with_payloads: g.with_payloads,
                 with_labels: g.with_labels,
             }))?;
-            futures.push(core.send(node, Opcode::Get, body));
+            futures.push(core.send(node, &body));
             batches.push((node, groups.clone(), indices));
         }
         let results = join_all(futures).await;
@@ -587,7 +586,7 @@ pub(crate) async fn scroll(core: &RouterCore, s: Scroll<'_>) -> Result<Answer, F
             .keys()
             .map(|&node| {
                 tried[node] = true;
-                core.send(node, Opcode::Scroll, Rc::clone(&body))
+                core.send(node, &body)
             })
             .collect();
         let results = join_all(futures).await;

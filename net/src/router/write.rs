@@ -12,16 +12,15 @@
 
 use std::borrow::Cow;
 use std::collections::BTreeSet;
-use std::rc::Rc;
 
 use corevec_proto::{
-    IdsRef, IdsRequest, LabelsRef, Opcode, PayloadsRef, Request, Response, SetLabels, SetPayload,
-    Upsert, VectorsRef, WriteAck,
+    IdsRef, IdsRequest, LabelsRef, PayloadsRef, Request, Response, SetLabels, SetPayload, Upsert,
+    VectorsRef, WriteAck,
 };
 
 use crate::handler::{Answer, Failure};
 use crate::router::config::WriteQuorum;
-use crate::router::core::{describe_failures, encode_body, join_all, RouterCore};
+use crate::router::core::{describe_failures, encode_body, join_all, NodeRequest, RouterCore};
 use crate::router::error::LinkError;
 use crate::router::link::Reply;
 use crate::router::map::Placement;
@@ -173,7 +172,7 @@ pub(crate) async fn upsert(core: &RouterCore, u: Upsert<'_>) -> Result<Answer, F
             per_node[n].push(i);
         }
     }
-    let mut whole: Option<Rc<[u8]>> = None;
+    let mut whole: Option<NodeRequest> = None;
     let mut sent = Vec::new();
     let mut futures = Vec::new();
     let d = dim as usize;
@@ -183,10 +182,10 @@ pub(crate) async fn upsert(core: &RouterCore, u: Upsert<'_>) -> Result<Answer, F
         }
         let body = if indices.len() == ids.len() {
             match &whole {
-                Some(body) => Rc::clone(body),
+                Some(body) => body.clone(),
                 None => {
                     let body = encode_body(&Request::Upsert(u))?;
-                    whole = Some(Rc::clone(&body));
+                    whole = Some(body.clone());
                     body
                 }
             }
@@ -210,7 +209,7 @@ pub(crate) async fn upsert(core: &RouterCore, u: Upsert<'_>) -> Result<Answer, F
                 labels: sub_labels.as_deref().map(LabelsRef::new),
             }))?
         };
-        futures.push(core.send(node, Opcode::Upsert, body));
+        futures.push(core.send(node, &body));
         sent.push(node);
     }
     let results = join_all(futures).await;
@@ -234,7 +233,7 @@ pub(crate) async fn upsert(core: &RouterCore, u: Upsert<'_>) -> Result<Answer, F
 /// writes while it was down).
 pub(crate) async fn delete(core: &RouterCore, d: IdsRequest<'_>) -> Result<Answer, Failure> {
     let ids = d.ids.to_vec();
-    let count = write_by_group(core, d.collection, &ids, Opcode::Delete, |group| {
+    let count = write_by_group(core, d.collection, &ids, |group| {
         let group_ids: Vec<u64> = group.iter().map(|&i| ids[i]).collect();
         encode_body(&Request::Delete(IdsRequest {
             collection: d.collection,
@@ -254,7 +253,7 @@ pub(crate) async fn delete(core: &RouterCore, d: IdsRequest<'_>) -> Result<Answe
 pub(crate) async fn set_payload(core: &RouterCore, p: SetPayload<'_>) -> Result<Answer, Failure> {
     let ids = p.ids.to_vec();
     let payloads: Vec<&[u8]> = p.payloads.iter().collect();
-    let count = write_by_group(core, p.collection, &ids, Opcode::SetPayload, |group| {
+    let count = write_by_group(core, p.collection, &ids, |group| {
         let group_ids: Vec<u64> = group.iter().map(|&i| ids[i]).collect();
         let group_payloads: Vec<&[u8]> = group.iter().map(|&i| payloads[i]).collect();
         encode_body(&Request::SetPayload(SetPayload {
@@ -274,7 +273,7 @@ pub(crate) async fn set_payload(core: &RouterCore, p: SetPayload<'_>) -> Result<
 pub(crate) async fn set_labels(core: &RouterCore, l: SetLabels<'_>) -> Result<Answer, Failure> {
     let ids = l.ids.to_vec();
     let lists: Vec<Vec<u64>> = l.labels.iter().map(|list| list.to_vec()).collect();
-    let count = write_by_group(core, l.collection, &ids, Opcode::SetLabels, |group| {
+    let count = write_by_group(core, l.collection, &ids, |group| {
         let group_ids: Vec<u64> = group.iter().map(|&i| ids[i]).collect();
         let group_lists: Vec<&[u64]> = group.iter().map(|&i| lists[i].as_slice()).collect();
         encode_body(&Request::SetLabels(SetLabels {
@@ -297,8 +296,7 @@ async fn write_by_group(
     core: &RouterCore,
     collection: &str,
     ids: &[u64],
-    opcode: Opcode,
-    body: impl Fn(&[usize]) -> Result<Rc<[u8]>, Failure>,
+    body: impl Fn(&[usize]) -> Result<NodeRequest, Failure>,
 ) -> Result<u32, Failure> {
     let (placement, quorum) = core.policy(collection);
     let groups = placement.groups.len();
@@ -317,7 +315,7 @@ async fn write_by_group(
         }
         let body = body(group)?;
         for &node in &placement.groups[g] {
-            futures.push(core.send(node, opcode, Rc::clone(&body)));
+            futures.push(core.send(node, &body));
             sent.push((g, node));
         }
     }
