@@ -1401,7 +1401,7 @@ impl LocalEngine {
                 };
                 for collection in collections {
                     for index in 0..collection.shards.len() {
-                        snapshot_shard(&collection, index).await?;
+                        snapshot_shard_covering_now(&collection, index).await?;
                     }
                 }
                 Ok(ShardResponse::Done)
@@ -1515,6 +1515,30 @@ impl LocalEngine {
         }
         Ok(())
     }
+}
+
+/// How often a requested snapshot looks whether the automatic one it waits for is done.
+const SNAPSHOT_WAIT_POLL: Duration = Duration::from_millis(2);
+
+/// A requested snapshot (SNAPSHOT, `corevec backup`): when it returns, the shard's newest
+/// snapshot reflects every record appended before the call. An automatic snapshot already
+/// being written may have taken its LSN earlier, so it is waited for, then this one is taken
+/// (a no-op when nothing was appended since).
+async fn snapshot_shard_covering_now(collection: &Rc<LocalCollection>, index: usize) -> Result<()> {
+    let local = &collection.shards[index];
+    let appended = local.store.as_ref().map(ShardStore::last_lsn);
+    while local.snapshotting.get() {
+        rt::sleep(SNAPSHOT_WAIT_POLL).await;
+    }
+    snapshot_shard(collection, index).await?;
+    if let (Some(store), Some(appended)) = (&local.store, appended) {
+        debug_assert!(
+            store.snapshot_lsn().is_some_and(|lsn| lsn >= appended),
+            "a requested snapshot of shard {} ends before LSN {appended}",
+            local.number
+        );
+    }
+    Ok(())
 }
 
 /// Writes a snapshot of one local shard (no-op when one is already being written or the

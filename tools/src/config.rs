@@ -11,6 +11,7 @@ use std::str::FromStr;
 use std::time::Duration;
 
 use clap::{Args, ValueEnum};
+use corevec_engine::engine::SNAPSHOT_WAL_BYTES_DEFAULT;
 use corevec_engine::shard::{CompactionPolicy, COMPACT_TOMBSTONES_MIN, COMPACT_TOMBSTONE_PERCENT};
 use corevec_engine::CoreSelection;
 use corevec_net::ServerConfig;
@@ -146,6 +147,11 @@ pub struct ServeFlags {
         value_name = "PERCENT"
     )]
     pub compaction_tombstone_percent: Option<u32>,
+    /// Snapshot a shard automatically once this many MiB were appended to its WAL since its
+    /// last snapshot: smaller means faster restarts (less WAL to replay) and more snapshot
+    /// writes [default: 256].
+    #[arg(long, env = "COREVEC_SNAPSHOT_WAL_MIB", value_name = "MIB")]
+    pub snapshot_wal_mib: Option<u64>,
 }
 
 /// `cores` in a file: `"all"`, `4`, `"0,2"` or `[0, 2]`.
@@ -178,6 +184,7 @@ struct FileConfig {
     wal_write_through: Option<bool>,
     compaction_min_tombstones: Option<u64>,
     compaction_tombstone_percent: Option<u32>,
+    snapshot_wal_mib: Option<u64>,
 }
 
 /// The effective configuration of `corevec serve`.
@@ -215,6 +222,8 @@ pub struct ServeConfig {
     pub wal_write_through: bool,
     /// When a shard is compacted (`compaction_min_tombstones`, `compaction_tombstone_percent`).
     pub compaction: CompactionPolicy,
+    /// WAL MiB since a shard's last snapshot that trigger an automatic snapshot.
+    pub snapshot_wal_mib: u64,
 }
 
 fn key_error(origin: &str, key: &str, reason: impl std::fmt::Display) -> Failure {
@@ -354,7 +363,18 @@ impl ServeConfig {
                     .or(file.compaction_tombstone_percent)
                     .unwrap_or(COMPACT_TOMBSTONE_PERCENT),
             },
+            snapshot_wal_mib: flags
+                .snapshot_wal_mib
+                .or(file.snapshot_wal_mib)
+                .unwrap_or(SNAPSHOT_WAL_BYTES_DEFAULT >> 20),
         };
+        if config.snapshot_wal_mib == 0 || config.snapshot_wal_mib > 1 << 20 {
+            return Err(key_error(
+                origin,
+                "snapshot_wal_mib",
+                "must be 1..=1048576 (MiB of WAL between automatic snapshots)",
+            ));
+        }
         if config.compaction.tombstone_percent > 100 {
             return Err(key_error(
                 origin,
@@ -474,6 +494,7 @@ impl ServeConfig {
             "compaction_tombstone_percent",
             int(u64::from(self.compaction.tombstone_percent)),
         );
+        put("snapshot_wal_mib", int(self.snapshot_wal_mib));
         toml::to_string(&table).unwrap_or_default()
     }
 }
