@@ -44,7 +44,8 @@ Exit codes:
   3  data directory locked by another `corevec serve`
   4  cannot listen on the configured address (or the metrics address)
   5  `corevec check` found damage; 6: only torn WAL tails (see `corevec check --help`);
-     5 also: a `corevec repair` dry run found replicas that differ";
+     5 also: a `corevec repair` dry run found replicas that differ, or the verification
+     of a `corevec backup` found damage";
 
 /// A failed command: what to print and how to exit.
 #[derive(Debug)]
@@ -142,6 +143,10 @@ pub enum Command {
     Route(Box<cmd::route::RouteArgs>),
     /// Verify a stopped node's data directory offline (checksums, WAL continuity, snapshots).
     Check(cmd::check::CheckArgs),
+    /// Copy a node's data directory into a new directory that `corevec serve` starts from,
+    /// while the node runs (every write acknowledged before the command started is in it) or
+    /// not; verified before it exits.
+    Backup(cmd::backup::BackupArgs),
     /// Make one node's replicas of a collection equal to another replica's (after the node
     /// missed writes while down, or lost its disk).
     ///
@@ -202,6 +207,7 @@ pub fn main() -> ExitCode {
         Command::List(args) => cmd::export::list(&args),
         Command::Route(args) => cmd::route::run(&args),
         Command::Check(args) => cmd::check::run(&args),
+        Command::Backup(args) => cmd::backup::run(&args),
         Command::Repair(args) => cmd::repair::run(&args),
     };
     match outcome {

@@ -125,12 +125,21 @@ pub fn run(args: &CheckArgs) -> Result<(), Failure> {
         )));
     }
     let _lock = lock_shared(&data_dir)?;
+    verify(&data_dir, args.quiet)
+}
+
+/// The checks of `corevec check` on `data_dir` (not locked here), with its output and exit
+/// codes.
+///
+/// # Errors
+/// As [`run`], without exit code 3.
+pub(crate) fn verify(data_dir: &Path, quiet: bool) -> Result<(), Failure> {
     let mut checker = Checker {
-        quiet: args.quiet,
+        quiet,
         tally: Tally::default(),
     };
     checker.info(&format!("checking data directory {}", data_dir.display()));
-    check_collections(&mut checker, &data_dir)?;
+    check_collections(&mut checker, data_dir)?;
 
     let t = &checker.tally;
     let verdict = if t.damage > 0 {
@@ -171,7 +180,7 @@ pub fn run(args: &CheckArgs) -> Result<(), Failure> {
 
 /// Takes a shared `flock` on `DATA_DIR/LOCK` (if the file exists: a directory no server ever
 /// used has none). `corevec serve` takes it exclusively, so each excludes the other.
-fn lock_shared(data_dir: &Path) -> Result<Option<File>, Failure> {
+pub(crate) fn lock_shared(data_dir: &Path) -> Result<Option<File>, Failure> {
     let path = data_dir.join("LOCK");
     let mut file = match File::open(&path) {
         Ok(file) => file,

@@ -1,0 +1,275 @@
+//! `corevec backup` with real processes: four backups taken while two writers upsert and
+//! delete (automatic snapshots every MiB of WAL, so one is often in flight when the backup
+//! asks for its own), alternately hard-linked next to the data directory and copied to
+//! another file system, then one of the stopped node. A node started on each backup holds
+//! every point acknowledged before the backup started, bit for bit, and no point deleted
+//! before it.
+
+use std::collections::BTreeMap;
+use std::os::unix::fs::MetadataExt;
+use std::path::Path;
+use std::process::Output;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use corevec_client::Client;
+use corevec_tests::{create_l2, node, output_text, Node};
+
+const DIM: usize = 64;
+const BATCH: u64 = 40;
+const COLLECTION: &str = "b";
+
+fn vector(id: u64) -> Vec<f32> {
+    (0..DIM)
+        .map(|j| ((id * 13 + j as u64 * 7) % 1009) as f32 / 17.0 - 29.0)
+        .collect()
+}
+
+/// About 1 KiB, so that the WAL grows by a MiB (an automatic snapshot) every ~700 points.
+fn payload(id: u64) -> Vec<u8> {
+    format!("point {id};").repeat(64).into_bytes()
+}
+
+fn labels(id: u64) -> Vec<u64> {
+    vec![id % 3, 10 + id % 5]
+}
+
+/// id → still live (false: deleted), updated only after the node acknowledged the write.
+type Model = Arc<Mutex<BTreeMap<u64, bool>>>;
+
+/// Upserts batches of new ids and deletes a quarter of an older batch, until `stop`.
+fn writer(client: &Client, first_id: u64, model: &Model, stop: &AtomicBool) {
+    let mut batch = 0u64;
+    while !stop.load(Ordering::SeqCst) {
+        let ids: Vec<u64> = (0..BATCH).map(|i| first_id + batch * BATCH + i).collect();
+        let vectors: Vec<f32> = ids.iter().flat_map(|&id| vector(id)).collect();
+        let payloads: Vec<Vec<u8>> = ids.iter().map(|&id| payload(id)).collect();
+        let payloads: Vec<&[u8]> = payloads.iter().map(Vec::as_slice).collect();
+        let label_lists: Vec<Vec<u64>> = ids.iter().map(|&id| labels(id)).collect();
+        let label_lists: Vec<&[u64]> = label_lists.iter().map(Vec::as_slice).collect();
+        client
+            .upsert_points(
+                COLLECTION,
+                &ids,
+                &vectors,
+                Some(&payloads),
+                Some(&label_lists),
+            )
+            .expect("upsert");
+        model
+            .lock()
+            .unwrap()
+            .extend(ids.iter().map(|&id| (id, true)));
+        if batch >= 3 {
+            let old = first_id + (batch - 3) * BATCH;
+            let doomed: Vec<u64> = (old..old + BATCH).filter(|id| id % 4 == 0).collect();
+            client.delete(COLLECTION, &doomed).expect("delete");
+            model
+                .lock()
+                .unwrap()
+                .extend(doomed.iter().map(|&id| (id, false)));
+        }
+        batch += 1;
+    }
+}
+
+/// Checks a node started on a backup: every id live in `before` (acknowledged before the
+/// backup started) is there bit for bit unless `after` says it was deleted later; no id
+/// deleted in `before` is back; any other id found is one the writers wrote, intact.
+fn verify_restored(
+    restored: &Node,
+    before: &BTreeMap<u64, bool>,
+    after: &BTreeMap<u64, bool>,
+    what: &str,
+) {
+    let client = restored.client();
+    let ids: Vec<u64> = after.keys().copied().collect();
+    let mut found = 0;
+    for chunk in ids.chunks(500) {
+        let points = client
+            .get_points(COLLECTION, chunk, true, true)
+            .expect("get");
+        for (&id, point) in chunk.iter().zip(points) {
+            match (before.get(&id), point) {
+                (Some(true), None) => assert!(
+                    !after[&id],
+                    "{what}: point {id}, acknowledged before the backup, is missing"
+                ),
+                (Some(false), Some(_)) => {
+                    panic!("{what}: point {id}, deleted before the backup, is back")
+                }
+                (_, Some(point)) => {
+                    found += 1;
+                    assert_eq!(point.vector, vector(id), "{what}: vector of {id}");
+                    assert_eq!(point.payload, payload(id), "{what}: payload of {id}");
+                    assert_eq!(point.labels, labels(id), "{what}: labels of {id}");
+                }
+                (_, None) => {}
+            }
+        }
+    }
+    let live_before = before.values().filter(|live| **live).count();
+    assert!(
+        live_before > 1_000,
+        "{what}: too few points written before the backup"
+    );
+    assert!(found > 0);
+}
+
+fn run_backup(node: &Node, to: &Path) -> Output {
+    let output = node.cli(&[
+        "backup",
+        &to.display().to_string(),
+        "--data-dir",
+        &node.data_dir.display().to_string(),
+    ]);
+    assert!(
+        output.status.success(),
+        "backup failed: {}",
+        output_text(&output)
+    );
+    output
+}
+
+/// Copies a directory tree (a backup kept on tmpfs, where a node cannot run: no O_DIRECT).
+fn copy_tree(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_tree(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).unwrap();
+        }
+    }
+}
+
+fn snapshot_of(model: &Model) -> BTreeMap<u64, bool> {
+    model.lock().unwrap().clone()
+}
+
+#[test]
+fn backups_of_a_running_and_a_stopped_node_restore_every_acknowledged_write() {
+    let mut node = node!().args(["--snapshot-wal-mib", "1"]).start();
+    create_l2(&node.client(), COLLECTION, DIM, 0);
+    let model: Model = Arc::default();
+    let stop = Arc::new(AtomicBool::new(false));
+    let writers: Vec<_> = [0u64, 1 << 40]
+        .into_iter()
+        .map(|first_id| {
+            let (client, model, stop) = (node.client(), Arc::clone(&model), Arc::clone(&stop));
+            std::thread::spawn(move || writer(&client, first_id, &model, &stop))
+        })
+        .collect();
+    let wait_for = |points: usize| {
+        let deadline = Instant::now() + Duration::from_secs(60);
+        while model.lock().unwrap().len() < points {
+            assert!(Instant::now() < deadline, "the writers are stuck");
+            std::thread::sleep(Duration::from_millis(10));
+        }
+    };
+
+    let work = tempfile::tempdir_in(node.data_dir.parent().unwrap()).unwrap();
+    let shm = Path::new("/dev/shm");
+    let other_fs = shm.is_dir()
+        && std::fs::metadata(shm).unwrap().dev() != std::fs::metadata(work.path()).unwrap().dev();
+    let elsewhere = if other_fs {
+        tempfile::tempdir_in(shm).unwrap()
+    } else {
+        tempfile::tempdir_in(work.path()).unwrap()
+    };
+    // Backups while the writers run: next to the data directory (snapshot files hard-linked)
+    // and, when there is one, on another file system (copied), alternately.
+    let mut running = Vec::new();
+    for round in 0..4 {
+        let written = model.lock().unwrap().len();
+        wait_for(written + 8_000);
+        let before = snapshot_of(&model);
+        let (to, links) = if round % 2 == 0 {
+            (work.path().join(format!("linked-{round}")), true)
+        } else {
+            (elsewhere.path().join(format!("copied-{round}")), !other_fs)
+        };
+        let text = output_text(&run_backup(&node, &to));
+        assert_eq!(!text.contains(" 0 file(s) hard-linked"), links, "{text}");
+        assert!(std::fs::read_to_string(to.join("backup.txt"))
+            .unwrap()
+            .contains("running node"));
+        running.push((to, before));
+    }
+    let linked = &running[0].0;
+
+    // A backup never goes into a directory that holds something.
+    let refused = node.cli(&[
+        "backup",
+        &linked.display().to_string(),
+        "--data-dir",
+        &node.data_dir.display().to_string(),
+    ]);
+    assert_eq!(refused.status.code(), Some(2), "{}", output_text(&refused));
+    assert!(output_text(&refused).contains("not empty"));
+
+    // A node that is not the data directory's owner is refused (its collections differ).
+    let other = node!().start();
+    create_l2(&other.client(), "elsewhere", DIM, 0);
+    let wrong = other.cli(&[
+        "backup",
+        &work.path().join("wrong").display().to_string(),
+        "--data-dir",
+        &node.data_dir.display().to_string(),
+    ]);
+    assert_eq!(wrong.status.code(), Some(2), "{}", output_text(&wrong));
+    assert!(
+        output_text(&wrong).contains("is --addr the node"),
+        "{}",
+        output_text(&wrong)
+    );
+
+    stop.store(true, Ordering::SeqCst);
+    for writer in writers {
+        writer.join().unwrap();
+    }
+    let last = snapshot_of(&model);
+    node.signal(libc::SIGTERM);
+    assert!(
+        node.wait_exit(Duration::from_secs(60))
+            .is_some_and(|s| s.success()),
+        "the node did not stop cleanly"
+    );
+
+    // 3. The stopped node: copied whole, WAL included, so everything acknowledged is there.
+    let stopped = work.path().join("stopped");
+    let output = node!()
+        .command(&[
+            "backup",
+            &stopped.display().to_string(),
+            "--data-dir",
+            &node.data_dir.display().to_string(),
+        ])
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", output_text(&output));
+    assert!(output_text(&output).contains("stopped node"));
+
+    for (i, (dir, before)) in running.iter().enumerate() {
+        // A node needs O_DIRECT, which tmpfs lacks: a backup there is moved to disk first.
+        let on_disk = if dir.starts_with(shm) {
+            let on_disk = work.path().join(format!("restored-{i}"));
+            copy_tree(dir, &on_disk);
+            on_disk
+        } else {
+            dir.clone()
+        };
+        let restored = node!().data_dir(&on_disk).start();
+        verify_restored(
+            &restored,
+            before,
+            &last,
+            &format!("backup {i} of the running node"),
+        );
+    }
+    let restored = node!().data_dir(&stopped).start();
+    verify_restored(&restored, &last, &last, "backup of the stopped node");
+}

@@ -1,0 +1,518 @@
+//! `corevec backup`: a copy of a node's data directory that `corevec serve` starts from,
+//! taken while the node runs (or not).
+//!
+//! Running node (it holds the data directory's lock): the collections are listed and a
+//! snapshot of every collection is requested through the protocol; when SNAPSHOT returns,
+//! each shard's newest snapshot reflects every write the node acknowledged before the
+//! request (the engine waits for an automatic snapshot in flight, then takes its own). Each
+//! shard's newest complete snapshot is then put in the backup: its files never change once
+//! written, so they are hard-linked when the backup is on the same file system and copied
+//! otherwise. The node may replace that snapshot meanwhile (a newer one deletes it); a file
+//! gone before it was linked or opened makes the shard start over with the newer snapshot.
+//! No WAL is copied: each shard is restored as of its snapshot.
+//!
+//! Stopped node: the directory is consistent as it is; it is copied whole (snapshots linked
+//! or copied, WAL segments copied), under a shared lock so that no node starts meanwhile.
+//!
+//! Either way every file and directory written is synced, and the result is verified with
+//! the checks of `corevec check` before the command succeeds.
+
+use std::collections::BTreeMap;
+use std::fs::File;
+use std::io::ErrorKind;
+use std::path::{Path, PathBuf};
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use clap::Args;
+use corevec_storage::snapshot::parse_snapshot_dir_name;
+use corevec_storage::wal::segment::parse_segment_name;
+
+use super::client::ClientArgs;
+use crate::config::{ServeConfig, ServeFlags};
+use crate::{exit, Context, Failure};
+
+/// How often a shard's snapshot is looked up again after the node replaced it mid-copy.
+const SHARD_ATTEMPTS: usize = 8;
+/// The file in the backup's root that says what it holds.
+pub const BACKUP_INFO: &str = "backup.txt";
+
+const BACKUP_HELP: &str = "\
+Writes a copy of a node's data directory into DIR (which must not exist, or be empty); run
+it on the node's machine. `corevec serve --data-dir DIR` starts from the copy.
+
+While the node runs (it holds the data directory's lock), the command asks it (through
+--addr) for a snapshot of every collection and then takes each shard's newest snapshot:
+the backup holds every write the node acknowledged before the command started, each shard
+as of its snapshot, and no WAL. Snapshot files never change once written, so they are
+hard-linked when DIR is on the same file system as the data directory (instant, and no
+space until the node replaces them) and copied otherwise. Hard links share the node's
+disk: archive DIR elsewhere (e.g. tar) to survive the loss of that disk.
+
+When no node runs on the data directory, it is copied whole (snapshots and WAL) under a
+shared lock, so that no node starts meanwhile.
+
+Every file is synced, and DIR is verified with the checks of `corevec check` before the
+command exits 0. DIR/backup.txt records the source, the time and each shard's snapshot LSN.
+Behind a router, back up every node.
+
+Exit codes:
+  0  the backup is complete and verified
+  1  I/O error, or the node refused the snapshot; DIR is left for inspection
+  2  usage error (DIR not empty, no data directory, --addr serves other collections)
+  5  the verification of DIR found damage";
+
+/// Arguments of `corevec backup`.
+#[derive(Debug, Args)]
+#[command(after_help = BACKUP_HELP, after_long_help = BACKUP_HELP)]
+pub struct BackupArgs {
+    /// Directory to write the backup into (created; must be empty if it exists).
+    #[arg(value_name = "DIR")]
+    pub to: PathBuf,
+    /// Data directory of the node [default: data_dir of --config, else ./corevec-data].
+    #[arg(long, env = "COREVEC_DATA_DIR", value_name = "DIR")]
+    pub data_dir: Option<PathBuf>,
+    /// Configuration file of the node (its data_dir is backed up), as for `corevec serve`.
+    #[arg(long, env = "COREVEC_CONFIG", value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// The running node (asked for the snapshots).
+    #[command(flatten)]
+    pub client: ClientArgs,
+}
+
+/// What went into the backup, for the summary and `backup.txt`.
+#[derive(Debug, Default)]
+struct Written {
+    linked: u64,
+    copied: u64,
+    bytes_copied: u64,
+    /// `collection/shard-N` → what it holds.
+    shards: BTreeMap<String, String>,
+}
+
+/// Runs `corevec backup`.
+///
+/// # Errors
+/// A [`Failure`] with the exit code listed in `corevec backup --help`.
+pub fn run(args: &BackupArgs) -> Result<(), Failure> {
+    let data_dir = match (&args.data_dir, &args.config) {
+        (Some(dir), _) => dir.clone(),
+        (None, config) => {
+            ServeConfig::resolve(&ServeFlags {
+                config: config.clone(),
+                ..ServeFlags::default()
+            })?
+            .data_dir
+        }
+    };
+    if !data_dir.is_dir() {
+        return Err(Failure::usage(format!(
+            "no data directory at {}",
+            data_dir.display()
+        )));
+    }
+    prepare_target(&args.to)?;
+    let mut written = Written::default();
+    let mode = match super::check::lock_shared(&data_dir) {
+        Ok(_lock) => {
+            copy_stopped(&data_dir, &args.to, &mut written)?;
+            "stopped node: snapshots and WAL as they were"
+        }
+        Err(failure) if failure.exit_code == exit::LOCKED => {
+            backup_running(args, &data_dir, &mut written)?;
+            "running node: each shard's snapshot taken on request, no WAL"
+        }
+        Err(failure) => return Err(failure),
+    };
+    write_info(&args.to, &data_dir, mode, &written)?;
+    sync_tree(&args.to)?;
+    super::check::verify(&args.to, true)?;
+    println!(
+        "backup of {} in {}: {} shard(s), {} file(s) hard-linked, {} copied ({} bytes); {mode}; \
+         verified",
+        data_dir.display(),
+        args.to.display(),
+        written.shards.len(),
+        written.linked,
+        written.copied,
+        written.bytes_copied
+    );
+    Ok(())
+}
+
+/// Creates `to`, or accepts it empty.
+fn prepare_target(to: &Path) -> Result<(), Failure> {
+    match std::fs::read_dir(to) {
+        Ok(mut entries) => {
+            if entries.next().is_some() {
+                return Err(Failure::usage(format!(
+                    "{} is not empty: back up into a new directory",
+                    to.display()
+                )));
+            }
+            Ok(())
+        }
+        Err(e) if e.kind() == ErrorKind::NotFound => {
+            std::fs::create_dir_all(to).context(format!("creating {}", to.display()))
+        }
+        Err(e) => Err(Failure::runtime(format!("reading {}: {e}", to.display()))),
+    }
+}
+
+/// The collection directories of `data_dir` that hold a `collection.conf`, by name.
+fn collection_dirs(data_dir: &Path) -> Result<BTreeMap<String, PathBuf>, Failure> {
+    let root = corevec_engine::persist::collections_dir(data_dir);
+    let mut dirs = BTreeMap::new();
+    let entries = match std::fs::read_dir(&root) {
+        Ok(entries) => entries,
+        Err(e) if e.kind() == ErrorKind::NotFound => return Ok(dirs),
+        Err(e) => return Err(Failure::runtime(format!("listing {}: {e}", root.display()))),
+    };
+    for entry in entries {
+        let entry = entry.context(format!("listing {}", root.display()))?;
+        let path = entry.path();
+        if path.join("collection.conf").is_file() {
+            dirs.insert(entry.file_name().to_string_lossy().into_owned(), path);
+        }
+    }
+    Ok(dirs)
+}
+
+/// The `shard-N` directories of a collection directory.
+fn shard_dirs(collection_dir: &Path) -> Result<Vec<PathBuf>, Failure> {
+    let mut dirs = Vec::new();
+    for entry in std::fs::read_dir(collection_dir)
+        .context(format!("listing {}", collection_dir.display()))?
+    {
+        let entry = entry.context(format!("listing {}", collection_dir.display()))?;
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let is_shard = name
+            .strip_prefix("shard-")
+            .is_some_and(|n| n.parse::<u32>().is_ok());
+        if is_shard && entry.path().is_dir() {
+            dirs.push(entry.path());
+        }
+    }
+    dirs.sort();
+    Ok(dirs)
+}
+
+/// The newest complete snapshot directory of a shard: `(lsn, path)`.
+fn newest_snapshot(shard_dir: &Path) -> Result<Option<(u64, PathBuf)>, Failure> {
+    let mut newest = None;
+    for entry in std::fs::read_dir(shard_dir).context(format!("listing {}", shard_dir.display()))? {
+        let entry = entry.context(format!("listing {}", shard_dir.display()))?;
+        if let Some((lsn, false)) = parse_snapshot_dir_name(&entry.file_name().to_string_lossy()) {
+            if newest.as_ref().is_none_or(|(n, _)| lsn.0 > *n) {
+                newest = Some((lsn.0, entry.path()));
+            }
+        }
+    }
+    Ok(newest)
+}
+
+/// The running node: request snapshots, then take each shard's newest one.
+fn backup_running(
+    args: &BackupArgs,
+    data_dir: &Path,
+    written: &mut Written,
+) -> Result<(), Failure> {
+    let client = args.client.connect()?;
+    let listed = client
+        .list_collections()
+        .context(format!("listing the collections of {}", args.client.addr))?;
+    let on_disk = collection_dirs(data_dir)?;
+    let served: Vec<&str> = listed.iter().map(|c| c.name.as_str()).collect();
+    let missing: Vec<&str> = served
+        .iter()
+        .copied()
+        .filter(|name| !on_disk.contains_key(*name))
+        .collect();
+    if !missing.is_empty() {
+        return Err(Failure::usage(format!(
+            "the node at {} serves collections that {} does not hold ({}): is --addr the node \
+             that owns this data directory?",
+            args.client.addr,
+            data_dir.display(),
+            missing.join(", ")
+        )));
+    }
+    client
+        .snapshot(None)
+        .context(format!("asking {} for a snapshot", args.client.addr))?;
+    for info in &listed {
+        let source = &on_disk[&info.name];
+        let target = args.to.join("collections").join(&info.name);
+        std::fs::create_dir_all(&target).context(format!("creating {}", target.display()))?;
+        copy_file(
+            &source.join("collection.conf"),
+            &target.join("collection.conf"),
+            written,
+        )
+        .context(format!(
+            "copying the definition of {} (dropped during the backup?)",
+            info.name
+        ))?;
+        let shards = shard_dirs(source)?;
+        if shards.len() != usize::from(info.shards) {
+            return Err(Failure::runtime(format!(
+                "collection {} has {} shard directories in {}, the node reports {} shards",
+                info.name,
+                shards.len(),
+                source.display(),
+                info.shards
+            )));
+        }
+        for shard in shards {
+            let shard_target = target.join(shard.file_name().unwrap_or_default());
+            let lsn = take_newest_snapshot(&shard, &shard_target, written)?;
+            written.shards.insert(
+                format!("{}/{}", info.name, shard_name(&shard)),
+                format!("snapshot at LSN {lsn}"),
+            );
+        }
+    }
+    Ok(())
+}
+
+fn shard_name(shard_dir: &Path) -> String {
+    shard_dir
+        .file_name()
+        .map_or_else(String::new, |n| n.to_string_lossy().into_owned())
+}
+
+/// Links or copies the newest snapshot of `shard` into `target`; starts over with the newer
+/// one when the node replaces it meanwhile. Returns its LSN.
+fn take_newest_snapshot(
+    shard: &Path,
+    target: &Path,
+    written: &mut Written,
+) -> Result<u64, Failure> {
+    let mut last_error = String::new();
+    for _ in 0..SHARD_ATTEMPTS {
+        let Some((lsn, snapshot)) = newest_snapshot(shard)? else {
+            return Err(Failure::runtime(format!(
+                "{} has no snapshot after the node was asked for one",
+                shard.display()
+            )));
+        };
+        let snapshot_target = target.join(snapshot.file_name().unwrap_or_default());
+        let _ = std::fs::remove_dir_all(target);
+        std::fs::create_dir_all(&snapshot_target)
+            .context(format!("creating {}", snapshot_target.display()))?;
+        match link_or_copy_dir(&snapshot, &snapshot_target, written) {
+            Ok(()) => return Ok(lsn),
+            Err(e) if e.kind() == ErrorKind::NotFound => {
+                // A newer snapshot replaced it: take that one.
+                last_error = e.to_string();
+            }
+            Err(e) => {
+                return Err(Failure::runtime(format!(
+                    "copying {} to {}: {e}",
+                    snapshot.display(),
+                    snapshot_target.display()
+                )))
+            }
+        }
+    }
+    Err(Failure::runtime(format!(
+        "{}: the node replaced its snapshot {SHARD_ATTEMPTS} times during the copy ({last_error}); \
+         retry when it writes less",
+        shard.display()
+    )))
+}
+
+/// Every regular file of `from` into `to` (which exists), hard-linked or copied.
+fn link_or_copy_dir(from: &Path, to: &Path, written: &mut Written) -> std::io::Result<()> {
+    for entry in std::fs::read_dir(from)? {
+        let entry = entry?;
+        if entry.file_type()?.is_file() {
+            link_or_copy(&entry.path(), &to.join(entry.file_name()), written)?;
+        }
+    }
+    Ok(())
+}
+
+/// A hard link where the file systems allow it, else a copy.
+fn link_or_copy(from: &Path, to: &Path, written: &mut Written) -> std::io::Result<()> {
+    match std::fs::hard_link(from, to) {
+        Ok(()) => {
+            written.linked += 1;
+            Ok(())
+        }
+        Err(e) if e.kind() == ErrorKind::NotFound => Err(e),
+        // EXDEV (another file system), EPERM (links not allowed), ...: copy instead.
+        Err(_) => copy_file(from, to, written),
+    }
+}
+
+/// Copies one file and syncs the copy.
+fn copy_file(from: &Path, to: &Path, written: &mut Written) -> std::io::Result<()> {
+    // Opened first: once open, the node deleting the file no longer matters.
+    let mut source = File::open(from)?;
+    let mut target = File::create(to)?;
+    let bytes = std::io::copy(&mut source, &mut target)?;
+    target.sync_all()?;
+    written.copied += 1;
+    written.bytes_copied += bytes;
+    Ok(())
+}
+
+/// A stopped node's collections, whole: definitions, complete snapshots, WAL segments.
+fn copy_stopped(data_dir: &Path, to: &Path, written: &mut Written) -> Result<(), Failure> {
+    for (name, source) in collection_dirs(data_dir)? {
+        let target = to.join("collections").join(&name);
+        std::fs::create_dir_all(&target).context(format!("creating {}", target.display()))?;
+        copy_file(
+            &source.join("collection.conf"),
+            &target.join("collection.conf"),
+            written,
+        )
+        .context(format!(
+            "copying {}",
+            source.join("collection.conf").display()
+        ))?;
+        for shard in shard_dirs(&source)? {
+            let shard_target = target.join(shard.file_name().unwrap_or_default());
+            std::fs::create_dir_all(&shard_target)
+                .context(format!("creating {}", shard_target.display()))?;
+            let mut held = Vec::new();
+            for entry in
+                std::fs::read_dir(&shard).context(format!("listing {}", shard.display()))?
+            {
+                let entry = entry.context(format!("listing {}", shard.display()))?;
+                let file_name = entry.file_name().to_string_lossy().into_owned();
+                let from = entry.path();
+                let into = shard_target.join(&file_name);
+                let copied = if let Some((lsn, false)) = parse_snapshot_dir_name(&file_name) {
+                    held.push(format!("snapshot at LSN {}", lsn.0));
+                    std::fs::create_dir_all(&into)
+                        .and_then(|()| link_or_copy_dir(&from, &into, written))
+                } else if parse_segment_name(&file_name).is_some() {
+                    // Segments are appended to by the next start: never shared.
+                    held.push(format!("WAL {file_name}"));
+                    copy_file(&from, &into, written)
+                } else {
+                    // Temporary snapshots, the spare segment, the iopoll probe: recreated or
+                    // discarded at start.
+                    Ok(())
+                };
+                copied.context(format!("copying {}", from.display()))?;
+            }
+            held.sort();
+            written.shards.insert(
+                format!("{name}/{}", shard_name(&shard)),
+                if held.is_empty() {
+                    "empty".to_owned()
+                } else {
+                    held.join(", ")
+                },
+            );
+        }
+    }
+    Ok(())
+}
+
+/// `backup.txt`: where and when the backup comes from, and what each shard holds.
+fn write_info(to: &Path, data_dir: &Path, mode: &str, written: &Written) -> Result<(), Failure> {
+    let seconds = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    let mut text = format!(
+        "corevec backup\nsource = {}\nunix_time = {seconds}\nmode = {mode}\ncorevec = {}\n",
+        std::fs::canonicalize(data_dir)
+            .unwrap_or_else(|_| data_dir.to_owned())
+            .display(),
+        env!("CARGO_PKG_VERSION"),
+    );
+    for (shard, holds) in &written.shards {
+        text.push_str(&format!("shard {shard} = {holds}\n"));
+    }
+    let path = to.join(BACKUP_INFO);
+    std::fs::write(&path, text)
+        .and_then(|()| File::open(&path)?.sync_all())
+        .context(format!("writing {}", path.display()))
+}
+
+/// Syncs every directory under `root` (files were synced as they were written; links need
+/// their directory entries synced).
+fn sync_tree(root: &Path) -> Result<(), Failure> {
+    let mut stack = vec![root.to_owned()];
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(&dir).context(format!("listing {}", dir.display()))? {
+            let entry = entry.context(format!("listing {}", dir.display()))?;
+            if entry
+                .file_type()
+                .context(format!("reading {}", entry.path().display()))?
+                .is_dir()
+            {
+                stack.push(entry.path());
+            }
+        }
+        File::open(&dir)
+            .and_then(|d| d.sync_all())
+            .context(format!("syncing {}", dir.display()))?;
+    }
+    if let Some(parent) = root.parent().filter(|p| !p.as_os_str().is_empty()) {
+        File::open(parent)
+            .and_then(|d| d.sync_all())
+            .context(format!("syncing {}", parent.display()))?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_target_must_be_new_or_empty() {
+        let dir = tempfile::tempdir().unwrap();
+        let fresh = dir.path().join("a/b");
+        prepare_target(&fresh).unwrap();
+        assert!(fresh.is_dir());
+        prepare_target(&fresh).unwrap();
+        std::fs::write(fresh.join("x"), b"x").unwrap();
+        let e = prepare_target(&fresh).unwrap_err();
+        assert_eq!(e.exit_code, exit::USAGE);
+        assert!(e.message.contains("not empty"), "{}", e.message);
+    }
+
+    #[test]
+    fn the_newest_complete_snapshot_is_taken() {
+        let dir = tempfile::tempdir().unwrap();
+        for name in [
+            "snap-00000000000000000007",
+            "snap-00000000000000000042",
+            "snap-00000000000000000099.tmp",
+            "snap-12",
+        ] {
+            std::fs::create_dir(dir.path().join(name)).unwrap();
+        }
+        let (lsn, path) = newest_snapshot(dir.path()).unwrap().unwrap();
+        assert_eq!(lsn, 42);
+        assert!(path.ends_with("snap-00000000000000000042"));
+    }
+
+    #[test]
+    fn a_link_and_a_copy_hold_the_same_bytes() {
+        let dir = tempfile::tempdir().unwrap();
+        let from = dir.path().join("from");
+        std::fs::write(&from, b"blob").unwrap();
+        let mut written = Written::default();
+        link_or_copy(&from, &dir.path().join("linked"), &mut written).unwrap();
+        copy_file(&from, &dir.path().join("copied"), &mut written).unwrap();
+        assert_eq!(
+            (written.linked, written.copied, written.bytes_copied),
+            (1, 1, 4)
+        );
+        for name in ["linked", "copied"] {
+            assert_eq!(std::fs::read(dir.path().join(name)).unwrap(), b"blob");
+        }
+        let gone = link_or_copy(
+            &dir.path().join("gone"),
+            &dir.path().join("x"),
+            &mut written,
+        );
+        assert_eq!(gone.unwrap_err().kind(), ErrorKind::NotFound);
+    }
+}
