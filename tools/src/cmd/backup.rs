@@ -28,7 +28,6 @@ use corevec_storage::snapshot::parse_snapshot_dir_name;
 use corevec_storage::wal::segment::parse_segment_name;
 
 use super::client::ClientArgs;
-use crate::config::{ServeConfig, ServeFlags};
 use crate::{exit, Context, Failure};
 
 /// How often a shard's snapshot is looked up again after the node replaced it mid-copy.
@@ -94,22 +93,8 @@ struct Written {
 /// # Errors
 /// A [`Failure`] with the exit code listed in `corevec backup --help`.
 pub fn run(args: &BackupArgs) -> Result<(), Failure> {
-    let data_dir = match (&args.data_dir, &args.config) {
-        (Some(dir), _) => dir.clone(),
-        (None, config) => {
-            ServeConfig::resolve(&ServeFlags {
-                config: config.clone(),
-                ..ServeFlags::default()
-            })?
-            .data_dir
-        }
-    };
-    if !data_dir.is_dir() {
-        return Err(Failure::usage(format!(
-            "no data directory at {}",
-            data_dir.display()
-        )));
-    }
+    let data_dir =
+        super::check::existing_data_dir(args.data_dir.as_deref(), args.config.as_deref())?;
     prepare_target(&args.to)?;
     let mut written = Written::default();
     let mode = match super::check::lock_shared(&data_dir) {
@@ -241,17 +226,7 @@ fn backup_running(
         .context(format!("asking {} for a snapshot", args.client.addr))?;
     for info in &listed {
         let source = &on_disk[&info.name];
-        let target = args.to.join("collections").join(&info.name);
-        std::fs::create_dir_all(&target).context(format!("creating {}", target.display()))?;
-        copy_file(
-            &source.join("collection.conf"),
-            &target.join("collection.conf"),
-            written,
-        )
-        .context(format!(
-            "copying the definition of {} (dropped during the backup?)",
-            info.name
-        ))?;
+        let target = start_collection(source, &args.to, &info.name, written)?;
         let shards = shard_dirs(source)?;
         if shards.len() != usize::from(info.shards) {
             return Err(Failure::runtime(format!(
@@ -357,20 +332,30 @@ fn copy_file(from: &Path, to: &Path, written: &mut Written) -> std::io::Result<(
     Ok(())
 }
 
+/// Creates the backup's directory of collection `name` and copies its definition into it.
+fn start_collection(
+    source: &Path,
+    to: &Path,
+    name: &str,
+    written: &mut Written,
+) -> Result<PathBuf, Failure> {
+    let target = to.join("collections").join(name);
+    std::fs::create_dir_all(&target).context(format!("creating {}", target.display()))?;
+    copy_file(
+        &source.join("collection.conf"),
+        &target.join("collection.conf"),
+        written,
+    )
+    .context(format!(
+        "copying the definition of {name} (dropped during the backup?)"
+    ))?;
+    Ok(target)
+}
+
 /// A stopped node's collections, whole: definitions, complete snapshots, WAL segments.
 fn copy_stopped(data_dir: &Path, to: &Path, written: &mut Written) -> Result<(), Failure> {
     for (name, source) in collection_dirs(data_dir)? {
-        let target = to.join("collections").join(&name);
-        std::fs::create_dir_all(&target).context(format!("creating {}", target.display()))?;
-        copy_file(
-            &source.join("collection.conf"),
-            &target.join("collection.conf"),
-            written,
-        )
-        .context(format!(
-            "copying {}",
-            source.join("collection.conf").display()
-        ))?;
+        let target = start_collection(&source, to, &name, written)?;
         for shard in shard_dirs(&source)? {
             let shard_target = target.join(shard.file_name().unwrap_or_default());
             std::fs::create_dir_all(&shard_target)

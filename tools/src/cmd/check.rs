@@ -108,11 +108,25 @@ impl Checker {
 /// # Errors
 /// A [`Failure`] with the exit code listed in `corevec check --help`.
 pub fn run(args: &CheckArgs) -> Result<(), Failure> {
-    let data_dir = match (&args.data_dir, &args.config) {
-        (Some(dir), _) => dir.clone(),
-        (None, config) => {
+    let data_dir = existing_data_dir(args.data_dir.as_deref(), args.config.as_deref())?;
+    let _lock = lock_shared(&data_dir)?;
+    verify(&data_dir, args.quiet)
+}
+
+/// The data directory given by `--data-dir`, else by the `--config` file (or the default), as
+/// `corevec serve` resolves it; it must exist.
+///
+/// # Errors
+/// Exit 2 for an invalid configuration file or a missing directory.
+pub(crate) fn existing_data_dir(
+    data_dir: Option<&Path>,
+    config: Option<&Path>,
+) -> Result<PathBuf, Failure> {
+    let data_dir = match data_dir {
+        Some(dir) => dir.to_owned(),
+        None => {
             ServeConfig::resolve(&ServeFlags {
-                config: config.clone(),
+                config: config.map(Path::to_owned),
                 ..ServeFlags::default()
             })?
             .data_dir
@@ -124,8 +138,7 @@ pub fn run(args: &CheckArgs) -> Result<(), Failure> {
             data_dir.display()
         )));
     }
-    let _lock = lock_shared(&data_dir)?;
-    verify(&data_dir, args.quiet)
+    Ok(data_dir)
 }
 
 /// The checks of `corevec check` on `data_dir` (not locked here), with its output and exit
