@@ -14,8 +14,10 @@
 //! Stopped node: the directory is consistent as it is; it is copied whole (snapshots linked
 //! or copied, WAL segments copied), under a shared lock so that no node starts meanwhile.
 //!
-//! Either way every file and directory written is synced, and the result is verified with
-//! the checks of `corevec check` before the command succeeds.
+//! Each shard's copy is loaded as a snapshot right away (a snapshot the node was deleting
+//! while it was listed would miss files without any error from the copy; a newer one is then
+//! taken instead). Every file and directory written is synced, and the whole result is
+//! verified with the checks of `corevec check` before the command succeeds.
 
 use std::collections::BTreeMap;
 use std::fs::File;
@@ -275,10 +277,11 @@ fn take_newest_snapshot(
         std::fs::create_dir_all(&snapshot_target)
             .context(format!("creating {}", snapshot_target.display()))?;
         match link_or_copy_dir(&snapshot, &snapshot_target, written) {
-            Ok(()) => return Ok(lsn),
+            Ok(()) => {}
             Err(e) if e.kind() == ErrorKind::NotFound => {
                 // A newer snapshot replaced it: take that one.
                 last_error = e.to_string();
+                continue;
             }
             Err(e) => {
                 return Err(Failure::runtime(format!(
@@ -288,6 +291,25 @@ fn take_newest_snapshot(
                 )))
             }
         }
+        // The node may have been deleting the snapshot while it was listed (some files gone
+        // without an error here): the copy must load as a whole.
+        let report = corevec_storage::check_dir(target)
+            .context(format!("verifying {}", target.display()))?;
+        if report.is_clean() {
+            return Ok(lsn);
+        }
+        let replaced = newest_snapshot(shard)?.is_some_and(|(newest, _)| newest > lsn);
+        if !replaced {
+            return Err(Failure {
+                exit_code: super::check::EXIT_DAMAGED,
+                message: format!(
+                    "the copy of {} does not verify and the node has no newer snapshot: {}",
+                    snapshot.display(),
+                    report.to_string().trim()
+                ),
+            });
+        }
+        last_error = format!("{} was replaced while it was copied", snapshot.display());
     }
     Err(Failure::runtime(format!(
         "{}: the node replaced its snapshot {SHARD_ATTEMPTS} times during the copy ({last_error}); \
@@ -476,6 +498,24 @@ mod tests {
         let (lsn, path) = newest_snapshot(dir.path()).unwrap().unwrap();
         assert_eq!(lsn, 42);
         assert!(path.ends_with("snap-00000000000000000042"));
+    }
+
+    #[test]
+    fn a_snapshot_that_does_not_load_is_damage_not_a_silent_copy() {
+        let dir = tempfile::tempdir().unwrap();
+        let shard = dir.path().join("shard-0");
+        let snapshot = shard.join("snap-00000000000000000003");
+        std::fs::create_dir_all(&snapshot).unwrap();
+        std::fs::write(snapshot.join("MANIFEST"), b"not a manifest").unwrap();
+        let mut written = Written::default();
+        let e = take_newest_snapshot(&shard, &dir.path().join("copy"), &mut written).unwrap_err();
+        assert_eq!(
+            e.exit_code,
+            super::super::check::EXIT_DAMAGED,
+            "{}",
+            e.message
+        );
+        assert!(e.message.contains("does not verify"), "{}", e.message);
     }
 
     #[test]
