@@ -12,7 +12,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use corevec_storage::WalConfig;
 
@@ -101,6 +101,8 @@ pub struct Engine {
     next_core: AtomicUsize,
     /// Released once every core has recovered (the start barrier); empty afterwards.
     go: Vec<flume::Sender<()>>,
+    /// [`EngineConfig::data_dir`].
+    data_dir: Option<PathBuf>,
 }
 
 impl Engine {
@@ -163,6 +165,7 @@ impl Engine {
             placement: Vec::new(),
             next_core: AtomicUsize::new(0),
             go: Vec::with_capacity(cores),
+            data_dir: config.data_dir.clone(),
         };
         for (i, core) in selected.iter().enumerate() {
             let (inbox_tx, inbox_rx) = flume::bounded::<Command>(INBOX_CAPACITY);
@@ -262,6 +265,11 @@ impl Engine {
         );
         engine.placement = placement;
         Ok(engine)
+    }
+
+    /// The data directory (`None`: the engine runs in memory).
+    pub fn data_dir(&self) -> Option<&Path> {
+        self.data_dir.as_deref()
     }
 
     /// Where each executor runs, by ordinal.

@@ -28,6 +28,7 @@ use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
 use corevec_engine::{CollectionInfo, Engine, Error as EngineError};
+use corevec_storage::{file_system_space, FileSystemSpace};
 
 use crate::server::ServerState;
 use crate::stats::{slot_error, slot_opcode, LATENCY_BOUNDS_US, LATENCY_BUCKETS, OPCODE_SLOTS};
@@ -531,6 +532,25 @@ fn opcode_label(slot: usize) -> &'static str {
     slot_opcode(slot).map_or("UNKNOWN", |op| op.name())
 }
 
+/// The space of the data directory's file system, when an engine with one is attached; a
+/// failed `statvfs` is counted as a collect error.
+fn data_dir_space(shared: &Shared) -> Option<FileSystemSpace> {
+    let engine = shared
+        .engine
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner)
+        .clone()?;
+    let data_dir = engine.data_dir()?;
+    match file_system_space(data_dir) {
+        Ok(space) => Some(space),
+        Err(e) => {
+            shared.collect_errors.fetch_add(1, Ordering::Relaxed);
+            tracing::debug!(error = %e, data_dir = %data_dir.display(), "metrics: statvfs failed");
+            None
+        }
+    }
+}
+
 /// Reads every collection's counters through the attached engine, if any. `None` when no
 /// engine is attached; collections that fail are skipped and counted.
 fn collect_collections(shared: &Shared) -> Option<Vec<CollectionInfo>> {
@@ -844,6 +864,20 @@ fn render(shared: &Shared) -> String {
                 }
             }
         }
+    }
+    if let Some(space) = data_dir_space(shared) {
+        x.single(
+            "corevec_data_dir_size_bytes",
+            "gauge",
+            "Size of the file system holding the data directory.",
+            space.size_bytes,
+        );
+        x.single(
+            "corevec_data_dir_available_bytes",
+            "gauge",
+            "Bytes still free for the node on the data directory's file system (a WAL that hits a full disk refuses writes until restart).",
+            space.available_bytes,
+        );
     }
     x.single(
         "corevec_metrics_collect_errors_total",

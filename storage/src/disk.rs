@@ -17,6 +17,7 @@ pub mod dma;
 pub mod fault_plan;
 pub mod faulty;
 pub mod mem;
+pub mod space;
 pub mod std_fs;
 
 use std::path::Path;
@@ -24,6 +25,7 @@ use std::path::Path;
 pub use dma::{prime_device, DmaDirectory, DmaFileHandle, PROBE_FILE_NAME};
 pub use faulty::{FaultConfig, FaultKind, FaultyDirectory, FaultyFile};
 pub use mem::{MemDirectory, MemFile};
+pub use space::{file_system_space, FileSystemSpace};
 pub use std_fs::{StdDirectory, StdFile};
 
 use crate::error::Result;

@@ -32,8 +32,8 @@ pub mod wal;
 
 pub use check::{check_dir, check_directory, CheckReport, Damage, SegmentCheck, SnapshotCheck};
 pub use disk::{
-    prime_device, DirEntry, Directory, DmaDirectory, FaultConfig, FaultKind, FaultyDirectory, File,
-    FileBytes, MemDirectory, StdDirectory,
+    file_system_space, prime_device, DirEntry, Directory, DmaDirectory, FaultConfig, FaultKind,
+    FaultyDirectory, File, FileBytes, FileSystemSpace, MemDirectory, StdDirectory,
 };
 pub use error::{Error, Result};
 pub use snapshot::LoadedSnapshot;

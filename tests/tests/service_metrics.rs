@@ -130,6 +130,13 @@ fn metrics_parse_and_follow_traffic() {
         100.0
     );
     assert!(after.sum("corevec_shard_vector_bytes", &[("collection", "m")]) >= 1600.0);
+    // The data directory's file system: sized, and no more free than its size.
+    let size = after.value("corevec_data_dir_size_bytes", &[]);
+    let available = after.value("corevec_data_dir_available_bytes", &[]);
+    assert!(
+        size > 0.0 && (0.0..=size).contains(&available),
+        "{available} of {size}"
+    );
 
     // The gauge follows further writes: 50 new ids, and 10 replaced ones leave tombstones.
     let more: Vec<u64> = (90..150).collect();
