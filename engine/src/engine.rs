@@ -51,6 +51,9 @@ pub struct EngineConfig {
     pub wal: WalConfig,
     /// A shard snapshots itself after this many WAL bytes (used with `data_dir`).
     pub snapshot_wal_bytes: u64,
+    /// Refuse writes that add data ([`Error::DiskLow`]) while the data directory's file
+    /// system has fewer free bytes than this; 0 = never (used with `data_dir`).
+    pub min_free_bytes: u64,
     /// When a shard is rebuilt from its live vectors.
     pub compaction: CompactionPolicy,
 }
@@ -68,6 +71,7 @@ impl Default for EngineConfig {
             data_dir: None,
             wal: WalConfig::default(),
             snapshot_wal_bytes: SNAPSHOT_WAL_BYTES_DEFAULT,
+            min_free_bytes: 0,
             compaction: CompactionPolicy::default(),
         }
     }
@@ -144,6 +148,7 @@ impl Engine {
             data_dir: data_dir.clone(),
             wal: config.wal,
             snapshot_wal_bytes: config.snapshot_wal_bytes,
+            min_free_bytes: config.min_free_bytes,
         });
         if let Some(durable) = &durable {
             std::fs::create_dir_all(&durable.data_dir).map_err(|e| {

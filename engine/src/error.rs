@@ -50,6 +50,22 @@ pub enum Error {
     },
 
     // --- The machine or its files failed: operator attention. ---
+    /// The data directory's file system has less free space than the configured minimum:
+    /// writes that add data are refused (nothing was applied) until space is freed, so the
+    /// WAL never runs into a full disk; deletes are still taken.
+    #[error(
+        "the data directory's file system has {} MiB free, below the minimum of {} MiB \
+         (min_free_mib): writes are refused until space is freed (deletes are taken); \
+         nothing was written",
+        available_bytes >> 20,
+        min_free_bytes >> 20
+    )]
+    DiskLow {
+        /// Free bytes at the last check.
+        available_bytes: u64,
+        /// The configured minimum.
+        min_free_bytes: u64,
+    },
     /// Durable storage failed (I/O error, full disk, corruption).
     #[error(transparent)]
     Storage(#[from] corevec_storage::Error),

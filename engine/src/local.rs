@@ -173,7 +173,13 @@ pub struct Durable {
     pub wal: WalConfig,
     /// A shard snapshots itself once this many WAL bytes were written since its last one.
     pub snapshot_wal_bytes: u64,
+    /// Writes that add data are refused while the file system has less free space; 0 = off.
+    pub min_free_bytes: u64,
 }
+
+/// How often each core reads the data directory's free space (`statvfs`, microseconds) when
+/// `min_free_bytes` is set. A 64 MiB WAL segment takes far longer to fill.
+const DISK_SPACE_POLL: Duration = Duration::from_millis(100);
 
 /// How often the WAL segment preparer looks for a half-full active segment. A 64 MiB segment
 /// takes well over 50 ms to fill even at full disk bandwidth, so this is never late.
@@ -259,6 +265,8 @@ pub struct LocalEngine {
     catalog_gate: Semaphore,
     shutting_down: Cell<bool>,
     in_flight: Cell<usize>,
+    /// Free bytes of the data directory's file system while below `min_free_bytes`.
+    disk_low: Cell<Option<u64>>,
 }
 
 /// Counts one admitted client request until dropped.
@@ -294,6 +302,7 @@ impl LocalEngine {
             catalog_gate: Semaphore::new(1),
             shutting_down: Cell::new(false),
             in_flight: Cell::new(0),
+            disk_low: Cell::new(None),
         });
         for (peer, receiver) in receivers.streams() {
             let engine = Rc::clone(&engine);
@@ -324,6 +333,20 @@ impl LocalEngine {
             let preparer = Rc::clone(&engine);
             rt::spawn_into(engine.queues.background, async move {
                 preparer.prepare_wal_segments().await
+            });
+        }
+        if engine
+            .durable
+            .as_ref()
+            .is_some_and(|d| d.min_free_bytes > 0)
+        {
+            engine.check_disk_space();
+            let watcher = Rc::clone(&engine);
+            rt::spawn_into(engine.queues.background, async move {
+                while !watcher.shutting_down.get() {
+                    rt::sleep(DISK_SPACE_POLL).await;
+                    watcher.check_disk_space();
+                }
             });
         }
         if let Some(Durability::Interval(period)) =
@@ -542,6 +565,46 @@ impl LocalEngine {
             .is_some_and(|open| Rc::ptr_eq(open, collection))
     }
 
+    /// Reads the data directory's free space and updates `disk_low` (logged on core 0 when it
+    /// changes). A failed `statvfs` keeps the last state.
+    fn check_disk_space(&self) {
+        let Some(durable) = &self.durable else {
+            return;
+        };
+        let space = match corevec_storage::file_system_space(&durable.data_dir) {
+            Ok(space) => space,
+            Err(error) => {
+                tracing::debug!(%error, "cannot read the data directory's free space");
+                return;
+            }
+        };
+        let low = (space.available_bytes < durable.min_free_bytes).then_some(space.available_bytes);
+        let was_low = self.disk_low.replace(low).is_some();
+        if self.core() == CATALOG_CORE && was_low != low.is_some() {
+            let (free_mib, min_mib) = (space.available_bytes >> 20, durable.min_free_bytes >> 20);
+            if low.is_some() {
+                tracing::warn!(free_mib, min_mib, "data directory low on space: refusing writes that add data until space is freed");
+            } else {
+                tracing::info!(
+                    free_mib,
+                    min_mib,
+                    "data directory has space again: taking writes"
+                );
+            }
+        }
+    }
+
+    /// `Err(DiskLow)` while the data directory is below its free-space minimum.
+    fn check_disk_room(&self) -> Result<()> {
+        match (self.disk_low.get(), &self.durable) {
+            (Some(available_bytes), Some(durable)) => Err(Error::DiskLow {
+                available_bytes,
+                min_free_bytes: durable.min_free_bytes,
+            }),
+            _ => Ok(()),
+        }
+    }
+
     /// Background task: prepares each WAL's next segment (zero-filled) once the active one is
     /// half full, so rotation never makes writers wait for 64 MiB of zeros.
     async fn prepare_wal_segments(self: Rc<Self>) {
@@ -669,6 +732,8 @@ impl LocalEngine {
         mut spec: CollectionSpec,
     ) -> Result<CollectionSpec> {
         let _in_flight = self.enter()?;
+        // A new collection creates a WAL segment per shard.
+        self.check_disk_room()?;
         if spec.shards == 0 {
             spec.shards = self.default_shards;
         }
@@ -1473,6 +1538,15 @@ impl LocalEngine {
         collection: &Rc<LocalCollection>,
         groups: &[Vec<WalRecord>],
     ) -> Result<()> {
+        // Below the free-space minimum, only deletes are taken (they add no data): the WAL must
+        // not reach a full disk, which would stop it until a restart.
+        let adds_data = groups
+            .iter()
+            .flatten()
+            .any(|record| !matches!(record, WalRecord::Delete { .. }));
+        if adds_data {
+            self.check_disk_room()?;
+        }
         // A shard whose WAL has failed rejects the whole request before anything is applied:
         // memory must not move ahead of a log that can no longer follow it.
         for (local, records) in collection.shards.iter().zip(groups) {

@@ -61,7 +61,8 @@ pub(crate) fn engine_error_code(e: &EngineError) -> ErrorCode {
         EngineError::Storage(
             corevec_storage::Error::NoSpace { .. }
             | corevec_storage::Error::Failed { no_space: true, .. },
-        ) => ErrorCode::NoSpace,
+        )
+        | EngineError::DiskLow { .. } => ErrorCode::NoSpace,
         EngineError::Storage(_) => ErrorCode::Storage,
         _ => ErrorCode::Internal,
     }
@@ -686,6 +687,13 @@ mod tests {
                     cause: "disk full".into(),
                     no_space: true,
                 }),
+                ErrorCode::NoSpace,
+            ),
+            (
+                EngineError::DiskLow {
+                    available_bytes: 1 << 20,
+                    min_free_bytes: 256 << 20,
+                },
                 ErrorCode::NoSpace,
             ),
         ];

@@ -450,7 +450,10 @@ fn a_really_full_disk_is_no_space_reads_work_and_restart_recovers() {
         }
     };
     let data_dir = tmpfs.path.join("data");
-    let node = node!().data_dir(&data_dir).start();
+    // The free-space minimum (next test) would refuse writes first: off, to reach the WAL's
+    // own ENOSPC.
+    let unguarded = || node!().data_dir(&data_dir).args(["--min-free-mib", "0"]);
+    let node = unguarded().start();
     let client = node.client();
     create_l2(&client, "big", BIG_DIM, 1);
     let ingest = ingest_until_failure_dim(&client, "big", BIG_DIM, BIG_BATCH, 0, 1000);
@@ -483,7 +486,7 @@ fn a_really_full_disk_is_no_space_reads_work_and_restart_recovers() {
     stop(node);
 
     // Restart on the still-full disk: recovery works, reads work, writes are refused.
-    let node = node!().data_dir(&data_dir).start();
+    let node = unguarded().start();
     let client = node.client();
     assert_eq!(count(&client, "big"), ingest.acked.len() as u64);
     assert_readable_dim(&client, "big", BIG_DIM, &ingest.acked);
@@ -500,7 +503,7 @@ fn a_really_full_disk_is_no_space_reads_work_and_restart_recovers() {
 
     // The operator frees space (here: grows the tmpfs) and restarts: writes work again.
     tmpfs.resize("256m");
-    let node = node!().data_dir(&data_dir).start();
+    let node = unguarded().start();
     let client = node.client();
     assert_eq!(count(&client, "big"), ingest.acked.len() as u64);
     client
@@ -510,6 +513,92 @@ fn a_really_full_disk_is_no_space_reads_work_and_restart_recovers() {
     assert_readable_dim(&client, "big", BIG_DIM, &ingest.acked[..1000]);
     drop(client);
     drop(node);
+    drop(tmpfs);
+}
+
+/// `min_free_mib`: on a tmpfs that the WAL's spare segment brings below the minimum, writes
+/// that add data are refused with NO_SPACE before anything reaches a full disk (the WAL never
+/// fails), deletes are still taken, reads work, and once space is freed writes resume without
+/// a restart, across a segment rotation.
+#[test]
+fn below_the_free_space_minimum_writes_wait_for_space_without_a_restart() {
+    const BIG_DIM: usize = 256;
+    const BIG_BATCH: u64 = 256;
+    let work = tempfile::tempdir().unwrap();
+    let mount_point = work.path().join("tmpfs");
+    // 160 MiB: the first 64 MiB segment leaves 96 MiB; the spare segment prepared once it is
+    // half full leaves 32 MiB, below the 40 MiB minimum, while the active segment still has
+    // half its room.
+    let tmpfs = match Tmpfs::mount(&mount_point, "160m") {
+        Ok(tmpfs) => tmpfs,
+        Err(reason) => {
+            eprintln!("SKIPPED below_the_free_space_minimum_writes_wait_for_space_without_a_restart: cannot mount a tmpfs ({reason}); needs root");
+            return;
+        }
+    };
+    let node = node!()
+        .data_dir(&tmpfs.path.join("data"))
+        .args(["--min-free-mib", "40"])
+        .start();
+    let client = node.client();
+    create_l2(&client, "low", BIG_DIM, 1);
+    let ingest = ingest_until_failure_dim(&client, "low", BIG_DIM, BIG_BATCH, 0, 1000);
+    assert!(ingest.acked.len() > 10_000, "{} acked", ingest.acked.len());
+    assert_error(
+        &ingest.error,
+        ErrorCode::NoSpace,
+        &[
+            "below the minimum of 40 MiB",
+            "min_free_mib",
+            "nothing was written",
+        ],
+    );
+    assert!(absent(&client, "low", &ingest.failed));
+    assert_readable_dim(&client, "low", BIG_DIM, &ingest.acked);
+    // Deletes add no data: taken while low.
+    let deleted = &ingest.acked[..10];
+    assert_eq!(client.delete("low", deleted).unwrap().count, 10);
+    assert!(absent(&client, "low", deleted));
+    let error = client
+        .upsert("low", &ingest.failed, &vectors_of(&ingest.failed, BIG_DIM))
+        .unwrap_err();
+    assert_error(&error, ErrorCode::NoSpace, &["min_free_mib"]);
+    let error = client
+        .create_collection(&corevec_proto::CreateCollection {
+            name: "other",
+            dim: 4,
+            metric: corevec_proto::Metric::L2,
+            shards: 1,
+            connectivity: 0,
+            expansion_add: 0,
+        })
+        .unwrap_err();
+    assert_error(&error, ErrorCode::NoSpace, &["min_free_mib"]);
+
+    // Space is freed (the tmpfs grows): writes resume by themselves, through a rotation.
+    tmpfs.resize("512m");
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while let Err(error) =
+        client.upsert("low", &ingest.failed, &vectors_of(&ingest.failed, BIG_DIM))
+    {
+        assert_error(&error, ErrorCode::NoSpace, &["min_free_mib"]);
+        assert!(Instant::now() < deadline, "writes did not resume: {error}");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let first = 1_000_000;
+    let more: Vec<u64> = (first..first + 100 * BIG_BATCH).collect();
+    for batch in more.chunks(BIG_BATCH as usize) {
+        client
+            .upsert("low", batch, &vectors_of(batch, BIG_DIM))
+            .expect("writes work again without a restart");
+    }
+    assert_readable_dim(&client, "low", BIG_DIM, &ingest.acked[10..]);
+    assert_readable_dim(&client, "low", BIG_DIM, &ingest.failed);
+    assert_readable_dim(&client, "low", BIG_DIM, &more);
+    let expected = (ingest.acked.len() - 10 + ingest.failed.len() + more.len()) as u64;
+    assert_eq!(count(&client, "low"), expected);
+    drop(client);
+    assert_eq!(stop(node), Some(0));
     drop(tmpfs);
 }
 

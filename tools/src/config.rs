@@ -152,6 +152,11 @@ pub struct ServeFlags {
     /// writes [default: 256].
     #[arg(long, env = "COREVEC_SNAPSHOT_WAL_MIB", value_name = "MIB")]
     pub snapshot_wal_mib: Option<u64>,
+    /// Refuse writes that add data (NO_SPACE; deletes are taken) while the data directory's
+    /// file system has less free space than this, so the WAL never hits a full disk (which
+    /// stops it until a restart); 0 = never [default: 256].
+    #[arg(long, env = "COREVEC_MIN_FREE_MIB", value_name = "MIB")]
+    pub min_free_mib: Option<u64>,
 }
 
 /// `cores` in a file: `"all"`, `4`, `"0,2"` or `[0, 2]`.
@@ -185,6 +190,7 @@ struct FileConfig {
     compaction_min_tombstones: Option<u64>,
     compaction_tombstone_percent: Option<u32>,
     snapshot_wal_mib: Option<u64>,
+    min_free_mib: Option<u64>,
 }
 
 /// The effective configuration of `corevec serve`.
@@ -224,7 +230,12 @@ pub struct ServeConfig {
     pub compaction: CompactionPolicy,
     /// WAL MiB since a shard's last snapshot that trigger an automatic snapshot.
     pub snapshot_wal_mib: u64,
+    /// Free MiB below which writes that add data are refused (0 = never).
+    pub min_free_mib: u64,
 }
+
+/// Default `min_free_mib`: room for a few new WAL segments (64 MiB each) and small snapshots.
+pub const MIN_FREE_MIB_DEFAULT: u64 = 256;
 
 fn key_error(origin: &str, key: &str, reason: impl std::fmt::Display) -> Failure {
     Failure::usage(format!("{origin}: invalid value for key `{key}`: {reason}"))
@@ -367,7 +378,18 @@ impl ServeConfig {
                 .snapshot_wal_mib
                 .or(file.snapshot_wal_mib)
                 .unwrap_or(SNAPSHOT_WAL_BYTES_DEFAULT >> 20),
+            min_free_mib: flags
+                .min_free_mib
+                .or(file.min_free_mib)
+                .unwrap_or(MIN_FREE_MIB_DEFAULT),
         };
+        if config.min_free_mib > 1 << 30 {
+            return Err(key_error(
+                origin,
+                "min_free_mib",
+                "must be at most 1073741824 (MiB; 0 turns the check off)",
+            ));
+        }
         if config.snapshot_wal_mib == 0 || config.snapshot_wal_mib > 1 << 20 {
             return Err(key_error(
                 origin,
@@ -495,6 +517,7 @@ impl ServeConfig {
             int(u64::from(self.compaction.tombstone_percent)),
         );
         put("snapshot_wal_mib", int(self.snapshot_wal_mib));
+        put("min_free_mib", int(self.min_free_mib));
         toml::to_string(&table).unwrap_or_default()
     }
 }

@@ -44,7 +44,8 @@ pub enum ErrorCode {
     BatchTooLarge = 15,
     /// The server hit an I/O error in storage.
     Storage = 16,
-    /// The server's disk is full.
+    /// The server's disk is full, or its free space is below the server's minimum (then
+    /// nothing was written, and writes are taken again once space is freed).
     NoSpace = 17,
     /// The server is shutting down and accepts no new work.
     ShuttingDown = 18,

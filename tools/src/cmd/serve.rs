@@ -85,6 +85,7 @@ pub fn run(args: ServeArgs) -> Result<(), Failure> {
         },
         compaction: config.compaction,
         snapshot_wal_bytes: config.snapshot_wal_mib << 20,
+        min_free_bytes: config.min_free_mib << 20,
         ..EngineConfig::default()
     };
     let engine = Engine::start_with(engine_config, server.on_core()).context(format!(
