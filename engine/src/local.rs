@@ -854,6 +854,9 @@ impl LocalEngine {
         let _in_flight = self.enter()?;
         let collection = self.collection(name)?;
         check_batch(ids.len())?;
+        // Checked here as well as on each shard's core, so that a batch is refused whole
+        // (cores read the free space independently, 100 ms apart at most).
+        self.check_disk_room()?;
         collection::validate_vectors(ids, vectors, collection.spec.dim)?;
         if let Some(payloads) = payloads {
             validate_payloads(ids.len(), payloads)?;
@@ -940,6 +943,7 @@ impl LocalEngine {
         let _in_flight = self.enter()?;
         let collection = self.collection(name)?;
         check_batch(ids.len())?;
+        self.check_disk_room()?;
         let requests = self
             .split_rows(&collection.spec, ids)
             .map(|(core, rows)| {
