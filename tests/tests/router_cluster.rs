@@ -399,6 +399,15 @@ fn router_r2_survives_kill_9_and_takes_the_node_back() {
     unavailable_naming(&err, dead_name, dead_addr);
     let stats = router.stats().unwrap();
     assert!(corevec_tests::stat(&stats, "unavailable").unwrap() >= 1);
+    // The acknowledged W=quorum write is counted against b, the node that lacks it (the
+    // refused W=all write is not: the client knows it failed).
+    for (node, missed) in [("a", 0), ("b", 1), ("c", 0)] {
+        assert_eq!(
+            corevec_tests::stat(&stats, &format!("missed_writes.{node}")),
+            Some(missed),
+            "{stats:?}"
+        );
+    }
 
     // Restart b on the same data directory: marked up again, W = all succeeds again.
     cluster.nodes[1].restart();
@@ -426,6 +435,15 @@ fn router_r2_survives_kill_9_and_takes_the_node_back() {
         corevec_tests::stat(&stats, "nodes_up"),
         Some(3),
         "{stats:?}"
+    );
+    // Taking b back, the core that acknowledged the write without it says so.
+    assert!(
+        cluster
+            .router
+            .log_text()
+            .contains("node is up again, without writes this core acknowledged"),
+        "{}",
+        cluster.router.log_text()
     );
     for _ in 0..3 {
         check_all(&router, &docs, "after the restart");

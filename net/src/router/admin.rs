@@ -18,6 +18,7 @@ use std::collections::BTreeMap;
 
 use corevec_proto::{
     CollectionInfo, CreateCollection, ErrorCode, Request, Response, ShardInfo, Stat,
+    STAT_NAME_BYTES_MAX,
 };
 
 use crate::handler::Failure;
@@ -289,6 +290,21 @@ pub(crate) async fn stats(core: &RouterCore) -> Vec<Stat> {
         stat("under_replicated_writes", router.under_replicated_writes),
         stat("node_down_events", router.node_down_events),
     ];
+    // Per node, writes acknowledged without it (`missed_writes.NAME`, or `.#INDEX` for a name
+    // too long for a stat name).
+    for (index, node) in map.nodes.iter().enumerate() {
+        let name = format!("missed_writes.{}", node.name);
+        let name = if name.len() <= STAT_NAME_BYTES_MAX {
+            name
+        } else {
+            format!("missed_writes.#{index}")
+        };
+        let missed = router.missed_writes.get(index).copied().unwrap_or(0);
+        out.push(Stat {
+            name,
+            value: missed,
+        });
+    }
     if let Ok(infos) = list(core).await {
         out.push(stat("collections", infos.len() as u64));
         out.push(stat("vectors", infos.iter().map(|i| i.vectors_count).sum()));

@@ -106,9 +106,11 @@ impl RouterCore {
             .map(|n| Rc::new(NodeLink::new(&n.name, n.addr, settings.clone())))
             .collect();
         let cores = local.cores();
-        shared
-            .counters
-            .get_or_init(|| (0..cores).map(|_| RouterCounters::default()).collect());
+        shared.counters.get_or_init(|| {
+            (0..cores)
+                .map(|_| RouterCounters::with_nodes(config.nodes.len()))
+                .collect()
+        });
         let core = Rc::new(RouterCore {
             shared: Arc::clone(shared),
             state: Arc::clone(state),
@@ -127,10 +129,11 @@ impl RouterCore {
 
     pub(crate) fn counters(&self) -> &RouterCounters {
         // Initialised in `start` before any request can arrive.
-        &self
-            .shared
-            .counters
-            .get_or_init(|| (0..self.cores).map(|_| RouterCounters::default()).collect())[self.core]
+        &self.shared.counters.get_or_init(|| {
+            (0..self.cores)
+                .map(|_| RouterCounters::with_nodes(self.links.len()))
+                .collect()
+        })[self.core]
     }
 
     /// Placement and write rule for `collection`.
@@ -349,7 +352,21 @@ async fn health_loop(core: Rc<RouterCore>) {
                     match failure {
                         None => {
                             if link.mark_up() {
-                                tracing::info!(core = core.core, node = %link.label, "node is up");
+                                match link.take_missed_writes() {
+                                    0 => tracing::info!(
+                                        core = core.core,
+                                        node = %link.label,
+                                        "node is up"
+                                    ),
+                                    missed => tracing::warn!(
+                                        core = core.core,
+                                        node = %link.label,
+                                        missed,
+                                        "node is up again, without writes this core acknowledged \
+                                         while it was unreachable: run `corevec repair` for it \
+                                         (docs/ROUTER.md)"
+                                    ),
+                                }
                             }
                         }
                         Some(reason) => {

@@ -307,6 +307,8 @@ pub(crate) struct NodeLink {
     latency: RefCell<Latency>,
     /// Feature bits the node enabled in its last HELLO answer; `None` before the first connect.
     features: Cell<Option<u64>>,
+    /// Writes this core acknowledged without the node since it was last marked up.
+    missed_writes: Cell<u64>,
 }
 
 /// Decrements a counter on drop (cancel-safe accounting).
@@ -333,6 +335,7 @@ impl NodeLink {
             in_flight: Cell::new(0),
             latency: RefCell::new(Latency::new()),
             features: Cell::new(None),
+            missed_writes: Cell::new(0),
             settings,
         }
     }
@@ -379,6 +382,16 @@ impl NodeLink {
     /// Marks the node up. Returns true on a transition.
     pub(crate) fn mark_up(&self) -> bool {
         !self.up.replace(true)
+    }
+
+    /// Counts a write acknowledged to the client that this node did not acknowledge.
+    pub(crate) fn note_missed_write(&self) {
+        self.missed_writes.set(self.missed_writes.get() + 1);
+    }
+
+    /// The writes counted by [`NodeLink::note_missed_write`] since the last call.
+    pub(crate) fn take_missed_writes(&self) -> u64 {
+        self.missed_writes.replace(0)
     }
 
     pub(crate) fn down_reason(&self) -> String {

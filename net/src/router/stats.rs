@@ -24,16 +24,28 @@ pub struct RouterCounters {
     pub under_replicated_writes: AtomicU64,
     /// Node up → down transitions seen by this core's health checker or requests.
     pub node_down_events: AtomicU64,
+    /// Per node (in configuration order): writes acknowledged to the client that the node
+    /// did not acknowledge (down, unreachable, timed out): its replicas lack them until
+    /// `corevec repair`.
+    pub missed_writes: Box<[AtomicU64]>,
 }
 
 impl RouterCounters {
+    /// Counters for a router with `nodes` nodes.
+    pub(crate) fn with_nodes(nodes: usize) -> RouterCounters {
+        RouterCounters {
+            missed_writes: (0..nodes).map(|_| AtomicU64::new(0)).collect(),
+            ..RouterCounters::default()
+        }
+    }
+
     pub(crate) fn add(counter: &AtomicU64, n: u64) {
         counter.fetch_add(n, Ordering::Relaxed);
     }
 }
 
 /// Summed router counters.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct RouterTotals {
     /// See [`RouterCounters::node_requests`].
     pub node_requests: u64,
@@ -51,6 +63,8 @@ pub struct RouterTotals {
     pub under_replicated_writes: u64,
     /// See [`RouterCounters::node_down_events`].
     pub node_down_events: u64,
+    /// See [`RouterCounters::missed_writes`].
+    pub missed_writes: Vec<u64>,
 }
 
 /// Sums `cores`.
@@ -66,6 +80,12 @@ pub fn totals(cores: &[RouterCounters]) -> RouterTotals {
         t.partial += load(&c.partial);
         t.under_replicated_writes += load(&c.under_replicated_writes);
         t.node_down_events += load(&c.node_down_events);
+        if t.missed_writes.len() < c.missed_writes.len() {
+            t.missed_writes.resize(c.missed_writes.len(), 0);
+        }
+        for (sum, missed) in t.missed_writes.iter_mut().zip(c.missed_writes.iter()) {
+            *sum += load(missed);
+        }
     }
     t
 }

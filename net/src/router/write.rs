@@ -103,6 +103,12 @@ fn evaluate(
     if short.is_empty() {
         if !errors.is_empty() {
             RouterCounters::add(&core.counters().under_replicated_writes, 1);
+            // One count per node per write (a DELETE sends a node one batch per group).
+            let missed: BTreeSet<usize> = errors.iter().map(|(node, _)| *node).collect();
+            for node in missed {
+                RouterCounters::add(&core.counters().missed_writes[node], 1);
+                core.links[node].note_missed_write();
+            }
             tracing::warn!(
                 failures = %describe_failures(errors.iter().map(|(_, e)| e)),
                 "write acknowledged with write_quorum={quorum} but not on every replica"
