@@ -3,7 +3,7 @@
 //! asks for its own), alternately hard-linked next to the data directory and copied to
 //! another file system, then one of the stopped node. A node started on each backup holds
 //! every point acknowledged before the backup started, bit for bit, and no point deleted
-//! before it.
+//! before it. `corevec restore` puts a backup back into the node's data directory.
 
 use std::collections::BTreeMap;
 use std::os::unix::fs::MetadataExt;
@@ -272,4 +272,52 @@ fn backups_of_a_running_and_a_stopped_node_restore_every_acknowledged_write() {
     }
     let restored = node!().data_dir(&stopped).start();
     verify_restored(&restored, &last, &last, "backup of the stopped node");
+    drop(restored);
+
+    // `corevec restore` puts the first backup back into the node's own data directory; what
+    // the directory held is moved aside, not deleted.
+    let restore = |from: &Path| {
+        node!()
+            .command(&[
+                "restore",
+                &from.display().to_string(),
+                "--data-dir",
+                &node.data_dir.display().to_string(),
+            ])
+            .output()
+            .unwrap()
+    };
+    let not_a_backup = restore(work.path());
+    assert_eq!(
+        not_a_backup.status.code(),
+        Some(2),
+        "{}",
+        output_text(&not_a_backup)
+    );
+    let output = restore(&running[0].0);
+    assert!(output.status.success(), "{}", output_text(&output));
+    let text = output_text(&output);
+    let aside = text
+        .split("what the data directory held is in ")
+        .nth(1)
+        .and_then(|rest| rest.lines().next())
+        .unwrap_or_else(|| panic!("no replaced directory named: {text}"));
+    assert!(
+        Path::new(aside)
+            .join("collections")
+            .join(COLLECTION)
+            .is_dir(),
+        "{text}"
+    );
+    let restored = node!().data_dir(&node.data_dir).start();
+    verify_restored(&restored, &running[0].1, &last, "restored backup 0");
+    // Never under a running node.
+    let refused = restore(&running[1].0);
+    assert_eq!(refused.status.code(), Some(3), "{}", output_text(&refused));
+    verify_restored(
+        &restored,
+        &running[0].1,
+        &last,
+        "restored backup 0, after a refused restore",
+    );
 }

@@ -147,6 +147,9 @@ pub enum Command {
     /// while the node runs (every write acknowledged before the command started is in it) or
     /// not; verified before it exits.
     Backup(cmd::backup::BackupArgs),
+    /// Put a backup in place as a stopped node's data directory (verified before and after;
+    /// the previous contents are moved aside, never deleted).
+    Restore(cmd::backup::RestoreArgs),
     /// Make one node's replicas of a collection equal to another replica's (after the node
     /// missed writes while down, or lost its disk).
     ///
@@ -208,6 +211,7 @@ pub fn main() -> ExitCode {
         Command::Route(args) => cmd::route::run(&args),
         Command::Check(args) => cmd::check::run(&args),
         Command::Backup(args) => cmd::backup::run(&args),
+        Command::Restore(args) => cmd::backup::restore(&args),
         Command::Repair(args) => cmd::repair::run(&args),
     };
     match outcome {

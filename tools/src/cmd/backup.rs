@@ -1,5 +1,5 @@
 //! `corevec backup`: a copy of a node's data directory that `corevec serve` starts from,
-//! taken while the node runs (or not).
+//! taken while the node runs (or not); `corevec restore` puts one back in place.
 //!
 //! Running node (it holds the data directory's lock): the collections are listed and a
 //! snapshot of every collection is requested through the protocol; when SNAPSHOT returns,
@@ -18,6 +18,9 @@
 //! while it was listed would miss files without any error from the copy; a newer one is then
 //! taken instead). Every file and directory written is synced, and the whole result is
 //! verified with the checks of `corevec check` before the command succeeds.
+//!
+//! Restore is the stopped-node copy the other way round, after verifying the backup, under the
+//! data directory's exclusive lock, with the directory's previous collections moved aside.
 
 use std::collections::BTreeMap;
 use std::fs::File;
@@ -416,6 +419,96 @@ fn copy_stopped(data_dir: &Path, to: &Path, written: &mut Written) -> Result<(),
             );
         }
     }
+    Ok(())
+}
+
+const RESTORE_HELP: &str = "\
+Puts a backup (a directory written by `corevec backup`) in place as a node's data directory,
+for a node that is stopped; then start the node.
+
+The backup is verified first (the checks of `corevec check`); nothing changes if it does not
+verify. The data directory is locked for the whole restore, so a node cannot start on it
+meanwhile (and a running node makes the command exit 3). What the data directory held is not
+deleted: its collections are moved to a sibling directory `DATA_DIR.replaced-UNIXTIME`
+(delete it once the restored node is checked). Snapshot files are hard-linked from the backup
+when both are on one file system (a node never changes a snapshot file, it only deletes it)
+and copied otherwise; definitions and WAL segments are copied. The result is verified again.
+
+Exit codes:
+  0  restored and verified
+  1  I/O error
+  2  usage error (BACKUP is not a backup)
+  3  a node is running on the data directory
+  5  the backup, or the restored directory, does not verify";
+
+/// Arguments of `corevec restore`.
+#[derive(Debug, Args)]
+#[command(after_help = RESTORE_HELP, after_long_help = RESTORE_HELP)]
+pub struct RestoreArgs {
+    /// The backup to restore (written by `corevec backup`).
+    #[arg(value_name = "BACKUP")]
+    pub from: PathBuf,
+    /// Data directory to restore into [default: data_dir of --config, else ./corevec-data].
+    #[arg(long, env = "COREVEC_DATA_DIR", value_name = "DIR")]
+    pub data_dir: Option<PathBuf>,
+    /// Configuration file of the node (its data_dir is restored), as for `corevec serve`.
+    #[arg(long, env = "COREVEC_CONFIG", value_name = "FILE")]
+    pub config: Option<PathBuf>,
+}
+
+/// Runs `corevec restore`.
+///
+/// # Errors
+/// A [`Failure`] with the exit code listed in `corevec restore --help`.
+pub fn restore(args: &RestoreArgs) -> Result<(), Failure> {
+    if !args.from.join(BACKUP_INFO).is_file() {
+        return Err(Failure::usage(format!(
+            "{} is not a backup (no {BACKUP_INFO}; write one with corevec backup)",
+            args.from.display()
+        )));
+    }
+    let data_dir =
+        super::check::resolve_data_dir(args.data_dir.as_deref(), args.config.as_deref())?;
+    super::check::verify(&args.from, true).map_err(|failure| Failure {
+        message: format!("{}; nothing was changed", failure.message),
+        ..failure
+    })?;
+    let _lock = crate::lock::lock_data_dir(&data_dir)?;
+    let collections = corevec_engine::persist::collections_dir(&data_dir);
+    let replaced = if collections.exists() {
+        let seconds = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map_or(0, |d| d.as_secs());
+        let mut aside = data_dir.clone().into_os_string();
+        aside.push(format!(".replaced-{seconds}"));
+        let aside = PathBuf::from(aside);
+        std::fs::create_dir(&aside).context(format!("creating {}", aside.display()))?;
+        std::fs::rename(&collections, aside.join("collections")).context(format!(
+            "moving {} to {}",
+            collections.display(),
+            aside.display()
+        ))?;
+        Some(aside)
+    } else {
+        None
+    };
+    let mut written = Written::default();
+    copy_stopped(&args.from, &data_dir, &mut written)?;
+    sync_tree(&data_dir)?;
+    super::check::verify(&data_dir, true)?;
+    println!(
+        "restored {} into {}: {} shard(s), {} file(s) hard-linked, {} copied ({} bytes); verified{}",
+        args.from.display(),
+        data_dir.display(),
+        written.shards.len(),
+        written.linked,
+        written.copied,
+        written.bytes_copied,
+        replaced.map_or_else(String::new, |aside| format!(
+            "; what the data directory held is in {}",
+            aside.display()
+        ))
+    );
     Ok(())
 }
 

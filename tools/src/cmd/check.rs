@@ -122,7 +122,25 @@ pub(crate) fn existing_data_dir(
     data_dir: Option<&Path>,
     config: Option<&Path>,
 ) -> Result<PathBuf, Failure> {
-    let data_dir = match data_dir {
+    let data_dir = resolve_data_dir(data_dir, config)?;
+    if !data_dir.is_dir() {
+        return Err(Failure::usage(format!(
+            "no data directory at {}",
+            data_dir.display()
+        )));
+    }
+    Ok(data_dir)
+}
+
+/// The data directory given by `--data-dir`, else by the `--config` file (or the default).
+///
+/// # Errors
+/// Exit 2 for an invalid configuration file.
+pub(crate) fn resolve_data_dir(
+    data_dir: Option<&Path>,
+    config: Option<&Path>,
+) -> Result<PathBuf, Failure> {
+    Ok(match data_dir {
         Some(dir) => dir.to_owned(),
         None => {
             ServeConfig::resolve(&ServeFlags {
@@ -131,14 +149,7 @@ pub(crate) fn existing_data_dir(
             })?
             .data_dir
         }
-    };
-    if !data_dir.is_dir() {
-        return Err(Failure::usage(format!(
-            "no data directory at {}",
-            data_dir.display()
-        )));
-    }
-    Ok(data_dir)
+    })
 }
 
 /// The checks of `corevec check` on `data_dir` (not locked here), with its output and exit
