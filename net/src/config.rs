@@ -47,6 +47,9 @@ pub struct ServerConfig {
     /// On shutdown, how long in-flight requests may take to finish before their connections
     /// are closed regardless.
     pub shutdown_timeout: Duration,
+    /// A request that takes at least this long (from decoding to its answer) is logged as a
+    /// warning with its shape (`slow request`). `Duration::ZERO` disables the log.
+    pub slow_request: Duration,
 }
 
 impl Default for ServerConfig {
@@ -64,6 +67,7 @@ impl Default for ServerConfig {
             hello_timeout: Duration::from_secs(10),
             write_timeout: Duration::from_secs(30),
             shutdown_timeout: Duration::from_secs(10),
+            slow_request: Duration::from_secs(1),
         }
     }
 }
@@ -87,6 +91,7 @@ impl std::fmt::Debug for ServerConfig {
             .field("hello_timeout", &self.hello_timeout)
             .field("write_timeout", &self.write_timeout)
             .field("shutdown_timeout", &self.shutdown_timeout)
+            .field("slow_request", &self.slow_request)
             .finish()
     }
 }

@@ -416,14 +416,92 @@ async fn run(core: &Core, bytes: &[u8]) -> Result<handler::Answer, Failure> {
     let frame = Frame::parse(bytes).map_err(|e| Failure::new(e.code(), e.to_string()))?;
     let request =
         Request::decode_frame(&frame).map_err(|e| Failure::new(e.code(), e.to_string()))?;
-    if let Some(backend) = &core.backend {
-        return backend.execute(request).await;
-    }
-    let context = Context {
-        local: &core.local,
-        stats: &core.state.stats,
+    let started = Instant::now();
+    let answer = if let Some(backend) = &core.backend {
+        backend.execute(request).await
+    } else {
+        let context = Context {
+            local: &core.local,
+            stats: &core.state.stats,
+        };
+        handler::execute(&context, request).await
     };
-    handler::execute(&context, request).await
+    let slow = core.config().slow_request;
+    let elapsed = started.elapsed();
+    if !slow.is_zero() && elapsed >= slow {
+        tracing::warn!(
+            core = core.local.core(),
+            opcode = request.opcode().name(),
+            elapsed_ms = elapsed.as_millis() as u64,
+            request = %RequestShape(&request),
+            outcome = answer.as_ref().map_or_else(|f| f.code.name(), |_| "OK"),
+            "slow request"
+        );
+    }
+    answer
+}
+
+/// What a slow request was, for its log line: the collection and the sizes that decide its
+/// cost (never vectors, payloads or label values).
+struct RequestShape<'a, 'b>(&'a Request<'b>);
+
+impl std::fmt::Display for RequestShape<'_, '_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let filter = |f: &mut std::fmt::Formatter<'_>,
+                      filter: &Option<corevec_proto::FilterRef<'_>>| {
+            match filter {
+                Some(filter) => write!(
+                    f,
+                    " filter_labels={} any_groups={}",
+                    filter.label_count(),
+                    filter.any_of_groups().count()
+                ),
+                None => Ok(()),
+            }
+        };
+        match self.0 {
+            Request::Search(s) => {
+                write!(
+                    f,
+                    "collection={} queries={} k={} ef={} exact={} payloads={}",
+                    s.collection,
+                    s.queries.count(),
+                    s.k,
+                    s.expansion_search,
+                    s.flags.exact,
+                    s.flags.with_payloads
+                )?;
+                filter(f, &s.filter)
+            }
+            Request::Scroll(s) => {
+                write!(
+                    f,
+                    "collection={} start_id={} limit={}",
+                    s.collection, s.start_id, s.limit
+                )?;
+                filter(f, &s.filter)
+            }
+            Request::Upsert(u) => write!(
+                f,
+                "collection={} points={} dim={} payloads={} labels={}",
+                u.collection,
+                u.ids.len(),
+                u.vectors.dim(),
+                u.payloads.is_some(),
+                u.labels.is_some()
+            ),
+            Request::Get(r) | Request::Delete(r) => {
+                write!(f, "collection={} ids={}", r.collection, r.ids.len())
+            }
+            Request::SetPayload(p) => write!(f, "collection={} ids={}", p.collection, p.ids.len()),
+            Request::SetLabels(l) => write!(f, "collection={} ids={}", l.collection, l.ids.len()),
+            Request::CreateCollection(c) => write!(f, "collection={}", c.name),
+            Request::DropCollection { name }
+            | Request::DescribeCollection { name }
+            | Request::Snapshot { name } => write!(f, "collection={name}"),
+            Request::Hello(_) | Request::Ping | Request::ListCollections | Request::Stats => Ok(()),
+        }
+    }
 }
 
 fn finish(

@@ -186,3 +186,54 @@ fn the_strict_parser_rejects_what_prometheus_would() {
         assert!(parse(bad).is_err(), "accepted {bad:?}");
     }
 }
+
+/// `slow_request_ms`: a request at least that slow is logged with its shape (opcode,
+/// collection, sizes, outcome), never with its vectors.
+#[test]
+fn slow_requests_are_logged_with_their_shape() {
+    const DIM: usize = 64;
+    let node = node!().args(["--slow-request-ms", "1"]).start();
+    let client = node.client();
+    corevec_tests::create_l2(&client, "slow", DIM, 0);
+    let value = |i: usize| ((i * 7919) % 1000) as f32 / 1000.0 + 0.123_456;
+    for first in (0..20_000u64).step_by(2_000) {
+        let ids: Vec<u64> = (first..first + 2_000).collect();
+        let flat: Vec<f32> = (0..ids.len() * DIM)
+            .map(|i| value(i + first as usize))
+            .collect();
+        client.upsert("slow", &ids, &flat).unwrap();
+    }
+    // 500 exact queries over 20,000 vectors: far above 1 ms on any machine.
+    let queries: Vec<f32> = (0..500 * DIM).map(value).collect();
+    let options = SearchOptions {
+        exact: true,
+        ..SearchOptions::default()
+    };
+    client
+        .search_batch("slow", &queries, DIM as u32, 10, options)
+        .unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    let line = loop {
+        let log = node.log();
+        if let Some(line) = log
+            .lines()
+            .find(|l| l.contains("slow request") && l.contains("SEARCH"))
+        {
+            break line.to_owned();
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "no slow SEARCH logged:\n{log}"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    };
+    for part in [
+        "collection=slow queries=500 k=10",
+        "exact=true",
+        "elapsed_ms=",
+        "OK",
+    ] {
+        assert!(line.contains(part), "{part:?} not in {line}");
+    }
+    assert!(!line.contains("0.123"), "vector values in the log: {line}");
+}

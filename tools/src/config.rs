@@ -157,6 +157,10 @@ pub struct ServeFlags {
     /// stops it until a restart); 0 = never [default: 256].
     #[arg(long, env = "COREVEC_MIN_FREE_MIB", value_name = "MIB")]
     pub min_free_mib: Option<u64>,
+    /// Log a warning with the request's shape (opcode, collection, sizes, outcome) for every
+    /// request that takes at least this many milliseconds; 0 = never [default: 1000].
+    #[arg(long, env = "COREVEC_SLOW_REQUEST_MS", value_name = "MS")]
+    pub slow_request_ms: Option<u64>,
 }
 
 /// `cores` in a file: `"all"`, `4`, `"0,2"` or `[0, 2]`.
@@ -191,6 +195,7 @@ struct FileConfig {
     compaction_tombstone_percent: Option<u32>,
     snapshot_wal_mib: Option<u64>,
     min_free_mib: Option<u64>,
+    slow_request_ms: Option<u64>,
 }
 
 /// The effective configuration of `corevec serve`.
@@ -232,7 +237,12 @@ pub struct ServeConfig {
     pub snapshot_wal_mib: u64,
     /// Free MiB below which writes that add data are refused (0 = never).
     pub min_free_mib: u64,
+    /// Requests at least this slow are logged (0 = never).
+    pub slow_request_ms: u64,
 }
+
+/// Default `slow_request_ms`.
+pub const SLOW_REQUEST_MS_DEFAULT: u64 = 1000;
 
 /// Default `min_free_mib`: room for a few new WAL segments (64 MiB each) and small snapshots.
 pub const MIN_FREE_MIB_DEFAULT: u64 = 256;
@@ -382,6 +392,10 @@ impl ServeConfig {
                 .min_free_mib
                 .or(file.min_free_mib)
                 .unwrap_or(MIN_FREE_MIB_DEFAULT),
+            slow_request_ms: flags
+                .slow_request_ms
+                .or(file.slow_request_ms)
+                .unwrap_or(SLOW_REQUEST_MS_DEFAULT),
         };
         if config.min_free_mib > 1 << 30 {
             return Err(key_error(
@@ -440,6 +454,7 @@ impl ServeConfig {
             max_in_flight_per_core: self.max_in_flight_per_core,
             idle_timeout: Duration::from_secs(self.idle_timeout_s),
             shutdown_timeout: Duration::from_secs(self.shutdown_timeout_s),
+            slow_request: Duration::from_millis(self.slow_request_ms),
             ..ServerConfig::default()
         }
     }
@@ -518,6 +533,7 @@ impl ServeConfig {
         );
         put("snapshot_wal_mib", int(self.snapshot_wal_mib));
         put("min_free_mib", int(self.min_free_mib));
+        put("slow_request_ms", int(self.slow_request_ms));
         toml::to_string(&table).unwrap_or_default()
     }
 }
