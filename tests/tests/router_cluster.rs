@@ -1126,3 +1126,94 @@ fn router_serves_only_the_features_every_node_has() {
         "{hits:?}"
     );
 }
+
+/// A replica whose disk is low (here: a node whose `min_free_mib` no disk can meet) refuses
+/// writes with NO_SPACE; to the router that is the node failing, like a dead one: W = quorum
+/// writes are acknowledged by the other replica and counted as missed by the low node, W = all
+/// writes fail naming it.
+#[test]
+fn router_writes_around_a_replica_whose_disk_is_low() {
+    let work = tempfile::tempdir().expect("tempdir");
+    let mut nodes = Vec::new();
+    let mut toml = format!(
+        "cores = 1\npartitions = {PARTITIONS}\nreplication = 2\nwrite_quorum = \"quorum\"\n\
+         ping_interval_ms = 100\nping_timeout_ms = 500\nconnect_timeout_ms = 500\n\
+         request_timeout_ms = 3000\n[collections.strict]\nwrite_quorum = \"all\"\n"
+    );
+    for (i, name) in ["a", "b", "c"].iter().enumerate() {
+        let ip = [127, 0, 0, 2 + i as u8];
+        let port = free_port();
+        let addr = SocketAddr::from((ip, port));
+        nodes.push(Proc::spawn(
+            &node_args(ip, port, &work.path().join(name)),
+            addr,
+            &work.path().join(format!("{name}.log")),
+        ));
+        toml.push_str(&format!(
+            "\n[[nodes]]\nname = \"{name}\"\naddr = \"{addr}\"\n"
+        ));
+    }
+    let (router, _) = start_router(work.path(), &toml);
+    let routed = client(router.addr);
+    create(&routed, "docs");
+    create(&routed, "strict");
+
+    // c comes back with a free-space minimum of 1 PiB: always "low".
+    let c_addr = nodes[2].addr;
+    nodes[2].kill9();
+    let mut args = node_args([127, 0, 0, 4], c_addr.port(), &work.path().join("c"));
+    args.extend(["--min-free-mib".to_owned(), "1073741824".to_owned()]);
+    nodes[2] = Proc::spawn(&args, c_addr, &work.path().join("c-low.log"));
+    let ids: Vec<u64> = (0..300).collect();
+    let vectors = random_vectors(8, ids.len());
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        // Until the router has seen c up again (its connection broke with the kill).
+        match routed.upsert("docs", &ids, &vectors) {
+            Ok(ack) => {
+                assert_eq!(ack.count, 300);
+                break;
+            }
+            Err(e) => assert!(Instant::now() < deadline, "W=quorum write failed: {e}"),
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let stats = routed.stats().unwrap();
+    assert!(
+        corevec_tests::stat(&stats, "missed_writes.c").is_some_and(|n| n >= 1),
+        "{stats:?}"
+    );
+    assert_eq!(corevec_tests::stat(&stats, "missed_writes.a"), Some(0));
+    // Every point is on its other replica; c holds none.
+    let on = |i: usize| client(nodes[i].addr).get("docs", &ids).unwrap();
+    let (a, b, c) = (on(0), on(1), on(2));
+    for (i, id) in ids.iter().enumerate() {
+        assert_eq!(
+            u8::from(a[i].is_some()) + u8::from(b[i].is_some()),
+            if partition_holders_include_c(*id) {
+                1
+            } else {
+                2
+            },
+            "id {id}"
+        );
+        assert!(c[i].is_none(), "id {id} on the low node");
+    }
+    match routed.upsert("strict", &ids, &vectors) {
+        Err(ClientError::Server { code, message }) => {
+            assert_eq!(code, ErrorCode::Unavailable, "{message}");
+            assert!(
+                message.contains(&format!("c ({c_addr})")) && message.contains("NO_SPACE"),
+                "{message}"
+            );
+        }
+        other => panic!("W=all with a low replica: {other:?}"),
+    }
+}
+
+/// Whether partition group of `id` (3 nodes, R = 2: partition p on nodes p % 3 and
+/// (p + 1) % 3) has node c (index 2) among its holders.
+fn partition_holders_include_c(id: u64) -> bool {
+    let p = partition_of(id, PARTITIONS) as usize;
+    p % 3 == 2 || (p + 1) % 3 == 2
+}

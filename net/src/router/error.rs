@@ -104,7 +104,7 @@ pub enum LinkError {
 
 impl LinkError {
     /// True when the node itself could not answer (down, unreachable, timed out, busy, shutting
-    /// down): another replica may answer instead. False for errors every replica would give
+    /// down, its disk failed or is full): another replica may answer instead. False for errors every replica would give
     /// for the same request (unknown collection, wrong dimension, bad argument, ...), which are
     /// passed to the client as they are.
     #[must_use]
@@ -117,6 +117,7 @@ impl LinkError {
                     | ErrorCode::Timeout
                     | ErrorCode::Unavailable
                     | ErrorCode::Storage
+                    | ErrorCode::NoSpace
                     | ErrorCode::Internal
                     | ErrorCode::ChecksumMismatch
             ),
