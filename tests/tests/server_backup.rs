@@ -211,21 +211,26 @@ fn backups_of_a_running_and_a_stopped_node_restore_every_acknowledged_write() {
     assert_eq!(refused.status.code(), Some(2), "{}", output_text(&refused));
     assert!(output_text(&refused).contains("not empty"));
 
-    // A node that is not the data directory's owner is refused (its collections differ).
+    // A node that is not the data directory's owner is refused (its collections differ),
+    // with no collections at all as well as with others.
     let other = node!().start();
-    create_l2(&other.client(), "elsewhere", DIM, 0);
-    let wrong = other.cli(&[
-        "backup",
-        &work.path().join("wrong").display().to_string(),
-        "--data-dir",
-        &node.data_dir.display().to_string(),
-    ]);
-    assert_eq!(wrong.status.code(), Some(2), "{}", output_text(&wrong));
-    assert!(
-        output_text(&wrong).contains("is --addr the node"),
-        "{}",
-        output_text(&wrong)
-    );
+    for (i, collection) in [None, Some("elsewhere")].into_iter().enumerate() {
+        if let Some(name) = collection {
+            create_l2(&other.client(), name, DIM, 0);
+        }
+        let wrong = other.cli(&[
+            "backup",
+            &work.path().join(format!("wrong-{i}")).display().to_string(),
+            "--data-dir",
+            &node.data_dir.display().to_string(),
+        ]);
+        assert_eq!(wrong.status.code(), Some(2), "{}", output_text(&wrong));
+        assert!(
+            output_text(&wrong).contains("is --addr the node"),
+            "{}",
+            output_text(&wrong)
+        );
+    }
 
     stop.store(true, Ordering::SeqCst);
     for writer in writers {

@@ -212,18 +212,18 @@ fn backup_running(
         .context(format!("listing the collections of {}", args.client.addr))?;
     let on_disk = collection_dirs(data_dir)?;
     let served: Vec<&str> = listed.iter().map(|c| c.name.as_str()).collect();
-    let missing: Vec<&str> = served
-        .iter()
-        .copied()
-        .filter(|name| !on_disk.contains_key(*name))
-        .collect();
-    if !missing.is_empty() {
+    let held: Vec<&str> = on_disk.keys().map(String::as_str).collect();
+    let mut sorted = served.clone();
+    sorted.sort_unstable();
+    if sorted != held {
         return Err(Failure::usage(format!(
-            "the node at {} serves collections that {} does not hold ({}): is --addr the node \
-             that owns this data directory?",
+            "the node at {} serves the collections [{}], {} holds [{}]: is --addr the node that \
+             owns this data directory? (If a collection was just created or dropped, run the \
+             backup again.)",
             args.client.addr,
+            served.join(", "),
             data_dir.display(),
-            missing.join(", ")
+            held.join(", ")
         )));
     }
     client
