@@ -30,6 +30,8 @@ use std::time::{Duration, Instant};
 use corevec_engine::{CollectionInfo, Engine, Error as EngineError};
 use corevec_storage::{file_system_space, FileSystemSpace};
 
+use crate::router::core::RouterShared;
+use crate::router::RouterMetrics;
 use crate::server::ServerState;
 use crate::stats::{slot_error, slot_opcode, LATENCY_BOUNDS_US, LATENCY_BUCKETS, OPCODE_SLOTS};
 
@@ -105,6 +107,8 @@ struct Shared {
     engine: Mutex<Option<Arc<Engine>>>,
     /// Scrapes that could not read some collection's counters.
     collect_errors: AtomicU64,
+    /// The router behind this endpoint, when it serves a router.
+    router: Mutex<Option<RouterMetrics>>,
 }
 
 /// The running metrics endpoint. Dropping it stops the thread (as [`MetricsServer::stop`]).
@@ -142,6 +146,7 @@ impl MetricsServer {
             stopping: AtomicBool::new(false),
             engine: Mutex::new(None),
             collect_errors: AtomicU64::new(0),
+            router: Mutex::new(None),
         });
         let thread = {
             let shared = Arc::clone(&shared);
@@ -175,6 +180,15 @@ impl MetricsServer {
     #[must_use]
     pub fn readiness(&self) -> Readiness {
         Readiness::from_u8(self.shared.readiness.load(Ordering::Relaxed))
+    }
+
+    /// From now on scrapes include the router's counters (`corevec_router_*`).
+    pub fn attach_router(&self, router: RouterMetrics) {
+        *self
+            .shared
+            .router
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner) = Some(router);
     }
 
     /// From now on scrapes include collection and shard counters read through `engine`.
@@ -532,6 +546,77 @@ fn opcode_label(slot: usize) -> &'static str {
     slot_opcode(slot).map_or("UNKNOWN", |op| op.name())
 }
 
+/// The router's own counters (docs/ROUTER.md, "STATS"), summed over its cores.
+fn render_router(x: &mut Exposition, router: &RouterShared) {
+    let totals = router
+        .counters
+        .get()
+        .map(|cores| crate::router::stats::totals(cores))
+        .unwrap_or_default();
+    x.single(
+        "corevec_router_nodes",
+        "gauge",
+        "Nodes in the router's map.",
+        router.map.nodes.len(),
+    );
+    for (name, help, value) in [
+        (
+            "corevec_router_node_requests_total",
+            "Requests sent to nodes (sub-requests, hedges and retries included).",
+            totals.node_requests,
+        ),
+        (
+            "corevec_router_node_failures_total",
+            "Node requests that failed (down, unreachable, timeout, node error).",
+            totals.node_failures,
+        ),
+        (
+            "corevec_router_hedges_total",
+            "Reads sent to a second replica because the first was slow.",
+            totals.hedges,
+        ),
+        (
+            "corevec_router_failovers_total",
+            "Reads re-sent to another replica because the first failed.",
+            totals.failovers,
+        ),
+        (
+            "corevec_router_unavailable_total",
+            "Requests answered UNAVAILABLE (no replica left for a partition group, or W missed).",
+            totals.unavailable,
+        ),
+        (
+            "corevec_router_partial_total",
+            "Searches answered with the partial flag (the client allowed it).",
+            totals.partial,
+        ),
+        (
+            "corevec_router_under_replicated_writes_total",
+            "Writes acknowledged with W met but some replica missing.",
+            totals.under_replicated_writes,
+        ),
+        (
+            "corevec_router_node_down_events_total",
+            "Node up to down transitions, summed over the router's cores.",
+            totals.node_down_events,
+        ),
+    ] {
+        x.single(name, "counter", help, value);
+    }
+    x.family(
+        "corevec_router_missed_writes_total",
+        "counter",
+        "Writes acknowledged to clients that this node did not acknowledge (repair it: corevec repair).",
+    );
+    for (index, node) in router.map.nodes.iter().enumerate() {
+        x.sample(
+            "corevec_router_missed_writes_total",
+            &[("node", &node.name)],
+            totals.missed_writes.get(index).copied().unwrap_or(0),
+        );
+    }
+}
+
 /// The space of the data directory's file system, when an engine with one is attached; a
 /// failed `statvfs` is counted as a collect error.
 fn data_dir_space(shared: &Shared) -> Option<FileSystemSpace> {
@@ -879,6 +964,14 @@ fn render(shared: &Shared) -> String {
             space.available_bytes,
         );
     }
+    let router = shared
+        .router
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner)
+        .clone();
+    if let Some(RouterMetrics(router)) = router {
+        render_router(&mut x, &router);
+    }
     x.single(
         "corevec_metrics_collect_errors_total",
         "counter",
@@ -994,8 +1087,38 @@ mod tests {
             stopping: AtomicBool::new(false),
             engine: Mutex::new(None),
             collect_errors: AtomicU64::new(0),
+            router: Mutex::new(None),
         };
         let text = render(&shared);
+        assert!(!text.contains("corevec_router_"));
+        // With a router attached: its counters, one missed-writes series per node.
+        let nodes = ["a", "b"]
+            .iter()
+            .enumerate()
+            .map(|(i, name)| crate::router::NodeSpec {
+                name: (*name).to_owned(),
+                addr: SocketAddr::from(([127, 0, 0, 2 + i as u8], 7717)),
+            })
+            .collect();
+        let router = Arc::new(RouterShared::new(crate::RouterConfig::new(nodes)));
+        let cores = router.counters.get_or_init(|| {
+            (0..2)
+                .map(|_| crate::router::stats::RouterCounters::with_nodes(2))
+                .collect()
+        });
+        cores[0].missed_writes[1].fetch_add(2, Ordering::Relaxed);
+        cores[1].missed_writes[1].fetch_add(1, Ordering::Relaxed);
+        *shared.router.lock().unwrap() = Some(RouterMetrics(router));
+        let text = render(&shared);
+        assert!(
+            text.contains("corevec_router_missed_writes_total{node=\"a\"} 0\n"),
+            "{text}"
+        );
+        assert!(
+            text.contains("corevec_router_missed_writes_total{node=\"b\"} 3\n"),
+            "{text}"
+        );
+        assert!(text.contains("corevec_router_nodes 2\n"), "{text}");
         assert!(text.contains("corevec_requests_total{opcode=\"GET\"} 1\n"));
         assert!(text
             .contains("corevec_request_duration_seconds_bucket{opcode=\"GET\",le=\"0.0025\"} 0\n"));

@@ -42,7 +42,7 @@ pub mod map;
 pub mod stats;
 
 mod admin;
-mod core;
+pub(crate) mod core;
 mod link;
 mod read;
 mod write;
@@ -61,6 +61,10 @@ pub use self::map::{partition_of, Placement, ShardMap};
 use self::core::{RouterCore, RouterShared};
 use crate::handler::Backend;
 use crate::server::Server;
+
+/// The router's counters and node names, for the metrics endpoint.
+#[derive(Clone, Debug)]
+pub struct RouterMetrics(pub(crate) Arc<RouterShared>);
 
 /// A running router: its cores (executors with no collections, used only as the
 /// thread-per-core runtime) and the client-facing server on each.
@@ -139,6 +143,19 @@ impl Router {
     #[must_use]
     pub fn server_config(&self) -> &crate::ServerConfig {
         &self.shared.config.server
+    }
+
+    /// What a metrics endpoint needs to serve this router: its client-facing server's
+    /// counters, and its own ([`crate::MetricsServer::attach_router`]).
+    #[must_use]
+    pub fn metrics_source(&self) -> RouterMetrics {
+        RouterMetrics(Arc::clone(&self.shared))
+    }
+
+    /// The client-facing server's shared state (counters behind `/metrics`).
+    #[must_use]
+    pub fn server_state(&self) -> &Arc<crate::server::ServerState> {
+        self.server.state()
     }
 
     /// Stops accepting, lets requests in flight finish (bounded by the server's

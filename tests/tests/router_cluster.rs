@@ -28,6 +28,8 @@ use corevec_proto::{
     SearchFlags, VectorsRef, FEATURES_SUPPORTED, FEATURE_FILTER_GROUPS, FEATURE_LABELS,
 };
 use corevec_tests::{encode, free_port, node, stat, FeatureMaskProxy, RawConn};
+
+mod service_common;
 use rand::{Rng, SeedableRng};
 
 const DIM: usize = 8;
@@ -343,10 +345,12 @@ fn unavailable_naming(err: &ClientError, node: &str, addr: SocketAddr) {
 
 #[test]
 fn router_r2_survives_kill_9_and_takes_the_node_back() {
+    let metrics = SocketAddr::from(([127, 0, 0, 1], free_port()));
     let mut cluster = cluster(&format!(
         "cores = 2\npartitions = {PARTITIONS}\nreplication = 2\nwrite_quorum = \"all\"\n\
          ping_interval_ms = 100\nping_timeout_ms = 500\nconnect_timeout_ms = 500\n\
-         request_timeout_ms = 3000\n\n[collections.docs]\nwrite_quorum = \"quorum\"\n"
+         request_timeout_ms = 3000\nmetrics_listen = \"{metrics}\"\n\n\
+         [collections.docs]\nwrite_quorum = \"quorum\"\n"
     ));
     let router = client(cluster.router.addr);
     create(&router, "docs"); // W = quorum
@@ -401,13 +405,26 @@ fn router_r2_survives_kill_9_and_takes_the_node_back() {
     assert!(corevec_tests::stat(&stats, "unavailable").unwrap() >= 1);
     // The acknowledged W=quorum write is counted against b, the node that lacks it (the
     // refused W=all write is not: the client knows it failed).
-    for (node, missed) in [("a", 0), ("b", 1), ("c", 0)] {
+    // The router's /metrics says the same, next to its request counters.
+    service_common::wait_ready(metrics);
+    let scraped = service_common::scrape(metrics);
+    for (node, missed) in [("a", 0u32), ("b", 1), ("c", 0)] {
         assert_eq!(
             corevec_tests::stat(&stats, &format!("missed_writes.{node}")),
-            Some(missed),
+            Some(u64::from(missed)),
             "{stats:?}"
         );
+        assert_eq!(
+            scraped.value("corevec_router_missed_writes_total", &[("node", node)]),
+            f64::from(missed)
+        );
     }
+    assert_eq!(scraped.value("corevec_router_nodes", &[]), 3.0);
+    assert_eq!(
+        scraped.value("corevec_router_under_replicated_writes_total", &[]),
+        1.0
+    );
+    assert!(scraped.value("corevec_requests_total", &[("opcode", "UPSERT")]) >= 3.0);
 
     // Restart b on the same data directory: marked up again, W = all succeeds again.
     cluster.nodes[1].restart();

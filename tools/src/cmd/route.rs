@@ -11,6 +11,7 @@ use std::collections::BTreeMap;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
+use std::sync::Arc;
 use std::time::Duration;
 
 use clap::Args;
@@ -18,7 +19,7 @@ use corevec_engine::CoreSelection;
 use corevec_net::router::{
     CollectionPolicy, HedgeDelay, NodeSpec, RouterConfig, RouterError, ShardMap, WriteQuorum,
 };
-use corevec_net::{NetError, Router};
+use corevec_net::{MetricsError, MetricsServer, NetError, Readiness, Router};
 use serde::Deserialize;
 use signal_hook::consts::SIGTERM;
 
@@ -132,6 +133,8 @@ struct FileConfig {
     max_in_flight_per_core: Option<usize>,
     idle_timeout_s: Option<u64>,
     shutdown_timeout_s: Option<u64>,
+    slow_request_ms: Option<u64>,
+    metrics_listen: Option<String>,
     #[serde(default)]
     nodes: Vec<NodeEntry>,
     #[serde(default)]
@@ -147,6 +150,8 @@ pub struct RouteSettings {
     pub log_level: String,
     /// Log format.
     pub log_format: LogFormat,
+    /// Where `/metrics`, `/healthz` and `/readyz` are served (`None`: not served).
+    pub metrics_listen: Option<SocketAddr>,
 }
 
 fn key_error(origin: &str, key: &str, reason: impl std::fmt::Display) -> Failure {
@@ -327,6 +332,16 @@ impl RouteSettings {
             }
             server.shutdown_timeout = Duration::from_secs(v);
         }
+        if let Some(v) = file.slow_request_ms {
+            server.slow_request = Duration::from_millis(v);
+        }
+        let metrics_listen = match &file.metrics_listen {
+            Some(text) => Some(
+                text.parse()
+                    .map_err(|e| key_error(origin, "metrics_listen", format!("{text:?}: {e}")))?,
+            ),
+            None => None,
+        };
         if let Some(path) = args
             .auth_token_file
             .as_ref()
@@ -352,6 +367,7 @@ impl RouteSettings {
             router,
             log_level,
             log_format: file.log_format.unwrap_or_default(),
+            metrics_listen,
         })
     }
 
@@ -384,6 +400,13 @@ impl RouteSettings {
         ));
         out.push_str(&format!("hedge_delay_ms = \"{}\"\n", r.hedge_delay));
         out.push_str(&format!("node_connections = {}\n", r.node_connections));
+        out.push_str(&format!(
+            "slow_request_ms = {}\n",
+            r.server.slow_request.as_millis()
+        ));
+        if let Some(addr) = self.metrics_listen {
+            out.push_str(&format!("metrics_listen = \"{addr}\"\n"));
+        }
         out.push_str(&format!(
             "auth = {}\nnode_auth = {}\nlog_level = \"{}\"\n",
             r.server.auth_token.is_some(),
@@ -445,6 +468,7 @@ pub fn run(args: &RouteArgs) -> Result<(), Failure> {
     init_logging(&settings);
     let signals = super::serve::install_signal_handler()?;
     let listen = settings.router.server.listen;
+    let settings_metrics = settings.metrics_listen;
     let drain_bound =
         settings.router.server.shutdown_timeout + settings.router.server.write_timeout + STOP_SLACK;
     let mut router = Router::start(settings.router).map_err(|e| match e {
@@ -461,6 +485,26 @@ pub fn run(args: &RouteArgs) -> Result<(), Failure> {
             other => Failure::runtime(other.to_string()),
         });
     }
+    let metrics = match settings_metrics {
+        Some(addr) => match MetricsServer::start(addr, Arc::clone(router.server_state())) {
+            Ok(metrics) => {
+                metrics.attach_router(router.metrics_source());
+                metrics.set_readiness(Readiness::Ready);
+                Some(metrics)
+            }
+            Err(e) => {
+                let _ = router.shutdown(STOP_SLACK);
+                return Err(match e {
+                    MetricsError::Bind { .. } => Failure {
+                        exit_code: exit::LISTEN,
+                        message: format!("{e} (metrics_listen)"),
+                    },
+                    other => Failure::runtime(other.to_string()),
+                });
+            }
+        },
+        None => None,
+    };
     let map = router.map();
     tracing::info!(
         %listen,
@@ -478,9 +522,15 @@ pub fn run(args: &RouteArgs) -> Result<(), Failure> {
         "shutting down gracefully (a second signal forces exit)"
     );
     systemd::notify("STOPPING=1");
+    if let Some(metrics) = &metrics {
+        metrics.set_readiness(Readiness::ShuttingDown);
+    }
     router
         .shutdown(drain_bound)
         .context("stopping the router")?;
+    if let Some(metrics) = metrics {
+        metrics.stop();
+    }
     tracing::info!("stopped");
     Ok(())
 }
