@@ -222,6 +222,7 @@ fn search(
             ef: args.ef,
             exact: false,
             filter: None,
+            max_distance: None,
         },
     )?;
     Ok(hits[0].iter().map(|n| n.id as u32).collect())

@@ -130,6 +130,7 @@ fn run_queries(
                                         ef: 0,
                                         exact: true,
                                         filter: None,
+                                        max_distance: None,
                                     },
                                 )
                                 .map_err(|e| e.to_string())?;

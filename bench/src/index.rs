@@ -525,6 +525,7 @@ fn run_engine(
                 ef,
                 exact: false,
                 filter: None,
+                max_distance: None,
             };
             let results = engine.search(&name, request).map_err(|e| e.to_string())?;
             Ok(results

@@ -111,6 +111,7 @@ pub fn run(args: &RestartArgs) -> Result<(), Box<dyn std::error::Error>> {
             ef: 64,
             exact: false,
             filter: None,
+            max_distance: None,
         },
     )?;
     let first_query_s = start.elapsed().as_secs_f64();

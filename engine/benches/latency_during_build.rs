@@ -81,6 +81,7 @@ fn search_until(engine: &Engine, queries: &[f32], stop: impl Fn() -> bool) -> Ve
                     ef: 64,
                     exact: false,
                     filter: None,
+                    max_distance: None,
                 },
             )
             .expect("search");

@@ -85,6 +85,9 @@ pub struct SearchRequest {
     pub exact: bool,
     /// Only points whose labels match it are results; `None`: every point.
     pub filter: Option<Filter>,
+    /// Only hits at most this distance from their query are results (a query may then get
+    /// fewer than `k`); finite. `None`: no bound.
+    pub max_distance: Option<f32>,
 }
 
 /// A stored point as read back.
@@ -1153,8 +1156,14 @@ impl LocalEngine {
                 request.ef
             )));
         }
+        if request.max_distance.is_some_and(|d| !d.is_finite()) {
+            return Err(Error::InvalidArgument(
+                "max_distance must be a finite number".into(),
+            ));
+        }
         let filter = request.filter.map(Filter::normalized).transpose()?;
         let k = request.k;
+        let max_distance = request.max_distance;
         let batch = Arc::new(QueryBatch {
             collection: name.to_owned(),
             queries: request.queries,
@@ -1185,9 +1194,16 @@ impl LocalEngine {
                 }
             }
         }
+        // The k nearest within the bound are the k nearest, cut at the bound.
         let neighbors: Vec<Vec<Neighbor>> = per_query
             .into_iter()
-            .map(|partials| topk::merge(partials, k))
+            .map(|partials| {
+                let mut nearest = topk::merge(partials, k);
+                if let Some(max) = max_distance {
+                    nearest.retain(|n| n.distance <= max);
+                }
+                nearest
+            })
             .collect();
         let payloads = with_payloads.then(|| payloads_for(&neighbors, payloads_of));
         Ok(SearchResults {

@@ -119,6 +119,7 @@ fn verify(engine: &Engine, model: &Model, ids_max: u64) {
                         ef: 64,
                         exact,
                         filter: None,
+                        max_distance: None,
                     },
                 )
                 .unwrap();

@@ -361,6 +361,7 @@ fn restart_recovers_snapshot_plus_wal_with_the_index() {
                     ef: 64,
                     exact: true,
                     filter: None,
+                    max_distance: None,
                 },
             )
             .unwrap();
@@ -389,6 +390,7 @@ fn restart_recovers_snapshot_plus_wal_with_the_index() {
                 ef: 64,
                 exact: true,
                 filter: None,
+                max_distance: None,
             },
         )
         .unwrap();
@@ -435,6 +437,7 @@ fn labels_survive_restart_and_filter_searches() {
                     ef: 1000,
                     exact,
                     filter: Some(filter.clone()),
+                    max_distance: None,
                 },
             )
             .unwrap();
@@ -538,6 +541,7 @@ fn labels_survive_restart_and_filter_searches() {
                 ef: 0,
                 exact: false,
                 filter: Some(wide),
+                max_distance: None,
             },
         )
         .is_err());

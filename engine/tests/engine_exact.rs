@@ -75,6 +75,7 @@ fn exact_search_equals_brute_force_for_every_metric_and_shard_count() {
                         ef: 0,
                         exact: true,
                         filter: None,
+                        max_distance: None,
                     },
                 )
                 .unwrap();
@@ -85,6 +86,50 @@ fn exact_search_equals_brute_force_for_every_metric_and_shard_count() {
                 let want_ids: Vec<u64> = want.iter().map(|n| n.id).collect();
                 assert_eq!(got_ids, want_ids, "{metric} shards={shards}");
             }
+            // A distance bound at the 5th neighbour of each query: exactly the brute-force
+            // neighbours within it (exact), and never one beyond it (HNSW).
+            for (q, query) in queries.chunks(dim).enumerate().take(5) {
+                let want = reference(metric, &data, query, k);
+                let max = want[4].distance;
+                for exact in [true, false] {
+                    let got = engine
+                        .search(
+                            &name,
+                            SearchRequest {
+                                queries: query.to_vec(),
+                                k,
+                                ef: 200,
+                                exact,
+                                filter: None,
+                                max_distance: Some(max),
+                            },
+                        )
+                        .unwrap()
+                        .remove(0);
+                    assert!(got.iter().all(|n| n.distance <= max), "{metric} q{q}");
+                    if exact {
+                        let within: Vec<u64> = want
+                            .iter()
+                            .filter(|n| n.distance <= max)
+                            .map(|n| n.id)
+                            .collect();
+                        let got_ids: Vec<u64> = got.iter().map(|n| n.id).collect();
+                        assert_eq!(got_ids, within, "{metric} shards={shards} q{q}");
+                    }
+                }
+            }
+            let nan = engine.search(
+                &name,
+                SearchRequest {
+                    queries: queries[..dim].to_vec(),
+                    k,
+                    ef: 0,
+                    exact: true,
+                    filter: None,
+                    max_distance: Some(f32::NAN),
+                },
+            );
+            assert!(matches!(nan, Err(Error::InvalidArgument(_))), "{nan:?}");
             let info = engine.describe(&name).unwrap();
             assert_eq!(info.vectors(), n as u64);
             assert_eq!(info.shards.len(), shards as usize);
@@ -110,6 +155,7 @@ fn ties_break_by_id_whatever_the_shard_layout() {
                 ef: 0,
                 exact: true,
                 filter: None,
+                max_distance: None,
             },
         )
         .unwrap();
@@ -149,6 +195,7 @@ fn upsert_replaces_and_deleted_ids_never_come_back() {
                 ef: 0,
                 exact: true,
                 filter: None,
+                max_distance: None,
             },
         )
         .unwrap();
@@ -208,6 +255,7 @@ fn payloads_are_replaced_with_their_points_and_bad_ones_are_refused() {
                 ef: 0,
                 exact: false,
                 filter: None,
+                max_distance: None,
             },
         )
         .unwrap();
@@ -461,6 +509,7 @@ fn bad_input_gets_typed_errors() {
                 ef: 0,
                 exact: true,
                 filter: None,
+                max_distance: None,
             }
         ),
         Err(Error::CollectionNotFound(_))
@@ -474,6 +523,7 @@ fn bad_input_gets_typed_errors() {
                 ef: 0,
                 exact: true,
                 filter: None,
+                max_distance: None,
             }
         ),
         Err(Error::DimensionMismatch { .. })
@@ -487,6 +537,7 @@ fn bad_input_gets_typed_errors() {
                 ef: 0,
                 exact: true,
                 filter: None,
+                max_distance: None,
             }
         ),
         Err(Error::InvalidVector { .. })
@@ -500,6 +551,7 @@ fn bad_input_gets_typed_errors() {
                 ef: 0,
                 exact: true,
                 filter: None,
+                max_distance: None,
             }
         ),
         Err(Error::InvalidArgument(_))
@@ -574,6 +626,7 @@ fn a_flooded_mesh_answers_busy_instead_of_hanging() {
                                                     ef: 0,
                                                     exact: true,
                                                     filter: None,
+                                                    max_distance: None,
                                                 },
                                             )
                                             .await
@@ -627,6 +680,7 @@ fn a_flooded_mesh_answers_busy_instead_of_hanging() {
                 ef: 0,
                 exact: true,
                 filter: None,
+                max_distance: None,
             },
         )
         .unwrap();

@@ -469,6 +469,7 @@ pub(crate) async fn execute(ctx: &Context<'_>, request: Request<'_>) -> Result<A
                 ef: s.expansion_search as usize,
                 exact: s.flags.exact,
                 filter: s.filter.map(engine_filter),
+                max_distance: s.max_distance,
             };
             let results = local
                 .search_points(s.collection, request, s.flags.with_payloads)

@@ -505,6 +505,22 @@ fn router_r1_equals_a_single_node_and_fails_loudly_when_a_node_dies() {
         let direct = single.0.search("v", query, K, exact()).unwrap();
         assert_eq!(routed.hits, direct.hits, "query {q}");
         assert_exact(&routed.hits, &reference.top_k(query, |_| true), "R=1");
+        // With a distance bound at the 4th hit: the hits within it, through the router too.
+        let max = routed.hits[3].distance;
+        let bounded = SearchOptions {
+            max_distance: Some(max),
+            ..exact()
+        };
+        let routed_within = router.search("v", query, K, bounded).unwrap();
+        let direct_within = single.0.search("v", query, K, bounded).unwrap();
+        assert_eq!(routed_within.hits, direct_within.hits, "query {q}");
+        let within: Vec<Hit> = routed
+            .hits
+            .iter()
+            .filter(|h| h.distance <= max)
+            .cloned()
+            .collect();
+        assert_eq!(routed_within.hits, within, "query {q}");
     }
     // A batch search too.
     let routed = router
@@ -1081,6 +1097,7 @@ fn router_serves_only_the_features_every_node_has() {
             any_groups: IdsRef::new(&[2, 1]),
             none_of: IdsRef::new(&[]),
         }),
+        max_distance: None,
     });
     raw.send(&encode(&grouped, 7));
     match raw.read_response().expect("answer") {

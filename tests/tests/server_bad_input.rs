@@ -153,6 +153,7 @@ fn per_request_errors_keep_the_connection_open() {
             flags: SearchFlags::default(),
             queries: VectorsRef::new(&query, 2),
             filter: None,
+            max_distance: None,
         }),
         12,
     ));
@@ -180,6 +181,7 @@ fn per_request_errors_keep_the_connection_open() {
             flags: SearchFlags::default(),
             queries: VectorsRef::new(&inf, 3),
             filter: None,
+            max_distance: None,
         }),
         14,
     ));
@@ -228,6 +230,7 @@ fn per_request_errors_keep_the_connection_open() {
             flags: SearchFlags::default(),
             queries: VectorsRef::new(&q, 3),
             filter: None,
+            max_distance: None,
         }),
         20,
     ));
@@ -240,6 +243,7 @@ fn per_request_errors_keep_the_connection_open() {
             flags: SearchFlags::default(),
             queries: VectorsRef::new(&q, 3),
             filter: None,
+            max_distance: None,
         }),
         21,
     );

@@ -219,6 +219,7 @@ fn pipelined_responses_complete_out_of_order() {
                         flags: SearchFlags::default(),
                         queries: VectorsRef::new(&query, dim),
                         filter: None,
+                        max_distance: None,
                     }))
                     .unwrap()
             }

@@ -202,6 +202,7 @@ impl Workload {
                 u32::try_from(search.queries.dim()).unwrap_or(u32::MAX),
             ),
             filter: filter.as_ref().map(WireFilter::as_ref),
+            max_distance: None,
         })
         .encode(id, out)?;
         Ok(Sent {

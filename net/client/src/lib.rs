@@ -68,8 +68,8 @@ pub use corevec_proto as proto;
 use corevec_proto::{
     CollectionInfo, CreateCollection, FilterRef, Hit, IdsRef, IdsRequest, LabelsRef, PayloadsRef,
     Request, Response, Scroll, Search, SearchFlags, SearchResponse, SetLabels, SetPayload, Stat,
-    Upsert, VectorsRef, WriteAck, FEATURE_FILTER_GROUPS, FEATURE_LABELS, FEATURE_PAYLOADS,
-    FILTER_LABELS_MAX_WITHOUT_GROUPS,
+    Upsert, VectorsRef, WriteAck, FEATURE_FILTER_GROUPS, FEATURE_LABELS, FEATURE_MAX_DISTANCE,
+    FEATURE_PAYLOADS, FILTER_LABELS_MAX_WITHOUT_GROUPS,
 };
 pub use error::ClientError;
 pub use scroll::{ScrollIter, ScrollOptions, ScrollPage};
@@ -103,7 +103,7 @@ impl Default for ClientConfig {
 }
 
 /// Search knobs besides `k`.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
 pub struct SearchOptions<'a> {
     /// HNSW `ef`; 0 = server default.
     #[doc(alias = "ef")]
@@ -117,6 +117,11 @@ pub struct SearchOptions<'a> {
     /// `FEATURE_LABELS` (or `FEATURE_FILTER_GROUPS`, for several `any_of` groups) or the filter
     /// is over `FILTER_LABELS_MAX` labels or `FILTER_GROUPS_MAX` groups, or has an empty group.
     pub filter: Option<&'a Filter>,
+    /// Only return hits at most this distance from their query (a query may then get fewer
+    /// than `k`), in the unit of the returned distances: squared L2, `1 - cos` or `-a·b`.
+    /// Refused locally, nothing sent, if it is not finite or the server did not enable
+    /// `FEATURE_MAX_DISTANCE`.
+    pub max_distance: Option<f32>,
 }
 
 /// A label filter for searches and scrolls (see [`SearchOptions::filter`]). A point matches
@@ -467,6 +472,12 @@ impl Client {
     /// 1,024 labels. A router enables it only when all its nodes that are up have it.
     pub fn supports_filter_groups(&self) -> Result<bool, ClientError> {
         Ok(self.connection()?.hello().features & FEATURE_FILTER_GROUPS != 0)
+    }
+
+    /// True if the server enabled [`FEATURE_MAX_DISTANCE`] in HELLO, so
+    /// [`SearchOptions::max_distance`] may be used.
+    pub fn supports_max_distance(&self) -> Result<bool, ClientError> {
+        Ok(self.connection()?.hello().features & FEATURE_MAX_DISTANCE != 0)
     }
 
     fn check_labels(
@@ -931,6 +942,17 @@ impl Client {
             return Err(invalid("queries length must be a non-zero multiple of dim"));
         }
         let filter = self.wire_filter(options.filter)?;
+        if let Some(max) = options.max_distance {
+            if !max.is_finite() {
+                return Err(invalid("max_distance must be a finite number"));
+            }
+            if !self.supports_max_distance()? {
+                return Err(invalid(
+                    "the server did not enable FEATURE_MAX_DISTANCE in HELLO (it, or a node \
+                     behind the router, predates max_distance)",
+                ));
+            }
+        }
         let request = Request::Search(Search {
             collection,
             k,
@@ -942,6 +964,7 @@ impl Client {
             },
             queries: VectorsRef::new(queries, dim),
             filter: filter.as_ref().map(WireFilter::as_ref),
+            max_distance: options.max_distance,
         });
         match self.execute(&request)?.response()? {
             Response::Search(s) if s.results.len() == nq => Ok(s),

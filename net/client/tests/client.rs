@@ -137,6 +137,7 @@ fn pipelined_responses_arrive_out_of_order() {
             flags: Default::default(),
             queries: corevec_proto::VectorsRef::new(&query, 1),
             filter: None,
+            max_distance: None,
         }))
         .expect("submit slow");
     let started = Instant::now();
@@ -173,6 +174,7 @@ fn per_request_timeout_keeps_connection() {
         flags: Default::default(),
         queries: corevec_proto::VectorsRef::new(&query, 1),
         filter: None,
+        max_distance: None,
     });
     let ticket = client
         .submit_with_timeout(&request, Duration::from_millis(50))
@@ -880,6 +882,7 @@ fn filtered_search() {
             flags: Default::default(),
             queries: corevec_proto::VectorsRef::new(&query, 1),
             filter: Some(wire.as_ref()),
+            max_distance: None,
         }))
         .expect("submit");
     let frame = ticket.wait().expect("wait");
@@ -1029,6 +1032,7 @@ fn servers_without_filter_groups_are_refused_locally() {
         flags: corevec_proto::SearchFlags::default(),
         queries: corevec_proto::VectorsRef::new(&query, 1),
         filter: Some(wire.as_ref()),
+        max_distance: None,
     });
     let e = client.execute(&request).expect_err("refused");
     assert_eq!(e.code(), Some(ErrorCode::MalformedFrame), "{e}");
@@ -1115,6 +1119,7 @@ fn servers_without_labels_are_refused_locally() {
                 flags: Default::default(),
                 queries: corevec_proto::VectorsRef::new(&query, 1),
                 filter: Some(filter.wire().as_ref()),
+                max_distance: None,
             }),
             ErrorCode::InvalidArgument,
         ),
@@ -1339,4 +1344,35 @@ fn servers_without_labels_refuse_set_labels() {
             vec![Some(vec![1.0])]
         );
     }
+}
+
+#[test]
+fn max_distance_is_sent_and_refused_locally_when_it_cannot_be() {
+    let server = MockServer::start(None);
+    let client = Client::connect(server.addr, ClientConfig::default()).expect("connect");
+    assert!(client.supports_max_distance().expect("hello"));
+    create(&client, "docs", 1);
+    client
+        .upsert("docs", &[1, 2, 3], &[0.0, 1.0, 3.0])
+        .expect("upsert");
+    let bounded = |max| SearchOptions {
+        exact: true,
+        max_distance: Some(max),
+        ..SearchOptions::default()
+    };
+    // The mock answers by brute force; it must have received the bound (squared L2: 0, 1, 9).
+    let hits = client.search("docs", &[0.0], 3, bounded(1.0)).expect("search");
+    assert_eq!(hits.hits.iter().map(|h| h.id).collect::<Vec<_>>(), vec![1, 2]);
+    let e = client
+        .search("docs", &[0.0], 3, bounded(f32::NAN))
+        .expect_err("NaN");
+    assert!(e.to_string().contains("finite"), "{e}");
+    // A server from before the feature: refused before anything is sent.
+    server.state.legacy_groups.store(true, Ordering::SeqCst);
+    let old = Client::connect(server.addr, ClientConfig::default()).expect("connect");
+    assert!(!old.supports_max_distance().expect("hello"));
+    let e = old
+        .search("docs", &[0.0], 3, bounded(1.0))
+        .expect_err("refused locally");
+    assert!(e.to_string().contains("FEATURE_MAX_DISTANCE"), "{e}");
 }

@@ -42,8 +42,13 @@ pub const FEATURE_LABELS: u64 = 2;
 /// group and 256 labels: an older server answers MALFORMED_FRAME (the field was reserved) or
 /// INVALID_ARGUMENT (the label count).
 pub const FEATURE_FILTER_GROUPS: u64 = 4;
+/// HELLO feature bit 3: the peer takes a SEARCH `max_distance` (the `HAS_MAX_DISTANCE` flag
+/// and the f32 in the field that was reserved, `PROTOCOL.md` section 5.9). An older server
+/// answers INVALID_ARGUMENT (a reserved flag bit).
+pub const FEATURE_MAX_DISTANCE: u64 = 8;
 /// Feature bits this build understands. A server enables `requested & FEATURES_SUPPORTED`.
-pub const FEATURES_SUPPORTED: u64 = FEATURE_PAYLOADS | FEATURE_LABELS | FEATURE_FILTER_GROUPS;
+pub const FEATURES_SUPPORTED: u64 =
+    FEATURE_PAYLOADS | FEATURE_LABELS | FEATURE_FILTER_GROUPS | FEATURE_MAX_DISTANCE;
 
 /// Header flag: this frame is a response.
 pub const FLAG_RESPONSE: u8 = 0x01;

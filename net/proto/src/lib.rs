@@ -59,7 +59,8 @@ mod wire;
 pub use error::{Error, ErrorCode};
 pub use frame::{
     Frame, FrameHeader, Opcode, RequestId, FEATURES_SUPPORTED, FEATURE_FILTER_GROUPS,
-    FEATURE_LABELS, FEATURE_PAYLOADS, FLAG_ERROR, FLAG_RESPONSE, MAGIC, VERSION_MAX, VERSION_MIN,
+    FEATURE_LABELS, FEATURE_MAX_DISTANCE, FEATURE_PAYLOADS, FLAG_ERROR, FLAG_RESPONSE, MAGIC,
+    VERSION_MAX, VERSION_MIN,
 };
 pub use limits::*;
 pub use request::{

@@ -6,7 +6,7 @@
 use crate::error::Error;
 use crate::frame::{
     encode_frame_with, Frame, Opcode, RequestId, FEATURE_FILTER_GROUPS, FEATURE_LABELS,
-    FEATURE_PAYLOADS, FLAG_RESPONSE,
+    FEATURE_MAX_DISTANCE, FEATURE_PAYLOADS, FLAG_RESPONSE,
 };
 use crate::limits::{
     AUTH_TOKEN_BYTES_MAX, BATCH_IDS_MAX, BATCH_QUERIES_MAX, BATCH_VECTORS_MAX,
@@ -199,6 +199,9 @@ impl SearchFlags {
     /// field here: [`SearchFlags::bits`] never sets it and [`SearchFlags::from_bits`] refuses
     /// it; the SEARCH encoder and decoder handle it together with the filter.
     pub const HAS_FILTER: u32 = 8;
+    /// Wire bit set iff the request carries a `max_distance` ([`Search::max_distance`] is
+    /// `Some`), handled like [`SearchFlags::HAS_FILTER`].
+    pub const HAS_MAX_DISTANCE: u32 = 16;
 
     /// Encode as wire bits.
     #[must_use]
@@ -419,6 +422,11 @@ pub struct Search<'a> {
     /// `Some` sets the wire flag [`SearchFlags::HAS_FILTER`] and sends the filter after the
     /// queries; sent only when the server enabled `FEATURE_LABELS`.
     pub filter: Option<FilterRef<'a>>,
+    /// Only hits at most this far from their query are returned (a query may then get fewer
+    /// than `k`), in the unit of the collection's metric: squared L2, `1 - cos`, or `-a·b`.
+    /// Finite. `Some` sets the wire flag [`SearchFlags::HAS_MAX_DISTANCE`]; sent only when the
+    /// server enabled `FEATURE_MAX_DISTANCE`.
+    pub max_distance: Option<f32>,
 }
 
 /// SCROLL: one page of a collection's points in ascending id order, from `start_id`
@@ -619,6 +627,9 @@ impl Search<'_> {
         if let Some(filter) = &self.filter {
             filter.check()?;
         }
+        if self.max_distance.is_some_and(|d| !d.is_finite()) {
+            return Err(Error::InvalidArgument("max_distance must be finite"));
+        }
         Ok(())
     }
 
@@ -626,6 +637,11 @@ impl Search<'_> {
         self.flags.bits()
             | if self.filter.is_some() {
                 SearchFlags::HAS_FILTER
+            } else {
+                0
+            }
+            | if self.max_distance.is_some() {
+                SearchFlags::HAS_MAX_DISTANCE
             } else {
                 0
             }
@@ -746,7 +762,11 @@ impl<'a> Request<'a> {
                     | bit(s.with_labels, FEATURE_LABELS)
                     | filter(&s.filter)
             }
-            Request::Search(s) => bit(s.flags.with_payloads, FEATURE_PAYLOADS) | filter(&s.filter),
+            Request::Search(s) => {
+                bit(s.flags.with_payloads, FEATURE_PAYLOADS)
+                    | filter(&s.filter)
+                    | bit(s.max_distance.is_some(), FEATURE_MAX_DISTANCE)
+            }
             Request::Hello(_)
             | Request::Ping
             | Request::CreateCollection(_)
@@ -956,10 +976,18 @@ impl<'a> Request<'a> {
                 let k = r.u32("search")?;
                 let expansion_search = r.u32("search")?;
                 let bits = r.u32("search")?;
-                let flags = SearchFlags::from_bits(bits & !SearchFlags::HAS_FILTER)?;
+                let flags = SearchFlags::from_bits(
+                    bits & !(SearchFlags::HAS_FILTER | SearchFlags::HAS_MAX_DISTANCE),
+                )?;
                 let count = r.u32("search")?;
                 let dim = r.u32("search")?;
-                r.zero(4, "search reserved")?;
+                // The field after `dim` holds max_distance iff HAS_MAX_DISTANCE, else zero.
+                let max_distance = if bits & SearchFlags::HAS_MAX_DISTANCE != 0 {
+                    Some(f32::from_bits(r.u32("search")?))
+                } else {
+                    r.zero(4, "search reserved")?;
+                    None
+                };
                 check_count(usize_from(count), BATCH_QUERIES_MAX)?;
                 check_dim(dim)?;
                 let collection = r.collection_name(false)?;
@@ -971,6 +999,7 @@ impl<'a> Request<'a> {
                     flags,
                     queries: VectorsRef::from_le_bytes(floats, dim),
                     filter: None,
+                    max_distance,
                 };
                 search.validate_scalars()?;
                 check_finite(&search.queries)?;
@@ -1103,7 +1132,7 @@ impl<'a> Request<'a> {
                 put_u32(out, s.flag_bits());
                 put_u32(out, u32_from(s.queries.count()));
                 put_u32(out, s.queries.dim());
-                put_zero(out, 4);
+                put_u32(out, s.max_distance.map_or(0, f32::to_bits));
                 put_short_str(out, body_start, s.collection, COLLECTION_NAME_BYTES_MAX);
                 s.queries.encode(out);
                 if let Some(filter) = &s.filter {

@@ -59,6 +59,7 @@ fn exact_filtered_search(filter: FilterRef<'static>) -> Request<'static> {
         },
         queries: VectorsRef::new(&QUERY, 3),
         filter: Some(filter),
+        max_distance: None,
     })
 }
 
@@ -204,6 +205,7 @@ fn golden_frames() -> Vec<(&'static str, Vec<u8>)> {
                     },
                     queries: VectorsRef::new(&QUERY, 3),
                     filter: None,
+                    max_distance: None,
                 }),
             ),
         ),
@@ -364,6 +366,7 @@ fn golden_frames() -> Vec<(&'static str, Vec<u8>)> {
                     },
                     queries: VectorsRef::new(&UPSERT_VECTORS, 3),
                     filter: None,
+                    max_distance: None,
                 }),
             ),
         ),
@@ -520,6 +523,27 @@ fn golden_frames() -> Vec<(&'static str, Vec<u8>)> {
             request_frame(27, &exact_filtered_search(GOLDEN_GROUPS_FILTER)),
         ),
         (
+            // HAS_MAX_DISTANCE (16) with EXACT: max_distance 0.5 (0x3f000000) in the field
+            // after `dim` (offset 20), which is zero without the flag.
+            "search_max_distance_request",
+            request_frame(
+                28,
+                &Request::Search(Search {
+                    collection: "docs",
+                    k: 2,
+                    expansion_search: 0,
+                    flags: SearchFlags {
+                        exact: true,
+                        allow_partial: false,
+                        with_payloads: false,
+                    },
+                    queries: VectorsRef::new(&QUERY, 3),
+                    filter: None,
+                    max_distance: Some(0.5),
+                }),
+            ),
+        ),
+        (
             // Three ids: the ids end at body offset 40 (so the label section needs no leading
             // padding), the counts 2, 0, 1 end at 52, 4 bytes of padding to 56, then the labels
             // 1, 5, 7 end the body at 80.
@@ -667,6 +691,7 @@ fn features_needed_by_each_golden_request() {
         ("get_payloads_labels_request", P | L),
         ("search_filter_request", L),
         ("search_filter_groups_request", L | G),
+        ("search_max_distance_request", FEATURE_MAX_DISTANCE),
         ("set_labels_request", L),
         ("scroll_request", L),
         ("scroll_filter_request", L),
@@ -685,7 +710,63 @@ fn features_needed_by_each_golden_request() {
         let want = expected.iter().find(|(n, _)| *n == name).map_or(0, |e| e.1);
         assert_eq!(request.features_needed(), want, "{name}");
     }
-    assert_eq!(requests, 25);
+    assert_eq!(requests, 26);
+}
+
+#[test]
+fn search_max_distance_layout_and_errors() {
+    let golden = golden_frames()
+        .into_iter()
+        .find(|(name, _)| *name == "search_max_distance_request")
+        .map(|(_, bytes)| bytes)
+        .unwrap();
+    let body = &golden[FRAME_HEADER_SIZE..];
+    assert_eq!(
+        &body[8..12],
+        &(SearchFlags::EXACT | SearchFlags::HAS_MAX_DISTANCE).to_le_bytes()
+    );
+    assert_eq!(&body[20..24], &0.5f32.to_bits().to_le_bytes());
+    let Ok(Request::Search(search)) = decode_request(&golden) else {
+        panic!("golden search decodes");
+    };
+    assert_eq!(search.max_distance, Some(0.5));
+    // 0.0 and negative bounds are bounds (dot products are negative distances).
+    for max in [0.0f32, -0.0, -3.5] {
+        let request = Request::Search(Search {
+            max_distance: Some(max),
+            ..search
+        });
+        let frame = request_frame(3, &request);
+        let Ok(Request::Search(back)) = decode_request(&frame) else {
+            panic!("{max} round-trips");
+        };
+        assert_eq!(back.max_distance.map(f32::to_bits), Some(max.to_bits()));
+    }
+    // Not finite: refused by the encoder, and by the decoder.
+    for bad in [f32::NAN, f32::INFINITY, f32::NEG_INFINITY] {
+        let request = Request::Search(Search {
+            max_distance: Some(bad),
+            ..search
+        });
+        let mut out = Vec::new();
+        assert_eq!(
+            request.encode(RequestId(1), &mut out),
+            Err(Error::InvalidArgument("max_distance must be finite"))
+        );
+        let mut body = body.to_vec();
+        body[20..24].copy_from_slice(&bad.to_bits().to_le_bytes());
+        assert_eq!(
+            Request::decode(Opcode::Search, &body),
+            Err(Error::InvalidArgument("max_distance must be finite"))
+        );
+    }
+    // Without the flag the field must be zero.
+    let mut body = body.to_vec();
+    body[8..12].copy_from_slice(&SearchFlags::EXACT.to_le_bytes());
+    assert_eq!(
+        Request::decode(Opcode::Search, &body),
+        Err(Error::Malformed("search reserved"))
+    );
 }
 
 #[test]
@@ -863,6 +944,7 @@ fn search_limits() {
         flags: SearchFlags::default(),
         queries: VectorsRef::new(&[0.0f32; 8][..count], 1),
         filter: None,
+        max_distance: None,
     };
     assert_eq!(
         Request::Search(search(0, 1)).encode(RequestId(1), &mut buf),
@@ -1639,6 +1721,7 @@ fn zero_copy_vectors_when_aligned() {
             flags: SearchFlags::default(),
             queries: VectorsRef::new(&floats, 64),
             filter: None,
+            max_distance: None,
         }),
     );
     // Copy into an 8-aligned buffer (a Vec<u64>'s allocation, viewed through to_ne_bytes).
@@ -1688,9 +1771,10 @@ fn labelled_upsert<'a>(
 fn feature_and_limit_constants() {
     assert_eq!(FEATURE_LABELS, 2);
     assert_eq!(FEATURE_FILTER_GROUPS, 4);
+    assert_eq!(FEATURE_MAX_DISTANCE, 8);
     assert_eq!(
         FEATURES_SUPPORTED,
-        FEATURE_PAYLOADS | FEATURE_LABELS | FEATURE_FILTER_GROUPS
+        FEATURE_PAYLOADS | FEATURE_LABELS | FEATURE_FILTER_GROUPS | FEATURE_MAX_DISTANCE
     );
     assert_eq!(LABELS_PER_POINT_MAX, 64);
     assert_eq!(FILTER_LABELS_MAX, 1024);
@@ -2089,6 +2173,7 @@ fn filtered_search<'a>(queries: &'a [f32], dim: u32, filter: Option<FilterRef<'a
         flags: SearchFlags::default(),
         queries: VectorsRef::new(queries, dim),
         filter,
+        max_distance: None,
     })
 }
 
@@ -3308,6 +3393,8 @@ impl OwnedRequest {
                     flags: *flags,
                     queries: VectorsRef::new(queries, *dim),
                     filter: filter.as_ref().map(owned_filter_ref),
+                    // Derived from the generated k and ef: both forms, and negative bounds.
+                    max_distance: (*k % 3 == 0).then(|| *ef as f32 / 7.0 - 50.25),
                 })
             }
             OwnedRequest::Scroll(name, start_id, limit, [vectors, payloads, labels], filter) => {

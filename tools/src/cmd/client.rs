@@ -223,6 +223,10 @@ pub struct SearchArgs {
     /// Also print each hit's payload (UTF-8 text as is, other bytes as `hex:...`).
     #[arg(long)]
     pub with_payloads: bool,
+    /// Only hits at most this distance from the query (in the printed distance's unit: squared
+    /// L2, 1 - cos, or -a·b); fewer than -k when fewer are that close.
+    #[arg(long, value_name = "DISTANCE", allow_negative_numbers = true)]
+    pub max_distance: Option<f32>,
     /// Label filter.
     #[command(flatten)]
     pub filter: FilterArgs,
@@ -586,6 +590,7 @@ pub fn search(args: &SearchArgs) -> Result<(), Failure> {
         exact: args.exact,
         allow_partial: false,
         filter: filter.as_ref(),
+        max_distance: args.max_distance,
     };
     let searching = format!("searching {}", args.collection);
     if args.with_payloads {

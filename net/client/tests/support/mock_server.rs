@@ -592,6 +592,9 @@ fn execute(
                     .collect();
                 hits.sort_by(|a, b| a.distance.total_cmp(&b.distance).then(a.id.cmp(&b.id)));
                 hits.truncate(s.k as usize);
+                if let Some(max) = s.max_distance {
+                    hits.retain(|h| h.distance <= max);
+                }
                 results.push(hits);
             }
             let payloads = s.flags.with_payloads.then(|| {

@@ -281,6 +281,10 @@ class Client:
         ``any_of`` groups)."""
         return bool(self.hello.features & p.FEATURE_FILTER_GROUPS)
 
+    def supports_max_distance(self):
+        """True if the server enabled ``FEATURE_MAX_DISTANCE`` (``max_distance`` in searches)."""
+        return bool(self.hello.features & p.FEATURE_MAX_DISTANCE)
+
     def _require_filter_groups(self):
         if not self.supports_filter_groups:
             raise ProtocolError(
@@ -506,6 +510,7 @@ class Client:
         timeout=None,
         with_payloads=False,
         filter=None,
+        max_distance=None,
     ):
         """Returns ``(hits, partial)`` with hits ``[(id, distance)]``, closest first; with
         ``with_payloads``, ``[(id, distance, payload)]``. ``filter``: ``None`` or a dict with
@@ -514,11 +519,22 @@ class Client:
         ``FILTER_GROUPS_MAX`` groups, ``any_of`` counting as one when not empty): only points
         with every label of ``all_of``, at least one label of every ``any_of`` group and none of
         ``none_of`` are returned, up to ``k``. Two or more groups need
-        ``FEATURE_FILTER_GROUPS`` (else :class:`ProtocolError`, nothing sent)."""
+        ``FEATURE_FILTER_GROUPS`` (else :class:`ProtocolError`, nothing sent). ``max_distance``:
+        only hits at most that distance from the query (in the returned distances' unit), so
+        possibly fewer than ``k``; needs ``FEATURE_MAX_DISTANCE``."""
         return self._call(
             Opcode.SEARCH,
             *self._search_args(
-                collection, query, k, ef, exact, allow_partial, True, with_payloads=with_payloads, filter=filter
+                collection,
+                query,
+                k,
+                ef,
+                exact,
+                allow_partial,
+                True,
+                with_payloads=with_payloads,
+                filter=filter,
+                max_distance=max_distance,
             ),
             timeout=timeout
         )
@@ -535,13 +551,16 @@ class Client:
         timeout=None,
         with_payloads=False,
         filter=None,
+        max_distance=None,
     ):
         """Returns ``(results, partial)``: one ``[(id, distance)]`` list per query (with
-        ``with_payloads``, ``[(id, distance, payload)]``). ``filter`` as in :meth:`search`,
-        applied to every query."""
+        ``with_payloads``, ``[(id, distance, payload)]``). ``filter`` and ``max_distance`` as in
+        :meth:`search`, applied to every query."""
         return self._call(
             Opcode.SEARCH,
-            *self._search_args(collection, queries, k, ef, exact, allow_partial, False, dim, with_payloads, filter),
+            *self._search_args(
+                collection, queries, k, ef, exact, allow_partial, False, dim, with_payloads, filter, max_distance
+            ),
             timeout=timeout
         )
 
@@ -684,7 +703,18 @@ class Client:
         return build, post
 
     def _search_args(
-        self, collection, queries, k, ef, exact, allow_partial, single, dim=None, with_payloads=False, filter=None
+        self,
+        collection,
+        queries,
+        k,
+        ef,
+        exact,
+        allow_partial,
+        single,
+        dim=None,
+        with_payloads=False,
+        filter=None,
+        max_distance=None,
     ):
         if single:
             count, dim, _ = p.matrix(queries)
@@ -696,9 +726,16 @@ class Client:
             lists = p.normalize_filter(filter)  # ValueError now, before anything is sent
             self._require_labels()
             self._check_filter_groups(lists)
+        if max_distance is not None and not self.supports_max_distance():
+            raise ProtocolError(
+                "the server did not enable FEATURE_MAX_DISTANCE in HELLO (it, or a node behind the router, "
+                "predates max_distance)"
+            )
 
         def build(rid):
-            return p.encode_search(rid, collection, queries, k, ef, exact, allow_partial, dim, with_payloads, filter)
+            return p.encode_search(
+                rid, collection, queries, k, ef, exact, allow_partial, dim, with_payloads, filter, max_distance
+            )
 
         def post(value):
             results, partial = value

@@ -6,6 +6,7 @@ before anything is allocated.
 """
 
 import enum
+import math
 import operator
 import struct
 import sys
@@ -47,12 +48,14 @@ SCROLL_LIMIT_MAX = 4096
 FEATURE_PAYLOADS = 1
 FEATURE_LABELS = 2
 FEATURE_FILTER_GROUPS = 4
-FEATURES_SUPPORTED = FEATURE_PAYLOADS | FEATURE_LABELS | FEATURE_FILTER_GROUPS
+FEATURE_MAX_DISTANCE = 8
+FEATURES_SUPPORTED = FEATURE_PAYLOADS | FEATURE_LABELS | FEATURE_FILTER_GROUPS | FEATURE_MAX_DISTANCE
 
 SEARCH_EXACT = 1
 SEARCH_ALLOW_PARTIAL = 2
 SEARCH_WITH_PAYLOADS = 4
 SEARCH_HAS_FILTER = 8
+SEARCH_HAS_MAX_DISTANCE = 16
 SEARCH_PARTIAL = 1
 SEARCH_HAS_PAYLOADS = 2
 GET_WITH_PAYLOADS = 1
@@ -594,13 +597,20 @@ def encode_search(
     dim=None,
     with_payloads=False,
     filter=None,
+    max_distance=None,
 ):
     """SEARCH; ``filter`` is ``None`` or a dict with optional keys ``all_of``, ``any_of``,
     ``any_of_groups`` and ``none_of`` (see :func:`normalize_filter`), sent with the
     ``HAS_FILTER`` flag. One ``any_of`` group is sent in the original form (``any_groups`` 0),
     which every server with ``FEATURE_LABELS`` takes; two or more need
-    ``FEATURE_FILTER_GROUPS``."""
+    ``FEATURE_FILTER_GROUPS``. ``max_distance`` (a finite number, needs
+    ``FEATURE_MAX_DISTANCE``) goes as an f32 after ``dim`` with the ``HAS_MAX_DISTANCE`` flag."""
     lists = None if filter is None else normalize_filter(filter)
+    if max_distance is not None:
+        _check(
+            isinstance(max_distance, (int, float)) and math.isfinite(max_distance),
+            "max_distance must be a finite number",
+        )
     count, dim, floats = matrix(queries, dim)
     _check(1 <= k <= K_MAX, "k must be 1..=1024")
     _check(0 <= ef <= EXPANSION_MAX, "ef out of range")
@@ -611,8 +621,10 @@ def encode_search(
         | (SEARCH_ALLOW_PARTIAL if allow_partial else 0)
         | (SEARCH_WITH_PAYLOADS if with_payloads else 0)
         | (SEARCH_HAS_FILTER if lists is not None else 0)
+        | (SEARCH_HAS_MAX_DISTANCE if max_distance is not None else 0)
     )
-    out = bytearray(struct.pack("<IIIIII", k, ef, flags, count, dim, 0))
+    out = bytearray(struct.pack("<IIIII", k, ef, flags, count, dim))
+    out += struct.pack("<f", max_distance) if max_distance is not None else bytes(4)
     _name(out, collection)
     out += floats
     if lists is not None:

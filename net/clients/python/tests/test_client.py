@@ -373,6 +373,21 @@ class ClientTest(unittest.TestCase):
         with self.assertRaises(ValueError):
             with_range(None, price, key_f32(2.0), key_f32(1.0))
 
+    def test_max_distance(self):
+        c, name = self.client, self.name
+        self.assertTrue(c.supports_max_distance())
+        c.upsert(name, [1, 2, 3, 4], [[0, 0, 0], [1, 0, 0], [2, 0, 0], [5, 0, 0]])
+        # Squared L2 from the origin: 0, 1, 4, 25.
+        for exact in (True, False):
+            hits, _ = c.search(name, [0, 0, 0], k=4, exact=exact, max_distance=4.0)
+            self.assertEqual([h[0] for h in hits], [1, 2, 3])
+            hits, _ = c.search(name, [0, 0, 0], k=4, exact=exact, max_distance=0.5)
+            self.assertEqual([h[0] for h in hits], [1])
+        results, _ = c.search_batch(name, [[0, 0, 0], [5, 0, 0]], k=4, exact=True, max_distance=1.0)
+        self.assertEqual([[h[0] for h in r] for r in results], [[1, 2], [4]])
+        with self.assertRaises(ValueError):
+            c.search(name, [0, 0, 0], k=1, max_distance=float("nan"))
+
     def test_pipelining(self):
         c, name = self.client, self.name
         c.upsert(name, list(range(10)), [[float(i), 0, 0] for i in range(10)])

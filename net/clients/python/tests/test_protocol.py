@@ -50,6 +50,7 @@ GOLDEN = {
     "get_payloads_labels_response": "4356454301002101150000000000000040000000c6451d49000000007b0ef555020000000300000001000000000000000000003f000080bf00000040070000007b2261223a317d00020000000000000001000000000000000500000000000000",
     "search_filter_request": "435645430100300016000000000000005800000029122a59000000007b039f3502000000000000000900000001000000030000000000000004646f63730000000000003f000080bf000000400000000001000000020000000000000000000000010000000000000002000000000000000300000000000000",
     "search_filter_groups_request": "43564543010030001b00000000000000780000006b5e5c39000000009c6a0d4502000000000000000900000001000000030000000000000004646f63730000000000003f000080bf0000004000000000010000000300000001000000020000000200000000000000010000000000000001000000000000000200000000000000030000000000000004000000000000000500000000000000",
+    "search_max_distance_request": "43564543010030001c000000000000002c000000b1d0dc69000000000b3d656902000000000000001100000001000000030000000000003f04646f63730000000000003f000080bf00000040",
     "set_labels_request": "4356454301002400170000000000000050000000ffcd49d50000000011dd9287030000000000000004646f637300000001000000000000000700000000000000090000000000000002000000000000000100000000000000010000000000000005000000000000000700000000000000",
     "set_labels_response": "4356454301002401170000000000000010000000e7f784a30000000088672a0b02000000000000000000000000000000",
     "scroll_request": "435645430100250018000000000000001800000095e16d16000000004e4c6e3d0200000005000000050000000000000004646f6373000000",
@@ -505,8 +506,11 @@ class FilterGroupsTest(unittest.TestCase):
         import corevec
 
         self.assertEqual(p.FEATURE_FILTER_GROUPS, 4)
-        self.assertEqual(p.FEATURES_SUPPORTED, p.FEATURE_PAYLOADS | p.FEATURE_LABELS | p.FEATURE_FILTER_GROUPS)
-        self.assertEqual(p.FEATURES_SUPPORTED, 7)
+        self.assertEqual(
+            p.FEATURES_SUPPORTED,
+            p.FEATURE_PAYLOADS | p.FEATURE_LABELS | p.FEATURE_FILTER_GROUPS | p.FEATURE_MAX_DISTANCE,
+        )
+        self.assertEqual(p.FEATURES_SUPPORTED, 15)
         self.assertEqual(p.FILTER_LABELS_MAX, 1024)
         self.assertEqual(p.FILTER_GROUPS_MAX, 8)
         self.assertEqual(corevec.FEATURE_FILTER_GROUPS, 4)
@@ -515,7 +519,7 @@ class FilterGroupsTest(unittest.TestCase):
         self.assertIn("FEATURE_FILTER_GROUPS", corevec.__all__)
         self.assertIn("FILTER_GROUPS_MAX", corevec.__all__)
         # The client asks for every feature it implements.
-        self.assertEqual(p.encode_hello(1, b"", features=p.FEATURES_SUPPORTED)[32:48], struct.pack("<HHIQ", 1, 1, 0, 7))
+        self.assertEqual(p.encode_hello(1, b"", features=p.FEATURES_SUPPORTED)[32:48], struct.pack("<HHIQ", 1, 1, 0, 15))
 
     def test_golden_frame(self):
         self.assertEqual(self.search(GOLDEN_GROUPS_FILTER), GOLDEN["search_filter_groups_request"])
@@ -869,3 +873,19 @@ class ScrollTest(unittest.TestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+class MaxDistanceTest(unittest.TestCase):
+    def test_golden_frame(self):
+        frame = p.encode_search(28, "docs", [[0.5, -1.0, 2.0]], 2, exact=True, max_distance=0.5)
+        self.assertEqual(frame.hex(), GOLDEN["search_max_distance_request"])
+
+    def test_without_a_bound_the_field_is_zero(self):
+        frame = p.encode_search(6, "docs", [[0.5, -1.0, 2.0]], 2, ef=64, allow_partial=True)
+        self.assertEqual(frame.hex(), GOLDEN["search_request"])
+
+    def test_a_bound_must_be_finite(self):
+        for bad in (float("nan"), float("inf"), "0.5", None.__class__):
+            with self.assertRaises(p.CodecError):
+                p.encode_search(1, "docs", [[1.0]], 1, max_distance=bad)
+        self.assertEqual(p.FEATURE_MAX_DISTANCE, 8)
