@@ -389,6 +389,27 @@ fn import_get_and_search_with_payloads_and_labels_from_the_cli() {
         assert_eq!(ids, ["10", "14", "8"], "{stdout}");
     }
 
+    // `--max-distance`: the same filtered search, only hits within squared distance 1.
+    let mut command = builder.command(&["search", "--addr", &addr, "docs", "-k", "3", "--exact"]);
+    command.arg("-q").arg(&query).args([
+        "--all-of",
+        "100",
+        "--none-of",
+        "0",
+        "--max-distance",
+        "1",
+    ]);
+    let output = run(command);
+    assert!(output.status.success(), "{}", text(&output));
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let mut ids: Vec<&str> = stdout
+        .lines()
+        .skip(1)
+        .map(|line| line.split('\t').next().unwrap_or("").trim())
+        .collect();
+    ids.sort_unstable();
+    assert_eq!(ids, ["10", "8"], "{stdout}");
+
     // `corevec set-labels` and `corevec set-payload` replace one of them on one point, keeping
     // the vector and the other one; an absent id updates nothing and is not an error.
     let updated = |args: &[&str], stdout: &str| {

@@ -1361,8 +1361,13 @@ fn max_distance_is_sent_and_refused_locally_when_it_cannot_be() {
         ..SearchOptions::default()
     };
     // The mock answers by brute force; it must have received the bound (squared L2: 0, 1, 9).
-    let hits = client.search("docs", &[0.0], 3, bounded(1.0)).expect("search");
-    assert_eq!(hits.hits.iter().map(|h| h.id).collect::<Vec<_>>(), vec![1, 2]);
+    let hits = client
+        .search("docs", &[0.0], 3, bounded(1.0))
+        .expect("search");
+    assert_eq!(
+        hits.hits.iter().map(|h| h.id).collect::<Vec<_>>(),
+        vec![1, 2]
+    );
     let e = client
         .search("docs", &[0.0], 3, bounded(f32::NAN))
         .expect_err("NaN");
