@@ -378,15 +378,13 @@ fn import_get_and_search_with_payloads_and_labels_from_the_cli() {
         }
         let output = run(command);
         assert!(output.status.success(), "{}", text(&output));
-        let stdout = String::from_utf8_lossy(&output.stdout);
-        let mut ids: Vec<&str> = stdout
-            .lines()
-            .skip(1)
-            .map(|line| line.split('\t').next().unwrap_or("").trim())
-            .collect();
-        ids.sort_unstable();
         // 8 and 10 at distance 1, then 14 (4 has no labels; 12 has label 0).
-        assert_eq!(ids, ["10", "14", "8"], "{stdout}");
+        assert_eq!(
+            sorted_hit_ids(&output),
+            ["10", "14", "8"],
+            "{}",
+            text(&output)
+        );
     }
 
     // `--max-distance`: the same filtered search, only hits within squared distance 1.
@@ -401,14 +399,7 @@ fn import_get_and_search_with_payloads_and_labels_from_the_cli() {
     ]);
     let output = run(command);
     assert!(output.status.success(), "{}", text(&output));
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    let mut ids: Vec<&str> = stdout
-        .lines()
-        .skip(1)
-        .map(|line| line.split('\t').next().unwrap_or("").trim())
-        .collect();
-    ids.sort_unstable();
-    assert_eq!(ids, ["10", "8"], "{stdout}");
+    assert_eq!(sorted_hit_ids(&output), ["10", "8"], "{}", text(&output));
 
     // `corevec set-labels` and `corevec set-payload` replace one of them on one point, keeping
     // the vector and the other one; an absent id updates nothing and is not an error.
@@ -891,4 +882,15 @@ fn delete_by_id_and_by_label_filter_from_the_cli() {
         let deleted = *id == 5 || *id == 6 || id % 4 == 2 || (id % 4 == 1 && id % 20 != 1);
         assert_eq!(point.is_none(), deleted, "id {id}");
     }
+}
+
+/// The ids `corevec search` printed (first column after the header), sorted as text.
+fn sorted_hit_ids(output: &std::process::Output) -> Vec<String> {
+    let mut ids: Vec<String> = String::from_utf8_lossy(&output.stdout)
+        .lines()
+        .skip(1)
+        .map(|line| line.split('\t').next().unwrap_or("").trim().to_owned())
+        .collect();
+    ids.sort_unstable();
+    ids
 }

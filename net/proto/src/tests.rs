@@ -48,6 +48,11 @@ const GOLDEN_FILTER: FilterRef<'static> = FilterRef {
 };
 /// The golden filtered searches: `k` 2, `EXACT`, the golden query, `filter`.
 fn exact_filtered_search(filter: FilterRef<'static>) -> Request<'static> {
+    exact_search(Some(filter), None)
+}
+
+/// `k` 2, `EXACT`, the golden query, with `filter` and `max_distance`.
+fn exact_search(filter: Option<FilterRef<'static>>, max_distance: Option<f32>) -> Request<'static> {
     Request::Search(Search {
         collection: "docs",
         k: 2,
@@ -58,8 +63,8 @@ fn exact_filtered_search(filter: FilterRef<'static>) -> Request<'static> {
             with_payloads: false,
         },
         queries: VectorsRef::new(&QUERY, 3),
-        filter: Some(filter),
-        max_distance: None,
+        filter,
+        max_distance,
     })
 }
 
@@ -526,22 +531,7 @@ fn golden_frames() -> Vec<(&'static str, Vec<u8>)> {
             // HAS_MAX_DISTANCE (16) with EXACT: max_distance 0.5 (0x3f000000) in the field
             // after `dim` (offset 20), which is zero without the flag.
             "search_max_distance_request",
-            request_frame(
-                28,
-                &Request::Search(Search {
-                    collection: "docs",
-                    k: 2,
-                    expansion_search: 0,
-                    flags: SearchFlags {
-                        exact: true,
-                        allow_partial: false,
-                        with_payloads: false,
-                    },
-                    queries: VectorsRef::new(&QUERY, 3),
-                    filter: None,
-                    max_distance: Some(0.5),
-                }),
-            ),
+            request_frame(28, &exact_search(None, Some(0.5))),
         ),
         (
             // Three ids: the ids end at body offset 40 (so the label section needs no leading
