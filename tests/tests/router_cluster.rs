@@ -454,14 +454,19 @@ fn router_r2_survives_kill_9_and_takes_the_node_back() {
         "{stats:?}"
     );
     // Taking b back, the core that acknowledged the write without it says so.
-    assert!(
-        cluster
-            .router
-            .log_text()
-            .contains("node is up again, without writes this core acknowledged"),
-        "{}",
-        cluster.router.log_text()
-    );
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while !cluster
+        .router
+        .log_text()
+        .contains("node is up again, without writes this core acknowledged")
+    {
+        assert!(
+            Instant::now() < deadline,
+            "no missed-writes warning:\n{}",
+            cluster.router.log_text()
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
     for _ in 0..3 {
         check_all(&router, &docs, "after the restart");
     }
@@ -991,17 +996,24 @@ fn repair_makes_a_node_that_missed_writes_equal_to_its_replicas() {
 }
 
 /// A client of the router once the router's STATS report `features` (what HELLO enables).
+///
+/// Both nodes must be up (while one is down after a cut, the router serves what the other has),
+/// and the client returned connects after that was seen, so its HELLO got those features.
 fn client_when_features(router: SocketAddr, features: u64) -> Client {
     let deadline = Instant::now() + Duration::from_secs(20);
+    let probe = client(router);
     loop {
-        let c = client(router);
-        let now = stat(&c.stats().expect("router stats"), "features");
-        if now == Some(features) {
+        let stats = probe.stats().expect("router stats");
+        let (now, up) = (stat(&stats, "features"), stat(&stats, "nodes_up"));
+        if now == Some(features) && up == Some(2) {
+            let c = client(router);
+            let hello = c.connection().expect("connected").hello().features;
+            assert_eq!(hello, features, "HELLO after the router settled");
             return c;
         }
         assert!(
             Instant::now() < deadline,
-            "router features {now:?}, want {features:#x}"
+            "router features {now:?} with {up:?} nodes up, want {features:#x} with 2"
         );
         std::thread::sleep(Duration::from_millis(50));
     }
@@ -1104,10 +1116,11 @@ fn router_serves_only_the_features_every_node_has() {
         (_, Response::Error(e)) => refused_for(e.code, &e.message, b, "FEATURE_FILTER_GROUPS"),
         (_, other) => panic!("expected an error, got {other:?}"),
     }
-    assert!(
-        router.log_text().contains("older release"),
-        "the router logs the older node"
-    );
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while !router.log_text().contains("older release") {
+        assert!(Instant::now() < deadline, "the router logs the older node");
+        std::thread::sleep(Duration::from_millis(20));
+    }
 
     // b restarts as a release before labels: a write with labels is refused before anything
     // is sent, so no node holds it; writes without labels go on.
@@ -1232,6 +1245,13 @@ fn router_writes_around_a_replica_whose_disk_is_low() {
             "id {id}"
         );
         assert!(c[i].is_none(), "id {id} on the low node");
+    }
+    // W = all once the router sees c up again (while it is marked down, the write is refused
+    // before it is sent, naming c as down rather than its NO_SPACE).
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while corevec_tests::stat(&routed.stats().unwrap(), "nodes_up") != Some(3) {
+        assert!(Instant::now() < deadline, "c is not marked up again");
+        std::thread::sleep(Duration::from_millis(50));
     }
     match routed.upsert("strict", &ids, &vectors) {
         Err(ClientError::Server { code, message }) => {
