@@ -32,6 +32,7 @@ use clap::Args;
 use corevec_storage::snapshot::parse_snapshot_dir_name;
 use corevec_storage::wal::segment::parse_segment_name;
 
+use super::check::DataDirArgs;
 use super::client::ClientArgs;
 use crate::{exit, Context, Failure};
 
@@ -72,12 +73,9 @@ pub struct BackupArgs {
     /// Directory to write the backup into (created; must be empty if it exists).
     #[arg(value_name = "DIR")]
     pub to: PathBuf,
-    /// Data directory of the node [default: data_dir of --config, else ./corevec-data].
-    #[arg(long, env = "COREVEC_DATA_DIR", value_name = "DIR")]
-    pub data_dir: Option<PathBuf>,
-    /// Configuration file of the node (its data_dir is backed up), as for `corevec serve`.
-    #[arg(long, env = "COREVEC_CONFIG", value_name = "FILE")]
-    pub config: Option<PathBuf>,
+    /// The node's data directory.
+    #[command(flatten)]
+    pub node: DataDirArgs,
     /// The running node (asked for the snapshots).
     #[command(flatten)]
     pub client: ClientArgs,
@@ -98,8 +96,7 @@ struct Written {
 /// # Errors
 /// A [`Failure`] with the exit code listed in `corevec backup --help`.
 pub fn run(args: &BackupArgs) -> Result<(), Failure> {
-    let data_dir =
-        super::check::existing_data_dir(args.data_dir.as_deref(), args.config.as_deref())?;
+    let data_dir = args.node.existing()?;
     prepare_target(&args.to)?;
     let mut written = Written::default();
     let mode = match super::check::lock_shared(&data_dir) {
@@ -448,12 +445,9 @@ pub struct RestoreArgs {
     /// The backup to restore (written by `corevec backup`).
     #[arg(value_name = "BACKUP")]
     pub from: PathBuf,
-    /// Data directory to restore into [default: data_dir of --config, else ./corevec-data].
-    #[arg(long, env = "COREVEC_DATA_DIR", value_name = "DIR")]
-    pub data_dir: Option<PathBuf>,
-    /// Configuration file of the node (its data_dir is restored), as for `corevec serve`.
-    #[arg(long, env = "COREVEC_CONFIG", value_name = "FILE")]
-    pub config: Option<PathBuf>,
+    /// The data directory to restore into.
+    #[command(flatten)]
+    pub node: DataDirArgs,
 }
 
 /// Runs `corevec restore`.
@@ -467,8 +461,7 @@ pub fn restore(args: &RestoreArgs) -> Result<(), Failure> {
             args.from.display()
         )));
     }
-    let data_dir =
-        super::check::resolve_data_dir(args.data_dir.as_deref(), args.config.as_deref())?;
+    let data_dir = args.node.resolve()?;
     super::check::verify(&args.from, true).map_err(|failure| Failure {
         message: format!("{}; nothing was changed", failure.message),
         ..failure

@@ -55,15 +55,58 @@ Exit codes:
 #[derive(Debug, Args)]
 #[command(after_help = CHECK_HELP, after_long_help = CHECK_HELP)]
 pub struct CheckArgs {
-    /// Data directory to verify [default: data_dir of --config, else ./corevec-data].
-    #[arg(long, env = "COREVEC_DATA_DIR", value_name = "DIR")]
-    pub data_dir: Option<PathBuf>,
-    /// Configuration file of the node (its data_dir is checked), as for `corevec serve`.
-    #[arg(long, env = "COREVEC_CONFIG", value_name = "FILE")]
-    pub config: Option<PathBuf>,
+    /// The data directory to verify.
+    #[command(flatten)]
+    pub node: DataDirArgs,
     /// Print only problems and the summary, not one line per shard.
     #[arg(long)]
     pub quiet: bool,
+}
+
+/// Which node's data directory a command works on (`check`, `backup`, `restore`).
+#[derive(Debug, Args)]
+pub struct DataDirArgs {
+    /// Data directory of the node [default: data_dir of --config, else ./corevec-data].
+    #[arg(long, env = "COREVEC_DATA_DIR", value_name = "DIR")]
+    pub data_dir: Option<PathBuf>,
+    /// Configuration file of the node (its data_dir is used), as for `corevec serve`.
+    #[arg(long, env = "COREVEC_CONFIG", value_name = "FILE")]
+    pub config: Option<PathBuf>,
+}
+
+impl DataDirArgs {
+    /// `--data-dir`, else the `--config` file's `data_dir` (or the default), as `corevec serve`
+    /// resolves it.
+    ///
+    /// # Errors
+    /// Exit 2 for an invalid configuration file.
+    pub(crate) fn resolve(&self) -> Result<PathBuf, Failure> {
+        Ok(match &self.data_dir {
+            Some(dir) => dir.clone(),
+            None => {
+                ServeConfig::resolve(&ServeFlags {
+                    config: self.config.clone(),
+                    ..ServeFlags::default()
+                })?
+                .data_dir
+            }
+        })
+    }
+
+    /// As [`DataDirArgs::resolve`], and the directory must exist.
+    ///
+    /// # Errors
+    /// Exit 2 for an invalid configuration file or a missing directory.
+    pub(crate) fn existing(&self) -> Result<PathBuf, Failure> {
+        let data_dir = self.resolve()?;
+        if !data_dir.is_dir() {
+            return Err(Failure::usage(format!(
+                "no data directory at {}",
+                data_dir.display()
+            )));
+        }
+        Ok(data_dir)
+    }
 }
 
 /// Totals for the summary line.
@@ -108,48 +151,9 @@ impl Checker {
 /// # Errors
 /// A [`Failure`] with the exit code listed in `corevec check --help`.
 pub fn run(args: &CheckArgs) -> Result<(), Failure> {
-    let data_dir = existing_data_dir(args.data_dir.as_deref(), args.config.as_deref())?;
+    let data_dir = args.node.existing()?;
     let _lock = lock_shared(&data_dir)?;
     verify(&data_dir, args.quiet)
-}
-
-/// The data directory given by `--data-dir`, else by the `--config` file (or the default), as
-/// `corevec serve` resolves it; it must exist.
-///
-/// # Errors
-/// Exit 2 for an invalid configuration file or a missing directory.
-pub(crate) fn existing_data_dir(
-    data_dir: Option<&Path>,
-    config: Option<&Path>,
-) -> Result<PathBuf, Failure> {
-    let data_dir = resolve_data_dir(data_dir, config)?;
-    if !data_dir.is_dir() {
-        return Err(Failure::usage(format!(
-            "no data directory at {}",
-            data_dir.display()
-        )));
-    }
-    Ok(data_dir)
-}
-
-/// The data directory given by `--data-dir`, else by the `--config` file (or the default).
-///
-/// # Errors
-/// Exit 2 for an invalid configuration file.
-pub(crate) fn resolve_data_dir(
-    data_dir: Option<&Path>,
-    config: Option<&Path>,
-) -> Result<PathBuf, Failure> {
-    Ok(match data_dir {
-        Some(dir) => dir.to_owned(),
-        None => {
-            ServeConfig::resolve(&ServeFlags {
-                config: config.map(Path::to_owned),
-                ..ServeFlags::default()
-            })?
-            .data_dir
-        }
-    })
 }
 
 /// The checks of `corevec check` on `data_dir` (not locked here), with its output and exit

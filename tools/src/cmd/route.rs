@@ -11,7 +11,6 @@ use std::collections::BTreeMap;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
-use std::sync::Arc;
 use std::time::Duration;
 
 use clap::Args;
@@ -19,7 +18,7 @@ use corevec_engine::CoreSelection;
 use corevec_net::router::{
     CollectionPolicy, HedgeDelay, NodeSpec, RouterConfig, RouterError, ShardMap, WriteQuorum,
 };
-use corevec_net::{MetricsError, MetricsServer, NetError, Readiness, Router};
+use corevec_net::{NetError, Readiness, Router};
 use serde::Deserialize;
 use signal_hook::consts::SIGTERM;
 
@@ -486,21 +485,15 @@ pub fn run(args: &RouteArgs) -> Result<(), Failure> {
         });
     }
     let metrics = match settings_metrics {
-        Some(addr) => match MetricsServer::start(addr, Arc::clone(router.server_state())) {
+        Some(addr) => match super::serve::start_metrics(addr, router.server_state()) {
             Ok(metrics) => {
                 metrics.attach_router(router.metrics_source());
                 metrics.set_readiness(Readiness::Ready);
                 Some(metrics)
             }
-            Err(e) => {
+            Err(failure) => {
                 let _ = router.shutdown(STOP_SLACK);
-                return Err(match e {
-                    MetricsError::Bind { .. } => Failure {
-                        exit_code: exit::LISTEN,
-                        message: format!("{e} (metrics_listen)"),
-                    },
-                    other => Failure::runtime(other.to_string()),
-                });
+                return Err(failure);
             }
         },
         None => None,

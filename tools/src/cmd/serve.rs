@@ -66,15 +66,7 @@ pub fn run(args: ServeArgs) -> Result<(), Failure> {
     let mut server =
         Server::new(config.server_config(token)).map_err(|e| Failure::usage(e.to_string()))?;
     // Up before recovery: `/healthz` answers and `/readyz` says 503 while shards load.
-    let metrics = MetricsServer::start(config.metrics_listen, Arc::clone(server.state())).map_err(
-        |e| match e {
-            MetricsError::Bind { .. } => Failure {
-                exit_code: exit::LISTEN,
-                message: format!("{e} (metrics_listen)"),
-            },
-            other => Failure::runtime(other.to_string()),
-        },
-    )?;
+    let metrics = start_metrics(config.metrics_listen, server.state())?;
     let engine_config = EngineConfig {
         cores: config.cores.clone(),
         data_dir: Some(config.data_dir.clone()),
@@ -220,6 +212,23 @@ impl std::io::Write for StderrLossy {
         let _ = std::io::stderr().flush();
         Ok(())
     }
+}
+
+/// The metrics endpoint on `addr` (`metrics_listen`) for the server behind `state`.
+///
+/// # Errors
+/// Exit 4 when the address cannot be bound, else 1.
+pub(crate) fn start_metrics(
+    addr: std::net::SocketAddr,
+    state: &Arc<corevec_net::ServerState>,
+) -> Result<MetricsServer, Failure> {
+    MetricsServer::start(addr, Arc::clone(state)).map_err(|e| match e {
+        MetricsError::Bind { .. } => Failure {
+            exit_code: exit::LISTEN,
+            message: format!("{e} (metrics_listen)"),
+        },
+        other => Failure::runtime(other.to_string()),
+    })
 }
 
 /// Reads the token; a trailing newline (as editors and `echo` write) is not part of it.
