@@ -1560,11 +1560,12 @@ impl LocalEngine {
     ) -> Result<()> {
         // Below the free-space minimum, only deletes are taken (they add no data): the WAL must
         // not reach a full disk, which would stop it until a restart.
-        let adds_data = groups
-            .iter()
-            .flatten()
-            .any(|record| !matches!(record, WalRecord::Delete { .. }));
-        if adds_data {
+        if self.disk_low.get().is_some()
+            && groups
+                .iter()
+                .flatten()
+                .any(|record| !matches!(record, WalRecord::Delete { .. }))
+        {
             self.check_disk_room()?;
         }
         // A shard whose WAL has failed rejects the whole request before anything is applied:

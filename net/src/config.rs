@@ -47,7 +47,7 @@ pub struct ServerConfig {
     /// On shutdown, how long in-flight requests may take to finish before their connections
     /// are closed regardless.
     pub shutdown_timeout: Duration,
-    /// A request that takes at least this long (from decoding to its answer) is logged as a
+    /// A request that takes at least this long (from its admission to its answer) is logged as a
     /// warning with its shape (`slow request`). `Duration::ZERO` disables the log.
     pub slow_request: Duration,
 }

@@ -399,7 +399,7 @@ fn dispatch(connection: &Rc<Connection>, frame: Vec<u8>) {
 
     let connection = Rc::clone(connection);
     rt::spawn_into(core.local.queues().foreground, async move {
-        let answer = run(&connection.core, &frame).await;
+        let answer = run(&connection.core, &frame, admitted).await;
         drop(frame);
         finish(
             &connection,
@@ -412,11 +412,11 @@ fn dispatch(connection: &Rc<Connection>, frame: Vec<u8>) {
     });
 }
 
-async fn run(core: &Core, bytes: &[u8]) -> Result<handler::Answer, Failure> {
+/// Decodes and executes one request admitted at `admitted`; logs it if it was slow.
+async fn run(core: &Core, bytes: &[u8], admitted: Instant) -> Result<handler::Answer, Failure> {
     let frame = Frame::parse(bytes).map_err(|e| Failure::new(e.code(), e.to_string()))?;
     let request =
         Request::decode_frame(&frame).map_err(|e| Failure::new(e.code(), e.to_string()))?;
-    let started = Instant::now();
     let answer = if let Some(backend) = &core.backend {
         backend.execute(request).await
     } else {
@@ -427,7 +427,7 @@ async fn run(core: &Core, bytes: &[u8]) -> Result<handler::Answer, Failure> {
         handler::execute(&context, request).await
     };
     let slow = core.config().slow_request;
-    let elapsed = started.elapsed();
+    let elapsed = admitted.elapsed();
     if !slow.is_zero() && elapsed >= slow {
         tracing::warn!(
             core = core.local.core(),

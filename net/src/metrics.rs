@@ -619,13 +619,8 @@ fn render_router(x: &mut Exposition, router: &RouterShared) {
 
 /// The space of the data directory's file system, when an engine with one is attached; a
 /// failed `statvfs` is counted as a collect error.
-fn data_dir_space(shared: &Shared) -> Option<FileSystemSpace> {
-    let engine = shared
-        .engine
-        .lock()
-        .unwrap_or_else(PoisonError::into_inner)
-        .clone()?;
-    let data_dir = engine.data_dir()?;
+fn data_dir_space(shared: &Shared, engine: Option<&Engine>) -> Option<FileSystemSpace> {
+    let data_dir = engine?.data_dir()?;
     match file_system_space(data_dir) {
         Ok(space) => Some(space),
         Err(e) => {
@@ -638,12 +633,8 @@ fn data_dir_space(shared: &Shared) -> Option<FileSystemSpace> {
 
 /// Reads every collection's counters through the attached engine, if any. `None` when no
 /// engine is attached; collections that fail are skipped and counted.
-fn collect_collections(shared: &Shared) -> Option<Vec<CollectionInfo>> {
-    let engine = shared
-        .engine
-        .lock()
-        .unwrap_or_else(PoisonError::into_inner)
-        .clone()?;
+fn collect_collections(shared: &Shared, engine: Option<&Engine>) -> Option<Vec<CollectionInfo>> {
+    let engine = engine?;
     let specs = match engine.list_collections() {
         Ok(specs) => specs,
         Err(e) => {
@@ -673,7 +664,13 @@ fn collect_collections(shared: &Shared) -> Option<Vec<CollectionInfo>> {
 /// The whole `/metrics` document.
 fn render(shared: &Shared) -> String {
     let stats = &shared.state.stats;
-    let collections = collect_collections(shared);
+    // One reference for the whole scrape (the engine may be detached meanwhile).
+    let engine = shared
+        .engine
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner)
+        .clone();
+    let collections = collect_collections(shared, engine.as_deref());
     let mut x = Exposition::default();
     let load = |c: &AtomicU64| c.load(Ordering::Relaxed);
     let cores = stats.cores();
@@ -950,7 +947,7 @@ fn render(shared: &Shared) -> String {
             }
         }
     }
-    if let Some(space) = data_dir_space(shared) {
+    if let Some(space) = data_dir_space(shared, engine.as_deref()) {
         x.single(
             "corevec_data_dir_size_bytes",
             "gauge",

@@ -117,13 +117,22 @@ fn verify_restored(
     assert!(found > 0);
 }
 
-fn run_backup(node: &Node, to: &Path) -> Output {
-    let output = node.cli(&[
-        "backup",
-        &to.display().to_string(),
+/// `corevec COMMAND TARGET --data-dir DATA_DIR`, with `--addr` of `via` when given.
+fn data_dir_command(command: &str, target: &Path, data_dir: &Path, via: Option<&Node>) -> Output {
+    let args = [
+        command,
+        &target.display().to_string(),
         "--data-dir",
-        &node.data_dir.display().to_string(),
-    ]);
+        &data_dir.display().to_string(),
+    ];
+    match via {
+        Some(node) => node.cli(&args),
+        None => node!().command(&args).output().unwrap(),
+    }
+}
+
+fn run_backup(node: &Node, to: &Path) -> Output {
+    let output = data_dir_command("backup", to, &node.data_dir, Some(node));
     assert!(
         output.status.success(),
         "backup failed: {}",
@@ -202,12 +211,7 @@ fn backups_of_a_running_and_a_stopped_node_restore_every_acknowledged_write() {
     let linked = &running[0].0;
 
     // A backup never goes into a directory that holds something.
-    let refused = node.cli(&[
-        "backup",
-        &linked.display().to_string(),
-        "--data-dir",
-        &node.data_dir.display().to_string(),
-    ]);
+    let refused = data_dir_command("backup", linked, &node.data_dir, Some(&node));
     assert_eq!(refused.status.code(), Some(2), "{}", output_text(&refused));
     assert!(output_text(&refused).contains("not empty"));
 
@@ -218,12 +222,12 @@ fn backups_of_a_running_and_a_stopped_node_restore_every_acknowledged_write() {
         if let Some(name) = collection {
             create_l2(&other.client(), name, DIM, 0);
         }
-        let wrong = other.cli(&[
+        let wrong = data_dir_command(
             "backup",
-            &work.path().join(format!("wrong-{i}")).display().to_string(),
-            "--data-dir",
-            &node.data_dir.display().to_string(),
-        ]);
+            &work.path().join(format!("wrong-{i}")),
+            &node.data_dir,
+            Some(&other),
+        );
         assert_eq!(wrong.status.code(), Some(2), "{}", output_text(&wrong));
         assert!(
             output_text(&wrong).contains("is --addr the node"),
@@ -246,15 +250,7 @@ fn backups_of_a_running_and_a_stopped_node_restore_every_acknowledged_write() {
 
     // 3. The stopped node: copied whole, WAL included, so everything acknowledged is there.
     let stopped = work.path().join("stopped");
-    let output = node!()
-        .command(&[
-            "backup",
-            &stopped.display().to_string(),
-            "--data-dir",
-            &node.data_dir.display().to_string(),
-        ])
-        .output()
-        .unwrap();
+    let output = data_dir_command("backup", &stopped, &node.data_dir, None);
     assert!(output.status.success(), "{}", output_text(&output));
     assert!(output_text(&output).contains("stopped node"));
 
@@ -281,17 +277,7 @@ fn backups_of_a_running_and_a_stopped_node_restore_every_acknowledged_write() {
 
     // `corevec restore` puts the first backup back into the node's own data directory; what
     // the directory held is moved aside, not deleted.
-    let restore = |from: &Path| {
-        node!()
-            .command(&[
-                "restore",
-                &from.display().to_string(),
-                "--data-dir",
-                &node.data_dir.display().to_string(),
-            ])
-            .output()
-            .unwrap()
-    };
+    let restore = |from: &Path| data_dir_command("restore", from, &node.data_dir, None);
     let not_a_backup = restore(work.path());
     assert_eq!(
         not_a_backup.status.code(),

@@ -412,6 +412,15 @@ impl Tmpfs {
         })
     }
 
+    /// [`Tmpfs::mount`], or `None` after printing why `test` is skipped.
+    fn mount_or_skip(path: &Path, size: &str, test: &str) -> Option<Tmpfs> {
+        Tmpfs::mount(path, size)
+            .map_err(|reason| {
+                eprintln!("SKIPPED {test}: cannot mount a tmpfs ({reason}); needs root");
+            })
+            .ok()
+    }
+
     fn resize(&self, size: &str) {
         let status = Command::new("mount")
             .args(["-o", &format!("remount,size={size}")])
@@ -442,12 +451,12 @@ fn a_really_full_disk_is_no_space_reads_work_and_restart_recovers() {
     const BIG_BATCH: u64 = 256;
     let work = tempfile::tempdir().unwrap();
     let mount_point = work.path().join("tmpfs");
-    let tmpfs = match Tmpfs::mount(&mount_point, "96m") {
-        Ok(tmpfs) => tmpfs,
-        Err(reason) => {
-            eprintln!("SKIPPED a_really_full_disk_is_no_space_reads_work_and_restart_recovers: cannot mount a tmpfs ({reason}); needs root");
-            return;
-        }
+    let Some(tmpfs) = Tmpfs::mount_or_skip(
+        &mount_point,
+        "96m",
+        "a_really_full_disk_is_no_space_reads_work_and_restart_recovers",
+    ) else {
+        return;
     };
     let data_dir = tmpfs.path.join("data");
     // The free-space minimum (next test) would refuse writes first: off, to reach the WAL's
@@ -529,12 +538,12 @@ fn below_the_free_space_minimum_writes_wait_for_space_without_a_restart() {
     // 160 MiB: the first 64 MiB segment leaves 96 MiB; the spare segment prepared once it is
     // half full leaves 32 MiB, below the 40 MiB minimum, while the active segment still has
     // half its room.
-    let tmpfs = match Tmpfs::mount(&mount_point, "160m") {
-        Ok(tmpfs) => tmpfs,
-        Err(reason) => {
-            eprintln!("SKIPPED below_the_free_space_minimum_writes_wait_for_space_without_a_restart: cannot mount a tmpfs ({reason}); needs root");
-            return;
-        }
+    let Some(tmpfs) = Tmpfs::mount_or_skip(
+        &mount_point,
+        "160m",
+        "below_the_free_space_minimum_writes_wait_for_space_without_a_restart",
+    ) else {
+        return;
     };
     let node = node!()
         .data_dir(&tmpfs.path.join("data"))

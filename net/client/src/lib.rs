@@ -69,7 +69,7 @@ use corevec_proto::{
     CollectionInfo, CreateCollection, FilterRef, Hit, IdsRef, IdsRequest, LabelsRef, PayloadsRef,
     Request, Response, Scroll, Search, SearchFlags, SearchResponse, SetLabels, SetPayload, Stat,
     Upsert, VectorsRef, WriteAck, FEATURE_FILTER_GROUPS, FEATURE_LABELS, FEATURE_MAX_DISTANCE,
-    FEATURE_PAYLOADS, FILTER_LABELS_MAX_WITHOUT_GROUPS,
+    FEATURE_PAYLOADS,
 };
 pub use error::ClientError;
 pub use scroll::{ScrollIter, ScrollOptions, ScrollPage};
@@ -499,16 +499,15 @@ impl Client {
             return Ok(None);
         };
         self.require_labels()?;
-        if self.connection()?.hello().features & FEATURE_FILTER_GROUPS == 0
-            && (filter.any_of.len() > 1
-                || filter.label_count() > FILTER_LABELS_MAX_WITHOUT_GROUPS as usize)
-        {
+        let wire = filter.wire();
+        let missing = wire.as_ref().features_needed() & !self.connection()?.hello().features;
+        if missing & FEATURE_FILTER_GROUPS != 0 {
             return Err(invalid(
                 "the server did not enable FEATURE_FILTER_GROUPS in HELLO (it, or a node behind \
                  the router, predates filter groups): it takes one any_of group and 256 labels",
             ));
         }
-        Ok(Some(filter.wire()))
+        Ok(Some(wire))
     }
 
     fn require_labels(&self) -> Result<(), ClientError> {
