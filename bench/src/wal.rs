@@ -41,6 +41,14 @@ pub struct WalArgs {
     /// through (O_DSYNC segments, the default; `WalConfig::write_through`).
     #[arg(long)]
     no_write_through: bool,
+    /// Group writes the WAL keeps in flight (`WalConfig::writes_in_flight`; 1 = serial).
+    #[arg(long, default_value_t = corevec_storage::WAL_WRITES_IN_FLIGHT_DEFAULT as u16,
+          value_parser = clap::value_parser!(u16).range(1..=16))]
+    writes_in_flight: u16,
+    /// With several writes in flight, the smallest group a leader splits off
+    /// (`WalConfig::group_split_bytes`).
+    #[arg(long, default_value_t = corevec_storage::WAL_GROUP_SPLIT_BYTES_DEFAULT)]
+    group_split_bytes: usize,
     /// CPU to run the executor on.
     #[arg(long, default_value_t = 0)]
     cpu: usize,
@@ -60,6 +68,8 @@ pub fn run(args: &WalArgs) -> Result<(), Box<dyn std::error::Error>> {
     let config = WalConfig {
         durability: args.mode,
         write_through: !args.no_write_through,
+        writes_in_flight: usize::from(args.writes_in_flight),
+        group_split_bytes: args.group_split_bytes,
         ..WalConfig::default()
     };
     let duration = Duration::from_secs_f64(args.seconds);
@@ -73,11 +83,16 @@ pub fn run(args: &WalArgs) -> Result<(), Box<dyn std::error::Error>> {
             emit(&json!({
                 "bench": "wal", "writers": w, "mode": config.durability.to_string(),
                 "write_through": config.write_through, "record_bytes": record_bytes,
+                "writes_in_flight": config.writes_in_flight,
+                "group_split_bytes": config.group_split_bytes,
+                "groups_overlapped": stats.groups_overlapped,
                 "records_per_s": records_per_s,
                 "mb_per_s": records_per_s * record_bytes as f64 / 1e6,
                 "p50_us": latencies.quantile_us(0.5), "p99_us": latencies.quantile_us(0.99),
                 "p999_us": latencies.quantile_us(0.999), "max_us": latencies.quantile_us(1.0),
                 "prepare_segments": prepare, "segments_created": stats.segments_created,
+                "spares_zero_filled": stats.spares_zero_filled,
+                "spares_allocated": stats.spares_allocated,
                 "raw_mb_per_s": raw,
                 "fsyncs": stats.fsyncs_count,
                 "avg_group_records": stats.group_records_sum as f64 / stats.groups_count.max(1) as f64,
@@ -137,12 +152,14 @@ async fn append_load(
     let store = Rc::new(store);
     let latencies = Rc::new(RefCell::new(Latencies::new()));
     let vector = vec![0.25f32; (record_bytes / 4).max(1)];
+    // Writers run where the engine runs requests: the foreground task queue.
+    let queues = rt::TaskQueues::create();
     let start = Instant::now();
     let tasks: Vec<_> = (0..writers)
         .map(|w| {
             let (store, latencies, vector) =
                 (Rc::clone(&store), Rc::clone(&latencies), vector.clone());
-            rt::spawn(async move {
+            rt::spawn_task_into(queues.foreground, async move {
                 let mut id = (w as u64) << 40;
                 let mut count = 0u64;
                 while start.elapsed() < duration {

@@ -608,8 +608,8 @@ impl LocalEngine {
         }
     }
 
-    /// Background task: prepares each WAL's next segment (zero-filled) once the active one is
-    /// half full, so rotation never makes writers wait for 64 MiB of zeros.
+    /// Background task: prepares each WAL's next segment (zero-filled for small groups) once
+    /// the active one is half full, so rotation never makes writers wait for it.
     async fn prepare_wal_segments(self: Rc<Self>) {
         while !self.shutting_down.get() {
             rt::sleep(WAL_SPARE_POLL).await;

@@ -116,11 +116,19 @@ impl TaskQueues {
 
 /// Spawns a detached task on the current executor's `queue`.
 pub fn spawn_into(queue: TaskQueueHandle, future: impl Future<Output = ()> + 'static) {
+    spawn_task_into(queue, future).detach();
+}
+
+/// Spawns a task on the current executor's `queue`, returning its handle.
+///
+/// # Panics
+/// On an unknown queue handle (the only way it fails; a programming error).
+pub fn spawn_task_into<T: 'static>(
+    queue: TaskQueueHandle,
+    future: impl Future<Output = T> + 'static,
+) -> Task<T> {
     match glommio::spawn_local_into(future, queue) {
-        Ok(task) => {
-            task.detach();
-        }
-        // Only fails for an unknown queue handle, which is a programming error.
+        Ok(task) => task,
         Err(e) => panic!("spawning into task queue: {e}"),
     }
 }

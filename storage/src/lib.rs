@@ -40,7 +40,8 @@ pub use snapshot::LoadedSnapshot;
 pub use store::{IgnoredSnapshot, Recovered, RecoveryReport, ShardStore, TornTail};
 pub use wal::{
     record::{Lsn, WalRecord, RECORD_BODY_BYTES_MAX},
-    Durability, ParseDurabilityError, WalConfig, WalStats,
+    Durability, ParseDurabilityError, WalConfig, WalStats, WAL_GROUP_SPLIT_BYTES_DEFAULT,
+    WAL_WRITES_IN_FLIGHT_DEFAULT,
 };
 
 /// Runs a future to completion on the current thread, parking between polls.

@@ -126,19 +126,36 @@ fn open_and_verify(
     }
 }
 
-/// Runs one seed; returns how many SetPayload and SetLabels records the final recovered
-/// history holds.
-fn run_seed(seed: u64) -> (usize, usize) {
+/// What one seed exercised.
+#[derive(Default)]
+struct Exercised {
+    /// SetPayload records in the final recovered history.
+    set_payloads: usize,
+    /// SetLabels records in the final recovered history.
+    set_labels: usize,
+    /// Groups written behind another write in flight.
+    groups_overlapped: u64,
+    /// Groups that completed before an earlier one.
+    groups_completed_early: u64,
+}
+
+/// Runs one seed.
+fn run_seed(seed: u64) -> Exercised {
     let mut rng = StdRng::seed_from_u64(seed);
     let config = WalConfig {
         segment_bytes: [8192, 16384, 65536][rng.gen_range(0..3)],
         durability: Durability::Sync,
         // Both ways of making a group durable: O_DSYNC writes, or fdatasync after them.
         write_through: rng.gen_bool(0.5),
+        // One write at a time, or several at disjoint offsets (small split sizes so that
+        // groups really are split and complete out of order).
+        writes_in_flight: rng.gen_range(1..=3),
+        group_split_bytes: [256, 2048, 48 << 10][rng.gen_range(0..3)],
     };
     let mut mem = MemDirectory::new();
     let mut history: Vec<WalRecord> = Vec::new();
     let mut acked = 0u64;
+    let (mut groups_overlapped, mut groups_completed_early) = (0, 0);
     for _life in 0..3 {
         let fault = match rng.gen_range(0..10) {
             0..=5 => FaultConfig {
@@ -230,6 +247,8 @@ fn run_seed(seed: u64) -> (usize, usize) {
                     break;
                 }
             }
+            groups_overlapped += store.stats().groups_overlapped;
+            groups_completed_early += store.stats().groups_completed_early;
             if !failed && rng.gen_bool(0.5) {
                 block_on(store.close()).expect("close without faults");
             }
@@ -257,7 +276,12 @@ fn run_seed(seed: u64) -> (usize, usize) {
             })
             .count()
     };
-    (count(true), count(false))
+    Exercised {
+        set_payloads: count(true),
+        set_labels: count(false),
+        groups_overlapped,
+        groups_completed_early,
+    }
 }
 
 #[test]
@@ -267,12 +291,14 @@ fn crash_model_check() {
         Err(_) => (0..1500).collect(),
     };
     let all = seeds.len() > 1;
-    let (mut set_payloads, mut set_labels) = (0, 0);
+    let mut total = Exercised::default();
     for seed in seeds {
         match std::panic::catch_unwind(|| run_seed(seed)) {
-            Ok((payloads, labels)) => {
-                set_payloads += payloads;
-                set_labels += labels;
+            Ok(seen) => {
+                total.set_payloads += seen.set_payloads;
+                total.set_labels += seen.set_labels;
+                total.groups_overlapped += seen.groups_overlapped;
+                total.groups_completed_early += seen.groups_completed_early;
             }
             Err(panic) => {
                 eprintln!("model check failed: SEED={seed} (replay: SEED={seed} cargo test -p corevec-storage --test model crash_model_check)");
@@ -280,14 +306,27 @@ fn crash_model_check() {
             }
         }
     }
-    // The in-place updates (record kinds 4 and 5) are really exercised.
+    // The in-place updates (record kinds 4 and 5) and overlapping group writes are really
+    // exercised.
     if all {
+        let Exercised {
+            set_payloads,
+            set_labels,
+            groups_overlapped,
+            groups_completed_early,
+        } = total;
         eprintln!(
-            "recovered histories held {set_payloads} SetPayload and {set_labels} SetLabels records"
+            "recovered histories held {set_payloads} SetPayload and {set_labels} SetLabels \
+             records; {groups_overlapped} groups were written behind another write, \
+             {groups_completed_early} completed before an earlier one"
         );
         assert!(
             set_payloads > 10_000 && set_labels > 10_000,
             "{set_payloads} SetPayload, {set_labels} SetLabels"
+        );
+        assert!(
+            groups_overlapped > 1_000 && groups_completed_early > 300,
+            "{groups_overlapped} overlapped groups, {groups_completed_early} completed early"
         );
     }
 }
@@ -708,6 +747,7 @@ fn write_through_acks_without_fdatasync_and_loses_nothing() {
             segment_bytes: 16384,
             durability: Durability::Sync,
             write_through,
+            ..WalConfig::default()
         };
         block_on(async {
             let (store, _) = ShardStore::open(dir.clone(), config).await.unwrap();

@@ -32,7 +32,10 @@ use std::{
     rc::Rc,
 };
 
-use super::{mem::SplitMix64, DirEntry, Directory, File, FileBytes};
+use super::{
+    mem::{yield_now, SplitMix64},
+    DirEntry, Directory, File, FileBytes,
+};
 use crate::error::{Error, Result};
 
 /// Which error an injected fault returns.
@@ -261,6 +264,12 @@ impl<F: File> File for FaultyFile<F> {
     }
 
     async fn write_at(&self, offset: u64, data: &[u8]) -> Result<()> {
+        // Concurrent writes (the WAL keeps several in flight) complete in any order on a real
+        // device: a seeded number of scheduling rounds before this one takes effect.
+        let rounds = self.state.rng.borrow_mut().below(3);
+        for _ in 0..rounds {
+            yield_now().await;
+        }
         match self.state.decide("write", self.inner.path()) {
             Verdict::Proceed => self.inner.write_at(offset, data).await,
             Verdict::Fail(source, tear) => {

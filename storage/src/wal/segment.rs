@@ -167,6 +167,44 @@ pub fn unknown_kind(kind: u8) -> String {
     )
 }
 
+/// Whether the log continues at the next block boundary after zero padding: a group written
+/// while an earlier one was still in flight starts on its own block (see [`crate::WalConfig`]
+/// `writes_in_flight`), leaving zeros after the earlier group's last record. Returns that
+/// boundary when `pos` is inside a block, every byte from `pos` to the boundary is zero, and a
+/// whole valid record with the `expected` LSN starts there. LSNs are dense and unique, so a
+/// record with the expected LSN at the boundary can only be the next record of the log, never
+/// a stray one; anything else falls through to the ordinary end-of-log rules.
+async fn padding_before_group<F: File>(
+    reader: &mut Reader<'_, F>,
+    pos: u64,
+    expected: Lsn,
+) -> Result<Option<u64>> {
+    let boundary = align_up(pos);
+    if boundary == pos || boundary >= reader.len {
+        return Ok(None);
+    }
+    if !reader.window(pos, boundary).await?.iter().all(|b| *b == 0) {
+        return Ok(None);
+    }
+    let mut want = SCAN_CHUNK_BYTES as u64;
+    loop {
+        // Read from `pos`, so the reader keeps the bytes the caller still needs.
+        let window = reader.window(pos, boundary + want).await?;
+        let Some(at_boundary) = window.get((boundary - pos) as usize..) else {
+            return Ok(None);
+        };
+        match decode_record(at_boundary) {
+            Decoded::Record(lsn, _, _) if lsn == expected => return Ok(Some(boundary)),
+            Decoded::Truncated { needed }
+                if (needed as u64) > want && boundary + needed as u64 <= reader.len =>
+            {
+                want = needed as u64;
+            }
+            _ => return Ok(None),
+        }
+    }
+}
+
 /// Scans a segment: checks the header names `first_lsn`, then reads records in LSN order
 /// starting at `first_lsn` until `stop_after` (inclusive), a clean end, or an invalid record.
 /// Records with LSN `> keep_after` are collected when `keep_after` is `Some`.
@@ -212,6 +250,11 @@ pub async fn scan_segment<F: File>(
     scan.end = loop {
         if stop_after.is_some_and(|stop| expected > stop) {
             break ScanEnd::ReachedBound;
+        }
+        if let Some(next) = padding_before_group(&mut reader, pos, expected).await? {
+            pos = next;
+            want = SCAN_CHUNK_BYTES as u64;
+            continue;
         }
         let window = reader.window(pos, pos + want).await?;
         match decode_record(window) {
@@ -328,6 +371,56 @@ mod tests {
             let scan = scan_segment(&f, Lsn(99), None, None).await.unwrap();
             assert!(matches!(scan.end, ScanEnd::BadHeader { unused: false, .. }));
         });
+    }
+
+    #[test]
+    fn scan_continues_after_block_padding_only_into_the_expected_lsn() {
+        // Group 1 (LSNs 1-2) ends inside the first record block; group 2 (LSNs 3-4) was cut
+        // while group 1 was in flight, so it starts on the next block after zero padding.
+        let group = |first: u64| {
+            let mut bytes = Vec::new();
+            for lsn in first..first + 2 {
+                WalRecord::Delete { id: lsn }.encode_into(Lsn(lsn), &mut bytes);
+            }
+            bytes
+        };
+        let image = |second_first: u64, padding_byte: u8| {
+            let mut bytes = encode_header(Lsn(1), 4 * 4096);
+            bytes.extend_from_slice(&group(1));
+            let group_end = bytes.len();
+            bytes.resize(2 * 4096, 0);
+            bytes[group_end + 8] = padding_byte;
+            bytes.extend_from_slice(&group(second_first));
+            bytes.resize(3 * 4096, 0);
+            let dir = MemDirectory::new();
+            block_on(async {
+                let f = dir.create_file("s").await.unwrap();
+                f.write_at(0, &bytes).await.unwrap();
+                let scan = scan_segment(&f, Lsn(1), None, Some(Lsn(0))).await.unwrap();
+                (scan.last_lsn, scan.end, group_end as u64)
+            })
+        };
+        let (last, end, _) = image(3, 0);
+        assert_eq!(last, Some(Lsn(4)), "the scan crossed the padding");
+        assert_eq!(
+            end,
+            ScanEnd::Clean {
+                offset: 2 * 4096 + 64
+            }
+        );
+        // A group that is not the next one (an earlier group torn or never written) ends
+        // the log at the padding; non-zero bytes in the padding are an invalid record there.
+        for second_first in [4, 2] {
+            let (last, end, group_end) = image(second_first, 0);
+            assert_eq!(last, Some(Lsn(2)));
+            assert_eq!(end, ScanEnd::Clean { offset: group_end });
+        }
+        let (last, end, group_end) = image(3, 0xEE);
+        assert_eq!(last, Some(Lsn(2)));
+        assert!(
+            matches!(end, ScanEnd::Invalid { offset, .. } if offset == group_end),
+            "{end:?}"
+        );
     }
 
     #[test]

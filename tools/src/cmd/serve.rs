@@ -73,6 +73,7 @@ pub fn run(args: ServeArgs) -> Result<(), Failure> {
         wal: WalConfig {
             durability: config.durability,
             write_through: config.wal_write_through,
+            writes_in_flight: config.wal_writes_in_flight,
             ..WalConfig::default()
         },
         compaction: config.compaction,
