@@ -132,8 +132,9 @@ pub struct WalConfig {
     /// being written starts on a fresh 4 KiB block, after zero padding, so that the two
     /// writes never share a block; acknowledgements stay in LSN order (a group completing
     /// early waits for the ones before it), so a crash can only lose unacknowledged groups,
-    /// and recovery stops at the first group that is not whole. Measured: 64 one-record
-    /// writers gain 30–50% records/s with 2 (bench/RESULTS.md).
+    /// and recovery stops at the first group that is not whole. Measured with 64 one-record
+    /// writers, 2 against 1: +13% median records/s and a p99 a quarter as high (+30% while
+    /// spares were always zero-filled); 1 and 8 writers unchanged (bench/RESULTS.md).
     pub writes_in_flight: usize,
     /// With more than one write in flight, a leader takes at most half of what is queued
     /// (split at an append boundary), and never less than this many bytes: the appenders one

@@ -138,7 +138,7 @@ pub struct ServeFlags {
     pub wal_write_through: Option<bool>,
     /// Group writes each shard's WAL keeps in flight: 1 writes groups strictly one after
     /// another; 2 lets the next group go out while the previous one is still being written
-    /// (+30-50% records/s with many concurrent writers) [default: 2].
+    /// (more records/s and a lower p99 with many concurrent writers) [default: 2].
     #[arg(long, env = "COREVEC_WAL_WRITES_IN_FLIGHT", value_name = "N")]
     pub wal_writes_in_flight: Option<usize>,
     /// Compact a shard once at least this many of its slots hold replaced or deleted
