@@ -97,9 +97,12 @@ fn group_commit_with_many_concurrent_appenders() {
     let dir = temp_dir("group");
     let path = dir.clone();
     on_executor(move || async move {
+        // Small splits, so that groups really overlap on the real file (two writes in flight
+        // at disjoint blocks) and recovery reads across the padding between them.
         let config = WalConfig {
             segment_bytes: 1 << 20,
             durability: Durability::Sync,
+            group_split_bytes: 4096,
             ..WalConfig::default()
         };
         let (store, _) = ShardStore::open_dir(&path, config).await.unwrap();
@@ -129,6 +132,10 @@ fn group_commit_with_many_concurrent_appenders() {
             "appends were not batched: {stats:?}"
         );
         assert!(stats.fsyncs_count < 2048 / 4, "{stats:?}");
+        assert!(
+            stats.groups_overlapped > 0,
+            "no group overlapped: {stats:?}"
+        );
         let store = Rc::try_unwrap(store).expect("tasks finished");
         store.close().await.unwrap();
         let (_, recovered) = ShardStore::open_dir(&path, config).await.unwrap();
