@@ -226,6 +226,7 @@ impl LocalShard {
             stats.wal_fsyncs = wal.fsyncs_count;
             stats.wal_groups = wal.groups_count;
             stats.wal_group_records = wal.group_records_sum;
+            stats.wal_groups_overlapped = wal.groups_overlapped;
             stats.wal_bytes_since_snapshot = store.wal_bytes_since_snapshot();
             stats.wal_failed = u64::from(store.check_writable().is_err());
         }

@@ -125,6 +125,8 @@ pub struct ShardStats {
     pub wal_groups: u64,
     /// Records in those groups (divide by `wal_groups` for the mean group size).
     pub wal_group_records: u64,
+    /// Of those groups, the ones written while another group's write was in flight.
+    pub wal_groups_overlapped: u64,
     /// WAL bytes appended since the last snapshot (the automatic-snapshot trigger).
     pub wal_bytes_since_snapshot: u64,
     /// 1 when the shard's WAL has failed (EIO, ENOSPC) and refuses writes until restart.

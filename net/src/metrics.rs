@@ -858,7 +858,7 @@ fn render(shared: &Shared) -> String {
                 |s| s.unindexed,
             ),
         ];
-        let typed_families: [(&str, &str, &str, ShardField); 8] = [
+        let typed_families: [(&str, &str, &str, ShardField); 9] = [
             (
                 "corevec_shard_compacting",
                 "gauge",
@@ -894,6 +894,12 @@ fn render(shared: &Shared) -> String {
                 "counter",
                 "Records written by those group commits (divide by groups for the mean group size).",
                 |s| s.wal_group_records,
+            ),
+            (
+                "corevec_shard_wal_groups_overlapped_total",
+                "counter",
+                "WAL group commits written while another group's write was still in flight (wal_writes_in_flight > 1).",
+                |s| s.wal_groups_overlapped,
             ),
             (
                 "corevec_shard_wal_bytes_since_snapshot",
