@@ -470,8 +470,8 @@ impl<F: File> Wal<F> {
 
     /// After any change of the commit state: wakes the waiters it acknowledged (all of them
     /// once the WAL failed), one candidate write leader (among the appenders still queued) if
-    /// [`Self::may_lead`], and one candidate sync leader if written records have no sync covering them
-    /// and a sync slot is free.
+    /// [`Self::may_lead`], and one candidate sync leader if written records have no sync
+    /// covering them and a sync slot is free.
     fn wake_after_change(&self) {
         let mut wake = Vec::new();
         {
@@ -596,7 +596,9 @@ impl<F: File> Wal<F> {
     /// append.
     fn next_cut(&self, state: &WalState) -> (usize, u64, u64, u64) {
         let limit = if self.config.writes_in_flight > 1 {
-            (self.config.group_split_bytes).max(state.pending.len() / self.config.writes_in_flight)
+            self.config
+                .group_split_bytes
+                .max(state.pending.len() / self.config.writes_in_flight)
         } else {
             usize::MAX
         };
@@ -620,8 +622,12 @@ impl<F: File> Wal<F> {
         } else {
             state.write_offset
         };
-        let (end, ..) = self.next_cut(state);
-        self.active.borrow().is_some() && start + end as u64 <= state.capacity
+        if self.active.borrow().is_none() {
+            return false;
+        }
+        // Everything queued fits (the common case), so any cut does; else find the cut.
+        let fits = |len: usize| start + len as u64 <= state.capacity;
+        fits(state.pending.len()) || fits(self.next_cut(state).0)
     }
 
     /// Cuts the next group and reserves its place in the active segment (no `await`: groups
@@ -756,14 +762,15 @@ impl<F: File> Wal<F> {
         self.config.write_through && self.config.durability == Durability::Sync
     }
 
-    /// The segment the next `len` bytes go to: the active one if they fit, else a new one
-    /// (after syncing the old one, so that every non-last segment is complete on disk).
+    /// Makes the active segment one the next `len` bytes fit: the current one if they do
+    /// (grown if it is empty), else a new one (after syncing the old one, so that every
+    /// non-last segment is complete on disk).
     async fn segment_for<D: Directory<File = F>>(
         &self,
         dir: &D,
         first_lsn: Lsn,
         len: u64,
-    ) -> Result<Rc<F>> {
+    ) -> Result<()> {
         let active = self.active.borrow().clone();
         let mut retired = None;
         if let Some(file) = active {
@@ -776,13 +783,13 @@ impl<F: File> Wal<F> {
                 )
             };
             if end <= capacity {
-                return Ok(file);
+                return Ok(());
             }
             if empty {
                 // A record group larger than the segment: grow this (empty) segment to fit.
                 file.allocate(align_up(end)).await?;
                 self.state.borrow_mut().capacity = align_up(end);
-                return Ok(file);
+                return Ok(());
             }
             // The old segment stays active until the new one is ready: a sync issued
             // meanwhile must reach the file that holds the records it covers.
@@ -853,13 +860,12 @@ impl<F: File> Wal<F> {
             state.capacity = capacity;
             state.stats.segments_created += 1;
         }
-        let file = Rc::new(file);
-        *self.active.borrow_mut() = Some(file.clone());
+        *self.active.borrow_mut() = Some(Rc::new(file));
         // Closed here unless a sync still in flight holds it (then it closes on drop).
         if let Some(old) = retired.and_then(|old| Rc::try_unwrap(old).ok()) {
             old.close().await?;
         }
-        Ok(file)
+        Ok(())
     }
 
     /// Whether the active segment is at least half full and no spare is ready or being
