@@ -698,6 +698,8 @@ mod tests {
                 "compaction_min_tombstones = -1\n",
                 "compaction_min_tombstones",
             ),
+            ("wal_writes_in_flight = 0\n", "wal_writes_in_flight"),
+            ("wal_writes_in_flight = 17\n", "wal_writes_in_flight"),
         ] {
             let f = file(text);
             let err = ServeConfig::resolve(&ServeFlags {
