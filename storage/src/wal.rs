@@ -3,7 +3,9 @@
 //! Writes go out as whole 4 KiB blocks. The last, partially filled block is kept in memory and
 //! rewritten by the next flush together with the new records; the bytes already on disk are
 //! rewritten with identical values, so a torn rewrite can only damage records that were not
-//! yet acknowledged (see FORMAT.md, "Why rewriting the tail block is safe").
+//! yet acknowledged (see FORMAT.md, "Why rewriting the tail block is safe"). A group cut while
+//! another group's write is still in flight starts on the next block instead (zero padding
+//! between them), and acknowledgements wait for every earlier group (FORMAT.md, "Writing").
 //!
 //! After a restart the WAL never appends to a segment it did not create in this process: the
 //! first flush starts a new segment whose first LSN follows the last recovered record. That
