@@ -20,6 +20,8 @@ use std::sync::Arc;
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
+mod service_common;
+
 use corevec_client::{Client, ClientConfig, SearchOptions};
 use corevec_proto::{CreateCollection, Metric};
 use corevec_tests::{node, Node};
@@ -526,6 +528,7 @@ fn kill_9_of_the_server_loses_no_acknowledged_write() {
     let mut snapshot_request_at_kill = 0;
     let mut snapshot_tmp_at_kill = 0;
     let mut compactions_logged = 0;
+    let mut groups_overlapped = 0.0;
     let mut errors_alive = Vec::new();
 
     let mut node = node!().data_dir(&data_dir).start();
@@ -587,6 +590,13 @@ fn kill_9_of_the_server_loses_no_acknowledged_write() {
 
         let load_started = Instant::now();
         let saw = aim.wait(&data_dir, &mut rng);
+        if matches!(aim, Aim::Random) {
+            // WAL groups written behind another write in flight: the kills must land on that
+            // path too. Only in the rounds killed at a random moment (a scrape takes a few ms,
+            // which the aimed rounds cannot spare).
+            let metrics = service_common::scrape(service_common::metrics_addr(&node));
+            groups_overlapped += metrics.sum("corevec_shard_wal_groups_overlapped_total", &[]);
+        }
         let snapshot_requested = snapshot_in_flight.load(Ordering::SeqCst);
         killed.store(true, Ordering::SeqCst);
         node.signal(libc::SIGKILL);
@@ -645,7 +655,8 @@ fn kill_9_of_the_server_loses_no_acknowledged_write() {
     println!(
         "crash_serve: {rounds} kills in {:.1} s; acknowledged writes {total_acked} ({total_in_place} in place), uncertain {total_uncertain}; \
          kills with a snapshot request in flight {snapshot_request_at_kill}, with a snapshot directory being written {snapshot_tmp_at_kill}; \
-         shard compactions {compactions_logged}; errors while the server was alive: {}",
+         shard compactions {compactions_logged}; WAL groups written behind another write \
+         (random-moment rounds) {groups_overlapped}; errors while the server was alive: {}",
         started.elapsed().as_secs_f64(),
         errors_alive.len()
     );
@@ -670,6 +681,10 @@ fn kill_9_of_the_server_loses_no_acknowledged_write() {
     assert!(
         compactions_logged > 0,
         "seed {seed}: no shard was compacted during the test"
+    );
+    assert!(
+        groups_overlapped > 0.0,
+        "seed {seed}: no WAL group was written behind another write in flight"
     );
     // The aimed rounds kill as soon as a `snap-*.tmp` directory appears; finding one left
     // behind proves the kill interrupted a snapshot being written.
