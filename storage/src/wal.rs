@@ -619,17 +619,22 @@ impl<F: File> Wal<F> {
 
     /// Whether the next group can be cut into the active segment now.
     fn next_group_fits(&self, state: &WalState) -> bool {
-        let start = if self.writes_on_disk.get() > 0 {
-            align_up(state.write_offset)
-        } else {
-            state.write_offset
-        };
         if self.active.borrow().is_none() {
             return false;
         }
         // Everything queued fits (the common case), so any cut does; else find the cut.
-        let fits = |len: usize| start + len as u64 <= state.capacity;
+        let fits = |len: usize| self.group_start(state) + len as u64 <= state.capacity;
         fits(state.pending.len()) || fits(self.next_cut(state).0)
+    }
+
+    /// Where the next group's records start: right after the log's end when nothing is in
+    /// flight (the tail block is rewritten), else on the next block.
+    fn group_start(&self, state: &WalState) -> u64 {
+        if self.writes_on_disk.get() > 0 {
+            align_up(state.write_offset)
+        } else {
+            state.write_offset
+        }
     }
 
     /// Cuts the next group and reserves its place in the active segment (no `await`: groups
@@ -644,22 +649,18 @@ impl<F: File> Wal<F> {
             return Cut::NotNow;
         }
         let in_flight = self.writes_on_disk.get() > 0;
-        if !self.next_group_fits(state) {
+        let (end, last_lsn, appends, records) = self.next_cut(state);
+        let start = self.group_start(state);
+        let active = self.active.borrow().clone();
+        let Some(file) = active.filter(|_| start + end as u64 <= state.capacity) else {
             if in_flight {
                 return Cut::NotNow;
             }
-            let (end, ..) = self.next_cut(state);
             return Cut::NeedSegment {
                 first_lsn: Lsn(state.pending_first_lsn),
                 len: end as u64,
             };
-        }
-        let file = self
-            .active
-            .borrow()
-            .clone()
-            .expect("the group fits the active segment");
-        let (end, last_lsn, appends, records) = self.next_cut(state);
+        };
         let rest = state.pending.split_off(end);
         let bytes = std::mem::replace(&mut state.pending, rest);
         while state.pending_ends.front().is_some_and(|e| e.0 <= last_lsn) {
@@ -675,7 +676,7 @@ impl<F: File> Wal<F> {
         // Alone, rewrite the partial last block (identical bytes for what is already there);
         // behind a write in flight, start on the next block so that the writes are disjoint.
         let (offset, mut buffer) = if in_flight {
-            (align_up(state.write_offset), Vec::new())
+            (start, Vec::new())
         } else {
             assert_eq!(
                 state.tail.len() as u64,

@@ -443,12 +443,14 @@ impl Drop for Tmpfs {
     }
 }
 
+/// Vectors and batches of the tmpfs tests: large enough to fill a WAL segment quickly.
+const BIG_DIM: usize = 256;
+const BIG_BATCH: u64 = 256;
+
 /// A real full disk: a tmpfs smaller than two WAL segments (64 MiB each, zero-filled when
 /// created). Ingesting fills the first segment; creating the second fails with ENOSPC.
 #[test]
 fn a_really_full_disk_is_no_space_reads_work_and_restart_recovers() {
-    const BIG_DIM: usize = 256;
-    const BIG_BATCH: u64 = 256;
     let work = tempfile::tempdir().unwrap();
     let mount_point = work.path().join("tmpfs");
     let Some(tmpfs) = Tmpfs::mount_or_skip(
@@ -531,8 +533,6 @@ fn a_really_full_disk_is_no_space_reads_work_and_restart_recovers() {
 /// a restart, across a segment rotation.
 #[test]
 fn below_the_free_space_minimum_writes_wait_for_space_without_a_restart() {
-    const BIG_DIM: usize = 256;
-    const BIG_BATCH: u64 = 256;
     let work = tempfile::tempdir().unwrap();
     let mount_point = work.path().join("tmpfs");
     // 160 MiB: the first 64 MiB segment leaves 96 MiB; the spare segment prepared once it is
