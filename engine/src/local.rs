@@ -11,7 +11,7 @@
 //! create or drop its local shards.
 
 use std::cell::{Cell, RefCell};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::future::Future;
 use std::path::PathBuf;
 use std::pin::Pin;
@@ -24,7 +24,7 @@ use corevec_storage::{DmaDirectory, Durability, ShardStore, WalConfig, WalRecord
 use crate::collection::{self, CollectionSpec, EF_MAX, K_MAX};
 use crate::error::{Error, Result};
 use crate::filter::{normalize_labels, Filter};
-use crate::mesh::{MeshMessage, MeshPort, QueryBatch, ShardRequest, ShardResponse};
+use crate::mesh::{CollectionKey, MeshMessage, MeshPort, QueryBatch, ShardRequest, ShardResponse};
 use crate::persist;
 use crate::rt::{self, Receivers, Semaphore, TaskQueues};
 use crate::shard::{
@@ -238,11 +238,46 @@ impl LocalShard {
 /// The shards of one collection that live on this core.
 struct LocalCollection {
     spec: CollectionSpec,
+    /// See [`CollectionKey::incarnation`].
+    incarnation: u64,
     /// Every shard `s` with `s % cores == core`, ascending.
     shards: Vec<LocalShard>,
+    /// Set when the collection is dropped: its stores take no new work from then on (a task
+    /// still holding the collection must not write into a directory that a collection
+    /// re-created under the same name now owns).
+    dropped: Cell<bool>,
+    /// Tasks using the stores now ([`Self::use_stores`]); a drop waits for them.
+    store_users: Cell<usize>,
 }
 
 impl LocalCollection {
+    fn key(&self) -> CollectionKey {
+        CollectionKey {
+            name: self.spec.name.clone(),
+            incarnation: self.incarnation,
+        }
+    }
+
+    /// Admits one task to the stores (append, sync, snapshot, segment preparation) until the
+    /// guard drops; `CollectionNotFound` once the collection is dropped.
+    fn use_stores(&self) -> Result<Held<'_>> {
+        if self.dropped.get() {
+            return Err(Error::CollectionNotFound(self.spec.name.clone()));
+        }
+        self.store_users.set(self.store_users.get() + 1);
+        Ok(Held(&self.store_users))
+    }
+
+    /// Marks the collection dropped and waits until no task uses its stores: after this, no
+    /// file of its directory is touched again, so the directory can be removed and the name
+    /// reused.
+    async fn retire(&self) {
+        self.dropped.set(true);
+        while self.store_users.get() > 0 {
+            rt::sleep(STORE_USERS_POLL).await;
+        }
+    }
+
     fn local_index(&self, shard: u32) -> usize {
         self.shards
             .iter()
@@ -267,16 +302,19 @@ pub struct LocalEngine {
     collections: RefCell<HashMap<String, Rc<LocalCollection>>>,
     /// Serialises catalog changes; only used on core 0.
     catalog_gate: Semaphore,
+    /// The last incarnation handed to a created collection; only used on core 0.
+    incarnations: Cell<u64>,
     shutting_down: Cell<bool>,
     in_flight: Cell<usize>,
     /// Free bytes of the data directory's file system while below `min_free_bytes`.
     disk_low: Cell<Option<u64>>,
 }
 
-/// Counts one admitted client request until dropped.
-struct InFlight<'a>(&'a Cell<usize>);
+/// Counts one holder (an admitted client request, a task using a collection's stores) until
+/// dropped.
+struct Held<'a>(&'a Cell<usize>);
 
-impl Drop for InFlight<'_> {
+impl Drop for Held<'_> {
     fn drop(&mut self) {
         self.0.set(self.0.get() - 1);
     }
@@ -304,6 +342,7 @@ impl LocalEngine {
             default_shards,
             collections: RefCell::new(HashMap::new()),
             catalog_gate: Semaphore::new(1),
+            incarnations: Cell::new(0),
             shutting_down: Cell::new(false),
             in_flight: Cell::new(0),
             disk_low: Cell::new(None),
@@ -371,7 +410,7 @@ impl LocalEngine {
         };
         for spec in persist::read_catalog(&durable.data_dir)? {
             let started = Instant::now();
-            let collection = self.open_collection(spec).await?;
+            let collection = self.open_collection(spec, 0).await?;
             let vectors: usize = collection
                 .shards
                 .iter()
@@ -393,7 +432,11 @@ impl LocalEngine {
     }
 
     /// Creates (or recovers) this core's shards of `spec`.
-    async fn open_collection(&self, spec: CollectionSpec) -> Result<Rc<LocalCollection>> {
+    async fn open_collection(
+        &self,
+        spec: CollectionSpec,
+        incarnation: u64,
+    ) -> Result<Rc<LocalCollection>> {
         let mut shards = Vec::new();
         for number in (0..spec.shards).filter(|&s| self.core_of_shard(s) == self.core()) {
             let (shard, store, snapshot_at) = match &self.durable {
@@ -431,7 +474,13 @@ impl LocalEngine {
             });
         }
         self.kick_indexer();
-        Ok(Rc::new(LocalCollection { spec, shards }))
+        Ok(Rc::new(LocalCollection {
+            spec,
+            incarnation,
+            shards,
+            dropped: Cell::new(false),
+            store_users: Cell::new(0),
+        }))
     }
 
     /// This core's collections, detached from the map so that a loop over them may await.
@@ -554,8 +603,13 @@ impl LocalEngine {
     fn spawn_snapshot(&self, collection: &Rc<LocalCollection>, index: usize, failed: &'static str) {
         let collection = Rc::clone(collection);
         rt::spawn_into(self.queues.background, async move {
-            if let Err(error) = snapshot_shard(&collection, index).await {
-                tracing::error!(collection = %collection.spec.name, %error, "{failed}");
+            match snapshot_shard(&collection, index).await {
+                // Dropped meanwhile: its directory is gone or belongs to a new collection.
+                Err(_) if collection.dropped.get() => {}
+                Err(error) => {
+                    tracing::error!(collection = %collection.spec.name, %error, "{failed}")
+                }
+                Ok(()) => {}
             }
         });
     }
@@ -616,6 +670,9 @@ impl LocalEngine {
             rt::sleep(WAL_SPARE_POLL).await;
             let collections = self.collection_list();
             for collection in collections {
+                let Ok(_stores) = collection.use_stores() else {
+                    continue;
+                };
                 for store in collection.shards.iter().filter_map(|s| s.store.as_ref()) {
                     if !store.wants_next_segment() {
                         continue;
@@ -634,6 +691,9 @@ impl LocalEngine {
             rt::sleep(period).await;
             let collections = self.collection_list();
             for collection in collections {
+                let Ok(_stores) = collection.use_stores() else {
+                    continue;
+                };
                 for store in collection.shards.iter().filter_map(|s| s.store.as_ref()) {
                     if store
                         .sync_deadline()
@@ -693,12 +753,12 @@ impl LocalEngine {
     }
 
     /// Admits a client request unless shutting down; the guard counts it as in flight.
-    fn enter(&self) -> Result<InFlight<'_>> {
+    fn enter(&self) -> Result<Held<'_>> {
         if self.shutting_down.get() {
             return Err(Error::ShuttingDown);
         }
         self.in_flight.set(self.in_flight.get() + 1);
-        Ok(InFlight(&self.in_flight))
+        Ok(Held(&self.in_flight))
     }
 
     /// Resolves once no client request admitted on this core is still running.
@@ -714,6 +774,16 @@ impl LocalEngine {
             .get(name)
             .cloned()
             .ok_or_else(|| Error::CollectionNotFound(name.to_owned()))
+    }
+
+    /// The open collection `key` names: `CollectionNotFound` once it has been dropped, even
+    /// when a collection of the same name has been created since.
+    fn collection_at(&self, key: &CollectionKey) -> Result<Rc<LocalCollection>> {
+        let collection = self.collection(&key.name)?;
+        if collection.incarnation != key.incarnation {
+            return Err(Error::CollectionNotFound(key.name.clone()));
+        }
+        Ok(collection)
     }
 
     fn core_of_shard(&self, shard: u32) -> usize {
@@ -880,7 +950,7 @@ impl LocalEngine {
                 (
                     core,
                     ShardRequest::Upsert {
-                        collection: name.to_owned(),
+                        collection: collection.key(),
                         ids: rows.iter().map(|&row| ids[row]).collect(),
                         vectors,
                         payloads: payloads.map(|payloads| {
@@ -954,7 +1024,7 @@ impl LocalEngine {
                 (
                     core,
                     ShardRequest::SetInPlace {
-                        collection: name.to_owned(),
+                        collection: collection.key(),
                         ids: rows.iter().map(|&row| ids[row]).collect(),
                         payloads: payloads.as_ref().map(|payloads| {
                             rows.iter().map(|&row| payloads[row].clone()).collect()
@@ -969,7 +1039,7 @@ impl LocalEngine {
         self.fan_out_counted(requests).await
     }
 
-    /// Deletes ids; returns how many were live.
+    /// Deletes ids; returns how many were live (an id repeated in `ids` counts once).
     ///
     /// # Errors
     /// `CollectionNotFound`, `InvalidArgument` (batch too large), `Busy`, or a core's failure.
@@ -983,7 +1053,7 @@ impl LocalEngine {
                 (
                     core,
                     ShardRequest::Delete {
-                        collection: name.to_owned(),
+                        collection: collection.key(),
                         ids,
                     },
                 )
@@ -1036,7 +1106,7 @@ impl LocalEngine {
                 (
                     core,
                     ShardRequest::Get {
-                        collection: name.to_owned(),
+                        collection: collection.key(),
                         ids,
                         with_payloads,
                     },
@@ -1083,7 +1153,7 @@ impl LocalEngine {
                 (
                     core,
                     ShardRequest::Scroll {
-                        collection: name.to_owned(),
+                        collection: collection.key(),
                         request: request.clone(),
                     },
                 )
@@ -1166,7 +1236,7 @@ impl LocalEngine {
         let k = request.k;
         let max_distance = request.max_distance;
         let batch = Arc::new(QueryBatch {
-            collection: name.to_owned(),
+            collection: collection.key(),
             queries: request.queries,
             k,
             ef: if request.ef == 0 {
@@ -1344,8 +1414,17 @@ impl LocalEngine {
             persist::write_catalog(&durable.data_dir, &spec)?;
         }
         // Every core learns the collection, including cores that hold none of its shards.
-        let requests =
-            (0..self.cores()).map(|core| (core, ShardRequest::CreateLocal(spec.clone())));
+        let incarnation = self.incarnations.get() + 1;
+        self.incarnations.set(incarnation);
+        let requests = (0..self.cores()).map(|core| {
+            (
+                core,
+                ShardRequest::CreateLocal {
+                    spec: spec.clone(),
+                    incarnation,
+                },
+            )
+        });
         self.fan_out(requests.collect()).await.map(|_| ())
     }
 
@@ -1390,15 +1469,18 @@ impl LocalEngine {
             ShardRequest::CreateCoordinated(_) | ShardRequest::DropCoordinated(_) => {
                 unreachable!("coordination requests are served by serve_peer")
             }
-            ShardRequest::CreateLocal(spec) => {
-                let collection = self.open_collection(spec).await?;
+            ShardRequest::CreateLocal { spec, incarnation } => {
+                let collection = self.open_collection(spec, incarnation).await?;
                 self.collections
                     .borrow_mut()
                     .insert(collection.spec.name.clone(), collection);
                 Ok(ShardResponse::Done)
             }
             ShardRequest::DropLocal(name) => {
-                self.collections.borrow_mut().remove(&name);
+                let dropped = self.collections.borrow_mut().remove(&name);
+                if let Some(collection) = dropped {
+                    collection.retire().await;
+                }
                 Ok(ShardResponse::Done)
             }
             ShardRequest::Upsert {
@@ -1408,7 +1490,7 @@ impl LocalEngine {
                 payloads,
                 labels,
             } => {
-                let collection = self.collection(&collection)?;
+                let collection = self.collection_at(&collection)?;
                 let dim = collection.spec.dim;
                 let mut groups: Vec<Vec<WalRecord>> =
                     (0..collection.shards.len()).map(|_| Vec::new()).collect();
@@ -1431,12 +1513,15 @@ impl LocalEngine {
                 Ok(ShardResponse::Count(ids.len() as u64))
             }
             ShardRequest::Delete { collection, ids } => {
-                let collection = self.collection(&collection)?;
+                let collection = self.collection_at(&collection)?;
                 let mut groups: Vec<Vec<WalRecord>> =
                     (0..collection.shards.len()).map(|_| Vec::new()).collect();
+                // An id repeated in the batch is deleted (and counted) once.
+                let mut seen = HashSet::with_capacity(ids.len());
                 for id in ids {
                     let index = collection.local_index(collection.spec.shard_of(id));
-                    if collection.shards[index].shard.borrow().get(id).is_some() {
+                    if seen.insert(id) && collection.shards[index].shard.borrow().get(id).is_some()
+                    {
                         groups[index].push(WalRecord::Delete { id });
                     }
                 }
@@ -1454,7 +1539,7 @@ impl LocalEngine {
                 payloads,
                 labels,
             } => {
-                let collection = self.collection(&collection)?;
+                let collection = self.collection_at(&collection)?;
                 let mut groups: Vec<Vec<WalRecord>> =
                     (0..collection.shards.len()).map(|_| Vec::new()).collect();
                 let mut payloads = payloads.map(Vec::into_iter);
@@ -1497,7 +1582,7 @@ impl LocalEngine {
                 ids,
                 with_payloads,
             } => {
-                let collection = self.collection(&collection)?;
+                let collection = self.collection_at(&collection)?;
                 let found = ids
                     .into_iter()
                     .map(|id| {
@@ -1522,7 +1607,7 @@ impl LocalEngine {
                 collection,
                 request,
             } => {
-                let collection = self.collection(&collection)?;
+                let collection = self.collection_at(&collection)?;
                 let pages = collection
                     .shards
                     .iter()
@@ -1530,7 +1615,7 @@ impl LocalEngine {
                 Ok(ShardResponse::Page(ScrollPage::merge(pages, request.limit)))
             }
             ShardRequest::Search(batch) => {
-                let collection = self.collection(&batch.collection)?;
+                let collection = self.collection_at(&batch.collection)?;
                 let (lists, payloads) = search_local(&collection, &batch).await;
                 Ok(ShardResponse::Neighbors(lists, payloads))
             }
@@ -1559,6 +1644,8 @@ impl LocalEngine {
         collection: &Rc<LocalCollection>,
         groups: &[Vec<WalRecord>],
     ) -> Result<()> {
+        // Held until the appends are done: a drop waits for them.
+        let _stores = collection.use_stores()?;
         // Below the free-space minimum, only deletes are taken (they add no data): the WAL must
         // not reach a full disk, which would stop it until a restart.
         if self.disk_low.get().is_some()
@@ -1615,6 +1702,8 @@ impl LocalEngine {
 
 /// How often a requested snapshot looks whether the automatic one it waits for is done.
 const SNAPSHOT_WAIT_POLL: Duration = Duration::from_millis(2);
+/// How often a drop looks whether the collection's stores are still in use.
+const STORE_USERS_POLL: Duration = Duration::from_millis(2);
 
 /// A requested snapshot (SNAPSHOT, `corevec backup`): when it returns, the shard's newest
 /// snapshot reflects every record appended before the call. An automatic snapshot already
@@ -1644,6 +1733,7 @@ async fn snapshot_shard(collection: &Rc<LocalCollection>, index: usize) -> Resul
     let Some(store) = &local.store else {
         return Ok(());
     };
+    let _stores = collection.use_stores()?;
     if local.snapshotting.replace(true) {
         return Ok(());
     }

@@ -27,11 +27,23 @@ pub const MESH_CREDITS_DEFAULT: usize = 256;
 /// How long a core waits for a peer's reply before answering `Timeout`.
 pub const PEER_REPLY_TIMEOUT: Duration = Duration::from_secs(60);
 
+/// One incarnation of a collection, as the cores address it: a request sent to a collection
+/// that has been dropped since (and perhaps re-created under the same name, with another
+/// shape) finds nothing instead of acting on the new one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CollectionKey {
+    /// The collection's name.
+    pub name: String,
+    /// Tells the collections that had this name apart during this process's life: 0 for the
+    /// ones recovered at start, then a new number at every create.
+    pub incarnation: u64,
+}
+
 /// A query batch shared read-only by every core it is fanned out to.
 #[derive(Debug)]
 pub struct QueryBatch {
     /// Collection to search.
-    pub collection: String,
+    pub collection: CollectionKey,
     /// `nq * dim` components.
     pub queries: Vec<f32>,
     /// Results per query.
@@ -50,7 +62,12 @@ pub struct QueryBatch {
 #[derive(Debug)]
 pub enum ShardRequest {
     /// Create the collection's local shards (sent by core 0 after it persisted the spec).
-    CreateLocal(CollectionSpec),
+    CreateLocal {
+        /// The collection.
+        spec: CollectionSpec,
+        /// Its incarnation, chosen by core 0.
+        incarnation: u64,
+    },
     /// Drop the collection's local shards.
     DropLocal(String),
     /// Ask core 0 to create a collection (catalog changes are serialised there).
@@ -60,7 +77,7 @@ pub enum ShardRequest {
     /// Upsert these vectors; every id belongs to a shard of the receiving core.
     Upsert {
         /// Collection.
-        collection: String,
+        collection: CollectionKey,
         /// Ids.
         ids: Vec<u64>,
         /// `ids.len() * dim` components.
@@ -74,7 +91,7 @@ pub enum ShardRequest {
     /// core) in place, keeping their vector, slot and whatever is not given.
     SetInPlace {
         /// Collection.
-        collection: String,
+        collection: CollectionKey,
         /// Ids.
         ids: Vec<u64>,
         /// One payload per id, or `None` to keep each point's payload.
@@ -85,14 +102,14 @@ pub enum ShardRequest {
     /// Delete these ids (all owned by the receiving core).
     Delete {
         /// Collection.
-        collection: String,
+        collection: CollectionKey,
         /// Ids.
         ids: Vec<u64>,
     },
     /// Fetch these ids (all owned by the receiving core).
     Get {
         /// Collection.
-        collection: String,
+        collection: CollectionKey,
         /// Ids.
         ids: Vec<u64>,
         /// Also return each found id's payload.
@@ -103,7 +120,7 @@ pub enum ShardRequest {
     /// List a page of every local shard of the collection (filter normalized).
     Scroll {
         /// Collection.
-        collection: String,
+        collection: CollectionKey,
         /// Where the page starts, its size and what each point carries.
         request: ScrollRequest,
     },

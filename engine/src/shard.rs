@@ -90,6 +90,9 @@ pub struct ExactScan {
     next: u32,
     /// The layout the scan runs over; `None` before the first piece.
     epoch: Option<u64>,
+    /// The slot count when the scan (re)started: slots from here on were written during the
+    /// scan, and may hold the new vector of an id whose old slot was already scanned.
+    appended_from: u32,
 }
 
 /// Counters of one shard.
@@ -599,10 +602,12 @@ impl Shard {
     ) -> Vec<Neighbor> {
         let tombstones = &self.tombstones;
         let labels = &self.labels;
+        // All ef results, not the index's k best: the index orders ties by slot, and results
+        // tie by id (`TopK`), whatever the slots.
         self.index.search(
             &self.vectors,
             query,
-            k,
+            ef.max(k),
             ef,
             &mut self.visited,
             |slot| {
@@ -988,7 +993,8 @@ impl Shard {
     /// Scans the next `max_slots` slots of an exhaustive batch search that yields between
     /// pieces; returns `false` once `tops` holds the complete answer. If a compaction
     /// renumbered the slots since the previous piece, the scan starts over (on empty `tops`)
-    /// so no vector is missed or counted twice.
+    /// so no vector is missed or counted twice. A point replaced between pieces is returned
+    /// once: a slot written during the scan replaces any candidate of its id already held.
     pub fn scan_piece(
         &self,
         scan: &mut ExactScan,
@@ -1004,12 +1010,40 @@ impl Shard {
             *scan = ExactScan {
                 next: 0,
                 epoch: Some(self.layout_epoch),
+                appended_from: self.slots(),
             };
         }
         let end = scan.next.saturating_add(max_slots.max(1)).min(self.slots());
-        self.scan_batch(queries, scan.next..end, filter, tops);
+        let split = end.min(scan.appended_from).max(scan.next);
+        self.scan_batch(queries, scan.next..split, filter, tops);
+        if split < end {
+            self.scan_appended(queries, split..end, filter, tops);
+        }
         scan.next = end;
         end < self.slots()
+    }
+
+    /// [`Self::scan_batch`] over slots written during a piecewise scan: each live slot's id
+    /// is first forgotten by every query's top-k (its older vector may have been scanned),
+    /// so an id is never returned twice or with a vector it no longer has. Few slots.
+    fn scan_appended(
+        &self,
+        queries: &[f32],
+        slots: std::ops::Range<u32>,
+        filter: Option<&Filter>,
+        tops: &mut [TopK],
+    ) {
+        let dim = self.vectors.dim();
+        for slot in slots {
+            if self.is_tombstone(slot) {
+                continue;
+            }
+            let id = self.ids[slot as usize];
+            tops.iter_mut().for_each(|top| top.forget(id));
+            for (query, top) in queries.chunks_exact(dim).zip(tops.iter_mut()) {
+                self.scan_range(query, slot..slot + 1, filter, top);
+            }
+        }
     }
 
     /// Scans the live slots in `slots` (matching `filter`, if any) into `top`.
@@ -1287,6 +1321,50 @@ mod tests {
         );
         assert_eq!(s.stats().tombstones, 2);
         assert_eq!(s.get(8), None);
+    }
+
+    #[test]
+    fn a_piecewise_scan_returns_a_point_replaced_between_pieces_once() {
+        let mut s = shard(2, Metric::L2);
+        for id in 0..100u64 {
+            s.upsert(id, &[id as f32, 0.0]).unwrap();
+        }
+        let query = [0.0, 0.0];
+        let mut tops = vec![TopK::new(5)];
+        let mut scan = ExactScan::default();
+        // The first piece scores ids 0..40; then id 1 moves far away, id 2 closer, and a new
+        // id 500 lands nearest, all in slots written after the scan started.
+        assert!(s.scan_piece(&mut scan, &query, None, 40, &mut tops));
+        s.upsert(1, &[1000.0, 0.0]).unwrap();
+        s.upsert(2, &[0.5, 0.0]).unwrap();
+        s.upsert(500, &[0.1, 0.0]).unwrap();
+        while s.scan_piece(&mut scan, &query, None, 40, &mut tops) {}
+        let got = tops.pop().unwrap().into_sorted_vec();
+        // Once each, with the vectors they have now (not id 1 at 1.0 nor id 2 at 4.0, as
+        // scored in the first piece): the answer of a scan started afresh.
+        assert_eq!(
+            got.iter().map(|n| n.id).collect::<Vec<_>>(),
+            vec![0, 500, 2, 3, 4]
+        );
+        assert_eq!(got, s.search_exact_batch(&query, 5)[0]);
+    }
+
+    #[test]
+    fn graph_search_breaks_ties_by_id_like_the_exact_scan() {
+        let mut s = shard(2, Metric::L2);
+        // Ids 10 and 5 (in that slot order) have the same vector.
+        let n = 2000;
+        s.upsert(10, &[-1.0, -1.0]).unwrap();
+        s.upsert(5, &[-1.0, -1.0]).unwrap();
+        for id in 100..100 + n {
+            s.upsert(id, &[(id % 1000) as f32, (id / 1000) as f32])
+                .unwrap();
+        }
+        while s.index_next() {}
+        assert_eq!(s.unindexed(), 0);
+        let graph = s.search_indexed(&[-1.0, -1.0], 1, 32);
+        assert_eq!(graph[0].id, 5, "{graph:?}");
+        assert_eq!(s.search_exact(&[-1.0, -1.0], 1)[0].id, 5);
     }
 
     #[test]

@@ -713,3 +713,18 @@ fn shutdown_joins_every_executor() {
     }
     assert_eq!(leftover(), 0);
 }
+
+#[test]
+fn an_id_repeated_in_a_delete_is_deleted_and_counted_once() {
+    let engine = engine(2);
+    engine
+        .create_collection(CollectionSpec::new("d", 4, Metric::L2).with_shards(2))
+        .unwrap();
+    let ids: Vec<u64> = (0..10).collect();
+    let flat: Vec<f32> = (0..40).map(|i| i as f32).collect();
+    engine.upsert("d", &ids, &flat).unwrap();
+    assert_eq!(engine.delete("d", &[7, 7, 3, 7, 99]).unwrap(), 2);
+    assert_eq!(engine.delete("d", &[7, 7]).unwrap(), 0);
+    assert_eq!(engine.describe("d").unwrap().vectors(), 8);
+    engine.shutdown().unwrap();
+}
