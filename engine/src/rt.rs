@@ -52,7 +52,7 @@ pub async fn join_mesh<T: Send + 'static>(
     joined.await
 }
 pub use glommio::net::{TcpListener, TcpStream};
-pub use glommio::sync::Semaphore;
+pub use glommio::sync::{Permit, Semaphore};
 pub use glommio::{ExecutorJoinHandle, Latency, Shares, Task, TaskQueueHandle};
 
 use crate::error::{Error, Result};

@@ -24,8 +24,9 @@ use std::time::{Duration, Instant};
 
 use corevec_client::{Client, ClientConfig, ClientError, Filter, ScrollOptions, SearchOptions};
 use corevec_proto::{
-    CreateCollection, ErrorCode, FilterRef, Hit, IdsRef, Metric, Request, Response, Search,
-    SearchFlags, VectorsRef, FEATURES_SUPPORTED, FEATURE_FILTER_GROUPS, FEATURE_LABELS,
+    CreateCollection, ErrorCode, ErrorResponse, FilterRef, Frame, HelloAck, Hit, IdsRef, Metric,
+    Request, Response, Search, SearchFlags, VectorsRef, FEATURES_SUPPORTED, FEATURE_FILTER_GROUPS,
+    FEATURE_LABELS, FRAME_BODY_BYTES_MAX, VERSION_MAX,
 };
 use corevec_tests::{encode, free_port, node, stat, FeatureMaskProxy, RawConn};
 
@@ -403,6 +404,8 @@ fn router_r2_survives_kill_9_and_takes_the_node_back() {
     unavailable_naming(&err, dead_name, dead_addr);
     let stats = router.stats().unwrap();
     assert!(corevec_tests::stat(&stats, "unavailable").unwrap() >= 1);
+    // Counted although a failed request, not a PING, marked b down first.
+    assert!(corevec_tests::stat(&stats, "node_down_events").unwrap() >= 1);
     // The acknowledged W=quorum write is counted against b, the node that lacks it (the
     // refused W=all write is not: the client knows it failed).
     // The router's /metrics says the same, next to its request counters.
@@ -692,6 +695,50 @@ fn router_r1_equals_a_single_node_and_fails_loudly_when_a_node_dies() {
     assert_eq!(got[2], None);
     assert_eq!(router.delete("v", &[1, 2, 123_456]).unwrap().count, 2);
     assert_eq!(single.0.delete("v", &[1, 2]).unwrap().count, 2);
+    // Writes without ids: nothing changes, but the collection and the dimension are checked
+    // through the router as on a node.
+    let empty_write = |addr: SocketAddr, collection: &str, dim: u32| {
+        let mut raw = RawConn::connect(addr).expect("connect");
+        raw.hello(b"").expect("hello");
+        let mut answers = Vec::new();
+        for request in [
+            Request::Upsert(corevec_proto::Upsert {
+                collection,
+                ids: IdsRef::new(&[]),
+                vectors: VectorsRef::new(&[], dim),
+                payloads: None,
+                labels: None,
+            }),
+            Request::Delete(corevec_proto::IdsRequest {
+                collection,
+                ids: IdsRef::new(&[]),
+                with_payloads: false,
+                with_labels: false,
+            }),
+        ] {
+            raw.send(&encode(&request, 9));
+            answers.push(match raw.read_response().expect("answer") {
+                (_, Response::Upsert(ack) | Response::Delete(ack)) => Ok(ack.count),
+                (_, Response::Error(e)) => Err(e.code),
+                (_, other) => panic!("unexpected {other:?}"),
+            });
+        }
+        answers
+    };
+    for (collection, dim, expected) in [
+        ("v", DIM as u32, Ok(0)),
+        ("nope", DIM as u32, Err(ErrorCode::CollectionNotFound)),
+    ] {
+        let routed = empty_write(cluster.router.addr, collection, dim);
+        assert_eq!(routed, vec![expected; 2], "{collection}");
+        assert_eq!(
+            routed,
+            empty_write(single.1.addr, collection, dim),
+            "{collection}"
+        );
+    }
+    let wrong_dim = empty_write(cluster.router.addr, "v", DIM as u32 + 1);
+    assert_eq!(wrong_dim, empty_write(single.1.addr, "v", DIM as u32 + 1));
     let keep = |id: u64| id != 1 && id != 2;
     assert_eq!(router.describe_collection("v").unwrap().vectors_count, 1998);
     // SCROLL pages through the router equal one node's, with every part and with a filter;
@@ -1017,6 +1064,174 @@ fn client_when_features(router: SocketAddr, features: u64) -> Client {
         );
         std::thread::sleep(Duration::from_millis(50));
     }
+}
+
+/// A replica that hangs (SIGSTOP: its connections stay open, nothing is answered; no health
+/// check marks it down during the test) while it holds two of the three replica groups: GET
+/// and SCROLL fail over to the other replica of each of its groups, even when that replica
+/// already answered for another group of the same request.
+#[test]
+fn router_reads_fail_over_from_a_hung_replica() {
+    // A request to the hung node gives up after 400 ms: a node failure, failed over from
+    // (a timeout does not mark the node down; only the next PING, a minute later, would).
+    let cluster = cluster(&format!(
+        "cores = 1\npartitions = {PARTITIONS}\nreplication = 2\n\
+         ping_interval_ms = 60000\nping_timeout_ms = 60000\nconnect_timeout_ms = 500\n\
+         request_timeout_ms = 400\n"
+    ));
+    let router = client(cluster.router.addr);
+    create(&router, "docs");
+    let mut docs = Reference::default();
+    ingest(&router, "docs", &mut docs, 0, 600, 4);
+    let hung = i32::try_from(cluster.nodes[1].child.id()).expect("pid");
+    // SAFETY: kill(2) with plain integers on our own child process.
+    assert_eq!(unsafe { libc::kill(hung, libc::SIGSTOP) }, 0);
+    // Each request picks replicas in turn, so over a few rounds b is given two groups (the
+    // case that failed: the other replica of its first group had answered for another).
+    for round in 0..6 {
+        let context = format!("round {round}, b hung");
+        let found = router
+            .get("docs", &docs.ids)
+            .unwrap_or_else(|e| panic!("{context}: get: {e}"));
+        for (i, vector) in found.iter().enumerate() {
+            assert_eq!(
+                vector.as_deref(),
+                Some(&docs.vectors[i * DIM..(i + 1) * DIM]),
+                "{context}: id {}",
+                docs.ids[i]
+            );
+        }
+        assert_scroll_lists(&router, "docs", &docs, &context);
+    }
+    let failovers = stat(&router.stats().unwrap(), "failovers").unwrap();
+    assert!(failovers >= 1, "b was never asked: {failovers} failovers");
+}
+
+/// A stand-in node that speaks just enough of the protocol to watch the router's flow
+/// control: HELLO grants `in_flight_max` = 1, PING is answered at once, and every other
+/// request is answered (BUSY) only after `delay`. It records the most requests it ever had
+/// unanswered on one connection.
+struct SlowNode {
+    addr: SocketAddr,
+    most_unanswered: std::sync::Arc<std::sync::atomic::AtomicUsize>,
+}
+
+impl SlowNode {
+    fn start(delay: Duration) -> SlowNode {
+        use std::io::{Read, Write};
+        use std::sync::atomic::{AtomicUsize, Ordering};
+        use std::sync::{Arc, Mutex};
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("listen");
+        let addr = listener.local_addr().expect("address");
+        let most_unanswered = Arc::new(AtomicUsize::new(0));
+        let most = Arc::clone(&most_unanswered);
+        std::thread::spawn(move || {
+            for stream in listener.incoming() {
+                let Ok(mut reader) = stream else { continue };
+                let writer = Arc::new(Mutex::new(reader.try_clone().expect("clone")));
+                let unanswered = Arc::new(AtomicUsize::new(0));
+                let most = Arc::clone(&most);
+                std::thread::spawn(move || {
+                    let answer = |writer: &Mutex<std::net::TcpStream>, bytes: Vec<u8>| {
+                        let _ = writer.lock().expect("lock").write_all(&bytes);
+                    };
+                    let mut buffer = Vec::new();
+                    let mut chunk = [0u8; 64 * 1024];
+                    loop {
+                        let n = match Frame::check(&buffer) {
+                            Ok(n) => n,
+                            Err(corevec_proto::Error::Incomplete) => {
+                                match reader.read(&mut chunk) {
+                                    Ok(0) | Err(_) => return,
+                                    Ok(read) => {
+                                        buffer.extend_from_slice(&chunk[..read]);
+                                        continue;
+                                    }
+                                }
+                            }
+                            Err(_) => return,
+                        };
+                        let frame_bytes: Vec<u8> = buffer.drain(..n).collect();
+                        let frame = Frame::parse(&frame_bytes).expect("frame");
+                        let (id, opcode) = (frame.header.request_id, frame.header.opcode);
+                        let mut out = Vec::new();
+                        match Request::decode_frame(&frame) {
+                            Ok(Request::Hello(hello)) => {
+                                Response::Hello(HelloAck {
+                                    version: hello.version_max.min(VERSION_MAX),
+                                    in_flight_max: 1,
+                                    features: hello.features & FEATURES_SUPPORTED,
+                                    frame_body_bytes_max: FRAME_BODY_BYTES_MAX,
+                                })
+                                .encode(id, opcode, &mut out)
+                                .expect("hello answer");
+                                answer(&writer, out);
+                            }
+                            Ok(Request::Ping) => {
+                                Response::Ping.encode(id, opcode, &mut out).expect("pong");
+                                answer(&writer, out);
+                            }
+                            _ => {
+                                let now = unanswered.fetch_add(1, Ordering::SeqCst) + 1;
+                                most.fetch_max(now, Ordering::SeqCst);
+                                Response::Error(ErrorResponse {
+                                    code: ErrorCode::Busy,
+                                    message: "slow node".into(),
+                                })
+                                .encode(id, opcode, &mut out)
+                                .expect("error answer");
+                                let (writer, unanswered) =
+                                    (Arc::clone(&writer), Arc::clone(&unanswered));
+                                std::thread::spawn(move || {
+                                    std::thread::sleep(delay);
+                                    unanswered.fetch_sub(1, Ordering::SeqCst);
+                                    answer(&writer, out);
+                                });
+                            }
+                        }
+                    }
+                });
+            }
+        });
+        SlowNode {
+            addr,
+            most_unanswered,
+        }
+    }
+}
+
+/// A request the router gave up on (its timeout) still counts against the node's
+/// `in_flight_max` until the node answers it: the router never has more requests unanswered
+/// on a connection than the node allows (which would be refused BUSY).
+#[test]
+fn router_holds_a_timed_out_request_against_the_node_limit_until_answered() {
+    let work = tempfile::tempdir().expect("tempdir");
+    let node = SlowNode::start(Duration::from_millis(1500));
+    let (router, _) = start_router(
+        work.path(),
+        &format!(
+            "cores = 1\npartitions = {PARTITIONS}\nreplication = 1\nnode_connections = 1\n\
+             ping_interval_ms = 60000\nping_timeout_ms = 60000\nrequest_timeout_ms = 300\n\
+             [[nodes]]\nname = \"slow\"\naddr = \"{}\"\n",
+            node.addr
+        ),
+    );
+    let c = client(router.addr);
+    for attempt in 0..4 {
+        // Each gives up after 300 ms; the first one's answer comes only after 1.5 s.
+        let e = c.get("docs", &[1, 2, 3]).unwrap_err();
+        assert!(
+            matches!(e, ClientError::Server { .. }),
+            "attempt {attempt}: {e}"
+        );
+    }
+    std::thread::sleep(Duration::from_millis(1700));
+    assert_eq!(
+        node.most_unanswered
+            .load(std::sync::atomic::Ordering::SeqCst),
+        1,
+        "requests unanswered at once on the node's one connection"
+    );
 }
 
 /// Asserts an INVALID_ARGUMENT that names node `b` at `addr` and `feature`.

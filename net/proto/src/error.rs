@@ -165,7 +165,6 @@ impl ErrorCode {
                 | ErrorCode::Timeout
                 | ErrorCode::Unavailable
                 | ErrorCode::Partial
-                | ErrorCode::Storage
         )
     }
 }

@@ -4,6 +4,47 @@
 use crate::*;
 use proptest::prelude::*;
 
+/// The error table of PROTOCOL.md and `ErrorCode` agree on every code's name, on which codes
+/// close the connection, and on which are retryable.
+#[test]
+fn error_codes_match_the_protocol_table() {
+    let spec = include_str!("../PROTOCOL.md");
+    let mut rows = 0;
+    for line in spec.lines() {
+        let cells: Vec<&str> = line.split('|').map(str::trim).collect();
+        // "| code | name | closes | retry | meaning |" -> ["", code, name, closes, retry, meaning, ""]
+        let [_, code, name, closes, retry, _, _] = cells[..] else {
+            continue;
+        };
+        let Ok(value) = code.parse::<u16>() else {
+            continue;
+        };
+        if name == "OK" {
+            continue;
+        }
+        let code = ErrorCode::from_u16(value);
+        assert_eq!(code.name(), name, "code {value}");
+        assert_eq!(
+            code.is_retryable(),
+            retry.starts_with("yes"),
+            "{name}: retry column '{retry}'"
+        );
+        if closes == "yes" || closes == "no" {
+            assert_eq!(
+                code.closes_connection(),
+                closes == "yes",
+                "{name}: closes column"
+            );
+        }
+        rows += 1;
+    }
+    assert_eq!(
+        rows,
+        ErrorCode::ALL.len() - 1,
+        "every code but OK has a row"
+    );
+}
+
 fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }

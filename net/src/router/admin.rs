@@ -17,7 +17,7 @@
 use std::collections::BTreeMap;
 
 use corevec_proto::{
-    CollectionInfo, CreateCollection, ErrorCode, Request, Response, ShardInfo, Stat,
+    CollectionInfo, CreateCollection, ErrorCode, Request, Response, ShardInfo, Stat, SHARDS_MAX,
     STAT_NAME_BYTES_MAX,
 };
 
@@ -150,11 +150,13 @@ fn aggregate(core: &RouterCore, name: &str, per_node: &[Option<CollectionInfo>])
             None => shards += u32::from(first.shards),
         }
     }
+    // The protocol carries at most SHARDS_MAX shards per collection; a cluster can hold more.
+    shard_infos.truncate(SHARDS_MAX as usize);
     CollectionInfo {
         name: name.to_owned(),
         dim: first.dim,
         metric: first.metric,
-        shards: u16::try_from(shards).unwrap_or(u16::MAX),
+        shards: u16::try_from(shards.min(SHARDS_MAX)).unwrap_or(u16::MAX),
         connectivity: first.connectivity,
         expansion_add: first.expansion_add,
         vectors_count: vectors / replication.max(1) as u64,

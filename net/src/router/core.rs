@@ -149,8 +149,12 @@ impl RouterCore {
         candidates: &[usize],
         allowed: impl Fn(usize) -> bool,
     ) -> Option<usize> {
-        let rotation = self.rotation.get();
-        self.rotation.set(rotation.wrapping_add(1));
+        let count = self.rotation.get();
+        self.rotation.set(count.wrapping_add(1));
+        // Scrambled (Fibonacci hashing), not the count itself: a request that makes the same
+        // number of picks every time would otherwise see the same rotation at each position
+        // and never pick some replicas at all.
+        let rotation = ((count as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 32) as usize;
         let n = candidates.len().max(1);
         (0..candidates.len())
             .map(|i| candidates[(i + rotation) % n])
@@ -371,7 +375,6 @@ async fn health_loop(core: Rc<RouterCore>) {
                         }
                         Some(reason) => {
                             if link.mark_down(&reason) {
-                                RouterCounters::add(&core.counters().node_down_events, 1);
                                 tracing::warn!(
                                     core = core.core,
                                     node = %link.label,
@@ -381,6 +384,8 @@ async fn health_loop(core: Rc<RouterCore>) {
                             }
                         }
                     }
+                    // Every transition, also those a failed request made.
+                    RouterCounters::add(&core.counters().node_down_events, link.take_down_events());
                 }) as LocalFuture<'_, ()>
             })
             .collect();

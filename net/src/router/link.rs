@@ -17,7 +17,7 @@
 //! other replicas without waiting for timeouts.
 
 use std::cell::{Cell, RefCell};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::future::poll_fn;
 use std::net::SocketAddr;
 use std::rc::Rc;
@@ -27,8 +27,8 @@ use std::time::{Duration, Instant};
 use corevec_engine::rt::{self, Semaphore, TaskQueueHandle, TcpStream};
 use corevec_proto::{
     Frame, FrameHeader, Hello, Opcode, Request, RequestId, Response, FEATURES_SUPPORTED,
-    FEATURE_FILTER_GROUPS, FEATURE_LABELS, FEATURE_PAYLOADS, FRAME_BODY_BYTES_MAX,
-    FRAME_HEADER_SIZE, VERSION_MAX, VERSION_MIN,
+    FEATURE_FILTER_GROUPS, FEATURE_LABELS, FEATURE_MAX_DISTANCE, FEATURE_PAYLOADS,
+    FRAME_BODY_BYTES_MAX, FRAME_HEADER_SIZE, VERSION_MAX, VERSION_MIN,
 };
 use futures_lite::io::{ReadHalf, WriteHalf};
 use futures_lite::{future, AsyncWriteExt};
@@ -123,6 +123,9 @@ struct Conn {
     closed: Cell<bool>,
     /// The node's `in_flight_max` from HELLO: requests beyond it would be answered BUSY.
     permits: Semaphore,
+    /// Requests given up on (timeout, or their caller went away) that the node has not
+    /// answered yet: each still holds one of `permits`, returned when its answer arrives.
+    abandoned: RefCell<HashSet<u64>>,
     output: Notify,
     stop: Notify,
 }
@@ -136,6 +139,7 @@ impl Conn {
         for slot in pending {
             slot.fill(Err(reason.to_owned()));
         }
+        self.abandoned.borrow_mut().clear();
         self.permits.close();
         self.output.notify();
         self.stop.notify();
@@ -148,7 +152,7 @@ impl Conn {
         deadline: Instant,
     ) -> Result<Vec<u8>, ConnFailure> {
         let remaining = deadline.saturating_duration_since(Instant::now());
-        let _permit = match rt::timeout(remaining, self.permits.acquire_permit(1)).await {
+        let permit = match rt::timeout(remaining, self.permits.acquire_permit(1)).await {
             None => return Err(ConnFailure::Timeout),
             Some(Err(_)) => return Err(ConnFailure::Closed("connection closed".into())),
             Some(Ok(permit)) => permit,
@@ -169,14 +173,39 @@ impl Conn {
                 return Err(ConnFailure::Closed(format!("cannot encode: {e}")));
             }
         }
+        // From here on the node may be working on it.
+        let _sent = Sent {
+            conn: self,
+            id,
+            permit: Some(permit),
+        };
         self.output.notify();
         let remaining = deadline.saturating_duration_since(Instant::now());
         match rt::timeout(remaining, slot.wait()).await {
             Some(Ok(frame)) => Ok(frame),
             Some(Err(reason)) => Err(ConnFailure::Closed(reason)),
-            None => {
-                self.pending.borrow_mut().remove(&id);
-                Err(ConnFailure::Timeout)
+            None => Err(ConnFailure::Timeout),
+        }
+    }
+}
+
+/// A request written to the connection. When it ends unanswered (timeout, or the caller's
+/// future dropped: a hedged search's slower replica), its in-flight permit is not returned
+/// until the node answers it, because the node still counts it against `in_flight_max`.
+struct Sent<'a> {
+    conn: &'a Conn,
+    id: u64,
+    permit: Option<rt::Permit<'a>>,
+}
+
+impl Drop for Sent<'_> {
+    fn drop(&mut self) {
+        let unanswered = self.conn.pending.borrow_mut().remove(&self.id).is_some();
+        if unanswered && !self.conn.closed.get() {
+            if let Some(permit) = self.permit.take() {
+                // Returned by `read_loop` (`permits.signal`) when the answer arrives.
+                std::mem::forget(permit);
+                self.conn.abandoned.borrow_mut().insert(self.id);
             }
         }
     }
@@ -219,6 +248,8 @@ async fn read_loop(conn: Rc<Conn>, mut reader: ReadHalf<TcpStream>, mut frames: 
         let slot = conn.pending.borrow_mut().remove(&header.request_id.0);
         if let Some(slot) = slot {
             slot.fill(Ok(frame));
+        } else if conn.abandoned.borrow_mut().remove(&header.request_id.0) {
+            conn.permits.signal(1);
         }
     };
     conn.close(&reason);
@@ -309,6 +340,9 @@ pub(crate) struct NodeLink {
     features: Cell<Option<u64>>,
     /// Writes this core acknowledged without the node since it was last marked up.
     missed_writes: Cell<u64>,
+    /// Up → down transitions not yet counted in the router's STATS
+    /// ([`NodeLink::take_down_events`]), whoever marked the node down.
+    down_events: Cell<u64>,
 }
 
 /// Decrements a counter on drop (cancel-safe accounting).
@@ -336,6 +370,7 @@ impl NodeLink {
             latency: RefCell::new(Latency::new()),
             features: Cell::new(None),
             missed_writes: Cell::new(0),
+            down_events: Cell::new(0),
             settings,
         }
     }
@@ -376,7 +411,16 @@ impl NodeLink {
                 conn.close(reason);
             }
         }
-        self.up.replace(false)
+        let was_up = self.up.replace(false);
+        if was_up {
+            self.down_events.set(self.down_events.get() + 1);
+        }
+        was_up
+    }
+
+    /// The up → down transitions since the last call.
+    pub(crate) fn take_down_events(&self) -> u64 {
+        self.down_events.replace(0)
     }
 
     /// Marks the node up. Returns true on a transition.
@@ -586,6 +630,7 @@ impl NodeLink {
             next_id: Cell::new(2),
             closed: Cell::new(false),
             permits: Semaphore::new(u64::from(in_flight_max.max(1))),
+            abandoned: RefCell::new(HashSet::new()),
             output: Notify::default(),
             stop: Notify::default(),
         });
@@ -602,10 +647,11 @@ impl NodeLink {
 
 /// `FEATURE_*` names of `bits`, for messages: `FEATURE_LABELS, FEATURE_FILTER_GROUPS`.
 pub(crate) fn feature_names(bits: u64) -> String {
-    const NAMES: [(u64, &str); 3] = [
+    const NAMES: [(u64, &str); 4] = [
         (FEATURE_PAYLOADS, "FEATURE_PAYLOADS"),
         (FEATURE_LABELS, "FEATURE_LABELS"),
         (FEATURE_FILTER_GROUPS, "FEATURE_FILTER_GROUPS"),
+        (FEATURE_MAX_DISTANCE, "FEATURE_MAX_DISTANCE"),
     ];
     let known: u64 = NAMES.iter().map(|(bit, _)| bit).sum();
     let mut names: Vec<String> = NAMES
@@ -634,6 +680,12 @@ mod tests {
             "FEATURE_PAYLOADS, feature bits 0x40"
         );
         assert_eq!(feature_names(0), "");
+        assert_eq!(feature_names(FEATURE_MAX_DISTANCE), "FEATURE_MAX_DISTANCE");
+        assert!(
+            !feature_names(FEATURES_SUPPORTED).contains("feature bits"),
+            "every feature this build has is named: {}",
+            feature_names(FEATURES_SUPPORTED)
+        );
     }
 
     #[test]

@@ -345,8 +345,6 @@ pub(crate) async fn get(core: &RouterCore, g: IdsRequest<'_>) -> Result<Answer, 
         // Nothing to look up, but the answer carries the collection's dim: ask any replica.
         pending.push(0);
     }
-    let nodes = core.links.len();
-    let mut tried = vec![false; nodes];
     let mut errors: BTreeMap<usize, LinkError> = BTreeMap::new();
     let mut vectors: Vec<Option<Vec<f32>>> = vec![None; ids.len()];
     let mut payloads: Vec<Vec<u8>> = vec![Vec::new(); if g.with_payloads { ids.len() } else { 0 }];
@@ -354,11 +352,10 @@ pub(crate) async fn get(core: &RouterCore, g: IdsRequest<'_>) -> Result<Answer, 
     let mut dim: Option<u32> = None;
 
     while !pending.is_empty() {
-        let assignment = assign_groups(core, placement, &pending, &tried, &errors, "get")?;
+        let assignment = assign_groups(core, placement, &pending, &errors, "get")?;
         let mut batches = Vec::new();
         let mut futures = Vec::new();
         for (&node, groups) in &assignment {
-            tried[node] = true;
             let indices: Vec<usize> = (0..ids.len())
                 .filter(|&i| groups.contains(&id_groups[i]))
                 .collect();
@@ -465,15 +462,15 @@ pub(crate) async fn get(core: &RouterCore, g: IdsRequest<'_>) -> Result<Answer, 
     })
 }
 
-/// Assigns every group of `pending` to one replica that is up and not `tried`, preferring
+/// Assigns every group of `pending` to one replica that is up and has not failed during this
+/// request (`errors`; a replica that answered for other groups may be asked again), preferring
 /// nodes already chosen (a node answers for all its groups at once). Returns the groups per
 /// node, or, when some group has no replica left, UNAVAILABLE saying why (`what` names the
-/// request; `errors` holds the failures so far).
+/// request).
 fn assign_groups(
     core: &RouterCore,
     placement: &Placement,
     pending: &[usize],
-    tried: &[bool],
     errors: &BTreeMap<usize, LinkError>,
     what: &str,
 ) -> Result<BTreeMap<usize, Vec<usize>>, Failure> {
@@ -485,7 +482,7 @@ fn assign_groups(
             .iter()
             .copied()
             .find(|n| assignment.contains_key(n) && core.links[*n].is_up())
-            .or_else(|| core.pick(holders, |n| !tried[n]));
+            .or_else(|| core.pick(holders, |n| !errors.contains_key(&n)));
         match node {
             Some(n) => assignment.entry(n).or_default().push(group),
             None => lost.push(group),
@@ -576,18 +573,16 @@ pub(crate) async fn scroll(core: &RouterCore, s: Scroll<'_>) -> Result<Answer, F
     let (placement, _) = core.policy(s.collection);
     let body = encode_body(&Request::Scroll(s))?;
     let mut pending: Vec<usize> = (0..placement.groups.len()).collect();
-    let mut tried = vec![false; core.links.len()];
+    // A node's page covers every group it holds, whichever it was asked for.
+    let mut covered = vec![false; placement.groups.len()];
     let mut errors: BTreeMap<usize, LinkError> = BTreeMap::new();
     let mut pages: Vec<ScrollPage> = Vec::new();
     let mut dim: Option<u32> = None;
     while !pending.is_empty() {
-        let assignment = assign_groups(core, placement, &pending, &tried, &errors, "scroll")?;
+        let assignment = assign_groups(core, placement, &pending, &errors, "scroll")?;
         let futures = assignment
             .keys()
-            .map(|&node| {
-                tried[node] = true;
-                core.send(node, &body)
-            })
+            .map(|&node| core.send(node, &body))
             .collect();
         let results = join_all(futures).await;
         pending.clear();
@@ -604,10 +599,14 @@ pub(crate) async fn scroll(core: &RouterCore, s: Scroll<'_>) -> Result<Answer, F
                 Ok((node_dim, more, page)) => {
                     dim = Some(node_dim);
                     pages.push(ScrollPage { points: page, more });
+                    for &g in &placement.node_groups[node] {
+                        covered[g] = true;
+                    }
                 }
                 Err(e) => fail_over(core, node, e, groups, &mut errors, &mut pending)?,
             }
         }
+        pending.retain(|&g| !covered[g]);
     }
     let page = ScrollPage::merge(pages, s.limit as usize);
     let parts = ScrollParts {

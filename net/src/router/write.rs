@@ -80,6 +80,28 @@ fn decode_ack(core: &RouterCore, node: usize, result: Result<Reply, LinkError>) 
     }
 }
 
+/// A write without ids changes nothing, but a node still checks the collection (and an
+/// UPSERT's dimension): one node that is up answers it, as a single node would.
+async fn empty_write(core: &RouterCore, body: &NodeRequest) -> Result<u32, Failure> {
+    let nodes: Vec<usize> = (0..core.links.len()).collect();
+    let mut failed = vec![false; nodes.len()];
+    let mut reasons = Vec::new();
+    while let Some(node) = core.pick(&nodes, |n| !failed[n]) {
+        match decode_ack(core, node, core.send(node, body).await) {
+            Ok(count) => return Ok(count),
+            Err(e) if !e.is_node_failure() => return Err(Failure::new(e.code(), e.node_message())),
+            Err(e) => {
+                failed[node] = true;
+                reasons.push(e.to_string());
+            }
+        }
+    }
+    if reasons.is_empty() {
+        reasons.push("no node is up".into());
+    }
+    Err(core.unavailable(format!("write failed: {}", reasons.join("; "))))
+}
+
 /// Checks W for every touched group given which (group, node) writes succeeded.
 fn evaluate(
     core: &RouterCore,
@@ -154,6 +176,13 @@ fn evaluate(
 pub(crate) async fn upsert(core: &RouterCore, u: Upsert<'_>) -> Result<Answer, Failure> {
     let (placement, quorum) = core.policy(u.collection);
     let ids = u.ids.to_vec();
+    if ids.is_empty() {
+        let count = empty_write(core, &encode_body(&Request::Upsert(u))?).await?;
+        return Ok(Answer::Response(Response::Upsert(WriteAck {
+            count,
+            lsn: None,
+        })));
+    }
     let dim = u.vectors.dim();
     let floats: Cow<'_, [f32]> = match u.vectors.as_f32_slice() {
         Some(floats) => Cow::Borrowed(floats),
@@ -304,6 +333,9 @@ async fn write_by_group(
     ids: &[u64],
     body: impl Fn(&[usize]) -> Result<NodeRequest, Failure>,
 ) -> Result<u32, Failure> {
+    if ids.is_empty() {
+        return empty_write(core, &body(&[])?).await;
+    }
     let (placement, quorum) = core.policy(collection);
     let groups = placement.groups.len();
     let mut per_group: Vec<Vec<usize>> = vec![Vec::new(); groups];

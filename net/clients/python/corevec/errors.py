@@ -43,7 +43,6 @@ _RETRYABLE = {
     ErrorCode.TIMEOUT,
     ErrorCode.UNAVAILABLE,
     ErrorCode.PARTIAL,
-    ErrorCode.STORAGE,
 }
 
 _CLASSES = {}
