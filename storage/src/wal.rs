@@ -346,6 +346,14 @@ impl<F: File> Wal<F> {
         }
     }
 
+    /// `Err` with the error the WAL failed with (what its waiting appenders get), if it did.
+    fn check_not_failed(&self) -> Result<()> {
+        match &self.state.borrow().failed {
+            Some(error) => Err(error.duplicate()),
+            None => Ok(()),
+        }
+    }
+
     /// Queues `records` and resolves when they are acknowledged per the durability mode.
     pub(crate) async fn append<D: Directory<File = F>>(
         &self,
@@ -638,10 +646,16 @@ impl<F: File> Wal<F> {
     }
 
     /// Cuts the next group and reserves its place in the active segment (no `await`: groups
-    /// are cut, and their offsets reserved, in LSN order).
+    /// are cut, and their offsets reserved, in LSN order). Nothing once the WAL failed.
     fn cut_group(&self) -> Cut<F> {
         let mut guard = self.state.borrow_mut();
         let state = &mut *guard;
+        // A leader may have taken its slot before an earlier write failed. Writing after the
+        // failure could start a segment that recovery refuses (the failed group's LSNs would
+        // be missing before it) or rewrite a block the failed write may still be writing.
+        if let Some(error) = &state.failed {
+            return Cut::Failed(error.duplicate());
+        }
         if state.pending.is_empty() {
             return Cut::Nothing;
         }
@@ -709,11 +723,13 @@ impl<F: File> Wal<F> {
 
     /// One group: cuts it (switching segments first if it does not fit and nothing is in
     /// flight) and writes it with one `write_at`. Returns without writing when someone else
-    /// must go first (a write in flight that the group cannot follow in this segment).
+    /// must go first (a write in flight that the group cannot follow in this segment), and
+    /// with the failure once the WAL failed.
     async fn write_group<D: Directory<File = F>>(&self, dir: &D) -> Result<()> {
         let group = loop {
             match self.cut_group() {
                 Cut::Nothing | Cut::NotNow => return Ok(()),
+                Cut::Failed(error) => return Err(error),
                 Cut::NeedSegment { first_lsn, len } => {
                     let _switching = FlagGuard::raise(&self.switching_segment);
                     self.segment_for(dir, first_lsn, len).await?;
@@ -767,13 +783,15 @@ impl<F: File> Wal<F> {
 
     /// Makes the active segment one the next `len` bytes fit: the current one if they do
     /// (grown if it is empty), else a new one (after syncing the old one, so that every
-    /// non-last segment is complete on disk).
+    /// non-last segment is complete on disk). Refuses once the WAL failed: a new segment
+    /// must only follow one that holds every record before its first LSN.
     async fn segment_for<D: Directory<File = F>>(
         &self,
         dir: &D,
         first_lsn: Lsn,
         len: u64,
     ) -> Result<()> {
+        self.check_not_failed()?;
         let active = self.active.borrow().clone();
         let mut retired = None;
         if let Some(file) = active {
@@ -808,6 +826,8 @@ impl<F: File> Wal<F> {
             }
             retired = Some(file);
         }
+        // A sync in flight may have failed while the old segment was synced.
+        self.check_not_failed()?;
         let capacity = self
             .config
             .segment_bytes
@@ -1009,6 +1029,8 @@ impl<F: File> Drop for Wait<'_, F> {
 enum Cut<F> {
     /// Nothing queued.
     Nothing,
+    /// The WAL failed: nothing more is written (the error it failed with).
+    Failed(Error),
     /// Not now: a segment switch is under way, or the group does not fit behind the write in
     /// flight (its completion wakes the next leader).
     NotNow,
@@ -1060,9 +1082,24 @@ mod tests {
     use super::*;
     use crate::{
         block_on,
-        disk::{mem::yield_now, MemDirectory},
+        disk::{mem::yield_now, FaultConfig, FaultKind, FaultyDirectory, MemDirectory},
     };
-    use std::{future::Future, pin::Pin};
+    use std::{
+        future::Future,
+        pin::Pin,
+        task::{Context, Poll, Waker},
+    };
+
+    /// Polls `future` (with a waker that does nothing) until it is ready.
+    fn poll_until_ready<T>(mut future: Pin<&mut impl Future<Output = T>>) -> T {
+        let mut cx = Context::from_waker(Waker::noop());
+        for _ in 0..1000 {
+            if let Poll::Ready(value) = future.as_mut().poll(&mut cx) {
+                return value;
+            }
+        }
+        panic!("not ready after 1000 polls");
+    }
 
     /// Sync mode with a separate `fdatasync` per group (not write-through): the pipeline of
     /// overlapped syncs that these tests exercise.
@@ -1360,6 +1397,87 @@ mod tests {
             assert!(wal.syncs_in_flight.get() == 0 && wal.writing.get() == 0);
             assert!((1..=SYNCS_IN_FLIGHT_MAX).contains(&most_syncs.get()));
         });
+    }
+
+    /// A leader that took its slot while an earlier group's write was still being cut must
+    /// not write once that write failed. Here `b` leads behind `a` and yields; `a`'s write
+    /// fails with EIO; `b`'s group no longer fits behind `a`'s reserved bytes. Before the fix
+    /// `b` then created the next segment (named after its first LSN) and wrote into it, so the
+    /// old segment ended before that LSN and reopening refused the directory as corrupted
+    /// (in the same segment it would have rewritten the tail block the failed write may
+    /// still be writing). Now `b` gets the failure and writes nothing; the directory reopens
+    /// with every acknowledged record, whatever part of the failed write landed (seeds).
+    #[test]
+    fn a_leader_waiting_behind_a_failed_write_writes_nothing() {
+        // A small split size, so that a's group leaves b's record queued for b.
+        let config = WalConfig {
+            segment_bytes: 16384,
+            group_split_bytes: 32,
+            ..WalConfig::default()
+        };
+        for seed in 0..8 {
+            let mem = MemDirectory::new();
+            let dir = FaultyDirectory::new(mem.clone(), FaultConfig::default());
+            block_on(async {
+                let wal = Wal::new(config, Vec::new(), Lsn(1));
+                for id in 0..370 {
+                    wal.append(&dir, &[WalRecord::Delete { id }]).await.unwrap();
+                }
+                let room = || {
+                    let state = wal.state.borrow();
+                    state.capacity - state.write_offset
+                };
+                assert_eq!(room(), 448, "370 deletes of 32 bytes after the header");
+                let small = [WalRecord::Delete { id: 370 }];
+                // 440 bytes: fits now, no longer after `small`.
+                let large = [WalRecord::Upsert {
+                    id: 371,
+                    vector: vec![1.0; 100],
+                    payload: Vec::new(),
+                    labels: Vec::new(),
+                }];
+                let mut a = Box::pin(wal.append(&dir, &small));
+                let mut b = Box::pin(wal.append(&dir, &large));
+                let mut cx = Context::from_waker(Waker::noop());
+                assert!(a.as_mut().poll(&mut cx).is_pending());
+                assert_eq!(wal.writing.get(), 1, "a leads and yields");
+                assert!(b.as_mut().poll(&mut cx).is_pending());
+                assert_eq!(wal.writing.get(), 2, "b leads too and yields");
+                // a's group write is the next operation: it fails (a seeded prefix lands).
+                dir.set_config(FaultConfig {
+                    seed,
+                    fail_at: Some((dir.ops_count(), FaultKind::Eio)),
+                    crash_at: None,
+                });
+                let a_result = poll_until_ready(a.as_mut());
+                assert!(matches!(a_result, Err(Error::Io { .. })), "{a_result:?}");
+                assert_eq!(wal.writes_on_disk.get(), 0, "a's write is over");
+                assert!(room() < 440, "b's group does not fit behind a's");
+                let ops = dir.ops_count();
+                let b_result = poll_until_ready(b.as_mut());
+                assert!(b_result.is_err(), "{b_result:?}");
+                assert_eq!(dir.ops_count(), ops, "b did no I/O after the failure");
+                assert_eq!(wal.stats().segments_created, 1);
+                assert!(matches!(
+                    wal.append(&dir, &small).await,
+                    Err(Error::Failed { .. })
+                ));
+            });
+            for image in [mem.clone(), mem.durable_image()] {
+                let (_, recovered) = block_on(crate::ShardStore::open(image.clone(), config))
+                    .unwrap_or_else(|e| panic!("seed {seed}: the directory must reopen: {e}"));
+                let acknowledged: Vec<(Lsn, WalRecord)> = (0..370)
+                    .map(|id| (Lsn(id + 1), WalRecord::Delete { id }))
+                    .collect();
+                assert!(
+                    recovered.records.starts_with(&acknowledged) && recovered.records.len() <= 371,
+                    "seed {seed}: {} records",
+                    recovered.records.len()
+                );
+                let report = block_on(crate::check_directory(&image)).unwrap();
+                assert!(report.is_clean(), "seed {seed}: {report}");
+            }
+        }
     }
 
     #[test]
