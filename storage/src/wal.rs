@@ -581,9 +581,15 @@ impl<F: File> Wal<F> {
         result
     }
 
-    /// Records a finished `fdatasync` that covered every record up to `covers`.
+    /// Records a finished `fdatasync` (or write-through write) that covered every record up
+    /// to `covers`. Nothing once the WAL failed: a failed `fdatasync` may have consumed the
+    /// error of data it covered, so a later one that succeeds does not prove that data
+    /// durable (fsyncgate); records not synced before the failure get the error.
     fn note_synced(&self, covers: u64) {
         let mut state = self.state.borrow_mut();
+        if state.failed.is_some() {
+            return;
+        }
         state.synced_lsn = state.synced_lsn.max(covers);
         state.last_sync = Instant::now();
         state.stats.fsyncs_count += 1;
@@ -1478,6 +1484,54 @@ mod tests {
                 assert!(report.is_clean(), "seed {seed}: {report}");
             }
         }
+    }
+
+    /// fsyncgate: an `fdatasync` that fails may have dropped the error state of the data it
+    /// covered, so a later one that succeeds does not prove those records durable. With two
+    /// syncs in flight, S1 (covering LSN 2) fails and then S2 (covering LSN 3) succeeds:
+    /// neither record is acknowledged (before the fix S2's success acknowledged LSN 3 and
+    /// moved `synced_lsn` past the failure).
+    #[test]
+    fn a_sync_that_succeeds_after_another_failed_acknowledges_nothing() {
+        block_on(async {
+            let dir = FaultyDirectory::new(MemDirectory::new(), FaultConfig::default());
+            let wal = Wal::new(fdatasync_pipeline_config(), Vec::new(), Lsn(1));
+            wal.append(&dir, &[WalRecord::Delete { id: 1 }])
+                .await
+                .unwrap();
+            let (second, third) = ([WalRecord::Delete { id: 2 }], [WalRecord::Delete { id: 3 }]);
+            // a's next operations: its group write, then its sync S1, which fails.
+            dir.set_config(FaultConfig {
+                seed: 1,
+                fail_at: Some((dir.ops_count() + 1, FaultKind::Eio)),
+                crash_at: None,
+            });
+            let mut a = Box::pin(wal.append(&dir, &second));
+            let mut b = Box::pin(wal.append(&dir, &third));
+            let mut cx = Context::from_waker(Waker::noop());
+            while wal.syncs_in_flight.get() < 1 {
+                assert!(a.as_mut().poll(&mut cx).is_pending());
+            }
+            // b writes LSN 3 behind it and issues S2 while S1 is still in flight.
+            while wal.syncs_in_flight.get() < 2 {
+                assert!(b.as_mut().poll(&mut cx).is_pending());
+            }
+            assert_eq!(wal.sync_issued_lsn.get(), 3);
+            // S1 fails first, then S2 succeeds.
+            let a_result = poll_until_ready(a.as_mut());
+            assert!(matches!(a_result, Err(Error::Io { .. })), "{a_result:?}");
+            let b_result = poll_until_ready(b.as_mut());
+            assert!(
+                b_result.is_err(),
+                "LSN 3 acknowledged after a failed sync: {b_result:?}"
+            );
+            assert_eq!(
+                wal.state.borrow().synced_lsn,
+                1,
+                "nothing synced after the failure"
+            );
+            assert!(matches!(wal.sync(&dir).await, Err(Error::Failed { .. })));
+        });
     }
 
     #[test]

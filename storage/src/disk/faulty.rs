@@ -10,6 +10,8 @@
 //!   fails with EIO or ENOSPC. If it is a write, a seeded random prefix of it (possibly empty,
 //!   possibly all) reaches the inner file first, because a failed write leaves unknown bytes.
 //!   Later operations succeed again: the caller must not assume anything about N's effect.
+//!   A failing `sync` completes one scheduling round after it was issued, so a sync issued
+//!   meanwhile can succeed after it (what the WAL must not take as durability, fsyncgate).
 //! - **Crash at op N** (`crash_at`): operation N and every later one fail with EIO
 //!   ("simulated power loss"); a write at N is torn like a failed write. The test then reopens
 //!   from [`MemDirectory::crash_image`](super::MemDirectory::crash_image) or
@@ -288,7 +290,12 @@ impl<F: File> File for FaultyFile<F> {
     }
 
     async fn sync(&self) -> Result<()> {
-        self.state.check("sync", self.path())?;
+        if let Err(error) = self.state.check("sync", self.path()) {
+            // A failing fdatasync takes time too: a sync issued after it, still in flight,
+            // may complete after the failure (the order the WAL must not trust).
+            yield_now().await;
+            return Err(error);
+        }
         self.inner.sync().await
     }
 
