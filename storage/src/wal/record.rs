@@ -251,7 +251,12 @@ pub enum Decoded {
     Invalid(String),
     /// A whole record (its CRC matches) of a kind this version does not know: written by a
     /// newer version, not torn. Recovery must stop rather than truncate it.
-    UnknownKind(u8),
+    UnknownKind {
+        /// Its LSN (the header layout, and so the LSN's place, is the same for every kind).
+        lsn: Lsn,
+        /// Its kind byte.
+        kind: u8,
+    },
 }
 
 fn u32_at(bytes: &[u8], at: usize) -> u32 {
@@ -405,7 +410,7 @@ pub fn decode_record(bytes: &[u8]) -> Decoded {
             Ok(record) => record,
             Err(message) => return Decoded::Invalid(message),
         },
-        kind => return Decoded::UnknownKind(kind),
+        kind => return Decoded::UnknownKind { lsn, kind },
     };
     Decoded::Record(lsn, record, total)
 }
@@ -817,7 +822,10 @@ mod tests {
         // Kind 6 is not a record (yet): a whole record of it is told apart from damage.
         assert_eq!(
             decode_record(&frame(6, 3, &set(1, 0, 0, &[]))),
-            Decoded::UnknownKind(6)
+            Decoded::UnknownKind {
+                lsn: Lsn(3),
+                kind: 6
+            }
         );
         // Damaged, it is damage like any other record.
         let mut damaged = frame(6, 3, &set(1, 0, 0, &[]));

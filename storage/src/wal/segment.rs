@@ -167,40 +167,62 @@ pub fn unknown_kind(kind: u8) -> String {
     )
 }
 
+/// What [`padding_before_group`] found after zero padding.
+#[derive(Debug, PartialEq, Eq)]
+enum AfterPadding {
+    /// Nothing the log continues with: the ordinary end-of-log rules apply at `pos`.
+    Nothing,
+    /// The next group starts at this block boundary.
+    Group(u64),
+    /// A whole record with the expected LSN, of a kind this version does not know, starts at
+    /// the block boundary `offset`: refused like one without padding before it.
+    UnknownKind { offset: u64, kind: u8 },
+}
+
 /// Whether the log continues at the next block boundary after zero padding: a group written
 /// while an earlier one was still in flight starts on its own block (see [`crate::WalConfig`]
-/// `writes_in_flight`), leaving zeros after the earlier group's last record. Returns that
+/// `writes_in_flight`), leaving zeros after the earlier group's last record. Finds that
 /// boundary when `pos` is inside a block, every byte from `pos` to the boundary is zero, and a
-/// whole valid record with the `expected` LSN starts there. LSNs are dense and unique, so a
-/// record with the expected LSN at the boundary can only be the next record of the log, never
-/// a stray one; anything else falls through to the ordinary end-of-log rules.
+/// whole record with the `expected` LSN starts there: [`AfterPadding::Group`] if it is valid,
+/// [`AfterPadding::UnknownKind`] if its kind is unknown (a newer version's record is never the
+/// end of the log, wherever it is). LSNs are dense and unique, so a record with the expected
+/// LSN at the boundary can only be the next record of the log, never a stray one; anything
+/// else falls through to the ordinary end-of-log rules.
 async fn padding_before_group<F: File>(
     reader: &mut Reader<'_, F>,
     pos: u64,
     expected: Lsn,
-) -> Result<Option<u64>> {
+) -> Result<AfterPadding> {
     let boundary = align_up(pos);
     if boundary == pos || boundary >= reader.len {
-        return Ok(None);
+        return Ok(AfterPadding::Nothing);
     }
     if !reader.window(pos, boundary).await?.iter().all(|b| *b == 0) {
-        return Ok(None);
+        return Ok(AfterPadding::Nothing);
     }
     let mut want = SCAN_CHUNK_BYTES as u64;
     loop {
         // Read from `pos`, so the reader keeps the bytes the caller still needs.
         let window = reader.window(pos, boundary + want).await?;
         let Some(at_boundary) = window.get((boundary - pos) as usize..) else {
-            return Ok(None);
+            return Ok(AfterPadding::Nothing);
         };
         match decode_record(at_boundary) {
-            Decoded::Record(lsn, _, _) if lsn == expected => return Ok(Some(boundary)),
+            Decoded::Record(lsn, _, _) if lsn == expected => {
+                return Ok(AfterPadding::Group(boundary))
+            }
+            Decoded::UnknownKind { lsn, kind } if lsn == expected => {
+                return Ok(AfterPadding::UnknownKind {
+                    offset: boundary,
+                    kind,
+                })
+            }
             Decoded::Truncated { needed }
                 if (needed as u64) > want && boundary + needed as u64 <= reader.len =>
             {
                 want = needed as u64;
             }
-            _ => return Ok(None),
+            _ => return Ok(AfterPadding::Nothing),
         }
     }
 }
@@ -251,10 +273,16 @@ pub async fn scan_segment<F: File>(
         if stop_after.is_some_and(|stop| expected > stop) {
             break ScanEnd::ReachedBound;
         }
-        if let Some(next) = padding_before_group(&mut reader, pos, expected).await? {
-            pos = next;
-            want = SCAN_CHUNK_BYTES as u64;
-            continue;
+        match padding_before_group(&mut reader, pos, expected).await? {
+            AfterPadding::Nothing => {}
+            AfterPadding::Group(next) => {
+                pos = next;
+                want = SCAN_CHUNK_BYTES as u64;
+                continue;
+            }
+            AfterPadding::UnknownKind { offset, kind } => {
+                break ScanEnd::UnknownKind { offset, kind }
+            }
         }
         let window = reader.window(pos, pos + want).await?;
         match decode_record(window) {
@@ -278,7 +306,7 @@ pub async fn scan_segment<F: File>(
                     reason,
                 }
             }
-            Decoded::UnknownKind(kind) => break ScanEnd::UnknownKind { offset: pos, kind },
+            Decoded::UnknownKind { kind, .. } => break ScanEnd::UnknownKind { offset: pos, kind },
             Decoded::Record(lsn, _, _) if lsn != expected => {
                 break ScanEnd::Invalid {
                     offset: pos,
@@ -421,6 +449,49 @@ mod tests {
             matches!(end, ScanEnd::Invalid { offset, .. } if offset == group_end),
             "{end:?}"
         );
+    }
+
+    /// A whole record of an unknown kind (a newer version's) right after block padding is
+    /// the next record of the log, not its end: the scan refuses it as it does without
+    /// padding, instead of ending cleanly at the padding and dropping it and every record
+    /// after it. One whose LSN is not the next one is not the log's next record, so the
+    /// padding stays the end there, as for a known kind.
+    #[test]
+    fn an_unknown_kind_after_block_padding_is_refused() {
+        let image = |lsn_at_boundary: u64| {
+            let mut bytes = encode_header(Lsn(1), 4 * 4096);
+            for lsn in 1..=2 {
+                WalRecord::Delete { id: lsn }.encode_into(Lsn(lsn), &mut bytes);
+            }
+            let group_end = bytes.len() as u64;
+            bytes.resize(2 * 4096, 0);
+            // A whole record (matching CRC) of kind 6, which this version does not know.
+            let at = bytes.len();
+            WalRecord::Delete { id: 3 }.encode_into(Lsn(lsn_at_boundary), &mut bytes);
+            bytes[at + 16] = 6;
+            let crc = crc32c::crc32c(&bytes[at + 4..]);
+            bytes[at..at + 4].copy_from_slice(&crc.to_le_bytes());
+            bytes.resize(3 * 4096, 0);
+            let dir = MemDirectory::new();
+            block_on(async {
+                let f = dir.create_file("s").await.unwrap();
+                f.write_at(0, &bytes).await.unwrap();
+                let scan = scan_segment(&f, Lsn(1), None, Some(Lsn(0))).await.unwrap();
+                (scan.last_lsn, scan.end, group_end)
+            })
+        };
+        let (last, end, _) = image(3);
+        assert_eq!(last, Some(Lsn(2)));
+        assert_eq!(
+            end,
+            ScanEnd::UnknownKind {
+                offset: 2 * 4096,
+                kind: 6
+            }
+        );
+        let (last, end, group_end) = image(4);
+        assert_eq!(last, Some(Lsn(2)));
+        assert_eq!(end, ScanEnd::Clean { offset: group_end });
     }
 
     #[test]
