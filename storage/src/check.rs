@@ -9,7 +9,7 @@ use crate::{
     disk::{Directory, File as _, StdDirectory},
     error::Result,
     snapshot,
-    store::{list_root, TornTail},
+    store::{list_root, no_lsn_after, TornTail},
     wal::{
         record::Lsn,
         segment::{scan_segment, unknown_kind, ScanEnd},
@@ -153,6 +153,14 @@ pub async fn check_directory<D: Directory>(dir: &D) -> Result<CheckReport> {
         }
         report.snapshots.push(check);
     }
+    if newest_valid.0 == u64::MAX {
+        // Recovery would use it and refuse: the log could not continue after it.
+        report.damage.push(Damage {
+            file: dir.full_path(&snapshot::manifest_path(newest_valid)),
+            offset: 16,
+            reason: no_lsn_after(newest_valid),
+        });
+    }
     let mut first_needed = true;
     for (index, (first_lsn, name)) in listing.segments.iter().enumerate() {
         let is_last = index + 1 == listing.segments.len();
@@ -164,7 +172,7 @@ pub async fn check_directory<D: Directory>(dir: &D) -> Result<CheckReport> {
         let needed = bound.is_none_or(|bound| bound > newest_valid);
         if needed && first_needed {
             first_needed = false;
-            if first_lsn.0 > newest_valid.0 + 1 {
+            if first_lsn.0 > newest_valid.0.saturating_add(1) {
                 let reason = format!("WAL gap: newest valid snapshot covers LSN {newest_valid}, segments start at {first_lsn}");
                 report.damage.push(Damage {
                     file: path.clone(),

@@ -46,6 +46,11 @@ pub fn snapshot_dir_name(lsn: Lsn) -> String {
     format!("snap-{:020}", lsn.0)
 }
 
+/// Path of the manifest of the complete snapshot at `lsn`, relative to the shard directory.
+pub(crate) fn manifest_path(lsn: Lsn) -> String {
+    format!("{}/{MANIFEST_NAME}", snapshot_dir_name(lsn))
+}
+
 /// Parses a snapshot directory name: `(lsn, is_temporary)`.
 pub fn parse_snapshot_dir_name(name: &str) -> Option<(Lsn, bool)> {
     let rest = name.strip_prefix("snap-")?;

@@ -172,7 +172,13 @@ impl<D: Directory> ShardStore<D> {
         if !report.removed_segments.is_empty() || !report.ignored_snapshots.is_empty() {
             dir.sync_dir("").await?;
         }
-        report.next_lsn = Lsn(wal_end.0.max(snapshot_lsn.0) + 1);
+        // Only a damaged or crafted snapshot name reaches the end of the LSN space.
+        let Some(next_lsn) = wal_end.0.max(snapshot_lsn.0).checked_add(1) else {
+            let reason = no_lsn_after(snapshot_lsn);
+            let manifest = snapshot::manifest_path(snapshot_lsn);
+            return Err(Error::corrupted(dir.full_path(&manifest), 16, reason));
+        };
+        report.next_lsn = Lsn(next_lsn);
         tracing::info!(
             snapshot = ?snapshot.as_ref().map(|s| s.lsn.0),
             records = records.len(),
@@ -205,7 +211,8 @@ impl<D: Directory> ShardStore<D> {
     /// [`Error::RecordTooLarge`] (nothing queued, WAL still healthy); [`Error::Io`] /
     /// [`Error::NoSpace`] if the flush carrying these records failed (they are not
     /// acknowledged and may or may not be found after reopen); [`Error::Failed`] once the WAL
-    /// has failed.
+    /// has failed; [`Error::Corrupted`] (nothing queued) if the records would need LSN
+    /// `u64::MAX` or beyond, which only damaged or crafted file names lead to.
     pub async fn append(&self, records: &[WalRecord]) -> Result<Lsn> {
         self.wal.append(&self.dir, records).await
     }
@@ -325,6 +332,11 @@ impl<D: Directory> ShardStore<D> {
     }
 }
 
+/// Why a snapshot at `lsn` (only `u64::MAX`) is refused: the log could not continue after it.
+pub(crate) fn no_lsn_after(lsn: Lsn) -> String {
+    format!("snapshot LSN {lsn} leaves no LSN for the next record (a damaged or crafted name)")
+}
+
 /// Replays the WAL after `snapshot_lsn`: returns the records, the segments still needed, and
 /// the LSN of the last record found (or the position the log is known to have reached).
 async fn replay<D: Directory>(
@@ -344,7 +356,7 @@ async fn replay<D: Directory>(
             continue;
         }
         let path = dir.full_path(name);
-        if kept.is_empty() && first_lsn.0 > snapshot_lsn.0 + 1 {
+        if kept.is_empty() && first_lsn.0 > snapshot_lsn.0.saturating_add(1) {
             let reason = format!("WAL gap: the snapshot covers LSN {snapshot_lsn} but this first segment starts at {first_lsn}");
             return Err(Error::corrupted(path, 0, reason));
         }
@@ -402,4 +414,103 @@ async fn replay<D: Directory>(
         });
     }
     Ok((records, kept, wal_end))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{
+        block_on, check_directory,
+        disk::MemDirectory,
+        wal::segment::{encode_header, segment_name},
+    };
+
+    async fn write_file(dir: &MemDirectory, name: &str, bytes: &[u8]) {
+        let file = dir.create_file(name).await.unwrap();
+        file.write_at(0, bytes).await.unwrap();
+        file.close().await.unwrap();
+    }
+
+    /// LSNs start at 1, so `wal-00000000000000000000.log` is no segment corevec ever writes:
+    /// open and check ignore it like any other file they do not know (open used to compute
+    /// its `first_lsn - 1` and panic).
+    #[test]
+    fn a_stray_segment_named_lsn_0_is_ignored() {
+        let stray = "wal-00000000000000000000.log";
+        assert_eq!(parse_segment_name(stray), None);
+        block_on(async {
+            let config = WalConfig::default();
+            // Alone, and next to a real log.
+            for records in [0, 3] {
+                let mem = MemDirectory::new();
+                let (store, _) = ShardStore::open(mem.clone(), config).await.unwrap();
+                for id in 0..records {
+                    store.append(&[WalRecord::Delete { id }]).await.unwrap();
+                }
+                store.close().await.unwrap();
+                write_file(&mem, stray, &[0; 4096]).await;
+                let (store, recovered) = ShardStore::open(mem.clone(), config).await.unwrap();
+                assert_eq!(recovered.records.len() as u64, records);
+                assert_eq!(recovered.report.next_lsn, Lsn(records + 1));
+                assert!(recovered.report.removed_segments.is_empty());
+                store.append(&[WalRecord::Delete { id: 9 }]).await.unwrap();
+                store.close().await.unwrap();
+                assert!(mem.read_live(stray).is_some(), "left alone");
+                let report = check_directory(&mem).await.unwrap();
+                assert!(report.is_clean() && report.torn_tail.is_none(), "{report}");
+            }
+        });
+    }
+
+    /// Only damaged or crafted names reach LSNs near `u64::MAX` (2^64 records are never
+    /// written); they give typed errors, never an overflow panic.
+    #[test]
+    fn lsns_near_u64_max_from_names_are_refused_without_a_panic() {
+        let config = WalConfig::default();
+        block_on(async {
+            // A snapshot at u64::MAX: the log would continue at 2^64.
+            let mem = MemDirectory::new();
+            snapshot::write_snapshot(&mem, Lsn(u64::MAX), &[("state", b"x")])
+                .await
+                .unwrap();
+            let error = ShardStore::open(mem.clone(), config).await.unwrap_err();
+            assert!(
+                matches!(&error, Error::Corrupted { reason, .. } if reason.contains("LSN")),
+                "{error}"
+            );
+            let report = check_directory(&mem).await.unwrap();
+            assert!(
+                report.damage.len() == 1 && report.damage[0].reason.contains("no LSN"),
+                "{report}"
+            );
+
+            // A snapshot at u64::MAX - 1, then a last segment named u64::MAX holding a (valid
+            // CRC) record with LSN u64::MAX, which no log can assign: a torn tail. The log
+            // would continue at u64::MAX, where an append is refused.
+            let mem = MemDirectory::new();
+            snapshot::write_snapshot(&mem, Lsn(u64::MAX - 1), &[("state", b"x")])
+                .await
+                .unwrap();
+            let mut segment = encode_header(Lsn(u64::MAX), 8192);
+            WalRecord::Delete { id: 1 }.encode_into(Lsn(u64::MAX), &mut segment);
+            segment.resize(8192, 0);
+            write_file(&mem, &segment_name(Lsn(u64::MAX)), &segment).await;
+            let (store, recovered) = ShardStore::open(mem.clone(), config).await.unwrap();
+            assert!(recovered.records.is_empty());
+            let torn = recovered.report.torn_tail.expect("the record is refused");
+            assert_eq!(torn.offset, 4096, "{torn:?}");
+            assert_eq!(recovered.report.next_lsn, Lsn(u64::MAX));
+            let error = store
+                .append(&[WalRecord::Delete { id: 2 }])
+                .await
+                .unwrap_err();
+            assert!(matches!(error, Error::Corrupted { .. }), "{error}");
+            assert!(
+                store.check_writable().is_ok(),
+                "the WAL itself did not fail"
+            );
+            let report = check_directory(&mem).await.unwrap();
+            assert!(report.is_clean() && report.torn_tail.is_some(), "{report}");
+        });
+    }
 }

@@ -369,6 +369,16 @@ impl<F: File> Wal<F> {
             if let Some(error) = &state.failed {
                 return Err(error.rejection());
             }
+            // LSN u64::MAX is never assigned, so that `next_lsn` always exists. Only a damaged
+            // or crafted segment or snapshot name gets here (2^64 records are never written).
+            if state.next_lsn.checked_add(records.len() as u64).is_none() {
+                let reason = format!(
+                    "the log continues at LSN {}, which leaves no LSN for {} more records",
+                    state.next_lsn,
+                    records.len()
+                );
+                return Err(Error::corrupted(dir.full_path(""), 0, reason));
+            }
             if state.pending.is_empty() {
                 state.pending_first_lsn = state.next_lsn;
             }

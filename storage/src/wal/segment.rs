@@ -34,13 +34,15 @@ pub fn segment_name(first_lsn: Lsn) -> String {
     format!("wal-{:020}.log", first_lsn.0)
 }
 
-/// Parses a segment file name.
+/// Parses a segment file name. `None` for LSN 0: LSNs start at 1, so no segment is ever named
+/// that, and such a file is ignored like any other file corevec does not write (the callers
+/// rely on a segment's first LSN being at least 1).
 pub fn parse_segment_name(name: &str) -> Option<Lsn> {
     let digits = name.strip_prefix("wal-")?.strip_suffix(".log")?;
     if digits.len() != 20 || !digits.bytes().all(|b| b.is_ascii_digit()) {
         return None;
     }
-    digits.parse().ok().map(Lsn)
+    digits.parse().ok().filter(|lsn| *lsn > 0).map(Lsn)
 }
 
 /// The header block of a new segment.
@@ -313,6 +315,14 @@ pub async fn scan_segment<F: File>(
                     reason: format!("record has LSN {lsn}, expected {expected}"),
                 };
             }
+            // Never assigned (the next LSN after it would not exist): only a damaged or
+            // crafted segment name leads a scan here.
+            Decoded::Record(lsn, _, _) if lsn.0 == u64::MAX => {
+                break ScanEnd::Invalid {
+                    offset: pos,
+                    reason: format!("record has LSN {lsn}, beyond the last LSN a log assigns"),
+                };
+            }
             Decoded::Record(lsn, record, bytes) => {
                 if keep_after.is_some_and(|keep| lsn > keep) {
                     scan.records.push((lsn, record));
@@ -341,6 +351,12 @@ mod tests {
         assert_eq!(parse_segment_name(&segment_name(Lsn(42))), Some(Lsn(42)));
         assert!(segment_name(Lsn(9)) < segment_name(Lsn(10)));
         assert_eq!(parse_segment_name("wal-12.log"), None);
+        assert_eq!(parse_segment_name("wal-00000000000000000000.log"), None);
+        assert_eq!(
+            parse_segment_name(&segment_name(Lsn(u64::MAX))),
+            Some(Lsn(u64::MAX))
+        );
+        assert_eq!(parse_segment_name("wal-99999999999999999999.log"), None);
         assert_eq!(parse_segment_name("snap-00000000000000000001"), None);
     }
 
