@@ -29,7 +29,9 @@ use glommio::{
 use super::{assert_block_aligned, DirEntry, Directory, File, FileBytes, BLOCK_BYTES};
 use crate::error::{Error, Result};
 
-/// Name of the probe file [`prime_device`] keeps in the data directory.
+/// Prefix of the probe files [`prime_device`] writes in the data directory, as
+/// `<prefix>-<pid>-<n>`, and removes after reading one back (see FORMAT.md, "glommio iopoll",
+/// for what a killed process leaves behind).
 pub const PROBE_FILE_NAME: &str = "iopoll-probe";
 
 fn os_error(err: GlommioError<()>) -> io::Error {
