@@ -277,6 +277,7 @@ async fn read_loop(connection: &Rc<Connection>, reader: &mut ReadHalf<TcpStream>
                 CloseReason::Stop
             };
         }
+        let read_before = frames.bytes_read();
         match connection
             .next_frame(&mut frames, reader, idle_timeout)
             .await
@@ -284,7 +285,12 @@ async fn read_loop(connection: &Rc<Connection>, reader: &mut ReadHalf<TcpStream>
             Next::Frame(frame) => dispatch(connection, frame),
             Next::Closed(reason) => return reason,
             Next::TimedOut => {
-                if connection.in_flight.get() == 0 && connection.outbox_bytes() == 0 {
+                // Idle: nothing received for a whole timeout (a large frame still arriving,
+                // however slowly, is not idle) and nothing to answer.
+                if frames.bytes_read() == read_before
+                    && connection.in_flight.get() == 0
+                    && connection.outbox_bytes() == 0
+                {
                     return CloseReason::Idle;
                 }
             }
@@ -679,6 +685,8 @@ pub(crate) struct FrameReader {
     /// A frame larger than the staging buffer, and how many of its bytes are filled.
     large: Option<(Vec<u8>, usize)>,
     body_bytes_max: u32,
+    /// Bytes read from the stream so far.
+    bytes_read: u64,
 }
 
 impl FrameReader {
@@ -689,7 +697,13 @@ impl FrameReader {
             end: 0,
             large: None,
             body_bytes_max,
+            bytes_read: 0,
         }
+    }
+
+    /// Bytes read from the stream so far (a frame may be partly received).
+    pub(crate) fn bytes_read(&self) -> u64 {
+        self.bytes_read
     }
 
     pub(crate) async fn next<R: AsyncRead + Unpin>(&mut self, reader: &mut R) -> ReadResult {
@@ -702,7 +716,10 @@ impl FrameReader {
                 }
                 match reader.read(&mut frame[*filled..]).await {
                     Ok(0) => return ReadResult::Truncated,
-                    Ok(n) => *filled += n,
+                    Ok(n) => {
+                        *filled += n;
+                        self.bytes_read += n as u64;
+                    }
                     Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
                     Err(e) => return ReadResult::Io(e),
                 }
@@ -753,7 +770,10 @@ impl FrameReader {
             match reader.read(&mut self.staging[self.end..]).await {
                 Ok(0) if self.start == self.end => return ReadResult::Eof,
                 Ok(0) => return ReadResult::Truncated,
-                Ok(n) => self.end += n,
+                Ok(n) => {
+                    self.end += n;
+                    self.bytes_read += n as u64;
+                }
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
                 Err(e) => return ReadResult::Io(e),
             }

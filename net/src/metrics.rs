@@ -12,8 +12,9 @@
 //! and asks the engine for collection and shard counters through an [`Engine`] handle (one
 //! `list_collections` plus one `describe` per collection per scrape; `describe` is a
 //! fan-out message to every core, answered between requests). Connections are served one at
-//! a time, one request each (`Connection: close`), with a 2 s bound on reading the request:
-//! a slow or malicious client can delay a scrape by that much, never block the node.
+//! a time, one request each (`Connection: close`), with a 2 s bound on reading the request
+//! and a 5 s bound on writing the response (a total, however slowly the client reads): a
+//! slow or malicious client can delay a scrape by that much, never block the node.
 //!
 //! The HTTP parser is deliberately small and strict: a request head of at most 8 KiB, a
 //! request line `METHOD SP /path[?query] SP HTTP/1.x`, header lines `name: value`, no body.
@@ -39,7 +40,7 @@ use crate::stats::{slot_error, slot_opcode, LATENCY_BOUNDS_US, LATENCY_BUCKETS, 
 const REQUEST_HEAD_BYTES_MAX: usize = 8 * 1024;
 /// How long a client may take to send its request head.
 const REQUEST_READ_TIMEOUT: Duration = Duration::from_secs(2);
-/// How long a client may take to accept the response.
+/// How long a client may take to accept the whole response.
 const RESPONSE_WRITE_TIMEOUT: Duration = Duration::from_secs(5);
 /// After the response: read and discard at most this much, this long, before closing (so an
 /// unread pipelined request does not turn the close into a reset that eats the response).
@@ -407,8 +408,26 @@ fn read_head(stream: &mut TcpStream) -> io::Result<Result<Vec<u8>, HttpRefusal>>
     }
 }
 
+/// Writes all of `bytes` by `deadline`, however the client paces its reads (a socket write
+/// timeout alone bounds each send, so a client reading a little at a time could stretch it).
+fn write_all_by(stream: &mut TcpStream, mut bytes: &[u8], deadline: Instant) -> io::Result<()> {
+    while !bytes.is_empty() {
+        let remaining = deadline.saturating_duration_since(Instant::now());
+        if remaining.is_zero() {
+            return Err(io::ErrorKind::TimedOut.into());
+        }
+        stream.set_write_timeout(Some(remaining))?;
+        match stream.write(bytes) {
+            Ok(0) => return Err(io::ErrorKind::WriteZero.into()),
+            Ok(n) => bytes = &bytes[n..],
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(())
+}
+
 fn handle(mut stream: TcpStream, shared: &Shared) -> io::Result<()> {
-    stream.set_write_timeout(Some(RESPONSE_WRITE_TIMEOUT))?;
     let _ = stream.set_nodelay(true);
     let request = read_head(&mut stream)?.and_then(|head| parse_head(&head));
     let (status, content_type, body, head_only, allow) = match request {
@@ -436,8 +455,11 @@ fn handle(mut stream: TcpStream, shared: &Shared) -> io::Result<()> {
     if !head_only {
         response.push_str(&body);
     }
-    stream.write_all(response.as_bytes())?;
-    stream.flush()?;
+    write_all_by(
+        &mut stream,
+        response.as_bytes(),
+        Instant::now() + RESPONSE_WRITE_TIMEOUT,
+    )?;
     // Lingering close: FIN, then drain what the client still sends, bounded.
     stream.shutdown(Shutdown::Write)?;
     let deadline = Instant::now() + LINGER_TIME_MAX;
@@ -998,6 +1020,49 @@ mod tests {
         stream.read_to_string(&mut response).unwrap();
         let (head, body) = response.split_once("\r\n\r\n").unwrap();
         (head.to_owned(), body.to_owned())
+    }
+
+    #[test]
+    fn a_client_reading_slowly_cannot_stretch_a_response_past_its_deadline() {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let addr = listener.local_addr().unwrap();
+        // 1 KiB every 20 ms: each send makes progress well within any per-send timeout.
+        let done = Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let reading = Arc::clone(&done);
+        let reader = std::thread::spawn(move || {
+            let mut client = TcpStream::connect(addr).unwrap();
+            let mut chunk = [0u8; 1024];
+            let started = Instant::now();
+            while started.elapsed() < Duration::from_secs(4)
+                && !reading.load(std::sync::atomic::Ordering::SeqCst)
+            {
+                if matches!(client.read(&mut chunk), Ok(0) | Err(_)) {
+                    break;
+                }
+                std::thread::sleep(Duration::from_millis(20));
+            }
+        });
+        let (mut server, _) = listener.accept().unwrap();
+        let started = Instant::now();
+        let response = vec![b'x'; 64 << 20];
+        let result = write_all_by(
+            &mut server,
+            &response,
+            Instant::now() + Duration::from_millis(300),
+        );
+        let elapsed = started.elapsed();
+        let error = result.unwrap_err();
+        assert!(
+            matches!(
+                error.kind(),
+                io::ErrorKind::TimedOut | io::ErrorKind::WouldBlock
+            ),
+            "{error}"
+        );
+        // Given up at the deadline, not when the client went away (4 s).
+        assert!(elapsed < Duration::from_secs(3), "{elapsed:?}");
+        done.store(true, std::sync::atomic::Ordering::SeqCst);
+        reader.join().unwrap();
     }
 
     #[test]

@@ -406,5 +406,14 @@ fn idle_connections_are_closed() {
     let mut idle = node.raw();
     // Nothing sent for over a second: the server closes the connection.
     idle.expect_closed();
+    // A frame still arriving is not idle, however slowly it comes: a PING sent a byte every
+    // 100 ms (3 s in all) is answered.
+    let mut slow = node.raw();
+    let ping = encode(&Request::Ping, 5);
+    for byte in ping.chunks(1) {
+        slow.send(byte);
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    assert_eq!(slow.read_response().unwrap().0.request_id, RequestId(5));
     node.assert_alive();
 }
