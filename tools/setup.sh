@@ -1,10 +1,16 @@
 #!/usr/bin/env bash
 # Installs what building and testing corevec needs on Debian, when it is missing:
-# hwloc (topology, via hwlocality) and the libraries it links, pkg-config, and Python for the
-# Python client's tests. Safe to run repeatedly; needs root (or sudo) only when installing.
+# hwloc (topology, via hwlocality) and the libraries it links, pkg-config, a C toolchain, and
+# Python for the Python client's tests. Safe to run repeatedly; needs root (or sudo) only when
+# installing.
+#
+# The C toolchain: glommio's build.rs runs liburing's ./configure (a sh script that probes the
+# compiler with `gcc`, its CC default) and compiles liburing and its C bindings with the cc
+# crate (`cc`, which the gcc package provides, as it does the linker rustc calls); the C
+# sources include the libc headers of libc6-dev. Nothing in the build runs make.
 set -euo pipefail
 
-packages=(pkg-config libhwloc-dev libudev-dev python3 python3-venv)
+packages=(gcc libc6-dev pkg-config libhwloc-dev libudev-dev python3 python3-venv)
 missing=()
 for p in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
