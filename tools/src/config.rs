@@ -77,7 +77,8 @@ pub struct ServeFlags {
     /// Data directory (WAL, snapshots, LOCK) [default: ./corevec-data].
     #[arg(long, env = "COREVEC_DATA_DIR", value_name = "DIR")]
     pub data_dir: Option<PathBuf>,
-    /// Cores to run on: `all`, a count `N`, or a list `0,2,3` [default: all].
+    /// Cores to run on: `all`, a count `N`, or a list `0,2,3` (one core alone: `[3]`)
+    /// [default: all].
     #[arg(long, env = "COREVEC_CORES", value_name = "all|N|LIST", value_parser = parse_cores)]
     pub cores: Option<CoreSelection>,
     /// Metrics endpoint address: Prometheus `/metrics`, `/healthz`, `/readyz` over HTTP
@@ -168,7 +169,7 @@ pub struct ServeFlags {
     pub slow_request_ms: Option<u64>,
 }
 
-/// `cores` in a file: `"all"`, `4`, `"0,2"` or `[0, 2]`.
+/// `cores` in a file: `"all"`, `4`, `"0,2"` or `[0, 2]` (an array is always core ids).
 #[derive(Clone, Debug, Deserialize)]
 #[serde(untagged)]
 enum CoresValue {
@@ -271,14 +272,34 @@ fn cores_from_file(origin: &str, value: CoresValue) -> Result<CoreSelection, Fai
         CoresValue::Count(0) => Err(key_error(origin, "cores", "core count must be at least 1")),
         CoresValue::Count(n) => Ok(CoreSelection::Count(n)),
         CoresValue::Text(text) => parse_cores(&text).map_err(|e| key_error(origin, "cores", e)),
-        CoresValue::List(list) => {
-            let text = list
-                .iter()
-                .map(usize::to_string)
-                .collect::<Vec<_>>()
-                .join(",");
-            parse_cores(&text).map_err(|e| key_error(origin, "cores", e))
-        }
+        CoresValue::List(list) => cores_from_list(list).map_err(|e| key_error(origin, "cores", e)),
+    }
+}
+
+/// A TOML array of `cores`: always core ids, never a count (`[3]` is core 3 alone, `[0]` core
+/// 0). Built directly: going through the `0,2` text form would read a one-element list `3` as
+/// the count 3.
+pub(crate) fn cores_from_list(list: Vec<usize>) -> Result<CoreSelection, String> {
+    if list.is_empty() {
+        return Err("an empty core list selects no core: use \"all\", a count, or core ids".into());
+    }
+    let mut unique = list.clone();
+    unique.sort_unstable();
+    unique.dedup();
+    if unique.len() != list.len() {
+        return Err(format!("core list {list:?} names a core twice"));
+    }
+    Ok(CoreSelection::List(list))
+}
+
+/// `cores` as a TOML value that reads back as the same selection: `"all"`, a count, or an
+/// array of core ids (a one-core list stays an array: `[3]`).
+pub(crate) fn cores_to_toml(cores: &CoreSelection) -> toml::Value {
+    let int = |v: usize| toml::Value::Integer(i64::try_from(v).unwrap_or(i64::MAX));
+    match cores {
+        CoreSelection::All => toml::Value::String("all".into()),
+        CoreSelection::Count(n) => int(*n),
+        CoreSelection::List(list) => toml::Value::Array(list.iter().map(|c| int(*c)).collect()),
     }
 }
 
@@ -491,16 +512,7 @@ impl ServeConfig {
             "data_dir",
             toml::Value::String(self.data_dir.display().to_string()),
         );
-        put(
-            "cores",
-            match &self.cores {
-                CoreSelection::All => toml::Value::String("all".into()),
-                CoreSelection::Count(n) => int(*n as u64),
-                CoreSelection::List(list) => {
-                    toml::Value::Array(list.iter().map(|c| int(*c as u64)).collect())
-                }
-            },
-        );
+        put("cores", cores_to_toml(&self.cores));
         put(
             "metrics_listen",
             toml::Value::String(self.metrics_listen.to_string()),
@@ -676,6 +688,57 @@ mod tests {
         })
         .unwrap();
         assert_eq!(again, config);
+    }
+
+    fn cores_of(text: &str) -> Result<CoreSelection, Failure> {
+        let f = file(text);
+        ServeConfig::resolve(&ServeFlags {
+            config: Some(f.path().to_owned()),
+            ..ServeFlags::default()
+        })
+        .map(|config| config.cores)
+    }
+
+    #[test]
+    fn a_cores_array_is_core_ids_and_print_config_round_trips_it() {
+        for (text, expected) in [
+            ("cores = [3]\n", CoreSelection::List(vec![3])),
+            ("cores = [0]\n", CoreSelection::List(vec![0])),
+            ("cores = [0, 2]\n", CoreSelection::List(vec![0, 2])),
+            ("cores = [2, 0]\n", CoreSelection::List(vec![2, 0])),
+            ("cores = 3\n", CoreSelection::Count(3)),
+            ("cores = \"3\"\n", CoreSelection::Count(3)),
+            ("cores = \"0,2\"\n", CoreSelection::List(vec![0, 2])),
+            ("cores = \"all\"\n", CoreSelection::All),
+        ] {
+            let cores = cores_of(text).unwrap_or_else(|e| panic!("{text}: {}", e.message));
+            assert_eq!(cores, expected, "{text}");
+            let config = ServeConfig {
+                cores,
+                ..ServeConfig::resolve(&ServeFlags::default()).unwrap()
+            };
+            let printed = config.to_toml();
+            let again = file(&printed);
+            let reloaded = ServeConfig::resolve(&ServeFlags {
+                config: Some(again.path().to_owned()),
+                ..ServeFlags::default()
+            })
+            .unwrap();
+            assert_eq!(reloaded.cores, expected, "{text} printed as:\n{printed}");
+        }
+        assert!(ServeConfig::resolve(&ServeFlags::default())
+            .map(|c| c.to_toml().contains("cores = \"all\""))
+            .unwrap());
+        for bad in [
+            "cores = []\n",
+            "cores = [1, 1]\n",
+            "cores = 0\n",
+            "cores = [-1]\n",
+        ] {
+            let err = cores_of(bad).unwrap_err();
+            assert_eq!(err.exit_code, crate::exit::USAGE, "{bad}");
+            assert!(err.message.contains("cores"), "{bad}: {}", err.message);
+        }
     }
 
     #[test]

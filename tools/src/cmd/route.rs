@@ -22,7 +22,7 @@ use corevec_net::{NetError, Readiness, Router};
 use serde::Deserialize;
 use signal_hook::consts::SIGTERM;
 
-use crate::config::LogFormat;
+use crate::config::{cores_from_list, cores_to_toml, LogFormat};
 use crate::{exit, systemd, Context, Failure};
 
 /// How long every core may take to start listening.
@@ -222,12 +222,7 @@ impl RouteSettings {
                 CoreSelection::from_str(&t).map_err(|e| key_error(origin, "cores", e))?
             }
             (None, Some(CoresValue::List(list))) => {
-                let text = list
-                    .iter()
-                    .map(usize::to_string)
-                    .collect::<Vec<_>>()
-                    .join(",");
-                CoreSelection::from_str(&text).map_err(|e| key_error(origin, "cores", e))?
+                cores_from_list(list).map_err(|e| key_error(origin, "cores", e))?
             }
             (None, None) => CoreSelection::All,
         };
@@ -376,7 +371,7 @@ impl RouteSettings {
         let r = &self.router;
         let mut out = String::new();
         out.push_str(&format!("listen = \"{}\"\n", r.server.listen));
-        out.push_str(&format!("cores = \"{}\"\n", r.cores));
+        out.push_str(&format!("cores = {}\n", cores_to_toml(&r.cores)));
         out.push_str(&format!("map_version = {}\n", r.map_version));
         out.push_str(&format!("partitions = {}\n", r.partitions));
         out.push_str(&format!("replication = {}\n", r.replication));
@@ -564,6 +559,31 @@ mod tests {
         let map = ShardMap::from_config(&s.router).render(&s.router);
         assert!(map.contains("replication = 3 (collections: big)"), "{map}");
         assert!(map.contains("\n1          b c\n"), "{map}");
+    }
+
+    #[test]
+    fn a_cores_array_is_core_ids_and_print_config_keeps_it_one() {
+        for (cores, expected, printed) in [
+            ("[3]", CoreSelection::List(vec![3]), "cores = [3]\n"),
+            ("[0]", CoreSelection::List(vec![0]), "cores = [0]\n"),
+            (
+                "[0, 2]",
+                CoreSelection::List(vec![0, 2]),
+                "cores = [0, 2]\n",
+            ),
+            ("3", CoreSelection::Count(3), "cores = 3\n"),
+            ("\"all\"", CoreSelection::All, "cores = \"all\"\n"),
+        ] {
+            let (_f, a) = args(&format!("cores = {cores}\n{NODES}"));
+            let s = RouteSettings::resolve(&a).unwrap();
+            assert_eq!(s.router.cores, expected, "cores = {cores}");
+            assert!(s.describe().contains(printed), "{}", s.describe());
+        }
+        for bad in ["[]", "[1, 1]"] {
+            let (_f, a) = args(&format!("cores = {bad}\n{NODES}"));
+            let err = RouteSettings::resolve(&a).unwrap_err();
+            assert!(err.message.contains("cores"), "{bad}: {}", err.message);
+        }
     }
 
     #[test]
