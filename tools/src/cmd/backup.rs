@@ -472,9 +472,7 @@ pub fn restore(args: &RestoreArgs) -> Result<(), Failure> {
         let seconds = SystemTime::now()
             .duration_since(UNIX_EPOCH)
             .map_or(0, |d| d.as_secs());
-        let mut aside = data_dir.clone().into_os_string();
-        aside.push(format!(".replaced-{seconds}"));
-        let aside = PathBuf::from(aside);
+        let aside = sibling(&data_dir, &format!(".replaced-{seconds}"))?;
         std::fs::create_dir(&aside).context(format!("creating {}", aside.display()))?;
         std::fs::rename(&collections, aside.join("collections")).context(format!(
             "moving {} to {}",
@@ -503,6 +501,27 @@ pub fn restore(args: &RestoreArgs) -> Result<(), Failure> {
         ))
     );
     Ok(())
+}
+
+/// The directory next to `data_dir` named as it with `suffix` appended:
+/// `/var/lib/corevec.replaced-N` for `/var/lib/corevec` and for `/var/lib/corevec/` alike
+/// (appending to the text as given would put it inside the data directory). The data
+/// directory's real path is used (symlinks, `.` and `..` resolved), so that the sibling is on
+/// its file system whenever the data directory is not a mount point.
+fn sibling(data_dir: &Path, suffix: &str) -> Result<PathBuf, Failure> {
+    let real = std::fs::canonicalize(data_dir)
+        .context(format!("resolving the path of {}", data_dir.display()))?;
+    match (real.parent(), real.file_name()) {
+        (Some(parent), Some(name)) => {
+            let mut sibling_name = name.to_owned();
+            sibling_name.push(suffix);
+            Ok(parent.join(sibling_name))
+        }
+        _ => Err(Failure::usage(format!(
+            "the data directory {} has no parent directory to put {suffix} next to it",
+            real.display()
+        ))),
+    }
 }
 
 /// `backup.txt`: where and when the backup comes from, and what each shard holds.
@@ -602,6 +621,53 @@ mod tests {
             e.message
         );
         assert!(e.message.contains("does not verify"), "{}", e.message);
+    }
+
+    #[test]
+    fn the_aside_directory_is_a_sibling_with_or_without_a_trailing_slash() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = std::fs::canonicalize(dir.path()).unwrap();
+        let data = root.join("corevec");
+        std::fs::create_dir(&data).unwrap();
+        let expected = root.join("corevec.replaced-7");
+        let mut with_slash = data.clone().into_os_string();
+        with_slash.push("/");
+        let mut with_slashes = data.clone().into_os_string();
+        with_slashes.push("//");
+        let mut with_dot = data.clone().into_os_string();
+        with_dot.push("/.");
+        for given in [
+            data.clone(),
+            PathBuf::from(with_slash),
+            PathBuf::from(with_slashes),
+            PathBuf::from(with_dot),
+            data.join("sub/.."),
+        ] {
+            if given.ends_with("..") {
+                std::fs::create_dir(data.join("sub")).unwrap();
+            }
+            assert_eq!(
+                sibling(&given, ".replaced-7").unwrap(),
+                expected,
+                "{}",
+                given.display()
+            );
+        }
+        // Through a symlink: next to the real directory (rename(2) stays on its file system).
+        let link = root.join("link");
+        std::os::unix::fs::symlink(&data, &link).unwrap();
+        let mut link_slash = link.into_os_string();
+        link_slash.push("/");
+        assert_eq!(
+            sibling(Path::new(&link_slash), ".replaced-7").unwrap(),
+            expected
+        );
+        assert_eq!(
+            sibling(Path::new("/"), ".replaced-7")
+                .unwrap_err()
+                .exit_code,
+            exit::USAGE
+        );
     }
 
     #[test]
