@@ -20,7 +20,9 @@
 //! verified with the checks of `corevec check` before the command succeeds.
 //!
 //! Restore is the stopped-node copy the other way round, after verifying the backup, under the
-//! data directory's exclusive lock, with the directory's previous collections moved aside.
+//! data directory's exclusive lock: into a staging directory inside the data directory,
+//! verified there, then swapped in with the directory's previous collections moved aside (and
+//! moved back if the swap fails).
 
 use std::collections::BTreeMap;
 use std::fs::File;
@@ -425,11 +427,19 @@ for a node that is stopped; then start the node.
 
 The backup is verified first (the checks of `corevec check`); nothing changes if it does not
 verify. The data directory is locked for the whole restore, so a node cannot start on it
-meanwhile (and a running node makes the command exit 3). What the data directory held is not
-deleted: its collections are moved to a sibling directory `DATA_DIR.replaced-UNIXTIME`
-(delete it once the restored node is checked). Snapshot files are hard-linked from the backup
-when both are on one file system (a node never changes a snapshot file, it only deletes it)
-and copied otherwise; definitions and WAL segments are copied. The result is verified again.
+meanwhile (and a running node makes the command exit 3). The backup is copied into
+DATA_DIR/restore-incomplete: snapshot files hard-linked from the backup when both are on one
+file system (a node never changes a snapshot file, it only deletes it) and copied otherwise;
+definitions and WAL segments copied. The copy is synced and verified again; only then is it
+swapped in: what the data directory held is not deleted, its collections are moved to a
+sibling directory `DATA_DIR.replaced-UNIXTIME` (delete it once the restored node is checked)
+and the copy takes their place.
+
+If anything fails before the swap (no space, an I/O error, the copy does not verify), the copy
+is removed and the data directory is as it was; if the swap itself fails, the previous
+collections are moved back (and if even that fails, the error says where they are and the
+command that puts them back). An interrupted restore (Ctrl-C) leaves the collections as they
+were and DATA_DIR/restore-incomplete behind, which the next restore removes.
 
 Exit codes:
   0  restored and verified
@@ -452,6 +462,15 @@ pub struct RestoreArgs {
 
 /// Runs `corevec restore`.
 ///
+/// The backup is copied into [`RESTORE_STAGING`] inside the data directory (its file system,
+/// so that the swap is two renames), synced and verified there; only then is the previous
+/// `collections/` moved aside and the staged one moved in. Any failure before the swap
+/// removes the staged copy and leaves the data directory as it was; a failure of the swap
+/// moves the previous collections back. A process killed before the swap (Ctrl-C, a crash)
+/// leaves `collections/` untouched and a staging directory that the next restore removes;
+/// only a kill between the two renames leaves the previous collections in the aside
+/// directory alone.
+///
 /// # Errors
 /// A [`Failure`] with the exit code listed in `corevec restore --help`.
 pub fn restore(args: &RestoreArgs) -> Result<(), Failure> {
@@ -467,26 +486,46 @@ pub fn restore(args: &RestoreArgs) -> Result<(), Failure> {
         ..failure
     })?;
     let _lock = crate::lock::lock_data_dir(&data_dir)?;
-    let collections = corevec_engine::persist::collections_dir(&data_dir);
-    let replaced = if collections.exists() {
-        let seconds = SystemTime::now()
-            .duration_since(UNIX_EPOCH)
-            .map_or(0, |d| d.as_secs());
-        let aside = sibling(&data_dir, &format!(".replaced-{seconds}"))?;
-        std::fs::create_dir(&aside).context(format!("creating {}", aside.display()))?;
-        std::fs::rename(&collections, aside.join("collections")).context(format!(
-            "moving {} to {}",
-            collections.display(),
-            aside.display()
-        ))?;
-        Some(aside)
-    } else {
-        None
-    };
+    let staging = data_dir.join(RESTORE_STAGING);
+    match std::fs::remove_dir_all(&staging) {
+        Ok(()) => println!(
+            "removed {}, left by an interrupted restore",
+            staging.display()
+        ),
+        Err(e) if e.kind() == ErrorKind::NotFound => {}
+        Err(e) => {
+            return Err(Failure::runtime(format!(
+                "removing {} (left by an interrupted restore): {e}; nothing was changed",
+                staging.display()
+            )))
+        }
+    }
     let mut written = Written::default();
-    copy_stopped(&args.from, &data_dir, &mut written)?;
-    sync_tree(&data_dir)?;
-    super::check::verify(&data_dir, true)?;
+    let staged = std::fs::create_dir(&staging)
+        .context(format!("creating {}", staging.display()))
+        .and_then(|()| copy_stopped(&args.from, &staging, &mut written))
+        .and_then(|()| sync_tree(&staging))
+        .and_then(|()| super::check::verify(&staging, true));
+    if let Err(failure) = staged {
+        return Err(discard_staging(&staging, &data_dir, failure));
+    }
+    let aside = match swap_in(&data_dir, &staging, |from, to| std::fs::rename(from, to)) {
+        Ok(aside) => aside,
+        Err(failure) => {
+            // The staged copy is only worth keeping when the previous collections are not
+            // back in place (the operator then chooses); otherwise it goes.
+            if failure.rolled_back {
+                return Err(discard_staging(&staging, &data_dir, failure.failure));
+            }
+            return Err(failure.failure);
+        }
+    };
+    if let Err(e) = std::fs::remove_dir_all(&staging) {
+        crate::print_stderr(&format!(
+            "corevec: warning: restored, but removing the empty {} failed: {e}; delete it",
+            staging.display()
+        ));
+    }
     println!(
         "restored {} into {}: {} shard(s), {} file(s) hard-linked, {} copied ({} bytes); verified{}",
         args.from.display(),
@@ -495,12 +534,135 @@ pub fn restore(args: &RestoreArgs) -> Result<(), Failure> {
         written.linked,
         written.copied,
         written.bytes_copied,
-        replaced.map_or_else(String::new, |aside| format!(
+        aside.map_or_else(String::new, |aside| format!(
             "; what the data directory held is in {}",
             aside.display()
         ))
     );
     Ok(())
+}
+
+/// The directory inside the data directory that `corevec restore` copies a backup into before
+/// swapping it in. Nothing else uses the name; a leftover is removed by the next restore.
+pub const RESTORE_STAGING: &str = "restore-incomplete";
+
+/// A failed restore whose staged copy was never swapped in: removes it and says that nothing
+/// changed.
+fn discard_staging(staging: &Path, data_dir: &Path, failure: Failure) -> Failure {
+    let collections = corevec_engine::persist::collections_dir(data_dir);
+    let removed = match std::fs::remove_dir_all(staging) {
+        Ok(()) => format!("the partial copy {} was removed", staging.display()),
+        Err(e) if e.kind() == ErrorKind::NotFound => String::new(),
+        Err(e) => format!(
+            "removing the partial copy {} failed ({e}): delete it",
+            staging.display()
+        ),
+    };
+    Failure {
+        message: format!(
+            "{}; the restore was abandoned and nothing was changed: {} holds what it held \
+             before{}{removed}",
+            failure.message,
+            collections.display(),
+            if removed.is_empty() { "" } else { "; " }
+        ),
+        ..failure
+    }
+}
+
+/// A failed swap, and whether the data directory holds its previous collections again.
+struct SwapFailure {
+    failure: Failure,
+    rolled_back: bool,
+}
+
+/// Moves `DATA_DIR/collections` (if any) into a new `DATA_DIR.replaced-UNIXTIME/` and
+/// `STAGING/collections` (if any) to `DATA_DIR/collections`; `rename` is `std::fs::rename`
+/// (a parameter so that the tests can fail it). Returns the aside directory. On failure the
+/// previous collections are moved back; if that fails too, the error names where they are
+/// and the command that puts them back.
+fn swap_in(
+    data_dir: &Path,
+    staging: &Path,
+    mut rename: impl FnMut(&Path, &Path) -> std::io::Result<()>,
+) -> Result<Option<PathBuf>, SwapFailure> {
+    let not_swapped = |failure: Failure| SwapFailure {
+        failure,
+        rolled_back: true,
+    };
+    let collections = corevec_engine::persist::collections_dir(data_dir);
+    let incoming = corevec_engine::persist::collections_dir(staging);
+    let aside = match std::fs::symlink_metadata(&collections) {
+        Ok(_) => {
+            let seconds = SystemTime::now()
+                .duration_since(UNIX_EPOCH)
+                .map_or(0, |d| d.as_secs());
+            let aside = sibling(data_dir, &format!(".replaced-{seconds}")).map_err(not_swapped)?;
+            std::fs::create_dir(&aside)
+                .context(format!("creating {}", aside.display()))
+                .map_err(not_swapped)?;
+            if let Err(e) = rename(&collections, &aside.join("collections")) {
+                let _ = std::fs::remove_dir(&aside);
+                return Err(not_swapped(Failure::runtime(format!(
+                    "moving {} to {}: {e}",
+                    collections.display(),
+                    aside.display()
+                ))));
+            }
+            Some(aside)
+        }
+        Err(e) if e.kind() == ErrorKind::NotFound => None,
+        Err(e) => {
+            return Err(not_swapped(Failure::runtime(format!(
+                "reading {}: {e}",
+                collections.display()
+            ))))
+        }
+    };
+    if incoming.exists() {
+        if let Err(e) = rename(&incoming, &collections) {
+            let moving_in = format!(
+                "moving the restored {} to {}: {e}",
+                incoming.display(),
+                collections.display()
+            );
+            let Some(aside) = aside else {
+                return Err(not_swapped(Failure::runtime(moving_in)));
+            };
+            let previous = aside.join("collections");
+            return Err(match rename(&previous, &collections) {
+                Ok(()) => {
+                    let _ = std::fs::remove_dir(&aside);
+                    not_swapped(Failure::runtime(format!(
+                        "{moving_in}; the previous collections were moved back"
+                    )))
+                }
+                Err(back) => SwapFailure {
+                    failure: Failure::runtime(format!(
+                        "{moving_in}; moving the previous collections back failed too ({back}): \
+                         they are in {previous}, the verified restored copy in {incoming}. Put \
+                         the previous ones back before starting the node: mv {previous} {}",
+                        collections.display(),
+                        previous = previous.display(),
+                        incoming = incoming.display(),
+                    )),
+                    rolled_back: false,
+                },
+            });
+        }
+    }
+    let mut synced = vec![data_dir.to_owned()];
+    if let Some(aside) = &aside {
+        synced.push(aside.clone());
+        synced.extend(aside.parent().map(Path::to_owned));
+    }
+    for dir in synced {
+        if let Err(e) = File::open(&dir).and_then(|d| d.sync_all()) {
+            // Swapped; only the durability of the renames is in question.
+            crate::print_stderr(&format!("corevec: warning: syncing {}: {e}", dir.display()));
+        }
+    }
+    Ok(aside)
 }
 
 /// The directory next to `data_dir` named as it with `suffix` appended:
@@ -668,6 +830,102 @@ mod tests {
                 .exit_code,
             exit::USAGE
         );
+    }
+
+    /// `DIR/collections/c/NAME`, a file.
+    fn collections_with(dir: &Path, name: &str) {
+        let c = dir.join("collections/c");
+        std::fs::create_dir_all(&c).unwrap();
+        std::fs::write(c.join(name), name).unwrap();
+    }
+
+    fn entries(dir: &Path) -> Vec<String> {
+        let mut names: Vec<String> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        names
+    }
+
+    #[test]
+    fn a_swap_moves_the_previous_collections_aside() {
+        let dir = tempfile::tempdir().unwrap();
+        let data = dir.path().join("data");
+        let staging = data.join(RESTORE_STAGING);
+        collections_with(&data, "old");
+        collections_with(&staging, "new");
+        let aside = swap_in(&data, &staging, |a, b| std::fs::rename(a, b))
+            .map_err(|f| f.failure.message)
+            .unwrap()
+            .unwrap();
+        assert!(data.join("collections/c/new").is_file());
+        assert!(aside.join("collections/c/old").is_file());
+        assert_eq!(
+            aside.parent(),
+            std::fs::canonicalize(dir.path()).ok().as_deref()
+        );
+        assert!(!staging.join("collections").exists());
+    }
+
+    #[test]
+    fn a_failed_swap_moves_the_previous_collections_back() {
+        let dir = tempfile::tempdir().unwrap();
+        let data = dir.path().join("data");
+        let staging = data.join(RESTORE_STAGING);
+        collections_with(&data, "old");
+        collections_with(&staging, "new");
+        let no_space = || std::io::Error::from_raw_os_error(libc::ENOSPC);
+
+        // Moving the restored collections in fails: the previous ones go back.
+        let mut renames = 0;
+        let failure = swap_in(&data, &staging, |a, b| {
+            renames += 1;
+            if renames == 2 {
+                Err(no_space())
+            } else {
+                std::fs::rename(a, b)
+            }
+        })
+        .unwrap_err();
+        assert!(failure.rolled_back);
+        assert!(
+            failure.failure.message.contains("moved back"),
+            "{}",
+            failure.failure.message
+        );
+        assert!(data.join("collections/c/old").is_file());
+        assert!(staging.join("collections/c/new").is_file());
+        assert_eq!(entries(dir.path()), ["data"], "no aside directory left");
+
+        // Moving the previous ones back fails too: the error says where they are and how to
+        // put them back.
+        let mut renames = 0;
+        let failure = swap_in(&data, &staging, |a, b| {
+            renames += 1;
+            if renames >= 2 {
+                Err(no_space())
+            } else {
+                std::fs::rename(a, b)
+            }
+        })
+        .unwrap_err();
+        assert!(!failure.rolled_back);
+        let message = failure.failure.message;
+        let aside = entries(dir.path())
+            .into_iter()
+            .find(|n| n.starts_with("data.replaced-"))
+            .unwrap_or_else(|| panic!("no aside directory: {message}"));
+        let previous = std::fs::canonicalize(dir.path())
+            .unwrap()
+            .join(aside)
+            .join("collections");
+        assert!(previous.join("c/old").is_file());
+        assert!(
+            message.contains(&format!("mv {} ", previous.display())),
+            "{message}"
+        );
+        assert!(staging.join("collections/c/new").is_file(), "{message}");
     }
 
     #[test]
