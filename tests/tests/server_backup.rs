@@ -453,3 +453,104 @@ fn a_restore_that_fails_midway_leaves_the_data_directory_as_it_was() {
     let node = node!().data_dir(&data_dir).start();
     assert_points(&node, 0..400, "the data directory after a failed restore");
 }
+
+/// The newest WAL segment of a shard directory and the offset where its valid records end.
+fn wal_end(shard: &Path) -> (std::path::PathBuf, u64) {
+    use corevec_storage::wal::segment::{parse_segment_name, scan_segment, ScanEnd};
+    use corevec_storage::{Directory as _, StdDirectory};
+    let (first, name) = std::fs::read_dir(shard)
+        .unwrap()
+        .filter_map(|e| {
+            let name = e.unwrap().file_name().to_string_lossy().into_owned();
+            parse_segment_name(&name).map(|lsn| (lsn, name))
+        })
+        .max()
+        .expect("a WAL segment");
+    let scan = corevec_storage::block_on(async {
+        let file = StdDirectory::new(shard).open_file(&name).await.unwrap();
+        scan_segment(&file, first, None, None).await.unwrap()
+    });
+    assert!(scan.records_count > 0, "records in {name}");
+    match scan.end {
+        // A torn tail (written by the test) ends the records too.
+        ScanEnd::Clean { offset } | ScanEnd::Invalid { offset, .. } => (shard.join(name), offset),
+        other => panic!("{name} ends in {other:?}"),
+    }
+}
+
+/// A node that crashed mid-write leaves a torn record at the end of a WAL, which recovery
+/// accepts (it truncates the record, never acknowledged) and `corevec check` reports with exit
+/// 6. A backup of that stopped node verifies with a note instead of failing, `restore` takes
+/// it, and a node started on the restored directory holds every write. Real damage (a bad
+/// record that valid ones follow) is still refused by restore, changing nothing.
+#[test]
+fn a_torn_wal_tail_is_a_note_for_backup_and_restore_and_damage_still_fails() {
+    use std::io::{Seek, SeekFrom, Write};
+    let work = tempfile::tempdir().unwrap();
+    let data_dir = work.path().join("data");
+    let node = node!().data_dir(&data_dir).start();
+    create_l2(&node.client(), COLLECTION, DIM, 0);
+    upsert(&node.client(), 0..200);
+    stop(node);
+    // What a crash in the middle of a group write leaves: the start of a record, torn.
+    let (segment, end) = wal_end(
+        &data_dir
+            .join("collections")
+            .join(COLLECTION)
+            .join("shard-0"),
+    );
+    let mut file = std::fs::OpenOptions::new()
+        .write(true)
+        .open(&segment)
+        .unwrap();
+    file.seek(SeekFrom::Start(end)).unwrap();
+    file.write_all(&[0xA5; 40]).unwrap();
+    file.sync_all().unwrap();
+    drop(file);
+    let check = node!()
+        .command(&["check", "--data-dir", data_dir.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert_eq!(check.status.code(), Some(6), "{}", output_text(&check));
+
+    let backup = work.path().join("backup");
+    let output = data_dir_command("backup", &backup, &data_dir, None);
+    let text = output_text(&output);
+    assert!(output.status.success(), "{text}");
+    assert!(text.contains("TORN TAIL"), "{text}");
+    assert!(
+        text.contains("note: 1 WAL(s) end in a torn record"),
+        "{text}"
+    );
+
+    let restored = work.path().join("restored");
+    let output = data_dir_command("restore", &backup, &restored, None);
+    let text = output_text(&output);
+    assert!(output.status.success(), "{text}");
+    assert!(
+        text.contains("note: 1 WAL(s) end in a torn record"),
+        "{text}"
+    );
+    let node = node!().data_dir(&restored).start();
+    assert_points(&node, 0..200, "restored from a backup with a torn WAL tail");
+    stop(node);
+
+    // Damage, not a tear: a record in the middle of the WAL, with valid ones after it.
+    let shard = backup.join("collections").join(COLLECTION).join("shard-0");
+    let (segment, _) = wal_end(&shard);
+    let mut file = std::fs::OpenOptions::new()
+        .write(true)
+        .open(&segment)
+        .unwrap();
+    file.seek(SeekFrom::Start(4096 + 30)).unwrap();
+    file.write_all(&[0x5A]).unwrap();
+    file.sync_all().unwrap();
+    drop(file);
+    let before = tree_state(&restored.join("collections"));
+    let output = data_dir_command("restore", &backup, &restored, None);
+    let text = output_text(&output);
+    assert_eq!(output.status.code(), Some(5), "{text}");
+    assert!(text.contains("DAMAGE"), "{text}");
+    assert!(text.contains("nothing was changed"), "{text}");
+    assert_eq!(tree_state(&restored.join("collections")), before, "{text}");
+}

@@ -56,7 +56,8 @@ space until the node replaces them) and copied otherwise. Hard links share the n
 disk: archive DIR elsewhere (e.g. tar) to survive the loss of that disk.
 
 When no node runs on the data directory, it is copied whole (snapshots and WAL) under a
-shared lock, so that no node starts meanwhile.
+shared lock, so that no node starts meanwhile. A WAL that ends in a torn record (what a
+crash leaves, and what recovery truncates) is reported as a note, not as a failure.
 
 Every file is synced, and DIR is verified with the checks of `corevec check` before the
 command exits 0. DIR/backup.txt records the source, the time and each shard's snapshot LSN.
@@ -114,7 +115,10 @@ pub fn run(args: &BackupArgs) -> Result<(), Failure> {
     };
     write_info(&args.to, &data_dir, mode, &written)?;
     sync_tree(&args.to)?;
-    super::check::verify(&args.to, true)?;
+    let verified = super::check::verify(&args.to, true)?;
+    if let Some(note) = verified.torn_tail_note() {
+        println!("{note}");
+    }
     println!(
         "backup of {} in {}: {} shard(s), {} file(s) hard-linked, {} copied ({} bytes); {mode}; \
          verified",
@@ -425,7 +429,8 @@ const RESTORE_HELP: &str = "\
 Puts a backup (a directory written by `corevec backup`) in place as a node's data directory,
 for a node that is stopped; then start the node.
 
-The backup is verified first (the checks of `corevec check`); nothing changes if it does not
+The backup is verified first (the checks of `corevec check`; a WAL that ends in a torn record,
+as a node that crashed leaves it, is a note, not a failure); nothing changes if it does not
 verify. The data directory is locked for the whole restore, so a node cannot start on it
 meanwhile (and a running node makes the command exit 3). The backup is copied into
 DATA_DIR/restore-incomplete: snapshot files hard-linked from the backup when both are on one
@@ -481,10 +486,13 @@ pub fn restore(args: &RestoreArgs) -> Result<(), Failure> {
         )));
     }
     let data_dir = args.node.resolve()?;
-    super::check::verify(&args.from, true).map_err(|failure| Failure {
+    let verified = super::check::verify(&args.from, true).map_err(|failure| Failure {
         message: format!("{}; nothing was changed", failure.message),
         ..failure
     })?;
+    if let Some(note) = verified.torn_tail_note() {
+        println!("{note}");
+    }
     let _lock = crate::lock::lock_data_dir(&data_dir)?;
     let staging = data_dir.join(RESTORE_STAGING);
     match std::fs::remove_dir_all(&staging) {
@@ -505,7 +513,7 @@ pub fn restore(args: &RestoreArgs) -> Result<(), Failure> {
         .context(format!("creating {}", staging.display()))
         .and_then(|()| copy_stopped(&args.from, &staging, &mut written))
         .and_then(|()| sync_tree(&staging))
-        .and_then(|()| super::check::verify(&staging, true));
+        .and_then(|()| super::check::verify(&staging, true).map(drop));
     if let Err(failure) = staged {
         return Err(discard_staging(&staging, &data_dir, failure));
     }

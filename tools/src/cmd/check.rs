@@ -153,15 +153,50 @@ impl Checker {
 pub fn run(args: &CheckArgs) -> Result<(), Failure> {
     let data_dir = args.node.existing()?;
     let _lock = lock_shared(&data_dir)?;
-    verify(&data_dir, args.quiet)
+    let verified = verify(&data_dir, args.quiet)?;
+    if verified.torn_tails > 0 {
+        return Err(Failure {
+            exit_code: EXIT_TORN_TAIL,
+            message: format!(
+                "{}: {} WAL(s) end in a torn record (expected after a crash; the next start \
+                 truncates it)",
+                data_dir.display(),
+                verified.torn_tails
+            ),
+        });
+    }
+    Ok(())
 }
 
-/// The checks of `corevec check` on `data_dir` (not locked here), with its output and exit
-/// codes.
+/// What [`verify`] found besides damage.
+#[derive(Debug)]
+pub(crate) struct Verified {
+    /// WALs that end in a torn record: what a crash leaves, and what recovery accepts (it
+    /// truncates the record, which was never acknowledged). `check` exits 6 for them;
+    /// `backup` and `restore` note them and go on.
+    pub torn_tails: usize,
+}
+
+impl Verified {
+    /// One line for `backup` and `restore` when WALs end in a torn record, else `None`.
+    pub(crate) fn torn_tail_note(&self) -> Option<String> {
+        (self.torn_tails > 0).then(|| {
+            format!(
+                "note: {} WAL(s) end in a torn record, listed above as TORN TAIL: what a crash \
+                 leaves (never acknowledged); the next start truncates it, as it would have on \
+                 the original node",
+                self.torn_tails
+            )
+        })
+    }
+}
+
+/// The checks of `corevec check` on `data_dir` (not locked here), with its output. A torn WAL
+/// tail is not a failure here (see [`Verified::torn_tails`]); damage is.
 ///
 /// # Errors
-/// As [`run`], without exit code 3.
-pub(crate) fn verify(data_dir: &Path, quiet: bool) -> Result<(), Failure> {
+/// As [`run`], without exit codes 3 and 6.
+pub(crate) fn verify(data_dir: &Path, quiet: bool) -> Result<Verified, Failure> {
     let mut checker = Checker {
         quiet,
         tally: Tally::default(),
@@ -192,18 +227,9 @@ pub(crate) fn verify(data_dir: &Path, quiet: bool) -> Result<(), Failure> {
             ),
         });
     }
-    if t.torn_tails > 0 {
-        return Err(Failure {
-            exit_code: EXIT_TORN_TAIL,
-            message: format!(
-                "{}: {} WAL(s) end in a torn record (expected after a crash; the next start \
-                 truncates it)",
-                data_dir.display(),
-                t.torn_tails
-            ),
-        });
-    }
-    Ok(())
+    Ok(Verified {
+        torn_tails: t.torn_tails,
+    })
 }
 
 /// Takes a shared `flock` on `DATA_DIR/LOCK` (if the file exists: a directory no server ever
