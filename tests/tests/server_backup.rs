@@ -454,6 +454,83 @@ fn a_restore_that_fails_midway_leaves_the_data_directory_as_it_was() {
     assert_points(&node, 0..400, "the data directory after a failed restore");
 }
 
+/// Two nodes on one host with the same collection. `corevec backup --config b.toml` (no
+/// --addr) reaches node B where b.toml says it listens (`0.0.0.0`: on loopback) with b.toml's
+/// auth token, and the backup holds B's latest writes, which no snapshot held before. Asking
+/// node A for B's data directory (`--addr A`, same collection names) is refused: A's
+/// SNAPSHOT leaves B's snapshots behind B's WAL, and the backup says so instead of copying
+/// B's older automatic snapshot.
+#[test]
+fn a_backup_by_config_snapshots_the_node_of_that_config() {
+    const TOKEN: &[u8] = b"node-b-token";
+    let a = node!().start();
+    let b = node!().token(TOKEN).start();
+    for node in [&a, &b] {
+        create_l2(&node.client(), COLLECTION, DIM, 0);
+    }
+    upsert(&a.client(), 1_000_000..1_000_200);
+    upsert(&b.client(), 0..200);
+    b.client().snapshot(None).expect("snapshot");
+    // B's latest writes: only in its WAL.
+    upsert(&b.client(), 200..400);
+
+    let work = tempfile::tempdir().unwrap();
+    let token = work.path().join("b.token");
+    std::fs::write(&token, TOKEN).unwrap();
+    let config = work.path().join("b.toml");
+    std::fs::write(
+        &config,
+        format!(
+            "listen = \"0.0.0.0:{}\"\nmetrics_listen = \"127.0.0.1:{}\"\ndata_dir = \"{}\"\n\
+             auth_token_file = \"{}\"\n",
+            b.addr.port(),
+            corevec_tests::free_port(),
+            b.data_dir.display(),
+            token.display()
+        ),
+    )
+    .unwrap();
+    let backup = |to: &Path, extra: &[&str]| {
+        let mut args = vec![
+            "backup".to_owned(),
+            to.display().to_string(),
+            "--config".to_owned(),
+            config.display().to_string(),
+        ];
+        args.extend(extra.iter().map(|s| (*s).to_owned()));
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        node!().command(&args).output().unwrap()
+    };
+
+    let wrong = backup(&work.path().join("wrong"), &["--addr", &a.addr.to_string()]);
+    let text = output_text(&wrong);
+    assert_eq!(wrong.status.code(), Some(2), "{text}");
+    assert!(text.contains("not with a snapshot of"), "{text}");
+    assert!(text.contains("owns this data directory"), "{text}");
+
+    let right = work.path().join("right");
+    let output = backup(&right, &[]);
+    let text = output_text(&output);
+    assert!(output.status.success(), "{text}");
+    let info = std::fs::read_to_string(right.join("backup.txt")).unwrap();
+    assert!(
+        info.contains(&format!("running node at 127.0.0.1:{}", b.addr.port())),
+        "{info}"
+    );
+    let restored = node!().data_dir(&right).start();
+    assert_points(&restored, 0..400, "backup of node B by its config");
+    let ids: Vec<u64> = (1_000_000..1_000_200).collect();
+    assert!(
+        restored
+            .client()
+            .get(COLLECTION, &ids)
+            .unwrap()
+            .iter()
+            .all(Option::is_none),
+        "node A's points are not in node B's backup"
+    );
+}
+
 /// The newest WAL segment of a shard directory and the offset where its valid records end.
 fn wal_end(shard: &Path) -> (std::path::PathBuf, u64) {
     use corevec_storage::wal::segment::{parse_segment_name, scan_segment, ScanEnd};

@@ -1,8 +1,10 @@
 //! `corevec backup`: a copy of a node's data directory that `corevec serve` starts from,
 //! taken while the node runs (or not); `corevec restore` puts one back in place.
 //!
-//! Running node (it holds the data directory's lock): the collections are listed and a
-//! snapshot of every collection is requested through the protocol; when SNAPSHOT returns,
+//! Running node (it holds the data directory's lock): the node is reached at `--addr`, else at
+//! the `listen` address of the configuration that named the data directory (`--config`, or
+//! the default), with its `auth_token_file`. The collections are listed and a snapshot of
+//! every collection is requested through the protocol; when SNAPSHOT returns,
 //! each shard's newest snapshot reflects every write the node acknowledged before the
 //! request (the engine waits for an automatic snapshot in flight, then takes its own). Each
 //! shard's newest complete snapshot is then put in the backup: its files never change once
@@ -10,6 +12,15 @@
 //! otherwise. The node may replace that snapshot meanwhile (a newer one deletes it); a file
 //! gone before it was linked or opened makes the shard start over with the newer snapshot.
 //! No WAL is copied: each shard is restored as of its snapshot.
+//!
+//! Nothing the server says proves which data directory it owns (two nodes on one host may
+//! serve the same collections), so the backup proves it on disk: before the request it reads
+//! how far each shard's WAL reaches (the last record in the newest segment; with `sync`
+//! durability every write acknowledged so far is at or before it), and after SNAPSHOT each
+//! shard's newest snapshot must reach at least that far. A node that does not own the
+//! directory snapshots its own, leaves these behind, and the backup is refused. (When no shard
+//! had a record beyond its snapshot, any node passes: the snapshots on disk already hold
+//! every acknowledged write, which is what the backup promises.)
 //!
 //! Stopped node: the directory is consistent as it is; it is copied whole (snapshots linked
 //! or copied, WAL segments copied), under a shared lock so that no node starts meanwhile.
@@ -27,15 +38,18 @@
 use std::collections::BTreeMap;
 use std::fs::File;
 use std::io::ErrorKind;
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 use std::path::{Path, PathBuf};
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use clap::Args;
 use corevec_storage::snapshot::parse_snapshot_dir_name;
-use corevec_storage::wal::segment::parse_segment_name;
+use corevec_storage::wal::segment::{parse_segment_name, scan_segment};
+use corevec_storage::{Lsn, StdDirectory};
 
 use super::check::DataDirArgs;
 use super::client::ClientArgs;
+use crate::config::ServeConfig;
 use crate::{exit, Context, Failure};
 
 /// How often a shard's snapshot is looked up again after the node replaced it mid-copy.
@@ -47,13 +61,19 @@ const BACKUP_HELP: &str = "\
 Writes a copy of a node's data directory into DIR (which must not exist, or be empty); run
 it on the node's machine. `corevec serve --data-dir DIR` starts from the copy.
 
-While the node runs (it holds the data directory's lock), the command asks it (through
---addr) for a snapshot of every collection and then takes each shard's newest snapshot:
-the backup holds every write the node acknowledged before the command started, each shard
-as of its snapshot, and no WAL. Snapshot files never change once written, so they are
-hard-linked when DIR is on the same file system as the data directory (instant, and no
-space until the node replaces them) and copied otherwise. Hard links share the node's
-disk: archive DIR elsewhere (e.g. tar) to survive the loss of that disk.
+While the node runs (it holds the data directory's lock), the command asks it for a snapshot
+of every collection and then takes each shard's newest snapshot: the backup holds every
+write the node acknowledged before the command started, each shard as of its snapshot, and
+no WAL. The node is reached at --addr; without it, at the `listen` address of the node's
+configuration (--config, else 127.0.0.1:7717; 0.0.0.0 and [::] mean loopback), with the
+configuration's auth_token_file unless --auth-token-file is given. That this node owns the
+data directory is checked on disk: after the request, each shard's newest snapshot must
+cover the WAL records the shard held before it (exit 2 otherwise).
+
+Snapshot files never change once written, so they are hard-linked when DIR is on the same
+file system as the data directory (instant, and no space until the node replaces them) and
+copied otherwise. Hard links share the node's disk: archive DIR elsewhere (e.g. tar) to
+survive the loss of that disk.
 
 When no node runs on the data directory, it is copied whole (snapshots and WAL) under a
 shared lock, so that no node starts meanwhile. A WAL that ends in a torn record (what a
@@ -66,7 +86,8 @@ Behind a router, back up every node.
 Exit codes:
   0  the backup is complete and verified
   1  I/O error, or the node refused the snapshot; DIR is left for inspection
-  2  usage error (DIR not empty, no data directory, --addr serves other collections)
+  2  usage error (DIR not empty, no data directory, the node reached is not the one that
+     owns the data directory)
   5  the verification of DIR found damage";
 
 /// Arguments of `corevec backup`.
@@ -81,7 +102,76 @@ pub struct BackupArgs {
     pub node: DataDirArgs,
     /// The running node (asked for the snapshots).
     #[command(flatten)]
-    pub client: ClientArgs,
+    pub client: NodeClientArgs,
+}
+
+/// How `corevec backup` reaches the running node: by default as its configuration says.
+#[derive(Debug, Args)]
+pub struct NodeClientArgs {
+    /// The running node's address [default: `listen` of the node's configuration (--config),
+    /// else 127.0.0.1:7717; 0.0.0.0 and [::] mean loopback].
+    #[arg(long, env = "COREVEC_ADDR", value_name = "HOST:PORT")]
+    pub addr: Option<String>,
+    /// File holding the node's auth token (trailing newline ignored) [default:
+    /// `auth_token_file` of the node's configuration].
+    #[arg(long, env = "COREVEC_AUTH_TOKEN_FILE", value_name = "FILE")]
+    pub auth_token_file: Option<PathBuf>,
+}
+
+/// The node a running-node backup asks, and why that one.
+#[derive(Debug)]
+struct NodeTarget {
+    client: ClientArgs,
+    /// Where the address came from, for messages.
+    source: String,
+}
+
+impl NodeTarget {
+    /// `--addr` if given, else the configuration's `listen` (a wildcard address reached on
+    /// loopback); `--auth-token-file` if given, else the configuration's.
+    fn new(args: &BackupArgs, node: &ServeConfig) -> NodeTarget {
+        let (addr, source) = match &args.client.addr {
+            Some(addr) => (addr.clone(), "--addr".to_owned()),
+            None => (
+                connect_addr(node.listen).to_string(),
+                match &args.node.config {
+                    Some(path) => format!("`listen` of {}", path.display()),
+                    None => "the default listen address; --config names the node's file".to_owned(),
+                },
+            ),
+        };
+        NodeTarget {
+            client: ClientArgs {
+                addr,
+                auth_token_file: args
+                    .client
+                    .auth_token_file
+                    .clone()
+                    .or_else(|| node.auth_token_file.clone()),
+                timeout_s: 60,
+            },
+            source,
+        }
+    }
+
+    /// `ADDR (from SOURCE)`.
+    fn describe(&self) -> String {
+        format!("{} (from {})", self.client.addr, self.source)
+    }
+}
+
+/// Where a client reaches a server listening on `listen`: its address, or loopback for the
+/// wildcard addresses `0.0.0.0` and `[::]`.
+fn connect_addr(listen: SocketAddr) -> SocketAddr {
+    match listen.ip() {
+        IpAddr::V4(ip) if ip.is_unspecified() => {
+            SocketAddr::new(Ipv4Addr::LOCALHOST.into(), listen.port())
+        }
+        IpAddr::V6(ip) if ip.is_unspecified() => {
+            SocketAddr::new(Ipv6Addr::LOCALHOST.into(), listen.port())
+        }
+        _ => listen,
+    }
 }
 
 /// What went into the backup, for the summary and `backup.txt`.
@@ -99,20 +189,26 @@ struct Written {
 /// # Errors
 /// A [`Failure`] with the exit code listed in `corevec backup --help`.
 pub fn run(args: &BackupArgs) -> Result<(), Failure> {
-    let data_dir = args.node.existing()?;
+    let node = args.node.existing_node()?;
+    let data_dir = node.data_dir.clone();
     prepare_target(&args.to)?;
     let mut written = Written::default();
     let mode = match super::check::lock_shared(&data_dir) {
         Ok(_lock) => {
             copy_stopped(&data_dir, &args.to, &mut written)?;
-            "stopped node: snapshots and WAL as they were"
+            "stopped node: snapshots and WAL as they were".to_owned()
         }
         Err(failure) if failure.exit_code == exit::LOCKED => {
-            backup_running(args, &data_dir, &mut written)?;
-            "running node: each shard's snapshot taken on request, no WAL"
+            let target = NodeTarget::new(args, &node);
+            backup_running(&target, &data_dir, &args.to, &mut written)?;
+            format!(
+                "running node at {}: each shard's snapshot taken on request, no WAL",
+                target.client.addr
+            )
         }
         Err(failure) => return Err(failure),
     };
+    let mode = mode.as_str();
     write_info(&args.to, &data_dir, mode, &written)?;
     sync_tree(&args.to)?;
     let verified = super::check::verify(&args.to, true)?;
@@ -203,16 +299,26 @@ fn newest_snapshot(shard_dir: &Path) -> Result<Option<(u64, PathBuf)>, Failure> 
     Ok(newest)
 }
 
-/// The running node: request snapshots, then take each shard's newest one.
+/// The running node: request snapshots, check that they are this data directory's, then take
+/// each shard's newest one.
 fn backup_running(
-    args: &BackupArgs,
+    target: &NodeTarget,
     data_dir: &Path,
+    to: &Path,
     written: &mut Written,
 ) -> Result<(), Failure> {
-    let client = args.client.connect()?;
+    let node = target.describe();
+    let client = target.client.connect().map_err(|failure| Failure {
+        message: format!(
+            "{} (the node that holds the lock of {}; the address is {node})",
+            failure.message,
+            data_dir.display()
+        ),
+        ..failure
+    })?;
     let listed = client
         .list_collections()
-        .context(format!("listing the collections of {}", args.client.addr))?;
+        .context(format!("listing the collections of {node}"))?;
     let on_disk = collection_dirs(data_dir)?;
     let served: Vec<&str> = listed.iter().map(|c| c.name.as_str()).collect();
     let held: Vec<&str> = on_disk.keys().map(String::as_str).collect();
@@ -220,34 +326,64 @@ fn backup_running(
     sorted.sort_unstable();
     if sorted != held {
         return Err(Failure::usage(format!(
-            "the node at {} serves the collections [{}], {} holds [{}]: is --addr the node that \
-             owns this data directory? (If a collection was just created or dropped, run the \
-             backup again.)",
-            args.client.addr,
+            "the node at {node} serves the collections [{}], {} holds [{}]: is --addr the node \
+             that owns this data directory? (If a collection was just created or dropped, run \
+             the backup again.)",
             served.join(", "),
             data_dir.display(),
             held.join(", ")
         )));
     }
-    client
-        .snapshot(None)
-        .context(format!("asking {} for a snapshot", args.client.addr))?;
+    let mut shards = BTreeMap::new();
     for info in &listed {
         let source = &on_disk[&info.name];
-        let target = start_collection(source, &args.to, &info.name, written)?;
-        let shards = shard_dirs(source)?;
-        if shards.len() != usize::from(info.shards) {
+        let dirs = shard_dirs(source)?;
+        if dirs.len() != usize::from(info.shards) {
             return Err(Failure::runtime(format!(
                 "collection {} has {} shard directories in {}, the node reports {} shards",
                 info.name,
-                shards.len(),
+                dirs.len(),
                 source.display(),
                 info.shards
             )));
         }
-        for shard in shards {
+        for dir in dirs {
+            // How far its WAL reaches now: the snapshot requested next must reach as far.
+            let reached = wal_last_lsn(&dir)?;
+            shards.insert(dir, reached);
+        }
+    }
+    client
+        .snapshot(None)
+        .context(format!("asking {node} for a snapshot"))?;
+    for (shard, &reached) in &shards {
+        let newest = newest_snapshot(shard)?.map(|(lsn, _)| lsn);
+        if reached > 0 && newest.is_none_or(|lsn| lsn < reached) {
+            return Err(Failure::usage(format!(
+                "the node at {node} answered SNAPSHOT, but not with a snapshot of {}: {}'s WAL \
+                 held records up to LSN {reached} before the request and its newest snapshot \
+                 is {} after it. Is that the node that owns this data directory (two nodes \
+                 with the same collections on one host)? Give the node's --config, or --addr.",
+                data_dir.display(),
+                shard.display(),
+                newest.map_or_else(|| "none".to_owned(), |lsn| format!("at LSN {lsn}"))
+            )));
+        }
+    }
+    for info in &listed {
+        let source = &on_disk[&info.name];
+        let target = start_collection(source, to, &info.name, written)?;
+        for shard in shard_dirs(source)? {
             let shard_target = target.join(shard.file_name().unwrap_or_default());
             let lsn = take_newest_snapshot(&shard, &shard_target, written)?;
+            let reached = shards.get(&shard).copied().unwrap_or(0);
+            if lsn < reached {
+                return Err(Failure::runtime(format!(
+                    "{}: the snapshot copied is at LSN {lsn}, before LSN {reached} that its WAL \
+                     held before the request",
+                    shard.display()
+                )));
+            }
             written.shards.insert(
                 format!("{}/{}", info.name, shard_name(&shard)),
                 format!("snapshot at LSN {lsn}"),
@@ -255,6 +391,53 @@ fn backup_running(
         }
     }
     Ok(())
+}
+
+/// The LSN of the last record of `shard`'s WAL as it is on disk now (0: none): with `sync`
+/// durability, every write the node acknowledged so far is at or before it. Read from the
+/// newest segment (records are continuous across segments, so an empty newest segment means
+/// the record before its first LSN), with the decoder recovery uses; a record being written
+/// ends the scan like a torn tail. A segment the node deletes meanwhile is looked up again.
+fn wal_last_lsn(shard: &Path) -> Result<u64, Failure> {
+    use corevec_storage::{Directory as _, File as _};
+    let dir = StdDirectory::new(shard);
+    for _ in 0..SHARD_ATTEMPTS {
+        let mut newest: Option<(u64, String)> = None;
+        for entry in std::fs::read_dir(shard).context(format!("listing {}", shard.display()))? {
+            let entry = entry.context(format!("listing {}", shard.display()))?;
+            let name = entry.file_name().to_string_lossy().into_owned();
+            if let Some(first) = parse_segment_name(&name) {
+                if newest.as_ref().is_none_or(|(n, _)| first.0 > *n) {
+                    newest = Some((first.0, name));
+                }
+            }
+        }
+        let Some((first, name)) = newest else {
+            return Ok(0);
+        };
+        let scanned = corevec_storage::block_on(async {
+            let file = dir.open_file(&name).await?;
+            let scan = scan_segment(&file, Lsn(first), None, None).await;
+            let _ = file.close().await;
+            scan
+        });
+        match scanned {
+            Ok(scan) => return Ok(scan.last_lsn.map_or(first.saturating_sub(1), |lsn| lsn.0)),
+            Err(corevec_storage::Error::Io { source, .. })
+                if source.kind() == ErrorKind::NotFound => {}
+            Err(e) => {
+                return Err(Failure::runtime(format!(
+                    "reading the WAL of {}: {e}",
+                    shard.display()
+                )))
+            }
+        }
+    }
+    Err(Failure::runtime(format!(
+        "{}: the node replaced its newest WAL segment {SHARD_ATTEMPTS} times while it was read; \
+         retry when it writes less",
+        shard.display()
+    )))
 }
 
 fn shard_name(shard_dir: &Path) -> String {
@@ -745,6 +928,109 @@ fn sync_tree(root: &Path) -> Result<(), Failure> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_node_is_reached_where_its_configuration_listens() {
+        use clap::Parser;
+        #[derive(Parser)]
+        struct Cli {
+            #[command(flatten)]
+            args: BackupArgs,
+        }
+        let addr = |text: &str| connect_addr(text.parse().unwrap()).to_string();
+        assert_eq!(addr("0.0.0.0:7000"), "127.0.0.1:7000");
+        assert_eq!(addr("[::]:7000"), "[::1]:7000");
+        assert_eq!(addr("10.1.2.3:7000"), "10.1.2.3:7000");
+        assert_eq!(addr("[::1]:7000"), "[::1]:7000");
+
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("b.toml");
+        std::fs::write(
+            &file,
+            format!(
+                "listen = \"0.0.0.0:7301\"\nmetrics_listen = \"127.0.0.1:9301\"\n\
+                 data_dir = \"{}\"\nauth_token_file = \"/etc/corevec/b.token\"\n",
+                dir.path().display()
+            ),
+        )
+        .unwrap();
+        let file = file.to_str().unwrap();
+        let target = |extra: &[&str]| {
+            let mut argv = vec!["x", "/backups/b", "--config", file];
+            argv.extend_from_slice(extra);
+            let args = Cli::try_parse_from(argv).unwrap().args;
+            let node = args.node.existing_node().unwrap();
+            assert_eq!(node.data_dir, dir.path());
+            NodeTarget::new(&args, &node)
+        };
+        let from_file = target(&[]);
+        assert_eq!(from_file.client.addr, "127.0.0.1:7301");
+        assert_eq!(
+            from_file.client.auth_token_file.as_deref(),
+            Some(Path::new("/etc/corevec/b.token"))
+        );
+        assert!(
+            from_file.describe().contains(file),
+            "{}",
+            from_file.describe()
+        );
+        let from_flags = target(&["--addr", "127.0.0.1:9", "--auth-token-file", "/t"]);
+        assert_eq!(from_flags.client.addr, "127.0.0.1:9");
+        assert_eq!(
+            from_flags.client.auth_token_file.as_deref(),
+            Some(Path::new("/t"))
+        );
+        assert!(from_flags.describe().contains("--addr"));
+        // --data-dir wins over the file's data_dir, and the node is still the file's.
+        let other = tempfile::tempdir().unwrap();
+        let argv = [
+            "x",
+            "/b",
+            "--config",
+            file,
+            "--data-dir",
+            other.path().to_str().unwrap(),
+        ];
+        let args = Cli::try_parse_from(argv).unwrap().args;
+        let node = args.node.existing_node().unwrap();
+        assert_eq!(node.data_dir, other.path());
+        assert_eq!(NodeTarget::new(&args, &node).client.addr, "127.0.0.1:7301");
+    }
+
+    #[test]
+    fn the_wal_reaches_its_last_record() {
+        use corevec_storage::{Durability, ShardStore, WalConfig, WalRecord};
+        let dir = tempfile::tempdir().unwrap();
+        assert_eq!(wal_last_lsn(dir.path()).unwrap(), 0, "no WAL");
+        let config = WalConfig {
+            durability: Durability::Sync,
+            segment_bytes: 16384,
+            ..WalConfig::default()
+        };
+        // Delete records are 32 bytes: 1,000 of them fill several 16 KiB segments.
+        let append = |ids: std::ops::Range<u64>| {
+            corevec_storage::block_on(async {
+                let (store, _) = ShardStore::open(StdDirectory::new(dir.path()), config)
+                    .await
+                    .unwrap();
+                for id in ids {
+                    store.append(&[WalRecord::Delete { id }]).await.unwrap();
+                }
+                store.close().await.unwrap();
+            });
+        };
+        append(0..5);
+        assert_eq!(wal_last_lsn(dir.path()).unwrap(), 5);
+        append(5..1_000);
+        let segments = std::fs::read_dir(dir.path())
+            .unwrap()
+            .filter(|e| {
+                parse_segment_name(&e.as_ref().unwrap().file_name().to_string_lossy()).is_some()
+            })
+            .count();
+        assert!(segments > 1, "{segments} segment(s)");
+        assert_eq!(wal_last_lsn(dir.path()).unwrap(), 1_000);
+    }
 
     #[test]
     fn the_target_must_be_new_or_empty() {

@@ -69,7 +69,8 @@ pub struct DataDirArgs {
     /// Data directory of the node [default: data_dir of --config, else ./corevec-data].
     #[arg(long, env = "COREVEC_DATA_DIR", value_name = "DIR")]
     pub data_dir: Option<PathBuf>,
-    /// Configuration file of the node (its data_dir is used), as for `corevec serve`.
+    /// Configuration file of the node, as for `corevec serve`: its data_dir is used (and, by
+    /// `backup`, its listen and auth_token_file to reach the running node).
     #[arg(long, env = "COREVEC_CONFIG", value_name = "FILE")]
     pub config: Option<PathBuf>,
 }
@@ -98,15 +99,35 @@ impl DataDirArgs {
     /// # Errors
     /// Exit 2 for an invalid configuration file or a missing directory.
     pub(crate) fn existing(&self) -> Result<PathBuf, Failure> {
-        let data_dir = self.resolve()?;
-        if !data_dir.is_dir() {
-            return Err(Failure::usage(format!(
-                "no data directory at {}",
-                data_dir.display()
-            )));
-        }
-        Ok(data_dir)
+        existing_dir(self.resolve()?)
     }
+
+    /// The node's whole configuration as `corevec serve --config FILE` resolves it from the
+    /// file (or the defaults without one), with `--data-dir` over its `data_dir`; the data
+    /// directory must exist. For commands that also talk to the node (`backup`): its `listen`
+    /// and `auth_token_file` belong to the same node as its `data_dir`.
+    ///
+    /// # Errors
+    /// Exit 2 for an invalid configuration file or a missing directory.
+    pub(crate) fn existing_node(&self) -> Result<ServeConfig, Failure> {
+        let mut config = ServeConfig::resolve(&ServeFlags {
+            config: self.config.clone(),
+            data_dir: self.data_dir.clone(),
+            ..ServeFlags::default()
+        })?;
+        config.data_dir = existing_dir(config.data_dir)?;
+        Ok(config)
+    }
+}
+
+fn existing_dir(data_dir: PathBuf) -> Result<PathBuf, Failure> {
+    if !data_dir.is_dir() {
+        return Err(Failure::usage(format!(
+            "no data directory at {}",
+            data_dir.display()
+        )));
+    }
+    Ok(data_dir)
 }
 
 /// Totals for the summary line.
