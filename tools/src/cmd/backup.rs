@@ -40,9 +40,10 @@ use std::fs::File;
 use std::io::ErrorKind;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 use std::path::{Path, PathBuf};
-use std::time::{SystemTime, UNIX_EPOCH};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use clap::Args;
+use corevec_proto::Request;
 use corevec_storage::snapshot::parse_snapshot_dir_name;
 use corevec_storage::wal::segment::{parse_segment_name, scan_segment};
 use corevec_storage::{Lsn, StdDirectory};
@@ -68,7 +69,8 @@ no WAL. The node is reached at --addr; without it, at the `listen` address of th
 configuration (--config, else 127.0.0.1:7717; 0.0.0.0 and [::] mean loopback), with the
 configuration's auth_token_file unless --auth-token-file is given. That this node owns the
 data directory is checked on disk: after the request, each shard's newest snapshot must
-cover the WAL records the shard held before it (exit 2 otherwise).
+cover the WAL records the shard held before it (exit 2 otherwise). The node may take up to
+--timeout-s (default an hour) to answer SNAPSHOT: it writes a snapshot of every shard.
 
 Snapshot files never change once written, so they are hard-linked when DIR is on the same
 file system as the data directory (instant, and no space until the node replaces them) and
@@ -116,7 +118,21 @@ pub struct NodeClientArgs {
     /// `auth_token_file` of the node's configuration].
     #[arg(long, env = "COREVEC_AUTH_TOKEN_FILE", value_name = "FILE")]
     pub auth_token_file: Option<PathBuf>,
+    /// How long the node may take to answer SNAPSHOT, in seconds: it writes a snapshot of
+    /// every shard, which takes long on a large node (other requests: 60 s).
+    #[arg(
+        long,
+        default_value_t = SNAPSHOT_TIMEOUT_S_DEFAULT,
+        value_name = "SECONDS",
+        value_parser = clap::value_parser!(u64).range(1..=SNAPSHOT_TIMEOUT_S_MAX)
+    )]
+    pub timeout_s: u64,
 }
+
+/// Default bound on the node's SNAPSHOT answer: an hour.
+pub const SNAPSHOT_TIMEOUT_S_DEFAULT: u64 = 3600;
+/// Largest `--timeout-s`: a week.
+pub const SNAPSHOT_TIMEOUT_S_MAX: u64 = 7 * 24 * 3600;
 
 /// The node a running-node backup asks, and why that one.
 #[derive(Debug)]
@@ -124,6 +140,8 @@ struct NodeTarget {
     client: ClientArgs,
     /// Where the address came from, for messages.
     source: String,
+    /// Bound on the SNAPSHOT answer.
+    snapshot_timeout: Duration,
 }
 
 impl NodeTarget {
@@ -151,6 +169,7 @@ impl NodeTarget {
                 timeout_s: 60,
             },
             source,
+            snapshot_timeout: Duration::from_secs(args.client.timeout_s),
         }
     }
 
@@ -354,8 +373,11 @@ fn backup_running(
         }
     }
     client
-        .snapshot(None)
-        .context(format!("asking {node} for a snapshot"))?;
+        .execute_with_timeout(&Request::Snapshot { name: "" }, target.snapshot_timeout)
+        .context(format!(
+            "asking {node} for a snapshot (--timeout-s {})",
+            target.snapshot_timeout.as_secs()
+        ))?;
     for (shard, &reached) in &shards {
         let newest = newest_snapshot(shard)?.map(|(lsn, _)| lsn);
         if reached > 0 && newest.is_none_or(|lsn| lsn < reached) {
@@ -995,6 +1017,30 @@ mod tests {
         let node = args.node.existing_node().unwrap();
         assert_eq!(node.data_dir, other.path());
         assert_eq!(NodeTarget::new(&args, &node).client.addr, "127.0.0.1:7301");
+    }
+
+    #[test]
+    fn snapshot_is_waited_for_an_hour_unless_told_otherwise() {
+        use clap::Parser;
+        #[derive(Parser)]
+        struct Cli {
+            #[command(flatten)]
+            args: BackupArgs,
+        }
+        let parse = |extra: &[&str]| {
+            let mut argv = vec!["x", "/b"];
+            argv.extend_from_slice(extra);
+            Cli::try_parse_from(argv).map(|cli| cli.args)
+        };
+        let node = ServeConfig::resolve(&crate::config::ServeFlags::default()).unwrap();
+        let target = NodeTarget::new(&parse(&[]).unwrap(), &node);
+        assert_eq!(target.snapshot_timeout, Duration::from_secs(3600));
+        assert_eq!(target.client.timeout_s, 60, "other requests keep 60 s");
+        let target = NodeTarget::new(&parse(&["--timeout-s", "86400"]).unwrap(), &node);
+        assert_eq!(target.snapshot_timeout, Duration::from_secs(86400));
+        for refused in ["0", "604801", "soon"] {
+            assert!(parse(&["--timeout-s", refused]).is_err(), "{refused}");
+        }
     }
 
     #[test]
