@@ -203,6 +203,11 @@ fn backups_of_a_running_and_a_stopped_node_restore_every_acknowledged_write() {
         };
         let text = output_text(&run_backup(&node, &to));
         assert_eq!(!text.contains(" 0 file(s) hard-linked"), links, "{text}");
+        assert_eq!(
+            std::fs::metadata(&to).unwrap().mode() & 0o777,
+            0o700,
+            "only the owner reads a backup"
+        );
         assert!(std::fs::read_to_string(to.join("backup.txt"))
             .unwrap()
             .contains("running node"));
@@ -299,6 +304,11 @@ fn backups_of_a_running_and_a_stopped_node_restore_every_acknowledged_write() {
             .join(COLLECTION)
             .is_dir(),
         "{text}"
+    );
+    assert_eq!(
+        std::fs::metadata(aside).unwrap().mode() & 0o777,
+        0o700,
+        "only the owner reads what was moved aside"
     );
     let restored = node!().data_dir(&node.data_dir).start();
     verify_restored(&restored, &running[0].1, &last, "restored backup 0");

@@ -81,6 +81,7 @@ When no node runs on the data directory, it is copied whole (snapshots and WAL) 
 shared lock, so that no node starts meanwhile. A WAL that ends in a torn record (what a
 crash leaves, and what recovery truncates) is reported as a note, not as a failure.
 
+DIR is created readable by its owner only (mode 0700; an existing empty DIR keeps its mode).
 Every file is synced, and DIR is verified with the checks of `corevec check` before the
 command exits 0. DIR/backup.txt records the source, the time and each shard's snapshot LSN.
 Behind a router, back up every node.
@@ -247,7 +248,18 @@ pub fn run(args: &BackupArgs) -> Result<(), Failure> {
     Ok(())
 }
 
-/// Creates `to`, or accepts it empty.
+/// Creates `dir` (with its missing parents when `parents`) readable by its owner only
+/// (0700): a backup, and what a restore moves aside, hold every vector and payload of the
+/// node, which the other local users must not read.
+fn create_private_dir(dir: &Path, parents: bool) -> std::io::Result<()> {
+    use std::os::unix::fs::DirBuilderExt;
+    std::fs::DirBuilder::new()
+        .recursive(parents)
+        .mode(0o700)
+        .create(dir)
+}
+
+/// Creates `to` (0700), or accepts it empty (its mode unchanged).
 fn prepare_target(to: &Path) -> Result<(), Failure> {
     match std::fs::read_dir(to) {
         Ok(mut entries) => {
@@ -260,7 +272,7 @@ fn prepare_target(to: &Path) -> Result<(), Failure> {
             Ok(())
         }
         Err(e) if e.kind() == ErrorKind::NotFound => {
-            std::fs::create_dir_all(to).context(format!("creating {}", to.display()))
+            create_private_dir(to, true).context(format!("creating {}", to.display()))
         }
         Err(e) => Err(Failure::runtime(format!("reading {}: {e}", to.display()))),
     }
@@ -642,8 +654,8 @@ DATA_DIR/restore-incomplete: snapshot files hard-linked from the backup when bot
 file system (a node never changes a snapshot file, it only deletes it) and copied otherwise;
 definitions and WAL segments copied. The copy is synced and verified again; only then is it
 swapped in: what the data directory held is not deleted, its collections are moved to a
-sibling directory `DATA_DIR.replaced-UNIXTIME` (delete it once the restored node is checked)
-and the copy takes their place.
+sibling directory `DATA_DIR.replaced-UNIXTIME` (mode 0700; delete it once the restored node
+is checked) and the copy takes their place.
 
 If anything fails before the swap (no space, an I/O error, the copy does not verify), the copy
 is removed and the data directory is as it was; if the swap itself fails, the previous
@@ -714,7 +726,7 @@ pub fn restore(args: &RestoreArgs) -> Result<(), Failure> {
         }
     }
     let mut written = Written::default();
-    let staged = std::fs::create_dir(&staging)
+    let staged = create_private_dir(&staging, false)
         .context(format!("creating {}", staging.display()))
         .and_then(|()| copy_stopped(&args.from, &staging, &mut written))
         .and_then(|()| sync_tree(&staging))
@@ -811,7 +823,7 @@ fn swap_in(
                 .duration_since(UNIX_EPOCH)
                 .map_or(0, |d| d.as_secs());
             let aside = sibling(data_dir, &format!(".replaced-{seconds}")).map_err(not_swapped)?;
-            std::fs::create_dir(&aside)
+            create_private_dir(&aside, false)
                 .context(format!("creating {}", aside.display()))
                 .map_err(not_swapped)?;
             if let Err(e) = rename(&collections, &aside.join("collections")) {
@@ -1078,12 +1090,18 @@ mod tests {
         assert_eq!(wal_last_lsn(dir.path()).unwrap(), 1_000);
     }
 
+    fn mode(path: &Path) -> u32 {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::metadata(path).unwrap().permissions().mode() & 0o777
+    }
+
     #[test]
     fn the_target_must_be_new_or_empty() {
         let dir = tempfile::tempdir().unwrap();
         let fresh = dir.path().join("a/b");
         prepare_target(&fresh).unwrap();
         assert!(fresh.is_dir());
+        assert_eq!(mode(&fresh), 0o700, "only the owner reads a backup");
         prepare_target(&fresh).unwrap();
         std::fs::write(fresh.join("x"), b"x").unwrap();
         let e = prepare_target(&fresh).unwrap_err();
@@ -1201,6 +1219,11 @@ mod tests {
             .unwrap();
         assert!(data.join("collections/c/new").is_file());
         assert!(aside.join("collections/c/old").is_file());
+        assert_eq!(
+            mode(&aside),
+            0o700,
+            "only the owner reads what was moved aside"
+        );
         assert_eq!(
             aside.parent(),
             std::fs::canonicalize(dir.path()).ok().as_deref()
