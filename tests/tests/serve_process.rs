@@ -2,8 +2,8 @@
 //! the Python client against the real server.
 
 use std::path::Path;
-use std::process::{Command, Output};
-use std::time::Duration;
+use std::process::{Command, Output, Stdio};
+use std::time::{Duration, Instant};
 
 use corevec_proto::{CreateCollection, ErrorCode, Metric};
 use corevec_tests::{node, output_text as text, NodeBuilder};
@@ -19,6 +19,8 @@ fn second_serve_on_the_same_data_dir_is_refused() {
     let mut command = builder.command(&["serve", "--cores", "1", "--listen"]);
     command
         .arg(format!("127.0.0.1:{}", corevec_tests::free_port()))
+        .arg("--metrics-listen")
+        .arg(format!("127.0.0.1:{}", corevec_tests::free_port()))
         .arg("--data-dir")
         .arg(&first.data_dir);
     let output = run(command);
@@ -33,6 +35,70 @@ fn second_serve_on_the_same_data_dir_is_refused() {
         "names the holder: {stderr}"
     );
     first.assert_alive();
+}
+
+/// Runs `command`, killing it if it still runs after `timeout` (a node that should have
+/// refused to start but serves instead must not hang the test).
+fn run_bounded(mut command: Command, timeout: Duration) -> Output {
+    let mut child = command
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run corevec");
+    let deadline = Instant::now() + timeout;
+    while child.try_wait().expect("wait").is_none() && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let _ = child.kill();
+    child.wait_with_output().expect("output")
+}
+
+/// The cores bind the listen address with SO_REUSEPORT, which the kernel would also grant to
+/// a second node: without the probe at start, both would run and share the connections. A
+/// second `corevec serve` on a taken listen address (or metrics address) exits 4 instead,
+/// before it locks (and creates) its data directory.
+#[test]
+fn second_serve_on_the_same_listen_address_is_refused() {
+    let mut first = node!().start();
+    let builder: NodeBuilder = node!();
+    let work = tempfile::tempdir().unwrap();
+    let data_dir = work.path().join("second");
+    let serve = |listen: &str, metrics: &str| {
+        let mut command = builder.command(&[
+            "serve",
+            "--cores",
+            "1",
+            "--listen",
+            listen,
+            "--metrics-listen",
+            metrics,
+        ]);
+        command.arg("--data-dir").arg(&data_dir);
+        run_bounded(command, Duration::from_secs(30))
+    };
+    let free = || format!("127.0.0.1:{}", corevec_tests::free_port());
+
+    let output = serve(&first.addr.to_string(), &free());
+    assert_eq!(output.status.code(), Some(4), "{}", text(&output));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains(&format!("cannot listen on {} (listen)", first.addr)),
+        "{stderr}"
+    );
+    assert!(stderr.contains("another process listens there"), "{stderr}");
+    assert!(!data_dir.exists(), "nothing written before the refusal");
+    first.assert_alive();
+
+    let held = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let metrics = held.local_addr().unwrap().to_string();
+    let output = serve(&free(), &metrics);
+    assert_eq!(output.status.code(), Some(4), "{}", text(&output));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains(&format!("cannot listen on {metrics} (metrics_listen)")),
+        "{stderr}"
+    );
+    assert!(!data_dir.exists(), "nothing written before the refusal");
 }
 
 #[test]

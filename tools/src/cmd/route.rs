@@ -465,6 +465,11 @@ pub fn run(args: &RouteArgs) -> Result<(), Failure> {
     let settings_metrics = settings.metrics_listen;
     let drain_bound =
         settings.router.server.shutdown_timeout + settings.router.server.write_timeout + STOP_SLACK;
+    // The router's cores bind with SO_REUSEPORT too: refuse a taken address as serve does.
+    super::serve::probe_listen(listen, "listen")?;
+    if let Some(addr) = settings_metrics {
+        super::serve::probe_listen(addr, "metrics_listen")?;
+    }
     let mut router = Router::start(settings.router).map_err(|e| match e {
         RouterError::Config { .. } => Failure::usage(e.to_string()),
         other => Failure::runtime(format!("starting the router: {other}")),

@@ -1,7 +1,8 @@
 //! `corevec serve`: run a node.
 //!
 //! Order of events: resolve and validate the configuration (exit 2), start logging, read the
-//! auth token, lock the data directory (exit 3), install the signal handler, start the metrics
+//! auth token, check that nothing listens on `listen` or `metrics_listen` yet (exit 4; see
+//! [`probe_listen`]), lock the data directory (exit 3), install the signal handler, start the metrics
 //! endpoint (exit 4 if it cannot listen; `/readyz` answers 503 from here on), start the engine
 //! with the server on every core (recovery), wait until every core listens (exit 4 if one
 //! cannot), mark `/readyz` ready, tell systemd `READY=1`, and wait for SIGTERM/SIGINT. Then:
@@ -9,6 +10,7 @@
 //! connections, snapshot every collection if `snapshot_on_shutdown` is set, shut the engine
 //! down (which makes every WAL durable), exit 0. A second signal exits 1 at once.
 
+use std::net::SocketAddr;
 use std::path::Path;
 use std::sync::{mpsc, Arc};
 use std::time::{Duration, Instant};
@@ -59,6 +61,9 @@ pub fn run(args: ServeArgs) -> Result<(), Failure> {
         Some(path) => Some(read_token(path)?),
         None => None,
     };
+    // Before the lock: a node that cannot listen leaves no LOCK behind (in a backup, say).
+    probe_listen(config.listen, "listen")?;
+    probe_listen(config.metrics_listen, "metrics_listen")?;
     let lock = lock_data_dir(&config.data_dir)?;
     tracing::debug!(lock = %lock.path().display(), "data directory locked");
     let signals = install_signal_handler()?;
@@ -232,6 +237,115 @@ pub(crate) fn start_metrics(
     })
 }
 
+/// Refuses an address some socket already listens on, before anything binds it for real:
+/// exit 4. Needed because the cores bind `listen` with SO_REUSEPORT (so that every core can),
+/// which the kernel also grants to a second `corevec serve` of the same user: the two would
+/// share the connections silently. A plain bind without SO_REUSEPORT fails with EADDRINUSE
+/// while any socket listens on the address, SO_REUSEPORT or not; the probe is closed at once.
+///
+/// The same bind also fails while connections of a node that just died (kill -9, a crash)
+/// linger on the port (FIN_WAIT, TIME_WAIT: the cores' listener does not set SO_REUSEADDR, so
+/// neither do its connections), although nothing listens and the cores' own SO_REUSEPORT
+/// bind succeeds: a restart must not be refused then. So EADDRINUSE is only a refusal when a
+/// socket in LISTEN state holds the address ([`listening_on`]). (A process that binds
+/// between the probe and the cores is not caught.)
+///
+/// # Errors
+/// Exit 4 naming the address and `key`.
+pub(crate) fn probe_listen(addr: SocketAddr, key: &str) -> Result<(), Failure> {
+    let e = match std::net::TcpListener::bind(addr) {
+        Ok(probe) => {
+            drop(probe);
+            return Ok(());
+        }
+        Err(e) => e,
+    };
+    let refused = |hint: String| Failure {
+        exit_code: exit::LISTEN,
+        message: format!("cannot listen on {addr} ({key}): {e}{hint}"),
+    };
+    if e.kind() != std::io::ErrorKind::AddrInUse {
+        return Err(refused(String::new()));
+    }
+    match listening_on(addr) {
+        Ok(true) => Err(refused(
+            "; another process listens there (another corevec serve?): stop it or choose \
+             another address"
+                .to_owned(),
+        )),
+        Ok(false) => {
+            tracing::debug!(%addr, key, "address busy with connections only (a node that just \
+                stopped?), no listener: going on");
+            Ok(())
+        }
+        Err(proc_error) => Err(refused(format!(
+            "; and whether a socket listens there cannot be read from /proc/net/tcp*: \
+             {proc_error}"
+        ))),
+    }
+}
+
+/// Whether a TCP socket in LISTEN state (this network namespace, `/proc/net/tcp` and
+/// `tcp6`) holds `addr`'s port on an address that a bind of `addr` conflicts with: the same
+/// IP, or either one a wildcard.
+fn listening_on(addr: SocketAddr) -> std::io::Result<bool> {
+    const TCP_LISTEN: &str = "0A";
+    for table in ["/proc/net/tcp", "/proc/net/tcp6"] {
+        let text = match std::fs::read_to_string(table) {
+            Ok(text) => text,
+            // No IPv6 in this kernel: nothing listens there.
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
+            Err(e) => return Err(e),
+        };
+        // `sl local_address rem_address st ...`, addresses as `HEXIP:HEXPORT`.
+        for line in text.lines().skip(1) {
+            let fields: Vec<&str> = line.split_whitespace().take(4).collect();
+            let [_, local, _, state] = fields[..] else {
+                continue;
+            };
+            if state != TCP_LISTEN {
+                continue;
+            }
+            let Some((ip, port)) = local.split_once(':') else {
+                continue;
+            };
+            if u16::from_str_radix(port, 16).ok() != Some(addr.port()) {
+                continue;
+            }
+            let Some(ip) = proc_net_ip(ip) else {
+                continue;
+            };
+            let same = ip == addr.ip() || ip.to_canonical() == addr.ip().to_canonical();
+            if same || ip.is_unspecified() || addr.ip().is_unspecified() {
+                return Ok(true);
+            }
+        }
+    }
+    Ok(false)
+}
+
+/// An address as `/proc/net/tcp{,6}` prints it: the network-order bytes as one (IPv4) or
+/// four (IPv6) 32-bit words in the host's byte order, each as 8 hex digits.
+fn proc_net_ip(hex: &str) -> Option<std::net::IpAddr> {
+    let words: Option<Vec<u32>> = (0..hex.len() / 8)
+        .map(|i| hex.get(i * 8..i * 8 + 8))
+        .map(|word| word.and_then(|w| u32::from_str_radix(w, 16).ok()))
+        // The word holds the address bytes in memory order: from_be turns it into the
+        // address's numeric value on either host byte order.
+        .map(|word| word.map(u32::from_be))
+        .collect();
+    match (hex.len(), words?.as_slice()) {
+        (8, &[v4]) => Some(std::net::Ipv4Addr::from(v4).into()),
+        (32, &[a, b, c, d]) => Some(
+            std::net::Ipv6Addr::from(
+                u128::from(a) << 96 | u128::from(b) << 64 | u128::from(c) << 32 | u128::from(d),
+            )
+            .into(),
+        ),
+        _ => None,
+    }
+}
+
 /// Reads the token; a trailing newline (as editors and `echo` write) is not part of it.
 pub(crate) fn read_token(path: &Path) -> Result<Vec<u8>, Failure> {
     let mut token = std::fs::read(path).map_err(|e| {
@@ -291,4 +405,79 @@ pub(crate) fn install_signal_handler() -> Result<mpsc::Receiver<i32>, Failure> {
         })
         .context("starting the signal thread")?;
     Ok(receiver)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn proc_net_addresses_parse() {
+        assert_eq!(proc_net_ip("0100007F"), Some("127.0.0.1".parse().unwrap()));
+        assert_eq!(proc_net_ip("00000000"), Some("0.0.0.0".parse().unwrap()));
+        assert_eq!(
+            proc_net_ip("00000000000000000000000001000000"),
+            Some("::1".parse().unwrap())
+        );
+        assert_eq!(
+            proc_net_ip("0000000000000000FFFF00000100007F"),
+            Some("::ffff:127.0.0.1".parse().unwrap())
+        );
+        assert_eq!(proc_net_ip("0100007"), None);
+        assert_eq!(proc_net_ip("zz00007F"), None);
+    }
+
+    #[test]
+    fn a_listener_is_found_and_a_closed_one_is_not() {
+        let held = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let addr = held.local_addr().unwrap();
+        assert!(listening_on(addr).unwrap());
+        let wildcard: SocketAddr = ([0, 0, 0, 0], addr.port()).into();
+        assert!(
+            listening_on(wildcard).unwrap(),
+            "0.0.0.0 overlaps 127.0.0.1"
+        );
+        // A connection on the port is not a listener.
+        let client = std::net::TcpStream::connect(addr).unwrap();
+        let (served, _) = held.accept().unwrap();
+        drop(held);
+        assert!(!listening_on(addr).unwrap());
+        drop((client, served));
+    }
+
+    #[test]
+    fn connections_alone_on_the_port_do_not_refuse_it() {
+        // What a node killed a moment ago leaves: connections on its port (here the client
+        // end of one, whose ephemeral port was bound without SO_REUSEADDR) make the probe's
+        // bind fail with EADDRINUSE, but nothing listens, so the node may start.
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let client = std::net::TcpStream::connect(listener.local_addr().unwrap()).unwrap();
+        let port_of_client = client.local_addr().unwrap();
+        let bind = std::net::TcpListener::bind(port_of_client).map(drop);
+        assert_eq!(
+            bind.unwrap_err().kind(),
+            std::io::ErrorKind::AddrInUse,
+            "the premise: a plain bind is refused"
+        );
+        probe_listen(port_of_client, "listen").unwrap();
+    }
+
+    #[test]
+    fn an_address_in_use_is_refused_and_a_free_one_stays_free() {
+        let held = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let addr = held.local_addr().unwrap();
+        let refused = probe_listen(addr, "metrics_listen").unwrap_err();
+        assert_eq!(refused.exit_code, exit::LISTEN);
+        for part in [
+            &addr.to_string(),
+            "metrics_listen",
+            "another process listens",
+        ] {
+            assert!(refused.message.contains(part), "{}", refused.message);
+        }
+        drop(held);
+        probe_listen(addr, "listen").unwrap();
+        // The probe does not keep the address.
+        std::net::TcpListener::bind(addr).unwrap();
+    }
 }
