@@ -1107,6 +1107,58 @@ fn router_reads_fail_over_from_a_hung_replica() {
     assert!(failovers >= 1, "b was never asked: {failovers} failovers");
 }
 
+/// One replica lacks a collection the others hold (it missed the CREATE, or lost its disk and
+/// was not repaired yet): reads are served by the replicas that have it, a write with W=one
+/// succeeds (counting a missed write for that replica), and a collection no node has is
+/// still COLLECTION_NOT_FOUND, as on a single node, not UNAVAILABLE.
+#[test]
+fn router_serves_a_collection_one_replica_lacks() {
+    let cluster = cluster(&format!(
+        "cores = 1\npartitions = {PARTITIONS}\nreplication = 2\n\
+         ping_interval_ms = 100\nping_timeout_ms = 500\nconnect_timeout_ms = 500\n\
+         request_timeout_ms = 3000\n\n[collections.partial]\nwrite_quorum = \"one\"\n"
+    ));
+    for i in [0, 2] {
+        create(&client(cluster.nodes[i].addr), "partial"); // not on b
+    }
+    let router = client(cluster.router.addr);
+    let mut partial = Reference::default();
+    ingest(&router, "partial", &mut partial, 0, 600, 8);
+    let stats = router.stats().unwrap();
+    assert!(
+        stat(&stats, "missed_writes.b").unwrap() >= 1,
+        "b missed the writes it refused"
+    );
+    // Each request picks replicas anew: over a few rounds b is asked, refuses, and its
+    // groups are read from the other replica.
+    let queries = random_vectors(12, 5);
+    for round in 0..4 {
+        let context = format!("round {round}");
+        let found = router
+            .get("partial", &partial.ids)
+            .unwrap_or_else(|e| panic!("{context}: get: {e}"));
+        assert!(found.iter().all(Option::is_some), "{context}");
+        assert_scroll_lists(&router, "partial", &partial, &context);
+        for query in queries.chunks(DIM) {
+            let result = router
+                .search("partial", query, K, exact())
+                .unwrap_or_else(|e| panic!("{context}: search: {e}"));
+            assert_exact(&result.hits, &partial.top_k(query, |_| true), &context);
+        }
+    }
+    let not_found = |e: ClientError| match e {
+        ClientError::Server { code, .. } => assert_eq!(code, ErrorCode::CollectionNotFound),
+        other => panic!("{other}"),
+    };
+    not_found(router.get("nowhere", &[1, 2, 3]).unwrap_err());
+    not_found(
+        router
+            .search("nowhere", &queries[..DIM], K, exact())
+            .unwrap_err(),
+    );
+    not_found(router.upsert("nowhere", &[1], &queries[..DIM]).unwrap_err());
+}
+
 /// A stand-in node that speaks just enough of the protocol to watch the router's flow
 /// control: HELLO grants `in_flight_max` = 1, PING is answered at once, and every other
 /// request is answered (BUSY) only after `delay`. It records the most requests it ever had

@@ -167,6 +167,9 @@ pub(crate) async fn search(core: &RouterCore, s: Search<'_>) -> Result<Answer, F
                 .any(|&n| status[n] == Status::InFlight)
         });
         if !waiting {
+            if let Some(refusal) = refusal(&errors, answered > 0) {
+                return Err(refusal);
+            }
             // Some group has no replica left: never answer silently short.
             let message = lost_message(core, placement, &uncovered, &errors);
             if s.flags.allow_partial && answered > 0 {
@@ -282,13 +285,14 @@ pub(crate) async fn search(core: &RouterCore, s: Search<'_>) -> Result<Answer, F
                             covered[g] = true;
                         }
                     }
-                    Err(e) if !e.is_node_failure() => {
-                        // Every replica would say the same (unknown collection, wrong dim, ...).
-                        return Err(Failure::new(e.code(), e.node_message()));
-                    }
                     Err(e) => {
+                        // A refusal (unknown collection, wrong dim, ...) is tried on the other
+                        // replicas too: one that missed a CREATE or lost its disk says so
+                        // while the others hold the data ([`refusal`]).
                         status[node] = Status::Failed;
-                        if placement.node_groups[node].iter().any(|&g| !covered[g]) {
+                        if e.is_node_failure()
+                            && placement.node_groups[node].iter().any(|&g| !covered[g])
+                        {
                             RouterCounters::add(&core.counters().failovers, 1);
                         }
                         errors.insert(node, e);
@@ -352,7 +356,8 @@ pub(crate) async fn get(core: &RouterCore, g: IdsRequest<'_>) -> Result<Answer, 
     let mut dim: Option<u32> = None;
 
     while !pending.is_empty() {
-        let assignment = assign_groups(core, placement, &pending, &errors, "get")?;
+        let assignment = assign_groups(core, placement, &pending, &errors, "get")
+            .map_err(|unavailable| refusal(&errors, dim.is_some()).unwrap_or(unavailable))?;
         let mut batches = Vec::new();
         let mut futures = Vec::new();
         for (&node, groups) in &assignment {
@@ -422,7 +427,7 @@ pub(crate) async fn get(core: &RouterCore, g: IdsRequest<'_>) -> Result<Answer, 
                         vectors[i] = v;
                     }
                 }
-                Err(e) => fail_over(core, node, e, groups, &mut errors, &mut pending)?,
+                Err(e) => fail_over(core, node, e, groups, &mut errors, &mut pending),
             }
         }
     }
@@ -496,10 +501,9 @@ fn assign_groups(
     }
 }
 
-/// A replica's failed answer to a per-group read (GET, SCROLL): an error every replica would
-/// give (unknown collection, ...) ends the request; otherwise the failover is counted, the
-/// error kept for the message if no replica is left, and the node's groups go back to
-/// `pending` for their next replica.
+/// A replica's failed answer to a per-group read (GET, SCROLL): the error is kept (for the
+/// message, or as the answer: [`refusal`]) and the node's groups go back to `pending` for
+/// their next replica; a node failure counts as a failover.
 fn fail_over(
     core: &RouterCore,
     node: usize,
@@ -507,14 +511,27 @@ fn fail_over(
     groups: Vec<usize>,
     errors: &mut BTreeMap<usize, LinkError>,
     pending: &mut Vec<usize>,
-) -> Result<(), Failure> {
-    if !error.is_node_failure() {
-        return Err(Failure::new(error.code(), error.node_message()));
+) {
+    if error.is_node_failure() {
+        RouterCounters::add(&core.counters().failovers, 1);
     }
-    RouterCounters::add(&core.counters().failovers, 1);
     errors.insert(node, error);
     pending.extend(groups);
-    Ok(())
+}
+
+/// A read that no replica answered, refused by one for the request itself (unknown
+/// collection, wrong dimension, bad argument: what a single node would answer), gets that
+/// refusal rather than UNAVAILABLE. A refusal while other replicas answered means the
+/// replicas disagree (one missed a CREATE or lost its disk: `corevec repair`); the request
+/// was served from the others, or fails UNAVAILABLE naming the refusal.
+fn refusal(errors: &BTreeMap<usize, LinkError>, answered: bool) -> Option<Failure> {
+    if answered {
+        return None;
+    }
+    errors
+        .values()
+        .find(|e| !e.is_node_failure())
+        .map(|e| Failure::new(e.code(), e.node_message()))
 }
 
 /// The points of one node's SCROLL page, checked against what was asked.
@@ -579,7 +596,8 @@ pub(crate) async fn scroll(core: &RouterCore, s: Scroll<'_>) -> Result<Answer, F
     let mut pages: Vec<ScrollPage> = Vec::new();
     let mut dim: Option<u32> = None;
     while !pending.is_empty() {
-        let assignment = assign_groups(core, placement, &pending, &errors, "scroll")?;
+        let assignment = assign_groups(core, placement, &pending, &errors, "scroll")
+            .map_err(|unavailable| refusal(&errors, dim.is_some()).unwrap_or(unavailable))?;
         let futures = assignment
             .keys()
             .map(|&node| core.send(node, &body))
@@ -603,7 +621,7 @@ pub(crate) async fn scroll(core: &RouterCore, s: Scroll<'_>) -> Result<Answer, F
                         covered[g] = true;
                     }
                 }
-                Err(e) => fail_over(core, node, e, groups, &mut errors, &mut pending)?,
+                Err(e) => fail_over(core, node, e, groups, &mut errors, &mut pending),
             }
         }
         pending.retain(|&g| !covered[g]);

@@ -86,15 +86,22 @@ async fn empty_write(core: &RouterCore, body: &NodeRequest) -> Result<u32, Failu
     let nodes: Vec<usize> = (0..core.links.len()).collect();
     let mut failed = vec![false; nodes.len()];
     let mut reasons = Vec::new();
+    let mut refused = None;
     while let Some(node) = core.pick(&nodes, |n| !failed[n]) {
         match decode_ack(core, node, core.send(node, body).await) {
             Ok(count) => return Ok(count),
-            Err(e) if !e.is_node_failure() => return Err(Failure::new(e.code(), e.node_message())),
             Err(e) => {
                 failed[node] = true;
                 reasons.push(e.to_string());
+                // A refusal (unknown collection, ...) is the answer unless a node accepts it.
+                if !e.is_node_failure() && refused.is_none() {
+                    refused = Some(Failure::new(e.code(), e.node_message()));
+                }
             }
         }
+    }
+    if let Some(refused) = refused {
+        return Err(refused);
     }
     if reasons.is_empty() {
         reasons.push("no node is up".into());
@@ -111,8 +118,20 @@ fn evaluate(
     touched: &[bool],
     errors: &[(usize, LinkError)],
 ) -> Result<(), Failure> {
-    if let Some((_, e)) = errors.iter().find(|(_, e)| !e.is_node_failure()) {
-        return Err(Failure::new(e.code(), e.node_message()));
+    if let Some((node, e)) = errors.iter().find(|(_, e)| !e.is_node_failure()) {
+        let applied_somewhere = touched
+            .iter()
+            .enumerate()
+            .any(|(g, &t)| t && placement.groups[g].iter().any(|&n| acked(g, n)));
+        if !applied_somewhere {
+            // Refused for the request itself (unknown collection, wrong dim, ...), as a single
+            // node would: nothing was written anywhere.
+            return Err(Failure::new(e.code(), e.node_message()));
+        }
+        // Replicas disagree: the ones that refused missed the write, as a failed one would.
+        tracing::warn!(node = %core.links[*node].label, error = %e,
+            "a replica refused a write that others applied (did it miss a CREATE or lose its \
+             disk? `corevec repair` makes it equal to another replica)");
     }
     let need = quorum.required(placement.replication);
     let mut short = Vec::new();
