@@ -1664,26 +1664,41 @@ impl LocalEngine {
             }
         }
         let mut appends: Vec<BoxedAppend<'_>> = Vec::new();
+        let mut failure = None;
         for (local, records) in collection.shards.iter().zip(groups) {
             if records.is_empty() {
                 continue;
             }
-            {
-                local.shard.borrow_mut().apply_all(records)?;
-            }
-            if let Some(store) = &local.store {
-                let mut append: BoxedAppend<'_> = Box::pin(store.append(records));
+            // A record that cannot be applied (no memory to grow the arena) stops the request
+            // there, but what was applied before it is logged all the same: memory never runs
+            // ahead of the log (a later logged write could depend on it).
+            let (applied, outcome) = local.shard.borrow_mut().apply_counted(records);
+            if let (true, Some(store)) = (applied > 0, &local.store) {
+                let mut append: BoxedAppend<'_> = Box::pin(store.append(&records[..applied]));
                 // First poll now: this assigns the LSNs before any other task can apply.
                 match futures_lite::future::poll_once(&mut append).await {
-                    Some(result) => {
-                        result?;
+                    Some(Ok(_)) => {}
+                    Some(Err(e)) => {
+                        failure.get_or_insert(Error::from(e));
                     }
                     None => appends.push(append),
                 }
             }
+            if let Err(e) = outcome {
+                failure.get_or_insert(e);
+            }
+            if failure.is_some() {
+                break;
+            }
         }
+        // Every append started is awaited, also after a failure.
         for append in appends {
-            append.await?;
+            if let Err(e) = append.await {
+                failure.get_or_insert(Error::from(e));
+            }
+        }
+        if let Some(error) = failure {
+            return Err(error);
         }
         if let Some(durable) = &self.durable {
             for (index, local) in collection.shards.iter().enumerate() {

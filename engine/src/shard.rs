@@ -283,9 +283,19 @@ impl Shard {
         &mut self,
         records: impl IntoIterator<Item = &'a WalRecord>,
     ) -> Result<()> {
+        self.apply_counted(records).1
+    }
+
+    /// [`Self::apply_all`], also saying how many records were applied: all of them, or those
+    /// before the one that failed (the write path logs exactly those).
+    pub fn apply_counted<'a>(
+        &mut self,
+        records: impl IntoIterator<Item = &'a WalRecord>,
+    ) -> (usize, Result<()>) {
         // Slot → (labels before the run's first change, labels after its last).
         let mut relabelled: HashMap<u32, (Vec<u64>, Vec<u64>)> = HashMap::new();
         let mut result = Ok(());
+        let mut applied = 0;
         for record in records {
             if let WalRecord::SetLabels { id, labels } = record {
                 if let Err(e) = check_logged_labels(*id, labels) {
@@ -300,6 +310,7 @@ impl Shard {
                         .or_insert_with(|| (old, Vec::new()))
                         .1 = labels.clone();
                 }
+                applied += 1;
                 continue;
             }
             if !relabelled.is_empty() {
@@ -310,12 +321,13 @@ impl Shard {
                 result = Err(e);
                 break;
             }
+            applied += 1;
         }
         // Also after a failure: the lists must match the labels already replaced.
         if !relabelled.is_empty() {
             self.postings.replace_many(&relabelled);
         }
-        result
+        (applied, result)
     }
 
     /// Slots the index has not reached yet.
@@ -1321,6 +1333,39 @@ mod tests {
         );
         assert_eq!(s.stats().tombstones, 2);
         assert_eq!(s.get(8), None);
+    }
+
+    #[test]
+    fn apply_counted_says_how_many_records_were_applied_before_a_failure() {
+        let mut s = shard(2, Metric::L2);
+        let upsert = |id| WalRecord::Upsert {
+            id,
+            vector: vec![id as f32, 0.0],
+            payload: Vec::new(),
+            labels: Vec::new(),
+        };
+        let records = [
+            upsert(1),
+            WalRecord::SetLabels {
+                id: 1,
+                labels: vec![2, 5],
+            },
+            WalRecord::SetLabels {
+                id: 1,
+                labels: vec![5, 2], // not a sorted set: refused
+            },
+            upsert(2),
+        ];
+        let (applied, outcome) = s.apply_counted(&records);
+        assert_eq!(applied, 2);
+        assert!(
+            matches!(outcome, Err(Error::InvalidArgument(_))),
+            "{outcome:?}"
+        );
+        assert_eq!(s.labels(1), Some(&[2, 5][..]));
+        assert_eq!(s.get(2), None, "nothing after the failure");
+        let (applied, outcome) = s.apply_counted(&records[..2]);
+        assert!(applied == 2 && outcome.is_ok(), "{outcome:?}");
     }
 
     #[test]
