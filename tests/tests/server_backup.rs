@@ -43,20 +43,7 @@ fn writer(client: &Client, first_id: u64, model: &Model, stop: &AtomicBool) {
     let mut batch = 0u64;
     while !stop.load(Ordering::SeqCst) {
         let ids: Vec<u64> = (0..BATCH).map(|i| first_id + batch * BATCH + i).collect();
-        let vectors: Vec<f32> = ids.iter().flat_map(|&id| vector(id)).collect();
-        let payloads: Vec<Vec<u8>> = ids.iter().map(|&id| payload(id)).collect();
-        let payloads: Vec<&[u8]> = payloads.iter().map(Vec::as_slice).collect();
-        let label_lists: Vec<Vec<u64>> = ids.iter().map(|&id| labels(id)).collect();
-        let label_lists: Vec<&[u64]> = label_lists.iter().map(Vec::as_slice).collect();
-        client
-            .upsert_points(
-                COLLECTION,
-                &ids,
-                &vectors,
-                Some(&payloads),
-                Some(&label_lists),
-            )
-            .expect("upsert");
+        upsert_batch(client, &ids);
         model
             .lock()
             .unwrap()
@@ -323,25 +310,30 @@ fn backups_of_a_running_and_a_stopped_node_restore_every_acknowledged_write() {
     );
 }
 
-/// Upserts `ids` (vectors, payloads and labels of the writers above).
+/// Upserts `ids` in batches (vectors, payloads and labels of the writers above).
 fn upsert(client: &Client, ids: std::ops::Range<u64>) {
     let ids: Vec<u64> = ids.collect();
     for chunk in ids.chunks(BATCH as usize) {
-        let vectors: Vec<f32> = chunk.iter().flat_map(|&id| vector(id)).collect();
-        let payloads: Vec<Vec<u8>> = chunk.iter().map(|&id| payload(id)).collect();
-        let payloads: Vec<&[u8]> = payloads.iter().map(Vec::as_slice).collect();
-        let label_lists: Vec<Vec<u64>> = chunk.iter().map(|&id| labels(id)).collect();
-        let label_lists: Vec<&[u64]> = label_lists.iter().map(Vec::as_slice).collect();
-        client
-            .upsert_points(
-                COLLECTION,
-                chunk,
-                &vectors,
-                Some(&payloads),
-                Some(&label_lists),
-            )
-            .expect("upsert");
+        upsert_batch(client, chunk);
     }
+}
+
+/// Upserts one batch of `ids` with their vectors, payloads and labels.
+fn upsert_batch(client: &Client, ids: &[u64]) {
+    let vectors: Vec<f32> = ids.iter().flat_map(|&id| vector(id)).collect();
+    let payloads: Vec<Vec<u8>> = ids.iter().map(|&id| payload(id)).collect();
+    let payloads: Vec<&[u8]> = payloads.iter().map(Vec::as_slice).collect();
+    let label_lists: Vec<Vec<u64>> = ids.iter().map(|&id| labels(id)).collect();
+    let label_lists: Vec<&[u64]> = label_lists.iter().map(Vec::as_slice).collect();
+    client
+        .upsert_points(
+            COLLECTION,
+            ids,
+            &vectors,
+            Some(&payloads),
+            Some(&label_lists),
+        )
+        .expect("upsert");
 }
 
 /// SIGTERM, and a clean exit.

@@ -384,6 +384,17 @@ mod tests {
         (dir, bytes)
     }
 
+    /// Scans a segment image from LSN 1 (nothing skipped): its last LSN and how it ends.
+    fn scan_image(bytes: &[u8]) -> (Option<Lsn>, ScanEnd) {
+        let dir = MemDirectory::new();
+        block_on(async {
+            let f = dir.create_file("s").await.unwrap();
+            f.write_at(0, bytes).await.unwrap();
+            let scan = scan_segment(&f, Lsn(1), None, Some(Lsn(0))).await.unwrap();
+            (scan.last_lsn, scan.end)
+        })
+    }
+
     #[test]
     fn scan_spans_blocks_and_stops_at_zero_or_bound() {
         // Records larger than a block must span block boundaries.
@@ -436,13 +447,8 @@ mod tests {
             bytes[group_end + 8] = padding_byte;
             bytes.extend_from_slice(&group(second_first));
             bytes.resize(3 * 4096, 0);
-            let dir = MemDirectory::new();
-            block_on(async {
-                let f = dir.create_file("s").await.unwrap();
-                f.write_at(0, &bytes).await.unwrap();
-                let scan = scan_segment(&f, Lsn(1), None, Some(Lsn(0))).await.unwrap();
-                (scan.last_lsn, scan.end, group_end as u64)
-            })
+            let (last_lsn, end) = scan_image(&bytes);
+            (last_lsn, end, group_end as u64)
         };
         let (last, end, _) = image(3, 0);
         assert_eq!(last, Some(Lsn(4)), "the scan crossed the padding");
@@ -488,13 +494,8 @@ mod tests {
             let crc = crc32c::crc32c(&bytes[at + 4..]);
             bytes[at..at + 4].copy_from_slice(&crc.to_le_bytes());
             bytes.resize(3 * 4096, 0);
-            let dir = MemDirectory::new();
-            block_on(async {
-                let f = dir.create_file("s").await.unwrap();
-                f.write_at(0, &bytes).await.unwrap();
-                let scan = scan_segment(&f, Lsn(1), None, Some(Lsn(0))).await.unwrap();
-                (scan.last_lsn, scan.end, group_end)
-            })
+            let (last_lsn, end) = scan_image(&bytes);
+            (last_lsn, end, group_end)
         };
         let (last, end, _) = image(3);
         assert_eq!(last, Some(Lsn(2)));
