@@ -112,7 +112,7 @@ pub struct BackupArgs {
 #[derive(Debug, Args)]
 pub struct NodeClientArgs {
     /// The running node's address [default: `listen` of the node's configuration (--config),
-    /// else 127.0.0.1:7717; 0.0.0.0 and [::] mean loopback].
+    /// else 127.0.0.1:7717; the wildcards 0.0.0.0 and :: mean loopback].
     #[arg(long, env = "COREVEC_ADDR", value_name = "HOST:PORT")]
     pub addr: Option<String>,
     /// File holding the node's auth token (trailing newline ignored) [default:

@@ -2,8 +2,8 @@
 //!
 //! Order of events: resolve and validate the configuration (exit 2), start logging, read the
 //! auth token, check that nothing listens on `listen` or `metrics_listen` yet (exit 4; see
-//! [`probe_listen`]), lock the data directory (exit 3), install the signal handler, start the metrics
-//! endpoint (exit 4 if it cannot listen; `/readyz` answers 503 from here on), start the engine
+//! `probe_listen`), lock the data directory (exit 3), install the signal handler, start the
+//! metrics endpoint (exit 4 if it cannot listen; `/readyz` answers 503 from here on), start the engine
 //! with the server on every core (recovery), wait until every core listens (exit 4 if one
 //! cannot), mark `/readyz` ready, tell systemd `READY=1`, and wait for SIGTERM/SIGINT. Then:
 //! `/readyz` 503, `STOPPING=1`, stop accepting, let requests in flight finish (bounded), close
