@@ -310,6 +310,14 @@ fn backups_of_a_running_and_a_stopped_node_restore_every_acknowledged_write() {
     );
 }
 
+/// A node on `data_dir` whose new collection holds `ids`.
+fn node_holding(data_dir: &Path, ids: std::ops::Range<u64>) -> corevec_tests::Node {
+    let node = node!().data_dir(data_dir).start();
+    create_l2(&node.client(), COLLECTION, DIM, 0);
+    upsert(&node.client(), ids);
+    node
+}
+
 /// Upserts `ids` in batches (vectors, payloads and labels of the writers above).
 fn upsert(client: &Client, ids: std::ops::Range<u64>) {
     let ids: Vec<u64> = ids.collect();
@@ -397,9 +405,7 @@ fn assert_points(node: &Node, range: std::ops::Range<u64>, what: &str) {
 fn a_restore_that_fails_midway_leaves_the_data_directory_as_it_was() {
     let work = tempfile::tempdir().unwrap();
     let data_dir = work.path().join("data");
-    let node = node!().data_dir(&data_dir).start();
-    create_l2(&node.client(), COLLECTION, DIM, 0);
-    upsert(&node.client(), 0..200);
+    let node = node_holding(&data_dir, 0..200);
     node.client().snapshot(None).expect("snapshot");
     stop(node);
     let backup = work.path().join("backup");
@@ -567,9 +573,7 @@ fn a_torn_wal_tail_is_a_note_for_backup_and_restore_and_damage_still_fails() {
     use std::io::{Seek, SeekFrom, Write};
     let work = tempfile::tempdir().unwrap();
     let data_dir = work.path().join("data");
-    let node = node!().data_dir(&data_dir).start();
-    create_l2(&node.client(), COLLECTION, DIM, 0);
-    upsert(&node.client(), 0..200);
+    let node = node_holding(&data_dir, 0..200);
     stop(node);
     // What a crash in the middle of a group write leaves: the start of a record, torn.
     let (segment, end) = wal_end(
