@@ -1073,7 +1073,8 @@ fn client_when_features(router: SocketAddr, features: u64) -> Client {
 #[test]
 fn router_reads_fail_over_from_a_hung_replica() {
     // A request to the hung node gives up after 400 ms: a node failure, failed over from
-    // (a timeout does not mark the node down; only the next PING, a minute later, would).
+    // (a timeout does not mark the node down). No PING in flight to it either (the next one
+    // is a minute away), so it is as likely to be picked as the others.
     let cluster = cluster(&format!(
         "cores = 1\npartitions = {PARTITIONS}\nreplication = 2\n\
          ping_interval_ms = 60000\nping_timeout_ms = 60000\nconnect_timeout_ms = 500\n\
@@ -1105,6 +1106,31 @@ fn router_reads_fail_over_from_a_hung_replica() {
     }
     let failovers = stat(&router.stats().unwrap(), "failovers").unwrap();
     assert!(failovers >= 1, "b was never asked: {failovers} failovers");
+}
+
+/// A health-check PING waits `ping_timeout_ms`, also when that is longer than
+/// `request_timeout_ms` (it used to be cut at the request timeout): a node that answers
+/// nothing for a second is still up with a one-minute ping timeout.
+#[test]
+fn router_waits_ping_timeout_for_a_ping() {
+    let cluster = cluster(&format!(
+        "cores = 1\npartitions = {PARTITIONS}\nreplication = 2\n\
+         ping_interval_ms = 100\nping_timeout_ms = 60000\nconnect_timeout_ms = 500\n\
+         request_timeout_ms = 300\nnode_connections = 1\n"
+    ));
+    let router = client(cluster.router.addr);
+    // One connection per node, open already (the first PINGs): a new connection to a hung
+    // node fails its HELLO within connect_timeout_ms, which rightly marks it down.
+    std::thread::sleep(Duration::from_millis(300));
+    let hung = i32::try_from(cluster.nodes[1].child.id()).expect("pid");
+    // SAFETY: kill(2) with plain integers on our own child process.
+    assert_eq!(unsafe { libc::kill(hung, libc::SIGSTOP) }, 0);
+    std::thread::sleep(Duration::from_millis(1500));
+    assert_eq!(
+        stat(&router.stats().unwrap(), "nodes_up"),
+        Some(3),
+        "b was marked down before its ping timeout"
+    );
 }
 
 /// One replica lacks a collection the others hold (it missed the CREATE, or lost its disk and

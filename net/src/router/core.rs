@@ -96,6 +96,7 @@ impl RouterCore {
         let settings = LinkSettings {
             token: config.node_auth_token.as_deref().map(Rc::from),
             request_timeout: config.request_timeout,
+            ping_timeout: config.ping_timeout,
             connect_timeout: config.connect_timeout,
             connections: config.node_connections,
             queue,

@@ -51,6 +51,8 @@ const HEDGE_DELAY_FLOOR: Duration = Duration::from_micros(500);
 pub(crate) struct LinkSettings {
     pub(crate) token: Option<Rc<[u8]>>,
     pub(crate) request_timeout: Duration,
+    /// Bounds a health-check PING instead of `request_timeout`.
+    pub(crate) ping_timeout: Duration,
     pub(crate) connect_timeout: Duration,
     pub(crate) connections: usize,
     pub(crate) queue: TaskQueueHandle,
@@ -456,8 +458,8 @@ impl NodeLink {
     /// failure marks the node down (what a request would have done).
     pub(crate) async fn learn_features(&self) {
         if self.features.get().is_none() && self.up.get() {
-            let deadline = Instant::now() + self.settings.request_timeout;
-            let _ = self.connection(deadline).await;
+            let timeout = self.settings.request_timeout;
+            let _ = self.connection(Instant::now() + timeout, timeout).await;
         }
     }
 
@@ -477,7 +479,8 @@ impl NodeLink {
     /// Sends one request (`opcode` + encoded `body`) and waits for its response, at most the
     /// request timeout. `needs` are the feature bits the request needs
     /// ([`corevec_proto::Request::features_needed`]); it is not sent to a node without them.
-    /// `force` sends even when the node is marked down (health checks).
+    /// `force` (health checks) sends even when the node is marked down, and waits at most the
+    /// ping timeout instead (longer or shorter than the request timeout, as configured).
     pub(crate) async fn call(
         &self,
         opcode: Opcode,
@@ -498,11 +501,16 @@ impl NodeLink {
                 detail: format!("body of {} bytes exceeds the frame limit", body.len()),
             });
         }
+        let timeout = if force {
+            self.settings.ping_timeout
+        } else {
+            self.settings.request_timeout
+        };
         let started = Instant::now();
-        let deadline = started + self.settings.request_timeout;
+        let deadline = started + timeout;
         self.in_flight.set(self.in_flight.get() + 1);
         let _in_flight = InFlight(&self.in_flight);
-        let conn = self.connection(deadline).await?;
+        let conn = self.connection(deadline, timeout).await?;
         // Checked after connecting: a node restarted on another release is known only now.
         let missing = self.lacks(needs);
         if missing != 0 {
@@ -523,7 +531,7 @@ impl NodeLink {
             }
             Err(ConnFailure::Timeout) => Err(LinkError::Timeout {
                 node: node(),
-                after: self.settings.request_timeout,
+                after: timeout,
             }),
             Err(ConnFailure::Closed(reason)) => {
                 if self.mark_down(&reason) {
@@ -537,8 +545,13 @@ impl NodeLink {
         }
     }
 
-    /// An open connection, connecting one if its slot is empty.
-    async fn connection(&self, deadline: Instant) -> Result<Rc<Conn>, LinkError> {
+    /// An open connection, connecting one if its slot is empty, by `deadline` (`timeout` after
+    /// the request started, for the error).
+    async fn connection(
+        &self,
+        deadline: Instant,
+        timeout: Duration,
+    ) -> Result<Rc<Conn>, LinkError> {
         let slots = self.connecting.len();
         let slot = self.next_connection.get() % slots;
         self.next_connection.set(slot + 1);
@@ -557,7 +570,7 @@ impl NodeLink {
             _ => {
                 return Err(LinkError::Timeout {
                     node: self.label.to_string(),
-                    after: self.settings.request_timeout,
+                    after: timeout,
                 })
             }
         };
