@@ -310,6 +310,14 @@ fn backups_of_a_running_and_a_stopped_node_restore_every_acknowledged_write() {
     );
 }
 
+/// The first entry of `dir` whose name starts with `prefix`.
+fn entry_starting_with(dir: &Path, prefix: &str) -> Option<std::path::PathBuf> {
+    std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.file_name().unwrap().to_string_lossy().starts_with(prefix))
+}
+
 /// A node on `data_dir` whose new collection holds `ids`.
 fn node_holding(data_dir: &Path, ids: std::ops::Range<u64>) -> corevec_tests::Node {
     let node = node!().data_dir(data_dir).start();
@@ -417,26 +425,8 @@ fn a_restore_that_fails_midway_leaves_the_data_directory_as_it_was() {
     stop(node);
 
     let shard = backup.join("collections").join(COLLECTION).join("shard-0");
-    let snapshot = std::fs::read_dir(&shard)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .find(|p| {
-            p.file_name()
-                .unwrap()
-                .to_string_lossy()
-                .starts_with("snap-")
-        })
-        .expect("a snapshot in the backup");
-    let blob = std::fs::read_dir(&snapshot)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .find(|p| {
-            p.file_name()
-                .unwrap()
-                .to_string_lossy()
-                .starts_with("vectors")
-        })
-        .expect("the vectors blob");
+    let snapshot = entry_starting_with(&shard, "snap-").expect("a snapshot in the backup");
+    let blob = entry_starting_with(&snapshot, "vectors").expect("the vectors blob");
     let outside = work.path().join("vectors-blob");
     std::fs::copy(&blob, &outside).unwrap();
     std::fs::remove_file(&blob).unwrap();
