@@ -1026,12 +1026,13 @@ mod tests {
     fn a_client_reading_slowly_cannot_stretch_a_response_past_its_deadline() {
         let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
         let addr = listener.local_addr().unwrap();
-        // 1 KiB every 20 ms: each send makes progress well within any per-send timeout.
+        // 256 KiB every 10 ms (~25 MB/s): every send makes progress well within a per-send
+        // timeout of the deadline's length, yet the whole response would take ~5 s.
         let done = Arc::new(std::sync::atomic::AtomicBool::new(false));
         let reading = Arc::clone(&done);
         let reader = std::thread::spawn(move || {
             let mut client = TcpStream::connect(addr).unwrap();
-            let mut chunk = [0u8; 1024];
+            let mut chunk = vec![0u8; 256 * 1024];
             let started = Instant::now();
             while started.elapsed() < Duration::from_secs(4)
                 && !reading.load(std::sync::atomic::Ordering::SeqCst)
@@ -1039,12 +1040,12 @@ mod tests {
                 if matches!(client.read(&mut chunk), Ok(0) | Err(_)) {
                     break;
                 }
-                std::thread::sleep(Duration::from_millis(20));
+                std::thread::sleep(Duration::from_millis(10));
             }
         });
         let (mut server, _) = listener.accept().unwrap();
         let started = Instant::now();
-        let response = vec![b'x'; 64 << 20];
+        let response = vec![b'x'; 128 << 20];
         let result = write_all_by(
             &mut server,
             &response,
