@@ -265,6 +265,8 @@ fn kill_9_at_random_moments_loses_no_acknowledged_write() {
     println!("SEED={seed}");
     let mut rng = rand::rngs::StdRng::seed_from_u64(seed);
     let mut acked = 0u64;
+    // The child's stderr (its panics, the engine's log), shown if it stops acknowledging.
+    let child_log = dir.with_extension("child.log");
     for round in 0..20 {
         let mut child = Command::new(std::env::current_exe().unwrap())
             .args([
@@ -278,7 +280,7 @@ fn kill_9_at_random_moments_loses_no_acknowledged_write() {
             .env("COREVEC_CRASH_SEED", seed.to_string())
             .env("COREVEC_CRASH_FIRST", acked.to_string())
             .stdout(Stdio::piped())
-            .stderr(Stdio::null())
+            .stderr(std::fs::File::create(&child_log).unwrap())
             .spawn()
             .unwrap();
         let stdout = child.stdout.take().unwrap();
@@ -302,7 +304,8 @@ fn kill_9_at_random_moments_loses_no_acknowledged_write() {
         while start.elapsed() < lifetime || this_round == 0 {
             assert!(
                 Instant::now() < deadline,
-                "round {round}: the child acknowledged nothing in 60 s"
+                "round {round}: the child acknowledged nothing in 60 s; its stderr:\n{}",
+                std::fs::read_to_string(&child_log).unwrap_or_default()
             );
             if let Ok(n) = rx.recv_timeout(Duration::from_millis(10)) {
                 assert_eq!(n, acked, "batches are acknowledged in order");
@@ -323,6 +326,7 @@ fn kill_9_at_random_moments_loses_no_acknowledged_write() {
         // The next child starts with the in-flight batch again: after it, it is certain.
     }
     let _ = std::fs::remove_dir_all(&dir);
+    let _ = std::fs::remove_file(&child_log);
 }
 
 #[test]
@@ -608,6 +612,8 @@ fn drop_and_recreate_under_concurrent_writes_keeps_the_incarnations_apart() {
                     let ids: Vec<u64> = (0..64).map(|i| 100_000 * (writer + 1) + i).collect();
                     let flat: Vec<f32> = ids.iter().flat_map(|&id| vector(id, version)).collect();
                     let _ = engine.upsert("c", &ids, &flat);
+                    // Not a tight loop: the other tests of this binary share the 2 cores.
+                    std::thread::sleep(Duration::from_millis(1));
                 }
             });
         }
