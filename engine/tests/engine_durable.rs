@@ -252,6 +252,43 @@ fn verify(engine: &Engine, seed: u64, acked: u64, pending: Option<u64>, round: u
     }
 }
 
+/// What every thread of a stuck process is doing: its scheduler state and, when gdb is
+/// installed, its stack. Only used to explain a failure.
+fn thread_stacks(pid: u32) -> String {
+    let mut out = String::new();
+    if let Ok(tasks) = std::fs::read_dir(format!("/proc/{pid}/task")) {
+        for task in tasks.flatten() {
+            let path = task.path();
+            let read = |name: &str| std::fs::read_to_string(path.join(name)).unwrap_or_default();
+            out += &format!(
+                "task {:?}: {} wchan={}\n",
+                task.file_name(),
+                read("stat")
+                    .split(") ")
+                    .nth(1)
+                    .unwrap_or("")
+                    .split(' ')
+                    .next()
+                    .unwrap_or(""),
+                read("wchan")
+            );
+        }
+    }
+    let gdb = Command::new("gdb")
+        .args([
+            "-batch",
+            "-p",
+            &pid.to_string(),
+            "-ex",
+            "thread apply all bt 30",
+        ])
+        .output();
+    match gdb {
+        Ok(gdb) => out + &String::from_utf8_lossy(&gdb.stdout),
+        Err(e) => out + &format!("(no stacks: gdb: {e})"),
+    }
+}
+
 #[test]
 fn kill_9_at_random_moments_loses_no_acknowledged_write() {
     if std::env::var_os(CHILD_ENV).is_some() {
@@ -304,8 +341,9 @@ fn kill_9_at_random_moments_loses_no_acknowledged_write() {
         while start.elapsed() < lifetime || this_round == 0 {
             assert!(
                 Instant::now() < deadline,
-                "round {round}: the child acknowledged nothing in 60 s; its stderr:\n{}",
-                std::fs::read_to_string(&child_log).unwrap_or_default()
+                "round {round}: the child acknowledged nothing in 60 s; its stderr:\n{}\n{}",
+                std::fs::read_to_string(&child_log).unwrap_or_default(),
+                thread_stacks(child.id())
             );
             if let Ok(n) = rx.recv_timeout(Duration::from_millis(10)) {
                 assert_eq!(n, acked, "batches are acknowledged in order");
