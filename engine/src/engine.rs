@@ -184,41 +184,45 @@ impl Engine {
                 &format!("{}-{i}", config.thread_prefix),
                 cpu,
                 move || async move {
-                    let Some((senders, mut receivers)) = rt::join_mesh(mesh, START_TIMEOUT).await
-                    else {
-                        let _ = started_tx.send(Err(Error::Placement(format!(
-                            "executor on cpu {cpu} could not join the core mesh"
-                        ))));
-                        return;
-                    };
-                    if let Some(durable) = &durable {
-                        // Before any other O_DIRECT file on this executor: see storage's prime_device.
-                        if let Err(e) = corevec_storage::prime_device(&durable.data_dir).await {
-                            let _ = started_tx.send(Err(e.into()));
-                            return;
+                    let start = async {
+                        let Some((senders, mut receivers)) =
+                            rt::join_mesh(mesh, START_TIMEOUT).await
+                        else {
+                            return Err(Error::Placement(format!(
+                                "executor on cpu {cpu} could not join the core mesh"
+                            )));
+                        };
+                        if let Some(durable) = &durable {
+                            // Before any other O_DIRECT file on this executor: see storage's
+                            // prime_device.
+                            corevec_storage::prime_device(&durable.data_dir).await?;
                         }
-                    }
-                    let port = MeshPort::new(senders, credits);
-                    let local = match LocalEngine::start(
-                        port,
-                        &mut receivers,
-                        default_shards,
-                        durable,
-                        compaction,
-                    )
-                    .await
-                    {
-                        Ok(local) => local,
-                        Err(e) => {
+                        let port = MeshPort::new(senders, credits);
+                        LocalEngine::start(
+                            port,
+                            &mut receivers,
+                            default_shards,
+                            durable,
+                            compaction,
+                        )
+                        .await
+                    };
+                    // The engine gives up on a start (another core failed, or the wait
+                    // timed out) by dropping `go` unsent: a core still starting, perhaps
+                    // waiting for a core that has already exited, stops where it is.
+                    let local = match rt::unless_closed(&go_rx, start).await {
+                        Some(Ok(local)) => local,
+                        Some(Err(e)) => {
                             let _ = started_tx.send(Err(e));
                             return;
                         }
+                        None => return,
                     };
                     let _ = started_tx.send(Ok((local.core(), i)));
                     // Start barrier: serve nothing until every core has recovered its shards,
                     // or a request fanned out to a core still recovering would miss
                     // collections.
-                    if go_rx.recv_async().await.is_err() {
+                    if rt::recv_or_closed(&go_rx).await.is_none() {
                         local.close_mesh();
                         return;
                     }
@@ -239,12 +243,15 @@ impl Engine {
                     ordinal,
                     core: selected[i].clone(),
                 }),
-                // Dropping `engine` stops the executors that did start.
-                Ok(Err(e)) => return Err(e),
+                Ok(Err(e)) => {
+                    engine.abort_start();
+                    return Err(e);
+                }
                 Err(_) => {
+                    engine.abort_start();
                     return Err(Error::Placement(
                         "an executor failed to start in time; see the log".into(),
-                    ))
+                    ));
                 }
             }
         }
@@ -527,6 +534,19 @@ impl Engine {
     /// durable in `sync` mode; in `interval` mode the last window may be lost).
     pub fn shutdown(mut self) -> Result<()> {
         self.stop()
+    }
+
+    /// Undoes a start that failed: no core has served anything yet, so there is nothing to
+    /// drain. Dropping the barrier unsent stops every core, wherever it is in its start;
+    /// dropping the inboxes drops any command queued for a core that will never read it.
+    fn abort_start(&mut self) {
+        self.go.clear();
+        self.inboxes.clear();
+        for thread in self.threads.drain(..) {
+            if thread.join().is_err() {
+                tracing::error!("an executor thread panicked while starting");
+            }
+        }
     }
 
     fn stop(&mut self) -> Result<()> {

@@ -35,6 +35,35 @@ pub fn spawn_reactor_heartbeat(queue: TaskQueueHandle, period: Duration) {
     });
 }
 
+/// How often a start-up wait on a channel from an ordinary thread looks at it again.
+const START_POLL: Duration = Duration::from_millis(5);
+
+/// Runs `work` unless every sender of `rx` is dropped (with nothing left to receive) first:
+/// `None` then, with `work` dropped where it stood. The channel is polled on a timer
+/// rather than trusted to wake this executor (see [`spawn_reactor_heartbeat`]): used while
+/// a core starts, before its heartbeat runs.
+pub async fn unless_closed<T, F: Future>(rx: &flume::Receiver<T>, work: F) -> Option<F::Output> {
+    futures_lite::future::or(async { Some(work.await) }, async {
+        while !(rx.is_disconnected() && rx.is_empty()) {
+            sleep(START_POLL).await;
+        }
+        None
+    })
+    .await
+}
+
+/// The next message of `rx`, or `None` once every sender is dropped; polled on a timer
+/// like [`unless_closed`].
+pub async fn recv_or_closed<T>(rx: &flume::Receiver<T>) -> Option<T> {
+    loop {
+        match rx.try_recv() {
+            Ok(message) => return Some(message),
+            Err(flume::TryRecvError::Disconnected) => return None,
+            Err(flume::TryRecvError::Empty) => sleep(START_POLL).await,
+        }
+    }
+}
+
 /// Joins a full mesh, or gives up after `limit`. See the module notes for why it ticks.
 pub async fn join_mesh<T: Send + 'static>(
     mesh: MeshBuilder<T, Full>,
@@ -181,4 +210,38 @@ pub async fn timeout<T>(duration: Duration, future: impl Future<Output = T>) -> 
         None
     })
     .await
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::mpsc;
+    use std::time::Duration;
+
+    /// The vendored glommio's scheduler fix (third_party/glommio/PATCHES.md): an executor
+    /// whose preemption flag is up before it runs anything must still run its task queues
+    /// instead of parking for good. With a 1 ns preemption timer every pass starts
+    /// preempted; glommio 0.9.0 as released hangs in the first `run`.
+    #[test]
+    fn an_executor_preempted_before_it_runs_anything_still_runs() {
+        let (progress_tx, progress) = mpsc::channel();
+        let worker = std::thread::spawn(move || {
+            let executor = glommio::LocalExecutorBuilder::default()
+                .preempt_timer(Duration::from_nanos(1))
+                .make()
+                .expect("an executor");
+            for run in 0..1_000 {
+                executor.run(async {});
+                let _ = progress_tx.send(run);
+            }
+        });
+        let mut runs = 0;
+        while runs < 1_000 {
+            // Only to fail instead of hanging: a run takes microseconds.
+            match progress.recv_timeout(Duration::from_secs(60)) {
+                Ok(_) => runs += 1,
+                Err(e) => panic!("the executor stopped after {runs} runs: {e}"),
+            }
+        }
+        worker.join().expect("the executor thread");
+    }
 }
