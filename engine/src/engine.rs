@@ -157,6 +157,7 @@ impl Engine {
                     e,
                 )
             })?;
+            crate::persist::finish_drops(&durable.data_dir)?;
             if durable.wal.durability == corevec_storage::Durability::None {
                 tracing::warn!(
                     "durability=none: acknowledged writes are NOT durable (benchmarks only)"

@@ -34,6 +34,16 @@ pub enum Error {
     /// A collection with this name already exists.
     #[error("collection {0:?} already exists")]
     CollectionExists(String),
+    /// The answer would hold more vectors and payloads than one response may carry
+    /// ([`crate::RESULT_BYTES_MAX`]); refused before it is copied together.
+    #[error(
+        "the answer would hold more than {max} bytes of vectors and payloads: ask for fewer \
+         ids or queries, a smaller k, or leave out the payloads"
+    )]
+    ResultTooLarge {
+        /// The limit.
+        max: usize,
+    },
 
     // --- The engine is saturated or stopping: back off and retry later. ---
     /// Too much work in flight between cores; nothing was done.

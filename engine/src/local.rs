@@ -39,6 +39,11 @@ pub const BATCH_MAX: usize = 65_536;
 pub const QUERIES_MAX: usize = 4096;
 /// Most points in one scroll page.
 pub const SCROLL_LIMIT_MAX: usize = 4096;
+/// Most bytes of vectors and payloads one get or search answer may hold: more could not be
+/// sent in one response frame anyway (64 MiB). Larger answers fail with
+/// [`Error::ResultTooLarge`] before they are copied together, so one small request cannot
+/// make a core copy gigabytes (4,096 queries x k 1,024 x 64 KiB payloads).
+pub const RESULT_BYTES_MAX: usize = 64 << 20;
 /// `ef` used when a search does not say (raised to `k` when smaller).
 pub const EF_DEFAULT: usize = 64;
 const CATALOG_CORE: usize = 0;
@@ -99,6 +104,13 @@ pub struct Point {
     pub payload: Vec<u8>,
     /// Its labels, sorted (empty when it has none).
     pub labels: Vec<u64>,
+}
+
+impl Point {
+    /// The bytes of its vector, payload and labels (what [`RESULT_BYTES_MAX`] counts).
+    pub fn bytes(&self) -> usize {
+        4 * self.vector.len() + self.payload.len() + 8 * self.labels.len()
+    }
 }
 
 /// A page of a collection's points in ascending id order (see [`LocalEngine::scroll`]).
@@ -443,8 +455,17 @@ impl LocalEngine {
                 None => (Shard::new(&spec, number)?, None, None),
                 Some(durable) => {
                     let dir = persist::shard_dir(&durable.data_dir, &spec.name, number);
-                    std::fs::create_dir_all(&dir)
-                        .map_err(|e| Error::system(format!("creating {}", dir.display()), e))?;
+                    // `write_catalog` made it before the collection existed: gone now, the
+                    // shard's data is lost, and starting it empty would hide that.
+                    if !dir.is_dir() {
+                        return Err(Error::Catalog {
+                            path: dir,
+                            reason: "the shard's directory is missing: restore it from a \
+                                     backup, or create it empty to accept the loss of this \
+                                     shard's points"
+                                .into(),
+                        });
+                    }
                     let (store, recovered) = ShardStore::open_dir(&dir, durable.wal).await?;
                     if let Some(torn) = &recovered.report.torn_tail {
                         tracing::warn!(file = %torn.file.display(), offset = torn.offset, reason = %torn.reason,
@@ -1119,6 +1140,17 @@ impl LocalEngine {
                 found.extend(pairs.into_iter().filter_map(|(id, p)| p.map(|p| (id, p))));
             }
         }
+        // An id named many times is copied as many times: count before copying.
+        let bytes: usize = ids
+            .iter()
+            .filter_map(|id| found.get(id))
+            .map(Point::bytes)
+            .sum();
+        if bytes > RESULT_BYTES_MAX {
+            return Err(Error::ResultTooLarge {
+                max: RESULT_BYTES_MAX,
+            });
+        }
         Ok(ids.iter().map(|id| found.get(id).cloned()).collect())
     }
 
@@ -1583,24 +1615,32 @@ impl LocalEngine {
                 with_payloads,
             } => {
                 let collection = self.collection_at(&collection)?;
-                let found = ids
-                    .into_iter()
-                    .map(|id| {
-                        let local = &collection.shards
-                            [collection.local_index(collection.spec.shard_of(id))];
-                        let shard = local.shard.borrow();
-                        let point = shard.get_with_payload(id).map(|(vector, payload)| Point {
-                            vector: vector.to_vec(),
-                            payload: if with_payloads {
-                                payload.to_vec()
-                            } else {
-                                Vec::new()
-                            },
-                            labels: shard.labels(id).unwrap_or_default().to_vec(),
+                // Each id once, however often the request names it; the answer's bytes are
+                // counted as it grows.
+                let mut seen = HashSet::with_capacity(ids.len());
+                let mut bytes = 0usize;
+                let mut found = Vec::with_capacity(ids.len());
+                for id in ids.into_iter().filter(|id| seen.insert(*id)) {
+                    let local =
+                        &collection.shards[collection.local_index(collection.spec.shard_of(id))];
+                    let shard = local.shard.borrow();
+                    let point = shard.get_with_payload(id).map(|(vector, payload)| Point {
+                        vector: vector.to_vec(),
+                        payload: if with_payloads {
+                            payload.to_vec()
+                        } else {
+                            Vec::new()
+                        },
+                        labels: shard.labels(id).unwrap_or_default().to_vec(),
+                    });
+                    bytes += point.as_ref().map_or(0, Point::bytes);
+                    if bytes > RESULT_BYTES_MAX {
+                        return Err(Error::ResultTooLarge {
+                            max: RESULT_BYTES_MAX,
                         });
-                        (id, point)
-                    })
-                    .collect();
+                    }
+                    found.push((id, point));
+                }
                 Ok(ShardResponse::Points(found))
             }
             ShardRequest::Scroll {
@@ -1616,7 +1656,7 @@ impl LocalEngine {
             }
             ShardRequest::Search(batch) => {
                 let collection = self.collection_at(&batch.collection)?;
-                let (lists, payloads) = search_local(&collection, &batch).await;
+                let (lists, payloads) = search_local(&collection, &batch).await?;
                 Ok(ShardResponse::Neighbors(lists, payloads))
             }
             ShardRequest::Stats(name) => {
@@ -1879,26 +1919,40 @@ fn payloads_for(
 /// Per query, the top-k over this core's shards of the collection, and when the batch asks
 /// for them, each hit's payload. Long searches yield to other tasks on the core between pieces of work (a block of slots for exact scans, one
 /// query for index searches), so one big request cannot stall the core's other connections.
+/// Each shard's lists are merged into the running top-k as soon as they are complete, and
+/// only the payloads of hits still in it are kept, so memory stays O(queries x k).
+///
+/// # Errors
+/// `ResultTooLarge` as soon as the payloads held pass [`RESULT_BYTES_MAX`].
 async fn search_local(
     collection: &LocalCollection,
     batch: &QueryBatch,
-) -> (Vec<Vec<Neighbor>>, Option<Vec<Vec<Vec<u8>>>>) {
+) -> Result<(Vec<Vec<Neighbor>>, Option<Vec<Vec<Vec<u8>>>>)> {
     /// Query-vector distance computations between yields in an exact scan.
     const SCAN_WORK_PER_TURN: usize = 1 << 16;
     let dim = collection.spec.dim;
     let nq = batch.queries.len() / dim;
-    let mut per_query: Vec<Vec<Vec<Neighbor>>> = (0..nq).map(|_| Vec::new()).collect();
+    let mut best: Vec<Vec<Neighbor>> = (0..nq).map(|_| Vec::new()).collect();
     let mut payloads_of: Vec<HashMap<u64, Vec<u8>>> = (0..nq).map(|_| HashMap::new()).collect();
+    let payload_bytes = Cell::new(0usize);
     // Read in the same synchronous stretch as the hits, so a payload matches its vector.
-    let note_payloads = |shard: &Shard, list: &[Neighbor], of: &mut HashMap<u64, Vec<u8>>| {
-        if batch.with_payloads {
-            for n in list {
-                if let Some(payload) = shard.payload(n.id) {
-                    of.insert(n.id, payload.to_vec());
+    let note_payloads =
+        |shard: &Shard, list: &[Neighbor], of: &mut HashMap<u64, Vec<u8>>| -> Result<()> {
+            if batch.with_payloads {
+                for n in list {
+                    if let Some(payload) = shard.payload(n.id) {
+                        payload_bytes.set(payload_bytes.get() + payload.len());
+                        if payload_bytes.get() > RESULT_BYTES_MAX {
+                            return Err(Error::ResultTooLarge {
+                                max: RESULT_BYTES_MAX,
+                            });
+                        }
+                        of.insert(n.id, payload.to_vec());
+                    }
                 }
             }
-        }
-    };
+            Ok(())
+        };
     for local in &collection.shards {
         let filter = batch.filter.as_ref();
         let lists = if batch.exact {
@@ -1917,7 +1971,7 @@ async fn search_local(
             let lists: Vec<Vec<Neighbor>> = tops.into_iter().map(TopK::into_sorted_vec).collect();
             let shard = local.shard.borrow();
             for (list, of) in lists.iter().zip(&mut payloads_of) {
-                note_payloads(&shard, list, of);
+                note_payloads(&shard, list, of)?;
             }
             lists
         } else {
@@ -1929,25 +1983,31 @@ async fn search_local(
                         Some(filter) => shard.search_filtered(query, batch.k, batch.ef, filter),
                         None => shard.search(query, batch.k, batch.ef),
                     };
-                    note_payloads(&shard, &list, of);
+                    note_payloads(&shard, &list, of)?;
                     list
                 });
                 rt::yield_if_needed().await;
             }
             lists
         };
-        for (q, list) in lists.into_iter().enumerate() {
-            per_query[q].push(list);
+        for ((list, best), of) in lists.into_iter().zip(&mut best).zip(&mut payloads_of) {
+            *best = topk::merge(vec![std::mem::take(best), list], batch.k);
+            if of.len() > best.len() {
+                let kept: HashSet<u64> = best.iter().map(|n| n.id).collect();
+                of.retain(|id, payload| {
+                    let keep = kept.contains(id);
+                    if !keep {
+                        payload_bytes.set(payload_bytes.get() - payload.len());
+                    }
+                    keep
+                });
+            }
         }
     }
-    let neighbors: Vec<Vec<Neighbor>> = per_query
-        .into_iter()
-        .map(|partials| topk::merge(partials, batch.k))
-        .collect();
     let payloads = batch
         .with_payloads
-        .then(|| payloads_for(&neighbors, payloads_of));
-    (neighbors, payloads)
+        .then(|| payloads_for(&best, payloads_of));
+    Ok((best, payloads))
 }
 
 #[cfg(test)]

@@ -313,15 +313,49 @@ fn catalog_text(spec: &CollectionSpec) -> String {
     format!("{body}crc32c={crc:08x}\n")
 }
 
-/// Writes a collection's definition durably (temp file, fsync, rename, fsync directory).
+/// Name prefix of a dropped collection's directory while its files are being deleted.
+/// Collection names cannot contain `.`, so no collection is ever named like this.
+pub const DROPPED_PREFIX: &str = ".dropped-";
+
+/// Writes a collection's definition durably: its directory and every `shard-S` directory
+/// first, then the definition (temp file, fsync, rename), then the directory entries up to
+/// the data directory. A catalogued collection therefore always has all its shard
+/// directories, and a missing one is damage, not an empty shard.
 ///
 /// # Errors
-/// `System` with the path on any I/O failure.
+/// `Catalog` when the directory already holds files: the remains of a collection that was
+/// not fully dropped (by an older version) or put there by hand. They are never adopted by
+/// a new collection. `System` with the path on any I/O failure.
 pub fn write_catalog(data_dir: &Path, spec: &CollectionSpec) -> Result<()> {
-    let dir = collections_dir(data_dir).join(&spec.name);
+    let root = collections_dir(data_dir);
+    let dir = root.join(&spec.name);
     let io = |what: &str, path: &Path, e| Error::system(format!("{what} {}", path.display()), e);
-    fs::create_dir_all(&dir).map_err(|e| io("creating", &dir, e))?;
     let tmp = dir.join(format!("{CATALOG_FILE}.tmp"));
+    match fs::read_dir(&dir) {
+        Ok(entries) => {
+            for entry in entries {
+                let entry = entry.map_err(|e| io("listing", &dir, e))?;
+                // An interrupted create leaves at most its temp file.
+                if entry.path() != tmp {
+                    return Err(Error::Catalog {
+                        path: dir.clone(),
+                        reason: format!(
+                            "the directory already holds {:?}, left by a collection that was                              not fully dropped or put there by hand; move the directory away                              (or remove it) before creating {:?}",
+                            entry.file_name(),
+                            spec.name
+                        ),
+                    });
+                }
+            }
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+        Err(e) => return Err(io("listing", &dir, e)),
+    }
+    debug_assert!(spec.shards > 0, "validated spec");
+    for shard in 0..spec.shards {
+        let shard = shard_dir(data_dir, &spec.name, shard);
+        fs::create_dir_all(&shard).map_err(|e| io("creating", &shard, e))?;
+    }
     let path = dir.join(CATALOG_FILE);
     let mut file = fs::File::create(&tmp).map_err(|e| io("creating", &tmp, e))?;
     file.write_all(catalog_text(spec).as_bytes())
@@ -329,24 +363,72 @@ pub fn write_catalog(data_dir: &Path, spec: &CollectionSpec) -> Result<()> {
     file.sync_all().map_err(|e| io("syncing", &tmp, e))?;
     fs::rename(&tmp, &path).map_err(|e| io("renaming", &tmp, e))?;
     sync_dir(&dir)?;
-    sync_dir(&collections_dir(data_dir))
+    sync_dir(&root)?;
+    sync_dir(data_dir)
 }
 
-/// Removes a collection's definition (durably) and then its directory.
+/// Drops a collection durably in one step, by renaming its directory to a
+/// [`DROPPED_PREFIX`] name, and then deletes its files. A crash while deleting leaves only
+/// that renamed directory, which [`finish_drops`] removes at the next start: a dropped
+/// collection never comes back, and a new one of the same name never sees its files.
 ///
 /// # Errors
-/// `System` with the path on any I/O failure.
+/// `System` with the path when the rename or its fsync fails (the collection is then still
+/// on disk). A failure to delete the renamed files is only logged.
 pub fn remove_collection(data_dir: &Path, name: &str) -> Result<()> {
-    let dir = collections_dir(data_dir).join(name);
-    let path = dir.join(CATALOG_FILE);
-    match fs::remove_file(&path) {
-        Ok(()) => sync_dir(&dir)?,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-        Err(e) => return Err(Error::system(format!("removing {}", path.display()), e)),
+    let root = collections_dir(data_dir);
+    let dir = root.join(name);
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_nanos());
+    let dropped = root.join(format!("{DROPPED_PREFIX}{name}-{nanos}"));
+    match fs::rename(&dir, &dropped) {
+        Ok(()) => sync_dir(&root)?,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+        Err(e) => {
+            return Err(Error::system(
+                format!("renaming {} to {}", dir.display(), dropped.display()),
+                e,
+            ))
+        }
     }
-    fs::remove_dir_all(&dir)
-        .map_err(|e| Error::system(format!("removing {}", dir.display()), e))?;
-    sync_dir(&collections_dir(data_dir))
+    if let Err(e) = fs::remove_dir_all(&dropped) {
+        tracing::warn!(dir = %dropped.display(), error = %e, "could not delete a dropped collection's files; retried at the next start");
+    }
+    Ok(())
+}
+
+/// Deletes what drops interrupted by a crash left behind ([`remove_collection`]). Called
+/// once at start, before any core reads the catalog.
+///
+/// # Errors
+/// `System` with the path when the directory cannot be listed or a leftover not deleted.
+pub fn finish_drops(data_dir: &Path) -> Result<()> {
+    let root = collections_dir(data_dir);
+    let entries = match fs::read_dir(&root) {
+        Ok(entries) => entries,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+        Err(e) => return Err(Error::system(format!("listing {}", root.display()), e)),
+    };
+    let mut removed = false;
+    for entry in entries {
+        let entry = entry.map_err(|e| Error::system(format!("listing {}", root.display()), e))?;
+        if entry
+            .file_name()
+            .to_string_lossy()
+            .starts_with(DROPPED_PREFIX)
+        {
+            let path = entry.path();
+            tracing::info!(dir = %path.display(), "deleting the files of a collection dropped before a crash");
+            fs::remove_dir_all(&path)
+                .map_err(|e| Error::system(format!("removing {}", path.display()), e))?;
+            removed = true;
+        }
+    }
+    if removed {
+        sync_dir(&root)?;
+    }
+    Ok(())
 }
 
 fn sync_dir(dir: &Path) -> Result<()> {
@@ -356,10 +438,12 @@ fn sync_dir(dir: &Path) -> Result<()> {
 }
 
 /// Reads every collection definition under `data_dir`, sorted by name. A directory without
-/// a definition is the remains of an interrupted create or drop: it is reported and skipped.
+/// a definition is the remains of an interrupted create or of a hand-made copy: it is
+/// reported and skipped, as are dropped collections not yet deleted and stray files.
 ///
 /// # Errors
-/// `Catalog` naming the file when a definition is unreadable or fails its checksum.
+/// `Catalog` naming the file when a definition is unreadable, fails its checksum, or names
+/// another collection than its directory does.
 pub fn read_catalog(data_dir: &Path) -> Result<Vec<CollectionSpec>> {
     let root = collections_dir(data_dir);
     let entries = match fs::read_dir(&root) {
@@ -370,14 +454,35 @@ pub fn read_catalog(data_dir: &Path) -> Result<Vec<CollectionSpec>> {
     let mut specs = Vec::new();
     for entry in entries {
         let entry = entry.map_err(|e| Error::system(format!("listing {}", root.display()), e))?;
+        let dir_name = entry.file_name().to_string_lossy().into_owned();
+        if dir_name.starts_with(DROPPED_PREFIX) {
+            continue;
+        }
+        if !entry.path().is_dir() {
+            tracing::warn!(path = %entry.path().display(), "not a collection directory, ignored");
+            continue;
+        }
         let path = entry.path().join(CATALOG_FILE);
         match fs::read_to_string(&path) {
-            Ok(text) => specs.push(parse_catalog(&text).map_err(|reason| Error::Catalog {
-                path: path.clone(),
-                reason,
-            })?),
+            Ok(text) => {
+                let spec = parse_catalog(&text).map_err(|reason| Error::Catalog {
+                    path: path.clone(),
+                    reason,
+                })?;
+                if spec.name != dir_name {
+                    return Err(Error::Catalog {
+                        path,
+                        reason: format!(
+                            "defines collection {:?} but lies in directory {dir_name:?} (was the \
+                             directory renamed or copied?)",
+                            spec.name
+                        ),
+                    });
+                }
+                specs.push(spec);
+            }
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                tracing::warn!(dir = %entry.path().display(), "collection directory without {CATALOG_FILE}: leftover of an interrupted create or drop, ignored");
+                tracing::warn!(dir = %entry.path().display(), "collection directory without {CATALOG_FILE}: leftover of an interrupted create, ignored");
             }
             Err(e) => return Err(Error::system(format!("reading {}", path.display()), e)),
         }
@@ -611,6 +716,70 @@ mod tests {
         assert_eq!(read_catalog(&dir).unwrap(), vec![a.clone(), b.clone()]);
         remove_collection(&dir, "a").unwrap();
         assert_eq!(read_catalog(&dir).unwrap(), vec![b]);
+        fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn a_dropped_collections_files_are_never_adopted() {
+        let dir = std::env::temp_dir().join(format!("corevec-drop-{}", std::process::id()));
+        let _ = fs::remove_dir_all(&dir);
+        let spec = CollectionSpec::new("c", 4, Metric::L2).with_shards(2);
+        write_catalog(&dir, &spec).unwrap();
+        for shard in 0..2 {
+            assert!(
+                shard_dir(&dir, "c", shard).is_dir(),
+                "made with the definition"
+            );
+        }
+        let wal = shard_dir(&dir, "c", 1).join("wal-00000000000000000001.log");
+        fs::write(&wal, b"old points").unwrap();
+
+        // A crash after the drop's rename: the collection is gone, its files are deleted at
+        // start, and the name is free.
+        remove_collection(&dir, "c").unwrap();
+        write_catalog(&dir, &spec).unwrap();
+        fs::write(shard_dir(&dir, "c", 1).join("x"), b"old points").unwrap();
+        let collections = collections_dir(&dir);
+        fs::rename(collections.join("c"), collections.join(".dropped-c-7")).unwrap();
+        assert_eq!(read_catalog(&dir).unwrap(), vec![]);
+        finish_drops(&dir).unwrap();
+        assert_eq!(fs::read_dir(&collections).unwrap().count(), 0);
+
+        // An older version deleted the definition first and could crash before the files:
+        // a new collection of that name is refused rather than handed the old points.
+        write_catalog(&dir, &spec).unwrap();
+        fs::write(&wal, b"old points").unwrap();
+        fs::remove_file(collections.join("c").join(CATALOG_FILE)).unwrap();
+        assert_eq!(read_catalog(&dir).unwrap(), vec![]);
+        let err = write_catalog(&dir, &spec).unwrap_err().to_string();
+        assert!(err.contains("not fully dropped"), "{err}");
+        // ... while the remains of an interrupted create do not stand in the way.
+        fs::remove_dir_all(collections.join("c")).unwrap();
+        fs::create_dir_all(collections.join("c")).unwrap();
+        fs::write(collections.join("c").join("collection.conf.tmp"), b"half").unwrap();
+        write_catalog(&dir, &spec).unwrap();
+        assert_eq!(read_catalog(&dir).unwrap(), vec![spec]);
+        fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn a_definition_in_another_directory_or_a_stray_file_is_reported() {
+        let dir = std::env::temp_dir().join(format!("corevec-moved-{}", std::process::id()));
+        let _ = fs::remove_dir_all(&dir);
+        let spec = CollectionSpec::new("a", 4, Metric::L2).with_shards(1);
+        write_catalog(&dir, &spec).unwrap();
+        fs::write(collections_dir(&dir).join("notes.txt"), b"hi").unwrap();
+        assert_eq!(read_catalog(&dir).unwrap(), vec![spec]);
+        fs::rename(
+            collections_dir(&dir).join("a"),
+            collections_dir(&dir).join("b"),
+        )
+        .unwrap();
+        let err = read_catalog(&dir).unwrap_err().to_string();
+        assert!(
+            err.contains("defines collection \"a\" but lies in directory \"b\""),
+            "{err}"
+        );
         fs::remove_dir_all(&dir).unwrap();
     }
 }

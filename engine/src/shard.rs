@@ -72,6 +72,16 @@ pub enum FilterPath {
 
 /// Refuses a logged SetLabels whose labels are not what the engine logs: a sorted set of at
 /// most `LABELS_PER_POINT_MAX`.
+fn check_logged_payload(id: u64, payload: &[u8]) -> Result<()> {
+    if payload.len() > PAYLOAD_BYTES_MAX {
+        return Err(Error::InvalidArgument(format!(
+            "a logged payload of {} bytes for point {id}; at most {PAYLOAD_BYTES_MAX}",
+            payload.len()
+        )));
+    }
+    Ok(())
+}
+
 fn check_logged_labels(id: u64, labels: &[u64]) -> Result<()> {
     if labels.len() > crate::filter::LABELS_PER_POINT_MAX
         || labels.windows(2).any(|pair| pair[0] >= pair[1])
@@ -88,12 +98,18 @@ fn check_logged_labels(id: u64, labels: &[u64]) -> Result<()> {
 #[derive(Clone, Copy, Debug, Default)]
 pub struct ExactScan {
     next: u32,
-    /// The layout the scan runs over; `None` before the first piece.
-    epoch: Option<u64>,
-    /// The slot count when the scan (re)started: slots from here on were written during the
-    /// scan, and may hold the new vector of an id whose old slot was already scanned.
-    appended_from: u32,
+    /// The slot count when the scan (re)started: the slots it covers.
+    end: u32,
+    /// The shard's `(layout_epoch, rewrites)` when the scan (re)started; `None` before the
+    /// first piece.
+    state: Option<(u64, u64)>,
+    /// How often the scan started over because the shard changed under it.
+    restarts: u32,
 }
+
+/// Restarts after which a piecewise scan finishes in one stretch, so that a shard rewritten
+/// between every two pieces cannot keep a search from ever completing.
+const SCAN_RESTARTS_MAX: u32 = 2;
 
 /// Counters of one shard.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -169,6 +185,9 @@ pub struct Shard {
     /// Incremented by every compaction, which renumbers slots: a caller holding slot
     /// numbers across an await (a piecewise scan) checks it did not change.
     layout_epoch: u64,
+    /// Changes to scanned slots in place (tombstones, label replacements): a piecewise scan
+    /// that sees this move starts over ([`Shard::scan_piece`]).
+    rewrites: u64,
     /// The ids in ascending order once a scroll needed it ([`Shard::scroll`]); kept valid by
     /// `upsert_point` (new ids), dropped when too many new ids pile up.
     id_order: RefCell<Option<IdOrder>>,
@@ -233,6 +252,7 @@ impl Shard {
             index,
             hits: Vec::new(),
             layout_epoch: 0,
+            rewrites: 0,
             id_order: RefCell::new(None),
             _not_send: PhantomData,
         }
@@ -249,18 +269,28 @@ impl Shard {
                 vector,
                 payload,
                 labels,
-            } => self.upsert_point(*id, vector, payload, labels),
+            } => {
+                // The write path validated these; a record read back is checked again, so
+                // that a damaged or foreign record is an error, not a panic or a shard that
+                // cannot load its own snapshot.
+                if vector.len() != self.vectors.dim() || vector.iter().any(|x| !x.is_finite()) {
+                    return Err(Error::InvalidArgument(format!(
+                        "a logged vector of point {id} has {} components (not all finite, or \
+                         not the collection's {})",
+                        vector.len(),
+                        self.vectors.dim()
+                    )));
+                }
+                check_logged_payload(*id, payload)?;
+                check_logged_labels(*id, labels)?;
+                self.upsert_point(*id, vector, payload, labels)
+            }
             WalRecord::Delete { id } => {
                 self.delete(*id);
                 Ok(())
             }
             WalRecord::SetPayload { id, payload } => {
-                if payload.len() > PAYLOAD_BYTES_MAX {
-                    return Err(Error::InvalidArgument(format!(
-                        "a logged payload of {} bytes for point {id}; at most {PAYLOAD_BYTES_MAX}",
-                        payload.len()
-                    )));
-                }
+                check_logged_payload(*id, payload)?;
                 self.set_payload(*id, payload);
                 Ok(())
             }
@@ -305,6 +335,7 @@ impl Shard {
                 if let Some(&slot) = self.slots.get(id) {
                     let old = self.labels.get(slot).to_vec();
                     self.labels.replace(slot, self.slots(), labels);
+                    self.rewrites += 1;
                     relabelled
                         .entry(slot)
                         .or_insert_with(|| (old, Vec::new()))
@@ -785,6 +816,7 @@ impl Shard {
         };
         let old = self.labels.get(slot).to_vec();
         self.labels.replace(slot, self.slots(), labels);
+        self.rewrites += 1;
         self.postings.replace(slot, &old, labels);
         true
     }
@@ -945,6 +977,7 @@ impl Shard {
         );
         self.tombstones[word] |= 1 << bit;
         self.tombstone_count += 1;
+        self.rewrites += 1;
     }
 
     /// True when `slot` holds a replaced or deleted vector.
@@ -1003,10 +1036,12 @@ impl Shard {
     }
 
     /// Scans the next `max_slots` slots of an exhaustive batch search that yields between
-    /// pieces; returns `false` once `tops` holds the complete answer. If a compaction
-    /// renumbered the slots since the previous piece, the scan starts over (on empty `tops`)
-    /// so no vector is missed or counted twice. A point replaced between pieces is returned
-    /// once: a slot written during the scan replaces any candidate of its id already held.
+    /// pieces; returns `false` once `tops` holds the complete answer. The answer is exact for
+    /// the shard as it was when the scan last (re)started: points appended later are not in
+    /// it, and a delete, a replacement, a relabelling or a compaction between pieces starts
+    /// the scan over (on empty `tops`), so no point is missed, counted twice or returned
+    /// with a vector or labels it no longer has. After [`SCAN_RESTARTS_MAX`] restarts the
+    /// rest is scanned in one stretch, so the scan always finishes.
     pub fn scan_piece(
         &self,
         scan: &mut ExactScan,
@@ -1015,47 +1050,25 @@ impl Shard {
         max_slots: u32,
         tops: &mut [TopK],
     ) -> bool {
-        if scan.epoch != Some(self.layout_epoch) {
-            if scan.epoch.is_some() {
+        let state = (self.layout_epoch, self.rewrites);
+        if scan.state != Some(state) {
+            if scan.state.is_some() {
                 tops.iter_mut().for_each(TopK::clear);
+                scan.restarts += 1;
             }
-            *scan = ExactScan {
-                next: 0,
-                epoch: Some(self.layout_epoch),
-                appended_from: self.slots(),
-            };
+            scan.next = 0;
+            scan.end = self.slots();
+            scan.state = Some(state);
         }
-        let end = scan.next.saturating_add(max_slots.max(1)).min(self.slots());
-        let split = end.min(scan.appended_from).max(scan.next);
-        self.scan_batch(queries, scan.next..split, filter, tops);
-        if split < end {
-            self.scan_appended(queries, split..end, filter, tops);
-        }
+        let max_slots = if scan.restarts >= SCAN_RESTARTS_MAX {
+            u32::MAX
+        } else {
+            max_slots.max(1)
+        };
+        let end = scan.next.saturating_add(max_slots).min(scan.end);
+        self.scan_batch(queries, scan.next..end, filter, tops);
         scan.next = end;
-        end < self.slots()
-    }
-
-    /// [`Self::scan_batch`] over slots written during a piecewise scan: each live slot's id
-    /// is first forgotten by every query's top-k (its older vector may have been scanned),
-    /// so an id is never returned twice or with a vector it no longer has. Few slots.
-    fn scan_appended(
-        &self,
-        queries: &[f32],
-        slots: std::ops::Range<u32>,
-        filter: Option<&Filter>,
-        tops: &mut [TopK],
-    ) {
-        let dim = self.vectors.dim();
-        for slot in slots {
-            if self.is_tombstone(slot) {
-                continue;
-            }
-            let id = self.ids[slot as usize];
-            tops.iter_mut().for_each(|top| top.forget(id));
-            for (query, top) in queries.chunks_exact(dim).zip(tops.iter_mut()) {
-                self.scan_range(query, slot..slot + 1, filter, top);
-            }
-        }
+        end < scan.end
     }
 
     /// Scans the live slots in `slots` (matching `filter`, if any) into `top`.
@@ -1392,6 +1405,66 @@ mod tests {
             vec![0, 500, 2, 3, 4]
         );
         assert_eq!(got, s.search_exact_batch(&query, 5)[0]);
+    }
+
+    #[test]
+    fn a_piecewise_scan_keeps_every_unchanged_point_when_others_change() {
+        /// The ids a piecewise scan returns when `change` happens after its first piece.
+        fn scan_around(change: impl Fn(&mut Shard), filter: Option<&Filter>) -> Vec<u64> {
+            let mut s = shard(2, Metric::L2);
+            for id in 0..100u64 {
+                s.upsert(id, &[id as f32, 0.0]).unwrap();
+            }
+            let query = [0.0, 0.0];
+            let mut tops = vec![TopK::new(5)];
+            let mut scan = ExactScan::default();
+            assert!(s.scan_piece(&mut scan, &query, filter, 40, &mut tops));
+            change(&mut s);
+            while s.scan_piece(&mut scan, &query, filter, 40, &mut tops) {}
+            let got = tops.pop().unwrap().into_sorted_vec();
+            got.iter().map(|n| n.id).collect()
+        }
+        // The answer of a scan started afresh, whatever changed in the scanned part.
+        let far = |s: &mut Shard| s.upsert(1, &[1000.0, 0.0]).unwrap();
+        assert_eq!(scan_around(far, None), [0, 2, 3, 4, 5]);
+        assert_eq!(scan_around(|s| assert!(s.delete(3)), None), [0, 1, 2, 4, 5]);
+        let without_7 = Filter {
+            none_of: vec![7],
+            ..Filter::default()
+        };
+        let relabel = |s: &mut Shard| assert!(s.set_labels(2, &[7]));
+        assert_eq!(scan_around(relabel, Some(&without_7)), [0, 1, 3, 4, 5]);
+    }
+
+    #[test]
+    fn a_piecewise_scan_finishes_while_the_shard_keeps_changing() {
+        let mut s = shard(2, Metric::L2);
+        for id in 0..1000u64 {
+            s.upsert(id, &[id as f32, 0.0]).unwrap();
+        }
+        let query = [0.0, 0.0];
+        // Appends between pieces are not waited for; rewrites restart it a bounded number
+        // of times.
+        for rewrite in [false, true] {
+            let mut tops = vec![TopK::new(3)];
+            let mut scan = ExactScan::default();
+            let mut pieces = 0;
+            let mut next_id = 10_000u64;
+            while s.scan_piece(&mut scan, &query, None, 10, &mut tops) {
+                pieces += 1;
+                assert!(
+                    pieces < 400,
+                    "the scan does not finish (rewrite: {rewrite})"
+                );
+                for _ in 0..20 {
+                    let id = if rewrite { next_id % 1000 + 3 } else { next_id };
+                    s.upsert(id, &[5000.0, 0.0]).unwrap();
+                    next_id += 1;
+                }
+            }
+            let got = tops.pop().unwrap().into_sorted_vec();
+            assert_eq!(got.iter().map(|n| n.id).collect::<Vec<_>>(), vec![0, 1, 2]);
+        }
     }
 
     #[test]

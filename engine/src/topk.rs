@@ -92,11 +92,6 @@ impl TopK {
         }
     }
 
-    /// Drops the candidate with this id, if it is held (O(k)).
-    pub fn forget(&mut self, id: u64) {
-        self.heap.retain(|r| r.0.id != id);
-    }
-
     /// The selection, best first.
     pub fn into_sorted_vec(self) -> Vec<Neighbor> {
         self.heap

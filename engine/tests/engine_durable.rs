@@ -720,3 +720,40 @@ fn drop_and_recreate_under_concurrent_writes_keeps_the_incarnations_apart() {
     engine.shutdown().unwrap();
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn a_missing_shard_directory_stops_the_start_instead_of_serving_an_empty_shard() {
+    let dir = data_dir("missing-shard");
+    let engine = durable_engine(&dir, u64::MAX);
+    engine
+        .create_collection(CollectionSpec::new("m", DIM, Metric::L2).with_shards(2))
+        .unwrap();
+    let ids: Vec<u64> = (0..200).collect();
+    let flat: Vec<f32> = ids.iter().flat_map(|&id| vector(id, 0)).collect();
+    engine.upsert("m", &ids, &flat).unwrap();
+    engine.shutdown().unwrap();
+
+    let shard = dir.join("collections/m/shard-1");
+    std::fs::remove_dir_all(&shard).unwrap();
+    // Every time, and the failed start returns (the core that did start is stopped too).
+    for _ in 0..10 {
+        let err = Engine::start(EngineConfig {
+            data_dir: Some(dir.clone()),
+            ..Default::default()
+        })
+        .err()
+        .expect("a start without a shard's directory");
+        assert!(
+            err.to_string().contains("shard-1") && err.to_string().contains("missing"),
+            "{err}"
+        );
+    }
+    // The operator accepts the loss by creating the directory: shard 0's points remain.
+    std::fs::create_dir(&shard).unwrap();
+    let engine = durable_engine(&dir, u64::MAX);
+    let found = engine.get("m", &ids).unwrap();
+    let kept = found.iter().filter(|p| p.is_some()).count();
+    assert!(kept > 50 && kept < 150, "{kept} of 200 points");
+    engine.shutdown().unwrap();
+    let _ = std::fs::remove_dir_all(&dir);
+}

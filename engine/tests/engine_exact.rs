@@ -728,3 +728,56 @@ fn an_id_repeated_in_a_delete_is_deleted_and_counted_once() {
     assert_eq!(engine.describe("d").unwrap().vectors(), 8);
     engine.shutdown().unwrap();
 }
+
+#[test]
+fn answers_too_large_for_one_response_are_refused() {
+    let engine = engine(2);
+    engine
+        .create_collection(CollectionSpec::new("big", 1, Metric::L2).with_shards(2))
+        .unwrap();
+    // 1,100 points of 60,000-byte payloads: 66 MB in all, just over RESULT_BYTES_MAX.
+    let payload = vec![7u8; 60_000];
+    for chunk in (0..1100u64).collect::<Vec<_>>().chunks(100) {
+        let vectors: Vec<f32> = chunk.iter().map(|&id| id as f32).collect();
+        let payloads = vec![payload.as_slice(); chunk.len()];
+        engine
+            .upsert_with_payloads("big", chunk, &vectors, &payloads)
+            .unwrap();
+    }
+    let request = |nq: usize, k: usize| SearchRequest {
+        queries: (0..nq).map(|q| q as f32).collect(),
+        k,
+        ef: 0,
+        // Both paths: an even count of queries scans, an odd one uses the index.
+        exact: nq % 2 == 0,
+        filter: None,
+        max_distance: None,
+    };
+    // 64 queries x 1,024 hits x 60 kB would be 3.9 GB of payloads, exact or not.
+    for nq in [63, 64] {
+        let err = engine.search_with_payloads("big", request(nq, 1024));
+        assert!(
+            matches!(err, Err(Error::ResultTooLarge { .. })),
+            "{nq} queries: {:?}",
+            err.map(|r| r.neighbors.len())
+        );
+        // Without payloads the same search is small.
+        assert_eq!(engine.search("big", request(nq, 1024)).unwrap().len(), nq);
+    }
+    // 1,000 hits of one query (60 MB) fit, each with its payload, merged over both shards.
+    let results = engine
+        .search_with_payloads("big", request(1, 1000))
+        .unwrap();
+    let payloads = results.payloads.unwrap();
+    assert_eq!(results.neighbors[0].len(), 1000);
+    assert!(payloads[0].iter().all(|p| *p == payload));
+    // GET: one id named 65,536 times would be copied 65,536 times (3.9 GB).
+    let err = engine.get_with_payloads("big", &[5; 65_536]);
+    assert!(matches!(err, Err(Error::ResultTooLarge { .. })), "{err:?}");
+    let ids: Vec<u64> = (0..1000).collect();
+    assert!(engine
+        .get_with_payloads("big", &ids)
+        .unwrap()
+        .iter()
+        .all(|p| p.as_ref().is_some_and(|p| p.payload == payload)));
+}

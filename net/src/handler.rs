@@ -55,6 +55,7 @@ pub(crate) fn engine_error_code(e: &EngineError) -> ErrorCode {
         EngineError::InvalidArgument(_) => ErrorCode::InvalidArgument,
         EngineError::CollectionNotFound(_) => ErrorCode::CollectionNotFound,
         EngineError::CollectionExists(_) => ErrorCode::CollectionExists,
+        EngineError::ResultTooLarge { .. } => ErrorCode::BatchTooLarge,
         EngineError::Busy(_) => ErrorCode::Busy,
         EngineError::ShuttingDown => ErrorCode::ShuttingDown,
         EngineError::Timeout { .. } => ErrorCode::Timeout,

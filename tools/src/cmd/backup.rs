@@ -278,7 +278,8 @@ fn prepare_target(to: &Path) -> Result<(), Failure> {
     }
 }
 
-/// The collection directories of `data_dir` that hold a `collection.conf`, by name.
+/// The collection directories of `data_dir` that hold a `collection.conf`, by name (not
+/// those of dropped collections still being deleted).
 fn collection_dirs(data_dir: &Path) -> Result<BTreeMap<String, PathBuf>, Failure> {
     let root = corevec_engine::persist::collections_dir(data_dir);
     let mut dirs = BTreeMap::new();
@@ -290,7 +291,11 @@ fn collection_dirs(data_dir: &Path) -> Result<BTreeMap<String, PathBuf>, Failure
     for entry in entries {
         let entry = entry.context(format!("listing {}", root.display()))?;
         let path = entry.path();
-        if path.join("collection.conf").is_file() {
+        let dropped = entry
+            .file_name()
+            .to_string_lossy()
+            .starts_with(corevec_engine::persist::DROPPED_PREFIX);
+        if !dropped && path.join("collection.conf").is_file() {
             dirs.insert(entry.file_name().to_string_lossy().into_owned(), path);
         }
     }

@@ -315,7 +315,16 @@ fn check_collections(checker: &mut Checker, data_dir: &Path) -> Result<(), Failu
         Ok(entries) => {
             for entry in entries {
                 let entry = entry.context(format!("listing {}", root.display()))?;
-                if entry.path().is_dir() {
+                let dropped = entry
+                    .file_name()
+                    .to_string_lossy()
+                    .starts_with(corevec_engine::persist::DROPPED_PREFIX);
+                if dropped {
+                    checker.info(&format!(
+                        "{}: a dropped collection's files, deleted at the next start",
+                        entry.path().display()
+                    ));
+                } else if entry.path().is_dir() {
                     dirs.push(entry.path());
                 }
             }
@@ -346,8 +355,9 @@ fn check_collections(checker: &mut Checker, data_dir: &Path) -> Result<(), Failu
             Ok(bytes) => bytes,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
                 checker.warning(&format!(
-                    "{}: no collection.conf: leftover of an interrupted create or drop, \
-                     ignored by the server",
+                    "{}: no collection.conf: leftover of an interrupted create (or of a drop \
+                     by an older version), ignored by the server; creating a collection of \
+                     this name is refused while the directory holds files",
                     dir.display()
                 ));
                 continue;
