@@ -26,6 +26,12 @@
 //! intended time, so a stalled server or a backlog in this client shows up in the histogram
 //! (no coordinated omission). Requests whose intended (closed loop: actual) send time falls in
 //! the warm-up are not recorded.
+//!
+//! **Throughput** is the number of successful answers received inside the measured window
+//! divided by its length. Requests due in the window but still queued or in flight at its end
+//! are sent and answered during the drain: they count in `ops` and in the latencies, not in
+//! throughput, so an open loop faster than the server reports the server's rate (and the
+//! report its shortfall against the offered rate) rather than the offered one.
 
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
@@ -118,8 +124,14 @@ impl Default for LoadConfig {
 pub struct RunResult {
     /// Merged counters and histograms.
     pub stats: WorkerStats,
-    /// Length of the measured window used for QPS.
+    /// Length of the measured window: `duration`, or with `ops` from the end of the warm-up
+    /// to the last measured answer.
     pub measured: Duration,
+    /// Successful answers received inside the measured window, whichever request they answer
+    /// (with `ops`: the measured ones). Throughput is this over `measured`: answers that
+    /// arrive during the drain (after the window) are in `stats.ops` and the latencies, not in
+    /// throughput.
+    pub answered_in_window: u64,
     /// Worker threads used.
     pub threads: usize,
     /// Effective in-flight cap per connection (`depth`, lowered to the server's limit).
@@ -130,6 +142,20 @@ pub struct RunResult {
     pub client_cpu_s: Option<f64>,
     /// CPU seconds `server_pid` used during the measured window.
     pub server_cpu_s: Option<f64>,
+}
+
+impl RunResult {
+    /// Throughput: successful answers received inside the measured window per second of it
+    /// (0 for an empty window).
+    #[must_use]
+    pub fn qps(&self) -> f64 {
+        let secs = self.measured.as_secs_f64();
+        if secs > 0.0 {
+            self.answered_in_window as f64 / secs
+        } else {
+            0.0
+        }
+    }
 }
 
 /// A connected, HELLO'd socket.
@@ -649,8 +675,11 @@ impl<'a> Worker<'a> {
             live_completed,
             live_errors,
             live_hist,
+            timing,
             ..
         } = self;
+        let in_window = now >= timing.warmup_end && timing.end.is_none_or(|e| now < e);
+        let after_window = timing.end.is_some_and(|e| now >= e);
         let conn = &mut conns[ci];
         let mut at = 0;
         let mut failure = None;
@@ -693,8 +722,10 @@ impl<'a> Worker<'a> {
                         stats.recall_n += 1;
                     }
                     live_hist.saturating_record(latency);
+                    stats.window_ops += u64::from(in_window);
                     if p.measured {
                         stats.ops += 1;
+                        stats.ops_after_window += u64::from(after_window);
                         stats.all.saturating_record(latency);
                         match p.sent.kind {
                             Kind::Read => stats.read.saturating_record(latency),
@@ -1019,15 +1050,19 @@ pub fn run(config: &LoadConfig, workload: &Workload) -> Result<RunResult, LoadEr
     if let Some(e) = first_err {
         return Err(e);
     }
-    let measured = match timing.end {
-        Some(_) => config.duration,
-        None => merged
-            .last_completion
-            .map_or(Duration::ZERO, |t| t.saturating_duration_since(warmup_end)),
+    let (measured, answered_in_window) = match timing.end {
+        Some(_) => (config.duration, merged.window_ops),
+        None => (
+            merged
+                .last_completion
+                .map_or(Duration::ZERO, |t| t.saturating_duration_since(warmup_end)),
+            merged.ops,
+        ),
     };
     Ok(RunResult {
         stats: merged,
         measured,
+        answered_in_window,
         threads,
         depth,
         server_in_flight_max,

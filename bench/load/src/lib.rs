@@ -17,9 +17,12 @@
 //! **Must never:** link the engine, storage, the server or glommio (it speaks only the wire
 //! protocol, so it measures a single node and a router alike, and cannot share a runtime or a
 //! bug with what it measures); record a request's latency from anything later than its
-//! intended send time in the open loop; count warm-up requests in results; report an answer
-//! it did not validate as a success; become the bottleneck silently (it reports its own CPU
-//! time, the open-loop backlog and requests left unanswered).
+//! intended send time in the open loop; count warm-up requests in results (latency, ops,
+//! errors: throughput alone is the rate of successful answers received inside the measured
+//! window, whichever request they answer, so that answers arriving after the window never
+//! inflate it); report an answer it did not validate as a success; become the bottleneck
+//! silently (it reports its own CPU time, the open-loop backlog and shortfall, and requests
+//! left unanswered).
 
 pub mod engine;
 pub mod ingest;

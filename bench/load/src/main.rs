@@ -43,6 +43,10 @@ LOAD MODELS:
       latency runs from each request's *intended* send time, so server stalls and client-side
       queueing are measured, not hidden (no coordinated omission). --depth caps requests in
       flight per connection; due requests beyond it wait, and that wait counts.
+  Throughput (qps) counts the successful answers received inside the measured window. Answers
+  that arrive after it, during the drain (--drain-timeout), count in ops and latency only, so
+  an open loop the server cannot keep up with reports the rate the server achieved and how far
+  short of --rate it fell (shortfall_pct), not the offered rate.
   Requests whose (intended) send time falls in --warmup are not recorded. Output: a progress
   line per second on stderr, a summary at the end (stdout; stderr with --json), and with
   --json exactly one JSON line on stdout.";
@@ -464,7 +468,13 @@ fn run_load(
         );
     }
     let measured = run.measured.as_secs_f64();
-    let mut report = Report::new(workload.mode(), &config.addr, &run.stats, measured);
+    let mut report = Report::new(
+        workload.mode(),
+        &config.addr,
+        &run.stats,
+        measured,
+        run.answered_in_window,
+    );
     report.load_model = if config.rate.is_some() {
         "open"
     } else {
@@ -474,7 +484,7 @@ fn run_load(
     report.connections = config.connections;
     report.depth = run.depth;
     report.threads = run.threads;
-    report.target_rate = config.rate;
+    report.set_target_rate(config.rate);
     report.warmup_s = config.warmup.as_secs_f64();
     report.server_in_flight_max = Some(run.server_in_flight_max);
     report.max_backlog = config.rate.map(|_| run.stats.max_backlog);
@@ -630,7 +640,13 @@ fn run_ingest(a: &IngestArgs) -> Result<Report, LoadError> {
     );
     let result = ingest::ingest(&config, &Arc::new(data))?;
     let elapsed = result.elapsed.as_secs_f64();
-    let mut report = Report::new("ingest", &a.common.addr, &result.stats, elapsed);
+    let mut report = Report::new(
+        "ingest",
+        &a.common.addr,
+        &result.stats,
+        elapsed,
+        result.stats.ops,
+    );
     report.connections = a.connections;
     report.depth = a.depth;
     report.threads = a.connections;

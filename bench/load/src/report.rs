@@ -32,10 +32,21 @@ pub struct Report {
     pub warmup_s: f64,
     /// Measured window, seconds.
     pub duration_s: f64,
-    /// Successful measured requests (ingest: UPSERT batches).
+    /// Successful measured requests (ingest: UPSERT batches), answers that arrived during the
+    /// drain after the measured window included.
     pub ops: u64,
-    /// `ops / duration_s`.
+    /// Of `ops`, the answers that arrived after the measured window, during the drain.
+    pub ops_after_window: u64,
+    /// Successful answers received inside the measured window, whichever request they answer
+    /// (closed loop with `--ops`, and ingest: `ops`).
+    pub answered_in_window: u64,
+    /// Throughput: `answered_in_window / duration_s`. Answers that arrive after the window
+    /// (during the drain) do not count, so an open loop against a slower server reports what
+    /// the server achieved, not the offered rate.
     pub qps: f64,
+    /// Open loop: how far `qps` fell short of `target_rate`, in percent (0 when it kept up);
+    /// `null` for the closed loop.
+    pub shortfall_pct: Option<f64>,
     /// Latency percentiles in µs (open loop: from intended send time).
     pub p50_us: u64,
     /// p90.
@@ -107,9 +118,16 @@ fn q(h: &Histogram<u64>, quantile: f64) -> u64 {
 }
 
 impl Report {
-    /// Fill latency and error fields from `stats` over `duration_s`.
+    /// Fill latency and error fields from `stats`, and throughput from `answered` successful
+    /// answers inside a measured window of `duration_s`.
     #[must_use]
-    pub fn new(mode: &str, addr: &str, stats: &WorkerStats, duration_s: f64) -> Report {
+    pub fn new(
+        mode: &str,
+        addr: &str,
+        stats: &WorkerStats,
+        duration_s: f64,
+        answered: u64,
+    ) -> Report {
         let h = &stats.all;
         Report {
             mode: mode.to_owned(),
@@ -123,11 +141,14 @@ impl Report {
             warmup_s: 0.0,
             duration_s,
             ops: stats.ops,
+            ops_after_window: stats.ops_after_window,
+            answered_in_window: answered,
             qps: if duration_s > 0.0 {
-                stats.ops as f64 / duration_s
+                answered as f64 / duration_s
             } else {
                 0.0
             },
+            shortfall_pct: None,
             p50_us: q(h, 0.5),
             p90_us: q(h, 0.9),
             p99_us: q(h, 0.99),
@@ -159,6 +180,14 @@ impl Report {
             server_in_flight_max: None,
             hardware: Hardware::detect(),
         }
+    }
+
+    /// Open loop: record the offered rate and how far throughput fell short of it.
+    pub fn set_target_rate(&mut self, rate: Option<f64>) {
+        self.target_rate = rate;
+        self.shortfall_pct = rate
+            .filter(|r| *r > 0.0)
+            .map(|r| (100.0 * (r - self.qps) / r).max(0.0));
     }
 
     /// Add the per-kind percentiles of a mixed run.
@@ -196,15 +225,29 @@ impl Report {
             self.duration_s,
             self.warmup_s
         );
-        let offered = self
-            .target_rate
-            .map(|r| format!(" (offered {r:.0}/s)"))
-            .unwrap_or_default();
+        let offered = match (self.target_rate, self.shortfall_pct) {
+            // Below 1% is schedule granularity, not a server that cannot keep up.
+            (Some(r), Some(short)) if short >= 1.0 => {
+                format!(" (offered {r:.0}/s: {short:.1}% short)")
+            }
+            (Some(r), _) => format!(" (offered {r:.0}/s)"),
+            (None, _) => String::new(),
+        };
         let _ = writeln!(
             s,
             "  throughput  {:.1} ops/s{offered}   ops {}   errors {} (unfinished {})",
             self.qps, self.ops, self.errors, self.unfinished
         );
+        // A closed loop always has its last requests in flight at the end: name it only when
+        // it matters (over 1% of ops, e.g. an open loop the server could not keep up with).
+        if self.ops_after_window.saturating_mul(100) > self.ops {
+            let _ = writeln!(
+                s,
+                "  late        {} of the {} ops were answered after the measured window, during \
+                 the drain (in ops and latency, not in throughput)",
+                self.ops_after_window, self.ops
+            );
+        }
         if let (Some(v), Some(vps)) = (self.vectors, self.vectors_per_s) {
             let _ = writeln!(s, "  vectors     {v} written, {vps:.0} vectors/s");
         }

@@ -33,8 +33,13 @@ pub struct WorkerStats {
     pub read: Histogram<u64>,
     /// Writes only (mixed runs).
     pub write: Histogram<u64>,
-    /// Successful measured requests.
+    /// Successful measured requests (answers that arrived during the drain included).
     pub ops: u64,
+    /// Successful answers received inside the measured window (from the end of the warm-up to
+    /// its end), whichever request they answer: the numerator of throughput.
+    pub window_ops: u64,
+    /// Of `ops`, the answers that arrived after the measured window (during the drain).
+    pub ops_after_window: u64,
     /// Measured requests that failed (server ERROR, bad response, connection lost, unfinished).
     pub errors: u64,
     /// Measured requests that never completed before the drain deadline (included in errors).
@@ -64,6 +69,8 @@ impl Default for WorkerStats {
             read: new_histogram(),
             write: new_histogram(),
             ops: 0,
+            window_ops: 0,
+            ops_after_window: 0,
             errors: 0,
             unfinished: 0,
             error_codes: BTreeMap::new(),
@@ -98,6 +105,8 @@ impl WorkerStats {
         let _ = self.read.add(&other.read);
         let _ = self.write.add(&other.write);
         self.ops += other.ops;
+        self.window_ops += other.window_ops;
+        self.ops_after_window += other.ops_after_window;
         self.errors += other.errors;
         self.unfinished += other.unfinished;
         for (k, v) in other.error_codes {

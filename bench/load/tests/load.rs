@@ -20,6 +20,7 @@ use std::time::{Duration, Instant};
 use corevec_datasets::{write_fvecs, write_ivecs, Matrix};
 use corevec_load::engine::{run, LoadConfig};
 use corevec_load::ingest::{ingest, CreateSpec, IngestConfig};
+use corevec_load::report::Report;
 use corevec_load::workload::{SearchSpec, Workload, WriteSpec};
 use corevec_load::LoadError;
 use corevec_proto::{
@@ -39,6 +40,8 @@ struct Behaviour {
     token: Option<Vec<u8>>,
     /// Answer each batch of frames read together in reverse order, written in 7-byte pieces.
     reverse_and_split: bool,
+    /// Sleep this long before answering every PING (a server slower than the offered rate).
+    delay_each: Option<Duration>,
 }
 
 struct PingServer {
@@ -105,6 +108,9 @@ fn serve(mut stream: TcpStream, b: &Behaviour, pings: &AtomicU64) {
             }
             assert_eq!(request, Request::Ping, "this server only answers PING");
             let seq = pings.fetch_add(1, Ordering::SeqCst) + 1;
+            if let Some(delay) = b.delay_each {
+                std::thread::sleep(delay);
+            }
             if let Some((at, stall)) = b.stall_at {
                 if seq == at {
                     // Answer what is already queued, then stall this connection.
@@ -197,6 +203,45 @@ fn open_loop_reports_a_server_stall_without_coordinated_omission() {
         "backlog {} while stalled",
         s.max_backlog
     );
+}
+
+#[test]
+fn open_loop_throughput_is_what_the_server_answered_in_the_window() {
+    // ~500 answers/s against 1,000/s offered: the requests due in the window but still queued
+    // at its end are sent and answered during the drain; they count in ops and latency, not in
+    // throughput.
+    let server = start(Behaviour {
+        delay_each: Some(Duration::from_millis(2)),
+        ..Behaviour::default()
+    });
+    let cfg = LoadConfig {
+        connections: 1,
+        depth: 64,
+        rate: Some(1_000.0),
+        duration: Duration::from_secs(2),
+        drain_timeout: Duration::from_secs(5),
+        ..config(server.addr)
+    };
+    let r = run(&cfg, &Workload::Ping).expect("run");
+    let qps = r.qps();
+    assert!(
+        qps < 600.0,
+        "the server answers ~500/s, reported {qps:.0}/s"
+    );
+    assert!(qps > 300.0, "reported {qps:.0}/s");
+    assert!(
+        r.stats.ops_after_window >= 500,
+        "the backlog was answered during the drain: {} of {} ops",
+        r.stats.ops_after_window,
+        r.stats.ops
+    );
+    let mut report = Report::new("ping", "x", &r.stats, 2.0, r.answered_in_window);
+    report.set_target_rate(cfg.rate);
+    assert!((report.qps - qps).abs() < 1e-9);
+    let short = report.shortfall_pct.expect("open loop");
+    assert!(short > 40.0, "shortfall {short:.1}%");
+    let human = report.human();
+    assert!(human.contains("% short"), "{human}");
 }
 
 #[test]
