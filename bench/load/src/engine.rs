@@ -73,7 +73,9 @@ pub struct LoadConfig {
     pub rate: Option<f64>,
     /// Closed loop only: stop after this many measured requests instead of after `duration`.
     pub ops: Option<u64>,
-    /// After the measured window, how long to wait for outstanding answers.
+    /// After the measured window, how long to wait for outstanding answers. With `ops`, also
+    /// how long the run waits without any answer while requests are in flight: a server that
+    /// stops answering ends the run, its requests counted as `UNFINISHED`.
     pub drain_timeout: Duration,
     /// Print the per-second progress line on stderr.
     pub progress: bool,
@@ -355,6 +357,11 @@ struct Worker<'a> {
     issuing: bool,
     drain_deadline: Option<Instant>,
     drain_timeout: Duration,
+    /// When the last answer (or the start) was seen: `ops` mode stops after `drain_timeout`
+    /// without one while requests are in flight.
+    last_answer: Instant,
+    /// `ops` mode ended because the server stopped answering.
+    stalled: bool,
     stopping: bool,
     stats: WorkerStats,
     live: &'a Live,
@@ -394,6 +401,15 @@ impl<'a> Worker<'a> {
             let wake = self.next_wakeup(now);
             self.submit_and_wait(wake.checked_duration_since(now))?;
             self.reap();
+        }
+        if self.stalled {
+            let in_flight: usize = self.conns.iter().map(|c| c.pending.len()).sum();
+            let message = format!(
+                "no answer for {:.1} s (--drain-timeout) with {in_flight} requests in flight: \
+                 stopped",
+                self.drain_timeout.as_secs_f64()
+            );
+            self.stats.first_error.get_or_insert(message);
         }
         self.count_unfinished();
         self.flush_live();
@@ -544,11 +560,21 @@ impl<'a> Worker<'a> {
         Ok(())
     }
 
-    fn finished(&self, now: Instant) -> bool {
+    /// `ops` mode with requests in flight: when to give up waiting for the next answer.
+    fn stall_deadline(&self) -> Option<Instant> {
+        let waiting = self.conns.iter().any(|c| c.alive && !c.pending.is_empty());
+        (self.timing.end.is_none() && waiting).then(|| self.last_answer + self.drain_timeout)
+    }
+
+    fn finished(&mut self, now: Instant) -> bool {
         if self.conns.iter().all(|c| !c.alive) {
             return true;
         }
         if self.drain_deadline.is_some_and(|d| now >= d) {
+            return true;
+        }
+        if self.stall_deadline().is_some_and(|d| now >= d) {
+            self.stalled = true;
             return true;
         }
         let issuing_done = if self.interval_ns.is_some() {
@@ -562,6 +588,9 @@ impl<'a> Worker<'a> {
     fn next_wakeup(&self, now: Instant) -> Instant {
         let mut wake = self.next_flush;
         if let Some(d) = self.drain_deadline {
+            wake = wake.min(d);
+        }
+        if let Some(d) = self.stall_deadline() {
             wake = wake.min(d);
         }
         if let Some(end) = self.timing.end {
@@ -676,6 +705,7 @@ impl<'a> Worker<'a> {
             live_errors,
             live_hist,
             timing,
+            last_answer,
             ..
         } = self;
         let in_window = now >= timing.warmup_end && timing.end.is_none_or(|e| now < e);
@@ -715,6 +745,7 @@ impl<'a> Worker<'a> {
             };
             let latency = micros(now.saturating_duration_since(p.intended));
             *live_completed += 1;
+            *last_answer = now;
             match workload.check(&p.sent, &frame) {
                 Outcome::Ok { recall } => {
                     if let Some(r) = recall {
@@ -1050,6 +1081,19 @@ pub fn run(config: &LoadConfig, workload: &Workload) -> Result<RunResult, LoadEr
     if let Some(e) = first_err {
         return Err(e);
     }
+    // `ops` mode cut short (server stopped answering, connections lost): the requests never
+    // sent are unfinished too, so that ops + errors adds up to what was asked for.
+    if let Some(left) = budget
+        .as_ref()
+        .map(|b| b.load(Ordering::Relaxed))
+        .filter(|n| *n > 0)
+    {
+        let left = left as u64;
+        merged.unfinished += left;
+        merged.error("UNFINISHED", left, || {
+            format!("{left} requests never sent: the run stopped early")
+        });
+    }
     let (measured, answered_in_window) = match timing.end {
         Some(_) => (config.duration, merged.window_ops),
         None => (
@@ -1108,6 +1152,8 @@ fn worker_main(
         issuing: true,
         drain_deadline: timing.end.map(|e| e + config.drain_timeout),
         drain_timeout: config.drain_timeout,
+        last_answer: Instant::now(),
+        stalled: false,
         stopping: false,
         stats: WorkerStats::default(),
         live,

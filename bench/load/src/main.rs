@@ -122,7 +122,10 @@ struct LoadArgs {
     /// Worker threads, one io_uring each [default: min(connections, CPUs)].
     #[arg(long, default_value_t = 0)]
     threads: usize,
-    /// Seconds to wait for outstanding answers after the measured window.
+    /// Seconds to wait for outstanding answers after the measured window. With --ops, also
+    /// the longest wait for any answer while requests are in flight: a server that stops
+    /// answering ends the run, the requests in flight and those not yet sent counted as
+    /// UNFINISHED errors.
     #[arg(long, default_value_t = 10.0)]
     drain_timeout: f64,
     /// Initial receive buffer per connection, KiB.

@@ -309,6 +309,39 @@ fn warmup_is_excluded() {
 }
 
 #[test]
+fn ops_mode_stops_when_the_server_stops_answering() {
+    // The server answers 9 PINGs, then sits on the 10th for an hour.
+    let server = start(Behaviour {
+        stall_at: Some((10, Duration::from_secs(3600))),
+        ..Behaviour::default()
+    });
+    let cfg = LoadConfig {
+        connections: 1,
+        depth: 4,
+        ops: Some(1_000),
+        drain_timeout: Duration::from_secs(1),
+        ..config(server.addr)
+    };
+    let started = Instant::now();
+    let r = run(&cfg, &Workload::Ping).expect("run");
+    assert!(
+        started.elapsed() < Duration::from_secs(5),
+        "took {:?}",
+        started.elapsed()
+    );
+    let s = &r.stats;
+    // Answers read together with the 10th PING are held back with it.
+    assert!((1..=9).contains(&s.ops), "{} ops", s.ops);
+    // Those in flight when the server stopped and those never sent are unfinished: every
+    // asked-for op is accounted for.
+    assert_eq!(s.ops + s.errors, 1_000, "{:?}", s.error_codes);
+    assert_eq!(s.unfinished, 1_000 - s.ops);
+    assert_eq!(s.error_codes.get("UNFINISHED"), Some(&s.unfinished));
+    let first = s.first_error.as_deref().unwrap_or_default();
+    assert!(first.contains("--drain-timeout"), "{first}");
+}
+
+#[test]
 fn out_of_order_and_split_answers_are_matched_by_id() {
     let server = start(Behaviour {
         reverse_and_split: true,
