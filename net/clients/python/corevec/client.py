@@ -460,7 +460,9 @@ class Client:
         ``PAYLOAD_BYTES_MAX`` bytes. ``labels``: ``None`` (the points have no labels
         afterwards) or one per id, each a list of ints in 0..2**64-1 (or ``None`` for none), at
         most ``LABELS_PER_POINT_MAX`` per point (counted as sent; the server stores them sorted
-        and deduplicated). Returns :class:`WriteAck` (count, lsn or None)."""
+        and deduplicated). ``ids``: ints in 0..2**64-1 (a list or a numpy integer array);
+        negative or too large ids and floats raise ``ValueError`` before anything is sent.
+        Returns :class:`WriteAck` (count, lsn or None)."""
         self._check_upsert(payloads, labels)
         return self._call(
             Opcode.UPSERT, lambda rid: p.encode_upsert(rid, collection, ids, vectors, payloads, labels)
@@ -521,7 +523,8 @@ class Client:
         ``none_of`` are returned, up to ``k``. Two or more groups need
         ``FEATURE_FILTER_GROUPS`` (else :class:`ProtocolError`, nothing sent). ``max_distance``:
         only hits at most that distance from the query (in the returned distances' unit), so
-        possibly fewer than ``k``; needs ``FEATURE_MAX_DISTANCE``."""
+        possibly fewer than ``k``; needs ``FEATURE_MAX_DISTANCE``; an int, a float or a numpy
+        scalar, finite and within the f32 range, else ``ValueError``."""
         return self._call(
             Opcode.SEARCH,
             *self._search_args(

@@ -7,6 +7,7 @@ before anything is allocated.
 
 import enum
 import math
+import numbers
 import operator
 import struct
 import sys
@@ -300,12 +301,47 @@ def _floats_le(values):
 
 
 def _ids_le(ids):
-    if hasattr(ids, "astype") and hasattr(ids, "tobytes"):
+    """Flat little-endian u64 bytes from ids: an iterable of ints (numpy integers included) or a
+    numpy integer array, every id in 0..2**64-1. Raises :class:`CodecError` (a ``ValueError``)
+    for anything else: floats, negative or too large ids are refused, never wrapped or
+    truncated."""
+    dtype = getattr(ids, "dtype", None)
+    if dtype is not None and getattr(dtype, "kind", None) == "O" and hasattr(ids, "tolist"):
+        ids = ids.reshape(-1).tolist()  # Python objects: checked one by one below
+    elif dtype is not None and hasattr(ids, "astype") and hasattr(ids, "tobytes"):
+        if ids.size and dtype.kind not in "iu":
+            raise CodecError("ids must be integers in 0..2**64-1, got a numpy array of dtype %s" % dtype)
+        if dtype.kind == "i" and ids.size and ids.min() < 0:
+            raise CodecError("ids must be in 0..2**64-1, got %d" % ids.min())
         return ids.astype("<u8").tobytes()
-    a = array("Q", ids)
+    if not isinstance(ids, (list, tuple, range)):
+        ids = list(ids)  # a generator is read once; the error path reads the ids again
+    try:
+        a = array("Q", ids)
+    except (OverflowError, TypeError):
+        for x in ids:
+            if isinstance(x, float) or not hasattr(x, "__index__"):
+                raise CodecError("ids must be integers in 0..2**64-1, got %r" % (x,))
+            value = operator.index(x)
+            _check(0 <= value <= _U64_MAX, "ids must be in 0..2**64-1, got %d" % value)
+        raise
     if sys.byteorder == "big":
         a.byteswap()
     return a.tobytes()
+
+
+def _f32(value, what):
+    """``value`` (an int, a float or a numpy scalar) as a little-endian f32. Raises
+    :class:`CodecError` (a ``ValueError``) unless it is a finite number within the f32 range
+    (magnitude up to about 3.4028235e38)."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise CodecError("%s must be a finite number, got %r" % (what, value))
+    x = float(value)
+    _check(math.isfinite(x), "%s must be a finite number, got %r" % (what, value))
+    try:
+        return struct.pack("<f", x)
+    except OverflowError:
+        raise CodecError("%s = %r is not representable as an f32 (beyond +-3.4028235e38)" % (what, value))
 
 
 def _check(cond, message):
@@ -603,14 +639,11 @@ def encode_search(
     ``any_of_groups`` and ``none_of`` (see :func:`normalize_filter`), sent with the
     ``HAS_FILTER`` flag. One ``any_of`` group is sent in the original form (``any_groups`` 0),
     which every server with ``FEATURE_LABELS`` takes; two or more need
-    ``FEATURE_FILTER_GROUPS``. ``max_distance`` (a finite number, needs
-    ``FEATURE_MAX_DISTANCE``) goes as an f32 after ``dim`` with the ``HAS_MAX_DISTANCE`` flag."""
+    ``FEATURE_FILTER_GROUPS``. ``max_distance`` (a finite number within the f32 range: an
+    int, a float or a numpy scalar; needs ``FEATURE_MAX_DISTANCE``) goes as an f32 after
+    ``dim`` with the ``HAS_MAX_DISTANCE`` flag; anything else raises :class:`CodecError`."""
     lists = None if filter is None else normalize_filter(filter)
-    if max_distance is not None:
-        _check(
-            isinstance(max_distance, (int, float)) and math.isfinite(max_distance),
-            "max_distance must be a finite number",
-        )
+    max_distance_f32 = None if max_distance is None else _f32(max_distance, "max_distance")
     count, dim, floats = matrix(queries, dim)
     _check(1 <= k <= K_MAX, "k must be 1..=1024")
     _check(0 <= ef <= EXPANSION_MAX, "ef out of range")
@@ -624,7 +657,7 @@ def encode_search(
         | (SEARCH_HAS_MAX_DISTANCE if max_distance is not None else 0)
     )
     out = bytearray(struct.pack("<IIIII", k, ef, flags, count, dim))
-    out += struct.pack("<f", max_distance) if max_distance is not None else bytes(4)
+    out += max_distance_f32 if max_distance_f32 is not None else bytes(4)
     _name(out, collection)
     out += floats
     if lists is not None:

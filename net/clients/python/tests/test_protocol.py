@@ -129,6 +129,33 @@ class EncodeRequestsTest(unittest.TestCase):
             p.encode_search(6, "docs", np.array([0.5, -1.0, 2.0]), 2, 64, False, True).hex(), GOLDEN["search_request"]
         )
 
+    def test_ids_out_of_range_are_refused_not_wrapped(self):
+        # CodecError (a ValueError), never OverflowError / TypeError from the array module.
+        for bad in ([-1], [1 << 64], [1.5], [1.0], ["7"], [None]):
+            with self.assertRaises(p.CodecError) as e:
+                p.encode_upsert(4, "docs", bad, [[0.5, -1.0, 2.0]])
+            self.assertIn("0..2**64-1", str(e.exception))
+            with self.assertRaises(p.CodecError):
+                p.encode_ids_request(Opcode.GET, 5, "docs", bad)
+        ok = p.encode_ids_request(Opcode.GET, 5, "docs", [(1 << 64) - 1, 0])
+        self.assertEqual(ok[-16:], b"\xff" * 8 + b"\0" * 8)
+
+    def test_numpy_ids_are_refused_not_wrapped_when_available(self):
+        try:
+            import numpy as np
+        except ImportError:
+            self.skipTest("numpy not installed")
+        vectors = np.array([[0.5, -1.0, 2.0], [3.0, 4.0, 5.0]])
+        # np.array([-1]) used to become 2**64-1, and 1.9 to become 1.
+        for bad in (np.array([1, -1]), np.array([1.0, 2.0]), np.array([1.9, 2.0]), np.array([True, False])):
+            with self.assertRaises(p.CodecError) as e:
+                p.encode_upsert(4, "docs", bad, vectors)
+            self.assertIn("0..2**64-1", str(e.exception))
+        for good in (np.array([1, 2], dtype=np.int32), np.array([1, 2], dtype=np.uint64), [np.int64(1), np.uint8(2)]):
+            self.assertEqual(p.encode_upsert(4, "docs", good, vectors).hex(), GOLDEN["upsert_request"])
+        big = np.array([(1 << 64) - 1], dtype=np.uint64)
+        self.assertEqual(p.encode_ids_request(Opcode.GET, 5, "docs", big)[-8:], b"\xff" * 8)
+
     def test_local_validation(self):
         with self.assertRaises(p.CodecError):
             p.encode_search(1, "docs", [1.0], 0)
@@ -885,7 +912,30 @@ class MaxDistanceTest(unittest.TestCase):
         self.assertEqual(frame.hex(), GOLDEN["search_request"])
 
     def test_a_bound_must_be_finite(self):
-        for bad in (float("nan"), float("inf"), "0.5", None.__class__):
+        for bad in (float("nan"), float("inf"), "0.5", None.__class__, True):
             with self.assertRaises(p.CodecError):
                 p.encode_search(1, "docs", [[1.0]], 1, max_distance=bad)
         self.assertEqual(p.FEATURE_MAX_DISTANCE, 8)
+
+    def test_a_bound_beyond_the_f32_range_is_a_codec_error(self):
+        # struct.pack("<f", 1e39) raises OverflowError; the client names the f32 range instead.
+        for bad in (1e39, -1e39, 10**40):
+            with self.assertRaises(p.CodecError) as e:
+                p.encode_search(1, "docs", [[1.0]], 1, max_distance=bad)
+            self.assertIn("f32", str(e.exception))
+        # The largest f32 is fine, and so is an int.
+        p.encode_search(1, "docs", [[1.0]], 1, max_distance=3.4028234663852886e38)
+        frame = p.encode_search(28, "docs", [[0.5, -1.0, 2.0]], 2, exact=True, max_distance=0.5)
+        self.assertEqual(frame.hex(), GOLDEN["search_max_distance_request"])
+
+    def test_numpy_scalar_bounds_when_available(self):
+        try:
+            import numpy as np
+        except ImportError:
+            self.skipTest("numpy not installed")
+        for bound in (np.float32(0.5), np.float64(0.5), np.float16(0.5)):
+            frame = p.encode_search(28, "docs", [[0.5, -1.0, 2.0]], 2, exact=True, max_distance=bound)
+            self.assertEqual(frame.hex(), GOLDEN["search_max_distance_request"])
+        for bad in (np.float32("nan"), np.float64(1e39)):
+            with self.assertRaises(p.CodecError):
+                p.encode_search(1, "docs", [[1.0]], 1, max_distance=bad)
