@@ -39,6 +39,7 @@ through the generator ``scroll_all(collection, limit, ...)``; both take ``with_v
 """
 
 import itertools
+import select
 import socket
 import threading
 import time
@@ -89,6 +90,21 @@ def with_range(filter, field, lo, hi):
         "any_of_groups": (groups[1:] if any_of else groups) + [labels],
         "none_of": none_of,
     }
+
+
+# Sends with a deadline: one non-blocking send(2) at a time, waiting for room in between, so the
+# reader thread's blocking recv on the same socket is left alone. 0 where the platform lacks it
+# (sends then block as a plain sendall, without a deadline).
+_DONTWAIT = getattr(socket, "MSG_DONTWAIT", 0)
+
+
+def _wait_writable(sock, seconds):
+    """True once ``sock`` can take more bytes, False after ``seconds``."""
+    if hasattr(select, "poll"):
+        poller = select.poll()
+        poller.register(sock, select.POLLOUT)
+        return bool(poller.poll(max(0, int(seconds * 1000) + 1)))
+    return bool(select.select([], [sock], [], seconds)[1])
 
 
 class _Slot:
@@ -145,17 +161,63 @@ class _Connection:
             raise ProtocolError("server chose version %d" % ack.version)
         return ack
 
-    def send(self, request_id, slot, frame):
+    def send(self, request_id, slot, frame, deadline=None):
+        """Send ``frame`` by ``deadline`` (a ``time.monotonic()`` value; ``None``: no limit),
+        waiting for other senders first. Raises :class:`CorevecTimeout` when the deadline
+        passes: before any byte went out the connection stays usable; after part of the frame
+        went out the stream is unusable, so the connection is closed (every request in flight on
+        it fails with :class:`CorevecConnectionError`)."""
         with self.pending_lock:
             if self.closed is not None:
                 raise self.closed
             self.pending[request_id] = slot
+        if deadline is None:
+            acquired = self.send_lock.acquire()
+        else:
+            acquired = self.send_lock.acquire(timeout=max(0.0, deadline - time.monotonic()))
+        if not acquired:
+            self.forget(request_id)
+            raise CorevecTimeout(
+                "request %d not sent within its timeout: other requests were still being sent on the connection"
+                % request_id
+            )
         try:
-            with self.send_lock:
-                self.sock.sendall(frame)
-        except OSError as e:
+            self._send_frame(request_id, frame, deadline)
+        finally:
+            self.send_lock.release()
+
+    def _send_frame(self, request_id, frame, deadline):
+        view = memoryview(frame)
+        sent = 0
+        try:
+            if deadline is None or not _DONTWAIT:
+                self.sock.sendall(view)
+                return
+            while sent < len(view):
+                remaining = deadline - time.monotonic()
+                if remaining <= 0 or not _wait_writable(self.sock, remaining):
+                    break
+                try:
+                    sent += self.sock.send(view[sent:], _DONTWAIT)
+                except (BlockingIOError, InterruptedError):
+                    continue
+        except (OSError, ValueError) as e:  # ValueError: the socket was closed meanwhile
             self.fail(CorevecConnectionError("send failed: %s" % e))
             raise CorevecConnectionError("send failed: %s" % e)
+        if sent == len(view):
+            return
+        if sent == 0:
+            self.forget(request_id)
+            raise CorevecTimeout("request %d timed out before it could be sent (the server is not reading)" % request_id)
+        self.fail(
+            CorevecConnectionError(
+                "connection closed: a request timed out part-way through sending, which leaves the stream unusable"
+            )
+        )
+        raise CorevecTimeout(
+            "request %d timed out after sending %d of its %d bytes (the server stopped reading); "
+            "the connection is closed" % (request_id, sent, len(view))
+        )
 
     def forget(self, request_id):
         with self.pending_lock:
@@ -225,7 +287,11 @@ class Client:
     """A pipelined connection to one corevec server.
 
     ``Client(host, port, token=None, timeout=30.0)``; ``timeout`` is the default per-request
-    timeout in seconds. Thread-safe. Use as a context manager or call :meth:`close`.
+    timeout in seconds (``None``: wait forever). It covers sending the request as well as
+    waiting for its answer: a server that stops reading makes the request raise
+    :class:`CorevecTimeout` (and closes the connection if part of the request was sent, since
+    the stream is then unusable; the next request opens a new one). ``submit_*`` methods send
+    within the client's timeout. Thread-safe. Use as a context manager or call :meth:`close`.
     """
 
     def __init__(self, host, port, token=None, timeout=30.0, connect_timeout=5.0, retries=2, retry_backoff=0.05):
@@ -319,20 +385,31 @@ class Client:
 
     # ---- pipelining ----
 
+    def _deadline(self, timeout):
+        timeout = self.timeout if timeout is None else timeout
+        return None if timeout is None else time.monotonic() + timeout
+
     def _submit(self, opcode, build, post=None):
+        return self._send_request(opcode, build, post, None)[0]
+
+    def _send_request(self, opcode, build, post, timeout):
+        """Encode one request and send it within ``timeout`` seconds (default: the client's),
+        counted from when it is encoded and connected. Returns ``(request_id, deadline)``,
+        ``deadline`` a ``time.monotonic()`` value or ``None`` (no timeout)."""
         request_id = next(self._ids)
         frame = build(request_id)
         conn = self._connection()
+        deadline = self._deadline(timeout)
         slot = _Slot(opcode, post)
         with self._lock:
             self._slots[request_id] = (slot, conn)
         try:
-            conn.send(request_id, slot, frame)
+            conn.send(request_id, slot, frame, deadline)
         except Exception:
             with self._lock:
                 self._slots.pop(request_id, None)
             raise
-        return request_id
+        return request_id, deadline
 
     def result(self, request_id, timeout=None):
         """Wait for the response to ``request_id`` and return its decoded value; raises a
@@ -364,7 +441,10 @@ class Client:
         backoff = self.retry_backoff
         for attempt in range(attempts):
             try:
-                return self.result(self._submit(opcode, build, post), timeout)
+                # One timeout per attempt, covering the send and the wait for the answer.
+                request_id, deadline = self._send_request(opcode, build, post, timeout)
+                remaining = None if deadline is None else max(0.0, deadline - time.monotonic())
+                return self.result(request_id, remaining)
             except CorevecConnectionError:
                 if attempt + 1 == attempts:
                     raise

@@ -4,10 +4,13 @@ Skipped when the variable is unset."""
 
 import itertools
 import os
+import socket
 import struct
 import sys
 import threading
+import time
 import unittest
+from unittest import mock
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
 
@@ -424,7 +427,7 @@ class _NoSendConnection:
     closed = None
     hello = corevec.HelloAck(1, 128, 0, 64 * 1024 * 1024)
 
-    def send(self, request_id, slot, frame):
+    def send(self, request_id, slot, frame, deadline=None):
         raise AssertionError("nothing may be sent")
 
 
@@ -541,7 +544,7 @@ class _RecordingConnection:
     def __init__(self):
         self.frames = []
 
-    def send(self, request_id, slot, frame):
+    def send(self, request_id, slot, frame, deadline=None):
         self.frames.append(frame)
         slot.error = _Sent()
         slot.event.set()
@@ -627,6 +630,117 @@ class WithoutFilterGroupsTest(unittest.TestCase):
         rid = client.submit_search("docs", [1.0], filter={"any_of_groups": [[3]]})
         with self.assertRaises(_Sent):
             client.result(rid)
+
+
+class _FakeServer:
+    """A server on 127.0.0.1 that answers HELLO on every connection it accepts, then hands the
+    socket (and the bytes read after the HELLO) to ``after_hello`` on the connection's thread.
+    Counts connections; :meth:`close` closes every socket."""
+
+    def __init__(self, after_hello):
+        self.after_hello = after_hello
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.port = self.listener.getsockname()[1]
+        self.connections = 0
+        self.sockets = []
+        self.stop = threading.Event()
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self):
+        while True:
+            try:
+                sock, _ = self.listener.accept()
+            except OSError:
+                return
+            self.connections += 1
+            self.sockets.append(sock)
+            threading.Thread(target=self._serve, args=(sock,), daemon=True).start()
+
+    def _serve(self, sock):
+        p = corevec.protocol
+        buf = bytearray()
+        try:
+            while p.check_frame(buf) is None:
+                chunk = sock.recv(65536)
+                if not chunk:
+                    return
+                buf += chunk
+            n = p.check_frame(buf)
+            body = struct.pack("<HHIQII", 1, 0, 128, p.FEATURES_SUPPORTED, p.FRAME_BODY_BYTES_MAX, 0)
+            sock.sendall(p.encode_frame(corevec.Opcode.HELLO, p.FLAG_RESPONSE, 1, body))
+            self.after_hello(sock, bytes(buf[n:]))
+        except OSError:
+            pass
+
+    def close(self):
+        self.stop.set()
+        self.listener.close()
+        for sock in self.sockets:
+            try:
+                sock.close()
+            except OSError:
+                pass
+
+
+def _in_thread(call):
+    """Run ``call`` on a daemon thread; returns ``(thread, outcome)`` where ``outcome`` gets
+    ``"error"`` (the exception or None) and ``"seconds"`` once it returns."""
+    outcome = {}
+
+    def run():
+        started = time.monotonic()
+        try:
+            call()
+            outcome["error"] = None
+        except BaseException as e:  # noqa: B902 (reported to the test)
+            outcome["error"] = e
+        outcome["seconds"] = time.monotonic() - started
+
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    return thread, outcome
+
+
+class SendTimeoutTest(unittest.TestCase):
+    """No server needed: a fake one answers HELLO, then never reads."""
+
+    def test_a_server_that_stops_reading_times_the_send_out(self):
+        server = _FakeServer(lambda sock, rest: server.stop.wait(60))
+        self.addCleanup(server.close)
+        client = corevec.Client("127.0.0.1", server.port, timeout=1.0)
+        self.addCleanup(client.close)
+        # A ~60 MB UPSERT frame: far more than the socket buffers hold. The encoder is
+        # replaced by the frame itself (the server never reads it) because the pure-Python
+        # CRC32C of 60 MB takes ~20 s.
+        frame = bytes(60 * 1024 * 1024)
+        with mock.patch.object(corevec.protocol, "encode_upsert", lambda *args: frame):
+            upsert, upserted = _in_thread(lambda: client.upsert("docs", [1], [[0.0]]))
+            time.sleep(0.3)  # the upsert now holds the send lock
+            ping, pinged = _in_thread(client.ping)
+            upsert.join(10)
+            ping.join(10)
+        self.assertFalse(upsert.is_alive(), "upsert still blocked in send")
+        self.assertFalse(ping.is_alive(), "ping still blocked behind the upsert's send")
+        self.assertIsInstance(upserted["error"], corevec.CorevecTimeout)
+        self.assertLess(upserted["seconds"], 4.0)
+        self.assertIn("the connection is closed", str(upserted["error"]))
+        # The ping waited for the send lock, then found the connection closed (part of a frame
+        # went out) and retried on a new one, which never answers; or timed out waiting.
+        self.assertIsInstance(pinged["error"], (corevec.CorevecTimeout, corevec.CorevecConnectionError))
+        self.assertLess(pinged["seconds"], 8.0)
+
+    def test_a_send_that_cannot_start_keeps_the_connection(self):
+        # Nothing of the request went out: the stream is still whole, the connection stays.
+        conn = corevec.client._Connection.__new__(corevec.client._Connection)
+        conn.send_lock = threading.Lock()
+        conn.pending = {}
+        conn.pending_lock = threading.Lock()
+        conn.closed = None
+        with conn.send_lock:  # another sender holds the connection past the deadline
+            with self.assertRaises(corevec.CorevecTimeout):
+                conn.send(7, object(), b"x", time.monotonic() + 0.1)
+        self.assertIsNone(conn.closed)
+        self.assertEqual(conn.pending, {})
 
 
 if __name__ == "__main__":
