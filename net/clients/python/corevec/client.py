@@ -291,8 +291,12 @@ class Client:
     waiting for its answer: a server that stops reading makes the request raise
     :class:`CorevecTimeout` (and closes the connection if part of the request was sent, since
     the stream is then unusable; the next request opens a new one). ``submit_*`` methods send
-    within the client's timeout. Thread-safe. Use as a context manager or call :meth:`close`.
+    within the client's timeout. Thread-safe. Use as a context manager or call :meth:`close`;
+    after :meth:`close` every request raises :class:`CorevecConnectionError` and no new
+    connection is opened.
     """
+
+    _closed = False
 
     def __init__(self, host, port, token=None, timeout=30.0, connect_timeout=5.0, retries=2, retry_backoff=0.05):
         self.host, self.port, self.token = host, port, token
@@ -310,6 +314,8 @@ class Client:
 
     def _connection(self):
         with self._lock:
+            if self._closed:
+                raise CorevecConnectionError("client closed")
             if self._conn is None or self._conn.closed is not None:
                 try:
                     self._conn = _Connection(self.host, self.port, self.token, self.connect_timeout, self.timeout)
@@ -372,7 +378,10 @@ class Client:
             self._require_labels()
 
     def close(self):
+        """Close the connection; requests in flight and every later request raise
+        :class:`CorevecConnectionError`, and retries do not reconnect."""
         with self._lock:
+            self._closed = True
             if self._conn is not None:
                 self._conn.close()
                 self._conn = None
@@ -446,7 +455,7 @@ class Client:
                 remaining = None if deadline is None else max(0.0, deadline - time.monotonic())
                 return self.result(request_id, remaining)
             except CorevecConnectionError:
-                if attempt + 1 == attempts:
+                if attempt + 1 == attempts or self._closed:
                     raise
                 time.sleep(backoff)
                 backoff *= 2

@@ -743,5 +743,49 @@ class SendTimeoutTest(unittest.TestCase):
         self.assertEqual(conn.pending, {})
 
 
+class CloseTest(unittest.TestCase):
+    """No server needed: after close() nothing reconnects, retries included."""
+
+    def test_no_request_after_close_opens_a_connection(self):
+        server = _FakeServer(lambda sock, rest: server.stop.wait(60))
+        self.addCleanup(server.close)
+        client = corevec.Client("127.0.0.1", server.port, timeout=1.0)
+        client.close()
+        with self.assertRaises(corevec.CorevecConnectionError):
+            client.ping()
+        with self.assertRaises(corevec.CorevecConnectionError):
+            client.submit_ping()
+        time.sleep(0.1)
+        self.assertEqual(server.connections, 1)
+
+    def test_a_read_retry_after_close_does_not_reconnect(self):
+        dropped = threading.Event()
+
+        def drop_after_one_request(sock, rest):
+            p = corevec.protocol
+            buf = bytearray(rest)
+            while p.check_frame(buf) is None:
+                chunk = sock.recv(65536)
+                if not chunk:
+                    break
+                buf += chunk
+            sock.close()
+            dropped.set()
+
+        server = _FakeServer(drop_after_one_request)
+        self.addCleanup(server.close)
+        client = corevec.Client("127.0.0.1", server.port, timeout=5.0, retry_backoff=0.5)
+        ping, pinged = _in_thread(client.ping)
+        self.assertTrue(dropped.wait(5))
+        time.sleep(0.2)  # the ping saw the connection drop and sleeps before its retry
+        client.close()
+        ping.join(5)
+        self.assertFalse(ping.is_alive())
+        self.assertIsInstance(pinged["error"], corevec.CorevecConnectionError)
+        time.sleep(0.1)
+        self.assertEqual(server.connections, 1, "the retry opened a connection after close()")
+        self.assertIsNone(client._conn)
+
+
 if __name__ == "__main__":
     unittest.main()
