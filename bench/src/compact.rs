@@ -158,7 +158,7 @@ pub fn run(args: &CompactArgs) -> Result<(), Box<dyn std::error::Error>> {
         "unindexed_max_during": writes.unindexed_max,
         "p50_us_during": round(during.p50_us(), 1), "p99_us_during": round(during.p99_us(), 1),
         "p50_us_after": round(after.p50_us(), 1), "p99_us_after": round(after.p99_us(), 1),
-        format!("recall_at_{}", args.k): round(recall, 4),
+        format!("recall_at_{}", args.k): recall.map(|r| round(r, 4)),
         "bytes_before": bytes_before, "bytes_after": info.bytes(),
         "tombstones_after": info.shards.iter().map(|s| s.tombstones).sum::<u64>(),
         "compactions": info.shards.iter().map(|s| s.compactions).sum::<u64>(),

@@ -127,7 +127,7 @@ pub fn run(args: &FilterArgs) -> Result<(), Box<dyn std::error::Error>> {
                 matching: usize,
                 path: &str,
                 ef: usize,
-                recall_at_k: f64,
+                recall_at_k: Option<f64>,
                 pass: &Pass| {
         print_json(&json!({
             "bench": "filter",
@@ -138,7 +138,7 @@ pub fn run(args: &FilterArgs) -> Result<(), Box<dyn std::error::Error>> {
             "path": path,
             "ef": ef,
             "k": args.k,
-            "recall_at_k": round(recall_at_k, 4),
+            "recall_at_k": recall_at_k.map(|r| round(r, 4)),
             "qps": round(pass.qps, 0),
             "p50_us": round(pass.latencies.p50_us(), 1),
             "p99_us": round(pass.latencies.p99_us(), 1),
@@ -274,7 +274,7 @@ fn unfiltered(
     shard: &mut Shard,
     base: &Vectors,
     queries: &Vectors,
-    mut report: impl FnMut(usize, f64, &Pass),
+    mut report: impl FnMut(usize, Option<f64>, &Pass),
 ) {
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
     let truth = ground_truth(base, queries, args.metric, args.k, &|_| false, threads);
@@ -335,7 +335,11 @@ fn run_range(
         "vector_bytes": stats.vector_bytes,
         "index_bytes": stats.index_bytes,
     }));
-    let line = |fields: serde_json::Value, path: &str, ef: usize, recall_at_k: f64, pass: &Pass| {
+    let line = |fields: serde_json::Value,
+                path: &str,
+                ef: usize,
+                recall_at_k: Option<f64>,
+                pass: &Pass| {
         let mut out = json!({
             "bench": "filter",
             "filter": "range",
@@ -349,7 +353,10 @@ fn run_range(
                 ("path".to_owned(), json!(path)),
                 ("ef".to_owned(), json!(ef)),
                 ("k".to_owned(), json!(args.k)),
-                ("recall_at_k".to_owned(), json!(round(recall_at_k, 4))),
+                (
+                    "recall_at_k".to_owned(),
+                    json!(recall_at_k.map(|r| round(r, 4))),
+                ),
                 ("qps".to_owned(), json!(round(pass.qps, 0))),
                 (
                     "p50_us".to_owned(),

@@ -59,19 +59,24 @@ pub fn ground_truth_each(
     out
 }
 
-/// Mean fraction of each query's true top-k found.
-pub fn recall(found: &[Vec<u32>], truth: &[Vec<u32>]) -> f64 {
+/// Recall of `found` against `truth` (query by query): the distinct ids of each query's
+/// answer that are in its truth, summed over the queries, over the sum of the truth lengths.
+/// An id returned twice counts once. A query with an empty truth (no row may match it) has no
+/// defined recall and adds nothing to either sum; `None` when every truth is empty (printed
+/// as `null`, not as a perfect 1.0).
+pub fn recall(found: &[Vec<u32>], truth: &[Vec<u32>]) -> Option<f64> {
     let mut hits = 0usize;
     let mut total = 0usize;
+    let mut distinct = Vec::new();
     for (f, t) in found.iter().zip(truth) {
-        hits += f.iter().filter(|id| t.contains(id)).count();
+        distinct.clear();
+        distinct.extend_from_slice(f);
+        distinct.sort_unstable();
+        distinct.dedup();
+        hits += distinct.iter().filter(|id| t.contains(id)).count();
         total += t.len();
     }
-    if total == 0 {
-        1.0
-    } else {
-        hits as f64 / total as f64
-    }
+    (total > 0).then(|| hits as f64 / total as f64)
 }
 
 #[cfg(test)]
@@ -97,6 +102,19 @@ mod tests {
             let expected: Vec<u32> = all.iter().take(5).map(|&(_, r)| r).collect();
             assert_eq!(found, &expected);
         }
+    }
+
+    #[test]
+    fn recall_counts_each_returned_id_once_and_skips_empty_truths() {
+        // One true neighbour returned three times is one of three found.
+        assert_eq!(recall(&[vec![3, 3, 3]], &[vec![3, 1, 4]]), Some(1.0 / 3.0));
+        assert_eq!(recall(&[vec![4, 3, 1]], &[vec![3, 1, 4]]), Some(1.0));
+        // A query with an empty truth counts for nothing; all empty: undefined, not 1.0.
+        assert_eq!(
+            recall(&[vec![1], vec![7, 8]], &[vec![1, 2], vec![]]),
+            Some(0.5)
+        );
+        assert_eq!(recall(&[vec![], vec![5]], &[vec![], vec![]]), None);
     }
 
     #[test]

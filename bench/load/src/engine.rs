@@ -747,11 +747,15 @@ impl<'a> Worker<'a> {
             *live_completed += 1;
             *last_answer = now;
             match workload.check(&p.sent, &frame) {
-                Outcome::Ok { recall } => {
+                Outcome::Ok {
+                    recall,
+                    recall_skipped,
+                } => {
                     if let Some(r) = recall {
                         stats.recall_sum += r;
                         stats.recall_n += 1;
                     }
+                    stats.recall_skipped += u64::from(recall_skipped);
                     live_hist.saturating_record(latency);
                     stats.window_ops += u64::from(in_window);
                     if p.measured {

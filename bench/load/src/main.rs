@@ -147,7 +147,9 @@ struct SearchArgs {
     /// Query vectors (dataset spec).
     #[arg(long)]
     queries: String,
-    /// Ground truth .ivecs (row i = query i) for recall@k.
+    /// Ground truth .ivecs (row i = query i) for recall@k: per answer, the distinct ids it
+    /// returned among the row's first k ids, over the number of those ids (negative ids are
+    /// padding). Answers whose row holds only padding are left out (recall_skipped).
     #[arg(long)]
     truth: Option<PathBuf>,
     /// Neighbours per query.

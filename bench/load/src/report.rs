@@ -69,10 +69,14 @@ pub struct Report {
     pub first_error: Option<String>,
     /// Connections lost during the run.
     pub connections_failed: u64,
-    /// Mean recall@k over checked answers; `null` without `--truth`.
+    /// Mean recall@k over checked answers (those with an empty truth row left out, see
+    /// `recall_skipped`); `null` without `--truth`.
     pub recall_at_k: Option<f64>,
     /// Answers that recall was averaged over.
     pub recall_answers: u64,
+    /// Answers left out of `recall_at_k` because their ground-truth row holds no id (only
+    /// padding): recall is undefined for them.
+    pub recall_skipped: u64,
     /// `k` of searches.
     pub k: Option<u32>,
     /// `ef` of searches (0 = server default).
@@ -162,6 +166,7 @@ impl Report {
             connections_failed: stats.connections_failed,
             recall_at_k: (stats.recall_n > 0).then(|| stats.recall_sum / stats.recall_n as f64),
             recall_answers: stats.recall_n,
+            recall_skipped: stats.recall_skipped,
             k: None,
             ef: None,
             write_ratio: None,
@@ -288,6 +293,14 @@ impl Report {
                 self.k.unwrap_or(0),
                 self.recall_answers,
                 self.ef.unwrap_or(0)
+            );
+        }
+        if self.recall_skipped > 0 {
+            let _ = writeln!(
+                s,
+                "  recall      {} answers skipped: their ground-truth row is empty (recall \
+                 undefined)",
+                self.recall_skipped
             );
         }
         if let Some(b) = self.max_backlog.filter(|b| *b > 0) {

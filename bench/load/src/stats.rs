@@ -54,6 +54,9 @@ pub struct WorkerStats {
     pub recall_sum: f64,
     /// Number of answers in `recall_sum`.
     pub recall_n: u64,
+    /// Answers whose ground-truth row holds no id (recall undefined), left out of
+    /// `recall_sum`.
+    pub recall_skipped: u64,
     /// Open loop: most requests that were due but not yet sent at one time, per connection.
     pub max_backlog: u64,
     /// Requests sent (all phases).
@@ -78,6 +81,7 @@ impl Default for WorkerStats {
             connections_failed: 0,
             recall_sum: 0.0,
             recall_n: 0,
+            recall_skipped: 0,
             max_backlog: 0,
             sent: 0,
             last_completion: None,
@@ -118,6 +122,7 @@ impl WorkerStats {
         self.connections_failed += other.connections_failed;
         self.recall_sum += other.recall_sum;
         self.recall_n += other.recall_n;
+        self.recall_skipped += other.recall_skipped;
         self.max_backlog = self.max_backlog.max(other.max_backlog);
         self.sent += other.sent;
         self.last_completion = self.last_completion.max(other.last_completion);

@@ -199,20 +199,31 @@ pub fn ground_truth(
     Matrix::new(k, out)
 }
 
-/// recall@k of one answer: `|returned[..k] ∩ truth[..k]| / k`. Negative truth ids (padding)
-/// never match.
+/// recall@k of one answer: the distinct ids of `returned[..k]` that are in `truth[..k]`,
+/// over the number of distinct ids in `truth[..k]` (`k` for a full truth row). An id returned
+/// twice counts once. Negative truth ids are padding: they never match and are not counted.
+///
+/// `None` when `truth[..k]` holds no id (only padding, or `k` = 0): recall is undefined for
+/// that query, and callers leave it out of the mean (and count it) rather than score it.
 #[must_use]
-pub fn recall_at_k(returned: &[u64], truth: &[i32], k: usize) -> f64 {
-    if k == 0 {
-        return 0.0;
+pub fn recall_at_k(returned: &[u64], truth: &[i32], k: usize) -> Option<f64> {
+    let mut truth: Vec<u64> = truth[..k.min(truth.len())]
+        .iter()
+        .filter_map(|&id| u64::try_from(id).ok())
+        .collect();
+    truth.sort_unstable();
+    truth.dedup();
+    if truth.is_empty() {
+        return None;
     }
-    let truth = &truth[..k.min(truth.len())];
+    let mut returned: Vec<u64> = returned.iter().take(k).copied().collect();
+    returned.sort_unstable();
+    returned.dedup();
     let hits = returned
         .iter()
-        .take(k)
-        .filter(|&&id| i32::try_from(id).is_ok_and(|id| id >= 0 && truth.contains(&id)))
+        .filter(|id| truth.binary_search(id).is_ok())
         .count();
-    hits as f64 / k as f64
+    Some(hits as f64 / truth.len() as f64)
 }
 
 #[cfg(test)]
@@ -261,25 +272,43 @@ mod tests {
     #[test]
     fn recall_on_hand_made_set() {
         let truth = [3, 1, 4, 1_000, 5, -1];
-        assert_eq!(recall_at_k(&[3, 1, 4], &truth, 3), 1.0);
+        assert_eq!(recall_at_k(&[3, 1, 4], &truth, 3), Some(1.0));
         assert_eq!(
             recall_at_k(&[4, 3, 1], &truth, 3),
-            1.0,
+            Some(1.0),
             "order does not matter"
         );
-        assert_eq!(recall_at_k(&[3, 9, 4], &truth, 3), 2.0 / 3.0);
+        assert_eq!(recall_at_k(&[3, 9, 4], &truth, 3), Some(2.0 / 3.0));
         assert_eq!(
             recall_at_k(&[5, 1_000], &truth, 3),
-            0.0,
+            Some(0.0),
             "beyond truth[..k]"
         );
-        assert_eq!(recall_at_k(&[3], &truth, 3), 1.0 / 3.0, "short answers");
+        assert_eq!(
+            recall_at_k(&[3], &truth, 3),
+            Some(1.0 / 3.0),
+            "short answers"
+        );
         assert_eq!(
             recall_at_k(&[3, 1, 4, 1_000], &truth, 3),
-            1.0,
+            Some(1.0),
             "only returned[..k]"
         );
-        assert_eq!(recall_at_k(&[u64::MAX], &[-1], 1), 0.0);
-        assert_eq!(recall_at_k(&[1, 2], &[1, 2], 0), 0.0);
+    }
+
+    #[test]
+    fn recall_counts_each_returned_id_once() {
+        assert_eq!(recall_at_k(&[3, 3, 3], &[3, 1, 4], 3), Some(1.0 / 3.0));
+        assert_eq!(recall_at_k(&[3, 1, 3], &[3, 1, 4], 3), Some(2.0 / 3.0));
+    }
+
+    #[test]
+    fn recall_is_undefined_for_an_empty_truth() {
+        // Only padding, or k = 0: nothing to find, so no score (not a perfect 1.0, not 0).
+        assert_eq!(recall_at_k(&[u64::MAX], &[-1], 1), None);
+        assert_eq!(recall_at_k(&[], &[-1, -1], 2), None);
+        assert_eq!(recall_at_k(&[1, 2], &[1, 2], 0), None);
+        // Padding in part of the row: recall over the ids the truth has.
+        assert_eq!(recall_at_k(&[5, 7, 8], &[5, -1, -1], 3), Some(1.0));
     }
 }

@@ -101,8 +101,11 @@ pub struct Sent {
 pub enum Outcome {
     /// A well-formed success; `recall` when ground truth is known.
     Ok {
-        /// recall@k of this answer.
+        /// recall@k of this answer (`None` without ground truth, or when it is undefined).
         recall: Option<f64>,
+        /// Ground truth was given but its row for this query holds no id, so recall is
+        /// undefined: left out of the mean, and counted.
+        recall_skipped: bool,
     },
     /// An ERROR frame from the server.
     ServerError(ErrorCode),
@@ -228,8 +231,14 @@ impl Workload {
         };
         match (response, sent.opcode) {
             (Response::Error(e), _) => Outcome::ServerError(e.code),
-            (Response::Ping, Opcode::Ping) => Outcome::Ok { recall: None },
-            (Response::Upsert(_), Opcode::Upsert) => Outcome::Ok { recall: None },
+            (Response::Ping, Opcode::Ping) => Outcome::Ok {
+                recall: None,
+                recall_skipped: false,
+            },
+            (Response::Upsert(_), Opcode::Upsert) => Outcome::Ok {
+                recall: None,
+                recall_skipped: false,
+            },
             (Response::Search(s), Opcode::Search) => {
                 let [hits] = &s.results[..] else {
                     return Outcome::Bad(format!(
@@ -237,7 +246,7 @@ impl Workload {
                         s.results.len()
                     ));
                 };
-                let recall = self.search().and_then(|spec| {
+                let checked = self.search().and_then(|spec| {
                     let truth = spec.truth.as_ref()?;
                     let ids: Vec<u64> = hits.iter().map(|h| h.id).collect();
                     Some(recall_at_k(
@@ -246,7 +255,10 @@ impl Workload {
                         spec.k as usize,
                     ))
                 });
-                Outcome::Ok { recall }
+                Outcome::Ok {
+                    recall: checked.flatten(),
+                    recall_skipped: checked.is_some_and(|r| r.is_none()),
+                }
             }
             (other, op) => Outcome::Bad(format!(
                 "unexpected {:?} response to {}",
@@ -254,5 +266,80 @@ impl Workload {
                 op.name()
             )),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use corevec_datasets::Matrix;
+    use corevec_proto::{Hit, SearchResponse};
+
+    fn query_workload(k: u32, truth: Option<Vec<i32>>) -> Workload {
+        Workload::Query(SearchSpec {
+            collection: "c".into(),
+            queries: Arc::new(Matrix::new(2, vec![0.0, 0.0]).expect("queries")),
+            k,
+            ef: 0,
+            flags: SearchFlags::default(),
+            filter: None,
+            truth: truth.map(|t| Arc::new(Matrix::new(k as usize, t).expect("truth"))),
+        })
+    }
+
+    /// `response` as a frame answering a request of `opcode`, checked against `sent`.
+    fn check(workload: &Workload, sent: &Sent, response: &Response<'_>) -> Outcome {
+        let mut bytes = Vec::new();
+        response
+            .encode(RequestId(9), sent.opcode.as_u8(), &mut bytes)
+            .expect("encode");
+        let frame = Frame::parse(&bytes).expect("frame");
+        workload.check(sent, &frame)
+    }
+
+    fn search_answer(ids: &[u64]) -> Response<'static> {
+        Response::Search(SearchResponse {
+            partial: false,
+            results: vec![ids.iter().map(|&id| Hit { id, distance: 0.5 }).collect()],
+            payloads: None,
+        })
+    }
+
+    const SEARCH: Sent = Sent {
+        kind: Kind::Read,
+        opcode: Opcode::Search,
+        row: 0,
+    };
+
+    #[test]
+    fn a_search_answer_repeating_one_true_id_scores_it_once() {
+        let w = query_workload(3, Some(vec![3, 1, 4]));
+        assert_eq!(
+            check(&w, &SEARCH, &search_answer(&[3, 3, 3])),
+            Outcome::Ok {
+                recall: Some(1.0 / 3.0),
+                recall_skipped: false
+            }
+        );
+    }
+
+    #[test]
+    fn an_empty_truth_row_is_skipped_not_scored() {
+        let w = query_workload(2, Some(vec![-1, -1]));
+        assert_eq!(
+            check(&w, &SEARCH, &search_answer(&[])),
+            Outcome::Ok {
+                recall: None,
+                recall_skipped: true
+            }
+        );
+        let without_truth = query_workload(2, None);
+        assert_eq!(
+            check(&without_truth, &SEARCH, &search_answer(&[1])),
+            Outcome::Ok {
+                recall: None,
+                recall_skipped: false
+            }
+        );
     }
 }
