@@ -2,7 +2,9 @@
 //!
 //! Request bytes come from `corevec_proto::Request::encode`; responses are validated with
 //! `corevec_proto::Response::decode_frame` (header flags, body CRC, body layout), so a server that
-//! answers garbage is counted as errors, not as fast successes.
+//! answers garbage is counted as errors, not as fast successes. An UPSERT acknowledgement must
+//! carry the number of vectors sent (as `ingest` checks it) and a SEARCH answer hold at most `k`
+//! hits; otherwise the answer counts as `BAD_RESPONSE`.
 
 use std::sync::Arc;
 
@@ -94,6 +96,8 @@ pub struct Sent {
     pub opcode: Opcode,
     /// Query row (searches) or first data row (writes).
     pub row: u32,
+    /// Vectors written (UPSERT: the count its acknowledgement must carry); 0 otherwise.
+    pub count: u32,
 }
 
 /// The checked outcome of one response.
@@ -151,6 +155,7 @@ impl Workload {
                     kind: Kind::Read,
                     opcode: Opcode::Ping,
                     row: 0,
+                    count: 0,
                 });
             }
             Workload::Query(s) => (s, None),
@@ -189,6 +194,7 @@ impl Workload {
                 kind: Kind::Write,
                 opcode: Opcode::Upsert,
                 row: u32::try_from(start).unwrap_or(u32::MAX),
+                count: u32::try_from(batch).unwrap_or(u32::MAX),
             });
         }
         let nq = search.queries.rows() as u64;
@@ -212,6 +218,7 @@ impl Workload {
             kind: Kind::Read,
             opcode: Opcode::Search,
             row: u32::try_from(q).unwrap_or(u32::MAX),
+            count: 0,
         })
     }
 
@@ -235,6 +242,13 @@ impl Workload {
                 recall: None,
                 recall_skipped: false,
             },
+            // As ingest checks it: an UPSERT acknowledges every vector it carried.
+            (Response::Upsert(ack), Opcode::Upsert) if ack.count != sent.count => {
+                Outcome::Bad(format!(
+                    "UPSERT of {} vectors acknowledged {}",
+                    sent.count, ack.count
+                ))
+            }
             (Response::Upsert(_), Opcode::Upsert) => Outcome::Ok {
                 recall: None,
                 recall_skipped: false,
@@ -246,6 +260,14 @@ impl Workload {
                         s.results.len()
                     ));
                 };
+                if let Some(k) = self.search().map(|spec| spec.k as usize) {
+                    if hits.len() > k {
+                        return Outcome::Bad(format!(
+                            "SEARCH for k = {k} answered {} hits",
+                            hits.len()
+                        ));
+                    }
+                }
                 let checked = self.search().and_then(|spec| {
                     let truth = spec.truth.as_ref()?;
                     let ids: Vec<u64> = hits.iter().map(|h| h.id).collect();
@@ -309,6 +331,7 @@ mod tests {
         kind: Kind::Read,
         opcode: Opcode::Search,
         row: 0,
+        count: 0,
     };
 
     #[test]
@@ -321,6 +344,54 @@ mod tests {
                 recall_skipped: false
             }
         );
+    }
+
+    fn mixed_workload(k: u32, batch: usize) -> Workload {
+        let Workload::Query(search) = query_workload(k, None) else {
+            unreachable!("a query workload")
+        };
+        Workload::Mixed {
+            search,
+            write: WriteSpec {
+                collection: "c".into(),
+                data: Arc::new(Matrix::new(2, vec![0.5; 2 * 8]).expect("data")),
+                batch,
+                id_offset: 0,
+            },
+            write_ratio: 1.0,
+        }
+    }
+
+    #[test]
+    fn an_upsert_ack_with_the_wrong_count_is_a_bad_response() {
+        let w = mixed_workload(3, 4);
+        let mut bytes = Vec::new();
+        let sent = w
+            .encode(0, 1, &mut Cursor::default(), RequestId(9), &mut bytes)
+            .expect("encode");
+        assert_eq!((sent.opcode, sent.count), (Opcode::Upsert, 4));
+        let ack = |count| Response::Upsert(corevec_proto::WriteAck { count, lsn: None });
+        assert!(matches!(check(&w, &sent, &ack(4)), Outcome::Ok { .. }));
+        for wrong in [0, 3, 5] {
+            match check(&w, &sent, &ack(wrong)) {
+                Outcome::Bad(why) => assert!(why.contains("acknowledged"), "{why}"),
+                other => panic!("an ack of {wrong} for 4 vectors was {other:?}"),
+            }
+        }
+    }
+
+    #[test]
+    fn a_search_answer_with_more_than_k_hits_is_a_bad_response() {
+        for w in [query_workload(3, None), mixed_workload(3, 1)] {
+            assert!(matches!(
+                check(&w, &SEARCH, &search_answer(&[1, 2, 3])),
+                Outcome::Ok { .. }
+            ));
+            match check(&w, &SEARCH, &search_answer(&[1, 2, 3, 4])) {
+                Outcome::Bad(why) => assert!(why.contains("k = 3"), "{why}"),
+                other => panic!("4 hits for k = 3 were {other:?}"),
+            }
+        }
     }
 
     #[test]
