@@ -14,25 +14,25 @@ use crate::report::{emit, Latencies};
 #[derive(clap::Args)]
 pub struct ExactArgs {
     /// Vector dimension.
-    #[arg(long, default_value_t = 384)]
+    #[arg(long, default_value_t = 384, value_parser = at_least_one)]
     dim: usize,
     /// Vectors in the collection.
-    #[arg(long, default_value_t = 100_000)]
+    #[arg(long, default_value_t = 100_000, value_parser = at_least_one)]
     n: usize,
     /// Queries to run per configuration (after a 10% warm-up).
-    #[arg(long, default_value_t = 1000)]
+    #[arg(long, default_value_t = 1000, value_parser = at_least_one)]
     queries: usize,
     /// Results per query.
-    #[arg(long, default_value_t = 10)]
+    #[arg(long, default_value_t = 10, value_parser = at_least_one)]
     k: usize,
     /// Shard counts to measure, comma-separated.
     #[arg(long, value_delimiter = ',', default_value = "1,2")]
     shards: Vec<u32>,
     /// Query vectors per search call, comma-separated (each value is measured).
-    #[arg(long, value_delimiter = ',', default_value = "1,32")]
+    #[arg(long, value_delimiter = ',', default_value = "1,32", value_parser = at_least_one)]
     batch: Vec<usize>,
     /// Concurrent client threads, each with one call in flight.
-    #[arg(long, default_value_t = 4)]
+    #[arg(long, default_value_t = 4, value_parser = at_least_one)]
     clients: usize,
     /// Cores to run on: all, a count, or a list.
     #[arg(long, default_value = "all")]
@@ -46,6 +46,16 @@ pub struct ExactArgs {
     /// Print JSON lines only (the default output is JSON lines anyway; kept for symmetry).
     #[arg(long)]
     json: bool,
+}
+
+/// Parse a count that must be at least 1 (a zero would leave nothing to measure, or divide by
+/// zero), so that clap refuses it with a clear message and exit code 2.
+fn at_least_one(s: &str) -> Result<usize, String> {
+    match s.trim().parse::<usize>() {
+        Ok(0) => Err("must be at least 1".into()),
+        Ok(n) => Ok(n),
+        Err(e) => Err(format!("{e}")),
+    }
 }
 
 pub fn run(args: &ExactArgs) -> Result<(), Box<dyn std::error::Error>> {
@@ -154,4 +164,39 @@ fn run_queries(
     };
     run_phase(warmup, 0)?;
     Ok(run_phase(total, warmup)?)
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::Parser;
+
+    use super::*;
+
+    #[derive(Parser)]
+    struct Cli {
+        #[command(flatten)]
+        args: ExactArgs,
+    }
+
+    #[test]
+    fn zero_counts_are_refused_by_the_parser() {
+        for flag in ["--queries", "--n", "--dim", "--k", "--clients", "--batch"] {
+            let err = match Cli::try_parse_from(["exact", flag, "0"]) {
+                Ok(_) => panic!("{flag} 0 was accepted"),
+                Err(e) => e,
+            };
+            assert_eq!(err.exit_code(), 2, "{flag}");
+            let message = err.to_string();
+            assert!(
+                message.contains(flag) && message.contains("at least 1"),
+                "{message}"
+            );
+        }
+        let err = Cli::try_parse_from(["exact", "--batch", "1,0"])
+            .err()
+            .expect("a zero batch");
+        assert!(err.to_string().contains("at least 1"), "{err}");
+        let ok = Cli::try_parse_from(["exact", "--queries", "5", "--batch", "1,32"]).expect("ok");
+        assert_eq!((ok.args.queries, ok.args.batch), (5, vec![1, 32]));
+    }
 }

@@ -937,6 +937,7 @@ pub fn run(config: &LoadConfig, workload: &Workload) -> Result<RunResult, LoadEr
             "connections and depth must be >= 1".into(),
         ));
     }
+    workload.validate().map_err(LoadError::Config)?;
     if let Some(rate) = config.rate {
         if !(rate.is_finite() && rate > 0.0) {
             return Err(LoadError::Config("--rate must be a positive number".into()));

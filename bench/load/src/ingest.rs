@@ -126,6 +126,11 @@ pub fn ingest(config: &IngestConfig, data: &Arc<Vectors>) -> Result<IngestResult
             "batch, connections and depth must be >= 1".into(),
         ));
     }
+    if data.rows() == 0 {
+        return Err(LoadError::Config(
+            "the dataset is empty (0 rows): nothing to ingest".into(),
+        ));
+    }
     if let Some(spec) = &config.create {
         create_collection(config, spec, data.dim())?;
     }

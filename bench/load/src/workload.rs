@@ -137,7 +137,41 @@ impl Workload {
         }
     }
 
-    /// Append the next request of connection `conn` (of `conns`) to `out`.
+    /// Check that every request can be built and every answer checked: no empty query set or
+    /// write data (which `encode` would divide by), ground truth covering every query to `k`.
+    /// The message names what is wrong.
+    pub fn validate(&self) -> Result<(), String> {
+        if let Some(search) = self.search() {
+            if search.queries.rows() == 0 {
+                return Err("the query set is empty (0 rows): nothing to search with".into());
+            }
+            if let Some(truth) = &search.truth {
+                if truth.rows() < search.queries.rows() {
+                    return Err(format!(
+                        "the ground truth has {} rows but there are {} queries",
+                        truth.rows(),
+                        search.queries.rows()
+                    ));
+                }
+                if truth.dim() < search.k as usize {
+                    return Err(format!(
+                        "the ground truth has {} neighbours per query, fewer than k = {}",
+                        truth.dim(),
+                        search.k
+                    ));
+                }
+            }
+        }
+        if let Workload::Mixed { write, .. } = self {
+            if write.data.rows() == 0 {
+                return Err("the write data is empty (0 rows): nothing to upsert".into());
+            }
+        }
+        Ok(())
+    }
+
+    /// Append the next request of connection `conn` (of `conns`) to `out`. The workload must
+    /// have passed [`Workload::validate`].
     pub fn encode(
         &self,
         conn: usize,

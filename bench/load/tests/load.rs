@@ -563,6 +563,70 @@ fn mixed_load_writes_and_reads_and_grows_the_receive_buffer() {
 }
 
 #[test]
+fn empty_datasets_are_refused_clearly() {
+    // Refused before connecting: nothing listens on this address.
+    let cfg = LoadConfig {
+        ops: Some(10),
+        ..config("127.0.0.1:9".parse().expect("addr"))
+    };
+    let empty = Arc::new(Matrix::new(4, Vec::new()).expect("empty"));
+    let rows = Arc::new(Matrix::new(4, vec![0.5; 8]).expect("rows"));
+    let search = |queries: &Arc<corevec_datasets::Vectors>| SearchSpec {
+        collection: "c".into(),
+        queries: Arc::clone(queries),
+        k: 1,
+        ef: 0,
+        flags: SearchFlags::default(),
+        filter: None,
+        truth: None,
+    };
+    let mixed = |queries, data: &Arc<corevec_datasets::Vectors>| Workload::Mixed {
+        search: search(queries),
+        write: WriteSpec {
+            collection: "c".into(),
+            data: Arc::clone(data),
+            batch: 1,
+            id_offset: 0,
+        },
+        write_ratio: 0.5,
+    };
+    for (workload, expected) in [
+        (Workload::Query(search(&empty)), "query set is empty"),
+        (mixed(&empty, &rows), "query set is empty"),
+        (mixed(&rows, &empty), "write data is empty"),
+    ] {
+        match run(&cfg, &workload) {
+            Err(LoadError::Config(why)) => assert!(why.contains(expected), "{why}"),
+            other => panic!("expected a config error, got {other:?}"),
+        }
+    }
+    match ingest(&ingest_config(cfg.addr.parse().expect("addr"), "c"), &empty) {
+        Err(LoadError::Config(why)) => assert!(why.contains("empty"), "{why}"),
+        other => panic!("expected a config error, got {other:?}"),
+    }
+}
+
+#[test]
+fn cli_empty_query_file_exits_2_with_a_message() {
+    let empty = tmp("empty_queries.npy");
+    corevec_datasets::write_npy(&empty, &Matrix::new(4, Vec::new()).expect("empty")).expect("npy");
+    let out = bin()
+        .args(["query", "--addr", "127.0.0.1:9", "--collection", "c"])
+        .args(["--queries", empty.to_str().expect("p"), "--ops", "10"])
+        .args(["--no-progress"])
+        .output()
+        .expect("run");
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("query set is empty"), "{stderr}");
+}
+
+#[test]
 fn server_errors_are_counted_by_code() {
     let server = mock_server::MockServer::start(None);
     let spec = SearchSpec {
