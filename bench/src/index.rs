@@ -10,7 +10,9 @@
 //!
 //! Data: a TEXMEX directory (`--data DIR`: base.fvecs, query.fvecs, groundtruth.ivecs) or
 //! `--synthetic N,DIM,CLUSTERS,SEED` (ground truth by brute force over the queries, on all
-//! cores). `--delete-fraction 0.1,0.5` adds lines with that fraction of the base tombstoned
+//! cores). A groundtruth.ivecs is checked against `--metric` first: the exact top-k of the
+//! first 10 queries under that metric must be at least 90% in the file's, else the run stops
+//! with an error naming `--metric` (a file computed for another metric). `--delete-fraction 0.1,0.5` adds lines with that fraction of the base tombstoned
 //! (seeded choice), recall measured against the exact top-k of the surviving points;
 //! `--compact` adds the same after rebuilding the graph from the survivors (compaction).
 
@@ -170,10 +172,14 @@ fn load(args: &IndexArgs) -> Result<Data, Box<dyn std::error::Error>> {
         }
     }
     let truth = match file_truth {
-        Some(gt) if gt.dim() >= args.k => gt
-            .iter()
-            .map(|row| row.iter().take(args.k).map(|&id| id as u32).collect())
-            .collect(),
+        Some(gt) if gt.dim() >= args.k => {
+            let truth: Vec<Vec<u32>> = gt
+                .iter()
+                .map(|row| row.iter().take(args.k).map(|&id| id as u32).collect())
+                .collect();
+            check_truth_metric(args, &base, &queries, &truth)?;
+            truth
+        }
         _ => {
             let started = Instant::now();
             let truth = ground_truth(&base, &queries, args.metric, args.k, &|_| false, threads());
@@ -190,6 +196,48 @@ fn load(args: &IndexArgs) -> Result<Data, Box<dyn std::error::Error>> {
         queries,
         truth,
     })
+}
+
+/// Queries [`check_truth_metric`] recomputes.
+const TRUTH_CHECK_QUERIES: usize = 10;
+/// Below this overlap with the exact top-k, a ground-truth file is taken to be for another
+/// metric (near-ties alone do not get there).
+const TRUTH_CHECK_MIN_OVERLAP: f64 = 0.9;
+
+/// groundtruth.ivecs is used whatever `--metric` is: recompute the exact top-k of the first
+/// few queries under `--metric` and refuse the file if it disagrees, so that a dot run over L2
+/// truth (say) fails clearly instead of printing a meaningless recall.
+fn check_truth_metric(
+    args: &IndexArgs,
+    base: &Matrix<f32>,
+    queries: &Matrix<f32>,
+    truth: &[Vec<u32>],
+) -> Result<(), Box<dyn std::error::Error>> {
+    let sample = queries.rows().min(TRUTH_CHECK_QUERIES);
+    if sample == 0 {
+        return Ok(());
+    }
+    let first = Matrix::new(queries.dim(), queries.rows_slice(0, sample).to_vec())?;
+    let exact = ground_truth(base, &first, args.metric, args.k, &|_| false, threads());
+    let Some(overlap) = recall(&truth[..sample], &exact) else {
+        return Ok(());
+    };
+    if overlap < TRUTH_CHECK_MIN_OVERLAP {
+        return Err(format!(
+            "groundtruth.ivecs does not match --metric {}: for the first {sample} queries only \
+             {:.0}% of the exact top-{} under {} is in the file's top-{} (expected >= {:.0}%). \
+             The file was probably computed for another metric: pass the dataset's metric with \
+             --metric, or remove groundtruth.ivecs to have it recomputed",
+            args.metric,
+            100.0 * overlap,
+            args.k,
+            args.metric,
+            args.k,
+            100.0 * TRUTH_CHECK_MIN_OVERLAP
+        )
+        .into());
+    }
+    Ok(())
 }
 
 pub(crate) struct Pass {
@@ -605,4 +653,58 @@ fn run_engine(
     }
     engine.shutdown()?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::Parser;
+    use corevec_datasets::{Shape, Synthetic};
+
+    use super::*;
+
+    #[derive(Parser)]
+    struct Cli {
+        #[command(flatten)]
+        args: IndexArgs,
+    }
+
+    fn texmex_dir(name: &str) -> PathBuf {
+        let dir = std::env::temp_dir().join(format!("corevec-bench-{}-{name}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("dir");
+        let base = Synthetic::new(Shape::Uniform, 500, 8, 1).generate_sequential();
+        let queries = Synthetic::new(Shape::Uniform, 20, 8, 2).generate_sequential();
+        // L2 ground truth, as the TEXMEX sets ship it.
+        let truth = ground_truth(&base, &queries, Metric::L2, 10, &|_| false, 2);
+        let ids: Vec<i32> = truth.iter().flatten().map(|&r| r as i32).collect();
+        write_fvecs(&dir.join("base.fvecs"), &base).expect("base");
+        write_fvecs(&dir.join("query.fvecs"), &queries).expect("queries");
+        write_ivecs(
+            &dir.join("groundtruth.ivecs"),
+            &Matrix::new(10, ids).expect("ids"),
+        )
+        .expect("truth");
+        dir
+    }
+
+    fn load_with(dir: &std::path::Path, metric: &str) -> Result<Data, String> {
+        let dir = dir.to_str().expect("utf-8 path");
+        let cli = Cli::try_parse_from(["index", "--data", dir, "--metric", metric, "--k", "10"])
+            .expect("arguments");
+        load(&cli.args).map_err(|e| e.to_string())
+    }
+
+    #[test]
+    fn ground_truth_for_another_metric_is_refused() {
+        let dir = texmex_dir("truth-metric");
+        let data = load_with(&dir, "l2").expect("L2 truth under --metric l2");
+        assert_eq!(data.truth.len(), 20);
+        for metric in ["dot", "cosine"] {
+            let err = match load_with(&dir, metric) {
+                Ok(_) => panic!("L2 truth accepted under --metric {metric}"),
+                Err(e) => e,
+            };
+            assert!(err.contains("--metric") && err.contains(metric), "{err}");
+        }
+        let _ = std::fs::remove_dir_all(&dir);
+    }
 }
