@@ -2,7 +2,9 @@
 //!
 //! Batches of `batch` consecutive rows (ids `id_offset + row`) are handed out from a shared
 //! cursor to `connections` threads; each keeps `depth` batches in flight on its own pipelined
-//! connection. Latency is per batch, from submit to acknowledgement.
+//! connection. Latency is per batch, from submit to the moment its acknowledgement was read off
+//! the socket: batches are waited for in submission order, but one answered before an earlier
+//! one does not take on the earlier one's wait.
 
 use std::collections::VecDeque;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -230,10 +232,11 @@ fn ingest_worker(
                     .then(|| PayloadsRef::new(&payloads[..end - start])),
                 labels: (per_row > 0).then(|| LabelsRef::new(&labels)),
             });
+            let submitted = Instant::now();
             match client.submit(&request) {
                 Ok(ticket) => queue.push_back(InFlight {
                     ticket,
-                    sent: Instant::now(),
+                    sent: submitted,
                     count: end - start,
                 }),
                 Err(e) => {
@@ -247,6 +250,10 @@ fn ingest_worker(
         };
         let result = front.ticket.wait();
         let now = Instant::now();
+        // The batch's own completion, not when the batches ahead of it let us look.
+        let done = result
+            .as_ref()
+            .map_or(now, corevec_client::ResponseFrame::received_at);
         let outcome = result.and_then(|frame| match frame.response()? {
             Response::Upsert(ack) if ack.count as usize == front.count => Ok(()),
             Response::Upsert(ack) => Err(ClientError::Protocol(format!(
@@ -260,13 +267,13 @@ fn ingest_worker(
         });
         match outcome {
             Ok(()) => {
-                let latency = micros(now - front.sent);
+                let latency = micros(done.saturating_duration_since(front.sent));
                 stats.ops += 1;
                 stats.sent += front.count as u64;
                 stats.all.saturating_record(latency);
                 live_hist.saturating_record(latency);
                 live_done += front.count as u64;
-                stats.last_completion = stats.last_completion.max(Some(now));
+                stats.last_completion = stats.last_completion.max(Some(done));
             }
             Err(e) => {
                 live_err += 1;

@@ -153,6 +153,63 @@ fn serve(mut stream: TcpStream, b: &Behaviour, pings: &AtomicU64) {
     }
 }
 
+/// A server that answers HELLO, then answers the first two UPSERTs out of order: the second at
+/// once, the first `delay` later (each acknowledging all its vectors); later ones in order.
+fn start_reordering_upsert_server(delay: Duration) -> SocketAddr {
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
+    let addr = listener.local_addr().expect("addr");
+    std::thread::spawn(move || {
+        for mut stream in listener.incoming().flatten() {
+            std::thread::spawn(move || {
+                let mut buf = Vec::new();
+                let mut chunk = vec![0u8; 64 * 1024];
+                let mut held: Option<Vec<u8>> = None;
+                loop {
+                    while let Ok(n) = Frame::check(&buf) {
+                        let bytes: Vec<u8> = buf.drain(..n).collect();
+                        let frame = Frame::parse(&bytes).expect("checked");
+                        let (id, op) = (frame.header.request_id, frame.header.opcode);
+                        let mut out = Vec::new();
+                        match Request::decode_frame(&frame).expect("valid request") {
+                            Request::Hello(_) => Response::Hello(HelloAck {
+                                version: 1,
+                                in_flight_max: 1024,
+                                features: 0,
+                                frame_body_bytes_max: FRAME_BODY_BYTES_MAX,
+                            }),
+                            Request::Upsert(u) => Response::Upsert(corevec_proto::WriteAck {
+                                count: u32::try_from(u.ids.len()).expect("count"),
+                                lsn: None,
+                            }),
+                            other => panic!("unexpected {other:?}"),
+                        }
+                        .encode(id, op, &mut out)
+                        .expect("encode");
+                        if op != corevec_proto::Opcode::Upsert.as_u8() {
+                            stream.write_all(&out).expect("write");
+                        } else if let Some(first) = held.take() {
+                            // The second UPSERT: answer it, then the first one, late.
+                            stream.write_all(&out).expect("write");
+                            std::thread::sleep(delay);
+                            stream.write_all(&first).expect("write");
+                            held = Some(Vec::new());
+                        } else if held.is_none() {
+                            held = Some(out);
+                        } else {
+                            stream.write_all(&out).expect("write");
+                        }
+                    }
+                    match stream.read(&mut chunk) {
+                        Ok(0) | Err(_) => return,
+                        Ok(n) => buf.extend_from_slice(&chunk[..n]),
+                    }
+                }
+            });
+        }
+    });
+    addr
+}
+
 fn config(addr: SocketAddr) -> LoadConfig {
     LoadConfig {
         addr: addr.to_string(),
@@ -439,6 +496,29 @@ fn ingest_config(addr: SocketAddr, collection: &str) -> IngestConfig {
         progress: false,
         request_timeout: Duration::from_secs(10),
     }
+}
+
+#[test]
+fn ingest_latency_is_each_batchs_own() {
+    // Two batches in flight on one connection; the server answers the second at once and the
+    // first 300 ms later. The second batch took ~0 ms, not the first one's 300 ms.
+    let addr = start_reordering_upsert_server(Duration::from_millis(300));
+    let data = Arc::new(Matrix::new(2, vec![0.5; 2 * 8]).expect("data"));
+    let cfg = IngestConfig {
+        create: None,
+        batch: 4,
+        connections: 1,
+        depth: 2,
+        ..ingest_config(addr, "c")
+    };
+    let r = ingest(&cfg, &data).expect("ingest");
+    assert_eq!((r.vectors, r.stats.ops, r.stats.errors), (8, 2, 0));
+    let (fast, slow) = (r.stats.all.min(), r.stats.all.max());
+    assert!(slow >= 300_000, "the late batch: {slow} µs");
+    assert!(
+        fast < 100_000,
+        "the batch answered at once was recorded at {fast} µs"
+    );
 }
 
 #[test]

@@ -19,7 +19,7 @@ use corevec_proto::{
 use crate::error::ClientError;
 use crate::ClientConfig;
 
-type Reply = Result<Vec<u8>, ClientError>;
+type Reply = Result<ResponseFrame, ClientError>;
 
 /// Why the connection stopped, copied into an error for every request still waiting.
 #[derive(Clone, Debug)]
@@ -127,7 +127,7 @@ impl Ticket {
 }
 
 fn finish(reply: Reply, opcode: Opcode) -> Result<ResponseFrame, ClientError> {
-    let frame = ResponseFrame { bytes: reply? };
+    let frame = reply?;
     let response = frame.response()?;
     match response {
         Response::Error(e) => Err(ClientError::Server {
@@ -148,9 +148,17 @@ fn finish(reply: Reply, opcode: Opcode) -> Result<ResponseFrame, ClientError> {
 #[derive(Clone, Debug)]
 pub struct ResponseFrame {
     bytes: Vec<u8>,
+    received: Instant,
 }
 
 impl ResponseFrame {
+    /// When the frame was read off the socket: the request's own completion time, even if
+    /// [`Ticket::wait`] is called later (e.g. after waiting for an earlier request).
+    #[must_use]
+    pub fn received_at(&self) -> Instant {
+        self.received
+    }
+
     /// Decode the frame (header, CRCs, body).
     pub fn response(&self) -> Result<Response<'_>, ClientError> {
         let frame = Frame::parse(&self.bytes).map_err(protocol)?;
@@ -234,7 +242,13 @@ impl Connection {
         })?;
         buffer.truncate(frame_bytes);
         let ack = {
-            let reply = finish(Ok(buffer), Opcode::Hello)?;
+            let reply = finish(
+                Ok(ResponseFrame {
+                    bytes: buffer,
+                    received: Instant::now(),
+                }),
+                Opcode::Hello,
+            )?;
             match reply.response()? {
                 Response::Hello(ack) => ack,
                 other => {
@@ -409,9 +423,13 @@ fn read_loop(mut stream: TcpStream, shared: &Shared) {
                 _ => Closed::Protocol("unexpected frame with request id 0".into()),
             };
         }
+        let received = Instant::now();
         let waiter = shared.lock().waiters.remove(&request_id.0);
         if let Some(waiter) = waiter {
-            let _ = waiter.try_send(Ok(frame));
+            let _ = waiter.try_send(Ok(ResponseFrame {
+                bytes: frame,
+                received,
+            }));
         }
         // No waiter: the request timed out and its ticket is gone; drop the late response.
     };

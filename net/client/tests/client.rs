@@ -162,6 +162,39 @@ fn pipelined_responses_arrive_out_of_order() {
 }
 
 #[test]
+fn received_at_is_when_the_answer_arrived_not_when_it_was_waited_for() {
+    let server = MockServer::start(None);
+    let client = Client::connect(server.addr, ClientConfig::default()).expect("connect");
+    create(&client, "slow", 1);
+    client.upsert("slow", &[1], &[1.0]).expect("upsert");
+    let query = [1.0f32];
+    let submitted = Instant::now();
+    let slow = client
+        .submit(&Request::Search(corevec_proto::Search {
+            collection: "slow",
+            k: 1,
+            expansion_search: 0,
+            flags: Default::default(),
+            queries: corevec_proto::VectorsRef::new(&query, 1),
+            filter: None,
+            max_distance: None,
+        }))
+        .expect("submit slow");
+    let ping = client.submit(&Request::Ping).expect("submit ping");
+    // Wait for the slow search (1 s) first, then for the ping answered long before it.
+    let slow = slow.wait().expect("slow search");
+    let ping = ping.wait().expect("ping");
+    let (ping_at, slow_at) = (ping.received_at(), slow.received_at());
+    assert!(ping_at >= submitted && slow_at <= Instant::now());
+    assert!(
+        slow_at.duration_since(ping_at) >= Duration::from_millis(500),
+        "ping at {:?}, slow search at {:?} after submit",
+        ping_at - submitted,
+        slow_at - submitted
+    );
+}
+
+#[test]
 fn per_request_timeout_keeps_connection() {
     let server = MockServer::start(None);
     let client = Client::connect(server.addr, ClientConfig::default()).expect("connect");
