@@ -6,7 +6,9 @@
 //!   at a time on one thread, as `bench/peers/ann_peers.py` measures hnswlib, usearch and
 //!   faiss (`"mode":"library"`).
 //! - `shards > 1`: the multi-core [`corevec_engine::Engine`] (upsert, `wait_indexed`, then
-//!   searches from one client thread per core, `"mode":"engine"`).
+//!   searches from one client thread per core, `"mode":"engine"`). With `--engine-batch B`,
+//!   each request carries B queries: `qps` counts queries, `p50_us` / `p99_us` are the latency
+//!   of a whole request (`"latency":"request"` in the line), not a per-query share of it.
 //!
 //! Data: a TEXMEX directory (`--data DIR`: base.fvecs, query.fvecs, groundtruth.ivecs) or
 //! `--synthetic N,DIM,CLUSTERS,SEED` (ground truth by brute force over the queries, on all
@@ -82,7 +84,8 @@ pub struct IndexArgs {
     /// Seed of the level generator and of the deletion sample.
     #[arg(long, default_value_t = 42)]
     seed: u64,
-    /// Queries per engine request (engine mode).
+    /// Queries per engine request (engine mode). p50_us / p99_us are then per request (of this
+    /// many queries), and qps counts queries.
     #[arg(long, default_value_t = 1)]
     engine_batch: usize,
     /// Run every shard count through the multi-core engine, 1 included (for shard-scaling
@@ -523,6 +526,28 @@ fn search_lines(
     }
 }
 
+/// Client `client` of `clients`: the requests of `batch` queries it owns (every `clients`-th
+/// one), each sent with `search` and timed whole. One latency per request: with `batch` > 1
+/// it is the latency of a request of `batch` queries, not a per-query share of it.
+fn client_requests<T>(
+    nq: usize,
+    batch: usize,
+    client: usize,
+    clients: usize,
+    search: &dyn Fn(std::ops::Range<usize>) -> Result<T, String>,
+) -> Result<Latencies, String> {
+    let mut latencies = Latencies::new();
+    let mut start = client * batch;
+    while start < nq {
+        let end = (start + batch).min(nq);
+        let t = Instant::now();
+        search(start..end)?;
+        latencies.record(t.elapsed());
+        start += clients * batch;
+    }
+    Ok(latencies)
+}
+
 fn run_engine(
     args: &IndexArgs,
     data: &Data,
@@ -596,21 +621,7 @@ fn run_engine(
                 let handles: Vec<_> = (0..clients)
                     .map(|c| {
                         let search_range = &search_range;
-                        scope.spawn(move || {
-                            let mut latencies = Latencies::new();
-                            let mut start = c * batch;
-                            while start < nq {
-                                let end = (start + batch).min(nq);
-                                let t = Instant::now();
-                                search_range(start..end)?;
-                                let elapsed = t.elapsed();
-                                for _ in start..end {
-                                    latencies.record(elapsed / (end - start) as u32);
-                                }
-                                start += clients * batch;
-                            }
-                            Ok(latencies)
-                        })
+                        scope.spawn(move || client_requests(nq, batch, c, clients, search_range))
                     })
                     .collect();
                 handles
@@ -631,6 +642,7 @@ fn run_engine(
         line.extend(
             json!({
                 "mode": "engine",
+                "latency": "request",
                 "shards": shards,
                 "threads": engine.cores(),
                 "clients": clients,
@@ -691,6 +703,26 @@ mod tests {
         let cli = Cli::try_parse_from(["index", "--data", dir, "--metric", metric, "--k", "10"])
             .expect("arguments");
         load(&cli.args).map_err(|e| e.to_string())
+    }
+
+    #[test]
+    fn engine_latency_is_per_request_not_divided_by_the_batch() {
+        // 10 queries in requests of 4, 4 and 2, one client; each request takes 20 ms.
+        let calls = std::sync::atomic::AtomicUsize::new(0);
+        let search = |range: std::ops::Range<usize>| -> Result<(), String> {
+            calls.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            assert!(range.len() <= 4);
+            std::thread::sleep(std::time::Duration::from_millis(20));
+            Ok(())
+        };
+        let latencies = client_requests(10, 4, 0, 1, &search).expect("requests");
+        assert_eq!(calls.into_inner(), 3);
+        assert_eq!(latencies.count(), 3, "one latency per request");
+        assert!(
+            latencies.p50_us() >= 20_000.0,
+            "a 20 ms request recorded as {} µs",
+            latencies.p50_us()
+        );
     }
 
     #[test]
