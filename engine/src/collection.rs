@@ -156,11 +156,44 @@ pub fn shard_of(id: u64, shards: u32) -> u32 {
     (z % u64::from(shards)) as u32
 }
 
-/// Checks that `vectors` holds `count` vectors of `dim` finite components.
+/// Largest absolute value of a vector component (1e16). Distances are summed in f32 by the
+/// SIMD kernels: beyond this, a sum over 4,096 dimensions can overflow to infinity, and a
+/// cosine norm to infinity, which the kernel turns into distance 0 (a perfect match with
+/// every query).
+pub const COMPONENT_ABS_MAX: f32 = 1e16;
+/// Smallest squared norm of a non-zero vector of a cosine collection (a norm of 1e-15):
+/// below it the f32 norm underflows and the kernel returns distance 0 for every pair.
+pub const COSINE_NORM_SQUARED_MIN: f64 = 1e-30;
+
+/// The first problem of one vector (`id` 0 for queries): a component that is not finite or
+/// beyond [`COMPONENT_ABS_MAX`], or for cosine a non-zero norm too small to normalise.
+fn check_vector(id: u64, v: &[f32], metric: Metric) -> Result<()> {
+    if let Some(index) = v
+        .iter()
+        .position(|x| !x.is_finite() || x.abs() > COMPONENT_ABS_MAX)
+    {
+        return Err(Error::InvalidVector { id, index });
+    }
+    if metric == Metric::Cosine {
+        let norm_squared: f64 = v.iter().map(|&x| f64::from(x) * f64::from(x)).sum();
+        if norm_squared > 0.0 && norm_squared < COSINE_NORM_SQUARED_MIN {
+            return Err(Error::InvalidArgument(format!(
+                "vector for id {id} has a norm of {:e}: a cosine vector must be zero or have a \
+                 norm of at least 1e-15 (scale it up; cosine ignores the scale)",
+                norm_squared.sqrt()
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// Checks that `vectors` holds `count` vectors of `dim` usable components ([`check_vector`]).
 ///
 /// # Errors
-/// `DimensionMismatch` when the flat length is not `count * dim`; `InvalidVector` on NaN/inf.
-pub fn validate_vectors(ids: &[u64], vectors: &[f32], dim: usize) -> Result<()> {
+/// `DimensionMismatch` when the flat length is not `count * dim`; `InvalidVector` on a
+/// non-finite or out-of-range component; `InvalidArgument` for a cosine vector with a tiny
+/// norm.
+pub fn validate_vectors(ids: &[u64], vectors: &[f32], dim: usize, metric: Metric) -> Result<()> {
     if vectors.len() != ids.len() * dim {
         let received = if ids.is_empty() {
             vectors.len()
@@ -172,10 +205,8 @@ pub fn validate_vectors(ids: &[u64], vectors: &[f32], dim: usize) -> Result<()> 
             received,
         });
     }
-    for (i, v) in vectors.chunks_exact(dim).enumerate() {
-        if let Some(index) = v.iter().position(|x| !x.is_finite()) {
-            return Err(Error::InvalidVector { id: ids[i], index });
-        }
+    for (&id, v) in ids.iter().zip(vectors.chunks_exact(dim)) {
+        check_vector(id, v, metric)?;
     }
     Ok(())
 }
@@ -183,20 +214,17 @@ pub fn validate_vectors(ids: &[u64], vectors: &[f32], dim: usize) -> Result<()> 
 /// Checks a flat batch of query vectors.
 ///
 /// # Errors
-/// `DimensionMismatch` when the length is not a positive multiple of `dim`; `InvalidVector`
-/// (with id 0 and the component index) on NaN/inf.
-pub fn validate_queries(queries: &[f32], dim: usize) -> Result<usize> {
+/// `DimensionMismatch` when the length is not a positive multiple of `dim`; otherwise as
+/// [`validate_vectors`], with id 0.
+pub fn validate_queries(queries: &[f32], dim: usize, metric: Metric) -> Result<usize> {
     if queries.is_empty() || queries.len() % dim != 0 {
         return Err(Error::DimensionMismatch {
             expected: dim,
             received: queries.len(),
         });
     }
-    if let Some(index) = queries.iter().position(|x| !x.is_finite()) {
-        return Err(Error::InvalidVector {
-            id: 0,
-            index: index % dim,
-        });
+    for query in queries.chunks_exact(dim) {
+        check_vector(0, query, metric)?;
     }
     Ok(queries.len() / dim)
 }
@@ -269,20 +297,46 @@ mod tests {
 
     #[test]
     fn vectors_must_match_dimension_and_be_finite() {
-        assert!(validate_vectors(&[1, 2], &[0.0; 8], 4).is_ok());
+        let l2 = Metric::L2;
+        assert!(validate_vectors(&[1, 2], &[0.0; 8], 4, l2).is_ok());
         assert!(matches!(
-            validate_vectors(&[1, 2], &[0.0; 7], 4),
+            validate_vectors(&[1, 2], &[0.0; 7], 4, l2),
             Err(Error::DimensionMismatch { expected: 4, .. })
         ));
         let mut v = vec![0.0; 8];
         v[6] = f32::NAN;
         assert!(matches!(
-            validate_vectors(&[1, 2], &v, 4),
+            validate_vectors(&[1, 2], &v, 4, l2),
             Err(Error::InvalidVector { id: 2, index: 2 })
         ));
         v[6] = f32::INFINITY;
-        assert!(validate_vectors(&[1, 2], &v, 4).is_err());
-        assert!(validate_queries(&[], 4).is_err());
-        assert_eq!(validate_queries(&[0.0; 8], 4).unwrap(), 2);
+        assert!(validate_vectors(&[1, 2], &v, 4, l2).is_err());
+        assert!(validate_queries(&[], 4, l2).is_err());
+        assert_eq!(validate_queries(&[0.0; 8], 4, l2).unwrap(), 2);
+    }
+
+    #[test]
+    fn components_that_would_break_the_f32_kernels_are_refused() {
+        // Both would be at cosine distance 0 (a perfect match) from [1, 0] in simsimd's
+        // f32 kernels, instead of 2.
+        for metric in Metric::ALL {
+            assert!(matches!(
+                validate_vectors(&[7], &[-2e19, 0.0], 2, metric),
+                Err(Error::InvalidVector { id: 7, index: 0 })
+            ));
+            assert!(validate_queries(&[0.0, -2e19], 2, metric).is_err());
+            assert!(validate_vectors(&[7], &[-1e16, 1e-30], 2, metric).is_ok());
+        }
+        let tiny = [-1e-20, 0.0];
+        assert!(matches!(
+            validate_vectors(&[7], &tiny, 2, Metric::Cosine),
+            Err(Error::InvalidArgument(message)) if message.contains("norm")
+        ));
+        assert!(validate_queries(&tiny, 2, Metric::Cosine).is_err());
+        // The kernels handle these: only cosine normalises.
+        assert!(validate_vectors(&[7], &tiny, 2, Metric::Dot).is_ok());
+        assert!(validate_vectors(&[7], &[0.0, 0.0], 2, Metric::Cosine).is_ok());
+        assert!(validate_vectors(&[7], &[-1e-15, 0.0], 2, Metric::Cosine).is_ok());
+        assert_eq!(Metric::Cosine.distance(&[1.0, 0.0], &[-1e-15, 0.0]), 2.0);
     }
 }

@@ -17,8 +17,13 @@ pub enum Error {
         /// The vector's length.
         received: usize,
     },
-    /// A vector holds NaN or an infinity.
-    #[error("vector for id {id} has a non-finite component at index {index}")]
+    /// A vector holds NaN, an infinity, or a component beyond
+    /// [`crate::collection::COMPONENT_ABS_MAX`].
+    #[error(
+        "vector for id {id} has a non-finite or out-of-range component at index {index} \
+         (components must be finite, at most {} in absolute value)",
+        crate::collection::COMPONENT_ABS_MAX
+    )]
     InvalidVector {
         /// The id whose vector is invalid (0 for queries).
         id: u64,

@@ -952,7 +952,7 @@ impl LocalEngine {
         // Checked here as well as on each shard's core, so that a batch is refused whole
         // (cores read the free space independently, 100 ms apart at most).
         self.check_disk_room()?;
-        collection::validate_vectors(ids, vectors, collection.spec.dim)?;
+        collection::validate_vectors(ids, vectors, collection.spec.dim, collection.spec.metric)?;
         if let Some(payloads) = payloads {
             validate_payloads(ids.len(), payloads)?;
         }
@@ -1241,7 +1241,11 @@ impl LocalEngine {
     ) -> Result<SearchResults> {
         let _in_flight = self.enter()?;
         let collection = self.collection(name)?;
-        let nq = collection::validate_queries(&request.queries, collection.spec.dim)?;
+        let nq = collection::validate_queries(
+            &request.queries,
+            collection.spec.dim,
+            collection.spec.metric,
+        )?;
         if nq > QUERIES_MAX {
             return Err(Error::InvalidArgument(format!(
                 "{nq} queries in one call; at most {QUERIES_MAX}"
