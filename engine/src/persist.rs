@@ -209,15 +209,37 @@ fn decode_blobs<'a>(
     let ids_bytes = blob(IDS_BLOB)?;
     let vector_bytes = blob(VECTORS_BLOB)?;
     let tomb_bytes = blob(TOMBSTONES_BLOB)?;
-    if ids_bytes.len() != slots * 8
-        || vector_bytes.len() != slots * spec.dim * 4
-        || tomb_bytes.len() % 8 != 0
-        || tomb_bytes.len() / 8 < slots.div_ceil(64)
-    {
+    let sizes_agree = slots.checked_mul(8) == Some(ids_bytes.len())
+        && slots.checked_mul(spec.dim * 4) == Some(vector_bytes.len())
+        && tomb_bytes.len() % 8 == 0
+        && tomb_bytes.len() / 8 >= slots.div_ceil(64);
+    if !sizes_agree {
         return Err(bad(format!("blob sizes disagree with {slots} slots")));
     }
     let ids = u64s_from_le(ids_bytes);
     let tombstones = u64s_from_le(tomb_bytes);
+    // A tombstone past the last slot would silently delete the next point written there.
+    let past_end = tombstones.iter().enumerate().any(|(word, &bits)| {
+        let first = word * 64;
+        let valid = slots.saturating_sub(first).min(64);
+        let mask = if valid == 64 { 0 } else { u64::MAX << valid };
+        bits & mask != 0
+    });
+    if past_end {
+        return Err(bad(format!(
+            "tombstones mark slots past the last of {slots}"
+        )));
+    }
+    let is_live = |slot: usize| tombstones[slot / 64] & (1 << (slot % 64)) == 0;
+    let live = (0..slots).filter(|&slot| is_live(slot)).count();
+    if let Some(slot) = (0..slots).find(|&slot| is_live(slot) && spec.shard_of(ids[slot]) != shard)
+    {
+        return Err(bad(format!(
+            "live point {} in slot {slot} belongs to shard {}",
+            ids[slot],
+            spec.shard_of(ids[slot])
+        )));
+    }
     let mut vectors = Vectors::with_capacity(spec.dim, slots.max(1))
         .map_err(|e| Error::system("mapping the vector arena", e))?;
     let mut buffer = vec![0f32; spec.dim];
@@ -280,9 +302,18 @@ fn decode_blobs<'a>(
             index.len()
         )));
     }
-    Ok(Shard::from_parts(
+    let restored = Shard::from_parts(
         shard, spec, vectors, payloads, labels, ids, tombstones, index,
-    ))
+    );
+    // from_parts maps each live id to one slot: fewer ids than live slots means an id is
+    // live twice, and deleting it would leave the other copy in results.
+    if restored.len() != live {
+        return Err(bad(format!(
+            "{live} live slots hold only {} distinct ids",
+            restored.len()
+        )));
+    }
+    Ok(restored)
 }
 
 // ----- Catalog -----
@@ -634,6 +665,34 @@ mod tests {
             .map(|(id, v, _)| (id, v, Vec::new()))
             .collect();
         assert_eq!(contents(&restored, 60), without_payloads);
+    }
+
+    #[test]
+    fn snapshots_whose_blobs_disagree_are_refused() {
+        let spec = CollectionSpec::new("i", 2, Metric::L2).with_shards(1);
+        let mut shard = Shard::new(&spec, 0).unwrap();
+        for id in 0..10u64 {
+            shard.upsert(id, &[id as f32, 0.0]).unwrap();
+        }
+        let blobs = blobs_of(&shard, &spec);
+        assert!(decode(&blobs, &spec).is_ok());
+        let refused = |blob: &'static str, edit: &dyn Fn(&mut Vec<u8>)| {
+            let mut damaged = blobs.clone();
+            edit(damaged.get_mut(blob).unwrap());
+            decode(&damaged, &spec).err().unwrap().to_string()
+        };
+        // Slot 10 does not exist yet: its tombstone would delete the next point written.
+        let error = refused(TOMBSTONES_BLOB, &|t| t[1] |= 0x04);
+        assert!(error.contains("past the last of 10"), "{error}");
+        // Id 5 in slot 3 too: it would be live twice.
+        let error = refused(IDS_BLOB, &|ids| {
+            ids[24..32].copy_from_slice(&5u64.to_le_bytes())
+        });
+        assert!(error.contains("only 9 distinct ids"), "{error}");
+        // A point of another shard.
+        let two = CollectionSpec::new("i", 2, Metric::L2).with_shards(2);
+        let error = decode(&blobs, &two).err().unwrap().to_string();
+        assert!(error.contains("belongs to shard 1"), "{error}");
     }
 
     #[test]
