@@ -13,6 +13,10 @@
 //!   connecting does not wake a sleeping executor (glommio only checks connection wakers when
 //!   its reactor turns). Seen as ~1 start in 150 hanging for good. [`join_mesh`] keeps the
 //!   reactor turning with a 1 ms ticker until the join completes.
+//! - An executor could park for good with runnable tasks when a pass over its task queues
+//!   started with the preemption flag already up (seen as rare stalls under CPU contention).
+//!   Fixed in the vendored copy, `third_party/glommio` (see its PATCHES.md); the test below
+//!   fails against the released crate.
 
 use std::future::Future;
 use std::time::Duration;
