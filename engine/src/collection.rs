@@ -187,7 +187,8 @@ fn check_vector(id: u64, v: &[f32], metric: Metric) -> Result<()> {
     Ok(())
 }
 
-/// Checks that `vectors` holds `count` vectors of `dim` usable components ([`check_vector`]).
+/// Checks that `vectors` holds `count` vectors of `dim` usable components: finite, within
+/// [`COMPONENT_ABS_MAX`], and for cosine zero or of a norm of at least 1e-15.
 ///
 /// # Errors
 /// `DimensionMismatch` when the flat length is not `count * dim`; `InvalidVector` on a

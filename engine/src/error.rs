@@ -40,7 +40,7 @@ pub enum Error {
     #[error("collection {0:?} already exists")]
     CollectionExists(String),
     /// The answer would hold more vectors and payloads than one response may carry
-    /// ([`crate::RESULT_BYTES_MAX`]); refused before it is copied together.
+    /// ([`crate::local::RESULT_BYTES_MAX`]); refused before it is copied together.
     #[error(
         "the answer would hold more than {max} bytes of vectors and payloads: ask for fewer \
          ids or queries, a smaller k, or leave out the payloads"
