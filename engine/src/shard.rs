@@ -1040,7 +1040,7 @@ impl Shard {
     /// the shard as it was when the scan last (re)started: points appended later are not in
     /// it, and a delete, a replacement, a relabelling or a compaction between pieces starts
     /// the scan over (on empty `tops`), so no point is missed, counted twice or returned
-    /// with a vector or labels it no longer has. After [`SCAN_RESTARTS_MAX`] restarts the
+    /// with a vector or labels it no longer has. After `SCAN_RESTARTS_MAX` (2) restarts the
     /// rest is scanned in one stretch, so the scan always finishes.
     pub fn scan_piece(
         &self,
