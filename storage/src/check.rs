@@ -126,6 +126,34 @@ pub fn check_dir(path: &Path) -> Result<CheckReport> {
     crate::block_on(check_directory(&StdDirectory::new(path)))
 }
 
+/// The newest snapshot that `report` (from [`check_dir`] on `path`) found valid, loaded for
+/// a caller that checks its contents; `None` when the shard has none (or it went bad since).
+///
+/// # Errors
+/// Only I/O errors that stop the load itself.
+pub fn load_newest_valid_snapshot(
+    path: &Path,
+    report: &CheckReport,
+) -> Result<Option<snapshot::LoadedSnapshot>> {
+    let Some(newest) = report
+        .snapshots
+        .iter()
+        .filter(|s| s.valid)
+        .max_by_key(|s| s.lsn)
+    else {
+        return Ok(None);
+    };
+    let Some(name) = newest.dir.file_name().and_then(|n| n.to_str()) else {
+        return Ok(None);
+    };
+    let loaded = crate::block_on(snapshot::load_snapshot(
+        &StdDirectory::new(path),
+        name,
+        newest.lsn,
+    ))?;
+    Ok(loaded.ok())
+}
+
 /// [`check_dir`] over any [`Directory`].
 pub async fn check_directory<D: Directory>(dir: &D) -> Result<CheckReport> {
     let listing = list_root(dir).await?;

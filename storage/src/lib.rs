@@ -30,7 +30,10 @@ pub mod snapshot;
 mod store;
 pub mod wal;
 
-pub use check::{check_dir, check_directory, CheckReport, Damage, SegmentCheck, SnapshotCheck};
+pub use check::{
+    check_dir, check_directory, load_newest_valid_snapshot, CheckReport, Damage, SegmentCheck,
+    SnapshotCheck,
+};
 pub use disk::{
     file_system_space, prime_device, DirEntry, Directory, DmaDirectory, FaultConfig, FaultKind,
     FaultyDirectory, File, FileBytes, FileSystemSpace, MemDirectory, StdDirectory,

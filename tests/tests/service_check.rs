@@ -125,6 +125,30 @@ fn check_finds_flipped_bytes_in_wal_and_snapshot() {
     );
     flip_byte(&conf, 12);
 
+    // A definition with a valid checksum that the snapshots do not fit (another dimension):
+    // the checksums all pass, the contents do not.
+    let original = std::fs::read_to_string(&conf).unwrap();
+    let body = original
+        .rsplit_once("crc32c=")
+        .unwrap()
+        .0
+        .replace("dim=8\n", "dim=16\n");
+    std::fs::write(
+        &conf,
+        format!("{body}crc32c={:08x}\n", crc32c::crc32c(body.as_bytes())),
+    )
+    .unwrap();
+    let output = check(&builder, &data_dir);
+    assert_eq!(output.status.code(), Some(5), "{}", describe(&output));
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        stdout.lines().any(|l| l.starts_with("DAMAGE ")
+            && l.contains(&shard.display().to_string())
+            && l.contains("dim 8")),
+        "{stdout}"
+    );
+    std::fs::write(&conf, original).unwrap();
+
     // Restored: clean again, and the node starts and serves every vector.
     let output = check(&builder, &data_dir);
     assert_eq!(output.status.code(), Some(0), "{}", describe(&output));

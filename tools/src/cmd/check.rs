@@ -369,10 +369,11 @@ fn check_collections(checker: &mut Checker, data_dir: &Path) -> Result<(), Failu
             Ok(text) => verify_catalog_text(&text),
             Err(e) => Err((e.utf8_error().valid_up_to() as u64, "not UTF-8".to_owned())),
         };
-        let spec_shards = match &engine_verdict {
-            Ok(specs) => specs.iter().find(|s| s.name == name).map(|s| s.shards),
+        let spec = match &engine_verdict {
+            Ok(specs) => specs.iter().find(|s| s.name == name),
             Err(_) => None,
         };
+        let spec_shards = spec.map(|s| s.shards);
         let expected_shards = match verified {
             Ok(entry) => {
                 if let Err((path, reason)) = &engine_verdict {
@@ -396,7 +397,7 @@ fn check_collections(checker: &mut Checker, data_dir: &Path) -> Result<(), Failu
                 None
             }
         };
-        check_shards(checker, dir, expected_shards)?;
+        check_shards(checker, dir, expected_shards, spec)?;
     }
     if let Err((path, reason)) = &engine_verdict {
         if !engine_damage_reported {
@@ -414,6 +415,7 @@ fn check_shards(
     checker: &mut Checker,
     collection_dir: &Path,
     expected: Option<u32>,
+    spec: Option<&corevec_engine::CollectionSpec>,
 ) -> Result<(), Failure> {
     let mut found = Vec::new();
     let entries = std::fs::read_dir(collection_dir)
@@ -434,8 +436,8 @@ fn check_shards(
             checker.damage(
                 &path,
                 0,
-                "shard directory missing: the server would start this shard empty (unless a \
-                 create was interrupted before the shard was opened)",
+                "shard directory missing: the server refuses to start until it is restored \
+                 (or created empty, accepting the loss of the shard's points)",
             );
         }
         for (number, path) in found.iter().filter(|(n, _)| *n >= expected) {
@@ -446,15 +448,35 @@ fn check_shards(
             ));
         }
     }
-    for (_, path) in &found {
-        check_shard(checker, path)?;
+    for (number, path) in &found {
+        check_shard(checker, path, spec.map(|spec| (spec, *number)))?;
     }
     Ok(())
 }
 
-fn check_shard(checker: &mut Checker, path: &Path) -> Result<(), Failure> {
+/// Checks one shard directory: every WAL record and snapshot checksum, and, when the
+/// collection's definition is known (`shard` = its spec and this shard's number), the
+/// contents of the snapshot the server would load, decoded as the server decodes them.
+fn check_shard(
+    checker: &mut Checker,
+    path: &Path,
+    shard: Option<(&corevec_engine::CollectionSpec, u32)>,
+) -> Result<(), Failure> {
     let report =
         corevec_storage::check_dir(path).context(format!("checking {}", path.display()))?;
+    if let Some((spec, number)) = shard {
+        let loaded = corevec_storage::load_newest_valid_snapshot(path, &report)
+            .context(format!("loading the snapshot in {}", path.display()))?;
+        if let Some(loaded) = loaded {
+            if let Err(e) = corevec_engine::persist::decode_shard(&loaded, spec, number, path) {
+                checker.damage(
+                    path,
+                    0,
+                    &format!("{e}; the server refuses to start (restore from a backup)"),
+                );
+            }
+        }
+    }
     checker.tally.shards += 1;
     checker.tally.snapshots += report.snapshots.iter().filter(|s| !s.temporary).count();
     checker.tally.segments += report.segments.len();
