@@ -20,6 +20,8 @@ pub mod distance;
 pub mod engine;
 pub mod error;
 pub mod filter;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod hnsw;
 pub mod local;
 pub mod mesh;

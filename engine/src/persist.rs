@@ -177,7 +177,7 @@ pub fn decode_shard(
 
 /// [`decode_shard`] over any source of blobs (`file(name)`); `lsn` and `dir` name the
 /// snapshot in errors.
-fn decode_blobs<'a>(
+pub(crate) fn decode_blobs<'a>(
     file: &dyn Fn(&str) -> Option<&'a [u8]>,
     lsn: Lsn,
     spec: &CollectionSpec,
@@ -330,7 +330,7 @@ pub fn shard_dir(data_dir: &Path, name: &str, shard: u32) -> PathBuf {
         .join(format!("shard-{shard}"))
 }
 
-fn catalog_text(spec: &CollectionSpec) -> String {
+pub(crate) fn catalog_text(spec: &CollectionSpec) -> String {
     let body = format!(
         "format=1\nname={}\ndim={}\nmetric={}\nshards={}\nm={}\nef_construction={}\n",
         spec.name,
@@ -522,7 +522,7 @@ pub fn read_catalog(data_dir: &Path) -> Result<Vec<CollectionSpec>> {
     Ok(specs)
 }
 
-fn parse_catalog(text: &str) -> std::result::Result<CollectionSpec, String> {
+pub(crate) fn parse_catalog(text: &str) -> std::result::Result<CollectionSpec, String> {
     let (body, crc_line) = text
         .trim_end_matches('\n')
         .rsplit_once('\n')
