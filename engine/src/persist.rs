@@ -8,7 +8,7 @@
 //! | `shard.rkyv`    | rkyv `ShardMeta`: format version, shard, dim, metric, slots      |
 //! | `ids.u64`       | slot → id, little-endian u64 per slot                           |
 //! | `tombstones.u64`| tombstone bits, little-endian u64 words, bit `s % 64` of word `s / 64` |
-//! | `vectors.f32`   | `slots * dim` little-endian f32, dense (no padding)              |
+//! | `vectors.f32`   | `slots * dim` little-endian f32, dense (no padding), all finite  |
 //! | `graph.rkyv`    | rkyv `GraphArchive`: the HNSW arrays, so a restart never rebuilds |
 //! | `payload_ends.u64` | end offset of each slot's payload in `payloads.bin`, little-endian u64 per slot; empty when no slot has a payload (format 2) |
 //! | `payloads.bin`  | the slots' payloads, concatenated (format 2)                     |
@@ -243,9 +243,16 @@ pub(crate) fn decode_blobs<'a>(
     let mut vectors = Vectors::with_capacity(spec.dim, slots.max(1))
         .map_err(|e| Error::system("mapping the vector arena", e))?;
     let mut buffer = vec![0f32; spec.dim];
-    for chunk in vector_bytes.chunks_exact(spec.dim * 4) {
+    for (slot, chunk) in vector_bytes.chunks_exact(spec.dim * 4).enumerate() {
         for (x, b) in buffer.iter_mut().zip(chunk.chunks_exact(4)) {
             *x = f32::from_le_bytes(b.try_into().unwrap_or([0; 4]));
+        }
+        // As WAL replay does: a NaN would rank first in graph searches (and compares unequal
+        // to itself), and no version wrote one.
+        if let Some(index) = buffer.iter().position(|x| !x.is_finite()) {
+            return Err(bad(format!(
+                "component {index} of the vector in slot {slot} is not finite"
+            )));
         }
         vectors
             .push(&buffer)
@@ -693,6 +700,37 @@ mod tests {
         let two = CollectionSpec::new("i", 2, Metric::L2).with_shards(2);
         let error = decode(&blobs, &two).err().unwrap().to_string();
         assert!(error.contains("belongs to shard 1"), "{error}");
+    }
+
+    #[test]
+    fn snapshots_with_a_vector_component_that_is_not_finite_are_refused() {
+        // Found by engine/fuzz's shard_snapshot target: input 03 5b 30 41 f0 sets one
+        // component of its base shard's vectors to the bits 0xffff_fff0 (a negative NaN).
+        // Recovery loaded it, and the point came first in a graph search, at distance NaN;
+        // WAL replay refuses the same vector.
+        let spec = CollectionSpec::new("v", 3, Metric::L2).with_shards(1);
+        let mut shard = Shard::new(&spec, 0).unwrap();
+        for id in 0..10u64 {
+            shard.upsert(id, &[id as f32, 0.0, 1.0]).unwrap();
+        }
+        while shard.index_next() {}
+        let blobs = blobs_of(&shard, &spec);
+        for bits in [
+            0xffff_fff0,
+            f32::NAN.to_bits(),
+            f32::INFINITY.to_bits(),
+            f32::NEG_INFINITY.to_bits(),
+        ] {
+            let mut damaged = blobs.clone();
+            // Slot 7, component 1.
+            let at = (7 * 3 + 1) * 4;
+            damaged.get_mut(VECTORS_BLOB).unwrap()[at..at + 4].copy_from_slice(&bits.to_le_bytes());
+            let error = decode(&damaged, &spec).err().unwrap().to_string();
+            assert!(
+                error.contains("slot 7") && error.contains("not finite"),
+                "{error}"
+            );
+        }
     }
 
     #[test]
