@@ -226,6 +226,7 @@ mod tests {
     /// instead of parking for good. With a 1 ns preemption timer every pass starts
     /// preempted; glommio 0.9.0 as released hangs in the first `run`.
     #[test]
+    #[allow(clippy::disallowed_methods)] // a bare glommio executor: tests glommio, not start_pinned
     fn an_executor_preempted_before_it_runs_anything_still_runs() {
         let (progress_tx, progress) = mpsc::channel();
         let worker = std::thread::spawn(move || {
