@@ -12,6 +12,22 @@ use corevec_client::{
 use corevec_proto::{CreateCollection, ErrorCode, Hit, Metric, Request, Response};
 use support::mock_server::MockServer;
 
+/// Submits a one-query search of the mock server's "slow" collection (answered after 1 s).
+fn submit_slow_search(client: &Client) -> corevec_client::Ticket {
+    let query = [1.0f32];
+    client
+        .submit(&Request::Search(corevec_proto::Search {
+            collection: "slow",
+            k: 1,
+            expansion_search: 0,
+            flags: Default::default(),
+            queries: corevec_proto::VectorsRef::new(&query, 1),
+            filter: None,
+            max_distance: None,
+        }))
+        .expect("submit slow")
+}
+
 fn create(client: &Client, name: &str, dim: u32) {
     client
         .create_collection(&CreateCollection {
@@ -128,18 +144,7 @@ fn pipelined_responses_arrive_out_of_order() {
     create(&client, "slow", 1);
     create(&client, "fast", 1);
     client.upsert("slow", &[1], &[1.0]).expect("upsert");
-    let query = [1.0f32];
-    let slow = client
-        .submit(&Request::Search(corevec_proto::Search {
-            collection: "slow",
-            k: 1,
-            expansion_search: 0,
-            flags: Default::default(),
-            queries: corevec_proto::VectorsRef::new(&query, 1),
-            filter: None,
-            max_distance: None,
-        }))
-        .expect("submit slow");
+    let slow = submit_slow_search(&client);
     let started = Instant::now();
     let pings: Vec<_> = (0..200)
         .map(|_| client.submit(&Request::Ping).expect("submit"))
@@ -167,19 +172,8 @@ fn received_at_is_when_the_answer_arrived_not_when_it_was_waited_for() {
     let client = Client::connect(server.addr, ClientConfig::default()).expect("connect");
     create(&client, "slow", 1);
     client.upsert("slow", &[1], &[1.0]).expect("upsert");
-    let query = [1.0f32];
     let submitted = Instant::now();
-    let slow = client
-        .submit(&Request::Search(corevec_proto::Search {
-            collection: "slow",
-            k: 1,
-            expansion_search: 0,
-            flags: Default::default(),
-            queries: corevec_proto::VectorsRef::new(&query, 1),
-            filter: None,
-            max_distance: None,
-        }))
-        .expect("submit slow");
+    let slow = submit_slow_search(&client);
     let ping = client.submit(&Request::Ping).expect("submit ping");
     // Wait for the slow search (1 s) first, then for the ping answered long before it.
     let slow = slow.wait().expect("slow search");
