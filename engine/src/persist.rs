@@ -32,8 +32,9 @@ use rkyv::rancor;
 use crate::collection::{CollectionSpec, IndexParams};
 use crate::distance::Metric;
 use crate::error::{Error, Result};
+use crate::filter::LABELS_PER_POINT_MAX;
 use crate::hnsw::{Hnsw, HnswParts};
-use crate::shard::{index_config, LabelArena, PayloadArena, Shard};
+use crate::shard::{index_config, LabelArena, PayloadArena, Shard, PAYLOAD_BYTES_MAX};
 use crate::vectors::Vectors;
 
 const SNAPSHOT_FORMAT: u32 = 3;
@@ -288,17 +289,25 @@ pub(crate) fn decode_blobs<'a>(
         )
         .map_err(|e| bad(format!("payloads: {e}")))?
     };
+    // The limits every write and WAL replay enforce: a snapshot is held to them too.
+    if let Some(slot) = (0..slots as u32).find(|&s| payloads.get(s).len() > PAYLOAD_BYTES_MAX) {
+        return Err(bad(format!(
+            "the payload of slot {slot} is {} bytes; at most {PAYLOAD_BYTES_MAX}",
+            payloads.get(slot).len()
+        )));
+    }
     let labels = if format <= SNAPSHOT_FORMAT_NO_LABELS {
         LabelArena::default()
     } else {
         let labels =
             LabelArena::from_parts(u64_blob(LABEL_ENDS_BLOB)?, u64_blob(LABELS_BLOB)?, slots)
                 .map_err(|e| bad(format!("labels: {e}")))?;
-        if let Some(slot) =
-            (0..slots as u32).find(|&s| labels.get(s).windows(2).any(|pair| pair[0] >= pair[1]))
-        {
+        if let Some(slot) = (0..slots as u32).find(|&s| {
+            let list = labels.get(s);
+            list.len() > LABELS_PER_POINT_MAX || list.windows(2).any(|pair| pair[0] >= pair[1])
+        }) {
             return Err(bad(format!(
-                "labels of slot {slot} are not sorted and unique"
+                "labels of slot {slot} are not a sorted set of at most {LABELS_PER_POINT_MAX}"
             )));
         }
         labels
@@ -730,6 +739,31 @@ mod tests {
                 error.contains("slot 7") && error.contains("not finite"),
                 "{error}"
             );
+        }
+    }
+
+    #[test]
+    fn snapshots_over_the_write_limits_are_refused() {
+        let spec = CollectionSpec::new("w", 2, Metric::L2).with_shards(1);
+        let mut shard = Shard::new(&spec, 0).unwrap();
+        let most_labels: Vec<u64> = (0..LABELS_PER_POINT_MAX as u64).collect();
+        let largest = vec![1u8; PAYLOAD_BYTES_MAX];
+        shard
+            .upsert_point(0, &[0.0, 0.0], &largest, &most_labels)
+            .unwrap();
+        shard.upsert_point(1, &[1.0, 0.0], b"x", &[1000]).unwrap();
+        let blobs = blobs_of(&shard, &spec);
+        assert!(decode(&blobs, &spec).is_ok(), "at the limits");
+        // Move slot 1's payload byte and label into slot 0: one over each limit.
+        let first_end_plus_one = |ends: &mut Vec<u8>| {
+            let end = u64::from_le_bytes(ends[..8].try_into().unwrap()) + 1;
+            ends[..8].copy_from_slice(&end.to_le_bytes());
+        };
+        for (blob, what) in [(PAYLOAD_ENDS_BLOB, "payload"), (LABEL_ENDS_BLOB, "labels")] {
+            let mut over = blobs.clone();
+            first_end_plus_one(over.get_mut(blob).unwrap());
+            let error = decode(&over, &spec).err().unwrap().to_string();
+            assert!(error.contains(what) && error.contains("slot 0"), "{error}");
         }
     }
 
