@@ -1146,11 +1146,7 @@ impl LocalEngine {
             .filter_map(|id| found.get(id))
             .map(Point::bytes)
             .sum();
-        if bytes > RESULT_BYTES_MAX {
-            return Err(Error::ResultTooLarge {
-                max: RESULT_BYTES_MAX,
-            });
-        }
+        check_result_bytes(bytes)?;
         Ok(ids.iter().map(|id| found.get(id).cloned()).collect())
     }
 
@@ -1638,11 +1634,7 @@ impl LocalEngine {
                         labels: shard.labels(id).unwrap_or_default().to_vec(),
                     });
                     bytes += point.as_ref().map_or(0, Point::bytes);
-                    if bytes > RESULT_BYTES_MAX {
-                        return Err(Error::ResultTooLarge {
-                            max: RESULT_BYTES_MAX,
-                        });
-                    }
+                    check_result_bytes(bytes)?;
                     found.push((id, point));
                 }
                 Ok(ShardResponse::Points(found))
@@ -1850,6 +1842,16 @@ fn scroll_shard(shard: &Shard, request: &ScrollRequest) -> ScrollPage {
     ScrollPage { points, more }
 }
 
+/// Refuses an answer that has grown past [`RESULT_BYTES_MAX`].
+fn check_result_bytes(bytes: usize) -> Result<()> {
+    if bytes > RESULT_BYTES_MAX {
+        return Err(Error::ResultTooLarge {
+            max: RESULT_BYTES_MAX,
+        });
+    }
+    Ok(())
+}
+
 fn check_batch(len: usize) -> Result<()> {
     if len > BATCH_MAX {
         return Err(Error::InvalidArgument(format!(
@@ -1946,11 +1948,7 @@ async fn search_local(
                 for n in list {
                     if let Some(payload) = shard.payload(n.id) {
                         payload_bytes.set(payload_bytes.get() + payload.len());
-                        if payload_bytes.get() > RESULT_BYTES_MAX {
-                            return Err(Error::ResultTooLarge {
-                                max: RESULT_BYTES_MAX,
-                            });
-                        }
+                        check_result_bytes(payload_bytes.get())?;
                         of.insert(n.id, payload.to_vec());
                     }
                 }

@@ -362,7 +362,23 @@ pub(crate) fn catalog_text(spec: &CollectionSpec) -> String {
 
 /// Name prefix of a dropped collection's directory while its files are being deleted.
 /// Collection names cannot contain `.`, so no collection is ever named like this.
-pub const DROPPED_PREFIX: &str = ".dropped-";
+const DROPPED_PREFIX: &str = ".dropped-";
+
+/// Whether an entry of `collections/` named `name` is a dropped collection whose files are
+/// being deleted ([`remove_collection`]), not a collection.
+pub fn is_dropped(name: &std::ffi::OsStr) -> bool {
+    name.to_string_lossy().starts_with(DROPPED_PREFIX)
+}
+
+/// The entries of `collections/` (none when it does not exist yet).
+fn collection_entries(root: &Path) -> Result<Vec<fs::DirEntry>> {
+    let listing = |e| Error::system(format!("listing {}", root.display()), e);
+    match fs::read_dir(root) {
+        Ok(entries) => entries.map(|entry| entry.map_err(listing)).collect(),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Vec::new()),
+        Err(e) => Err(listing(e)),
+    }
+}
 
 /// Writes a collection's definition durably: its directory and every `shard-S` directory
 /// first, then the definition (temp file, fsync, rename), then the directory entries up to
@@ -387,7 +403,9 @@ pub fn write_catalog(data_dir: &Path, spec: &CollectionSpec) -> Result<()> {
                     return Err(Error::Catalog {
                         path: dir.clone(),
                         reason: format!(
-                            "the directory already holds {:?}, left by a collection that was                              not fully dropped or put there by hand; move the directory away                              (or remove it) before creating {:?}",
+                            "the directory already holds {:?}, left by a collection that was \
+                             not fully dropped or put there by hand; move the directory away \
+                             (or remove it) before creating {:?}",
                             entry.file_name(),
                             spec.name
                         ),
@@ -414,10 +432,11 @@ pub fn write_catalog(data_dir: &Path, spec: &CollectionSpec) -> Result<()> {
     sync_dir(data_dir)
 }
 
-/// Drops a collection durably in one step, by renaming its directory to a
-/// [`DROPPED_PREFIX`] name, and then deletes its files. A crash while deleting leaves only
-/// that renamed directory, which [`finish_drops`] removes at the next start: a dropped
-/// collection never comes back, and a new one of the same name never sees its files.
+/// Drops a collection durably in one step, by renaming its directory to
+/// `.dropped-NAME-<nanos>` ([`is_dropped`]), and then deletes its files. A crash while
+/// deleting leaves only that renamed directory, which [`finish_drops`] removes at the next
+/// start: a dropped collection never comes back, and a new one of the same name never sees
+/// its files.
 ///
 /// # Errors
 /// `System` with the path when the rename or its fsync fails (the collection is then still
@@ -452,19 +471,9 @@ pub fn remove_collection(data_dir: &Path, name: &str) -> Result<()> {
 /// `System` with the path when the directory cannot be listed or a leftover not deleted.
 pub fn finish_drops(data_dir: &Path) -> Result<()> {
     let root = collections_dir(data_dir);
-    let entries = match fs::read_dir(&root) {
-        Ok(entries) => entries,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
-        Err(e) => return Err(Error::system(format!("listing {}", root.display()), e)),
-    };
     let mut removed = false;
-    for entry in entries {
-        let entry = entry.map_err(|e| Error::system(format!("listing {}", root.display()), e))?;
-        if entry
-            .file_name()
-            .to_string_lossy()
-            .starts_with(DROPPED_PREFIX)
-        {
+    for entry in collection_entries(&root)? {
+        if is_dropped(&entry.file_name()) {
             let path = entry.path();
             tracing::info!(dir = %path.display(), "deleting the files of a collection dropped before a crash");
             fs::remove_dir_all(&path)
@@ -492,19 +501,12 @@ fn sync_dir(dir: &Path) -> Result<()> {
 /// `Catalog` naming the file when a definition is unreadable, fails its checksum, or names
 /// another collection than its directory does.
 pub fn read_catalog(data_dir: &Path) -> Result<Vec<CollectionSpec>> {
-    let root = collections_dir(data_dir);
-    let entries = match fs::read_dir(&root) {
-        Ok(entries) => entries,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
-        Err(e) => return Err(Error::system(format!("listing {}", root.display()), e)),
-    };
     let mut specs = Vec::new();
-    for entry in entries {
-        let entry = entry.map_err(|e| Error::system(format!("listing {}", root.display()), e))?;
-        let dir_name = entry.file_name().to_string_lossy().into_owned();
-        if dir_name.starts_with(DROPPED_PREFIX) {
+    for entry in collection_entries(&collections_dir(data_dir))? {
+        if is_dropped(&entry.file_name()) {
             continue;
         }
+        let dir_name = entry.file_name().to_string_lossy().into_owned();
         if !entry.path().is_dir() {
             tracing::warn!(path = %entry.path().display(), "not a collection directory, ignored");
             continue;

@@ -70,8 +70,7 @@ pub enum FilterPath {
     Graph,
 }
 
-/// Refuses a logged SetLabels whose labels are not what the engine logs: a sorted set of at
-/// most `LABELS_PER_POINT_MAX`.
+/// Refuses a logged payload larger than any write may store.
 fn check_logged_payload(id: u64, payload: &[u8]) -> Result<()> {
     if payload.len() > PAYLOAD_BYTES_MAX {
         return Err(Error::InvalidArgument(format!(
@@ -82,6 +81,8 @@ fn check_logged_payload(id: u64, payload: &[u8]) -> Result<()> {
     Ok(())
 }
 
+/// Refuses logged labels that are not what the engine logs: a sorted set of at most
+/// `LABELS_PER_POINT_MAX`.
 fn check_logged_labels(id: u64, labels: &[u64]) -> Result<()> {
     if labels.len() > crate::filter::LABELS_PER_POINT_MAX
         || labels.windows(2).any(|pair| pair[0] >= pair[1])

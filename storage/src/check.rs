@@ -126,39 +126,30 @@ pub fn check_dir(path: &Path) -> Result<CheckReport> {
     crate::block_on(check_directory(&StdDirectory::new(path)))
 }
 
-/// The newest snapshot that `report` (from [`check_dir`] on `path`) found valid, loaded for
-/// a caller that checks its contents; `None` when the shard has none (or it went bad since).
+/// [`check_dir`], also handing back the newest valid snapshot it loaded (the one recovery
+/// would load), for a caller that checks its contents; `None` when the shard has none.
 ///
 /// # Errors
-/// Only I/O errors that stop the load itself.
-pub fn load_newest_valid_snapshot(
+/// As [`check_dir`].
+pub fn check_dir_with_snapshot(
     path: &Path,
-    report: &CheckReport,
-) -> Result<Option<snapshot::LoadedSnapshot>> {
-    let Some(newest) = report
-        .snapshots
-        .iter()
-        .filter(|s| s.valid)
-        .max_by_key(|s| s.lsn)
-    else {
-        return Ok(None);
-    };
-    let Some(name) = newest.dir.file_name().and_then(|n| n.to_str()) else {
-        return Ok(None);
-    };
-    let loaded = crate::block_on(snapshot::load_snapshot(
-        &StdDirectory::new(path),
-        name,
-        newest.lsn,
-    ))?;
-    Ok(loaded.ok())
+) -> Result<(CheckReport, Option<snapshot::LoadedSnapshot>)> {
+    crate::block_on(check_directory_keeping_snapshot(&StdDirectory::new(path)))
 }
 
 /// [`check_dir`] over any [`Directory`].
 pub async fn check_directory<D: Directory>(dir: &D) -> Result<CheckReport> {
+    Ok(check_directory_keeping_snapshot(dir).await?.0)
+}
+
+/// [`check_directory`], keeping the newest valid snapshot loaded on the way.
+async fn check_directory_keeping_snapshot<D: Directory>(
+    dir: &D,
+) -> Result<(CheckReport, Option<snapshot::LoadedSnapshot>)> {
     let listing = list_root(dir).await?;
     let mut report = CheckReport::default();
     let mut newest_valid = Lsn(0);
+    let mut newest = None;
     for (lsn, name, temporary) in &listing.snapshots {
         let mut check = SnapshotCheck {
             dir: dir.full_path(name),
@@ -168,9 +159,12 @@ pub async fn check_directory<D: Directory>(dir: &D) -> Result<CheckReport> {
         };
         if !*temporary {
             match snapshot::load_snapshot(dir, name, *lsn).await? {
-                Ok(_) => {
+                Ok(loaded) => {
                     check.valid = true;
-                    newest_valid = newest_valid.max(*lsn);
+                    if *lsn >= newest_valid {
+                        newest_valid = *lsn;
+                        newest = Some(loaded);
+                    }
                 }
                 Err(d) => report.damage.push(Damage {
                     file: d.file,
@@ -254,5 +248,5 @@ pub async fn check_directory<D: Directory>(dir: &D) -> Result<CheckReport> {
             records_count: scan.records_count,
         });
     }
-    Ok(report)
+    Ok((report, newest))
 }

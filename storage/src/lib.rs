@@ -31,7 +31,7 @@ mod store;
 pub mod wal;
 
 pub use check::{
-    check_dir, check_directory, load_newest_valid_snapshot, CheckReport, Damage, SegmentCheck,
+    check_dir, check_dir_with_snapshot, check_directory, CheckReport, Damage, SegmentCheck,
     SnapshotCheck,
 };
 pub use disk::{

@@ -12,20 +12,25 @@ use corevec_client::{
 use corevec_proto::{CreateCollection, ErrorCode, Hit, Metric, Request, Response};
 use support::mock_server::MockServer;
 
-/// Submits a one-query search of the mock server's "slow" collection (answered after 1 s).
+/// The query vector of [`slow_search`].
+const SLOW_QUERY: [f32; 1] = [1.0];
+
+/// A one-query search of the mock server's "slow" collection (answered after 1 s).
+fn slow_search() -> Request<'static> {
+    Request::Search(corevec_proto::Search {
+        collection: "slow",
+        k: 1,
+        expansion_search: 0,
+        flags: Default::default(),
+        queries: corevec_proto::VectorsRef::new(&SLOW_QUERY, 1),
+        filter: None,
+        max_distance: None,
+    })
+}
+
+/// Submits [`slow_search`].
 fn submit_slow_search(client: &Client) -> corevec_client::Ticket {
-    let query = [1.0f32];
-    client
-        .submit(&Request::Search(corevec_proto::Search {
-            collection: "slow",
-            k: 1,
-            expansion_search: 0,
-            flags: Default::default(),
-            queries: corevec_proto::VectorsRef::new(&query, 1),
-            filter: None,
-            max_distance: None,
-        }))
-        .expect("submit slow")
+    client.submit(&slow_search()).expect("submit slow")
 }
 
 fn create(client: &Client, name: &str, dim: u32) {
@@ -193,16 +198,7 @@ fn per_request_timeout_keeps_connection() {
     let server = MockServer::start(None);
     let client = Client::connect(server.addr, ClientConfig::default()).expect("connect");
     create(&client, "slow", 1);
-    let query = [1.0f32];
-    let request = Request::Search(corevec_proto::Search {
-        collection: "slow",
-        k: 1,
-        expansion_search: 0,
-        flags: Default::default(),
-        queries: corevec_proto::VectorsRef::new(&query, 1),
-        filter: None,
-        max_distance: None,
-    });
+    let request = slow_search();
     let ticket = client
         .submit_with_timeout(&request, Duration::from_millis(50))
         .expect("submit");

@@ -291,10 +291,7 @@ fn collection_dirs(data_dir: &Path) -> Result<BTreeMap<String, PathBuf>, Failure
     for entry in entries {
         let entry = entry.context(format!("listing {}", root.display()))?;
         let path = entry.path();
-        let dropped = entry
-            .file_name()
-            .to_string_lossy()
-            .starts_with(corevec_engine::persist::DROPPED_PREFIX);
+        let dropped = corevec_engine::persist::is_dropped(&entry.file_name());
         if !dropped && path.join("collection.conf").is_file() {
             dirs.insert(entry.file_name().to_string_lossy().into_owned(), path);
         }

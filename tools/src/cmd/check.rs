@@ -315,11 +315,7 @@ fn check_collections(checker: &mut Checker, data_dir: &Path) -> Result<(), Failu
         Ok(entries) => {
             for entry in entries {
                 let entry = entry.context(format!("listing {}", root.display()))?;
-                let dropped = entry
-                    .file_name()
-                    .to_string_lossy()
-                    .starts_with(corevec_engine::persist::DROPPED_PREFIX);
-                if dropped {
+                if corevec_engine::persist::is_dropped(&entry.file_name()) {
                     checker.info(&format!(
                         "{}: a dropped collection's files, deleted at the next start",
                         entry.path().display()
@@ -462,19 +458,15 @@ fn check_shard(
     path: &Path,
     shard: Option<(&corevec_engine::CollectionSpec, u32)>,
 ) -> Result<(), Failure> {
-    let report =
-        corevec_storage::check_dir(path).context(format!("checking {}", path.display()))?;
-    if let Some((spec, number)) = shard {
-        let loaded = corevec_storage::load_newest_valid_snapshot(path, &report)
-            .context(format!("loading the snapshot in {}", path.display()))?;
-        if let Some(loaded) = loaded {
-            if let Err(e) = corevec_engine::persist::decode_shard(&loaded, spec, number, path) {
-                checker.damage(
-                    path,
-                    0,
-                    &format!("{e}; the server refuses to start (restore from a backup)"),
-                );
-            }
+    let (report, newest) = corevec_storage::check_dir_with_snapshot(path)
+        .context(format!("checking {}", path.display()))?;
+    if let (Some((spec, number)), Some(loaded)) = (shard, &newest) {
+        if let Err(e) = corevec_engine::persist::decode_shard(loaded, spec, number, path) {
+            checker.damage(
+                path,
+                0,
+                &format!("{e}; the server refuses to start (restore from a backup)"),
+            );
         }
     }
     checker.tally.shards += 1;
