@@ -122,7 +122,12 @@ mod tests {
     #[test]
     fn simsimd_matches_scalar_reference_on_random_inputs() {
         let mut rng = rand::rngs::StdRng::seed_from_u64(7);
-        for dim in [1usize, 2, 3, 7, 16, 31, 64, 100, 128, 384, 768, 1536, 4096] {
+        // Every path of the kernels: blocks of 32 (16 for cosine), of 8, and the scalar tail
+        // (third_party/simsimd/PATCHES.md), alone and combined.
+        for dim in [
+            1usize, 2, 3, 7, 8, 15, 16, 24, 31, 32, 33, 40, 47, 57, 64, 100, 128, 384, 768, 1536,
+            4096,
+        ] {
             for _ in 0..20 {
                 let a: Vec<f32> = (0..dim).map(|_| rng.gen_range(-1.0..1.0)).collect();
                 let b: Vec<f32> = (0..dim).map(|_| rng.gen_range(-1.0..1.0)).collect();
