@@ -7,14 +7,16 @@
 //! | `/healthz` | 200 `ok` while the process runs                                         |
 //! | `/readyz`  | 200 `ready` once every shard recovered and every core listens; 503 `starting` before, 503 `shutting down` from the first SIGTERM on |
 //!
-//! Metrics are not the hot path, so this runs on one plain std thread with blocking sockets,
+//! Metrics are not the hot path, so this runs on plain std threads with blocking sockets,
 //! never on a core: it reads the per-core atomics of [`NodeStats`](crate::stats::NodeStats)
 //! and asks the engine for collection and shard counters through an [`Engine`] handle (one
 //! `list_collections` plus one `describe` per collection per scrape; `describe` is a
-//! fan-out message to every core, answered between requests). Connections are served one at
-//! a time, one request each (`Connection: close`), with a 2 s bound on reading the request
-//! and a 5 s bound on writing the response (a total, however slowly the client reads): a
-//! slow or malicious client can delay a scrape by that much, never block the node.
+//! fan-out message to every core, answered between requests). One thread accepts; each
+//! connection is served on a short-lived thread of its own (up to [`CONNECTIONS_MAX`] at
+//! once; past that the accepting thread serves the next one itself), one request each
+//! (`Connection: close`), with a 2 s bound on reading the request and a 5 s bound on writing
+//! the response (a total, however slowly the client reads). So a slow or malicious client
+//! does not hold up a health probe, and can never block the node.
 //!
 //! The HTTP parser is deliberately small and strict: a request head of at most 8 KiB, a
 //! request line `METHOD SP /path[?query] SP HTTP/1.x`, header lines `name: value`, no body.
@@ -23,7 +25,7 @@
 use std::fmt::Write as _;
 use std::io::{self, Read, Write};
 use std::net::{Ipv4Addr, Ipv6Addr, Shutdown, SocketAddr, TcpListener, TcpStream};
-use std::sync::atomic::{AtomicBool, AtomicU64, AtomicU8, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicU8, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
@@ -48,8 +50,12 @@ const LINGER_TIME_MAX: Duration = Duration::from_millis(200);
 const LINGER_BYTES_MAX: usize = 64 * 1024;
 /// Pause after a failed `accept` (EMFILE and friends) so the loop does not spin.
 const ACCEPT_ERROR_BACKOFF: Duration = Duration::from_millis(50);
-/// How long [`MetricsServer::stop`] waits for the thread to finish a scrape in progress.
+/// How long [`MetricsServer::stop`] waits for the threads to finish scrapes in progress.
 const STOP_WAIT: Duration = Duration::from_secs(2);
+/// Connections served at once, each on its own thread. Past this many (clients holding
+/// connections open up to the timeouts above), the accepting thread serves the next
+/// connection itself, as if every connection were served in turn.
+pub const CONNECTIONS_MAX: usize = 8;
 
 /// Content type of the Prometheus text format.
 pub const CONTENT_TYPE: &str = "text/plain; version=0.0.4; charset=utf-8";
@@ -110,6 +116,28 @@ struct Shared {
     collect_errors: AtomicU64,
     /// The router behind this endpoint, when it serves a router.
     router: Mutex<Option<RouterMetrics>>,
+    /// Connections being served on threads of their own ([`ConnectionSlot`]).
+    connections: AtomicUsize,
+}
+
+/// One of the [`CONNECTIONS_MAX`] connection threads, given back when dropped.
+struct ConnectionSlot(Arc<Shared>);
+
+impl ConnectionSlot {
+    fn take(shared: &Arc<Shared>) -> Option<ConnectionSlot> {
+        if shared.connections.fetch_add(1, Ordering::AcqRel) < CONNECTIONS_MAX {
+            Some(ConnectionSlot(Arc::clone(shared)))
+        } else {
+            shared.connections.fetch_sub(1, Ordering::AcqRel);
+            None
+        }
+    }
+}
+
+impl Drop for ConnectionSlot {
+    fn drop(&mut self) {
+        self.0.connections.fetch_sub(1, Ordering::AcqRel);
+    }
 }
 
 /// The running metrics endpoint. Dropping it stops the thread (as [`MetricsServer::stop`]).
@@ -148,6 +176,7 @@ impl MetricsServer {
             engine: Mutex::new(None),
             collect_errors: AtomicU64::new(0),
             router: Mutex::new(None),
+            connections: AtomicUsize::new(0),
         });
         let thread = {
             let shared = Arc::clone(&shared);
@@ -233,8 +262,8 @@ impl MetricsServer {
         }
     }
 
-    /// Stops accepting and joins the thread (waiting at most 2 s for a scrape in progress;
-    /// past that the thread is left to finish on its own).
+    /// Stops accepting and joins the accepting thread, waiting at most 2 s in all for scrapes
+    /// in progress (past that, their threads are left to finish on their own).
     pub fn stop(mut self) {
         self.stop_thread();
     }
@@ -255,7 +284,9 @@ impl MetricsServer {
         }
         let _ = TcpStream::connect_timeout(&wake, Duration::from_millis(500));
         let deadline = Instant::now() + STOP_WAIT;
-        while !thread.is_finished() && Instant::now() < deadline {
+        while (!thread.is_finished() || self.shared.connections.load(Ordering::Acquire) > 0)
+            && Instant::now() < deadline
+        {
             std::thread::sleep(Duration::from_millis(10));
         }
         if thread.is_finished() {
@@ -272,22 +303,35 @@ impl Drop for MetricsServer {
     }
 }
 
-fn accept_loop(listener: &TcpListener, shared: &Shared) {
+fn accept_loop(listener: &TcpListener, shared: &Arc<Shared>) {
     for stream in listener.incoming() {
         if shared.stopping.load(Ordering::Relaxed) {
             break;
         }
         match stream {
-            Ok(stream) => {
-                if let Err(e) = handle(stream, shared) {
-                    tracing::debug!(error = %e, "metrics connection failed");
+            Ok(stream) => match ConnectionSlot::take(shared) {
+                Some(slot) => {
+                    let spawned = std::thread::Builder::new()
+                        .name("corevec-metrics-conn".into())
+                        .spawn(move || serve(stream, &slot.0));
+                    if let Err(e) = spawned {
+                        // The closure, with the connection and the slot, is dropped.
+                        tracing::warn!(error = %e, "metrics connection dropped: no thread for it");
+                    }
                 }
-            }
+                None => serve(stream, shared),
+            },
             Err(e) => {
                 tracing::warn!(error = %e, "metrics accept failed");
                 std::thread::sleep(ACCEPT_ERROR_BACKOFF);
             }
         }
+    }
+}
+
+fn serve(stream: TcpStream, shared: &Shared) {
+    if let Err(e) = handle(stream, shared) {
+        tracing::debug!(error = %e, "metrics connection failed");
     }
 }
 
@@ -1067,6 +1111,45 @@ mod tests {
     }
 
     #[test]
+    fn connections_that_send_nothing_do_not_hold_up_a_probe() {
+        let server = MetricsServer::start("127.0.0.1:0".parse().unwrap(), Arc::default()).unwrap();
+        let addr = server.local_addr();
+        // As many idle connections as there are connection threads (the old endpoint served
+        // connections in turn, so each idle one held up the probe for the 2 s read timeout).
+        let idle: Vec<TcpStream> = (0..CONNECTIONS_MAX)
+            .map(|_| TcpStream::connect(addr).unwrap())
+            .collect();
+        // Wait until every connection thread holds an idle connection.
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while server.shared.connections.load(Ordering::Acquire) < CONNECTIONS_MAX {
+            assert!(
+                Instant::now() < deadline,
+                "connection threads never started"
+            );
+            std::thread::sleep(Duration::from_millis(5));
+        }
+        // A probe is then served by the accepting thread itself, while the idle connections
+        // are still open.
+        let (head, body) = get(addr, "GET /healthz HTTP/1.1\r\n\r\n");
+        assert!(head.starts_with("HTTP/1.1 200 OK"), "{head}");
+        assert_eq!(body, "ok\n");
+        let still_open = idle
+            .iter()
+            .filter(|stream| {
+                stream.set_nonblocking(true).unwrap();
+                let mut byte = [0u8; 1];
+                matches!(stream.peek(&mut byte), Err(e) if e.kind() == io::ErrorKind::WouldBlock)
+            })
+            .count();
+        assert!(
+            still_open == CONNECTIONS_MAX,
+            "only {still_open} idle connections were still open when the probe was answered"
+        );
+        drop(idle);
+        server.stop();
+    }
+
+    #[test]
     fn probes_follow_readiness_and_bad_requests_are_refused() {
         let server = MetricsServer::start("127.0.0.1:0".parse().unwrap(), Arc::default()).unwrap();
         let addr = server.local_addr();
@@ -1157,6 +1240,7 @@ mod tests {
             engine: Mutex::new(None),
             collect_errors: AtomicU64::new(0),
             router: Mutex::new(None),
+            connections: AtomicUsize::new(0),
         };
         let text = render(&shared);
         assert!(!text.contains("corevec_router_"));
