@@ -7,7 +7,7 @@
 //! error codes (`handler.rs`), the limits that keep work bounded (connections per core,
 //! requests in flight per connection and per core, frame size, idle and write timeouts), the
 //! node-level counters behind STATS ([`stats`]), the Prometheus metrics and health endpoint
-//! ([`metrics`], a plain thread, not a core) and graceful shutdown.
+//! ([`metrics`], plain threads, not a core) and graceful shutdown.
 //!
 //! **Must never:** block a core (no blocking syscalls, no locks on the request path; all I/O
 //! goes through the runtime seam `corevec_engine::rt`), trust a client (every byte is checked
@@ -56,6 +56,8 @@
 pub mod config;
 mod connection;
 pub mod error;
+#[doc(hidden)]
+pub mod fuzzing;
 mod handler;
 pub mod metrics;
 mod notify;

@@ -337,16 +337,16 @@ fn serve(stream: TcpStream, shared: &Shared) {
 
 /// A parsed request: what the router needs.
 #[derive(Debug, PartialEq, Eq)]
-struct HttpRequest {
-    head_only: bool,
-    path: String,
+pub(crate) struct HttpRequest {
+    pub(crate) head_only: bool,
+    pub(crate) path: String,
 }
 
 /// Why a request head was refused, as a status line and a body.
 #[derive(Debug, PartialEq, Eq)]
-struct HttpRefusal {
-    status: &'static str,
-    reason: &'static str,
+pub(crate) struct HttpRefusal {
+    pub(crate) status: &'static str,
+    pub(crate) reason: &'static str,
 }
 
 const BAD_REQUEST: HttpRefusal = HttpRefusal {
@@ -362,7 +362,7 @@ fn is_token(text: &str) -> bool {
 }
 
 /// Parses a request head (everything before the blank line, without it).
-fn parse_head(head: &[u8]) -> Result<HttpRequest, HttpRefusal> {
+pub(crate) fn parse_head(head: &[u8]) -> Result<HttpRequest, HttpRefusal> {
     let head = std::str::from_utf8(head).map_err(|_| BAD_REQUEST)?;
     let mut lines = head.split("\r\n");
     let request_line = lines.next().ok_or(BAD_REQUEST)?;
