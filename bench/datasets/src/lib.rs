@@ -13,6 +13,8 @@
 //! bad file is a [`DatasetError`] naming the path); change what an existing seed generates
 //! (`bench/RESULTS.md` cites seeded synthetic sets: a new distribution is a new variant).
 
+#[doc(hidden)]
+pub mod fuzzing;
 mod npy;
 mod synthetic;
 mod texmex;

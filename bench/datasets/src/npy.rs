@@ -20,7 +20,7 @@ fn npy_value<'a>(header: &'a str, key: &str) -> Option<&'a str> {
     None
 }
 
-fn parse_npy(path: &Path, bytes: &[u8]) -> Result<Vectors, DatasetError> {
+pub(crate) fn parse_npy(path: &Path, bytes: &[u8]) -> Result<Vectors, DatasetError> {
     if bytes.get(..6) != Some(NPY_MAGIC) {
         return Err(format_err(
             path,

@@ -15,7 +15,7 @@ use crate::{
 };
 
 /// Parse TEXMEX records `i32 dim | dim × elem_size bytes`, all with the same `dim`.
-fn parse_texmex<T>(
+pub(crate) fn parse_texmex<T>(
     path: &Path,
     bytes: &[u8],
     elem_size: usize,
