@@ -118,6 +118,8 @@ struct Shared {
     router: Mutex<Option<RouterMetrics>>,
     /// Connections being served on threads of their own ([`ConnectionSlot`]).
     connections: AtomicUsize,
+    /// How long a client may take to send its request head ([`REQUEST_READ_TIMEOUT`]).
+    read_timeout: Duration,
 }
 
 /// One of the [`CONNECTIONS_MAX`] connection threads, given back when dropped.
@@ -164,6 +166,15 @@ impl MetricsServer {
     /// [`MetricsError::Bind`] if the address cannot be bound, [`MetricsError::Spawn`] if the
     /// thread cannot start.
     pub fn start(addr: SocketAddr, state: Arc<ServerState>) -> Result<MetricsServer, MetricsError> {
+        Self::start_with(addr, state, REQUEST_READ_TIMEOUT)
+    }
+
+    /// [`MetricsServer::start`] with another bound on reading a request head (tests).
+    fn start_with(
+        addr: SocketAddr,
+        state: Arc<ServerState>,
+        read_timeout: Duration,
+    ) -> Result<MetricsServer, MetricsError> {
         let listener =
             TcpListener::bind(addr).map_err(|source| MetricsError::Bind { addr, source })?;
         let bound = listener
@@ -177,6 +188,7 @@ impl MetricsServer {
             collect_errors: AtomicU64::new(0),
             router: Mutex::new(None),
             connections: AtomicUsize::new(0),
+            read_timeout,
         });
         let thread = {
             let shared = Arc::clone(&shared);
@@ -420,10 +432,13 @@ pub(crate) fn parse_head(head: &[u8]) -> Result<HttpRequest, HttpRefusal> {
     })
 }
 
-/// Reads a request head within [`REQUEST_READ_TIMEOUT`]. An I/O error means the client
+/// Reads a request head within `timeout` ([`REQUEST_READ_TIMEOUT`]). An I/O error means the client
 /// closed or timed out before sending a whole head (nothing is answered then).
-fn read_head(stream: &mut TcpStream) -> io::Result<Result<Vec<u8>, HttpRefusal>> {
-    let deadline = Instant::now() + REQUEST_READ_TIMEOUT;
+fn read_head(
+    stream: &mut TcpStream,
+    timeout: Duration,
+) -> io::Result<Result<Vec<u8>, HttpRefusal>> {
+    let deadline = Instant::now() + timeout;
     let mut buffer = Vec::with_capacity(1024);
     let mut chunk = [0u8; 1024];
     loop {
@@ -473,7 +488,7 @@ fn write_all_by(stream: &mut TcpStream, mut bytes: &[u8], deadline: Instant) -> 
 
 fn handle(mut stream: TcpStream, shared: &Shared) -> io::Result<()> {
     let _ = stream.set_nodelay(true);
-    let request = read_head(&mut stream)?.and_then(|head| parse_head(&head));
+    let request = read_head(&mut stream, shared.read_timeout)?.and_then(|head| parse_head(&head));
     let (status, content_type, body, head_only, allow) = match request {
         Err(refusal) => (
             refusal.status,
@@ -1112,10 +1127,17 @@ mod tests {
 
     #[test]
     fn connections_that_send_nothing_do_not_hold_up_a_probe() {
-        let server = MetricsServer::start("127.0.0.1:0".parse().unwrap(), Arc::default()).unwrap();
+        // A read timeout far beyond the client's 10 s: an idle connection that held up the
+        // probe would fail the test, however slow the machine.
+        let server = MetricsServer::start_with(
+            "127.0.0.1:0".parse().unwrap(),
+            Arc::default(),
+            Duration::from_secs(60),
+        )
+        .unwrap();
         let addr = server.local_addr();
         // As many idle connections as there are connection threads (the old endpoint served
-        // connections in turn, so each idle one held up the probe for the 2 s read timeout).
+        // connections in turn, so each idle one held up the probe for the read timeout).
         let idle: Vec<TcpStream> = (0..CONNECTIONS_MAX)
             .map(|_| TcpStream::connect(addr).unwrap())
             .collect();
@@ -1128,8 +1150,7 @@ mod tests {
             );
             std::thread::sleep(Duration::from_millis(5));
         }
-        // A probe is then served by the accepting thread itself, while the idle connections
-        // are still open.
+        // A probe is then served by the accepting thread itself.
         let (head, body) = get(addr, "GET /healthz HTTP/1.1\r\n\r\n");
         assert!(head.starts_with("HTTP/1.1 200 OK"), "{head}");
         assert_eq!(body, "ok\n");
@@ -1241,6 +1262,7 @@ mod tests {
             collect_errors: AtomicU64::new(0),
             router: Mutex::new(None),
             connections: AtomicUsize::new(0),
+            read_timeout: REQUEST_READ_TIMEOUT,
         };
         let text = render(&shared);
         assert!(!text.contains("corevec_router_"));
