@@ -6,7 +6,9 @@
 //! more points not indexed yet (a snapshot taken while the index lags). The input edits those
 //! blobs directly, rkyv archives included (so its mutations meet the archive validation and
 //! then the structural checks behind it):
-//! - byte 0 picks the blob to edit first (`BLOB_NAMES` order, as `encode_shard` lists them);
+//! - byte 0 picks the blob to edit first (modulo 9: `BLOB_NAMES` order, as `encode_shard`
+//!   lists them) and the collection's metric (byte 0 / 9 modulo 3: l2, cosine, dot; one base
+//!   shard per metric, built alike);
 //! - every following 4 bytes `[op, lo, hi, value]` are one edit at `at = u16(lo, hi)`, taken
 //!   modulo the blob's size so every edit lands: 0 set a byte, 1 XOR a byte, 2 truncate,
 //!   3 set an aligned u32 to `value` sign-extended, 4 the same for an aligned u64 (ids,
@@ -56,8 +58,8 @@ const PAYLOADS: usize = 6;
 const LABEL_ENDS: usize = 7;
 const LABELS: usize = 8;
 
-fn spec() -> CollectionSpec {
-    CollectionSpec::new("fuzz", DIM, Metric::L2)
+fn spec(metric: Metric) -> CollectionSpec {
+    CollectionSpec::new("fuzz", DIM, metric)
         .with_shards(2)
         .with_index(IndexParams {
             connectivity: 4,
@@ -88,14 +90,16 @@ struct Base {
     next_id: u64,
 }
 
-fn base() -> &'static Base {
-    static BASE: OnceLock<Base> = OnceLock::new();
-    BASE.get_or_init(|| {
-        let spec = spec();
+fn base(metric: Metric) -> &'static Base {
+    static BASES: [OnceLock<Base>; 3] = [OnceLock::new(), OnceLock::new(), OnceLock::new()];
+    let at = Metric::ALL.iter().position(|&m| m == metric).expect("a metric");
+    BASES[at].get_or_init(|| {
+        let spec = spec(metric);
         let mut shard = Shard::new(&spec, SHARD).expect("shard");
         let ids: Vec<u64> = own_ids(&spec).take(POINTS + 3).collect();
         for (i, &id) in ids[..POINTS].iter().enumerate() {
-            let vector = [i as f32, (i % 7) as f32, -(i as f32) / 3.0];
+            // Never the zero vector, which has no cosine direction.
+            let vector = [i as f32 + 1.0, (i % 7) as f32, -(i as f32) / 3.0];
             let payload = if i % 3 == 0 {
                 Vec::new()
             } else {
@@ -178,11 +182,8 @@ fn keep_slots(blobs: &mut [Vec<u8>], base: &Base, n: usize) {
     }
 }
 
-fn edit(data: &[u8], base: &Base) -> Vec<Vec<u8>> {
+fn edit(first: u8, ops: &[u8], base: &Base) -> Vec<Vec<u8>> {
     let mut blobs = base.blobs.clone();
-    let Some((&first, ops)) = data.split_first() else {
-        return blobs;
-    };
     let mut current = usize::from(first) % blobs.len();
     for op in ops.chunks(4) {
         let mut word = [0u8; 4];
@@ -269,9 +270,13 @@ fn searches(shard: &mut Shard) {
 }
 
 fuzz_target!(|data: &[u8]| {
-    let base = base();
-    let spec = spec();
-    let blobs = edit(data, base);
+    let Some((&first, ops)) = data.split_first() else {
+        return;
+    };
+    let metric = Metric::ALL[usize::from(first) / BLOB_NAMES.len() % Metric::ALL.len()];
+    let base = base(metric);
+    let spec = spec(metric);
+    let blobs = edit(first, ops, base);
     let Ok(mut shard) = decode_blobs(&files(&blobs), &spec, SHARD) else {
         return;
     };
