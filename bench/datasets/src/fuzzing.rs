@@ -3,14 +3,14 @@
 
 use std::path::Path;
 
-use crate::{le_f32, le_i32, DatasetError, IdMatrix, Matrix, Vectors};
+use crate::{DatasetError, IdMatrix, Matrix, Vectors};
 
 /// Decodes `bytes` as the contents of an `.fvecs` file.
 ///
 /// # Errors
 /// What is wrong with the file, as `read_fvecs` reports it.
 pub fn parse_fvecs(bytes: &[u8]) -> Result<Vectors, DatasetError> {
-    crate::texmex::parse_texmex(Path::new("fuzz.fvecs"), bytes, 4, le_f32)
+    crate::texmex::parse_fvecs(Path::new("fuzz.fvecs"), bytes)
 }
 
 /// Decodes `bytes` as the contents of an `.ivecs` file.
@@ -18,7 +18,7 @@ pub fn parse_fvecs(bytes: &[u8]) -> Result<Vectors, DatasetError> {
 /// # Errors
 /// What is wrong with the file, as `read_ivecs` reports it.
 pub fn parse_ivecs(bytes: &[u8]) -> Result<IdMatrix, DatasetError> {
-    crate::texmex::parse_texmex(Path::new("fuzz.ivecs"), bytes, 4, le_i32)
+    crate::texmex::parse_ivecs(Path::new("fuzz.ivecs"), bytes)
 }
 
 /// Decodes `bytes` as the contents of a `.bvecs` file.
@@ -26,7 +26,7 @@ pub fn parse_ivecs(bytes: &[u8]) -> Result<IdMatrix, DatasetError> {
 /// # Errors
 /// What is wrong with the file, as `read_bvecs` reports it.
 pub fn parse_bvecs(bytes: &[u8]) -> Result<Matrix<u8>, DatasetError> {
-    crate::texmex::parse_texmex(Path::new("fuzz.bvecs"), bytes, 1, |b| b[0])
+    crate::texmex::parse_bvecs(Path::new("fuzz.bvecs"), bytes)
 }
 
 /// Decodes `bytes` as the contents of a `.npy` file.

@@ -15,7 +15,7 @@ use crate::{
 };
 
 /// Parse TEXMEX records `i32 dim | dim × elem_size bytes`, all with the same `dim`.
-pub(crate) fn parse_texmex<T>(
+fn parse_texmex<T>(
     path: &Path,
     bytes: &[u8],
     elem_size: usize,
@@ -62,17 +62,32 @@ pub(crate) fn parse_texmex<T>(
 
 /// Read a `.fvecs` file.
 pub fn read_fvecs(path: &Path) -> Result<Vectors, DatasetError> {
-    parse_texmex(path, &read_file(path)?, 4, le_f32)
+    parse_fvecs(path, &read_file(path)?)
 }
 
 /// Read an `.ivecs` file.
 pub fn read_ivecs(path: &Path) -> Result<IdMatrix, DatasetError> {
-    parse_texmex(path, &read_file(path)?, 4, le_i32)
+    parse_ivecs(path, &read_file(path)?)
 }
 
 /// Read a `.bvecs` file as raw bytes.
 pub fn read_bvecs(path: &Path) -> Result<Matrix<u8>, DatasetError> {
-    parse_texmex(path, &read_file(path)?, 1, |b| b[0])
+    parse_bvecs(path, &read_file(path)?)
+}
+
+/// The contents of an `.fvecs` file (`path` names it in errors).
+pub(crate) fn parse_fvecs(path: &Path, bytes: &[u8]) -> Result<Vectors, DatasetError> {
+    parse_texmex(path, bytes, 4, le_f32)
+}
+
+/// The contents of an `.ivecs` file (`path` names it in errors).
+pub(crate) fn parse_ivecs(path: &Path, bytes: &[u8]) -> Result<IdMatrix, DatasetError> {
+    parse_texmex(path, bytes, 4, le_i32)
+}
+
+/// The contents of a `.bvecs` file (`path` names it in errors).
+pub(crate) fn parse_bvecs(path: &Path, bytes: &[u8]) -> Result<Matrix<u8>, DatasetError> {
+    parse_texmex(path, bytes, 1, |b| b[0])
 }
 
 fn write_texmex<T: Copy>(
