@@ -53,6 +53,12 @@ pub struct CollectionSpec {
     pub shards: u32,
     /// HNSW parameters.
     pub index: IndexParams,
+    /// Every core keeps an in-memory copy of every shard it does not own, fed by the owner,
+    /// and answers searches from its own copies: a query visits one graph per shard on one
+    /// core instead of fanning out (docs/DECISIONS.md, "Read replicas"). Costs one copy of
+    /// the collection's memory and index building per core; writes, durability and
+    /// snapshots stay with the owner.
+    pub read_replicas: bool,
 }
 
 impl CollectionSpec {
@@ -64,6 +70,7 @@ impl CollectionSpec {
             metric,
             shards: 0,
             index: IndexParams::default(),
+            read_replicas: false,
         }
     }
 
@@ -71,6 +78,13 @@ impl CollectionSpec {
     #[must_use]
     pub fn with_shards(mut self, shards: u32) -> Self {
         self.shards = shards;
+        self
+    }
+
+    /// Asks for read replicas on every core (see [`Self::read_replicas`]).
+    #[must_use]
+    pub fn with_read_replicas(mut self, read_replicas: bool) -> Self {
+        self.read_replicas = read_replicas;
         self
     }
 

@@ -347,7 +347,7 @@ pub fn shard_dir(data_dir: &Path, name: &str, shard: u32) -> PathBuf {
 }
 
 pub(crate) fn catalog_text(spec: &CollectionSpec) -> String {
-    let body = format!(
+    let mut body = format!(
         "format=1\nname={}\ndim={}\nmetric={}\nshards={}\nm={}\nef_construction={}\n",
         spec.name,
         spec.dim,
@@ -356,6 +356,10 @@ pub(crate) fn catalog_text(spec: &CollectionSpec) -> String {
         spec.index.connectivity,
         spec.index.expansion_add
     );
+    // Written only when set, so a catalog without it still reads the same in older builds.
+    if spec.read_replicas {
+        body.push_str("read_replicas=1\n");
+    }
     let crc = crc32c::crc32c(body.as_bytes());
     format!("{body}crc32c={crc:08x}\n")
 }
@@ -579,6 +583,11 @@ pub(crate) fn parse_catalog(text: &str) -> std::result::Result<CollectionSpec, S
         index: IndexParams {
             connectivity: number("m")?,
             expansion_add: number("ef_construction")?,
+        },
+        read_replicas: match field("read_replicas") {
+            Err(_) => false,
+            Ok("1") => true,
+            Ok(other) => return Err(format!("read_replicas is {other:?}, not 1")),
         },
     };
     spec.validate().map_err(|e| e.to_string())?;
@@ -832,6 +841,12 @@ mod tests {
     fn catalog_round_trips_and_detects_damage() {
         let spec = CollectionSpec::new("docs", 384, Metric::Dot).with_shards(3);
         assert_eq!(parse_catalog(&catalog_text(&spec)).unwrap(), spec);
+        assert!(!catalog_text(&spec).contains("read_replicas"));
+        let replicated = spec.clone().with_read_replicas(true);
+        assert_eq!(
+            parse_catalog(&catalog_text(&replicated)).unwrap(),
+            replicated
+        );
         let damaged = catalog_text(&spec).replace("dim=384", "dim=385");
         assert_eq!(parse_catalog(&damaged).unwrap_err(), "checksum mismatch");
         assert!(parse_catalog("").is_err());
