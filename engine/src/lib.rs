@@ -38,8 +38,8 @@ pub use engine::{CorePlacement, Engine, EngineConfig};
 pub use error::{Error, Result};
 pub use filter::{Filter, FILTER_GROUPS_MAX, FILTER_LABELS_MAX, LABELS_PER_POINT_MAX};
 pub use local::{
-    CollectionInfo, LocalEngine, Point, ScrollPage, ScrollRequest, SearchRequest, SearchResults,
-    SCROLL_LIMIT_MAX,
+    CollectionInfo, LocalEngine, Point, ReplicaInfo, ScrollPage, ScrollRequest, SearchRequest,
+    SearchResults, SCROLL_LIMIT_MAX,
 };
 pub use shard::PAYLOAD_BYTES_MAX;
 pub use topk::Neighbor;

@@ -11,7 +11,7 @@
 //! create or drop its local shards.
 
 use std::cell::{Cell, RefCell};
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::future::Future;
 use std::path::PathBuf;
 use std::pin::Pin;
@@ -52,6 +52,12 @@ const CATALOG_CORE: usize = 0;
 const BUILD_SLICE: Duration = Duration::from_micros(200);
 /// After a failed compaction, how long before the shard is tried again.
 const COMPACT_RETRY_AFTER: Duration = Duration::from_secs(60);
+/// How long a read replica waits before asking its owner for a copy again, after the owner
+/// could not send one (it is still recovering the collection, or has no credit).
+const SEED_RETRY_AFTER: Duration = Duration::from_millis(10);
+/// How long a read replica that could not apply a forwarded write (no memory) waits before
+/// asking for a fresh copy; meanwhile the owner answers for the shard.
+const RESEED_AFTER: Duration = Duration::from_secs(60);
 
 /// A collection and the counters of all its shards.
 #[derive(Clone, Debug)]
@@ -60,6 +66,26 @@ pub struct CollectionInfo {
     pub spec: CollectionSpec,
     /// One entry per shard, ordered by shard number.
     pub shards: Vec<ShardStats>,
+    /// With read replicas: one entry per (core, shard it does not own), ordered by core
+    /// then shard.
+    pub replicas: Vec<ReplicaInfo>,
+}
+
+/// One read replica (a core's copy of a shard another core owns).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ReplicaInfo {
+    /// The core holding it.
+    pub core: usize,
+    /// The shard it copies.
+    pub shard: u32,
+    /// It holds its owner's copy and follows its writes: searches on its core use it.
+    pub ready: bool,
+    /// Live vectors in it.
+    pub vectors: u64,
+    /// Slots not yet in its index.
+    pub unindexed: u64,
+    /// Sequence number of the next batch of its owner's writes it will apply.
+    pub next_batch: u64,
 }
 
 impl CollectionInfo {
@@ -216,9 +242,59 @@ struct LocalShard {
     /// layout's unindexed slots instead of stepping the compaction (the two take turns; see
     /// [`LocalEngine::background_slice`]).
     index_during_compaction: Cell<bool>,
+    /// For an owned shard of a collection with read replicas: the sequence number the next
+    /// batch of applied records gets when it is forwarded to the replicas.
+    forwarded: Cell<u64>,
+    /// `Some` for a read replica (a copy of a shard another core owns), `None` for an owned
+    /// shard.
+    feed: Option<ReplicaFeed>,
+}
+
+/// Where a read replica stands (docs/DECISIONS.md, "Read replicas").
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum ReplicaState {
+    /// Waiting for the owner's copy; forwarded batches are held until it arrives.
+    Seeding,
+    /// Equal to the owner as of every batch applied; searched in place of the owner.
+    Ready,
+    /// Could not apply a forwarded batch (no memory): not searched, batches are dropped,
+    /// and a fresh copy is asked for after [`RESEED_AFTER`].
+    Failed,
+}
+
+/// A read replica's position in its owner's stream of forwarded batches.
+struct ReplicaFeed {
+    state: Cell<ReplicaState>,
+    /// Sequence number of the next batch to apply.
+    next: Cell<u64>,
+    /// Batches that arrived before their turn or before the copy, by sequence number.
+    pending: RefCell<BTreeMap<u64, Arc<Vec<WalRecord>>>>,
 }
 
 impl LocalShard {
+    fn new(number: u32, shard: Shard, store: Option<ShardStore<DmaDirectory>>) -> Self {
+        Self {
+            number,
+            shard: RefCell::new(shard),
+            store,
+            snapshotting: Cell::new(false),
+            snapshot_at: Cell::new(None),
+            compaction: RefCell::new(None),
+            compact_retry_at: Cell::new(None),
+            index_during_compaction: Cell::new(false),
+            forwarded: Cell::new(0),
+            feed: None,
+        }
+    }
+
+    /// Whether searches may use this shard: an owned shard always, a read replica once it
+    /// holds its owner's copy.
+    fn searchable(&self) -> bool {
+        self.feed
+            .as_ref()
+            .is_none_or(|feed| feed.state.get() == ReplicaState::Ready)
+    }
+
     /// Logs a failed compaction (no memory for the new arena) and holds the next attempt
     /// back for [`COMPACT_RETRY_AFTER`].
     fn compaction_failed(&self, spec: &CollectionSpec, error: Error) {
@@ -254,6 +330,8 @@ struct LocalCollection {
     incarnation: u64,
     /// Every shard `s` with `s % cores == core`, ascending.
     shards: Vec<LocalShard>,
+    /// With `spec.read_replicas`: a read replica of every other shard, ascending.
+    replicas: Vec<LocalShard>,
     /// Set when the collection is dropped: its stores take no new work from then on (a task
     /// still holding the collection must not write into a directory that a collection
     /// re-created under the same name now owns).
@@ -288,6 +366,12 @@ impl LocalCollection {
         while self.store_users.get() > 0 {
             rt::sleep(STORE_USERS_POLL).await;
         }
+    }
+
+    /// Whether this core can answer a search alone: every shard is owned here or has a
+    /// ready read replica here.
+    fn searchable_here(&self) -> bool {
+        self.spec.read_replicas && self.replicas.iter().all(LocalShard::searchable)
     }
 
     fn local_index(&self, shard: u32) -> usize {
@@ -436,9 +520,7 @@ impl LocalEngine {
                 elapsed_ms = started.elapsed().as_millis() as u64,
                 "recovered"
             );
-            self.collections
-                .borrow_mut()
-                .insert(collection.spec.name.clone(), collection);
+            self.install_collection(collection);
         }
         Ok(())
     }
@@ -483,25 +565,179 @@ impl LocalEngine {
                     (shard, Some(store), snapshot_at)
                 }
             };
-            shards.push(LocalShard {
-                number,
-                shard: RefCell::new(shard),
-                store,
-                snapshotting: Cell::new(false),
-                snapshot_at: Cell::new(snapshot_at),
-                compaction: RefCell::new(None),
-                compact_retry_at: Cell::new(None),
-                index_during_compaction: Cell::new(false),
-            });
+            let local = LocalShard::new(number, shard, store);
+            local.snapshot_at.set(snapshot_at);
+            shards.push(local);
+        }
+        // Empty until the owners' copies arrive ([`Self::follow_owner`]); never on disk.
+        let mut replicas = Vec::new();
+        if spec.read_replicas {
+            for number in (0..spec.shards).filter(|&s| self.core_of_shard(s) != self.core()) {
+                let mut local = LocalShard::new(number, Shard::new(&spec, number)?, None);
+                local.feed = Some(ReplicaFeed {
+                    state: Cell::new(ReplicaState::Seeding),
+                    next: Cell::new(0),
+                    pending: RefCell::new(BTreeMap::new()),
+                });
+                replicas.push(local);
+            }
         }
         self.kick_indexer();
         Ok(Rc::new(LocalCollection {
             spec,
             incarnation,
             shards,
+            replicas,
             dropped: Cell::new(false),
             store_users: Cell::new(0),
         }))
+    }
+
+    /// Makes `collection` this core's open collection of its name and starts its read
+    /// replicas following their owners.
+    fn install_collection(self: &Rc<Self>, collection: Rc<LocalCollection>) {
+        self.collections
+            .borrow_mut()
+            .insert(collection.spec.name.clone(), Rc::clone(&collection));
+        for replica in 0..collection.replicas.len() {
+            self.spawn_follower(&collection, replica, Duration::ZERO);
+        }
+    }
+
+    /// Starts (after `delay`) a task that asks the owner of read replica `replica` for a
+    /// copy and installs it.
+    fn spawn_follower(
+        self: &Rc<Self>,
+        collection: &Rc<LocalCollection>,
+        replica: usize,
+        delay: Duration,
+    ) {
+        let engine = Rc::clone(self);
+        let collection = Rc::clone(collection);
+        rt::spawn_into(self.queues.background, async move {
+            if !delay.is_zero() {
+                rt::sleep(delay).await;
+            }
+            engine.follow_owner(&collection, replica).await;
+        });
+    }
+
+    /// Brings read replica `replica` level with its owner: asks the owner for a copy (again
+    /// and again while the owner cannot send one), installs it, then applies the batches that
+    /// arrived meanwhile. From then on [`Self::serve_local`] applies each forwarded batch.
+    ///
+    /// Batches are held from the moment this starts, and the owner's copy includes every
+    /// batch numbered below the sequence number it comes with, so none is missed.
+    async fn follow_owner(self: &Rc<Self>, collection: &Rc<LocalCollection>, replica: usize) {
+        let local = &collection.replicas[replica];
+        let Some(feed) = &local.feed else {
+            unreachable!("read replicas have a feed");
+        };
+        feed.state.set(ReplicaState::Seeding);
+        let owner = self.core_of_shard(local.number);
+        let started = Instant::now();
+        loop {
+            if self.shutting_down.get() || !self.is_open(collection) {
+                return;
+            }
+            let request = ShardRequest::Seed {
+                collection: collection.key(),
+                shard: local.number,
+            };
+            let reply = match self.mesh.send(owner, request) {
+                Ok(pending) => MeshPort::wait(owner, pending).await,
+                Err(e) => Err(e),
+            };
+            let error = match reply {
+                Ok(ShardResponse::Seed { seq, blobs }) => {
+                    match self.install_copy(collection, replica, seq, &blobs) {
+                        Ok(()) => {
+                            tracing::info!(core = self.core(), collection = %collection.spec.name,
+                                shard = local.number, vectors = local.shard.borrow().len(),
+                                elapsed_ms = started.elapsed().as_millis() as u64,
+                                "read replica ready");
+                            return;
+                        }
+                        Err(e) => e,
+                    }
+                }
+                Ok(other) => Error::InvalidArgument(format!(
+                    "unexpected answer to a copy request: {other:?}"
+                )),
+                Err(e) => e,
+            };
+            match error {
+                // The owner has not recovered or created the collection yet, or is busy.
+                Error::CollectionNotFound(_) | Error::Busy(_) => rt::sleep(SEED_RETRY_AFTER).await,
+                error => {
+                    tracing::error!(core = self.core(), collection = %collection.spec.name,
+                        shard = local.number, %error,
+                        "read replica could not copy its owner; the owner answers for it, retrying later");
+                    rt::sleep(RESEED_AFTER).await;
+                }
+            }
+        }
+    }
+
+    /// Replaces read replica `replica` with the owner's copy `blobs` (which holds every batch
+    /// numbered below `seq`), then applies the held batches from `seq` on.
+    fn install_copy(
+        self: &Rc<Self>,
+        collection: &Rc<LocalCollection>,
+        replica: usize,
+        seq: u64,
+        blobs: &persist::SnapshotBlobs,
+    ) -> Result<()> {
+        let local = &collection.replicas[replica];
+        let Some(feed) = &local.feed else {
+            unreachable!("read replicas have a feed");
+        };
+        let copy = persist::decode_blobs(
+            &|name| blobs.get(name),
+            corevec_storage::Lsn(seq),
+            &collection.spec,
+            local.number,
+            std::path::Path::new("(the owner core's copy)"),
+        )?;
+        // A compaction of the old contents would swap them back in.
+        local.compaction.borrow_mut().take();
+        *local.shard.borrow_mut() = copy;
+        feed.next.set(seq);
+        feed.pending.borrow_mut().retain(|&batch, _| batch >= seq);
+        feed.state.set(ReplicaState::Ready);
+        self.apply_forwarded(collection, replica);
+        self.kick_indexer();
+        Ok(())
+    }
+
+    /// Applies read replica `replica`'s held batches whose turn has come. A batch that
+    /// cannot be applied (no memory) fails the replica: the owner answers for the shard until
+    /// a fresh copy is installed.
+    fn apply_forwarded(self: &Rc<Self>, collection: &Rc<LocalCollection>, replica: usize) {
+        let local = &collection.replicas[replica];
+        let Some(feed) = &local.feed else {
+            unreachable!("read replicas have a feed");
+        };
+        if feed.state.get() != ReplicaState::Ready {
+            return;
+        }
+        loop {
+            let next = feed.next.get();
+            let Some(records) = feed.pending.borrow_mut().remove(&next) else {
+                return;
+            };
+            let (_, outcome) = local.shard.borrow_mut().apply_counted(records.iter());
+            if let Err(error) = outcome {
+                tracing::error!(core = self.core(), collection = %collection.spec.name,
+                    shard = local.number, %error,
+                    "read replica could not apply its owner's writes; the owner answers for it");
+                feed.state.set(ReplicaState::Failed);
+                feed.pending.borrow_mut().clear();
+                self.spawn_follower(collection, replica, RESEED_AFTER);
+                return;
+            }
+            feed.next.set(next + 1);
+        }
     }
 
     /// This core's collections, detached from the map so that a loop over them may await.
@@ -522,11 +758,17 @@ impl LocalEngine {
         loop {
             let mut worked = false;
             for collection in self.collection_list() {
-                for index in 0..collection.shards.len() {
+                let owned = collection
+                    .shards
+                    .iter()
+                    .enumerate()
+                    .map(|(i, l)| (l, Some(i)));
+                let replicas = collection.replicas.iter().map(|l| (l, None));
+                for (local, index) in owned.chain(replicas) {
                     if self.shutting_down.get() {
                         return;
                     }
-                    if self.background_slice(&collection, index) {
+                    if local.searchable() && self.background_slice(&collection, local, index) {
                         worked = true;
                         rt::yield_to_foreground().await;
                     }
@@ -549,8 +791,15 @@ impl LocalEngine {
     /// compaction's second round copies them and indexes them again in the new layout. That
     /// work is thrown away with the old layout, so it is done only when searches need it, and
     /// taking turns keeps the compaction going under any write rate.
-    fn background_slice(&self, collection: &Rc<LocalCollection>, index: usize) -> bool {
-        let local = &collection.shards[index];
+    ///
+    /// `index` is the shard's place among the owned shards, `None` for a read replica (which
+    /// is never snapshotted).
+    fn background_slice(
+        &self,
+        collection: &Rc<LocalCollection>,
+        local: &LocalShard,
+        index: Option<usize>,
+    ) -> bool {
         let slice = Instant::now();
         let mut compaction = local.compaction.borrow_mut();
         if compaction.is_some() {
@@ -611,7 +860,7 @@ impl LocalEngine {
                     "compacted shard");
                 // A snapshot, so a restart loads the compacted layout; not for a collection
                 // dropped meanwhile (its directory is gone).
-                if self.is_open(collection) {
+                if let (Some(index), true) = (index, self.is_open(collection)) {
                     self.spawn_snapshot(collection, index, "snapshot after compaction failed");
                 }
             }
@@ -895,9 +1144,21 @@ impl LocalEngine {
             }
         }
         shards.sort_by_key(|s| s.shard);
+        let mut replicas = Vec::new();
+        if collection.spec.read_replicas {
+            let requests = (0..self.cores())
+                .map(|core| (core, ShardRequest::Replicas(name.to_owned())))
+                .collect();
+            for response in self.fan_out(requests).await? {
+                if let ShardResponse::Replicas(infos) = response {
+                    replicas.extend(infos);
+                }
+            }
+        }
         Ok(CollectionInfo {
             spec: collection.spec.clone(),
             shards,
+            replicas,
         })
     }
 
@@ -1279,10 +1540,15 @@ impl LocalEngine {
             exact: request.exact,
             with_payloads,
             filter,
+            with_replicas: collection.searchable_here(),
         });
-        let requests = self
-            .cores_of(collection.spec.shards)
-            .map(|core| (core, ShardRequest::Search(Arc::clone(&batch))));
+        // With ready read replicas this core holds every shard: no fan-out.
+        let cores = if batch.with_replicas {
+            self.core()..self.core() + 1
+        } else {
+            self.cores_of(collection.spec.shards)
+        };
+        let requests = cores.map(|core| (core, ShardRequest::Search(Arc::clone(&batch))));
         let mut per_query: Vec<Vec<Vec<Neighbor>>> = (0..nq).map(|_| Vec::new()).collect();
         let mut payloads_of: Vec<HashMap<u64, Vec<u8>>> = (0..nq).map(|_| HashMap::new()).collect();
         for response in self.fan_out(requests.collect()).await? {
@@ -1324,22 +1590,18 @@ impl LocalEngine {
         let collection = self.collection(name)?;
         // Poll the shards' counters rather than park a request on each core: a large build
         // takes longer than any peer reply timeout should be.
+        // Read replicas are searched too, so they are waited for: on every core.
+        let cores = if collection.spec.read_replicas {
+            0..self.cores()
+        } else {
+            self.cores_of(collection.spec.shards)
+        };
         loop {
-            let requests = self
-                .cores_of(collection.spec.shards)
-                .map(|core| (core, ShardRequest::Stats(name.to_owned())))
+            let requests = cores
+                .clone()
+                .map(|core| (core, ShardRequest::Unindexed(name.to_owned())))
                 .collect();
-            let unindexed: u64 = self
-                .fan_out(requests)
-                .await?
-                .into_iter()
-                .filter_map(|response| match response {
-                    ShardResponse::Stats(stats) => {
-                        Some(stats.iter().map(|s| s.unindexed).sum::<u64>())
-                    }
-                    _ => None,
-                })
-                .sum();
+            let unindexed = self.fan_out_counted(requests).await?;
             if unindexed == 0 {
                 return Ok(());
             }
@@ -1503,9 +1765,7 @@ impl LocalEngine {
             }
             ShardRequest::CreateLocal { spec, incarnation } => {
                 let collection = self.open_collection(spec, incarnation).await?;
-                self.collections
-                    .borrow_mut()
-                    .insert(collection.spec.name.clone(), collection);
+                self.install_collection(collection);
                 Ok(ShardResponse::Done)
             }
             ShardRequest::DropLocal(name) => {
@@ -1661,6 +1921,93 @@ impl LocalEngine {
                     collection.shards.iter().map(LocalShard::stats).collect(),
                 ))
             }
+            ShardRequest::Replicas(name) => {
+                let collection = self.collection(&name)?;
+                let infos = collection.replicas.iter().map(|local| {
+                    let shard = local.shard.borrow();
+                    ReplicaInfo {
+                        core: self.core(),
+                        shard: local.number,
+                        ready: local.searchable(),
+                        vectors: shard.len() as u64,
+                        unindexed: shard.unindexed() as u64,
+                        next_batch: local.feed.as_ref().map_or(0, |feed| feed.next.get()),
+                    }
+                });
+                Ok(ShardResponse::Replicas(infos.collect()))
+            }
+            ShardRequest::Unindexed(name) => {
+                let collection = self.collection(&name)?;
+                let unindexed = collection
+                    .shards
+                    .iter()
+                    .chain(&collection.replicas)
+                    .map(|local| match local.feed.as_ref().map(|f| f.state.get()) {
+                        Some(ReplicaState::Seeding) => 1,
+                        // Not searched, so not waited for.
+                        Some(ReplicaState::Failed) => 0,
+                        Some(ReplicaState::Ready) | None => local.shard.borrow().unindexed() as u64,
+                    })
+                    .sum();
+                Ok(ShardResponse::Count(unindexed))
+            }
+            ShardRequest::Seed { collection, shard } => {
+                let collection = self.collection_at(&collection)?;
+                let Some(local) = collection.shards.iter().find(|l| l.number == shard) else {
+                    return Err(Error::InvalidArgument(format!(
+                        "shard {shard} of {} is not owned by core {}",
+                        collection.spec.name,
+                        self.core()
+                    )));
+                };
+                // The copy and its sequence number are taken in one synchronous stretch: the
+                // copy holds exactly the batches numbered below it.
+                let blobs = persist::encode_shard(&local.shard.borrow(), &collection.spec)?;
+                Ok(ShardResponse::Seed {
+                    seq: local.forwarded.get(),
+                    blobs,
+                })
+            }
+            ShardRequest::Replicate {
+                collection,
+                shard,
+                seq,
+                records,
+            } => {
+                let collection = self.collection_at(&collection)?;
+                let Some(replica) = collection.replicas.iter().position(|l| l.number == shard)
+                else {
+                    return Err(Error::InvalidArgument(format!(
+                        "core {} holds no read replica of shard {shard} of {}",
+                        self.core(),
+                        collection.spec.name
+                    )));
+                };
+                let Some(feed) = &collection.replicas[replica].feed else {
+                    unreachable!("read replicas have a feed");
+                };
+                // Older than the copy installed: already in it. Failed: a fresh copy will
+                // include it.
+                if seq >= feed.next.get() && feed.state.get() != ReplicaState::Failed {
+                    feed.pending.borrow_mut().insert(seq, records);
+                    self.apply_forwarded(&collection, replica);
+                    self.kick_indexer();
+                }
+                // Batches wait for a missing one only while concurrent writers' sends cross,
+                // and the owner's credits towards this core bound those; four times as many
+                // waiting means it was lost (see `forward_to_replicas`).
+                if feed.state.get() == ReplicaState::Ready
+                    && feed.pending.borrow().len() > 4 * self.mesh.credits_per_peer()
+                {
+                    tracing::error!(core = self.core(), collection = %collection.spec.name,
+                        shard, next = feed.next.get(),
+                        "read replica missed a write; copying its owner again");
+                    feed.state.set(ReplicaState::Failed);
+                    feed.pending.borrow_mut().clear();
+                    self.spawn_follower(&collection, replica, Duration::ZERO);
+                }
+                Ok(ShardResponse::Done)
+            }
         }
     }
 }
@@ -1700,6 +2047,7 @@ impl LocalEngine {
             }
         }
         let mut appends: Vec<BoxedAppend<'_>> = Vec::new();
+        let mut forwards = Vec::new();
         let mut failure = None;
         for (local, records) in collection.shards.iter().zip(groups) {
             if records.is_empty() {
@@ -1709,6 +2057,13 @@ impl LocalEngine {
             // there, but what was applied before it is logged all the same: memory never runs
             // ahead of the log (a later logged write could depend on it).
             let (applied, outcome) = local.shard.borrow_mut().apply_counted(records);
+            // What was applied goes to the read replicas too, numbered in the same synchronous
+            // stretch, so they apply it in this order whatever order it reaches them in.
+            if applied > 0 && collection.spec.read_replicas && self.cores() > 1 {
+                let seq = local.forwarded.get();
+                local.forwarded.set(seq + 1);
+                forwards.push((local.number, seq, Arc::new(records[..applied].to_vec())));
+            }
             if let (true, Some(store)) = (applied > 0, &local.store) {
                 let mut append: BoxedAppend<'_> = Box::pin(store.append(&records[..applied]));
                 // First poll now: this assigns the LSNs before any other task can apply.
@@ -1727,10 +2082,22 @@ impl LocalEngine {
                 break;
             }
         }
+        // The replicas hold the write before it is acknowledged, so a search on any core
+        // finds it then; a replica's failure is its own (the owner answers for it), not the
+        // write's.
+        let replicated = self.forward_to_replicas(collection, forwards).await;
         // Every append started is awaited, also after a failure.
         for append in appends {
             if let Err(e) = append.await {
                 failure.get_or_insert(Error::from(e));
+            }
+        }
+        for (core, reply) in replicated {
+            match MeshPort::wait(core, reply).await {
+                // Dropped meanwhile on that core: nothing to follow any more.
+                Ok(_) | Err(Error::CollectionNotFound(_)) => {}
+                Err(error) => tracing::warn!(core, collection = %collection.spec.name, %error,
+                    "a read replica did not answer a forwarded write"),
             }
         }
         if let Some(error) = failure {
@@ -1748,6 +2115,37 @@ impl LocalEngine {
             }
         }
         Ok(())
+    }
+}
+
+impl LocalEngine {
+    /// Sends each `(shard, seq, records)` batch to every other core (each holds a read
+    /// replica of the shard), waiting for credits rather than dropping a batch; returns the
+    /// replies to wait for. A batch that cannot be sent at all (the peer took no request for
+    /// [`crate::mesh::PEER_REPLY_TIMEOUT`]) is logged; the replica then sees a gap and copies
+    /// its owner again.
+    async fn forward_to_replicas(
+        &self,
+        collection: &LocalCollection,
+        forwards: Vec<(u32, u64, Arc<Vec<WalRecord>>)>,
+    ) -> Vec<(usize, crate::mesh::PendingReply)> {
+        let mut replies = Vec::new();
+        for (shard, seq, records) in forwards {
+            for core in (0..self.cores()).filter(|&core| core != self.core()) {
+                let request = ShardRequest::Replicate {
+                    collection: collection.key(),
+                    shard,
+                    seq,
+                    records: Arc::clone(&records),
+                };
+                match self.mesh.send_when_credit(core, request).await {
+                    Ok(reply) => replies.push((core, reply)),
+                    Err(error) => tracing::error!(core, collection = %collection.spec.name,
+                        shard, seq, %error, "could not forward a write to a read replica"),
+                }
+            }
+        }
+        replies
     }
 }
 
@@ -1955,7 +2353,12 @@ async fn search_local(
             }
             Ok(())
         };
-    for local in &collection.shards {
+    let replicas = if batch.with_replicas {
+        collection.replicas.as_slice()
+    } else {
+        &[]
+    };
+    for local in collection.shards.iter().chain(replicas) {
         let filter = batch.filter.as_ref();
         let lists = if batch.exact {
             let mut tops: Vec<TopK> = (0..nq).map(|_| TopK::new(batch.k)).collect();

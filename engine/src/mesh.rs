@@ -17,15 +17,19 @@ use std::time::Duration;
 use crate::collection::CollectionSpec;
 use crate::error::{Error, Result};
 use crate::filter::Filter;
-use crate::local::{Point, ScrollPage, ScrollRequest};
+use crate::local::{Point, ReplicaInfo, ScrollPage, ScrollRequest};
+use crate::persist::SnapshotBlobs;
 use crate::rt::{self, Senders};
 use crate::shard::ShardStats;
 use crate::topk::Neighbor;
+use corevec_storage::WalRecord;
 
 /// Default outstanding requests per (core, peer) pair.
 pub const MESH_CREDITS_DEFAULT: usize = 256;
 /// How long a core waits for a peer's reply before answering `Timeout`.
 pub const PEER_REPLY_TIMEOUT: Duration = Duration::from_secs(60);
+/// How often [`MeshPort::send_when_credit`] looks for a credit.
+const CREDIT_POLL: Duration = Duration::from_micros(100);
 
 /// One incarnation of a collection, as the cores address it: a request sent to a collection
 /// that has been dropped since (and perhaps re-created under the same name, with another
@@ -56,6 +60,9 @@ pub struct QueryBatch {
     pub with_payloads: bool,
     /// Only points matching it (normalized) are results; `None`: every point.
     pub filter: Option<Filter>,
+    /// Also search the receiving core's read replicas (the coordinator searches alone, its
+    /// replicas standing for the other cores' shards); else only the shards it owns.
+    pub with_replicas: bool,
 }
 
 /// Work one core asks of another. Every variant acts on the receiving core's own shards.
@@ -128,6 +135,30 @@ pub enum ShardRequest {
     Stats(String),
     /// Snapshot the local shards of one collection, or of all when `None`.
     Snapshot(Option<String>),
+    /// Report the read replicas of a collection held here.
+    Replicas(String),
+    /// Slots not indexed yet in the local shards and read replicas of a collection (a
+    /// replica still waiting for its copy counts as one).
+    Unindexed(String),
+    /// Send a copy of this owned shard, for a read replica on the sending core.
+    Seed {
+        /// Collection.
+        collection: CollectionKey,
+        /// The shard, owned by the receiving core.
+        shard: u32,
+    },
+    /// Records the owner of `shard` applied, for the receiving core's read replica of it.
+    Replicate {
+        /// Collection.
+        collection: CollectionKey,
+        /// The shard.
+        shard: u32,
+        /// The owner numbers its batches 0, 1, 2, ... per shard; a replica applies them in
+        /// that order, whatever order they arrive in.
+        seq: u64,
+        /// The records, exactly as the owner applied them (shared by every replica).
+        records: Arc<Vec<WalRecord>>,
+    },
 }
 
 /// A core's answer.
@@ -146,6 +177,16 @@ pub enum ShardResponse {
     Stats(Vec<ShardStats>),
     /// The local shards' points of a scroll page, merged.
     Page(ScrollPage),
+    /// The read replicas held here.
+    Replicas(Vec<ReplicaInfo>),
+    /// A copy of an owned shard: its snapshot blobs, and the sequence number of the first
+    /// forwarded batch they do not include.
+    Seed {
+        /// Next batch sequence number.
+        seq: u64,
+        /// The shard, encoded as a snapshot.
+        blobs: SnapshotBlobs,
+    },
 }
 
 /// What travels on the mesh.
@@ -175,6 +216,7 @@ pub struct MeshPort {
     core: usize,
     senders: Senders<MeshMessage>,
     credits: Vec<Cell<usize>>,
+    credits_per_peer: usize,
     pending: RefCell<HashMap<u64, flume::Sender<Result<ShardResponse>>>>,
     next_token: Cell<u64>,
 }
@@ -187,6 +229,7 @@ impl MeshPort {
             core: senders.peer_id(),
             senders,
             credits: (0..peers).map(|_| Cell::new(credits)).collect(),
+            credits_per_peer: credits,
             pending: RefCell::new(HashMap::new()),
             next_token: Cell::new(1),
         }
@@ -200,6 +243,11 @@ impl MeshPort {
     /// Number of cores.
     pub fn cores(&self) -> usize {
         self.credits.len()
+    }
+
+    /// Most requests this core may have outstanding towards one peer.
+    pub fn credits_per_peer(&self) -> usize {
+        self.credits_per_peer
     }
 
     /// Sends `request` to `peer` if a credit is free.
@@ -233,6 +281,27 @@ impl MeshPort {
                 Err(Error::Busy("mesh channel unavailable"))
             }
         }
+    }
+
+    /// [`Self::send`], waiting (up to [`PEER_REPLY_TIMEOUT`]) for a credit instead of
+    /// answering `Busy`: for messages that must not be dropped, such as the writes a read
+    /// replica follows.
+    ///
+    /// # Errors
+    /// `Timeout` when no credit came back in time (the peer is stuck or gone).
+    pub async fn send_when_credit(
+        &self,
+        peer: usize,
+        request: ShardRequest,
+    ) -> Result<PendingReply> {
+        let started = std::time::Instant::now();
+        while self.credits[peer].get() == 0 {
+            if started.elapsed() > PEER_REPLY_TIMEOUT {
+                return Err(Error::Timeout { core: peer });
+            }
+            rt::sleep(CREDIT_POLL).await;
+        }
+        self.send(peer, request)
     }
 
     /// Waits for the reply to a request sent to `peer`.

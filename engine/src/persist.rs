@@ -76,7 +76,23 @@ struct GraphArchive {
 /// The blobs of a shard snapshot, encoded.
 pub struct SnapshotBlobs(Vec<(&'static str, Vec<u8>)>);
 
+impl std::fmt::Debug for SnapshotBlobs {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_map()
+            .entries(self.0.iter().map(|(name, bytes)| (name, bytes.len())))
+            .finish()
+    }
+}
+
 impl SnapshotBlobs {
+    /// The bytes of the blob called `name`.
+    pub fn get(&self, name: &str) -> Option<&[u8]> {
+        self.0
+            .iter()
+            .find(|(blob, _)| *blob == name)
+            .map(|(_, bytes)| bytes.as_slice())
+    }
+
     /// `(name, bytes)` pairs as storage wants them.
     pub fn files(&self) -> Vec<(&str, &[u8])> {
         self.0
