@@ -9,6 +9,9 @@
 //!   searches from one client thread per core, `"mode":"engine"`). With `--engine-batch B`,
 //!   each request carries B queries: `qps` counts queries, `p50_us` / `p99_us` are the latency
 //!   of a whole request (`"latency":"request"` in the line), not a per-query share of it.
+//!   `--read-replicas false,true` runs each engine shard count without and with read
+//!   replicas (`"read_replicas"` in the line; `"copies"` is how many copies of each shard
+//!   the node holds, so its memory is `index_bytes × copies`).
 //!
 //! Data: a TEXMEX directory (`--data DIR`: base.fvecs, query.fvecs, groundtruth.ivecs) or
 //! `--synthetic N,DIM,CLUSTERS,SEED` (ground truth by brute force over the queries, on all
@@ -92,6 +95,9 @@ pub struct IndexArgs {
     /// comparisons); by default 1 shard is measured at the library level.
     #[arg(long)]
     engine: bool,
+    /// Engine mode: without (`false`) and/or with (`true`) read replicas on every core.
+    #[arg(long, value_delimiter = ',', default_value = "false")]
+    read_replicas: Vec<bool>,
     /// Client threads (engine mode); 0 = one per core.
     #[arg(long, default_value_t = 0)]
     clients: usize,
@@ -303,7 +309,9 @@ pub fn run(args: &IndexArgs) -> Result<(), Box<dyn std::error::Error>> {
         if shards <= 1 && !args.engine {
             run_library(args, &data)?;
         } else {
-            run_engine(args, &data, shards)?;
+            for &read_replicas in &args.read_replicas {
+                run_engine(args, &data, shards, read_replicas)?;
+            }
         }
     }
     Ok(())
@@ -552,6 +560,7 @@ fn run_engine(
     args: &IndexArgs,
     data: &Data,
     shards: u32,
+    read_replicas: bool,
 ) -> Result<(), Box<dyn std::error::Error>> {
     use corevec_engine::collection::IndexParams;
     use corevec_engine::{CollectionSpec, Engine, EngineConfig, SearchRequest};
@@ -562,11 +571,13 @@ fn run_engine(
     let name = format!("bench_index_{shards}");
     let spec = CollectionSpec::new(name.clone(), dim, args.metric)
         .with_shards(shards)
+        .with_read_replicas(read_replicas)
         .with_index(IndexParams {
             connectivity: args.m,
             expansion_add: args.ef_construction,
         });
     engine.create_collection(spec)?;
+    let copies = if read_replicas { engine.cores() } else { 1 };
     let started = Instant::now();
     const UPSERT_BATCH: usize = 1_000;
     for start in (0..n).step_by(UPSERT_BATCH) {
@@ -585,7 +596,7 @@ fn run_engine(
     let batch = args.engine_batch.max(1);
     let nq = data.queries.rows();
     eprintln!(
-        "engine: {shards} shards on {} cores, built in {:.2}s",
+        "engine: {shards} shards on {} cores (read replicas: {read_replicas}), built in {:.2}s",
         engine.cores(),
         build.as_secs_f64()
     );
@@ -644,6 +655,8 @@ fn run_engine(
                 "mode": "engine",
                 "latency": "request",
                 "shards": shards,
+                "read_replicas": read_replicas,
+                "copies": copies,
                 "threads": engine.cores(),
                 "clients": clients,
                 "batch": batch,

@@ -2085,7 +2085,10 @@ impl LocalEngine {
         // The replicas hold the write before it is acknowledged, so a search on any core
         // finds it then; a replica's failure is its own (the owner answers for it), not the
         // write's.
-        let replicated = self.forward_to_replicas(collection, forwards).await;
+        let (replicated, unsent) = self.forward_to_replicas(collection, forwards).await;
+        if let Some(e) = unsent {
+            failure.get_or_insert(e);
+        }
         // Every append started is awaited, also after a failure.
         for append in appends {
             if let Err(e) = append.await {
@@ -2096,6 +2099,10 @@ impl LocalEngine {
             match MeshPort::wait(core, reply).await {
                 // Dropped meanwhile on that core: nothing to follow any more.
                 Ok(_) | Err(Error::CollectionNotFound(_)) => {}
+                // The replica may not hold the write: it is not acknowledged.
+                Err(error @ (Error::Timeout { .. } | Error::ShuttingDown)) => {
+                    failure.get_or_insert(error);
+                }
                 Err(error) => tracing::warn!(core, collection = %collection.spec.name, %error,
                     "a read replica did not answer a forwarded write"),
             }
@@ -2121,15 +2128,16 @@ impl LocalEngine {
 impl LocalEngine {
     /// Sends each `(shard, seq, records)` batch to every other core (each holds a read
     /// replica of the shard), waiting for credits rather than dropping a batch; returns the
-    /// replies to wait for. A batch that cannot be sent at all (the peer took no request for
-    /// [`crate::mesh::PEER_REPLY_TIMEOUT`]) is logged; the replica then sees a gap and copies
-    /// its owner again.
+    /// replies to wait for, and the error of a batch that could not be sent at all (the peer
+    /// took no request for [`crate::mesh::PEER_REPLY_TIMEOUT`]): the write then fails, and
+    /// the replica, seeing a gap, copies its owner again.
     async fn forward_to_replicas(
         &self,
         collection: &LocalCollection,
         forwards: Vec<(u32, u64, Arc<Vec<WalRecord>>)>,
-    ) -> Vec<(usize, crate::mesh::PendingReply)> {
+    ) -> (Vec<(usize, crate::mesh::PendingReply)>, Option<Error>) {
         let mut replies = Vec::new();
+        let mut unsent = None;
         for (shard, seq, records) in forwards {
             for core in (0..self.cores()).filter(|&core| core != self.core()) {
                 let request = ShardRequest::Replicate {
@@ -2140,12 +2148,15 @@ impl LocalEngine {
                 };
                 match self.mesh.send_when_credit(core, request).await {
                     Ok(reply) => replies.push((core, reply)),
-                    Err(error) => tracing::error!(core, collection = %collection.spec.name,
-                        shard, seq, %error, "could not forward a write to a read replica"),
+                    Err(error) => {
+                        tracing::error!(core, collection = %collection.spec.name,
+                            shard, seq, %error, "could not forward a write to a read replica");
+                        unsent.get_or_insert(error);
+                    }
                 }
             }
         }
-        replies
+        (replies, unsent)
     }
 }
 

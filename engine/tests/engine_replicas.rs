@@ -377,3 +377,49 @@ fn read_replicas_copy_their_owners_again_after_a_restart_while_writes_go_on() {
     Arc::into_inner(engine).unwrap().shutdown().unwrap();
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn a_read_replica_builds_the_owners_graph() {
+    // Large enough to be searched through its graph, not scanned (`EXACT_SEARCH_BYTES_MAX`).
+    const N: u64 = 6000;
+    const WIDE: usize = 128;
+    let Some(engine) = engine_on_two_cores(None, MESH_CREDITS_DEFAULT) else {
+        return;
+    };
+    let spec = CollectionSpec::new("graph", WIDE, Metric::L2)
+        .with_shards(1)
+        .with_read_replicas(true);
+    engine.create_collection(spec).unwrap();
+    let mut rng = rand::rngs::StdRng::seed_from_u64(5);
+    let mut random =
+        |n: usize| -> Vec<f32> { (0..n * WIDE).map(|_| rng.gen_range(-1.0f32..1.0)).collect() };
+    for start in (0..N).step_by(500) {
+        let ids: Vec<u64> = (start..start + 500).collect();
+        engine.upsert("graph", &ids, &random(ids.len())).unwrap();
+    }
+    let replaced: Vec<u64> = (0..N).step_by(9).collect();
+    engine
+        .upsert("graph", &replaced, &random(replaced.len()))
+        .unwrap();
+    let deleted: Vec<u64> = (4..N).step_by(13).collect();
+    engine.delete("graph", &deleted).unwrap();
+    engine.wait_indexed("graph").unwrap();
+    let info = engine.describe("graph").unwrap();
+    assert_replicas_ready(&info, 2);
+    assert_eq!(info.replicas[0].unindexed, 0);
+    let queries = random(50);
+    for query in queries.chunks(WIDE) {
+        let request = SearchRequest {
+            queries: query.to_vec(),
+            k: 10,
+            ef: 16,
+            exact: false,
+            filter: None,
+            max_distance: None,
+        };
+        let on_owner = search_on(&engine, 0, "graph", request.clone()).0;
+        assert_eq!(on_owner[0].len(), 10);
+        assert!(on_owner[0].iter().all(|n| !deleted.contains(&n.id)));
+        assert_eq!(search_on(&engine, 1, "graph", request).0, on_owner);
+    }
+}
