@@ -85,6 +85,8 @@ pub(crate) struct Connection {
     core: Rc<Core>,
     /// Encoded response frames waiting for the writer.
     outbox: RefCell<Vec<u8>>,
+    /// Feature bits HELLO enabled (0 until then): what this client can decode.
+    features: Cell<u64>,
     /// Requests admitted and not yet answered.
     in_flight: Cell<u32>,
     /// Bytes of the frames of those requests.
@@ -163,6 +165,7 @@ pub(crate) async fn serve(core: Rc<Core>, id: u64, stream: TcpStream) {
         id,
         core: Rc::clone(&core),
         outbox: RefCell::new(Vec::new()),
+        features: Cell::new(0),
         in_flight: Cell::new(0),
         in_flight_bytes: Cell::new(0),
         discard: Cell::new(false),
@@ -334,10 +337,12 @@ fn hello(connection: &Connection, bytes: &[u8]) -> Result<(), CloseReason> {
                         (ErrorCode::AuthFailed, "wrong auth token".to_owned())
                     }
                     _ => {
+                        let features = h.features & connection.core.features();
+                        connection.features.set(features);
                         let ack = Response::Hello(HelloAck {
                             version: h.version_max.min(VERSION_MAX),
                             in_flight_max: config.max_in_flight_per_connection,
-                            features: h.features & connection.core.features(),
+                            features,
                             frame_body_bytes_max: config.frame_body_bytes_max,
                         });
                         connection.enqueue(|out| {
@@ -405,7 +410,9 @@ fn dispatch(connection: &Rc<Connection>, frame: Vec<u8>) {
 
     let connection = Rc::clone(connection);
     rt::spawn_into(core.local.queues().foreground, async move {
-        let answer = run(&connection.core, &frame, admitted).await;
+        let answer = run(&connection.core, &frame, admitted)
+            .await
+            .map(|answer| answer.for_features(connection.features.get()));
         drop(frame);
         finish(
             &connection,

@@ -93,6 +93,28 @@ pub(crate) enum Answer {
     },
 }
 
+impl Answer {
+    /// This answer as a connection that enabled the HELLO feature bits `features` may
+    /// receive it: LIST and DESCRIBE clear what such a client would refuse to decode
+    /// ([`CollectionInfo::for_features`]). Both the engine's and the router's answers pass
+    /// here.
+    pub(crate) fn for_features(self, features: u64) -> Answer {
+        let response = match self {
+            Answer::Response(Response::ListCollections(infos)) => Response::ListCollections(
+                infos
+                    .into_iter()
+                    .map(|info| info.for_features(features))
+                    .collect(),
+            ),
+            Answer::Response(Response::DescribeCollection(info)) => {
+                Response::DescribeCollection(info.for_features(features))
+            }
+            other => return other,
+        };
+        Answer::Response(response)
+    }
+}
+
 /// What a SCROLL asked each point to carry.
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct ScrollParts {
@@ -242,6 +264,7 @@ fn collection_info(info: &corevec_engine::CollectionInfo) -> CollectionInfo {
         shards: saturate_u16(info.spec.shards),
         connectivity: saturate_u16(info.spec.index.connectivity),
         expansion_add: saturate_u32(info.spec.index.expansion_add),
+        read_replicas: info.spec.read_replicas,
         vectors_count: info.vectors(),
         bytes: info.bytes(),
         shard_infos: info
@@ -306,7 +329,8 @@ pub(crate) async fn execute(ctx: &Context<'_>, request: Request<'_>) -> Result<A
                     } else {
                         c.expansion_add as usize
                     },
-                });
+                })
+                .with_read_replicas(c.read_replicas);
             local.create_collection(spec).await?;
             Response::CreateCollection
         }
@@ -639,6 +663,45 @@ pub(crate) fn encode_failure(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn read_replicas_reach_only_connections_that_enabled_the_feature() {
+        use corevec_proto::{FEATURES_SUPPORTED, FEATURE_READ_REPLICAS};
+        let info = CollectionInfo {
+            name: "docs".into(),
+            dim: 3,
+            metric: Metric::L2,
+            shards: 1,
+            connectivity: 16,
+            expansion_add: 200,
+            read_replicas: true,
+            vectors_count: 0,
+            bytes: 0,
+            shard_infos: Vec::new(),
+        };
+        let flags = |answer: Answer| match answer {
+            Answer::Response(Response::DescribeCollection(info)) => vec![info.read_replicas],
+            Answer::Response(Response::ListCollections(infos)) => {
+                infos.iter().map(|i| i.read_replicas).collect()
+            }
+            _ => panic!("not a collection answer"),
+        };
+        let describe = || Answer::Response(Response::DescribeCollection(info.clone()));
+        let list = || Answer::Response(Response::ListCollections(vec![info.clone(); 2]));
+        assert_eq!(
+            flags(describe().for_features(FEATURE_READ_REPLICAS)),
+            [true]
+        );
+        assert_eq!(flags(describe().for_features(0)), [false]);
+        let older = FEATURES_SUPPORTED & !FEATURE_READ_REPLICAS;
+        assert_eq!(flags(list().for_features(older)), [false, false]);
+        assert_eq!(flags(list().for_features(FEATURES_SUPPORTED)), [true, true]);
+        // Other answers pass through.
+        assert!(matches!(
+            Answer::Response(Response::Ping).for_features(0),
+            Answer::Response(Response::Ping)
+        ));
+    }
 
     #[test]
     fn engine_errors_map_to_their_codes() {

@@ -567,6 +567,7 @@ pub fn create_l2(client: &Client, name: &str, dim: usize, shards: u16) {
             shards,
             connectivity: 0,
             expansion_add: 0,
+            read_replicas: false,
         })
         .unwrap_or_else(|e| panic!("create {name}: {e}"));
 }

@@ -540,6 +540,7 @@ fn kill_9_of_the_server_loses_no_acknowledged_write() {
             shards: 2,
             connectivity: 0,
             expansion_add: 0,
+            read_replicas: false,
         })
         .unwrap();
 

@@ -26,7 +26,7 @@ use corevec_client::{Client, ClientConfig, ClientError, Filter, ScrollOptions, S
 use corevec_proto::{
     CreateCollection, ErrorCode, ErrorResponse, FilterRef, Frame, HelloAck, Hit, IdsRef, Metric,
     Request, Response, Search, SearchFlags, VectorsRef, FEATURES_SUPPORTED, FEATURE_FILTER_GROUPS,
-    FEATURE_LABELS, FRAME_BODY_BYTES_MAX, VERSION_MAX,
+    FEATURE_LABELS, FEATURE_READ_REPLICAS, FRAME_BODY_BYTES_MAX, VERSION_MAX,
 };
 use corevec_tests::{encode, free_port, node, stat, FeatureMaskProxy, RawConn};
 
@@ -214,6 +214,7 @@ fn create(client: &Client, name: &str) {
             shards: 0,
             connectivity: 0,
             expansion_add: 0,
+            read_replicas: false,
         })
         .unwrap_or_else(|e| panic!("create {name}: {e}"));
 }
@@ -1356,6 +1357,37 @@ fn router_serves_only_the_features_every_node_has() {
     assert!(c.supports_labels().unwrap());
     assert!(!c.supports_filter_groups().unwrap());
     create(&c, "v");
+    // Read replicas: every node has them, so CREATE carries the flag to both and the merged
+    // DESCRIBE and LIST keep it.
+    assert!(c.supports_read_replicas().unwrap());
+    let replicated = |name| CreateCollection {
+        name,
+        dim: DIM as u32,
+        metric: Metric::L2,
+        shards: 1,
+        connectivity: 0,
+        expansion_add: 0,
+        read_replicas: true,
+    };
+    c.create_collection(&replicated("rr"))
+        .expect("read replicas: every node has them");
+    assert!(c.describe_collection("rr").unwrap().read_replicas);
+    assert!(!c.describe_collection("v").unwrap().read_replicas);
+    for addr in [nodes[0].addr, nodes[1].addr] {
+        assert!(
+            client(addr)
+                .describe_collection("rr")
+                .unwrap()
+                .read_replicas
+        );
+    }
+    let listed = c.list_collections().unwrap();
+    assert!(
+        listed
+            .iter()
+            .all(|info| info.read_replicas == (info.name == "rr")),
+        "{listed:?}"
+    );
     let ids: Vec<u64> = (0..400).collect();
     let vectors = random_vectors(5, ids.len());
     let lists: Vec<Vec<u64>> = ids.iter().map(|id| vec![id % 5, 100 + id % 2]).collect();
@@ -1417,13 +1449,32 @@ fn router_serves_only_the_features_every_node_has() {
 
     // b restarts as a release before labels: a write with labels is refused before anything
     // is sent, so no node holds it; writes without labels go on.
-    proxy.set_mask(FEATURE_FILTER_GROUPS | FEATURE_LABELS);
+    proxy.set_mask(FEATURE_FILTER_GROUPS | FEATURE_LABELS | FEATURE_READ_REPLICAS);
     proxy.cut_connections();
     let plain = client_when_features(
         router.addr,
-        FEATURES_SUPPORTED & !(FEATURE_FILTER_GROUPS | FEATURE_LABELS),
+        FEATURES_SUPPORTED & !(FEATURE_FILTER_GROUPS | FEATURE_LABELS | FEATURE_READ_REPLICAS),
     );
     assert!(!plain.supports_labels().unwrap());
+    // ... and before read replicas: the router does not enable them for new connections (which
+    // then see the flag as zero), and refuses a CREATE with it, naming b, creating nothing.
+    assert!(!plain.supports_read_replicas().unwrap());
+    assert!(!plain.describe_collection("rr").unwrap().read_replicas);
+    match c.create_collection(&replicated("rr2")) {
+        Err(ClientError::Server { code, message }) => {
+            refused_for(code, &message, b, "FEATURE_READ_REPLICAS");
+        }
+        other => panic!("expected INVALID_ARGUMENT, got {other:?}"),
+    }
+    for addr in [router.addr, nodes[0].addr, nodes[1].addr] {
+        let names: Vec<String> = client(addr)
+            .list_collections()
+            .unwrap()
+            .into_iter()
+            .map(|info| info.name)
+            .collect();
+        assert!(!names.contains(&"rr2".to_owned()), "{addr}: {names:?}");
+    }
     let new_ids: Vec<u64> = (1000..1064).collect();
     let new_vectors = random_vectors(6, new_ids.len());
     let new_lists: Vec<&[u64]> = new_ids.iter().map(|_| &[7u64][..]).collect();

@@ -115,6 +115,7 @@ fn sigterm_drains_exits_zero_and_data_survives_a_restart() {
             shards: 0,
             connectivity: 0,
             expansion_add: 0,
+            read_replicas: false,
         })
         .unwrap();
     let ids: Vec<u64> = (0..50).collect();

@@ -27,6 +27,7 @@ fn with_collection(node: &Node) {
             shards: 0,
             connectivity: 0,
             expansion_add: 0,
+            read_replicas: false,
         })
         .unwrap();
 }
@@ -98,6 +99,7 @@ fn truncated_frame_then_close_is_dropped_quietly() {
             shards: 0,
             connectivity: 0,
             expansion_add: 0,
+            read_replicas: false,
         }),
         4,
     );

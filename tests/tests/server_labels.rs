@@ -122,6 +122,7 @@ fn labels_are_stored_filtered_on_and_survive_kill_9() {
             shards: 0,
             connectivity: 0,
             expansion_add: 0,
+            read_replicas: false,
         })
         .unwrap();
     let upsert = |ids: &[u64]| {

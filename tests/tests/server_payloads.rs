@@ -80,6 +80,7 @@ fn payloads_are_stored_returned_replaced_and_survive_kill_9() {
             shards: 0,
             connectivity: 0,
             expansion_add: 0,
+            read_replicas: false,
         })
         .unwrap();
     let ids: Vec<u64> = (0..300).collect();

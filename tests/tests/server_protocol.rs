@@ -17,6 +17,7 @@ fn create(name: &str, dim: u32, metric: Metric) -> CreateCollection<'_> {
         shards: 0,
         connectivity: 0,
         expansion_add: 0,
+        read_replicas: false,
     }
 }
 
@@ -416,4 +417,70 @@ fn idle_connections_are_closed() {
     }
     assert_eq!(slow.read_response().unwrap().0.request_id, RequestId(5));
     node.assert_alive();
+}
+
+#[test]
+fn read_replicas_are_created_and_reported_only_to_clients_that_know_them() {
+    use corevec_proto::{Frame, Hello, FEATURES_SUPPORTED, FEATURE_READ_REPLICAS, VERSION_MAX};
+    let node = node!().start();
+    let client = node.client();
+    assert!(client.supports_read_replicas().unwrap());
+    client
+        .create_collection(&CreateCollection {
+            shards: 1,
+            read_replicas: true,
+            ..create("rr", 2, Metric::L2)
+        })
+        .unwrap();
+    client
+        .create_collection(&create("plain", 2, Metric::L2))
+        .unwrap();
+    assert!(client.describe_collection("rr").unwrap().read_replicas);
+    assert!(!client.describe_collection("plain").unwrap().read_replicas);
+    let listed: Vec<(String, bool)> = client
+        .list_collections()
+        .unwrap()
+        .into_iter()
+        .map(|info| (info.name, info.read_replicas))
+        .collect();
+    assert!(listed.contains(&("rr".to_owned(), true)), "{listed:?}");
+    assert!(listed.contains(&("plain".to_owned(), false)), "{listed:?}");
+    let ids: Vec<u64> = (0..20).collect();
+    let vectors: Vec<f32> = ids.iter().flat_map(|&i| [i as f32, 0.0]).collect();
+    client.upsert("rr", &ids, &vectors).unwrap();
+    let hits = client
+        .search("rr", &[7.2, 0.0], 1, SearchOptions::default())
+        .unwrap();
+    assert_eq!(hits.hits[0].id, 7);
+
+    // A client from before the feature: the COLLECTION_INFO flags byte stays zero for it.
+    let mut old = RawConn::connect(node.addr).unwrap();
+    old.send(&encode(
+        &Request::Hello(Hello {
+            version_min: 1,
+            version_max: VERSION_MAX,
+            features: FEATURES_SUPPORTED & !FEATURE_READ_REPLICAS,
+            token: b"",
+        }),
+        1,
+    ));
+    match old.read_response().unwrap().1 {
+        Response::Hello(ack) => assert_eq!(ack.features & FEATURE_READ_REPLICAS, 0),
+        other => panic!("HELLO answered {other:?}"),
+    }
+    old.send(&encode(&Request::DescribeCollection { name: "rr" }, 2));
+    let bytes = old.read_frame().unwrap();
+    let frame = Frame::parse(&bytes).unwrap();
+    assert_eq!(frame.body[7], 0, "flags byte sent to an older client");
+    match Response::decode_frame(&frame).unwrap() {
+        Response::DescribeCollection(info) => assert!(!info.read_replicas),
+        other => panic!("DESCRIBE answered {other:?}"),
+    }
+    old.send(&encode(&Request::ListCollections, 3));
+    match old.read_response().unwrap().1 {
+        Response::ListCollections(infos) => {
+            assert!(infos.iter().all(|info| !info.read_replicas), "{infos:?}");
+        }
+        other => panic!("LIST answered {other:?}"),
+    }
 }

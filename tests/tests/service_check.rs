@@ -25,6 +25,7 @@ fn check_finds_flipped_bytes_in_wal_and_snapshot() {
             shards: 2,
             connectivity: 0,
             expansion_add: 0,
+            read_replicas: false,
         })
         .unwrap();
     let upsert = |range: std::ops::Range<u64>| {

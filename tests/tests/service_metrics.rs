@@ -52,6 +52,7 @@ fn metrics_parse_and_follow_traffic() {
             shards: 2,
             connectivity: 0,
             expansion_add: 0,
+            read_replicas: false,
         })
         .unwrap();
     let ids: Vec<u64> = (0..100).collect();

@@ -35,6 +35,7 @@ fn sigterm_under_load_loses_no_acknowledged_write() {
             shards: 2,
             connectivity: 0,
             expansion_add: 0,
+            read_replicas: false,
         })
         .unwrap();
 

@@ -580,6 +580,7 @@ fn below_the_free_space_minimum_writes_wait_for_space_without_a_restart() {
             shards: 1,
             connectivity: 0,
             expansion_add: 0,
+            read_replicas: false,
         })
         .unwrap_err();
     assert_error(&error, ErrorCode::NoSpace, &["min_free_mib"]);

@@ -33,6 +33,9 @@ pub struct CreateSpec {
     pub ef_construction: u32,
     /// Shards (0 = server default).
     pub shards: u16,
+    /// Every core of the server keeps a copy of every shard to search (needs
+    /// `FEATURE_READ_REPLICAS`).
+    pub read_replicas: bool,
     /// Drop an existing collection of that name first.
     pub drop_existing: bool,
 }
@@ -111,6 +114,7 @@ pub fn create_collection(
         shards: spec.shards,
         connectivity: spec.m,
         expansion_add: spec.ef_construction,
+        read_replicas: spec.read_replicas,
     })?;
     Ok(())
 }

@@ -299,6 +299,9 @@ struct IngestArgs {
     /// With --create: shards (0 = server default).
     #[arg(long, default_value_t = 0)]
     shards: u16,
+    /// With --create: read replicas (every server core keeps a copy of every shard to search).
+    #[arg(long, requires = "create")]
+    read_replicas: bool,
     /// Vectors per UPSERT.
     #[arg(long, default_value_t = 256)]
     batch: usize,
@@ -615,6 +618,7 @@ fn run_ingest(a: &IngestArgs) -> Result<Report, LoadError> {
             m: a.m,
             ef_construction: a.ef_construction,
             shards: a.shards,
+            read_replicas: a.read_replicas,
             drop_existing: a.drop_existing,
         })
     } else {

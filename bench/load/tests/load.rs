@@ -484,6 +484,7 @@ fn ingest_config(addr: SocketAddr, collection: &str) -> IngestConfig {
             m: 16,
             ef_construction: 200,
             shards: 0,
+            read_replicas: false,
             drop_existing: false,
         }),
         batch: 3,

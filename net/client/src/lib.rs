@@ -16,6 +16,7 @@
 //! let client = Client::connect("127.0.0.1:7700", ClientConfig::default())?;
 //! client.create_collection(&CreateCollection {
 //!     name: "docs", dim: 3, metric: Metric::Cosine, shards: 0, connectivity: 0, expansion_add: 0,
+//!     read_replicas: false, // true: every core keeps a copy to search (client.supports_read_replicas())
 //! })?;
 //! client.upsert("docs", &[1, 2], &[0.1, 0.2, 0.3, 0.4, 0.5, 0.6])?;
 //! let hits = client.search("docs", &[0.1, 0.2, 0.3], 10, SearchOptions::default())?;
@@ -69,7 +70,7 @@ use corevec_proto::{
     CollectionInfo, CreateCollection, FilterRef, Hit, IdsRef, IdsRequest, LabelsRef, PayloadsRef,
     Request, Response, Scroll, Search, SearchFlags, SearchResponse, SetLabels, SetPayload, Stat,
     Upsert, VectorsRef, WriteAck, FEATURE_FILTER_GROUPS, FEATURE_LABELS, FEATURE_MAX_DISTANCE,
-    FEATURE_PAYLOADS,
+    FEATURE_PAYLOADS, FEATURE_READ_REPLICAS,
 };
 pub use error::ClientError;
 pub use scroll::{ScrollIter, ScrollOptions, ScrollPage};
@@ -400,8 +401,15 @@ impl Client {
         self.execute(&Request::Ping).map(drop)
     }
 
-    /// CREATE_COLLECTION.
+    /// CREATE_COLLECTION. With [`CreateCollection::read_replicas`] set, refused locally unless
+    /// the server enabled [`FEATURE_READ_REPLICAS`] ([`Client::supports_read_replicas`]).
     pub fn create_collection(&self, spec: &CreateCollection<'_>) -> Result<(), ClientError> {
+        if spec.read_replicas && !self.supports_read_replicas()? {
+            return Err(invalid(
+                "the server did not enable FEATURE_READ_REPLICAS in HELLO (it, or a node behind \
+                 the router, predates read replicas)",
+            ));
+        }
         self.execute(&Request::CreateCollection(*spec)).map(drop)
     }
 
@@ -478,6 +486,13 @@ impl Client {
     /// [`SearchOptions::max_distance`] may be used.
     pub fn supports_max_distance(&self) -> Result<bool, ClientError> {
         Ok(self.connection()?.hello().features & FEATURE_MAX_DISTANCE != 0)
+    }
+
+    /// True if the server enabled [`FEATURE_READ_REPLICAS`] in HELLO, so
+    /// [`Client::create_collection`] may ask for [`CreateCollection::read_replicas`] and
+    /// [`CollectionInfo::read_replicas`] is reported (without it, it always reads `false`).
+    pub fn supports_read_replicas(&self) -> Result<bool, ClientError> {
+        Ok(self.connection()?.hello().features & FEATURE_READ_REPLICAS != 0)
     }
 
     fn check_labels(

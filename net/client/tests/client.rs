@@ -42,6 +42,7 @@ fn create(client: &Client, name: &str, dim: u32) {
             shards: 0,
             connectivity: 0,
             expansion_add: 0,
+            read_replicas: false,
         })
         .expect("create");
 }
@@ -61,6 +62,7 @@ fn every_opcode_round_trips() {
             shards: 0,
             connectivity: 0,
             expansion_add: 0,
+            read_replicas: false,
         })
         .expect_err("exists");
     assert_eq!(e.code(), Some(ErrorCode::CollectionExists));
@@ -1403,4 +1405,64 @@ fn max_distance_is_sent_and_refused_locally_when_it_cannot_be() {
         .search("docs", &[0.0], 3, bounded(1.0))
         .expect_err("refused locally");
     assert!(e.to_string().contains("FEATURE_MAX_DISTANCE"), "{e}");
+}
+
+#[test]
+fn read_replicas_are_created_described_and_refused_locally_when_they_cannot_be() {
+    let server = MockServer::start(None);
+    let client = Client::connect(server.addr, ClientConfig::default()).expect("connect");
+    assert!(client.supports_read_replicas().expect("hello"));
+    let spec = CreateCollection {
+        name: "replicated",
+        dim: 2,
+        metric: Metric::L2,
+        shards: 1,
+        connectivity: 0,
+        expansion_add: 0,
+        read_replicas: true,
+    };
+    client.create_collection(&spec).expect("create");
+    create(&client, "plain", 2);
+    assert!(
+        client
+            .describe_collection("replicated")
+            .expect("describe")
+            .read_replicas
+    );
+    let listed: Vec<(String, bool)> = client
+        .list_collections()
+        .expect("list")
+        .into_iter()
+        .map(|info| (info.name, info.read_replicas))
+        .collect();
+    assert_eq!(
+        listed,
+        [("plain".to_owned(), false), ("replicated".to_owned(), true)]
+    );
+    // A server from before the feature: refused before anything is sent, and the flag is
+    // never reported to such a connection (its COLLECTION_INFO byte was reserved).
+    server.state.legacy_groups.store(true, Ordering::SeqCst);
+    let old = Client::connect(server.addr, ClientConfig::default()).expect("connect");
+    assert!(!old.supports_read_replicas().expect("hello"));
+    let e = old
+        .create_collection(&CreateCollection {
+            name: "other",
+            ..spec
+        })
+        .expect_err("refused locally");
+    assert!(e.to_string().contains("FEATURE_READ_REPLICAS"), "{e}");
+    assert!(matches!(e, ClientError::InvalidRequest(_)), "{e:?}");
+    assert!(
+        !old.describe_collection("replicated")
+            .expect("describe")
+            .read_replicas
+    );
+    // Sent anyway (bypassing the check), the old server refuses the reserved byte.
+    let e = old
+        .execute(&Request::CreateCollection(CreateCollection {
+            name: "other",
+            ..spec
+        }))
+        .expect_err("refused by the server");
+    assert_eq!(e.code(), Some(ErrorCode::MalformedFrame), "{e}");
 }

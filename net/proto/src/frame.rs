@@ -46,9 +46,18 @@ pub const FEATURE_FILTER_GROUPS: u64 = 4;
 /// and the f32 in the field that was reserved, `PROTOCOL.md` section 5.9). An older server
 /// answers INVALID_ARGUMENT (a reserved flag bit).
 pub const FEATURE_MAX_DISTANCE: u64 = 8;
+/// HELLO feature bit 4: the peer takes the CREATE_COLLECTION flag `READ_REPLICAS` (the byte at
+/// offset 7, once reserved, `PROTOCOL.md` section 5.2) and reports it in `COLLECTION_INFO`'s
+/// flags (5.3). An older server answers MALFORMED_FRAME (a nonzero reserved byte); a server
+/// sets the flag in `COLLECTION_INFO` only on connections that enabled this bit, because an
+/// older client decodes that byte as reserved (zero).
+pub const FEATURE_READ_REPLICAS: u64 = 16;
 /// Feature bits this build understands. A server enables `requested & FEATURES_SUPPORTED`.
-pub const FEATURES_SUPPORTED: u64 =
-    FEATURE_PAYLOADS | FEATURE_LABELS | FEATURE_FILTER_GROUPS | FEATURE_MAX_DISTANCE;
+pub const FEATURES_SUPPORTED: u64 = FEATURE_PAYLOADS
+    | FEATURE_LABELS
+    | FEATURE_FILTER_GROUPS
+    | FEATURE_MAX_DISTANCE
+    | FEATURE_READ_REPLICAS;
 
 /// Header flag: this frame is a response.
 pub const FLAG_RESPONSE: u8 = 0x01;

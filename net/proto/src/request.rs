@@ -6,7 +6,7 @@
 use crate::error::Error;
 use crate::frame::{
     encode_frame_with, Frame, Opcode, RequestId, FEATURE_FILTER_GROUPS, FEATURE_LABELS,
-    FEATURE_MAX_DISTANCE, FEATURE_PAYLOADS, FLAG_RESPONSE,
+    FEATURE_MAX_DISTANCE, FEATURE_PAYLOADS, FEATURE_READ_REPLICAS, FLAG_RESPONSE,
 };
 use crate::limits::{
     AUTH_TOKEN_BYTES_MAX, BATCH_IDS_MAX, BATCH_QUERIES_MAX, BATCH_VECTORS_MAX,
@@ -80,6 +80,11 @@ pub struct CreateCollection<'a> {
     /// HNSW build-time candidate list size; 0 = server default (200).
     #[doc(alias = "ef_construction")]
     pub expansion_add: u32,
+    /// Every core of the node keeps a copy of every shard it does not own and answers searches
+    /// from it (wire flag [`CreateCollection::READ_REPLICAS`]; needs `FEATURE_READ_REPLICAS`).
+    /// Costs one copy of the collection's memory and index building per core; writes still go
+    /// to the owning core.
+    pub read_replicas: bool,
 }
 
 /// UPSERT: insert or replace `ids.len()` points (id, vector, payload and labels).
@@ -574,6 +579,18 @@ fn check_finite(vectors: &VectorsRef<'_>) -> Result<(), Error> {
 }
 
 impl CreateCollection<'_> {
+    /// Wire bit for `read_replicas` in the CREATE_COLLECTION `flags` byte (offset 7).
+    pub const READ_REPLICAS: u8 = 1;
+
+    /// The `flags` byte as encoded.
+    const fn flags(&self) -> u8 {
+        if self.read_replicas {
+            Self::READ_REPLICAS
+        } else {
+            0
+        }
+    }
+
     fn validate(&self) -> Result<(), Error> {
         check_name(self.name)?;
         check_dim(self.dim)?;
@@ -757,6 +774,7 @@ impl<'a> Request<'a> {
             }
             Request::SetPayload(_) => FEATURE_PAYLOADS,
             Request::SetLabels(_) => FEATURE_LABELS,
+            Request::CreateCollection(c) => bit(c.read_replicas, FEATURE_READ_REPLICAS),
             Request::Scroll(s) => {
                 bit(s.with_payloads, FEATURE_PAYLOADS)
                     | bit(s.with_labels, FEATURE_LABELS)
@@ -769,7 +787,6 @@ impl<'a> Request<'a> {
             }
             Request::Hello(_)
             | Request::Ping
-            | Request::CreateCollection(_)
             | Request::DropCollection { .. }
             | Request::ListCollections
             | Request::DescribeCollection { .. }
@@ -828,7 +845,10 @@ impl<'a> Request<'a> {
                 let dim = r.u32("create")?;
                 let shards = r.u16("create")?;
                 let metric = Metric::from_u8(r.u8("create")?)?;
-                r.zero(1, "create reserved")?;
+                let flags = r.u8("create")?;
+                if flags & !CreateCollection::READ_REPLICAS != 0 {
+                    return Err(Error::InvalidArgument("reserved create flag bits set"));
+                }
                 let connectivity = r.u16("create")?;
                 r.zero(2, "create reserved")?;
                 let expansion_add = r.u32("create")?;
@@ -840,6 +860,7 @@ impl<'a> Request<'a> {
                     shards,
                     connectivity,
                     expansion_add,
+                    read_replicas: flags & CreateCollection::READ_REPLICAS != 0,
                 };
                 create.validate()?;
                 Request::CreateCollection(create)
@@ -1051,7 +1072,7 @@ impl<'a> Request<'a> {
                 put_u32(out, c.dim);
                 put_u16(out, c.shards);
                 put_u8(out, c.metric.as_u8());
-                put_zero(out, 1);
+                put_u8(out, c.flags());
                 put_u16(out, c.connectivity);
                 put_zero(out, 2);
                 put_u32(out, c.expansion_add);

@@ -1,7 +1,9 @@
 //! Response bodies: the typed [`Response`] enum, its decoder and encoder.
 
 use crate::error::{Error, ErrorCode};
-use crate::frame::{encode_frame_with, Frame, Opcode, RequestId, FLAG_ERROR, FLAG_RESPONSE};
+use crate::frame::{
+    encode_frame_with, Frame, Opcode, RequestId, FEATURE_READ_REPLICAS, FLAG_ERROR, FLAG_RESPONSE,
+};
 use crate::limits::{
     BATCH_IDS_MAX, BATCH_QUERIES_MAX, COLLECTIONS_MAX, COLLECTION_NAME_BYTES_MAX, DIMENSIONS_MAX,
     ERROR_MESSAGE_BYTES_MAX, K_MAX, SCROLL_LIMIT_MAX, SHARDS_MAX, STATS_ENTRIES_MAX,
@@ -57,12 +59,42 @@ pub struct CollectionInfo {
     /// HNSW build-time expansion in effect.
     #[doc(alias = "ef_construction")]
     pub expansion_add: u32,
+    /// The collection was created with read replicas (wire flag
+    /// [`CollectionInfo::READ_REPLICAS`]). A server reports it only on connections that enabled
+    /// `FEATURE_READ_REPLICAS`, and encodes `false` otherwise (see
+    /// [`CollectionInfo::for_features`]).
+    pub read_replicas: bool,
     /// Live vectors across shards.
     pub vectors_count: u64,
     /// Bytes used across shards.
     pub bytes: u64,
     /// Per-shard figures (may be shorter than `shards` if a router could not reach a node).
     pub shard_infos: Vec<ShardInfo>,
+}
+
+impl CollectionInfo {
+    /// Wire bit for `read_replicas` in the `COLLECTION_INFO` `flags` byte (offset 7).
+    pub const READ_REPLICAS: u8 = 1;
+
+    /// This info as a connection that enabled the HELLO feature bits `features` may receive
+    /// it: without `FEATURE_READ_REPLICAS` the flags byte was reserved for the peer (an older
+    /// client refuses a nonzero one), so `read_replicas` is cleared.
+    #[must_use]
+    pub fn for_features(mut self, features: u64) -> CollectionInfo {
+        if features & FEATURE_READ_REPLICAS == 0 {
+            self.read_replicas = false;
+        }
+        self
+    }
+
+    /// The `flags` byte as encoded.
+    const fn flags(&self) -> u8 {
+        if self.read_replicas {
+            Self::READ_REPLICAS
+        } else {
+            0
+        }
+    }
 }
 
 /// UPSERT, DELETE, SET_PAYLOAD and SET_LABELS acknowledgement.
@@ -348,7 +380,10 @@ fn decode_collection_info(r: &mut Reader<'_>) -> Result<CollectionInfo, Error> {
     let dim = r.u32("collection info")?;
     let shards = r.u16("collection info")?;
     let metric = Metric::from_u8(r.u8("collection info")?)?;
-    r.zero(1, "collection info reserved")?;
+    let flags = r.u8("collection info")?;
+    if flags & !CollectionInfo::READ_REPLICAS != 0 {
+        return Err(Error::Malformed("reserved collection info flag bits set"));
+    }
     let connectivity = r.u16("collection info")?;
     r.zero(2, "collection info reserved")?;
     let expansion_add = r.u32("collection info")?;
@@ -382,6 +417,7 @@ fn decode_collection_info(r: &mut Reader<'_>) -> Result<CollectionInfo, Error> {
         shards,
         connectivity,
         expansion_add,
+        read_replicas: flags & CollectionInfo::READ_REPLICAS != 0,
         vectors_count,
         bytes,
         shard_infos,
@@ -405,7 +441,7 @@ fn encode_collection_info(
     put_u32(out, info.dim);
     put_u16(out, info.shards);
     put_u8(out, info.metric.as_u8());
-    put_zero(out, 1);
+    put_u8(out, info.flags());
     put_u16(out, info.connectivity);
     put_zero(out, 2);
     put_u32(out, info.expansion_add);

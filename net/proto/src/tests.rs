@@ -133,6 +133,7 @@ fn golden_frames() -> Vec<(&'static str, Vec<u8>)> {
         shards: 1,
         connectivity: 16,
         expansion_add: 200,
+        read_replicas: false,
         vectors_count: 2,
         bytes: 4096,
         shard_infos: vec![ShardInfo {
@@ -184,6 +185,7 @@ fn golden_frames() -> Vec<(&'static str, Vec<u8>)> {
                     shards: 0,
                     connectivity: 16,
                     expansion_add: 200,
+                    read_replicas: false,
                 }),
             ),
         ),
@@ -316,7 +318,7 @@ fn golden_frames() -> Vec<(&'static str, Vec<u8>)> {
             "list_response",
             response_frame(
                 9,
-                &Response::ListCollections(vec![collection_info]),
+                &Response::ListCollections(vec![collection_info.clone()]),
                 Opcode::ListCollections,
             ),
         ),
@@ -666,6 +668,35 @@ fn golden_frames() -> Vec<(&'static str, Vec<u8>)> {
                 Opcode::Scroll,
             ),
         ),
+        (
+            // `create_request` with the flags byte (offset 7) set to READ_REPLICAS.
+            "create_read_replicas_request",
+            request_frame(
+                29,
+                &Request::CreateCollection(CreateCollection {
+                    name: "docs",
+                    dim: 3,
+                    metric: Metric::Cosine,
+                    shards: 1,
+                    connectivity: 0,
+                    expansion_add: 0,
+                    read_replicas: true,
+                }),
+            ),
+        ),
+        (
+            // `describe_response` with the COLLECTION_INFO flags byte (offset 7) set to
+            // READ_REPLICAS, as a server sends it once FEATURE_READ_REPLICAS is enabled.
+            "describe_read_replicas_response",
+            response_frame(
+                30,
+                &Response::DescribeCollection(CollectionInfo {
+                    read_replicas: true,
+                    ..collection_info
+                }),
+                Opcode::DescribeCollection,
+            ),
+        ),
     ]
 }
 
@@ -723,6 +754,7 @@ fn features_needed_by_each_golden_request() {
         ("search_filter_request", L),
         ("search_filter_groups_request", L | G),
         ("search_max_distance_request", FEATURE_MAX_DISTANCE),
+        ("create_read_replicas_request", FEATURE_READ_REPLICAS),
         ("set_labels_request", L),
         ("scroll_request", L),
         ("scroll_filter_request", L),
@@ -741,7 +773,76 @@ fn features_needed_by_each_golden_request() {
         let want = expected.iter().find(|(n, _)| *n == name).map_or(0, |e| e.1);
         assert_eq!(request.features_needed(), want, "{name}");
     }
-    assert_eq!(requests, 26);
+    assert_eq!(requests, 27);
+}
+
+#[test]
+fn read_replicas_flags_layout_and_errors() {
+    let golden = |wanted: &str| {
+        golden_frames()
+            .into_iter()
+            .find(|(name, _)| *name == wanted)
+            .map(|(_, bytes)| bytes)
+            .unwrap()
+    };
+    // `body` with its flags byte (offset 7 in both layouts) set to `bits`.
+    let flags_set = |body: &[u8], bits: u8| {
+        let mut body = body.to_vec();
+        body[7] = bits;
+        body
+    };
+    // The flags byte is at body offset 7 of CREATE and of COLLECTION_INFO; bit 0 in both.
+    let create = golden("create_read_replicas_request");
+    let describe = golden("describe_read_replicas_response");
+    for frame in [&create, &describe] {
+        assert_eq!(frame[FRAME_HEADER_SIZE + 7], 1);
+    }
+    let (Ok(Request::CreateCollection(c)), Ok(Response::DescribeCollection(info))) =
+        (decode_request(&create), decode_response(&describe))
+    else {
+        panic!("golden frames decode");
+    };
+    assert!(c.read_replicas && info.read_replicas);
+
+    let body = &create[FRAME_HEADER_SIZE..];
+    let plain = CreateCollection {
+        read_replicas: false,
+        ..c
+    };
+    assert_eq!(Request::CreateCollection(plain).features_needed(), 0);
+    for bits in [2u8, 4, 0x80, 0xff] {
+        assert_eq!(
+            Request::decode(Opcode::CreateCollection, &flags_set(body, bits)),
+            Err(Error::InvalidArgument("reserved create flag bits set")),
+            "{bits:#x}"
+        );
+    }
+    let body = &describe[FRAME_HEADER_SIZE..];
+    for bits in [2u8, 0x80] {
+        assert_eq!(
+            Response::decode(Opcode::DescribeCollection, &flags_set(body, bits)),
+            Err(Error::Malformed("reserved collection info flag bits set")),
+            "{bits:#x}"
+        );
+    }
+    // A connection without the feature gets the byte as it was: reserved, zero.
+    assert!(!info.clone().for_features(0).read_replicas);
+    assert!(
+        !info
+            .clone()
+            .for_features(FEATURES_SUPPORTED & !FEATURE_READ_REPLICAS)
+            .read_replicas
+    );
+    assert!(
+        info.clone()
+            .for_features(FEATURE_READ_REPLICAS)
+            .read_replicas
+    );
+    let mut old = Vec::new();
+    Response::DescribeCollection(info.for_features(0))
+        .encode(RequestId(30), Opcode::DescribeCollection.as_u8(), &mut old)
+        .unwrap();
+    assert_eq!(old[FRAME_HEADER_SIZE + 7], 0);
 }
 
 #[test]
@@ -1803,10 +1904,17 @@ fn feature_and_limit_constants() {
     assert_eq!(FEATURE_LABELS, 2);
     assert_eq!(FEATURE_FILTER_GROUPS, 4);
     assert_eq!(FEATURE_MAX_DISTANCE, 8);
+    assert_eq!(FEATURE_READ_REPLICAS, 16);
     assert_eq!(
         FEATURES_SUPPORTED,
-        FEATURE_PAYLOADS | FEATURE_LABELS | FEATURE_FILTER_GROUPS | FEATURE_MAX_DISTANCE
+        FEATURE_PAYLOADS
+            | FEATURE_LABELS
+            | FEATURE_FILTER_GROUPS
+            | FEATURE_MAX_DISTANCE
+            | FEATURE_READ_REPLICAS
     );
+    assert_eq!(CreateCollection::READ_REPLICAS, 1);
+    assert_eq!(CollectionInfo::READ_REPLICAS, 1);
     assert_eq!(LABELS_PER_POINT_MAX, 64);
     assert_eq!(FILTER_LABELS_MAX, 1024);
     assert_eq!(FILTER_GROUPS_MAX, 8);
@@ -3331,7 +3439,8 @@ fn scroll_response_decode_errors() {
 enum OwnedRequest {
     Hello(u16, u16, u64, Vec<u8>),
     Ping,
-    Create(String, u32, Metric, u16, u16, u32),
+    /// name, dim, metric, shards, connectivity, expansion_add, read_replicas.
+    Create(String, u32, Metric, u16, u16, u32, bool),
     Drop(String),
     List,
     Describe(String),
@@ -3372,7 +3481,7 @@ impl OwnedRequest {
                 token: t,
             }),
             OwnedRequest::Ping => Request::Ping,
-            OwnedRequest::Create(name, dim, metric, shards, m, ef) => {
+            OwnedRequest::Create(name, dim, metric, shards, m, ef, read_replicas) => {
                 Request::CreateCollection(CreateCollection {
                     name,
                     dim: *dim,
@@ -3380,6 +3489,7 @@ impl OwnedRequest {
                     shards: *shards,
                     connectivity: *m,
                     expansion_add: *ef,
+                    read_replicas: *read_replicas,
                 })
             }
             OwnedRequest::Drop(name) => Request::DropCollection { name },
@@ -3596,9 +3706,10 @@ fn owned_request() -> impl Strategy<Value = OwnedRequest> {
             metric(),
             0u16..=64,
             prop_oneof![Just(0u16), 2u16..=256],
-            0u32..=EXPANSION_MAX
+            0u32..=EXPANSION_MAX,
+            any::<bool>()
         )
-            .prop_map(|(n, d, m, s, c, e)| OwnedRequest::Create(n, d, m, s, c, e)),
+            .prop_map(|(n, d, m, s, c, e, r)| OwnedRequest::Create(n, d, m, s, c, e, r)),
         name().prop_map(OwnedRequest::Drop),
         Just(OwnedRequest::List),
         name().prop_map(OwnedRequest::Describe),
@@ -3748,6 +3859,7 @@ fn collection_info() -> impl Strategy<Value = CollectionInfo> {
             any::<u16>(),
             any::<u16>(),
             any::<u32>(),
+            any::<bool>(),
         ),
         (any::<u64>(), any::<u64>()),
         proptest::collection::vec(
@@ -3763,7 +3875,12 @@ fn collection_info() -> impl Strategy<Value = CollectionInfo> {
         ),
     )
         .prop_map(
-            |(name, (dim, metric, shards, connectivity, expansion_add), (v, b), shard_infos)| {
+            |(
+                name,
+                (dim, metric, shards, connectivity, expansion_add, read_replicas),
+                (v, b),
+                shard_infos,
+            )| {
                 CollectionInfo {
                     name,
                     dim,
@@ -3771,6 +3888,7 @@ fn collection_info() -> impl Strategy<Value = CollectionInfo> {
                     shards,
                     connectivity,
                     expansion_add,
+                    read_replicas,
                     vectors_count: v,
                     bytes: b,
                     shard_infos,

@@ -7,7 +7,8 @@
 //! the request completes it (nodes that already applied it answer COLLECTION_EXISTS /
 //! COLLECTION_NOT_FOUND, which the router accepts when at least one node applied it now).
 //!
-//! LIST/DESCRIBE aggregation: `vectors_count` is the sum over nodes divided by the collection's
+//! LIST/DESCRIBE aggregation: `dim`, `metric`, the HNSW parameters and `read_replicas` are the
+//! first answering node's (CREATE gave every node the same); `vectors_count` is the sum over nodes divided by the collection's
 //! replication (exact while replicas agree), `bytes` the sum over nodes (physical bytes in the
 //! cluster), `shards` the sum of the nodes' shard counts, and `shard_infos` every node's
 //! shards in node order, renumbered consecutively. A node that cannot be reached contributes
@@ -159,6 +160,7 @@ fn aggregate(core: &RouterCore, name: &str, per_node: &[Option<CollectionInfo>])
         shards: u16::try_from(shards.min(SHARDS_MAX)).unwrap_or(u16::MAX),
         connectivity: first.connectivity,
         expansion_add: first.expansion_add,
+        read_replicas: first.read_replicas,
         vectors_count: vectors / replication.max(1) as u64,
         bytes,
         shard_infos,

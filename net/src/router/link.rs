@@ -28,7 +28,7 @@ use corevec_engine::rt::{self, Semaphore, TaskQueueHandle, TcpStream};
 use corevec_proto::{
     Frame, FrameHeader, Hello, Opcode, Request, RequestId, Response, FEATURES_SUPPORTED,
     FEATURE_FILTER_GROUPS, FEATURE_LABELS, FEATURE_MAX_DISTANCE, FEATURE_PAYLOADS,
-    FRAME_BODY_BYTES_MAX, FRAME_HEADER_SIZE, VERSION_MAX, VERSION_MIN,
+    FEATURE_READ_REPLICAS, FRAME_BODY_BYTES_MAX, FRAME_HEADER_SIZE, VERSION_MAX, VERSION_MIN,
 };
 use futures_lite::io::{ReadHalf, WriteHalf};
 use futures_lite::{future, AsyncWriteExt};
@@ -660,11 +660,12 @@ impl NodeLink {
 
 /// `FEATURE_*` names of `bits`, for messages: `FEATURE_LABELS, FEATURE_FILTER_GROUPS`.
 pub(crate) fn feature_names(bits: u64) -> String {
-    const NAMES: [(u64, &str); 4] = [
+    const NAMES: [(u64, &str); 5] = [
         (FEATURE_PAYLOADS, "FEATURE_PAYLOADS"),
         (FEATURE_LABELS, "FEATURE_LABELS"),
         (FEATURE_FILTER_GROUPS, "FEATURE_FILTER_GROUPS"),
         (FEATURE_MAX_DISTANCE, "FEATURE_MAX_DISTANCE"),
+        (FEATURE_READ_REPLICAS, "FEATURE_READ_REPLICAS"),
     ];
     let known: u64 = NAMES.iter().map(|(bit, _)| bit).sum();
     let mut names: Vec<String> = NAMES
@@ -694,6 +695,10 @@ mod tests {
         );
         assert_eq!(feature_names(0), "");
         assert_eq!(feature_names(FEATURE_MAX_DISTANCE), "FEATURE_MAX_DISTANCE");
+        assert_eq!(
+            feature_names(FEATURE_READ_REPLICAS),
+            "FEATURE_READ_REPLICAS"
+        );
         assert!(
             !feature_names(FEATURES_SUPPORTED).contains("feature bits"),
             "every feature this build has is named: {}",

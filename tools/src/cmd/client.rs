@@ -105,6 +105,21 @@ pub struct CreateArgs {
     /// HNSW build expansion (ef_construction); 0 = server default.
     #[arg(long, default_value_t = 0)]
     pub ef_construction: u32,
+    /// Every core keeps an in-memory copy of every shard it does not own and answers searches
+    /// from it: more search throughput per node, for one copy of the collection's memory and
+    /// index building per core (writes still go to the owning core; docs/OPERATIONS.md).
+    #[arg(long)]
+    pub read_replicas: bool,
+}
+
+/// How LIST and DESCRIBE show `read_replicas`: a server that did not enable
+/// `FEATURE_READ_REPLICAS` does not report it.
+fn read_replicas_shown(reported: bool, read_replicas: bool) -> &'static str {
+    match (reported, read_replicas) {
+        (false, _) => "-",
+        (true, false) => "no",
+        (true, true) => "yes",
+    }
 }
 
 /// A command that needs only the connection.
@@ -141,6 +156,7 @@ pub fn collection(command: CollectionCommand) -> Result<(), Failure> {
                     shards: args.shards,
                     connectivity: args.m,
                     expansion_add: args.ef_construction,
+                    read_replicas: args.read_replicas,
                 })
                 .context(format!("creating collection {}", args.name))?;
             println!("created {}", args.name);
@@ -148,17 +164,21 @@ pub fn collection(command: CollectionCommand) -> Result<(), Failure> {
         CollectionCommand::List(args) => {
             let client = args.client.connect()?;
             let infos = client.list_collections().context("listing collections")?;
+            let reported = client
+                .supports_read_replicas()
+                .context("listing collections")?;
             println!(
-                "{:<32} {:>6} {:<7} {:>6} {:>12} {:>14}",
-                "name", "dim", "metric", "shards", "vectors", "bytes"
+                "{:<32} {:>6} {:<7} {:>6} {:>13} {:>12} {:>14}",
+                "name", "dim", "metric", "shards", "read_replicas", "vectors", "bytes"
             );
             for info in infos {
                 println!(
-                    "{:<32} {:>6} {:<7} {:>6} {:>12} {:>14}",
+                    "{:<32} {:>6} {:<7} {:>6} {:>13} {:>12} {:>14}",
                     info.name,
                     info.dim,
                     metric_name(info.metric),
                     info.shards,
+                    read_replicas_shown(reported, info.read_replicas),
                     info.vectors_count,
                     info.bytes
                 );
@@ -175,6 +195,13 @@ pub fn collection(command: CollectionCommand) -> Result<(), Failure> {
             println!("shards:        {}", info.shards);
             println!("m:             {}", info.connectivity);
             println!("ef_construct:  {}", info.expansion_add);
+            let reported = client
+                .supports_read_replicas()
+                .context(format!("describing {}", args.name))?;
+            println!(
+                "read_replicas: {}",
+                read_replicas_shown(reported, info.read_replicas)
+            );
             println!("vectors:       {}", info.vectors_count);
             println!("bytes:         {}", info.bytes);
             println!(
@@ -940,6 +967,25 @@ mod tests {
     fn range(kind: RangeType, text: &str) -> (u8, u32, u32) {
         let r = RangeArg::parse(kind, text).unwrap_or_else(|e| panic!("{text}: {e}"));
         (r.field, r.lo, r.hi)
+    }
+
+    #[test]
+    fn create_takes_read_replicas_and_lists_show_them() {
+        let create = |args: &[&str]| {
+            let all = ["corevec", "collection", "create", "c", "--dim", "3"];
+            match crate::Cli::try_parse_from(all.iter().chain(args))
+                .unwrap()
+                .command
+            {
+                crate::Command::Collection(CollectionCommand::Create(create)) => create,
+                other => panic!("parsed as {other:?}"),
+            }
+        };
+        assert!(!create(&[]).read_replicas);
+        assert!(create(&["--read-replicas", "--shards", "1"]).read_replicas);
+        assert_eq!(read_replicas_shown(true, true), "yes");
+        assert_eq!(read_replicas_shown(true, false), "no");
+        assert_eq!(read_replicas_shown(false, false), "-");
     }
 
     #[test]

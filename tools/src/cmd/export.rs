@@ -335,7 +335,7 @@ fn describe_export(
         files.push(LABELS_FILE);
         import.push_str(&format!(" --labels {}", file(LABELS_FILE)));
     }
-    let create = format!(
+    let mut create = format!(
         "corevec collection create {} --dim {} --metric {} --shards {} --m {} --ef-construction {}",
         info.name,
         info.dim,
@@ -344,6 +344,9 @@ fn describe_export(
         info.connectivity,
         info.expansion_add
     );
+    if info.read_replicas {
+        create.push_str(" --read-replicas");
+    }
     let mut text = format!(
         "# corevec export of collection {}\n\
          name:             {}\n\
@@ -670,6 +673,7 @@ mod tests {
             shards: 3,
             connectivity: 16,
             expansion_add: 128,
+            read_replicas: false,
             vectors_count: 10,
             bytes: 0,
             shard_infos: Vec::new(),
@@ -684,6 +688,15 @@ mod tests {
             "\ncorevec import docs /x/exp/vectors.fvecs --ids /x/exp/ids.txt \
              --payloads /x/exp/payloads.txt\n"
         ));
+        let replicated = CollectionInfo {
+            read_replicas: true,
+            ..info.clone()
+        };
+        let text = describe_export(&replicated, Path::new("/x/exp"), 10, None, &[], true, false);
+        assert!(
+            text.contains("--ef-construction 128 --read-replicas\n"),
+            "{text}"
+        );
         assert!(!text.contains("filter"));
         let filter = Filter {
             all_of: vec![1, 2],

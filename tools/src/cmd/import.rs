@@ -73,6 +73,10 @@ pub struct ImportArgs {
     /// Metric for `--create`: l2, cosine or dot.
     #[arg(long, default_value = "l2")]
     pub metric: String,
+    /// With `--create`: create the collection with read replicas (every core keeps a copy of
+    /// every shard to search; see `corevec collection create --read-replicas`).
+    #[arg(long, requires = "create")]
+    pub read_replicas: bool,
     /// Text file of payloads, one per line: line `i` (without its line break) is stored
     /// with row `i` of the vector file, e.g. a JSON object per line. An empty line: no
     /// payload. At most 65,536 bytes per line.
@@ -661,6 +665,7 @@ pub fn run(args: &ImportArgs) -> Result<(), Failure> {
             shards: 0,
             connectivity: 0,
             expansion_add: 0,
+            read_replicas: args.read_replicas,
         });
         match created {
             Ok(()) => crate::print_stderr(&format!(
@@ -822,6 +827,15 @@ mod tests {
             crate::Command::Import(args) => args,
             other => panic!("parsed as {other:?}"),
         }
+    }
+
+    #[test]
+    fn read_replicas_need_create() {
+        assert!(!import_args(&[]).read_replicas);
+        assert!(import_args(&["--create", "--read-replicas"]).read_replicas);
+        let all = ["corevec", "import", "c", "v.fvecs", "--read-replicas"];
+        let refused = <crate::Cli as clap::Parser>::try_parse_from(all).unwrap_err();
+        assert!(refused.to_string().contains("--create"), "{refused}");
     }
 
     fn text_file(dir: &Path, name: &str, text: &str) -> String {

@@ -537,6 +537,7 @@ fn repair_from(
                     shards: 0,
                     connectivity: info.connectivity,
                     expansion_add: info.expansion_add,
+                    read_replicas: info.read_replicas,
                 })
                 .context(format!("creating {collection} on node {}", target.name))?;
             println!(

@@ -11,7 +11,9 @@
 //! label sections, `WITH_LABELS` and `HAS_FILTER` are refused as such a server refuses them, and
 //! SET_LABELS and SCROLL are unknown opcodes); `legacy_groups` like a server from before filter
 //! groups (HELLO enables payloads and labels; a filter with several `any_of` groups or over 256
-//! labels is refused as such a server refuses it).
+//! labels is refused as such a server refuses it, and a CREATE with `READ_REPLICAS` too).
+//! LIST and DESCRIBE report `read_replicas` only to connections that enabled
+//! `FEATURE_READ_REPLICAS`, as the real server does.
 
 #![allow(dead_code)]
 
@@ -43,6 +45,7 @@ struct Collection {
     metric: Metric,
     connectivity: u16,
     expansion_add: u32,
+    read_replicas: bool,
     vectors: BTreeMap<u64, Stored>,
 }
 
@@ -106,6 +109,8 @@ fn serve(stream: TcpStream, state: &Arc<State>) {
     let mut legacy = false;
     let mut legacy_labels = false;
     let mut legacy_groups = false;
+    // Feature bits HELLO enabled on this connection.
+    let mut features = 0;
     'conn: loop {
         loop {
             let n = match Frame::check(&buffer) {
@@ -182,7 +187,7 @@ fn serve(stream: TcpStream, state: &Arc<State>) {
                 } else {
                     FEATURES_SUPPORTED
                 };
-                let features = match &request {
+                features = match &request {
                     Request::Hello(h) => h.features & supported,
                     _ => 0,
                 };
@@ -205,7 +210,12 @@ fn serve(stream: TcpStream, state: &Arc<State>) {
                 send(&writer, &out);
                 continue;
             }
-            let refusal = if legacy_labels {
+            let refusal = if legacy_groups
+                && matches!(&request, Request::CreateCollection(c) if c.read_replicas)
+            {
+                // Every legacy mode predates read replicas: the CREATE flags byte was reserved.
+                Some(Error::Malformed("create reserved"))
+            } else if legacy_labels {
                 pre_label_refusal(&request)
             } else if legacy_groups {
                 pre_group_refusal(&request)
@@ -236,7 +246,7 @@ fn serve(stream: TcpStream, state: &Arc<State>) {
                     return;
                 };
                 let mut out = Vec::new();
-                match execute(&state, &request, &mut out, id) {
+                match execute(&state, &request, &mut out, id, features) {
                     Ok(()) => {}
                     Err((code, message)) => {
                         out.clear();
@@ -317,6 +327,7 @@ fn info(name: &str, c: &Collection) -> CollectionInfo {
         shards: 1,
         connectivity: c.connectivity,
         expansion_add: c.expansion_add,
+        read_replicas: c.read_replicas,
         vectors_count: c.vectors.len() as u64,
         bytes,
         shard_infos: vec![ShardInfo {
@@ -346,6 +357,7 @@ fn execute(
     request: &Request<'_>,
     out: &mut Vec<u8>,
     id: RequestId,
+    features: u64,
 ) -> Result<(), Failure> {
     let op = request.opcode();
     let lsn = || Some(state.lsn.fetch_add(1, Ordering::Relaxed) as u64 + 1);
@@ -387,6 +399,7 @@ fn execute(
                     } else {
                         c.expansion_add
                     },
+                    read_replicas: c.read_replicas,
                     vectors: BTreeMap::new(),
                 },
             );
@@ -397,14 +410,17 @@ fn execute(
             Response::DropCollection
         }
         Request::ListCollections => {
-            let mut all: Vec<_> = collections.iter().map(|(n, c)| info(n, c)).collect();
+            let mut all: Vec<_> = collections
+                .iter()
+                .map(|(n, c)| info(n, c).for_features(features))
+                .collect();
             all.sort_by(|a, b| a.name.cmp(&b.name));
             Response::ListCollections(all)
         }
-        Request::DescribeCollection { name } => Response::DescribeCollection(info(
-            name,
-            collections.get(*name).ok_or_else(|| not_found(name))?,
-        )),
+        Request::DescribeCollection { name } => Response::DescribeCollection(
+            info(name, collections.get(*name).ok_or_else(|| not_found(name))?)
+                .for_features(features),
+        ),
         Request::Upsert(u) => {
             let c = collections
                 .get_mut(u.collection)

@@ -20,6 +20,7 @@ from .protocol import (
     FEATURE_PAYLOADS,
     FEATURE_LABELS,
     FEATURE_FILTER_GROUPS,
+    FEATURE_READ_REPLICAS,
 )
 from .errors import (
     CorevecError,
@@ -56,6 +57,7 @@ __all__ = [
     "FEATURE_PAYLOADS",
     "FEATURE_LABELS",
     "FEATURE_FILTER_GROUPS",
+    "FEATURE_READ_REPLICAS",
     "CorevecError",
     "ServerError",
     "ProtocolError",

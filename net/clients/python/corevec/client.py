@@ -357,6 +357,11 @@ class Client:
         """True if the server enabled ``FEATURE_MAX_DISTANCE`` (``max_distance`` in searches)."""
         return bool(self.hello.features & p.FEATURE_MAX_DISTANCE)
 
+    def supports_read_replicas(self):
+        """True if the server enabled ``FEATURE_READ_REPLICAS``: ``create_collection`` may ask for
+        ``read_replicas``, and collection infos report it (without it, always ``False``)."""
+        return bool(self.hello.features & p.FEATURE_READ_REPLICAS)
+
     def _require_filter_groups(self):
         if not self.supports_filter_groups:
             raise ProtocolError(
@@ -522,10 +527,20 @@ class Client:
     def ping(self):
         self._call(Opcode.PING, lambda rid: p.encode_empty(Opcode.PING, rid))
 
-    def create_collection(self, name, dim, metric="l2", shards=0, m=0, ef_construction=0):
+    def create_collection(self, name, dim, metric="l2", shards=0, m=0, ef_construction=0, read_replicas=False):
+        """``read_replicas=True``: every core of the server keeps an in-memory copy of every
+        shard it does not own and answers searches from it (more search throughput per node,
+        for one copy of the collection's memory and index building per core; writes still go to
+        the owning core). Raises :class:`ProtocolError` before sending anything if the server did
+        not enable ``FEATURE_READ_REPLICAS``."""
+        if read_replicas and not self.supports_read_replicas():
+            raise ProtocolError(
+                "the server did not enable FEATURE_READ_REPLICAS in HELLO (it, or a node behind the router, "
+                "predates read replicas)"
+            )
         self._call(
             Opcode.CREATE_COLLECTION,
-            lambda rid: p.encode_create(rid, name, dim, metric, shards, m, ef_construction),
+            lambda rid: p.encode_create(rid, name, dim, metric, shards, m, ef_construction, read_replicas),
         )
 
     def drop_collection(self, name):
@@ -537,7 +552,7 @@ class Client:
 
     def describe_collection(self, name):
         """:class:`CollectionInfo` (name, dim, metric, shards, connectivity, expansion_add,
-        vectors_count, bytes, shard_infos)."""
+        vectors_count, bytes, shard_infos, read_replicas)."""
         return self._call(
             Opcode.DESCRIBE_COLLECTION, lambda rid: p.encode_name_request(Opcode.DESCRIBE_COLLECTION, rid, name)
         )

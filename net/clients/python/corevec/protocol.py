@@ -50,7 +50,13 @@ FEATURE_PAYLOADS = 1
 FEATURE_LABELS = 2
 FEATURE_FILTER_GROUPS = 4
 FEATURE_MAX_DISTANCE = 8
-FEATURES_SUPPORTED = FEATURE_PAYLOADS | FEATURE_LABELS | FEATURE_FILTER_GROUPS | FEATURE_MAX_DISTANCE
+# The CREATE flag READ_REPLICAS, and COLLECTION_INFO reporting it (PROTOCOL.md 5.2, 5.3).
+FEATURE_READ_REPLICAS = 16
+FEATURES_SUPPORTED = (
+    FEATURE_PAYLOADS | FEATURE_LABELS | FEATURE_FILTER_GROUPS | FEATURE_MAX_DISTANCE | FEATURE_READ_REPLICAS
+)
+# The flags byte at offset 7 of CREATE_COLLECTION and of COLLECTION_INFO.
+COLLECTION_READ_REPLICAS = 1
 
 SEARCH_EXACT = 1
 SEARCH_ALLOW_PARTIAL = 2
@@ -140,9 +146,12 @@ class Metric(enum.IntEnum):
 
 HelloAck = namedtuple("HelloAck", "version in_flight_max features frame_body_bytes_max")
 ShardInfo = namedtuple("ShardInfo", "shard vectors_count deleted_count bytes")
+# ``read_replicas`` comes last (with a default) so that positional code from before it keeps
+# working; a server reports it only when FEATURE_READ_REPLICAS was enabled (else False).
 CollectionInfo = namedtuple(
     "CollectionInfo",
-    "name dim metric shards connectivity expansion_add vectors_count bytes shard_infos",
+    "name dim metric shards connectivity expansion_add vectors_count bytes shard_infos read_replicas",
+    defaults=(False,),
 )
 WriteAck = namedtuple("WriteAck", "count lsn")
 
@@ -521,14 +530,20 @@ def encode_name_request(opcode, request_id, name, allow_empty=False):
     return encode_frame(opcode, 0, request_id, out)
 
 
-def encode_create(request_id, name, dim, metric=Metric.L2, shards=0, connectivity=0, expansion_add=0):
+def encode_create(
+    request_id, name, dim, metric=Metric.L2, shards=0, connectivity=0, expansion_add=0, read_replicas=False
+):
+    """CREATE_COLLECTION; ``read_replicas=True`` sets the ``READ_REPLICAS`` flag (needs
+    ``FEATURE_READ_REPLICAS``: a server from before it answers MALFORMED_FRAME)."""
     if isinstance(metric, str):
         metric = Metric[metric.upper()]
     _check(1 <= dim <= DIMENSIONS_MAX, "dim must be 1..=4096")
     _check(0 <= shards <= SHARDS_MAX, "shards out of range")
     _check(connectivity == 0 or 2 <= connectivity <= CONNECTIVITY_MAX, "connectivity must be 0 or 2..=256")
     _check(0 <= expansion_add <= EXPANSION_MAX, "expansion_add out of range")
-    out = bytearray(struct.pack("<IHBBHHI", dim, shards, int(metric), 0, connectivity, 0, expansion_add))
+    _check(isinstance(read_replicas, bool), "read_replicas must be a bool")
+    flags = COLLECTION_READ_REPLICAS if read_replicas else 0
+    out = bytearray(struct.pack("<IHBBHHI", dim, shards, int(metric), flags, connectivity, 0, expansion_add))
     _name(out, name)
     return encode_frame(Opcode.CREATE_COLLECTION, 0, request_id, out)
 
@@ -819,8 +834,8 @@ def decode_error(body):
 
 
 def _collection_info(r):
-    dim, shards, metric, _ = r.unpack("IHBB")
-    _check(_ == 0, "reserved")
+    dim, shards, metric, flags = r.unpack("IHBB")
+    _check(flags & ~COLLECTION_READ_REPLICAS == 0, "reserved collection info flag bits set")
     connectivity, _ = r.unpack("HH")
     _check(_ == 0, "reserved")
     (expansion_add, vectors_count, nbytes, shard_count) = r.unpack("IQQI")
@@ -832,7 +847,10 @@ def _collection_info(r):
         shard, _r, v, d, b = r.unpack("IIQQQ")
         _check(_r == 0, "reserved")
         shard_infos.append(ShardInfo(shard, v, d, b))
-    return CollectionInfo(name, dim, Metric(metric), shards, connectivity, expansion_add, vectors_count, nbytes, shard_infos)
+    read_replicas = bool(flags & COLLECTION_READ_REPLICAS)
+    return CollectionInfo(
+        name, dim, Metric(metric), shards, connectivity, expansion_add, vectors_count, nbytes, shard_infos, read_replicas
+    )
 
 
 def decode_response(opcode, body):

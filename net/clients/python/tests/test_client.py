@@ -391,6 +391,22 @@ class ClientTest(unittest.TestCase):
         with self.assertRaises(ValueError):
             c.search(name, [0, 0, 0], k=1, max_distance=float("nan"))
 
+    def test_read_replicas(self):
+        c = self.client
+        self.assertTrue(c.supports_read_replicas())
+        name = self.name + "_rr"
+        c.create_collection(name, dim=3, shards=1, read_replicas=True)
+        try:
+            self.assertTrue(c.describe_collection(name).read_replicas)
+            self.assertFalse(c.describe_collection(self.name).read_replicas)
+            listed = {i.name: i.read_replicas for i in c.list_collections()}
+            self.assertEqual((listed[name], listed[self.name]), (True, False))
+            c.upsert(name, [1, 2], [[0, 0, 0], [1, 0, 0]])
+            hits, _ = c.search(name, [0.9, 0, 0], k=1)
+            self.assertEqual(hits[0][0], 2)
+        finally:
+            c.drop_collection(name)
+
     def test_pipelining(self):
         c, name = self.client, self.name
         c.upsert(name, list(range(10)), [[float(i), 0, 0] for i in range(10)])
@@ -635,10 +651,11 @@ class WithoutFilterGroupsTest(unittest.TestCase):
 class _FakeServer:
     """A server on 127.0.0.1 that answers HELLO on every connection it accepts, then hands the
     socket (and the bytes read after the HELLO) to ``after_hello`` on the connection's thread.
-    Counts connections; :meth:`close` closes every socket."""
+    Counts connections; :meth:`close` closes every socket. HELLO enables ``features``."""
 
-    def __init__(self, after_hello):
+    def __init__(self, after_hello, features=None):
         self.after_hello = after_hello
+        self.features = corevec.protocol.FEATURES_SUPPORTED if features is None else features
         self.listener = socket.create_server(("127.0.0.1", 0))
         self.port = self.listener.getsockname()[1]
         self.connections = 0
@@ -666,7 +683,7 @@ class _FakeServer:
                     return
                 buf += chunk
             n = p.check_frame(buf)
-            body = struct.pack("<HHIQII", 1, 0, 128, p.FEATURES_SUPPORTED, p.FRAME_BODY_BYTES_MAX, 0)
+            body = struct.pack("<HHIQII", 1, 0, 128, self.features, p.FRAME_BODY_BYTES_MAX, 0)
             sock.sendall(p.encode_frame(corevec.Opcode.HELLO, p.FLAG_RESPONSE, 1, body))
             self.after_hello(sock, bytes(buf[n:]))
         except OSError:
@@ -699,6 +716,34 @@ def _in_thread(call):
     thread = threading.Thread(target=run, daemon=True)
     thread.start()
     return thread, outcome
+
+
+class WithoutReadReplicasTest(unittest.TestCase):
+    """No server needed: a fake one from before read replicas answers HELLO, then records what
+    it receives."""
+
+    def test_create_with_read_replicas_is_refused_before_sending(self):
+        received = bytearray()
+
+        def record(sock, rest):
+            received.extend(rest)
+            sock.settimeout(0.5)
+            try:
+                received.extend(sock.recv(65536))
+            except OSError:
+                pass
+
+        older = corevec.protocol.FEATURES_SUPPORTED & ~corevec.FEATURE_READ_REPLICAS
+        server = _FakeServer(record, features=older)
+        self.addCleanup(server.close)
+        client = corevec.Client("127.0.0.1", server.port, timeout=1.0)
+        self.addCleanup(client.close)
+        self.assertFalse(client.supports_read_replicas())
+        with self.assertRaises(corevec.ProtocolError) as e:
+            client.create_collection("docs", dim=3, read_replicas=True)
+        self.assertIn("FEATURE_READ_REPLICAS", str(e.exception))
+        time.sleep(0.6)
+        self.assertEqual(bytes(received), b"")
 
 
 class SendTimeoutTest(unittest.TestCase):

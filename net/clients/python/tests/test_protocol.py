@@ -56,6 +56,8 @@ GOLDEN = {
     "scroll_request": "435645430100250018000000000000001800000095e16d16000000004e4c6e3d0200000005000000050000000000000004646f6373000000",
     "scroll_filter_request": "43564543010025001900000000000000380000006125fe1a000000008f8db7596400000008000000000000000000000004646f63730000000100000000000000010000000000000001000000000000000900000000000000",
     "scroll_response": "4356454301002501180000000000000048000000690c51840000000045c25ebe020000000b0000000200000000000000050000000000000008000000000000000000003f000080bf0000004000004040020000000000000001000000000000000500000000000000",
+    "create_read_replicas_request": "43564543010010001d00000000000000180000008e82a81500000000c3807f6b0300000001000101000000000000000004646f6373000000",
+    "describe_read_replicas_response": "43564543010013011e00000000000000500000008ad736a800000000b6243809030000000100010110000000c800000002000000000000000010000000000000010000000000000004646f63730000000000000000000000020000000000000001000000000000000010000000000000",
     "scroll_payloads_response": "43564543010025011a000000000000004200000096caa8140000000043fa30e003000000040000000200000000000000050000000000000008000000000000000b00000000000000070000000000000003000000000000007b2261223a317d78797a",
 }
 
@@ -535,9 +537,13 @@ class FilterGroupsTest(unittest.TestCase):
         self.assertEqual(p.FEATURE_FILTER_GROUPS, 4)
         self.assertEqual(
             p.FEATURES_SUPPORTED,
-            p.FEATURE_PAYLOADS | p.FEATURE_LABELS | p.FEATURE_FILTER_GROUPS | p.FEATURE_MAX_DISTANCE,
+            p.FEATURE_PAYLOADS
+            | p.FEATURE_LABELS
+            | p.FEATURE_FILTER_GROUPS
+            | p.FEATURE_MAX_DISTANCE
+            | p.FEATURE_READ_REPLICAS,
         )
-        self.assertEqual(p.FEATURES_SUPPORTED, 15)
+        self.assertEqual(p.FEATURES_SUPPORTED, 31)
         self.assertEqual(p.FILTER_LABELS_MAX, 1024)
         self.assertEqual(p.FILTER_GROUPS_MAX, 8)
         self.assertEqual(corevec.FEATURE_FILTER_GROUPS, 4)
@@ -546,7 +552,7 @@ class FilterGroupsTest(unittest.TestCase):
         self.assertIn("FEATURE_FILTER_GROUPS", corevec.__all__)
         self.assertIn("FILTER_GROUPS_MAX", corevec.__all__)
         # The client asks for every feature it implements.
-        self.assertEqual(p.encode_hello(1, b"", features=p.FEATURES_SUPPORTED)[32:48], struct.pack("<HHIQ", 1, 1, 0, 15))
+        self.assertEqual(p.encode_hello(1, b"", features=p.FEATURES_SUPPORTED)[32:48], struct.pack("<HHIQ", 1, 1, 0, 31))
 
     def test_golden_frame(self):
         self.assertEqual(self.search(GOLDEN_GROUPS_FILTER), GOLDEN["search_filter_groups_request"])
@@ -900,6 +906,46 @@ class ScrollTest(unittest.TestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+class ReadReplicasTest(unittest.TestCase):
+    """The CREATE and COLLECTION_INFO flags byte (offset 7), as net/proto/src/tests.rs
+    `read_replicas_flags_layout_and_errors` checks it."""
+
+    INFO = CollectionInfo("docs", 3, Metric.COSINE, 1, 16, 200, 2, 4096, [ShardInfo(0, 2, 1, 4096)])
+
+    def test_golden_frames(self):
+        frame = p.encode_create(29, "docs", 3, "cosine", 1, read_replicas=True)
+        self.assertEqual(frame.hex(), GOLDEN["create_read_replicas_request"])
+        self.assertEqual(p.split_frame(frame)[1][7], p.COLLECTION_READ_REPLICAS)
+        # Without the flag the byte stays zero: the original golden frame.
+        self.assertEqual(p.encode_create(3, "docs", 3, "cosine", 0, 16, 200, False).hex(), GOLDEN["create_request"])
+        header, body = body_of("describe_read_replicas_response")
+        info = p.decode_response(header.opcode, body)
+        self.assertEqual(info, self.INFO._replace(read_replicas=True))
+        self.assertTrue(info.read_replicas)
+        # Infos from before the flag (and servers that do not report it) read False.
+        self.assertFalse(self.INFO.read_replicas)
+        header, body = body_of("describe_response")
+        self.assertFalse(p.decode_response(header.opcode, body).read_replicas)
+
+    def test_unknown_flag_bits_are_refused(self):
+        _, body = body_of("describe_read_replicas_response")
+        for bits in (2, 0x80, 0xFF):
+            bad = bytearray(body)
+            bad[7] = bits
+            with self.assertRaises(p.CodecError) as e:
+                p.decode_response(Opcode.DESCRIBE_COLLECTION, bytes(bad))
+            self.assertIn("flag", str(e.exception))
+        with self.assertRaises(p.CodecError):
+            p.encode_create(1, "docs", 3, read_replicas=1)
+
+    def test_constants(self):
+        import corevec
+
+        self.assertEqual(p.FEATURE_READ_REPLICAS, 16)
+        self.assertEqual(corevec.FEATURE_READ_REPLICAS, 16)
+        self.assertIn("FEATURE_READ_REPLICAS", corevec.__all__)
 
 
 class MaxDistanceTest(unittest.TestCase):
