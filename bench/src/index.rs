@@ -6,7 +6,9 @@
 //!   at a time on one thread, as `bench/peers/ann_peers.py` measures hnswlib, usearch and
 //!   faiss (`"mode":"library"`).
 //! - `shards > 1`: the multi-core [`corevec_engine::Engine`] (upsert, `wait_indexed`, then
-//!   searches from one client thread per core, `"mode":"engine"`). With `--engine-batch B`,
+//!   searches from one client thread per core, client c sending to core c mod cores,
+//!   `"mode":"engine"`). Every engine setup of a run is built first, then they are measured
+//!   in turn, one pass each per round, so that the machine's drifts touch them alike. With `--engine-batch B`,
 //!   each request carries B queries: `qps` counts queries, `p50_us` / `p99_us` are the latency
 //!   of a whole request (`"latency":"request"` in the line), not a per-query share of it.
 //!   `--read-replicas false,true` runs each engine shard count without and with read
@@ -305,14 +307,18 @@ pub fn run(args: &IndexArgs) -> Result<(), Box<dyn std::error::Error>> {
         data.queries.rows(),
         args.metric
     );
+    let mut engine_setups = Vec::new();
     for &shards in &args.shards {
         if shards <= 1 && !args.engine {
             run_library(args, &data)?;
         } else {
             for &read_replicas in &args.read_replicas {
-                run_engine(args, &data, shards, read_replicas)?;
+                engine_setups.push((shards, read_replicas));
             }
         }
+    }
+    if !engine_setups.is_empty() {
+        run_engines(args, &data, &engine_setups)?;
     }
     Ok(())
 }
@@ -556,20 +562,31 @@ fn client_requests<T>(
     Ok(latencies)
 }
 
-fn run_engine(
+/// One engine of [`run_engines`], built and indexed.
+struct BuiltEngine {
+    engine: corevec_engine::Engine,
+    name: String,
+    shards: u32,
+    read_replicas: bool,
+    build: std::time::Duration,
+    index_bytes: u64,
+}
+
+/// Starts an engine holding `data.base` in a collection of `shards` shards (with read
+/// replicas or not) and waits until it is indexed.
+fn build_engine(
     args: &IndexArgs,
     data: &Data,
     shards: u32,
     read_replicas: bool,
-) -> Result<(), Box<dyn std::error::Error>> {
+) -> Result<BuiltEngine, Box<dyn std::error::Error>> {
     use corevec_engine::collection::IndexParams;
-    use corevec_engine::{CollectionSpec, Engine, EngineConfig, SearchRequest};
+    use corevec_engine::{CollectionSpec, Engine, EngineConfig};
 
     let n = data.base.rows();
-    let dim = data.base.dim();
     let engine = Engine::start(EngineConfig::default())?;
     let name = format!("bench_index_{shards}");
-    let spec = CollectionSpec::new(name.clone(), dim, args.metric)
+    let spec = CollectionSpec::new(name.clone(), data.base.dim(), args.metric)
         .with_shards(shards)
         .with_read_replicas(read_replicas)
         .with_index(IndexParams {
@@ -577,7 +594,6 @@ fn run_engine(
             expansion_add: args.ef_construction,
         });
     engine.create_collection(spec)?;
-    let copies = if read_replicas { engine.cores() } else { 1 };
     let started = Instant::now();
     const UPSERT_BATCH: usize = 1_000;
     for start in (0..n).step_by(UPSERT_BATCH) {
@@ -588,21 +604,44 @@ fn run_engine(
     engine.wait_indexed(&name)?;
     let build = started.elapsed();
     let index_bytes = engine.describe(&name)?.bytes();
-    let clients = if args.clients == 0 {
-        engine.cores()
-    } else {
-        args.clients
-    };
-    let batch = args.engine_batch.max(1);
-    let nq = data.queries.rows();
     eprintln!(
         "engine: {shards} shards on {} cores (read replicas: {read_replicas}), built in {:.2}s",
         engine.cores(),
         build.as_secs_f64()
     );
+    Ok(BuiltEngine {
+        engine,
+        name,
+        shards,
+        read_replicas,
+        build,
+        index_bytes,
+    })
+}
 
+/// Engine mode: builds one engine per `(shards, read_replicas)` setup, then for each ef
+/// measures them in turn, one pass each per round, so that the machine's drifts touch every
+/// setup alike (the median pass of each is reported).
+fn run_engines(
+    args: &IndexArgs,
+    data: &Data,
+    setups: &[(u32, bool)],
+) -> Result<(), Box<dyn std::error::Error>> {
+    use corevec_engine::SearchRequest;
+
+    let mut built = Vec::new();
+    for &(shards, read_replicas) in setups {
+        built.push(build_engine(args, data, shards, read_replicas)?);
+    }
+    let batch = args.engine_batch.max(1);
+    let nq = data.queries.rows();
     for &ef in &args.ef {
-        let search_range = |range: std::ops::Range<usize>| -> Result<Vec<Vec<u32>>, String> {
+        // Sent to `core`, as a connection accepted there sends its requests (the server
+        // spreads connections over the cores): client c uses core c mod cores.
+        let search_on = |b: &BuiltEngine,
+                         core: usize,
+                         range: std::ops::Range<usize>|
+         -> Result<Vec<Vec<u32>>, String> {
             let request = SearchRequest {
                 queries: data.queries.rows_slice(range.start, range.end).to_vec(),
                 k: args.k,
@@ -611,72 +650,102 @@ fn run_engine(
                 filter: None,
                 max_distance: None,
             };
-            let results = engine.search(&name, request).map_err(|e| e.to_string())?;
+            let name = b.name.clone();
+            let results = b
+                .engine
+                .call_on(core, move |local| async move {
+                    local.search(&name, request).await
+                })
+                .map_err(|e| e.to_string())?;
             Ok(results
                 .iter()
                 .map(|r| r.iter().map(|hit| hit.id as u32).collect())
                 .collect())
         };
-        let mut found = vec![Vec::new(); nq];
         // Warm-up, and the results for recall.
-        for start in (0..nq).step_by(batch) {
-            let end = (start + batch).min(nq);
-            for (q, hits) in (start..end).zip(search_range(start..end)?) {
-                found[q] = hits;
+        let mut found = Vec::new();
+        for b in &built {
+            let mut hits_of = vec![Vec::new(); nq];
+            for start in (0..nq).step_by(batch) {
+                let end = (start + batch).min(nq);
+                let core = (start / batch) % b.engine.cores();
+                for (q, hits) in (start..end).zip(search_on(b, core, start..end)?) {
+                    hits_of[q] = hits;
+                }
             }
+            found.push(hits_of);
         }
-        let mut passes: Vec<(f64, Latencies)> = Vec::new();
+        let clients_of = |b: &BuiltEngine| {
+            if args.clients == 0 {
+                b.engine.cores()
+            } else {
+                args.clients
+            }
+        };
+        let mut passes: Vec<Vec<(f64, Latencies)>> = built.iter().map(|_| Vec::new()).collect();
         for _ in 0..args.reps.max(1) {
-            let started = Instant::now();
-            let per_client: Vec<Result<Latencies, String>> = std::thread::scope(|scope| {
-                let handles: Vec<_> = (0..clients)
-                    .map(|c| {
-                        let search_range = &search_range;
-                        scope.spawn(move || client_requests(nq, batch, c, clients, search_range))
-                    })
-                    .collect();
-                handles
-                    .into_iter()
-                    .map(|h| h.join().unwrap_or_else(|_| Err("client panicked".into())))
-                    .collect()
-            });
-            let qps = nq as f64 / started.elapsed().as_secs_f64();
-            let mut all = Latencies::new();
-            for latencies in per_client {
-                all.merge(&latencies?);
+            for (b, passes) in built.iter().zip(&mut passes) {
+                let clients = clients_of(b);
+                let started = Instant::now();
+                let per_client: Vec<Result<Latencies, String>> = std::thread::scope(|scope| {
+                    let handles: Vec<_> = (0..clients)
+                        .map(|c| {
+                            let search_on = &search_on;
+                            let core = c % b.engine.cores();
+                            let search_range = move |range| search_on(b, core, range);
+                            scope.spawn(move || {
+                                client_requests(nq, batch, c, clients, &search_range)
+                            })
+                        })
+                        .collect();
+                    handles
+                        .into_iter()
+                        .map(|h| h.join().unwrap_or_else(|_| Err("client panicked".into())))
+                        .collect()
+                });
+                let qps = nq as f64 / started.elapsed().as_secs_f64();
+                let mut all = Latencies::new();
+                for latencies in per_client {
+                    all.merge(&latencies?);
+                }
+                passes.push((qps, all));
             }
-            passes.push((qps, all));
         }
-        passes.sort_by(|a, b| a.0.total_cmp(&b.0));
-        let (qps, latencies) = passes.swap_remove(passes.len() / 2);
-        let mut line = common(args, data);
-        line.extend(
-            json!({
-                "mode": "engine",
-                "latency": "request",
-                "shards": shards,
-                "read_replicas": read_replicas,
-                "copies": copies,
-                "threads": engine.cores(),
-                "clients": clients,
-                "batch": batch,
-                "ef": ef,
-                "deleted_fraction": 0.0,
-                "build_s": round(build.as_secs_f64(), 3),
-                "build_vps": round(n as f64 / build.as_secs_f64(), 1),
-                format!("recall_at_{}", args.k): recall(&found, &data.truth).map(|r| round(r, 4)),
-                "qps": round(qps, 1),
-                "p50_us": round(latencies.p50_us(), 1),
-                "p99_us": round(latencies.p99_us(), 1),
-                "index_bytes": index_bytes,
-            })
-            .as_object()
-            .cloned()
-            .unwrap_or_default(),
-        );
-        print_json(&serde_json::Value::Object(line));
+        for ((b, mut passes), found) in built.iter().zip(passes).zip(&found) {
+            passes.sort_by(|a, b| a.0.total_cmp(&b.0));
+            let (qps, latencies) = passes.swap_remove(passes.len() / 2);
+            let n = data.base.rows();
+            let mut line = common(args, data);
+            line.extend(
+                json!({
+                    "mode": "engine",
+                    "latency": "request",
+                    "shards": b.shards,
+                    "read_replicas": b.read_replicas,
+                    "copies": if b.read_replicas { b.engine.cores() } else { 1 },
+                    "threads": b.engine.cores(),
+                    "clients": clients_of(b),
+                    "batch": batch,
+                    "ef": ef,
+                    "deleted_fraction": 0.0,
+                    "build_s": round(b.build.as_secs_f64(), 3),
+                    "build_vps": round(n as f64 / b.build.as_secs_f64(), 1),
+                    format!("recall_at_{}", args.k): recall(found, &data.truth).map(|r| round(r, 4)),
+                    "qps": round(qps, 1),
+                    "p50_us": round(latencies.p50_us(), 1),
+                    "p99_us": round(latencies.p99_us(), 1),
+                    "index_bytes": b.index_bytes,
+                })
+                .as_object()
+                .cloned()
+                .unwrap_or_default(),
+            );
+            print_json(&serde_json::Value::Object(line));
+        }
     }
-    engine.shutdown()?;
+    for b in built {
+        b.engine.shutdown()?;
+    }
     Ok(())
 }
 

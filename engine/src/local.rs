@@ -2022,6 +2022,9 @@ impl LocalEngine {
     /// client as failed (it may still be visible until restart, and may or may not be there
     /// after it: it was never acknowledged). Once a shard's WAL has failed, writes to it are
     /// rejected before they touch memory.
+    ///
+    /// With read replicas, what was applied is also forwarded to every other core (numbered
+    /// in the same synchronous stretch), and the call returns once those cores hold it too.
     async fn apply_and_log(
         &self,
         collection: &Rc<LocalCollection>,
