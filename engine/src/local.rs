@@ -54,7 +54,10 @@ const BUILD_SLICE: Duration = Duration::from_micros(200);
 const COMPACT_RETRY_AFTER: Duration = Duration::from_secs(60);
 /// How long a read replica waits before asking its owner for a copy again, after the owner
 /// could not send one (it is still recovering the collection, or has no credit).
-const SEED_RETRY_AFTER: Duration = Duration::from_millis(10);
+const SEED_RETRY_AFTER: Duration = Duration::from_millis(2);
+/// How long a create waits for the new collection's read replicas (empty, so copied at once
+/// once their owners have the collection) before it returns anyway.
+const CREATE_REPLICAS_WAIT: Duration = Duration::from_secs(5);
 /// How long a read replica that could not apply a forwarded write (no memory) waits before
 /// asking for a fresh copy; meanwhile the owner answers for the shard.
 const RESEED_AFTER: Duration = Duration::from_secs(60);
@@ -1765,7 +1768,15 @@ impl LocalEngine {
             }
             ShardRequest::CreateLocal { spec, incarnation } => {
                 let collection = self.open_collection(spec, incarnation).await?;
-                self.install_collection(collection);
+                self.install_collection(Rc::clone(&collection));
+                // The collection is new, so its copies are ready as soon as their owners
+                // have created it too: the create returns with every core searching alone.
+                let started = Instant::now();
+                while !collection.replicas.iter().all(LocalShard::searchable)
+                    && started.elapsed() < CREATE_REPLICAS_WAIT
+                {
+                    rt::sleep(SEED_RETRY_AFTER).await;
+                }
                 Ok(ShardResponse::Done)
             }
             ShardRequest::DropLocal(name) => {

@@ -1033,6 +1033,42 @@ fn render(shared: &Shared) -> String {
                 }
             }
         }
+        if collections.iter().any(|info| !info.replicas.is_empty()) {
+            type ReplicaField = fn(&corevec_engine::ReplicaInfo) -> u64;
+            let replica_families: [(&str, &str, ReplicaField); 3] = [
+                (
+                    "corevec_read_replica_ready",
+                    "1 when the core's copy of the shard holds its owner's data and answers the core's searches, 0 while it is being copied (the owner answers), per collection, shard and core.",
+                    |r| u64::from(r.ready),
+                ),
+                (
+                    "corevec_read_replica_vectors",
+                    "Live vectors in the core's copy of the shard, per collection, shard and core.",
+                    |r| r.vectors,
+                ),
+                (
+                    "corevec_read_replica_unindexed_vectors",
+                    "Vectors of the core's copy of the shard not yet in its HNSW index, per collection, shard and core.",
+                    |r| r.unindexed,
+                ),
+            ];
+            for (name, help, field) in replica_families {
+                x.family(name, "gauge", help);
+                for info in collections {
+                    for replica in &info.replicas {
+                        x.sample(
+                            name,
+                            &[
+                                ("collection", &info.spec.name),
+                                ("shard", &replica.shard.to_string()),
+                                ("core", &replica.core.to_string()),
+                            ],
+                            field(replica),
+                        );
+                    }
+                }
+            }
+        }
     }
     if let Some(space) = data_dir_space(shared, engine.as_deref()) {
         x.single(

@@ -164,6 +164,41 @@ fn metrics_parse_and_follow_traffic() {
 }
 
 #[test]
+fn read_replicas_are_reported_per_core() {
+    let node = node!().start();
+    let addr = metrics_addr(&node);
+    wait_ready(addr);
+    let client = node.client();
+    client
+        .create_collection(&CreateCollection {
+            name: "r",
+            dim: 4,
+            metric: Metric::L2,
+            shards: 1,
+            connectivity: 0,
+            expansion_add: 0,
+            read_replicas: true,
+        })
+        .unwrap();
+    let ids: Vec<u64> = (0..100).collect();
+    client.upsert("r", &ids, &vectors(&ids)).unwrap();
+    // Shard 0 is owned by core 0; core 1 holds the copy, which every acknowledged write
+    // reached.
+    let copy = [("collection", "r"), ("shard", "0"), ("core", "1")];
+    let metrics = scrape(addr);
+    assert_eq!(metrics.value("corevec_read_replica_ready", &copy), 1.0);
+    assert_eq!(metrics.value("corevec_read_replica_vectors", &copy), 100.0);
+    assert_eq!(
+        metrics.value(
+            "corevec_shard_vectors",
+            &[("collection", "r"), ("shard", "0")]
+        ),
+        100.0
+    );
+    assert_eq!(metrics.family("corevec_read_replica_ready").kind, "gauge");
+}
+
+#[test]
 fn the_strict_parser_rejects_what_prometheus_would() {
     let good = "# HELP a_total Things.\n# TYPE a_total counter\na_total{x=\"1\\\"q\"} 3\n\
                 # TYPE h histogram\nh_bucket{le=\"0.5\"} 1\nh_bucket{le=\"+Inf\"} 2\nh_sum 0.7\nh_count 2\n";
