@@ -1,7 +1,8 @@
 //! corevec-engine: the shards and the cores that own them.
 //!
 //! Owns: placement of one glommio executor per physical core (`topology`, `engine`), each
-//! core's shards and their vectors (`shard`, `vectors`), labels and filters (`filter`),
+//! core's shards and their vectors (`shard`, `vectors`; with read replicas also its copies of
+//! the shards other cores own, fed by message), labels and filters (`filter`),
 //! distances (`distance`), top-k selection (`topk`), the HNSW index (`hnsw`), the messages
 //! between cores (`mesh`) and the coordination of a request across cores (`local`). Durability is delegated to
 //! `corevec_storage`; the runtime is reached only through `rt`.

@@ -14,6 +14,8 @@ use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
 
+use corevec_storage::WalRecord;
+
 use crate::collection::CollectionSpec;
 use crate::error::{Error, Result};
 use crate::filter::Filter;
@@ -22,7 +24,6 @@ use crate::persist::SnapshotBlobs;
 use crate::rt::{self, Senders};
 use crate::shard::ShardStats;
 use crate::topk::Neighbor;
-use corevec_storage::WalRecord;
 
 /// Default outstanding requests per (core, peer) pair.
 pub const MESH_CREDITS_DEFAULT: usize = 256;
