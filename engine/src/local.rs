@@ -371,6 +371,13 @@ impl LocalCollection {
         }
     }
 
+    /// Read replica `replica` and its feed.
+    fn replica(&self, replica: usize) -> (&LocalShard, &ReplicaFeed) {
+        let local = &self.replicas[replica];
+        let feed = local.feed.as_ref().expect("read replicas have a feed");
+        (local, feed)
+    }
+
     /// Whether this core can answer a search alone: every shard is owned here or has a
     /// ready read replica here.
     fn searchable_here(&self) -> bool {
@@ -632,10 +639,7 @@ impl LocalEngine {
     /// Batches are held from the moment this starts, and the owner's copy includes every
     /// batch numbered below the sequence number it comes with, so none is missed.
     async fn follow_owner(self: &Rc<Self>, collection: &Rc<LocalCollection>, replica: usize) {
-        let local = &collection.replicas[replica];
-        let Some(feed) = &local.feed else {
-            unreachable!("read replicas have a feed");
-        };
+        let (local, feed) = collection.replica(replica);
         feed.state.set(ReplicaState::Seeding);
         let owner = self.core_of_shard(local.number);
         let started = Instant::now();
@@ -691,10 +695,7 @@ impl LocalEngine {
         seq: u64,
         blobs: &persist::SnapshotBlobs,
     ) -> Result<()> {
-        let local = &collection.replicas[replica];
-        let Some(feed) = &local.feed else {
-            unreachable!("read replicas have a feed");
-        };
+        let (local, feed) = collection.replica(replica);
         let copy = persist::decode_blobs(
             &|name| blobs.get(name),
             corevec_storage::Lsn(seq),
@@ -717,10 +718,7 @@ impl LocalEngine {
     /// cannot be applied (no memory) fails the replica: the owner answers for the shard until
     /// a fresh copy is installed.
     fn apply_forwarded(self: &Rc<Self>, collection: &Rc<LocalCollection>, replica: usize) {
-        let local = &collection.replicas[replica];
-        let Some(feed) = &local.feed else {
-            unreachable!("read replicas have a feed");
-        };
+        let (local, feed) = collection.replica(replica);
         if feed.state.get() != ReplicaState::Ready {
             return;
         }
@@ -734,13 +732,25 @@ impl LocalEngine {
                 tracing::error!(core = self.core(), collection = %collection.spec.name,
                     shard = local.number, %error,
                     "read replica could not apply its owner's writes; the owner answers for it");
-                feed.state.set(ReplicaState::Failed);
-                feed.pending.borrow_mut().clear();
-                self.spawn_follower(collection, replica, RESEED_AFTER);
+                self.fail_replica(collection, replica, RESEED_AFTER);
                 return;
             }
             feed.next.set(next + 1);
         }
+    }
+
+    /// Stops searching read replica `replica` (the owner answers for its shard) and drops
+    /// its held batches, then after `delay` asks the owner for a fresh copy.
+    fn fail_replica(
+        self: &Rc<Self>,
+        collection: &Rc<LocalCollection>,
+        replica: usize,
+        delay: Duration,
+    ) {
+        let (_, feed) = collection.replica(replica);
+        feed.state.set(ReplicaState::Failed);
+        feed.pending.borrow_mut().clear();
+        self.spawn_follower(collection, replica, delay);
     }
 
     /// This core's collections, detached from the map so that a loop over them may await.
@@ -1994,9 +2004,7 @@ impl LocalEngine {
                         collection.spec.name
                     )));
                 };
-                let Some(feed) = &collection.replicas[replica].feed else {
-                    unreachable!("read replicas have a feed");
-                };
+                let (_, feed) = collection.replica(replica);
                 // Older than the copy installed: already in it. Failed: a fresh copy will
                 // include it.
                 if seq >= feed.next.get() && feed.state.get() != ReplicaState::Failed {
@@ -2013,9 +2021,7 @@ impl LocalEngine {
                     tracing::error!(core = self.core(), collection = %collection.spec.name,
                         shard, next = feed.next.get(),
                         "read replica missed a write; copying its owner again");
-                    feed.state.set(ReplicaState::Failed);
-                    feed.pending.borrow_mut().clear();
-                    self.spawn_follower(&collection, replica, Duration::ZERO);
+                    self.fail_replica(&collection, replica, Duration::ZERO);
                 }
                 Ok(ShardResponse::Done)
             }
@@ -2097,8 +2103,9 @@ impl LocalEngine {
             }
         }
         // The replicas hold the write before it is acknowledged, so a search on any core
-        // finds it then; a replica's failure is its own (the owner answers for it), not the
-        // write's.
+        // finds it then. A write that may not have reached a replica (not sent, no answer)
+        // fails; a replica that took it but could not apply it fails alone (the owner
+        // answers for it).
         let (replicated, unsent) = self.forward_to_replicas(collection, forwards).await;
         if let Some(e) = unsent {
             failure.get_or_insert(e);
@@ -2137,9 +2144,7 @@ impl LocalEngine {
         }
         Ok(())
     }
-}
 
-impl LocalEngine {
     /// Sends each `(shard, seq, records)` batch to every other core (each holds a read
     /// replica of the shard), waiting for credits rather than dropping a batch; returns the
     /// replies to wait for, and the error of a batch that could not be sent at all (the peer

@@ -8,10 +8,10 @@
 //! COLLECTION_NOT_FOUND, which the router accepts when at least one node applied it now).
 //!
 //! LIST/DESCRIBE aggregation: `dim`, `metric`, the HNSW parameters and `read_replicas` are the
-//! first answering node's (CREATE gave every node the same); `vectors_count` is the sum over nodes divided by the collection's
-//! replication (exact while replicas agree), `bytes` the sum over nodes (physical bytes in the
-//! cluster), `shards` the sum of the nodes' shard counts, and `shard_infos` every node's
-//! shards in node order, renumbered consecutively. A node that cannot be reached contributes
+//! first answering node's (CREATE gave every node the same); `vectors_count` is the sum over
+//! nodes divided by the collection's replication (exact while replicas agree), `bytes` the sum
+//! over nodes (physical bytes in the cluster), `shards` the sum of the nodes' shard counts,
+//! and `shard_infos` every node's shards in node order, renumbered consecutively. A node that cannot be reached contributes
 //! nothing: the answer then lists fewer shard infos than `shards`, the protocol's signal for
 //! an incomplete description (and its vectors are missing from `vectors_count`).
 
