@@ -219,16 +219,20 @@ pub struct SnapshotDamage {
     pub reason: String,
 }
 
-async fn write_blob<D: Directory>(dir: &D, path: &str, data: &[u8]) -> Result<()> {
+/// Writes one blob durably and returns its `crc32c`, computed chunk by chunk as the chunks
+/// are written, so that a large blob never holds the core for a whole pass over it.
+async fn write_blob<D: Directory>(dir: &D, path: &str, data: &[u8]) -> Result<u32> {
     let file = dir.create_file(path).await?;
     let padded = align_up(data.len() as u64);
     if padded > 0 {
         file.allocate(padded).await?;
     }
     let mut offset = 0;
+    let mut crc = 0;
     while offset < data.len() {
         let end = (offset + SNAPSHOT_WRITE_CHUNK_BYTES).min(data.len());
         let chunk = &data[offset..end];
+        crc = crc32c::crc32c_append(crc, chunk);
         if chunk.len() % BLOCK_BYTES == 0 {
             file.write_at(offset as u64, chunk).await?;
         } else {
@@ -239,7 +243,8 @@ async fn write_blob<D: Directory>(dir: &D, path: &str, data: &[u8]) -> Result<()
         offset = end;
     }
     file.sync().await?;
-    file.close().await
+    file.close().await?;
+    Ok(crc)
 }
 
 /// Writes the blobs as the snapshot at `lsn`, durably: files and manifest synced under
@@ -268,11 +273,12 @@ pub(crate) async fn write_snapshot<D: Directory>(
     dir.create_dir(&temporary).await?;
     let mut entries = Vec::with_capacity(files.len());
     for (name, data) in files {
-        write_blob(dir, &format!("{temporary}/{name}"), data).await?;
+        let crc = write_blob(dir, &format!("{temporary}/{name}"), data).await?;
+        debug_assert_eq!(crc, crc32c::crc32c(data));
         entries.push(ManifestEntry {
             name: (*name).to_owned(),
             length: data.len() as u64,
-            crc: crc32c::crc32c(data),
+            crc,
         });
     }
     let manifest = Manifest { lsn, entries }.encode();
