@@ -235,6 +235,9 @@ struct LocalShard {
     shard: RefCell<Shard>,
     store: Option<ShardStore<DmaDirectory>>,
     snapshotting: Cell<bool>,
+    /// Snapshots of this shard being encoded in slices ([`encode_in_slices`]); the
+    /// background builder leaves the shard alone (no indexing, no compaction) while any is.
+    encoding: Cell<u32>,
     /// When this process wrote or loaded the newest snapshot.
     snapshot_at: Cell<Option<Instant>>,
     /// The compaction in progress, driven by the core's background builder.
@@ -281,6 +284,7 @@ impl LocalShard {
             shard: RefCell::new(shard),
             store,
             snapshotting: Cell::new(false),
+            encoding: Cell::new(0),
             snapshot_at: Cell::new(None),
             compaction: RefCell::new(None),
             compact_retry_at: Cell::new(None),
@@ -657,7 +661,9 @@ impl LocalEngine {
             };
             let error = match reply {
                 Ok(ShardResponse::Seed { seq, blobs }) => {
-                    match self.install_copy(collection, replica, seq, &blobs) {
+                    let installed = self.install_copy(collection, replica, seq, &blobs);
+                    rt::off_core(move || drop(blobs)).await;
+                    match installed {
                         Ok(()) => {
                             tracing::info!(core = self.core(), collection = %collection.spec.name,
                                 shard = local.number, vectors = local.shard.borrow().len(),
@@ -813,6 +819,11 @@ impl LocalEngine {
         local: &LocalShard,
         index: Option<usize>,
     ) -> bool {
+        if local.encoding.get() > 0 {
+            // A snapshot is copying the vectors and the graph in pieces (`encode_in_slices`);
+            // the encoding kicks this builder when it is done.
+            return false;
+        }
         let slice = Instant::now();
         let mut compaction = local.compaction.borrow_mut();
         if compaction.is_some() {
@@ -885,8 +896,9 @@ impl LocalEngine {
     /// Snapshots one shard in a background task; a failure is logged as `failed`.
     fn spawn_snapshot(&self, collection: &Rc<LocalCollection>, index: usize, failed: &'static str) {
         let collection = Rc::clone(collection);
+        let kick = self.index_kick.0.clone();
         rt::spawn_into(self.queues.background, async move {
-            match snapshot_shard(&collection, index).await {
+            match snapshot_shard(&collection, index, &kick).await {
                 // Dropped meanwhile: its directory is gone or belongs to a new collection.
                 Err(_) if collection.dropped.get() => {}
                 Err(error) => {
@@ -1885,7 +1897,7 @@ impl LocalEngine {
                 };
                 for collection in collections {
                     for index in 0..collection.shards.len() {
-                        snapshot_shard_covering_now(&collection, index).await?;
+                        snapshot_shard_covering_now(&collection, index, &self.index_kick.0).await?;
                     }
                 }
                 Ok(ShardResponse::Done)
@@ -1974,20 +1986,23 @@ impl LocalEngine {
             }
             ShardRequest::Seed { collection, shard } => {
                 let collection = self.collection_at(&collection)?;
-                let Some(local) = collection.shards.iter().find(|l| l.number == shard) else {
+                let Some(index) = collection.shards.iter().position(|l| l.number == shard) else {
                     return Err(Error::InvalidArgument(format!(
                         "shard {shard} of {} is not owned by core {}",
                         collection.spec.name,
                         self.core()
                     )));
                 };
-                // The copy and its sequence number are taken in one synchronous stretch: the
-                // copy holds exactly the batches numbered below it.
-                let blobs = persist::encode_shard(&local.shard.borrow(), &collection.spec)?;
-                Ok(ShardResponse::Seed {
-                    seq: local.forwarded.get(),
-                    blobs,
-                })
+                // Encoded as background work, as snapshots are. The copy's sequence number is
+                // taken with the encoding's start: the copy holds exactly the batches numbered
+                // below it.
+                let kick = self.index_kick.0.clone();
+                let encoding = rt::spawn_task_into(self.queues.background, async move {
+                    let local = &collection.shards[index];
+                    encode_in_slices(local, &collection.spec, &kick, |l| l.forwarded.get()).await
+                });
+                let (seq, blobs) = encoding.await?;
+                Ok(ShardResponse::Seed { seq, blobs })
             }
             ShardRequest::Replicate {
                 collection,
@@ -2188,13 +2203,17 @@ const STORE_USERS_POLL: Duration = Duration::from_millis(2);
 /// snapshot reflects every record appended before the call. An automatic snapshot already
 /// being written may have taken its LSN earlier, so it is waited for, then this one is taken
 /// (a no-op when nothing was appended since).
-async fn snapshot_shard_covering_now(collection: &Rc<LocalCollection>, index: usize) -> Result<()> {
+async fn snapshot_shard_covering_now(
+    collection: &Rc<LocalCollection>,
+    index: usize,
+    kick: &flume::Sender<()>,
+) -> Result<()> {
     let local = &collection.shards[index];
     let appended = local.store.as_ref().map(ShardStore::last_lsn);
     while local.snapshotting.get() {
         rt::sleep(SNAPSHOT_WAIT_POLL).await;
     }
-    snapshot_shard(collection, index).await?;
+    snapshot_shard(collection, index, kick).await?;
     if let (Some(store), Some(appended)) = (&local.store, appended) {
         debug_assert!(
             store.snapshot_lsn().is_some_and(|lsn| lsn >= appended),
@@ -2206,8 +2225,13 @@ async fn snapshot_shard_covering_now(collection: &Rc<LocalCollection>, index: us
 }
 
 /// Writes a snapshot of one local shard (no-op when one is already being written or the
-/// engine is in memory).
-async fn snapshot_shard(collection: &Rc<LocalCollection>, index: usize) -> Result<()> {
+/// engine is in memory). `kick` wakes the core's background builder once the encoding is
+/// done (see [`encode_in_slices`]).
+async fn snapshot_shard(
+    collection: &Rc<LocalCollection>,
+    index: usize,
+    kick: &flume::Sender<()>,
+) -> Result<()> {
     let local = &collection.shards[index];
     let Some(store) = &local.store else {
         return Ok(());
@@ -2217,17 +2241,16 @@ async fn snapshot_shard(collection: &Rc<LocalCollection>, index: usize) -> Resul
         return Ok(());
     }
     let started = Instant::now();
-    // Encoding and the LSN are taken in one synchronous stretch: the blobs reflect exactly
-    // the records up to `lsn`.
-    let encoded = {
-        let shard = local.shard.borrow();
-        persist::encode_shard(&shard, &collection.spec).map(|blobs| (store.last_lsn(), blobs))
-    };
+    // The LSN is taken with the encoding's start: the blobs reflect exactly the records up to
+    // it.
+    let encoded = encode_in_slices(local, &collection.spec, kick, |_| store.last_lsn()).await;
     let result = match encoded {
-        Ok((lsn, blobs)) => store
-            .write_snapshot(lsn, &blobs.files())
-            .await
-            .map_err(Error::from),
+        Ok((lsn, blobs)) => {
+            let written = store.write_snapshot(lsn, &blobs.files()).await;
+            // Hundreds of MiB for a large shard: unmapping them would hold the core.
+            rt::off_core(move || drop(blobs)).await;
+            written.map_err(Error::from)
+        }
         Err(e) => Err(e),
     };
     local.snapshotting.set(false);
@@ -2237,6 +2260,58 @@ async fn snapshot_shard(collection: &Rc<LocalCollection>, index: usize) -> Resul
             elapsed_ms = started.elapsed().as_millis() as u64, "snapshot written");
     }
     result
+}
+
+/// Slots (or graph nodes) an encoding copies between two looks at the clock: about 64 KiB
+/// of vectors.
+fn encode_step_slots(dim: usize) -> u32 {
+    ((64 << 10) / (dim * 4)).clamp(1, 1 << 16) as u32
+}
+
+/// Encodes a snapshot of `local` ([`persist::ShardEncoder`]) without holding the core for
+/// longer than a background slice at a time: the small blobs in one synchronous stretch,
+/// together with `taken(local)` (what else the snapshot must agree with: the LSN, the number
+/// of the next forwarded batch), then the vectors and the graph's level-0 rows
+/// [`BUILD_SLICE`] by [`BUILD_SLICE`], handing the core back in between as index building
+/// does. Writes and searches go on meanwhile; the background builder leaves the shard alone
+/// (no indexing, no compaction) until the end, when `kick` wakes it.
+async fn encode_in_slices<T>(
+    local: &LocalShard,
+    spec: &CollectionSpec,
+    kick: &flume::Sender<()>,
+    taken: impl FnOnce(&LocalShard) -> T,
+) -> Result<(T, persist::SnapshotBlobs)> {
+    /// Counts the encoding in `LocalShard::encoding` for as long as it lives (a dropped
+    /// future included).
+    struct Encoding<'a>(&'a LocalShard, &'a flume::Sender<()>);
+    impl Drop for Encoding<'_> {
+        fn drop(&mut self) {
+            self.0.encoding.set(self.0.encoding.get() - 1);
+            let _ = self.1.try_send(());
+        }
+    }
+    local.encoding.set(local.encoding.get() + 1);
+    let _encoding = Encoding(local, kick);
+    let (taken, mut encoder) = {
+        let shard = local.shard.borrow();
+        (taken(local), persist::ShardEncoder::begin(&shard, spec)?)
+    };
+    let step = encode_step_slots(spec.dim);
+    loop {
+        let slice = Instant::now();
+        let more = {
+            let shard = local.shard.borrow();
+            let mut more = true;
+            while more && slice.elapsed() < BUILD_SLICE {
+                more = encoder.copy_next(&shard, step);
+            }
+            more
+        };
+        if !more {
+            return Ok((taken, encoder.finish()));
+        }
+        rt::yield_to_foreground().await;
+    }
 }
 
 /// One shard's part of a scroll page, with the parts of each point `request` asks for.

@@ -9,14 +9,17 @@
 //! | `ids.u64`       | slot → id, little-endian u64 per slot                           |
 //! | `tombstones.u64`| tombstone bits, little-endian u64 words, bit `s % 64` of word `s / 64` |
 //! | `vectors.f32`   | `slots * dim` little-endian f32, dense (no padding), all finite  |
-//! | `graph.rkyv`    | rkyv `GraphArchive`: the HNSW arrays, so a restart never rebuilds |
+//! | `graph.rkyv`    | rkyv `GraphArchive`: the HNSW arrays, so a restart never rebuilds; its `level0` is empty from format 4 on |
+//! | `graph_level0.u32` | the HNSW level-0 rows (`2 * m` neighbour slots per node), little-endian u32 (format 4) |
 //! | `payload_ends.u64` | end offset of each slot's payload in `payloads.bin`, little-endian u64 per slot; empty when no slot has a payload (format 2) |
 //! | `payloads.bin`  | the slots' payloads, concatenated (format 2)                     |
 //! | `label_ends.u64` | end offset of each slot's labels in `labels.u64`, as for payloads; empty when no slot has a label (format 3) |
 //! | `labels.u64`    | the slots' labels (sorted per slot), little-endian u64, concatenated (format 3) |
 //!
 //! Format 1 (before payloads) had no payload blobs, format 2 (before labels) no label blobs;
-//! such snapshots load as points without payloads or labels.
+//! such snapshots load as points without payloads or labels. Up to format 3 the level-0 rows
+//! were inside `graph.rkyv`; format 4 gives them a blob of their own so that they can be
+//! copied in pieces like the vectors ([`ShardEncoder`]).
 //!
 //! The collection definition lives in `DATA_DIR/collections/NAME/collection.conf`, a small
 //! `key=value` text file ending in a `crc32c=` line, written to a temporary file, fsynced,
@@ -37,16 +40,19 @@ use crate::hnsw::{Hnsw, HnswParts};
 use crate::shard::{index_config, LabelArena, PayloadArena, Shard, PAYLOAD_BYTES_MAX};
 use crate::vectors::Vectors;
 
-const SNAPSHOT_FORMAT: u32 = 3;
+const SNAPSHOT_FORMAT: u32 = 4;
 /// The format before payloads, still read.
 const SNAPSHOT_FORMAT_NO_PAYLOADS: u32 = 1;
 /// The format before labels, still read.
 const SNAPSHOT_FORMAT_NO_LABELS: u32 = 2;
+/// The format with the level-0 rows inside `graph.rkyv`, still read.
+const SNAPSHOT_FORMAT_LEVEL0_INSIDE: u32 = 3;
 const META_BLOB: &str = "shard.rkyv";
 const IDS_BLOB: &str = "ids.u64";
 const TOMBSTONES_BLOB: &str = "tombstones.u64";
 const VECTORS_BLOB: &str = "vectors.f32";
 const GRAPH_BLOB: &str = "graph.rkyv";
+const LEVEL0_BLOB: &str = "graph_level0.u32";
 const PAYLOAD_ENDS_BLOB: &str = "payload_ends.u64";
 const PAYLOADS_BLOB: &str = "payloads.bin";
 const LABEL_ENDS_BLOB: &str = "label_ends.u64";
@@ -102,56 +108,177 @@ impl SnapshotBlobs {
     }
 }
 
-/// Encodes a shard's state. Pure CPU work: the caller snapshots the LSN in the same
-/// synchronous section so blobs and LSN agree.
+/// Encodes a shard's state at once. Pure CPU work: the caller snapshots the LSN in the same
+/// synchronous section so blobs and LSN agree. [`ShardEncoder`] does the same in pieces.
 ///
 /// # Errors
 /// Only if rkyv fails to serialise (it cannot for these plain types short of OOM).
 pub fn encode_shard(shard: &Shard, spec: &CollectionSpec) -> Result<SnapshotBlobs> {
-    let vectors = shard.vectors();
-    let meta = ShardMeta {
-        format: SNAPSHOT_FORMAT,
-        shard: shard.number(),
-        dim: spec.dim as u32,
-        metric: spec.metric.as_str().to_owned(),
-        slots: vectors.len() as u64,
-    };
-    let parts = shard.index().to_parts();
-    let graph = GraphArchive {
-        connectivity: parts.connectivity,
-        entry_point: parts.entry_point,
-        levels: parts.levels,
-        level0: parts.level0,
-        upper_offsets: parts.upper_offsets,
-        upper: parts.upper,
-        parents: parts.parents,
-    };
-    let mut vector_bytes = Vec::with_capacity(vectors.len() * spec.dim * 4);
-    for (_, v) in vectors.iter() {
-        for x in v {
-            vector_bytes.extend_from_slice(&x.to_le_bytes());
-        }
+    let mut encoder = ShardEncoder::begin(shard, spec)?;
+    while encoder.copy_next(shard, u32::MAX) {}
+    Ok(encoder.finish())
+}
+
+/// A shard's snapshot encoded in pieces, so that a large shard does not hold its core for
+/// the whole copy (docs/DECISIONS.md, "Snapshots without stalls").
+///
+/// [`Self::begin`] takes the small blobs at once: tombstones, payloads, labels and the
+/// graph's upper levels change in place. The two big arrays are copied afterwards, some
+/// slots or nodes at a time ([`Self::copy_next`]), from the shard as it is then:
+/// - the vectors: a slot's vector never changes (slots are append-only; writes only add
+///   slots above the ones encoded) until a compaction installs a new layout;
+/// - the graph's level-0 rows, which index building changes as it links new nodes.
+///
+/// So the caller must hold off both compaction and index building on the shard until
+/// [`Self::finish`]; [`Self::copy_next`] asserts that neither happened.
+pub struct ShardEncoder {
+    blobs: Vec<(&'static str, Vec<u8>)>,
+    vectors: Vec<u8>,
+    /// Slots the snapshot holds; the vectors of `0..copied` are in `vectors`.
+    slots: u32,
+    copied: u32,
+    level0: Vec<u8>,
+    /// Level-0 row entries the snapshot holds; `0..level0_copied` are in `level0`.
+    level0_len: usize,
+    level0_copied: usize,
+    /// Nodes in the graph at the start.
+    graph_nodes: usize,
+    layout_epoch: u64,
+}
+
+impl ShardEncoder {
+    /// Encodes the small blobs. The snapshot reflects the shard as it is now.
+    ///
+    /// # Errors
+    /// Only if rkyv fails to serialise (it cannot for these plain types short of OOM).
+    pub fn begin(shard: &Shard, spec: &CollectionSpec) -> Result<Self> {
+        let slots = shard.slots();
+        let meta = ShardMeta {
+            format: SNAPSHOT_FORMAT,
+            shard: shard.number(),
+            dim: spec.dim as u32,
+            metric: spec.metric.as_str().to_owned(),
+            slots: u64::from(slots),
+        };
+        let parts = shard.index().to_parts_without_level0();
+        let graph_bytes = 64
+            + parts.levels.len()
+            + 4 * (parts.upper_offsets.len() + parts.upper.len() + parts.parents.len())
+            + 5 * 8;
+        let graph = GraphArchive {
+            connectivity: parts.connectivity,
+            entry_point: parts.entry_point,
+            levels: parts.levels,
+            level0: Vec::new(),
+            upper_offsets: parts.upper_offsets,
+            upper: parts.upper,
+            parents: parts.parents,
+        };
+        // Payloads and labels replaced in place are written where their slots are, compactly.
+        let (payload_ends, payloads) = shard.payload_arena().materialized(slots);
+        let (label_ends, labels) = shard.label_arena().materialized(slots);
+        let blobs = vec![
+            (META_BLOB, rkyv_bytes(&meta, 64)?),
+            (IDS_BLOB, u64s_to_le(shard.slot_ids())),
+            (TOMBSTONES_BLOB, u64s_to_le(shard.tombstone_words())),
+            (GRAPH_BLOB, rkyv_bytes(&graph, graph_bytes)?),
+            (PAYLOAD_ENDS_BLOB, u64s_to_le(&payload_ends)),
+            (PAYLOADS_BLOB, payloads.into_owned()),
+            (LABEL_ENDS_BLOB, u64s_to_le(&label_ends)),
+            (LABELS_BLOB, u64s_to_le(&labels)),
+        ];
+        let level0_len = shard.index().level0_rows().len();
+        Ok(Self {
+            blobs,
+            vectors: Vec::with_capacity(slots as usize * spec.dim * 4),
+            slots,
+            copied: 0,
+            level0: Vec::with_capacity(level0_len * 4),
+            level0_len,
+            level0_copied: 0,
+            graph_nodes: shard.index().len(),
+            layout_epoch: shard.layout_epoch(),
+        })
     }
-    // Payloads and labels replaced in place are written where their slots are, compactly.
-    let slots = shard.slots();
-    let (payload_ends, payloads) = shard.payload_arena().materialized(slots);
-    let (label_ends, labels) = shard.label_arena().materialized(slots);
-    Ok(SnapshotBlobs(vec![
-        (META_BLOB, rkyv_bytes(&meta)?),
-        (IDS_BLOB, u64s_to_le(shard.slot_ids())),
-        (TOMBSTONES_BLOB, u64s_to_le(shard.tombstone_words())),
-        (VECTORS_BLOB, vector_bytes),
-        (GRAPH_BLOB, rkyv_bytes(&graph)?),
-        (PAYLOAD_ENDS_BLOB, u64s_to_le(&payload_ends)),
-        (PAYLOADS_BLOB, payloads.into_owned()),
-        (LABEL_ENDS_BLOB, u64s_to_le(&label_ends)),
-        (LABELS_BLOB, u64s_to_le(&labels)),
-    ]))
+
+    /// Copies the vectors of up to `count` more slots from `shard`, the shard this encoding
+    /// began on, or once they are all copied, the level-0 rows of up to `count` nodes;
+    /// returns whether anything remains.
+    ///
+    /// # Panics
+    /// When `shard` was compacted or indexed further since [`Self::begin`].
+    pub fn copy_next(&mut self, shard: &Shard, count: u32) -> bool {
+        assert_eq!(
+            shard.layout_epoch(),
+            self.layout_epoch,
+            "shard {} was compacted while its snapshot was encoded",
+            shard.number()
+        );
+        assert_eq!(
+            shard.index().len(),
+            self.graph_nodes,
+            "shard {} was indexed while its snapshot was encoded",
+            shard.number()
+        );
+        assert!(
+            shard.slots() >= self.slots,
+            "a shard lost slots while encoded"
+        );
+        if self.copied < self.slots {
+            let vectors = shard.vectors();
+            let end = self.slots.min(self.copied.saturating_add(count));
+            for slot in self.copied..end {
+                extend_le(&mut self.vectors, vectors.get(slot), f32::to_le_bytes);
+            }
+            self.copied = end;
+        } else {
+            let rows = shard.index().level0_rows();
+            debug_assert_eq!(rows.len(), self.level0_len);
+            let row = self.level0_len / self.graph_nodes.max(1);
+            let end = self
+                .level0_len
+                .min(self.level0_copied + (count as usize).saturating_mul(row.max(1)));
+            extend_le(
+                &mut self.level0,
+                &rows[self.level0_copied..end],
+                u32::to_le_bytes,
+            );
+            self.level0_copied = end;
+        }
+        self.copied < self.slots || self.level0_copied < self.level0_len
+    }
+
+    /// The snapshot's blobs, once the vectors and level-0 rows are copied.
+    pub fn finish(self) -> SnapshotBlobs {
+        assert_eq!(
+            self.copied, self.slots,
+            "snapshot finished before its vectors"
+        );
+        assert_eq!(
+            self.level0_copied, self.level0_len,
+            "snapshot finished before its graph"
+        );
+        let mut blobs = self.blobs;
+        blobs.insert(3, (VECTORS_BLOB, self.vectors));
+        blobs.insert(5, (LEVEL0_BLOB, self.level0));
+        SnapshotBlobs(blobs)
+    }
+}
+
+/// Appends `values` to `bytes`, little-endian.
+fn extend_le<T: Copy, const N: usize>(bytes: &mut Vec<u8>, values: &[T], le: fn(T) -> [u8; N]) {
+    let start = bytes.len();
+    bytes.resize(start + values.len() * N, 0);
+    for (to, &v) in bytes[start..].chunks_exact_mut(N).zip(values) {
+        to.copy_from_slice(&le(v));
+    }
 }
 
 /// A `u64` blob: little-endian, packed.
 fn u64s_to_le(values: &[u64]) -> Vec<u8> {
-    values.iter().flat_map(|v| v.to_le_bytes()).collect()
+    let mut bytes = Vec::with_capacity(values.len() * 8);
+    extend_le(&mut bytes, values, u64::to_le_bytes);
+    bytes
 }
 
 /// The `u64`s of a blob (the caller checked its length is a multiple of 8).
@@ -162,18 +289,19 @@ fn u64s_from_le(bytes: &[u8]) -> Vec<u64> {
         .collect()
 }
 
-fn rkyv_bytes<T>(value: &T) -> Result<Vec<u8>>
+/// `value` as rkyv bytes, serialised straight into a buffer of `capacity` bytes (the
+/// archive's expected size: the graph's arrays are copied once, with no regrowth).
+fn rkyv_bytes<T>(value: &T, capacity: usize) -> Result<Vec<u8>>
 where
     T: for<'a> rkyv::Serialize<
         rkyv::api::high::HighSerializer<
-            rkyv::util::AlignedVec,
+            Vec<u8>,
             rkyv::ser::allocator::ArenaHandle<'a>,
             rancor::Error,
         >,
     >,
 {
-    rkyv::to_bytes::<rancor::Error>(value)
-        .map(|bytes| bytes.to_vec())
+    rkyv::api::high::to_bytes_in::<_, rancor::Error>(value, Vec::with_capacity(capacity))
         .map_err(|e| Error::InvalidArgument(format!("snapshot encoding: {e}")))
 }
 
@@ -281,7 +409,18 @@ pub(crate) fn decode_blobs<'a>(
         connectivity: graph.connectivity.to_native(),
         entry_point: graph.entry_point.to_native(),
         levels: graph.levels.to_vec(),
-        level0: graph.level0.iter().map(|x| x.to_native()).collect(),
+        level0: if format <= SNAPSHOT_FORMAT_LEVEL0_INSIDE {
+            graph.level0.iter().map(|x| x.to_native()).collect()
+        } else {
+            let bytes = blob(LEVEL0_BLOB)?;
+            if bytes.len() % 4 != 0 {
+                return Err(bad(format!("{LEVEL0_BLOB} is not whole u32s")));
+            }
+            bytes
+                .chunks_exact(4)
+                .map(|b| u32::from_le_bytes(b.try_into().unwrap_or([0; 4])))
+                .collect()
+        },
         upper_offsets: graph.upper_offsets.iter().map(|x| x.to_native()).collect(),
         upper: graph.upper.iter().map(|x| x.to_native()).collect(),
         parents: graph.parents.iter().map(|x| x.to_native()).collect(),
@@ -643,6 +782,24 @@ mod tests {
         for name in missing {
             blobs.remove(*name);
         }
+        if format <= SNAPSHOT_FORMAT_LEVEL0_INSIDE {
+            let level0 = blobs.remove(LEVEL0_BLOB).unwrap();
+            let graph =
+                rkyv::access::<ArchivedGraphArchive, rancor::Error>(&blobs[GRAPH_BLOB]).unwrap();
+            let inside = GraphArchive {
+                connectivity: graph.connectivity.to_native(),
+                entry_point: graph.entry_point.to_native(),
+                levels: graph.levels.to_vec(),
+                level0: level0
+                    .chunks_exact(4)
+                    .map(|b| u32::from_le_bytes(b.try_into().unwrap()))
+                    .collect(),
+                upper_offsets: graph.upper_offsets.iter().map(|x| x.to_native()).collect(),
+                upper: graph.upper.iter().map(|x| x.to_native()).collect(),
+                parents: graph.parents.iter().map(|x| x.to_native()).collect(),
+            };
+            blobs.insert(GRAPH_BLOB, rkyv_bytes(&inside, 0).unwrap());
+        }
         let meta = ShardMeta {
             format,
             shard: 0,
@@ -650,13 +807,168 @@ mod tests {
             metric: spec.metric.as_str().to_owned(),
             slots: u64::from(slots),
         };
-        blobs.insert(META_BLOB, rkyv_bytes(&meta).unwrap());
+        blobs.insert(META_BLOB, rkyv_bytes(&meta, 64).unwrap());
         blobs
     }
 
     fn decode(blobs: &HashMap<&str, Vec<u8>>, spec: &CollectionSpec) -> Result<Shard> {
         let file = |name: &str| blobs.get(name).map(Vec::as_slice);
         decode_blobs(&file, Lsn(9), spec, 0, Path::new("/snap"))
+    }
+
+    /// One change to a shard while its snapshot is being encoded.
+    #[derive(Clone, Debug)]
+    enum Change {
+        Upsert(u64, f32, Vec<u8>, Vec<u64>),
+        Delete(u64),
+        SetPayload(u64, Vec<u8>),
+        SetLabels(u64, Vec<u64>),
+        Index,
+    }
+
+    fn apply(shard: &mut Shard, change: &Change) {
+        match change {
+            Change::Upsert(id, x, payload, labels) => {
+                let mut labels = labels.clone();
+                labels.sort_unstable();
+                labels.dedup();
+                shard
+                    .upsert_point(*id, &[*x, -x, 0.5], payload, &labels)
+                    .unwrap();
+            }
+            Change::Delete(id) => {
+                shard.delete(*id);
+            }
+            Change::SetPayload(id, payload) => {
+                shard.set_payload(*id, payload);
+            }
+            Change::SetLabels(id, labels) => {
+                let mut labels = labels.clone();
+                labels.sort_unstable();
+                labels.dedup();
+                shard.set_labels(*id, &labels);
+            }
+            Change::Index => {
+                shard.index_next();
+            }
+        }
+    }
+
+    mod encoded_in_pieces {
+        use proptest::prelude::*;
+
+        use super::*;
+
+        fn change() -> impl Strategy<Value = Change> {
+            let payload = || prop::collection::vec(any::<u8>(), 0..5);
+            let labels = || prop::collection::vec(0u64..5, 0..3);
+            prop_oneof![
+                (0u64..40, -10f32..10.0, payload(), labels())
+                    .prop_map(|(id, x, p, l)| Change::Upsert(id, x, p, l)),
+                (0u64..40).prop_map(Change::Delete),
+                (0u64..40, payload()).prop_map(|(id, p)| Change::SetPayload(id, p)),
+                (0u64..40, labels()).prop_map(|(id, l)| Change::SetLabels(id, l)),
+                Just(Change::Index),
+            ]
+        }
+
+        /// What a shard may undergo while encoded: anything but index building.
+        fn write() -> impl Strategy<Value = Change> {
+            change().prop_filter("index building waits", |c| !matches!(c, Change::Index))
+        }
+
+        proptest! {
+            #![proptest_config(ProptestConfig { cases: 200, ..ProptestConfig::default() })]
+
+            /// Whatever writes the shard takes between the pieces (new points, replacements,
+            /// deletions, payloads and labels replaced in place), a snapshot encoded in
+            /// pieces is byte for byte the snapshot of the shard as it was when the encoding
+            /// began, and decodes to that shard's points.
+            #[test]
+            fn equals_the_shard_as_it_was_at_the_start(
+                before in prop::collection::vec(change(), 0..60),
+                during in prop::collection::vec((write(), 0u32..4), 0..60),
+            ) {
+                let spec = CollectionSpec::new("e", 3, Metric::L2).with_shards(1);
+                let mut shard = Shard::new(&spec, 0).unwrap();
+                for change in &before {
+                    apply(&mut shard, change);
+                }
+                let expected = blobs_of(&shard, &spec);
+                let points = contents(&shard, 40);
+                let mut encoder = ShardEncoder::begin(&shard, &spec).unwrap();
+                let mut more = true;
+                for (change, step) in &during {
+                    apply(&mut shard, change);
+                    if more {
+                        more = encoder.copy_next(&shard, *step);
+                    }
+                }
+                while encoder.copy_next(&shard, 1) {}
+                let encoded: HashMap<&str, Vec<u8>> = encoder.finish().0.into_iter().collect();
+                prop_assert!(encoded == expected, "blobs differ");
+                prop_assert_eq!(contents(&decode(&encoded, &spec).unwrap(), 40), points);
+            }
+        }
+    }
+
+    #[test]
+    #[should_panic(expected = "compacted while its snapshot was encoded")]
+    fn an_encoding_refuses_a_shard_compacted_under_it() {
+        let spec = CollectionSpec::new("c", 3, Metric::L2).with_shards(1);
+        let mut shard = Shard::new(&spec, 0).unwrap();
+        for id in 0..10 {
+            shard.upsert(id, &[id as f32, 1.0, 2.0]).unwrap();
+        }
+        for id in 0..5 {
+            shard.delete(id);
+        }
+        let mut encoder = ShardEncoder::begin(&shard, &spec).unwrap();
+        assert!(encoder.copy_next(&shard, 1));
+        let mut compaction = shard.begin_compaction(&spec).unwrap();
+        while compaction.step(&shard).unwrap() {}
+        shard.finish_compaction(compaction).unwrap();
+        encoder.copy_next(&shard, 1);
+    }
+
+    #[test]
+    #[should_panic(expected = "indexed while its snapshot was encoded")]
+    fn an_encoding_refuses_a_shard_indexed_under_it() {
+        let spec = CollectionSpec::new("c", 3, Metric::L2).with_shards(1);
+        let mut shard = Shard::new(&spec, 0).unwrap();
+        for id in 0..10 {
+            shard.upsert(id, &[id as f32, 1.0, 2.0]).unwrap();
+        }
+        shard.index_next();
+        let mut encoder = ShardEncoder::begin(&shard, &spec).unwrap();
+        assert!(encoder.copy_next(&shard, 1));
+        shard.index_next();
+        encoder.copy_next(&shard, 1);
+    }
+
+    /// Format 3 kept the level-0 rows inside `graph.rkyv`: such a snapshot loads with its
+    /// graph, which answers searches as the one it was taken from.
+    #[test]
+    fn snapshots_read_the_format_with_the_level0_rows_inside_the_graph() {
+        let spec = CollectionSpec::new("g", 3, Metric::L2).with_shards(1);
+        let mut shard = Shard::new(&spec, 0).unwrap();
+        for id in 0..300u64 {
+            let x = id as f32;
+            shard.upsert(id, &[x.sin(), x.cos(), x / 300.0]).unwrap();
+        }
+        while shard.index_next() {}
+        let blobs = as_format(blobs_of(&shard, &spec), 3, &[], &spec, shard.slots());
+        assert!(!blobs.contains_key(LEVEL0_BLOB));
+        let mut loaded = decode(&blobs, &spec).unwrap();
+        assert_eq!(loaded.unindexed(), 0);
+        assert_eq!(loaded.index().to_parts(), shard.index().to_parts());
+        for id in (0..300u64).step_by(7) {
+            let query = shard.get(id).unwrap().to_vec();
+            assert_eq!(
+                loaded.search_indexed(&query, 5, 16),
+                shard.search_indexed(&query, 5, 16)
+            );
+        }
     }
 
     #[test]

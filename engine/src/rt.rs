@@ -202,6 +202,13 @@ pub async fn yield_to_foreground() {
     glommio::executor().yield_task_queue_now().await;
 }
 
+/// Runs `call` on this executor's blocking thread pool and waits for it, for system calls
+/// that would hold the core: freeing a buffer of hundreds of MiB unmaps it page by page
+/// (25–45 ms for 256 MiB on this machine).
+pub async fn off_core<T: Send + 'static>(call: impl FnOnce() -> T + Send + 'static) -> T {
+    glommio::executor().spawn_blocking(call).await
+}
+
 /// Yields unconditionally.
 pub async fn yield_now() {
     futures_lite::future::yield_now().await;

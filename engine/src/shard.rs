@@ -696,6 +696,11 @@ impl Shard {
         &self.ids
     }
 
+    /// How many compactions installed a new slot layout (for snapshots encoded in pieces).
+    pub(crate) fn layout_epoch(&self) -> u64 {
+        self.layout_epoch
+    }
+
     /// Tombstone bits (for snapshots).
     pub(crate) fn tombstone_words(&self) -> &[u64] {
         &self.tombstones

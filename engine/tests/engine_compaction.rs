@@ -23,7 +23,11 @@ fn data_dir(tag: &str) -> PathBuf {
 }
 
 fn engine(dir: &Path) -> Engine {
-    Engine::start(EngineConfig {
+    Engine::start(engine_config(dir)).unwrap()
+}
+
+fn engine_config(dir: &Path) -> EngineConfig {
+    EngineConfig {
         cores: CoreSelection::All,
         data_dir: Some(dir.to_path_buf()),
         wal: WalConfig {
@@ -33,8 +37,7 @@ fn engine(dir: &Path) -> Engine {
         },
         snapshot_wal_bytes: u64::MAX,
         ..Default::default()
-    })
-    .unwrap()
+    }
 }
 
 /// Distinct per (id, version), so a stale version is told apart from the current one:
@@ -208,6 +211,72 @@ fn compaction_reclaims_tombstones_under_writes_and_survives_restart() {
         info.shards.iter().map(|s| s.unindexed).sum::<u64>() < 500,
         "the compacted graph was rebuilt instead of loaded: {info:?}"
     );
+    verify(&engine, &model, ids_max);
+    engine.shutdown().unwrap();
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// Snapshots encode a shard's vectors in slices while writes go on, and a compaction may
+/// not swap the layout under them: here one thread requests snapshots back to back while
+/// another overwrites points until each shard has compacted several times. No core may trip
+/// the encoder's layout check, and every snapshot must describe the state at its LSN (the
+/// restart checks the contents).
+#[test]
+fn snapshots_taken_while_compacting_lose_nothing() {
+    let dir = data_dir("snapshots");
+    let mut model = Model::new();
+    let ids_max = 20_000u64;
+    let config = |dir: &Path| EngineConfig {
+        compaction: CompactionPolicy {
+            min_tombstones: 200,
+            tombstone_percent: 5,
+        },
+        ..engine_config(dir)
+    };
+    {
+        let engine = Engine::start(config(&dir)).unwrap();
+        engine
+            .create_collection(CollectionSpec::new("c", DIM, Metric::L2).with_shards(2))
+            .unwrap();
+        let base: Vec<u64> = (0..ids_max).collect();
+        upsert(&engine, &mut model, &base, 0);
+        let compactions = |engine: &Engine| -> u64 {
+            let info = engine.describe("c").unwrap();
+            info.shards.iter().map(|s| s.compactions).min().unwrap_or(0)
+        };
+        let stop = std::sync::atomic::AtomicBool::new(false);
+        std::thread::scope(|scope| {
+            let snapshots = scope.spawn(|| {
+                let mut taken = 0u64;
+                while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                    engine.snapshot(Some("c")).unwrap();
+                    taken += 1;
+                }
+                taken
+            });
+            let started = Instant::now();
+            let mut round = 1u64;
+            while compactions(&engine) < 4 {
+                assert!(
+                    started.elapsed() < Duration::from_secs(180),
+                    "fewer than 4 compactions per shard after 180 s"
+                );
+                let ids: Vec<u64> = (0..400).map(|i| (round * 397 + i * 50) % ids_max).collect();
+                upsert(&engine, &mut model, &ids, round);
+                delete(&engine, &mut model, &[(round * 13) % ids_max]);
+                round += 1;
+                std::thread::sleep(Duration::from_millis(5));
+            }
+            stop.store(true, std::sync::atomic::Ordering::Relaxed);
+            assert!(snapshots.join().unwrap() > 0);
+        });
+        engine.snapshot(Some("c")).unwrap();
+        upsert(&engine, &mut model, &[5, 15_000], 5000);
+        engine.wait_indexed("c").unwrap();
+        verify(&engine, &model, ids_max);
+        engine.shutdown().unwrap();
+    }
+    let engine = Engine::start(config(&dir)).unwrap();
     verify(&engine, &model, ids_max);
     engine.shutdown().unwrap();
     let _ = std::fs::remove_dir_all(&dir);

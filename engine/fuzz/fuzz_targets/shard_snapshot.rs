@@ -6,8 +6,8 @@
 //! more points not indexed yet (a snapshot taken while the index lags). The input edits those
 //! blobs directly, rkyv archives included (so its mutations meet the archive validation and
 //! then the structural checks behind it):
-//! - byte 0 picks the blob to edit first (modulo 9: `BLOB_NAMES` order, as `encode_shard`
-//!   lists them) and the collection's metric (byte 0 / 9 modulo 3: l2, cosine, dot; one base
+//! - byte 0 picks the blob to edit first (modulo 10: `BLOB_NAMES` order, as `encode_shard`
+//!   lists them) and the collection's metric (byte 0 / 10 modulo 3: l2, cosine, dot; one base
 //!   shard per metric, built alike);
 //! - every following 4 bytes `[op, lo, hi, value]` are one edit at `at = u16(lo, hi)`, taken
 //!   modulo the blob's size so every edit lands: 0 set a byte, 1 XOR a byte, 2 truncate,
@@ -38,12 +38,13 @@ const POINTS: usize = 40;
 /// A label a quarter of the points carry, for the filtered searches.
 const LABEL: u64 = 11;
 /// The order of `encode_shard`'s blobs (checked when the base is built).
-const BLOB_NAMES: [&str; 9] = [
+const BLOB_NAMES: [&str; 10] = [
     "shard.rkyv",
     "ids.u64",
     "tombstones.u64",
     "vectors.f32",
     "graph.rkyv",
+    "graph_level0.u32",
     "payload_ends.u64",
     "payloads.bin",
     "label_ends.u64",
@@ -53,10 +54,10 @@ const META: usize = 0;
 const IDS: usize = 1;
 const TOMBSTONES: usize = 2;
 const VECTORS: usize = 3;
-const PAYLOAD_ENDS: usize = 5;
-const PAYLOADS: usize = 6;
-const LABEL_ENDS: usize = 7;
-const LABELS: usize = 8;
+const PAYLOAD_ENDS: usize = 6;
+const PAYLOADS: usize = 7;
+const LABEL_ENDS: usize = 8;
+const LABELS: usize = 9;
 
 fn spec(metric: Metric) -> CollectionSpec {
     CollectionSpec::new("fuzz", DIM, metric)

@@ -38,14 +38,28 @@ impl Hnsw {
     /// The graph's arrays, for a snapshot.
     pub fn to_parts(&self) -> HnswParts {
         HnswParts {
+            level0: self.level0.clone(),
+            ..self.to_parts_without_level0()
+        }
+    }
+
+    /// [`Self::to_parts`] with `level0` left empty: the bulk of the graph, which a snapshot
+    /// copies piece by piece from [`Self::level0_rows`] instead.
+    pub fn to_parts_without_level0(&self) -> HnswParts {
+        HnswParts {
             connectivity: self.m as u32,
             entry_point: self.entry_point,
             levels: self.levels.clone(),
-            level0: self.level0.clone(),
+            level0: Vec::new(),
             upper_offsets: self.upper_offsets.clone(),
             upper: self.upper.clone(),
             parents: self.parents.clone(),
         }
+    }
+
+    /// The level-0 rows: `2 * m` neighbour slots per node, node after node.
+    pub fn level0_rows(&self) -> &[u32] {
+        &self.level0
     }
 
     /// Rebuilds an index from [`Hnsw::to_parts`] output, validating every array (so a
