@@ -12,6 +12,7 @@ mod report;
 mod restart;
 mod scroll;
 mod set_labels;
+mod snapshot;
 mod truth;
 mod wal;
 
@@ -46,6 +47,8 @@ enum Command {
     Scroll(scroll::ScrollArgs),
     /// Replacing every point's labels (SET_LABELS) in the durable engine.
     SetLabels(set_labels::SetLabelsArgs),
+    /// How long a core stops answering while its shards are snapshotted.
+    Snapshot(snapshot::SnapshotArgs),
     /// WAL group commit throughput against the disk's raw O_DIRECT bandwidth.
     Wal(wal::WalArgs),
 }
@@ -67,5 +70,6 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         Command::Restart(args) => restart::run(&args),
         Command::Scroll(args) => scroll::run(&args),
         Command::SetLabels(args) => set_labels::run(&args),
+        Command::Snapshot(args) => snapshot::run(&args),
     }
 }

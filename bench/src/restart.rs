@@ -51,32 +51,7 @@ pub struct RestartArgs {
 }
 
 pub fn run(args: &RestartArgs) -> Result<(), Box<dyn std::error::Error>> {
-    let (base, source) = match (&args.data, &args.synthetic) {
-        (Some(dir), _) => (load_texmex(dir)?.base, dir.display().to_string()),
-        (None, Some(p)) if p.len() == 4 => {
-            let clusters = usize::try_from(p[2])?;
-            let shape = if clusters == 0 {
-                Shape::Uniform
-            } else {
-                Shape::Clusters {
-                    clusters,
-                    spread: 0.1,
-                }
-            };
-            let synthetic = Synthetic {
-                normalize: args.metric != Metric::L2,
-                ..Synthetic::new(shape, usize::try_from(p[0])?, usize::try_from(p[1])?, p[3])
-            };
-            synthetic
-                .validate()
-                .map_err(|e| format!("--synthetic N,DIM,CLUSTERS,SEED: {e}"))?;
-            (
-                synthetic.generate_sequential(),
-                format!("synthetic:{}x{}:{}clusters:seed{}", p[0], p[1], p[2], p[3]),
-            )
-        }
-        _ => return Err("give --data DIR or --synthetic N,DIM,CLUSTERS,SEED".into()),
-    };
+    let (base, source) = load_base(args.data.as_deref(), args.synthetic.as_deref(), args.metric)?;
     let n = base.rows();
     let tail = args.wal_tail.min(n);
     let _ = std::fs::remove_dir_all(&args.data_dir);
@@ -126,6 +101,41 @@ pub fn run(args: &RestartArgs) -> Result<(), Box<dyn std::error::Error>> {
     engine.shutdown()?;
     let _ = std::fs::remove_dir_all(&args.data_dir);
     Ok(())
+}
+
+/// The base vectors of `--data DIR` (TEXMEX) or `--synthetic N,DIM,CLUSTERS,SEED`, and a
+/// name for the source.
+pub(crate) fn load_base(
+    data: Option<&std::path::Path>,
+    synthetic: Option<&[u64]>,
+    metric: Metric,
+) -> Result<(Vectors, String), Box<dyn std::error::Error>> {
+    Ok(match (data, synthetic) {
+        (Some(dir), _) => (load_texmex(dir)?.base, dir.display().to_string()),
+        (None, Some(p)) if p.len() == 4 => {
+            let clusters = usize::try_from(p[2])?;
+            let shape = if clusters == 0 {
+                Shape::Uniform
+            } else {
+                Shape::Clusters {
+                    clusters,
+                    spread: 0.1,
+                }
+            };
+            let synthetic = Synthetic {
+                normalize: metric != Metric::L2,
+                ..Synthetic::new(shape, usize::try_from(p[0])?, usize::try_from(p[1])?, p[3])
+            };
+            synthetic
+                .validate()
+                .map_err(|e| format!("--synthetic N,DIM,CLUSTERS,SEED: {e}"))?;
+            (
+                synthetic.generate_sequential(),
+                format!("synthetic:{}x{}:{}clusters:seed{}", p[0], p[1], p[2], p[3]),
+            )
+        }
+        _ => return Err("give --data DIR or --synthetic N,DIM,CLUSTERS,SEED".into()),
+    })
 }
 
 /// A durable engine on `cores` with its data in `data_dir`: `sync` WAL, no automatic

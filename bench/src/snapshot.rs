@@ -1,0 +1,156 @@
+//! `corevec-bench snapshot`: how long a core stops answering while one of its shards is
+//! snapshotted. A probe thread per core sends an empty request to its core in a loop (one
+//! mesh-free round trip: flume in, the core's executor, flume out) and records each round
+//! trip; the same probes run for a quiet window first, then while `SNAPSHOT` encodes and
+//! writes every shard. The longest probe is how long a core was unavailable. Each round
+//! also times one snapshot with no probes running (`idle_snapshot_s`): under the probes the
+//! snapshot is background work and gets the share of the core background work gets.
+
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
+
+use corevec_engine::{CollectionSpec, CoreSelection, Engine, IndexParams, Metric};
+use serde_json::json;
+
+use crate::report::{emit, round, Latencies};
+use crate::restart::{durable_config, ingest, load_base};
+
+/// Arguments of `corevec-bench snapshot`.
+#[derive(clap::Args)]
+pub struct SnapshotArgs {
+    /// A TEXMEX directory (base.fvecs is used).
+    #[arg(long, conflicts_with = "synthetic")]
+    data: Option<PathBuf>,
+    /// Seeded synthetic set instead: N,DIM,CLUSTERS,SEED (gaussian clusters, spread 0.1).
+    #[arg(long, value_delimiter = ',')]
+    synthetic: Option<Vec<u64>>,
+    /// Where the node keeps its data (a real file system; removed first and at the end).
+    #[arg(long)]
+    data_dir: PathBuf,
+    /// Distance metric.
+    #[arg(long, default_value = "dot")]
+    metric: Metric,
+    /// Shards (default: one per core).
+    #[arg(long, default_value_t = 0)]
+    shards: u32,
+    /// Wait for the index before snapshotting (the graph is then part of the snapshot).
+    #[arg(long, default_value_t = true, action = clap::ArgAction::Set)]
+    indexed: bool,
+    /// HNSW m.
+    #[arg(long, default_value_t = 16)]
+    m: usize,
+    /// HNSW ef_construction.
+    #[arg(long, default_value_t = 200)]
+    ef_construction: usize,
+    /// Snapshots taken (one JSON line each). Each rewrites the whole collection: a record
+    /// is upserted again before each so that the snapshot is not a no-op.
+    #[arg(long, default_value_t = 3)]
+    reps: usize,
+    /// Cores to run on.
+    #[arg(long, default_value = "all")]
+    cores: CoreSelection,
+    /// JSON lines only (the output is JSON lines anyway).
+    #[arg(long)]
+    json: bool,
+}
+
+const COLLECTION: &str = "snapshot";
+/// How long the probes run before the snapshot, for the quiet baseline.
+const QUIET: Duration = Duration::from_millis(500);
+
+pub fn run(args: &SnapshotArgs) -> Result<(), Box<dyn std::error::Error>> {
+    let (base, source) = load_base(args.data.as_deref(), args.synthetic.as_deref(), args.metric)?;
+    let n = base.rows();
+    let _ = std::fs::remove_dir_all(&args.data_dir);
+    let engine = Engine::start(durable_config(&args.data_dir, &args.cores))?;
+    let spec = CollectionSpec::new(COLLECTION, base.dim(), args.metric)
+        .with_shards(args.shards)
+        .with_index(IndexParams {
+            connectivity: args.m,
+            expansion_add: args.ef_construction,
+        });
+    engine.create_collection(spec)?;
+    let load = Instant::now();
+    ingest(&engine, COLLECTION, &base, 0..n)?;
+    if args.indexed {
+        engine.wait_indexed(COLLECTION)?;
+    }
+    let load_s = load.elapsed().as_secs_f64();
+    let info = engine.describe(COLLECTION)?;
+    let unindexed: u64 = info.shards.iter().map(|s| s.unindexed).sum();
+    for rep in 0..args.reps {
+        // A fresh record before each snapshot, so that it has an LSN of its own to write.
+        // First alone (how long a snapshot takes on idle cores), then under the probes.
+        ingest(&engine, COLLECTION, &base, 0..1)?;
+        let started = Instant::now();
+        engine.snapshot(Some(COLLECTION))?;
+        let idle_s = started.elapsed().as_secs_f64();
+        ingest(&engine, COLLECTION, &base, 0..1)?;
+        let (quiet, during, snapshot_s) = probe_around(&engine, || {
+            std::thread::sleep(QUIET);
+            let started = Instant::now();
+            engine.snapshot(Some(COLLECTION))?;
+            Ok(started.elapsed())
+        })?;
+        emit(&json!({
+            "bench": "snapshot", "source": source, "n": n, "dim": base.dim(),
+            "shards": info.spec.shards, "cores": engine.cores(), "rep": rep,
+            "load_s": round(load_s, 2), "unindexed": unindexed,
+            "idle_snapshot_s": round(idle_s, 3),
+            "probed_snapshot_s": round(snapshot_s.as_secs_f64(), 3),
+            "quiet_probes": quiet.count(),
+            "quiet_p99_us": round(quiet.p99_us(), 1),
+            "quiet_max_us": round(quiet.quantile_us(1.0), 1),
+            "during_probes": during.count(),
+            "during_p50_us": round(during.p50_us(), 1),
+            "during_p99_us": round(during.p99_us(), 1),
+            "during_max_us": round(during.quantile_us(1.0), 1),
+        }));
+    }
+    engine.shutdown()?;
+    let _ = std::fs::remove_dir_all(&args.data_dir);
+    Ok(())
+}
+
+/// Runs `work` (which sleeps through the quiet window first) while one probe thread per
+/// core times empty round trips to its core; returns the probes before and after the quiet
+/// window, and what `work` returned.
+fn probe_around(
+    engine: &Engine,
+    work: impl FnOnce() -> Result<Duration, Box<dyn std::error::Error>>,
+) -> Result<(Latencies, Latencies, Duration), Box<dyn std::error::Error>> {
+    let stop = AtomicBool::new(false);
+    let started = Instant::now();
+    std::thread::scope(|scope| {
+        let probes: Vec<_> = (0..engine.cores())
+            .map(|core| {
+                let stop = &stop;
+                scope.spawn(move || -> Result<(Latencies, Latencies), String> {
+                    let (mut quiet, mut during) = (Latencies::new(), Latencies::new());
+                    while !stop.load(Ordering::Relaxed) {
+                        let sent = Instant::now();
+                        engine
+                            .call_on(core, |_| async { Ok(()) })
+                            .map_err(|e| e.to_string())?;
+                        if sent.duration_since(started) < QUIET {
+                            quiet.record(sent.elapsed());
+                        } else {
+                            during.record(sent.elapsed());
+                        }
+                    }
+                    Ok((quiet, during))
+                })
+            })
+            .collect();
+        let worked = work();
+        stop.store(true, Ordering::Relaxed);
+        let (mut quiet, mut during) = (Latencies::new(), Latencies::new());
+        for probe in probes {
+            let (q, d) = probe.join().map_err(|_| "a probe panicked")??;
+            quiet.merge(&q);
+            during.merge(&d);
+        }
+        Ok((quiet, during, worked?))
+    })
+}
