@@ -308,9 +308,21 @@ impl<D: Directory> ShardStore<D> {
         for name in self.wal.take_obsolete_segments(lsn) {
             self.dir.remove_file(&name).await?;
         }
-        for (_, name, _) in list_root(&self.dir).await?.snapshots {
-            if name != keep {
-                self.dir.remove_dir_all(&name).await?;
+        // An older snapshot is first renamed to its `.tmp` name, atomically, then removed:
+        // removing its files takes a while (off the core), and a process that stops or
+        // crashes meanwhile must leave an incomplete directory that recovery deletes and
+        // `check` ignores, not a complete-looking snapshot with files missing.
+        let snapshots = list_root(&self.dir).await?.snapshots;
+        for (_, name, temporary) in &snapshots {
+            if *temporary {
+                self.dir.remove_dir_all(name).await?;
+            }
+        }
+        for (_, name, temporary) in snapshots {
+            if !temporary && name != keep {
+                let doomed = format!("{name}.tmp");
+                self.dir.rename(&name, &doomed).await?;
+                self.dir.remove_dir_all(&doomed).await?;
             }
         }
         self.dir.sync_dir("").await

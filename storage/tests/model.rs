@@ -457,6 +457,66 @@ fn segments_rotate_and_snapshot_drops_covered_ones() {
     assert_eq!(recovered.records[0].0, Lsn(121));
 }
 
+/// An older snapshot is renamed to its `.tmp` name before its files are removed, so that a
+/// process stopped or crashed in the middle of the removal (which a real file system does
+/// file by file, off the core) leaves a directory recovery deletes and `check` ignores, not a
+/// complete-looking snapshot with files missing. (A clean stop during that removal once left
+/// `snap-…/shard.rkyv` missing, reported as damage by `corevec check`.)
+#[test]
+fn an_older_snapshot_is_renamed_incomplete_before_it_is_removed() {
+    let mem = MemDirectory::new();
+    let dir = FaultyDirectory::new(mem.clone(), FaultConfig::default());
+    let name = |path: &std::path::Path| {
+        path.file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default()
+    };
+    block_on(async {
+        let (store, _) = ShardStore::open(dir.clone(), small_config()).await.unwrap();
+        for id in 0..3 {
+            store.append(&[vector_record(id, 4)]).await.unwrap();
+        }
+        store
+            .write_snapshot(Lsn(2), &[("a", b"1"), ("b", b"2")])
+            .await
+            .unwrap();
+        let first = dir.ops_count() as usize;
+        store
+            .write_snapshot(Lsn(3), &[("a", b"3"), ("b", b"4")])
+            .await
+            .unwrap();
+        let ops: Vec<(&str, String)> = dir.op_log()[first..]
+            .iter()
+            .map(|(op, path)| (*op, name(path)))
+            .collect();
+        let old = "snap-00000000000000000002";
+        let renamed = ops
+            .iter()
+            .position(|(op, path)| *op == "rename" && path == old)
+            .unwrap_or_else(|| panic!("{old} not renamed: {ops:?}"));
+        let removed = ops
+            .iter()
+            .position(|(op, path)| *op == "remove_dir_all" && *path == format!("{old}.tmp"))
+            .unwrap_or_else(|| panic!("{old}.tmp not removed: {ops:?}"));
+        assert!(renamed < removed, "{ops:?}");
+        assert!(
+            !ops.iter()
+                .any(|(op, path)| *op == "remove_dir_all" && !path.ends_with(".tmp")),
+            "a complete snapshot directory was removed in place: {ops:?}"
+        );
+        store.close().await.unwrap();
+    });
+    let (_, recovered) = open(&mem, small_config());
+    assert_eq!(recovered.snapshot.as_ref().map(|s| s.lsn), Some(Lsn(3)));
+    let names = block_on(mem.list_dir("")).unwrap();
+    assert!(
+        names
+            .iter()
+            .all(|e| !e.name.starts_with("snap-") || e.name == "snap-00000000000000000003"),
+        "{names:?}"
+    );
+}
+
 /// Writes 4 segments of 160-byte records (25 per segment, LSN 1..=80) and closes.
 fn four_segments() -> MemDirectory {
     let mem = MemDirectory::new();
