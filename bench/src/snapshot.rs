@@ -1,5 +1,5 @@
 //! `corevec-bench snapshot`: how long a core stops answering while one of its shards is
-//! snapshotted. A probe thread per core sends an empty request to its core in a loop (one
+//! snapshotted (and, first, while the data set is ingested: `"phase":"ingest"`). A probe thread per core sends an empty request to its core in a loop (one
 //! mesh-free round trip: flume in, the core's executor, flume out) and records each round
 //! trip; the same probes run for a quiet window first, then while `SNAPSHOT` encodes and
 //! writes every shard. The longest probe is how long a core was unavailable. Each round
@@ -71,12 +71,26 @@ pub fn run(args: &SnapshotArgs) -> Result<(), Box<dyn std::error::Error>> {
             expansion_add: args.ef_construction,
         });
     engine.create_collection(spec)?;
-    let load = Instant::now();
-    ingest(&engine, COLLECTION, &base, 0..n)?;
+    // The load is probed too: how long a core stops answering while it takes writes.
+    let (_, loading, ingest_s) = probe_around(&engine, || {
+        std::thread::sleep(QUIET);
+        let started = Instant::now();
+        ingest(&engine, COLLECTION, &base, 0..n)?;
+        Ok(started.elapsed())
+    })?;
+    emit(&json!({
+        "bench": "snapshot", "phase": "ingest", "source": source, "n": n, "dim": base.dim(),
+        "ingest_s": round(ingest_s.as_secs_f64(), 2),
+        "during_probes": loading.count(),
+        "during_p50_us": round(loading.p50_us(), 1),
+        "during_p99_us": round(loading.p99_us(), 1),
+        "during_max_us": round(loading.quantile_us(1.0), 1),
+    }));
+    let index_wait = Instant::now();
     if args.indexed {
         engine.wait_indexed(COLLECTION)?;
     }
-    let load_s = load.elapsed().as_secs_f64();
+    let load_s = ingest_s.as_secs_f64() + index_wait.elapsed().as_secs_f64();
     let info = engine.describe(COLLECTION)?;
     let unindexed: u64 = info.shards.iter().map(|s| s.unindexed).sum();
     for rep in 0..args.reps {
@@ -94,8 +108,8 @@ pub fn run(args: &SnapshotArgs) -> Result<(), Box<dyn std::error::Error>> {
             Ok(started.elapsed())
         })?;
         emit(&json!({
-            "bench": "snapshot", "source": source, "n": n, "dim": base.dim(),
-            "shards": info.spec.shards, "cores": engine.cores(), "rep": rep,
+            "bench": "snapshot", "phase": "snapshot", "source": source, "n": n,
+            "dim": base.dim(), "shards": info.spec.shards, "cores": engine.cores(), "rep": rep,
             "load_s": round(load_s, 2), "unindexed": unindexed,
             "idle_snapshot_s": round(idle_s, 3),
             "probed_snapshot_s": round(snapshot_s.as_secs_f64(), 3),

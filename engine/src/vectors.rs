@@ -4,8 +4,9 @@
 //! vector size rounded up to 64 bytes so that every vector starts on a cache line (SIMD loads
 //! never straddle lines needlessly and prefetching one vector touches whole lines). The
 //! memory is an anonymous mapping (page-aligned, so 64-byte alignment holds) advised for
-//! transparent huge pages; it grows by doubling into a new mapping. Slots are never reused:
-//! a replaced or deleted vector keeps its slot (tombstoned by the shard) until compaction.
+//! transparent huge pages; it grows by doubling, with `mremap` (no copy). Slots are never
+//! reused: a replaced or deleted vector keeps its slot (tombstoned by the shard) until
+//! compaction.
 
 use memmap2::MmapMut;
 
@@ -112,11 +113,24 @@ impl Vectors {
         Ok(())
     }
 
+    /// Grows the mapping to `capacity` slots with `mremap`, which moves page-table entries
+    /// instead of copying the vectors: doubling a 256 MiB arena by copy held the core for
+    /// the copy and the new pages' faults (bench/RESULTS.md, "Snapshots without stalls").
     fn grow(&mut self, capacity: usize) -> std::io::Result<()> {
-        let mut map = Self::map(self.stride_floats, capacity)?;
-        let used = self.used_bytes();
-        map[..used].copy_from_slice(&self.map[..used]);
-        self.map = map;
+        let bytes = self.stride_floats * 4 * capacity;
+        // SAFETY: the mapping is private and anonymous (`map_anon`), so growing it adds
+        // zero-filled anonymous pages and no access can reach past a file's end (the only
+        // undefined behaviour `remap` warns of). It may move: `&mut self` guarantees that no
+        // slice into the old address is alive, and every later access goes through
+        // `self.map`. Page alignment keeps the 64-byte slot alignment, asserted below.
+        // Exercised by `slots_are_aligned_and_survive_growth`.
+        unsafe {
+            self.map
+                .remap(bytes, memmap2::RemapOptions::new().may_move(true))?;
+        }
+        #[cfg(target_os = "linux")]
+        let _ = self.map.advise(memmap2::Advice::HugePage);
+        assert_eq!(self.map.as_ptr() as usize % ALIGN_BYTES, 0);
         self.capacity = capacity;
         Ok(())
     }
