@@ -15,24 +15,64 @@ use serde_json::json;
 use crate::report::emit;
 use corevec_datasets::{load_texmex, Shape, Synthetic, Vectors};
 
-/// Arguments of `corevec-bench restart`.
+/// The data set and the node of a bench on a durable engine (`restart`, `snapshot`).
 #[derive(clap::Args)]
-pub struct RestartArgs {
+pub(crate) struct DurableNodeArgs {
     /// A TEXMEX directory (base.fvecs is used).
     #[arg(long, conflicts_with = "synthetic")]
     data: Option<PathBuf>,
     /// Seeded synthetic set instead: N,DIM,CLUSTERS,SEED (gaussian clusters, spread 0.1).
     #[arg(long, value_delimiter = ',')]
     synthetic: Option<Vec<u64>>,
-    /// Where the node keeps its data (a real file system; removed first).
+    /// Where the node keeps its data (a real file system; removed first and at the end).
     #[arg(long)]
-    data_dir: PathBuf,
+    pub(crate) data_dir: PathBuf,
     /// Distance metric.
     #[arg(long, default_value = "dot")]
-    metric: Metric,
+    pub(crate) metric: Metric,
     /// Shards (default: one per core).
     #[arg(long, default_value_t = 0)]
-    shards: u32,
+    pub(crate) shards: u32,
+}
+
+impl DurableNodeArgs {
+    /// The base vectors of `--data DIR` (TEXMEX) or `--synthetic N,DIM,CLUSTERS,SEED`, and a
+    /// name for where they came from.
+    pub(crate) fn load_base(&self) -> Result<(Vectors, String), Box<dyn std::error::Error>> {
+        Ok(match (self.data.as_deref(), self.synthetic.as_deref()) {
+            (Some(dir), _) => (load_texmex(dir)?.base, dir.display().to_string()),
+            (None, Some(p)) if p.len() == 4 => {
+                let clusters = usize::try_from(p[2])?;
+                let shape = if clusters == 0 {
+                    Shape::Uniform
+                } else {
+                    Shape::Clusters {
+                        clusters,
+                        spread: 0.1,
+                    }
+                };
+                let synthetic = Synthetic {
+                    normalize: self.metric != Metric::L2,
+                    ..Synthetic::new(shape, usize::try_from(p[0])?, usize::try_from(p[1])?, p[3])
+                };
+                synthetic
+                    .validate()
+                    .map_err(|e| format!("--synthetic N,DIM,CLUSTERS,SEED: {e}"))?;
+                (
+                    synthetic.generate_sequential(),
+                    format!("synthetic:{}x{}:{}clusters:seed{}", p[0], p[1], p[2], p[3]),
+                )
+            }
+            _ => return Err("give --data DIR or --synthetic N,DIM,CLUSTERS,SEED".into()),
+        })
+    }
+}
+
+/// Arguments of `corevec-bench restart`.
+#[derive(clap::Args)]
+pub struct RestartArgs {
+    #[command(flatten)]
+    node: DurableNodeArgs,
     /// Vectors upserted after the snapshot, replayed from the WAL at restart.
     #[arg(long, default_value_t = 1000)]
     wal_tail: usize,
@@ -51,13 +91,13 @@ pub struct RestartArgs {
 }
 
 pub fn run(args: &RestartArgs) -> Result<(), Box<dyn std::error::Error>> {
-    let (base, source) = load_base(args.data.as_deref(), args.synthetic.as_deref(), args.metric)?;
+    let (base, source) = args.node.load_base()?;
     let n = base.rows();
     let tail = args.wal_tail.min(n);
-    let _ = std::fs::remove_dir_all(&args.data_dir);
-    let config = durable_config(&args.data_dir, &args.cores);
-    let spec = CollectionSpec::new("restart", base.dim(), args.metric)
-        .with_shards(args.shards)
+    let _ = std::fs::remove_dir_all(&args.node.data_dir);
+    let config = durable_config(&args.node.data_dir, &args.cores);
+    let spec = CollectionSpec::new("restart", base.dim(), args.node.metric)
+        .with_shards(args.node.shards)
         .with_index(IndexParams {
             connectivity: args.m,
             expansion_add: args.ef_construction,
@@ -99,43 +139,8 @@ pub fn run(args: &RestartArgs) -> Result<(), Box<dyn std::error::Error>> {
         "vectors_after_start": info.vectors(), "first_query_hits": hits[0].len(),
     }));
     engine.shutdown()?;
-    let _ = std::fs::remove_dir_all(&args.data_dir);
+    let _ = std::fs::remove_dir_all(&args.node.data_dir);
     Ok(())
-}
-
-/// The base vectors of `--data DIR` (TEXMEX) or `--synthetic N,DIM,CLUSTERS,SEED`, and a
-/// name for the source.
-pub(crate) fn load_base(
-    data: Option<&std::path::Path>,
-    synthetic: Option<&[u64]>,
-    metric: Metric,
-) -> Result<(Vectors, String), Box<dyn std::error::Error>> {
-    Ok(match (data, synthetic) {
-        (Some(dir), _) => (load_texmex(dir)?.base, dir.display().to_string()),
-        (None, Some(p)) if p.len() == 4 => {
-            let clusters = usize::try_from(p[2])?;
-            let shape = if clusters == 0 {
-                Shape::Uniform
-            } else {
-                Shape::Clusters {
-                    clusters,
-                    spread: 0.1,
-                }
-            };
-            let synthetic = Synthetic {
-                normalize: metric != Metric::L2,
-                ..Synthetic::new(shape, usize::try_from(p[0])?, usize::try_from(p[1])?, p[3])
-            };
-            synthetic
-                .validate()
-                .map_err(|e| format!("--synthetic N,DIM,CLUSTERS,SEED: {e}"))?;
-            (
-                synthetic.generate_sequential(),
-                format!("synthetic:{}x{}:{}clusters:seed{}", p[0], p[1], p[2], p[3]),
-            )
-        }
-        _ => return Err("give --data DIR or --synthetic N,DIM,CLUSTERS,SEED".into()),
-    })
 }
 
 /// A durable engine on `cores` with its data in `data_dir`: `sync` WAL, no automatic

@@ -6,34 +6,20 @@
 //! also times one snapshot with no probes running (`idle_snapshot_s`): under the probes the
 //! snapshot is background work and gets the share of the core background work gets.
 
-use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
-use corevec_engine::{CollectionSpec, CoreSelection, Engine, IndexParams, Metric};
+use corevec_engine::{CollectionSpec, CoreSelection, Engine, IndexParams};
 use serde_json::json;
 
 use crate::report::{emit, round, Latencies};
-use crate::restart::{durable_config, ingest, load_base};
+use crate::restart::{durable_config, ingest, DurableNodeArgs};
 
 /// Arguments of `corevec-bench snapshot`.
 #[derive(clap::Args)]
 pub struct SnapshotArgs {
-    /// A TEXMEX directory (base.fvecs is used).
-    #[arg(long, conflicts_with = "synthetic")]
-    data: Option<PathBuf>,
-    /// Seeded synthetic set instead: N,DIM,CLUSTERS,SEED (gaussian clusters, spread 0.1).
-    #[arg(long, value_delimiter = ',')]
-    synthetic: Option<Vec<u64>>,
-    /// Where the node keeps its data (a real file system; removed first and at the end).
-    #[arg(long)]
-    data_dir: PathBuf,
-    /// Distance metric.
-    #[arg(long, default_value = "dot")]
-    metric: Metric,
-    /// Shards (default: one per core).
-    #[arg(long, default_value_t = 0)]
-    shards: u32,
+    #[command(flatten)]
+    node: DurableNodeArgs,
     /// Wait for the index before snapshotting (the graph is then part of the snapshot).
     #[arg(long, default_value_t = true, action = clap::ArgAction::Set)]
     indexed: bool,
@@ -60,12 +46,12 @@ const COLLECTION: &str = "snapshot";
 const QUIET: Duration = Duration::from_millis(500);
 
 pub fn run(args: &SnapshotArgs) -> Result<(), Box<dyn std::error::Error>> {
-    let (base, source) = load_base(args.data.as_deref(), args.synthetic.as_deref(), args.metric)?;
+    let (base, source) = args.node.load_base()?;
     let n = base.rows();
-    let _ = std::fs::remove_dir_all(&args.data_dir);
-    let engine = Engine::start(durable_config(&args.data_dir, &args.cores))?;
-    let spec = CollectionSpec::new(COLLECTION, base.dim(), args.metric)
-        .with_shards(args.shards)
+    let _ = std::fs::remove_dir_all(&args.node.data_dir);
+    let engine = Engine::start(durable_config(&args.node.data_dir, &args.cores))?;
+    let spec = CollectionSpec::new(COLLECTION, base.dim(), args.node.metric)
+        .with_shards(args.node.shards)
         .with_index(IndexParams {
             connectivity: args.m,
             expansion_add: args.ef_construction,
@@ -123,7 +109,7 @@ pub fn run(args: &SnapshotArgs) -> Result<(), Box<dyn std::error::Error>> {
         }));
     }
     engine.shutdown()?;
-    let _ = std::fs::remove_dir_all(&args.data_dir);
+    let _ = std::fs::remove_dir_all(&args.node.data_dir);
     Ok(())
 }
 

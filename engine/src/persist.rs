@@ -912,14 +912,20 @@ mod tests {
         }
     }
 
-    #[test]
-    #[should_panic(expected = "compacted while its snapshot was encoded")]
-    fn an_encoding_refuses_a_shard_compacted_under_it() {
+    /// A 3-d shard holding ids 0..10, none indexed.
+    fn ten_points() -> (CollectionSpec, Shard) {
         let spec = CollectionSpec::new("c", 3, Metric::L2).with_shards(1);
         let mut shard = Shard::new(&spec, 0).unwrap();
         for id in 0..10 {
             shard.upsert(id, &[id as f32, 1.0, 2.0]).unwrap();
         }
+        (spec, shard)
+    }
+
+    #[test]
+    #[should_panic(expected = "compacted while its snapshot was encoded")]
+    fn an_encoding_refuses_a_shard_compacted_under_it() {
+        let (spec, mut shard) = ten_points();
         for id in 0..5 {
             shard.delete(id);
         }
@@ -934,11 +940,7 @@ mod tests {
     #[test]
     #[should_panic(expected = "indexed while its snapshot was encoded")]
     fn an_encoding_refuses_a_shard_indexed_under_it() {
-        let spec = CollectionSpec::new("c", 3, Metric::L2).with_shards(1);
-        let mut shard = Shard::new(&spec, 0).unwrap();
-        for id in 0..10 {
-            shard.upsert(id, &[id as f32, 1.0, 2.0]).unwrap();
-        }
+        let (spec, mut shard) = ten_points();
         shard.index_next();
         let mut encoder = ShardEncoder::begin(&shard, &spec).unwrap();
         assert!(encoder.copy_next(&shard, 1));
