@@ -73,6 +73,16 @@ impl Latencies {
     }
 }
 
+/// Whether the kernel groups the scheduling of each session's processes
+/// (`/proc/sys/kernel/sched_autogroup_enabled`); `None` where the file is absent. Benches whose
+/// client threads share the engine's cores report it: with it on, such threads can starve the
+/// kernel's per-CPU I/O completion workers (bench/RESULTS.md, "Seconds-long stalls under
+/// in-process probes").
+pub fn sched_autogroup() -> Option<bool> {
+    let text = std::fs::read_to_string("/proc/sys/kernel/sched_autogroup_enabled").ok()?;
+    Some(text.trim() != "0")
+}
+
 /// Rounds to `digits` decimals, for readable JSON.
 pub fn round(value: f64, digits: i32) -> f64 {
     let scale = 10f64.powi(digits);

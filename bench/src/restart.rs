@@ -12,7 +12,7 @@ use corevec_engine::{
 use corevec_storage::{Durability, WalConfig};
 use serde_json::json;
 
-use crate::report::emit;
+use crate::report::{emit, sched_autogroup};
 use corevec_datasets::{load_texmex, Shape, Synthetic, Vectors};
 
 /// The data set and the node of a bench on a durable engine (`restart`, `snapshot`).
@@ -134,6 +134,7 @@ pub fn run(args: &RestartArgs) -> Result<(), Box<dyn std::error::Error>> {
     let unindexed: u64 = info.shards.iter().map(|s| s.unindexed).sum();
     emit(&json!({
         "bench": "restart", "source": source, "n": n, "dim": base.dim(), "shards": info.spec.shards,
+        "sched_autogroup": sched_autogroup(),
         "wal_tail": tail, "build_s": build_s, "snapshot_s": snapshot_s,
         "restart_to_first_query_s": first_query_s, "unindexed_after_start": unindexed,
         "vectors_after_start": info.vectors(), "first_query_hits": hits[0].len(),

@@ -1,10 +1,17 @@
 //! `corevec-bench snapshot`: how long a core stops answering while one of its shards is
-//! snapshotted (and, first, while the data set is ingested: `"phase":"ingest"`). A probe thread per core sends an empty request to its core in a loop (one
-//! mesh-free round trip: flume in, the core's executor, flume out) and records each round
-//! trip; the same probes run for a quiet window first, then while `SNAPSHOT` encodes and
-//! writes every shard. The longest probe is how long a core was unavailable. Each round
-//! also times one snapshot with no probes running (`idle_snapshot_s`): under the probes the
-//! snapshot is background work and gets the share of the core background work gets.
+//! snapshotted, and first while the data set is ingested (`"phase":"ingest"`). A probe thread
+//! per core sends an empty request to its core in a loop (one mesh-free round trip: flume in,
+//! the core's executor, flume out) and records each round trip; the same probes run for a
+//! quiet window first, then while `SNAPSHOT` encodes and writes every shard. The longest probe
+//! is how long a core was unavailable. Each round also times one snapshot with no probes
+//! running (`idle_snapshot_s`): under the probes the snapshot is background work and gets the
+//! share of the core background work gets.
+//!
+//! The probes ping-pong with the executors on the same CPUs. With the kernel's autogroup
+//! scheduling on (`"sched_autogroup":true` in the output) that starves the per-CPU worker that
+//! completes O_DSYNC and unwritten-extent writes, and WAL and snapshot writes then wait for
+//! seconds (bench/RESULTS.md, "Seconds-long stalls under in-process probes"); compare runs
+//! with the same setting.
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
@@ -12,7 +19,7 @@ use std::time::{Duration, Instant};
 use corevec_engine::{CollectionSpec, CoreSelection, Engine, IndexParams};
 use serde_json::json;
 
-use crate::report::{emit, round, Latencies};
+use crate::report::{emit, round, sched_autogroup, Latencies};
 use crate::restart::{durable_config, ingest, DurableNodeArgs};
 
 /// Arguments of `corevec-bench snapshot`.
@@ -66,6 +73,7 @@ pub fn run(args: &SnapshotArgs) -> Result<(), Box<dyn std::error::Error>> {
     })?;
     emit(&json!({
         "bench": "snapshot", "phase": "ingest", "source": source, "n": n, "dim": base.dim(),
+        "sched_autogroup": sched_autogroup(),
         "ingest_s": round(ingest_s.as_secs_f64(), 2),
         "during_probes": loading.count(),
         "during_p50_us": round(loading.p50_us(), 1),
@@ -96,6 +104,7 @@ pub fn run(args: &SnapshotArgs) -> Result<(), Box<dyn std::error::Error>> {
         emit(&json!({
             "bench": "snapshot", "phase": "snapshot", "source": source, "n": n,
             "dim": base.dim(), "shards": info.spec.shards, "cores": engine.cores(), "rep": rep,
+            "sched_autogroup": sched_autogroup(),
             "load_s": round(load_s, 2), "unindexed": unindexed,
             "idle_snapshot_s": round(idle_s, 3),
             "probed_snapshot_s": round(snapshot_s.as_secs_f64(), 3),
