@@ -7,6 +7,7 @@
 
 mod compaction;
 mod id_order;
+mod id_slots;
 mod postings;
 mod slot_arena;
 
@@ -29,6 +30,7 @@ pub use compaction::{
     COMPACT_TOMBSTONE_PERCENT,
 };
 use id_order::IdOrder;
+use id_slots::IdSlots;
 pub(crate) use postings::LabelPostings;
 pub use slot_arena::PAYLOAD_BYTES_MAX;
 pub(crate) use slot_arena::{LabelArena, PayloadArena};
@@ -174,7 +176,7 @@ pub struct Shard {
     /// Slot → id, for every slot ever used.
     ids: Vec<u64>,
     /// Id → slot, for live ids only.
-    slots: HashMap<u64, u32>,
+    slots: IdSlots,
     /// Slot tombstones (replaced or deleted), one bit per slot.
     tombstones: Vec<u64>,
     tombstone_count: u64,
@@ -236,7 +238,7 @@ impl Shard {
         let postings = LabelPostings::from_arena(&labels, ids.len() as u32);
         assert!(index.len() <= ids.len());
         tombstones.resize(ids.len().div_ceil(64).max(tombstones.len()), 0);
-        let slots = live_slots(&ids, &tombstones);
+        let slots = IdSlots::from_map(live_slots(&ids, &tombstones));
         let tombstone_count = (ids.len() - slots.len()) as u64;
         Self {
             shard,
@@ -782,7 +784,7 @@ impl Shard {
         if self.tombstones.len() * 64 <= slot as usize {
             self.tombstones.push(0);
         }
-        if let Some(old) = self.slots.insert(id, slot) {
+        if let Some(old) = self.slots.insert(id, slot, &self.ids) {
             self.set_tombstone(old);
         } else {
             let order = self.id_order.get_mut();

@@ -24,7 +24,7 @@
 
 use std::time::{Duration, Instant};
 
-use super::{index_config, live_slots, LabelArena, LabelPostings, PayloadArena, Shard};
+use super::{index_config, live_slots, IdSlots, LabelArena, LabelPostings, PayloadArena, Shard};
 use crate::collection::CollectionSpec;
 use crate::error::{Error, Result};
 use crate::hnsw::{Hnsw, VisitedSet};
@@ -263,7 +263,7 @@ impl Shard {
         self.labels = labels;
         self.postings = postings;
         self.ids = ids;
-        self.slots = slots;
+        self.slots = IdSlots::from_map(slots);
         self.tombstones = tombstones;
         self.tombstone_count = tombstone_count;
         self.index = index;
