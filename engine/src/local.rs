@@ -28,7 +28,7 @@ use crate::mesh::{CollectionKey, MeshMessage, MeshPort, QueryBatch, ShardRequest
 use crate::persist;
 use crate::rt::{self, Receivers, Semaphore, TaskQueues};
 use crate::shard::{
-    Compaction, CompactionPolicy, ExactScan, Shard, ShardStats, EXACT_SEARCH_BYTES_MAX,
+    Compaction, CompactionPolicy, ExactScan, Shard, ShardParts, ShardStats, EXACT_SEARCH_BYTES_MAX,
     PAYLOAD_BYTES_MAX,
 };
 use crate::topk::{self, Neighbor, TopK};
@@ -661,8 +661,25 @@ impl LocalEngine {
             };
             let error = match reply {
                 Ok(ShardResponse::Seed { seq, blobs }) => {
-                    let installed = self.install_copy(collection, replica, seq, &blobs);
-                    rt::off_core(move || drop(blobs)).await;
+                    // Decoding a large shard (copying its vectors, validating the graph,
+                    // building the id map) takes hundreds of ms: not on this core, which is
+                    // serving its own shards meanwhile.
+                    let (spec, number) = (collection.spec.clone(), local.number);
+                    let decoded = rt::off_core(move || {
+                        persist::decode_parts(
+                            &|name| blobs.get(name),
+                            corevec_storage::Lsn(seq),
+                            &spec,
+                            number,
+                            std::path::Path::new("(the owner core's copy)"),
+                        )
+                    })
+                    .await;
+                    if self.shutting_down.get() || !self.is_open(collection) {
+                        return;
+                    }
+                    let installed =
+                        decoded.map(|parts| self.install_copy(collection, replica, seq, parts));
                     match installed {
                         Ok(()) => {
                             tracing::info!(core = self.core(), collection = %collection.spec.name,
@@ -692,23 +709,17 @@ impl LocalEngine {
         }
     }
 
-    /// Replaces read replica `replica` with the owner's copy `blobs` (which holds every batch
-    /// numbered below `seq`), then applies the held batches from `seq` on.
+    /// Replaces read replica `replica` with the owner's copy, decoded into `parts` (it holds
+    /// every batch numbered below `seq`), then applies the held batches from `seq` on.
     fn install_copy(
         self: &Rc<Self>,
         collection: &Rc<LocalCollection>,
         replica: usize,
         seq: u64,
-        blobs: &persist::SnapshotBlobs,
-    ) -> Result<()> {
+        parts: ShardParts,
+    ) {
         let (local, feed) = collection.replica(replica);
-        let copy = persist::decode_blobs(
-            &|name| blobs.get(name),
-            corevec_storage::Lsn(seq),
-            &collection.spec,
-            local.number,
-            std::path::Path::new("(the owner core's copy)"),
-        )?;
+        let copy = Shard::from_parts(local.number, &collection.spec, parts);
         // A compaction of the old contents would swap them back in.
         local.compaction.borrow_mut().take();
         *local.shard.borrow_mut() = copy;
@@ -717,7 +728,6 @@ impl LocalEngine {
         feed.state.set(ReplicaState::Ready);
         self.apply_forwarded(collection, replica);
         self.kick_indexer();
-        Ok(())
     }
 
     /// Applies read replica `replica`'s held batches whose turn has come. A batch that

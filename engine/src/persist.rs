@@ -37,7 +37,7 @@ use crate::distance::Metric;
 use crate::error::{Error, Result};
 use crate::filter::LABELS_PER_POINT_MAX;
 use crate::hnsw::{Hnsw, HnswParts};
-use crate::shard::{index_config, LabelArena, PayloadArena, Shard, PAYLOAD_BYTES_MAX};
+use crate::shard::{index_config, LabelArena, PayloadArena, Shard, ShardParts, PAYLOAD_BYTES_MAX};
 use crate::vectors::Vectors;
 
 const SNAPSHOT_FORMAT: u32 = 4;
@@ -329,6 +329,17 @@ pub(crate) fn decode_blobs<'a>(
     shard: u32,
     dir: &Path,
 ) -> Result<Shard> {
+    decode_parts(file, lsn, spec, shard, dir).map(|parts| Shard::from_parts(shard, spec, parts))
+}
+
+/// [`decode_blobs`] up to the shard's parts: all the work, none of it tied to a core.
+pub(crate) fn decode_parts<'a>(
+    file: &dyn Fn(&str) -> Option<&'a [u8]>,
+    lsn: Lsn,
+    spec: &CollectionSpec,
+    shard: u32,
+    dir: &Path,
+) -> Result<ShardParts> {
     let bad = |reason: String| Error::Catalog {
         path: dir.to_path_buf(),
         reason: format!("snapshot at lsn {lsn}: {reason}"),
@@ -473,18 +484,16 @@ pub(crate) fn decode_blobs<'a>(
             index.len()
         )));
     }
-    let restored = Shard::from_parts(
-        shard, spec, vectors, payloads, labels, ids, tombstones, index,
-    );
-    // from_parts maps each live id to one slot: fewer ids than live slots means an id is
-    // live twice, and deleting it would leave the other copy in results.
-    if restored.len() != live {
+    let parts = ShardParts::new(vectors, payloads, labels, ids, tombstones, index);
+    // The parts map each live id to one slot: fewer ids than live slots means an id is live
+    // twice, and deleting it would leave the other copy in results.
+    if parts.live_ids() != live {
         return Err(bad(format!(
             "{live} live slots hold only {} distinct ids",
-            restored.len()
+            parts.live_ids()
         )));
     }
-    Ok(restored)
+    Ok(parts)
 }
 
 // ----- Catalog -----

@@ -206,40 +206,32 @@ impl Shard {
         assert!(shard < spec.shards);
         let vectors =
             Vectors::new(spec.dim).map_err(|e| Error::system("mapping the vector arena", e))?;
-        Ok(Self::from_parts(
-            shard,
-            spec,
+        let parts = ShardParts::new(
             vectors,
             PayloadArena::default(),
             LabelArena::default(),
             Vec::new(),
             Vec::new(),
             Hnsw::new(index_config(spec), spec.metric),
-        ))
+        );
+        Ok(Self::from_parts(shard, spec, parts))
     }
 
-    /// Reassembles a shard from restored parts (a snapshot); `tombstones` has one bit per slot.
-    #[allow(clippy::too_many_arguments)]
-    pub(crate) fn from_parts(
-        shard: u32,
-        spec: &CollectionSpec,
-        vectors: Vectors,
-        payloads: PayloadArena,
-        labels: LabelArena,
-        ids: Vec<u64>,
-        mut tombstones: Vec<u64>,
-        index: Hnsw,
-    ) -> Self {
-        assert_eq!(vectors.len(), ids.len());
-        assert!(payloads.ends().is_empty() || payloads.ends().len() == ids.len());
-        assert!(labels.ends().is_empty() || labels.ends().len() == ids.len());
-        debug_assert!((0..ids.len() as u32)
-            .all(|slot| labels.get(slot).windows(2).all(|pair| pair[0] < pair[1])));
-        let postings = LabelPostings::from_arena(&labels, ids.len() as u32);
-        assert!(index.len() <= ids.len());
-        tombstones.resize(ids.len().div_ceil(64).max(tombstones.len()), 0);
-        let slots = IdSlots::from_map(live_slots(&ids, &tombstones));
+    /// The shard number `shard` of `spec` holding `parts` (decoded from a snapshot, or
+    /// empty): moves them in, nothing more.
+    pub(crate) fn from_parts(shard: u32, spec: &CollectionSpec, parts: ShardParts) -> Self {
+        let ShardParts {
+            vectors,
+            payloads,
+            labels,
+            postings,
+            ids,
+            slots,
+            tombstones,
+            index,
+        } = parts;
         let tombstone_count = (ids.len() - slots.len()) as u64;
+        let slots = IdSlots::from_map(slots);
         Self {
             shard,
             metric: spec.metric,
@@ -1305,6 +1297,59 @@ impl RestOfFilter {
 /// Slots in `lists` together (a slot in several counts once per list).
 fn listed_slots(lists: &[&[u32]]) -> usize {
     lists.iter().map(|list| list.len()).sum()
+}
+
+/// A shard's contents before they become a [`Shard`]: plain `Send` data, so that decoding a
+/// snapshot, with the id map and label lists it implies, can run away from the core that will
+/// own the shard (a read replica decodes its seed on glommio's blocking thread pool);
+/// [`Shard::from_parts`] then only moves them in.
+pub(crate) struct ShardParts {
+    vectors: Vectors,
+    payloads: PayloadArena,
+    labels: LabelArena,
+    postings: LabelPostings,
+    ids: Vec<u64>,
+    slots: HashMap<u64, u32>,
+    tombstones: Vec<u64>,
+    index: Hnsw,
+}
+
+impl ShardParts {
+    /// Checks that the parts agree and derives the id → slot map and the label lists;
+    /// `tombstones` has one bit per slot.
+    pub(crate) fn new(
+        vectors: Vectors,
+        payloads: PayloadArena,
+        labels: LabelArena,
+        ids: Vec<u64>,
+        mut tombstones: Vec<u64>,
+        index: Hnsw,
+    ) -> Self {
+        assert_eq!(vectors.len(), ids.len());
+        assert!(payloads.ends().is_empty() || payloads.ends().len() == ids.len());
+        assert!(labels.ends().is_empty() || labels.ends().len() == ids.len());
+        debug_assert!((0..ids.len() as u32)
+            .all(|slot| labels.get(slot).windows(2).all(|pair| pair[0] < pair[1])));
+        assert!(index.len() <= ids.len());
+        let postings = LabelPostings::from_arena(&labels, ids.len() as u32);
+        tombstones.resize(ids.len().div_ceil(64).max(tombstones.len()), 0);
+        let slots = live_slots(&ids, &tombstones);
+        Self {
+            vectors,
+            payloads,
+            labels,
+            postings,
+            ids,
+            slots,
+            tombstones,
+            index,
+        }
+    }
+
+    /// Distinct live ids.
+    pub(crate) fn live_ids(&self) -> usize {
+        self.slots.len()
+    }
 }
 
 /// Id → slot of every slot whose tombstone bit is clear.
