@@ -885,9 +885,11 @@ impl LocalEngine {
         let Some(built) = compaction.take() else {
             unreachable!("a running compaction was just stepped");
         };
-        let finished = local.shard.borrow_mut().finish_compaction(built);
+        let finished = local.shard.borrow_mut().finish_compaction_retiring(built);
         match finished {
-            Ok(report) => {
+            Ok((report, retired)) => {
+                // Hundreds of MiB for a large shard: freeing them would hold the core.
+                rt::spawn_into(self.queues.background, rt::off_core(move || drop(retired)));
                 tracing::info!(collection = %collection.spec.name, shard = local.number,
                     slots_before = report.slots_before, slots_after = report.slots_after,
                     live = report.live, elapsed_ms = report.elapsed.as_millis() as u64,

@@ -26,7 +26,7 @@ use crate::topk::{Neighbor, TopK};
 use crate::vectors::Vectors;
 
 pub use compaction::{
-    Compaction, CompactionPolicy, CompactionReport, COMPACT_TOMBSTONES_MIN,
+    Compaction, CompactionPolicy, CompactionReport, RetiredLayout, COMPACT_TOMBSTONES_MIN,
     COMPACT_TOMBSTONE_PERCENT,
 };
 use id_order::IdOrder;

@@ -82,9 +82,26 @@ pub struct Compaction {
     labels: LabelArena,
     postings: LabelPostings,
     ids: Vec<u64>,
+    /// Id → new slot of every slot copied so far, kept as the copies are made so that
+    /// finishing does not build it for every live id at once.
+    slots: IdSlots,
     index: Hnsw,
     visited: VisitedSet,
     begun: Instant,
+}
+
+/// The layout a compaction replaced. Freeing a large shard's arena and graph takes tens of
+/// milliseconds, so the engine drops this off the core ([`Shard::finish_compaction_retiring`]).
+pub struct RetiredLayout {
+    _vectors: Vectors,
+    _payloads: PayloadArena,
+    _labels: LabelArena,
+    _postings: LabelPostings,
+    _ids: Vec<u64>,
+    _slots: IdSlots,
+    _tombstones: Vec<u64>,
+    _index: Hnsw,
+    _visited: VisitedSet,
 }
 
 /// What [`Shard::finish_compaction`] did.
@@ -133,7 +150,9 @@ impl Compaction {
         self.payloads.push(done, shard.payloads.get(old));
         self.labels.push(done, shard.labels.get(old));
         self.postings.push(slot, shard.labels.get(old));
-        self.ids.push(shard.ids[old as usize]);
+        let id = shard.ids[old as usize];
+        self.ids.push(id);
+        self.slots.insert(id, slot, &self.ids);
         self.index.insert(&self.vectors, &mut self.visited);
         Ok(self.index.len() < self.sources.len()
             || self.round_end.is_none_or(|end| self.next_old < end))
@@ -165,6 +184,7 @@ impl Shard {
             round_end: None,
             epoch: self.layout_epoch,
             ids: Vec::with_capacity(sources.len()),
+            slots: IdSlots::default(),
             visited: VisitedSet::with_capacity(sources.len()),
             sources,
             vectors,
@@ -185,6 +205,19 @@ impl Shard {
     /// # Panics
     /// When `compaction` is not built or was begun on another shard or layout.
     pub fn finish_compaction(&mut self, compaction: Compaction) -> Result<CompactionReport> {
+        self.finish_compaction_retiring(compaction)
+            .map(|(report, _retired)| report)
+    }
+
+    /// [`Self::finish_compaction`], handing back the replaced layout for the caller to free
+    /// where it costs no latency.
+    ///
+    /// # Errors
+    /// As [`Self::finish_compaction`].
+    pub fn finish_compaction_retiring(
+        &mut self,
+        compaction: Compaction,
+    ) -> Result<(CompactionReport, RetiredLayout)> {
         let Compaction {
             sources,
             next_old,
@@ -195,6 +228,7 @@ impl Shard {
             mut labels,
             mut postings,
             mut ids,
+            mut slots,
             index,
             visited,
             begun,
@@ -208,6 +242,10 @@ impl Shard {
             if self.is_tombstone(old) {
                 tombstones[new / 64] |= 1 << (new % 64);
                 tombstone_count += 1;
+                // Deleted, or replaced by a later slot (copied later, or in the tail below).
+                if slots.get(&ids[new]) == Some(&(new as u32)) {
+                    slots.remove(&ids[new]);
+                }
             }
         }
         for old in (next_old..slots_before).filter(|&old| !self.is_tombstone(old)) {
@@ -217,7 +255,9 @@ impl Shard {
             payloads.push(ids.len(), self.payloads.get(old));
             labels.push(ids.len(), self.labels.get(old));
             postings.push(ids.len() as u32, self.labels.get(old));
-            ids.push(self.ids[old as usize]);
+            let (id, new) = (self.ids[old as usize], ids.len() as u32);
+            ids.push(id);
+            slots.insert(id, new, &ids);
         }
         // Payloads and labels replaced in place after their slot was copied are copied again
         // (`sources` ascends, so an old slot's new slot is found by binary search).
@@ -241,35 +281,42 @@ impl Shard {
             }
         }
         tombstones.truncate(ids.len().div_ceil(64).max(1));
-        let slots = live_slots(&ids, &tombstones);
         // Same live ids, each at a slot holding the same vector, payload and labels.
         assert_eq!(
             slots.len(),
             self.slots.len(),
             "compaction lost or gained ids"
         );
-        debug_assert!(slots.iter().all(|(id, &slot)| vectors.get(slot)
-            == self.get(*id).unwrap_or(&[])
-            && Some(payloads.get(slot)) == self.payload(*id)
-            && Some(labels.get(slot)) == self.labels(*id)));
+        debug_assert!({
+            let live = live_slots(&ids, &tombstones);
+            live.len() == slots.len()
+                && live.iter().all(|(id, &slot)| {
+                    slots.get(id) == Some(&slot)
+                        && vectors.get(slot) == self.get(*id).unwrap_or(&[])
+                        && Some(payloads.get(slot)) == self.payload(*id)
+                        && Some(labels.get(slot)) == self.labels(*id)
+                })
+        });
         let report = CompactionReport {
             slots_before,
             slots_after: ids.len() as u32,
             live: slots.len() as u32,
             elapsed: begun.elapsed(),
         };
-        self.vectors = vectors;
-        self.payloads = payloads;
-        self.labels = labels;
-        self.postings = postings;
-        self.ids = ids;
-        self.slots = IdSlots::from_map(slots);
-        self.tombstones = tombstones;
+        let retired = RetiredLayout {
+            _vectors: std::mem::replace(&mut self.vectors, vectors),
+            _payloads: std::mem::replace(&mut self.payloads, payloads),
+            _labels: std::mem::replace(&mut self.labels, labels),
+            _postings: std::mem::replace(&mut self.postings, postings),
+            _ids: std::mem::replace(&mut self.ids, ids),
+            _slots: std::mem::replace(&mut self.slots, slots),
+            _tombstones: std::mem::replace(&mut self.tombstones, tombstones),
+            _index: std::mem::replace(&mut self.index, index),
+            _visited: std::mem::replace(&mut self.visited, visited),
+        };
         self.tombstone_count = tombstone_count;
-        self.index = index;
-        self.visited = visited;
         self.layout_epoch += 1;
-        Ok(report)
+        Ok((report, retired))
     }
 }
 
