@@ -36,5 +36,6 @@ pub fn decode_blobs(blobs: &[(&str, &[u8])], spec: &CollectionSpec, shard: u32) 
             .find(|(blob, _)| *blob == name)
             .map(|(_, bytes)| *bytes)
     };
-    persist::decode_blobs(&file, Lsn(1), spec, shard, Path::new("fuzz"))
+    persist::decode_parts(&file, Lsn(1), spec, shard, Path::new("fuzz"))
+        .map(|parts| Shard::from_parts(shard, spec, parts))
 }

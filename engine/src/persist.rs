@@ -317,22 +317,12 @@ pub fn decode_shard(
     shard: u32,
     dir: &Path,
 ) -> Result<Shard> {
-    decode_blobs(&|name| snapshot.file(name), snapshot.lsn, spec, shard, dir)
+    decode_parts(&|name| snapshot.file(name), snapshot.lsn, spec, shard, dir)
+        .map(|parts| Shard::from_parts(shard, spec, parts))
 }
 
-/// [`decode_shard`] over any source of blobs (`file(name)`); `lsn` and `dir` name the
-/// snapshot in errors.
-pub(crate) fn decode_blobs<'a>(
-    file: &dyn Fn(&str) -> Option<&'a [u8]>,
-    lsn: Lsn,
-    spec: &CollectionSpec,
-    shard: u32,
-    dir: &Path,
-) -> Result<Shard> {
-    decode_parts(file, lsn, spec, shard, dir).map(|parts| Shard::from_parts(shard, spec, parts))
-}
-
-/// [`decode_blobs`] up to the shard's parts: all the work, none of it tied to a core.
+/// [`decode_shard`] over any source of blobs (`file(name)`), up to the shard's parts: all
+/// the work, none of it tied to a core. `lsn` and `dir` name the snapshot in errors.
 pub(crate) fn decode_parts<'a>(
     file: &dyn Fn(&str) -> Option<&'a [u8]>,
     lsn: Lsn,
@@ -822,7 +812,8 @@ mod tests {
 
     fn decode(blobs: &HashMap<&str, Vec<u8>>, spec: &CollectionSpec) -> Result<Shard> {
         let file = |name: &str| blobs.get(name).map(Vec::as_slice);
-        decode_blobs(&file, Lsn(9), spec, 0, Path::new("/snap"))
+        decode_parts(&file, Lsn(9), spec, 0, Path::new("/snap"))
+            .map(|parts| Shard::from_parts(0, spec, parts))
     }
 
     /// One change to a shard while its snapshot is being encoded.

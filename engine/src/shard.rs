@@ -220,31 +220,20 @@ impl Shard {
     /// The shard number `shard` of `spec` holding `parts` (decoded from a snapshot, or
     /// empty): moves them in, nothing more.
     pub(crate) fn from_parts(shard: u32, spec: &CollectionSpec, parts: ShardParts) -> Self {
-        let ShardParts {
-            vectors,
-            payloads,
-            labels,
-            postings,
-            ids,
-            slots,
-            tombstones,
-            index,
-        } = parts;
-        let tombstone_count = (ids.len() - slots.len()) as u64;
-        let slots = IdSlots::from_map(slots);
+        let tombstone_count = (parts.ids.len() - parts.slots.len()) as u64;
         Self {
             shard,
             metric: spec.metric,
-            vectors,
-            payloads,
-            labels,
-            postings,
-            ids,
-            slots,
-            tombstones,
+            vectors: parts.vectors,
+            payloads: parts.payloads,
+            labels: parts.labels,
+            postings: parts.postings,
+            ids: parts.ids,
+            slots: IdSlots::from_map(parts.slots),
+            tombstones: parts.tombstones,
             tombstone_count,
-            visited: VisitedSet::with_capacity(index.len()),
-            index,
+            visited: VisitedSet::with_capacity(parts.index.len()),
+            index: parts.index,
             hits: Vec::new(),
             layout_epoch: 0,
             rewrites: 0,
