@@ -103,6 +103,10 @@ impl IdSlots {
     /// Looks at up to `steps` more slots of the running migration, moving their entries.
     fn migrate(&mut self, ids: &[u64], steps: u32) {
         if self.draining.is_empty() {
+            // Deletes may have emptied it before the walk got there: free it all the same.
+            if self.draining.capacity() > 0 {
+                self.draining = HashMap::new();
+            }
             self.cursor = self.drain_end;
             return;
         }
@@ -193,6 +197,21 @@ mod tests {
             model.upsert(model.ids.len() as u64);
         }
         assert!(!model.map.migrating());
+        model.check();
+    }
+
+    #[test]
+    fn a_table_emptied_by_deletes_is_freed() {
+        let mut model = Model::default();
+        while !model.map.migrating() {
+            model.upsert(model.ids.len() as u64);
+        }
+        for id in 0..model.ids.len() as u64 - 1 {
+            model.delete(id);
+        }
+        assert!(model.map.draining.is_empty());
+        model.upsert(model.ids.len() as u64);
+        assert_eq!(model.map.draining.capacity(), 0);
         model.check();
     }
 
