@@ -28,8 +28,8 @@ use crate::mesh::{CollectionKey, MeshMessage, MeshPort, QueryBatch, ShardRequest
 use crate::persist;
 use crate::rt::{self, Receivers, Semaphore, TaskQueues};
 use crate::shard::{
-    Compaction, CompactionPolicy, ExactScan, Shard, ShardParts, ShardStats, EXACT_SEARCH_BYTES_MAX,
-    PAYLOAD_BYTES_MAX,
+    Compaction, CompactionPolicy, ExactScan, RetiredLayout, Shard, ShardParts, ShardStats,
+    EXACT_SEARCH_BYTES_MAX, PAYLOAD_BYTES_MAX,
 };
 use crate::topk::{self, Neighbor, TopK};
 
@@ -722,7 +722,10 @@ impl LocalEngine {
         let copy = Shard::from_parts(local.number, &collection.spec, parts);
         // A compaction of the old contents would swap them back in.
         local.compaction.borrow_mut().take();
-        *local.shard.borrow_mut() = copy;
+        let old = std::mem::replace(&mut *local.shard.borrow_mut(), copy);
+        // A copy taken again replaces a full shard: free it where it holds no core.
+        let retired = RetiredLayout::of_shard(old);
+        rt::spawn_into(self.queues.background, rt::off_core(move || drop(retired)));
         feed.next.set(seq);
         feed.pending.borrow_mut().retain(|&batch, _| batch >= seq);
         feed.state.set(ReplicaState::Ready);

@@ -90,8 +90,9 @@ pub struct Compaction {
     begun: Instant,
 }
 
-/// The layout a compaction replaced. Freeing a large shard's arena and graph takes tens of
-/// milliseconds, so the engine drops this off the core ([`Shard::finish_compaction_retiring`]).
+/// The layout a compaction replaced, or a whole shard being replaced. Freeing a large shard's
+/// arena and graph takes tens of milliseconds, so the engine drops this off the core
+/// ([`Shard::finish_compaction_retiring`], [`RetiredLayout::of_shard`]).
 pub struct RetiredLayout {
     _vectors: Vectors,
     _payloads: PayloadArena,
@@ -115,6 +116,24 @@ pub struct CompactionReport {
     pub live: u32,
     /// From [`Shard::begin_compaction`] to the end of [`Shard::finish_compaction`].
     pub elapsed: Duration,
+}
+
+impl RetiredLayout {
+    /// The large parts of `shard` (a `Shard` is not `Send`; these are), to be freed
+    /// elsewhere.
+    pub(crate) fn of_shard(shard: Shard) -> Self {
+        Self {
+            _vectors: shard.vectors,
+            _payloads: shard.payloads,
+            _labels: shard.labels,
+            _postings: shard.postings,
+            _ids: shard.ids,
+            _slots: shard.slots,
+            _tombstones: shard.tombstones,
+            _index: shard.index,
+            _visited: shard.visited,
+        }
+    }
 }
 
 impl Compaction {
@@ -333,6 +352,18 @@ mod tests {
 
     fn spec() -> CollectionSpec {
         CollectionSpec::new("t", 4, Metric::L2).with_shards(1)
+    }
+
+    #[test]
+    #[allow(clippy::disallowed_methods)] // a plain thread stands in for glommio's blocking pool
+    fn a_retired_shard_is_freed_on_another_thread() {
+        let mut shard = Shard::new(&spec(), 0).unwrap();
+        for id in 0..1000u64 {
+            shard.upsert(id, &[id as f32, 0.0, 1.0, 2.0]).unwrap();
+        }
+        while shard.index_next() {}
+        let retired = RetiredLayout::of_shard(shard);
+        std::thread::spawn(move || drop(retired)).join().unwrap();
     }
 
     fn vector(i: u64, version: u64) -> Vec<f32> {
