@@ -92,7 +92,8 @@ pub struct Compaction {
 
 /// The layout a compaction replaced, or a whole shard being replaced. Freeing a large shard's
 /// arena and graph takes tens of milliseconds, so the engine drops this off the core
-/// ([`Shard::finish_compaction_retiring`], [`RetiredLayout::of_shard`]).
+/// ([`Shard::finish_compaction_retiring`], and `RetiredLayout::of_shard` for a replaced read
+/// replica).
 pub struct RetiredLayout {
     _vectors: Vectors,
     _payloads: PayloadArena,
