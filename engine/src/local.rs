@@ -722,10 +722,9 @@ impl LocalEngine {
         let copy = Shard::from_parts(local.number, &collection.spec, parts);
         // A compaction of the old contents would swap them back in.
         local.compaction.borrow_mut().take();
+        // A copy taken again replaces a full shard.
         let old = std::mem::replace(&mut *local.shard.borrow_mut(), copy);
-        // A copy taken again replaces a full shard: free it where it holds no core.
-        let retired = RetiredLayout::of_shard(old);
-        rt::spawn_into(self.queues.background, rt::off_core(move || drop(retired)));
+        rt::free_off_core(self.queues.background, RetiredLayout::of_shard(old));
         feed.next.set(seq);
         feed.pending.borrow_mut().retain(|&batch, _| batch >= seq);
         feed.state.set(ReplicaState::Ready);
@@ -891,8 +890,7 @@ impl LocalEngine {
         let finished = local.shard.borrow_mut().finish_compaction_retiring(built);
         match finished {
             Ok((report, retired)) => {
-                // Hundreds of MiB for a large shard: freeing them would hold the core.
-                rt::spawn_into(self.queues.background, rt::off_core(move || drop(retired)));
+                rt::free_off_core(self.queues.background, retired);
                 tracing::info!(collection = %collection.spec.name, shard = local.number,
                     slots_before = report.slots_before, slots_after = report.slots_after,
                     live = report.live, elapsed_ms = report.elapsed.as_millis() as u64,

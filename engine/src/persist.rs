@@ -181,7 +181,10 @@ impl ShardEncoder {
             (META_BLOB, rkyv_bytes(&meta, 64)?),
             (IDS_BLOB, u64s_to_le(shard.slot_ids())),
             (TOMBSTONES_BLOB, u64s_to_le(shard.tombstone_words())),
+            // Copied in pieces by `copy_next`; `finish` puts them here.
+            (VECTORS_BLOB, Vec::new()),
             (GRAPH_BLOB, rkyv_bytes(&graph, graph_bytes)?),
+            (LEVEL0_BLOB, Vec::new()),
             (PAYLOAD_ENDS_BLOB, u64s_to_le(&payload_ends)),
             (PAYLOADS_BLOB, payloads.into_owned()),
             (LABEL_ENDS_BLOB, u64s_to_le(&label_ends)),
@@ -258,9 +261,19 @@ impl ShardEncoder {
             self.level0_copied, self.level0_len,
             "snapshot finished before its graph"
         );
+        let (mut vectors, mut level0) = (Some(self.vectors), Some(self.level0));
         let mut blobs = self.blobs;
-        blobs.insert(3, (VECTORS_BLOB, self.vectors));
-        blobs.insert(5, (LEVEL0_BLOB, self.level0));
+        for (name, bytes) in &mut blobs {
+            let copied = match *name {
+                VECTORS_BLOB => vectors.take(),
+                LEVEL0_BLOB => level0.take(),
+                _ => None,
+            };
+            if let Some(copied) = copied {
+                *bytes = copied;
+            }
+        }
+        debug_assert!(vectors.is_none() && level0.is_none());
         SnapshotBlobs(blobs)
     }
 }

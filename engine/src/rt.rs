@@ -209,6 +209,12 @@ pub async fn off_core<T: Send + 'static>(call: impl FnOnce() -> T + Send + 'stat
     glommio::executor().spawn_blocking(call).await
 }
 
+/// Frees `value` on the blocking thread pool, from a detached task in `queue`: dropping a
+/// large shard's arena or graph unmaps hundreds of MiB page by page, which would hold the core.
+pub fn free_off_core<T: Send + 'static>(queue: TaskQueueHandle, value: T) {
+    spawn_into(queue, off_core(move || drop(value)));
+}
+
 /// Yields unconditionally.
 pub async fn yield_now() {
     futures_lite::future::yield_now().await;
