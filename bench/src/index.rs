@@ -454,7 +454,8 @@ fn run_library(args: &IndexArgs, data: &Data) -> Result<(), Box<dyn std::error::
 }
 
 /// An arena holding `rows` (`n` of them, in order) and a graph over all of them, built on
-/// one thread; with the visited set sized for searching it.
+/// one thread; with the visited set sized for searching it. Rows are stored and compared as a
+/// shard does ([`Metric::stored`], [`Metric::kernel`]): cosine as unit vectors, by dot.
 fn build_graph<'a>(
     dim: usize,
     n: usize,
@@ -464,9 +465,9 @@ fn build_graph<'a>(
 ) -> std::io::Result<(Vectors, Hnsw, VisitedSet)> {
     let mut vectors = Vectors::with_capacity(dim, n)?;
     for row in rows {
-        vectors.push(row)?;
+        vectors.push(&metric.stored(row))?;
     }
-    let mut hnsw = Hnsw::new(config, metric);
+    let mut hnsw = Hnsw::new(config, metric.kernel());
     hnsw.reserve(vectors.len());
     let mut visited = VisitedSet::with_capacity(vectors.len());
     for _ in 0..vectors.len() {
@@ -501,7 +502,7 @@ fn search_lines(
         let pass = timed_passes(data.queries.rows(), args.reps, |q| {
             graph.hnsw.search(
                 graph.vectors,
-                data.queries.row(q),
+                &args.metric.stored(data.queries.row(q)),
                 args.k,
                 ef,
                 visited,

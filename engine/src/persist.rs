@@ -33,7 +33,7 @@ use corevec_storage::{LoadedSnapshot, Lsn};
 use rkyv::rancor;
 
 use crate::collection::{CollectionSpec, IndexParams};
-use crate::distance::Metric;
+use crate::distance::{self, Metric};
 use crate::error::{Error, Result};
 use crate::filter::LABELS_PER_POINT_MAX;
 use crate::hnsw::{Hnsw, HnswParts};
@@ -413,6 +413,10 @@ pub(crate) fn decode_parts<'a>(
                 "component {index} of the vector in slot {slot} is not finite"
             )));
         }
+        // Snapshots written before cosine shards stored unit vectors hold them as sent.
+        if spec.metric == Metric::Cosine {
+            distance::scale_to_unit_length(&mut buffer);
+        }
         vectors
             .push(&buffer)
             .map_err(|e| Error::system("growing the vector arena", e))?;
@@ -439,7 +443,7 @@ pub(crate) fn decode_parts<'a>(
         upper: graph.upper.iter().map(|x| x.to_native()).collect(),
         parents: graph.parents.iter().map(|x| x.to_native()).collect(),
     };
-    let index = Hnsw::from_parts(parts, index_config(spec), spec.metric)
+    let index = Hnsw::from_parts(parts, index_config(spec), spec.metric.kernel())
         .map_err(|e| bad(format!("graph: {e}")))?;
     let u64_blob = |name: &str| {
         let bytes = blob(name)?;
@@ -1092,6 +1096,41 @@ mod tests {
             assert!(
                 error.contains("slot 7") && error.contains("not finite"),
                 "{error}"
+            );
+        }
+    }
+
+    /// Before cosine shards stored unit vectors, snapshots held cosine vectors as sent: they
+    /// load scaled to unit length, and the graph built on them answers as before (cosine
+    /// ignores the scale).
+    #[test]
+    fn cosine_vectors_saved_as_sent_load_at_unit_length() {
+        let spec = CollectionSpec::new("c", 3, Metric::Cosine).with_shards(1);
+        let mut shard = Shard::new(&spec, 0).unwrap();
+        let raw = |id: u64| {
+            let x = id as f32;
+            [(3.0 + x) * x.sin(), (3.0 + x) * x.cos(), x / 30.0 + 0.5]
+        };
+        for id in 0..300u64 {
+            shard.upsert(id, &raw(id)).unwrap();
+        }
+        while shard.index_next() {}
+        let mut blobs = blobs_of(&shard, &spec);
+        let as_sent: Vec<u8> = (0..300u64)
+            .flat_map(raw)
+            .flat_map(f32::to_le_bytes)
+            .collect();
+        assert_ne!(blobs[VECTORS_BLOB], as_sent);
+        blobs.insert(VECTORS_BLOB, as_sent);
+        let mut loaded = decode(&blobs, &spec).unwrap();
+        for id in 0..300u64 {
+            assert_eq!(loaded.get(id), shard.get(id), "id {id}");
+        }
+        for id in (0..300u64).step_by(7) {
+            let query = raw(id).map(|x| x * 10.0);
+            assert_eq!(
+                loaded.search_indexed(&query, 5, 16),
+                shard.search_indexed(&query, 5, 16)
             );
         }
     }

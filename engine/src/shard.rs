@@ -165,7 +165,11 @@ pub struct ShardStats {
 /// ```
 pub struct Shard {
     shard: u32,
+    /// The collection's metric: cosine vectors and queries are scaled to unit length
+    /// ([`Metric::stored`]).
     metric: Metric,
+    /// What distances are computed with ([`Metric::kernel`]).
+    kernel: Metric,
     vectors: Vectors,
     /// Slot → payload, for every slot ever used.
     payloads: PayloadArena,
@@ -212,7 +216,7 @@ impl Shard {
             LabelArena::default(),
             Vec::new(),
             Vec::new(),
-            Hnsw::new(index_config(spec), spec.metric),
+            Hnsw::new(index_config(spec), spec.metric.kernel()),
         );
         Ok(Self::from_parts(shard, spec, parts))
     }
@@ -221,9 +225,11 @@ impl Shard {
     /// empty): moves them in, nothing more.
     pub(crate) fn from_parts(shard: u32, spec: &CollectionSpec, parts: ShardParts) -> Self {
         let tombstone_count = (parts.ids.len() - parts.slots.len()) as u64;
+        debug_assert_eq!(parts.index.metric(), spec.metric.kernel());
         Self {
             shard,
             metric: spec.metric,
+            kernel: spec.metric.kernel(),
             vectors: parts.vectors,
             payloads: parts.payloads,
             labels: parts.labels,
@@ -370,15 +376,19 @@ impl Shard {
     /// width `ef`, plus an exact scan of the slots not indexed yet. Small shards are
     /// scanned exhaustively.
     pub fn search(&mut self, query: &[f32], k: usize, ef: usize) -> Vec<Neighbor> {
+        let query = self.metric.stored(query);
         if self.vectors.used_bytes() <= EXACT_SEARCH_BYTES_MAX || self.index.is_empty() {
-            return self.search_exact(query, k);
+            let mut top = TopK::new(k);
+            self.scan_range(&query, 0..self.slots(), None, &mut top);
+            return top.into_sorted_vec();
         }
-        self.search_graph(query, k, ef, None)
+        self.search_graph(&query, k, ef, None)
     }
 
     /// [`Self::search`] without the small-shard shortcut: always through the index.
     pub fn search_indexed(&mut self, query: &[f32], k: usize, ef: usize) -> Vec<Neighbor> {
-        self.search_graph(query, k, ef, None)
+        let query = self.metric.stored(query);
+        self.search_graph(&query, k, ef, None)
     }
 
     /// The `k` nearest live vectors whose labels match `filter` (normalized: see
@@ -412,6 +422,8 @@ impl Shard {
         if filter.is_empty() {
             return self.search(query, k, ef);
         }
+        let query = self.metric.stored(query);
+        let query = &*query;
         // The label-list walk, prepared once for the plan and the scan (not for a graph walk
         // or a full scan asked for).
         let planned = match path {
@@ -583,7 +595,7 @@ impl Shard {
     /// list or one `any_of` group's lists.
     fn scan_postings(&self, query: &[f32], filter: &Filter, walk: &ListWalk<'_>, top: &mut TopK) {
         let mut push = |slot: u32| {
-            let distance = self.metric.distance(query, self.vectors.get(slot));
+            let distance = self.kernel.distance(query, self.vectors.get(slot));
             if distance <= top.threshold() {
                 top.push(Neighbor {
                     id: self.ids[slot as usize],
@@ -734,6 +746,8 @@ impl Shard {
     /// Inserts or replaces the whole point `id`: vector, payload (empty: none) and labels
     /// (sorted and deduplicated; empty: none). A replaced point's payload and labels go with
     /// its slot.
+    /// In a cosine collection the vector is stored scaled to unit length, so GET returns it
+    /// so ([`Metric::stored`]).
     ///
     /// The caller has validated the dimension, finiteness, payload size and label count.
     ///
@@ -755,7 +769,7 @@ impl Shard {
         );
         let slot = self
             .vectors
-            .push(vector)
+            .push(&self.metric.stored(vector))
             .map_err(|e| Error::system("growing the vector arena", e))?;
         debug_assert_eq!(slot as usize, self.ids.len());
         self.payloads.push(slot as usize, payload);
@@ -978,7 +992,7 @@ impl Shard {
     /// The `k` nearest live vectors to `query`, best first, by exhaustive scan.
     pub fn search_exact(&self, query: &[f32], k: usize) -> Vec<Neighbor> {
         let mut top = TopK::new(k);
-        self.scan_range(query, 0..self.slots(), None, &mut top);
+        self.scan_range(&self.metric.stored(query), 0..self.slots(), None, &mut top);
         top.into_sorted_vec()
     }
 
@@ -1012,6 +1026,7 @@ impl Shard {
         const BLOCK_BYTES: usize = 128 * 1024;
         let dim = self.vectors.dim();
         debug_assert_eq!(queries.len(), tops.len() * dim);
+        let queries = self.metric.stored_each(queries, dim);
         let block_slots = (BLOCK_BYTES / (dim * 4)).max(1) as u32;
         let end = slots.end.min(self.slots());
         let mut start = slots.start;
@@ -1076,7 +1091,7 @@ impl Shard {
             if skip {
                 continue;
             }
-            let distance = self.metric.distance(query, self.vectors.get(slot));
+            let distance = self.kernel.distance(query, self.vectors.get(slot));
             if distance <= top.threshold() {
                 top.push(Neighbor {
                     id: self.ids[slot as usize],
@@ -1523,6 +1538,70 @@ mod tests {
         assert_eq!(s.search_exact(&[-1.0, -1.0], 1)[0].id, 5);
     }
 
+    /// A cosine shard keeps unit vectors (bit for bit when sent so) and answers every search
+    /// path as the cosine distance on the vectors as sent would.
+    #[test]
+    fn cosine_shards_store_unit_vectors_and_rank_by_cosine() {
+        use rand::{Rng, SeedableRng};
+        let spec = CollectionSpec::new("c", 8, Metric::Cosine).with_shards(1);
+        let mut s = Shard::new(&spec, 0).unwrap();
+        let mut rng = rand::rngs::StdRng::seed_from_u64(5);
+        let points: Vec<Vec<f32>> = (0..3000)
+            .map(|_| (0..8).map(|_| rng.gen_range(-1.0f32..1.0) * 40.0).collect())
+            .collect();
+        for (id, v) in points.iter().enumerate() {
+            s.upsert_point(id as u64, v, &[], &[id as u64 % 3]).unwrap();
+        }
+        let unit = crate::distance::to_unit_length(&points[0]).into_owned();
+        s.upsert(3000, &unit).unwrap();
+        assert_eq!(
+            s.get(3000),
+            Some(&unit[..]),
+            "a unit vector is kept as sent"
+        );
+        let stored = s.get(7).unwrap();
+        let norm: f64 = stored.iter().map(|&x| f64::from(x).powi(2)).sum();
+        assert!((norm - 1.0).abs() < 1e-6, "stored norm² {norm}");
+        let query: Vec<f32> = (0..8).map(|_| rng.gen_range(-1.0f32..1.0) * 0.01).collect();
+        let cosine = |id: u64| {
+            let v = if id == 3000 {
+                &unit
+            } else {
+                &points[id as usize]
+            };
+            Metric::Cosine.distance_scalar(&query, v)
+        };
+        let check = |hits: &[Neighbor], only: Option<u64>| {
+            let mut truth: Vec<u64> = (0..=3000)
+                .filter(|&id| only.is_none_or(|label| id % 3 == label && id != 3000))
+                .collect();
+            truth.sort_by(|a, b| cosine(*a).total_cmp(&cosine(*b)));
+            assert_eq!(hits.len(), 10);
+            for (hit, &id) in hits.iter().zip(&truth) {
+                assert!((hit.distance - cosine(hit.id)).abs() < 1e-3, "{hit:?}");
+                assert!(
+                    (hit.distance - cosine(id)).abs() < 1e-3,
+                    "{hit:?} vs id {id}"
+                );
+            }
+        };
+        check(&s.search_exact(&query, 10), None);
+        check(&s.search_exact_batch(&query, 10)[0], None);
+        check(&s.search(&query, 10, 400), None);
+        while s.index_next() {}
+        check(&s.search_indexed(&query, 10, 400), None);
+        let filter = Filter {
+            all_of: vec![1],
+            ..Filter::default()
+        };
+        for path in [FilterPath::Scan, FilterPath::FullScan, FilterPath::Graph] {
+            check(
+                &s.search_filtered_by(&query, 10, 400, &filter, path),
+                Some(1),
+            );
+        }
+    }
+
     #[test]
     fn indexed_search_sees_unindexed_slots_and_skips_tombstones() {
         use rand::{Rng, SeedableRng};
@@ -1648,7 +1727,7 @@ mod tests {
                     .collect();
                 let mut truth: Vec<(f32, u64)> = (0..n)
                     .filter(|id| id % 11 != 0 && filter.matches(&labels_of(*id)))
-                    .map(|id| (s.metric.distance(&query, &points[id as usize]), id))
+                    .map(|id| (s.kernel.distance(&query, &points[id as usize]), id))
                     .collect();
                 truth.sort_by(|a, b| a.partial_cmp(b).unwrap());
                 truth.truncate(10);
@@ -1742,7 +1821,7 @@ mod tests {
             let query = &points[17];
             let mut truth: Vec<(f32, u64)> = (0..n)
                 .filter(|&id| filter.matches(&labels_of(id)))
-                .map(|id| (s.metric.distance(query, &points[id as usize]), id))
+                .map(|id| (s.kernel.distance(query, &points[id as usize]), id))
                 .collect();
             truth.sort_by(|a, b| a.partial_cmp(b).unwrap());
             let want_ids: Vec<u64> = truth.iter().take(10).map(|&(_, id)| id).collect();
@@ -1861,7 +1940,7 @@ mod tests {
                 let mut truth: Vec<(f32, u64)> = model
                     .iter()
                     .filter(|(_, (_, labels))| filter.matches(labels))
-                    .map(|(&id, (v, _))| (s.metric.distance(&query, v), id))
+                    .map(|(&id, (v, _))| (s.kernel.distance(&query, v), id))
                     .collect();
                 truth.sort_by(|a, b| a.partial_cmp(b).unwrap());
                 truth.truncate(5);

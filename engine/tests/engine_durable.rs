@@ -415,12 +415,14 @@ fn restart_recovers_snapshot_plus_wal_with_the_index() {
     assert_eq!(info.spec.shards, 2);
     // The snapshot's graph was loaded, not rebuilt: at most the WAL tail is unindexed.
     assert!(info.shards.iter().map(|s| s.unindexed).sum::<u64>() <= 2001);
+    // A cosine collection stores its vectors scaled to unit length.
+    let stored = |v: &[f32]| Some(Metric::Cosine.stored(v).into_owned());
     assert_eq!(
         engine.get("r", &[0, 1, 5000]).unwrap(),
         vec![
-            Some(vec![0.5; DIM]),
+            stored(&[0.5; DIM]),
             None,
-            Some(flat[5000 * DIM..5001 * DIM].to_vec())
+            stored(&flat[5000 * DIM..5001 * DIM])
         ]
     );
     let after = engine

@@ -1,9 +1,10 @@
 //! Exact ground truth (brute force, multi-threaded) and recall@k.
 //!
-//! Distances follow `PROTOCOL.md` (smaller is closer): L2 = squared Euclidean, cosine =
-//! `1 - cos`, dot = `-a·b`. Candidates are selected with `f32` arithmetic, keeping a margin of
-//! [`RESCORE_MARGIN`] extra candidates per query, then re-scored in `f64` and ordered by
-//! `(distance, id)`, so near-ties resolve like an `f64` reference (ties by smaller id).
+//! Distances rank as in `PROTOCOL.md` (smaller is closer): L2 = squared Euclidean, cosine =
+//! `1 - cos`, dot = `-a·b` (the protocol's `1 - a·b` less its constant: the same order).
+//! Candidates are selected with `f32` arithmetic, keeping a margin of [`RESCORE_MARGIN`]
+//! extra candidates per query, then re-scored in `f64` and ordered by `(distance, id)`, so
+//! near-ties resolve like an `f64` reference (ties by smaller id).
 
 use std::cmp::Ordering;
 use std::collections::BinaryHeap;

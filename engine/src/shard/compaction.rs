@@ -197,7 +197,7 @@ impl Shard {
         debug_assert_eq!(sources.len(), self.slots.len());
         let vectors = Vectors::with_capacity(self.vectors.dim(), sources.len())
             .map_err(|e| Error::system("mapping the compacted vector arena", e))?;
-        let mut index = Hnsw::new(index_config(spec), spec.metric);
+        let mut index = Hnsw::new(index_config(spec), spec.metric.kernel());
         index.reserve(sources.len());
         Ok(Compaction {
             next_old: self.slots(),

@@ -119,7 +119,7 @@ pub struct SearchOptions<'a> {
     /// is over `FILTER_LABELS_MAX` labels or `FILTER_GROUPS_MAX` groups, or has an empty group.
     pub filter: Option<&'a Filter>,
     /// Only return hits at most this distance from their query (a query may then get fewer
-    /// than `k`), in the unit of the returned distances: squared L2, `1 - cos` or `-a·b`.
+    /// than `k`), in the unit of the returned distances: squared L2, `1 - cos` or `1 - a·b`.
     /// Refused locally, nothing sent, if it is not finite or the server did not enable
     /// `FEATURE_MAX_DISTANCE`.
     pub max_distance: Option<f32>,

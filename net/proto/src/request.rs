@@ -428,7 +428,7 @@ pub struct Search<'a> {
     /// queries; sent only when the server enabled `FEATURE_LABELS`.
     pub filter: Option<FilterRef<'a>>,
     /// Only hits at most this far from their query are returned (a query may then get fewer
-    /// than `k`), in the unit of the collection's metric: squared L2, `1 - cos`, or `-a·b`.
+    /// than `k`), in the unit of the collection's metric: squared L2, `1 - cos`, or `1 - a·b`.
     /// Finite. `Some` sets the wire flag [`SearchFlags::HAS_MAX_DISTANCE`]; sent only when the
     /// server enabled `FEATURE_MAX_DISTANCE`.
     pub max_distance: Option<f32>,

@@ -251,7 +251,7 @@ pub struct SearchArgs {
     #[arg(long)]
     pub with_payloads: bool,
     /// Only hits at most this distance from the query (in the printed distance's unit: squared
-    /// L2, 1 - cos, or -a·b); fewer than -k when fewer are that close.
+    /// L2, 1 - cos, or 1 - a·b); fewer than -k when fewer are that close.
     #[arg(long, value_name = "DISTANCE", allow_negative_numbers = true)]
     pub max_distance: Option<f32>,
     /// Label filter.
