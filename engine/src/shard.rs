@@ -378,9 +378,7 @@ impl Shard {
     pub fn search(&mut self, query: &[f32], k: usize, ef: usize) -> Vec<Neighbor> {
         let query = self.metric.stored(query);
         if self.vectors.used_bytes() <= EXACT_SEARCH_BYTES_MAX || self.index.is_empty() {
-            let mut top = TopK::new(k);
-            self.scan_range(&query, 0..self.slots(), None, &mut top);
-            return top.into_sorted_vec();
+            return self.scan_all(&query, k);
         }
         self.search_graph(&query, k, ef, None)
     }
@@ -991,8 +989,13 @@ impl Shard {
 
     /// The `k` nearest live vectors to `query`, best first, by exhaustive scan.
     pub fn search_exact(&self, query: &[f32], k: usize) -> Vec<Neighbor> {
+        self.scan_all(&self.metric.stored(query), k)
+    }
+
+    /// [`Self::search_exact`] for a query already as stored ([`Metric::stored`]).
+    fn scan_all(&self, query: &[f32], k: usize) -> Vec<Neighbor> {
         let mut top = TopK::new(k);
-        self.scan_range(&self.metric.stored(query), 0..self.slots(), None, &mut top);
+        self.scan_range(query, 0..self.slots(), None, &mut top);
         top.into_sorted_vec()
     }
 
