@@ -66,7 +66,7 @@ impl Default for ServerConfig {
             idle_timeout: Duration::from_secs(300),
             hello_timeout: Duration::from_secs(10),
             write_timeout: Duration::from_secs(30),
-            shutdown_timeout: Duration::from_secs(10),
+            shutdown_timeout: Duration::from_secs(30),
             slow_request: Duration::from_secs(1),
         }
     }

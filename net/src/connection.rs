@@ -31,7 +31,7 @@ use std::time::{Duration, Instant};
 use corevec_engine::rt::{self, TcpStream};
 use corevec_proto::{
     Error as ProtoError, ErrorCode, Frame, FrameHeader, HelloAck, Request, RequestId, Response,
-    FRAME_HEADER_SIZE, VERSION_MAX, VERSION_MIN,
+    FEATURE_FILTER_GROUPS, FEATURE_LABELS, FRAME_HEADER_SIZE, VERSION_MAX, VERSION_MIN,
 };
 use futures_lite::io::{ReadHalf, WriteHalf};
 use futures_lite::{future, AsyncRead, AsyncReadExt, AsyncWriteExt};
@@ -285,6 +285,7 @@ async fn read_loop(connection: &Rc<Connection>, reader: &mut ReadHalf<TcpStream>
             .next_frame(&mut frames, reader, idle_timeout)
             .await
         {
+            Next::Frame(frame) if uses_reserved_id(&frame) => return reserved_id_used(),
             Next::Frame(frame) => dispatch(connection, frame),
             Next::Closed(reason) => return reason,
             Next::TimedOut => {
@@ -315,6 +316,9 @@ fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
 fn hello(connection: &Connection, bytes: &[u8]) -> Result<(), CloseReason> {
     let frame = Frame::parse(bytes).map_err(CloseReason::Fatal)?;
     let (request_id, opcode) = (frame.header.request_id, frame.header.opcode);
+    if request_id == RequestId::CONNECTION {
+        return Err(reserved_id_used());
+    }
     let config = connection.core.config();
     let (code, message) = match Request::decode_frame(&frame) {
         Err(e) => (e.code(), e.to_string()),
@@ -337,7 +341,11 @@ fn hello(connection: &Connection, bytes: &[u8]) -> Result<(), CloseReason> {
                         (ErrorCode::AuthFailed, "wrong auth token".to_owned())
                     }
                     _ => {
-                        let features = h.features & connection.core.features();
+                        let mut features = h.features & connection.core.features();
+                        if features & FEATURE_LABELS == 0 {
+                            // Several `any_of` groups are a kind of label filter.
+                            features &= !FEATURE_FILTER_GROUPS;
+                        }
                         connection.features.set(features);
                         let ack = Response::Hello(HelloAck {
                             version: h.version_max.min(VERSION_MAX),
@@ -362,6 +370,22 @@ fn hello(connection: &Connection, bytes: &[u8]) -> Result<(), CloseReason> {
     };
     connection.enqueue_error(request_id, opcode, code, &message);
     Err(CloseReason::HelloRejected(code))
+}
+
+/// Whether a request frame carries request id 0, which is the server's for connection-level
+/// errors: answering it would read as one (PROTOCOL.md section 4).
+fn uses_reserved_id(frame: &[u8]) -> bool {
+    frame
+        .first_chunk::<FRAME_HEADER_SIZE>()
+        .and_then(|header| FrameHeader::decode(header).ok())
+        .is_some_and(|header| header.request_id == RequestId::CONNECTION)
+}
+
+/// How a connection whose client sent request id 0 closes: MALFORMED_FRAME with id 0.
+fn reserved_id_used() -> CloseReason {
+    CloseReason::Fatal(ProtoError::Malformed(
+        "request id 0 is reserved for the server's connection-level errors",
+    ))
 }
 
 /// Admits a request frame (or answers BUSY) and spawns its task.

@@ -6,7 +6,7 @@ use std::net::Shutdown;
 
 use corevec_proto::{
     CreateCollection, ErrorCode, Hello, IdsRef, Metric, Request, RequestId, Response, Search,
-    SearchFlags, Upsert, VectorsRef, FRAME_HEADER_SIZE,
+    SearchFlags, Upsert, VectorsRef, FEATURE_FILTER_GROUPS, FEATURE_LABELS, FRAME_HEADER_SIZE,
 };
 use corevec_tests::{encode, frame, node, reseal, Node, RawConn};
 
@@ -73,6 +73,22 @@ fn fatal_stream_errors_close_only_that_connection() {
     reseal(&mut v7);
     conn.send(&v7);
     conn.expect_error(0, ErrorCode::UnsupportedVersion);
+    conn.expect_closed();
+
+    // Request id 0 is the server's, for connection-level errors: after HELLO and in it.
+    let mut conn = node.raw();
+    conn.send(&encode(&Request::Ping, 0));
+    conn.expect_error(0, ErrorCode::MalformedFrame);
+    conn.expect_closed();
+    let mut conn = RawConn::connect(node.addr).unwrap();
+    let hello = Hello {
+        version_min: 1,
+        version_max: 1,
+        features: 0,
+        token: b"",
+    };
+    conn.send(&encode(&Request::Hello(hello), 0));
+    conn.expect_error(0, ErrorCode::MalformedFrame);
     conn.expect_closed();
 
     ping_works(&mut bystander, 100);
@@ -306,6 +322,28 @@ fn handshake_errors_close_the_connection() {
     conn.send(&frame(0x01, 7, &[1, 0]));
     conn.expect_error(7, ErrorCode::MalformedFrame);
     conn.expect_closed();
+
+    // FEATURE_FILTER_GROUPS needs FEATURE_LABELS: asked for alone, it is not enabled.
+    for (asked, enabled) in [
+        (FEATURE_FILTER_GROUPS, 0),
+        (
+            FEATURE_LABELS | FEATURE_FILTER_GROUPS,
+            FEATURE_LABELS | FEATURE_FILTER_GROUPS,
+        ),
+    ] {
+        let mut conn = RawConn::connect(node.addr).unwrap();
+        let hello = Hello {
+            version_min: 1,
+            version_max: 1,
+            features: asked,
+            token: b"",
+        };
+        conn.send(&encode(&Request::Hello(hello), 9));
+        match conn.read_response() {
+            Ok((_, Response::Hello(ack))) => assert_eq!(ack.features, enabled),
+            other => panic!("HELLO asking for {asked:#x}: {other:?}"),
+        }
+    }
 
     ping_works(&mut bystander, 8);
     node.assert_alive();

@@ -213,7 +213,7 @@ impl Connection {
         stream.set_write_timeout(Some(config.request_timeout))?;
 
         let token = config.auth_token.as_deref().unwrap_or_default();
-        // Ask for every feature this build understands (FEATURE_PAYLOADS); the server enables
+        // Ask for every feature this build understands (FEATURES_SUPPORTED); the server enables
         // the ones it knows too (see `HelloAck::features`).
         let hello = Request::Hello(Hello {
             version_min: VERSION_MIN,

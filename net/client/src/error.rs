@@ -6,8 +6,11 @@ use corevec_proto::ErrorCode;
 ///
 /// * [`ClientError::Server`]: the server answered with an ERROR frame. Look at `code`
 ///   ([`ErrorCode::is_retryable`], [`ErrorCode::closes_connection`]).
-/// * [`ClientError::Io`] and [`ClientError::Timeout`]: the outcome is unknown. Reads are retried
-///   automatically (see `ClientConfig::retries`); writes are not.
+/// * [`ClientError::Io`] and [`ClientError::Timeout`]: the outcome is unknown. A read that fails
+///   with a connection error ([`ClientError::is_connection_error`]: `Io`, or a server code that
+///   closes the connection and may be retried, such as SHUTTING_DOWN) is retried on a new
+///   connection (see `ClientConfig::retries`); a `Timeout` is not (the request may still be
+///   running), nor is a write.
 /// * [`ClientError::Protocol`]: the server sent bytes this client cannot decode, or a response
 ///   that does not fit the request. The connection is closed; this is a bug on one side.
 /// * [`ClientError::InvalidRequest`]: refused locally before sending (a limit or a name rule);

@@ -13,7 +13,7 @@
 //! use corevec_client::{Client, ClientConfig, Filter, ScrollOptions, SearchOptions};
 //! use corevec_proto::{CreateCollection, Metric};
 //!
-//! let client = Client::connect("127.0.0.1:7700", ClientConfig::default())?;
+//! let client = Client::connect("127.0.0.1:7717", ClientConfig::default())?;
 //! client.create_collection(&CreateCollection {
 //!     name: "docs", dim: 3, metric: Metric::Cosine, shards: 0, connectivity: 0, expansion_add: 0,
 //!     read_replicas: false, // true: every core keeps a copy to search (client.supports_read_replicas())
@@ -767,7 +767,7 @@ impl Client {
     ///
     /// ```no_run
     /// # use corevec_client::{Client, ClientConfig, ScrollOptions};
-    /// # let client = Client::connect("127.0.0.1:7700", ClientConfig::default())?;
+    /// # let client = Client::connect("127.0.0.1:7717", ClientConfig::default())?;
     /// let options = ScrollOptions { with_vectors: true, with_payloads: true, ..Default::default() };
     /// for point in client.scroll_all("docs", 1000, options) {
     ///     let (id, point) = point?;

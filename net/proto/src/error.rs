@@ -34,7 +34,7 @@ pub enum ErrorCode {
     InvalidArgument = 10,
     /// A vector's dimension differs from the collection's.
     DimensionMismatch = 11,
-    /// A vector contains NaN or an infinity.
+    /// A vector contains NaN, an infinity or a component beyond ±1e16.
     InvalidVector = 12,
     /// The named collection does not exist.
     CollectionNotFound = 13,
@@ -137,9 +137,9 @@ impl ErrorCode {
 
     /// Whether the server closes the connection after sending this code.
     ///
-    /// `ChecksumMismatch` is listed as closing because the only place a server can *choose* it
-    /// fatally is a header CRC failure; a body CRC failure is answered with the same code and the
-    /// connection stays open (see [`Error::is_fatal`]).
+    /// `ChecksumMismatch` is not listed: a body CRC failure is answered with it and the
+    /// connection stays open. A header CRC failure closes the connection too, and is sent with
+    /// request id 0, as every connection-level error is (see [`Error::is_fatal`]).
     #[must_use]
     pub const fn closes_connection(self) -> bool {
         matches!(

@@ -27,7 +27,7 @@ pub enum Metric {
     L2 = 0,
     /// `1 - cosine similarity`.
     Cosine = 1,
-    /// Negative inner product (smaller is closer).
+    /// `1 - inner product` (smaller is closer).
     Dot = 2,
 }
 
@@ -56,8 +56,8 @@ pub struct Hello<'a> {
     pub version_min: u16,
     /// Highest protocol version the client speaks.
     pub version_max: u16,
-    /// Feature bits the client would like (`FEATURE_PAYLOADS`, `FEATURE_LABELS`; unknown bits
-    /// are ignored).
+    /// Feature bits the client would like (the `FEATURE_*` constants; unknown bits are
+    /// ignored, and `FEATURE_FILTER_GROUPS` is enabled only with `FEATURE_LABELS`).
     pub features: u64,
     /// Opaque auth token; empty means "no token".
     pub token: &'a [u8],
