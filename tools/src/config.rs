@@ -41,7 +41,7 @@ pub enum LogFormat {
 }
 
 impl LogFormat {
-    fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             LogFormat::Text => "text",
             LogFormat::Json => "json",

@@ -15,7 +15,7 @@ use corevec_proto::{Error, Frame, Hello, Request, RequestId, Response};
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut args = std::env::args().skip(1);
-    let addr = args.next().unwrap_or_else(|| "127.0.0.1:7700".into());
+    let addr = args.next().unwrap_or_else(|| "127.0.0.1:7717".into());
     let depth: usize = args.next().map_or(Ok(64), |s| s.parse())?;
     let seconds: f64 = args.next().map_or(Ok(10.0), |s| s.parse())?;
 

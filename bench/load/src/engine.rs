@@ -103,7 +103,7 @@ impl LoadConfig {
 impl Default for LoadConfig {
     fn default() -> Self {
         LoadConfig {
-            addr: "127.0.0.1:7700".into(),
+            addr: "127.0.0.1:7717".into(),
             auth_token: None,
             connections: 1,
             threads: 0,

@@ -85,7 +85,7 @@ enum Command {
 #[derive(Args, Clone)]
 struct Common {
     /// Server (node or router) address.
-    #[arg(long, default_value = "127.0.0.1:7700")]
+    #[arg(long, default_value = "127.0.0.1:7717")]
     addr: String,
     /// File holding the HELLO auth token (trailing newline ignored).
     #[arg(long)]

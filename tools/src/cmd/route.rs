@@ -151,6 +151,10 @@ pub struct RouteSettings {
     pub log_format: LogFormat,
     /// Where `/metrics`, `/healthz` and `/readyz` are served (`None`: not served).
     pub metrics_listen: Option<SocketAddr>,
+    /// Where the client-facing token was read from (printed by `--print-config`).
+    auth_token_file: Option<PathBuf>,
+    /// Where the token sent to the nodes was read from.
+    node_auth_token_file: Option<PathBuf>,
 }
 
 fn key_error(origin: &str, key: &str, reason: impl std::fmt::Display) -> Failure {
@@ -336,23 +340,36 @@ impl RouteSettings {
             ),
             None => None,
         };
-        if let Some(path) = args
-            .auth_token_file
-            .as_ref()
-            .or(file.auth_token_file.as_ref())
-        {
+        if metrics_listen == Some(router.server.listen) {
+            return Err(key_error(
+                origin,
+                "metrics_listen",
+                "must differ from `listen`",
+            ));
+        }
+        let auth_token_file = args.auth_token_file.clone().or(file.auth_token_file);
+        if let Some(path) = &auth_token_file {
             router.server.auth_token = Some(read_token(path, "auth_token_file")?);
         }
         if let Some(path) = &file.node_auth_token_file {
             router.node_auth_token = Some(read_token(path, "node_auth_token_file")?);
         }
-        let log_level = args
-            .log_level
-            .clone()
-            .or(file.log_level)
-            .unwrap_or_else(|| "info".to_owned());
-        tracing_subscriber::EnvFilter::try_new(&log_level)
-            .map_err(|e| key_error(origin, "log_level", e))?;
+        let log_level = match (&args.log_level, file.log_level) {
+            (Some(flag), _) => {
+                tracing_subscriber::EnvFilter::try_new(flag).map_err(|e| {
+                    Failure::usage(format!(
+                        "--log-level (or COREVEC_ROUTER_LOG_LEVEL) {flag:?}: {e}"
+                    ))
+                })?;
+                flag.clone()
+            }
+            (None, level) => {
+                let level = level.unwrap_or_else(|| "info".to_owned());
+                tracing_subscriber::EnvFilter::try_new(&level)
+                    .map_err(|e| key_error(origin, "log_level", e))?;
+                level
+            }
+        };
         router.validate().map_err(|e| match e {
             RouterError::Config { key, reason } => key_error(origin, &key, reason),
             other => Failure::usage(format!("{origin}: {other}")),
@@ -362,10 +379,13 @@ impl RouteSettings {
             log_level,
             log_format: file.log_format.unwrap_or_default(),
             metrics_listen,
+            auth_token_file,
+            node_auth_token_file: file.node_auth_token_file,
         })
     }
 
-    /// The effective settings, for `--print-config` (tokens are not printed).
+    /// The effective settings, for `--print-config`: a router configuration file that
+    /// resolves to the same settings (token files by path; tokens are not printed).
     #[must_use]
     pub fn describe(&self) -> String {
         let r = &self.router;
@@ -394,18 +414,36 @@ impl RouteSettings {
         ));
         out.push_str(&format!("hedge_delay_ms = \"{}\"\n", r.hedge_delay));
         out.push_str(&format!("node_connections = {}\n", r.node_connections));
+        let server = &r.server;
         out.push_str(&format!(
-            "slow_request_ms = {}\n",
-            r.server.slow_request.as_millis()
+            "max_connections_per_core = {}\nmax_in_flight_per_connection = {}\n\
+             max_in_flight_per_core = {}\nidle_timeout_s = {}\nshutdown_timeout_s = {}\n\
+             slow_request_ms = {}\n",
+            server.max_connections_per_core,
+            server.max_in_flight_per_connection,
+            server.max_in_flight_per_core,
+            server.idle_timeout.as_secs(),
+            server.shutdown_timeout.as_secs(),
+            server.slow_request.as_millis()
         ));
         if let Some(addr) = self.metrics_listen {
             out.push_str(&format!("metrics_listen = \"{addr}\"\n"));
         }
+        for (key, path) in [
+            ("auth_token_file", &self.auth_token_file),
+            ("node_auth_token_file", &self.node_auth_token_file),
+        ] {
+            if let Some(path) = path {
+                out.push_str(&format!(
+                    "{key} = {}\n",
+                    toml::Value::from(path.display().to_string())
+                ));
+            }
+        }
         out.push_str(&format!(
-            "auth = {}\nnode_auth = {}\nlog_level = \"{}\"\n",
-            r.server.auth_token.is_some(),
-            r.node_auth_token.is_some(),
-            self.log_level
+            "log_level = {}\nlog_format = \"{}\"\n",
+            toml::Value::from(self.log_level.as_str()),
+            self.log_format.as_str()
         ));
         for node in &r.nodes {
             out.push_str(&format!(
@@ -589,6 +627,57 @@ mod tests {
             let err = RouteSettings::resolve(&a).unwrap_err();
             assert!(err.message.contains("cores"), "{bad}: {}", err.message);
         }
+    }
+
+    /// `--print-config` prints a configuration file that resolves to the same settings.
+    #[test]
+    fn print_config_is_a_config_file_of_the_same_settings() {
+        let mut token = tempfile::NamedTempFile::new().unwrap();
+        token.write_all(b"secret\n").unwrap();
+        let text = format!(
+            "listen = \"127.0.0.1:17718\"\ncores = 1\nreplication = 2\nwrite_quorum = \"quorum\"\n\
+             hedge_delay_ms = 7\nmax_in_flight_per_core = 99\nidle_timeout_s = 12\n\
+             shutdown_timeout_s = 3\nmetrics_listen = \"127.0.0.1:19718\"\n\
+             auth_token_file = {path:?}\nnode_auth_token_file = {path:?}\nlog_level = \"debug\"\n\
+             log_format = \"json\"\n{NODES}[collections.big]\nreplication = 3\n",
+            path = token.path().display().to_string(),
+        );
+        let (_f, a) = args(&text);
+        let printed = RouteSettings::resolve(&a).unwrap().describe();
+        assert!(!printed.contains("secret"), "{printed}");
+        let (_g, again) = args(&printed);
+        let reread = RouteSettings::resolve(&again).unwrap();
+        assert_eq!(reread.describe(), printed);
+        assert_eq!(
+            reread.router.server.auth_token.as_deref(),
+            Some(&b"secret"[..])
+        );
+        for key in [
+            "max_in_flight_per_core = 99",
+            "idle_timeout_s = 12",
+            "shutdown_timeout_s = 3",
+        ] {
+            assert!(printed.contains(key), "{key}: {printed}");
+        }
+        // The defaults are printed too, and are serve's (shutdown_timeout_s 30).
+        let (_h, plain) = args(NODES);
+        let defaults = RouteSettings::resolve(&plain).unwrap().describe();
+        assert!(defaults.contains("shutdown_timeout_s = 30\n"), "{defaults}");
+        let (_i, again) = args(&defaults);
+        assert_eq!(RouteSettings::resolve(&again).unwrap().describe(), defaults);
+    }
+
+    #[test]
+    fn metrics_on_the_client_address_and_a_bad_log_level_flag_are_named() {
+        let (_f, a) = args(&format!(
+            "listen = \"127.0.0.1:7718\"\nmetrics_listen = \"127.0.0.1:7718\"\n{NODES}"
+        ));
+        let err = RouteSettings::resolve(&a).unwrap_err();
+        assert!(err.message.contains("metrics_listen"), "{}", err.message);
+        let (_g, mut a) = args(NODES);
+        a.log_level = Some("info,[".to_owned());
+        let err = RouteSettings::resolve(&a).unwrap_err();
+        assert!(err.message.starts_with("--log-level"), "{}", err.message);
     }
 
     #[test]
