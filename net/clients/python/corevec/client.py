@@ -151,11 +151,20 @@ class _Connection:
                 self.sock.close()
                 raise CorevecConnectionError("connection closed during HELLO")
             buf += chunk
-        header, body = p.split_frame(bytes(buf[:n]))
-        if header.flags & p.FLAG_ERROR:
+        try:
+            header, body = p.split_frame(bytes(buf[:n]))
+            if not header.flags & p.FLAG_RESPONSE:
+                raise CodecError("response flag missing on the HELLO answer")
+            if header.flags & p.FLAG_ERROR:
+                error = server_error(*p.decode_error(body))
+            else:
+                error, ack = None, p.decode_response(Opcode.HELLO, body)
+        except CodecError as e:
             self.sock.close()
-            raise server_error(*p.decode_error(body))
-        ack = p.decode_response(Opcode.HELLO, body)
+            raise ProtocolError(str(e))
+        if error is not None:
+            self.sock.close()
+            raise error
         if not p.VERSION_MIN <= ack.version <= p.VERSION_MAX:
             self.sock.close()
             raise ProtocolError("server chose version %d" % ack.version)
@@ -264,10 +273,14 @@ class _Connection:
                         slot = self.pending.pop(header.request_id, None)
                     if slot is None:
                         continue  # timed out earlier; drop the late answer
+                    # Reserved header bits, ERROR without RESPONSE, a missing RESPONSE flag or a
+                    # body CRC mismatch fail this request only; the connection stays open.
                     try:
                         slot.header, slot.body = p.split_frame(frame)
+                        if not slot.header.flags & p.FLAG_RESPONSE:
+                            raise CodecError("response flag missing on a response")
                     except CodecError as e:
-                        slot.error = ProtocolError(str(e))
+                        slot.error = ProtocolError("request %d: %s" % (header.request_id, e))
                     slot.event.set()
         except CodecError as e:
             error = ProtocolError(str(e))
@@ -291,9 +304,11 @@ class Client:
     waiting for its answer: a server that stops reading makes the request raise
     :class:`CorevecTimeout` (and closes the connection if part of the request was sent, since
     the stream is then unusable; the next request opens a new one). ``submit_*`` methods send
-    within the client's timeout. Thread-safe. Use as a context manager or call :meth:`close`;
-    after :meth:`close` every request raises :class:`CorevecConnectionError` and no new
-    connection is opened.
+    within the client's timeout. A request whose body exceeds the frame body limit the server
+    announced in HELLO (``hello.frame_body_bytes_max``) raises ``ValueError`` before anything is
+    sent, rather than have the server close the connection. Thread-safe. Use as a context
+    manager or call :meth:`close`; after :meth:`close` every request raises
+    :class:`CorevecConnectionError` and no new connection is opened.
     """
 
     _closed = False
@@ -413,6 +428,7 @@ class Client:
         request_id = next(self._ids)
         frame = build(request_id)
         conn = self._connection()
+        self._check_frame_size(conn, frame)
         deadline = self._deadline(timeout)
         slot = _Slot(opcode, post)
         with self._lock:
@@ -424,6 +440,21 @@ class Client:
                 self._slots.pop(request_id, None)
             raise
         return request_id, deadline
+
+    @staticmethod
+    def _check_frame_size(conn, frame):
+        """Refuse, before sending, a request whose body exceeds the frame body limit the server
+        announced in HELLO (``frame_body_bytes_max``, at most ``FRAME_BODY_BYTES_MAX``): the
+        server would answer it with a fatal FRAME_TOO_LARGE and close the connection, failing
+        every request in flight on it. Raises :class:`CodecError` (a ``ValueError``), as the
+        encoders do for a body over ``FRAME_BODY_BYTES_MAX``; split the request."""
+        body_max = min(p.FRAME_BODY_BYTES_MAX, conn.hello.frame_body_bytes_max)
+        body_bytes = len(frame) - p.FRAME_HEADER_SIZE
+        if body_bytes > body_max:
+            raise CodecError(
+                "request body of %d bytes exceeds the server's frame_body_bytes_max of %d (from HELLO); "
+                "split the request" % (body_bytes, body_max)
+            )
 
     def result(self, request_id, timeout=None):
         """Wait for the response to ``request_id`` and return its decoded value; raises a
@@ -441,7 +472,11 @@ class Client:
         if slot.error is not None:
             raise slot.error
         if slot.header.flags & p.FLAG_ERROR:
-            raise server_error(*p.decode_error(slot.body))
+            try:
+                code, message = p.decode_error(slot.body)
+            except CodecError as e:
+                raise ProtocolError(str(e))
+            raise server_error(code, message)
         if slot.header.opcode != slot.opcode:
             raise ProtocolError("response opcode 0x%02x for request 0x%02x" % (slot.header.opcode, slot.opcode))
         try:
@@ -500,10 +535,10 @@ class Client:
             *self._search_args(collection, queries, k, ef, exact, allow_partial, False, dim, with_payloads, filter)
         )
 
-    def submit_upsert(self, collection, ids, vectors, payloads=None, labels=None):
+    def submit_upsert(self, collection, ids, vectors, payloads=None, labels=None, dim=None):
         self._check_upsert(payloads, labels)
         return self._submit(
-            Opcode.UPSERT, lambda rid: p.encode_upsert(rid, collection, ids, vectors, payloads, labels)
+            Opcode.UPSERT, lambda rid: p.encode_upsert(rid, collection, ids, vectors, payloads, labels, dim)
         )
 
     def submit_set_payload(self, collection, ids, payloads):
@@ -557,7 +592,7 @@ class Client:
             Opcode.DESCRIBE_COLLECTION, lambda rid: p.encode_name_request(Opcode.DESCRIBE_COLLECTION, rid, name)
         )
 
-    def upsert(self, collection, ids, vectors, payloads=None, labels=None):
+    def upsert(self, collection, ids, vectors, payloads=None, labels=None, dim=None):
         """Insert or replace whole points; ``vectors`` is a list of lists, a flat list, or a
         numpy array. ``payloads``: ``None`` (the points have no payload afterwards) or one per
         id, each bytes-like, ``str`` (stored as UTF-8) or ``None``, at most
@@ -566,10 +601,15 @@ class Client:
         most ``LABELS_PER_POINT_MAX`` per point (counted as sent; the server stores them sorted
         and deduplicated). ``ids``: ints in 0..2**64-1 (a list or a numpy integer array);
         negative or too large ids and floats raise ``ValueError`` before anything is sent.
-        Returns :class:`WriteAck` (count, lsn or None)."""
+        ``dim``: optional, checked against the vectors; an upsert of no ids (which writes
+        nothing, and is answered with a count of 0) needs it, or vectors as a numpy array of
+        shape ``(0, dim)``, since an empty list does not tell the dimension, which must be the
+        collection's (else :class:`DimensionMismatch`). A request whose body exceeds the
+        server's ``frame_body_bytes_max`` (``Client.hello``) raises ``ValueError`` before
+        anything is sent: split the batch. Returns :class:`WriteAck` (count, lsn or None)."""
         self._check_upsert(payloads, labels)
         return self._call(
-            Opcode.UPSERT, lambda rid: p.encode_upsert(rid, collection, ids, vectors, payloads, labels)
+            Opcode.UPSERT, lambda rid: p.encode_upsert(rid, collection, ids, vectors, payloads, labels, dim)
         )
 
     def get(self, collection, ids, with_payloads=False, with_labels=False):

@@ -244,7 +244,9 @@ def encode_frame(opcode, flags, request_id, body):
 
 def check_frame(buffer):
     """Length of the whole frame at the start of ``buffer``, or ``None`` if more bytes are
-    needed. Raises a fatal :class:`CodecError` if the stream is unparseable."""
+    needed. Raises a fatal :class:`CodecError` if the stream is unparseable (PROTOCOL.md
+    section 2, steps 1-4). Reserved header bits are not checked here: they are a per-request
+    error, found by :func:`split_frame` once the frame is delimited."""
     if len(buffer) >= 4 and bytes(buffer[:4]) != MAGIC:
         raise CodecError("bad magic", fatal=True)
     if len(buffer) < FRAME_HEADER_SIZE:
@@ -255,6 +257,9 @@ def check_frame(buffer):
 
 
 def decode_header(data):
+    """The :class:`Header` of the 32 bytes ``data``. Raises a fatal :class:`CodecError` for a
+    bad magic, header checksum, version or body length (the frame cannot be delimited); the
+    reserved bits and bytes are left to :func:`check_reserved`."""
     magic, version, opcode, flags, request_id, body_bytes, body_crc, reserved, header_crc = _HEADER.unpack(bytes(data))
     if magic != MAGIC:
         raise CodecError("bad magic", fatal=True)
@@ -264,15 +269,28 @@ def decode_header(data):
         raise CodecError("unsupported version %d" % version, fatal=True)
     if body_bytes > FRAME_BODY_BYTES_MAX:
         raise CodecError("frame too large: %d" % body_bytes, fatal=True)
-    if flags & ~(FLAG_RESPONSE | FLAG_ERROR) or reserved != b"\0\0\0\0":
-        raise CodecError("reserved header bits set")
     return Header(version, opcode, flags, request_id, body_bytes, body_crc)
 
 
+def check_reserved(data):
+    """Raise a non-fatal :class:`CodecError` (a per-request error: the frame is delimited, the
+    connection stays usable) if the 32 header bytes ``data`` have reserved flag bits or
+    reserved bytes set, or ``ERROR`` without ``RESPONSE`` (``FrameHeader::check_reserved`` in
+    net/proto/src/frame.rs)."""
+    flags = data[7]
+    if flags & ~(FLAG_RESPONSE | FLAG_ERROR) or any(data[24:28]):
+        raise CodecError("reserved header bits set")
+    if flags & FLAG_ERROR and not flags & FLAG_RESPONSE:
+        raise CodecError("reserved header bits set: ERROR flag without RESPONSE")
+
+
 def split_frame(frame):
-    """(header, body memoryview) of one complete frame; verifies the body CRC."""
+    """(header, body memoryview) of one complete frame; checks the reserved header bits (see
+    :func:`check_reserved`) and verifies the body CRC. Those failures are non-fatal
+    :class:`CodecError`s: they concern this frame's request only."""
     frame = memoryview(frame)
     header = decode_header(frame[:FRAME_HEADER_SIZE])
+    check_reserved(frame[:FRAME_HEADER_SIZE])
     body = frame[FRAME_HEADER_SIZE:FRAME_HEADER_SIZE + header.body_bytes]
     if len(body) != header.body_bytes:
         raise CodecError("truncated frame")
@@ -548,23 +566,38 @@ def encode_create(
     return encode_frame(Opcode.CREATE_COLLECTION, 0, request_id, out)
 
 
-def encode_upsert(request_id, collection, ids, vectors, payloads=None, labels=None):
+def encode_upsert(request_id, collection, ids, vectors, payloads=None, labels=None, dim=None):
     """UPSERT; ``payloads`` is ``None`` (no payload section) or one payload per id (bytes-like,
     ``str`` as UTF-8, or ``None`` for none); ``labels`` is ``None`` (no label section) or one
     label list per id (an iterable of ints, or ``None`` for none). With labels but no payloads
-    an all-empty payload section is sent (the label section must follow one)."""
+    an all-empty payload section is sent (the label section must follow one).
+
+    ``dim`` (optional) is the vectors' dimension, checked against them; it is needed only for
+    an UPSERT of 0 points (which the protocol allows: it writes nothing, and the server
+    answers a WRITE_ACK of count 0, or DIMENSION_MISMATCH if ``dim`` is not the collection's)
+    when ``vectors`` does not tell it, as an empty list does not (a numpy array of shape
+    ``(0, dim)`` does). Such an UPSERT carries no payload or label section (both are empty)."""
     ids_bytes = _ids_le(ids)
     count = len(ids_bytes) // 8
-    _check(count >= 1, "upsert needs at least one id")
     if not isinstance(vectors, (list, tuple)) and not hasattr(vectors, "shape"):
         vectors = list(vectors)
-    dim = None
-    if _is_flat(vectors):
+    flat_dim = dim
+    if _is_flat(vectors) and dim is None:
         size = len(vectors)
+        if count == 0:
+            _check(size == 0, "upsert needs exactly one vector per id (0 ids, %d floats)" % size)
+            raise CodecError(
+                "an upsert of 0 points needs dim= (the collection's) or vectors of shape (0, dim): "
+                "an empty list does not tell the dimension"
+            )
         _check(size % count == 0, "flat vectors are not ids * dim long")
-        dim = size // count
-    n, dim, floats = matrix(vectors, dim)
+        flat_dim = size // count
+    n, vectors_dim, floats = matrix(vectors, flat_dim)
     _check(n == count, "upsert needs exactly one vector per id (%d ids, %d vectors)" % (count, n))
+    _check(
+        dim is None or vectors_dim == dim, "upsert vectors have dim %d, not the dim %r passed" % (vectors_dim, dim)
+    )
+    dim = vectors_dim
     _check(count <= BATCH_VECTORS_MAX, "batch of %d exceeds %d" % (count, BATCH_VECTORS_MAX))
     _check(1 <= dim <= DIMENSIONS_MAX, "dim must be 1..=4096")
     if payloads is not None:
@@ -824,8 +857,12 @@ def decode_error(body):
     code, n = r.unpack("HH")
     r.zero(4)
     _check(n <= ERROR_MESSAGE_BYTES_MAX, "error message too long")
-    message = bytes(r.take(n)).decode("utf-8", errors="replace")
+    try:
+        message = bytes(r.take(n)).decode("utf-8")
+    except UnicodeDecodeError:
+        raise CodecError("error message is not UTF-8")
     r.finish()
+    _check(code != ErrorCode.OK, "error body with code 0 (OK)")
     try:
         code = ErrorCode(code)
     except ValueError:
@@ -863,7 +900,8 @@ def decode_response(opcode, body):
     elif opcode in (Opcode.PING, Opcode.CREATE_COLLECTION, Opcode.DROP_COLLECTION, Opcode.SNAPSHOT):
         out = None
     elif opcode == Opcode.LIST_COLLECTIONS:
-        count, _r = r.unpack("II")
+        (count,) = r.unpack("I")
+        r.zero(4)
         _check(count <= COLLECTIONS_MAX and count * 48 <= r.remaining(), "bad collection count")
         out = [_collection_info(r) for _i in range(count)]
     elif opcode == Opcode.DESCRIBE_COLLECTION:
@@ -871,6 +909,7 @@ def decode_response(opcode, body):
     elif opcode in (Opcode.UPSERT, Opcode.DELETE, Opcode.SET_PAYLOAD, Opcode.SET_LABELS):
         count, flags, lsn = r.unpack("IIQ")
         _check(flags in (0, WRITE_HAS_LSN), "bad write ack flags")
+        _check(flags or lsn == 0, "write ack without HAS_LSN has a non-zero lsn")
         out = WriteAck(count, lsn if flags & WRITE_HAS_LSN else None)
     elif opcode == Opcode.GET:
         count, dim = r.unpack("II")
@@ -956,12 +995,15 @@ def decode_response(opcode, body):
         labels = r.labels(count) if flags & SCROLL_HAS_LABELS else None
         out = ScrollResponse(ids, more, dim, vectors, payloads, labels)
     elif opcode == Opcode.STATS:
-        count, _r = r.unpack("II")
+        (count,) = r.unpack("I")
+        r.zero(4)
         _check(count <= STATS_ENTRIES_MAX and count * 16 <= r.remaining(), "bad stats count")
         out = []
         for _i in range(count):
             (value,) = r.unpack("Q")
-            out.append((r.short_str(STAT_NAME_BYTES_MAX), value))
+            name = r.short_str(STAT_NAME_BYTES_MAX)
+            _check(name, "empty stat name")
+            out.append((name, value))
     else:
         raise CodecError("unknown opcode 0x%02x" % opcode)
     r.finish()

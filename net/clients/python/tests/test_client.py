@@ -407,6 +407,15 @@ class ClientTest(unittest.TestCase):
         finally:
             c.drop_collection(name)
 
+    def test_upsert_of_no_points(self):
+        # PROTOCOL.md 5.4 allows count 0: nothing is written, the ack counts 0.
+        c, name = self.client, self.name
+        self.assertEqual(c.upsert(name, [], [], dim=3), corevec.WriteAck(0, None))
+        with self.assertRaises(corevec.DimensionMismatch):
+            c.upsert(name, [], [], dim=2)
+        self.assertEqual(c.describe_collection(name).vectors_count, 0)
+        c.ping()
+
     def test_pipelining(self):
         c, name = self.client, self.name
         c.upsert(name, list(range(10)), [[float(i), 0, 0] for i in range(10)])
@@ -651,11 +660,15 @@ class WithoutFilterGroupsTest(unittest.TestCase):
 class _FakeServer:
     """A server on 127.0.0.1 that answers HELLO on every connection it accepts, then hands the
     socket (and the bytes read after the HELLO) to ``after_hello`` on the connection's thread.
-    Counts connections; :meth:`close` closes every socket. HELLO enables ``features``."""
+    Counts connections; :meth:`close` closes every socket. HELLO enables ``features`` and
+    announces ``frame_body_bytes_max`` (default ``FRAME_BODY_BYTES_MAX``)."""
 
-    def __init__(self, after_hello, features=None):
+    def __init__(self, after_hello, features=None, frame_body_bytes_max=None):
         self.after_hello = after_hello
         self.features = corevec.protocol.FEATURES_SUPPORTED if features is None else features
+        self.frame_body_bytes_max = (
+            corevec.protocol.FRAME_BODY_BYTES_MAX if frame_body_bytes_max is None else frame_body_bytes_max
+        )
         self.listener = socket.create_server(("127.0.0.1", 0))
         self.port = self.listener.getsockname()[1]
         self.connections = 0
@@ -683,7 +696,7 @@ class _FakeServer:
                     return
                 buf += chunk
             n = p.check_frame(buf)
-            body = struct.pack("<HHIQII", 1, 0, 128, self.features, p.FRAME_BODY_BYTES_MAX, 0)
+            body = struct.pack("<HHIQII", 1, 0, 128, self.features, self.frame_body_bytes_max, 0)
             sock.sendall(p.encode_frame(corevec.Opcode.HELLO, p.FLAG_RESPONSE, 1, body))
             self.after_hello(sock, bytes(buf[n:]))
         except OSError:
@@ -744,6 +757,167 @@ class WithoutReadReplicasTest(unittest.TestCase):
         self.assertIn("FEATURE_READ_REPLICAS", str(e.exception))
         time.sleep(0.6)
         self.assertEqual(bytes(received), b"")
+
+
+def _read_requests(sock, buf, count):
+    """Read ``count`` request frames from ``sock`` (``buf``: bytes already read); returns their
+    headers, or fewer if the client closes first."""
+    p = corevec.protocol
+    buf, headers = bytearray(buf), []
+    while len(headers) < count:
+        n = p.check_frame(buf)
+        if n is None:
+            chunk = sock.recv(65536)
+            if not chunk:
+                break
+            buf += chunk
+            continue
+        headers.append(p.split_frame(bytes(buf[:n]))[0])
+        del buf[:n]
+    return headers
+
+
+def _raw_frame(opcode, flags, request_id, body=b"", reserved=b"\0\0\0\0"):
+    """A frame with any flags and reserved bytes (valid CRCs)."""
+    p = corevec.protocol
+    head = struct.pack("<4sHBBQII4s", p.MAGIC, 1, opcode, flags, request_id, len(body), p.crc32c(body), reserved)
+    return head + struct.pack("<I", p.crc32c(head)) + body
+
+
+class FrameBodyLimitTest(unittest.TestCase):
+    """No server needed: a request over the frame body limit the server announced in HELLO is
+    refused locally (a ValueError, as for FRAME_BODY_BYTES_MAX), never sent, and the connection
+    stays usable."""
+
+    def test_a_request_over_the_announced_limit_is_refused_before_sending(self):
+        received = []
+
+        def answer_pings(sock, rest):
+            p = corevec.protocol
+            buf = bytearray(rest)
+            while True:
+                n = p.check_frame(buf)
+                if n is None:
+                    chunk = sock.recv(65536)
+                    if not chunk:
+                        return
+                    buf += chunk
+                    continue
+                header, body = p.split_frame(bytes(buf[:n]))
+                del buf[:n]
+                received.append((header.opcode, len(body)))
+                ack = struct.pack("<IIQ", 1, 0, 0)
+                reply = b"" if header.opcode == corevec.Opcode.PING else ack
+                sock.sendall(p.encode_frame(header.opcode, p.FLAG_RESPONSE, header.request_id, reply))
+
+        server = _FakeServer(answer_pings, frame_body_bytes_max=256)
+        self.addCleanup(server.close)
+        client = corevec.Client("127.0.0.1", server.port, timeout=5.0)
+        self.addCleanup(client.close)
+        self.assertEqual(client.hello.frame_body_bytes_max, 256)
+        # 8 + 8 (NAME) + 8 (id) + 4 * dim: dim 62 is 272 bytes, over; dim 58 is 256, at the limit.
+        for call in (
+            lambda: client.upsert("docs", [1], [[0.0] * 62]),
+            lambda: client.submit_upsert("docs", [1], [[0.0] * 62]),
+            lambda: client.search("docs", [0.0] * 62, k=1),
+        ):
+            with self.assertRaises(ValueError) as e:
+                call()
+            self.assertIsInstance(e.exception, corevec.protocol.CodecError)
+            self.assertIn("frame_body_bytes_max of 256", str(e.exception))
+        self.assertEqual(client.upsert("docs", [1], [[0.0] * 58]).count, 1)
+        client.ping()
+        self.assertEqual(received, [(corevec.Opcode.UPSERT, 256), (corevec.Opcode.PING, 0)])
+        self.assertEqual(server.connections, 1)
+
+    def test_the_limit_is_the_smaller_of_hello_and_the_constant(self):
+        conn = _RecordingConnection()
+        frame = bytes(corevec.protocol.FRAME_HEADER_SIZE + 100)
+        corevec.Client._check_frame_size(conn, frame)
+        conn.hello = conn.hello._replace(frame_body_bytes_max=99)
+        with self.assertRaises(corevec.protocol.CodecError):
+            corevec.Client._check_frame_size(conn, frame)
+        # A server announcing more than FRAME_BODY_BYTES_MAX does not raise the limit.
+        conn.hello = conn.hello._replace(frame_body_bytes_max=2**32 - 1)
+        big = memoryview(bytearray(corevec.protocol.FRAME_HEADER_SIZE + corevec.protocol.FRAME_BODY_BYTES_MAX + 1))
+        with self.assertRaises(corevec.protocol.CodecError):
+            corevec.Client._check_frame_size(conn, big)
+        corevec.Client._check_frame_size(conn, big[:-1])
+
+
+class ReservedHeaderBitsTest(unittest.TestCase):
+    """No server needed: a response with reserved header bits set, ERROR without RESPONSE, or
+    no RESPONSE flag fails its own request (PROTOCOL.md section 2, step 5), and the connection
+    stays open for the others."""
+
+    def test_bad_flags_fail_one_request_and_keep_the_connection(self):
+        p = corevec.protocol
+        bad = [
+            lambda rid: _raw_frame(corevec.Opcode.PING, p.FLAG_RESPONSE | 0x10, rid),
+            lambda rid: _raw_frame(corevec.Opcode.PING, p.FLAG_RESPONSE, rid, reserved=b"\0\x02\0\0"),
+            lambda rid: _raw_frame(corevec.Opcode.PING, p.FLAG_ERROR, rid, struct.pack("<HHI", 13, 0, 0)),
+            lambda rid: _raw_frame(corevec.Opcode.PING, 0, rid),
+        ]
+
+        def answer(sock, rest):
+            # Requests come in pairs: the first gets a bad frame, the second a good one, which is
+            # sent first (answers may come in any order).
+            buf = rest
+            for make in bad:
+                headers = _read_requests(sock, buf, 2)
+                buf = b""
+                if len(headers) < 2:
+                    return
+                first, second = headers
+                sock.sendall(p.encode_frame(corevec.Opcode.PING, p.FLAG_RESPONSE, second.request_id, b""))
+                sock.sendall(make(first.request_id))
+            for header in _read_requests(sock, b"", 1):
+                sock.sendall(p.encode_frame(corevec.Opcode.PING, p.FLAG_RESPONSE, header.request_id, b""))
+
+        server = _FakeServer(answer)
+        self.addCleanup(server.close)
+        client = corevec.Client("127.0.0.1", server.port, timeout=5.0, retries=0)
+        self.addCleanup(client.close)
+        conn = client._conn
+        for i in range(len(bad)):
+            with self.subTest(case=i):
+                first, second = client.submit_ping(), client.submit_ping()
+                self.assertIsNone(client.result(second))
+                with self.assertRaises(corevec.ProtocolError) as e:
+                    client.result(first)
+                self.assertIn("request %d" % first, str(e.exception))
+                self.assertIsNone(conn.closed)
+        client.ping()
+        self.assertIs(client._conn, conn)
+        self.assertEqual(server.connections, 1)
+
+
+class EmptyUpsertTest(unittest.TestCase):
+    """No server needed: an UPSERT of 0 points (allowed by PROTOCOL.md 5.4) is sent."""
+
+    def test_an_upsert_of_no_points_is_sent(self):
+        client = corevec.Client.__new__(corevec.Client)
+        client._lock = threading.Lock()
+        client._conn = _RecordingConnection()
+        client._slots = {}
+        client._ids = itertools.count(2)
+        client.timeout = 5.0
+        client.retries = 2
+        client.retry_backoff = 0.0
+        with self.assertRaises(_Sent):
+            client.upsert("docs", [], [], dim=3)
+        rid = client.submit_upsert("docs", [], [], payloads=[], labels=[], dim=3)
+        with self.assertRaises(_Sent):
+            client.result(rid)
+        self.assertEqual(len(client._conn.frames), 2)
+        for frame in client._conn.frames:
+            header, body = corevec.protocol.split_frame(frame)
+            self.assertEqual(header.opcode, corevec.Opcode.UPSERT)
+            self.assertEqual(bytes(body), struct.pack("<II", 0, 3) + b"\x04docs\0\0\0")
+        # Without a dim nothing says what to send: a ValueError, nothing sent.
+        with self.assertRaises(ValueError):
+            client.upsert("docs", [], [])
+        self.assertEqual(len(client._conn.frames), 2)
 
 
 class SendTimeoutTest(unittest.TestCase):

@@ -81,6 +81,14 @@ def body_of(name):
     return header, bytes(body)
 
 
+def raw_frame(opcode, flags, request_id, body=b"", reserved=b"\0\0\0\0"):
+    """A frame with any flags and reserved bytes (valid CRCs), as a peer might send it."""
+    head = struct.pack(
+        "<4sHBBQII4s", p.MAGIC, 1, opcode, flags, request_id, len(body), p.crc32c(body), reserved
+    )
+    return head + struct.pack("<I", p.crc32c(head)) + body
+
+
 class CrcTest(unittest.TestCase):
     def test_check_value(self):
         self.assertEqual(p.crc32c(b"123456789"), 0xE3069283)
@@ -158,6 +166,38 @@ class EncodeRequestsTest(unittest.TestCase):
         big = np.array([(1 << 64) - 1], dtype=np.uint64)
         self.assertEqual(p.encode_ids_request(Opcode.GET, 5, "docs", big)[-8:], b"\xff" * 8)
 
+    def test_upsert_of_no_points(self):
+        # PROTOCOL.md 5.4 allows count 0 (the Rust encoder sends it): the body is count 0, the
+        # dim and the NAME; payload and label sections are empty, so absent.
+        frame = p.encode_upsert(4, "docs", [], [], dim=3)
+        header, body = p.split_frame(frame)
+        self.assertEqual(header.opcode, Opcode.UPSERT)
+        self.assertEqual(bytes(body), struct.pack("<II", 0, 3) + b"\x04docs\0\0\0")
+        self.assertEqual(p.encode_upsert(4, "docs", [], [], payloads=[], labels=[], dim=3), frame)
+        self.assertEqual(p.encode_upsert(4, "docs", iter([]), [], [], dim=3), frame)
+        # The dim cannot be inferred from no vectors, and must be in range and fit the vectors.
+        with self.assertRaises(p.CodecError) as e:
+            p.encode_upsert(4, "docs", [], [])
+        self.assertIn("dim", str(e.exception))
+        for bad in ({"dim": 0}, {"dim": p.DIMENSIONS_MAX + 1}):
+            with self.assertRaises(p.CodecError):
+                p.encode_upsert(4, "docs", [], [], **bad)
+        with self.assertRaises(p.CodecError):
+            p.encode_upsert(4, "docs", [], [1.0, 2.0, 3.0], dim=3)
+        with self.assertRaises(p.CodecError):
+            p.encode_upsert(4, "docs", [], [1.0, 2.0, 3.0])
+        with self.assertRaises(p.CodecError):
+            p.encode_upsert(4, "docs", [1, 2], [[0.5, -1.0, 2.0], [3.0, 4.0, 5.0]], dim=2)
+        # A matching dim changes nothing.
+        self.assertEqual(
+            p.encode_upsert(4, "docs", [1, 2], [[0.5, -1.0, 2.0], [3.0, 4.0, 5.0]], dim=3).hex(),
+            GOLDEN["upsert_request"],
+        )
+        self.assertEqual(
+            p.encode_upsert(4, "docs", [1, 2], [0.5, -1.0, 2.0, 3.0, 4.0, 5.0], dim=3).hex(),
+            GOLDEN["upsert_request"],
+        )
+
     def test_local_validation(self):
         with self.assertRaises(p.CodecError):
             p.encode_search(1, "docs", [1.0], 0)
@@ -216,6 +256,87 @@ class DecodeResponsesTest(unittest.TestCase):
         with self.assertRaises(p.CodecError) as e:
             p.split_frame(bytes(bad_body))
         self.assertFalse(e.exception.fatal)
+
+    def test_reserved_header_bits_are_per_request(self):
+        # PROTOCOL.md section 2, step 5: the frame is delimited, so check_frame accepts it (no
+        # fatal error) and split_frame refuses it with a non-fatal error for its request.
+        ping = golden("ping_response")
+        for frame in (
+            raw_frame(Opcode.PING, p.FLAG_RESPONSE | 0x04, 2),
+            raw_frame(Opcode.PING, p.FLAG_RESPONSE | 0x80, 2),
+            raw_frame(Opcode.PING, p.FLAG_RESPONSE, 2, reserved=b"\0\0\x01\0"),
+            # ERROR only appears with RESPONSE (FrameHeader::check_reserved in frame.rs).
+            raw_frame(Opcode.DESCRIBE_COLLECTION, p.FLAG_ERROR, 2, bytes(body_of("error_response")[1])),
+        ):
+            with self.subTest(frame=frame.hex()):
+                self.assertEqual(p.check_frame(frame + ping), len(frame))
+                self.assertEqual(p.decode_header(frame[:p.FRAME_HEADER_SIZE]).request_id, 2)
+                with self.assertRaises(p.CodecError) as e:
+                    p.split_frame(frame)
+                self.assertFalse(e.exception.fatal)
+                self.assertIn("reserved header bits", str(e.exception))
+        # RESPONSE | ERROR, RESPONSE and no flag at all (a request) pass.
+        for flags in (p.FLAG_RESPONSE | p.FLAG_ERROR, p.FLAG_RESPONSE, 0):
+            header, _ = p.split_frame(raw_frame(Opcode.PING, flags, 2))
+            self.assertEqual(header.flags, flags)
+
+    def test_error_bodies(self):
+        def error_body(code, message):
+            return struct.pack("<HHI", code, len(message), 0) + message
+
+        self.assertEqual(p.decode_error(error_body(13, "é".encode())), (p.ErrorCode.COLLECTION_NOT_FOUND, "é"))
+        self.assertEqual(p.decode_error(error_body(999, b"")), (p.ErrorCode.UNKNOWN, ""))
+        # PROTOCOL.md section 6: code 0 is never sent, the message is UTF-8.
+        for body, message in (
+            (error_body(0, b"ok?"), "code 0"),
+            (error_body(13, b"bad \xff utf-8"), "UTF-8"),
+            (error_body(13, "é".encode()[:1]), "UTF-8"),
+        ):
+            with self.subTest(message=message):
+                with self.assertRaises(p.CodecError) as e:
+                    p.decode_error(body)
+                self.assertIn(message, str(e.exception))
+
+    def test_reserved_count_fields(self):
+        # LIST and STATS: count u32 | reserved u32; a non-zero reserved u32 is refused.
+        for name, opcode in (("list_response", Opcode.LIST_COLLECTIONS), ("stats_response", Opcode.STATS)):
+            _, body = body_of(name)
+            p.decode_response(opcode, body)
+            for at in (4, 7):
+                with self.subTest(name=name, at=at):
+                    bad = bytearray(body)
+                    bad[at] = 1
+                    with self.assertRaises(p.CodecError) as e:
+                        p.decode_response(opcode, bytes(bad))
+                    self.assertIn("reserved", str(e.exception))
+        # Empty lists too.
+        self.assertEqual(p.decode_response(Opcode.STATS, struct.pack("<II", 0, 0)), [])
+        self.assertEqual(p.decode_response(Opcode.LIST_COLLECTIONS, struct.pack("<II", 0, 0)), [])
+        for opcode in (Opcode.STATS, Opcode.LIST_COLLECTIONS):
+            with self.assertRaises(p.CodecError):
+                p.decode_response(opcode, struct.pack("<II", 0, 1))
+
+    def test_empty_stat_name(self):
+        # PROTOCOL.md 5.10: a stat name is 1..=64 bytes.
+        entry = struct.pack("<Q", 7) + b"\0" * 8
+        with self.assertRaises(p.CodecError) as e:
+            p.decode_response(Opcode.STATS, struct.pack("<II", 1, 0) + entry)
+        self.assertIn("empty stat name", str(e.exception))
+        good = struct.pack("<Q", 7) + b"\x01x" + b"\0" * 6
+        self.assertEqual(p.decode_response(Opcode.STATS, struct.pack("<II", 1, 0) + good), [("x", 7)])
+
+    def test_write_ack_lsn_needs_has_lsn(self):
+        # PROTOCOL.md 5.4: lsn is 0 unless HAS_LSN (decode_write_ack in response.rs).
+        self.assertEqual(p.decode_response(Opcode.UPSERT, struct.pack("<IIQ", 2, 0, 0)), WriteAck(2, None))
+        self.assertEqual(p.decode_response(Opcode.DELETE, struct.pack("<IIQ", 2, 1, 0)), WriteAck(2, 0))
+        self.assertEqual(p.decode_response(Opcode.SET_LABELS, struct.pack("<IIQ", 2, 1, 9)), WriteAck(2, 9))
+        for opcode in (Opcode.UPSERT, Opcode.DELETE, Opcode.SET_PAYLOAD, Opcode.SET_LABELS):
+            with self.subTest(opcode=opcode):
+                with self.assertRaises(p.CodecError) as e:
+                    p.decode_response(opcode, struct.pack("<IIQ", 2, 0, 99))
+                self.assertIn("lsn", str(e.exception))
+                with self.assertRaises(p.CodecError):
+                    p.decode_response(opcode, struct.pack("<IIQ", 2, 2, 0))
 
     def test_malformed_bodies(self):
         _, body = body_of("search_response")
