@@ -993,26 +993,35 @@ impl LocalEngine {
         }
     }
 
-    /// Background task for `Durability::Interval`: syncs stores whose deadline passed.
+    /// Background task for `Durability::Interval`: syncs stores whose deadline passed, and
+    /// sleeps until the earliest deadline still ahead (at most `period`), so a record waits
+    /// for its sync at most `period` after the last one plus the sync itself, also when that
+    /// last sync was not this task's (a rotation's, a snapshot's); waking every `period`
+    /// regardless would let it wait up to twice that.
     async fn sync_periodically(self: Rc<Self>, period: Duration) {
+        const WAIT_MIN: Duration = Duration::from_millis(1);
+        let mut wait = period;
         while !self.shutting_down.get() {
-            rt::sleep(period).await;
+            rt::sleep(wait).await;
+            let mut next = Instant::now() + period;
             let collections = self.collection_list();
             for collection in collections {
                 let Ok(_stores) = collection.use_stores() else {
                     continue;
                 };
                 for store in collection.shards.iter().filter_map(|s| s.store.as_ref()) {
-                    if store
-                        .sync_deadline()
-                        .is_some_and(|deadline| deadline <= Instant::now())
-                    {
-                        if let Err(e) = store.sync().await {
-                            tracing::error!(collection = %collection.spec.name, error = %e, "periodic WAL sync failed");
+                    match store.sync_deadline() {
+                        Some(deadline) if deadline <= Instant::now() => {
+                            if let Err(e) = store.sync().await {
+                                tracing::error!(collection = %collection.spec.name, error = %e, "periodic WAL sync failed");
+                            }
                         }
+                        Some(deadline) => next = next.min(deadline),
+                        None => {}
                     }
                 }
             }
+            wait = next.saturating_duration_since(Instant::now()).max(WAIT_MIN);
         }
     }
 
