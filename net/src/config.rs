@@ -15,6 +15,9 @@ pub const CONNECTIONS_PER_CORE_DEFAULT: usize = 1024;
 pub const IN_FLIGHT_PER_CONNECTION_DEFAULT: u32 = 256;
 /// Default cap on requests executing at once on one core, over all its connections.
 pub const IN_FLIGHT_PER_CORE_DEFAULT: usize = 4096;
+/// Longest accepted timeout of any kind. Timers add their duration to the clock: a value near
+/// `u64::MAX` seconds would overflow it and panic a core at its first connection.
+pub const TIMEOUT_MAX: Duration = Duration::from_secs(7 * 24 * 3600);
 
 /// Server settings. Build with [`ServerConfig::default`] and override fields, then pass it to
 /// [`crate::Server::new`] (which calls [`ServerConfig::validate`]).
@@ -144,6 +147,24 @@ impl ServerConfig {
                 return bad(field, "must be greater than zero".into());
             }
         }
+        for (field, value) in [
+            ("hello_timeout", self.hello_timeout),
+            ("write_timeout", self.write_timeout),
+            ("shutdown_timeout", self.shutdown_timeout),
+            ("idle_timeout", self.idle_timeout),
+            ("slow_request", self.slow_request),
+        ] {
+            if value > TIMEOUT_MAX {
+                return bad(
+                    field,
+                    format!(
+                        "{} s is over the maximum of {} s (7 days)",
+                        value.as_secs(),
+                        TIMEOUT_MAX.as_secs()
+                    ),
+                );
+            }
+        }
         Ok(())
     }
 }
@@ -177,5 +198,29 @@ mod tests {
             .unwrap_err()
             .to_string()
             .contains("listen"));
+    }
+
+    /// A timer adds its duration to the clock: a huge timeout would overflow it on a core.
+    #[test]
+    fn timeouts_over_a_week_are_refused() {
+        let config = ServerConfig {
+            idle_timeout: TIMEOUT_MAX,
+            shutdown_timeout: TIMEOUT_MAX,
+            ..ServerConfig::default()
+        };
+        assert!(config.validate().is_ok());
+        for config in [
+            ServerConfig {
+                idle_timeout: Duration::from_secs(u64::MAX),
+                ..ServerConfig::default()
+            },
+            ServerConfig {
+                shutdown_timeout: TIMEOUT_MAX + Duration::from_secs(1),
+                ..ServerConfig::default()
+            },
+        ] {
+            let err = config.validate().unwrap_err().to_string();
+            assert!(err.contains("maximum"), "{err}");
+        }
     }
 }

@@ -655,7 +655,19 @@ pub(crate) fn encode_failure(
     opcode: u8,
     failure: &Failure,
 ) {
-    if let Err(e) = encode_error(out, request_id, opcode, failure.code, &failure.message) {
+    // A code this build cannot name (a node's, relayed by the router) cannot be encoded
+    // either: the client would get no answer at all.
+    let (code, message) = match failure.code {
+        ErrorCode::Unknown => (
+            ErrorCode::Internal,
+            format!(
+                "an error code this server does not know: {}",
+                failure.message
+            ),
+        ),
+        code => (code, failure.message.clone()),
+    };
+    if let Err(e) = encode_error(out, request_id, opcode, code, &message) {
         tracing::error!(error = %e, "cannot encode an error frame");
     }
 }
@@ -663,6 +675,22 @@ pub(crate) fn encode_failure(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A code this build does not know (a node's, relayed) still answers the request.
+    #[test]
+    fn an_unknown_error_code_is_sent_as_internal() {
+        let mut out = Vec::new();
+        let failure = Failure::new(ErrorCode::Unknown, "from a newer node");
+        encode_failure(&mut out, RequestId(4), 0x10, &failure);
+        let frame = corevec_proto::Frame::parse(&out).unwrap();
+        match Response::decode_frame(&frame).unwrap() {
+            Response::Error(e) => {
+                assert_eq!(e.code, ErrorCode::Internal);
+                assert!(e.message.contains("from a newer node"), "{}", e.message);
+            }
+            other => panic!("{other:?}"),
+        }
+    }
 
     #[test]
     fn read_replicas_reach_only_connections_that_enabled_the_feature() {

@@ -64,9 +64,10 @@ pub const WAL_SEGMENT_BYTES_MIN: u64 = 2 * BLOCK_BYTES as u64;
 /// When an append is acknowledged.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Durability {
-    /// `append` resolves after the records are written *and* `fdatasync` returned: an
-    /// acknowledged record survives power loss. Concurrent appends share one write + sync
-    /// (group commit).
+    /// `append` resolves once the records are on stable storage: their group's O_DSYNC write
+    /// completed ([`WalConfig::write_through`], the default), or the write and then an
+    /// `fdatasync` did. An acknowledged record survives power loss. Concurrent appends share
+    /// one group write (group commit).
     #[default]
     Sync,
     /// `append` resolves once the records are written (O_DIRECT, so they left the process but
@@ -93,8 +94,13 @@ impl fmt::Display for Durability {
 
 /// Error parsing a [`Durability`].
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("invalid durability {0:?}: expected \"sync\", \"interval=MS\" (MS > 0) or \"none\"")]
+#[error(
+    "invalid durability {0:?}: expected \"sync\", \"interval=MS\" (0 < MS <= 3600000) or \"none\""
+)]
 pub struct ParseDurabilityError(String);
+
+/// Longest `interval=MS` accepted: an hour.
+pub const DURABILITY_INTERVAL_MS_MAX: u64 = 3_600_000;
 
 impl FromStr for Durability {
     type Err = ParseDurabilityError;
@@ -106,7 +112,7 @@ impl FromStr for Durability {
             _ => text
                 .strip_prefix("interval=")
                 .and_then(|ms| ms.parse::<u64>().ok())
-                .filter(|ms| *ms > 0)
+                .filter(|ms| (1..=DURABILITY_INTERVAL_MS_MAX).contains(ms))
                 .map(|ms| Durability::Interval(Duration::from_millis(ms)))
                 .ok_or_else(|| ParseDurabilityError(text.to_owned())),
         }
@@ -138,8 +144,8 @@ pub struct WalConfig {
     /// writers, 2 against 1: +13% median records/s and a p99 a quarter as high (+30% while
     /// spares were always zero-filled); 1 and 8 writers unchanged (bench/RESULTS.md).
     pub writes_in_flight: usize,
-    /// With more than one write in flight, a leader takes at most half of what is queued
-    /// (split at an append boundary), and never less than this many bytes: the appenders one
+    /// With more than one write in flight, a leader takes at most `1 / writes_in_flight` of
+    /// what is queued (split at an append boundary), and never less than this many bytes: the appenders one
     /// completion acknowledged re-append together, and splitting them is what lets the next
     /// write go out while the rest are still being encoded.
     pub group_split_bytes: usize,
@@ -617,9 +623,9 @@ impl<F: File> Wal<F> {
     }
 
     /// Where the next group ends in `pending`: (end offset, last LSN, appends, records).
-    /// With one write in flight at most, everything queued; with more, at most half of the
-    /// queue but never less than [`WalConfig::group_split_bytes`], and at least one whole
-    /// append.
+    /// With one write in flight at most, everything queued; with more, at most
+    /// `1 / writes_in_flight` of the queue but never less than
+    /// [`WalConfig::group_split_bytes`], and at least one whole append.
     fn next_cut(&self, state: &WalState) -> (usize, u64, u64, u64) {
         let limit = if self.config.writes_in_flight > 1 {
             self.config
@@ -1630,6 +1636,8 @@ mod tests {
             "Sync",
             "interval=",
             "interval=0",
+            "interval=3600001",
+            "interval=18446744073709551615",
             "interval=x",
             "always",
         ] {

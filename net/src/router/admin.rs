@@ -138,17 +138,18 @@ fn aggregate(core: &RouterCore, name: &str, per_node: &[Option<CollectionInfo>])
         match info {
             Some(info) => {
                 for s in &info.shard_infos {
+                    // Saturating: the numbers are the nodes', not checked against each other.
                     shard_infos.push(ShardInfo {
-                        shard: shards + s.shard,
+                        shard: shards.saturating_add(s.shard),
                         ..*s
                     });
                 }
-                shards += u32::from(info.shards);
-                vectors += info.vectors_count;
-                bytes += info.bytes;
+                shards = shards.saturating_add(u32::from(info.shards));
+                vectors = vectors.saturating_add(info.vectors_count);
+                bytes = bytes.saturating_add(info.bytes);
             }
             // Keep the numbering of later nodes stable: assume the same shard count.
-            None => shards += u32::from(first.shards),
+            None => shards = shards.saturating_add(u32::from(first.shards)),
         }
     }
     // The protocol carries at most SHARDS_MAX shards per collection; a cluster can hold more.

@@ -412,6 +412,18 @@ pub(crate) async fn get(core: &RouterCore, g: IdsRequest<'_>) -> Result<Answer, 
             });
             match decoded {
                 Ok((node_dim, found, found_payloads, found_labels)) => {
+                    if let Some(known) = dim.filter(|&known| known != node_dim) {
+                        // The vectors could not share one answer (and would not be the same
+                        // collection's): replicas that disagree need repairing, not merging.
+                        return Err(Failure::new(
+                            ErrorCode::Internal,
+                            format!(
+                                "nodes disagree on the dimension of collection {:?}: {known}, \
+                                 and {node_dim} from {label}; check the replicas (corevec repair)",
+                                g.collection
+                            ),
+                        ));
+                    }
                     dim = Some(node_dim);
                     if g.with_payloads {
                         for (&i, payload) in indices.iter().zip(found_payloads) {
