@@ -1,11 +1,14 @@
 //! corevec-engine: the shards and the cores that own them.
 //!
-//! Owns: placement of one glommio executor per physical core (`topology`, `engine`), each
-//! core's shards and their vectors (`shard`, `vectors`; with read replicas also its copies of
-//! the shards other cores own, fed by message), labels and filters (`filter`),
-//! distances (`distance`), top-k selection (`topk`), the HNSW index (`hnsw`), the messages
-//! between cores (`mesh`) and the coordination of a request across cores (`local`). Durability is delegated to
-//! `corevec_storage`; the runtime is reached only through `rt`.
+//! Owns: placement of one glommio executor per selected core (`topology`, `engine`),
+//! collection definitions and placement of ids on shards (`collection`), each core's shards
+//! and their vectors (`shard`, `vectors`; with read replicas also its copies of the shards
+//! other cores own, fed by message), labels and filters (`filter`), distances (`distance`),
+//! top-k selection (`topk`), the HNSW index (`hnsw`), the messages between cores (`mesh`),
+//! the coordination of a request across cores (`local`), and what goes on disk besides the
+//! log: the snapshot blobs' contents and the catalog files (`persist`). The WAL and the
+//! snapshot files themselves (framing, checksums, atomic publication, recovery) are
+//! `corevec_storage`'s; the runtime is reached only through `rt`.
 //!
 //! Must never: share mutable state between cores (no locks: cross-core data moves by
 //! message), block an executor on another core, or know about the network protocol.

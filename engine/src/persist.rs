@@ -10,7 +10,7 @@
 //! | `tombstones.u64`| tombstone bits, little-endian u64 words, bit `s % 64` of word `s / 64` |
 //! | `vectors.f32`   | `slots * dim` little-endian f32, dense (no padding), all finite  |
 //! | `graph.rkyv`    | rkyv `GraphArchive`: the HNSW arrays, so a restart never rebuilds; its `level0` is empty from format 4 on |
-//! | `graph_level0.u32` | the HNSW level-0 rows (`2 * m` neighbour slots per node), little-endian u32 (format 4) |
+//! | `graph_level0.u32` | the HNSW level-0 rows (per node a count, then `2 * m` neighbour slots), little-endian u32 (format 4) |
 //! | `payload_ends.u64` | end offset of each slot's payload in `payloads.bin`, little-endian u64 per slot; empty when no slot has a payload (format 2) |
 //! | `payloads.bin`  | the slots' payloads, concatenated (format 2)                     |
 //! | `label_ends.u64` | end offset of each slot's labels in `labels.u64`, as for payloads; empty when no slot has a label (format 3) |

@@ -7,7 +7,9 @@
 //! error codes (`handler.rs`), the limits that keep work bounded (connections per core,
 //! requests in flight per connection and per core, frame size, idle and write timeouts), the
 //! node-level counters behind STATS ([`stats`]), the Prometheus metrics and health endpoint
-//! ([`metrics`], plain threads, not a core) and graceful shutdown.
+//! ([`metrics`], plain threads, not a core) and graceful shutdown. Also the router behind
+//! `corevec route` ([`router`]): the same protocol in front of several nodes, with a static
+//! shard map, replication and failover, on the same per-core connection layer.
 //!
 //! **Must never:** block a core (no blocking syscalls, no locks on the request path; all I/O
 //! goes through the runtime seam `corevec_engine::rt`), trust a client (every byte is checked
@@ -44,8 +46,10 @@
 //! Engine errors map to: `DimensionMismatch` → DIMENSION_MISMATCH, `InvalidVector` →
 //! INVALID_VECTOR, `InvalidArgument` → INVALID_ARGUMENT, `CollectionNotFound` →
 //! COLLECTION_NOT_FOUND, `CollectionExists` → COLLECTION_EXISTS, `Busy` → BUSY,
-//! `ShuttingDown` → SHUTTING_DOWN, `Timeout` → TIMEOUT, anything else → INTERNAL (logged).
-//! A response that would exceed the frame limit becomes BATCH_TOO_LARGE.
+//! `ShuttingDown` → SHUTTING_DOWN, `Timeout` → TIMEOUT, `ResultTooLarge` → BATCH_TOO_LARGE,
+//! `DiskLow` and storage's out-of-space errors (`NoSpace`, a WAL failed by one) → NO_SPACE,
+//! other `Storage` errors → STORAGE, anything else → INTERNAL (logged). A response that would
+//! exceed the frame limit becomes BATCH_TOO_LARGE.
 
 #![deny(
     unsafe_code,

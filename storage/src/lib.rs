@@ -3,9 +3,13 @@
 //! manifest, mapped back read-only), and recovery of both after a crash.
 //!
 //! It must never know about the network, the wire protocol, or HNSW internals (the engine
-//! hands it opaque named blobs and typed WAL records), and it must never share state across
-//! cores: a [`ShardStore`] lives on the executor that opened it, and nothing in this crate is
-//! `Send`.
+//! hands it opaque named blobs and typed WAL records), and it must never share a shard's state
+//! across cores: a [`ShardStore`] and its WAL are not `Send` and live on the executor that
+//! opened them. Plain data is `Send`: errors, WAL records, recovery and check reports, and
+//! the directory handles [`StdDirectory`] and [`DmaDirectory`] (a path each). Process-wide
+//! state is limited to the counter that names iopoll probe files ([`prime_device`]) and,
+//! with the `fault-injection` feature, the fault plan that tests install
+//! (`disk::fault_plan`).
 //!
 //! Layout: [`disk`] is the file seam ([`Directory`]/[`File`]; production [`DmaDirectory`],
 //! tests [`MemDirectory`] + [`FaultyDirectory`]); [`wal`] frames records and runs group

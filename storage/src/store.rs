@@ -203,7 +203,8 @@ impl<D: Directory> ShardStore<D> {
     }
 
     /// Appends `records` and resolves when they are acknowledged per [`WalConfig::durability`]
-    /// (for [`crate::Durability::Sync`]: written and `fdatasync`ed). Returns the LSN of the
+    /// (for [`crate::Durability::Sync`]: on stable storage, by an O_DSYNC write or a write and
+    /// an `fdatasync`). Returns the LSN of the
     /// last record; an empty slice returns the last LSN handed out so far, once that is
     /// acknowledged (a barrier).
     ///
@@ -234,7 +235,8 @@ impl<D: Directory> ShardStore<D> {
         self.wal.wants_spare()
     }
 
-    /// Creates and zero-fills the next WAL segment ahead of time, so that rotation does not
+    /// Creates the next WAL segment ahead of time (zero-filled, or only allocated when the
+    /// shard writes large groups; see `SPARE_ZERO_FILL_BELOW_GROUP_BYTES`), so that rotation does not
     /// stall appends. Call from a low-priority background task when
     /// [`Self::wants_next_segment`]; returns whether a segment was prepared. An error here
     /// leaves the log untouched (rotation then creates the segment inline).

@@ -1,4 +1,6 @@
-//! The `corevec` command line: `serve` (the node) and thin client commands.
+//! The `corevec` command line: `serve` (the node), `route` (a router in front of several
+//! nodes), thin client commands, `import` and `export`, `check`, `backup` and `restore` (a
+//! node's data directory), and `repair` (makes a node's replicas equal to another's).
 //!
 //! This library is the whole binary; `main.rs` only calls [`main`]. It is a library so that
 //! the integration tests can build the same entry point as a binary of their own (Cargo
