@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use corevec_proto::{is_valid_collection_name, AUTH_TOKEN_BYTES_MAX};
 
-use crate::config::ServerConfig;
+use crate::config::{ServerConfig, TIMEOUT_MAX};
 use crate::router::error::RouterError;
 
 /// Default number of partitions the id space is split into.
@@ -302,14 +302,32 @@ impl RouterConfig {
                 );
             }
         }
-        for (key, value) in [
+        let timings = [
             ("request_timeout_ms", self.request_timeout),
             ("connect_timeout_ms", self.connect_timeout),
             ("ping_interval_ms", self.ping_interval),
             ("ping_timeout_ms", self.ping_timeout),
-        ] {
+        ];
+        for (key, value) in timings {
             if value.is_zero() {
                 return bad(key.into(), "must be at least 1 ms".into());
+            }
+        }
+        let hedge = match self.hedge_delay {
+            HedgeDelay::Fixed(delay) => Some(("hedge_delay_ms", delay)),
+            HedgeDelay::Auto | HedgeDelay::Off => None,
+        };
+        // A timer adds its duration to the clock: past its range, the core panics.
+        for (key, value) in timings.into_iter().chain(hedge) {
+            if value > TIMEOUT_MAX {
+                return bad(
+                    key.into(),
+                    format!(
+                        "{} ms is over the maximum of {} ms (7 days)",
+                        value.as_millis(),
+                        TIMEOUT_MAX.as_millis()
+                    ),
+                );
             }
         }
         if self.hedge_delay == HedgeDelay::Fixed(Duration::ZERO) {
@@ -354,6 +372,17 @@ mod tests {
     #[test]
     fn validation_names_the_key() {
         assert!(RouterConfig::new(nodes(3)).validate().is_ok());
+        let mut config = RouterConfig::new(nodes(3));
+        config.request_timeout = Duration::from_millis(u64::MAX);
+        let err = config.validate().unwrap_err().to_string();
+        assert!(
+            err.contains("request_timeout_ms") && err.contains("maximum"),
+            "{err}"
+        );
+        let mut config = RouterConfig::new(nodes(3));
+        config.hedge_delay = HedgeDelay::Fixed(TIMEOUT_MAX + Duration::from_millis(1));
+        let err = config.validate().unwrap_err().to_string();
+        assert!(err.contains("hedge_delay_ms"), "{err}");
         let mut config = RouterConfig::new(nodes(2));
         config.replication = 3;
         let err = config.validate().unwrap_err().to_string();
