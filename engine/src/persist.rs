@@ -569,12 +569,24 @@ pub fn write_catalog(data_dir: &Path, spec: &CollectionSpec) -> Result<()> {
     let dir = root.join(&spec.name);
     let io = |what: &str, path: &Path, e| Error::system(format!("{what} {}", path.display()), e);
     let tmp = dir.join(format!("{CATALOG_FILE}.tmp"));
+    // An interrupted or failed create leaves its temp file and empty shard directories (they
+    // are made before the definition, and nothing is written into them until it exists):
+    // those are cleared. Anything else is refused.
+    let mut leftovers = Vec::new();
     match fs::read_dir(&dir) {
         Ok(entries) => {
             for entry in entries {
                 let entry = entry.map_err(|e| io("listing", &dir, e))?;
-                // An interrupted create leaves at most its temp file.
-                if entry.path() != tmp {
+                let path = entry.path();
+                let empty_shard_dir = entry
+                    .file_name()
+                    .to_str()
+                    .and_then(|name| name.strip_prefix("shard-"))
+                    .is_some_and(|n| n.parse::<u32>().is_ok())
+                    && fs::read_dir(&path).is_ok_and(|mut inside| inside.next().is_none());
+                if path == tmp || empty_shard_dir {
+                    leftovers.push(path);
+                } else {
                     return Err(Error::Catalog {
                         path: dir.clone(),
                         reason: format!(
@@ -590,6 +602,15 @@ pub fn write_catalog(data_dir: &Path, spec: &CollectionSpec) -> Result<()> {
         }
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
         Err(e) => return Err(io("listing", &dir, e)),
+    }
+    for path in leftovers {
+        let removed = if path == tmp {
+            fs::remove_file(&path)
+        } else {
+            // Fails rather than deletes if something appeared in it meanwhile.
+            fs::remove_dir(&path)
+        };
+        removed.map_err(|e| io("removing the leftover", &path, e))?;
     }
     debug_assert!(spec.shards > 0, "validated spec");
     for shard in 0..spec.shards {
@@ -1246,6 +1267,40 @@ mod tests {
         assert_eq!(read_catalog(&dir).unwrap(), vec![a.clone(), b.clone()]);
         remove_collection(&dir, "a").unwrap();
         assert_eq!(read_catalog(&dir).unwrap(), vec![b]);
+        fs::remove_dir_all(&dir).unwrap();
+    }
+
+    /// A create interrupted (or failed) after making its shard directories leaves them empty,
+    /// without a definition: creating the name again clears them; a directory holding
+    /// anything else is still refused.
+    #[test]
+    fn an_interrupted_create_does_not_block_the_name() {
+        let dir = std::env::temp_dir().join(format!("corevec-recreate-{}", std::process::id()));
+        let _ = fs::remove_dir_all(&dir);
+        let wide = CollectionSpec::new("c", 4, Metric::L2).with_shards(3);
+        for shard in 0..3 {
+            fs::create_dir_all(shard_dir(&dir, "c", shard)).unwrap();
+        }
+        fs::write(collections_dir(&dir).join("c/collection.conf.tmp"), b"form").unwrap();
+        assert_eq!(read_catalog(&dir).unwrap(), vec![], "ignored at start");
+        let narrow = CollectionSpec::new("c", 4, Metric::L2).with_shards(2);
+        write_catalog(&dir, &narrow).unwrap();
+        assert_eq!(read_catalog(&dir).unwrap(), vec![narrow.clone()]);
+        assert!(
+            !shard_dir(&dir, "c", 2).exists(),
+            "the extra leftover is cleared"
+        );
+        remove_collection(&dir, "c").unwrap();
+        finish_drops(&dir).unwrap();
+
+        fs::create_dir_all(shard_dir(&dir, "c", 0)).unwrap();
+        fs::write(
+            shard_dir(&dir, "c", 0).join("wal-00000000000000000001.log"),
+            b"x",
+        )
+        .unwrap();
+        let err = write_catalog(&dir, &wide).unwrap_err().to_string();
+        assert!(err.contains("shard-0"), "{err}");
         fs::remove_dir_all(&dir).unwrap();
     }
 
