@@ -372,7 +372,8 @@ fn backup_running(
         let source = &on_disk[&info.name];
         let dirs = shard_dirs(source)?;
         if dirs.len() != usize::from(info.shards) {
-            return Err(Failure::runtime(format!(
+            // As for the other signs that the node asked is not this directory's: exit 2.
+            return Err(Failure::usage(format!(
                 "collection {} has {} shard directories in {}, the node reports {} shards",
                 info.name,
                 dirs.len(),

@@ -6,11 +6,12 @@
 //! `shard-S/` directory with `corevec_storage::check_dir` (every WAL record's CRC, LSN
 //! continuity within and across segments, every snapshot's manifest and blob CRCs).
 //!
-//! One addition to `check_dir`: it reports an invalid record in the *last* WAL segment as a
-//! torn tail (what a crash mid-write leaves, truncated by recovery). Here the rest of that
-//! segment is searched for a valid record with a later LSN; if one exists the invalid record
-//! was written completely before it, so this is damage (and recovery would drop the later
-//! records), not a tear.
+//! `check_dir` reports an invalid record in the *last* WAL segment as a torn tail (what a
+//! crash mid-write leaves, truncated by recovery). Here the rest of that segment is also
+//! searched for a valid record with a later LSN, and the report names it: with several group
+//! writes in flight (the default) a crash can leave a torn group before a whole one, never
+//! acknowledged either, which recovery truncates like any torn tail; on a node that did not
+//! crash, the same picture means damaged media (storage/FORMAT.md, "Known limitation").
 //!
 //! Read-only: nothing in the directory is modified. It refuses to run while a `corevec serve`
 //! holds the directory's lock (the live WAL tail and snapshots in progress would look
@@ -491,33 +492,28 @@ fn check_shard(
             .map_or(Lsn(1), |s| {
                 s.last_lsn.map_or(s.first_lsn, |last| Lsn(last.0 + 1))
             });
-        match later_valid_record(&torn.file, torn.offset, expected) {
-            Ok(Some((offset, lsn))) => checker.damage(
-                &torn.file,
-                torn.offset,
-                &format!(
-                    "{}; a valid record (LSN {lsn}) follows at offset {offset}, so this is not a \
-                     torn write: recovery would truncate the log here and drop the records after it",
-                    torn.reason
-                ),
+        let later = match later_valid_record(&torn.file, torn.offset, expected) {
+            Ok(Some((offset, lsn))) => format!(
+                "; a whole record (LSN {lsn}) follows at offset {offset}: a later group write \
+                 that was in flight too, also never acknowledged, and truncated with it (if \
+                 the node did not crash or lose power, suspect the disk)"
             ),
-            Ok(None) => {
-                checker.tally.torn_tails += 1;
-                println!(
-                    "TORN TAIL {} at offset {}: {} (normal after a crash: never acknowledged, \
-                     truncated at the next start)",
-                    torn.file.display(),
-                    torn.offset,
-                    torn.reason
-                );
-            }
+            Ok(None) => String::new(),
             Err(e) => {
                 return Err(Failure::runtime(format!(
                     "reading {}: {e}",
                     torn.file.display()
                 )))
             }
-        }
+        };
+        checker.tally.torn_tails += 1;
+        println!(
+            "TORN TAIL {} at offset {}: {} (normal after a crash: never acknowledged, \
+             truncated at the next start){later}",
+            torn.file.display(),
+            torn.offset,
+            torn.reason
+        );
     }
     Ok(())
 }
