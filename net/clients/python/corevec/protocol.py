@@ -260,6 +260,8 @@ def decode_header(data):
     """The :class:`Header` of the 32 bytes ``data``. Raises a fatal :class:`CodecError` for a
     bad magic, header checksum, version or body length (the frame cannot be delimited); the
     reserved bits and bytes are left to :func:`check_reserved`."""
+    if len(data) != FRAME_HEADER_SIZE:
+        raise CodecError("frame header of %d bytes, not %d" % (len(data), FRAME_HEADER_SIZE), fatal=True)
     magic, version, opcode, flags, request_id, body_bytes, body_crc, reserved, header_crc = _HEADER.unpack(bytes(data))
     if magic != MAGIC:
         raise CodecError("bad magic", fatal=True)
@@ -885,8 +887,12 @@ def _collection_info(r):
         _check(_r == 0, "reserved")
         shard_infos.append(ShardInfo(shard, v, d, b))
     read_replicas = bool(flags & COLLECTION_READ_REPLICAS)
+    try:
+        metric = Metric(metric)
+    except ValueError:
+        raise CodecError("unknown metric %d in collection info" % metric)
     return CollectionInfo(
-        name, dim, Metric(metric), shards, connectivity, expansion_add, vectors_count, nbytes, shard_infos, read_replicas
+        name, dim, metric, shards, connectivity, expansion_add, vectors_count, nbytes, shard_infos, read_replicas
     )
 
 

@@ -714,17 +714,15 @@ class _FakeServer:
 
 def _in_thread(call):
     """Run ``call`` on a daemon thread; returns ``(thread, outcome)`` where ``outcome`` gets
-    ``"error"`` (the exception or None) and ``"seconds"`` once it returns."""
+    ``"error"`` (the exception or None) once it returns."""
     outcome = {}
 
     def run():
-        started = time.monotonic()
         try:
             call()
             outcome["error"] = None
         except BaseException as e:  # noqa: B902 (reported to the test)
             outcome["error"] = e
-        outcome["seconds"] = time.monotonic() - started
 
     thread = threading.Thread(target=run, daemon=True)
     thread.start()
@@ -924,29 +922,63 @@ class SendTimeoutTest(unittest.TestCase):
     """No server needed: a fake one answers HELLO, then never reads."""
 
     def test_a_server_that_stops_reading_times_the_send_out(self):
-        server = _FakeServer(lambda sock, rest: server.stop.wait(60))
+        server_gone = threading.Event()
+
+        def never_read(sock, rest):
+            server.stop.wait(60)
+            server_gone.set()
+
+        server = _FakeServer(never_read)
         self.addCleanup(server.close)
         client = corevec.Client("127.0.0.1", server.port, timeout=1.0)
         self.addCleanup(client.close)
+        first_conn = client._conn
         # A ~60 MB UPSERT frame: far more than the socket buffers hold. The encoder is
         # replaced by the frame itself (the server never reads it) because the pure-Python
         # CRC32C of 60 MB takes ~20 s.
         frame = bytes(60 * 1024 * 1024)
-        with mock.patch.object(corevec.protocol, "encode_upsert", lambda *args: frame):
+        # Every send on a connection, in order: ("start" | "end", connection, frame length).
+        sends = []
+        upsert_sending = threading.Event()
+        send_frame = corevec.client._Connection._send_frame
+
+        def recorded_send_frame(conn, request_id, data, deadline):
+            sends.append(("start", conn, len(data)))
+            if len(data) == len(frame):
+                upsert_sending.set()
+            try:
+                return send_frame(conn, request_id, data, deadline)
+            finally:
+                sends.append(("end", conn, len(data)))
+
+        with mock.patch.object(corevec.protocol, "encode_upsert", lambda *args: frame), mock.patch.object(
+            corevec.client._Connection, "_send_frame", recorded_send_frame
+        ):
             upsert, upserted = _in_thread(lambda: client.upsert("docs", [1], [[0.0]]))
-            time.sleep(0.3)  # the upsert now holds the send lock
+            # The ping starts once the upsert holds the connection's send lock.
+            self.assertTrue(upsert_sending.wait(30), "the upsert never started sending")
             ping, pinged = _in_thread(client.ping)
-            upsert.join(10)
-            ping.join(10)
+            # Hang guards only: each call is bounded by its 1 s timeout, not by the server.
+            upsert.join(30)
+            ping.join(30)
         self.assertFalse(upsert.is_alive(), "upsert still blocked in send")
         self.assertFalse(ping.is_alive(), "ping still blocked behind the upsert's send")
+        # The server held the connection open the whole time, never reading: the upsert's own
+        # deadline ended its send, part-way through the frame, which closed the connection.
+        self.assertFalse(server_gone.is_set())
         self.assertIsInstance(upserted["error"], corevec.CorevecTimeout)
-        self.assertLess(upserted["seconds"], 4.0)
+        self.assertIn("timed out after sending", str(upserted["error"]))
+        self.assertIn("of its %d bytes" % len(frame), str(upserted["error"]))
         self.assertIn("the connection is closed", str(upserted["error"]))
+        self.assertIsInstance(first_conn.closed, corevec.CorevecConnectionError)
+        # Sends on the first connection never interleave: the upsert's went first, and any other
+        # (the ping's) started only after it ended.
+        on_first = [(event, length) for event, conn, length in sends if conn is first_conn]
+        self.assertEqual(on_first[:2], [("start", len(frame)), ("end", len(frame))])
+        self.assertNotIn(("start", len(frame)), on_first[2:])
         # The ping waited for the send lock, then found the connection closed (part of a frame
         # went out) and retried on a new one, which never answers; or timed out waiting.
         self.assertIsInstance(pinged["error"], (corevec.CorevecTimeout, corevec.CorevecConnectionError))
-        self.assertLess(pinged["seconds"], 8.0)
 
     def test_a_send_that_cannot_start_keeps_the_connection(self):
         # Nothing of the request went out: the stream is still whole, the connection stays.
