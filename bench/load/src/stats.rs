@@ -305,14 +305,28 @@ mod tests {
 
     #[test]
     fn cpu_seconds_of_self_grows() {
+        // CPU time is counted in clock ticks (10 ms), so spin until the reading moves past
+        // the first one. A parser that reads a constant (or the wrong field) never gets
+        // there; the wall-clock deadline is only the failure condition, far above the few
+        // ticks a busy loop needs even on a loaded 2-core machine.
         let a = cpu_seconds(None).expect("self stat");
+        assert!(a >= 0.0, "{a}");
+        let deadline = Instant::now() + Duration::from_secs(20);
         let mut x = 0u64;
-        let t = Instant::now();
-        while t.elapsed() < Duration::from_millis(60) {
-            x = x.wrapping_add(std::hint::black_box(1));
+        loop {
+            for _ in 0..100_000 {
+                x = x.wrapping_add(std::hint::black_box(1));
+            }
+            let b = cpu_seconds(None).expect("self stat");
+            if b > a {
+                break;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "CPU time stuck at {b} s (first reading {a} s) after 20 s of busy loop"
+            );
         }
-        let b = cpu_seconds(None).expect("self stat");
-        assert!(b >= a && x > 0);
+        std::hint::black_box(x);
     }
 
     #[test]
