@@ -12,7 +12,7 @@ cargo clippy --workspace --all-targets --locked -- -D warnings
 RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps --locked
 # The fuzz targets live in workspaces of their own (cargo-fuzz builds them with nightly flags):
 # check that they still compile against the crates they fuzz.
-for fuzz in net/proto/fuzz net/fuzz storage/fuzz engine/fuzz bench/datasets/fuzz; do
+for fuzz in net/proto/fuzz net/fuzz storage/fuzz engine/fuzz bench/datasets/fuzz tools/fuzz; do
     cargo check --locked --manifest-path "$fuzz/Cargo.toml" --target-dir target/fuzz-check
 done
 cargo test --workspace --locked

@@ -21,6 +21,9 @@ use clap::{Parser, Subcommand};
 
 pub mod cmd;
 pub mod config;
+/// Entry points for the fuzz target in `tools/fuzz` only; not part of the crate's API.
+#[doc(hidden)]
+pub mod fuzzing;
 mod lock;
 mod systemd;
 

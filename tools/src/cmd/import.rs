@@ -10,7 +10,7 @@
 
 use std::collections::VecDeque;
 use std::fs::File;
-use std::io::{BufRead, BufReader, Read};
+use std::io::{BufRead, BufReader, Read, Seek};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
@@ -141,8 +141,9 @@ impl ImportArgs {
 
 /// A text file with one entry per vector row (`--payloads`, `--labels`, `--range-*`), read a
 /// batch of lines at a time; `parse` turns a line (without its line break) into the entry.
-struct LineFile<T> {
-    reader: BufReader<File>,
+/// `R` is the file's buffered reader (bytes in memory for the fuzz targets).
+pub(crate) struct LineFile<T, R = BufReader<File>> {
+    reader: R,
     path: PathBuf,
     line: usize,
     parse: fn(Vec<u8>) -> Result<T, String>,
@@ -151,12 +152,8 @@ struct LineFile<T> {
 impl<T> LineFile<T> {
     fn open(path: &Path, parse: fn(Vec<u8>) -> Result<T, String>) -> Result<Self, Failure> {
         let file = File::open(path).map_err(|e| bad(path, e))?;
-        Ok(LineFile {
-            reader: BufReader::with_capacity(1 << 20, file),
-            path: path.to_path_buf(),
-            line: 0,
-            parse,
-        })
+        let reader = BufReader::with_capacity(1 << 20, file);
+        Ok(LineFile::from_reader(path, reader, parse))
     }
 
     /// Checks up front that the file has a valid entry for each of the first `rows` rows,
@@ -176,9 +173,25 @@ impl<T> LineFile<T> {
         }
         Ok(())
     }
+}
+
+impl<T, R: BufRead> LineFile<T, R> {
+    /// The lines of `reader`, the contents of the file at `path` (which errors name).
+    pub(crate) fn from_reader(
+        path: &Path,
+        reader: R,
+        parse: fn(Vec<u8>) -> Result<T, String>,
+    ) -> Self {
+        LineFile {
+            reader,
+            path: path.to_path_buf(),
+            line: 0,
+            parse,
+        }
+    }
 
     /// Replaces `out` with the next `n` entries.
-    fn read(&mut self, n: usize, out: &mut Vec<T>) -> Result<(), Failure> {
+    pub(crate) fn read(&mut self, n: usize, out: &mut Vec<T>) -> Result<(), Failure> {
         out.clear();
         for _ in 0..n {
             let mut line = Vec::new();
@@ -208,7 +221,7 @@ impl<T> LineFile<T> {
 }
 
 /// An `--ids` line: one decimal unsigned 64-bit integer, surrounding whitespace allowed.
-fn id_line(line: Vec<u8>) -> Result<u64, String> {
+pub(crate) fn id_line(line: Vec<u8>) -> Result<u64, String> {
     let text = String::from_utf8(line).map_err(|_| "not UTF-8 text".to_owned())?;
     let id = text.trim();
     if id.is_empty() {
@@ -219,7 +232,7 @@ fn id_line(line: Vec<u8>) -> Result<u64, String> {
 }
 
 /// A `--payloads` line: its bytes, at most `PAYLOAD_BYTES_MAX`.
-fn payload_line(line: Vec<u8>) -> Result<Vec<u8>, String> {
+pub(crate) fn payload_line(line: Vec<u8>) -> Result<Vec<u8>, String> {
     if line.len() > PAYLOAD_BYTES_MAX as usize {
         return Err(format!(
             "a payload of {} bytes; at most {PAYLOAD_BYTES_MAX}",
@@ -231,7 +244,7 @@ fn payload_line(line: Vec<u8>) -> Result<Vec<u8>, String> {
 
 /// A `--labels` line: unsigned integers separated by commas or whitespace, at most
 /// `LABELS_PER_POINT_MAX` (as `corevec set-labels` parses them).
-fn labels_line(line: Vec<u8>) -> Result<Vec<u64>, String> {
+pub(crate) fn labels_line(line: Vec<u8>) -> Result<Vec<u64>, String> {
     let text = String::from_utf8(line).map_err(|_| "not UTF-8 text".to_owned())?;
     super::client::parse_labels(&text)
 }
@@ -246,7 +259,7 @@ fn range_line(kind: RangeType, line: Vec<u8>) -> Result<Option<u32>, String> {
     }
 }
 
-fn range_line_parser(kind: RangeType) -> fn(Vec<u8>) -> Result<Option<u32>, String> {
+pub(crate) fn range_line_parser(kind: RangeType) -> fn(Vec<u8>) -> Result<Option<u32>, String> {
     match kind {
         RangeType::U32 => |line| range_line(RangeType::U32, line),
         RangeType::I32 => |line| range_line(RangeType::I32, line),
@@ -255,20 +268,21 @@ fn range_line_parser(kind: RangeType) -> fn(Vec<u8>) -> Result<Option<u32>, Stri
 }
 
 /// One range field's file.
-struct RangeLines {
-    field: u8,
-    lines: LineFile<Option<u32>>,
+pub(crate) struct RangeLines<R = BufReader<File>> {
+    pub(crate) field: u8,
+    pub(crate) lines: LineFile<Option<u32>, R>,
     /// The keys of the current batch.
-    keys: Vec<Option<u32>>,
+    pub(crate) keys: Vec<Option<u32>>,
 }
 
 /// The labels of each row: those of `--labels` and the range labels of each `--range-*` file's
 /// value, read in step a batch at a time.
-struct LabelColumns {
-    labels: Option<LineFile<Vec<u64>>>,
-    ranges: Vec<RangeLines>,
+pub(crate) struct LabelColumns<R = BufReader<File>> {
+    pub(crate) labels: Option<LineFile<Vec<u64>, R>>,
+    /// Of distinct fields (`open` refuses a field given twice).
+    pub(crate) ranges: Vec<RangeLines<R>>,
     /// Rows read so far.
-    row: usize,
+    pub(crate) row: usize,
 }
 
 impl LabelColumns {
@@ -322,9 +336,11 @@ impl LabelColumns {
         }
         Ok(())
     }
+}
 
+impl<R: BufRead> LabelColumns<R> {
     /// Replaces `out` with the labels of the next `n` rows.
-    fn read(&mut self, n: usize, out: &mut Vec<Vec<u64>>) -> Result<(), Failure> {
+    pub(crate) fn read(&mut self, n: usize, out: &mut Vec<Vec<u64>>) -> Result<(), Failure> {
         match &mut self.labels {
             Some(lines) => lines.read(n, out)?,
             None => {
@@ -400,22 +416,23 @@ impl LabelColumns {
 }
 
 #[derive(Clone, Copy, Debug)]
-enum Layout {
+pub(crate) enum Layout {
     Fvecs,
     NpyF32,
     NpyF64,
 }
 
-/// An open vector file, read a batch at a time.
-struct VectorFile {
-    reader: BufReader<File>,
-    layout: Layout,
-    dim: usize,
-    count: usize,
+/// An open vector file, read a batch at a time. `R` is the file (bytes in memory for the
+/// fuzz targets).
+pub(crate) struct VectorFile<R = File> {
+    reader: BufReader<R>,
+    pub(crate) layout: Layout,
+    pub(crate) dim: usize,
+    pub(crate) count: usize,
     read: usize,
 }
 
-fn bad(path: &Path, what: impl std::fmt::Display) -> Failure {
+pub(crate) fn bad(path: &Path, what: impl std::fmt::Display) -> Failure {
     Failure::usage(format!("{}: {what}", path.display()))
 }
 
@@ -431,6 +448,19 @@ impl VectorFile {
         };
         let file = File::open(path).map_err(|e| bad(path, e))?;
         let file_bytes = file.metadata().map_err(|e| bad(path, e))?.len();
+        VectorFile::from_reader(path, format, file, file_bytes)
+    }
+}
+
+impl<R: Read + Seek> VectorFile<R> {
+    /// Reads the header of `file`, `file_bytes` long, the contents of the file at `path`
+    /// (which errors name), in `format` (`Auto` reads as `.npy`: `open` resolves it first).
+    pub(crate) fn from_reader(
+        path: &Path,
+        format: Format,
+        file: R,
+        file_bytes: u64,
+    ) -> Result<VectorFile<R>, Failure> {
         let mut reader = BufReader::with_capacity(1 << 20, file);
         match format {
             Format::Fvecs => {
@@ -449,10 +479,10 @@ impl VectorFile {
                     ));
                 }
                 let count = usize::try_from(file_bytes / record).unwrap_or(usize::MAX);
-                // Re-open to start at the first record (its dim is re-read and checked).
-                let file = File::open(path).map_err(|e| bad(path, e))?;
+                // Back to the first record (its dim is re-read and checked).
+                reader.rewind().map_err(|e| bad(path, e))?;
                 Ok(VectorFile {
-                    reader: BufReader::with_capacity(1 << 20, file),
+                    reader,
                     layout: Layout::Fvecs,
                     dim,
                     count,
@@ -460,8 +490,32 @@ impl VectorFile {
                 })
             }
             Format::Npy | Format::Auto => {
+                let mut counted = CountingReader {
+                    inner: &mut reader,
+                    bytes: 0,
+                };
                 let (layout, count, dim) =
-                    read_npy_header(&mut reader).map_err(|e| bad(path, e))?;
+                    read_npy_header(&mut counted).map_err(|e| bad(path, e))?;
+                // As for fvecs: a file that is not exactly its header plus the data it declares
+                // is refused before anything is written.
+                let value_bytes: u64 = match layout {
+                    Layout::NpyF64 => 8,
+                    _ => 4,
+                };
+                let expected = (count as u64)
+                    .checked_mul(dim as u64)
+                    .and_then(|values| values.checked_mul(value_bytes))
+                    .and_then(|data| data.checked_add(counted.bytes));
+                if expected != Some(file_bytes) {
+                    return Err(bad(
+                        path,
+                        format!(
+                            "size {file_bytes} is not its {}-byte header plus the {count} x {dim} \
+                             values of {value_bytes} bytes it declares",
+                            counted.bytes
+                        ),
+                    ));
+                }
                 Ok(VectorFile {
                     reader,
                     layout,
@@ -474,7 +528,7 @@ impl VectorFile {
     }
 
     /// Appends up to `max` vectors to `out`; returns how many.
-    fn read_batch(&mut self, max: usize, out: &mut Vec<f32>) -> std::io::Result<usize> {
+    pub(crate) fn read_batch(&mut self, max: usize, out: &mut Vec<f32>) -> std::io::Result<usize> {
         let n = max.min(self.count - self.read);
         let mut buf = [0u8; 8];
         for _ in 0..n {
@@ -503,18 +557,43 @@ impl VectorFile {
                     }
                 }
                 Layout::NpyF64 => {
-                    for _ in 0..self.dim {
+                    for component in 0..self.dim {
                         self.reader.read_exact(&mut buf)?;
+                        let value = f64::from_le_bytes(buf);
                         #[expect(
                             clippy::cast_possible_truncation,
                             reason = "f64 input stored as f32"
                         )]
-                        out.push(f64::from_le_bytes(buf) as f32);
+                        let stored = value as f32;
+                        if value.is_finite() && !stored.is_finite() {
+                            return Err(std::io::Error::new(
+                                std::io::ErrorKind::InvalidData,
+                                format!(
+                                    "vector {} component {component}: {value:e} does not fit in f32",
+                                    self.read
+                                ),
+                            ));
+                        }
+                        out.push(stored);
                     }
                 }
             }
             self.read += 1;
         }
+        Ok(n)
+    }
+}
+
+/// A reader that counts the bytes read through it.
+struct CountingReader<'a, R> {
+    inner: &'a mut R,
+    bytes: u64,
+}
+
+impl<R: Read> Read for CountingReader<'_, R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.bytes += n as u64;
         Ok(n)
     }
 }
@@ -776,6 +855,61 @@ mod tests {
         let (layout, count, dim) = read_npy_header(&mut bytes.as_slice()).unwrap();
         assert!(matches!(layout, Layout::NpyF32));
         assert_eq!((count, dim), (3, 2));
+    }
+
+    /// A `.npy` file of `rows` x 2 values of dtype `descr` with `data` after its header.
+    fn npy(descr: &str, rows: usize, data: &[u8]) -> Vec<u8> {
+        let header =
+            format!("{{'descr': '{descr}', 'fortran_order': False, 'shape': ({rows}, 2), }}");
+        let mut bytes = b"\x93NUMPY\x01\x00".to_vec();
+        bytes.extend_from_slice(&(header.len() as u16).to_le_bytes());
+        bytes.extend_from_slice(header.as_bytes());
+        bytes.extend_from_slice(data);
+        bytes
+    }
+
+    fn open_npy(bytes: &[u8]) -> Result<VectorFile<std::io::Cursor<&[u8]>>, Failure> {
+        VectorFile::from_reader(
+            Path::new("v.npy"),
+            Format::Npy,
+            std::io::Cursor::new(bytes),
+            bytes.len() as u64,
+        )
+    }
+
+    /// A truncated or overlong `.npy` file is refused at open, before any batch is sent; an
+    /// f8 value beyond f32 is refused with its vector and component, not sent as infinity.
+    #[test]
+    fn npy_files_are_checked_before_anything_is_sent() {
+        let values: Vec<u8> = [1.0f32, 2.0, 3.0, 4.0]
+            .iter()
+            .flat_map(|x| x.to_le_bytes())
+            .collect();
+        let whole = npy("<f4", 2, &values);
+        let mut file = open_npy(&whole).ok().unwrap();
+        let mut out = Vec::new();
+        assert_eq!(file.read_batch(10, &mut out).unwrap(), 2);
+        assert_eq!(out, [1.0, 2.0, 3.0, 4.0]);
+        for data in [&values[..12], &[values.as_slice(), &[0u8; 4]].concat()[..]] {
+            let err = open_npy(&npy("<f4", 2, data)).err().unwrap();
+            assert_eq!(err.exit_code, 2);
+            assert!(
+                err.message.contains("values of 4 bytes it declares"),
+                "{}",
+                err.message
+            );
+        }
+        let wide: Vec<u8> = [1.0f64, 1e300]
+            .iter()
+            .flat_map(|x| x.to_le_bytes())
+            .collect();
+        let wide = npy("<f8", 1, &wide);
+        let mut file = open_npy(&wide).ok().unwrap();
+        let err = file.read_batch(10, &mut out).unwrap_err().to_string();
+        assert!(
+            err.contains("vector 0 component 1") && err.contains("f32"),
+            "{err}"
+        );
     }
 
     #[test]
