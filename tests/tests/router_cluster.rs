@@ -206,10 +206,14 @@ fn client(addr: SocketAddr) -> Client {
 }
 
 fn create(client: &Client, name: &str) {
+    create_with_dim(client, name, DIM);
+}
+
+fn create_with_dim(client: &Client, name: &str, dim: usize) {
     client
         .create_collection(&CreateCollection {
             name,
-            dim: DIM as u32,
+            dim: dim as u32,
             metric: Metric::L2,
             shards: 0,
             connectivity: 0,
@@ -1201,16 +1205,7 @@ fn router_serves_a_collection_one_replica_lacks() {
     for (i, node) in cluster.nodes.iter().enumerate() {
         let dim = if i == 1 { DIM + 1 } else { DIM };
         let node = client(node.addr);
-        node.create_collection(&CreateCollection {
-            name: "mixed",
-            dim: dim as u32,
-            metric: Metric::L2,
-            shards: 0,
-            connectivity: 0,
-            expansion_add: 0,
-            read_replicas: false,
-        })
-        .unwrap();
+        create_with_dim(&node, "mixed", dim);
         node.upsert("mixed", &ids, &vec![0.5; ids.len() * dim])
             .unwrap();
     }

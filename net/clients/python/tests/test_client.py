@@ -456,15 +456,25 @@ class _NoSendConnection:
         raise AssertionError("nothing may be sent")
 
 
+def _client_over(conn):
+    """A :class:`corevec.Client` that talks to ``conn`` (a stand-in connection) without
+    connecting anywhere."""
+    client = corevec.Client.__new__(corevec.Client)
+    client._lock = threading.Lock()
+    client._conn = conn
+    client._slots = {}
+    client._ids = itertools.count(2)
+    client.timeout = 5.0
+    client.retries = 2
+    client.retry_backoff = 0.0
+    return client
+
+
 class WithoutPayloadsTest(unittest.TestCase):
     """No server needed: the client refuses SET_PAYLOAD locally without FEATURE_PAYLOADS."""
 
     def test_set_payload_is_refused_locally(self):
-        client = corevec.Client.__new__(corevec.Client)
-        client._lock = threading.Lock()
-        client._conn = _NoSendConnection()
-        client._slots = {}
-        client.retries = 2
+        client = _client_over(_NoSendConnection())
         self.assertFalse(client.supports_payloads)
         for call in (
             lambda: client.set_payload("docs", [1], [b"x"]),
@@ -488,12 +498,7 @@ class WithoutLabelsTest(unittest.TestCase):
     and malformed filters before anything else."""
 
     def client(self):
-        client = corevec.Client.__new__(corevec.Client)
-        client._lock = threading.Lock()
-        client._conn = _PayloadsOnlyConnection()
-        client._slots = {}
-        client.retries = 2
-        return client
+        return _client_over(_PayloadsOnlyConnection())
 
     def test_labels_are_refused_locally(self):
         client = self.client()
@@ -584,15 +589,7 @@ class WithoutFilterGroupsTest(unittest.TestCase):
     the original form, which such a server takes)."""
 
     def client(self):
-        client = corevec.Client.__new__(corevec.Client)
-        client._lock = threading.Lock()
-        client._conn = _RecordingConnection()
-        client._slots = {}
-        client._ids = itertools.count(2)
-        client.timeout = 5.0
-        client.retries = 2
-        client.retry_backoff = 0.0
-        return client
+        return _client_over(_RecordingConnection())
 
     def test_two_groups_are_refused_locally(self):
         client = self.client()
@@ -894,14 +891,7 @@ class EmptyUpsertTest(unittest.TestCase):
     """No server needed: an UPSERT of 0 points (allowed by PROTOCOL.md 5.4) is sent."""
 
     def test_an_upsert_of_no_points_is_sent(self):
-        client = corevec.Client.__new__(corevec.Client)
-        client._lock = threading.Lock()
-        client._conn = _RecordingConnection()
-        client._slots = {}
-        client._ids = itertools.count(2)
-        client.timeout = 5.0
-        client.retries = 2
-        client.retry_backoff = 0.0
+        client = _client_over(_RecordingConnection())
         with self.assertRaises(_Sent):
             client.upsert("docs", [], [], dim=3)
         rid = client.submit_upsert("docs", [], [], payloads=[], labels=[], dim=3)
