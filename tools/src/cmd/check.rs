@@ -6,12 +6,15 @@
 //! `shard-S/` directory with `corevec_storage::check_dir` (every WAL record's CRC, LSN
 //! continuity within and across segments, every snapshot's manifest and blob CRCs).
 //!
-//! `check_dir` reports an invalid record in the *last* WAL segment as a torn tail (what a
-//! crash mid-write leaves, truncated by recovery). Here the rest of that segment is also
-//! searched for a valid record with a later LSN, and the report names it: with several group
-//! writes in flight (the default) a crash can leave a torn group before a whole one, never
-//! acknowledged either, which recovery truncates like any torn tail; on a node that did not
-//! crash, the same picture means damaged media (storage/FORMAT.md, "Known limitation").
+//! One addition to `check_dir`: it reports an invalid record in the *last* WAL segment as a
+//! torn tail (what a crash mid-write leaves, truncated by recovery). Here the rest of that
+//! segment is searched for a valid record with a later LSN; if one exists it is reported as
+//! damage, since recovery would drop the later records. One crash leaves the same picture:
+//! with several group writes in flight, a torn group before a whole later one, none of them
+//! acknowledged. The file alone cannot tell the two apart (storage/FORMAT.md, "Known
+//! limitation"), so the report says so and leaves the call to the operator, who knows
+//! whether the node crashed; refusing is the side that cannot lose acknowledged writes
+//! silently.
 //!
 //! Read-only: nothing in the directory is modified. It refuses to run while a `corevec serve`
 //! holds the directory's lock (the live WAL tail and snapshots in progress would look
@@ -492,28 +495,35 @@ fn check_shard(
             .map_or(Lsn(1), |s| {
                 s.last_lsn.map_or(s.first_lsn, |last| Lsn(last.0 + 1))
             });
-        let later = match later_valid_record(&torn.file, torn.offset, expected) {
-            Ok(Some((offset, lsn))) => format!(
-                "; a whole record (LSN {lsn}) follows at offset {offset}: a later group write \
-                 that was in flight too, also never acknowledged, and truncated with it (if \
-                 the node did not crash or lose power, suspect the disk)"
+        match later_valid_record(&torn.file, torn.offset, expected) {
+            Ok(Some((offset, lsn))) => checker.damage(
+                &torn.file,
+                torn.offset,
+                &format!(
+                    "{}; a valid record (LSN {lsn}) follows at offset {offset}: recovery would \
+                     truncate the log here and drop the records after it. Damage, unless the node \
+                     crashed or lost power with those records in its last group writes (then \
+                     they were never acknowledged; see docs/OPERATIONS.md, corevec check)",
+                    torn.reason
+                ),
             ),
-            Ok(None) => String::new(),
+            Ok(None) => {
+                checker.tally.torn_tails += 1;
+                println!(
+                    "TORN TAIL {} at offset {}: {} (normal after a crash: never acknowledged, \
+                     truncated at the next start)",
+                    torn.file.display(),
+                    torn.offset,
+                    torn.reason
+                );
+            }
             Err(e) => {
                 return Err(Failure::runtime(format!(
                     "reading {}: {e}",
                     torn.file.display()
                 )))
             }
-        };
-        checker.tally.torn_tails += 1;
-        println!(
-            "TORN TAIL {} at offset {}: {} (normal after a crash: never acknowledged, \
-             truncated at the next start){later}",
-            torn.file.display(),
-            torn.offset,
-            torn.reason
-        );
+        }
     }
     Ok(())
 }
