@@ -73,40 +73,38 @@ fn check_finds_flipped_bytes_in_wal_and_snapshot() {
     let end = bytes.iter().rposition(|b| *b != 0).expect("records") as u64;
     assert!(end > 8192, "records were written");
     let flipped = 4096 + (end - 4096) / 2;
-    let record_offset = |line: &str| -> u64 {
-        line.split(" at offset ")
+    // Runs `check`, which must exit 5 with a DAMAGE line for `segment`: that line, and the
+    // offset it names.
+    let damage_in_segment = || -> (String, u64) {
+        let output = check(&builder, &data_dir);
+        assert_eq!(output.status.code(), Some(5), "{}", describe(&output));
+        let stdout = String::from_utf8_lossy(&output.stdout);
+        let line = stdout
+            .lines()
+            .find(|l| l.starts_with("DAMAGE "))
+            .unwrap_or_else(|| panic!("no DAMAGE line:\n{stdout}"))
+            .to_owned();
+        assert!(line.contains(&segment.display().to_string()), "{line}");
+        let offset = line
+            .split(" at offset ")
             .nth(1)
             .and_then(|rest| rest.split(':').next())
             .and_then(|n| n.parse().ok())
-            .unwrap_or_else(|| panic!("no offset in {line}"))
+            .unwrap_or_else(|| panic!("no offset in {line}"));
+        (line, offset)
     };
     flip_byte(&segment, flipped);
-    let output = check(&builder, &data_dir);
-    assert_eq!(output.status.code(), Some(5), "{}", describe(&output));
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    let line = stdout
-        .lines()
-        .find(|l| l.starts_with("DAMAGE "))
-        .unwrap_or_else(|| panic!("no DAMAGE line:\n{stdout}"));
-    assert!(line.contains(&segment.display().to_string()), "{line}");
+    let (line, offset) = damage_in_segment();
     assert!(line.contains("a valid record (LSN"), "{line}");
-    let offset = record_offset(line);
     assert!(
         offset <= flipped && flipped - offset < 4096,
         "record offset {offset} for flipped byte {flipped}"
     );
     flip_byte(&segment, flipped); // restore
-                                  // The segment's header (checksummed): damage, exit 5, whatever follows.
+
+    // The segment's header (checksummed): damage at offset 0, whatever follows.
     flip_byte(&segment, 9);
-    let output = check(&builder, &data_dir);
-    assert_eq!(output.status.code(), Some(5), "{}", describe(&output));
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    let line = stdout
-        .lines()
-        .find(|l| l.starts_with("DAMAGE "))
-        .unwrap_or_else(|| panic!("no DAMAGE line:\n{stdout}"));
-    assert!(line.contains(&segment.display().to_string()), "{line}");
-    assert_eq!(record_offset(line), 0, "{line}");
+    assert_eq!(damage_in_segment().1, 0);
     flip_byte(&segment, 9); // restore
     let output = check(&builder, &data_dir);
     assert_eq!(output.status.code(), Some(0), "{}", describe(&output));
