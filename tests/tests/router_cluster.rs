@@ -1198,36 +1198,28 @@ fn router_serves_a_collection_one_replica_lacks() {
     );
     not_found(router.upsert("nowhere", &[1], &queries[..DIM]).unwrap_err());
 
-    // Replicas that disagree on a collection's dimension (b's was created apart, wider): a
-    // GET whose groups include b's is refused, naming the disagreement; the router core
-    // that merged it keeps serving.
+    // Replicas that disagree on a collection's dimension (each node's was created apart, of
+    // its own width): no node holds every partition, so a GET of ids in all of them merges
+    // answers of at least two nodes, and is refused, naming the disagreement, every time;
+    // the router core that merged it keeps serving.
     let ids: Vec<u64> = (0..300).collect();
     for (i, node) in cluster.nodes.iter().enumerate() {
-        let dim = if i == 1 { DIM + 1 } else { DIM };
+        let dim = DIM + i;
         let node = client(node.addr);
         create_with_dim(&node, "mixed", dim);
         node.upsert("mixed", &ids, &vec![0.5; ids.len() * dim])
             .unwrap();
     }
-    let mut refused = 0;
-    for round in 0..8 {
+    for round in 0..4 {
         match router.get("mixed", &ids) {
-            Ok(found) => assert!(found
-                .iter()
-                .all(|v| v.as_ref().is_some_and(|v| v.len() == DIM))),
             Err(ClientError::Server { code, message }) => {
                 assert_eq!(code, ErrorCode::Internal, "round {round}: {message}");
                 assert!(message.contains("disagree on the dimension"), "{message}");
-                refused += 1;
             }
-            Err(other) => panic!("round {round}: {other}"),
+            other => panic!("round {round}: {other:?}"),
         }
         assert_eq!(router.get("partial", &partial.ids[..5]).unwrap().len(), 5);
     }
-    assert!(
-        refused > 0,
-        "b, a replica of 2/3 of the partitions, was never asked"
-    );
 }
 
 /// A stand-in node that speaks just enough of the protocol to watch the router's flow
