@@ -657,17 +657,18 @@ pub(crate) fn encode_failure(
 ) {
     // A code this build cannot name (a node's, relayed by the router) cannot be encoded
     // either: the client would get no answer at all.
+    let relabelled;
     let (code, message) = match failure.code {
-        ErrorCode::Unknown => (
-            ErrorCode::Internal,
-            format!(
+        ErrorCode::Unknown => {
+            relabelled = format!(
                 "an error code this server does not know: {}",
                 failure.message
-            ),
-        ),
-        code => (code, failure.message.clone()),
+            );
+            (ErrorCode::Internal, relabelled.as_str())
+        }
+        code => (code, failure.message.as_str()),
     };
-    if let Err(e) = encode_error(out, request_id, opcode, code, &message) {
+    if let Err(e) = encode_error(out, request_id, opcode, code, message) {
         tracing::error!(error = %e, "cannot encode an error frame");
     }
 }

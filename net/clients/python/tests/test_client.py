@@ -754,22 +754,28 @@ class WithoutReadReplicasTest(unittest.TestCase):
         self.assertEqual(bytes(received), b"")
 
 
-def _read_requests(sock, buf, count):
-    """Read ``count`` request frames from ``sock`` (``buf``: bytes already read); returns their
-    headers, or fewer if the client closes first."""
+def _request_frames(sock, buf):
+    """The request frames read from ``sock`` (``buf``: bytes already read), as ``(header,
+    body)``, until the client closes; reads only when the next frame is asked for."""
     p = corevec.protocol
-    buf, headers = bytearray(buf), []
-    while len(headers) < count:
+    buf = bytearray(buf)
+    while True:
         n = p.check_frame(buf)
         if n is None:
             chunk = sock.recv(65536)
             if not chunk:
-                break
+                return
             buf += chunk
             continue
-        headers.append(p.split_frame(bytes(buf[:n]))[0])
+        header, body = p.split_frame(bytes(buf[:n]))
         del buf[:n]
-    return headers
+        yield header, body
+
+
+def _read_requests(sock, buf, count):
+    """Read ``count`` request frames from ``sock`` (``buf``: bytes already read); returns their
+    headers, or fewer if the client closes first."""
+    return [header for header, _ in itertools.islice(_request_frames(sock, buf), count)]
 
 
 def _raw_frame(opcode, flags, request_id, body=b"", reserved=b"\0\0\0\0"):
@@ -789,17 +795,7 @@ class FrameBodyLimitTest(unittest.TestCase):
 
         def answer_pings(sock, rest):
             p = corevec.protocol
-            buf = bytearray(rest)
-            while True:
-                n = p.check_frame(buf)
-                if n is None:
-                    chunk = sock.recv(65536)
-                    if not chunk:
-                        return
-                    buf += chunk
-                    continue
-                header, body = p.split_frame(bytes(buf[:n]))
-                del buf[:n]
+            for header, body in _request_frames(sock, rest):
                 received.append((header.opcode, len(body)))
                 ack = struct.pack("<IIQ", 1, 0, 0)
                 reply = b"" if header.opcode == corevec.Opcode.PING else ack
