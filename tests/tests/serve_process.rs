@@ -649,6 +649,51 @@ fn export_list_and_import_ids_move_a_collection_to_another_shard_count() {
         "{}",
         text(&output)
     );
+    // A NaN in the third batch's vectors: refused before anything is written, naming the
+    // row and the component.
+    let mut nan = fvecs.clone();
+    let at = 250 * (4 + 4 * 4) + 4 + 2 * 4;
+    nan[at..at + 4].copy_from_slice(&f32::NAN.to_le_bytes());
+    std::fs::write(path("nan.fvecs"), &nan).unwrap();
+    let output = cli(&["import", "src", &path("nan.fvecs"), "--batch", "100"]);
+    assert_eq!(output.status.code(), Some(2), "{}", text(&output));
+    assert!(
+        text(&output).contains("nan.fvecs: vector 250 component 2 is NaN")
+            && text(&output).contains("nothing was imported"),
+        "{}",
+        text(&output)
+    );
+    // A vector the server refuses (a cosine vector too short to normalise) in the third
+    // batch: the error says which rows were acknowledged before it.
+    let output = cli(&[
+        "collection",
+        "create",
+        "cos",
+        "--dim",
+        "4",
+        "--metric",
+        "cosine",
+    ]);
+    assert!(output.status.success(), "{}", text(&output));
+    let mut tiny = fvecs.clone();
+    let at = 250 * (4 + 4 * 4) + 4;
+    for c in 0..4 {
+        tiny[at + 4 * c..at + 4 * c + 4].copy_from_slice(&1e-20f32.to_le_bytes());
+    }
+    std::fs::write(path("tiny.fvecs"), &tiny).unwrap();
+    let output = cli(&["import", "cos", &path("tiny.fvecs"), "--batch", "100"]);
+    assert_eq!(output.status.code(), Some(1), "{}", text(&output));
+    assert!(
+        text(&output).contains("upsert of rows 200..300 of 300")
+            && text(&output).contains("the 200 rows before them were acknowledged"),
+        "{}",
+        text(&output)
+    );
+    let client = node.client();
+    assert_eq!(
+        client.describe_collection("cos").unwrap().vectors_count,
+        200
+    );
     // --ids and an explicit --start-id contradict each other.
     let output = cli(&[
         "import",
@@ -661,7 +706,6 @@ fn export_list_and_import_ids_move_a_collection_to_another_shard_count() {
     ]);
     assert_eq!(output.status.code(), Some(2), "{}", text(&output));
     assert!(text(&output).contains("--start-id"), "{}", text(&output));
-    let client = node.client();
     assert_eq!(client.describe_collection("src").unwrap().vectors_count, 0);
 
     let output = import(&path("ids.txt"));

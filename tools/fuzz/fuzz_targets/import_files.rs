@@ -21,8 +21,8 @@
 //! file's refusal comes first can); a refused file is a usage error (exit 2) that names it. An accepted vector file has a dimension in `1..=4096`, whole
 //! vectors, and the values where its bytes hold them: `.fvecs` is exactly whole records each
 //! declaring the dimension; `.npy` values follow the header its preamble delimits (`<f8`
-//! converted to f32). Import does not promise finite values (the server refuses a
-//! non-finite vector), so none is checked. An accepted line file has one entry per line, and
+//! converted to f32). The readers do not check values (`corevec import` does, in a pass
+//! of its own before sending), so none is checked. An accepted line file has one entry per line, and
 //! refuses a row more ("ends after N lines"); each entry is the line's: an id, a payload of
 //! at most `PAYLOAD_BYTES_MAX` bytes, at most `LABELS_PER_POINT_MAX` labels, a value of the
 //! range type (not NaN) as its key, `None` for a blank line. Label columns are accepted

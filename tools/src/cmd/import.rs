@@ -22,6 +22,8 @@ use corevec_proto::{
     VectorsRef, LABELS_PER_POINT_MAX, PAYLOAD_BYTES_MAX,
 };
 
+use corevec_engine::collection::COMPONENT_ABS_MAX;
+
 use crate::cmd::client::{ClientArgs, RangeType};
 use crate::{Context, Failure};
 
@@ -450,6 +452,49 @@ impl VectorFile {
         let file_bytes = file.metadata().map_err(|e| bad(path, e))?.len();
         VectorFile::from_reader(path, format, file, file_bytes)
     }
+
+    /// Reads the first `total` vectors of the file at `path` once before anything is sent,
+    /// so that a bad record or value fails the import with nothing written: records that
+    /// [`VectorFile::read_batch`] refuses, and values no collection accepts ([`check_values`]).
+    fn check(path: &Path, format: Format, total: usize) -> Result<(), Failure> {
+        let mut file = VectorFile::open(path, format)?;
+        let mut values = Vec::new();
+        let mut done = 0;
+        while done < total {
+            values.clear();
+            let n = file
+                .read_batch(CHECK_BATCH.min(total - done), &mut values)
+                .map_err(|e| bad(path, e))?;
+            if n == 0 {
+                break;
+            }
+            check_values(done, &values, file.dim).map_err(|e| bad(path, e))?;
+            done += n;
+        }
+        Ok(())
+    }
+}
+
+/// Vectors read at a time by [`VectorFile::check`].
+const CHECK_BATCH: usize = 4096;
+
+/// The first value of `values` (rows `first_row..`, `dim` values each) that no collection
+/// accepts: not finite, or beyond the engine's [`COMPONENT_ABS_MAX`] in absolute value.
+fn check_values(first_row: usize, values: &[f32], dim: usize) -> Result<(), String> {
+    match values
+        .iter()
+        .position(|x| !x.is_finite() || x.abs() > COMPONENT_ABS_MAX)
+    {
+        None => Ok(()),
+        Some(at) => Err(format!(
+            "vector {} component {} is {}: components must be finite and at most {:e} in \
+             absolute value; nothing was imported",
+            first_row + at / dim,
+            at % dim,
+            values[at],
+            COMPONENT_ABS_MAX
+        )),
+    }
 }
 
 impl<R: Read + Seek> VectorFile<R> {
@@ -677,8 +722,36 @@ fn progress(text: &str) {
     let _ = stderr.flush();
 }
 
-fn wait_ticket(ticket: Ticket) -> Result<(), Failure> {
-    ticket.wait().map(drop).context("upsert")
+/// The UPSERTs sent and not yet answered, oldest first, each with its number of vectors, and
+/// how many vectors the answered ones hold.
+struct Pipeline {
+    in_flight: VecDeque<(Ticket, usize)>,
+    acknowledged: usize,
+    total: usize,
+}
+
+impl Pipeline {
+    /// Waits for the oldest UPSERT. A failure says how far the import got: batches are
+    /// answered in order, so every row before `acknowledged` is in, and running the same
+    /// import again (it upserts) completes it.
+    fn wait_oldest(&mut self) -> Result<(), Failure> {
+        let Some((ticket, n)) = self.in_flight.pop_front() else {
+            return Ok(());
+        };
+        if let Err(e) = ticket.wait() {
+            return Err(Failure::runtime(format!(
+                "upsert of rows {}..{} of {}: {e} (the {} rows before them were acknowledged, \
+                 later ones may have been; an import upserts, so running it again once the \
+                 cause is fixed completes it)",
+                self.acknowledged,
+                self.acknowledged + n,
+                self.total,
+                self.acknowledged
+            )));
+        }
+        self.acknowledged += n;
+        Ok(())
+    }
 }
 
 /// Runs `corevec import`.
@@ -691,6 +764,7 @@ pub fn run(args: &ImportArgs) -> Result<(), Failure> {
     }
     let mut file = VectorFile::open(&args.file, args.format)?;
     let total = args.limit.map_or(file.count, |l| l.min(file.count));
+    VectorFile::check(&args.file, args.format, total)?;
     if let Some(path) = &args.ids {
         LineFile::check(path, total, id_line)?;
     } else if total > 0 && args.start_id.checked_add(total as u64 - 1).is_none() {
@@ -782,7 +856,11 @@ pub fn run(args: &ImportArgs) -> Result<(), Failure> {
     let mut labels: Vec<Vec<u64>> = Vec::new();
     let started = Instant::now();
     let mut last_progress = Instant::now();
-    let mut in_flight: VecDeque<Ticket> = VecDeque::new();
+    let mut pipeline = Pipeline {
+        in_flight: VecDeque::new(),
+        acknowledged: 0,
+        total,
+    };
     let mut done = 0usize;
     let mut floats = Vec::with_capacity(batch * file.dim);
     while done < total {
@@ -817,12 +895,19 @@ pub fn run(args: &ImportArgs) -> Result<(), Failure> {
             payloads: payload_lines.is_some().then(|| PayloadsRef::new(&slices)),
             labels: label_lines.is_some().then(|| LabelsRef::new(&label_slices)),
         });
-        if in_flight.len() >= BATCHES_IN_FLIGHT {
-            if let Some(ticket) = in_flight.pop_front() {
-                wait_ticket(ticket)?;
-            }
+        if pipeline.in_flight.len() >= BATCHES_IN_FLIGHT {
+            pipeline.wait_oldest()?;
         }
-        in_flight.push_back(client.submit(&request).context("sending upsert")?);
+        let ticket = client.submit(&request).map_err(|e| {
+            Failure::runtime(format!(
+                "sending the upsert of rows {done}..{} of {total}: {e} (the {} rows before \
+                 were acknowledged, later ones may have been; running the import again \
+                 completes it)",
+                done + n,
+                pipeline.acknowledged
+            ))
+        })?;
+        pipeline.in_flight.push_back((ticket, n));
         done += n;
         if last_progress.elapsed() >= PROGRESS_EVERY {
             last_progress = Instant::now();
@@ -830,8 +915,8 @@ pub fn run(args: &ImportArgs) -> Result<(), Failure> {
             progress(&format!("\rimported {done}/{total} vectors ({rate:.0}/s)"));
         }
     }
-    while let Some(ticket) = in_flight.pop_front() {
-        wait_ticket(ticket)?;
+    while !pipeline.in_flight.is_empty() {
+        pipeline.wait_oldest()?;
     }
     let secs = started.elapsed().as_secs_f64().max(1e-3);
     crate::print_stderr(&format!(
