@@ -128,35 +128,73 @@ pub enum CoreSelection {
     List(Vec<usize>),
 }
 
+/// The largest core id, and core count, a [`CoreSelection`] may name: more than Linux runs on
+/// (its `NR_CPUS` is at most 8192 on x86-64), and small enough to survive any integer format
+/// a configuration is printed in.
+pub const CORE_ID_MAX: usize = 65_535;
+
+impl CoreSelection {
+    /// Checks what no machine could satisfy: a count of 0 or above [`CORE_ID_MAX`] + 1, an
+    /// empty list, a core id above [`CORE_ID_MAX`] or named twice. (Whether this machine has
+    /// the cores is [`Topology::select`]'s question.)
+    ///
+    /// # Errors
+    /// What is wrong, for the operator.
+    pub fn validate(&self) -> std::result::Result<(), String> {
+        match self {
+            CoreSelection::All => Ok(()),
+            CoreSelection::Count(0) => Err("core count must be at least 1".into()),
+            CoreSelection::Count(n) if *n > CORE_ID_MAX + 1 => Err(format!(
+                "core count {n} is more than any machine has (at most {})",
+                CORE_ID_MAX + 1
+            )),
+            CoreSelection::Count(_) => Ok(()),
+            CoreSelection::List(list) => {
+                if list.is_empty() {
+                    return Err(
+                        "an empty core list selects no core: use \"all\", a count, or core ids"
+                            .into(),
+                    );
+                }
+                if let Some(id) = list.iter().find(|&&id| id > CORE_ID_MAX) {
+                    return Err(format!(
+                        "core {id} is beyond any machine's cores (ids go to {CORE_ID_MAX})"
+                    ));
+                }
+                let mut unique = list.clone();
+                unique.sort_unstable();
+                unique.dedup();
+                if unique.len() != list.len() {
+                    return Err(format!("core list {list:?} names a core twice"));
+                }
+                Ok(())
+            }
+        }
+    }
+}
+
 impl FromStr for CoreSelection {
     type Err = String;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         let s = s.trim();
-        if s.eq_ignore_ascii_case("all") {
-            return Ok(CoreSelection::All);
-        }
-        if s.contains(',') || s.starts_with('[') {
+        let selection = if s.eq_ignore_ascii_case("all") {
+            CoreSelection::All
+        } else if s.contains(',') || s.starts_with('[') {
             let list: Result<Vec<usize>, _> = s
                 .trim_matches(|c| c == '[' || c == ']')
                 .split(',')
                 .map(|p| p.trim().parse::<usize>())
                 .collect();
-            let list = list.map_err(|_| format!("invalid core list {s:?}: expected e.g. 0,2,3"))?;
-            let mut unique = list.clone();
-            unique.sort_unstable();
-            unique.dedup();
-            if unique.len() != list.len() {
-                return Err(format!("core list {s:?} names a core twice"));
-            }
-            return Ok(CoreSelection::List(list));
-        }
-        match s.parse::<usize>() {
-            Ok(0) => Err("core count must be at least 1".into()),
-            Ok(n) => Ok(CoreSelection::Count(n)),
-            Err(_) => Err(format!(
-                "invalid core selection {s:?}: expected all, a count, or a list"
-            )),
-        }
+            CoreSelection::List(
+                list.map_err(|_| format!("invalid core list {s:?}: expected e.g. 0,2,3"))?,
+            )
+        } else {
+            CoreSelection::Count(s.parse::<usize>().map_err(|_| {
+                format!("invalid core selection {s:?}: expected all, a count, or a list")
+            })?)
+        };
+        selection.validate()?;
+        Ok(selection)
     }
 }
 
@@ -199,6 +237,14 @@ mod tests {
         assert!("0,0".parse::<CoreSelection>().is_err());
         assert!("0".parse::<CoreSelection>().is_err());
         assert!("x".parse::<CoreSelection>().is_err());
+        // Ids and counts no machine has are refused (the fuzz target of the configuration
+        // files found a 20-digit core id printed back as i64::MAX).
+        assert!("65535,0".parse::<CoreSelection>().is_ok());
+        assert!("65536,0".parse::<CoreSelection>().is_err());
+        assert!("65536".parse::<CoreSelection>().is_ok());
+        let too_many = "65537".parse::<CoreSelection>().unwrap_err();
+        assert!(too_many.contains("more than any machine"), "{too_many}");
+        assert!(CoreSelection::List(vec![]).validate().is_err());
         let topo = MachineTopology::discover().unwrap();
         assert_eq!(topo.select(&CoreSelection::Count(1)).unwrap().len(), 1);
         assert!(topo

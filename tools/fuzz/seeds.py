@@ -1,12 +1,12 @@
 #!/usr/bin/env python3
-"""Writes the seed corpus of the `import_files` target to corpus/import_files/ (git-ignored,
-as every corpus here): one small valid input per reader. Byte 0 picks the reader (see
-fuzz_targets/import_files.rs)."""
+"""Writes the seed corpora (git-ignored, as every corpus here): corpus/import_files/, one small
+valid input per reader (byte 0 picks the reader, see fuzz_targets/import_files.rs), and
+corpus/config_files/, the example configuration files (byte 0: 0 serve, 1 route)."""
 
 import os
 import struct
 
-OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "corpus", "import_files")
+HERE = os.path.dirname(os.path.abspath(__file__))
 
 
 def npy(descr, shape, data):
@@ -40,8 +40,40 @@ SEEDS = {
     + b"1,2\n\n3\n\x007\n\n4294967295\n\x00\n-0.5\n1e3\n",
 }
 
-os.makedirs(OUT, exist_ok=True)
-for name, data in SEEDS.items():
-    with open(os.path.join(OUT, name), "wb") as f:
-        f.write(data)
-print(f"{len(SEEDS)} seeds in {OUT}")
+ROUTER = b"""listen = "127.0.0.1:7718"
+cores = [0, 1]
+map_version = 3
+partitions = 64
+replication = 2
+write_quorum = "quorum"
+hedge_delay_ms = 15
+metrics_listen = "127.0.0.1:9718"
+log_level = "warn,corevec_net=debug"
+
+[[nodes]]
+name = "a"
+addr = "10.0.0.2:7717"
+[[nodes]]
+name = "b"
+addr = "[::1]:7717"
+
+[collections.logs]
+replication = 1
+write_quorum = "one"
+"""
+
+with open(os.path.join(HERE, "..", "corevec.example.toml"), "rb") as f:
+    SERVE = f.read()
+CONFIG_SEEDS = {
+    "serve_example": b"\x00" + SERVE,
+    "serve_interval": b"\x00durability = \"interval=5\"\ncores = \"0,1\"\nlog_format = \"json\"\n",
+    "route": b"\x01" + ROUTER,
+}
+
+for target, seeds in (("import_files", SEEDS), ("config_files", CONFIG_SEEDS)):
+    out = os.path.join(HERE, "corpus", target)
+    os.makedirs(out, exist_ok=True)
+    for name, data in seeds.items():
+        with open(os.path.join(out, name), "wb") as f:
+            f.write(data)
+    print(f"{len(seeds)} seeds in {out}")

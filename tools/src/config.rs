@@ -57,12 +57,28 @@ fn parse_durability(text: &str) -> Result<Durability, String> {
     Durability::from_str(text).map_err(|e| e.to_string())
 }
 
-fn parse_log_level(text: &str) -> Result<String, String> {
-    tracing_subscriber::EnvFilter::try_new(text)
-        .map(|_| text.to_owned())
-        .map_err(|e| {
-            format!("invalid log level {text:?} ({e}); e.g. info, debug, warn,corevec_net=debug")
-        })
+/// The filter of a log level (`info`, `warn,corevec_net=debug`): tracing-subscriber's
+/// directives, ASCII only (its 0.3 parser panics on some non-ASCII text), with span field
+/// values matched literally (as regular expressions, a field value compiles to a DFA that
+/// can take minutes and gigabytes to build). The fuzz target of the configuration files found
+/// both.
+///
+/// # Errors
+/// Why `text` is not a filter.
+pub(crate) fn log_filter(text: &str) -> Result<tracing_subscriber::EnvFilter, String> {
+    let example = "e.g. info, debug, warn,corevec_net=debug";
+    if !text.is_ascii() {
+        return Err(format!("invalid log level {text:?}: not ASCII; {example}"));
+    }
+    tracing_subscriber::EnvFilter::builder()
+        .with_regex(false)
+        .parse(text)
+        .map_err(|e| format!("invalid log level {text:?} ({e}); {example}"))
+}
+
+/// `text` if it is a valid log level ([`log_filter`]).
+pub(crate) fn parse_log_level(text: &str) -> Result<String, String> {
+    log_filter(text).map(|_| text.to_owned())
 }
 
 /// Flags of `corevec serve`; each also reads its `COREVEC_*` environment variable.
@@ -172,7 +188,7 @@ pub struct ServeFlags {
 /// `cores` in a file: `"all"`, `4`, `"0,2"` or `[0, 2]` (an array is always core ids).
 #[derive(Clone, Debug, Deserialize)]
 #[serde(untagged)]
-enum CoresValue {
+pub(crate) enum CoresValue {
     Count(usize),
     Text(String),
     List(Vec<usize>),
@@ -263,33 +279,28 @@ fn key_error(origin: &str, key: &str, reason: impl std::fmt::Display) -> Failure
 fn read_file(path: &Path) -> Result<FileConfig, Failure> {
     let text = std::fs::read_to_string(path)
         .map_err(|e| Failure::usage(format!("cannot read config file {}: {e}", path.display())))?;
-    toml::from_str(&text)
-        .map_err(|e| Failure::usage(format!("config file {}: {e}", path.display())))
+    parse_file(&text, &format!("config file {}", path.display()))
 }
 
-fn cores_from_file(origin: &str, value: CoresValue) -> Result<CoreSelection, Failure> {
-    match value {
-        CoresValue::Count(0) => Err(key_error(origin, "cores", "core count must be at least 1")),
-        CoresValue::Count(n) => Ok(CoreSelection::Count(n)),
-        CoresValue::Text(text) => parse_cores(&text).map_err(|e| key_error(origin, "cores", e)),
-        CoresValue::List(list) => cores_from_list(list).map_err(|e| key_error(origin, "cores", e)),
-    }
+/// The keys of a configuration file's `text` (`origin` names it in errors), not yet checked.
+fn parse_file(text: &str, origin: &str) -> Result<FileConfig, Failure> {
+    toml::from_str(text).map_err(|e| Failure::usage(format!("{origin}: {e}")))
 }
 
-/// A TOML array of `cores`: always core ids, never a count (`[3]` is core 3 alone, `[0]` core
-/// 0). Built directly: going through the `0,2` text form would read a one-element list `3` as
+/// `cores` from a configuration file (`origin`): a string is read as the `--cores` flag is;
+/// a TOML array is always core ids, never a count (`[3]` is core 3 alone, `[0]` core 0),
+/// built directly: going through the `0,2` text form would read a one-element list `3` as
 /// the count 3.
-pub(crate) fn cores_from_list(list: Vec<usize>) -> Result<CoreSelection, String> {
-    if list.is_empty() {
-        return Err("an empty core list selects no core: use \"all\", a count, or core ids".into());
-    }
-    let mut unique = list.clone();
-    unique.sort_unstable();
-    unique.dedup();
-    if unique.len() != list.len() {
-        return Err(format!("core list {list:?} names a core twice"));
-    }
-    Ok(CoreSelection::List(list))
+pub(crate) fn cores_from_file(origin: &str, value: CoresValue) -> Result<CoreSelection, Failure> {
+    let selection = match value {
+        CoresValue::Count(n) => CoreSelection::Count(n),
+        CoresValue::Text(text) => parse_cores(&text).map_err(|e| key_error(origin, "cores", e))?,
+        CoresValue::List(list) => CoreSelection::List(list),
+    };
+    selection
+        .validate()
+        .map_err(|e| key_error(origin, "cores", e))?;
+    Ok(selection)
 }
 
 /// `cores` as a TOML value that reads back as the same selection: `"all"`, a count, or an
@@ -320,16 +331,26 @@ impl ServeConfig {
     /// # Errors
     /// A usage failure (exit 2) naming the file and key.
     pub fn resolve(flags: &ServeFlags) -> Result<ServeConfig, Failure> {
-        let file = match &flags.config {
-            Some(path) => read_file(path)?,
-            None => FileConfig::default(),
-        };
-        let origin = flags.config.as_ref().map_or_else(
-            || "configuration".to_owned(),
-            |p| format!("config file {}", p.display()),
-        );
-        let origin = origin.as_str();
+        match &flags.config {
+            Some(path) => {
+                let file = read_file(path)?;
+                Self::merge(flags, file, &format!("config file {}", path.display()))
+            }
+            None => Self::merge(flags, FileConfig::default(), "configuration"),
+        }
+    }
 
+    /// The configuration a file of `text` gives with no flags and no environment (`origin`
+    /// names the file in errors): what `corevec serve --config FILE` would run with.
+    ///
+    /// # Errors
+    /// A usage failure (exit 2) naming `origin` and the key.
+    pub fn from_file_text(text: &str, origin: &str) -> Result<ServeConfig, Failure> {
+        Self::merge(&ServeFlags::default(), parse_file(text, origin)?, origin)
+    }
+
+    /// `flags` over `file` (read from `origin`) over the defaults, validated.
+    fn merge(flags: &ServeFlags, file: FileConfig, origin: &str) -> Result<ServeConfig, Failure> {
         let listen = match (flags.listen, &file.listen) {
             (Some(addr), _) => addr,
             (None, Some(text)) => addr_from_file(origin, "listen", text)?,
@@ -742,6 +763,14 @@ mod tests {
     }
 
     #[test]
+    fn span_field_values_in_a_log_filter_are_literal() {
+        // As a regular expression this value needs a DFA of about 2^20 states; read literally
+        // it is one string to compare.
+        let level = format!("corevec[span{{f=(.*)a{}}}]=debug", ".".repeat(20));
+        assert_eq!(parse_log_level(&level).unwrap(), level);
+    }
+
+    #[test]
     fn unknown_keys_and_bad_values_name_the_key() {
         for (text, key) in [
             ("listn = \"1.2.3.4:5\"\n", "listn"),
@@ -763,6 +792,11 @@ mod tests {
             ),
             ("wal_writes_in_flight = 0\n", "wal_writes_in_flight"),
             ("wal_writes_in_flight = 17\n", "wal_writes_in_flight"),
+            // Found by the fuzz target: a core id printed back as i64::MAX, and a filter
+            // that made tracing-subscriber's parser panic.
+            ("cores = \"10000000000000000000,0\"\n", "cores"),
+            ("cores = [70000]\n", "cores"),
+            ("log_level = \"iknw\u{4d58}=~\u{4635} ,\"\n", "log_level"),
         ] {
             let f = file(text);
             let err = ServeConfig::resolve(&ServeFlags {

@@ -38,7 +38,7 @@ impl ClientArgs {
     /// Unreadable token file (exit 2) or connection failure (exit 1).
     pub fn connect(&self) -> Result<Client, Failure> {
         let auth_token = match &self.auth_token_file {
-            Some(path) => Some(super::serve::read_token(path)?),
+            Some(path) => Some(super::serve::read_token(path, "--auth-token-file")?),
             None => None,
         };
         let config = ClientConfig {

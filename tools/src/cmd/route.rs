@@ -9,7 +9,7 @@
 
 use std::collections::BTreeMap;
 use std::net::SocketAddr;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::str::FromStr;
 use std::time::Duration;
 
@@ -22,7 +22,7 @@ use corevec_net::{NetError, Readiness, Router};
 use serde::Deserialize;
 use signal_hook::consts::SIGTERM;
 
-use crate::config::{cores_from_list, cores_to_toml, LogFormat};
+use crate::config::{cores_from_file, cores_to_toml, parse_log_level, CoresValue, LogFormat};
 use crate::{exit, systemd, Context, Failure};
 
 /// How long every core may take to start listening.
@@ -74,15 +74,6 @@ impl RouteArgs {
             print_config: false,
         }
     }
-}
-
-/// `cores` in the file: `"all"`, `4`, `"0,2"` or `[0, 2]`.
-#[derive(Clone, Debug, Deserialize)]
-#[serde(untagged)]
-enum CoresValue {
-    Count(usize),
-    Text(String),
-    List(Vec<usize>),
 }
 
 /// `hedge_delay_ms`: milliseconds, `"auto"` or `"off"`.
@@ -161,38 +152,37 @@ fn key_error(origin: &str, key: &str, reason: impl std::fmt::Display) -> Failure
     Failure::usage(format!("{origin}: invalid value for key `{key}`: {reason}"))
 }
 
-fn read_token(path: &Path, key: &str) -> Result<Vec<u8>, Failure> {
-    let mut token = std::fs::read(path)
-        .map_err(|e| Failure::usage(format!("cannot read {key} {}: {e}", path.display())))?;
-    while token.last().is_some_and(u8::is_ascii_whitespace) {
-        token.pop();
-    }
-    if token.is_empty() || token.len() > corevec_proto::AUTH_TOKEN_BYTES_MAX {
-        return Err(Failure::usage(format!(
-            "{key} {}: token must be 1..={} bytes",
-            path.display(),
-            corevec_proto::AUTH_TOKEN_BYTES_MAX
-        )));
-    }
-    Ok(token)
-}
-
 impl RouteSettings {
     /// Merges flags over the file over the defaults and validates the result.
     ///
     /// # Errors
     /// A usage failure (exit 2) naming the file and key.
     pub fn resolve(args: &RouteArgs) -> Result<RouteSettings, Failure> {
-        let origin = format!("config file {}", args.config.display());
-        let origin = origin.as_str();
         let text = std::fs::read_to_string(&args.config).map_err(|e| {
             Failure::usage(format!(
                 "cannot read config file {}: {e}",
                 args.config.display()
             ))
         })?;
+        Self::merge(args, &text)
+    }
+
+    /// The settings a router configuration file of `text` gives with no flags (`name` is the
+    /// file's name in errors): what `corevec route --config NAME` would run with.
+    ///
+    /// # Errors
+    /// A usage failure (exit 2) naming the file and the key.
+    pub fn from_file_text(text: &str, name: &str) -> Result<RouteSettings, Failure> {
+        Self::merge(&RouteArgs::with_config(PathBuf::from(name)), text)
+    }
+
+    /// `args` over the file `args.config`, whose contents are `text`, over the defaults,
+    /// validated.
+    fn merge(args: &RouteArgs, text: &str) -> Result<RouteSettings, Failure> {
+        let origin = format!("config file {}", args.config.display());
+        let origin = origin.as_str();
         let file: FileConfig =
-            toml::from_str(&text).map_err(|e| Failure::usage(format!("{origin}: {e}")))?;
+            toml::from_str(text).map_err(|e| Failure::usage(format!("{origin}: {e}")))?;
 
         let mut nodes = Vec::with_capacity(file.nodes.len());
         for (i, node) in file.nodes.iter().enumerate() {
@@ -218,16 +208,7 @@ impl RouteSettings {
         }
         router.cores = match (&args.cores, file.cores) {
             (Some(cores), _) => cores.clone(),
-            (None, Some(CoresValue::Count(0))) => {
-                return Err(key_error(origin, "cores", "must be at least 1"))
-            }
-            (None, Some(CoresValue::Count(n))) => CoreSelection::Count(n),
-            (None, Some(CoresValue::Text(t))) => {
-                CoreSelection::from_str(&t).map_err(|e| key_error(origin, "cores", e))?
-            }
-            (None, Some(CoresValue::List(list))) => {
-                cores_from_list(list).map_err(|e| key_error(origin, "cores", e))?
-            }
+            (None, Some(value)) => cores_from_file(origin, value)?,
             (None, None) => CoreSelection::All,
         };
         if let Some(v) = file.map_version {
@@ -349,26 +330,19 @@ impl RouteSettings {
         }
         let auth_token_file = args.auth_token_file.clone().or(file.auth_token_file);
         if let Some(path) = &auth_token_file {
-            router.server.auth_token = Some(read_token(path, "auth_token_file")?);
+            router.server.auth_token = Some(super::serve::read_token(path, "auth_token_file")?);
         }
         if let Some(path) = &file.node_auth_token_file {
-            router.node_auth_token = Some(read_token(path, "node_auth_token_file")?);
+            router.node_auth_token = Some(super::serve::read_token(path, "node_auth_token_file")?);
         }
         let log_level = match (&args.log_level, file.log_level) {
-            (Some(flag), _) => {
-                tracing_subscriber::EnvFilter::try_new(flag).map_err(|e| {
-                    Failure::usage(format!(
-                        "--log-level (or COREVEC_ROUTER_LOG_LEVEL) {flag:?}: {e}"
-                    ))
-                })?;
-                flag.clone()
+            (Some(flag), _) => parse_log_level(flag).map_err(|e| {
+                Failure::usage(format!("--log-level (or COREVEC_ROUTER_LOG_LEVEL): {e}"))
+            })?,
+            (None, Some(level)) => {
+                parse_log_level(&level).map_err(|e| key_error(origin, "log_level", e))?
             }
-            (None, level) => {
-                let level = level.unwrap_or_else(|| "info".to_owned());
-                tracing_subscriber::EnvFilter::try_new(&level)
-                    .map_err(|e| key_error(origin, "log_level", e))?;
-                level
-            }
+            (None, None) => "info".to_owned(),
         };
         router.validate().map_err(|e| match e {
             RouterError::Config { key, reason } => key_error(origin, &key, reason),
@@ -465,7 +439,9 @@ impl RouteSettings {
 }
 
 fn init_logging(settings: &RouteSettings) {
-    let filter = tracing_subscriber::EnvFilter::new(&settings.log_level);
+    // Checked when the configuration was read.
+    let filter = crate::config::log_filter(&settings.log_level)
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)

@@ -58,7 +58,7 @@ pub fn run(args: ServeArgs) -> Result<(), Failure> {
     }
     init_logging(&config);
     let token = match &config.auth_token_file {
-        Some(path) => Some(read_token(path)?),
+        Some(path) => Some(read_token(path, "auth_token_file")?),
         None => None,
     };
     // Before the lock: a node that cannot listen leaves no LOCK behind (in a backup, say).
@@ -188,7 +188,9 @@ fn snapshot_before_stop(engine: &Engine) -> Option<String> {
 }
 
 fn init_logging(config: &ServeConfig) {
-    let filter = tracing_subscriber::EnvFilter::new(&config.log_level);
+    // Checked when the configuration was read.
+    let filter = crate::config::log_filter(&config.log_level)
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(|| StderrLossy)
@@ -346,29 +348,35 @@ fn proc_net_ip(hex: &str) -> Option<std::net::IpAddr> {
     }
 }
 
-/// Reads the token; a trailing newline (as editors and `echo` write) is not part of it.
-pub(crate) fn read_token(path: &Path) -> Result<Vec<u8>, Failure> {
-    let mut token = std::fs::read(path).map_err(|e| {
-        Failure::usage(format!(
-            "cannot read auth token file {}: {e}",
-            path.display()
-        ))
-    })?;
+/// The most of an auth token file [`read_token`] reads: a token of the longest length with
+/// room for trailing whitespace.
+const TOKEN_FILE_BYTES_MAX: u64 = corevec_proto::AUTH_TOKEN_BYTES_MAX as u64 + 4096;
+
+/// Reads the token of the auth token file `path` (`what` names it in errors: the key or flag
+/// that gave it); trailing whitespace (the newline editors and `echo` write) is not part of
+/// it. At most [`TOKEN_FILE_BYTES_MAX`] bytes are read, so a path to a device or a huge file
+/// fails at once instead of filling memory.
+pub(crate) fn read_token(path: &Path, what: &str) -> Result<Vec<u8>, Failure> {
+    use std::io::Read;
+    let mut token = Vec::new();
+    std::fs::File::open(path)
+        .and_then(|file| file.take(TOKEN_FILE_BYTES_MAX).read_to_end(&mut token))
+        .map_err(|e| Failure::usage(format!("cannot read {what} {}: {e}", path.display())))?;
+    let cut_short = token.len() as u64 == TOKEN_FILE_BYTES_MAX;
     while token.last().is_some_and(u8::is_ascii_whitespace) {
         token.pop();
     }
-    if token.is_empty() {
+    let max = corevec_proto::AUTH_TOKEN_BYTES_MAX;
+    if cut_short || token.len() > max {
         return Err(Failure::usage(format!(
-            "auth token file {} is empty",
+            "{what} {}: the token is longer than {max} bytes",
             path.display()
         )));
     }
-    if token.len() > corevec_proto::AUTH_TOKEN_BYTES_MAX {
+    if token.is_empty() {
         return Err(Failure::usage(format!(
-            "auth token in {} is {} bytes; at most {}",
-            path.display(),
-            token.len(),
-            corevec_proto::AUTH_TOKEN_BYTES_MAX
+            "{what} {} is empty",
+            path.display()
         )));
     }
     if let Ok(meta) = std::fs::metadata(path) {
@@ -479,5 +487,37 @@ mod tests {
         probe_listen(addr, "listen").unwrap();
         // The probe does not keep the address.
         std::net::TcpListener::bind(addr).unwrap();
+    }
+
+    #[test]
+    fn token_files_are_read_bounded_and_trimmed() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = |name: &str, bytes: &[u8]| {
+            let path = dir.path().join(name);
+            std::fs::write(&path, bytes).unwrap();
+            path
+        };
+        let max = corevec_proto::AUTH_TOKEN_BYTES_MAX;
+        let mut longest = vec![b'k'; max];
+        longest.extend_from_slice(b" \r\n\n");
+        let read = read_token(&file("longest", &longest), "t").unwrap();
+        assert_eq!(read, vec![b'k'; max]);
+        let long = read_token(&file("long", &vec![b'k'; max + 1]), "auth_token_file").unwrap_err();
+        assert!(
+            long.message.contains("longer than 1024 bytes"),
+            "{}",
+            long.message
+        );
+        let empty = read_token(&file("empty", b" \n"), "t").unwrap_err();
+        assert!(empty.message.ends_with("is empty"), "{}", empty.message);
+        // A device that never ends is refused after a bounded read.
+        let endless = read_token(Path::new("/dev/zero"), "t").unwrap_err();
+        assert!(
+            endless.message.contains("longer than"),
+            "{}",
+            endless.message
+        );
+        let missing = read_token(&dir.path().join("none"), "--auth-token-file").unwrap_err();
+        assert!(missing.message.starts_with("cannot read --auth-token-file"));
     }
 }
