@@ -43,8 +43,8 @@ pub mod stats;
 
 mod admin;
 pub(crate) mod core;
-mod link;
-mod read;
+pub(crate) mod link;
+pub(crate) mod read;
 mod write;
 
 use std::sync::Arc;

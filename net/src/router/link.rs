@@ -65,6 +65,11 @@ pub(crate) struct Reply {
 }
 
 impl Reply {
+    /// The reply `frame` (a whole response frame) from `node`.
+    pub(crate) fn new(frame: Vec<u8>, node: Rc<str>) -> Reply {
+        Reply { frame, node }
+    }
+
     /// The decoded response; an ERROR frame becomes [`LinkError::Node`].
     pub(crate) fn response(&self) -> Result<Response<'_>, LinkError> {
         let protocol = |detail: String| LinkError::Protocol {
@@ -524,10 +529,7 @@ impl NodeLink {
                 if opcode == Opcode::Search {
                     self.record_latency(started.elapsed());
                 }
-                Ok(Reply {
-                    frame,
-                    node: Rc::clone(&self.label),
-                })
+                Ok(Reply::new(frame, Rc::clone(&self.label)))
             }
             Err(ConnFailure::Timeout) => Err(LinkError::Timeout {
                 node: node(),

@@ -20,8 +20,8 @@ use std::time::Instant;
 use corevec_engine::rt;
 use corevec_engine::{Point, ScrollPage};
 use corevec_proto::{
-    ErrorCode, Hit, IdsRef, IdsRequest, LabelsBuf, PayloadsBuf, Request, Response, Scroll,
-    ScrollResponse, Search, SearchFlags, SearchResponse,
+    ErrorCode, Hit, IdsRef, IdsRequest, LabelsBuf, PayloadsBuf, Request, Response, Scroll, Search,
+    SearchFlags, SearchResponse,
 };
 
 use crate::handler::{scroll_answer, Answer, Failure, ScrollParts};
@@ -104,6 +104,101 @@ fn lost_message(
     )
 }
 
+/// A node's answer to a SEARCH forwarded for `s`: per query its hits, and their payloads when
+/// `s` asked for them.
+pub(crate) type SearchPart = (Vec<Vec<Hit>>, Option<Vec<Vec<Vec<u8>>>>);
+
+/// Checks a node's answer (`response`, from `node`) to the SEARCH forwarded for `s`: a
+/// search answer for as many queries, with payloads when asked for.
+pub(crate) fn search_part(
+    response: Response<'_>,
+    s: &Search<'_>,
+    node: &str,
+) -> Result<SearchPart, LinkError> {
+    let protocol = |detail: String| LinkError::Protocol {
+        node: node.to_owned(),
+        detail,
+    };
+    match response {
+        Response::Search(r) if s.flags.with_payloads && r.payloads.is_none() => Err(protocol(
+            "answered without the payloads asked for (an older version?)".into(),
+        )),
+        Response::Search(r) if r.results.len() == s.queries.count() => Ok((r.results, r.payloads)),
+        Response::Search(_) => Err(protocol("answered a different number of queries".into())),
+        other => Err(protocol(format!("unexpected answer to SEARCH: {other:?}"))),
+    }
+}
+
+/// The answers gathered for one SEARCH: per query every node's hits, and the payloads they
+/// came with.
+pub(crate) struct SearchMerge {
+    hits: Vec<Vec<Hit>>,
+    /// Per query, id → payload (replicas agree; the first answer's is kept).
+    payloads_of: Vec<HashMap<u64, Vec<u8>>>,
+    /// Nodes whose answers were added.
+    pub(crate) answered: usize,
+}
+
+impl SearchMerge {
+    pub(crate) fn new(queries: usize) -> SearchMerge {
+        SearchMerge {
+            hits: vec![Vec::new(); queries],
+            payloads_of: vec![HashMap::new(); queries],
+            answered: 0,
+        }
+    }
+
+    /// Adds one node's checked answer ([`search_part`]).
+    pub(crate) fn add(&mut self, (results, payloads): SearchPart) {
+        self.answered += 1;
+        if let Some(payloads) = payloads {
+            for ((of, mine), payloads) in self.payloads_of.iter_mut().zip(&results).zip(payloads) {
+                for (hit, payload) in mine.iter().zip(payloads) {
+                    of.entry(hit.id).or_insert(payload);
+                }
+            }
+        }
+        for (all, mine) in self.hits.iter_mut().zip(results) {
+            all.extend(mine);
+        }
+    }
+
+    /// The merged top `k` per query ([`merge_hits`]), with each hit's payload when
+    /// `with_payloads`; `partial` when some group had no answer.
+    pub(crate) fn finish(self, k: usize, with_payloads: bool, partial: bool) -> Answer {
+        let results: Vec<Vec<Hit>> = self.hits.into_iter().map(|h| merge_hits(h, k)).collect();
+        let payloads = with_payloads.then(|| {
+            results
+                .iter()
+                .zip(self.payloads_of)
+                .map(|(list, mut of)| {
+                    list.iter()
+                        .map(|hit| of.remove(&hit.id).unwrap_or_default())
+                        .collect()
+                })
+                .collect()
+        });
+        Answer::Response(Response::Search(SearchResponse {
+            partial,
+            results,
+            payloads,
+        }))
+    }
+}
+
+/// Why a read failed when two nodes answered with different dimensions for `collection`:
+/// their vectors cannot share one answer, and they are not the same collection's (replicas
+/// that disagree need repairing, not merging).
+fn dimensions_disagree(collection: &str, known: u32, other: u32, node: &str) -> Failure {
+    Failure::new(
+        ErrorCode::Internal,
+        format!(
+            "nodes disagree on the dimension of collection {collection:?}: {known}, and {other} \
+             from {node}; check the replicas (corevec repair)"
+        ),
+    )
+}
+
 /// SEARCH through the router.
 pub(crate) async fn search(core: &RouterCore, s: Search<'_>) -> Result<Answer, Failure> {
     let (placement, _) = core.policy(s.collection);
@@ -125,11 +220,8 @@ pub(crate) async fn search(core: &RouterCore, s: Search<'_>) -> Result<Answer, F
     let mut status = vec![Status::NotAsked; nodes];
     let mut errors: BTreeMap<usize, LinkError> = BTreeMap::new();
     let mut covered = vec![false; groups];
-    let mut hits: Vec<Vec<Hit>> = vec![Vec::new(); queries];
-    // Per query, id → payload, when the client asked for payloads.
-    let mut payloads_of: Vec<HashMap<u64, Vec<u8>>> = vec![HashMap::new(); queries];
+    let mut merge = SearchMerge::new(queries);
     let mut outstanding: Vec<Outstanding> = Vec::new();
-    let mut answered = 0usize;
 
     let launch = |node: usize, status: &mut Vec<Status>, outstanding: &mut Vec<Outstanding>| {
         status[node] = Status::InFlight;
@@ -167,20 +259,15 @@ pub(crate) async fn search(core: &RouterCore, s: Search<'_>) -> Result<Answer, F
                 .any(|&n| status[n] == Status::InFlight)
         });
         if !waiting {
-            if let Some(refusal) = refusal(&errors, answered > 0) {
+            if let Some(refusal) = refusal(&errors, merge.answered > 0) {
                 return Err(refusal);
             }
             // Some group has no replica left: never answer silently short.
             let message = lost_message(core, placement, &uncovered, &errors);
-            if s.flags.allow_partial && answered > 0 {
+            if s.flags.allow_partial && merge.answered > 0 {
                 RouterCounters::add(&core.counters().partial, 1);
                 tracing::debug!(%message, "partial search answer (client allowed it)");
-                return Ok(Answer::Response(Response::Search(merged_response(
-                    hits,
-                    s.flags.with_payloads.then_some(payloads_of),
-                    k,
-                    true,
-                ))));
+                return Ok(merge.finish(k, s.flags.with_payloads, true));
             }
             return Err(core.unavailable(format!("search failed: {message}")));
         }
@@ -244,43 +331,12 @@ pub(crate) async fn search(core: &RouterCore, s: Search<'_>) -> Result<Answer, F
             }
             Event::Reply(i, result) => {
                 let node = outstanding.swap_remove(i).node;
-                let decoded = result.and_then(|reply| match reply.response()? {
-                    Response::Search(r) if s.flags.with_payloads && r.payloads.is_none() => {
-                        Err(LinkError::Protocol {
-                            node: core.links[node].label.to_string(),
-                            detail: "answered without the payloads asked for (an older version?)"
-                                .into(),
-                        })
-                    }
-                    Response::Search(r) if r.results.len() == queries => {
-                        Ok((r.results, r.payloads))
-                    }
-                    Response::Search(_) => Err(LinkError::Protocol {
-                        node: core.links[node].label.to_string(),
-                        detail: "answered a different number of queries".into(),
-                    }),
-                    other => Err(LinkError::Protocol {
-                        node: core.links[node].label.to_string(),
-                        detail: format!("unexpected answer to SEARCH: {other:?}"),
-                    }),
-                });
+                let decoded = result
+                    .and_then(|reply| search_part(reply.response()?, &s, &core.links[node].label));
                 match decoded {
-                    Ok((results, payloads)) => {
+                    Ok(part) => {
                         status[node] = Status::Done;
-                        answered += 1;
-                        if let Some(payloads) = payloads {
-                            for ((of, mine), payloads) in
-                                payloads_of.iter_mut().zip(&results).zip(payloads)
-                            {
-                                for (hit, payload) in mine.iter().zip(payloads) {
-                                    // Replicas agree; keep the first answer.
-                                    of.entry(hit.id).or_insert(payload);
-                                }
-                            }
-                        }
-                        for (all, mine) in hits.iter_mut().zip(results) {
-                            all.extend(mine);
-                        }
+                        merge.add(part);
                         for &g in &placement.node_groups[node] {
                             covered[g] = true;
                         }
@@ -301,38 +357,161 @@ pub(crate) async fn search(core: &RouterCore, s: Search<'_>) -> Result<Answer, F
             }
         }
     }
-    Ok(Answer::Response(Response::Search(merged_response(
-        hits,
-        s.flags.with_payloads.then_some(payloads_of),
-        k,
-        false,
-    ))))
+    Ok(merge.finish(k, s.flags.with_payloads, false))
 }
 
-/// The merged top `k` per query, with each hit's payload when `payloads_of` (per query, id →
-/// payload) is given.
-fn merged_response(
-    hits: Vec<Vec<Hit>>,
-    payloads_of: Option<Vec<HashMap<u64, Vec<u8>>>>,
-    k: usize,
-    partial: bool,
-) -> SearchResponse {
-    let results: Vec<Vec<Hit>> = hits.into_iter().map(|h| merge_hits(h, k)).collect();
-    let payloads = payloads_of.map(|payloads_of| {
-        results
-            .iter()
-            .zip(payloads_of)
-            .map(|(list, mut of)| {
-                list.iter()
-                    .map(|hit| of.remove(&hit.id).unwrap_or_default())
-                    .collect()
+/// A node's answer to a GET of some of the ids of a request: per id asked, its vector if
+/// found, and its payload and labels (empty when not found or not asked for).
+pub(crate) struct GetPart {
+    dim: u32,
+    vectors: Vec<Option<Vec<f32>>>,
+    payloads: Vec<Vec<u8>>,
+    labels: Vec<Vec<u64>>,
+}
+
+/// Checks a node's answer (`response`, from `node`) to a GET of `asked` of the ids of `g`:
+/// a GET answer with a flag per id, and payloads and labels when asked for (a node sends
+/// none when it found no id).
+pub(crate) fn get_part(
+    response: Response<'_>,
+    g: &IdsRequest<'_>,
+    asked: usize,
+    node: &str,
+) -> Result<GetPart, LinkError> {
+    let protocol = |detail: String| LinkError::Protocol {
+        node: node.to_owned(),
+        detail,
+    };
+    match response {
+        Response::Get(r) if r.found.len() == asked => {
+            let any_found = r.found.contains(&true);
+            if g.with_payloads && r.payloads.is_none() && any_found {
+                return Err(protocol(
+                    "GET with WITH_PAYLOADS answered without payloads".into(),
+                ));
+            }
+            if g.with_labels && r.labels.is_none() && any_found {
+                return Err(protocol(
+                    "GET with WITH_LABELS answered without labels".into(),
+                ));
+            }
+            Ok(GetPart {
+                dim: r.vectors.dim(),
+                vectors: r.iter().map(|v| v.map(|v| v.to_vec())).collect(),
+                payloads: r
+                    .iter_payloads()
+                    .map(|p| p.unwrap_or_default().to_vec())
+                    .collect(),
+                labels: r
+                    .iter_labels()
+                    .map(|l| l.map(|l| l.to_vec()).unwrap_or_default())
+                    .collect(),
             })
-            .collect()
-    });
-    SearchResponse {
-        partial,
-        results,
-        payloads,
+        }
+        other => Err(protocol(format!("unexpected answer to GET: {other:?}"))),
+    }
+}
+
+/// The answers gathered for one GET, per id of the request.
+pub(crate) struct GetMerge<'a> {
+    collection: &'a str,
+    with_payloads: bool,
+    with_labels: bool,
+    vectors: Vec<Option<Vec<f32>>>,
+    payloads: Vec<Vec<u8>>,
+    labels: Vec<Vec<u64>>,
+    /// The collection's dimension, once a node answered.
+    dim: Option<u32>,
+}
+
+impl<'a> GetMerge<'a> {
+    pub(crate) fn new(g: &IdsRequest<'a>) -> GetMerge<'a> {
+        let n = g.ids.len();
+        GetMerge {
+            collection: g.collection,
+            with_payloads: g.with_payloads,
+            with_labels: g.with_labels,
+            vectors: vec![None; n],
+            payloads: vec![Vec::new(); if g.with_payloads { n } else { 0 }],
+            labels: vec![Vec::new(); if g.with_labels { n } else { 0 }],
+            dim: None,
+        }
+    }
+
+    /// Some node answered.
+    pub(crate) fn answered(&self) -> bool {
+        self.dim.is_some()
+    }
+
+    /// Adds `node`'s checked answer ([`get_part`]) for the request's ids at `indices`.
+    ///
+    /// # Errors
+    /// INTERNAL when its dimension is not the one an earlier node answered with.
+    pub(crate) fn add(
+        &mut self,
+        indices: &[usize],
+        part: GetPart,
+        node: &str,
+    ) -> Result<(), Failure> {
+        if let Some(known) = self.dim.filter(|&known| known != part.dim) {
+            return Err(dimensions_disagree(self.collection, known, part.dim, node));
+        }
+        self.dim = Some(part.dim);
+        if self.with_payloads {
+            for (&i, payload) in indices.iter().zip(part.payloads) {
+                self.payloads[i] = payload;
+            }
+        }
+        if self.with_labels {
+            for (&i, list) in indices.iter().zip(part.labels) {
+                self.labels[i] = list;
+            }
+        }
+        for (&i, v) in indices.iter().zip(part.vectors) {
+            self.vectors[i] = v;
+        }
+        Ok(())
+    }
+
+    /// The answer: a flag per id, the found vectors packed, their payloads and labels.
+    ///
+    /// # Errors
+    /// INTERNAL when the nodes' payloads or labels do not fit one answer.
+    pub(crate) fn finish(self) -> Result<Answer, Failure> {
+        let found: Vec<bool> = self.vectors.iter().map(Option::is_some).collect();
+        let payloads =
+            if self.with_payloads {
+                let found_payloads: Vec<&[u8]> = self
+                    .payloads
+                    .iter()
+                    .zip(&found)
+                    .filter(|(_, found)| **found)
+                    .map(|(payload, _)| payload.as_slice())
+                    .collect();
+                Some(PayloadsBuf::from_slices(&found_payloads).map_err(|e| {
+                    Failure::new(ErrorCode::Internal, format!("a node's payload: {e}"))
+                })?)
+            } else {
+                None
+            };
+        let labels = if self.with_labels {
+            let mut buf = LabelsBuf::new();
+            for (list, _) in self.labels.iter().zip(&found).filter(|(_, found)| **found) {
+                buf.push(list).map_err(|e| {
+                    Failure::new(ErrorCode::Internal, format!("a node's labels: {e}"))
+                })?;
+            }
+            Some(buf)
+        } else {
+            None
+        };
+        Ok(Answer::Get {
+            found,
+            flat: self.vectors.into_iter().flatten().flatten().collect(),
+            dim: self.dim.unwrap_or(0),
+            payloads,
+            labels,
+        })
     }
 }
 
@@ -350,14 +529,11 @@ pub(crate) async fn get(core: &RouterCore, g: IdsRequest<'_>) -> Result<Answer, 
         pending.push(0);
     }
     let mut errors: BTreeMap<usize, LinkError> = BTreeMap::new();
-    let mut vectors: Vec<Option<Vec<f32>>> = vec![None; ids.len()];
-    let mut payloads: Vec<Vec<u8>> = vec![Vec::new(); if g.with_payloads { ids.len() } else { 0 }];
-    let mut labels: Vec<Vec<u64>> = vec![Vec::new(); if g.with_labels { ids.len() } else { 0 }];
-    let mut dim: Option<u32> = None;
+    let mut merge = GetMerge::new(&g);
 
     while !pending.is_empty() {
         let assignment = assign_groups(core, placement, &pending, &errors, "get")
-            .map_err(|unavailable| refusal(&errors, dim.is_some()).unwrap_or(unavailable))?;
+            .map_err(|unavailable| refusal(&errors, merge.answered()).unwrap_or(unavailable))?;
         let mut batches = Vec::new();
         let mut futures = Vec::new();
         for (&node, groups) in &assignment {
@@ -377,106 +553,14 @@ pub(crate) async fn get(core: &RouterCore, g: IdsRequest<'_>) -> Result<Answer, 
         let results = join_all(futures).await;
         pending.clear();
         for ((node, groups, indices), result) in batches.into_iter().zip(results) {
-            let label = core.links[node].label.to_string();
-            let decoded = result.and_then(|reply| match reply.response()? {
-                Response::Get(r) if r.found.len() == indices.len() => {
-                    let found: Vec<Option<Vec<f32>>> =
-                        r.iter().map(|v| v.map(|v| v.to_vec())).collect();
-                    let found_payloads: Vec<Vec<u8>> = r
-                        .iter_payloads()
-                        .map(|p| p.unwrap_or_default().to_vec())
-                        .collect();
-                    let found_labels: Vec<Vec<u64>> = r
-                        .iter_labels()
-                        .map(|l| l.map(|l| l.to_vec()).unwrap_or_default())
-                        .collect();
-                    let any_found = r.found.contains(&true);
-                    if g.with_payloads && r.payloads.is_none() && any_found {
-                        return Err(LinkError::Protocol {
-                            node: label.clone(),
-                            detail: "GET with WITH_PAYLOADS answered without payloads".into(),
-                        });
-                    }
-                    if g.with_labels && r.labels.is_none() && any_found {
-                        return Err(LinkError::Protocol {
-                            node: label.clone(),
-                            detail: "GET with WITH_LABELS answered without labels".into(),
-                        });
-                    }
-                    Ok((r.vectors.dim(), found, found_payloads, found_labels))
-                }
-                other => Err(LinkError::Protocol {
-                    node: label.clone(),
-                    detail: format!("unexpected answer to GET: {other:?}"),
-                }),
-            });
-            match decoded {
-                Ok((node_dim, found, found_payloads, found_labels)) => {
-                    if let Some(known) = dim.filter(|&known| known != node_dim) {
-                        // The vectors could not share one answer (and would not be the same
-                        // collection's): replicas that disagree need repairing, not merging.
-                        return Err(Failure::new(
-                            ErrorCode::Internal,
-                            format!(
-                                "nodes disagree on the dimension of collection {:?}: {known}, \
-                                 and {node_dim} from {label}; check the replicas (corevec repair)",
-                                g.collection
-                            ),
-                        ));
-                    }
-                    dim = Some(node_dim);
-                    if g.with_payloads {
-                        for (&i, payload) in indices.iter().zip(found_payloads) {
-                            payloads[i] = payload;
-                        }
-                    }
-                    if g.with_labels {
-                        for (&i, list) in indices.iter().zip(found_labels) {
-                            labels[i] = list;
-                        }
-                    }
-                    for (i, v) in indices.into_iter().zip(found) {
-                        vectors[i] = v;
-                    }
-                }
+            let label = &core.links[node].label;
+            match result.and_then(|reply| get_part(reply.response()?, &g, indices.len(), label)) {
+                Ok(part) => merge.add(&indices, part, label)?,
                 Err(e) => fail_over(core, node, e, groups, &mut errors, &mut pending),
             }
         }
     }
-    let dim = dim.unwrap_or(0);
-    let found: Vec<bool> = vectors.iter().map(Option::is_some).collect();
-    let payloads = if g.with_payloads {
-        let found_payloads: Vec<&[u8]> = payloads
-            .iter()
-            .zip(&found)
-            .filter(|(_, found)| **found)
-            .map(|(payload, _)| payload.as_slice())
-            .collect();
-        Some(
-            PayloadsBuf::from_slices(&found_payloads)
-                .map_err(|e| Failure::new(ErrorCode::Internal, format!("a node's payload: {e}")))?,
-        )
-    } else {
-        None
-    };
-    let labels = if g.with_labels {
-        let mut buf = LabelsBuf::new();
-        for (list, _) in labels.iter().zip(&found).filter(|(_, found)| **found) {
-            buf.push(list)
-                .map_err(|e| Failure::new(ErrorCode::Internal, format!("a node's labels: {e}")))?;
-        }
-        Some(buf)
-    } else {
-        None
-    };
-    let flat = vectors.into_iter().flatten().flatten().collect();
-    Ok(Answer::Get {
-        found,
-        flat,
-        dim,
-        payloads,
-        labels,
-    })
+    merge.finish()
 }
 
 /// Assigns every group of `pending` to one replica that is up and has not failed during this
@@ -546,15 +630,20 @@ fn refusal(errors: &BTreeMap<usize, LinkError>, answered: bool) -> Option<Failur
         .map(|e| Failure::new(e.code(), e.node_message()))
 }
 
-/// The points of one node's SCROLL page, checked against what was asked.
-fn scroll_points(
-    r: &ScrollResponse<'_>,
+/// Checks a node's answer (`response`, from `node`) to the SCROLL `s`: a page inside the one
+/// asked for, with the parts asked for. Returns the collection's dimension and the page.
+pub(crate) fn scroll_part(
+    response: Response<'_>,
     s: &Scroll<'_>,
     node: &str,
-) -> Result<Vec<(u64, Point)>, LinkError> {
+) -> Result<(u32, ScrollPage), LinkError> {
     let protocol = |detail: &str| LinkError::Protocol {
         node: node.to_owned(),
         detail: detail.to_owned(),
+    };
+    let r = match response {
+        Response::Scroll(r) => r,
+        other => return Err(protocol(&format!("unexpected answer to SCROLL: {other:?}"))),
     };
     if r.ids.len() > s.limit as usize || r.ids.get(0).is_some_and(|id| id < s.start_id) {
         return Err(protocol("answered a SCROLL page outside the one asked for"));
@@ -567,7 +656,8 @@ fn scroll_points(
             "answered a SCROLL page without the parts asked for",
         ));
     }
-    Ok(r.ids
+    let points = r
+        .ids
         .iter()
         .enumerate()
         .map(|(i, id)| {
@@ -590,7 +680,69 @@ fn scroll_points(
             };
             (id, point)
         })
-        .collect())
+        .collect();
+    Ok((
+        r.dim,
+        ScrollPage {
+            points,
+            more: r.more,
+        },
+    ))
+}
+
+/// The pages gathered for one SCROLL.
+pub(crate) struct ScrollMerge<'a> {
+    collection: &'a str,
+    pages: Vec<ScrollPage>,
+    /// The collection's dimension, once a node answered.
+    dim: Option<u32>,
+}
+
+impl<'a> ScrollMerge<'a> {
+    pub(crate) fn new(collection: &'a str) -> ScrollMerge<'a> {
+        ScrollMerge {
+            collection,
+            pages: Vec::new(),
+            dim: None,
+        }
+    }
+
+    /// Some node answered.
+    pub(crate) fn answered(&self) -> bool {
+        self.dim.is_some()
+    }
+
+    /// Adds `node`'s checked page ([`scroll_part`]) of a collection of dimension `dim`.
+    ///
+    /// # Errors
+    /// INTERNAL when `dim` is not the one an earlier node answered with.
+    pub(crate) fn add(&mut self, dim: u32, page: ScrollPage, node: &str) -> Result<(), Failure> {
+        if let Some(known) = self.dim.filter(|&known| known != dim) {
+            return Err(dimensions_disagree(self.collection, known, dim, node));
+        }
+        self.dim = Some(dim);
+        self.pages.push(page);
+        Ok(())
+    }
+
+    /// The merged page ([`ScrollPage::merge`]) as the answer to `s`.
+    ///
+    /// # Errors
+    /// INTERNAL when the nodes' points do not fit one answer.
+    pub(crate) fn finish(self, s: &Scroll<'_>) -> Result<Answer, Failure> {
+        let page = ScrollPage::merge(self.pages, s.limit as usize);
+        let parts = ScrollParts {
+            vectors: s.with_vectors,
+            payloads: s.with_payloads,
+            labels: s.with_labels,
+        };
+        scroll_answer(
+            page.points,
+            page.more,
+            self.dim.unwrap_or(0) as usize,
+            parts,
+        )
+    }
 }
 
 /// SCROLL through the router: the same page from one replica of every partition group (a
@@ -605,11 +757,10 @@ pub(crate) async fn scroll(core: &RouterCore, s: Scroll<'_>) -> Result<Answer, F
     // A node's page covers every group it holds, whichever it was asked for.
     let mut covered = vec![false; placement.groups.len()];
     let mut errors: BTreeMap<usize, LinkError> = BTreeMap::new();
-    let mut pages: Vec<ScrollPage> = Vec::new();
-    let mut dim: Option<u32> = None;
+    let mut merge = ScrollMerge::new(s.collection);
     while !pending.is_empty() {
         let assignment = assign_groups(core, placement, &pending, &errors, "scroll")
-            .map_err(|unavailable| refusal(&errors, dim.is_some()).unwrap_or(unavailable))?;
+            .map_err(|unavailable| refusal(&errors, merge.answered()).unwrap_or(unavailable))?;
         let futures = assignment
             .keys()
             .map(|&node| core.send(node, &body))
@@ -617,18 +768,10 @@ pub(crate) async fn scroll(core: &RouterCore, s: Scroll<'_>) -> Result<Answer, F
         let results = join_all(futures).await;
         pending.clear();
         for ((node, groups), result) in assignment.into_iter().zip(results) {
-            let label = core.links[node].label.to_string();
-            let decoded = result.and_then(|reply| match reply.response()? {
-                Response::Scroll(r) => Ok((r.dim, r.more, scroll_points(&r, &s, &label)?)),
-                other => Err(LinkError::Protocol {
-                    node: label.clone(),
-                    detail: format!("unexpected answer to SCROLL: {other:?}"),
-                }),
-            });
-            match decoded {
-                Ok((node_dim, more, page)) => {
-                    dim = Some(node_dim);
-                    pages.push(ScrollPage { points: page, more });
+            let label = &core.links[node].label;
+            match result.and_then(|reply| scroll_part(reply.response()?, &s, label)) {
+                Ok((node_dim, page)) => {
+                    merge.add(node_dim, page, label)?;
                     for &g in &placement.node_groups[node] {
                         covered[g] = true;
                     }
@@ -638,13 +781,7 @@ pub(crate) async fn scroll(core: &RouterCore, s: Scroll<'_>) -> Result<Answer, F
         }
         pending.retain(|&g| !covered[g]);
     }
-    let page = ScrollPage::merge(pages, s.limit as usize);
-    let parts = ScrollParts {
-        vectors: s.with_vectors,
-        payloads: s.with_payloads,
-        labels: s.with_labels,
-    };
-    scroll_answer(page.points, page.more, dim.unwrap_or(0) as usize, parts)
+    merge.finish(&s)
 }
 
 #[cfg(test)]
