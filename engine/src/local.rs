@@ -1752,7 +1752,9 @@ impl LocalEngine {
             return Err(Error::CollectionExists(spec.name));
         }
         if let Some(durable) = &self.durable {
-            persist::write_catalog(&durable.data_dir, &spec)?;
+            // Directory creation and three fsyncs: on the blocking pool, not on the core.
+            let (data_dir, written) = (durable.data_dir.clone(), spec.clone());
+            rt::off_core(move || persist::write_catalog(&data_dir, &written)).await?;
         }
         // Every core learns the collection, including cores that hold none of its shards.
         let incarnation = self.incarnations.get() + 1;
@@ -1782,7 +1784,10 @@ impl LocalEngine {
         let requests = (0..self.cores()).map(|core| (core, ShardRequest::DropLocal(name.clone())));
         self.fan_out(requests.collect()).await?;
         if let Some(durable) = &self.durable {
-            persist::remove_collection(&durable.data_dir, &name)?;
+            // Deleting a large collection's files takes as long as the file system needs:
+            // on the blocking pool, not on the core.
+            let data_dir = durable.data_dir.clone();
+            rt::off_core(move || persist::remove_collection(&data_dir, &name)).await?;
         }
         Ok(())
     }
