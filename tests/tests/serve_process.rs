@@ -685,7 +685,7 @@ fn export_list_and_import_ids_move_a_collection_to_another_shard_count() {
     assert_eq!(output.status.code(), Some(1), "{}", text(&output));
     assert!(
         text(&output).contains("upsert of rows 200..300 of 300")
-            && text(&output).contains("the 200 rows before them were acknowledged"),
+            && text(&output).contains("the first 200 rows were acknowledged"),
         "{}",
         text(&output)
     );

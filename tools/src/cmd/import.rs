@@ -16,13 +16,12 @@ use std::time::{Duration, Instant};
 
 use clap::{Args, ValueEnum};
 use corevec_client::Ticket;
+use corevec_engine::collection::COMPONENT_ABS_MAX;
 use corevec_proto::range::{field_of, point_labels};
 use corevec_proto::{
     CreateCollection, ErrorCode, IdsRef, LabelsRef, Metric, PayloadsRef, Request, Upsert,
     VectorsRef, LABELS_PER_POINT_MAX, PAYLOAD_BYTES_MAX,
 };
-
-use corevec_engine::collection::COMPONENT_ABS_MAX;
 
 use crate::cmd::client::{ClientArgs, RangeType};
 use crate::{Context, Failure};
@@ -460,7 +459,12 @@ impl VectorFile {
         let mut file = VectorFile::open(path, format)?;
         let mut values = Vec::new();
         let mut done = 0;
+        let mut last_progress = Instant::now();
         while done < total {
+            if last_progress.elapsed() >= PROGRESS_EVERY {
+                last_progress = Instant::now();
+                progress(&format!("\rchecked {done}/{total} vectors"));
+            }
             values.clear();
             let n = file
                 .read_batch(CHECK_BATCH.min(total - done), &mut values)
@@ -740,9 +744,9 @@ impl Pipeline {
         };
         if let Err(e) = ticket.wait() {
             return Err(Failure::runtime(format!(
-                "upsert of rows {}..{} of {}: {e} (the {} rows before them were acknowledged, \
-                 later ones may have been; an import upserts, so running it again once the \
-                 cause is fixed completes it)",
+                "upsert of rows {}..{} of {}: {e} (the first {} rows were acknowledged, later \
+                 ones may have been; an import upserts, so running it again once the cause is \
+                 fixed completes it)",
                 self.acknowledged,
                 self.acknowledged + n,
                 self.total,
@@ -900,9 +904,9 @@ pub fn run(args: &ImportArgs) -> Result<(), Failure> {
         }
         let ticket = client.submit(&request).map_err(|e| {
             Failure::runtime(format!(
-                "sending the upsert of rows {done}..{} of {total}: {e} (the {} rows before \
-                 were acknowledged, later ones may have been; running the import again \
-                 completes it)",
+                "sending the upsert of rows {done}..{} of {total}: {e} (the first {} rows were \
+                 acknowledged, later ones may have been; running the import again completes \
+                 it)",
                 done + n,
                 pipeline.acknowledged
             ))
