@@ -136,7 +136,7 @@ pub const CORE_ID_MAX: usize = 65_535;
 impl CoreSelection {
     /// Checks what no machine could satisfy: a count of 0 or above [`CORE_ID_MAX`] + 1, an
     /// empty list, a core id above [`CORE_ID_MAX`] or named twice. (Whether this machine has
-    /// the cores is [`Topology::select`]'s question.)
+    /// the cores is [`MachineTopology::select`]'s question.)
     ///
     /// # Errors
     /// What is wrong, for the operator.
