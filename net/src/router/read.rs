@@ -108,6 +108,14 @@ fn lost_message(
 /// `s` asked for them.
 pub(crate) type SearchPart = (Vec<Vec<Hit>>, Option<Vec<Vec<Vec<u8>>>>);
 
+/// `node` answered what the request does not allow.
+fn protocol_error(node: &str, detail: impl Into<String>) -> LinkError {
+    LinkError::Protocol {
+        node: node.to_owned(),
+        detail: detail.into(),
+    }
+}
+
 /// Checks a node's answer (`response`, from `node`) to the SEARCH forwarded for `s`: a
 /// search answer for as many queries, with payloads when asked for.
 pub(crate) fn search_part(
@@ -115,10 +123,7 @@ pub(crate) fn search_part(
     s: &Search<'_>,
     node: &str,
 ) -> Result<SearchPart, LinkError> {
-    let protocol = |detail: String| LinkError::Protocol {
-        node: node.to_owned(),
-        detail,
-    };
+    let protocol = |detail: String| protocol_error(node, detail);
     match response {
         Response::Search(r) if s.flags.with_payloads && r.payloads.is_none() => Err(protocol(
             "answered without the payloads asked for (an older version?)".into(),
@@ -378,10 +383,7 @@ pub(crate) fn get_part(
     asked: usize,
     node: &str,
 ) -> Result<GetPart, LinkError> {
-    let protocol = |detail: String| LinkError::Protocol {
-        node: node.to_owned(),
-        detail,
-    };
+    let protocol = |detail: String| protocol_error(node, detail);
     match response {
         Response::Get(r) if r.found.len() == asked => {
             let any_found = r.found.contains(&true);
@@ -637,10 +639,7 @@ pub(crate) fn scroll_part(
     s: &Scroll<'_>,
     node: &str,
 ) -> Result<(u32, ScrollPage), LinkError> {
-    let protocol = |detail: &str| LinkError::Protocol {
-        node: node.to_owned(),
-        detail: detail.to_owned(),
-    };
+    let protocol = |detail: &str| protocol_error(node, detail);
     let r = match response {
         Response::Scroll(r) => r,
         other => return Err(protocol(&format!("unexpected answer to SCROLL: {other:?}"))),
