@@ -54,6 +54,9 @@ pub struct EngineConfig {
     /// Refuse writes that add data ([`Error::DiskLow`]) while the data directory's file
     /// system has fewer free bytes than this; 0 = never (used with `data_dir`).
     pub min_free_bytes: u64,
+    /// Refuse writes that add data ([`Error::MemoryHigh`]) while the process holds more
+    /// anonymous resident memory than this; 0 = never.
+    pub max_memory_bytes: u64,
     /// When a shard is rebuilt from its live vectors.
     pub compaction: CompactionPolicy,
 }
@@ -72,6 +75,7 @@ impl Default for EngineConfig {
             wal: WalConfig::default(),
             snapshot_wal_bytes: SNAPSHOT_WAL_BYTES_DEFAULT,
             min_free_bytes: 0,
+            max_memory_bytes: 0,
             compaction: CompactionPolicy::default(),
         }
     }
@@ -142,6 +146,7 @@ impl Engine {
             ));
         }
         let compaction = config.compaction;
+        let max_memory_bytes = config.max_memory_bytes;
         let mesh = MeshBuilder::<MeshMessage, _>::full(cores, 2 * config.mesh_credits);
         let on_core = Arc::new(on_core);
         let durable = config.data_dir.as_ref().map(|data_dir| Durable {
@@ -205,6 +210,7 @@ impl Engine {
                             default_shards,
                             durable,
                             compaction,
+                            max_memory_bytes,
                         )
                         .await
                     };

@@ -81,6 +81,23 @@ pub enum Error {
         /// The configured minimum.
         min_free_bytes: u64,
     },
+    /// The node's anonymous resident memory is above the configured limit: writes that add
+    /// data are refused (nothing was applied) until memory is freed, so the node is not
+    /// killed for memory (and then killed again by the replay of what it acknowledged); deletes
+    /// are still taken.
+    #[error(
+        "the node holds {} MiB of memory, above its limit of {} MiB (max_memory_percent): \
+         writes that add data are refused until memory is freed (deletes are taken, and a \
+         compaction returns their memory); nothing was written",
+        resident_bytes >> 20,
+        max_memory_bytes >> 20
+    )]
+    MemoryHigh {
+        /// Anonymous resident bytes at the last check.
+        resident_bytes: u64,
+        /// The configured limit.
+        max_memory_bytes: u64,
+    },
     /// Durable storage failed (I/O error, full disk, corruption).
     #[error(transparent)]
     Storage(#[from] corevec_storage::Error),

@@ -225,6 +225,10 @@ pub struct Durable {
 /// `min_free_bytes` is set. A 64 MiB WAL segment takes far longer to fill.
 const DISK_SPACE_POLL: Duration = Duration::from_millis(100);
 
+/// How often each core reads the process's resident memory (`/proc/self/status`, tens of
+/// microseconds) when `max_memory_bytes` is set.
+const MEMORY_POLL: Duration = Duration::from_millis(100);
+
 /// How often the WAL segment preparer looks for a half-full active segment. A 64 MiB segment
 /// takes well over 50 ms to fill even at full disk bandwidth, so this is never late.
 pub const WAL_SPARE_POLL: Duration = Duration::from_millis(5);
@@ -418,6 +422,10 @@ pub struct LocalEngine {
     in_flight: Cell<usize>,
     /// Free bytes of the data directory's file system while below `min_free_bytes`.
     disk_low: Cell<Option<u64>>,
+    /// Refuse writes that add data above this many anonymous resident bytes; 0 = never.
+    max_memory_bytes: u64,
+    /// Anonymous resident bytes while above `max_memory_bytes`.
+    memory_high: Cell<Option<u64>>,
 }
 
 /// Counts one holder (an admitted client request, a task using a collection's stores) until
@@ -442,6 +450,7 @@ impl LocalEngine {
         default_shards: u32,
         durable: Option<Durable>,
         compaction: CompactionPolicy,
+        max_memory_bytes: u64,
     ) -> Result<Rc<Self>> {
         let engine = Rc::new(Self {
             mesh,
@@ -456,6 +465,8 @@ impl LocalEngine {
             shutting_down: Cell::new(false),
             in_flight: Cell::new(0),
             disk_low: Cell::new(None),
+            max_memory_bytes,
+            memory_high: Cell::new(None),
         });
         for (peer, receiver) in receivers.streams() {
             let engine = Rc::clone(&engine);
@@ -499,6 +510,16 @@ impl LocalEngine {
                 while !watcher.shutting_down.get() {
                     rt::sleep(DISK_SPACE_POLL).await;
                     watcher.check_disk_space();
+                }
+            });
+        }
+        if engine.max_memory_bytes > 0 {
+            engine.check_memory();
+            let watcher = Rc::clone(&engine);
+            rt::spawn_into(engine.queues.background, async move {
+                while !watcher.shutting_down.get() {
+                    rt::sleep(MEMORY_POLL).await;
+                    watcher.check_memory();
                 }
             });
         }
@@ -960,14 +981,52 @@ impl LocalEngine {
         }
     }
 
-    /// `Err(DiskLow)` while the data directory is below its free-space minimum.
-    fn check_disk_room(&self) -> Result<()> {
-        match (self.disk_low.get(), &self.durable) {
-            (Some(available_bytes), Some(durable)) => Err(Error::DiskLow {
+    /// Reads the process's anonymous resident memory and updates `memory_high` (logged on
+    /// core 0 when it changes). A failed read keeps the last state.
+    fn check_memory(&self) {
+        let resident_bytes = match rt::anonymous_resident_bytes() {
+            Ok(bytes) => bytes,
+            Err(error) => {
+                tracing::debug!(%error, "cannot read the process's resident memory");
+                return;
+            }
+        };
+        let high = (resident_bytes > self.max_memory_bytes).then_some(resident_bytes);
+        let was_high = self.memory_high.replace(high).is_some();
+        if self.core() == CATALOG_CORE && was_high != high.is_some() {
+            let (resident_mib, max_mib) = (resident_bytes >> 20, self.max_memory_bytes >> 20);
+            if high.is_some() {
+                tracing::warn!(
+                    resident_mib,
+                    max_mib,
+                    "memory above the limit: refusing writes that add data until memory is freed"
+                );
+            } else {
+                tracing::info!(
+                    resident_mib,
+                    max_mib,
+                    "memory below the limit again: taking writes"
+                );
+            }
+        }
+    }
+
+    /// `Err(DiskLow)` while the data directory is below its free-space minimum, and
+    /// `Err(MemoryHigh)` while the process is above its memory limit: the checks of a write
+    /// that adds data.
+    fn check_room(&self) -> Result<()> {
+        if let (Some(available_bytes), Some(durable)) = (self.disk_low.get(), &self.durable) {
+            return Err(Error::DiskLow {
                 available_bytes,
                 min_free_bytes: durable.min_free_bytes,
+            });
+        }
+        match self.memory_high.get() {
+            Some(resident_bytes) => Err(Error::MemoryHigh {
+                resident_bytes,
+                max_memory_bytes: self.max_memory_bytes,
             }),
-            _ => Ok(()),
+            None => Ok(()),
         }
     }
 
@@ -1124,7 +1183,7 @@ impl LocalEngine {
     ) -> Result<CollectionSpec> {
         let _in_flight = self.enter()?;
         // A new collection creates a WAL segment per shard.
-        self.check_disk_room()?;
+        self.check_room()?;
         if spec.shards == 0 {
             spec.shards = self.default_shards;
         }
@@ -1257,9 +1316,10 @@ impl LocalEngine {
         let _in_flight = self.enter()?;
         let collection = self.collection(name)?;
         check_batch(ids.len())?;
-        // Checked here as well as on each shard's core, so that a batch is refused whole
-        // (cores read the free space independently, 100 ms apart at most).
-        self.check_disk_room()?;
+        // Checked here, on the core that received the write, and not again on the shards'
+        // cores, so that a batch is refused whole or not at all. Cores poll the free space and
+        // the memory independently, up to 100 ms apart: the minimum's margin absorbs that.
+        self.check_room()?;
         collection::validate_vectors(ids, vectors, collection.spec.dim, collection.spec.metric)?;
         if let Some(payloads) = payloads {
             validate_payloads(ids.len(), payloads)?;
@@ -1346,7 +1406,7 @@ impl LocalEngine {
         let _in_flight = self.enter()?;
         let collection = self.collection(name)?;
         check_batch(ids.len())?;
-        self.check_disk_room()?;
+        self.check_room()?;
         let requests = self
             .split_rows(&collection.spec, ids)
             .map(|(core, rows)| {
@@ -2091,16 +2151,10 @@ impl LocalEngine {
     ) -> Result<()> {
         // Held until the appends are done: a drop waits for them.
         let _stores = collection.use_stores()?;
-        // Below the free-space minimum, only deletes are taken (they add no data): the WAL must
-        // not reach a full disk, which would stop it until a restart.
-        if self.disk_low.get().is_some()
-            && groups
-                .iter()
-                .flatten()
-                .any(|record| !matches!(record, WalRecord::Delete { .. }))
-        {
-            self.check_disk_room()?;
-        }
+        // The free-space minimum and the memory limit are not checked here: the core that
+        // received the write checked them for the whole batch (`check_room`), and a check per
+        // shard core could refuse one core's part of a batch after another core applied its
+        // own (the engine_memory test found exactly that).
         // A shard whose WAL has failed rejects the whole request before anything is applied:
         // memory must not move ahead of a log that can no longer follow it.
         for (local, records) in collection.shards.iter().zip(groups) {

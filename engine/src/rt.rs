@@ -229,9 +229,28 @@ pub async fn timeout<T>(duration: Duration, future: impl Future<Output = T>) -> 
     .await
 }
 
+/// The process's anonymous resident memory in bytes (`RssAnon` of `/proc/self/status`): the
+/// heap and anonymous mappings, what the kernel's out-of-memory killer weighs, without the
+/// file pages of mapped snapshots, which it can drop.
+///
+/// # Errors
+/// The file cannot be read or has no `RssAnon` line.
+pub fn anonymous_resident_bytes() -> std::io::Result<u64> {
+    let status = std::fs::read_to_string("/proc/self/status")?;
+    status
+        .lines()
+        .find_map(|line| line.strip_prefix("RssAnon:"))
+        .and_then(|rest| rest.trim().strip_suffix("kB"))
+        .and_then(|kib| kib.trim().parse::<u64>().ok())
+        .map(|kib| kib << 10)
+        .ok_or_else(|| std::io::Error::other("no RssAnon line in /proc/self/status"))
+}
+
 #[cfg(test)]
 mod tests {
     use std::sync::mpsc;
+
+    use super::anonymous_resident_bytes;
     use std::time::Duration;
 
     /// The vendored glommio's scheduler fix (third_party/glommio/PATCHES.md): an executor
@@ -261,5 +280,16 @@ mod tests {
             }
         }
         worker.join().expect("the executor thread");
+    }
+
+    #[test]
+    fn anonymous_resident_memory_grows_with_a_touched_allocation() {
+        let before = anonymous_resident_bytes().unwrap();
+        assert!(before > 0);
+        let block = vec![1u8; 64 << 20];
+        std::hint::black_box(&block);
+        let during = anonymous_resident_bytes().unwrap();
+        assert!(during >= before + (48 << 20), "{before} -> {during}");
+        drop(block);
     }
 }

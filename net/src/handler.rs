@@ -63,7 +63,8 @@ pub(crate) fn engine_error_code(e: &EngineError) -> ErrorCode {
             corevec_storage::Error::NoSpace { .. }
             | corevec_storage::Error::Failed { no_space: true, .. },
         )
-        | EngineError::DiskLow { .. } => ErrorCode::NoSpace,
+        | EngineError::DiskLow { .. }
+        | EngineError::MemoryHigh { .. } => ErrorCode::NoSpace,
         EngineError::Storage(_) => ErrorCode::Storage,
         _ => ErrorCode::Internal,
     }
@@ -787,6 +788,13 @@ mod tests {
                 EngineError::DiskLow {
                     available_bytes: 1 << 20,
                     min_free_bytes: 256 << 20,
+                },
+                ErrorCode::NoSpace,
+            ),
+            (
+                EngineError::MemoryHigh {
+                    resident_bytes: 2 << 30,
+                    max_memory_bytes: 1 << 30,
                 },
                 ErrorCode::NoSpace,
             ),

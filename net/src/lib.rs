@@ -47,7 +47,8 @@
 //! INVALID_VECTOR, `InvalidArgument` → INVALID_ARGUMENT, `CollectionNotFound` →
 //! COLLECTION_NOT_FOUND, `CollectionExists` → COLLECTION_EXISTS, `Busy` → BUSY,
 //! `ShuttingDown` → SHUTTING_DOWN, `Timeout` → TIMEOUT, `ResultTooLarge` → BATCH_TOO_LARGE,
-//! `DiskLow` and storage's out-of-space errors (`NoSpace`, a WAL failed by one) → NO_SPACE,
+//! `DiskLow`, `MemoryHigh` and storage's out-of-space errors (`NoSpace`, a WAL failed by one)
+//! → NO_SPACE,
 //! other `Storage` errors → STORAGE, anything else → INTERNAL (logged). A response that would
 //! exceed the frame limit becomes BATCH_TOO_LARGE.
 

@@ -1084,6 +1084,14 @@ fn render(shared: &Shared) -> String {
             space.available_bytes,
         );
     }
+    if let Ok(bytes) = corevec_engine::rt::anonymous_resident_bytes() {
+        x.single(
+            "corevec_memory_anonymous_resident_bytes",
+            "gauge",
+            "Anonymous resident memory of the process (RssAnon), which max_memory_percent limits.",
+            bytes,
+        );
+    }
     let router = shared
         .router
         .lock()

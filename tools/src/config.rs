@@ -179,6 +179,11 @@ pub struct ServeFlags {
     /// stops it until a restart); 0 = never [default: 256].
     #[arg(long, env = "COREVEC_MIN_FREE_MIB", value_name = "MIB")]
     pub min_free_mib: Option<u64>,
+    /// Refuse writes that add data (NO_SPACE; deletes are taken) while the node holds more
+    /// anonymous resident memory than this percentage of the machine's memory (or of its
+    /// cgroup's limit, if lower), so that it is not killed for memory; 0 = never [default: 90].
+    #[arg(long, env = "COREVEC_MAX_MEMORY_PERCENT", value_name = "PERCENT")]
+    pub max_memory_percent: Option<u32>,
     /// Log a warning with the request's shape (opcode, collection, sizes, outcome) for every
     /// request that takes at least this many milliseconds; 0 = never [default: 1000].
     #[arg(long, env = "COREVEC_SLOW_REQUEST_MS", value_name = "MS")]
@@ -218,6 +223,7 @@ struct FileConfig {
     compaction_tombstone_percent: Option<u32>,
     snapshot_wal_mib: Option<u64>,
     min_free_mib: Option<u64>,
+    max_memory_percent: Option<u32>,
     slow_request_ms: Option<u64>,
 }
 
@@ -262,12 +268,19 @@ pub struct ServeConfig {
     pub snapshot_wal_mib: u64,
     /// Free MiB below which writes that add data are refused (0 = never).
     pub min_free_mib: u64,
+    /// Percent of the machine's (or cgroup's) memory above which writes that add data are
+    /// refused (0 = never).
+    pub max_memory_percent: u32,
     /// Requests at least this slow are logged (0 = never).
     pub slow_request_ms: u64,
 }
 
 /// Default `slow_request_ms`.
 pub const SLOW_REQUEST_MS_DEFAULT: u64 = 1000;
+
+/// Default `max_memory_percent`: room above it for a snapshot's or a compaction's second
+/// copy of a shard, and for the rest of the machine.
+pub const MAX_MEMORY_PERCENT_DEFAULT: u32 = 90;
 
 /// Default `min_free_mib`: room for a few new WAL segments (64 MiB each) and small snapshots.
 pub const MIN_FREE_MIB_DEFAULT: u64 = 256;
@@ -446,6 +459,10 @@ impl ServeConfig {
                 .min_free_mib
                 .or(file.min_free_mib)
                 .unwrap_or(MIN_FREE_MIB_DEFAULT),
+            max_memory_percent: flags
+                .max_memory_percent
+                .or(file.max_memory_percent)
+                .unwrap_or(MAX_MEMORY_PERCENT_DEFAULT),
             slow_request_ms: flags
                 .slow_request_ms
                 .or(file.slow_request_ms)
@@ -456,6 +473,13 @@ impl ServeConfig {
                 origin,
                 "min_free_mib",
                 "must be at most 1073741824 (MiB; 0 turns the check off)",
+            ));
+        }
+        if config.max_memory_percent > 100 {
+            return Err(key_error(
+                origin,
+                "max_memory_percent",
+                "must be at most 100 (percent of the machine's memory; 0 turns the check off)",
             ));
         }
         if !(1..=16).contains(&config.wal_writes_in_flight) {
@@ -589,6 +613,10 @@ impl ServeConfig {
         );
         put("snapshot_wal_mib", int(self.snapshot_wal_mib));
         put("min_free_mib", int(self.min_free_mib));
+        put(
+            "max_memory_percent",
+            int(u64::from(self.max_memory_percent)),
+        );
         put("slow_request_ms", int(self.slow_request_ms));
         toml::to_string(&table).unwrap_or_default()
     }

@@ -84,6 +84,7 @@ pub fn run(args: ServeArgs) -> Result<(), Failure> {
         compaction: config.compaction,
         snapshot_wal_bytes: config.snapshot_wal_mib << 20,
         min_free_bytes: config.min_free_mib << 20,
+        max_memory_bytes: memory_limit(config.max_memory_percent),
         ..EngineConfig::default()
     };
     let engine = Engine::start_with(engine_config, server.on_core()).context(format!(
@@ -346,6 +347,54 @@ fn proc_net_ip(hex: &str) -> Option<std::net::IpAddr> {
         ),
         _ => None,
     }
+}
+
+/// The memory limit `max_memory_percent` sets, in bytes (0: no limit), logged: `percent` of
+/// the machine's memory (`MemTotal`) or of the node's cgroup limit (`memory.max`, cgroup v2),
+/// whichever is lower. A machine whose memory cannot be read gets no limit, and a warning.
+fn memory_limit(percent: u32) -> u64 {
+    if percent == 0 {
+        return 0;
+    }
+    let total = std::fs::read_to_string("/proc/meminfo")
+        .ok()
+        .and_then(|meminfo| {
+            meminfo
+                .lines()
+                .find_map(|line| line.strip_prefix("MemTotal:"))
+                .and_then(|rest| rest.trim().strip_suffix("kB"))
+                .and_then(|kib| kib.trim().parse::<u64>().ok())
+                .map(|kib| kib << 10)
+        });
+    let Some(total) = total else {
+        tracing::warn!(
+            "cannot read MemTotal from /proc/meminfo: no memory limit (max_memory_percent)"
+        );
+        return 0;
+    };
+    let (available, source) = match cgroup_memory_max() {
+        Some(cgroup) if cgroup < total => (cgroup, "the cgroup's memory.max"),
+        _ => (total, "MemTotal"),
+    };
+    let limit = available / 100 * u64::from(percent);
+    tracing::info!(
+        limit_mib = limit >> 20,
+        of_mib = available >> 20,
+        source,
+        percent,
+        "memory limit: writes that add data are refused above it"
+    );
+    limit
+}
+
+/// The cgroup v2 memory limit of this process (`memory.max` of the cgroup that
+/// `/proc/self/cgroup` names), if it has one.
+fn cgroup_memory_max() -> Option<u64> {
+    let cgroups = std::fs::read_to_string("/proc/self/cgroup").ok()?;
+    let path = cgroups.lines().find_map(|line| line.strip_prefix("0::"))?;
+    let max =
+        std::fs::read_to_string(format!("/sys/fs/cgroup{}/memory.max", path.trim_end())).ok()?;
+    max.trim().parse::<u64>().ok()
 }
 
 /// The most of an auth token file [`read_token`] reads: a token of the longest length with
