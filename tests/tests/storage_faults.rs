@@ -612,6 +612,51 @@ fn below_the_free_space_minimum_writes_wait_for_space_without_a_restart() {
     drop(tmpfs);
 }
 
+/// `max_memory_percent`, through a real `corevec serve`: at 1% of the machine's memory the
+/// node refuses writes that add data with NO_SPACE naming the limit, applies nothing of the
+/// refused batch, and still takes deletes and answers reads.
+#[test]
+fn above_the_memory_limit_writes_are_refused_with_no_space() {
+    let total_kib: u64 = std::fs::read_to_string("/proc/meminfo")
+        .ok()
+        .and_then(|m| {
+            m.lines()
+                .find_map(|l| l.strip_prefix("MemTotal:"))
+                .and_then(|r| r.trim().strip_suffix("kB"))
+                .and_then(|k| k.trim().parse().ok())
+        })
+        .unwrap_or(0);
+    if total_kib == 0 || total_kib > 64 << 20 {
+        eprintln!(
+            "skipping above_the_memory_limit_writes_are_refused_with_no_space: 1% of this \
+             machine's memory ({total_kib} KiB in all) is too much to fill in a test"
+        );
+        return;
+    }
+    let node = node!().args(["--max-memory-percent", "1"]).start();
+    let client = node.client();
+    create_l2(&client, "mem", BIG_DIM, 2);
+    // At most 64 GiB / 100 of 256 KiB batches.
+    let ingest = ingest_until_failure_dim(&client, "mem", BIG_DIM, BIG_BATCH, 0, 4000);
+    assert!(ingest.acked.len() > 1000, "{} acked", ingest.acked.len());
+    assert_error(
+        &ingest.error,
+        ErrorCode::NoSpace,
+        &[
+            "above its limit",
+            "max_memory_percent",
+            "nothing was written",
+        ],
+    );
+    assert!(absent(&client, "mem", &ingest.failed));
+    assert_eq!(count(&client, "mem"), ingest.acked.len() as u64);
+    let deleted = &ingest.acked[..10];
+    assert_eq!(client.delete("mem", deleted).unwrap().count, 10);
+    assert_readable_dim(&client, "mem", BIG_DIM, &ingest.acked[10..]);
+    drop(client);
+    assert_eq!(stop(node), Some(0));
+}
+
 /// Rejected writes change nothing: once the WAL failed, the engine refuses a write before it
 /// touches memory (`apply_and_log` in engine/src/local.rs), so a refused DELETE does not hide
 /// an acknowledged vector and a refused UPSERT neither adds nor replaces one.
