@@ -236,14 +236,26 @@ pub async fn timeout<T>(duration: Duration, future: impl Future<Output = T>) -> 
 /// # Errors
 /// The file cannot be read or has no `RssAnon` line.
 pub fn anonymous_resident_bytes() -> std::io::Result<u64> {
-    let status = std::fs::read_to_string("/proc/self/status")?;
-    status
+    kib_line("/proc/self/status", "RssAnon:")
+}
+
+/// The machine's memory in bytes (`MemTotal` of `/proc/meminfo`).
+///
+/// # Errors
+/// The file cannot be read or has no `MemTotal` line.
+pub fn machine_memory_bytes() -> std::io::Result<u64> {
+    kib_line("/proc/meminfo", "MemTotal:")
+}
+
+/// The value of the line `key  N kB` of the proc file `path`, in bytes.
+fn kib_line(path: &str, key: &str) -> std::io::Result<u64> {
+    std::fs::read_to_string(path)?
         .lines()
-        .find_map(|line| line.strip_prefix("RssAnon:"))
+        .find_map(|line| line.strip_prefix(key))
         .and_then(|rest| rest.trim().strip_suffix("kB"))
         .and_then(|kib| kib.trim().parse::<u64>().ok())
         .map(|kib| kib << 10)
-        .ok_or_else(|| std::io::Error::other("no RssAnon line in /proc/self/status"))
+        .ok_or_else(|| std::io::Error::other(format!("no {key} line in {path}")))
 }
 
 #[cfg(test)]

@@ -356,21 +356,12 @@ fn memory_limit(percent: u32) -> u64 {
     if percent == 0 {
         return 0;
     }
-    let total = std::fs::read_to_string("/proc/meminfo")
-        .ok()
-        .and_then(|meminfo| {
-            meminfo
-                .lines()
-                .find_map(|line| line.strip_prefix("MemTotal:"))
-                .and_then(|rest| rest.trim().strip_suffix("kB"))
-                .and_then(|kib| kib.trim().parse::<u64>().ok())
-                .map(|kib| kib << 10)
-        });
-    let Some(total) = total else {
-        tracing::warn!(
-            "cannot read MemTotal from /proc/meminfo: no memory limit (max_memory_percent)"
-        );
-        return 0;
+    let total = match corevec_engine::rt::machine_memory_bytes() {
+        Ok(total) => total,
+        Err(error) => {
+            tracing::warn!(%error, "cannot read the machine's memory: no memory limit (max_memory_percent)");
+            return 0;
+        }
     };
     let (available, source) = match cgroup_memory_max() {
         Some(cgroup) if cgroup < total => (cgroup, "the cgroup's memory.max"),
