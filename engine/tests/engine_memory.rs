@@ -108,16 +108,26 @@ fn above_the_memory_limit_writes_are_refused_until_memory_is_freed() {
     // Freeing the memory (the ballast, the collection): writes are taken again by themselves.
     drop(ballast);
     engine.drop_collection("big").unwrap();
+    // Each core sees the memory fall at its own next reading (up to 100 ms apart, and the
+    // dropped shards are freed off the cores), so each write is retried until taken.
     let deadline = Instant::now() + Duration::from_secs(30);
-    loop {
-        match engine.create_collection(CollectionSpec::new("small", DIM, Metric::L2)) {
-            Ok(_) => break,
+    let retry = |write: &dyn Fn() -> Result<(), Error>| loop {
+        match write() {
+            Ok(()) => break,
             Err(Error::MemoryHigh { .. }) if Instant::now() < deadline => {
                 std::thread::sleep(Duration::from_millis(50));
             }
             Err(error) => panic!("writes did not resume: {error}"),
         }
+    };
+    retry(&|| {
+        engine
+            .create_collection(CollectionSpec::new("small", DIM, Metric::L2))
+            .map(drop)
+    });
+    for id in 0..8u64 {
+        retry(&|| engine.upsert("small", &[id], &vectors(id, 1)).map(drop));
     }
-    engine.upsert("small", &[1], &vectors(1, 1)).unwrap();
+    assert_eq!(count(&engine, "small"), 8);
     engine.shutdown().unwrap();
 }
