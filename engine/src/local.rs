@@ -222,12 +222,9 @@ pub struct Durable {
 }
 
 /// How often each core reads the data directory's free space (`statvfs`, microseconds) when
-/// `min_free_bytes` is set. A 64 MiB WAL segment takes far longer to fill.
-const DISK_SPACE_POLL: Duration = Duration::from_millis(100);
-
-/// How often each core reads the process's resident memory (`/proc/self/status`, tens of
-/// microseconds) when `max_memory_bytes` is set.
-const MEMORY_POLL: Duration = Duration::from_millis(100);
+/// `min_free_bytes` is set, and the process's resident memory (`/proc/self/status`, tens of
+/// microseconds) when `max_memory_bytes` is. A 64 MiB WAL segment takes far longer to fill.
+const ROOM_POLL: Duration = Duration::from_millis(100);
 
 /// How often the WAL segment preparer looks for a half-full active segment. A 64 MiB segment
 /// takes well over 50 ms to fill even at full disk bandwidth, so this is never late.
@@ -499,27 +496,27 @@ impl LocalEngine {
                 preparer.prepare_wal_segments().await
             });
         }
-        if engine
+        let watch_disk = engine
             .durable
             .as_ref()
-            .is_some_and(|d| d.min_free_bytes > 0)
-        {
-            engine.check_disk_space();
-            let watcher = Rc::clone(&engine);
-            rt::spawn_into(engine.queues.background, async move {
-                while !watcher.shutting_down.get() {
-                    rt::sleep(DISK_SPACE_POLL).await;
-                    watcher.check_disk_space();
+            .is_some_and(|d| d.min_free_bytes > 0);
+        let watch_memory = engine.max_memory_bytes > 0;
+        if watch_disk || watch_memory {
+            let check = move |engine: &LocalEngine| {
+                if watch_disk {
+                    engine.check_disk_space();
                 }
-            });
-        }
-        if engine.max_memory_bytes > 0 {
-            engine.check_memory();
+                if watch_memory {
+                    engine.check_memory();
+                }
+            };
+            // Read once before serving, then every ROOM_POLL.
+            check(&engine);
             let watcher = Rc::clone(&engine);
             rt::spawn_into(engine.queues.background, async move {
                 while !watcher.shutting_down.get() {
-                    rt::sleep(MEMORY_POLL).await;
-                    watcher.check_memory();
+                    rt::sleep(ROOM_POLL).await;
+                    check(&watcher);
                 }
             });
         }
