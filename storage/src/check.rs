@@ -9,7 +9,7 @@ use crate::{
     disk::{Directory, File as _, StdDirectory},
     error::Result,
     snapshot,
-    store::{list_root, no_lsn_after, TornTail},
+    store::{judge_end, list_root, no_lsn_after, TornTail},
     wal::{
         record::Lsn,
         segment::{scan_segment, unknown_kind, ScanEnd},
@@ -205,6 +205,22 @@ async fn check_directory_keeping_snapshot<D: Directory>(
         }
         let file = dir.open_file(name).await?;
         let scan = scan_segment(&file, *first_lsn, bound, None).await?;
+        let expected = scan.last_lsn.map_or(*first_lsn, |last| Lsn(last.0 + 1));
+        let end = match &scan.end {
+            ScanEnd::Clean { offset } if is_last => Some((*offset, None)),
+            ScanEnd::Invalid { offset, reason } if is_last => Some((*offset, Some(reason.clone()))),
+            _ => None,
+        };
+        if let Some((offset, invalid)) = end {
+            match judge_end(&file, &path, offset, invalid, expected).await? {
+                Ok(torn) => report.torn_tail = torn,
+                Err(reason) => report.damage.push(Damage {
+                    file: path.clone(),
+                    offset,
+                    reason,
+                }),
+            }
+        }
         file.close().await?;
         let mut damage = |offset: u64, reason: String| {
             report.damage.push(Damage {
@@ -215,18 +231,12 @@ async fn check_directory_keeping_snapshot<D: Directory>(
         };
         match scan.end {
             ScanEnd::ReachedBound => {}
-            ScanEnd::Clean { .. } if is_last => {}
+            // The last segment's end: judged above.
+            ScanEnd::Clean { .. } | ScanEnd::Invalid { .. } if is_last => {}
             ScanEnd::Clean { offset } => damage(
                 offset,
                 format!("segment ends before LSN {}", bound.map_or(0, |b| b.0)),
             ),
-            ScanEnd::Invalid { offset, reason } if is_last => {
-                report.torn_tail = Some(TornTail {
-                    file: path.clone(),
-                    offset,
-                    reason,
-                });
-            }
             ScanEnd::Invalid { offset, reason } => damage(offset, reason),
             ScanEnd::UnknownKind { offset, kind } => damage(offset, unknown_kind(kind)),
             ScanEnd::BadHeader {
@@ -237,6 +247,7 @@ async fn check_directory_keeping_snapshot<D: Directory>(
                     file: path.clone(),
                     offset: 0,
                     reason,
+                    later: None,
                 });
             }
             ScanEnd::BadHeader { reason, .. } => damage(0, reason),

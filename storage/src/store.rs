@@ -9,7 +9,10 @@
 //!    a tail abandoned by an earlier crash and are ignored.
 //! 3. In the last segment, a zero header or end of file is the clean end; an invalid record
 //!    is a torn tail (it was never acknowledged): logged, reported, and logically truncated
-//!    (the next append starts a new segment at that LSN).
+//!    (the next append starts a new segment at that LSN). Either way the rest of the segment
+//!    is looked at ([`look_past_end`]): a whole record there that vouches for the missing one
+//!    (says it was durable) proves damage, [`Error::Corrupted`], never truncated; a whole
+//!    record that does not was in flight with the torn group and is truncated with it.
 //! 4. Records with LSN `<=` the snapshot's are skipped; segments entirely covered by the
 //!    snapshot are deleted.
 
@@ -25,7 +28,10 @@ use crate::{
     snapshot::{self, parse_snapshot_dir_name, LoadedSnapshot},
     wal::{
         record::{Lsn, WalRecord},
-        segment::{parse_segment_name, scan_segment, unknown_kind, ScanEnd},
+        segment::{
+            damaged_end, look_past_end, parse_segment_name, scan_segment, unknown_kind,
+            LaterRecord, ScanEnd,
+        },
         SegmentInfo, Wal, WalConfig, WalStats, SPARE_SEGMENT_NAME,
     },
 };
@@ -39,6 +45,37 @@ pub struct TornTail {
     pub offset: u64,
     /// Why it is invalid.
     pub reason: String,
+    /// A whole record after it (from a group written with the torn one), truncated with it.
+    pub later: Option<LaterRecord>,
+}
+
+/// Judges the end of the last segment's log at `offset`, where the record with LSN `expected`
+/// should be: `invalid` says why the bytes there are not it (`None`: zeros, the clean end) and
+/// the rest of the segment is looked at ([`look_past_end`]). `Ok(None)`: the clean end;
+/// `Ok(Some(tail))`: a tail a crash left, to truncate; `Err(reason)`: damage, because a whole
+/// record after it vouches for the missing one.
+pub(crate) async fn judge_end<F: File>(
+    file: &F,
+    path: &Path,
+    offset: u64,
+    invalid: Option<String>,
+    expected: Lsn,
+) -> Result<std::result::Result<Option<TornTail>, String>> {
+    let later = look_past_end(file, offset, expected).await?;
+    let reason = match (invalid, &later) {
+        (None, None) => return Ok(Ok(None)),
+        (Some(reason), _) => reason,
+        (None, Some(_)) => "zeros".to_owned(),
+    };
+    Ok(match later {
+        Some(later) if later.vouches_for(expected) => Err(damaged_end(&reason, expected, &later)),
+        later => Ok(Some(TornTail {
+            file: path.to_owned(),
+            offset,
+            reason,
+            later,
+        })),
+    })
 }
 
 /// A snapshot directory that recovery did not use.
@@ -376,9 +413,17 @@ async fn replay<D: Directory>(
         }
         let file = dir.open_file(name).await?;
         let scan = scan_segment(&file, *first_lsn, bound, Some(snapshot_lsn)).await?;
+        let expected = scan.last_lsn.map_or(*first_lsn, |last| Lsn(last.0 + 1));
         match scan.end {
             ScanEnd::ReachedBound => {}
-            ScanEnd::Clean { .. } if is_last => {}
+            ScanEnd::Clean { offset } if is_last => {
+                report.torn_tail = judge_end(&file, &path, offset, None, expected)
+                    .await?
+                    .map_err(|reason| Error::corrupted(&path, offset, reason))?;
+                if let Some(torn) = &report.torn_tail {
+                    tracing::warn!(file = %path.display(), offset, later = ?torn.later, "truncating a tail of the WAL after zeros (never acknowledged)");
+                }
+            }
             ScanEnd::Clean { offset } => {
                 let reason = format!(
                     "segment ends after LSN {:?} but the next segment starts at LSN {}",
@@ -388,12 +433,12 @@ async fn replay<D: Directory>(
                 return Err(Error::corrupted(path, offset, reason));
             }
             ScanEnd::Invalid { offset, reason } if is_last => {
-                tracing::warn!(file = %path.display(), offset, %reason, "truncating torn tail of the WAL (never acknowledged)");
-                report.torn_tail = Some(TornTail {
-                    file: path,
-                    offset,
-                    reason,
-                });
+                report.torn_tail = judge_end(&file, &path, offset, Some(reason), expected)
+                    .await?
+                    .map_err(|reason| Error::corrupted(&path, offset, reason))?;
+                if let Some(torn) = &report.torn_tail {
+                    tracing::warn!(file = %path.display(), offset, reason = %torn.reason, later = ?torn.later, "truncating torn tail of the WAL (never acknowledged)");
+                }
             }
             ScanEnd::Invalid { offset, reason } => {
                 return Err(Error::corrupted(path, offset, reason))
@@ -410,6 +455,7 @@ async fn replay<D: Directory>(
                     file: path,
                     offset: 0,
                     reason,
+                    later: None,
                 });
             }
             ScanEnd::BadHeader { reason, .. } => return Err(Error::corrupted(path, 0, reason)),
@@ -476,6 +522,152 @@ mod tests {
         });
     }
 
+    fn small_segments() -> WalConfig {
+        WalConfig {
+            segment_bytes: 64 << 10,
+            ..WalConfig::default()
+        }
+    }
+
+    /// A shard whose last segment holds `count` Delete records (32 bytes each, from offset
+    /// 4096), each appended after the one before was acknowledged, so record `i + 1` vouches
+    /// for record `i`. Returns the directory and the segment's name.
+    async fn acknowledged_one_by_one(count: u64) -> (MemDirectory, String) {
+        let mem = MemDirectory::new();
+        let (store, _) = ShardStore::open(mem.clone(), small_segments())
+            .await
+            .unwrap();
+        for id in 1..=count {
+            assert_eq!(
+                store.append(&[WalRecord::Delete { id }]).await.unwrap(),
+                Lsn(id)
+            );
+        }
+        store.close().await.unwrap();
+        (mem, segment_name(Lsn(1)))
+    }
+
+    /// Damage to an acknowledged record of the last segment is refused, not truncated as a
+    /// torn tail, because a later record vouches for it; the same holds for zeros where it
+    /// should be. The documented way to accept the loss (truncating the file there) works.
+    #[test]
+    fn damage_to_an_acknowledged_record_of_the_last_segment_is_refused() {
+        block_on(async {
+            let offset_of = |lsn: u64| 4096 + 32 * (lsn - 1);
+            for (what, bytes) in [("CRC mismatch", vec![0xff]), ("zeros", vec![0; 32])] {
+                let (mem, name) = acknowledged_one_by_one(20).await;
+                mem.corrupt(&name, offset_of(8), &bytes);
+                let error = ShardStore::open(mem.clone(), small_segments())
+                    .await
+                    .unwrap_err();
+                let Error::Corrupted { offset, reason, .. } = &error else {
+                    panic!("{error}");
+                };
+                assert_eq!(*offset, offset_of(8), "{error}");
+                assert!(
+                    reason.contains(what)
+                        && reason.contains("LSN 8 should be")
+                        && reason.contains("record with LSN 9 at offset 4352")
+                        && reason.contains("through LSN 8"),
+                    "{error}"
+                );
+                let report = check_directory(&mem).await.unwrap();
+                assert!(
+                    report.torn_tail.is_none()
+                        && report.damage.len() == 1
+                        && report.damage[0].offset == offset_of(8),
+                    "{report}"
+                );
+
+                // The operator accepts the loss: the segment zeroed from the damage on (what
+                // `truncate -s OFFSET` does to a real file; tests/tests/service_check.rs).
+                let mut image = mem.read_live(&name).unwrap();
+                image[offset_of(8) as usize..].fill(0);
+                write_file(&mem, &name, &image).await;
+                let (store, recovered) = ShardStore::open(mem.clone(), small_segments())
+                    .await
+                    .unwrap();
+                assert_eq!(recovered.records.len(), 7);
+                assert_eq!(recovered.report.next_lsn, Lsn(8));
+                store.append(&[WalRecord::Delete { id: 8 }]).await.unwrap();
+                store.close().await.unwrap();
+                let report = check_directory(&mem).await.unwrap();
+                assert!(report.is_clean() && report.torn_tail.is_none(), "{report}");
+            }
+
+            // The last record has no later one to vouch for it: a torn tail, as a crash
+            // while writing it would leave.
+            let (mem, name) = acknowledged_one_by_one(20).await;
+            mem.corrupt(&name, offset_of(20) + 30, &[1]);
+            let (_, recovered) = ShardStore::open(mem.clone(), small_segments())
+                .await
+                .unwrap();
+            let torn = recovered.report.torn_tail.unwrap();
+            assert_eq!((torn.offset, torn.later), (offset_of(20), None));
+            assert_eq!(recovered.report.next_lsn, Lsn(20));
+        });
+    }
+
+    /// What a crash with two group writes in flight leaves: the first group torn, the second
+    /// (on the next block) whole. Neither was acknowledged, and the whole one does not vouch
+    /// for the torn one: a torn tail, truncated with the later group, and `check` agrees.
+    #[test]
+    fn a_torn_group_before_a_whole_later_one_is_a_torn_tail() {
+        block_on(async {
+            let mut image = encode_header(Lsn(1), 4 * 4096);
+            for lsn in 1..=4 {
+                WalRecord::Delete { id: lsn }.encode_into(Lsn(lsn), Some(Lsn(lsn - 1)), &mut image);
+            }
+            // Group 5..=6 was torn: its first record's body is garbage.
+            let torn_at = image.len() as u64;
+            WalRecord::Delete { id: 5 }.encode_into(Lsn(5), Some(Lsn(4)), &mut image);
+            WalRecord::Delete { id: 6 }.encode_into(Lsn(6), Some(Lsn(4)), &mut image);
+            image[torn_at as usize + 26] ^= 0x40;
+            // Group 7..=8, cut while 5..=6 was in flight, starts on the next block.
+            image.resize(2 * 4096, 0);
+            for lsn in 7..=8 {
+                WalRecord::Delete { id: lsn }.encode_into(Lsn(lsn), Some(Lsn(4)), &mut image);
+            }
+            image.resize(4 * 4096, 0);
+            let mem = MemDirectory::new();
+            write_file(&mem, &segment_name(Lsn(1)), &image).await;
+
+            let report = check_directory(&mem).await.unwrap();
+            let torn = report.torn_tail.clone().expect("torn");
+            assert!(report.is_clean(), "{report}");
+            let later = torn.later.expect("the later group is found");
+            // The first whole record after the torn one: 6, in the torn group itself.
+            assert_eq!(
+                (later.offset, later.lsn, later.durable_through),
+                (torn_at + 32, Lsn(6), Some(Lsn(4)))
+            );
+            let (_, recovered) = ShardStore::open(mem.clone(), WalConfig::default())
+                .await
+                .unwrap();
+            assert_eq!(recovered.records.len(), 4);
+            assert_eq!(recovered.report.next_lsn, Lsn(5));
+            assert_eq!(recovered.report.torn_tail.unwrap().offset, torn_at);
+
+            // Had group 7..=8 been cut after 5..=6 was durable, it would vouch for it: then
+            // the same bytes at 5 are damage.
+            for (i, lsn) in (7..=8u64).enumerate() {
+                let at = 8192 + 32 * i;
+                let mut record = Vec::new();
+                WalRecord::Delete { id: lsn }.encode_into(Lsn(lsn), Some(Lsn(6)), &mut record);
+                image[at..at + 32].copy_from_slice(&record);
+            }
+            let mem = MemDirectory::new();
+            write_file(&mem, &segment_name(Lsn(1)), &image).await;
+            let error = ShardStore::open(mem.clone(), WalConfig::default())
+                .await
+                .unwrap_err();
+            assert!(
+                matches!(&error, Error::Corrupted { offset, .. } if *offset == torn_at),
+                "{error}"
+            );
+        });
+    }
+
     /// Only damaged or crafted names reach LSNs near `u64::MAX` (2^64 records are never
     /// written); they give typed errors, never an overflow panic.
     #[test]
@@ -506,7 +698,7 @@ mod tests {
                 .await
                 .unwrap();
             let mut segment = encode_header(Lsn(u64::MAX), 8192);
-            WalRecord::Delete { id: 1 }.encode_into(Lsn(u64::MAX), &mut segment);
+            WalRecord::Delete { id: 1 }.encode_into(Lsn(u64::MAX), None, &mut segment);
             segment.resize(8192, 0);
             write_file(&mem, &segment_name(Lsn(u64::MAX)), &segment).await;
             let (store, recovered) = ShardStore::open(mem.clone(), config).await.unwrap();

@@ -389,8 +389,11 @@ impl<F: File> Wal<F> {
                 state.pending_first_lsn = state.next_lsn;
             }
             let before = state.pending.len();
+            // Every record vouches for what is durable now: recovery uses it to tell a record
+            // the disk damaged from one a crash tore (segment::look_past_end).
+            let durable = Some(Lsn(state.synced_lsn));
             for record in records {
-                record.encode_into(Lsn(state.next_lsn), &mut state.pending);
+                record.encode_into(Lsn(state.next_lsn), durable, &mut state.pending);
                 state.next_lsn += 1;
             }
             if !records.is_empty() {

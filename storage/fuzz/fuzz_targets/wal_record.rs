@@ -1,9 +1,9 @@
 //! WAL record decoder: never panics on arbitrary bytes, and a decoded record re-encodes to
-//! the same bytes. When the first byte is odd the CRC is fixed up first, so mutations reach
+//! the same bytes (its durability claim included). When the first byte is odd the CRC is fixed up first, so mutations reach
 //! the body decoder instead of stopping at the checksum.
 #![no_main]
 
-use corevec_storage::wal::record::{decode_record, Decoded};
+use corevec_storage::wal::record::{decode_record, durable_through, Decoded};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
@@ -16,7 +16,12 @@ fuzz_target!(|data: &[u8]| {
     }
     if let Decoded::Record(lsn, record, len) = decode_record(&bytes) {
         let mut again = Vec::new();
-        record.encode_into(lsn, &mut again);
+        let claim = durable_through(&bytes);
+        assert!(
+            claim.is_none_or(|claim| claim < lsn),
+            "a record claims only records before it"
+        );
+        record.encode_into(lsn, claim, &mut again);
         assert_eq!(&again[..], &bytes[..len]);
     }
 });

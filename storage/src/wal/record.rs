@@ -9,7 +9,8 @@
 //! | 4      | 4    | `body_bytes`                                               |
 //! | 8      | 8    | `lsn`                                                      |
 //! | 16     | 1    | `kind`: 1 = Upsert, 2 = Delete, 3 = labelled Upsert, 4 = SetPayload, 5 = SetLabels |
-//! | 17     | 7    | reserved, zero                                             |
+//! | 17     | 3    | reserved, zero                                             |
+//! | 20     | 4    | `durable_gap`: 0 (no claim), or `lsn - d` where every record up to LSN `d` (0: none) was durable when this one was appended |
 //! | 24     | n    | body                                                       |
 //! | 24 + n | p    | zero padding, `p < 8`                                      |
 //!
@@ -25,6 +26,11 @@
 //! (`label_count` may be 0: the point's labels are cleared).
 //!
 //! A header of 24 zero bytes marks the end of the log (preallocated space is zeros).
+//!
+//! `durable_gap` lets recovery tell damage from a crash: a whole record whose claim covers an
+//! LSN proves that record was durable (and so possibly acknowledged) before it was written, so
+//! if that record is unreadable the disk damaged it; a crash can only tear records no later
+//! record vouches for. Records written before the field existed carry 0 (no claim).
 
 use crate::error::{Error, Result};
 
@@ -136,7 +142,10 @@ impl WalRecord {
     }
 
     /// Appends the framed record to `out` (which must end on a record boundary).
-    pub fn encode_into(&self, lsn: Lsn, out: &mut Vec<u8>) {
+    /// `durable_through` is the LSN up to which every record of the log is durable at this
+    /// moment (`Lsn(0)`: none), below `lsn`; `None` claims nothing (the layout of records
+    /// from before the claim existed).
+    pub fn encode_into(&self, lsn: Lsn, durable_through: Option<Lsn>, out: &mut Vec<u8>) {
         assert!(
             out.len() % RECORD_ALIGN_BYTES == 0,
             "record must start 8-aligned"
@@ -156,7 +165,8 @@ impl WalRecord {
             WalRecord::SetLabels { .. } => KIND_SET_LABELS,
         };
         out.push(kind);
-        out.extend_from_slice(&[0; 7]);
+        out.extend_from_slice(&[0; 3]);
+        out.extend_from_slice(&durable_gap(lsn, durable_through).to_le_bytes());
         match self {
             WalRecord::Upsert {
                 id,
@@ -257,6 +267,29 @@ pub enum Decoded {
         /// Its kind byte.
         kind: u8,
     },
+}
+
+/// The header's `durable_gap` for a record at `lsn` appended while every record through
+/// `durable_through` was durable (`lsn` itself when none was): 0 (no claim) for `None`, or
+/// when the gap does not fit.
+fn durable_gap(lsn: Lsn, durable_through: Option<Lsn>) -> u32 {
+    let Some(durable) = durable_through else {
+        return 0;
+    };
+    assert!(
+        durable < lsn,
+        "a record cannot be durable before it is written"
+    );
+    u32::try_from(lsn.0 - durable.0).unwrap_or(0)
+}
+
+/// What the header of a whole record (one [`decode_record`] accepted) says was durable when it
+/// was appended: every record through the returned LSN (`Lsn(0)`: none yet). `None`: it
+/// claims nothing (its `durable_gap` is 0, as in every record written before the field
+/// existed).
+pub fn durable_through(header: &[u8]) -> Option<Lsn> {
+    let gap = u32_at(header, 20);
+    (gap != 0).then(|| Lsn(u64_at(header, 8) - u64::from(gap)))
 }
 
 fn u32_at(bytes: &[u8], at: usize) -> u32 {
@@ -388,10 +421,16 @@ pub fn decode_record(bytes: &[u8]) -> Decoded {
             "CRC mismatch: stored {stored_crc:#010x}, computed {crc:#010x}"
         ));
     }
-    if header[17..24].iter().any(|b| *b != 0) || bytes[body_end..total].iter().any(|b| *b != 0) {
+    if header[17..20].iter().any(|b| *b != 0) || bytes[body_end..total].iter().any(|b| *b != 0) {
         return Decoded::Invalid("non-zero reserved or padding bytes".into());
     }
     let lsn = Lsn(u64_at(header, 8));
+    let gap = u32_at(header, 20);
+    if u64::from(gap) > lsn.0 {
+        return Decoded::Invalid(format!(
+            "durability claim {gap} records before LSN {lsn}, before the first LSN"
+        ));
+    }
     let body = &bytes[RECORD_HEADER_BYTES..body_end];
     let record = match header[16] {
         kind @ (KIND_UPSERT | KIND_UPSERT_LABELLED) => match decode_upsert(body, kind) {
@@ -457,10 +496,17 @@ mod tests {
 
     proptest! {
         #[test]
-        fn encode_decode_roundtrip(records in proptest::collection::vec(record_strategy(), 1..20), first in 1u64..1 << 40) {
+        fn encode_decode_roundtrip(
+            records in proptest::collection::vec(record_strategy(), 1..20),
+            first in 1u64..1 << 40,
+            behind in proptest::collection::vec(0u64..1 << 34, 20),
+        ) {
+            // Record i claims every record up to `lsn - behind[i]` durable (none when that is
+            // before the first LSN); a claim more than u32::MAX back is dropped.
+            let claim = |i: usize| Lsn((first + i as u64).saturating_sub(behind[i].max(1)));
             let mut bytes = Vec::new();
             for (i, record) in records.iter().enumerate() {
-                record.encode_into(Lsn(first + i as u64), &mut bytes);
+                record.encode_into(Lsn(first + i as u64), Some(claim(i)), &mut bytes);
                 prop_assert_eq!(bytes.len() % RECORD_ALIGN_BYTES, 0);
             }
             bytes.extend_from_slice(&[0; 64]);
@@ -471,6 +517,10 @@ mod tests {
                         prop_assert_eq!(lsn, Lsn(first + i as u64));
                         prop_assert!(decoded.same_bits(record));
                         prop_assert_eq!(len, record.encoded_bytes());
+                        let gap = lsn.0 - claim(i).0;
+                        // A claim of "none durable" (LSN 0) is a claim too.
+                        let expected = (gap <= u64::from(u32::MAX)).then_some(claim(i));
+                        prop_assert_eq!(durable_through(&bytes[at..]), expected);
                         at += len;
                     }
                     other => prop_assert!(false, "unexpected {:?}", other),
@@ -482,7 +532,7 @@ mod tests {
         #[test]
         fn any_single_byte_flip_is_detected(record in record_strategy(), index in any::<prop::sample::Index>(), flip in 1u8..=255) {
             let mut bytes = Vec::new();
-            record.encode_into(Lsn(7), &mut bytes);
+            record.encode_into(Lsn(7), None, &mut bytes);
             let at = index.index(bytes.len());
             bytes[at] ^= flip;
             let decoded = decode_record(&bytes);
@@ -493,12 +543,52 @@ mod tests {
         #[test]
         fn every_prefix_is_truncated_or_end(record in record_strategy(), cut in any::<prop::sample::Index>()) {
             let mut bytes = Vec::new();
-            record.encode_into(Lsn(3), &mut bytes);
+            record.encode_into(Lsn(3), None, &mut bytes);
             let cut = cut.index(bytes.len());
             let decoded = decode_record(&bytes[..cut]);
             let ok = matches!(decoded, Decoded::Truncated { .. } | Decoded::End);
             prop_assert!(ok, "prefix of {} bytes decoded as {:?}", cut, decoded);
         }
+    }
+
+    #[test]
+    fn a_durability_claim_is_checked() {
+        let record = WalRecord::Delete { id: 9 };
+        let mut bytes = Vec::new();
+        record.encode_into(Lsn(10), Some(Lsn(7)), &mut bytes);
+        assert_eq!(durable_through(&bytes), Some(Lsn(7)));
+        assert!(matches!(
+            decode_record(&bytes),
+            Decoded::Record(Lsn(10), _, _)
+        ));
+        let reseal = |bytes: &mut Vec<u8>| {
+            let crc = crc32c::crc32c(&bytes[4..RECORD_HEADER_BYTES + 8]);
+            bytes[0..4].copy_from_slice(&crc.to_le_bytes());
+        };
+        // "Nothing was durable yet", and no claim at all (a version 1 record).
+        for (gap, claim) in [(10u32, Some(Lsn(0))), (0, None)] {
+            bytes[20..24].copy_from_slice(&gap.to_le_bytes());
+            reseal(&mut bytes);
+            assert!(matches!(
+                decode_record(&bytes),
+                Decoded::Record(Lsn(10), _, _)
+            ));
+            assert_eq!(durable_through(&bytes), claim);
+        }
+        // A claim reaching back before LSN 0, with a valid CRC: invalid.
+        for gap in [11u32, u32::MAX] {
+            bytes[20..24].copy_from_slice(&gap.to_le_bytes());
+            reseal(&mut bytes);
+            assert!(
+                matches!(&decode_record(&bytes), Decoded::Invalid(m) if m.contains("durability claim")),
+                "gap {gap}"
+            );
+        }
+        // The three reserved bytes before it stay reserved.
+        bytes[20..24].copy_from_slice(&3u32.to_le_bytes());
+        bytes[18] = 1;
+        reseal(&mut bytes);
+        assert!(matches!(&decode_record(&bytes), Decoded::Invalid(m) if m.contains("reserved")));
     }
 
     #[test]
@@ -529,7 +619,7 @@ mod tests {
             labels: vec![u64::MAX],
         };
         let mut bytes = Vec::new();
-        record.encode_into(Lsn(2), &mut bytes);
+        record.encode_into(Lsn(2), None, &mut bytes);
         let Decoded::Record(_, decoded, _) = decode_record(&bytes) else {
             panic!("not decoded");
         };
@@ -547,7 +637,7 @@ mod tests {
             payload: Vec::new(),
             labels: Vec::new(),
         }
-        .encode_into(Lsn(4), &mut bytes);
+        .encode_into(Lsn(4), None, &mut bytes);
         let frozen: [u8; 48] = [
             0, 0, 0, 0, 24, 0, 0, 0, 4, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, //
             9, 0, 0, 0, 0, 0, 0, 0, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 192, 63, 0, 0, 0, 192,
@@ -564,7 +654,7 @@ mod tests {
             labels: Vec::new(),
         };
         bytes.clear();
-        with_payload.encode_into(Lsn(5), &mut bytes);
+        with_payload.encode_into(Lsn(5), None, &mut bytes);
         assert!(
             matches!(decode_record(&bytes), Decoded::Record(Lsn(5), ref r, 56) if *r == with_payload)
         );
@@ -582,7 +672,7 @@ mod tests {
             labels: vec![3, 1 << 40],
         };
         let mut bytes = Vec::new();
-        record.encode_into(Lsn(4), &mut bytes);
+        record.encode_into(Lsn(4), None, &mut bytes);
         let frozen: [u8; 72] = [
             0, 0, 0, 0, 45, 0, 0, 0, 4, 0, 0, 0, 0, 0, 0, 0, 3, 0, 0, 0, 0, 0, 0, 0, //
             9, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 2, 0, 0, 0, 0, 0, 0, 0, //
@@ -637,7 +727,7 @@ mod tests {
     /// they decode back to the record.
     fn assert_frozen(record: &WalRecord, lsn: u64, frozen: &str) {
         let mut bytes = Vec::new();
-        record.encode_into(Lsn(lsn), &mut bytes);
+        record.encode_into(Lsn(lsn), None, &mut bytes);
         let frozen = hex(frozen);
         assert_eq!(bytes, frozen, "the layout of {record:?} changed");
         assert_eq!(

@@ -8,7 +8,7 @@
 //! | offset | size | field                                            |
 //! |--------|------|--------------------------------------------------|
 //! | 0      | 8    | magic `b"CVWALSEG"`                              |
-//! | 8      | 4    | format version (1)                               |
+//! | 8      | 4    | format version (2; 1 is read too)                |
 //! | 12     | 4    | `crc32c` of bytes 0..12 followed by bytes 16..32 |
 //! | 16     | 8    | `first_lsn`                                      |
 //! | 24     | 8    | preallocated bytes when created                  |
@@ -16,13 +16,21 @@
 use crate::{
     disk::{align_down, align_up, File, BLOCK_BYTES},
     error::Result,
-    wal::record::{decode_record, Decoded, Lsn, WalRecord},
+    wal::record::{
+        decode_record, durable_through, Decoded, Lsn, WalRecord, RECORD_ALIGN_BYTES,
+        RECORD_BODY_BYTES_MAX, RECORD_HEADER_BYTES,
+    },
 };
 
 /// Segment header magic.
 pub const SEGMENT_MAGIC: [u8; 8] = *b"CVWALSEG";
-/// Current segment format version.
-pub const SEGMENT_VERSION: u32 = 1;
+/// Current segment format version. Version 2 segments hold records whose header carries a
+/// durability claim (`record::durable_through`); version 1 records carry none and read the
+/// same. A binary that knows only version 1 refuses a version 2 segment instead of taking its
+/// records for a torn tail.
+pub const SEGMENT_VERSION: u32 = 2;
+/// Oldest segment format version this binary reads.
+pub const SEGMENT_VERSION_OLDEST: u32 = 1;
 /// Records start here.
 pub const SEGMENT_HEADER_BYTES: u64 = BLOCK_BYTES as u64;
 const HEADER_USED_BYTES: usize = 32;
@@ -74,7 +82,7 @@ pub fn decode_header(block: &[u8]) -> Result<Lsn, String> {
         return Err("segment header CRC mismatch".into());
     }
     let version = u32::from_le_bytes([block[8], block[9], block[10], block[11]]);
-    if version != SEGMENT_VERSION {
+    if !(SEGMENT_VERSION_OLDEST..=SEGMENT_VERSION).contains(&version) {
         return Err(format!("unsupported segment version {version}"));
     }
     let mut lsn = [0; 8];
@@ -145,7 +153,11 @@ impl<F: File> Reader<'_, F> {
         let end = end.min(self.len);
         if self.start + (self.buffer.len() as u64) < end && !self.eof {
             let keep_from = align_down(pos).max(self.start);
-            self.buffer.drain(..(keep_from - self.start) as usize);
+            if keep_from >= self.start + self.buffer.len() as u64 {
+                self.buffer.clear();
+            } else {
+                self.buffer.drain(..(keep_from - self.start) as usize);
+            }
             self.start = keep_from;
             while self.start + (self.buffer.len() as u64) < end && !self.eof {
                 let at = self.start + self.buffer.len() as u64;
@@ -338,6 +350,132 @@ pub async fn scan_segment<F: File>(
     Ok(scan)
 }
 
+/// A whole record found after the point where a scan of the last segment ended.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LaterRecord {
+    /// Its offset in the segment.
+    pub offset: u64,
+    /// Its LSN.
+    pub lsn: Lsn,
+    /// What it says was durable when it was appended (`None`: nothing; a version 1 record).
+    pub durable_through: Option<Lsn>,
+}
+
+impl LaterRecord {
+    /// Whether this record proves that the record with LSN `expected` was durable before it
+    /// was written: then a scan that ended before `expected` ended at damage, not at a crash.
+    pub fn vouches_for(&self, expected: Lsn) -> bool {
+        self.durable_through.is_some_and(|d| d >= expected)
+    }
+}
+
+/// Why the last segment's log ending at `offset` (`how`: what is there) is damage, not a
+/// crash: `later` vouches for `expected`, the record that should be there.
+pub fn damaged_end(how: &str, expected: Lsn, later: &LaterRecord) -> String {
+    format!(
+        "{how} (where the record with LSN {expected} should be), but the record with LSN {} \
+         at offset {}, appended later, says every record through LSN {} was durable by then: \
+         the disk damaged durable (acknowledged) records, which a crash cannot do",
+        later.lsn,
+        later.offset,
+        later.durable_through.map_or(0, |d| d.0)
+    )
+}
+
+/// Looks at the rest of the last segment after its scan ended at `end` (a zero header or an
+/// invalid record where the record with LSN `expected` should be) for whole records with
+/// LSN `>= expected`. A crash leaves none there that vouches for `expected` (a torn group, and
+/// the later groups that were in flight with it, were never durable, so no record appended
+/// after them claims them); the disk damaging durable records does. Returns the first record
+/// found that vouches for `expected`, else the first whole record found (a later group of the
+/// crash, or a version 1 record that claims nothing), else `None`.
+///
+/// Candidates are 8-aligned offsets after `end` whose header is plausible: LSN `expected + k`
+/// with room for the `k` records before it between `end` and the offset (every record takes at
+/// least 32 bytes), and a body length within the limit. All-zero blocks are skipped whole, so
+/// the preallocated rest of a segment costs one read and a comparison.
+pub async fn look_past_end<F: File>(
+    file: &F,
+    end: u64,
+    expected: Lsn,
+) -> Result<Option<LaterRecord>> {
+    const RECORD_BYTES_MIN: u64 = (RECORD_HEADER_BYTES + 8) as u64;
+    let len = file.size().await?;
+    let mut reader = Reader {
+        file,
+        len,
+        start: align_down(end),
+        buffer: Vec::new(),
+        eof: false,
+    };
+    let header_bytes = RECORD_HEADER_BYTES as u64;
+    let plausible = |at: u64, header: &[u8]| {
+        let lsn = u64::from_le_bytes(header[8..16].try_into().expect("8 bytes"));
+        let body = u32::from_le_bytes(header[4..8].try_into().expect("4 bytes")) as usize;
+        lsn >= expected.0
+            && (lsn - expected.0).saturating_mul(RECORD_BYTES_MIN) <= at - end
+            && body <= RECORD_BODY_BYTES_MAX
+            && at + header_bytes + body as u64 <= len
+    };
+    let mut first = None;
+    let mut at = end + RECORD_ALIGN_BYTES as u64;
+    debug_assert_eq!(end % RECORD_ALIGN_BYTES as u64, 0);
+    while at + header_bytes <= len {
+        let chunk_end = (at + SCAN_CHUNK_BYTES as u64).min(len);
+        let window = reader.window(at, chunk_end).await?;
+        let mut candidate = None;
+        let mut i = 0usize;
+        while (i + RECORD_HEADER_BYTES) <= window.len() {
+            let here = at + i as u64;
+            if here % BLOCK_BYTES as u64 == 0
+                && window.len() >= i + BLOCK_BYTES
+                && window[i..i + BLOCK_BYTES].iter().all(|b| *b == 0)
+            {
+                i += BLOCK_BYTES;
+                continue;
+            }
+            if plausible(here, &window[i..i + RECORD_HEADER_BYTES]) {
+                candidate = Some(here);
+                break;
+            }
+            i += RECORD_ALIGN_BYTES;
+        }
+        let Some(offset) = candidate else {
+            // Nothing in this window; the last unchecked offsets are read again with the next.
+            if chunk_end == len || (window.len() as u64) < chunk_end - at {
+                break; // the end of the file (or a short read: the file ended early)
+            }
+            at += (i as u64).max(RECORD_ALIGN_BYTES as u64);
+            continue;
+        };
+        let mut want = SCAN_CHUNK_BYTES as u64;
+        at = loop {
+            let window = reader.window(offset, offset + want).await?;
+            match decode_record(window) {
+                Decoded::Truncated { needed }
+                    if (needed as u64) > want && offset + needed as u64 <= len =>
+                {
+                    want = needed as u64;
+                }
+                Decoded::Record(lsn, _, bytes) => {
+                    let found = LaterRecord {
+                        offset,
+                        lsn,
+                        durable_through: durable_through(window),
+                    };
+                    if found.vouches_for(expected) {
+                        return Ok(Some(found));
+                    }
+                    first.get_or_insert(found);
+                    break offset + bytes as u64;
+                }
+                _ => break offset + RECORD_ALIGN_BYTES as u64,
+            }
+        };
+    }
+    Ok(first)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -372,7 +510,7 @@ mod tests {
     fn write_segment(records: &[WalRecord], first: u64, tail: &[u8]) -> (MemDirectory, Vec<u8>) {
         let mut bytes = encode_header(Lsn(first), 3 * 4096);
         for (i, r) in records.iter().enumerate() {
-            r.encode_into(Lsn(first + i as u64), &mut bytes);
+            r.encode_into(Lsn(first + i as u64), None, &mut bytes);
         }
         bytes.extend_from_slice(tail);
         bytes.resize(align_up(bytes.len() as u64) as usize, 0);
@@ -435,7 +573,7 @@ mod tests {
         let group = |first: u64| {
             let mut bytes = Vec::new();
             for lsn in first..first + 2 {
-                WalRecord::Delete { id: lsn }.encode_into(Lsn(lsn), &mut bytes);
+                WalRecord::Delete { id: lsn }.encode_into(Lsn(lsn), None, &mut bytes);
             }
             bytes
         };
@@ -483,13 +621,13 @@ mod tests {
         let image = |lsn_at_boundary: u64| {
             let mut bytes = encode_header(Lsn(1), 4 * 4096);
             for lsn in 1..=2 {
-                WalRecord::Delete { id: lsn }.encode_into(Lsn(lsn), &mut bytes);
+                WalRecord::Delete { id: lsn }.encode_into(Lsn(lsn), None, &mut bytes);
             }
             let group_end = bytes.len() as u64;
             bytes.resize(2 * 4096, 0);
             // A whole record (matching CRC) of kind 6, which this version does not know.
             let at = bytes.len();
-            WalRecord::Delete { id: 3 }.encode_into(Lsn(lsn_at_boundary), &mut bytes);
+            WalRecord::Delete { id: 3 }.encode_into(Lsn(lsn_at_boundary), None, &mut bytes);
             bytes[at + 16] = 6;
             let crc = crc32c::crc32c(&bytes[at + 4..]);
             bytes[at..at + 4].copy_from_slice(&crc.to_le_bytes());
@@ -521,5 +659,44 @@ mod tests {
             assert_eq!(scan.records.len(), 2);
             assert!(matches!(scan.end, ScanEnd::Invalid { offset, .. } if offset == 4096 + 64));
         });
+    }
+
+    /// `look_past_end` finds records across read windows and after zero blocks, skips
+    /// headers whose LSN is too far ahead for the space before them, and prefers a record that
+    /// vouches for the missing one over an earlier one that does not.
+    #[test]
+    fn look_past_end_finds_the_record_that_vouches() {
+        let end = 4096u64;
+        let place = |image: &mut Vec<u8>, at: usize, lsn: u64, durable: u64| {
+            let mut record = Vec::new();
+            WalRecord::Delete { id: lsn }.encode_into(Lsn(lsn), Some(Lsn(durable)), &mut record);
+            image[at..at + record.len()].copy_from_slice(&record);
+        };
+        let look = |image: &[u8]| {
+            let dir = MemDirectory::new();
+            block_on(async {
+                let f = dir.create_file("s").await.unwrap();
+                f.write_at(0, image).await.unwrap();
+                look_past_end(&f, end, Lsn(10)).await.unwrap()
+            })
+        };
+        let mut image = encode_header(Lsn(1), 0);
+        image.resize(3 << 20, 0);
+        assert_eq!(look(&image), None, "zeros only");
+        // LSN 10_000 at 8 KiB: 9,990 records cannot fit in 4 KiB, so it is not taken.
+        place(&mut image, 8192, 10_000, 9);
+        assert_eq!(look(&image), None);
+        // A record of the torn group's successor that claims less, then (past the first
+        // 1 MiB read window) one that vouches for LSN 10.
+        place(&mut image, 12_288, 11, 9);
+        let far = (1 << 20) + 4096 + 40;
+        place(&mut image, far, 12, 10);
+        let found = look(&image).unwrap();
+        assert_eq!((found.offset, found.lsn), (far as u64, Lsn(12)));
+        assert!(found.vouches_for(Lsn(10)) && !found.vouches_for(Lsn(11)));
+        image[far..far + 32].fill(0);
+        let found = look(&image).unwrap();
+        assert_eq!((found.offset, found.lsn), (12_288, Lsn(11)));
+        assert!(!found.vouches_for(Lsn(10)));
     }
 }

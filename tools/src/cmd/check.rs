@@ -6,15 +6,15 @@
 //! `shard-S/` directory with `corevec_storage::check_dir` (every WAL record's CRC, LSN
 //! continuity within and across segments, every snapshot's manifest and blob CRCs).
 //!
-//! One addition to `check_dir`: it reports an invalid record in the *last* WAL segment as a
-//! torn tail (what a crash mid-write leaves, truncated by recovery). Here the rest of that
-//! segment is searched for a valid record with a later LSN; if one exists it is reported as
-//! damage, since recovery would drop the later records. One crash leaves the same picture:
-//! with several group writes in flight, a torn group before a whole later one, none of them
-//! acknowledged. The file alone cannot tell the two apart (storage/FORMAT.md, "Known
-//! limitation"), so the report says so and leaves the call to the operator, who knows
-//! whether the node crashed; refusing is the side that cannot lose acknowledged writes
-//! silently.
+//! `check_dir` judges the end of each shard's last WAL segment as recovery does: damage when
+//! a whole record after it vouches for the missing one (the server refuses to start on it),
+//! else a torn tail (what a crash mid-write leaves, truncated at the next start; exit 6). One
+//! addition here: in a version 1 segment, whose records vouch for nothing, a whole record
+//! after a torn one is reported as damage, since recovery would drop it and the records
+//! after it. One crash leaves the same picture (with several group writes in flight, a torn
+//! group before a whole later one, none acknowledged) and the file alone cannot tell the two
+//! apart, so the report says so and leaves the call to the operator, who knows whether the
+//! node crashed; refusing is the side that cannot lose acknowledged writes silently.
 //!
 //! Read-only: nothing in the directory is modified. It refuses to run while a `corevec serve`
 //! holds the directory's lock (the live WAL tail and snapshots in progress would look
@@ -24,8 +24,7 @@ use std::fs::File;
 use std::path::{Path, PathBuf};
 
 use clap::Args;
-use corevec_storage::wal::record::{decode_record, Decoded, RECORD_BODY_BYTES_MAX};
-use corevec_storage::{CheckReport, Lsn};
+use corevec_storage::CheckReport;
 
 use crate::config::{ServeConfig, ServeFlags};
 use crate::{Context, Failure};
@@ -488,40 +487,36 @@ fn check_shard(
         ));
     }
     if let Some(torn) = &report.torn_tail {
-        let expected = report
-            .segments
-            .iter()
-            .find(|s| s.file == torn.file)
-            .map_or(Lsn(1), |s| {
-                s.last_lsn.map_or(s.first_lsn, |last| Lsn(last.0 + 1))
-            });
-        match later_valid_record(&torn.file, torn.offset, expected) {
-            Ok(Some((offset, lsn))) => checker.damage(
+        match &torn.later {
+            // A whole record after a torn one in a segment from before records vouched for
+            // what was durable (version 1): a crash or damage, the file cannot tell.
+            Some(later) if later.durable_through.is_none() => checker.damage(
                 &torn.file,
                 torn.offset,
                 &format!(
-                    "{}; a valid record (LSN {lsn}) follows at offset {offset}: recovery would \
-                     truncate the log here and drop the records after it. Damage, unless the node \
-                     crashed or lost power with those records in its last group writes (then \
-                     they were never acknowledged; see docs/OPERATIONS.md, corevec check)",
-                    torn.reason
+                    "{}; a valid record (LSN {}) follows at offset {}: recovery would truncate \
+                     the log here and drop the records after it. Damage, unless the node crashed \
+                     or lost power with those records in its last group writes (then they were \
+                     never acknowledged; see docs/OPERATIONS.md, corevec check)",
+                    torn.reason, later.lsn, later.offset
                 ),
             ),
-            Ok(None) => {
+            later => {
                 checker.tally.torn_tails += 1;
+                let with = later.as_ref().map_or(String::new(), |later| {
+                    format!(
+                        "; the whole records after it, from LSN {} at offset {}, were written \
+                         with it and are truncated too",
+                        later.lsn, later.offset
+                    )
+                });
                 println!(
-                    "TORN TAIL {} at offset {}: {} (normal after a crash: never acknowledged, \
-                     truncated at the next start)",
+                    "TORN TAIL {} at offset {}: {}{with} (normal after a crash: never \
+                     acknowledged, truncated at the next start)",
                     torn.file.display(),
                     torn.offset,
                     torn.reason
                 );
-            }
-            Err(e) => {
-                return Err(Failure::runtime(format!(
-                    "reading {}: {e}",
-                    torn.file.display()
-                )))
             }
         }
     }
@@ -558,38 +553,6 @@ fn shard_summary(report: &CheckReport) -> String {
         "ok"
     };
     format!("{snapshots}; {wal}: {verdict}")
-}
-
-/// Looks past an invalid record at `offset` in a WAL segment for a valid record with LSN
-/// `>= expected` (records start 8-byte aligned). Returns its offset and LSN.
-fn later_valid_record(
-    path: &Path,
-    offset: u64,
-    expected: Lsn,
-) -> std::io::Result<Option<(u64, Lsn)>> {
-    const HEADER: usize = 24;
-    let bytes = std::fs::read(path)?;
-    let Ok(start) = usize::try_from(offset) else {
-        return Ok(None);
-    };
-    let mut at = start.saturating_add(8);
-    while at + HEADER <= bytes.len() {
-        let header = &bytes[at..at + HEADER];
-        let mut raw = [0u8; 8];
-        raw.copy_from_slice(&header[8..16]);
-        let lsn = u64::from_le_bytes(raw);
-        let mut raw = [0u8; 4];
-        raw.copy_from_slice(&header[4..8]);
-        let body = u32::from_le_bytes(raw) as usize;
-        // Cheap filters first: a plausible LSN and length, then the full decode with CRC.
-        if lsn >= expected.0 && lsn - expected.0 < (1 << 40) && body <= RECORD_BODY_BYTES_MAX {
-            if let Decoded::Record(found, _, _) = decode_record(&bytes[at..]) {
-                return Ok(Some((at as u64, found)));
-            }
-        }
-        at += 8;
-    }
-    Ok(None)
 }
 
 #[cfg(test)]
