@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Writes the seed corpora (git-ignored, as every corpus here): corpus/import_files/, one small
 valid input per reader (byte 0 picks the reader, see fuzz_targets/import_files.rs), and
-corpus/config_files/, the example configuration files (byte 0: 0 serve, 1 route)."""
+corpus/config_files/, the example configuration files (byte 0: 0 serve, 1 route), and
+corpus/command_lines/, a few command lines and flag values."""
 
 import os
 import struct
@@ -70,7 +71,22 @@ CONFIG_SEEDS = {
     "route": b"\x01" + ROUTER,
 }
 
-for target, seeds in (("import_files", SEEDS), ("config_files", CONFIG_SEEDS)):
+# The arguments after `corevec`, separated by NUL bytes (fuzz_targets/command_lines.rs).
+COMMAND_LINE_SEEDS = {
+    "search": b"search\0docs\0-k\0" b"5\0--range-f32\0" b"0:10..=99.5\0--any-of\0" b"3,4\0--none-of\0" b"9",
+    "serve": b"serve\0--cores\0" b"0-1\0--durability\0interval=5\0--log-level\0warn,corevec_net=debug",
+    "import": b"import\0docs\0base.fvecs\0--range-i32\0" b"2:ints.txt\0--start-id\0" b"7",
+    "list": b"list\0docs\0--page\0" b"100\0--range-u32\0" b"1:..=20",
+    "create": b"collection\0create\0docs\0--dim\0" b"384\0--metric\0cos",
+    "range_text": b"1:-2.5..=1e3",
+    "vector_text": b"[0.5, -1e-3, 2]",
+}
+
+for target, seeds in (
+    ("import_files", SEEDS),
+    ("config_files", CONFIG_SEEDS),
+    ("command_lines", COMMAND_LINE_SEEDS),
+):
     out = os.path.join(HERE, "corpus", target)
     os.makedirs(out, exist_ok=True)
     for name, data in seeds.items():
