@@ -205,13 +205,8 @@ async fn check_directory_keeping_snapshot<D: Directory>(
         }
         let file = dir.open_file(name).await?;
         let scan = scan_segment(&file, *first_lsn, bound, None).await?;
-        let expected = scan.last_lsn.map_or(*first_lsn, |last| Lsn(last.0 + 1));
-        let end = match &scan.end {
-            ScanEnd::Clean { offset } if is_last => Some((*offset, None)),
-            ScanEnd::Invalid { offset, reason } if is_last => Some((*offset, Some(reason.clone()))),
-            _ => None,
-        };
-        if let Some((offset, invalid)) = end {
+        if let Some((offset, invalid)) = scan.end.log_end().filter(|_| is_last) {
+            let expected = scan.last_lsn.map_or(*first_lsn, |last| Lsn(last.0 + 1));
             match judge_end(&file, &path, offset, invalid, expected).await? {
                 Ok(torn) => report.torn_tail = torn,
                 Err(reason) => report.damage.push(Damage {

@@ -58,13 +58,13 @@ pub(crate) async fn judge_end<F: File>(
     file: &F,
     path: &Path,
     offset: u64,
-    invalid: Option<String>,
+    invalid: Option<&str>,
     expected: Lsn,
 ) -> Result<std::result::Result<Option<TornTail>, String>> {
     let later = look_past_end(file, offset, expected).await?;
     let reason = match (invalid, &later) {
         (None, None) => return Ok(Ok(None)),
-        (Some(reason), _) => reason,
+        (Some(reason), _) => reason.to_owned(),
         (None, Some(_)) => "zeros".to_owned(),
     };
     Ok(match later {
@@ -413,17 +413,19 @@ async fn replay<D: Directory>(
         }
         let file = dir.open_file(name).await?;
         let scan = scan_segment(&file, *first_lsn, bound, Some(snapshot_lsn)).await?;
-        let expected = scan.last_lsn.map_or(*first_lsn, |last| Lsn(last.0 + 1));
+        if let Some((offset, invalid)) = scan.end.log_end().filter(|_| is_last) {
+            let expected = scan.last_lsn.map_or(*first_lsn, |last| Lsn(last.0 + 1));
+            report.torn_tail = judge_end(&file, &path, offset, invalid, expected)
+                .await?
+                .map_err(|reason| Error::corrupted(&path, offset, reason))?;
+            if let Some(torn) = &report.torn_tail {
+                tracing::warn!(file = %path.display(), offset, reason = %torn.reason, later = ?torn.later, "truncating a torn tail of the WAL (never acknowledged)");
+            }
+        }
         match scan.end {
             ScanEnd::ReachedBound => {}
-            ScanEnd::Clean { offset } if is_last => {
-                report.torn_tail = judge_end(&file, &path, offset, None, expected)
-                    .await?
-                    .map_err(|reason| Error::corrupted(&path, offset, reason))?;
-                if let Some(torn) = &report.torn_tail {
-                    tracing::warn!(file = %path.display(), offset, later = ?torn.later, "truncating a tail of the WAL after zeros (never acknowledged)");
-                }
-            }
+            // The last segment's end: judged above.
+            ScanEnd::Clean { .. } | ScanEnd::Invalid { .. } if is_last => {}
             ScanEnd::Clean { offset } => {
                 let reason = format!(
                     "segment ends after LSN {:?} but the next segment starts at LSN {}",
@@ -431,14 +433,6 @@ async fn replay<D: Directory>(
                     bound.map_or(0, |b| b.0 + 1)
                 );
                 return Err(Error::corrupted(path, offset, reason));
-            }
-            ScanEnd::Invalid { offset, reason } if is_last => {
-                report.torn_tail = judge_end(&file, &path, offset, Some(reason), expected)
-                    .await?
-                    .map_err(|reason| Error::corrupted(&path, offset, reason))?;
-                if let Some(torn) = &report.torn_tail {
-                    tracing::warn!(file = %path.display(), offset, reason = %torn.reason, later = ?torn.later, "truncating torn tail of the WAL (never acknowledged)");
-                }
             }
             ScanEnd::Invalid { offset, reason } => {
                 return Err(Error::corrupted(path, offset, reason))

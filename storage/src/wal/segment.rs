@@ -125,6 +125,18 @@ pub enum ScanEnd {
     },
 }
 
+impl ScanEnd {
+    /// Where the log ended without reaching a bound: the offset of the zero header or of the
+    /// invalid record, and for the latter why it is invalid (`None`: zeros, a clean end).
+    pub fn log_end(&self) -> Option<(u64, Option<&str>)> {
+        match self {
+            ScanEnd::Clean { offset } => Some((*offset, None)),
+            ScanEnd::Invalid { offset, reason } => Some((*offset, Some(reason))),
+            _ => None,
+        }
+    }
+}
+
 /// What a scan found.
 #[derive(Debug)]
 pub struct SegmentScan {
