@@ -659,6 +659,24 @@ mod tests {
                 matches!(&error, Error::Corrupted { offset, .. } if *offset == torn_at),
                 "{error}"
             );
+
+            // Records from before the claims (version 1) vouch for nothing: the same picture is
+            // a torn tail, truncated, its later record reported without a claim (`corevec
+            // check` then reports possible damage and leaves the call to the operator).
+            let torn_at = torn_at as usize;
+            for (at, lsn) in [(torn_at + 32, 6u64), (8192, 7), (8192 + 32, 8)] {
+                let mut record = Vec::new();
+                WalRecord::Delete { id: lsn }.encode_into(Lsn(lsn), None, &mut record);
+                image[at..at + 32].copy_from_slice(&record);
+            }
+            let mem = MemDirectory::new();
+            write_file(&mem, &segment_name(Lsn(1)), &image).await;
+            let (_, recovered) = ShardStore::open(mem.clone(), WalConfig::default())
+                .await
+                .unwrap();
+            assert_eq!(recovered.report.next_lsn, Lsn(5));
+            let later = recovered.report.torn_tail.unwrap().later.unwrap();
+            assert_eq!((later.lsn, later.durable_through), (Lsn(6), None));
         });
     }
 
