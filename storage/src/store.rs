@@ -68,7 +68,12 @@ pub(crate) async fn judge_end<F: File>(
         (None, Some(_)) => "zeros".to_owned(),
     };
     Ok(match later {
-        Some(later) if later.vouches_for(expected) => Err(damaged_end(&reason, expected, &later)),
+        Some(later) if later.vouches_for(expected) => Err(format!(
+            "{}. Restore the shard from a backup, or accept the loss of its records from here \
+             on by cutting the segment here (keep a copy first): truncate -s {offset} {}",
+            damaged_end(&reason, expected, &later),
+            path.display()
+        )),
         later => Ok(Some(TornTail {
             file: path.to_owned(),
             offset,
@@ -562,7 +567,8 @@ mod tests {
                     reason.contains(what)
                         && reason.contains("LSN 8 should be")
                         && reason.contains("record with LSN 9 at offset 4352")
-                        && reason.contains("through LSN 8"),
+                        && reason.contains("through LSN 8")
+                        && reason.contains(&format!("truncate -s {} ", offset_of(8))),
                     "{error}"
                 );
                 let report = check_directory(&mem).await.unwrap();

@@ -101,6 +101,11 @@ fn check_finds_flipped_bytes_in_wal_and_snapshot() {
         line.contains("appended later, says every record through LSN"),
         "{line}"
     );
+    // It names the way to accept the loss, at that offset of that file.
+    assert!(
+        line.ends_with(&format!("truncate -s {offset} {}", segment.display())),
+        "{line}"
+    );
     assert!(
         offset <= flipped && flipped - offset < 4096,
         "record offset {offset} for flipped byte {flipped}"
@@ -122,8 +127,8 @@ fn check_finds_flipped_bytes_in_wal_and_snapshot() {
         describe(&output)
     );
 
-    // The operator's way to accept the loss (docs/OPERATIONS.md): cut the segment at the
-    // offset `check` named. Tried on a copy: the node starts with the writes before it.
+    // The operator's way to accept the loss (named above, and in docs/OPERATIONS.md): cut the
+    // segment at that offset. Tried on a copy: the node starts with the writes before it.
     let copy = work.path().join("copy");
     let status = std::process::Command::new("cp")
         .arg("-a")
