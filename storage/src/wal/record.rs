@@ -286,10 +286,14 @@ fn durable_gap(lsn: Lsn, durable_through: Option<Lsn>) -> u32 {
 /// What the header of a whole record (one [`decode_record`] accepted) says was durable when it
 /// was appended: every record through the returned LSN (`Lsn(0)`: none yet). `None`: it
 /// claims nothing (its `durable_gap` is 0, as in every record written before the field
-/// existed).
+/// existed), or the claim is impossible (reaches before LSN 0; `decode_record` refuses such
+/// a record).
 pub fn durable_through(header: &[u8]) -> Option<Lsn> {
     let gap = u32_at(header, 20);
-    (gap != 0).then(|| Lsn(u64_at(header, 8) - u64::from(gap)))
+    if gap == 0 {
+        return None;
+    }
+    u64_at(header, 8).checked_sub(u64::from(gap)).map(Lsn)
 }
 
 fn u32_at(bytes: &[u8], at: usize) -> u32 {
