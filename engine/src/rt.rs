@@ -261,9 +261,9 @@ fn kib_line(path: &str, key: &str) -> std::io::Result<u64> {
 #[cfg(test)]
 mod tests {
     use std::sync::mpsc;
+    use std::time::Duration;
 
     use super::anonymous_resident_bytes;
-    use std::time::Duration;
 
     /// The vendored glommio's scheduler fix (third_party/glommio/PATCHES.md): an executor
     /// whose preemption flag is up before it runs anything must still run its task queues

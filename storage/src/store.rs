@@ -29,8 +29,7 @@ use crate::{
     wal::{
         record::{Lsn, WalRecord},
         segment::{
-            damaged_end, look_past_end, parse_segment_name, scan_segment, unknown_kind,
-            LaterRecord, ScanEnd,
+            look_past_end, parse_segment_name, scan_segment, unknown_kind, LaterRecord, ScanEnd,
         },
         SegmentInfo, Wal, WalConfig, WalStats, SPARE_SEGMENT_NAME,
     },
@@ -68,10 +67,16 @@ pub(crate) async fn judge_end<F: File>(
         (None, Some(_)) => "zeros".to_owned(),
     };
     Ok(match later {
+        // Damage, not a crash: the message names the record that vouches, and the way out.
         Some(later) if later.vouches_for(expected) => Err(format!(
-            "{}. Restore the shard from a backup, or accept the loss of its records from here \
-             on by cutting the segment here (keep a copy first): truncate -s {offset} {}",
-            damaged_end(&reason, expected, &later),
+            "{reason} (where the record with LSN {expected} should be), but the record with LSN \
+             {} at offset {}, appended later, says every record through LSN {} was durable by \
+             then: the disk damaged durable (acknowledged) records, which a crash cannot do. \
+             Restore the shard from a backup, or accept the loss of its records from here on by \
+             cutting the segment here (keep a copy first): truncate -s {offset} {}",
+            later.lsn,
+            later.offset,
+            later.durable_through.map_or(0, |d| d.0),
             path.display()
         )),
         later => Ok(Some(TornTail {

@@ -381,19 +381,6 @@ impl LaterRecord {
     }
 }
 
-/// Why the last segment's log ending at `offset` (`how`: what is there) is damage, not a
-/// crash: `later` vouches for `expected`, the record that should be there.
-pub fn damaged_end(how: &str, expected: Lsn, later: &LaterRecord) -> String {
-    format!(
-        "{how} (where the record with LSN {expected} should be), but the record with LSN {} \
-         at offset {}, appended later, says every record through LSN {} was durable by then: \
-         the disk damaged durable (acknowledged) records, which a crash cannot do",
-        later.lsn,
-        later.offset,
-        later.durable_through.map_or(0, |d| d.0)
-    )
-}
-
 /// Looks at the rest of the last segment after its scan ended at `end` (a zero header or an
 /// invalid record where the record with LSN `expected` should be) for whole records with
 /// LSN `>= expected`. A crash leaves none there that vouches for `expected` (a torn group, and
